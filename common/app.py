@@ -1,0 +1,92 @@
+"""One bootstrap for every process: settings, logging, errors, health, metrics, stores, workers."""
+from __future__ import annotations
+
+import atexit
+from pathlib import Path
+
+from flask import Flask, jsonify
+
+from . import mongo, redis_store
+from .auth import TokenVerifier
+from .errors import register_json_errors
+from .kafka import ConsumerRunner, OutboxRelay, Publisher
+from .logs import configure_logging
+from .observability import Observability
+from .openapi import openapi_document
+from .settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+MAX_BODY = 64 * 1024
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'"),
+}
+
+
+def _security_headers(resp):
+    for k, v in SECURITY_HEADERS.items():
+        resp.headers.setdefault(k, v)
+    return resp
+
+
+def create_base_app(name: str, import_name: str, config: dict | None = None) -> Flask:
+    """A Flask app with settings, JSON logs, request ids, health, metrics and security headers."""
+    settings: Settings = load_settings(name, config)
+    app = Flask(import_name, template_folder=str(TEMPLATES), static_folder=None)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, TESTING=bool(settings.extra.get("TESTING")))
+    app.config.update({k: v for k, v in settings.extra.items() if k.isupper()})
+    app.extensions["settings"] = settings
+    configure_logging(name, settings.log_level)
+    Observability(app, name)
+    app.after_request(_security_headers)
+    return app
+
+
+def create_service_app(name: str, import_name: str, config: dict | None = None, *, use_mongo: bool = True) -> Flask:
+    """A JSON API service: base app plus JSON errors, Mongo, Redis, Kafka publisher and JWT verifier."""
+    app = create_base_app(name, import_name, config)
+    settings = app.extensions["settings"]
+    register_json_errors(app)
+    obs = app.extensions["observability"]
+    if use_mongo:
+        client = mongo.create_client(settings.mongo_url)
+        app.extensions["mongo"] = client
+        obs.add_check("mongo", lambda: mongo.ping(client))
+    r = redis_store.create_redis(settings.redis_url)
+    app.extensions["redis"] = r
+    obs.add_check("redis", r.ping)
+    publisher = Publisher(settings.kafka_bootstrap)
+    app.extensions["publisher"] = publisher
+    obs.add_check("kafka", publisher.ping)
+    app.extensions["verifier"] = TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks", redis=r)
+    app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(openapi_document(app)))
+    return app
+
+
+def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
+    """Start the outbox relay and consumers in this process, unless settings say not to (tests)."""
+    settings = app.extensions["settings"]
+    if not settings.run_workers:
+        return
+    publisher = app.extensions["publisher"]
+    workers = []
+    if outbox:
+        workers.append(OutboxRelay(publisher, outbox))
+    if handlers:
+        inbox = mongo.get_database(app)["inbox"]
+        workers.append(ConsumerRunner(settings.kafka_bootstrap, settings.name, handlers, inbox, publisher))
+    for w in workers:
+        w.start()
+    app.extensions["workers"] = workers
+
+    def _stop():
+        for w in workers:
+            w.stop()
+    atexit.register(_stop)

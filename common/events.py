@@ -1,0 +1,47 @@
+"""The event envelope and the outbox that travels inside each aggregate document."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+from .logs import current_request_id
+
+OUTBOX_FIELD = "_outbox"
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    data: dict
+    source: str
+    correlation_id: str | None = None
+    version: int = 1
+    event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    occurred_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), separators=(",", ":"), default=str).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> "Event":
+        body = json.loads(raw)
+        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+            raise ValueError("not an event envelope")
+        known = {k: body[k] for k in cls.__dataclass_fields__ if k in body}
+        return cls(**known)
+
+
+def make_event(type_: str, data: dict, source: str, correlation_id: str | None = None) -> Event:
+    return Event(type=type_, data=data, source=source, correlation_id=correlation_id or current_request_id())
+
+
+def outbox_entries(*events: Event) -> list[dict]:
+    """Outbox entries to store in the same document write as the state change."""
+    return [asdict(e) for e in events]
+
+
+def push_outbox(*events: Event) -> dict:
+    """A `$push` clause adding events to a document's outbox within an update."""
+    return {OUTBOX_FIELD: {"$each": outbox_entries(*events)}}

@@ -1,0 +1,70 @@
+"""Outbound HTTP: pooled connections, timeouts, retries for idempotent calls, a circuit breaker."""
+from __future__ import annotations
+
+import logging
+
+import pybreaker
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .errors import Unavailable, UpstreamError, UpstreamTimeout
+from .logs import REQUEST_ID_HEADER, current_request_id
+
+log = logging.getLogger(__name__)
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+class _ServerError(Exception):
+    def __init__(self, response: requests.Response):
+        super().__init__(f"upstream answered {response.status_code}")
+        self.response = response
+
+
+class HttpClient:
+    """A client for one upstream; its breaker opens after `fail_max` failures in a row."""
+
+    def __init__(self, name: str, base_url: str, timeout: float = 3.0, retries: int = 2,
+                 fail_max: int = 5, reset_timeout: float = 10.0, pool_size: int = 32):
+        self.name, self.base_url, self.timeout = name, base_url.rstrip("/"), timeout
+        self.session = requests.Session()
+        retry = Retry(total=retries, connect=retries, read=retries, status=retries, backoff_factor=0.05,
+                      allowed_methods=IDEMPOTENT, status_forcelist=(502, 503, 504), raise_on_status=False,
+                      respect_retry_after_header=False)
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.breaker = pybreaker.CircuitBreaker(fail_max=fail_max, reset_timeout=reset_timeout, name=name)
+
+    def request(self, method: str, path: str, headers: dict | None = None, timeout: float | None = None,
+                **kwargs) -> requests.Response:
+        headers = dict(headers or {})
+        rid = current_request_id()
+        if rid and REQUEST_ID_HEADER not in headers:
+            headers[REQUEST_ID_HEADER] = rid
+        url = f"{self.base_url}{path}"
+
+        def call() -> requests.Response:
+            resp = self.session.request(method, url, headers=headers, timeout=timeout or self.timeout,
+                                        allow_redirects=False, **kwargs)
+            if resp.status_code >= 500:
+                raise _ServerError(resp)
+            return resp
+
+        try:
+            return self.breaker.call(call)
+        except _ServerError as e:
+            return e.response
+        except pybreaker.CircuitBreakerError:
+            raise Unavailable(f"{self.name} is unavailable", {"upstream": self.name}) from None
+        except requests.Timeout:
+            raise UpstreamTimeout(f"{self.name} did not answer in time", {"upstream": self.name}) from None
+        except requests.RequestException as e:
+            log.warning("upstream unreachable", extra={"upstream": self.name, "error": type(e).__name__})
+            raise UpstreamError(f"{self.name} is unreachable", {"upstream": self.name}) from None
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return self.request("POST", path, **kwargs)

@@ -1,0 +1,79 @@
+"""Request ids, /healthz, /readyz and Prometheus /metrics for every process."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable
+
+from flask import Flask, Response, g, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+
+from .logs import REQUEST_ID_HEADER, new_id, request_id_var
+
+log = logging.getLogger("http")
+_SKIP_LOG = {"/healthz", "/readyz", "/metrics"}
+
+
+class Observability:
+    """Per-app metrics registry plus the readiness checks that /readyz runs."""
+
+    def __init__(self, app: Flask, service: str):
+        self.service = service
+        self.registry = CollectorRegistry()
+        self.checks: dict[str, Callable[[], object]] = {}
+        self.requests = Counter("http_requests_total", "HTTP requests", ["method", "endpoint", "status"],
+                                registry=self.registry)
+        self.latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["endpoint"],
+                                 registry=self.registry)
+        app.extensions["observability"] = self
+        app.before_request(self._before)
+        app.after_request(self._after)
+        app.teardown_request(lambda exc: request_id_var.set(None))
+        app.add_url_rule("/healthz", "healthz", self.healthz)
+        app.add_url_rule("/readyz", "readyz", self.readyz)
+        app.add_url_rule("/metrics", "metrics", self.metrics)
+
+    def counter(self, name: str, doc: str, labels=()) -> Counter:
+        return Counter(name, doc, list(labels), registry=self.registry)
+
+    def add_check(self, name: str, check: Callable[[], object]) -> None:
+        self.checks[name] = check
+
+    def _before(self):
+        rid = request.headers.get(REQUEST_ID_HEADER) or new_id()
+        g.request_id = rid[:64]
+        g.started = time.perf_counter()
+        request_id_var.set(g.request_id)
+
+    def _after(self, resp: Response):
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        self.requests.labels(request.method, endpoint, resp.status_code).inc()
+        self.latency.labels(endpoint).observe(elapsed)
+        resp.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        if request.path not in _SKIP_LOG:
+            log.info("request", extra={"method": request.method, "path": request.path,
+                                       "status": resp.status_code, "ms": round(elapsed * 1000, 1)})
+        return resp
+
+    def healthz(self):
+        return jsonify(status="ok", service=self.service)
+
+    def readyz(self):
+        results, ok = {}, True
+        for name, check in self.checks.items():
+            try:
+                check()
+                results[name] = "ok"
+            except Exception as e:  # a failing dependency is reported, not raised
+                results[name] = f"error: {type(e).__name__}"
+                ok = False
+        return jsonify(status="ok" if ok else "unavailable", service=self.service, checks=results), (
+            200 if ok else 503)
+
+    def metrics(self):
+        return Response(generate_latest(self.registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def observability(app: Flask) -> Observability:
+    return app.extensions["observability"]

@@ -1,0 +1,84 @@
+"""Settings read from the environment when an app is created, never at import."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+# Fixed by DESIGN.md; FRAGMART_PORT_OFFSET shifts every local port so two stacks can coexist.
+SERVICE_PORTS = {
+    "auth": 3001, "products": 3002, "orders": 3003, "payments": 3004,
+    "inventory": 3005, "notifications": 3006, "users": 3007,
+}
+FRAGMENT_PORTS = {"auth": 4001, "products": 4002, "cart": 4003, "checkout": 4004, "profile": 4005}
+GATEWAY_PORT = 5000
+SHELL_PORT = 3000
+INFRA_PORTS = {"redis": 6379, "kafka": 9092, "smtp": 1025}
+
+
+def port_offset(env=None) -> int:
+    env = os.environ if env is None else env
+    try:
+        return int(env.get("FRAGMART_PORT_OFFSET", "0"))
+    except ValueError:
+        return 0
+
+
+def local_port(base: int, env=None) -> int:
+    return base + port_offset(env)
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str
+    mongo_url: str | None = None
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    smtp_url: str = "smtp://127.0.0.1:1025"
+    gateway_url: str = "http://127.0.0.1:5000"
+    service_urls: dict = field(default_factory=dict)
+    fragment_urls: dict = field(default_factory=dict)
+    log_level: str = "INFO"
+    run_workers: bool = True
+    http_timeout: float = 3.0
+    fragment_timeout: float = 1.5
+    admin_email: str | None = None
+    admin_password: str | None = None
+    keys_dir: str = ".keys"
+    jwt_private_key: str | None = None
+    local_mode: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def with_overrides(self, **overrides) -> "Settings":
+        known = {k: v for k, v in overrides.items() if k in self.__dataclass_fields__}
+        extra = {**self.extra, **{k: v for k, v in overrides.items() if k not in known}}
+        return replace(self, **known, extra=extra)
+
+
+def _url(env, key: str, port: int) -> str:
+    return env.get(key) or f"http://127.0.0.1:{local_port(port, env)}"
+
+
+def load_settings(name: str, overrides: dict | None = None, env=None) -> Settings:
+    """Build Settings for process `name` from the environment plus explicit overrides."""
+    env = os.environ if env is None else env
+    off = port_offset(env)
+    settings = Settings(
+        name=name,
+        mongo_url=env.get("MONGO_URL") or None,
+        redis_url=env.get("REDIS_URL") or f"redis://127.0.0.1:{INFRA_PORTS['redis'] + off}/0",
+        kafka_bootstrap=env.get("KAFKA_BOOTSTRAP_SERVERS") or f"127.0.0.1:{INFRA_PORTS['kafka'] + off}",
+        smtp_url=env.get("SMTP_URL") or f"smtp://127.0.0.1:{INFRA_PORTS['smtp'] + off}",
+        gateway_url=_url(env, "GATEWAY_URL", GATEWAY_PORT),
+        service_urls={n: _url(env, f"{n.upper()}_SERVICE_URL", p) for n, p in SERVICE_PORTS.items()},
+        fragment_urls={n: _url(env, f"{n.upper()}_FRAGMENT_URL", p) for n, p in FRAGMENT_PORTS.items()},
+        log_level=env.get("LOG_LEVEL", "INFO"),
+        run_workers=env.get("RUN_WORKERS", "1") != "0",
+        http_timeout=float(env.get("HTTP_TIMEOUT", "3.0")),
+        fragment_timeout=float(env.get("FRAGMENT_TIMEOUT", "1.5")),
+        admin_email=env.get("ADMIN_EMAIL") or None,
+        admin_password=env.get("ADMIN_PASSWORD") or None,
+        keys_dir=env.get("KEYS_DIR", ".keys"),
+        jwt_private_key=env.get("JWT_PRIVATE_KEY") or None,
+        local_mode=not env.get("MONGO_URL"),
+    )
+    return settings.with_overrides(**(overrides or {}))

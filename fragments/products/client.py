@@ -1,0 +1,62 @@
+"""The products fragment's calls through the gateway."""
+from __future__ import annotations
+
+import logging
+
+from common.errors import AppError, NotFound
+from common.web import api
+
+log = logging.getLogger(__name__)
+LOW_STOCK = 5
+
+
+def search(params: dict) -> tuple[dict | None, dict]:
+    """The result page, or None with the API's field errors for the form."""
+    resp = api("GET", "/api/products", params={k: v for k, v in params.items() if v not in (None, "")})
+    if resp.status_code == 422:
+        return None, resp.json().get("details", {}).get("fields", {})
+    if resp.status_code != 200:
+        raise AppError("The catalog is unavailable", code="CATALOG_UNAVAILABLE")
+    return resp.json(), {}
+
+
+def product(product_id: str) -> dict:
+    resp = api("GET", f"/api/products/{product_id}")
+    if resp.status_code == 404:
+        raise NotFound("We couldn't find that product")
+    if resp.status_code != 200:
+        raise AppError("The catalog is unavailable", code="CATALOG_UNAVAILABLE")
+    return resp.json()
+
+
+def categories() -> list[str]:
+    resp = api("GET", "/api/categories")
+    return resp.json().get("items", []) if resp.status_code == 200 else []
+
+
+def stock_levels(skus: list[str]) -> dict[str, int]:
+    """Available units per SKU; an inventory outage shows no stock state rather than breaking the page."""
+    if not skus:
+        return {}
+    try:
+        resp = api("GET", "/api/inventory", params={"skus": ",".join(skus)}, timeout=1.0)
+    except AppError:
+        return {}
+    if resp.status_code != 200:
+        return {}
+    return {i["sku"]: i["available"] for i in resp.json().get("items", [])}
+
+
+def stock_state(available: int | None) -> dict | None:
+    if available is None:
+        return None
+    if available <= 0:
+        return {"label": "Out of stock", "level": "out", "available": 0}
+    if available <= LOW_STOCK:
+        return {"label": f"Only {available} left", "level": "low", "available": available}
+    return {"label": "In stock", "level": "in", "available": available}
+
+
+def with_stock(products: list[dict]) -> list[dict]:
+    levels = stock_levels([p["sku"] for p in products])
+    return [{**p, "stock": stock_state(levels.get(p["sku"]))} for p in products]

@@ -1,0 +1,55 @@
+"""Proxy routes and the aggregate /health."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from common.auth import bearer_token
+from common.errors import NotFound
+
+from .routing import DROPPED_RESPONSE_HEADERS, FORWARDED_REQUEST_HEADERS, UPSTREAM_OF
+
+bp = Blueprint("gateway", __name__)
+_health_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="health")
+
+
+@bp.route("/api/<prefix>", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@bp.route("/api/<prefix>/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def proxy(prefix: str, rest: str):
+    """Forward to the owning service; a bad token is refused here, before any upstream work."""
+    upstream = UPSTREAM_OF.get(prefix)
+    if upstream is None:
+        raise NotFound(f"No API at /api/{prefix}")
+    token = bearer_token()
+    if token and not (prefix == "auth" and rest in ("login", "register", "refresh", "logout", "jwks")):
+        current_app.extensions["verifier"].identity(token)
+    headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
+    headers["X-Request-ID"] = g.request_id
+    headers.setdefault("X-Forwarded-For", request.remote_addr or "")
+    client = current_app.extensions["upstreams"][upstream]
+    path = f"/api/{prefix}" + (f"/{rest}" if rest else "")
+    upstream_resp = client.request(request.method, path, params=request.args, data=request.get_data(),
+                                   headers=headers)
+    resp = Response(upstream_resp.content, status=upstream_resp.status_code)
+    for key, value in upstream_resp.headers.items():
+        if key.lower() not in DROPPED_RESPONSE_HEADERS:
+            resp.headers[key] = value
+    return resp
+
+
+@bp.get("/health")
+def health():
+    """Every upstream's /readyz, checked in parallel."""
+    clients = current_app.extensions["upstreams"]
+
+    def check(client):
+        try:
+            r = client.get("/readyz", timeout=1.5)
+            return "ok" if r.status_code == 200 else "unavailable"
+        except Exception as e:
+            return f"down: {getattr(e, 'code', type(e).__name__)}"
+
+    results = dict(zip(clients, _health_pool.map(check, clients.values())))
+    ok = all(v == "ok" for v in results.values())
+    return jsonify(status="ok" if ok else "degraded", upstreams=results), 200 if ok else 503

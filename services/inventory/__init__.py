@@ -1,0 +1,11 @@
+"""The inventory service."""
+from __future__ import annotations
+
+from flask import Flask
+
+from common.app import create_service_app
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = create_service_app("inventory", __name__, config)
+    return app

@@ -1,0 +1,29 @@
+"""The products service: catalog, categories and search over the Products DB."""
+from __future__ import annotations
+
+from flask import Flask
+
+from common.app import create_service_app, start_workers
+from common.mongo import get_database
+
+from . import routes, service
+from .cache import ProductCache
+from .repository import ProductRepository
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = create_service_app("products", __name__, config)
+    db = get_database(app)
+    repo = ProductRepository(db["products"])
+    repo.ensure_indexes()
+    obs = app.extensions["observability"]
+    cache = ProductCache(app.extensions["redis"],
+                         obs.counter("products_cache_hits_total", "Product cache hits", ["kind"]),
+                         obs.counter("products_cache_misses_total", "Product cache misses", ["kind"]))
+    app.extensions.update({"products.repo": repo, "products.cache": cache})
+    app.register_blueprint(routes.bp)
+    if app.extensions["settings"].local_mode:
+        service.seed_catalog(repo, cache)
+    # Other replicas learn of a change through the event and drop their cached reads.
+    start_workers(app, outbox=[db["products"]], handlers={"product.changed": lambda event: cache.invalidate()})
+    return app

@@ -1,0 +1,76 @@
+"""The products collection."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+
+from common.events import Event, outbox_entries, push_outbox
+
+SORTS = {
+    "price": [("price", ASCENDING), ("_id", ASCENDING)],
+    "-price": [("price", DESCENDING), ("_id", ASCENDING)],
+    "name": [("name", ASCENDING), ("_id", ASCENDING)],
+    "-created": [("created_at", DESCENDING), ("_id", ASCENDING)],
+}
+PUBLIC_FIELDS = {"_outbox": 0, "deleted": 0}
+
+
+class ProductRepository:
+    def __init__(self, collection):
+        self.products = collection
+
+    def ensure_indexes(self) -> None:
+        self.products.create_index([("sku", ASCENDING)], unique=True)
+        self.products.create_index([("category", ASCENDING), ("price", ASCENDING)])
+        self.products.create_index([("created_at", DESCENDING)])
+        self.products.create_index([("featured", ASCENDING), ("name", ASCENDING)])
+
+    @staticmethod
+    def _filter(q=None, category=None, min_price=None, max_price=None, featured=None) -> dict:
+        f: dict = {"deleted": {"$ne": True}}
+        if q:
+            literal = re.escape(q)  # user text is matched literally, never as a pattern
+            f["$or"] = [{"name": {"$regex": literal, "$options": "i"}},
+                        {"description": {"$regex": literal, "$options": "i"}}]
+        if category:
+            f["category"] = category
+        if min_price is not None or max_price is not None:
+            f["price"] = {k: v for k, v in (("$gte", min_price), ("$lte", max_price)) if v is not None}
+        if featured:
+            f["featured"] = True
+        return f
+
+    def search(self, *, sort: str, skip: int, limit: int, **criteria) -> tuple[list[dict], int]:
+        f = self._filter(**criteria)
+        total = self.products.count_documents(f)
+        docs = list(self.products.find(f, PUBLIC_FIELDS).sort(SORTS[sort]).skip(skip).limit(limit))
+        return docs, total
+
+    def get(self, product_id: str) -> dict | None:
+        return self.products.find_one({"_id": product_id, "deleted": {"$ne": True}}, PUBLIC_FIELDS)
+
+    def categories(self) -> list[str]:
+        return sorted(self.products.distinct("category", {"deleted": {"$ne": True}}))
+
+    def sku_taken(self, sku: str, except_id: str | None = None) -> bool:
+        return self.products.count_documents({"sku": sku, "_id": {"$ne": except_id}}) > 0
+
+    def insert(self, doc: dict, event: Event) -> None:
+        self.products.insert_one({**doc, "created_at": doc.get("created_at") or datetime.now(timezone.utc),
+                                  "deleted": False, "_outbox": outbox_entries(event)})
+
+    def update(self, product_id: str, changes: dict, event_for) -> dict | None:
+        """Apply changes and queue the event in the same single-document write."""
+        current = self.get(product_id)
+        if current is None:
+            return None
+        event = event_for({**current, **changes})
+        return self.products.find_one_and_update(
+            {"_id": product_id, "deleted": {"$ne": True}},
+            {"$set": {**changes, "updated_at": datetime.now(timezone.utc)}, "$push": push_outbox(event)},
+            projection=PUBLIC_FIELDS, return_document=ReturnDocument.AFTER)
+
+    def count(self) -> int:
+        return self.products.count_documents({})

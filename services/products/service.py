@@ -1,0 +1,101 @@
+"""Catalog use cases: plain functions over the repository, cache and event factory."""
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from common.errors import Conflict, NotFound
+from common.events import make_event
+
+from .seed import seed_documents
+
+SOURCE = "products"
+
+
+def public(doc: dict) -> dict:
+    doc = dict(doc)
+    doc["id"] = doc.pop("_id")
+    for key in ("created_at", "updated_at"):
+        if isinstance(doc.get(key), datetime):
+            doc[key] = doc[key].isoformat()
+    return doc
+
+
+def changed_event(doc: dict, action: str, initial_stock: int | None = None):
+    data = {"action": action, "id": doc["_id"], "sku": doc["sku"], "name": doc["name"], "price": doc["price"],
+            "currency": doc["currency"], "category": doc["category"]}
+    if initial_stock is not None:
+        data["initial_stock"] = initial_stock
+    return make_event("product.changed", data, SOURCE)
+
+
+def list_products(repo, cache, query) -> dict:
+    params = query.model_dump()
+    return cache.get_or_compute("list", params, lambda: _search(repo, query))
+
+
+def _search(repo, query) -> dict:
+    skip = (query.page - 1) * query.per_page
+    docs, total = repo.search(sort=query.sort, skip=skip, limit=query.per_page, q=query.q or None,
+                              category=query.category or None, min_price=query.min_price,
+                              max_price=query.max_price, featured=query.featured)
+    return {"items": [public(d) for d in docs], "total": total, "page": query.page,
+            "per_page": query.per_page, "pages": max(1, math.ceil(total / query.per_page))}
+
+
+def get_product(repo, cache, product_id: str) -> dict:
+    found = cache.get_or_compute("item", {"id": product_id}, lambda: _get(repo, product_id))
+    if found is None:
+        raise NotFound("Product not found", {"id": product_id})
+    return found
+
+
+def _get(repo, product_id):
+    doc = repo.get(product_id)
+    return public(doc) if doc else None
+
+
+def list_categories(repo, cache) -> list[str]:
+    return cache.get_or_compute("categories", {}, repo.categories)
+
+
+def create_product(repo, cache, fields: dict) -> dict:
+    if repo.sku_taken(fields["sku"]):
+        raise Conflict("SKU already exists", {"sku": fields["sku"]}, code="SKU_TAKEN")
+    initial_stock = fields.pop("initial_stock", 0)
+    doc = {"_id": uuid.uuid4().hex[:12], "currency": "USD", "featured": False, "image": None, **fields}
+    doc["image"] = doc["image"] or f"/static/img/categories/{doc['category']}.svg"
+    repo.insert(doc, changed_event(doc, "created", initial_stock))
+    cache.invalidate()
+    return public(repo.get(doc["_id"]))
+
+
+def update_product(repo, cache, product_id: str, changes: dict) -> dict:
+    if "sku" in changes and repo.sku_taken(changes["sku"], except_id=product_id):
+        raise Conflict("SKU already exists", {"sku": changes["sku"]}, code="SKU_TAKEN")
+    doc = repo.update(product_id, changes, lambda d: changed_event(d, "updated"))
+    if doc is None:
+        raise NotFound("Product not found", {"id": product_id})
+    cache.invalidate()
+    return public(doc)
+
+
+def delete_product(repo, cache, product_id: str) -> None:
+    doc = repo.update(product_id, {"deleted": True}, lambda d: changed_event(d, "deleted"))
+    if doc is None:
+        raise NotFound("Product not found", {"id": product_id})
+    cache.invalidate()
+
+
+def seed_catalog(repo, cache) -> int:
+    """Seed an empty catalog; each product announces itself so inventory creates its stock."""
+    if repo.count():
+        return 0
+    start = datetime.now(timezone.utc) - timedelta(days=30)
+    n = 0
+    for n, (doc, stock) in enumerate(seed_documents(), start=1):
+        doc["created_at"] = start + timedelta(days=n)
+        repo.insert(doc, changed_event(doc, "created", stock))
+    cache.invalidate()
+    return n

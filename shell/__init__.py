@@ -1,0 +1,46 @@
+"""The shell: the only origin a browser talks to; composes pages from fragment apps."""
+from __future__ import annotations
+
+from flask import Flask, request, send_from_directory
+
+from werkzeug.exceptions import HTTPException
+
+from common.csrf import ensure_csrf_cookie, set_csrf_cookie
+from common.errors import AppError
+from common.http import HttpClient
+from common.web import STATIC, create_html_app
+
+from . import routes
+from .responses import error_page
+
+YEAR = 365 * 24 * 3600
+
+
+def create_app(config: dict | None = None) -> Flask:
+    # The shell only relays forms; the fragment apps that act on them check CSRF.
+    app = create_html_app("shell", __name__, {"CSRF_EXEMPT": True, **(config or {})})
+    app.before_request(ensure_csrf_cookie)
+    app.after_request(set_csrf_cookie)
+    settings = app.extensions["settings"]
+    # No retries: a slow fragment must not hold the page past its timeout.
+    app.extensions["fragments"] = {
+        name: HttpClient(f"fragment-{name}", url, timeout=settings.fragment_timeout, retries=0, fail_max=5,
+                         reset_timeout=5)
+        for name, url in settings.fragment_urls.items()
+    }
+    app.register_blueprint(routes.bp)
+
+    @app.get("/static/<path:filename>")
+    def static(filename):
+        # Content-hashed URLs (?v=…) never change meaning, so they may be cached for a year.
+        versioned = "v" in request.args
+        resp = send_from_directory(STATIC, filename, max_age=YEAR if versioned else 300)
+        if versioned:
+            resp.cache_control.immutable = True
+        return resp
+
+    # Shell errors are whole pages: the layout still renders around the message.
+    app.register_error_handler(AppError, lambda e: error_page(e.status, e.message))
+    app.register_error_handler(HTTPException, lambda e: error_page(e.code or 500, e.description))
+
+    return app

@@ -1,0 +1,85 @@
+"""Fetch fragments from the fragment apps in parallel, each with a timeout, with fallbacks."""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from flask import current_app, g, render_template, request
+from markupsafe import Markup
+
+from common.csrf import CSRF_COOKIE
+from common.errors import AppError
+from common.web import client_address
+
+log = logging.getLogger(__name__)
+_pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="compose")
+
+# Request headers a fragment app needs to act for the browser.
+PASSED_HEADERS = ("Cookie", "Accept-Language", "HX-Request", "HX-Target", "HX-Trigger", "HX-Current-URL",
+                  "HX-Boosted", "HX-History-Restore-Request", "Content-Type")
+# Response headers the browser must see from a fragment.
+RETURNED_HEADERS = ("Location", "HX-Trigger", "HX-Redirect", "HX-Push-Url", "HX-Replace-Url", "HX-Retarget",
+                    "HX-Reswap", "HX-Refresh", "Cache-Control", "Retry-After")
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    fragment: str
+    path: str
+
+
+@dataclass
+class Fetched:
+    slot: Slot
+    html: Markup
+    status: int = 200
+    headers: dict = field(default_factory=dict)
+    cookies: list = field(default_factory=list)
+    failed: bool = False
+
+
+def forwarded_headers() -> dict:
+    headers = {h: request.headers[h] for h in PASSED_HEADERS if h in request.headers}
+    if g.get("csrf_minted"):  # a first visit: fragments must render the token the shell is about to set
+        minted = f"{CSRF_COOKIE}={g.csrf_minted}"
+        headers["Cookie"] = f"{headers['Cookie']}; {minted}" if headers.get("Cookie") else minted
+    headers["X-Forwarded-For"] = client_address()
+    headers["X-Request-ID"] = g.request_id
+    return headers
+
+
+def fetch(slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", body: bytes | None = None,
+          page_url: str = "/") -> Fetched:
+    """One fragment; any failure or timeout becomes a fallback, never an error page."""
+    client = current_app.extensions["fragments"][slot.fragment]
+    try:
+        resp = client.request(method, slot.path, headers=headers, params=query or None, data=body)
+        if resp.status_code >= 500:
+            raise AppError(f"fragment answered {resp.status_code}")
+    except AppError as e:
+        log.warning("fragment failed", extra={"fragment": slot.fragment, "path": slot.path, "error": e.message})
+        return Fetched(slot, fallback(slot, page_url), failed=True)
+    kept = {h: resp.headers[h] for h in RETURNED_HEADERS if h in resp.headers}
+    cookies = resp.raw.headers.getlist("Set-Cookie") if resp.raw is not None else []
+    return Fetched(slot, Markup(resp.text), resp.status_code, kept, cookies)
+
+
+def fallback(slot: Slot, page_url: str) -> Markup:
+    return Markup(render_template("shell/_fallback.html", slot=slot.name, page_url=page_url,
+                                  retry_url=f"/f/{slot.fragment}{slot.path}"))
+
+
+def fetch_all(slots: list[Slot], page_url: str, query: bytes = b"") -> dict[str, Fetched]:
+    """Fetch every slot at once; only the main slot gets the page's query string."""
+    headers = forwarded_headers()
+    for h in ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request"):
+        headers.pop(h, None)  # composed slots are always rendered whole
+    app = current_app._get_current_object()
+
+    def run(slot: Slot) -> Fetched:
+        with app.app_context():
+            return fetch(slot, headers, query=query if slot.name == "main" else b"", page_url=page_url)
+
+    return {s.name: f for s, f in zip(slots, _pool.map(run, slots))}

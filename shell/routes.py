@@ -1,0 +1,76 @@
+"""Shell pages (each one main fragment in the layout) and the /f/<fragment>/… proxy."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+
+from common.errors import NotFound
+from common.htmx import wants_fragment
+
+from .composition import Slot, fetch, forwarded_headers
+from .responses import fragment_response, page_response, render_page
+
+bp = Blueprint("shell", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_page("Home", Slot("main", "products", "/featured"))
+
+
+@bp.get("/products")
+def products():
+    return render_page("Products", Slot("main", "products", "/grid"), active="products")
+
+
+@bp.get("/products/<product_id>")
+def product(product_id):
+    return render_page("Product", Slot("main", "products", f"/detail/{product_id}"), active="products")
+
+
+@bp.get("/cart")
+def cart():
+    return render_page("Your cart", Slot("main", "cart", "/page"))
+
+
+@bp.get("/checkout")
+def checkout():
+    return render_page("Checkout", Slot("main", "checkout", "/start"))
+
+
+@bp.get("/orders")
+def orders():
+    return render_page("Your orders", Slot("main", "profile", "/orders"))
+
+
+@bp.get("/orders/<order_id>")
+def order(order_id):
+    return render_page("Order", Slot("main", "profile", f"/orders/{order_id}"))
+
+
+@bp.get("/profile")
+def profile():
+    return render_page("Your account", Slot("main", "profile", "/"))
+
+
+@bp.get("/login")
+def login():
+    return render_page("Sign in", Slot("main", "auth", "/login"))
+
+
+@bp.get("/register")
+def register():
+    return render_page("Create account", Slot("main", "auth", "/register"))
+
+
+@bp.route("/f/<fragment>/", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@bp.route("/f/<fragment>/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def proxy(fragment, rest):
+    """htmx gets the fragment as is; a plain browser (a form without JS) gets it inside a full page."""
+    if fragment not in current_app.extensions["fragments"]:
+        raise NotFound("No such fragment")
+    slot = Slot("main", fragment, f"/{rest}")
+    fetched = fetch(slot, forwarded_headers(), method=request.method, query=request.query_string,
+                    body=request.get_data() if request.method != "GET" else None, page_url=request.referrer or "/")
+    if wants_fragment():
+        return fragment_response(fetched)
+    return page_response("Fragmart", fetched, page_url=request.full_path.rstrip("?"))
