@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .logs import current_request_id
 
@@ -19,13 +19,13 @@ class Event:
     correlation_id: str | None = None
     version: int = 1
     event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    occurred_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), separators=(",", ":"), default=str).encode()
 
     @classmethod
-    def from_json(cls, raw: bytes) -> "Event":
+    def from_json(cls, raw: bytes) -> Event:
         body = json.loads(raw)
         if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
             raise ValueError("not an event envelope")

@@ -6,6 +6,7 @@ import logging
 import pybreaker
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from .errors import Unavailable, UpstreamError, UpstreamTimeout
@@ -19,6 +20,14 @@ class _ServerError(Exception):
     def __init__(self, response: requests.Response):
         super().__init__(f"upstream answered {response.status_code}")
         self.response = response
+
+
+def _is_timeout(e: requests.RequestException) -> bool:
+    """requests reports a read timeout that exhausted urllib3's retries as a ConnectionError."""
+    if isinstance(e, requests.Timeout):
+        return True
+    reason = getattr(e.args[0], "reason", None) if e.args else None
+    return isinstance(reason, (ReadTimeoutError, TimeoutError))
 
 
 class HttpClient:
@@ -57,11 +66,11 @@ class HttpClient:
             return e.response
         except pybreaker.CircuitBreakerError:
             raise Unavailable(f"{self.name} is unavailable", {"upstream": self.name}) from None
-        except requests.Timeout:
-            raise UpstreamTimeout(f"{self.name} did not answer in time", {"upstream": self.name}) from None
         except requests.RequestException as e:
-            log.warning("upstream unreachable", extra={"upstream": self.name, "error": type(e).__name__})
-            raise UpstreamError(f"{self.name} is unreachable", {"upstream": self.name}) from None
+            if not _is_timeout(e):
+                log.warning("upstream unreachable", extra={"upstream": self.name, "error": type(e).__name__})
+                raise UpstreamError(f"{self.name} is unreachable", {"upstream": self.name}) from None
+            raise UpstreamTimeout(f"{self.name} did not answer in time", {"upstream": self.name}) from None
 
     def get(self, path: str, **kwargs) -> requests.Response:
         return self.request("GET", path, **kwargs)

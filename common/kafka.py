@@ -5,8 +5,8 @@ import logging
 import socket
 import threading
 import time
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
@@ -168,7 +168,7 @@ class ConsumerRunner(threading.Thread):
                         self._dead_letter(topic, raw, repr(e))
                         return
                     time.sleep(self.backoff * attempt)
-            self.inbox.update_one({"_id": key}, {"$setOnInsert": {"topic": topic, "at": datetime.now(timezone.utc)}},
+            self.inbox.update_one({"_id": key}, {"$setOnInsert": {"topic": topic, "at": datetime.now(UTC)}},
                                   upsert=True)
         finally:
             request_id_var.reset(token)

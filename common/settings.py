@@ -46,9 +46,12 @@ class Settings:
     keys_dir: str = ".keys"
     jwt_private_key: str | None = None
     local_mode: bool = True
+    rate_limit_reads: str = "6000/minute"
+    rate_limit_writes: str = "120/minute"
+    trusted_proxy_hops: int = 0
     extra: dict = field(default_factory=dict)
 
-    def with_overrides(self, **overrides) -> "Settings":
+    def with_overrides(self, **overrides) -> Settings:
         known = {k: v for k, v in overrides.items() if k in self.__dataclass_fields__}
         extra = {**self.extra, **{k: v for k, v in overrides.items() if k not in known}}
         return replace(self, **known, extra=extra)
@@ -80,5 +83,8 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         keys_dir=env.get("KEYS_DIR", ".keys"),
         jwt_private_key=env.get("JWT_PRIVATE_KEY") or None,
         local_mode=not env.get("MONGO_URL"),
+        rate_limit_reads=env.get("RATE_LIMIT_READS", "6000/minute"),
+        rate_limit_writes=env.get("RATE_LIMIT_WRITES", "120/minute"),
+        trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", "0") or 0),
     )
     return settings.with_overrides(**(overrides or {}))

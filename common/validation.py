@@ -1,10 +1,10 @@
 """Strict request parsing: bodies and query strings through pydantic models, errors as 4xx JSON."""
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from flask import request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticError
 
 from .errors import AppError, ValidationError
@@ -20,6 +20,18 @@ class StrictModel(BaseModel):
 class QueryModel(BaseModel):
     """Query strings are text, so their values may be coerced (page=2), but nothing else is loose."""
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+def _split_csv(value):
+    if isinstance(value, str):
+        return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    return value
+
+
+def csv_list(item_pattern: str, max_items: int):
+    """A query-string list sent as `a,b,c` (trimmed; blanks and repeats dropped), each item matching the pattern."""
+    item = Annotated[str, StringConstraints(pattern=item_pattern)]
+    return Annotated[tuple[item, ...], BeforeValidator(_split_csv), Field(max_length=max_items)]
 
 
 def _details(err: PydanticError) -> dict:

@@ -11,8 +11,8 @@ from werkzeug.exceptions import HTTPException
 from .app import ROOT, create_base_app
 from .csrf import csrf_token, verify_csrf
 from .errors import AppError
-from .http import HttpClient
 from .htmx import vary_on_htmx
+from .http import HttpClient
 
 log = logging.getLogger(__name__)
 STATIC = ROOT / "static"
@@ -72,10 +72,12 @@ def create_html_app(name: str, import_name: str, config: dict | None = None) -> 
 
 
 ACCESS_COOKIE = "access_token_cookie"
+REFRESH_COOKIE = "refresh_token_cookie"
 CART_COOKIE = "fm_cart"
 
 
 def client_address() -> str:
+    """The browser's address as the shell (the edge) reported it; fragment apps are never exposed."""
     from flask import request
     return request.headers.get("X-Forwarded-For", "").split(",")[0].strip() or request.remote_addr or ""
 

@@ -19,7 +19,7 @@ def print_table(stack: Stack) -> None:
     width = max(len(name) for name, *_ in rows)
     print(f"\n{'process':<{width}}  {'url':<28} {'pid':>7}  health")
     for name, url, pid, healthy in rows:
-        print(f"{name:<{width}}  {url:<28} {pid or '-':>7}  {'ok' if healthy else 'DOWN'}")
+        print(f"{name:<{width}}  {url:<28} {pid or '-':>7}  {'ok' if healthy else 'DOWN' if pid else 'off'}")
     print(f"\nStorefront: {stack.url('shell')}/   logs: {stack.log_dir}   mail: {stack.mail_dir}")
     print("Press Ctrl-C to stop everything.", flush=True)
 

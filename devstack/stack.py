@@ -103,7 +103,11 @@ class Stack:
         self.kill(name, signal.SIGTERM)
         self._preflight([name])
         self.procs[name] = self._supervised(name).start(append=True)
-        self._wait_ready([name])
+        try:
+            self._wait_ready([name])
+        except BaseException:
+            stop_all([self.procs.pop(name)])
+            raise
 
     def status(self) -> list[tuple[str, str, int | None, bool]]:
         """(name, url, pid, healthy) for every process of the table."""

@@ -11,8 +11,8 @@ from common.http import HttpClient
 from common.redis_store import create_redis
 
 from . import routes
-from .routing import UPSTREAM_OF
 from .limits import client_ip, install_limits
+from .routing import UPSTREAM_OF
 
 
 def create_app(config: dict | None = None) -> Flask:

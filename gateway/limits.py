@@ -15,8 +15,7 @@ def client_ip() -> str:
 
 
 def install_limits(app, limiter, settings) -> None:
-    reads = settings.extra.get("RATE_LIMIT_READS", "1200/minute")
-    writes = settings.extra.get("RATE_LIMIT_WRITES", "120/minute")
+    reads, writes = settings.rate_limit_reads, settings.rate_limit_writes
     proxy = app.view_functions["gateway.proxy"]
     limited = limiter.limit(writes, methods=sorted(WRITE_METHODS), key_func=lambda: f"w:{client_ip()}")(proxy)
     limited = limiter.limit(reads, methods=["GET", "HEAD"], key_func=lambda: f"r:{client_ip()}")(limited)

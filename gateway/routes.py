@@ -50,6 +50,6 @@ def health():
         except Exception as e:
             return f"down: {getattr(e, 'code', type(e).__name__)}"
 
-    results = dict(zip(clients, _health_pool.map(check, clients.values())))
+    results = dict(zip(clients, _health_pool.map(check, clients.values()), strict=False))
     ok = all(v == "ok" for v in results.values())
     return jsonify(status="ok" if ok else "degraded", upstreams=results), 200 if ok else 503

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, request, send_from_directory
-
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from common.csrf import ensure_csrf_cookie, set_csrf_cookie
 from common.errors import AppError
@@ -22,6 +22,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(ensure_csrf_cookie)
     app.after_request(set_csrf_cookie)
     settings = app.extensions["settings"]
+    if settings.trusted_proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=settings.trusted_proxy_hops)
     # No retries: a slow fragment must not hold the page past its timeout.
     app.extensions["fragments"] = {
         name: HttpClient(f"fragment-{name}", url, timeout=settings.fragment_timeout, retries=0, fail_max=5,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from flask import current_app, g, render_template, request
@@ -10,7 +10,6 @@ from markupsafe import Markup
 
 from common.csrf import CSRF_COOKIE
 from common.errors import AppError
-from common.web import client_address
 
 log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="compose")
@@ -45,7 +44,8 @@ def forwarded_headers() -> dict:
     if g.get("csrf_minted"):  # a first visit: fragments must render the token the shell is about to set
         minted = f"{CSRF_COOKIE}={g.csrf_minted}"
         headers["Cookie"] = f"{headers['Cookie']}; {minted}" if headers.get("Cookie") else minted
-    headers["X-Forwarded-For"] = client_address()
+    # The shell is the edge: the browser's own X-Forwarded-For is never trusted (ProxyFix handles real proxies).
+    headers["X-Forwarded-For"] = request.remote_addr or ""
     headers["X-Request-ID"] = g.request_id
     return headers
 
@@ -77,9 +77,18 @@ def fetch_all(slots: list[Slot], page_url: str, query: bytes = b"") -> dict[str,
     for h in ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request"):
         headers.pop(h, None)  # composed slots are always rendered whole
     app = current_app._get_current_object()
+    budget = current_app.extensions["settings"].fragment_timeout + 0.25
 
     def run(slot: Slot) -> Fetched:
         with app.app_context():
             return fetch(slot, headers, query=query if slot.name == "main" else b"", page_url=page_url)
 
-    return {s.name: f for s, f in zip(slots, _pool.map(run, slots))}
+    futures = {slot: _pool.submit(run, slot) for slot in slots}
+    done, _ = wait(futures.values(), timeout=budget)  # one deadline for the whole page, not one per slot
+    return {slot.name: future.result() if future in done else _timed_out(slot, page_url)
+            for slot, future in futures.items()}
+
+
+def _timed_out(slot: Slot, page_url: str) -> Fetched:
+    log.warning("fragment timed out", extra={"fragment": slot.fragment, "path": slot.path})
+    return Fetched(slot, fallback(slot, page_url), failed=True)

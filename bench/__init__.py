@@ -1,0 +1,1 @@
+"""Benchmarks that drive the running system over HTTP and print figures."""

@@ -1,0 +1,1 @@
+"""Page objects: one per fragment, exposing what a shopper intends to do."""

@@ -1,0 +1,86 @@
+"""Shared fixtures: the whole local stack (integration, browser) and throwaway infra (unit, contract)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from devstack import Stack
+from devstack.probes import free_port
+from devstack.processes import infra_spec
+from devstack.smtp_sink import start_sink
+from devstack.supervised import Supervised, stop_all
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ("unit", "contract", "integration", "browser")
+
+
+def pytest_collection_modifyitems(items):
+    """Mark each test by its folder, so `pytest -m unit` works without decorating every test."""
+    for item in items:
+        kind = next((p for p in item.path.parts if p in KINDS), None)
+        if kind:
+            item.add_marker(kind)
+
+
+@pytest.fixture(scope="session")
+def stack():
+    """Every process of DESIGN.md, started once per session on ports shifted by TEST_PORT_OFFSET."""
+    s = Stack(offset=int(os.environ.get("TEST_PORT_OFFSET", "0")))
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(autouse=True)
+def _heal_stack(request):
+    """A test may kill or crash a process; restart whatever is down before the next test uses the stack."""
+    yield
+    if "stack" in request.fixturenames:
+        s = request.getfixturevalue("stack")
+        for name in list(s.specs):
+            if not s.is_running(name):
+                s.restart(name)
+
+
+@pytest.fixture(scope="session")
+def shell_url(stack) -> str:
+    return stack.url("shell")
+
+
+@pytest.fixture(scope="session")
+def gateway_url(stack) -> str:
+    return stack.url("gateway")
+
+
+def _throwaway(name: str, tmp_path_factory):
+    spec = infra_spec(name, free_port())
+    proc = Supervised(spec, tmp_path_factory.mktemp(name) / f"{name}.log", dict(os.environ), ROOT).start()
+    try:
+        proc.wait_ready(30)
+        yield spec.url
+    finally:
+        stop_all([proc])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A private redis-server on a free port, for apps created in-process with {"redis_url": url}."""
+    yield from _throwaway("redis", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(tmp_path_factory):
+    """A private Tansu (Kafka protocol) broker on a free port: "127.0.0.1:PORT"."""
+    yield from _throwaway("kafka", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def smtp_sink(tmp_path_factory):
+    """An in-process SMTP server: .url ("smtp://127.0.0.1:PORT") and .dir for devstack.smtp_sink.read_messages."""
+    port, directory = free_port(), tmp_path_factory.mktemp("mail")
+    controller = start_sink(port, directory)
+    yield SimpleNamespace(url=f"smtp://127.0.0.1:{port}", port=port, dir=directory)
+    controller.stop()

@@ -1,0 +1,95 @@
+"""compose.yaml is a valid Compose file that runs every DESIGN.md process on its port, on healthy dependencies."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from common import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "compose.yaml"
+DESIGN = ROOT.parent / "shared" / "DESIGN.md"  # CI clones the repo with ../shared beside it
+ROW = re.compile(r"^\|\s*([a-z]+(?:/[a-z]+)?)\s*\|\s*(\d+)\s*\|")
+
+
+def settings_ports() -> dict[str, int]:
+    return {"shell": settings.SHELL_PORT, "gateway": settings.GATEWAY_PORT,
+            **{f"services/{n}": p for n, p in settings.SERVICE_PORTS.items()},
+            **{f"fragments/{n}": p for n, p in settings.FRAGMENT_PORTS.items()}}
+
+
+def design_ports() -> dict[str, int]:
+    """The 'Processes and ports' table of DESIGN.md, or the settings' table when DESIGN.md is absent."""
+    if not DESIGN.exists():
+        return settings_ports()
+    section = DESIGN.read_text().split("## Processes and ports", 1)[1].split("\n## ", 1)[0]
+    return {m[1]: int(m[2]) for m in map(ROW.match, section.splitlines()) if m}
+
+
+PROCESSES = design_ports()
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return YAML(typ="safe").load(COMPOSE.read_text())
+
+
+def test_compose_file_is_valid_against_the_compose_spec():
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec",
+                             str(COMPOSE)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_design_table_lists_fourteen_processes_that_agree_with_settings():
+    assert len(PROCESSES) == 14
+    assert PROCESSES == settings_ports()
+
+
+@pytest.mark.parametrize("process, port", sorted(PROCESSES.items()))
+def test_every_design_process_runs_in_compose_on_its_port(compose, process, port):
+    service = compose["services"][process.replace("/", "-")]
+    env = service["environment"]
+    assert env["MODULE"] == process.replace("/", ".")
+    assert env["PORT"] == str(port)
+    published = [str(p).split(":")[-1] for p in service.get("ports", [])]
+    assert str(port) in [str(p) for p in service.get("expose", [])] + published
+    assert "healthcheck" in service
+
+
+def test_only_the_shell_gateway_and_mail_ui_are_published(compose):
+    published = {name for name, svc in compose["services"].items() if svc.get("ports")}
+    assert published == {"shell", "gateway", "mailpit"}
+
+
+def test_every_dependency_is_awaited_until_healthy(compose):
+    services = compose["services"]
+    for name, svc in services.items():
+        for dep, rule in svc.get("depends_on", {}).items():
+            assert rule == {"condition": "service_healthy"}, (name, dep)
+            assert "healthcheck" in services[dep], dep
+
+
+def test_mongo_runs_as_a_replica_set_that_apps_address(compose):
+    mongo = compose["services"]["mongo"]
+    assert mongo["command"][:2] == ["--replSet", "rs0"]
+    assert "rs.initiate" in " ".join(mongo["healthcheck"]["test"])
+    assert compose["services"]["services-orders"]["environment"]["MONGO_URL"].endswith("replicaSet=rs0")
+
+
+def test_app_environment_resolves_every_url_to_compose_hosts(compose):
+    env = compose["services"]["services-orders"]["environment"]
+    loaded = settings.load_settings("orders", env=env)
+    assert loaded.kafka_bootstrap == "kafka:9092"
+    assert loaded.redis_url == "redis://redis:6379/0"
+    assert loaded.smtp_url == "smtp://mailpit:1025"
+    assert loaded.gateway_url == "http://gateway:5000"
+    for name, port in settings.SERVICE_PORTS.items():
+        assert loaded.service_urls[name] == f"http://services-{name}:{port}"
+    for name, port in settings.FRAGMENT_PORTS.items():
+        assert loaded.fragment_urls[name] == f"http://fragments-{name}:{port}"
+    assert not loaded.local_mode

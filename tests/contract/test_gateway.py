@@ -1,0 +1,90 @@
+"""The gateway in front of a real products service and of dead or slow upstreams."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from flask import Flask
+
+from gateway import create_app
+from services.products import create_app as create_products
+from tests.servers import free_port, serving
+
+
+@pytest.fixture(scope="module")
+def products_url(redis_url):
+    with serving(create_products({"redis_url": redis_url, "run_workers": False})) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def slow_url():
+    app = Flask(__name__)
+
+    @app.get("/api/orders")
+    def slow():
+        time.sleep(1.0)
+        return {}
+
+    with serving(app) as url:
+        yield url
+
+
+def make_gateway(redis_url, products_url, slow_url, **extra):
+    dead = f"http://127.0.0.1:{free_port()}"
+    urls = dict.fromkeys(("auth", "users", "inventory", "payments", "notifications"), dead)
+    urls.update(products=products_url, orders=slow_url)
+    return create_app({"redis_url": redis_url, "http_timeout": 0.3, "service_urls": urls, **extra}).test_client()
+
+
+@pytest.fixture()
+def gw(redis_url, products_url, slow_url):
+    return make_gateway(redis_url, products_url, slow_url)
+
+
+def test_the_catalog_is_routed_to_the_products_service_with_the_request_id(gw):
+    r = gw.get("/api/products?per_page=2", headers={"X-Request-ID": "req-42"})
+    assert r.status_code == 200
+    assert len(r.json["items"]) == 2 and r.json["total"] >= 20
+    assert r.headers["X-Request-ID"] == "req-42"
+
+
+def test_categories_are_served_by_the_products_service(gw):
+    assert "kitchen" in gw.get("/api/categories").json["items"]
+
+
+def test_an_unknown_api_is_a_json_404(gw):
+    r = gw.get("/api/nothing-here")
+    assert r.status_code == 404 and r.json["error"] == "NOT_FOUND"
+
+
+def test_a_dead_upstream_is_a_json_502_not_a_stack_trace(gw):
+    r = gw.get("/api/users/me")
+    assert r.status_code in (502, 503) and r.json["error"] in ("BAD_GATEWAY", "SERVICE_UNAVAILABLE")
+
+
+def test_a_slow_upstream_is_a_json_504(gw):
+    r = gw.get("/api/orders")
+    assert r.status_code == 504 and r.json["error"] == "GATEWAY_TIMEOUT"
+
+
+def test_a_garbage_bearer_token_is_refused_at_the_edge(gw):
+    r = gw.get("/api/products", headers={"Authorization": "Bearer not-a-jwt"})
+    assert r.status_code in (401, 503) and r.is_json
+
+
+def test_health_aggregates_every_upstream(gw):
+    r = gw.get("/health")
+    assert r.status_code == 503
+    ups = r.json["upstreams"]
+    assert set(ups) == {"auth", "users", "products", "inventory", "orders", "payments", "notifications"}
+    assert ups["users"].startswith("down")
+
+
+def test_writes_meet_a_429_once_the_rate_limit_is_spent(redis_url, products_url, slow_url):
+    gw = make_gateway(redis_url, products_url, slow_url, rate_limit_writes="3/minute")
+    ip = {"X-Forwarded-For": f"10.9.{time.time_ns() % 250}.{time.time_ns() % 200}"}
+    codes = [gw.post("/api/products", json={}, headers=ip).status_code for _ in range(5)]
+    assert codes[:3] == [401, 401, 401]
+    assert codes[3:] == [429, 429]
+    assert gw.post("/api/products", json={}, headers=ip).json["error"] == "RATE_LIMITED"
