@@ -1,37 +1,65 @@
-"""`python -m bench [scenario…] [--concurrency N] [--duration S]` against a running stack."""
+"""`python -m bench [scenario…]`: start a private stack (or use a running one) and print figures."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 
-from common.settings import FRAGMENT_PORTS, GATEWAY_PORT, SERVICE_PORTS, SHELL_PORT, local_port
+import requests
+
+from common.settings import FRAGMENT_PORTS, GATEWAY_PORT, SERVICE_PORTS, SHELL_PORT
 
 # Scenario name -> module with main(urls, concurrency, duration); other areas add theirs here.
 SCENARIOS = {"foundation": "bench.foundation"}
+BENCH_OFFSET = 700
 
 
-def urls() -> dict:
+def urls(offset: int) -> dict:
     base = "http://127.0.0.1:{}"
-    found = {"shell": base.format(local_port(SHELL_PORT)), "gateway": base.format(local_port(GATEWAY_PORT))}
-    found.update({n: base.format(local_port(p)) for n, p in SERVICE_PORTS.items()})
-    found.update({f"fragment-{n}": base.format(local_port(p)) for n, p in FRAGMENT_PORTS.items()})
+    found = {"shell": base.format(SHELL_PORT + offset), "gateway": base.format(GATEWAY_PORT + offset)}
+    found.update({n: base.format(p + offset) for n, p in SERVICE_PORTS.items()})
+    found.update({f"fragment-{n}": base.format(p + offset) for n, p in FRAGMENT_PORTS.items()})
     return found
+
+
+def _running(offset: int) -> bool:
+    try:
+        return requests.get(f"{urls(offset)['shell']}/healthz", timeout=1).ok
+    except requests.RequestException:
+        return False
+
+
+@contextlib.contextmanager
+def stack_for(offset: int | None):
+    """Use a stack already running at `offset`, or start a private one whose limits don't throttle the load."""
+    if offset is not None and _running(offset):
+        yield offset
+        return
+    from devstack import Stack
+    env = {**os.environ, "RATE_LIMIT_READS": "1000000/minute", "RATE_LIMIT_WRITES": "1000000/minute",
+           "LOG_LEVEL": "WARNING"}
+    with Stack(offset=BENCH_OFFSET if offset is None else offset, env=env) as stack:
+        yield stack.offset
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("scenarios", nargs="*", metavar="scenario", help=f"one of {sorted(SCENARIOS)} (default: all)")
+    parser.add_argument("scenarios", nargs="*", metavar="scenario", help=f"any of {sorted(SCENARIOS)} (default: all)")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
+    parser.add_argument("--offset", type=int, default=None,
+                        help="port offset of a running stack to measure (default: start a private one)")
     args = parser.parse_args()
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         parser.error(f"unknown scenario(s) {sorted(unknown)}; choose from {sorted(SCENARIOS)}")
-    print(f"concurrency={args.concurrency} duration={args.duration}s per measurement (2-core machine, one "
-          "gunicorn worker per process)")
-    for name in args.scenarios or SCENARIOS:
-        print(f"\n== {name}")
-        importlib.import_module(SCENARIOS[name]).main(urls(), args.concurrency, args.duration)
+    with stack_for(args.offset) as offset:
+        print(f"concurrency={args.concurrency}, {args.duration}s per measurement, port offset {offset}; "
+              f"{os.cpu_count()} cores, one gunicorn worker (8 threads) per process")
+        for name in args.scenarios or SCENARIOS:
+            print(f"\n== {name}")
+            importlib.import_module(SCENARIOS[name]).main(urls(offset), args.concurrency, args.duration)
 
 
 if __name__ == "__main__":

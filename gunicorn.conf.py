@@ -1,0 +1,13 @@
+"""gunicorn settings shared by `make run`, the tests and the Docker image: its own logs as JSON lines too."""
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                            "rename_fields": {"levelname": "level", "asctime": "ts"}}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
+    "root": {"level": "INFO", "handlers": []},  # the apps attach their own JSON handler (common/logs.py)
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+                "gunicorn.access": {"level": "WARNING", "handlers": ["stdout"], "propagate": False}},
+}
