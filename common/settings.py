@@ -49,6 +49,7 @@ class Settings:
     rate_limit_reads: str = "6000/minute"
     rate_limit_writes: str = "120/minute"
     trusted_proxy_hops: int = 0
+    trusted_forwarders: tuple = ("127.0.0.1/32", "::1/128")
     extra: dict = field(default_factory=dict)
 
     def with_overrides(self, **overrides) -> Settings:
@@ -86,5 +87,7 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         rate_limit_reads=env.get("RATE_LIMIT_READS", "6000/minute"),
         rate_limit_writes=env.get("RATE_LIMIT_WRITES", "120/minute"),
         trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", "0") or 0),
+        trusted_forwarders=tuple(n.strip() for n in env.get("TRUSTED_FORWARDERS", "127.0.0.1/32,::1/128").split(",")
+                                 if n.strip()),
     )
     return settings.with_overrides(**(overrides or {}))

@@ -1,7 +1,9 @@
 """Rate limits at the edge: per client IP, tighter for writes; flask-limiter on Redis."""
 from __future__ import annotations
 
-from flask import jsonify, request
+import ipaddress
+
+from flask import current_app, g, jsonify, request
 
 from common.errors import error_body
 
@@ -9,13 +11,26 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def client_ip() -> str:
-    # The shell and fragment apps forward the browser's address; the first hop is the client.
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    return forwarded.split(",")[0].strip() or request.remote_addr or "unknown"
+    """The caller's address: the fragment apps' X-Forwarded-For is believed, an API client's is not."""
+    if "client_ip" not in g:
+        remote = request.remote_addr or "unknown"
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
+        g.client_ip = forwarded if forwarded and _trusted(remote) else remote
+    return g.client_ip
+
+
+def _trusted(remote: str) -> bool:
+    networks = current_app.extensions["trusted_forwarders"]
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:
+        return False
+    return any(address in net for net in networks)
 
 
 def install_limits(app, limiter, settings) -> None:
     reads, writes = settings.rate_limit_reads, settings.rate_limit_writes
+    app.extensions["trusted_forwarders"] = [ipaddress.ip_network(n, strict=False) for n in settings.trusted_forwarders]
     proxy = app.view_functions["gateway.proxy"]
     limited = limiter.limit(writes, methods=sorted(WRITE_METHODS), key_func=lambda: f"w:{client_ip()}")(proxy)
     limited = limiter.limit(reads, methods=["GET", "HEAD"], key_func=lambda: f"r:{client_ip()}")(limited)

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from common.auth import bearer_token
 from common.errors import NotFound
 
+from .limits import client_ip
 from .routing import DROPPED_RESPONSE_HEADERS, FORWARDED_REQUEST_HEADERS, UPSTREAM_OF
 
 bp = Blueprint("gateway", __name__)
@@ -26,7 +27,7 @@ def proxy(prefix: str, rest: str):
         current_app.extensions["verifier"].identity(token)
     headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
     headers["X-Request-ID"] = g.request_id
-    headers.setdefault("X-Forwarded-For", request.remote_addr or "")
+    headers["X-Forwarded-For"] = client_ip()  # services see the client, never a spoofed header
     client = current_app.extensions["upstreams"][upstream]
     path = f"/api/{prefix}" + (f"/{rest}" if rest else "")
     upstream_resp = client.request(request.method, path, params=request.args, data=request.get_data(),

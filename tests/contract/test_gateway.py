@@ -88,3 +88,11 @@ def test_writes_meet_a_429_once_the_rate_limit_is_spent(redis_url, products_url,
     assert codes[:3] == [401, 401, 401]
     assert codes[3:] == [429, 429]
     assert gw.post("/api/products", json={}, headers=ip).json["error"] == "RATE_LIMITED"
+
+
+def test_an_api_client_cannot_dodge_the_limit_by_inventing_forwarded_addresses(redis_url, products_url, slow_url):
+    gw = make_gateway(redis_url, products_url, slow_url, rate_limit_writes="2/minute")
+    outsider = {"REMOTE_ADDR": f"203.0.113.{time.time_ns() % 250}"}
+    codes = [gw.post("/api/products", json={}, headers={"X-Forwarded-For": f"10.0.0.{n}"},
+                     environ_base=outsider).status_code for n in range(4)]
+    assert codes == [401, 401, 429, 429]
