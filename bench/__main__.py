@@ -11,7 +11,8 @@ import requests
 from common.settings import FRAGMENT_PORTS, GATEWAY_PORT, SERVICE_PORTS, SHELL_PORT
 
 # Scenario name -> module with main(urls, concurrency, duration); other areas add theirs here.
-SCENARIOS = {"foundation": "bench.foundation"}
+SCENARIOS = {"foundation": "bench.foundation", "login": "bench.login", "catalog": "bench.catalog",
+             "orders": "bench.orders"}
 BENCH_OFFSET = 700
 
 

@@ -1,7 +1,7 @@
 """The one place that decides between a fragment and a full page."""
 from __future__ import annotations
 
-from flask import Request, request
+from flask import Request, Response, redirect, request
 
 
 def wants_fragment(req: Request | None = None) -> bool:
@@ -18,3 +18,11 @@ def vary_on_htmx(response):
     response.vary.add("HX-Boosted")
     response.vary.add("HX-History-Restore-Request")
     return response
+
+
+def redirect_after_post(url: str):
+    """Where a successful form post goes: a 303 for a plain browser, HX-Redirect (a full navigation, so every
+    region re-renders, the header included) for htmx."""
+    if wants_fragment(request):
+        return Response("", status=200, headers={"HX-Redirect": url})
+    return redirect(url, code=303)

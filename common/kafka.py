@@ -74,7 +74,12 @@ class OutboxRelay(threading.Thread):
         self.stopping = threading.Event()
         self.wake = threading.Event()
 
+    # Events come in bursts (a saga writes its next event moments after the last one left), so for a while
+    # after sending, look again soon; idle, fall back to `interval`.
+    BUSY_INTERVAL, BUSY_SECONDS = 0.01, 2.0
+
     def run(self) -> None:
+        last_sent = 0.0
         while not self.stopping.is_set():
             try:
                 sent = self.relay_once()
@@ -82,8 +87,11 @@ class OutboxRelay(threading.Thread):
                 log.exception("outbox relay failed; retrying")
                 sent = 0
                 self.stopping.wait(1.0)
-            if not sent:
-                self.wake.wait(self.interval)
+            if sent:
+                last_sent = time.monotonic()
+            else:
+                busy = time.monotonic() - last_sent < self.BUSY_SECONDS
+                self.wake.wait(self.BUSY_INTERVAL if busy else self.interval)
                 self.wake.clear()
 
     def relay_once(self) -> int:
@@ -118,7 +126,8 @@ class ConsumerRunner(threading.Thread):
         return KafkaConsumer(*self.handlers, bootstrap_servers=self.bootstrap, group_id=self.group,
                              enable_auto_commit=False, auto_offset_reset="earliest",
                              session_timeout_ms=6000, heartbeat_interval_ms=2000, max_poll_interval_ms=60000,
-                             max_poll_records=50)
+                             # The broker holds an empty fetch this long: it bounds each hop's added latency.
+                             fetch_max_wait_ms=100, max_poll_records=50)
 
     def run(self) -> None:
         while not self.stopping.is_set():

@@ -55,7 +55,8 @@ def app_argv(module: str, port: int, root: Path = ROOT) -> tuple[str, ...]:
     gunicorn = _venv_bin(root, "gunicorn")
     head = (gunicorn,) if gunicorn else (sys.executable, "-m", "gunicorn")
     # gunicorn 27 opens one control socket per user at a fixed path; many masters would fight over it.
-    return (*head, "--config", str(root / "gunicorn.conf.py"), "--workers", "1", "--threads", "8", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
+    return (*head, "--config", str(root / "gunicorn.conf.py"), "--workers", "1", "--threads", "8",
+            "--bind", f"127.0.0.1:{port}", "--timeout", "60",
             "--graceful-timeout", "5", "--no-control-socket", f"{module}:create_app()")
 
 

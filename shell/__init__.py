@@ -10,7 +10,7 @@ from common.errors import AppError
 from common.http import HttpClient
 from common.web import STATIC, create_html_app
 
-from . import routes
+from . import routes, session
 from .responses import error_page
 
 YEAR = 365 * 24 * 3600
@@ -21,6 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = create_html_app("shell", __name__, {"CSRF_EXEMPT": True, **(config or {})})
     app.before_request(ensure_csrf_cookie)
     app.after_request(set_csrf_cookie)
+    app.before_request(session.refresh_session)
+    app.after_request(session.store_session)
     settings = app.extensions["settings"]
     if settings.trusted_proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=settings.trusted_proxy_hops)

@@ -11,12 +11,14 @@ from markupsafe import Markup
 from common.csrf import CSRF_COOKIE
 from common.errors import AppError
 
+from .session import with_session_cookies
+
 log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="compose")
 
 # Request headers a fragment app needs to act for the browser.
 PASSED_HEADERS = ("Cookie", "Accept-Language", "HX-Request", "HX-Target", "HX-Trigger", "HX-Current-URL",
-                  "HX-Boosted", "HX-History-Restore-Request", "Content-Type")
+                  "HX-Boosted", "HX-History-Restore-Request", "Content-Type", "X-CSRF-Token")
 # Response headers the browser must see from a fragment.
 RETURNED_HEADERS = ("Location", "HX-Trigger", "HX-Redirect", "HX-Push-Url", "HX-Replace-Url", "HX-Retarget",
                     "HX-Reswap", "HX-Refresh", "Cache-Control", "Retry-After")
@@ -44,6 +46,7 @@ def forwarded_headers() -> dict:
     if g.get("csrf_minted"):  # a first visit: fragments must render the token the shell is about to set
         minted = f"{CSRF_COOKIE}={g.csrf_minted}"
         headers["Cookie"] = f"{headers['Cookie']}; {minted}" if headers.get("Cookie") else minted
+    headers = with_session_cookies(headers)  # after a silent refresh, fragments act with the new token
     # The shell is the edge: the browser's own X-Forwarded-For is never trusted (ProxyFix handles real proxies).
     headers["X-Forwarded-For"] = request.remote_addr or ""
     headers["X-Request-ID"] = g.request_id

@@ -37,6 +37,16 @@ def checkout():
     return render_page("Checkout", Slot("main", "checkout", "/start"))
 
 
+@bp.get("/checkout/<any(payment, review):step>")
+def checkout_step(step):
+    return render_page("Checkout", Slot("main", "checkout", f"/{step}"))
+
+
+@bp.get("/orders/<order_id>/confirmation")
+def order_confirmation(order_id):
+    return render_page("Order confirmation", Slot("main", "checkout", f"/confirmation/{order_id}"))
+
+
 @bp.get("/orders")
 def orders():
     return render_page("Your orders", Slot("main", "profile", "/orders"))
@@ -60,6 +70,11 @@ def login():
 @bp.get("/register")
 def register():
     return render_page("Create account", Slot("main", "auth", "/register"))
+
+
+@bp.get("/logout")
+def logout():
+    return render_page("Sign out", Slot("main", "auth", "/logout"))
 
 
 @bp.route("/f/<fragment>/", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -12,6 +12,7 @@ from devstack.probes import free_port
 from devstack.processes import infra_spec
 from devstack.smtp_sink import start_sink
 from devstack.supervised import Supervised, stop_all
+from tests.tokens import token_issuer
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("unit", "contract", "integration", "browser")
@@ -84,3 +85,10 @@ def smtp_sink(tmp_path_factory):
     controller = start_sink(port, directory)
     yield SimpleNamespace(url=f"smtp://127.0.0.1:{port}", port=port, dir=directory)
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def issuer():
+    """A stand-in token issuer for tests of one service (tests/tokens.py): .token(), .headers(), .service_urls()."""
+    with token_issuer() as found:
+        yield found

@@ -1,11 +1,88 @@
-"""Auth fragments: the account badge in the header."""
+"""Auth fragments: sign in, sign up, sign out, and the account badge in the header."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from urllib.parse import urlsplit
+
+from flask import Blueprint, render_template, request
+
+from common.htmx import redirect_after_post
+from common.session import clear_session_cookies, set_session_cookies
+from common.web import ACCESS_COOKIE, CART_COOKIE, REFRESH_COOKIE
+
+from . import client
 
 bp = Blueprint("auth", __name__)
+NO_RETURN = {"/login", "/register", "/logout"}
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path on this site: no scheme, no host, no `//evil` or `/\\evil`, no control characters."""
+    if not value or len(value) > 512 or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or any(ord(c) < 0x20 or c == "\x7f" for c in value):
+        return "/"
+    return "/" if parts.path in NO_RETURN else value
+
+
+def _signed_in(tokens: dict, next_url: str):
+    resp = redirect_after_post(next_url)
+    set_session_cookies(resp, tokens)
+    cart_id = request.cookies.get(CART_COOKIE)
+    if cart_id and client.merge_guest_cart(tokens["access_token"], cart_id):
+        resp.delete_cookie(CART_COOKIE, path="/")
+    return resp
+
+
+def _form(*names: str) -> dict:
+    return {n: request.form.get(n, "")[:512] for n in names}
+
+
+@bp.get("/login")
+def login_form():
+    form = {"email": "", "next": safe_next(request.args.get("next"))}
+    return render_template("auth/_login.html", form=form, errors={}, message=None)
+
+
+@bp.post("/login")
+def login():
+    form = {**_form("email"), "next": safe_next(request.form.get("next"))}
+    outcome = client.login(form["email"], request.form.get("password", ""))
+    if outcome.tokens:
+        return _signed_in(outcome.tokens, form["next"])
+    return render_template("auth/_login.html", form=form, errors=outcome.errors,
+                           message=outcome.message or client.WRONG_CREDENTIALS), outcome.status
+
+
+@bp.get("/register")
+def register_form():
+    form = {"name": "", "email": "", "next": safe_next(request.args.get("next"))}
+    return render_template("auth/_register.html", form=form, errors={}, message=None)
+
+
+@bp.post("/register")
+def register():
+    form = {**_form("name", "email"), "next": safe_next(request.form.get("next"))}
+    outcome = client.register(form["name"], form["email"], request.form.get("password", ""))
+    if outcome.tokens:
+        return _signed_in(outcome.tokens, form["next"])
+    return render_template("auth/_register.html", form=form, errors=outcome.errors,
+                           message=outcome.message), outcome.status
+
+
+@bp.get("/logout")
+def logout_form():
+    signed_in = bool(request.cookies.get(ACCESS_COOKIE) or request.cookies.get(REFRESH_COOKIE))
+    return render_template("auth/_logout.html", signed_in=signed_in)
+
+
+@bp.post("/logout")
+def logout():
+    client.logout(request.cookies.get(ACCESS_COOKIE), request.cookies.get(REFRESH_COOKIE))
+    return clear_session_cookies(redirect_after_post("/"))
 
 
 @bp.get("/badge")
 def badge():
-    return render_template("auth/_badge.html", user=None)
+    user = client.current_user() if request.cookies.get(ACCESS_COOKIE) else None
+    return render_template("auth/_badge.html", user=user)

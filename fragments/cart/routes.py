@@ -1,11 +1,107 @@
-"""Cart fragments: the mini-cart badge."""
+"""Cart fragments: the header's mini-cart, add-to-cart answers and the cart page with its line forms."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import re
+from urllib.parse import urlsplit
+
+from flask import Blueprint, make_response, redirect, render_template, request
+
+from common.htmx import wants_fragment
+from common.web import CART_COOKIE
+
+from . import client
 
 bp = Blueprint("cart", __name__)
+PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+GUEST_COOKIE_AGE = 14 * 24 * 3600  # as long as the API keeps a guest cart
+CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and refetches itself
+
+
+def safe_next(value: str | None, default: str = "/cart") -> str:
+    """Only a path on this site: never another host (`//evil`, `https://…`, `/\\evil`)."""
+    value = (value or "").strip()
+    parts = urlsplit(value)
+    if (not value.startswith("/") or value.startswith(("//", "/\\")) or parts.scheme or parts.netloc
+            or any(ord(c) < 32 for c in value)):
+        return default
+    return value
+
+
+def _quantity(text: str | None) -> int | None:
+    try:
+        value = int((text or "").strip())
+    except ValueError:
+        return None
+    return value if 0 <= value <= 99 else None
+
+
+def _keep_guest_cart(resp, outcome: client.Outcome):
+    """A new guest cart's id, or the current one again: the cookie lives as long as the cart keeps being used."""
+    cart_id = outcome.minted or (outcome.cart or {}).get("cart_id")
+    if cart_id:
+        resp.set_cookie(CART_COOKIE, cart_id, max_age=GUEST_COOKIE_AGE, path="/", httponly=True,
+                        samesite="Lax", secure=request.is_secure)
+    return resp
 
 
 @bp.get("/mini")
 def mini():
-    return render_template("cart/_mini.html", count=0)
+    return render_template("cart/_mini.html", count=client.count())
+
+
+@bp.post("/add")
+def add():
+    """With htmx: a status line for #add-status plus cart-changed. Without: back to `next`, or the error."""
+    product_id, quantity = request.form.get("product_id", ""), _quantity(request.form.get("quantity", "1"))
+    back = safe_next(request.form.get("next"))
+    if not PRODUCT_ID.fullmatch(product_id):
+        outcome = client.Outcome(error="That product is not available")
+    elif not quantity:
+        outcome = client.Outcome(error="Choose a quantity from 1 to 99")
+    else:
+        outcome = client.add(product_id, quantity)
+    if not outcome.ok:
+        return render_template("cart/_added.html", outcome=outcome, back=back, full=not wants_fragment()), 422
+    if wants_fragment():
+        resp = make_response(render_template("cart/_added.html", outcome=outcome, back=back, full=False))
+        resp.headers.update(CHANGED)
+    else:
+        resp = redirect(back, code=303)
+    return _keep_guest_cart(resp, outcome)
+
+
+@bp.get("/page")
+def page():
+    return render_template("cart/_page.html", cart=client.cart().cart, error=None, line_error=None)
+
+
+def _after_change(outcome: client.Outcome, product_id: str):
+    """A line changed: the page again (htmx) or a redirect to /cart (no JS); an error re-renders with 422."""
+    if not outcome.ok:
+        current = client.cart().cart
+        on_page = current is not None and any(i["product_id"] == product_id for i in current["items"])
+        return render_template("cart/_page.html", cart=current, error=outcome.error,
+                               line_error=product_id if on_page else None), 422  # else shown above the lines
+    if not wants_fragment():
+        return redirect("/cart", code=303)
+    resp = make_response(render_template("cart/_page.html", cart=outcome.cart, error=None, line_error=None))
+    resp.headers.update(CHANGED)
+    return resp
+
+
+@bp.post("/items/<product_id>")
+def update_line(product_id):
+    """A new quantity from the stepper (its -/+ forms carry quantity ±1; the middle one the typed number)."""
+    quantity = _quantity(request.form.get("quantity"))
+    if not PRODUCT_ID.fullmatch(product_id):
+        return _after_change(client.Outcome(error="That product is not in your cart"), "")
+    if quantity is None:
+        return _after_change(client.Outcome(error="Choose a quantity from 0 to 99"), product_id)
+    return _after_change(client.set_quantity(product_id, quantity), product_id)
+
+
+@bp.post("/items/<product_id>/remove")
+def remove_line(product_id):
+    if not PRODUCT_ID.fullmatch(product_id):
+        return _after_change(client.Outcome(error="That product is not in your cart"), "")
+    return _after_change(client.remove(product_id), product_id)

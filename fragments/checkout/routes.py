@@ -1,11 +1,150 @@
-"""Checkout fragments."""
+"""Checkout fragments: shipping address, payment, review and "Place order", then the live order status."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import re
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request
+
+from common.errors import NotFound
+from common.htmx import redirect_after_post, wants_fragment
+from common.web import ACCESS_COOKIE, REFRESH_COOKIE
+
+from . import client, forms
 
 bp = Blueprint("checkout", __name__)
+ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+KEY = re.compile(r"[A-Za-z0-9]{32}")
+LOGIN = "/login?next=/checkout"
 
 
-@bp.get("/placeholder")
-def placeholder():
-    return render_template("checkout/_placeholder.html")
+def _drafts():
+    return current_app.extensions["checkout.drafts"]
+
+
+@bp.before_request
+def _signed_in_only():
+    if not request.cookies.get(ACCESS_COOKIE) and not request.cookies.get(REFRESH_COOKIE):
+        raise client.SignedOut()
+
+
+@bp.errorhandler(client.SignedOut)
+def _signed_out(_):
+    if request.method == "GET":
+        return render_template("checkout/_notice.html", title="Sign in to check out",
+                               message="Sign in and your cart comes with you.", link=(LOGIN, "Sign in"))
+    return redirect_after_post(LOGIN)
+
+
+def _advance(url: str, view):
+    """On to the next step: htmx swaps it in place and the address bar follows; a plain form gets a 303."""
+    if not wants_fragment():
+        return redirect(url, code=303)
+    resp = make_response(view())
+    resp.headers["HX-Push-Url"] = url
+    return resp
+
+
+def _step(template: str, status: int = 200, **context):
+    return render_template(f"checkout/{template}", **context), status
+
+
+@bp.get("/start")
+def start():
+    cart = client.cart()
+    if not cart.get("items"):
+        return _step("_notice.html", title="Your cart is empty", message="Add something you like, then check out.",
+                     link=("/products", "Browse products"))
+    draft = _drafts().load()
+    if not draft or draft.get("placed"):
+        draft = _drafts().fresh()  # a new attempt, with a new Idempotency-Key
+    return _address(draft)
+
+
+def _address(draft: dict, status: int = 200, form: dict | None = None, errors: dict | None = None):
+    saved = client.addresses()
+    # A returning shopper's first saved address is picked already: one click to go on.
+    chosen = (form or {}).get("address_id") or draft.get("address_id") or (saved[0]["id"] if saved else "new")
+    return _step("_address.html", status, saved=saved, form=form or draft.get("address") or {}, chosen=chosen,
+                 errors=errors or {})
+
+
+@bp.post("/address")
+def save_address():
+    draft, choice = _drafts().load() or _drafts().fresh(), request.form.get("address_id", "new")
+    if choice != "new":
+        address = next(({k: a[k] for k in forms.ADDRESS_FIELDS} for a in client.addresses() if a["id"] == choice), None)
+        if address is None:
+            return _address(draft, 422, form={"address_id": "new"}, errors={"address_id": "Choose an address."})
+    else:
+        address, errors = forms.address(request.form)
+        if errors:
+            return _address(draft, 422, form={**address, "address_id": "new"}, errors=errors)
+    _drafts().save({**draft, "address": address, "address_id": choice, "placed": None})
+    return _advance("/checkout/payment", payment)
+
+
+@bp.get("/payment")
+def payment(status: int = 200, errors: dict | None = None):
+    draft = _drafts().load()
+    if not draft.get("address"):
+        return redirect_after_post("/checkout")
+    expiry = request.form.get("expiry", "")[:7] if request.method == "POST" else ""
+    return _step("_payment.html", status, draft=draft, errors=errors or {}, expiry=expiry)
+
+
+@bp.post("/payment")
+def save_payment():
+    """The card number passes through to the payments API in this request; it is never kept or re-rendered."""
+    draft = _drafts().load()
+    if not draft.get("address"):
+        return redirect_after_post("/checkout")
+    number, cvc = request.form.get("card_number", "")[:30], request.form.get("cvc", "")[:4]
+    expiry = forms.expiry(request.form.get("expiry", ""))
+    if expiry is None:
+        return payment(422, {"expiry": "Enter the expiry as MM/YY."})
+    method, errors = client.tokenise(number, *expiry, cvc)
+    if errors:
+        return payment(422, errors)
+    _drafts().save({**draft, "payment": method, "placed": None})
+    return _advance("/checkout/review", review)
+
+
+@bp.get("/review")
+def review(status: int = 200, error: str | None = None):
+    draft = _drafts().load()
+    if not draft.get("address") or not draft.get("payment"):
+        return redirect_after_post("/checkout/payment" if draft.get("address") else "/checkout")
+    return _step("_review.html", status, draft=draft, cart=client.cart(), error=error)
+
+
+@bp.post("/place")
+def place():
+    draft, key = _drafts().load(), request.form.get("idempotency_key", "")
+    if not KEY.fullmatch(key) or not draft.get("address") or not draft.get("payment"):
+        return redirect_after_post("/checkout")
+    if draft.get("placed") and draft["placed"]["key"] == key:  # a second click: the same order
+        return redirect_after_post(f"/orders/{draft['placed']['order_id']}/confirmation")
+    order, error = client.place(key, draft["address"], draft["payment"]["token"], client.phone())
+    if order is None:
+        return review(422, error)
+    _drafts().save({**draft, "placed": {"key": key, "order_id": order["id"]}})
+    resp = redirect_after_post(f"/orders/{order['id']}/confirmation")
+    resp.headers["HX-Trigger"] = "cart-changed"  # the order took the cart: the mini-cart empties
+    return resp
+
+
+def _order(order_id: str) -> dict:
+    if not ORDER_ID.fullmatch(order_id):
+        raise NotFound("We couldn't find that order")
+    return client.order(order_id)
+
+
+@bp.get("/confirmation/<order_id>")
+def confirmation(order_id):
+    return render_template("checkout/_confirmation.html", order=_order(order_id))
+
+
+@bp.get("/confirmation/<order_id>/status")
+def status(order_id):
+    """Polled by htmx every second until the order is settled; the settled answer carries no trigger."""
+    return render_template("checkout/_status.html", order=_order(order_id))

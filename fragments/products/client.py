@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from common.errors import AppError, NotFound
 from common.web import api
 
 log = logging.getLogger(__name__)
 LOW_STOCK = 5
+PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
 def search(params: dict) -> tuple[dict | None, dict]:
@@ -21,6 +23,8 @@ def search(params: dict) -> tuple[dict | None, dict]:
 
 
 def product(product_id: str) -> dict:
+    if not PRODUCT_ID.fullmatch(product_id):
+        raise NotFound("We couldn't find that product")
     resp = api("GET", f"/api/products/{product_id}")
     if resp.status_code == 404:
         raise NotFound("We couldn't find that product")

@@ -11,6 +11,14 @@ bp = Blueprint("products", __name__)
 SORT_LABELS = {"name": "Name", "price": "Price: low to high", "-price": "Price: high to low",
                "-created": "Newest"}
 FILTER_KEYS = ("q", "category", "min_price", "max_price", "sort")
+# The API's field errors, said in the shopper's terms (the form takes dollars; the API takes cents).
+FIELD_MESSAGES = {
+    "q": "Search for at most 100 characters.",
+    "category": "Choose a category from the list.",
+    "min_price": "Enter a price in dollars, like 25 or 19.99.",
+    "max_price": "Enter a price in dollars, like 25 or 19.99.",
+    "body": "The minimum price must not be above the maximum.",
+}
 
 
 @bp.get("/featured")
@@ -20,24 +28,30 @@ def featured():
 
 
 def _price_cents(text: str):
-    """Shoppers type dollars; the API takes cents. Bad text is left for the API to reject."""
+    """Shoppers type dollars; the API takes cents. Text that is not a price is left for the API to reject."""
     try:
         return str(round(float(text) * 100)) if text.strip() else ""
-    except ValueError:
+    except (ValueError, OverflowError):
         return text
+
+
+def _form_errors(api_fields: dict) -> dict:
+    errors = {k: FIELD_MESSAGES[k] for k in api_fields if k in FIELD_MESSAGES}
+    if len(errors) < len(api_fields):  # sort, page, per_page: only a hand-edited URL gets these wrong
+        errors["form"] = "Some of these filters can't be used. Adjust them and try again."
+    return errors
 
 
 @bp.get("/grid")
 def grid():
-    form = {k: request.args.get(k, "") for k in FILTER_KEYS + ("page",)}
-    params = {**form, "min_price": _price_cents(form["min_price"]), "max_price": _price_cents(form["max_price"]),
-              "per_page": request.args.get("per_page", "12")}
-    page, errors = client.search(params)
-    keep = {k: v for k, v in form.items() if v and k != "page"}
-    return render_template("products/_grid.html", page=page, errors=errors, form=form,
+    form = {k: request.args.get(k, "").strip() for k in FILTER_KEYS + ("page", "per_page")}
+    params = {**form, "min_price": _price_cents(form["min_price"]), "max_price": _price_cents(form["max_price"])}
+    page, api_errors = client.search(params)
+    keep = {k: v for k, v in form.items() if v and k != "page"}  # paging links keep every filter
+    return render_template("products/_grid.html", page=page, errors=_form_errors(api_errors), form=form,
                            products=client.with_stock(page["items"]) if page else [],
                            categories=client.categories(), sorts=SORT_LABELS,
-                           page_url=lambda n: "/products?" + urlencode({**keep, "page": n})), 422 if errors else 200
+                           page_url=lambda n: "/products?" + urlencode({**keep, "page": n})), 422 if api_errors else 200
 
 
 @bp.get("/detail/<product_id>")

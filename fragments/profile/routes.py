@@ -1,11 +1,70 @@
-"""Profile fragments."""
+"""Profile fragments: the account page, the details form and the address book."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import re
+
+from flask import Blueprint, Response, render_template, request
+
+from common.errors import NotFound
+from common.htmx import redirect_after_post, wants_fragment
+
+from . import client
 
 bp = Blueprint("profile", __name__)
+ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
+ADDRESS_ID = r"^[0-9a-f]{32}$"
 
 
-@bp.get("/placeholder")
-def placeholder():
-    return render_template("profile/_placeholder.html")
+@bp.errorhandler(client.SignedOut)
+def _signed_out(_):
+    return redirect_after_post("/login?next=/profile")
+
+
+def _form(*names: str) -> dict:
+    return {n: request.form.get(n, "").strip()[:300] for n in names}
+
+
+def _addresses(status: int = 200, form: dict | None = None, errors: dict | None = None, saved: str | None = None):
+    return render_template("profile/_addresses.html", addresses=client.addresses(), form=form or {},
+                           errors=errors or {}, saved=saved), status
+
+
+@bp.get("/")
+def page():
+    return render_template("profile/_page.html", profile=client.profile(), addresses=client.addresses(),
+                           form={}, errors={}, saved=None)
+
+
+@bp.post("/details")
+def update_details():
+    form = _form("name", "phone")
+    profile, errors = client.update_profile(form["name"], form["phone"])
+    if errors:
+        current = client.profile()
+        return render_template("profile/_details.html", profile={**current, **form}, errors=errors, saved=None), 422
+    if not wants_fragment():
+        return redirect_after_post("/profile")
+    html = render_template("profile/_details.html", profile=profile, errors={}, saved="Your details are saved.")
+    # The header's account badge listens for this, so the new name shows there without a reload.
+    return Response(html, headers={"HX-Trigger": "profile-changed"})
+
+
+@bp.post("/addresses")
+def add_address():
+    form = _form(*ADDRESS_FIELDS)
+    errors = client.add_address(form)
+    if errors:
+        return _addresses(422, form=form, errors=errors)
+    if not wants_fragment():
+        return redirect_after_post("/profile")
+    return _addresses(saved="Address added.")
+
+
+@bp.post("/addresses/<address_id>/delete")
+def delete_address(address_id):
+    if not re.fullmatch(ADDRESS_ID, address_id):
+        raise NotFound("We couldn't find that address")
+    client.delete_address(address_id)
+    if not wants_fragment():
+        return redirect_after_post("/profile")
+    return _addresses(saved="Address deleted.")

@@ -1,11 +1,30 @@
-"""The inventory service."""
+"""The inventory service: stock per SKU (available and reserved), kept by atomic conditional updates."""
 from __future__ import annotations
+
+from functools import partial
 
 from flask import Flask
 
-from common.app import create_service_app
+from common.app import create_service_app, start_workers
+from common.mongo import get_database
+
+from . import reservations, routes, service
+from .repository import StockRepository
+
+LOW_STOCK_LEVEL = 5  # matches the storefront's "Only N left"
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("inventory", __name__, config)
+    db = get_database(app)
+    level = int(app.config.get("LOW_STOCK_LEVEL", LOW_STOCK_LEVEL))
+    stock = StockRepository(db["stock"], level, partial(service.low_stock_event, level=level))
+    stock.ensure_indexes()
+    app.extensions["inventory.stock"] = stock
+    app.register_blueprint(routes.bp)
+    # Reservations (checkout) plug in here: their blueprint, handlers and outbox collections.
+    reservation_handlers, reservation_outbox = reservations.init_app(app, db, stock)
+    handlers = {"product.changed": partial(service.apply_product_change, stock), **reservation_handlers}
+    outbox = [db["stock"], *reservation_outbox]
+    start_workers(app, outbox=outbox, handlers=handlers)
     return app

@@ -1,6 +1,123 @@
-"""Cart HTTP routes (carts live in Redis under orders:cart:<id>)."""
+"""Cart HTTP routes (carts live in Redis under orders:cart:<id>): guests by X-Cart-Id, users by token."""
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import Field
+
+from common.auth import current_identity, require_user
+from common.errors import AppError, NotFound
+from common.openapi import body_model
+from common.validation import StrictModel, parse_body
+
+from . import cart
+from .cart_catalog import CartCatalog
+from .cart_store import MAX_QUANTITY, CartStore, is_guest_id, new_guest_id, user_cart_id
 
 bp = Blueprint("cart", __name__)
+PRODUCT_ID = r"^[A-Za-z0-9-]{1,64}$"
+CART_HEADER = "X-Cart-Id"
+
+
+class AddItem(StrictModel):
+    product_id: str = Field(pattern=PRODUCT_ID)
+    quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY)
+
+
+class SetQuantity(StrictModel):
+    quantity: int = Field(ge=0, le=MAX_QUANTITY)
+
+
+@dataclass(frozen=True)
+class CartRef:
+    id: str | None
+    minted: bool = False
+
+
+@bp.record_once
+def _install(state) -> None:
+    """The cart's store and catalog client, bound when the blueprint joins the orders app."""
+    app = state.app
+    app.extensions["cart.store"] = CartStore(app.extensions["redis"])
+    app.extensions["cart.catalog"] = CartCatalog.from_settings(app.extensions["settings"])
+
+
+def _deps():
+    return current_app.extensions["cart.store"], current_app.extensions["cart.catalog"]
+
+
+def _guest_header() -> str | None:
+    raw = request.headers.get(CART_HEADER, "").strip()
+    if raw and not is_guest_id(raw):
+        raise AppError("X-Cart-Id is not a cart id", code="INVALID_CART_ID")
+    return raw or None
+
+
+def _cart(mint: bool = False) -> CartRef:
+    """A signed-in shopper's own cart; else the guest cart named by X-Cart-Id, minted on first write."""
+    identity = current_identity()
+    if identity is not None:
+        return CartRef(user_cart_id(identity.user_id))
+    guest = _guest_header()
+    if guest is None and mint:
+        return CartRef(new_guest_id(), minted=True)
+    return CartRef(guest)
+
+
+def _line(product_id: str) -> tuple[str, str]:
+    """(cart id, product id) of a line that can exist: no cart or a malformed id means no such line."""
+    cart_id = _cart().id
+    if cart_id is None or not re.fullmatch(PRODUCT_ID, product_id, flags=re.ASCII):
+        raise NotFound("That product is not in your cart", code="LINE_NOT_FOUND")
+    return cart_id, product_id
+
+
+def _reply(body: dict, ref: CartRef | None = None):
+    resp = jsonify(body)
+    if ref is not None and ref.minted:  # the guest keeps this id (the storefront keeps it in the fm_cart cookie)
+        resp.headers[CART_HEADER] = ref.id
+    return resp
+
+
+@bp.get("/api/cart")
+def get_cart():
+    """The shopper's cart, priced now."""
+    return _reply(cart.view(*_deps(), _cart().id))
+
+
+@bp.get("/api/cart/summary")
+def get_summary():
+    """Item count only (no pricing): for the header's mini-cart."""
+    return _reply(cart.summary(_deps()[0], _cart().id))
+
+
+@bp.post("/api/cart/items")
+@body_model(AddItem)
+def add_item():
+    """Add a product (quantities add up); a guest without X-Cart-Id gets a new cart id."""
+    body = parse_body(AddItem)
+    ref = _cart(mint=True)
+    return _reply(cart.add_item(*_deps(), ref.id, body.product_id, body.quantity), ref)
+
+
+@bp.patch("/api/cart/items/<product_id>")
+@body_model(SetQuantity)
+def set_quantity(product_id):
+    """Set a line's quantity (0 removes it)."""
+    body = parse_body(SetQuantity)
+    return _reply(cart.set_quantity(*_deps(), *_line(product_id), body.quantity))
+
+
+@bp.delete("/api/cart/items/<product_id>")
+def remove_item(product_id):
+    """Remove a line."""
+    return _reply(cart.remove_item(*_deps(), *_line(product_id)))
+
+
+@bp.post("/api/cart/merge")
+@require_user
+def merge_cart():
+    """Merge the guest cart named by X-Cart-Id into the signed-in shopper's cart (call after sign-in)."""
+    return _reply(cart.merge(*_deps(), _guest_header(), _cart().id))

@@ -1,6 +1,88 @@
-"""Order HTTP routes."""
+"""Order HTTP routes: thin adapters from requests to service functions."""
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+
+from flask import Blueprint, current_app, jsonify, request
+
+from common.auth import current_identity, require_admin, require_user
+from common.errors import AppError, NotFound
+from common.openapi import body_model
+from common.validation import parse_body, parse_query
+
+from . import service, states
+from .schemas import ID, IDEMPOTENCY_KEY, OrderListQuery, PlaceOrder
 
 bp = Blueprint("orders", __name__)
+
+
+def _repo():
+    return current_app.extensions["orders.repo"]
+
+
+def _checked_id(order_id: str) -> str:
+    if not re.match(ID, order_id):
+        raise NotFound("Order not found")
+    return order_id
+
+
+def _idempotency_key() -> str:
+    key = request.headers.get("Idempotency-Key", "")
+    if not key:
+        raise AppError("Send an Idempotency-Key header", code="IDEMPOTENCY_KEY_REQUIRED")
+    if not re.match(IDEMPOTENCY_KEY, key):
+        raise AppError("Idempotency-Key must be 8-100 letters, digits or _.:-", code="INVALID_IDEMPOTENCY_KEY")
+    return key
+
+
+@bp.post("/api/orders")
+@require_user
+@body_model(PlaceOrder)
+def create_order():
+    """Place an order (Idempotency-Key header required): 202 with the PENDING order."""
+    key = _idempotency_key()
+    ext = current_app.extensions
+    order, created = service.place_order(_repo(), ext["orders.catalog"], ext["orders.cart"], current_identity(),
+                                         key, parse_body(PlaceOrder))
+    resp = jsonify(service.public(order))
+    resp.headers["Location"] = f"/api/orders/{order['_id']}"
+    if not created:
+        resp.headers["Idempotent-Replayed"] = "true"
+    return resp, 202
+
+
+@bp.get("/api/orders")
+@require_user
+def list_orders():
+    """The caller's orders, newest first."""
+    q = parse_query(OrderListQuery)
+    return jsonify(service.list_orders(_repo(), current_identity(), q.page, q.per_page))
+
+
+@bp.get("/api/orders/<order_id>")
+@require_user
+def get_order(order_id):
+    """One order: the caller's own, or any for an admin."""
+    return jsonify(service.public(service.get_order(_repo(), current_identity(), _checked_id(order_id))))
+
+
+@bp.post("/api/orders/<order_id>/cancel")
+@require_user
+def cancel_order(order_id):
+    """Cancel an order that has not shipped: its payment is refunded and its stock released."""
+    order = service.cancel_order(_repo(), current_identity(), _checked_id(order_id))
+    return jsonify(service.public(order)), 202
+
+
+@bp.post("/api/orders/<order_id>/ship")
+@require_admin
+def ship_order(order_id):
+    """Mark a confirmed order shipped (admin)."""
+    return jsonify(service.public(service.fulfil(_repo(), _checked_id(order_id), states.SHIPPED)))
+
+
+@bp.post("/api/orders/<order_id>/deliver")
+@require_admin
+def deliver_order(order_id):
+    """Mark a shipped order delivered (admin)."""
+    return jsonify(service.public(service.fulfil(_repo(), _checked_id(order_id), states.DELIVERED)))

@@ -24,6 +24,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(routes.bp)
     if app.extensions["settings"].local_mode:
         service.seed_catalog(repo, cache)
-    # Other replicas learn of a change through the event and drop their cached reads.
-    start_workers(app, outbox=[db["products"]], handlers={"product.changed": lambda event: cache.invalidate()})
+    # Writers bump the cache generation themselves; the event is the second chance when that bump failed
+    # (Redis down at the time): the consumer retries until the cache is invalidated.
+    start_workers(app, outbox=[db["products"]],
+                  handlers={"product.changed": lambda event: cache.invalidate_or_raise()})
     return app

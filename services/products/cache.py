@@ -3,31 +3,55 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 GEN_KEY = "products:cache:gen"
 TTL_SECONDS = 300
 
 
 class ProductCache:
+    """Keys embed the generation, so a reader that computed from old data before a bump stores it
+    under a generation nobody reads any more: invalidation cannot lose a race with a slow reader."""
+
     def __init__(self, redis, hits, misses):
         self.redis, self.hits, self.misses = redis, hits, misses
 
     def _key(self, kind: str, params: dict) -> str:
         gen = self.redis.get(GEN_KEY) or "0"
-        digest = hashlib.sha1(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
         return f"products:cache:{gen}:{kind}:{digest}"
 
     def get_or_compute(self, kind: str, params: dict, compute):
-        key = self._key(kind, params)
-        cached = self.redis.get(key)
+        try:
+            key = self._key(kind, params)
+            cached = self.redis.get(key)
+        except RedisError as e:
+            # The catalog stays up without its cache; it is only slower.
+            log.warning("product cache unavailable", extra={"error": type(e).__name__})
+            self.misses.labels(kind).inc()
+            return compute()
         if cached is not None:
             self.hits.labels(kind).inc()
             return json.loads(cached)
         self.misses.labels(kind).inc()
         value = compute()
         if value is not None:
-            self.redis.set(key, json.dumps(value, default=str), ex=TTL_SECONDS)
+            try:
+                self.redis.set(key, json.dumps(value, default=str), ex=TTL_SECONDS)
+            except RedisError:
+                pass
         return value
 
     def invalidate(self) -> None:
+        """Called after every write; a failure is retried by the product.changed consumer."""
+        try:
+            self.redis.incr(GEN_KEY)
+        except RedisError as e:
+            log.error("product cache invalidation failed", extra={"error": type(e).__name__})
+
+    def invalidate_or_raise(self) -> None:
+        """For the event consumer: raising makes the runner retry, then dead-letter."""
         self.redis.incr(GEN_KEY)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
+from common.errors import Conflict
 from common.events import Event, outbox_entries, push_outbox
 
 SORTS = {
@@ -22,14 +24,22 @@ class ProductRepository:
         self.products = collection
 
     def ensure_indexes(self) -> None:
+        # One per sort order, alone and under a category filter; text search is a literal case-insensitive
+        # regex, which no index can serve, so the category and price filters narrow it first.
         self.products.create_index([("sku", ASCENDING)], unique=True)
-        self.products.create_index([("category", ASCENDING), ("price", ASCENDING)])
+        self.products.create_index([("name", ASCENDING)])
+        self.products.create_index([("price", ASCENDING)])
         self.products.create_index([("created_at", DESCENDING)])
+        self.products.create_index([("category", ASCENDING), ("price", ASCENDING)])
+        self.products.create_index([("category", ASCENDING), ("name", ASCENDING)])
+        self.products.create_index([("category", ASCENDING), ("created_at", DESCENDING)])
         self.products.create_index([("featured", ASCENDING), ("name", ASCENDING)])
 
     @staticmethod
-    def _filter(q=None, category=None, min_price=None, max_price=None, featured=None) -> dict:
+    def _filter(q=None, category=None, min_price=None, max_price=None, featured=None, ids=None) -> dict:
         f: dict = {"deleted": {"$ne": True}}
+        if ids:
+            f["_id"] = {"$in": list(ids)}
         if q:
             literal = re.escape(q)  # user text is matched literally, never as a pattern
             f["$or"] = [{"name": {"$regex": literal, "$options": "i"}},
@@ -54,12 +64,16 @@ class ProductRepository:
     def categories(self) -> list[str]:
         return sorted(self.products.distinct("category", {"deleted": {"$ne": True}}))
 
-    def sku_taken(self, sku: str, except_id: str | None = None) -> bool:
-        return self.products.count_documents({"sku": sku, "_id": {"$ne": except_id}}) > 0
+    def sku_taken(self, sku: str) -> bool:
+        return self.products.count_documents({"sku": sku}, limit=1) > 0
 
     def insert(self, doc: dict, event: Event) -> None:
-        self.products.insert_one({**doc, "created_at": doc.get("created_at") or datetime.now(timezone.utc),
-                                  "deleted": False, "_outbox": outbox_entries(event)})
+        try:
+            self.products.insert_one({**doc, "created_at": doc.get("created_at") or datetime.now(UTC),
+                                      "deleted": False, "_outbox": outbox_entries(event)})
+        except DuplicateKeyError:
+            # Two admins racing on one SKU: the unique index decides, the loser hears 409.
+            raise Conflict("SKU already exists", {"sku": doc["sku"]}, code="SKU_TAKEN") from None
 
     def update(self, product_id: str, changes: dict, event_for) -> dict | None:
         """Apply changes and queue the event in the same single-document write."""
@@ -67,10 +81,13 @@ class ProductRepository:
         if current is None:
             return None
         event = event_for({**current, **changes})
-        return self.products.find_one_and_update(
-            {"_id": product_id, "deleted": {"$ne": True}},
-            {"$set": {**changes, "updated_at": datetime.now(timezone.utc)}, "$push": push_outbox(event)},
-            projection=PUBLIC_FIELDS, return_document=ReturnDocument.AFTER)
+        changes = {**changes, "updated_at": datetime.now(UTC)}
+        # BEFORE plus the changes: the in-process engine looks an AFTER document up again with the filter,
+        # which a delete (deleted: true) no longer matches.
+        before = self.products.find_one_and_update(
+            {"_id": product_id, "deleted": {"$ne": True}}, {"$set": changes, "$push": push_outbox(event)},
+            projection=PUBLIC_FIELDS, return_document=ReturnDocument.BEFORE)
+        return None if before is None else {**before, **changes}
 
     def count(self) -> int:
         return self.products.count_documents({})

@@ -1,6 +1,8 @@
 """Catalog HTTP routes: thin adapters from requests to service functions."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, jsonify
 
 from common.auth import require_admin
@@ -9,10 +11,9 @@ from common.openapi import body_model
 from common.validation import parse_body, parse_query
 
 from . import service
-from .schemas import ProductCreate, ProductQuery, ProductUpdate
+from .schemas import ID_PATTERN, ProductCreate, ProductQuery, ProductUpdate
 
 bp = Blueprint("products", __name__)
-ID_PATTERN = r"^[A-Za-z0-9-]{1,64}$"
 
 
 def _deps():
@@ -21,8 +22,8 @@ def _deps():
 
 
 def _checked_id(product_id: str) -> str:
-    if not product_id.replace("-", "").isalnum() or len(product_id) > 64:
-        raise NotFound("Product not found", {"id": product_id[:64]})
+    if not re.fullmatch(ID_PATTERN, product_id, flags=re.ASCII):
+        raise NotFound("Product not found")
     return product_id
 
 
@@ -58,7 +59,7 @@ def create_product():
 @body_model(ProductUpdate)
 def update_product(product_id):
     """Edit a product (admin)."""
-    changes = parse_body(ProductUpdate).model_dump(exclude_unset=True, exclude_none=True)
+    changes = parse_body(ProductUpdate).model_dump(exclude_unset=True)
     return jsonify(service.update_product(*_deps(), _checked_id(product_id), changes))
 
 

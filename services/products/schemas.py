@@ -5,19 +5,26 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from common.validation import QueryModel, StrictModel
+from common.validation import QueryModel, StrictModel, csv_list
 
+ID_PATTERN = r"^[A-Za-z0-9-]{1,64}$"
+CATEGORY = r"^[a-z0-9-]+$"
+SKU = r"^[A-Za-z0-9-]+$"
+IMAGE = r"^/static/[A-Za-z0-9/_.-]+$"
+MAX_IDS = 100
 
 
 class ProductQuery(QueryModel):
     q: str = Field(default="", max_length=100)
-    category: str = Field(default="", max_length=40)
-    min_price: int | None = Field(default=None, ge=0)
-    max_price: int | None = Field(default=None, ge=0)
+    category: str = Field(default="", max_length=40, pattern=r"^[a-z0-9-]*$")
+    min_price: int | None = Field(default=None, ge=0, le=100_000_000)
+    max_price: int | None = Field(default=None, ge=0, le=100_000_000)
     sort: Literal["price", "-price", "name", "-created"] = "name"
     page: int = Field(default=1, ge=1, le=10_000)
     per_page: int = Field(default=12, ge=1, le=100)
     featured: bool = False
+    # Comma-separated product ids: the cart prices all its lines with one call.
+    ids: csv_list(ID_PATTERN, MAX_IDS) = ()
 
     @model_validator(mode="after")
     def _range(self):
@@ -31,18 +38,25 @@ class ProductCreate(StrictModel):
     description: str = Field(default="", max_length=2000)
     price: int = Field(ge=0, le=100_000_000)
     currency: Literal["USD"] = "USD"
-    category: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")
-    sku: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
-    image: str | None = Field(default=None, max_length=300, pattern=r"^/static/[A-Za-z0-9/_.-]+$")
+    category: str = Field(min_length=1, max_length=40, pattern=CATEGORY)
+    sku: str = Field(min_length=1, max_length=40, pattern=SKU)
+    image: str | None = Field(default=None, max_length=300, pattern=IMAGE)
     featured: bool = False
     initial_stock: int = Field(default=0, ge=0, le=1_000_000)
 
 
 class ProductUpdate(StrictModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=2000)
-    price: int | None = Field(default=None, ge=0, le=100_000_000)
-    category: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")
-    sku: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
-    image: str | None = Field(default=None, max_length=300, pattern=r"^/static/[A-Za-z0-9/_.-]+$")
-    featured: bool | None = None
+    """Fields default to None but an explicit null fails their type, so a PATCH cannot blank a field.
+    The SKU is not editable: stock, carts and orders refer to it."""
+    name: str = Field(default=None, min_length=1, max_length=200)
+    description: str = Field(default=None, max_length=2000)
+    price: int = Field(default=None, ge=0, le=100_000_000)
+    category: str = Field(default=None, min_length=1, max_length=40, pattern=CATEGORY)
+    image: str = Field(default=None, max_length=300, pattern=IMAGE)
+    featured: bool = Field(default=None)
+
+    @model_validator(mode="after")
+    def _not_empty(self):
+        if not self.model_fields_set:
+            raise ValueError("nothing to change")
+        return self

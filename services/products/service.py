@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from common.errors import Conflict, NotFound
 from common.events import make_event
@@ -39,7 +39,7 @@ def _search(repo, query) -> dict:
     skip = (query.page - 1) * query.per_page
     docs, total = repo.search(sort=query.sort, skip=skip, limit=query.per_page, q=query.q or None,
                               category=query.category or None, min_price=query.min_price,
-                              max_price=query.max_price, featured=query.featured)
+                              max_price=query.max_price, featured=query.featured, ids=query.ids)
     return {"items": [public(d) for d in docs], "total": total, "page": query.page,
             "per_page": query.per_page, "pages": max(1, math.ceil(total / query.per_page))}
 
@@ -64,7 +64,7 @@ def create_product(repo, cache, fields: dict) -> dict:
     if repo.sku_taken(fields["sku"]):
         raise Conflict("SKU already exists", {"sku": fields["sku"]}, code="SKU_TAKEN")
     initial_stock = fields.pop("initial_stock", 0)
-    doc = {"_id": uuid.uuid4().hex[:12], "currency": "USD", "featured": False, "image": None, **fields}
+    doc = {"_id": uuid.uuid4().hex, "currency": "USD", "featured": False, "image": None, **fields}
     doc["image"] = doc["image"] or f"/static/img/categories/{doc['category']}.svg"
     repo.insert(doc, changed_event(doc, "created", initial_stock))
     cache.invalidate()
@@ -72,8 +72,6 @@ def create_product(repo, cache, fields: dict) -> dict:
 
 
 def update_product(repo, cache, product_id: str, changes: dict) -> dict:
-    if "sku" in changes and repo.sku_taken(changes["sku"], except_id=product_id):
-        raise Conflict("SKU already exists", {"sku": changes["sku"]}, code="SKU_TAKEN")
     doc = repo.update(product_id, changes, lambda d: changed_event(d, "updated"))
     if doc is None:
         raise NotFound("Product not found", {"id": product_id})
@@ -92,7 +90,7 @@ def seed_catalog(repo, cache) -> int:
     """Seed an empty catalog; each product announces itself so inventory creates its stock."""
     if repo.count():
         return 0
-    start = datetime.now(timezone.utc) - timedelta(days=30)
+    start = datetime.now(UTC) - timedelta(days=30)
     n = 0
     for n, (doc, stock) in enumerate(seed_documents(), start=1):
         doc["created_at"] = start + timedelta(days=n)

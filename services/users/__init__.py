@@ -1,11 +1,20 @@
-"""The users service."""
+"""The users service: profiles and addresses in the Users DB, created from user.registered."""
 from __future__ import annotations
 
 from flask import Flask
 
-from common.app import create_service_app
+from common.app import create_service_app, start_workers
+from common.mongo import get_database
+
+from . import routes, service
+from .repository import ProfileRepository
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("users", __name__, config)
+    repo = ProfileRepository(get_database(app)["profiles"])
+    repo.ensure_indexes()
+    app.extensions["users.repo"] = repo
+    app.register_blueprint(routes.bp)
+    start_workers(app, handlers={"user.registered": lambda event: service.profile_from_event(repo, event)})
     return app

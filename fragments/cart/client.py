@@ -1,0 +1,54 @@
+"""The cart fragment's calls through the gateway, as the browser's user (token cookie, guest cart cookie)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from common.errors import AppError
+from common.web import api
+
+
+@dataclass
+class Outcome:
+    """An API answer the templates can show: the cart (when known), an error message, a minted guest id."""
+    cart: dict | None = None
+    error: str | None = None
+    details: dict = field(default_factory=dict)
+    minted: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _outcome(resp) -> Outcome:
+    body = resp.json() if resp.headers.get("Content-Type", "").startswith("application/json") else {}
+    if resp.status_code >= 500:
+        raise AppError("Your cart is unavailable right now", code="CART_UNAVAILABLE")
+    if resp.status_code >= 400:
+        return Outcome(error=body.get("message") or "That didn't work", details=body.get("details") or {})
+    return Outcome(cart=body, minted=resp.headers.get("X-Cart-Id"))
+
+
+def count() -> int | None:
+    """Items in the cart, or None when the cart service cannot say (the badge then shows no number)."""
+    try:
+        resp = api("GET", "/api/cart/summary", timeout=1.0)
+    except AppError:
+        return None
+    return resp.json()["count"] if resp.status_code == 200 else None
+
+
+def cart() -> Outcome:
+    return _outcome(api("GET", "/api/cart"))
+
+
+def add(product_id: str, quantity: int) -> Outcome:
+    return _outcome(api("POST", "/api/cart/items", json={"product_id": product_id, "quantity": quantity}))
+
+
+def set_quantity(product_id: str, quantity: int) -> Outcome:
+    return _outcome(api("PATCH", f"/api/cart/items/{product_id}", json={"quantity": quantity}))
+
+
+def remove(product_id: str) -> Outcome:
+    return _outcome(api("DELETE", f"/api/cart/items/{product_id}"))

@@ -1,0 +1,35 @@
+"""The accounts collection: credentials and roles, one document per user."""
+from __future__ import annotations
+
+from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
+
+from common.errors import Conflict
+from common.events import Event, outbox_entries
+
+PUBLIC = {"password_hash": 0, "_outbox": 0}
+
+
+class AccountRepository:
+    def __init__(self, collection):
+        self.accounts = collection
+
+    def ensure_indexes(self) -> None:
+        # The unique index is what makes a duplicate registration a 409 even when two race.
+        self.accounts.create_index([("email", ASCENDING)], unique=True)
+
+    def insert(self, account: dict, event: Event) -> None:
+        """The account and its user.registered event, in one document write."""
+        try:
+            self.accounts.insert_one({**account, "_outbox": outbox_entries(event)})
+        except DuplicateKeyError:
+            raise Conflict("An account with this email already exists", code="EMAIL_TAKEN") from None
+
+    def by_email(self, email: str) -> dict | None:
+        return self.accounts.find_one({"email": email}, {"_outbox": 0})
+
+    def get(self, account_id: str) -> dict | None:
+        return self.accounts.find_one({"_id": account_id}, PUBLIC)
+
+    def update(self, account_id: str, changes: dict) -> None:
+        self.accounts.update_one({"_id": account_id}, {"$set": changes})

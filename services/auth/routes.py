@@ -1,0 +1,71 @@
+"""Auth HTTP routes: thin adapters from requests to service functions."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from common.auth import bearer_token
+from common.errors import RateLimited, error_body
+from common.openapi import body_model
+from common.validation import parse_body
+from common.web import client_address
+
+from . import service
+from .schemas import LoginBody, LogoutBody, RefreshBody, RegisterBody
+
+bp = Blueprint("auth", __name__)
+
+
+def _ext(name: str):
+    return current_app.extensions[f"auth.{name}"]
+
+
+@bp.post("/api/auth/register")
+@body_model(RegisterBody)
+def register():
+    """Create a customer account; answers with the user and a signed-in token pair."""
+    body = parse_body(RegisterBody)
+    result = service.register(_ext("repo"), _ext("passwords"), _ext("tokens"), _ext("limiter"), body,
+                              client_address())
+    return jsonify(result), 201
+
+
+@bp.post("/api/auth/login")
+@body_model(LoginBody)
+def login():
+    """Exchange email and password for an access and a refresh token."""
+    body = parse_body(LoginBody)
+    return jsonify(service.login(_ext("repo"), _ext("passwords"), _ext("tokens"), _ext("limiter"), body,
+                                 client_address()))
+
+
+@bp.post("/api/auth/refresh")
+@body_model(RefreshBody)
+def refresh():
+    """Rotate a refresh token into a new pair."""
+    body = parse_body(RefreshBody)
+    return jsonify(service.refresh(_ext("repo"), _ext("tokens"), body.refresh_token))
+
+
+@bp.post("/api/auth/logout")
+@body_model(LogoutBody)
+def logout():
+    """Revoke the bearer access token and the refresh token (and its session family)."""
+    body = parse_body(LogoutBody) if request.get_data() else LogoutBody()
+    service.logout(_ext("tokens"), bearer_token(), body.refresh_token)
+    return "", 204
+
+
+@bp.get("/api/auth/jwks")
+def jwks():
+    """The public keys that verify our tokens."""
+    resp = jsonify(keys=[_ext("key").public_jwk()])
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 300
+    return resp
+
+
+@bp.app_errorhandler(RateLimited)
+def _rate_limited(e: RateLimited):
+    resp = jsonify(error_body(e.code, e.message, e.details))
+    resp.headers["Retry-After"] = str(e.details.get("retry_after", 60))
+    return resp, e.status

@@ -1,0 +1,94 @@
+"""Auth use cases: register, sign in, refresh, sign out, and the admin account."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timezone
+
+from common.errors import Conflict, Unauthorized
+from common.events import make_event
+
+log = logging.getLogger(__name__)
+SOURCE = "auth"
+
+
+def public(account: dict) -> dict:
+    return {"id": account["_id"], "email": account["email"], "name": account.get("name", ""),
+            "role": account.get("role", "customer")}
+
+
+def _new_account(email: str, name: str, password_hash: str, role: str = "customer") -> dict:
+    return {"_id": uuid.uuid4().hex, "email": email, "name": name, "role": role, "password_hash": password_hash,
+            "created_at": datetime.now(timezone.utc)}
+
+
+def registered_event(account: dict):
+    data = {"user_id": account["_id"], "email": account["email"], "name": account["name"], "role": account["role"],
+            "registered_at": account["created_at"].isoformat()}
+    return make_event("user.registered", data, SOURCE)
+
+
+def register(repo, passwords, tokens, limiter, body, ip: str) -> dict:
+    limiter.hit("register_ip", ip)
+    limiter.hit("register_account", body.email)
+    if repo.by_email(body.email):
+        raise Conflict("An account with this email already exists", code="EMAIL_TAKEN")
+    account = _new_account(body.email, body.name, passwords.hash(body.password))
+    repo.insert(account, registered_event(account))
+    log.info("account registered", extra={"user_id": account["_id"]})
+    return {"user": public(account), **tokens.issue(account)}
+
+
+def login(repo, passwords, tokens, limiter, body, ip: str) -> dict:
+    limiter.hit("login_ip", ip)
+    limiter.check("login_ip_failures", ip)
+    # A locked account answers 429 before any password check, so guessing cannot continue behind it.
+    limiter.check("login_account_failures", body.email)
+    account = repo.by_email(body.email)
+    if not passwords.verify(account["password_hash"] if account else None, body.password):
+        limiter.hit("login_ip_failures", ip)
+        limiter.hit("login_account_failures", body.email)
+        raise Unauthorized("Wrong email or password", code="INVALID_CREDENTIALS")
+    limiter.reset("login_account_failures", body.email)
+    if passwords.needs_rehash(account["password_hash"]):
+        repo.update(account["_id"], {"password_hash": passwords.hash(body.password)})
+    return tokens.issue(account)
+
+
+def refresh(repo, tokens, refresh_token: str) -> dict:
+    return tokens.rotate(refresh_token, repo.get)
+
+
+def logout(tokens, access_token: str | None, refresh_token: str | None) -> None:
+    """Revoke what was presented; tokens that are not ours (bad signature) are ignored."""
+    for token, kind in ((access_token, "access"), (refresh_token, "refresh")):
+        if not token:
+            continue
+        try:
+            claims = tokens.decode(token, kind, verify_exp=False)
+        except Unauthorized:
+            continue
+        tokens.revoke_claims(claims)
+        if kind == "refresh" and claims.get("fam"):
+            tokens.revoke_family(claims["fam"])
+
+
+def ensure_admin(repo, passwords, email: str | None, password: str | None) -> None:
+    """The admin from ADMIN_EMAIL/ADMIN_PASSWORD exists, has the admin role and that password."""
+    if not (email and password):
+        return
+    email = email.strip().lower()
+    account = repo.by_email(email)
+    if account is None:
+        account = _new_account(email, "Administrator", passwords.hash(password), role="admin")
+        try:
+            repo.insert(account, registered_event(account))
+        except Conflict:  # another replica created it first
+            return
+        log.info("admin account created", extra={"user_id": account["_id"]})
+        return
+    changes = {} if account.get("role") == "admin" else {"role": "admin"}
+    if not passwords.verify(account["password_hash"], password):
+        changes["password_hash"] = passwords.hash(password)
+    if changes:
+        repo.update(account["_id"], changes)

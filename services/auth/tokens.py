@@ -1,0 +1,123 @@
+"""Access and refresh tokens: RS256 JWTs, refresh rotation by family, revocation in Redis."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import jwt
+
+from common.auth import REVOKED_KEY
+from common.errors import Unauthorized
+
+from .keys import SigningKey
+
+ACCESS_TTL = 15 * 60
+REFRESH_TTL = 7 * 24 * 3600
+FAMILY_KEY = "auth:family:{fam}"
+# Two requests racing with one refresh token: the loser within this window is refused without treating
+# it as theft (it gets no tokens either, so nothing is weakened but the alarm).
+RACE_GRACE = 10
+
+# Compare-and-swap of the family's current refresh jti, atomic in Redis.
+_ROTATE = """
+local cur = redis.call('HGET', KEYS[1], 'refresh')
+if not cur then return 'missing' end
+if cur == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'refresh', ARGV[2], 'access', ARGV[3], 'prev', ARGV[1], 'rotated_at', ARGV[4])
+  redis.call('EXPIRE', KEYS[1], ARGV[5])
+  return 'ok'
+end
+local rotated = tonumber(redis.call('HGET', KEYS[1], 'rotated_at') or '0')
+if redis.call('HGET', KEYS[1], 'prev') == ARGV[1] and tonumber(ARGV[4]) - rotated <= tonumber(ARGV[6]) then
+  return 'race'
+end
+return 'reuse'
+"""
+
+
+def _jti() -> str:
+    return uuid.uuid4().hex
+
+
+class Tokens:
+    def __init__(self, key: SigningKey, redis, access_ttl: int = ACCESS_TTL, refresh_ttl: int = REFRESH_TTL,
+                 clock=time.time):
+        self.key, self.redis, self.clock = key, redis, clock
+        self.access_ttl, self.refresh_ttl = access_ttl, refresh_ttl
+        self._rotate = redis.register_script(_ROTATE)
+
+    def _encode(self, claims: dict) -> str:
+        return jwt.encode(claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.kid})
+
+    def _pair(self, account: dict, fam: str, access_jti: str, refresh_jti: str, now: int) -> dict:
+        base = {"sub": str(account["_id"]), "role": account.get("role", "customer"), "email": account["email"],
+                "name": account.get("name", ""), "iat": now}
+        return {
+            "access_token": self._encode({**base, "type": "access", "jti": access_jti, "exp": now + self.access_ttl}),
+            "refresh_token": self._encode({**base, "type": "refresh", "jti": refresh_jti, "fam": fam,
+                                           "exp": now + self.refresh_ttl}),
+            "token_type": "Bearer", "expires_in": self.access_ttl, "refresh_expires_in": self.refresh_ttl,
+        }
+
+    def issue(self, account: dict) -> dict:
+        """A new session (sign-in): a new refresh family."""
+        now, fam, access_jti, refresh_jti = int(self.clock()), _jti(), _jti(), _jti()
+        key = FAMILY_KEY.format(fam=fam)
+        self.redis.hset(key, mapping={"user": str(account["_id"]), "refresh": refresh_jti, "access": access_jti,
+                                      "rotated_at": now})
+        self.redis.expire(key, self.refresh_ttl)
+        return self._pair(account, fam, access_jti, refresh_jti, now)
+
+    def decode(self, token: str, expected_type: str, verify_exp: bool = True) -> dict:
+        try:
+            claims = jwt.decode(token, self.key.public_key, algorithms=["RS256"], leeway=5,
+                                options={"require": ["exp", "sub", "jti", "type"], "verify_exp": verify_exp})
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("Token expired", code="TOKEN_EXPIRED") from None
+        except (jwt.PyJWTError, ValueError, TypeError):
+            raise Unauthorized("Invalid token", code="INVALID_TOKEN") from None
+        if claims["type"] != expected_type:
+            raise Unauthorized("Wrong token type", code="INVALID_TOKEN")
+        return claims
+
+    def is_revoked(self, jti: str) -> bool:
+        return bool(self.redis.exists(REVOKED_KEY.format(jti=jti)))
+
+    def rotate(self, refresh_token: str, load_account) -> dict:
+        """Trade a refresh token for a new pair; presenting a rotated one again revokes the whole family."""
+        claims = self.decode(refresh_token, "refresh")
+        fam = claims.get("fam")
+        if not fam or self.is_revoked(claims["jti"]):
+            raise Unauthorized("Token revoked", code="TOKEN_REVOKED")
+        account = load_account(claims["sub"])
+        if account is None:
+            self.revoke_family(fam)
+            raise Unauthorized("Account no longer exists", code="TOKEN_REVOKED")
+        now, access_jti, refresh_jti = int(self.clock()), _jti(), _jti()
+        outcome = self._rotate(keys=[FAMILY_KEY.format(fam=fam)],
+                               args=[claims["jti"], refresh_jti, access_jti, now, self.refresh_ttl, RACE_GRACE])
+        if outcome == "race":
+            raise Unauthorized("Token was just rotated", code="REFRESH_RACE")
+        if outcome == "reuse":
+            self.revoke_family(fam)
+            raise Unauthorized("Token reuse detected; signed out everywhere for this session", code="TOKEN_REUSED")
+        if outcome != "ok":
+            raise Unauthorized("Token revoked", code="TOKEN_REVOKED")
+        return self._pair(account, fam, access_jti, refresh_jti, now)
+
+    def revoke(self, jti: str, ttl: int) -> None:
+        self.redis.set(REVOKED_KEY.format(jti=jti), 1, ex=max(1, int(ttl)))
+
+    def revoke_claims(self, claims: dict) -> None:
+        remaining = int(claims["exp"]) - int(self.clock()) + 5
+        if remaining > 0:
+            self.revoke(claims["jti"], remaining)
+
+    def revoke_family(self, fam: str) -> None:
+        """End a session: its current access and refresh tokens join the revocation list."""
+        key = FAMILY_KEY.format(fam=fam)
+        current = self.redis.hgetall(key)
+        for kind, ttl in (("access", self.access_ttl), ("refresh", self.refresh_ttl)):
+            if current.get(kind):
+                self.revoke(current[kind], ttl + 5)
+        self.redis.delete(key)

@@ -1,0 +1,136 @@
+"""The stock collection: one document per SKU, changed only by atomic conditional updates."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from common.errors import Conflict
+from common.events import push_outbox
+
+PUBLIC = {"_id": 0, "sku": 1, "available": 1, "reserved": 1}
+# Compare-and-set retries near the low-stock level, where each write must know the exact count it leaves.
+CAS_ATTEMPTS = 50
+
+
+class StockRepository:
+    """`available` and `reserved` never go below zero however calls interleave: every change is one
+    conditional single-document update, and any event it causes rides in that same write (outbox).
+
+    `hold` (an order id, say) makes reserve/release/commit exactly-once per SKU under redelivery: a hold is
+    recorded with the reservation, and release or commit only act on a hold that is still there.
+    Each method returns the stock after the change ({sku, available, reserved}) or None when it cannot apply.
+    """
+
+    def __init__(self, collection, low_level: int, low_event):
+        self.stock = collection
+        self.low_level = low_level  # `available` at or under this is low; crossing it emits low_event
+        self.low_event = low_event  # (doc before the change, available after) -> Event
+
+    def ensure_indexes(self) -> None:
+        self.stock.create_index("product_id")
+
+    def get(self, sku: str) -> dict | None:
+        return self.stock.find_one({"_id": sku}, PUBLIC)
+
+    def get_many(self, skus) -> list[dict]:
+        return list(self.stock.find({"_id": {"$in": list(skus)}}, PUBLIC).sort("_id", 1))
+
+    def ensure(self, sku: str, product_id: str | None, available: int, discontinued: bool = False) -> None:
+        """Stock for a product; a replayed or late event never resets counts that exist."""
+        fresh = {"sku": sku, "available": available, "reserved": 0, "holds": [], "created_at": _now()}
+        try:
+            self.stock.update_one({"_id": sku}, {"$setOnInsert": fresh, "$set": {
+                "product_id": product_id, "discontinued": discontinued, "updated_at": _now()}}, upsert=True)
+        except DuplicateKeyError:  # two upserts raced to insert; the loser now finds the document
+            self.stock.update_one({"_id": sku}, {"$set": {"product_id": product_id, "discontinued": discontinued}})
+
+    def set_available(self, sku: str, quantity: int) -> dict:
+        """An admin's count: `available` becomes `quantity`; units already reserved stay reserved."""
+        for _ in range(CAS_ATTEMPTS):
+            current = self.stock.find_one({"_id": sku})
+            if current is None:
+                try:
+                    self.stock.insert_one({"_id": sku, "sku": sku, "available": quantity, "reserved": 0,
+                                           "holds": [], "product_id": None, "created_at": _now()})
+                    return {"sku": sku, "available": quantity, "reserved": 0}
+                except DuplicateKeyError:
+                    continue
+            doc = self._apply({"_id": sku, "available": current["available"]}, {"$set": {"available": quantity}},
+                              self._low(current, quantity))
+            if doc is not None:
+                return doc
+        raise Conflict("Stock is changing too fast, try again", code="STOCK_BUSY")
+
+    def reserve(self, sku: str, qty: int, hold: str | None = None, events=()) -> dict | None:
+        """Move `qty` from available to reserved; None when there is not enough, or no such live SKU."""
+        live = {"_id": sku, "discontinued": {"$ne": True}}
+        guard = {"holds.id": {"$ne": hold}} if hold else {}
+        change = {"$inc": {"available": -qty, "reserved": qty}}
+        if hold:
+            change["$push"] = {"holds": {"id": hold, "qty": qty, "at": _now()}}
+        # Fast path: so much stock that this reservation cannot reach the low-stock level.
+        doc = self._apply({**live, **guard, "available": {"$gte": qty + self.low_level + 1}}, change, events)
+        if doc is not None:
+            return doc
+        for _ in range(CAS_ATTEMPTS):
+            current = self.stock.find_one(live)
+            if current is None:
+                return None
+            if hold and any(h["id"] == hold for h in current.get("holds", [])):
+                return {k: current[k] for k in ("sku", "available", "reserved")}  # a replay: already held
+            if current["available"] < qty:
+                return None
+            after = current["available"] - qty
+            doc = self._apply({**live, **guard, "available": current["available"]}, change,
+                              [*events, *self._low(current, after)])
+            if doc is not None:
+                return doc
+        raise Conflict("Stock is changing too fast, try again", code="STOCK_BUSY")
+
+    def release(self, sku: str, qty: int, hold: str | None = None, events=()) -> dict | None:
+        """Give reserved units back to available (a cancelled or expired reservation)."""
+        return self._settle(sku, qty, hold, {"available": qty, "reserved": -qty}, events)
+
+    def commit(self, sku: str, qty: int, hold: str | None = None, events=()) -> dict | None:
+        """Reserved units leave the shelf for good (a paid order)."""
+        return self._settle(sku, qty, hold, {"reserved": -qty}, events)
+
+    def restock(self, sku: str, qty: int, hold: str, events=()) -> dict | None:
+        """Committed units come back to available (a paid order cancelled before shipping), once per hold:
+        the last returns are remembered in the document, so a redelivery cannot add them twice."""
+        return self._apply({"_id": sku, "returns": {"$ne": hold}},
+                           {"$inc": {"available": qty}, "$push": {"returns": {"$each": [hold], "$slice": -1000}}},
+                           events)
+
+    def _settle(self, sku, qty, hold, inc, events) -> dict | None:
+        where: dict = {"_id": sku, "reserved": {"$gte": qty}}
+        change: dict = {"$inc": inc}
+        if hold:
+            where["holds"] = {"$elemMatch": {"id": hold, "qty": qty}}
+            change["$pull"] = {"holds": {"id": hold}}
+        return self._apply(where, change, events)
+
+    def _low(self, current: dict, after: int) -> list:
+        crossing = current["available"] > self.low_level >= after
+        return [self.low_event(current, after)] if crossing else []
+
+    def _apply(self, where: dict, change: dict, events=()) -> dict | None:
+        update = {**change, "$set": {**change.get("$set", {}), "updated_at": _now()}}
+        if events:
+            update["$push"] = {**change.get("$push", {}), **push_outbox(*events)}
+        # BEFORE, then the change applied in Python: exact because the update is atomic, and portable
+        # (the in-process engine looks the AFTER document up again with the filter, which may no longer match).
+        before = self.stock.find_one_and_update(where, update, projection=PUBLIC,
+                                                return_document=ReturnDocument.BEFORE)
+        if before is None:
+            return None
+        after = {**before, **change.get("$set", {})}
+        for key, delta in change.get("$inc", {}).items():
+            after[key] += delta
+        return {k: after[k] for k in ("sku", "available", "reserved")}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

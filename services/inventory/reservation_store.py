@@ -1,0 +1,58 @@
+"""The reservations collection: one document per order, a small state machine of its own, with its outbox."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from common.events import Event, push_outbox
+
+# reserving -> held | rejected;  held -> committing -> committed;  held -> releasing -> released;
+# committed -> returning -> returned. The "-ing" states let a redelivered event finish an interrupted step.
+RESERVING, HELD, REJECTED = "reserving", "held", "rejected"
+COMMITTING, COMMITTED = "committing", "committed"
+RELEASING, RELEASED = "releasing", "released"
+RETURNING, RETURNED = "returning", "returned"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReservationRepository:
+    def __init__(self, collection):
+        self.reservations = collection
+
+    def ensure_indexes(self) -> None:
+        self.reservations.create_index([("status", ASCENDING), ("expires_at", ASCENDING)])
+
+    def start(self, doc: dict) -> dict:
+        """The reservation for an order: created now, or the one a previous delivery created."""
+        try:
+            self.reservations.insert_one({**doc, "status": RESERVING, "paid": False, "created_at": now(),
+                                          "updated_at": now()})
+        except DuplicateKeyError:
+            pass
+        return self.get(doc["_id"])
+
+    def get(self, order_id: str) -> dict | None:
+        return self.reservations.find_one({"_id": order_id}, {"_outbox": 0})
+
+    def move(self, order_id: str, src: tuple[str, ...], dst: str, fields: dict | None = None,
+             *events: Event, where: dict | None = None) -> dict | None:
+        """Change status only from one of `src` (and `where`), with its events, in one write."""
+        update: dict = {"$set": {**(fields or {}), "status": dst, "updated_at": now()}}
+        if events:
+            update["$push"] = push_outbox(*events)
+        return self.reservations.find_one_and_update({"_id": order_id, "status": {"$in": list(src)}, **(where or {})},
+                                                     update, projection={"_outbox": 0},
+                                                     return_document=ReturnDocument.AFTER)
+
+    def mark_paid(self, order_id: str) -> None:
+        self.reservations.update_one({"_id": order_id, "status": HELD}, {"$set": {"paid": True, "updated_at": now()}})
+
+    def expired(self, at: datetime, limit: int = 100) -> list[str]:
+        """Held, unpaid reservations past their time."""
+        docs = self.reservations.find({"status": HELD, "paid": {"$ne": True}, "expires_at": {"$lt": at}}, {"_id": 1})
+        return [d["_id"] for d in docs.limit(limit)]

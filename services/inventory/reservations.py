@@ -1,0 +1,149 @@
+"""Stock reservations for the checkout saga: all lines or none, committed when paid, released otherwise."""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+from datetime import timedelta
+
+from common.events import Event, make_event
+
+from .reservation_store import (
+    COMMITTED,
+    COMMITTING,
+    HELD,
+    REJECTED,
+    RELEASED,
+    RELEASING,
+    RESERVING,
+    RETURNED,
+    RETURNING,
+    ReservationRepository,
+    now,
+)
+
+log = logging.getLogger(__name__)
+SOURCE = "inventory"
+DEFAULT_TTL_SECONDS = 900
+
+
+def _lines(order_lines: list[dict]) -> list[dict]:
+    """One line per SKU; a malformed event raises, so the runner retries and then dead-letters it."""
+    merged: dict[str, int] = {}
+    for line in order_lines:
+        sku, qty = line["sku"], line["quantity"]
+        if not isinstance(sku, str) or not isinstance(qty, int) or qty < 1:
+            raise ValueError("unusable order line")
+        merged[sku] = merged.get(sku, 0) + qty
+    return [{"sku": sku, "quantity": qty} for sku, qty in sorted(merged.items())]
+
+
+def _event(kind: str, res: dict, **extra) -> Event:
+    return make_event(f"stock.{kind}", {"order_id": res["_id"], "lines": res["lines"], **extra}, SOURCE)
+
+
+def reserve(reservations, stock, data: dict, ttl: int) -> dict:
+    """order.placed: hold every line or none. A replay, or a delivery after a crash mid-way, finishes the same job:
+    each SKU's hold is keyed by the order id, so it is taken at most once."""
+    order_id = data["order_id"]
+    order = {k: data.get(k) for k in ("user_id", "email", "name", "payment")}
+    res = reservations.start({"_id": order_id, "lines": _lines(data["lines"]), "order": order})
+    if res["status"] != RESERVING:
+        return res
+    short = [ln["sku"] for ln in res["lines"] if stock.reserve(ln["sku"], ln["quantity"], hold=order_id) is None]
+    if short:
+        for ln in res["lines"]:  # compensate: only SKUs that still carry this order's hold give units back
+            stock.release(ln["sku"], ln["quantity"], hold=order_id)
+        rejected = _event("rejected", res, skus=short, reason="out_of_stock", user_id=order["user_id"])
+        return reservations.move(order_id, (RESERVING,), REJECTED, {"short": short}, rejected) or res
+    expires = now() + timedelta(seconds=ttl)
+    held = _event("reserved", res, expires_at=expires.isoformat(), **order)
+    return reservations.move(order_id, (RESERVING,), HELD, {"expires_at": expires}, held) or res
+
+
+def commit(reservations, stock, order_id: str) -> dict | None:
+    """order.confirmed: the held units leave the shelf for good."""
+    res = reservations.move(order_id, (HELD, COMMITTING), COMMITTING)
+    if res is None:
+        return reservations.get(order_id)
+    for ln in res["lines"]:
+        stock.commit(ln["sku"], ln["quantity"], hold=order_id)
+    return reservations.move(order_id, (COMMITTING,), COMMITTED)
+
+
+def release(reservations, stock, order_id: str, reason: str, where: dict | None = None) -> dict | None:
+    """Give the order's units back: held ones (payment failed, cancelled, expired) or, after a cancellation of a
+    paid order, committed ones. Exactly once, announced by stock.released."""
+    res = (reservations.move(order_id, (HELD,), RELEASING, {"release_reason": reason}, where=where)
+           or reservations.move(order_id, (RELEASING,), RELEASING))  # finishing an interrupted release
+    if res is not None:
+        for ln in res["lines"]:
+            stock.release(ln["sku"], ln["quantity"], hold=order_id)
+        released = _event("released", res, reason=res["release_reason"])
+        return reservations.move(order_id, (RELEASING,), RELEASED, None, released)
+    if reason != "order_cancelled":
+        return reservations.get(order_id)
+    res = reservations.move(order_id, (COMMITTED, RETURNING), RETURNING, {"release_reason": reason})
+    if res is None:
+        return reservations.get(order_id)
+    for ln in res["lines"]:
+        stock.restock(ln["sku"], ln["quantity"], hold=order_id)
+    return reservations.move(order_id, (RETURNING,), RETURNED, None, _event("released", res, reason=reason))
+
+
+def expire_due(reservations, stock, at=None) -> list[str]:
+    """Release every held reservation not paid in time; the `paid` guard makes a payment that got here first win."""
+    done = []
+    for order_id in reservations.expired(at or now()):
+        res = release(reservations, stock, order_id, "reservation_expired", where={"paid": {"$ne": True}})
+        if res and res["status"] == RELEASED and res.get("release_reason") == "reservation_expired":
+            done.append(order_id)
+    return done
+
+
+def handlers(reservations, stock, ttl: int) -> dict:
+    return {
+        "order.placed": lambda e: reserve(reservations, stock, e.data, ttl),
+        "payment.succeeded": lambda e: reservations.mark_paid(e.data["order_id"]),
+        "order.confirmed": lambda e: commit(reservations, stock, e.data["order_id"]),
+        "payment.failed": lambda e: release(reservations, stock, e.data["order_id"], "payment_failed"),
+        "order.cancelled": lambda e: release(reservations, stock, e.data["order_id"], "order_cancelled"),
+    }
+
+
+class ExpirySweeper(threading.Thread):
+    """Runs in the inventory process: every few seconds, releases reservations whose time is up."""
+
+    def __init__(self, reservations, stock, interval: float):
+        super().__init__(daemon=True, name="reservation-sweeper")
+        self.reservations, self.stock, self.interval = reservations, stock, interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            try:
+                expired = expire_due(self.reservations, self.stock)
+                if expired:
+                    log.info("reservations expired", extra={"orders": expired})
+            except Exception:
+                log.exception("reservation sweep failed; will try again")
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+
+def init_app(app, db, stock) -> tuple[dict, list]:
+    """Wire reservations into the inventory process; returns its event handlers and outbox collections."""
+    ttl = int(app.config.get("RESERVATION_TTL_SECONDS") or os.environ.get("RESERVATION_TTL_SECONDS")
+              or DEFAULT_TTL_SECONDS)
+    repo = ReservationRepository(db["reservations"])
+    repo.ensure_indexes()
+    app.extensions.update({"inventory.reservations": repo, "inventory.reservation_ttl": ttl})
+    if app.extensions["settings"].run_workers:
+        # Sweep often enough that a reservation outlives its time by at most a quarter of it (5 s at most).
+        sweeper = ExpirySweeper(repo, stock, interval=min(5.0, max(0.2, ttl / 4)))
+        sweeper.start()
+        atexit.register(sweeper.stop)
+    return handlers(repo, stock, ttl), [db["reservations"]]

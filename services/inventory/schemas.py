@@ -1,0 +1,17 @@
+"""Request models for the inventory API."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from common.validation import QueryModel, StrictModel, csv_list
+
+SKU_PATTERN = r"^[A-Za-z0-9-]{1,40}$"
+MAX_SKUS = 100
+
+
+class StockQuery(QueryModel):
+    skus: csv_list(SKU_PATTERN, MAX_SKUS) = Field(min_length=1)
+
+
+class StockCount(StrictModel):
+    quantity: int = Field(ge=0, le=1_000_000)

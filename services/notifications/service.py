@@ -1,0 +1,63 @@
+"""The notifications service API: send_email / send_sms record every delivery in the delivery log."""
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from datetime import datetime
+
+log = logging.getLogger(__name__)
+
+
+class Notifier:
+    """What event handlers call. `key` makes a send happen once: a repeat with a delivered key is skipped."""
+
+    def __init__(self, repo, renderer, mailer, sms):
+        self.repo, self.renderer, self.mailer, self.sms = repo, renderer, mailer, sms
+
+    def send_email(self, to: str, template: str, context: dict, user_id: str | None, key: str | None = None) -> bool:
+        email = self.renderer.render(template, context)
+        record = {"_id": key or uuid.uuid4().hex, "user_id": user_id, "channel": "email", "to": to,
+                  "template": template, "subject": email.subject}
+        return self._deliver(record, lambda: self.mailer.send(to, email.subject, email.text, email.html))
+
+    def send_sms(self, to: str, text: str, user_id: str | None, key: str | None = None) -> bool:
+        record = {"_id": key or uuid.uuid4().hex, "user_id": user_id, "channel": "sms", "to": to,
+                  "template": None, "subject": None, "body": text}
+        return self._deliver(record, lambda: self.sms.send(to, text))
+
+    def contact(self, user_id: str) -> dict | None:
+        """The email and name last seen for a user (from user.registered), for handlers of other events."""
+        return self.repo.contact(user_id)
+
+    def _deliver(self, record: dict, send) -> bool:
+        if self.repo.claim(record) is None:
+            log.info("already delivered", extra={"delivery_id": record["_id"]})
+            return False
+        try:
+            send()
+        except Exception as e:
+            # Recorded, then raised: the consumer retries and finally dead-letters the event.
+            self.repo.mark(record["_id"], "failed", f"{type(e).__name__}: {e}"[:500])
+            raise
+        self.repo.mark(record["_id"], "sent")
+        log.info("notification sent", extra={"delivery_id": record["_id"], "channel": record["channel"],
+                                             "template": record["template"]})
+        return True
+
+
+def public(doc: dict) -> dict:
+    out = {"id": doc["_id"], "channel": doc["channel"], "to": doc["to"], "template": doc.get("template"),
+           "subject": doc.get("subject"), "status": doc["status"]}
+    if doc["channel"] == "sms":
+        out["body"] = doc.get("body")
+    for key in ("created_at", "sent_at"):
+        value = doc.get(key)
+        out[key] = value.isoformat() if isinstance(value, datetime) else value
+    return out
+
+
+def list_for_user(repo, user_id: str, page: int, per_page: int) -> dict:
+    docs, total = repo.for_user(user_id, (page - 1) * per_page, per_page)
+    return {"items": [public(d) for d in docs], "total": total, "page": page, "per_page": per_page,
+            "pages": max(1, math.ceil(total / per_page))}

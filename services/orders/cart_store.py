@@ -1,0 +1,87 @@
+"""Carts in Redis: one hash per cart at `orders:cart:<id>` mapping product id -> quantity."""
+from __future__ import annotations
+
+import re
+import uuid
+
+KEY = "orders:cart:{id}"
+GUEST_ID = re.compile(r"[0-9a-f]{32}")
+GUEST_TTL = 14 * 24 * 3600  # a guest's cart outlives a browser session, not forever
+MAX_QUANTITY = 99
+MAX_LINES = 50
+
+# Scripts run atomically in Redis: the check and the write cannot interleave with another request.
+# A positive result is the line's new quantity; -1: over the limit, -2: too many lines, -3: no such line.
+_ADD = """
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local wanted = current + tonumber(ARGV[2])
+if wanted > tonumber(ARGV[3]) then return -1 end
+if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return -2 end
+redis.call('HSET', KEYS[1], ARGV[1], wanted)
+if tonumber(ARGV[5]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
+return wanted
+"""
+_SET = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return -3 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if tonumber(ARGV[3]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+return tonumber(ARGV[2])
+"""
+_MERGE = """
+local guest = redis.call('HGETALL', KEYS[1])
+local moved = 0
+for i = 1, #guest, 2 do
+  local current = tonumber(redis.call('HGET', KEYS[2], guest[i]) or '0')
+  if current > 0 or redis.call('HLEN', KEYS[2]) < tonumber(ARGV[2]) then
+    redis.call('HSET', KEYS[2], guest[i], math.min(current + tonumber(guest[i + 1]), tonumber(ARGV[1])))
+    moved = moved + 1
+  end
+end
+redis.call('DEL', KEYS[1])
+return moved
+"""
+
+
+def new_guest_id() -> str:
+    return uuid.uuid4().hex
+
+
+def is_guest_id(value: str) -> bool:
+    return bool(GUEST_ID.fullmatch(value))
+
+
+def user_cart_id(user_id: str) -> str:
+    # The colon keeps user carts out of reach of any X-Cart-Id a guest can send (32 hex digits).
+    return f"user:{user_id}"
+
+
+class CartStore:
+    def __init__(self, redis, guest_ttl: int = GUEST_TTL):
+        self.redis, self.guest_ttl = redis, guest_ttl
+        self._add, self._set, self._merge = (redis.register_script(s) for s in (_ADD, _SET, _MERGE))
+
+    def _ttl(self, cart_id: str) -> int:
+        return self.guest_ttl if is_guest_id(cart_id) else 0
+
+    def lines(self, cart_id: str) -> dict[str, int]:
+        return {pid: int(qty) for pid, qty in self.redis.hgetall(KEY.format(id=cart_id)).items()}
+
+    def add(self, cart_id: str, product_id: str, quantity: int, limit: int) -> int:
+        """Add to a line unless its total would pass `limit`; the new quantity, or -1 / -2 (see above)."""
+        return int(self._add(keys=[KEY.format(id=cart_id)],
+                             args=[product_id, quantity, min(limit, MAX_QUANTITY), MAX_LINES, self._ttl(cart_id)]))
+
+    def set(self, cart_id: str, product_id: str, quantity: int) -> int:
+        """Set an existing line's quantity; -3 when the cart has no such line."""
+        return int(self._set(keys=[KEY.format(id=cart_id)], args=[product_id, quantity, self._ttl(cart_id)]))
+
+    def remove(self, cart_id: str, *product_ids: str) -> int:
+        return int(self.redis.hdel(KEY.format(id=cart_id), *product_ids)) if product_ids else 0
+
+    def merge(self, guest_id: str, into_id: str) -> int:
+        """Move every guest line into the other cart (quantities add up, capped) and drop the guest cart."""
+        return int(self._merge(keys=[KEY.format(id=guest_id), KEY.format(id=into_id)],
+                               args=[MAX_QUANTITY, MAX_LINES]))
+
+    def clear(self, cart_id: str) -> None:
+        self.redis.delete(KEY.format(id=cart_id))

@@ -1,0 +1,153 @@
+"""Order use cases: plain functions over the repository, the catalog and the cart."""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import uuid
+from datetime import datetime
+
+from common.errors import Conflict, NotFound, ValidationError
+from common.events import Event, make_event
+
+from . import pricing, states
+from .repository import idempotency_id
+
+SOURCE = "orders"
+PUBLIC_DROP = ("idem", "request_hash", "payment_token")
+
+
+def public(doc: dict) -> dict:
+    out = {k: v for k, v in doc.items() if k not in PUBLIC_DROP}
+    out["id"] = out.pop("_id")
+    out["reason_text"] = states.reason_text(doc.get("reason"))
+    out["settled"] = doc["status"] in states.SETTLED
+    out["cancellable"] = doc["status"] in states.CANCELLABLE
+    for key, value in list(out.items()):
+        if isinstance(value, datetime):
+            out[key] = value.isoformat()
+    out["timeline"] = [{**t, "at": t["at"].isoformat() if isinstance(t["at"], datetime) else t["at"]}
+                       for t in doc.get("timeline", [])]
+    return out
+
+
+def request_digest(body) -> str:
+    return hashlib.sha256(json.dumps(body.model_dump(), sort_keys=True).encode()).hexdigest()
+
+
+def _same_request(order: dict, digest: str) -> dict:
+    if order["request_hash"] != digest:
+        raise Conflict("This Idempotency-Key was used for a different order", {"order_id": order["_id"]},
+                       code="IDEMPOTENCY_KEY_REUSED")
+    return order
+
+
+def _owned(order: dict | None, identity) -> dict:
+    if order is None or (order["user_id"] != identity.user_id and not identity.is_admin):
+        raise NotFound("Order not found")  # another customer's order does not exist for you
+    return order
+
+
+def summary(order: dict) -> dict:
+    """What every order event carries, so consumers need not call back."""
+    return {"order_id": order["_id"], "user_id": order["user_id"], "email": order.get("email"),
+            "name": order.get("name"), "phone": order.get("phone"), "total": order["total"],
+            "currency": order["currency"],
+            "lines": [{k: line[k] for k in ("product_id", "sku", "name", "quantity", "unit_price")}
+                      for line in order["lines"]]}
+
+
+def placed_event(order: dict) -> Event:
+    payment = {"token": order["payment_token"], "amount": order["total"], "currency": order["currency"]}
+    return make_event("order.placed", {**summary(order), "payment": payment}, SOURCE)
+
+
+def place_order(repo, catalog, cart, identity, key: str, body) -> tuple[dict, bool]:
+    """A PENDING order and its order.placed event; the same key returns the same order."""
+    idem, digest = idempotency_id(identity.user_id, key), request_digest(body)
+    existing = repo.by_idempotency(idem)
+    if existing is not None:
+        return _same_request(existing, digest), False
+    wanted = [line.model_dump() for line in body.lines] if body.lines else cart.lines(identity)
+    if not wanted:
+        raise ValidationError("Your cart is empty", code="CART_EMPTY")
+    lines = pricing.snapshot(catalog, wanted)
+    currencies = {line["currency"] for line in lines}
+    if len(currencies) != 1:
+        raise ValidationError("All products of an order must share one currency", code="MIXED_CURRENCIES")
+    total = sum(line["line_total"] for line in lines)
+    doc = {"_id": uuid.uuid4().hex, "idem": idem, "request_hash": digest, "user_id": identity.user_id,
+           "email": identity.email, "name": identity.name, "phone": body.phone, "status": states.PENDING,
+           "reason": None,
+           "lines": lines, "subtotal": total, "total": total, "currency": currencies.pop(),
+           "address": body.address.model_dump(), "payment_token": body.payment_token, "payment": None,
+           "refund": None}
+    order, created = repo.insert(doc, placed_event(doc))
+    if not created:
+        return _same_request(order, digest), False
+    if not body.lines:
+        cart.clear(identity)
+    return order, True
+
+
+def get_order(repo, identity, order_id: str) -> dict:
+    return _owned(repo.get(order_id), identity)
+
+
+def list_orders(repo, identity, page: int, per_page: int) -> dict:
+    docs, total = repo.list_for_user(identity.user_id, (page - 1) * per_page, per_page)
+    return {"items": [public(d) for d in docs], "total": total, "page": page, "per_page": per_page,
+            "pages": max(1, math.ceil(total / per_page))}
+
+
+def cancelled_event(order: dict, reason: str) -> Event:
+    paid = bool(order.get("payment") and order["payment"].get("status") == "succeeded")
+    return make_event("order.cancelled", {**summary(order), "reason": reason, "reason_text": states.reason_text(reason),
+                                          "previous_status": order["status"], "paid": paid}, SOURCE)
+
+
+def confirmed_event(order: dict, payment: dict) -> Event:
+    return make_event("order.confirmed", {**summary(order), "payment": payment}, SOURCE)
+
+
+def advance(repo, order_id: str, dst: str, allowed_from: frozenset[str], reason: str | None = None,
+            fields: dict | None = None, events_for=None) -> dict | None:
+    """Move an order to `dst` if it is in one of `allowed_from`, else change nothing (a replay or a late event).
+
+    The write is conditional on the state just read; if another writer got there first, read again.
+    """
+    for _ in range(10):
+        order = repo.get(order_id)
+        if order is None or order["status"] not in allowed_from:
+            return None
+        path = states.path_to(order["status"], dst)
+        if path is None:
+            return None
+        states.check_path(order["status"], path)
+        events = tuple(events_for(order)) if events_for else ()
+        moved = repo.transition(order_id, order["status"], path, reason, fields, events)
+        if moved is not None:
+            return moved
+    raise Conflict("The order is changing; try again", code="ORDER_BUSY")
+
+
+def cancel_order(repo, identity, order_id: str) -> dict:
+    order = _owned(repo.get(order_id), identity)
+    moved = advance(repo, order["_id"], states.CANCELLED, states.CANCELLABLE, reason="customer",
+                    events_for=lambda o: [cancelled_event(o, "customer")])
+    if moved is None:
+        current = repo.get(order_id)
+        raise Conflict(f"An order that is {current['status'].lower().replace('_', ' ')} cannot be cancelled",
+                       {"status": current["status"]}, code="ORDER_NOT_CANCELLABLE")
+    return moved
+
+
+def fulfil(repo, order_id: str, dst: str) -> dict:
+    """Admin: CONFIRMED -> SHIPPED -> DELIVERED, one step at a time."""
+    src = {states.SHIPPED: states.CONFIRMED, states.DELIVERED: states.SHIPPED}[dst]
+    if repo.get(order_id) is None:
+        raise NotFound("Order not found")
+    moved = advance(repo, order_id, dst, frozenset({src}))
+    if moved is None:
+        raise Conflict(f"Only a {src.lower()} order can be marked {dst.lower()}", code="ILLEGAL_TRANSITION")
+    return moved

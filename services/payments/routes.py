@@ -1,0 +1,33 @@
+"""Payments HTTP routes: tokenise a card, read the caller's payments."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from common.auth import current_identity, require_user
+from common.openapi import body_model
+from common.validation import parse_body, parse_query
+
+from . import service
+from .schemas import CardIn, PaymentsQuery
+
+bp = Blueprint("payments", __name__)
+
+
+@bp.post("/api/payments/methods")
+@require_user
+@body_model(CardIn)
+def create_method():
+    """Tokenise a card: the response carries a token, brand and last4, never the number."""
+    ext = current_app.extensions
+    method = service.tokenise(ext["payments.methods"], ext["payments.processor"], current_identity().user_id,
+                              parse_body(CardIn))
+    return jsonify(method), 201
+
+
+@bp.get("/api/payments")
+@require_user
+def list_payments():
+    """The caller's payments, optionally for one order (?order_id=)."""
+    q = parse_query(PaymentsQuery)
+    items = service.list_payments(current_app.extensions["payments.charges"], current_identity(), q.order_id)
+    return jsonify(items=items)

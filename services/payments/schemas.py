@@ -1,0 +1,18 @@
+"""Request models for the payments API."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from common.validation import QueryModel, StrictModel
+
+
+class CardIn(StrictModel):
+    """Validation messages never quote the input, so a bad number is not echoed back."""
+    card_number: str = Field(min_length=12, max_length=23, pattern=r"^[0-9 -]+$")
+    exp_month: int = Field(ge=1, le=12)
+    exp_year: int = Field(ge=2000, le=2100)
+    cvc: str = Field(pattern=r"^[0-9]{3,4}$")
+
+
+class PaymentsQuery(QueryModel):
+    order_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]{1,64}$")

@@ -1,0 +1,115 @@
+"""Payment use cases: tokenise a card, charge an order once, refund it once."""
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+
+from common.errors import NotFound, ValidationError
+from common.events import make_event
+
+from . import cards
+from .processor import CardDeclined, CardInput, ProcessorUnavailable
+
+log = logging.getLogger(__name__)
+SOURCE = "payments"
+CHARGE_ATTEMPTS = 3
+PUBLIC_CHARGE = ("status", "reason", "amount", "currency", "brand", "last4", "attempts", "charge_id", "refund")
+
+
+def tokenise(methods, processor, user_id: str, body) -> dict:
+    """Turn a card into a token. The number stays in this call's locals; only brand, last4 and expiry remain."""
+    number = cards.digits(body.card_number)
+    errors = cards.check(number, body.exp_month, body.exp_year, body.cvc)
+    if errors:
+        raise ValidationError("The card was not accepted", {"fields": errors}, code="CARD_INVALID")
+    card_ref = processor.tokenise(CardInput(number, body.exp_month, body.exp_year, body.cvc))
+    method = {"_id": f"pm_{secrets.token_hex(16)}", "user_id": user_id, "brand": cards.brand_of(number),
+              "last4": number[-4:], "exp_month": body.exp_month, "exp_year": body.exp_year,
+              "processor": processor.name, "card_ref": card_ref}
+    methods.insert(method)
+    return public_method(method)
+
+
+def public_method(method: dict) -> dict:
+    return {"token": method["_id"], "brand": method["brand"], "last4": method["last4"],
+            "exp_month": method["exp_month"], "exp_year": method["exp_year"]}
+
+
+def public_charge(doc: dict) -> dict:
+    return {"order_id": doc["_id"], **{k: doc.get(k) for k in PUBLIC_CHARGE},
+            "created_at": doc["created_at"].isoformat() if doc.get("created_at") else None}
+
+
+def list_payments(charges, identity, order_id: str | None) -> list[dict]:
+    docs = charges.for_user(None if identity.is_admin else identity.user_id, order_id)
+    if order_id and not docs and not identity.is_admin:
+        raise NotFound("No payment for that order")  # someone else's order looks the same as none
+    return [public_charge(d) for d in docs]
+
+
+def _event(kind: str, charge: dict, **extra):
+    data = {"order_id": charge["_id"], "user_id": charge["user_id"], "email": charge.get("email"),
+            "name": charge.get("name"), "amount": charge["amount"], "currency": charge["currency"],
+            "brand": charge.get("brand"), "last4": charge.get("last4"), **extra}
+    return make_event(f"payment.{kind}", data, SOURCE)
+
+
+def _attempt(processor, method: dict, charge: dict, sleep, backoff: float) -> tuple[str | None, str | None, int]:
+    """(charge id, failure reason, attempts): transient errors are retried, declines are final."""
+    for attempt in range(1, CHARGE_ATTEMPTS + 1):
+        try:
+            charge_id = processor.charge(method["card_ref"], charge["amount"], charge["currency"], charge["_id"])
+            return charge_id, None, attempt
+        except CardDeclined as e:
+            return None, e.reason, attempt
+        except ProcessorUnavailable:
+            log.warning("transient processor error", extra={"order_id": charge["_id"], "attempt": attempt})
+            if attempt < CHARGE_ATTEMPTS:
+                sleep(backoff * attempt)
+    return None, "processing_error", CHARGE_ATTEMPTS
+
+
+def charge_order(charges, methods, processor, data: dict, sleep=time.sleep, backoff: float = 0.2) -> dict:
+    """Charge the order's card once: a replay, a crash mid-way or a concurrent cancel never charge twice."""
+    payment, order_id = data["payment"], data["order_id"]
+    method = methods.get(payment.get("token", ""))
+    charges.create({"_id": order_id, "user_id": data["user_id"], "email": data.get("email"), "name": data.get("name"),
+                    "amount": int(payment["amount"]), "currency": payment["currency"], "status": "processing",
+                    "method": payment.get("token"), "brand": method and method["brand"],
+                    "last4": method and method["last4"], "attempts": 0, "reason": None, "refund": None})
+    charge = charges.get(order_id)
+    if charge["status"] != "processing":
+        return charge  # decided before (its events are already in the outbox) or voided by a cancel
+    if method is None or method["user_id"] != charge["user_id"] or charge["amount"] <= 0:
+        failed = _event("failed", charge, reason="invalid_payment_method", attempts=0)
+        return charges.move(order_id, "processing", {"status": "failed", "reason": "invalid_payment_method"},
+                            failed) or charges.get(order_id)
+    charge_id, reason, attempts = _attempt(processor, method, charge, sleep, backoff)
+    if charge_id is None:
+        return charges.move(order_id, "processing", {"status": "failed", "reason": reason},
+                            _event("failed", charge, reason=reason, attempts=attempts),
+                            inc={"attempts": attempts}) or charges.get(order_id)
+    done = charges.move(order_id, "processing", {"status": "succeeded", "charge_id": charge_id},
+                        _event("succeeded", charge, charge_id=charge_id), inc={"attempts": attempts})
+    if done is None:  # the order was cancelled while the processor answered: the money goes back
+        charges.move(order_id, "void", {"status": "succeeded", "charge_id": charge_id}, inc={"attempts": attempts})
+        return refund_order(charges, processor, {"order_id": order_id})
+    return done
+
+
+def refund_order(charges, processor, data: dict) -> dict | None:
+    """order.cancelled: refund a taken payment once; a charge not yet made is voided so it never happens."""
+    order_id = data["order_id"]
+    charges.create({"_id": order_id, "user_id": data.get("user_id"), "status": "void", "reason": "cancelled",
+                    "amount": int(data.get("total", 0)), "currency": data.get("currency", "USD"),
+                    "attempts": 0, "refund": None})
+    charges.move(order_id, "processing", {"status": "void", "reason": "cancelled"})
+    charge = charges.move(order_id, ("succeeded", "refunding"), {"status": "refunding"})
+    if charge is None:
+        return charges.get(order_id)
+    refund_id = processor.refund(charge["charge_id"], charge["amount"], order_id)
+    refund = {"refund_id": refund_id, "amount": charge["amount"], "currency": charge["currency"]}
+    contact = {k: data[k] for k in ("email", "name", "phone") if data.get(k)}  # the order's, for the notice
+    return charges.move(order_id, "refunding", {"status": "refunded", "refund": refund},
+                        _event("refunded", charge, refund_id=refund_id, **contact)) or charges.get(order_id)

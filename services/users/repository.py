@@ -1,0 +1,54 @@
+"""The profiles collection: one document per user, addresses embedded (bounded, atomic per user)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+MAX_ADDRESSES = 20
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+class ProfileRepository:
+    def __init__(self, collection):
+        self.profiles = collection
+
+    def ensure_indexes(self) -> None:
+        self.profiles.create_index([("created_at", ASCENDING), ("_id", ASCENDING)])
+
+    def ensure(self, user_id: str, email: str, name: str, role: str = "customer") -> dict:
+        """Create the profile if absent; a conditional upsert, so replays and races create nothing twice."""
+        fields = {"email": email, "name": name, "role": role, "phone": None, "addresses": [], "created_at": _now()}
+        try:
+            self.profiles.update_one({"_id": user_id}, {"$setOnInsert": fields}, upsert=True)
+        except DuplicateKeyError:  # two upserts raced on real MongoDB; the other one created it
+            pass
+        return self.get(user_id)
+
+    def get(self, user_id: str) -> dict | None:
+        return self.profiles.find_one({"_id": user_id})
+
+    def update(self, user_id: str, changes: dict) -> dict | None:
+        return self.profiles.find_one_and_update({"_id": user_id}, {"$set": {**changes, "updated_at": _now()}},
+                                                 return_document=ReturnDocument.AFTER)
+
+    def add_address(self, user_id: str, address: dict) -> bool:
+        """Append unless the list is full; the size check and the push are one document write."""
+        result = self.profiles.update_one(
+            {"_id": user_id, f"addresses.{MAX_ADDRESSES - 1}": {"$exists": False}},
+            {"$push": {"addresses": address}, "$set": {"updated_at": _now()}})
+        return result.modified_count == 1
+
+    def delete_address(self, user_id: str, address_id: str) -> bool:
+        result = self.profiles.update_one({"_id": user_id, "addresses.id": address_id},
+                                          {"$pull": {"addresses": {"id": address_id}},
+                                           "$set": {"updated_at": _now()}})
+        return result.modified_count == 1
+
+    def page(self, skip: int, limit: int) -> tuple[list[dict], int]:
+        docs = self.profiles.find({}).sort([("created_at", ASCENDING), ("_id", ASCENDING)]).skip(skip).limit(limit)
+        return list(docs), self.profiles.count_documents({})

@@ -1,0 +1,74 @@
+"""Profile and address use cases: plain functions over the repository."""
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from datetime import datetime
+
+from common.errors import Conflict, NotFound
+
+from .repository import MAX_ADDRESSES
+
+log = logging.getLogger(__name__)
+ADDRESS_FIELDS = ("id", "name", "line1", "city", "postal_code", "country")
+
+
+def public(doc: dict, with_role: bool = False) -> dict:
+    created = doc.get("created_at")
+    out = {"id": doc["_id"], "email": doc["email"], "name": doc["name"], "phone": doc.get("phone"),
+           "created_at": created.isoformat() if isinstance(created, datetime) else created}
+    if with_role:
+        out["role"] = doc.get("role", "customer")
+    return out
+
+
+def public_address(address: dict) -> dict:
+    return {k: address.get(k) for k in ADDRESS_FIELDS}
+
+
+def profile_from_event(repo, event) -> None:
+    """user.registered -> the user's profile (idempotent: the upsert only ever inserts once)."""
+    data = event.data
+    repo.ensure(str(data["user_id"]), data["email"], data.get("name") or "", data.get("role") or "customer")
+    log.info("profile ensured", extra={"user_id": data["user_id"], "event_id": event.event_id})
+
+
+def _profile(repo, identity) -> dict:
+    # The event may not have arrived yet right after sign-up; the token carries what the event would.
+    return repo.get(identity.user_id) or repo.ensure(identity.user_id, identity.email or "", identity.name or "",
+                                                     identity.role)
+
+
+def get_me(repo, identity) -> dict:
+    return public(_profile(repo, identity))
+
+
+def update_me(repo, identity, changes: dict) -> dict:
+    _profile(repo, identity)
+    if "phone" in changes:
+        changes["phone"] = changes["phone"] or None
+    return public(repo.update(identity.user_id, changes))
+
+
+def list_addresses(repo, identity) -> list[dict]:
+    return [public_address(a) for a in _profile(repo, identity).get("addresses", [])]
+
+
+def add_address(repo, identity, fields: dict) -> dict:
+    _profile(repo, identity)
+    address = {"id": uuid.uuid4().hex, **fields}
+    if not repo.add_address(identity.user_id, address):
+        raise Conflict(f"You can keep at most {MAX_ADDRESSES} addresses", code="ADDRESS_LIMIT")
+    return public_address(address)
+
+
+def delete_address(repo, identity, address_id: str) -> None:
+    if not repo.delete_address(identity.user_id, address_id):
+        raise NotFound("Address not found", {"id": address_id[:64]})
+
+
+def list_users(repo, query) -> dict:
+    docs, total = repo.page((query.page - 1) * query.per_page, query.per_page)
+    return {"items": [public(d, with_role=True) for d in docs], "total": total, "page": query.page,
+            "per_page": query.per_page, "pages": max(1, math.ceil(total / query.per_page))}

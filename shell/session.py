@@ -1,0 +1,77 @@
+"""Silent refresh: when the access cookie is missing or expired, the shell trades the refresh cookie once,
+before it fans out, so parallel fragment requests never race each other on a rotating refresh token."""
+from __future__ import annotations
+
+import logging
+import time
+
+import jwt
+from flask import current_app, g, request
+
+from common.errors import AppError
+from common.session import SESSION_COOKIES, clear_session_cookies, set_session_cookies, sets_session_cookie
+from common.web import ACCESS_COOKIE, REFRESH_COOKIE
+
+log = logging.getLogger(__name__)
+# A token this close to expiry is renewed now rather than expiring halfway through composing the page.
+MARGIN_SECONDS = 15
+SKIPPED = ("/static/", "/healthz", "/readyz", "/metrics")
+
+
+def needs_refresh(access_token: str | None, now: float | None = None) -> bool:
+    """Only a decision about when to refresh, so the signature is not checked here; the gateway checks it."""
+    if not access_token:
+        return True
+    try:
+        exp = jwt.decode(access_token, options={"verify_signature": False}).get("exp")
+    except jwt.PyJWTError:
+        return True
+    return not isinstance(exp, int | float) or exp - MARGIN_SECONDS <= (now or time.time())
+
+
+def refresh_session() -> None:
+    """before_request: renew the tokens through the gateway if the access token is missing or expiring."""
+    refresh = request.cookies.get(REFRESH_COOKIE)
+    if request.path.startswith(SKIPPED) or not refresh or not needs_refresh(request.cookies.get(ACCESS_COOKIE)):
+        return
+    try:
+        resp = current_app.extensions["gateway"].post("/api/auth/refresh", json={"refresh_token": refresh},
+                                                      headers={"X-Forwarded-For": request.remote_addr or ""})
+    except AppError as e:
+        log.warning("silent refresh unavailable", extra={"error": e.code})
+        return
+    if resp.status_code == 200:
+        g.session_tokens = resp.json()
+        return
+    code = resp.json().get("error") if resp.headers.get("Content-Type", "").startswith("application/json") else None
+    if resp.status_code in (400, 401, 422):
+        # A request that lost a race with a parallel one keeps the cookies the winner is setting.
+        g.session_cleared = code != "REFRESH_RACE"
+        g.session_dropped = True
+    log.info("silent refresh refused", extra={"status": resp.status_code, "code": code})
+
+
+def with_session_cookies(headers: dict) -> dict:
+    """The Cookie header forwarded to fragments: the fresh tokens instead of the stale ones (or none)."""
+    tokens = g.get("session_tokens")
+    if not tokens and not g.get("session_dropped"):
+        return headers
+    parts = [p.strip() for p in headers.get("Cookie", "").split(";") if p.strip()]
+    kept = [p for p in parts if p.split("=", 1)[0].strip() not in SESSION_COOKIES]
+    if tokens:
+        kept += [f"{ACCESS_COOKIE}={tokens['access_token']}", f"{REFRESH_COOKIE}={tokens['refresh_token']}"]
+    headers = {k: v for k, v in headers.items() if k != "Cookie"}
+    if kept:
+        headers["Cookie"] = "; ".join(kept)
+    return headers
+
+
+def store_session(resp):
+    """after_request: hand the browser the renewed cookies, unless a sign-in or sign-out already did."""
+    if sets_session_cookie(resp):
+        return resp
+    if g.get("session_tokens"):
+        set_session_cookies(resp, g.session_tokens)
+    elif g.get("session_cleared"):
+        clear_session_cookies(resp)
+    return resp

@@ -1,0 +1,95 @@
+"""The checkout fragment (address, payment, review, "Place order", live status) and the order pages."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.pages.cart import CartPage
+from tests.browser.pages.shell import ShellPage
+
+CONFIRMATION_URL = re.compile(r"/orders/([0-9a-f]{32})/confirmation$")
+
+
+class CheckoutPage(ShellPage):
+    """/checkout and its steps: region #checkout."""
+
+    def __init__(self, page: Page):
+        super().__init__(page)
+        self.region = page.locator("#checkout")
+
+    def start_from_cart(self) -> CheckoutPage:
+        cart = CartPage(self.page).open_cart()
+        cart.checkout.click()
+        expect(self.page.get_by_role("heading", name="Shipping address")).to_be_visible()
+        return self
+
+    def field(self, label: str) -> Locator:
+        return self.region.get_by_label(label, exact=True)
+
+    def enter_address(self, name: str, line1: str, city: str, postal_code: str, country: str) -> None:
+        for label, value in (("Name", name), ("Address", line1), ("City", city), ("Postal code", postal_code),
+                             ("Country", country)):
+            self.field(label).fill(value)
+        self.region.get_by_role("button", name="Continue to payment").click()
+        expect(self.field("Card number")).to_be_visible()
+
+    def enter_card(self, number: str, expiry: str = "12/34", cvc: str = "123") -> None:
+        self.field("Card number").fill(number)
+        self.field("Expiry").fill(expiry)
+        self.field("CVC").fill(cvc)
+        self.region.get_by_role("button", name="Continue to review").click()
+
+    @property
+    def place_order_button(self) -> Locator:
+        return self.region.get_by_role("button", name="Place order")
+
+    def place_order(self) -> OrderConfirmation:
+        self.page.wait_for_load_state("load")  # with JS, htmx (a deferred script) has wired the form by then
+        self.place_order_button.click()
+        return OrderConfirmation(self.page)
+
+
+class OrderConfirmation:
+    """/orders/<id>/confirmation: region #order-status updates itself until the order is settled."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.status = page.locator("#order-status")
+
+    def order_id(self) -> str:
+        expect(self.page).to_have_url(CONFIRMATION_URL)
+        return CONFIRMATION_URL.search(self.page.url).group(1)
+
+    def view_details(self) -> OrderPage:
+        self.page.get_by_role("link", name="View order details").click()
+        return OrderPage(self.page)
+
+
+class OrderPage:
+    """/orders/<id>: region #order with status, lines, payment, timeline and "Cancel order"."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.region = page.locator("#order")
+
+    def open(self, order_id: str) -> OrderPage:
+        self.page.goto(f"/orders/{order_id}")
+        return self
+
+    @property
+    def status(self) -> Locator:
+        return self.region.locator(".order-status-line")
+
+    @property
+    def payment(self) -> Locator:
+        return self.region.locator(".payment-card")
+
+    @property
+    def timeline(self) -> Locator:
+        return self.region.get_by_role("list", name="Timeline").get_by_role("listitem")
+
+    def cancel(self) -> None:
+        self.page.wait_for_load_state("load")
+        self.page.once("dialog", lambda dialog: dialog.accept())  # "Cancel this order?" (htmx's hx-confirm)
+        self.region.get_by_role("button", name="Cancel order").click()

@@ -1,0 +1,118 @@
+"""The products fragment: the searchable catalog grid and the product page with its add-to-cart form."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page
+
+from tests.browser.pages.shell import ShellPage
+
+
+class CatalogPage(ShellPage):
+    """/products: the search form (#catalog) and its results (#results)."""
+
+    def __init__(self, page: Page):
+        super().__init__(page)
+        self.region = page.locator("#catalog")
+        self.results = page.locator("#results")
+
+    def open(self, path: str = "/products") -> CatalogPage:
+        super().open(path)
+        return self
+
+    @property
+    def search_box(self) -> Locator:
+        return self.region.get_by_role("searchbox", name="Search products")
+
+    @property
+    def category(self) -> Locator:
+        return self.region.get_by_label("Category")
+
+    @property
+    def min_price(self) -> Locator:
+        return self.region.get_by_label("Min price ($)")
+
+    @property
+    def max_price(self) -> Locator:
+        return self.region.get_by_label("Max price ($)")
+
+    @property
+    def sort(self) -> Locator:
+        return self.region.get_by_label("Sort by")
+
+    @property
+    def product_titles(self) -> Locator:
+        return self.results.get_by_role("heading", level=3)
+
+    @property
+    def result_count(self) -> Locator:
+        return self.results.locator(".results-count")
+
+    @property
+    def page_status(self) -> Locator:
+        return self.results.locator(".pager-status")
+
+    @property
+    def next_page(self) -> Locator:
+        return self.results.get_by_role("link", name="Next")
+
+    @property
+    def previous_page(self) -> Locator:
+        return self.results.get_by_role("link", name="Previous")
+
+    def type_search(self, text: str) -> None:
+        """Key by key, as a shopper types: htmx waits for a pause before it searches."""
+        self.search_box.press_sequentially(text, delay=40)
+
+    def choose_category(self, label: str) -> None:
+        self.category.select_option(label=label)
+
+    def sort_by(self, label: str) -> None:
+        self.sort.select_option(label=label)
+
+    def apply(self) -> None:
+        self.region.get_by_role("button", name="Apply").click()
+
+    def open_product(self, name: str) -> None:
+        self.results.get_by_role("link", name=name).click()
+
+
+class ProductPage(ShellPage):
+    """/products/<id>: details, stock state and the "Add to cart" form."""
+
+    def __init__(self, page: Page):
+        super().__init__(page)
+        self.region = page.locator("#product")
+
+    def open_product(self, product_id: str) -> ProductPage:
+        self.open(f"/products/{product_id}")
+        return self
+
+    @property
+    def title(self) -> Locator:
+        return self.region.get_by_role("heading", level=1)
+
+    @property
+    def stock_state(self) -> Locator:
+        return self.region.locator(".stock")
+
+    @property
+    def quantity(self) -> Locator:
+        return self.region.get_by_label("Quantity")
+
+    @property
+    def add_button(self) -> Locator:
+        return self.region.get_by_role("button", name="Add to cart")
+
+    @property
+    def status(self) -> Locator:
+        return self.region.get_by_role("status")
+
+    def add_to_cart(self, quantity: int = 1) -> None:
+        self.quantity.fill(str(quantity))
+        self.add_button.click()
+
+
+def cart_count(n: int) -> re.Pattern:
+    """The mini-cart's accessible name for n items."""
+    return re.compile(rf"^Cart, {n} items?$")

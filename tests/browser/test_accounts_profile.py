@@ -1,0 +1,77 @@
+"""The profile page in Chromium: edit name and phone, add and delete addresses, field messages; JS and no JS."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.accounts_apps import new_user
+from tests.browser.pages.auth import AccountArea, use_session
+from tests.browser.pages.profile import ProfilePage
+
+BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
+
+
+@pytest.fixture()
+def profile_page(request, base_url, gateway_url):
+    """A signed-in shopper's /profile, in the browser the test asks for by name."""
+    def open_as(kind: str):
+        page = request.getfixturevalue(kind)
+        user = new_user(gateway_url, name=f"Shopper {uuid.uuid4().hex[:6]}")
+        use_session(page, base_url, user)
+        return ProfilePage(page).open(), user
+    return open_as
+
+
+@BOTH
+def test_a_shopper_edits_their_name_and_phone(kind, profile_page):
+    profile, user = profile_page(kind)
+    expect(profile.details.get_by_label("Name")).to_have_value(user["name"])
+    profile.save_details("Ada King", "+44 20 7946 0958")
+    if kind == "page":  # swapped in place, and the header heard "profile-changed" without a reload
+        expect(profile.status).to_have_text("Your details are saved.")
+    expect(AccountArea(profile.page).user_link("Ada King")).to_be_visible()  # the header follows, JS or not
+    profile.open()
+    expect(profile.details.get_by_label("Name")).to_have_value("Ada King")
+    expect(profile.details.get_by_label("Phone")).to_have_value("+44 20 7946 0958")
+
+
+@BOTH
+def test_an_invalid_phone_is_explained_next_to_the_field(kind, profile_page):
+    profile, _ = profile_page(kind)
+    profile.save_details("Ada", "call me maybe")
+    phone = profile.details.get_by_label("Phone")
+    expect(phone).to_have_accessible_description("Enter a valid phone number, e.g. +1 555 123 4567.")
+    expect(phone).to_have_value("call me maybe")
+
+
+@BOTH
+def test_a_shopper_adds_and_deletes_an_address(kind, profile_page):
+    profile, _ = profile_page(kind)
+    profile.add_address("Ada Lovelace", "12 Analytical Row", "London", "N1 9GU", "GB")
+    expect(profile.saved_addresses).to_have_count(1)
+    expect(profile.saved_addresses.first).to_contain_text("12 Analytical Row")
+    profile.add_address("Ada Lovelace", "7 Difference Lane", "Paris", "75001", "fr")
+    expect(profile.saved_addresses).to_have_count(2)
+    profile.delete_address("12 Analytical Row")
+    expect(profile.saved_addresses).to_have_count(1)
+    expect(profile.saved_addresses.first).to_contain_text("FR")
+    profile.open()
+    expect(profile.saved_addresses).to_have_count(1)
+
+
+@BOTH
+def test_an_invalid_address_is_explained_next_to_the_field(kind, profile_page):
+    profile, _ = profile_page(kind)
+    profile.add_address("Ada Lovelace", "12 Analytical Row", "London", "N1 9GU", "U1")
+    country = profile.address_form.get_by_label("Country")
+    expect(country).to_have_accessible_description(re.compile("Use the 2-letter country code, e.g. US."))
+    expect(profile.address_form.get_by_label("Address", exact=True)).to_have_value("12 Analytical Row")
+    expect(profile.page.get_by_role("list", name="Saved addresses")).to_have_count(0)
+
+
+def test_the_profile_has_a_region_for_orders(profile_page):
+    profile, _ = profile_page("page")
+    expect(profile.orders_region.get_by_role("heading", name="Your orders")).to_be_visible()

@@ -1,0 +1,219 @@
+"""The checkout and order-history fragments against live services: every step, with and without htmx."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+import redis
+import requests
+
+import fragments.checkout
+import fragments.profile
+from common.csrf import CSRF_COOKIE
+from common.events import make_event
+from common.mongo import get_database
+from services.orders.consumers import handlers
+from tests.accounts_apps import bearer, new_user
+from tests.checkout_apps import fill_cart, serve_shop
+
+CSRF = "csrf-" + "c" * 30
+ADDRESS = {"address_id": "new", "name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London",
+           "postal_code": "N1 9GU", "country": "United Kingdom"}
+CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"}
+
+
+@pytest.fixture(scope="module")
+def shop(redis_url, tmp_path_factory):
+    with serve_shop(redis_url, str(tmp_path_factory.mktemp("keys"))) as shop:
+        yield shop
+
+
+@pytest.fixture(scope="module")
+def checkout_app(shop, redis_url):
+    return fragments.checkout.create_app({"redis_url": redis_url, "gateway_url": shop.gateway})
+
+
+@pytest.fixture(scope="module")
+def profile_app(shop, redis_url):
+    return fragments.profile.create_app({"redis_url": redis_url, "gateway_url": shop.gateway})
+
+
+@pytest.fixture()
+def user(shop):
+    return new_user(shop.gateway)
+
+
+def browser(app, user=None):
+    c = app.test_client()
+    c.set_cookie(CSRF_COOKIE, CSRF)
+    if user:
+        c.set_cookie("access_token_cookie", user["access_token"])
+    return c
+
+
+def post(client, path, htmx=False, **form):
+    return client.post(path, data={"csrf_token": CSRF, **form}, headers={"HX-Request": "true"} if htmx else {})
+
+
+def text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+def saga(shop, order_id, *events):
+    on = handlers(shop.orders.extensions["orders.repo"])
+    for type_, data in events:
+        on[type_](make_event(type_, {"order_id": order_id, **data}, "test"))
+
+
+def checked_out(shop, checkout_app, user, card=CARD) -> tuple:
+    """Walk every step without htmx; returns (browser, the place-order response)."""
+    fill_cart(shop, user, ("fountain-pen", 2))
+    c = browser(checkout_app, user)
+    assert c.get("/start").status_code == 200
+    assert post(c, "/address", **ADDRESS).headers["Location"] == "/checkout/payment"
+    assert post(c, "/payment", **card).headers["Location"] == "/checkout/review"
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', text(c.get("/review"))).group(1)
+    return c, post(c, "/place", idempotency_key=key), key
+
+
+def test_signed_out_checkout_asks_to_sign_in_and_comes_back(checkout_app):
+    r = browser(checkout_app).get("/start")
+    assert r.status_code == 200 and "Sign in to check out" in text(r) and "/login?next=/checkout" in text(r)
+    r = post(browser(checkout_app), "/address", **ADDRESS)
+    assert r.status_code == 303 and r.headers["Location"] == "/login?next=/checkout"
+
+
+def test_an_empty_cart_has_nothing_to_check_out(checkout_app, user):
+    assert "Your cart is empty" in text(browser(checkout_app, user).get("/start"))
+
+
+def test_the_address_step_shows_every_field_and_each_error_beside_its_field(shop, checkout_app, user):
+    fill_cart(shop, user, ("fountain-pen", 1))
+    c = browser(checkout_app, user)
+    html = text(c.get("/start"))
+    for label in ("Name", "Address", "City", "Postal code", "Country"):
+        assert f">{label}</label>" in html
+    r = post(c, "/address", **{**ADDRESS, "city": "", "postal_code": "<b>"})
+    html = text(r)
+    assert r.status_code == 422 and 'id="f-city-error"' in html and "Enter the city." in html
+    assert "Use letters, digits, spaces and dashes only." in html and 'value="Ada Lovelace"' in html
+
+
+def test_a_saved_address_can_be_picked(shop, checkout_app, user):
+    fill_cart(shop, user, ("fountain-pen", 1))
+    saved = {k: v for k, v in ADDRESS.items() if k != "address_id"} | {"country": "GB"}
+    requests.post(f"{shop.gateway}/api/users/me/addresses", json=saved, headers=bearer(user), timeout=5)
+    address_id = requests.get(f"{shop.gateway}/api/users/me/addresses", headers=bearer(user),
+                              timeout=5).json()["items"][0]["id"]
+    c = browser(checkout_app, user)
+    html = text(c.get("/start"))
+    assert "Use a saved address" in html
+    assert f'value="{address_id}" checked' in html  # picked already: one click to go on
+    assert post(c, "/address", address_id=address_id).headers["Location"] == "/checkout/payment"
+    assert post(c, "/address", address_id=uuid.uuid4().hex).status_code == 422
+
+
+def test_with_htmx_each_step_swaps_in_place_and_pushes_its_url(shop, checkout_app, user):
+    fill_cart(shop, user, ("fountain-pen", 1))
+    c = browser(checkout_app, user)
+    c.get("/start")
+    r = post(c, "/address", htmx=True, **ADDRESS)
+    assert r.status_code == 200 and r.headers["HX-Push-Url"] == "/checkout/payment"
+    assert 'id="checkout"' in text(r) and ">Card number</label>" in text(r)
+    r = post(c, "/payment", htmx=True, **CARD)
+    assert r.headers["HX-Push-Url"] == "/checkout/review" and "Place order" in text(r)
+    assert "Visa ending in 4242" in text(r)
+
+
+def test_the_card_number_is_never_rendered_kept_in_the_draft_or_the_cookies(shop, checkout_app, user, redis_url):
+    fill_cart(shop, user, ("fountain-pen", 1))
+    c = browser(checkout_app, user)
+    c.get("/start")
+    post(c, "/address", **ADDRESS)
+    bad = post(c, "/payment", **{**CARD, "card_number": "4242 4242 4242 4241"})
+    assert bad.status_code == 422 and "Check the card number." in text(bad) and "4242 4241" not in text(bad)
+    assert 'value="12/34"' in text(bad) and 'value="123"' not in text(bad)  # the expiry stays, the CVC never
+    expired = post(c, "/payment", **{**CARD, "expiry": "01/20"})
+    assert expired.status_code == 422 and "This card has expired." in text(expired)
+    assert post(c, "/payment", **{**CARD, "expiry": "13/30"}).status_code == 422
+    good = post(c, "/payment", **CARD)
+    assert good.status_code == 303
+    store = redis.Redis.from_url(redis_url, decode_responses=True)
+    drafts = [store.get(k) for k in store.scan_iter("checkout:draft:*")]
+    assert drafts and not any("42424242" in d or "4242 4242 4242" in d for d in drafts)
+    assert all("4242 4242" not in cookie.value for cookie in c._cookies.values())
+
+
+def test_placing_the_order_redirects_to_its_live_status_and_a_second_click_finds_the_same_order(
+        shop, checkout_app, user):
+    c, placed, key = checked_out(shop, checkout_app, user)
+    assert placed.status_code == 303
+    assert re.fullmatch(r"/orders/[0-9a-f]{32}/confirmation", placed.headers["Location"])
+    again = post(c, "/place", idempotency_key=key)
+    assert again.headers["Location"] == placed.headers["Location"]
+    orders = get_database(shop.orders)["orders"]
+    assert orders.count_documents({"user_id": user["id"]}) == 1
+    assert requests.get(f"{shop.gateway}/api/cart", headers=bearer(user), timeout=5).json()["items"] == []
+    htmx = post(c, "/place", htmx=True, idempotency_key=key)
+    assert htmx.headers["HX-Redirect"] == placed.headers["Location"]
+
+
+def test_the_status_page_polls_until_confirmed_and_refreshes_without_js(shop, checkout_app, user):
+    c, placed, _ = checked_out(shop, checkout_app, user)
+    order_id = placed.headers["Location"].split("/")[2]
+    html = text(c.get(f"/confirmation/{order_id}"))
+    assert "Processing" in html and 'hx-trigger="every 1s"' in html
+    assert '<noscript><meta http-equiv="refresh"' in html
+    saga(shop, order_id, ("stock.reserved", {}), ("payment.succeeded", {"brand": "visa", "last4": "4242"}))
+    html = text(c.get(f"/confirmation/{order_id}/status"))
+    assert "Confirmed" in html and "hx-trigger" not in html and "refresh" not in html
+
+
+@pytest.mark.parametrize(("reason", "shown"), [("declined", "Card declined"),
+                                               ("insufficient_funds", "Insufficient funds")])
+def test_a_failed_payment_shows_cancelled_with_the_reason(shop, checkout_app, user, reason, shown):
+    c, placed, _ = checked_out(shop, checkout_app, user)
+    order_id = placed.headers["Location"].split("/")[2]
+    saga(shop, order_id, ("stock.reserved", {}), ("payment.failed", {"reason": reason}))
+    html = text(c.get(f"/confirmation/{order_id}/status"))
+    assert "Cancelled" in html and shown in html and "hx-trigger" not in html
+
+
+def test_out_of_stock_shows_cancelled_with_the_reason(shop, checkout_app, user):
+    c, placed, _ = checked_out(shop, checkout_app, user)
+    order_id = placed.headers["Location"].split("/")[2]
+    saga(shop, order_id, ("stock.rejected", {"skus": ["FM-STA-022"]}))
+    html = text(c.get(f"/confirmation/{order_id}"))
+    assert "Cancelled" in html and "Out of stock" in html
+
+
+def test_order_history_lists_shows_and_cancels_the_shoppers_own_orders(shop, checkout_app, profile_app, user):
+    _, placed, _ = checked_out(shop, checkout_app, user)
+    order_id = placed.headers["Location"].split("/")[2]
+    saga(shop, order_id, ("stock.reserved", {}), ("payment.succeeded", {"brand": "visa", "last4": "4242"}))
+    p = browser(profile_app, user)
+    listing = text(p.get("/orders"))
+    assert f'href="/orders/{order_id}"' in listing and "Confirmed" in listing
+    assert f'href="/orders/{order_id}"' in text(p.get("/orders/recent"))
+    html = text(p.get(f"/orders/{order_id}"))
+    for expected in ("Fountain Pen", "$84.00", "12 Analytical Row", "Visa ending in 4242", "Items reserved",
+                     "Paid and confirmed", "Status: <strong", "Cancel order"):
+        assert expected in html, expected
+    stranger = browser(profile_app, new_user(shop.gateway))
+    assert stranger.get(f"/orders/{order_id}").status_code == 404
+    assert post(stranger, f"/orders/{order_id}/cancel").status_code == 404
+    r = post(p, f"/orders/{order_id}/cancel", htmx=True)
+    assert r.status_code == 200 and "Your order is cancelled" in text(r) and "Cancel order" not in text(r)
+    assert post(p, f"/orders/{order_id}/cancel").status_code == 409
+
+
+def test_order_history_without_js_redirects_after_cancel_and_signed_out_goes_to_sign_in(shop, checkout_app,
+                                                                                        profile_app, user):
+    _, placed, _ = checked_out(shop, checkout_app, user)
+    order_id = placed.headers["Location"].split("/")[2]
+    saga(shop, order_id, ("stock.reserved", {}))
+    r = post(browser(profile_app, user), f"/orders/{order_id}/cancel")
+    assert r.status_code == 303 and r.headers["Location"] == f"/orders/{order_id}"
+    assert browser(profile_app).get("/orders").headers["Location"] == "/login?next=/orders"
+    assert "You have no orders yet" in text(browser(profile_app, new_user(shop.gateway)).get("/orders"))

@@ -1,0 +1,81 @@
+"""Order notices: an email over real SMTP and a text through the SMS adapter, once per order and kind."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+import services.notifications
+from common.events import make_event
+from devstack.smtp_sink import read_messages
+from services.notifications.handlers import all_handlers
+
+
+@pytest.fixture(scope="module")
+def app(redis_url, issuer, smtp_sink):
+    return services.notifications.create_app({"redis_url": redis_url, "run_workers": False,
+                                              "service_urls": issuer.service_urls(), "smtp_url": smtp_sink.url,
+                                              "SHOP_URL": "https://shop.example"})
+
+
+@pytest.fixture(scope="module")
+def on(app):
+    return all_handlers(app.extensions["notifications.notifier"])
+
+
+@pytest.fixture()
+def order():
+    user = uuid.uuid4().hex
+    return {"order_id": uuid.uuid4().hex, "user_id": user, "email": f"{user}@example.test", "name": "Grace <H>",
+            "phone": "+1 555 0100", "total": 8400, "currency": "USD",
+            "lines": [{"product_id": "fountain-pen", "sku": "FM-STA-022", "name": "Fountain Pen", "quantity": 2,
+                       "unit_price": 4200}]}
+
+
+def ev(type_, **data):
+    return make_event(type_, data, "test")
+
+
+def log_of(app, issuer, user_id):
+    return app.test_client().get("/api/notifications", headers=issuer.headers(user_id)).json["items"]
+
+
+def test_a_confirmed_order_sends_one_email_and_one_text_both_in_the_delivery_log(app, on, order, smtp_sink, issuer):
+    event = ev("order.confirmed", **order, payment={"brand": "visa", "last4": "4242"})
+    for _ in range(2):
+        on["order.confirmed"](event)
+    on["order.confirmed"](ev("order.confirmed", **order))  # the same fact under a new event id
+    [mail] = read_messages(smtp_sink.dir, to=order["email"])
+    assert mail["subject"] == f"Your Fragmart order {order['order_id'][:8]} is confirmed"
+    assert "2 x Fountain Pen  $84.00" in mail["body"] and "Total: $84.00" in mail["body"]
+    assert f"https://shop.example/orders/{order['order_id']}" in mail["body"]
+    assert "Grace &lt;H&gt;" in mail["html"]
+    items = log_of(app, issuer, order["user_id"])
+    assert sorted((i["channel"], i["status"]) for i in items) == [("email", "sent"), ("sms", "sent")]
+    sms = next(i for i in items if i["channel"] == "sms")
+    assert sms["to"] == "+1 555 0100" and "is confirmed ($84.00)" in sms["body"]
+
+
+def test_a_cancelled_order_says_why_and_whether_money_comes_back(on, order, smtp_sink):
+    on["order.cancelled"](ev("order.cancelled", **order, reason="declined", reason_text="Card declined", paid=False))
+    [mail] = read_messages(smtp_sink.dir, to=order["email"])
+    assert mail["subject"].endswith("is cancelled") and "Reason: Card declined." in mail["body"]
+    assert "No money was taken." in mail["body"]
+
+
+def test_a_refund_is_announced_with_its_amount_and_card(app, on, order, smtp_sink, issuer):
+    on["payment.refunded"](ev("payment.refunded", order_id=order["order_id"], user_id=order["user_id"],
+                              email=order["email"], phone=order["phone"], amount=8400, currency="USD",
+                              brand="visa", last4="4242", refund_id="re_1"))
+    [mail] = read_messages(smtp_sink.dir, to=order["email"])
+    assert mail["subject"] == f"$84.00 refunded for your Fragmart order {order['order_id'][:8]}"
+    assert "to your Visa ending in 4242" in mail["body"]
+    assert [i["channel"] for i in log_of(app, issuer, order["user_id"])].count("sms") == 1
+
+
+def test_without_a_phone_there_is_no_text_and_a_known_contact_supplies_the_email(app, on, order, smtp_sink,
+                                                                                 issuer):
+    app.extensions["notifications.repo"].remember_contact(order["user_id"], order["email"], "Grace")
+    on["order.confirmed"](ev("order.confirmed", **{**order, "email": None, "phone": None}))
+    assert len(read_messages(smtp_sink.dir, to=order["email"])) == 1
+    assert [i["channel"] for i in log_of(app, issuer, order["user_id"])] == ["email"]

@@ -1,0 +1,263 @@
+"""The orders API: placing with an Idempotency-Key, reading own orders, cancelling, shipping (admin)."""
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+import services.orders
+import services.products
+from common.events import make_event
+from services.orders import states
+from services.orders.cart_store import user_cart_id
+from services.orders.consumers import handlers
+from tests.servers import serving
+
+ADDRESS = {"name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London", "postal_code": "N1 9GU",
+           "country": "United Kingdom"}
+TOKEN = "pm_" + "a" * 32
+
+
+@pytest.fixture(scope="module")
+def products_url(redis_url):
+    app = services.products.create_app({"redis_url": redis_url, "run_workers": False})
+    with serving(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def app(redis_url, issuer, products_url):
+    return services.orders.create_app({"redis_url": redis_url, "run_workers": False,
+                                       "service_urls": issuer.service_urls(products=products_url)})
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def catalog(products_url):
+    return {p["id"]: p for p in requests.get(f"{products_url}/api/products", params={"per_page": 100}).json()["items"]}
+
+
+@pytest.fixture()
+def user(issuer):
+    return uuid.uuid4().hex
+
+
+def body(*lines, address=ADDRESS, token=TOKEN):
+    return {"address": address, "payment_token": token,
+            "lines": [{"product_id": pid, "quantity": qty} for pid, qty in lines]}
+
+
+def place(client, issuer, user, payload, key=None):
+    headers = issuer.headers(user, **{"Idempotency-Key": key or uuid.uuid4().hex})
+    return client.post("/api/orders", json=payload, headers=headers)
+
+
+def test_placing_an_order_returns_202_with_a_pending_order_priced_from_the_catalog(client, issuer, user, catalog):
+    r = place(client, issuer, user, body(("classic-linen-shirt", 2), ("fountain-pen", 1)))
+    assert r.status_code == 202, r.json
+    order = r.json
+    assert order["status"] == states.PENDING and r.headers["Location"] == f"/api/orders/{order['id']}"
+    shirt, pen = catalog["classic-linen-shirt"], catalog["fountain-pen"]
+    assert [(ln["product_id"], ln["sku"], ln["unit_price"], ln["quantity"]) for ln in order["lines"]] == [
+        ("classic-linen-shirt", shirt["sku"], shirt["price"], 2), ("fountain-pen", pen["sku"], pen["price"], 1)]
+    assert order["total"] == 2 * shirt["price"] + pen["price"] and order["currency"] == "USD"
+    assert order["address"] == ADDRESS and [t["status"] for t in order["timeline"]] == ["PENDING"]
+    assert "payment_token" not in order and "idem" not in order
+
+
+def test_the_order_and_its_order_placed_event_are_one_document(app, client, issuer, user):
+    r = place(client, issuer, user, body(("wireless-mouse", 1)))
+    doc = app.extensions["orders.repo"].orders.find_one({"_id": r.json["id"]})
+    (event,) = doc["_outbox"]
+    assert event["type"] == "order.placed" and event["source"] == "orders"
+    assert set(event) == {"event_id", "type", "version", "occurred_at", "source", "correlation_id", "data"}
+    data = event["data"]
+    assert data["order_id"] == doc["_id"] and data["user_id"] == user
+    assert data["payment"] == {"token": TOKEN, "amount": doc["total"], "currency": "USD"}
+    assert [ln["sku"] for ln in data["lines"]] == [doc["lines"][0]["sku"]]
+
+
+def test_the_same_key_returns_the_same_order_and_never_a_second(app, client, issuer, user):
+    key, payload = uuid.uuid4().hex, body(("ceramic-mug-set", 1))
+    first = place(client, issuer, user, payload, key)
+    again = place(client, issuer, user, payload, key)
+    assert first.status_code == again.status_code == 202
+    assert again.json["id"] == first.json["id"] and again.headers["Idempotent-Replayed"] == "true"
+    assert app.extensions["orders.repo"].orders.count_documents({"user_id": user}) == 1
+
+
+def test_a_different_body_with_the_same_key_is_409(client, issuer, user):
+    key = uuid.uuid4().hex
+    assert place(client, issuer, user, body(("ceramic-mug-set", 1)), key).status_code == 202
+    r = place(client, issuer, user, body(("ceramic-mug-set", 2)), key)
+    assert r.status_code == 409 and r.json["error"] == "IDEMPOTENCY_KEY_REUSED"
+
+
+def test_two_customers_may_use_the_same_key_for_their_own_orders(client, issuer):
+    key = uuid.uuid4().hex
+    a = place(client, issuer, uuid.uuid4().hex, body(("weekly-planner", 1)), key)
+    b = place(client, issuer, uuid.uuid4().hex, body(("weekly-planner", 1)), key)
+    assert a.status_code == b.status_code == 202 and a.json["id"] != b.json["id"]
+
+
+def test_concurrent_requests_with_one_key_make_one_order(app, issuer, user):
+    key, payload = uuid.uuid4().hex, body(("hardcover-notebook", 1))
+
+    def post(_):
+        with app.test_client() as c:
+            return place(c, issuer, user, payload, key)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(post, range(8)))
+    assert {r.status_code for r in results} == {202}
+    assert len({r.json["id"] for r in results}) == 1
+    assert app.extensions["orders.repo"].orders.count_documents({"user_id": user}) == 1
+
+
+@pytest.mark.parametrize(("key", "code"), [(None, "IDEMPOTENCY_KEY_REQUIRED"), ("short", "INVALID_IDEMPOTENCY_KEY"),
+                                           ("x" * 101, "INVALID_IDEMPOTENCY_KEY"),
+                                           ("bad key with spaces", "INVALID_IDEMPOTENCY_KEY")])
+def test_a_missing_or_malformed_idempotency_key_is_400(client, issuer, user, key, code):
+    headers = issuer.headers(user, **({"Idempotency-Key": key} if key else {}))
+    r = client.post("/api/orders", json=body(("fountain-pen", 1)), headers=headers)
+    assert r.status_code == 400 and r.json["error"] == code
+
+
+def test_placing_an_order_needs_a_signed_in_customer(client):
+    r = client.post("/api/orders", json=body(("fountain-pen", 1)), headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert r.status_code == 401
+    r = client.post("/api/orders", json=body(("fountain-pen", 1)),
+                    headers={"Idempotency-Key": uuid.uuid4().hex, "Authorization": "Bearer forged.token.here"})
+    assert r.status_code == 401
+
+
+@pytest.mark.parametrize("payload", [
+    body(("fountain-pen", 0)),
+    body(("fountain-pen", -1)),
+    body(("fountain-pen", 100)),
+    {**body(("fountain-pen", 1)), "lines": [{"product_id": {"$ne": ""}, "quantity": 1}]},
+    {**body(("fountain-pen", 1)), "lines": [{"product_id": "fountain-pen", "quantity": "2"}]},
+    {**body(("fountain-pen", 1)), "lines": [{"product_id": "fountain-pen", "quantity": 1.5}]},
+    {**body(("fountain-pen", 1)), "lines": []},
+    {**body(("fountain-pen", 1)), "lines": [{"product_id": "fountain-pen", "quantity": 1}] * 51},
+    {**body(("fountain-pen", 1)), "payment_token": {"$gt": ""}},
+    {**body(("fountain-pen", 1)), "payment_token": "tok_visa"},
+    {**body(("fountain-pen", 1)), "user_id": "someone-else"},
+    {**body(("fountain-pen", 1)), "total": 1},
+    body(("fountain-pen", 1), address={**ADDRESS, "name": "x" * 101}),
+    body(("fountain-pen", 1), address={**ADDRESS, "postal_code": "<script>"}),
+    body(("fountain-pen", 1), address={k: v for k, v in ADDRESS.items() if k != "city"}),
+    body(("fountain-pen", 1), address={**ADDRESS, "city": {"$where": "1"}}),
+    body(("a" * 65, 1)),
+])
+def test_bad_bodies_are_422_never_500(client, issuer, user, payload):
+    r = place(client, issuer, user, payload)
+    assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"[]", b'"text"', b"null"])
+def test_a_body_that_is_not_a_json_object_is_400(client, issuer, user, raw):
+    headers = issuer.headers(user, **{"Idempotency-Key": uuid.uuid4().hex, "Content-Type": "application/json"})
+    r = client.post("/api/orders", data=raw, headers=headers)
+    assert r.status_code == 400 and r.json["error"] == "INVALID_JSON"
+
+
+def test_an_unknown_product_is_422(client, issuer, user):
+    r = place(client, issuer, user, body(("no-such-product", 1)))
+    assert r.status_code == 422 and r.json["error"] == "UNKNOWN_PRODUCT"
+    assert r.json["details"]["products"] == ["no-such-product"]
+
+
+def test_lines_of_one_product_are_merged_and_capped_at_99(client, issuer, user):
+    r = place(client, issuer, user, body(("fountain-pen", 1), ("fountain-pen", 2)))
+    assert [(ln["product_id"], ln["quantity"]) for ln in r.json["lines"]] == [("fountain-pen", 3)]
+    r = place(client, issuer, user, body(("fountain-pen", 60), ("fountain-pen", 60)))
+    assert r.status_code == 422 and r.json["error"] == "QUANTITY_TOO_LARGE"
+
+
+def test_without_lines_the_order_takes_the_cart_and_an_empty_cart_is_422(client, issuer, user):
+    payload = {"address": ADDRESS, "payment_token": TOKEN}
+    r = place(client, issuer, user, payload)
+    assert r.status_code == 422 and r.json["error"] == "CART_EMPTY"
+
+
+def test_a_customer_sees_their_own_orders_and_no_one_elses(client, issuer, user):
+    mine = [place(client, issuer, user, body(("fountain-pen", n))).json["id"] for n in (1, 2)]
+    other = place(client, issuer, uuid.uuid4().hex, body(("fountain-pen", 1))).json["id"]
+    listed = client.get("/api/orders", headers=issuer.headers(user)).json
+    assert [o["id"] for o in listed["items"]] == mine[::-1] and listed["total"] == 2
+    assert client.get(f"/api/orders/{mine[0]}", headers=issuer.headers(user)).status_code == 200
+    r = client.get(f"/api/orders/{other}", headers=issuer.headers(user))
+    assert r.status_code == 404 and r.json["error"] == "NOT_FOUND"
+    assert client.get(f"/api/orders/{other}", headers=issuer.headers(role="admin")).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["per_page=0", "per_page=10000", "page=0", "page=x"])
+def test_bad_paging_is_422(client, issuer, user, query):
+    assert client.get(f"/api/orders?{query}", headers=issuer.headers(user)).status_code == 422
+
+
+def test_an_unknown_or_malformed_order_id_is_404(client, issuer, user):
+    assert client.get(f"/api/orders/{uuid.uuid4().hex}", headers=issuer.headers(user)).status_code == 404
+    assert client.get("/api/orders/%24ne", headers=issuer.headers(user)).status_code == 404
+
+
+def _event(type_, **data):
+    return make_event(type_, data, "test")
+
+
+def test_a_customer_cancels_an_unshipped_order_and_the_event_says_whether_it_was_paid(app, client, issuer, user):
+    repo, on = app.extensions["orders.repo"], handlers(app.extensions["orders.repo"])
+    oid = place(client, issuer, user, body(("fountain-pen", 1))).json["id"]
+    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user))
+    assert r.status_code == 409 and r.json["error"] == "ORDER_NOT_CANCELLABLE"  # PENDING: the saga is deciding
+    on["payment.succeeded"](_event("payment.succeeded", order_id=oid, charge_id="ch_1", brand="visa", last4="4242"))
+    assert client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(uuid.uuid4().hex)).status_code == 404
+    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user))
+    assert r.status_code == 202 and r.json["status"] == "CANCELLED" and r.json["reason"] == "customer"
+    cancelled = [e for e in repo.orders.find_one({"_id": oid})["_outbox"] if e["type"] == "order.cancelled"]
+    assert len(cancelled) == 1 and cancelled[0]["data"]["paid"] is True
+    assert cancelled[0]["data"]["previous_status"] == "CONFIRMED"
+    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user))
+    assert r.status_code == 409
+
+
+def test_only_admins_ship_and_deliver_and_only_in_order(app, client, issuer, user):
+    on = handlers(app.extensions["orders.repo"])
+    oid = place(client, issuer, user, body(("fountain-pen", 1))).json["id"]
+    admin = issuer.headers(role="admin")
+    assert client.post(f"/api/orders/{oid}/ship", headers=issuer.headers(user)).status_code == 403
+    r = client.post(f"/api/orders/{oid}/ship", headers=admin)
+    assert r.status_code == 409 and r.json["error"] == "ILLEGAL_TRANSITION"
+    on["payment.succeeded"](_event("payment.succeeded", order_id=oid, charge_id="ch_2", brand="visa", last4="4242"))
+    assert client.post(f"/api/orders/{oid}/deliver", headers=admin).status_code == 409
+    assert client.post(f"/api/orders/{oid}/ship", headers=admin).json["status"] == "SHIPPED"
+    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user))
+    assert r.status_code == 409  # shipped: too late to cancel
+    assert client.post(f"/api/orders/{oid}/deliver", headers=admin).json["status"] == "DELIVERED"
+    assert client.post(f"/api/orders/{oid}/deliver", headers=admin).status_code == 409
+    assert client.post(f"/api/orders/{uuid.uuid4().hex}/ship", headers=admin).status_code == 404
+
+
+def test_the_openapi_document_describes_the_order_body(client):
+    doc = client.get("/openapi.json").json
+    post = doc["paths"]["/api/orders"]["post"]
+    assert "address" in post["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    assert {"post"} <= set(doc["paths"]["/api/orders/{order_id}/cancel"])
+
+
+def test_without_lines_the_order_takes_the_shoppers_cart_and_clears_it(app, client, issuer, user):
+    store = app.extensions["orders.cart"].store
+    store.add(user_cart_id(user), "fountain-pen", 2, 99)
+    store.add(user_cart_id(user), "weekly-planner", 1, 99)
+    r = place(client, issuer, user, {"address": ADDRESS, "payment_token": TOKEN})
+    assert r.status_code == 202
+    assert sorted((ln["product_id"], ln["quantity"]) for ln in r.json["lines"]) == [
+        ("fountain-pen", 2), ("weekly-planner", 1)]
+    assert store.lines(user_cart_id(user)) == {}

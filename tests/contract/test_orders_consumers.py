@@ -1,0 +1,159 @@
+"""The orders consumers: each saga event moves an order once, in any order of arrival, and replays change nothing."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from common.events import make_event
+from common.mongo import create_client
+from services.orders import service
+from services.orders.consumers import handlers
+from services.orders.repository import OrderRepository
+from services.orders.schemas import PlaceOrder
+
+
+class Identity:
+    def __init__(self):
+        self.user_id, self.email, self.name, self.is_admin = uuid.uuid4().hex, "shopper@example.test", "Shopper", False
+
+
+class FixedCatalog:
+    """Prices as the products service would give them; the catalog is another service's contract."""
+
+    def products(self, ids):
+        return {pid: {"id": pid, "sku": f"SKU-{pid}", "name": pid.title(), "price": 1250, "currency": "USD"}
+                for pid in ids}
+
+
+class NoCart:
+    def lines(self, identity):
+        return []
+
+    def clear(self, identity):
+        pass
+
+
+@pytest.fixture()
+def repo():
+    r = OrderRepository(create_client(None)[f"orders_{uuid.uuid4().hex}"]["orders"])
+    r.ensure_indexes()
+    return r
+
+
+@pytest.fixture()
+def on(repo):
+    return handlers(repo)
+
+
+@pytest.fixture()
+def order(repo):
+    body = PlaceOrder.model_validate({"address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1",
+                                                  "country": "XX"}, "payment_token": "pm_" + "b" * 32,
+                                      "lines": [{"product_id": "lamp", "quantity": 2}]})
+    placed, _ = service.place_order(repo, FixedCatalog(), NoCart(), Identity(), uuid.uuid4().hex, body)
+    return placed["_id"]
+
+
+def ev(type_, **data):
+    return make_event(type_, data, "test")
+
+
+def statuses(repo, oid):
+    return [t["status"] for t in repo.get(oid)["timeline"]]
+
+
+def events(repo, oid, type_=None):
+    outbox = repo.orders.find_one({"_id": oid})["_outbox"]
+    return [e for e in outbox if type_ is None or e["type"] == type_]
+
+
+def test_the_happy_path_reserved_then_paid_confirms_with_an_order_confirmed_event(repo, on, order):
+    on["stock.reserved"](ev("stock.reserved", order_id=order, expires_at="2030-01-01T00:00:00+00:00"))
+    assert repo.get(order)["status"] == "AWAITING_PAYMENT"
+    on["payment.succeeded"](ev("payment.succeeded", order_id=order, charge_id="ch_1", brand="visa", last4="4242"))
+    doc = repo.get(order)
+    assert doc["status"] == "CONFIRMED" and doc["payment"]["last4"] == "4242"
+    assert statuses(repo, order) == ["PENDING", "AWAITING_PAYMENT", "CONFIRMED"]
+    (confirmed,) = events(repo, order, "order.confirmed")
+    assert confirmed["data"]["order_id"] == order and confirmed["data"]["payment"]["brand"] == "visa"
+    assert confirmed["data"]["total"] == 2500 and confirmed["data"]["email"] == "shopper@example.test"
+
+
+def test_replaying_every_event_changes_nothing(repo, on, order):
+    saga = [ev("stock.reserved", order_id=order),
+            ev("payment.succeeded", order_id=order, charge_id="ch_1", brand="visa", last4="4242")]
+    for e in saga:
+        on[e.type](e)
+    before = repo.orders.find_one({"_id": order})
+    for e in saga * 3:
+        on[e.type](e)
+    assert repo.orders.find_one({"_id": order}) == before
+
+
+def test_payment_news_before_stock_news_still_confirms_through_every_state(repo, on, order):
+    on["payment.succeeded"](ev("payment.succeeded", order_id=order, charge_id="ch_1", brand="visa", last4="4242"))
+    on["stock.reserved"](ev("stock.reserved", order_id=order))
+    assert statuses(repo, order) == ["PENDING", "AWAITING_PAYMENT", "CONFIRMED"]
+    assert len(events(repo, order, "order.confirmed")) == 1
+
+
+def test_out_of_stock_rejects_a_pending_order(repo, on, order):
+    on["stock.rejected"](ev("stock.rejected", order_id=order, skus=["SKU-lamp"]))
+    doc = repo.get(order)
+    assert doc["status"] == "REJECTED" and doc["reason"] == "out_of_stock" and doc["unavailable"] == ["SKU-lamp"]
+    assert events(repo, order, "order.cancelled") == []
+
+
+@pytest.mark.parametrize("reason", ["declined", "insufficient_funds", "processing_error"])
+def test_a_failed_payment_cancels_with_its_reason(repo, on, order, reason):
+    on["stock.reserved"](ev("stock.reserved", order_id=order))
+    on["payment.failed"](ev("payment.failed", order_id=order, reason=reason, brand="visa", last4="0002"))
+    doc = repo.get(order)
+    assert doc["status"] == "CANCELLED" and doc["reason"] == reason and doc["payment"]["status"] == "failed"
+    (cancelled,) = events(repo, order, "order.cancelled")
+    assert cancelled["data"]["reason"] == reason and cancelled["data"]["paid"] is False
+
+
+def test_a_late_failure_cannot_cancel_a_confirmed_order(repo, on, order):
+    on["payment.succeeded"](ev("payment.succeeded", order_id=order, charge_id="ch_1"))
+    on["payment.failed"](ev("payment.failed", order_id=order, reason="declined"))
+    on["stock.rejected"](ev("stock.rejected", order_id=order))
+    assert repo.get(order)["status"] == "CONFIRMED"
+
+
+def test_an_expired_reservation_cancels_an_unpaid_order(repo, on, order):
+    on["stock.reserved"](ev("stock.reserved", order_id=order))
+    on["stock.released"](ev("stock.released", order_id=order, reason="payment_failed"))
+    assert repo.get(order)["status"] == "AWAITING_PAYMENT"  # only an expiry is news to orders
+    on["stock.released"](ev("stock.released", order_id=order, reason="reservation_expired"))
+    doc = repo.get(order)
+    assert doc["status"] == "CANCELLED" and doc["reason"] == "reservation_expired"
+
+
+def test_an_expiry_that_raced_a_payment_cancels_and_asks_for_a_refund(repo, on, order):
+    on["payment.succeeded"](ev("payment.succeeded", order_id=order, charge_id="ch_1"))
+    on["stock.released"](ev("stock.released", order_id=order, reason="reservation_expired"))
+    (cancelled,) = events(repo, order, "order.cancelled")
+    assert cancelled["data"]["paid"] is True and repo.get(order)["status"] == "CANCELLED"
+
+
+def test_a_payment_after_cancellation_is_recorded_without_reviving_the_order(repo, on, order):
+    on["stock.released"](ev("stock.released", order_id=order, reason="reservation_expired"))
+    on["payment.succeeded"](ev("payment.succeeded", order_id=order, charge_id="ch_9", brand="visa", last4="4242"))
+    doc = repo.get(order)
+    assert doc["status"] == "CANCELLED" and doc["payment"]["charge_id"] == "ch_9"
+    assert events(repo, order, "order.confirmed") == []
+
+
+def test_a_refund_is_recorded_once(repo, on, order):
+    first = ev("payment.refunded", order_id=order, refund_id="re_1", amount=2500, currency="USD")
+    on["payment.refunded"](first)
+    on["payment.refunded"](ev("payment.refunded", order_id=order, refund_id="re_2", amount=2500, currency="USD"))
+    assert repo.get(order)["refund"]["refund_id"] == "re_1"
+
+
+def test_an_event_for_an_unknown_order_changes_nothing(repo, on):
+    for topic in ("stock.reserved", "stock.rejected", "payment.succeeded", "payment.failed", "stock.released"):
+        on[topic](ev(topic, order_id=uuid.uuid4().hex, reason="reservation_expired"))
+    assert repo.orders.count_documents({}) == 0

@@ -1,0 +1,93 @@
+"""The products fragment app against a real gateway, products and inventory: grid form, paging, stock states."""
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+
+import pytest
+
+import fragments.products
+import gateway
+import services.inventory
+import services.products
+from common.settings import load_settings
+from services.products.seed import seed_documents
+from tests.servers import free_port, serving
+
+
+@contextlib.contextmanager
+def fragment_app(redis_url, with_inventory=True):
+    base = {"redis_url": redis_url, "run_workers": False}
+    with contextlib.ExitStack() as stack:
+        urls = {**load_settings("test").service_urls, "inventory": f"http://127.0.0.1:{free_port()}"}
+        urls["products"] = stack.enter_context(serving(services.products.create_app(base)))
+        if with_inventory:
+            inventory = services.inventory.create_app(base)
+            for doc, units in seed_documents():
+                inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
+            urls["inventory"] = stack.enter_context(serving(inventory))
+        gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": urls})))
+        yield fragments.products.create_app({**base, "gateway_url": gw}).test_client()
+
+
+@pytest.fixture(scope="module")
+def client(redis_url):
+    with fragment_app(redis_url) as client:
+        yield client
+
+
+def titles(page: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r'<h3 id="p-[^"]+" class="card-title">([^<]+)</h3>', page)]
+
+
+def test_prices_typed_in_dollars_filter_in_cents(client):
+    page = client.get("/grid", query_string={"category": "kitchen", "min_price": "32", "max_price": "54.00",
+                                             "sort": "price"}).get_data(as_text=True)
+    assert titles(page) == ["Ceramic Mug Set", 'Cast Iron Skillet 10"', "Pour-Over Coffee Kettle"]
+
+
+def test_paging_links_keep_every_filter_and_swap_only_the_results_with_htmx(client):
+    page = client.get("/grid", query_string={"q": "e", "sort": "-price", "per_page": "3"}).get_data(as_text=True)
+    link = re.search(r'<a rel="next" href="([^"]+)" hx-get="([^"]+)" hx-target="#results" hx-select="#results"',
+                     page)
+    assert link and html.unescape(link.group(1)) == "/products?q=e&sort=-price&per_page=3&page=2"
+    assert link.group(1) == link.group(2) and 'hx-push-url="true"' in page and 'hx-history="false"' in page
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"min_price": "cheap"}, "Enter a price in dollars, like 25 or 19.99."),
+    ({"max_price": "inf"}, "Enter a price in dollars, like 25 or 19.99."),
+    ({"min_price": "-5"}, "Enter a price in dollars, like 25 or 19.99."),
+    ({"min_price": "50", "max_price": "10"}, "The minimum price must not be above the maximum."),
+    ({"q": "x" * 101}, "Search for at most 100 characters."),
+    ({"per_page": "10000"}, "Some of these filters can&#39;t be used."),
+    ({"page": "0"}, "Some of these filters can&#39;t be used."),
+    ({"sort": "$natural"}, "Some of these filters can&#39;t be used."),
+])
+def test_bad_filters_re_render_the_form_with_422_and_a_message(client, query, message):
+    r = client.get("/grid", query_string=query)
+    assert r.status_code == 422 and message in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("product_id, state", [("classic-linen-shirt", "In stock"),
+                                               ("selvedge-denim-jeans", "Only 3 left"),
+                                               ("waxed-canvas-jacket", "Out of stock")])
+def test_the_detail_shows_the_stock_state_and_disables_the_button_only_when_out(client, product_id, state):
+    page = client.get(f"/detail/{product_id}").get_data(as_text=True)
+    assert 'class="stock stock-' in page and f">{state}</span>" in page
+    button = re.search(r"<button[^>]*>Add to cart</button>", page).group(0)
+    assert ("disabled" in button) == (state == "Out of stock")
+
+
+@pytest.mark.parametrize("product_id", ["no-such-product", "bad$id", "x" * 65])
+def test_an_unknown_product_is_a_404_page(client, product_id):
+    assert client.get(f"/detail/{product_id}").status_code == 404
+
+
+def test_without_inventory_the_catalog_still_renders_without_stock_states(redis_url):
+    with fragment_app(redis_url, with_inventory=False) as client:
+        r = client.get("/detail/classic-linen-shirt")
+        page = r.get_data(as_text=True)
+        assert r.status_code == 200 and "Classic Linen Shirt" in page and 'class="stock' not in page
+        assert client.get("/grid").status_code == 200

@@ -1,0 +1,153 @@
+"""The checkout saga's four services created in this process, wired to a real broker, with helpers to drive it.
+
+In local mode each service's database lives in its process, so the services run here (not as subprocesses):
+a test can crash and restart one consumer and still read every database afterwards.
+"""
+from __future__ import annotations
+
+import uuid
+from contextlib import ExitStack, contextmanager
+
+import services.inventory
+import services.orders
+import services.payments
+import services.products
+from common.events import OUTBOX_FIELD
+from common.kafka import ConsumerRunner
+from common.mongo import get_database
+from tests.integration.broker import private_broker, wait_consumed, wait_until
+from tests.servers import serving
+from tests.tokens import token_issuer
+
+SAGA_TOPICS = ("order.placed", "stock.reserved", "stock.rejected", "stock.released", "payment.succeeded",
+               "payment.failed", "payment.refunded", "order.confirmed", "order.cancelled")
+ADDRESS = {"name": "Grace Hopper", "line1": "1 Harbour St", "city": "Arlington", "postal_code": "22201",
+           "country": "United States"}
+CARDS = {"approve": "4242424242424242", "decline": "4000000000000002", "no_funds": "4000000000009995",
+         "transient": "4000000000000119"}
+TERMINAL = {"CONFIRMED", "REJECTED", "CANCELLED"}
+
+
+@contextmanager
+def running_system(redis_url: str, tmp_path_factory, **options):
+    """A CheckoutSystem on a private broker, with its own token issuer, ready to take orders."""
+    with token_issuer() as issuer, private_broker(tmp_path_factory.mktemp("kafka")) as bootstrap:
+        system = CheckoutSystem(bootstrap, redis_url, issuer, **options)
+        try:
+            yield system.wait_ready()
+        finally:
+            system.stop()
+
+
+class CheckoutSystem:
+    def __init__(self, bootstrap: str, redis_url: str, issuer, ttl: int = 900):
+        self.bootstrap, self.issuer, self._exit = bootstrap, issuer, ExitStack()
+        base = {"redis_url": redis_url, "kafka_bootstrap": bootstrap, "RESERVATION_TTL_SECONDS": ttl}
+        self.products = services.products.create_app({**base, "service_urls": issuer.service_urls()})
+        products_url = self._exit.enter_context(serving(self.products))
+        self.inventory = services.inventory.create_app({**base, "service_urls": issuer.service_urls()})
+        inventory_url = self._exit.enter_context(serving(self.inventory))
+        urls = issuer.service_urls(products=products_url, inventory=inventory_url)
+        self.orders = services.orders.create_app({**base, "service_urls": urls})
+        self.payments = services.payments.create_app({**base, "service_urls": urls})
+        self.apps = {"products": self.products, "inventory": self.inventory, "orders": self.orders,
+                     "payments": self.payments}
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+    def runners(self) -> list[ConsumerRunner]:
+        return [w for app in self.apps.values() for w in app.extensions.get("workers", [])
+                if isinstance(w, ConsumerRunner)]
+
+    def wait_ready(self, timeout: float = 90.0) -> CheckoutSystem:
+        """Every consumer has joined its group and the catalog's stock exists."""
+        for runner in self.runners():
+            assert runner.ready.wait(timeout), f"{runner.group} consumer never joined its group"
+        wait_until(lambda: self.stock("FM-STA-021"), timeout, message="seeded stock from product.changed")
+        return self
+
+    def stop(self) -> None:
+        for app in self.apps.values():
+            for worker in app.extensions.get("workers", []):
+                worker.stop()
+        for app in self.apps.values():
+            for worker in app.extensions.get("workers", []):
+                worker.join(10)
+            app.extensions["publisher"].close()
+        self._exit.close()
+
+    def crash_and_restart(self, app_name: str, crash_when) -> tuple[ConsumerRunner, ConsumerRunner, list]:
+        """Swap an app's consumer for one whose thread dies (no inbox record, no offset commit) right after the
+        effect of the first event `crash_when(topic, event)` picks. Returns (the dying runner, its replacement
+        of the same group, not started yet, as a restarted process would be; the events it died on)."""
+        app = self.apps[app_name]
+        old = next(w for w in app.extensions["workers"] if isinstance(w, ConsumerRunner))
+        crashed = []
+
+        class Crash(BaseException):
+            """Not an Exception: the runner's retry loop cannot catch it, so its thread dies mid-message."""
+
+        def dying(topic, handler):
+            def run(event):
+                handler(event)  # the effect happens ...
+                if not crashed and crash_when(topic, event):
+                    crashed.append(event)
+                    raise Crash()  # ... and the process dies before recording it or committing the offset
+            return run
+
+        old.stop()
+        old.join(15)
+        doomed = ConsumerRunner(old.bootstrap, old.group, {t: dying(t, h) for t, h in old.handlers.items()},
+                                old.inbox, old.publisher)
+        doomed.start()
+        restarted = ConsumerRunner(old.bootstrap, old.group, old.handlers, old.inbox, old.publisher)
+        app.extensions["workers"] = [w for w in app.extensions["workers"] if w is not old] + [restarted]
+        return doomed, restarted, crashed
+
+    # -- driving the shop ----------------------------------------------------------------------------------
+    def card(self, user: str, kind: str = "approve") -> str:
+        body = {"card_number": CARDS[kind], "exp_month": 12, "exp_year": 2099, "cvc": "123"}
+        r = self.payments.test_client().post("/api/payments/methods", json=body, headers=self.issuer.headers(user))
+        assert r.status_code == 201, r.json
+        return r.json["token"]
+
+    def place(self, user: str, lines: list[tuple[str, int]], card: str = "approve", key: str | None = None) -> str:
+        body = {"address": ADDRESS, "payment_token": self.card(user, card),
+                "lines": [{"product_id": p, "quantity": q} for p, q in lines]}
+        headers = self.issuer.headers(user, **{"Idempotency-Key": key or uuid.uuid4().hex})
+        r = self.orders.test_client().post("/api/orders", json=body, headers=headers)
+        assert r.status_code == 202, r.json
+        return r.json["id"]
+
+    def order(self, order_id: str) -> dict:
+        return self.orders.extensions["orders.repo"].get(order_id)
+
+    def wait_settled(self, order_id: str, timeout: float = 30.0) -> dict:
+        return wait_until(lambda: (o := self.order(order_id)) and o["status"] in TERMINAL and o,
+                          timeout, message=f"order {order_id} to settle")
+
+    def stock(self, sku: str) -> dict | None:
+        return self.inventory.extensions["inventory.stock"].get(sku)
+
+    def set_stock(self, sku: str, units: int) -> None:
+        self.inventory.extensions["inventory.stock"].set_available(sku, units)
+
+    def charge(self, order_id: str) -> dict | None:
+        return self.payments.extensions["payments.charges"].get(order_id)
+
+    def reservation(self, order_id: str) -> dict | None:
+        return self.inventory.extensions["inventory.reservations"].get(order_id)
+
+    def wait_outboxes_empty(self, timeout: float = 30.0) -> None:
+        def empty():
+            return all(get_database(app)[coll].count_documents({f"{OUTBOX_FIELD}.0": {"$exists": True}}) == 0
+                       for app in self.apps.values() for coll in get_database(app).list_collection_names())
+        wait_until(empty, timeout, message="every outbox to be relayed")
+
+    def snapshot(self) -> dict:
+        """Every document of every saga database but the inboxes (a replay under new event ids adds to those)."""
+        return {name: {coll: sorted((d for d in get_database(app)[coll].find({})), key=lambda d: str(d["_id"]))
+                       for coll in get_database(app).list_collection_names() if coll != "inbox"}
+                for name, app in self.apps.items() if name != "products"}
+
+    def wait_consumed(self, groups=("orders", "payments", "inventory"), timeout: float = 60.0) -> None:
+        wait_consumed(self.bootstrap, [r for r in self.runners() if r.group in groups], timeout)

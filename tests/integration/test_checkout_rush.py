@@ -1,0 +1,66 @@
+"""No oversell: five units, twenty shoppers at the same moment, exactly five confirmed orders."""
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+
+from tests.integration.broker import wait_until
+from tests.integration.checkout_system import running_system
+
+LAMP, LAMP_SKU = "camping-lantern", "FM-OUT-019"
+
+
+@pytest.fixture(scope="module")
+def system(redis_url, tmp_path_factory):
+    with running_system(redis_url, tmp_path_factory) as s:
+        yield s
+
+
+def test_five_units_and_twenty_simultaneous_shoppers_make_exactly_five_confirmed_orders(system):
+    system.set_stock(LAMP_SKU, 5)
+    shoppers = [uuid.uuid4().hex for _ in range(20)]
+    cards = {user: system.card(user) for user in shoppers}
+    lowest, watching = {"available": 5, "reserved": 0}, threading.Event()
+
+    def watch():  # sample the shelf throughout: it must never show a negative count
+        while not watching.is_set():
+            doc = system.stock(LAMP_SKU)
+            lowest["available"] = min(lowest["available"], doc["available"])
+            lowest["reserved"] = min(lowest["reserved"], doc["reserved"])
+
+    start, order_ids, lock = threading.Barrier(20), [], threading.Lock()
+
+    def shop(user):
+        body = {"address": {"name": "Rush", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345",
+                            "country": "US"},
+                "payment_token": cards[user], "lines": [{"product_id": LAMP, "quantity": 1}]}
+        headers = system.issuer.headers(user, **{"Idempotency-Key": uuid.uuid4().hex})
+        start.wait()
+        r = system.orders.test_client().post("/api/orders", json=body, headers=headers)
+        assert r.status_code == 202
+        with lock:
+            order_ids.append(r.json["id"])
+
+    sampler = threading.Thread(target=watch)
+    sampler.start()
+    threads = [threading.Thread(target=shop, args=(u,)) for u in shoppers]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert len(order_ids) == 20
+        settled = [system.wait_settled(oid, timeout=60) for oid in order_ids]
+        wait_until(lambda: system.stock(LAMP_SKU)["reserved"] == 0, 30, message="every reservation to be settled")
+    finally:
+        watching.set()
+        sampler.join(5)
+    statuses = sorted(o["status"] for o in settled)
+    assert statuses.count("CONFIRMED") == 5 and statuses.count("REJECTED") == 15, statuses
+    assert all(o["reason"] == "out_of_stock" for o in settled if o["status"] == "REJECTED")
+    assert system.stock(LAMP_SKU)["available"] == 0 and system.stock(LAMP_SKU)["reserved"] == 0
+    assert lowest == {"available": 0, "reserved": 0}
+    charged = [system.charge(o["_id"]) for o in settled]
+    assert sum(1 for c in charged if c and c["status"] == "succeeded") == 5

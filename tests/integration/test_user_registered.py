@@ -1,0 +1,102 @@
+"""user.registered through the real broker: auth's outbox -> users (profile) and notifications (welcome email),
+then the very same message replayed twice, and the same fact under a new event id: nothing happens twice."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from kafka import KafkaConsumer, KafkaProducer
+
+import services.auth
+import services.notifications
+import services.users
+from common.events import Event, make_event
+from devstack.smtp_sink import read_messages
+
+TOPIC = "user.registered"
+
+
+def wait_until(predicate, timeout=45.0, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+@pytest.fixture(scope="module")
+def apps(redis_url, kafka_bootstrap, smtp_sink, tmp_path_factory):
+    base = {"redis_url": redis_url, "kafka_bootstrap": kafka_bootstrap, "run_workers": True}
+    auth = services.auth.create_app({**base, "keys_dir": str(tmp_path_factory.mktemp("keys"))})
+    users = services.users.create_app(base)
+    notifications = services.notifications.create_app({**base, "smtp_url": smtp_sink.url})
+    consumers = [w for app in (users, notifications) for w in app.extensions["workers"] if hasattr(w, "ready")]
+    assert all(w.ready.wait(60) for w in consumers), "a consumer never joined its group"
+    yield auth, users, notifications
+    workers = [w for app in (auth, users, notifications) for w in app.extensions.get("workers", [])]
+    for worker in workers:
+        worker.stop()
+    for worker in workers:
+        worker.join(10)  # before the broker goes away, so nothing reconnects in vain
+    for app in (auth, users, notifications):
+        app.extensions["publisher"].close()
+
+
+def register(auth, name: str) -> dict:
+    address = f"{name.lower()}-{uuid.uuid4().hex}@example.com"
+    r = auth.test_client().post("/api/auth/register", json={"email": address, "password": "secret-pass-1",
+                                                            "name": name})
+    assert r.status_code == 201
+    return {"id": r.json["user"]["id"], "email": address}
+
+
+def handled(users, notifications, smtp_sink, user) -> bool:
+    return (users.extensions["users.repo"].get(user["id"]) is not None
+            and len(read_messages(smtp_sink.dir, to=user["email"])) >= 1
+            and notifications.extensions["notifications.repo"].deliveries.count_documents(
+                {"user_id": user["id"], "status": "sent"}) >= 1)
+
+
+def published_message(kafka_bootstrap, event_data_user_id: str) -> bytes:
+    """The exact bytes the outbox relay put on the topic for this user."""
+    consumer = KafkaConsumer(TOPIC, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest",
+                             enable_auto_commit=False, consumer_timeout_ms=5000, group_id=None)
+    try:
+        for record in consumer:
+            if Event.from_json(record.value).data["user_id"] == event_data_user_id:
+                return record.value
+    finally:
+        consumer.close()
+    raise AssertionError("the relay never published the event")
+
+
+def test_registration_reaches_users_and_notifications_once_even_when_replayed(apps, kafka_bootstrap, smtp_sink):
+    auth, users, notifications = apps
+    ada = register(auth, "Ada")
+    assert wait_until(lambda: handled(users, notifications, smtp_sink, ada)), "user.registered was not handled"
+    users.extensions["users.repo"].update(ada["id"], {"phone": "+44 20 7946 0958"})  # a change after the event
+    assert auth.extensions["auth.repo"].accounts.find_one({"_id": ada["id"]})["_outbox"] == []  # relayed once
+
+    raw = published_message(kafka_bootstrap, ada["id"])
+    original = Event.from_json(raw)
+    same_fact = make_event(TOPIC, original.data, "auth").to_json()
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    for message in (raw, raw, same_fact):  # replayed twice, then re-announced under a new event id
+        producer.send(TOPIC, message, key=ada["id"].encode()).get(timeout=10)
+    producer.close()
+
+    # A later registration is handled after the replays (one partition keeps order): then they were seen.
+    bob = register(auth, "Bob")
+    assert wait_until(lambda: handled(users, notifications, smtp_sink, bob))
+
+    profiles = users.extensions["users.repo"].profiles
+    assert profiles.count_documents({"_id": ada["id"]}) == 1
+    assert profiles.find_one({"_id": ada["id"]})["phone"] == "+44 20 7946 0958"  # not reset by a replay
+    assert len(read_messages(smtp_sink.dir, to=ada["email"])) == 1
+    deliveries = notifications.extensions["notifications.repo"].deliveries
+    assert deliveries.count_documents({"user_id": ada["id"]}) == 1
+    for app in (users, notifications):  # each consumer group recorded the original event id once
+        inbox = app.extensions["mongo"][app.extensions["settings"].name]["inbox"]
+        assert inbox.count_documents({"_id": f"{app.extensions['settings'].name}:{original.event_id}"}) == 1

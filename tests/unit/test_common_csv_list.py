@@ -1,0 +1,23 @@
+"""Query-string lists (`?skus=a,b`): split, trimmed, de-duplicated, every item checked, the count bounded."""
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from common.validation import QueryModel, csv_list
+
+
+class Query(QueryModel):
+    ids: csv_list(r"^[a-z0-9-]{1,8}$", 3) = ()
+
+
+@pytest.mark.parametrize("raw, expected", [("a,b", ("a", "b")), (" a , b ,", ("a", "b")), ("b,a,b", ("b", "a")),
+                                           ("", ()), (",,", ())])
+def test_a_comma_list_becomes_a_tuple_in_first_seen_order(raw, expected):
+    assert Query.model_validate({"ids": raw}).ids == expected
+
+
+@pytest.mark.parametrize("raw", ["a,b,c,d", "a,$ne", "A", "a" * 9, "a;b", "a,b\x00"])
+def test_too_many_items_or_an_item_off_the_pattern_is_refused(raw):
+    with pytest.raises(ValidationError):
+        Query.model_validate({"ids": raw})
