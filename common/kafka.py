@@ -169,6 +169,8 @@ class ConsumerRunner(threading.Thread):
             for attempt in range(1, self.attempts + 1):
                 try:
                     self.handlers[topic](event)
+                    log.info("event handled", extra={"topic": topic, "event_id": event.event_id,
+                                                     "group": self.group})
                     break
                 except Exception as e:
                     log.warning("handler failed", extra={"topic": topic, "event_id": event.event_id,

@@ -50,6 +50,10 @@ class Settings:
     rate_limit_writes: str = "120/minute"
     trusted_proxy_hops: int = 0
     trusted_forwarders: tuple = ("127.0.0.1/32", "::1/128")
+    auth_rate_limits: str | None = None
+    mail_from: str = "Fragmart <shop@fragmart.local>"
+    shop_url: str = "http://127.0.0.1:3000"
+    reservation_ttl_seconds: int = 900
     extra: dict = field(default_factory=dict)
 
     def with_overrides(self, **overrides) -> Settings:
@@ -87,6 +91,10 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         rate_limit_reads=env.get("RATE_LIMIT_READS", "6000/minute"),
         rate_limit_writes=env.get("RATE_LIMIT_WRITES", "120/minute"),
         trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", "0") or 0),
+        auth_rate_limits=env.get("AUTH_RATE_LIMITS") or None,
+        mail_from=env.get("MAIL_FROM") or "Fragmart <shop@fragmart.local>",
+        shop_url=env.get("SHOP_URL") or f"http://127.0.0.1:{SHELL_PORT + off}",
+        reservation_ttl_seconds=int(env.get("RESERVATION_TTL_SECONDS") or 900),
         trusted_forwarders=tuple(n.strip() for n in env.get("TRUSTED_FORWARDERS", "127.0.0.1/32,::1/128").split(",")
                                  if n.strip()),
     )

@@ -94,3 +94,17 @@ def api(method: str, path: str, headers: dict | None = None, **kwargs):
         headers.setdefault("X-Cart-Id", cart_id)
     headers["X-Forwarded-For"] = client_address()
     return current_app.extensions["gateway"].request(method, path, headers=headers, **kwargs)
+
+
+class SignedOut(Exception):
+    """The API answered 401: the browser's session is missing, expired or revoked."""
+
+
+def api_or_raise(method: str, path: str, unavailable: str, code: str, **kwargs):
+    """api(), with a 401 raised as SignedOut and an outage (5xx, 429) as an AppError the page can show."""
+    resp = api(method, path, **kwargs)
+    if resp.status_code == 401:
+        raise SignedOut()
+    if resp.status_code >= 500 or resp.status_code == 429:
+        raise AppError(unavailable, code=code)
+    return resp

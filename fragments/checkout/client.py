@@ -1,8 +1,8 @@
 """The checkout fragment's calls through the gateway, as the browser's user."""
 from __future__ import annotations
 
-from common.errors import AppError, NotFound
-from common.web import api
+from common.errors import NotFound
+from common.web import api_or_raise
 
 CARD_MESSAGES = {
     "card_number": "Check the card number.",
@@ -13,18 +13,9 @@ CARD_MESSAGES = {
 }
 
 
-class SignedOut(Exception):
-    """The API answered 401: the browser's session is missing or over."""
-
-
 def _call(method: str, path: str, **kwargs):
-    resp = api(method, path, **kwargs)
-    if resp.status_code == 401:
-        raise SignedOut()
-    if resp.status_code >= 500 or resp.status_code == 429:
-        raise AppError("Checkout is unavailable right now. Please try again in a moment.",
-                       code="CHECKOUT_UNAVAILABLE")
-    return resp
+    return api_or_raise(method, path, "Checkout is unavailable right now. Please try again in a moment.",
+                        "CHECKOUT_UNAVAILABLE", **kwargs)
 
 
 def addresses() -> list[dict]:

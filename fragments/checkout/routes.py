@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
-from common.web import ACCESS_COOKIE, REFRESH_COOKIE
+from common.web import ACCESS_COOKIE, REFRESH_COOKIE, SignedOut
 
 from . import client, forms
 
@@ -24,10 +24,10 @@ def _drafts():
 @bp.before_request
 def _signed_in_only():
     if not request.cookies.get(ACCESS_COOKIE) and not request.cookies.get(REFRESH_COOKIE):
-        raise client.SignedOut()
+        raise SignedOut()
 
 
-@bp.errorhandler(client.SignedOut)
+@bp.errorhandler(SignedOut)
 def _signed_out(_):
     if request.method == "GET":
         return render_template("checkout/_notice.html", title="Sign in to check out",

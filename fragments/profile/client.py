@@ -1,8 +1,7 @@
 """The profile fragment's calls through the gateway (users API), as the browser's user."""
 from __future__ import annotations
 
-from common.errors import AppError
-from common.web import api
+from common.web import api_or_raise
 
 DETAIL_MESSAGES = {
     "name": "Enter your name (up to 100 characters).",
@@ -17,18 +16,9 @@ ADDRESS_MESSAGES = {
 }
 
 
-class SignedOut(Exception):
-    """The API says the browser's token is missing, expired or revoked."""
-
-
 def _call(method: str, path: str, **kwargs):
-    resp = api(method, path, **kwargs)
-    if resp.status_code == 401:
-        raise SignedOut()
-    if resp.status_code >= 500:
-        raise AppError("Your account is unavailable right now. Please try again in a moment.",
-                       code="USERS_UNAVAILABLE")
-    return resp
+    return api_or_raise(method, path, "Your account is unavailable right now. Please try again in a moment.",
+                        "USERS_UNAVAILABLE", **kwargs)
 
 
 def _field_errors(resp, messages: dict) -> dict:

@@ -8,8 +8,9 @@ from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
+from common.web import SignedOut
 
-from .client import SignedOut, _call
+from .client import _call
 
 bp = Blueprint("profile_orders", __name__)
 ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,64}")

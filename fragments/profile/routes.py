@@ -7,6 +7,7 @@ from flask import Blueprint, Response, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
+from common.web import SignedOut
 
 from . import client
 
@@ -15,7 +16,7 @@ ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
 ADDRESS_ID = r"^[0-9a-f]{32}$"
 
 
-@bp.errorhandler(client.SignedOut)
+@bp.errorhandler(SignedOut)
 def _signed_out(_):
     return redirect_after_post("/login?next=/profile")
 

@@ -1,8 +1,6 @@
 """The auth service: credentials, roles and tokens (RS256 JWTs published as a JWKS)."""
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
 from common.app import create_service_app, start_workers
@@ -27,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions.update({
         "auth.repo": repo, "auth.key": key, "auth.passwords": passwords,
         "auth.tokens": Tokens(key, redis, **app.config.get("TOKEN_TTLS", {})),
-        "auth.limiter": RateLimiter(redis, {**parse_rules(os.environ.get("AUTH_RATE_LIMITS")),
+        "auth.limiter": RateLimiter(redis, {**parse_rules(settings.auth_rate_limits),
                                              **app.config.get("AUTH_LIMITS", {})}),
     })
     app.register_blueprint(routes.bp)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import threading
 from datetime import timedelta
 
@@ -25,7 +24,6 @@ from .reservation_store import (
 
 log = logging.getLogger(__name__)
 SOURCE = "inventory"
-DEFAULT_TTL_SECONDS = 900
 
 
 def _lines(order_lines: list[dict]) -> list[dict]:
@@ -136,8 +134,7 @@ class ExpirySweeper(threading.Thread):
 
 def init_app(app, db, stock) -> tuple[dict, list]:
     """Wire reservations into the inventory process; returns its event handlers and outbox collections."""
-    ttl = int(app.config.get("RESERVATION_TTL_SECONDS") or os.environ.get("RESERVATION_TTL_SECONDS")
-              or DEFAULT_TTL_SECONDS)
+    ttl = int(app.config.get("RESERVATION_TTL_SECONDS") or app.extensions["settings"].reservation_ttl_seconds)
     repo = ReservationRepository(db["reservations"])
     repo.ensure_indexes()
     app.extensions.update({"inventory.reservations": repo, "inventory.reservation_ttl": ttl})

@@ -1,16 +1,7 @@
-"""Contract-test fixtures shared by the services' API tests."""
+"""Contract-test fixtures shared by the services' API tests (the token issuer itself is in tests/conftest.py)."""
 from __future__ import annotations
 
 import pytest
-
-from tests.tokens import token_issuer
-
-
-@pytest.fixture(scope="session")
-def issuer():
-    """Signs RS256 tokens whose JWKS is served over HTTP; pass issuer.service_urls() to a service."""
-    with token_issuer() as issuer:
-        yield issuer
 
 
 @pytest.fixture(scope="session")
