@@ -9,10 +9,11 @@ from flask import Flask, jsonify
 from . import mongo, redis_store
 from .auth import TokenVerifier
 from .errors import register_json_errors
-from .kafka import ConsumerRunner, OutboxRelay, Publisher
+from .kafka import ConsumerRunner, Publisher
 from .logs import configure_logging
 from .observability import Observability
 from .openapi import openapi_document
+from .outbox import OutboxRelay
 from .settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

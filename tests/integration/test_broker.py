@@ -9,8 +9,9 @@ import pytest
 from kafka import KafkaConsumer
 
 from common.events import make_event, outbox_entries
-from common.kafka import ConsumerRunner, OutboxRelay, Publisher
+from common.kafka import ConsumerRunner, Publisher
 from common.mongo import create_client
+from common.outbox import OutboxRelay
 
 
 def wait_until(predicate, timeout=30.0, interval=0.05):
