@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import request
+
 from common.errors import AppError
-from common.web import api
+from common.web import ACCESS_COOKIE, CART_COOKIE, api
 
 
 @dataclass
@@ -31,6 +33,8 @@ def _outcome(resp) -> Outcome:
 
 def count() -> int | None:
     """Items in the cart, or None when the cart service cannot say (the badge then shows no number)."""
+    if not request.cookies.get(CART_COOKIE) and not request.cookies.get(ACCESS_COOKIE):
+        return 0  # a browser with no cart and no account has nothing in a cart: no need to ask
     try:
         resp = api("GET", "/api/cart/summary", timeout=1.0)
     except AppError:
