@@ -14,25 +14,18 @@ import uuid
 import requests
 
 from bench.load import Result
-from devstack.processes import LOCAL_DEFAULTS
+from devstack.accounts import admin_headers
 
 POLL_SECONDS = 0.02
 ADDRESS = {"name": "Bench Shopper", "line1": "1 Load St", "city": "Benchville", "postal_code": "10001",
            "country": "US"}
 
 
-def _admin(gateway: str) -> dict:
-    r = requests.post(f"{gateway}/api/auth/login", timeout=10, json={
-        "email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]})
-    r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-
 def _product(gateway: str) -> str:
     """A product of the bench's own with plenty of stock, so no order is rejected for want of it."""
     body = {"name": f"Bench item {uuid.uuid4().hex[:8]}", "price": 1500, "category": "bench",
             "sku": f"BENCH-{uuid.uuid4().hex[:12]}", "initial_stock": 1_000_000}
-    r = requests.post(f"{gateway}/api/products", json=body, headers=_admin(gateway), timeout=10)
+    r = requests.post(f"{gateway}/api/products", json=body, headers=admin_headers(gateway), timeout=10)
     r.raise_for_status()
     product = r.json()
     deadline = time.monotonic() + 30

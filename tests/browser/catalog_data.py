@@ -1,23 +1,16 @@
 """Products of the browser tests' own, made through the admin API so no other test can change them."""
 from __future__ import annotations
 
-import time
 import uuid
 from types import SimpleNamespace
 
 import requests
 
-from devstack.processes import LOCAL_DEFAULTS
+from devstack.accounts import admin_headers
+from tests.polling import wait_until
 
 # name, price in cents, units in stock: prices step by $10 so filters and sorts have one right answer.
 LINEUP = (("Alpha", 1000, 50), ("Bravo", 2000, 3), ("Charlie", 3000, 0), ("Delta", 4000, 20), ("Echo", 5000, 8))
-
-
-def admin_headers(gateway_url: str) -> dict:
-    r = requests.post(f"{gateway_url}/api/auth/login", timeout=10, json={
-        "email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]})
-    r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def create_lineup(gateway_url: str) -> SimpleNamespace:
@@ -31,11 +24,8 @@ def create_lineup(gateway_url: str) -> SimpleNamespace:
         r = requests.post(f"{gateway_url}/api/products", json=body, headers=headers, timeout=10)
         r.raise_for_status()
         made[word] = r.json()
-    deadline = time.monotonic() + 30
     skus = ",".join(p["sku"] for p in made.values())
-    while len(requests.get(f"{gateway_url}/api/inventory", params={"skus": skus}, timeout=5).json()["items"]) < 5:
-        if time.monotonic() > deadline:
-            raise AssertionError("inventory never created the lineup's stock")
-        time.sleep(0.1)
+    wait_until(lambda: len(requests.get(f"{gateway_url}/api/inventory", params={"skus": skus}, timeout=5)
+                       .json()["items"]) == 5, interval=0.1, message="inventory to create the lineup's stock")
     return SimpleNamespace(tag=tag, category=category, category_label=category.capitalize(),
                            names={w: p["name"] for w, p in made.items()}, ids={w: p["id"] for w, p in made.items()})

@@ -1,7 +1,6 @@
 """Checkout in Chromium, with and without JavaScript: a full purchase (then its cancellation), and a decline."""
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -13,6 +12,7 @@ from tests.accounts_apps import bearer, new_user
 from tests.browser.catalog_data import create_lineup
 from tests.browser.pages.auth import use_session
 from tests.browser.pages.checkout import CheckoutPage
+from tests.polling import wait_until
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 SETTLE_MS = 30_000  # the saga crosses three services and the broker; the page polls (or refreshes) meanwhile
@@ -39,12 +39,8 @@ def shopper(request, base_url, gateway_url, lineup):
 
 def mail_about(stack, user: dict, words: str) -> dict:
     """The email to this shopper whose subject has `words`, once it arrived (bounded wait)."""
-    deadline = time.monotonic() + 30
-    while True:
-        found = [m for m in read_messages(stack.mail_dir, to=user["email"]) if words in m["subject"]]
-        if found or time.monotonic() > deadline:
-            return found[0] if found else None
-        time.sleep(0.2)
+    return wait_until(lambda: [m for m in read_messages(stack.mail_dir, to=user["email"]) if words in m["subject"]],
+                      interval=0.2, message=f"an email about {words!r}")[0]
 
 
 def assert_card_number_left_no_trace(page, stack, number: str) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,18 +11,7 @@ from kafka.admin import KafkaAdminClient
 from devstack.probes import free_port
 from devstack.processes import ROOT, infra_spec
 from devstack.supervised import Supervised, stop_all
-
-
-def wait_until(predicate, timeout: float = 30.0, interval: float = 0.05, message: str = "condition"):
-    """Bounded polling: the value once truthy, else an AssertionError naming what never happened."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-        time.sleep(interval)
+from tests.polling import wait_until
 
 
 @contextmanager

@@ -15,7 +15,8 @@ import services.products
 from common.events import OUTBOX_FIELD
 from common.kafka import ConsumerRunner
 from common.mongo import get_database
-from tests.integration.broker import private_broker, wait_consumed, wait_until
+from tests.integration.broker import private_broker, wait_consumed
+from tests.polling import wait_until
 from tests.servers import serving
 from tests.tokens import token_issuer
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 
 import pytest
@@ -12,15 +11,7 @@ from common.events import make_event, outbox_entries
 from common.kafka import ConsumerRunner, Publisher
 from common.mongo import create_client
 from common.outbox import OutboxRelay
-
-
-def wait_until(predicate, timeout=30.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
+from tests.polling import wait_until
 
 
 @pytest.fixture()

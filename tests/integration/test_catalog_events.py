@@ -7,16 +7,13 @@ import uuid
 import pytest
 import requests
 
-from devstack.processes import LOCAL_DEFAULTS
-from tests.integration.broker import wait_until
+from devstack.accounts import admin_headers
+from tests.polling import wait_until
 
 
 @pytest.fixture(scope="module")
 def admin(gateway_url):
-    r = requests.post(f"{gateway_url}/api/auth/login", timeout=10, json={
-        "email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return admin_headers(gateway_url)
 
 
 def create(gateway_url, admin, **fields):

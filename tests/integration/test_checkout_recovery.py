@@ -1,27 +1,14 @@
 """Recovery: reservations that are never paid expire, and a consumer that dies mid-saga picks up where it was."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from common.kafka import ConsumerRunner
-from tests.integration.broker import wait_until
 from tests.integration.checkout_system import running_system
+from tests.polling import wait_until
 
 MUG, MUG_SKU = "ceramic-mug-set", "FM-KIT-009"
 TTL = 2
-
-
-@pytest.fixture(scope="module")
-def system(redis_url, tmp_path_factory):
-    with running_system(redis_url, tmp_path_factory) as s:
-        yield s
-
-
-@pytest.fixture()
-def user():
-    return uuid.uuid4().hex
 
 
 def runner(system, app_name) -> ConsumerRunner:

@@ -4,18 +4,9 @@ from __future__ import annotations
 import threading
 import uuid
 
-import pytest
-
-from tests.integration.broker import wait_until
-from tests.integration.checkout_system import running_system
+from tests.polling import wait_until
 
 LAMP, LAMP_SKU = "camping-lantern", "FM-OUT-019"
-
-
-@pytest.fixture(scope="module")
-def system(redis_url, tmp_path_factory):
-    with running_system(redis_url, tmp_path_factory) as s:
-        yield s
 
 
 def test_five_units_and_twenty_simultaneous_shoppers_make_exactly_five_confirmed_orders(system):

@@ -7,22 +7,12 @@ import pytest
 
 from common.events import Event
 from common.kafka import Publisher
-from tests.integration.broker import read_all, wait_until
-from tests.integration.checkout_system import SAGA_TOPICS, running_system
+from tests.integration.broker import read_all
+from tests.integration.checkout_system import SAGA_TOPICS
+from tests.polling import wait_until
 
 PEN, PEN_SKU = "fountain-pen", "FM-STA-022"
 PLANNER, PLANNER_SKU = "weekly-planner", "FM-STA-024"
-
-
-@pytest.fixture(scope="module")
-def system(redis_url, tmp_path_factory):
-    with running_system(redis_url, tmp_path_factory) as s:
-        yield s
-
-
-@pytest.fixture()
-def user():
-    return uuid.uuid4().hex
 
 
 def units(system, sku):

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 
 import requests
+
+from tests.polling import wait_until
 
 
 def log_lines(stack, name: str, request_id: str) -> list[dict]:
@@ -19,16 +20,6 @@ def log_lines(stack, name: str, request_id: str) -> list[dict]:
     return lines
 
 
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.1)
-    return predicate()
-
-
 def test_a_sign_up_is_traceable_by_its_request_id_across_processes_and_the_broker(stack, gateway_url):
     rid = f"trace-{uuid.uuid4().hex}"
     email = f"trace-{uuid.uuid4().hex[:10]}@example.com"
@@ -40,7 +31,7 @@ def test_a_sign_up_is_traceable_by_its_request_id_across_processes_and_the_broke
     assert any(line["request_id"] == rid and line["service"] == "auth"
                for line in log_lines(stack, "services.auth", rid))
     # The event carries the id as its correlation_id, so the consumers' log lines carry it too.
-    handled = wait_for(lambda: [line for line in log_lines(stack, "services.users", rid)
+    handled = wait_until(lambda: [line for line in log_lines(stack, "services.users", rid)
                                 if line.get("message") == "event handled" and line.get("topic") == "user.registered"])
     assert handled and handled[0]["service"] == "users"
 
@@ -50,4 +41,4 @@ def test_a_page_request_id_reaches_the_fragment_the_gateway_and_the_service(stac
     r = requests.get(f"{shell_url}/products?q=mug", headers={"X-Request-ID": rid})
     assert r.status_code == 200 and r.headers["X-Request-ID"] == rid
     for name in ("shell", "fragments.products", "gateway", "services.products"):
-        assert wait_for(lambda name=name: log_lines(stack, name, rid), timeout=5), f"{rid} not in {name}'s log"
+        assert wait_until(lambda name=name: log_lines(stack, name, rid), timeout=5), f"{rid} not in {name}'s log"

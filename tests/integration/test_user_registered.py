@@ -2,7 +2,6 @@
 then the very same message replayed twice, and the same fact under a new event id: nothing happens twice."""
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -13,17 +12,9 @@ import services.notifications
 import services.users
 from common.events import Event, make_event
 from devstack.smtp_sink import read_messages
+from tests.polling import wait_until
 
 TOPIC = "user.registered"
-
-
-def wait_until(predicate, timeout=45.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +66,8 @@ def published_message(kafka_bootstrap, event_data_user_id: str) -> bytes:
 def test_registration_reaches_users_and_notifications_once_even_when_replayed(apps, kafka_bootstrap, smtp_sink):
     auth, users, notifications = apps
     ada = register(auth, "Ada")
-    assert wait_until(lambda: handled(users, notifications, smtp_sink, ada)), "user.registered was not handled"
+    assert wait_until(lambda: handled(users, notifications, smtp_sink, ada), timeout=45,
+                      message="user.registered to be handled")
     users.extensions["users.repo"].update(ada["id"], {"phone": "+44 20 7946 0958"})  # a change after the event
     assert auth.extensions["auth.repo"].accounts.find_one({"_id": ada["id"]})["_outbox"] == []  # relayed once
 
@@ -89,7 +81,7 @@ def test_registration_reaches_users_and_notifications_once_even_when_replayed(ap
 
     # A later registration is handled after the replays (one partition keeps order): then they were seen.
     bob = register(auth, "Bob")
-    assert wait_until(lambda: handled(users, notifications, smtp_sink, bob))
+    assert wait_until(lambda: handled(users, notifications, smtp_sink, bob), timeout=45)
 
     profiles = users.extensions["users.repo"].profiles
     assert profiles.count_documents({"_id": ada["id"]}) == 1

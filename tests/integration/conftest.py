@@ -1,0 +1,20 @@
+"""Fixtures of the checkout integration tests: the saga's services in this process, on a private broker."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.integration.checkout_system import running_system
+
+
+@pytest.fixture(scope="module")
+def system(redis_url, tmp_path_factory):
+    """Orders, payments, inventory and products apps with their consumers, one set per test module."""
+    with running_system(redis_url, tmp_path_factory) as s:
+        yield s
+
+
+@pytest.fixture()
+def user():
+    return uuid.uuid4().hex
