@@ -117,3 +117,14 @@ def test_a_guest_cart_follows_the_shopper_into_their_account(page, shopper):
     expect(AccountArea(page).user_link(shopper["name"])).to_be_visible()
     expect(shell.mini_cart).to_have_accessible_name(re.compile(r"Cart, 1 item\b"))
     assert "fm_cart" not in {c["name"] for c in page.context.cookies()}
+
+
+def test_a_name_made_of_markup_is_shown_as_text_and_never_runs(page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    name = '<img src=x onerror="alert(1)">'
+    SignUpPage(page).open().sign_up(name, f"xss-{uuid.uuid4().hex[:10]}@example.com", "correct-horse-9")
+    expect(AccountArea(page).user_link(name)).to_be_visible()
+    page.goto("/profile")
+    expect(page.get_by_label("Name", exact=True).first).to_have_value(name)
+    assert dialogs == []  # nothing the shopper typed ever ran as script

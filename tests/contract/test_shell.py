@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import contextlib
 import time
+from types import SimpleNamespace
 
 import pytest
+import requests
 from flask import Flask
 
 import fragments.auth
@@ -17,17 +19,17 @@ from tests.servers import free_port, serving
 
 
 @pytest.fixture(scope="module")
-def chain(redis_url):
-    """products service <- gateway <- fragment apps; returns the fragment URLs."""
+def chain(redis_url, issuer):
+    """products service <- gateway <- fragment apps: .fragments (their URLs) and .products (the service URL)."""
     base = {"redis_url": redis_url, "run_workers": False}
     with contextlib.ExitStack() as stack:
-        products = stack.enter_context(serving(create_products(base)))
+        products = stack.enter_context(serving(create_products({**base, "service_urls": issuer.service_urls()})))
         gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": {
             n: products for n in ("auth", "users", "products", "inventory", "orders", "payments", "notifications")}})))
         frag = {**base, "gateway_url": gw}
         urls = {name: stack.enter_context(serving(module.create_app(frag))) for name, module in
                 (("products", fragments.products), ("auth", fragments.auth), ("cart", fragments.cart))}
-        yield urls
+        yield SimpleNamespace(fragments=urls, products=products)
 
 
 def make_shell(redis_url, fragment_urls, timeout=1.0):
@@ -38,7 +40,7 @@ def make_shell(redis_url, fragment_urls, timeout=1.0):
 
 
 def test_the_home_page_is_complete_html_with_featured_products(redis_url, chain):
-    r = make_shell(redis_url, chain).get("/")
+    r = make_shell(redis_url, chain.fragments).get("/")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and html.startswith("<!doctype html>")
     assert 'id="featured"' in html and html.count('class="card product-card"') >= 4
@@ -47,26 +49,26 @@ def test_the_home_page_is_complete_html_with_featured_products(redis_url, chain)
 
 
 def test_the_products_page_pages_through_the_catalog(redis_url, chain):
-    html = make_shell(redis_url, chain).get("/products?page=2&per_page=5").get_data(as_text=True)
+    html = make_shell(redis_url, chain.fragments).get("/products?page=2&per_page=5").get_data(as_text=True)
     assert "Page 2 of" in html and 'rel="prev"' in html and 'rel="next"' in html
 
 
 def test_an_htmx_request_gets_only_the_main_fragment_and_a_vary_header(redis_url, chain):
-    r = make_shell(redis_url, chain).get("/products?q=linen", headers={"HX-Request": "true"})
+    r = make_shell(redis_url, chain.fragments).get("/products?q=linen", headers={"HX-Request": "true"})
     html = r.get_data(as_text=True)
     assert "<html" not in html and 'id="catalog"' in html and "Classic Linen Shirt" in html
     assert "HX-Request" in r.headers["Vary"]
 
 
 def test_a_history_restore_gets_the_full_page(redis_url, chain):
-    r = make_shell(redis_url, chain).get("/products", headers={"HX-Request": "true",
+    r = make_shell(redis_url, chain.fragments).get("/products", headers={"HX-Request": "true",
                                                                "HX-History-Restore-Request": "true"})
     assert "<html" in r.get_data(as_text=True)
 
 
 def test_a_dead_fragment_becomes_a_fallback_and_the_page_still_renders(redis_url, chain):
     dead = f"http://127.0.0.1:{free_port()}"
-    r = make_shell(redis_url, {**chain, "cart": dead}).get("/")
+    r = make_shell(redis_url, {**chain.fragments, "cart": dead}).get("/")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
     assert 'id="fallback-minicart"' in html and "Retry" in html
@@ -83,25 +85,46 @@ def test_a_slow_fragment_times_out_into_a_fallback(redis_url, chain):
 
     with serving(app) as slow:
         started = time.perf_counter()
-        html = make_shell(redis_url, {**chain, "auth": slow}, timeout=0.3).get("/").get_data(as_text=True)
+        html = make_shell(redis_url, {**chain.fragments, "auth": slow}, timeout=0.3).get("/").get_data(as_text=True)
         assert time.perf_counter() - started < 1.5
     assert 'id="fallback-account"' in html and 'id="featured"' in html
 
 
 def test_an_unknown_product_is_a_404_page_inside_the_layout(redis_url, chain):
-    r = make_shell(redis_url, chain).get("/products/no-such-thing")
+    r = make_shell(redis_url, chain.fragments).get("/products/no-such-thing")
     assert r.status_code == 404 and "site-header" in r.get_data(as_text=True)
 
 
 def test_static_files_with_a_version_are_cached_for_a_year(redis_url, chain):
-    r = make_shell(redis_url, chain).get("/static/css/site.css?v=abc")
+    r = make_shell(redis_url, chain.fragments).get("/static/css/site.css?v=abc")
     assert r.status_code == 200
     assert "max-age=31536000" in r.headers["Cache-Control"] and "immutable" in r.headers["Cache-Control"]
 
 
 def test_the_first_visit_gets_a_csrf_cookie_that_the_page_already_uses(redis_url, chain):
-    r = make_shell(redis_url, chain).get("/products/classic-linen-shirt")
+    r = make_shell(redis_url, chain.fragments).get("/products/classic-linen-shirt")
     cookie = r.headers["Set-Cookie"]
     token = cookie.split("fm_csrf=")[1].split(";")[0]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert f'name="csrf_token" value="{token}"' in r.get_data(as_text=True)
+
+
+XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+def test_a_search_for_markup_is_shown_as_text_never_run(redis_url, chain):
+    html = make_shell(redis_url, chain.fragments).get("/products", query_string={"q": XSS}).get_data(as_text=True)
+    assert "<script>alert(2)" not in html and "onerror=\"alert" not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+def test_a_product_named_with_markup_renders_escaped_everywhere(redis_url, chain, issuer):
+    body = {"name": XSS, "description": XSS, "price": 100, "category": "testing", "sku": f"X-{time.time_ns()}",
+            "featured": True}
+    made = requests.post(f"{chain.products}/api/products", json=body, headers=issuer.headers(role="admin"),
+                         timeout=5).json()
+    client = make_shell(redis_url, chain.fragments)
+    for path in (f"/products/{made['id']}", "/products?category=testing", "/"):
+        html = client.get(path).get_data(as_text=True)
+        assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html, path
+        assert "<script>alert(2)" not in html and "onerror=\"alert" not in html, path
