@@ -9,6 +9,12 @@ from .events import OUTBOX_FIELD, Event
 from .kafka import Publisher
 
 log = logging.getLogger(__name__)
+# Documents with events still to send; a sparse index on the same path keeps the relay's poll cheap on MongoDB.
+PENDING = {f"{OUTBOX_FIELD}.event_id": {"$exists": True}}
+
+
+def ensure_outbox_index(collection) -> None:
+    collection.create_index([(f"{OUTBOX_FIELD}.event_id", 1)], sparse=True, name="outbox_pending")
 
 
 class OutboxRelay(threading.Thread):
@@ -17,6 +23,8 @@ class OutboxRelay(threading.Thread):
     def __init__(self, publisher: Publisher, collections, interval: float = 0.1):
         super().__init__(daemon=True, name="outbox-relay")
         self.publisher, self.collections, self.interval = publisher, list(collections), interval
+        for collection in self.collections:
+            ensure_outbox_index(collection)
         self.stopping = threading.Event()
         self.wake = threading.Event()
 
@@ -43,7 +51,7 @@ class OutboxRelay(threading.Thread):
     def relay_once(self) -> int:
         sent = 0
         for coll in self.collections:
-            for doc in coll.find({f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}).limit(100):
+            for doc in coll.find(PENDING, {OUTBOX_FIELD: 1}).limit(100):
                 for entry in doc[OUTBOX_FIELD]:
                     event = Event(**entry)
                     self.publisher.publish(event.type, event, key=str(doc["_id"]))
