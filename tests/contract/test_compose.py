@@ -1,7 +1,6 @@
 """compose.yaml is a valid Compose file that runs every DESIGN.md process on its port, on healthy dependencies."""
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,26 +9,10 @@ import pytest
 from ruamel.yaml import YAML
 
 from common import settings
+from tests.design import design_ports, settings_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "compose.yaml"
-DESIGN = ROOT.parent / "shared" / "DESIGN.md"  # CI clones the repo with ../shared beside it
-ROW = re.compile(r"^\|\s*([a-z]+(?:/[a-z]+)?)\s*\|\s*(\d+)\s*\|")
-
-
-def settings_ports() -> dict[str, int]:
-    return {"shell": settings.SHELL_PORT, "gateway": settings.GATEWAY_PORT,
-            **{f"services/{n}": p for n, p in settings.SERVICE_PORTS.items()},
-            **{f"fragments/{n}": p for n, p in settings.FRAGMENT_PORTS.items()}}
-
-
-def design_ports() -> dict[str, int]:
-    """The 'Processes and ports' table of DESIGN.md, or the settings' table when DESIGN.md is absent."""
-    if not DESIGN.exists():
-        return settings_ports()
-    section = DESIGN.read_text().split("## Processes and ports", 1)[1].split("\n## ", 1)[0]
-    return {m[1]: int(m[2]) for m in map(ROW.match, section.splitlines()) if m}
-
 
 PROCESSES = design_ports()
 
