@@ -37,6 +37,9 @@ class HttpClient:
                  fail_max: int = 5, reset_timeout: float = 10.0, pool_size: int = 32):
         self.name, self.base_url, self.timeout = name, base_url.rstrip("/"), timeout
         self.session = requests.Session()
+        # Calls between our own processes never go through an environment proxy (and skipping the
+        # per-request proxy lookup saves measurable CPU on every hop).
+        self.session.trust_env = False
         retry = Retry(total=retries, connect=retries, read=retries, status=retries, backoff_factor=0.05,
                       allowed_methods=IDEMPOTENT, status_forcelist=(502, 503, 504), raise_on_status=False,
                       respect_retry_after_header=False)
