@@ -31,14 +31,9 @@ def upstreams(redis_url, issuer):
 
 
 @pytest.fixture(scope="module")
-def app(redis_url, issuer, upstreams):
-    urls = issuer.service_urls(products=upstreams["products"], inventory=upstreams["inventory"])
-    return services.orders.create_app({"redis_url": redis_url, "run_workers": False, "service_urls": urls})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
+def app(service_config, upstreams):
+    return services.orders.create_app(service_config(urls={"products": upstreams["products"],
+                                                           "inventory": upstreams["inventory"]}))
 
 
 @pytest.fixture()

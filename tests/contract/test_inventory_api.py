@@ -11,14 +11,8 @@ from services.inventory import service
 
 
 @pytest.fixture(scope="module")
-def app(redis_url, issuer):
-    return services.inventory.create_app({"redis_url": redis_url, "run_workers": False,
-                                          "service_urls": issuer.service_urls()})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
+def app(service_config):
+    return services.inventory.create_app(service_config())
 
 
 @pytest.fixture(scope="module")

@@ -35,11 +35,6 @@ def app(redis_url, auth_url, smtp_sink):
 
 
 @pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
 def handlers(app):
     return all_handlers(app.extensions["notifications.notifier"])
 

@@ -12,10 +12,8 @@ from services.notifications.handlers import all_handlers
 
 
 @pytest.fixture(scope="module")
-def app(redis_url, issuer, smtp_sink):
-    return services.notifications.create_app({"redis_url": redis_url, "run_workers": False,
-                                              "service_urls": issuer.service_urls(), "smtp_url": smtp_sink.url,
-                                              "SHOP_URL": "https://shop.example"})
+def app(service_config, smtp_sink):
+    return services.notifications.create_app(service_config(smtp_url=smtp_sink.url, SHOP_URL="https://shop.example"))
 
 
 @pytest.fixture(scope="module")

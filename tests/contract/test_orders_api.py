@@ -28,14 +28,8 @@ def products_url(redis_url):
 
 
 @pytest.fixture(scope="module")
-def app(redis_url, issuer, products_url):
-    return services.orders.create_app({"redis_url": redis_url, "run_workers": False,
-                                       "service_urls": issuer.service_urls(products=products_url)})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
+def app(service_config, products_url):
+    return services.orders.create_app(service_config(urls={"products": products_url}))
 
 
 @pytest.fixture(scope="module")

@@ -16,14 +16,8 @@ DIGITS = "4242424242424242"
 
 
 @pytest.fixture(scope="module")
-def app(redis_url, issuer):
-    return services.payments.create_app({"redis_url": redis_url, "run_workers": False,
-                                         "service_urls": issuer.service_urls()})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
+def app(service_config):
+    return services.payments.create_app(service_config())
 
 
 @pytest.fixture()

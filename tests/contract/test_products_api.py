@@ -12,14 +12,8 @@ SEEDED = len(CATALOG)
 
 
 @pytest.fixture(scope="module")
-def app(redis_url, issuer):
-    return services.products.create_app({"redis_url": redis_url, "run_workers": False,
-                                         "service_urls": issuer.service_urls()})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
+def app(service_config):
+    return services.products.create_app(service_config())
 
 
 def search(client, **params):

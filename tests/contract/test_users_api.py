@@ -34,11 +34,6 @@ def app(redis_url, auth_url):
     return services.users.create_app({"redis_url": redis_url, "run_workers": False, "service_urls": urls})
 
 
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
 def _register(auth_url, name="Ada Tester") -> dict:
     address = f"ada-{uuid.uuid4().hex}@example.com"
     r = requests.post(f"{auth_url}/api/auth/register", json={"email": address, "password": "secret-pass-1",
