@@ -1,11 +1,10 @@
 """The stock collection: one document per SKU, changed only by atomic conditional updates."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from common.clock import now
 from common.errors import Conflict
 from common.events import push_outbox
 
@@ -39,10 +38,10 @@ class StockRepository:
 
     def ensure(self, sku: str, product_id: str | None, available: int, discontinued: bool = False) -> None:
         """Stock for a product; a replayed or late event never resets counts that exist."""
-        fresh = {"sku": sku, "available": available, "reserved": 0, "holds": [], "created_at": _now()}
+        fresh = {"sku": sku, "available": available, "reserved": 0, "holds": [], "created_at": now()}
         try:
             self.stock.update_one({"_id": sku}, {"$setOnInsert": fresh, "$set": {
-                "product_id": product_id, "discontinued": discontinued, "updated_at": _now()}}, upsert=True)
+                "product_id": product_id, "discontinued": discontinued, "updated_at": now()}}, upsert=True)
         except DuplicateKeyError:  # two upserts raced to insert; the loser now finds the document
             self.stock.update_one({"_id": sku}, {"$set": {"product_id": product_id, "discontinued": discontinued}})
 
@@ -53,7 +52,7 @@ class StockRepository:
             if current is None:
                 try:
                     self.stock.insert_one({"_id": sku, "sku": sku, "available": quantity, "reserved": 0,
-                                           "holds": [], "product_id": None, "created_at": _now()})
+                                           "holds": [], "product_id": None, "created_at": now()})
                     return {"sku": sku, "available": quantity, "reserved": 0}
                 except DuplicateKeyError:
                     continue
@@ -69,7 +68,7 @@ class StockRepository:
         guard = {"holds.id": {"$ne": hold}} if hold else {}
         change = {"$inc": {"available": -qty, "reserved": qty}}
         if hold:
-            change["$push"] = {"holds": {"id": hold, "qty": qty, "at": _now()}}
+            change["$push"] = {"holds": {"id": hold, "qty": qty, "at": now()}}
         # Fast path: so much stock that this reservation cannot reach the low-stock level.
         doc = self._apply({**live, **guard, "available": {"$gte": qty + self.low_level + 1}}, change, events)
         if doc is not None:
@@ -117,7 +116,7 @@ class StockRepository:
         return [self.low_event(current, after)] if crossing else []
 
     def _apply(self, where: dict, change: dict, events=()) -> dict | None:
-        update = {**change, "$set": {**change.get("$set", {}), "updated_at": _now()}}
+        update = {**change, "$set": {**change.get("$set", {}), "updated_at": now()}}
         if events:
             update["$push"] = {**change.get("$push", {}), **push_outbox(*events)}
         # BEFORE, then the change applied in Python: exact because the update is atomic, and portable
@@ -131,6 +130,3 @@ class StockRepository:
             after[key] += delta
         return {k: after[k] for k in ("sku", "available", "reserved")}
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)

@@ -1,11 +1,12 @@
 """The reservations collection: one document per order, a small state machine of its own, with its outbox."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from common.clock import now
 from common.events import Event, push_outbox
 
 # reserving -> held | rejected;  held -> committing -> committed;  held -> releasing -> released;
@@ -15,9 +16,6 @@ COMMITTING, COMMITTED = "committing", "committed"
 RELEASING, RELEASED = "releasing", "released"
 RETURNING, RETURNED = "returning", "returned"
 
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ReservationRepository:

@@ -1,14 +1,10 @@
 """The delivery log (every email and SMS, with its status) and the contacts learnt from events."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-
-def _now():
-    return datetime.now(timezone.utc)
+from common.clock import now
 
 
 class DeliveryRepository:
@@ -21,14 +17,14 @@ class DeliveryRepository:
     def claim(self, record: dict) -> dict | None:
         """Insert a pending delivery under its key; None if that key was already delivered."""
         try:
-            self.deliveries.insert_one({**record, "status": "pending", "attempts": 0, "created_at": _now()})
+            self.deliveries.insert_one({**record, "status": "pending", "attempts": 0, "created_at": now()})
             return record
         except DuplicateKeyError:
             existing = self.deliveries.find_one({"_id": record["_id"]})
             return None if existing and existing.get("status") == "sent" else existing
 
     def mark(self, delivery_id: str, status: str, error: str | None = None) -> None:
-        changes = {"status": status, "error": error, f"{status}_at": _now()}
+        changes = {"status": status, "error": error, f"{status}_at": now()}
         self.deliveries.update_one({"_id": delivery_id}, {"$set": changes, "$inc": {"attempts": 1}})
 
     def for_user(self, user_id: str, skip: int, limit: int) -> tuple[list[dict], int]:
@@ -37,7 +33,7 @@ class DeliveryRepository:
         return list(docs.skip(skip).limit(limit)), self.deliveries.count_documents(query)
 
     def remember_contact(self, user_id: str, email: str, name: str) -> None:
-        self.contacts.update_one({"_id": user_id}, {"$set": {"email": email, "name": name, "updated_at": _now()}},
+        self.contacts.update_one({"_id": user_id}, {"$set": {"email": email, "name": name, "updated_at": now()}},
                                  upsert=True)
 
     def contact(self, user_id: str) -> dict | None:

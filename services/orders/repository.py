@@ -1,18 +1,14 @@
 """The orders collection: one document per order, its timeline and its outbox, written together."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from common.clock import now
 from common.events import Event, outbox_entries, push_outbox
 
 HIDDEN = {"_outbox": 0}
 
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def idempotency_id(user_id: str, key: str) -> str:

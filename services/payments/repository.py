@@ -1,18 +1,14 @@
 """Payment methods (tokens, never numbers) and charges (one per order, with its outbox)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from common.clock import now
 from common.events import Event, push_outbox
 
 HIDDEN = {"_outbox": 0, "card_ref": 0}
 
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class MethodRepository:

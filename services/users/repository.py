@@ -1,16 +1,13 @@
 """The profiles collection: one document per user, addresses embedded (bounded, atomic per user)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from common.clock import now
+
 MAX_ADDRESSES = 20
 
-
-def _now():
-    return datetime.now(timezone.utc)
 
 
 class ProfileRepository:
@@ -22,7 +19,7 @@ class ProfileRepository:
 
     def ensure(self, user_id: str, email: str, name: str, role: str = "customer") -> dict:
         """Create the profile if absent; a conditional upsert, so replays and races create nothing twice."""
-        fields = {"email": email, "name": name, "role": role, "phone": None, "addresses": [], "created_at": _now()}
+        fields = {"email": email, "name": name, "role": role, "phone": None, "addresses": [], "created_at": now()}
         try:
             self.profiles.update_one({"_id": user_id}, {"$setOnInsert": fields}, upsert=True)
         except DuplicateKeyError:  # two upserts raced on real MongoDB; the other one created it
@@ -33,20 +30,20 @@ class ProfileRepository:
         return self.profiles.find_one({"_id": user_id})
 
     def update(self, user_id: str, changes: dict) -> dict | None:
-        return self.profiles.find_one_and_update({"_id": user_id}, {"$set": {**changes, "updated_at": _now()}},
+        return self.profiles.find_one_and_update({"_id": user_id}, {"$set": {**changes, "updated_at": now()}},
                                                  return_document=ReturnDocument.AFTER)
 
     def add_address(self, user_id: str, address: dict) -> bool:
         """Append unless the list is full; the size check and the push are one document write."""
         result = self.profiles.update_one(
             {"_id": user_id, f"addresses.{MAX_ADDRESSES - 1}": {"$exists": False}},
-            {"$push": {"addresses": address}, "$set": {"updated_at": _now()}})
+            {"$push": {"addresses": address}, "$set": {"updated_at": now()}})
         return result.modified_count == 1
 
     def delete_address(self, user_id: str, address_id: str) -> bool:
         result = self.profiles.update_one({"_id": user_id, "addresses.id": address_id},
                                           {"$pull": {"addresses": {"id": address_id}},
-                                           "$set": {"updated_at": _now()}})
+                                           "$set": {"updated_at": now()}})
         return result.modified_count == 1
 
     def page(self, skip: int, limit: int) -> tuple[list[dict], int]:
