@@ -1,6 +1,8 @@
 """The one place that decides between a fragment and a full page."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Request, Response, redirect, request
 
 
@@ -26,3 +28,15 @@ def redirect_after_post(url: str):
     if wants_fragment(request):
         return Response("", status=200, headers={"HX-Redirect": url})
     return redirect(url, code=303)
+
+
+def safe_path(value: str | None, default: str = "/") -> str:
+    """A `next` target that stays on this site: a path only, never another host (`//evil`, `https://…`,
+    `/\\evil`), no control characters (no header injection), and of a sane length; else `default`."""
+    value = (value or "").strip()
+    if not value.startswith("/") or value.startswith("//") or "\\" in value or len(value) > 512:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or any(ord(c) < 0x20 or c == "\x7f" for c in value):
+        return default
+    return value

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, render_template, request
 
-from common.htmx import redirect_after_post
+from common.htmx import redirect_after_post, safe_path
 from common.session import clear_session_cookies, set_session_cookies
 from common.web import ACCESS_COOKIE, CART_COOKIE, REFRESH_COOKIE
 
@@ -16,13 +16,9 @@ NO_RETURN = {"/login", "/register", "/logout"}
 
 
 def safe_next(value: str | None) -> str:
-    """Only a path on this site: no scheme, no host, no `//evil` or `/\\evil`, no control characters."""
-    if not value or len(value) > 512 or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/"
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc or any(ord(c) < 0x20 or c == "\x7f" for c in value):
-        return "/"
-    return "/" if parts.path in NO_RETURN else value
+    """A path on this site to return to after signing in, never back to the sign-in pages themselves."""
+    target = safe_path(value)
+    return "/" if urlsplit(target).path in NO_RETURN else target
 
 
 def _signed_in(tokens: dict, next_url: str):

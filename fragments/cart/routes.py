@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from flask import Blueprint, make_response, redirect, render_template, request
 
-from common.htmx import wants_fragment
+from common.htmx import safe_path, wants_fragment
 from common.web import CART_COOKIE
 
 from . import client
@@ -17,14 +16,9 @@ GUEST_COOKIE_AGE = 14 * 24 * 3600  # as long as the API keeps a guest cart
 CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and refetches itself
 
 
-def safe_next(value: str | None, default: str = "/cart") -> str:
-    """Only a path on this site: never another host (`//evil`, `https://…`, `/\\evil`)."""
-    value = (value or "").strip()
-    parts = urlsplit(value)
-    if (not value.startswith("/") or value.startswith(("//", "/\\")) or parts.scheme or parts.netloc
-            or any(ord(c) < 32 for c in value)):
-        return default
-    return value
+def safe_next(value: str | None) -> str:
+    """Where "Add to cart" without JavaScript returns to: a path on this site, else the cart."""
+    return safe_path(value, default="/cart")
 
 
 def _quantity(text: str | None) -> int | None:
