@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timezone
 
+from common.clock import now
 from common.errors import Conflict, Unauthorized
 from common.events import make_event
 
@@ -19,7 +19,7 @@ def public(account: dict) -> dict:
 
 def _new_account(email: str, name: str, password_hash: str, role: str = "customer") -> dict:
     return {"_id": uuid.uuid4().hex, "email": email, "name": name, "role": role, "password_hash": password_hash,
-            "created_at": datetime.now(timezone.utc)}
+            "created_at": now()}
 
 
 def registered_event(account: dict):

@@ -9,6 +9,7 @@ from common.errors import Conflict
 from common.events import push_outbox
 
 PUBLIC = {"_id": 0, "sku": 1, "available": 1, "reserved": 1}
+COUNT_FIELDS = ("sku", "available", "reserved")
 # Compare-and-set retries near the low-stock level, where each write must know the exact count it leaves.
 CAS_ATTEMPTS = 50
 
@@ -119,14 +120,9 @@ class StockRepository:
         update = {**change, "$set": {**change.get("$set", {}), "updated_at": now()}}
         if events:
             update["$push"] = {**change.get("$push", {}), **push_outbox(*events)}
-        # BEFORE, then the change applied in Python: exact because the update is atomic, and portable
-        # (the in-process engine looks the AFTER document up again with the filter, which may no longer match).
-        before = self.stock.find_one_and_update(where, update, projection=PUBLIC,
-                                                return_document=ReturnDocument.BEFORE)
-        if before is None:
-            return None
-        after = {**before, **change.get("$set", {})}
-        for key, delta in change.get("$inc", {}).items():
-            after[key] += delta
-        return {k: after[k] for k in ("sku", "available", "reserved")}
+        # The projection keeps _id: the in-process engine finds the AFTER document again by _id, and would
+        # otherwise look it up with the original filter, which the change may no longer match.
+        after = self.stock.find_one_and_update(where, update, projection=list(COUNT_FIELDS),
+                                               return_document=ReturnDocument.AFTER)
+        return None if after is None else {k: after[k] for k in COUNT_FIELDS}
 

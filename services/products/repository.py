@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from common.clock import now
 from common.errors import Conflict
 from common.events import Event, outbox_entries, push_outbox
 
@@ -69,7 +69,7 @@ class ProductRepository:
 
     def insert(self, doc: dict, event: Event) -> None:
         try:
-            self.products.insert_one({**doc, "created_at": doc.get("created_at") or datetime.now(UTC),
+            self.products.insert_one({**doc, "created_at": doc.get("created_at") or now(),
                                       "deleted": False, "_outbox": outbox_entries(event)})
         except DuplicateKeyError:
             # Two admins racing on one SKU: the unique index decides, the loser hears 409.
@@ -81,13 +81,10 @@ class ProductRepository:
         if current is None:
             return None
         event = event_for({**current, **changes})
-        changes = {**changes, "updated_at": datetime.now(UTC)}
-        # BEFORE plus the changes: the in-process engine looks an AFTER document up again with the filter,
-        # which a delete (deleted: true) no longer matches.
-        before = self.products.find_one_and_update(
-            {"_id": product_id, "deleted": {"$ne": True}}, {"$set": changes, "$push": push_outbox(event)},
-            projection=PUBLIC_FIELDS, return_document=ReturnDocument.BEFORE)
-        return None if before is None else {**before, **changes}
+        return self.products.find_one_and_update(
+            {"_id": product_id, "deleted": {"$ne": True}},
+            {"$set": {**changes, "updated_at": now()}, "$push": push_outbox(event)},
+            projection=PUBLIC_FIELDS, return_document=ReturnDocument.AFTER)
 
     def count(self) -> int:
         return self.products.count_documents({})
