@@ -50,23 +50,30 @@ def create_base_app(name: str, import_name: str, config: dict | None = None) -> 
     return app
 
 
-def create_service_app(name: str, import_name: str, config: dict | None = None, *, use_mongo: bool = True) -> Flask:
-    """A JSON API service: base app plus JSON errors, Mongo, Redis, Kafka publisher and JWT verifier."""
+def create_json_app(name: str, import_name: str, config: dict | None = None) -> Flask:
+    """A JSON API process (the gateway, every service): base app plus JSON errors, Redis and the JWT verifier."""
     app = create_base_app(name, import_name, config)
     settings = app.extensions["settings"]
     register_json_errors(app)
+    r = redis_store.create_redis(settings.redis_url)
+    app.extensions["redis"] = r
+    app.extensions["observability"].add_check("redis", r.ping)
+    app.extensions["verifier"] = TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks", redis=r)
+    return app
+
+
+def create_service_app(name: str, import_name: str, config: dict | None = None, *, use_mongo: bool = True) -> Flask:
+    """A service: a JSON app plus its Mongo database, the Kafka publisher and /openapi.json."""
+    app = create_json_app(name, import_name, config)
+    settings = app.extensions["settings"]
     obs = app.extensions["observability"]
     if use_mongo:
         client = mongo.create_client(settings.mongo_url)
         app.extensions["mongo"] = client
         obs.add_check("mongo", lambda: mongo.ping(client))
-    r = redis_store.create_redis(settings.redis_url)
-    app.extensions["redis"] = r
-    obs.add_check("redis", r.ping)
     publisher = Publisher(settings.kafka_bootstrap)
     app.extensions["publisher"] = publisher
     obs.add_check("kafka", publisher.ping)
-    app.extensions["verifier"] = TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks", redis=r)
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(openapi_document(app)))
     return app
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_limiter import Limiter
 
-from common.app import create_base_app
-from common.auth import TokenVerifier
-from common.errors import register_json_errors
+from common.app import create_json_app
 from common.http import HttpClient
-from common.redis_store import create_redis
 
 from . import routes
 from .limits import client_ip, install_limits
@@ -16,17 +13,12 @@ from .routing import UPSTREAM_OF
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = create_base_app("gateway", __name__, config)
+    app = create_json_app("gateway", __name__, config)
     settings = app.extensions["settings"]
-    register_json_errors(app)
-    redis = create_redis(settings.redis_url)
-    app.extensions["redis"] = redis
-    app.extensions["observability"].add_check("redis", redis.ping)
     app.extensions["upstreams"] = {
         name: HttpClient(name, settings.service_urls[name], timeout=settings.http_timeout)
         for name in sorted(set(UPSTREAM_OF.values()))
     }
-    app.extensions["verifier"] = TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks", redis=redis)
     limiter = Limiter(key_func=client_ip, storage_uri=settings.redis_url, strategy="fixed-window",
                       headers_enabled=True, key_prefix="gateway:limits")
     limiter.init_app(app)
