@@ -62,15 +62,14 @@ def create_json_app(name: str, import_name: str, config: dict | None = None) -> 
     return app
 
 
-def create_service_app(name: str, import_name: str, config: dict | None = None, *, use_mongo: bool = True) -> Flask:
+def create_service_app(name: str, import_name: str, config: dict | None = None) -> Flask:
     """A service: a JSON app plus its Mongo database, the Kafka publisher and /openapi.json."""
     app = create_json_app(name, import_name, config)
     settings = app.extensions["settings"]
     obs = app.extensions["observability"]
-    if use_mongo:
-        client = mongo.create_client(settings.mongo_url)
-        app.extensions["mongo"] = client
-        obs.add_check("mongo", lambda: mongo.ping(client))
+    client = mongo.create_client(settings.mongo_url)
+    app.extensions["mongo"] = client
+    obs.add_check("mongo", lambda: mongo.ping(client))
     publisher = Publisher(settings.kafka_bootstrap)
     app.extensions["publisher"] = publisher
     obs.add_check("kafka", publisher.ping)
