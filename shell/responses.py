@@ -24,14 +24,24 @@ def fragment_response(f: Fetched) -> Response:
     return _finish(resp, [f])
 
 
-def page_response(title: str, main: Fetched, active: str | None = None, page_url: str = "/") -> Response:
-    """Wrap an already fetched main region in the layout, fetching the header slots alongside."""
+def _redirect(main: Fetched) -> Response | None:
+    """A fragment that answered with a redirect sends the browser on (303, so a form post becomes a GET)."""
     if 300 <= main.status < 400 and "Location" in main.headers:
         return _finish(redirect(main.headers["Location"], code=303), [main])
-    header = fetch_all(list(HEADER_SLOTS), page_url)
+    return None
+
+
+def _layout(title: str, main: Fetched, header: dict[str, Fetched], active: str | None) -> Response:
     html = render_template("layouts/base.html", title=title, main=main.html, active=active,
                            regions={name: f.html for name, f in header.items()})
     return _finish(Response(html, status=main.status, mimetype="text/html"), [main, *header.values()])
+
+
+def page_response(title: str, main: Fetched, active: str | None = None, page_url: str = "/") -> Response:
+    """Wrap an already fetched main region in the layout, fetching the header slots alongside."""
+    redirected = _redirect(main)
+    return redirected if redirected is not None else _layout(title, main, fetch_all(list(HEADER_SLOTS), page_url),
+                                                             active)
 
 
 def render_page(title: str, main: Slot, active: str | None = None) -> Response:
@@ -39,13 +49,10 @@ def render_page(title: str, main: Slot, active: str | None = None) -> Response:
     page_url = request.full_path.rstrip("?")
     if wants_fragment():
         return fragment_response(fetch(main, forwarded_headers(), query=request.query_string, page_url=page_url))
-    fetched = fetch_all([main, *HEADER_SLOTS], page_url, query=request.query_string)
+    fetched = fetch_all([main, *HEADER_SLOTS], page_url, query=request.query_string)  # all at once
     main_f = fetched.pop("main")
-    if 300 <= main_f.status < 400 and "Location" in main_f.headers:
-        return _finish(redirect(main_f.headers["Location"], code=303), [main_f])
-    html = render_template("layouts/base.html", title=title, main=main_f.html, active=active,
-                           regions={name: f.html for name, f in fetched.items()})
-    return _finish(Response(html, status=main_f.status, mimetype="text/html"), [main_f, *fetched.values()])
+    redirected = _redirect(main_f)
+    return redirected if redirected is not None else _layout(title, main_f, fetched, active)
 
 
 def error_page(status: int, message: str) -> Response:
