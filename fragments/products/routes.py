@@ -48,10 +48,14 @@ def grid():
     params = {**form, "min_price": _price_cents(form["min_price"]), "max_price": _price_cents(form["max_price"])}
     page, api_errors = client.search(params)
     keep = {k: v for k, v in form.items() if v and k != "page"}  # paging links keep every filter
-    return render_template("products/_grid.html", page=page, errors=_form_errors(api_errors), form=form,
-                           products=client.with_stock(page["items"]) if page else [],
-                           categories=client.categories(), sorts=SORT_LABELS,
-                           page_url=lambda n: "/products?" + urlencode({**keep, "page": n})), 422 if api_errors else 200
+    context = {"page": page, "errors": _form_errors(api_errors), "form": form,
+               "products": client.with_stock(page["items"]) if page else [],
+               "page_url": lambda n: "/products?" + urlencode({**keep, "page": n})}
+    status = 422 if api_errors else 200
+    if request.headers.get("HX-Target") == "results":  # a search or page swap: only #results, no form to fill
+        return render_template("products/_results.html", **context), status
+    return render_template("products/_grid.html", categories=client.categories(), sorts=SORT_LABELS,
+                           **context), status
 
 
 @bp.get("/detail/<product_id>")

@@ -55,6 +55,15 @@ def test_paging_links_keep_every_filter_and_swap_only_the_results_with_htmx(clie
     assert link.group(1) == link.group(2) and 'hx-push-url="true"' in page and 'hx-history="false"' in page
 
 
+def test_a_search_swap_gets_only_the_results_region_the_same_as_in_the_full_grid(client):
+    query = {"category": "kitchen", "sort": "price"}
+    full = client.get("/grid", query_string=query).get_data(as_text=True)
+    swap = client.get("/grid", query_string=query, headers={"HX-Request": "true", "HX-Target": "results"})
+    body = swap.get_data(as_text=True)
+    assert swap.status_code == 200 and body.lstrip().startswith('<div id="results"')
+    assert "<form" not in body and titles(body) == titles(full) and len(titles(body)) > 0
+
+
 @pytest.mark.parametrize("query, message", [
     ({"min_price": "cheap"}, "Enter a price in dollars, like 25 or 19.99."),
     ({"max_price": "inf"}, "Enter a price in dollars, like 25 or 19.99."),
