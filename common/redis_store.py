@@ -8,6 +8,3 @@ def create_redis(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2,
                                 health_check_interval=30)
 
-
-def get_redis(app) -> redis.Redis:
-    return app.extensions["redis"]
