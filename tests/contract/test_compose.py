@@ -9,7 +9,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from common import settings
-from tests.design import design_ports, settings_ports
+from tests.design import PLANNED, design_ports, design_table, settings_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "compose.yaml"
@@ -28,9 +28,14 @@ def test_compose_file_is_valid_against_the_compose_spec():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_design_table_lists_fourteen_processes_that_agree_with_settings():
+def test_design_table_lists_fourteen_built_processes_that_agree_with_settings():
     assert len(PROCESSES) == 14
     assert PROCESSES == settings_ports()
+
+
+def test_every_design_process_is_built_or_planned_by_an_open_issue():
+    assert set(design_table()) - set(PROCESSES) <= set(PLANNED)
+    assert not set(PLANNED) & set(settings_ports()), "a planned process is built: drop it from PLANNED"
 
 
 @pytest.mark.parametrize("process, port", sorted(PROCESSES.items()))

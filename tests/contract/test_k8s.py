@@ -181,7 +181,7 @@ def test_the_readme_names_every_kafka_topic_the_cluster_must_hold():
     if topics is None:
         pytest.skip("DESIGN.md is not beside the repository")
     readme = (BASE / "README.md").read_text()
-    assert len(topics) == 12
+    assert len(topics) == 14
     assert [t for t in topics if f"`{t}`" not in readme] == []
 
 
