@@ -7,6 +7,7 @@ import signal
 import sys
 import time
 
+from .restarts import Restarter
 from .stack import Stack, StackError
 
 
@@ -35,6 +36,14 @@ def watch(stack: Stack) -> None:
         time.sleep(1.0)
 
 
+def supervise(stack: Stack) -> None:
+    """Restart processes that die while the stack runs, with backoff; runs on the thread that started them."""
+    restarter = Restarter(stack.procs)
+    while True:
+        restarter.tick()
+        time.sleep(0.1)
+
+
 def run(args) -> int:
     stack = Stack(offset=args.offset)
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -43,7 +52,12 @@ def run(args) -> int:
         print(f"Starting Fragmart (port offset {stack.offset})…", flush=True)
         stack.start(args.only or None)
         print_table(stack)
-        watch(stack)
+        if args.no_restart:
+            watch(stack)
+        else:
+            print("A process that crashes is restarted (backoff 0.5 s doubling to 30 s; --no-restart to turn off).",
+                  flush=True)
+            supervise(stack)
     except StackError as e:
         print(f"\ndevstack: {e}", file=sys.stderr)
         return 1
@@ -63,6 +77,8 @@ def main(argv=None) -> int:
     p_run.add_argument("--only", nargs="*", metavar="NAME",
                        help="start only these processes (plus the infrastructure), e.g. gateway services.auth")
     p_run.add_argument("--offset", type=int, default=None, help="port offset (default: $FRAGMART_PORT_OFFSET)")
+    p_run.add_argument("--no-restart", action="store_true",
+                       help="leave a crashed process down (by default it is restarted with backoff)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="devstack: %(message)s")
     return run(args)

@@ -1,14 +1,16 @@
 """The inventory service: stock per SKU (available and reserved), kept by atomic conditional updates."""
 from __future__ import annotations
 
+import atexit
 from functools import partial
 
 from flask import Flask
 
 from common.app import create_service_app, start_workers
+from common.http import HttpClient
 from common.mongo import get_database
 
-from . import reservations, routes, service
+from . import reconcile, reservations, routes, service
 from .repository import StockRepository
 
 LOW_STOCK_LEVEL = 5  # matches the storefront's "Only N left"
@@ -27,4 +29,23 @@ def create_app(config: dict | None = None) -> Flask:
     handlers = {"product.changed": partial(service.apply_product_change, stock), **reservation_handlers}
     outbox = [db["stock"], *reservation_outbox]
     start_workers(app, outbox=outbox, handlers=handlers)
+    if app.extensions["settings"].run_workers:
+        _start_reconciler(app, stock)
     return app
+
+
+def _start_reconciler(app: Flask, stock: StockRepository) -> None:
+    """A restarted process may have lost its data (the local in-process engine): rebuild missing stock records."""
+    settings = app.extensions["settings"]
+    products = HttpClient("products", settings.service_urls["products"], timeout=settings.http_timeout)
+
+    def get_page(page: int) -> dict:
+        resp = products.get("/api/products", params={"page": page, "per_page": reconcile.PER_PAGE})
+        resp.raise_for_status()
+        return resp.json()
+
+    worker = reconcile.Reconciler(stock, get_page, lambda: reconcile.fold_history(
+        reconcile.read_topic(settings.kafka_bootstrap)))
+    worker.start()
+    app.extensions["inventory.reconciler"] = worker
+    atexit.register(worker.stop)

@@ -46,6 +46,16 @@ class StockRepository:
         except DuplicateKeyError:  # two upserts raced to insert; the loser now finds the document
             self.stock.update_one({"_id": sku}, {"$set": {"product_id": product_id, "discontinued": discontinued}})
 
+    def ensure_missing(self, sku: str, product_id: str | None, available: int, discontinued: bool = False) -> bool:
+        """Create stock for a SKU that has none; True if created. Never changes a record that exists."""
+        fresh = {"sku": sku, "product_id": product_id, "available": available, "reserved": 0, "holds": [],
+                 "discontinued": discontinued, "created_at": now(), "updated_at": now()}
+        try:
+            result = self.stock.update_one({"_id": sku}, {"$setOnInsert": fresh}, upsert=True)
+        except DuplicateKeyError:  # created meanwhile (the product's own event got here first)
+            return False
+        return result.upserted_id is not None
+
     def set_available(self, sku: str, quantity: int) -> dict:
         """An admin's count: `available` becomes `quantity`; units already reserved stay reserved."""
         for _ in range(CAS_ATTEMPTS):

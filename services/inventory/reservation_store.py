@@ -48,9 +48,30 @@ class ReservationRepository:
                                                      return_document=ReturnDocument.AFTER)
 
     def mark_paid(self, order_id: str) -> None:
-        self.reservations.update_one({"_id": order_id, "status": HELD}, {"$set": {"paid": True, "updated_at": now()}})
+        self.reservations.update_one({"_id": order_id, "status": HELD, "paid": {"$ne": True}},
+                                     {"$set": {"paid": True, "paid_at": now(), "updated_at": now()}})
 
     def expired(self, at: datetime, limit: int = 100) -> list[str]:
         """Held, unpaid reservations past their time."""
         docs = self.reservations.find({"status": HELD, "paid": {"$ne": True}, "expires_at": {"$lt": at}}, {"_id": 1})
         return [d["_id"] for d in docs.limit(limit)]
+
+    @staticmethod
+    def _stuck(before: datetime) -> dict:
+        # Reservations paid before `paid_at` was recorded count from their creation.
+        return {"status": HELD, "paid": True, "$or": [{"paid_at": {"$lt": before}},
+                                                      {"paid_at": {"$exists": False}, "created_at": {"$lt": before}}]}
+
+    def count_stuck_paid(self, before: datetime) -> int:
+        """Held, paid reservations still waiting for order.confirmed since before `before`."""
+        return self.reservations.count_documents(self._stuck(before))
+
+    def flag_stuck_paid(self, before: datetime, limit: int = 100) -> list[dict]:
+        """Mark stuck paid reservations not flagged yet; each is returned once, so it is reported once."""
+        flagged = []
+        for doc in self.reservations.find({**self._stuck(before), "stuck_at": {"$exists": False}},
+                                          {"_outbox": 0}).limit(limit):
+            if self.reservations.update_one({"_id": doc["_id"], "stuck_at": {"$exists": False}},
+                                            {"$set": {"stuck_at": now()}}).modified_count:
+                flagged.append(doc)
+        return flagged

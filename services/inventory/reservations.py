@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 from datetime import timedelta
+
+from prometheus_client import Gauge
 
 from common.events import Event, make_event
 
@@ -24,6 +27,7 @@ from .reservation_store import (
 
 log = logging.getLogger(__name__)
 SOURCE = "inventory"
+PAID_TTL = 24 * 3600  # a paid reservation waits this long for order.confirmed before it is reported stuck
 
 
 def _lines(order_lines: list[dict]) -> list[dict]:
@@ -100,6 +104,21 @@ def expire_due(reservations, stock, at=None) -> list[str]:
     return done
 
 
+def flag_stuck_paid(reservations, paid_ttl: int, at=None) -> list[str]:
+    """Paid reservations whose order.confirmed never came within `paid_ttl`: one ERROR line each, once.
+
+    Their units stay reserved: the shopper has paid, so putting them back on sale could oversell. The order's
+    own re-drive delivers order.confirmed (which commits them), or an operator cancels and refunds the order
+    (which releases them); the alert is there so that a person looks.
+    """
+    stuck = reservations.flag_stuck_paid((at or now()) - timedelta(seconds=paid_ttl))
+    for res in stuck:
+        log.error("paid reservation stuck: order.confirmed never arrived; units stay reserved",
+                  extra={"order_id": res["_id"], "lines": res["lines"], "paid_at": str(res.get("paid_at")),
+                         "bound_seconds": paid_ttl})
+    return [res["_id"] for res in stuck]
+
+
 def handlers(reservations, stock, ttl: int) -> dict:
     return {
         "order.placed": lambda e: reserve(reservations, stock, e.data, ttl),
@@ -113,9 +132,9 @@ def handlers(reservations, stock, ttl: int) -> dict:
 class ExpirySweeper(threading.Thread):
     """Runs in the inventory process: every few seconds, releases reservations whose time is up."""
 
-    def __init__(self, reservations, stock, interval: float):
+    def __init__(self, reservations, stock, interval: float, paid_ttl: int):
         super().__init__(daemon=True, name="reservation-sweeper")
-        self.reservations, self.stock, self.interval = reservations, stock, interval
+        self.reservations, self.stock, self.interval, self.paid_ttl = reservations, stock, interval, paid_ttl
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -124,6 +143,7 @@ class ExpirySweeper(threading.Thread):
                 expired = expire_due(self.reservations, self.stock)
                 if expired:
                     log.info("reservations expired", extra={"orders": expired})
+                flag_stuck_paid(self.reservations, self.paid_ttl)
             except Exception:
                 log.exception("reservation sweep failed; will try again")
 
@@ -135,12 +155,19 @@ class ExpirySweeper(threading.Thread):
 def init_app(app, db, stock) -> tuple[dict, list]:
     """Wire reservations into the inventory process; returns its event handlers and outbox collections."""
     ttl = int(app.config.get("RESERVATION_TTL_SECONDS") or app.extensions["settings"].reservation_ttl_seconds)
+    paid_ttl = int(app.config.get("PAID_RESERVATION_TTL_SECONDS") or os.environ.get("PAID_RESERVATION_TTL_SECONDS")
+                   or PAID_TTL)
     repo = ReservationRepository(db["reservations"])
     repo.ensure_indexes()
-    app.extensions.update({"inventory.reservations": repo, "inventory.reservation_ttl": ttl})
+    app.extensions.update({"inventory.reservations": repo, "inventory.reservation_ttl": ttl,
+                           "inventory.paid_reservation_ttl": paid_ttl})
+    # Counted when scraped, so the gauge is right whether or not this process runs the sweeper.
+    Gauge("inventory_stuck_paid_reservations", "Paid reservations waiting for order.confirmed past the bound",
+          registry=app.extensions["observability"].registry).set_function(
+        lambda: repo.count_stuck_paid(now() - timedelta(seconds=paid_ttl)))
     if app.extensions["settings"].run_workers:
         # Sweep often enough that a reservation outlives its time by at most a quarter of it (5 s at most).
-        sweeper = ExpirySweeper(repo, stock, interval=min(5.0, max(0.2, ttl / 4)))
+        sweeper = ExpirySweeper(repo, stock, interval=min(5.0, max(0.2, ttl / 4)), paid_ttl=paid_ttl)
         sweeper.start()
         atexit.register(sweeper.stop)
     return handlers(repo, stock, ttl), [db["reservations"]]

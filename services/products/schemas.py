@@ -36,7 +36,8 @@ class ProductQuery(QueryModel):
 class ProductCreate(StrictModel):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
-    price: int = Field(ge=0, le=100_000_000)
+    # A free product could never be bought: the payment step refuses a $0 charge.
+    price: int = Field(gt=0, le=100_000_000)
     currency: Literal["USD"] = "USD"
     category: str = Field(min_length=1, max_length=40, pattern=CATEGORY)
     sku: str = Field(min_length=1, max_length=40, pattern=SKU)
@@ -50,7 +51,7 @@ class ProductUpdate(StrictModel):
     The SKU is not editable: stock, carts and orders refer to it."""
     name: str = Field(default=None, min_length=1, max_length=200)
     description: str = Field(default=None, max_length=2000)
-    price: int = Field(default=None, ge=0, le=100_000_000)
+    price: int = Field(default=None, gt=0, le=100_000_000)
     category: str = Field(default=None, min_length=1, max_length=40, pattern=CATEGORY)
     image: str = Field(default=None, max_length=300, pattern=IMAGE)
     featured: bool = Field(default=None)

@@ -1,12 +1,16 @@
 """The inventory API: stock reads, the admin count, and stock created from product.changed."""
 from __future__ import annotations
 
+import re
 import uuid
+from datetime import timedelta
 
 import pytest
 
 import services.inventory
+from common.clock import now
 from common.events import make_event
+from services.inventory import reservations as rs
 from services.inventory import service
 
 
@@ -118,3 +122,23 @@ def test_falling_to_the_low_level_announces_stock_low_once(client, stock, admin,
     client.put(f"/api/inventory/{sku}", json={"quantity": 2}, headers=admin)
     (event,) = stock.stock.find_one({"_id": sku})["_outbox"]
     assert event["type"] == "stock.low" and event["data"]["available"] == 5 and event["data"]["sku"] == sku
+
+
+def test_paid_reservations_stuck_past_the_bound_show_on_the_metrics_gauge(service_config):
+    app = services.inventory.create_app(service_config(PAID_RESERVATION_TTL_SECONDS=600))
+    reservations, stock = app.extensions["inventory.reservations"], app.extensions["inventory.stock"]
+    client = app.test_client()
+
+    def gauge():
+        text = client.get("/metrics").get_data(as_text=True)
+        return float(re.search(r"^inventory_stuck_paid_reservations ([0-9.]+)$", text, re.M).group(1))
+
+    sku = f"SKU-{uuid.uuid4().hex}"
+    stock.ensure(sku, "p", 5)
+    order_id = uuid.uuid4().hex
+    rs.reserve(reservations, stock, {"order_id": order_id, "lines": [{"sku": sku, "quantity": 1}]}, 60)
+    reservations.mark_paid(order_id)
+    assert gauge() == 0
+    # Paid eleven minutes ago and still no order.confirmed: past the 600 s bound.
+    reservations.reservations.update_one({"_id": order_id}, {"$set": {"paid_at": now() - timedelta(seconds=660)}})
+    assert gauge() == 1

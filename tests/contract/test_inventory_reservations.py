@@ -160,6 +160,32 @@ def test_an_unpaid_reservation_expires_and_a_paid_one_does_not(res, stock):
     assert outbox(res, unpaid["order_id"])[-1] == ("stock.released", "reservation_expired")
 
 
+def test_a_paid_reservation_whose_confirmation_never_comes_is_reported_once_and_keeps_its_units(res, stock, caplog):
+    data, bound = placed(("A", 2)), 24 * 3600
+    rs.reserve(res, stock, data, TTL)
+    res.mark_paid(data["order_id"])
+    almost, past = now() + timedelta(seconds=bound - 60), now() + timedelta(seconds=bound + 1)
+    assert rs.flag_stuck_paid(res, bound, almost) == []
+    with caplog.at_level("ERROR"):
+        assert rs.flag_stuck_paid(res, bound, past) == [data["order_id"]]
+        assert rs.flag_stuck_paid(res, bound, past) == []  # reported once, not on every sweep
+    [alert] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "paid reservation stuck" in alert.getMessage() and alert.order_id == data["order_id"]
+    assert res.count_stuck_paid(past - timedelta(seconds=bound)) == 1
+    assert rs.expire_due(res, stock, past) == [] and counts(stock, "A") == (3, 2)  # the shopper paid for them
+    assert rs.commit(res, stock, data["order_id"])["status"] == "committed"  # a late confirmation still lands
+    assert res.count_stuck_paid(past - timedelta(seconds=bound)) == 0 and counts(stock, "A") == (3, 0)
+
+
+def test_a_redelivered_payment_does_not_restart_the_paid_clock(res, stock):
+    data = placed(("A", 1))
+    rs.reserve(res, stock, data, TTL)
+    res.mark_paid(data["order_id"])
+    first = res.get(data["order_id"])["paid_at"]
+    res.mark_paid(data["order_id"])
+    assert res.get(data["order_id"])["paid_at"] == first
+
+
 def test_the_handlers_cover_the_saga_topics(res, stock):
     assert set(rs.handlers(res, stock, TTL)) == {"order.placed", "payment.succeeded", "order.confirmed",
                                                  "payment.failed", "order.cancelled"}

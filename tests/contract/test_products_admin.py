@@ -96,6 +96,15 @@ def test_bad_edits_are_422_the_sku_is_not_editable_and_nulls_cannot_blank_a_fiel
     assert r.status_code == 422, change
 
 
+def test_a_zero_price_is_refused_on_create_and_edit_since_nobody_could_ever_pay_for_it(client, admin):
+    r = client.post("/api/products", json=new_product(price=0), headers=admin)
+    assert r.status_code == 422 and "price" in str(r.json["details"]["fields"])
+    created = client.post("/api/products", json=new_product(), headers=admin).json
+    r = client.patch(f"/api/products/{created['id']}", json={"price": 0}, headers=admin)
+    assert r.status_code == 422 and "price" in str(r.json["details"]["fields"])
+    assert client.get(f"/api/products/{created['id']}").json["price"] == 1999
+
+
 def test_editing_or_deleting_an_unknown_product_is_404(client, admin):
     assert client.patch("/api/products/no-such-thing", json={"price": 1}, headers=admin).status_code == 404
     assert client.delete("/api/products/no-such-thing", headers=admin).status_code == 404

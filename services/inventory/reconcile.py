@@ -1,0 +1,131 @@
+"""Reconcile at start: every product of the catalog has a stock record, even when this service lost its data."""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from kafka import KafkaConsumer, TopicPartition
+
+from common.events import Event
+
+from .schemas import SKU_PATTERN
+
+log = logging.getLogger(__name__)
+TOPIC = "product.changed"
+PER_PAGE = 100
+
+
+def catalog_skus(get_page: Callable[[int], dict]) -> dict[str, str]:
+    """{sku: product id} for every live product, read page by page from the products API."""
+    found, page = {}, 1
+    while True:
+        body = get_page(page)
+        found.update({item["sku"]: item["id"] for item in body["items"]})
+        if page >= body["pages"]:
+            return found
+        page += 1
+
+
+def fold_history(raws: Iterable[bytes]) -> dict[str, dict]:
+    """{sku: {product_id, initial, discontinued}} from product.changed in order; the first `created` sets the
+    initial stock, as it did when the events were first consumed. Malformed events were dead-lettered: skip them."""
+    history: dict[str, dict] = {}
+    for raw in raws:
+        try:
+            data = Event.from_json(raw).data
+        except (ValueError, TypeError):
+            continue
+        sku, action, initial = data.get("sku"), data.get("action"), data.get("initial_stock", 0)
+        if not isinstance(sku, str) or not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
+            continue
+        known = history.setdefault(sku, {"initial": None})
+        if action == "created" and known["initial"] is None and isinstance(initial, int) and initial >= 0:
+            known["initial"] = initial
+        known.update(product_id=data.get("id"), discontinued=action == "deleted")
+    return history
+
+
+def read_topic(bootstrap: str, topic: str = TOPIC, timeout: float = 15.0) -> list[bytes]:
+    """Every message the broker still holds on `topic`, from the beginning up to its end when asked (no group)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                             fetch_max_wait_ms=100)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end, raws = consumer.end_offsets(partitions), []
+        deadline = time.monotonic() + timeout
+        while any(consumer.position(tp) < end[tp] for tp in partitions):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"could not read {topic} to its end within {timeout}s")
+            for records in consumer.poll(timeout_ms=200).values():
+                raws.extend(r.value for r in records)
+        return raws
+    finally:
+        consumer.close()
+
+
+def reconcile(stock, catalog: dict[str, str], history: Callable[[], dict[str, dict]], last_try: bool) -> dict:
+    """Create the stock records the catalog needs and this service lacks; existing stock is never touched.
+
+    A missing SKU gets the initial stock its product.changed `created` event carried. One whose events the
+    broker no longer holds gets 0, but only on the `last_try`: before that, its event may still be on its way.
+    """
+    have = {d["sku"] for chunk in _chunks(list(catalog)) for d in stock.get_many(chunk)}
+    missing = {sku: pid for sku, pid in catalog.items() if sku not in have}
+    known = history() if missing else {}
+    restored, zeroed = [], []
+    for sku, product_id in missing.items():
+        past = known.get(sku)
+        if past and past["initial"] is not None:
+            if stock.ensure_missing(sku, product_id, past["initial"], past["discontinued"]):
+                restored.append(sku)
+        elif last_try and stock.ensure_missing(sku, product_id, 0):
+            zeroed.append(sku)
+    if restored:
+        log.warning("stock restored from product events", extra={"skus": restored, "count": len(restored)})
+    if zeroed:
+        log.error("stock unknown for products: created with 0, recount them in /admin/inventory",
+                  extra={"skus": zeroed, "count": len(zeroed)})
+    pending = len(missing) - len(restored) - len(zeroed)
+    return {"products": len(catalog), "restored": len(restored), "zeroed": len(zeroed), "pending": pending}
+
+
+def _chunks(items: list, size: int = 100):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+class Reconciler(threading.Thread):
+    """Runs once at start, in the background: retries (backoff up to 30 s) until the products service answers,
+    and gives in-flight product events `grace` seconds before a SKU without any is created with 0."""
+
+    def __init__(self, stock, get_page: Callable[[int], dict], history: Callable[[], dict], grace: float = 30.0):
+        super().__init__(daemon=True, name="stock-reconciler")
+        self.stock, self.get_page, self.history, self.grace = stock, get_page, history, grace
+        self.stopping = threading.Event()
+        self.result: dict | None = None
+
+    def run(self) -> None:
+        started, delay = time.monotonic(), 1.0
+        while not self.stopping.is_set():
+            last_try = time.monotonic() - started >= self.grace
+            try:
+                result = reconcile(self.stock, catalog_skus(self.get_page), self.history, last_try)
+                if not result["pending"]:
+                    self.result = result
+                    log.info("stock reconciled with the catalog", extra=result)
+                    return
+                delay = 1.0  # products answered: only in-flight events are awaited
+            except Exception as e:
+                log.warning("stock reconcile failed (%s); retrying in %.0fs", type(e).__name__, delay)
+                delay = min(30.0, delay * 2)
+            self.stopping.wait(delay)
+
+    def stop(self) -> None:
+        self.stopping.set()

@@ -1,0 +1,96 @@
+"""Inventory started with an empty database rebuilds stock for the catalog from the products API and the broker."""
+from __future__ import annotations
+
+import pytest
+
+import services.inventory
+import services.products
+from common.events import Event
+from common.kafka import Publisher, ensure_topics
+from services.inventory import reconcile as rc
+from services.products.seed import seed_documents
+
+SEED = {doc["sku"]: units for doc, units in seed_documents()}
+
+
+@pytest.fixture(scope="module")
+def products(service_config):
+    """The real products service, seeded as in local mode (its outbox still holds the seed's events)."""
+    return services.products.create_app(service_config())
+
+
+@pytest.fixture(scope="module")
+def get_page(products):
+    client = products.test_client()
+    return lambda page: client.get("/api/products", query_string={"page": page, "per_page": 10}).json
+
+
+@pytest.fixture(scope="module")
+def broker_history(products, kafka_bootstrap):
+    """Publish the products' own product.changed events to a real broker, as its outbox relay does."""
+    ensure_topics(kafka_bootstrap, [rc.TOPIC])
+    publisher = Publisher(kafka_bootstrap)
+    for doc in products.extensions["products.repo"].products.find({}, {"_outbox": 1}):
+        for entry in doc["_outbox"]:
+            publisher.publish(rc.TOPIC, Event(**entry), key=doc["_id"])
+    publisher.close()
+    return lambda: rc.fold_history(rc.read_topic(kafka_bootstrap))
+
+
+@pytest.fixture()
+def stock(service_config):
+    """A freshly started inventory: its in-process database is empty, like after a crash in local mode."""
+    return services.inventory.create_app(service_config()).extensions["inventory.stock"]
+
+
+def available(stock) -> dict:
+    return {d["sku"]: d["available"] for d in stock.get_many(SEED)}
+
+
+def test_the_catalog_is_read_over_every_page(get_page):
+    assert len(rc.catalog_skus(get_page)) == len(SEED) > 10
+
+
+def test_an_empty_inventory_gets_every_catalog_product_back_with_its_initial_stock(stock, get_page, broker_history):
+    assert available(stock) == {}
+    result = rc.reconcile(stock, rc.catalog_skus(get_page), broker_history, last_try=False)
+    assert result == {"products": len(SEED), "restored": len(SEED), "zeroed": 0, "pending": 0}
+    assert available(stock) == SEED
+    assert rc.reconcile(stock, rc.catalog_skus(get_page), broker_history, last_try=True)["restored"] == 0
+
+
+def test_reconcile_never_overwrites_stock_that_exists(stock, get_page, broker_history):
+    sku = next(iter(SEED))
+    stock.set_available(sku, 1)
+    stock.reserve(sku, 1)
+    rc.reconcile(stock, rc.catalog_skus(get_page), broker_history, last_try=True)
+    assert stock.get(sku) == {"sku": sku, "available": 0, "reserved": 1}
+
+
+def test_a_product_whose_events_are_gone_waits_for_them_then_gets_zero_and_an_error_line(stock, get_page, caplog):
+    catalog = rc.catalog_skus(get_page)
+    assert rc.reconcile(stock, catalog, lambda: {}, last_try=False)["pending"] == len(SEED)
+    assert available(stock) == {}  # its created event may still be on its way: nothing to pin at 0 yet
+    with caplog.at_level("ERROR"):
+        assert rc.reconcile(stock, catalog, lambda: {}, last_try=True)["zeroed"] == len(SEED)
+    assert available(stock) == dict.fromkeys(SEED, 0)
+    assert "recount them in /admin/inventory" in caplog.text
+
+
+def test_the_history_keeps_the_first_created_stock_and_the_last_state():
+    def raw(action, initial=None):
+        data = {"action": action, "id": "p1", "sku": "S-1"}
+        if initial is not None:
+            data["initial_stock"] = initial
+        return Event("product.changed", data, "products").to_json()
+
+    history = rc.fold_history([raw("created", 4), b"not json", raw("updated"), raw("created", 9), raw("deleted")])
+    assert history == {"S-1": {"initial": 4, "product_id": "p1", "discontinued": True}}
+
+
+def test_the_reconciler_thread_runs_once_in_the_background(stock, get_page, broker_history):
+    worker = rc.Reconciler(stock, get_page, broker_history, grace=0)
+    worker.start()
+    worker.join(timeout=30)
+    assert worker.result == {"products": len(SEED), "restored": len(SEED), "zeroed": 0, "pending": 0}
+    assert available(stock) == SEED
