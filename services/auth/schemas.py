@@ -1,10 +1,10 @@
-"""Request models for the auth API."""
+"""Request and answer models for the auth API."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from common.validation import StrictModel
 
@@ -48,3 +48,27 @@ class RefreshBody(StrictModel):
 
 class LogoutBody(StrictModel):
     refresh_token: Token | None = None
+
+
+# Answers (documented in /openapi.json; the views build them as dicts).
+class Account(BaseModel):
+    id: str
+    email: str
+    name: str
+    role: Literal["customer", "admin"]
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+    refresh_expires_in: int
+
+
+class Registered(TokenPair):
+    user: Account
+
+
+class Jwks(BaseModel):
+    keys: list[dict]
