@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from common.auth import current_identity, require_user
 from common.errors import AppError, NotFound
@@ -23,6 +23,7 @@ PRODUCT_ID = r"^[A-Za-z0-9-]{1,64}$"
 
 
 class AddItem(StrictModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"product_id": "classic-linen-shirt", "quantity": 1}]})
     product_id: str = Field(pattern=PRODUCT_ID)
     quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY)
 

@@ -1,7 +1,7 @@
 """Request and answer models for the orders API."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from common.validation import QueryModel, StrictModel
 
@@ -26,6 +26,10 @@ class LineRequest(StrictModel):
 
 class PlaceOrder(StrictModel):
     """Lines come from the body, or from the caller's cart when the body has none."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "address": {"name": "Ada", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345",
+                    "country": "US"},
+        "payment_token": "pm_4242424242424242abcd", "lines": [{"product_id": "classic-linen-shirt", "quantity": 1}]}]})
     address: ShippingAddress
     payment_token: str = Field(pattern=r"^pm_[A-Za-z0-9]{16,64}$")
     lines: list[LineRequest] | None = Field(default=None, min_length=1, max_length=50)
@@ -40,7 +44,7 @@ class OrderListQuery(QueryModel):
 
 class OrderHeaders(BaseModel):
     """The same key returns the same order, never a second one."""
-    idempotency_key: str = Field(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY)
+    idempotency_key: str = Field(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY, examples=["order-7f3c2a1e"])
 
 
 # Answers (documented in /openapi.json; the views build them as dicts).
