@@ -72,6 +72,8 @@ def register_json_errors(app: Flask) -> None:
     def _http_error(e: HTTPException):
         code = (e.name or "error").upper().replace(" ", "_")
         resp = jsonify(error_body(code, e.description or e.name))
+        # Keep the exception's own headers (Allow on a 405), not its text/html Content-Type.
+        resp.headers.extend((k, v) for k, v in e.get_headers() if k.lower() != "content-type")
         return resp, e.code or 500
 
     @app.errorhandler(Exception)

@@ -1,40 +1,77 @@
-"""A minimal OpenAPI 3.1 document built from the app's routes and declared body models."""
+"""OpenAPI 3.1 documents built by SpecTree from the pydantic models each view declares; validation stays ours."""
 from __future__ import annotations
 
-import re
-
 from flask import Flask
+from pydantic import BaseModel
+from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 
-_INTERNAL = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/static/<path:filename>"}
+BEARER = "bearerAuth"
+_SPECS: dict[str, SpecTree] = {}
+# Who may call an operation: the security requirement it declares and the errors that follow from it.
+_AUTH = {
+    None: (None, ()),
+    "optional": ([{}, {BEARER: []}], (401,)),  # a guest or a signed-in shopper (a bad token is refused)
+    "user": ({BEARER: []}, (401,)),
+    "admin": ({BEARER: []}, (401, 403)),
+}
 
 
-def body_model(model):
-    """Declare the JSON body model of a view, so /openapi.json can describe it."""
+class ErrorBody(BaseModel):
+    """Every error answer: {error, message, details}."""
+    error: str
+    message: str
+    details: dict
+
+
+def _model_name(model) -> str:
+    return model.__name__  # names unique within a service, so generated clients get plain class names
+
+
+def _nested_name(_parent: str, child: str) -> str:
+    return child
+
+
+def service_spec(name: str) -> SpecTree:
+    """The one SpecTree of a service, shared by its blueprints (decorators run at import time)."""
+    if name not in _SPECS:
+        _SPECS[name] = SpecTree(
+            "flask", title=f"Fragmart {name} service", version="1.0.0", mode="strict", annotations=False,
+            validation_error_model=ErrorBody, naming_strategy=_model_name, nested_naming_strategy=_nested_name,
+            security_schemes=[SecurityScheme(name=BEARER, data=SecuritySchemeData(
+                type="http", scheme="bearer", bearer_format="JWT"))])
+    return _SPECS[name]
+
+
+def operation(spec: SpecTree, *, ok: int = 200, out: type[BaseModel] | None = None, errors: tuple = (),
+              query=None, body=None, headers=None, auth: str | None = None, ok_headers: dict | None = None):
+    """Declare a view's query, body, headers, auth and answers for /openapi.json.
+    Requests are still checked by common.validation (skip_validation), so behaviour does not change."""
+    security, auth_errors = _AUTH[auth]
+    statuses = {400, 413, 422, *auth_errors, *errors} if body else {400, *auth_errors, *errors}
+    codes = {f"HTTP_{ok}": out, **{f"HTTP_{s}": ErrorBody for s in sorted(statuses)}}
+    decorate = spec.validate(query=query, json=body, headers=headers, resp=Response(**codes), security=security,
+                             skip_validation=True)
+
     def mark(view):
-        view.body_model = model
-        return view
+        view.openapi_ok_headers = ok_headers or {}
+        return decorate(view)
     return mark
 
 
 def openapi_document(app: Flask) -> dict:
-    name = app.extensions["settings"].name
-    paths: dict = {}
+    """The service's document: SpecTree's, plus the response headers views declare."""
+    spec = _SPECS.get(app.extensions["settings"].name)
+    if spec is None:
+        return {"openapi": "3.1.0", "info": {"title": app.name, "version": "1.0.0"}, "paths": {}}
+    doc = spec.spec
     for rule in app.url_map.iter_rules():
-        if rule.rule in _INTERNAL:
-            continue
-        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         view = app.view_functions[rule.endpoint]
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            op = {"operationId": f"{rule.endpoint}_{method.lower()}", "summary": (view.__doc__ or "").strip(),
-                  "responses": {"200": {"description": "OK"}, "4XX": {"description": "JSON error"}}}
-            params = [{"name": a, "in": "path", "required": True, "schema": {"type": "string"}}
-                      for a in sorted(rule.arguments)]
-            if params:
-                op["parameters"] = params
-            model = getattr(view, "body_model", None)
-            if model is not None and method in {"POST", "PUT", "PATCH"}:
-                op["requestBody"] = {"required": True, "content": {
-                    "application/json": {"schema": model.model_json_schema()}}}
-            paths.setdefault(path, {})[method.lower()] = op
-    return {"openapi": "3.1.0", "info": {"title": f"Fragmart {name} service", "version": "1.0.0"},
-            "paths": paths}
+        extra = getattr(view, "openapi_ok_headers", None)
+        if not extra:
+            continue
+        path = rule.rule.replace("<", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            for status, answer in doc["paths"][path][method.lower()]["responses"].items():
+                if status.startswith("2"):
+                    answer["headers"] = {k: {"schema": v} for k, v in extra.items()}
+    return doc

@@ -5,14 +5,15 @@ from flask import Blueprint, current_app, jsonify, request
 
 from common.auth import bearer_token
 from common.errors import RateLimited, error_body
-from common.openapi import body_model
+from common.openapi import operation, service_spec
 from common.validation import parse_body
 from common.web import client_address
 
 from . import service
-from .schemas import LoginBody, LogoutBody, RefreshBody, RegisterBody
+from .schemas import Jwks, LoginBody, LogoutBody, RefreshBody, RegisterBody, Registered, TokenPair
 
 bp = Blueprint("auth", __name__)
+spec = service_spec("auth")
 
 
 def _ext(name: str):
@@ -20,7 +21,7 @@ def _ext(name: str):
 
 
 @bp.post("/api/auth/register")
-@body_model(RegisterBody)
+@operation(spec, ok=201, out=Registered, body=RegisterBody, errors=(409, 429))
 def register():
     """Create a customer account; answers with the user and a signed-in token pair."""
     body = parse_body(RegisterBody)
@@ -30,7 +31,7 @@ def register():
 
 
 @bp.post("/api/auth/login")
-@body_model(LoginBody)
+@operation(spec, out=TokenPair, body=LoginBody, errors=(401, 429))
 def login():
     """Exchange email and password for an access and a refresh token."""
     body = parse_body(LoginBody)
@@ -39,7 +40,7 @@ def login():
 
 
 @bp.post("/api/auth/refresh")
-@body_model(RefreshBody)
+@operation(spec, out=TokenPair, body=RefreshBody, errors=(401,))
 def refresh():
     """Rotate a refresh token into a new pair."""
     body = parse_body(RefreshBody)
@@ -47,7 +48,7 @@ def refresh():
 
 
 @bp.post("/api/auth/logout")
-@body_model(LogoutBody)
+@operation(spec, ok=204, body=LogoutBody, auth="optional")
 def logout():
     """Revoke the bearer access token and the refresh token (and its session family)."""
     body = parse_body(LogoutBody) if request.get_data() else LogoutBody()
@@ -56,6 +57,7 @@ def logout():
 
 
 @bp.get("/api/auth/jwks")
+@operation(spec, out=Jwks)
 def jwks():
     """The public keys that verify our tokens."""
     resp = jsonify(keys=[_ext("key").public_jwk()])

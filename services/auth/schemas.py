@@ -1,10 +1,10 @@
-"""Request models for the auth API."""
+"""Request and answer models for the auth API."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from common.validation import StrictModel
 
@@ -26,12 +26,15 @@ def _valid_email(value: str) -> str:
 # Passwords are taken exactly as typed: no stripping. The cap keeps argon2 input bounded.
 Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=128)]
 LoginPassword = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=128)]
-NewEmail = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_valid_email)]
+NewEmail = Annotated[str, Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}),
+                     AfterValidator(_valid_email)]
 LoginEmail = Annotated[str, Field(min_length=1, max_length=254), AfterValidator(normalise_email)]
 Token = Annotated[str, Field(min_length=1, max_length=4096)]
 
 
 class RegisterBody(StrictModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"email": "ada@example.com", "password": "correct-horse-battery", "name": "Ada"}]})
     email: NewEmail
     password: Password
     name: str = Field(min_length=1, max_length=100, pattern=NO_CONTROL_CHARS)
@@ -48,3 +51,27 @@ class RefreshBody(StrictModel):
 
 class LogoutBody(StrictModel):
     refresh_token: Token | None = None
+
+
+# Answers (documented in /openapi.json; the views build them as dicts).
+class Account(BaseModel):
+    id: str
+    email: str
+    name: str
+    role: Literal["customer", "admin"]
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+    refresh_expires_in: int
+
+
+class Registered(TokenPair):
+    user: Account
+
+
+class Jwks(BaseModel):
+    keys: list[dict]

@@ -1,7 +1,7 @@
-"""Request models for the inventory API."""
+"""Request and answer models for the inventory API."""
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from common.validation import QueryModel, StrictModel, csv_list
 
@@ -15,3 +15,14 @@ class StockQuery(QueryModel):
 
 class StockCount(StrictModel):
     quantity: int = Field(ge=0, le=1_000_000)
+
+
+# Answers (documented in /openapi.json; the views build them as dicts).
+class Stock(BaseModel):
+    sku: str
+    available: int
+    reserved: int
+
+
+class StockList(BaseModel):
+    items: list[Stock]

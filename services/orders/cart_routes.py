@@ -5,23 +5,25 @@ import re
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from common.auth import current_identity, require_user
 from common.errors import AppError, NotFound
-from common.openapi import body_model
+from common.openapi import operation, service_spec
 from common.validation import StrictModel, parse_body
 
 from . import cart
 from .cart_catalog import CartCatalog
 from .cart_store import MAX_QUANTITY, CartStore, is_guest_id, new_guest_id, user_cart_id
+from .schemas import CART_HEADER, GUEST_CART_ID, Cart, CartHeaders, CartSummary, MergedCart
 
 bp = Blueprint("cart", __name__)
+spec = service_spec("orders")
 PRODUCT_ID = r"^[A-Za-z0-9-]{1,64}$"
-CART_HEADER = "X-Cart-Id"
 
 
 class AddItem(StrictModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"product_id": "classic-linen-shirt", "quantity": 1}]})
     product_id: str = Field(pattern=PRODUCT_ID)
     quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY)
 
@@ -82,19 +84,22 @@ def _reply(body: dict, ref: CartRef | None = None):
 
 
 @bp.get("/api/cart")
+@operation(spec, out=Cart, headers=CartHeaders, auth="optional", errors=(503,))
 def get_cart():
     """The shopper's cart, priced now."""
     return _reply(cart.view(*_deps(), _cart().id))
 
 
 @bp.get("/api/cart/summary")
+@operation(spec, out=CartSummary, headers=CartHeaders, auth="optional")
 def get_summary():
     """Item count only (no pricing): for the header's mini-cart."""
     return _reply(cart.summary(_deps()[0], _cart().id))
 
 
 @bp.post("/api/cart/items")
-@body_model(AddItem)
+@operation(spec, out=Cart, body=AddItem, headers=CartHeaders, auth="optional", errors=(404, 409, 503),
+           ok_headers={CART_HEADER: {"type": "string", "pattern": GUEST_CART_ID}})
 def add_item():
     """Add a product (quantities add up); a guest without X-Cart-Id gets a new cart id."""
     body = parse_body(AddItem)
@@ -103,7 +108,7 @@ def add_item():
 
 
 @bp.patch("/api/cart/items/<product_id>")
-@body_model(SetQuantity)
+@operation(spec, out=Cart, body=SetQuantity, headers=CartHeaders, auth="optional", errors=(404, 409, 503))
 def set_quantity(product_id):
     """Set a line's quantity (0 removes it)."""
     body = parse_body(SetQuantity)
@@ -111,6 +116,7 @@ def set_quantity(product_id):
 
 
 @bp.delete("/api/cart/items/<product_id>")
+@operation(spec, out=Cart, headers=CartHeaders, auth="optional", errors=(404, 503))
 def remove_item(product_id):
     """Remove a line."""
     return _reply(cart.remove_item(*_deps(), *_line(product_id)))
@@ -118,6 +124,7 @@ def remove_item(product_id):
 
 @bp.post("/api/cart/merge")
 @require_user
+@operation(spec, out=MergedCart, headers=CartHeaders, auth="user", errors=(503,))
 def merge_cart():
     """Merge the guest cart named by X-Cart-Id into the signed-in shopper's cart (call after sign-in)."""
     return _reply(cart.merge(*_deps(), _guest_header(), _cart().id))

@@ -7,13 +7,14 @@ from flask import Blueprint, current_app, jsonify, request
 
 from common.auth import current_identity, require_admin, require_user
 from common.errors import AppError, NotFound
-from common.openapi import body_model
+from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service, states
-from .schemas import ID, IDEMPOTENCY_KEY, OrderListQuery, PlaceOrder
+from .schemas import ID, IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder
 
 bp = Blueprint("orders", __name__)
+spec = service_spec("orders")
 
 
 def _repo():
@@ -37,7 +38,8 @@ def _idempotency_key() -> str:
 
 @bp.post("/api/orders")
 @require_user
-@body_model(PlaceOrder)
+@operation(spec, ok=202, out=Order, body=PlaceOrder, headers=OrderHeaders, auth="user", errors=(404, 409),
+           ok_headers={"Location": {"type": "string"}, "Idempotent-Replayed": {"const": "true"}})
 def create_order():
     """Place an order (Idempotency-Key header required): 202 with the PENDING order."""
     key = _idempotency_key()
@@ -53,6 +55,7 @@ def create_order():
 
 @bp.get("/api/orders")
 @require_user
+@operation(spec, out=OrderPage, query=OrderListQuery, auth="user")
 def list_orders():
     """The caller's orders, newest first."""
     q = parse_query(OrderListQuery)
@@ -61,6 +64,7 @@ def list_orders():
 
 @bp.get("/api/orders/<order_id>")
 @require_user
+@operation(spec, out=Order, auth="user", errors=(404,))
 def get_order(order_id):
     """One order: the caller's own, or any for an admin."""
     return jsonify(service.public(service.get_order(_repo(), current_identity(), _checked_id(order_id))))
@@ -68,6 +72,7 @@ def get_order(order_id):
 
 @bp.post("/api/orders/<order_id>/cancel")
 @require_user
+@operation(spec, ok=202, out=Order, auth="user", errors=(404, 409))
 def cancel_order(order_id):
     """Cancel an order that has not shipped: its payment is refunded and its stock released."""
     order = service.cancel_order(_repo(), current_identity(), _checked_id(order_id))
@@ -76,6 +81,7 @@ def cancel_order(order_id):
 
 @bp.post("/api/orders/<order_id>/ship")
 @require_admin
+@operation(spec, out=Order, auth="admin", errors=(404, 409))
 def ship_order(order_id):
     """Mark a confirmed order shipped (admin)."""
     return jsonify(service.public(service.fulfil(_repo(), _checked_id(order_id), states.SHIPPED)))
@@ -83,6 +89,7 @@ def ship_order(order_id):
 
 @bp.post("/api/orders/<order_id>/deliver")
 @require_admin
+@operation(spec, out=Order, auth="admin", errors=(404, 409))
 def deliver_order(order_id):
     """Mark a shipped order delivered (admin)."""
     return jsonify(service.public(service.fulfil(_repo(), _checked_id(order_id), states.DELIVERED)))

@@ -1,12 +1,14 @@
-"""Request models for the orders API."""
+"""Request and answer models for the orders API."""
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from common.validation import QueryModel, StrictModel
 
 ID = r"^[A-Za-z0-9-]{1,64}$"
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,100}$"
+CART_HEADER = "X-Cart-Id"
+GUEST_CART_ID = r"^[0-9a-f]{32}$"
 
 
 class ShippingAddress(StrictModel):
@@ -24,6 +26,10 @@ class LineRequest(StrictModel):
 
 class PlaceOrder(StrictModel):
     """Lines come from the body, or from the caller's cart when the body has none."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "address": {"name": "Ada", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345",
+                    "country": "US"},
+        "payment_token": "pm_4242424242424242abcd", "lines": [{"product_id": "classic-linen-shirt", "quantity": 1}]}]})
     address: ShippingAddress
     payment_token: str = Field(pattern=r"^pm_[A-Za-z0-9]{16,64}$")
     lines: list[LineRequest] | None = Field(default=None, min_length=1, max_length=50)
@@ -34,3 +40,77 @@ class PlaceOrder(StrictModel):
 class OrderListQuery(QueryModel):
     page: int = Field(default=1, ge=1, le=10_000)
     per_page: int = Field(default=20, ge=1, le=100)
+
+
+class OrderHeaders(BaseModel):
+    """The same key returns the same order, never a second one."""
+    idempotency_key: str = Field(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY, examples=["order-7f3c2a1e"])
+
+
+# Answers (documented in /openapi.json; the views build them as dicts).
+class OrderLine(BaseModel):
+    product_id: str
+    sku: str
+    name: str
+    quantity: int
+    unit_price: int
+    line_total: int
+
+
+class Order(BaseModel):
+    id: str
+    status: str
+    user_id: str
+    lines: list[OrderLine]
+    total: int
+    currency: str
+    address: dict
+    reason: str | None
+    reason_text: str | None
+    settled: bool
+    cancellable: bool
+
+
+class OrderPage(BaseModel):
+    items: list[Order]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class CartHeaders(BaseModel):
+    """A guest names its cart; a signed-in shopper's token names theirs."""
+    x_cart_id: str | None = Field(default=None, alias=CART_HEADER, pattern=GUEST_CART_ID)
+
+
+class CartItem(BaseModel):
+    product_id: str
+    sku: str
+    name: str
+    image: str | None
+    price: int
+    currency: str
+    quantity: int
+    line_total: int
+    available: int | None
+    max_quantity: int
+    exceeds_stock: bool
+
+
+class Cart(BaseModel):
+    cart_id: str | None
+    items: list[CartItem]
+    count: int
+    subtotal: int
+    currency: str
+
+
+class MergedCart(Cart):
+    merged: int
+
+
+class CartSummary(BaseModel):
+    cart_id: str | None
+    count: int
+    lines: int

@@ -4,18 +4,19 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from common.auth import current_identity, require_user
-from common.openapi import body_model
+from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service
-from .schemas import CardIn, PaymentsQuery
+from .schemas import CardIn, Charges, Method, PaymentsQuery
 
 bp = Blueprint("payments", __name__)
+spec = service_spec("payments")
 
 
 @bp.post("/api/payments/methods")
 @require_user
-@body_model(CardIn)
+@operation(spec, ok=201, out=Method, body=CardIn, auth="user")
 def create_method():
     """Tokenise a card: the response carries a token, brand and last4, never the number."""
     ext = current_app.extensions
@@ -26,6 +27,7 @@ def create_method():
 
 @bp.get("/api/payments")
 @require_user
+@operation(spec, out=Charges, query=PaymentsQuery, auth="user", errors=(404,))
 def list_payments():
     """The caller's payments, optionally for one order (?order_id=)."""
     q = parse_query(PaymentsQuery)

@@ -1,7 +1,7 @@
-"""Request models for the payments API."""
+"""Request and answer models for the payments API."""
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from common.validation import QueryModel, StrictModel
 
@@ -16,3 +16,24 @@ class CardIn(StrictModel):
 
 class PaymentsQuery(QueryModel):
     order_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]{1,64}$")
+
+
+# Answers (documented in /openapi.json; the views build them as dicts).
+class Method(BaseModel):
+    token: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+class Charge(BaseModel):
+    order_id: str
+    status: str | None
+    amount: int | None
+    currency: str | None
+    created_at: str | None
+
+
+class Charges(BaseModel):
+    items: list[Charge]

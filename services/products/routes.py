@@ -7,13 +7,14 @@ from flask import Blueprint, current_app, jsonify
 
 from common.auth import require_admin
 from common.errors import NotFound
-from common.openapi import body_model
+from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service
-from .schemas import ID_PATTERN, ProductCreate, ProductQuery, ProductUpdate
+from .schemas import ID_PATTERN, Categories, Product, ProductCreate, ProductPage, ProductQuery, ProductUpdate
 
 bp = Blueprint("products", __name__)
+spec = service_spec("products")
 
 
 def _deps():
@@ -28,18 +29,21 @@ def _checked_id(product_id: str) -> str:
 
 
 @bp.get("/api/products")
+@operation(spec, out=ProductPage, query=ProductQuery)
 def list_products():
     """Search, filter, sort and page the catalog."""
     return jsonify(service.list_products(*_deps(), parse_query(ProductQuery)))
 
 
 @bp.get("/api/products/<product_id>")
+@operation(spec, out=Product, errors=(404,))
 def get_product(product_id):
     """One product."""
     return jsonify(service.get_product(*_deps(), _checked_id(product_id)))
 
 
 @bp.get("/api/categories")
+@operation(spec, out=Categories)
 def list_categories():
     """Categories that have products."""
     return jsonify(items=service.list_categories(*_deps()))
@@ -47,7 +51,7 @@ def list_categories():
 
 @bp.post("/api/products")
 @require_admin
-@body_model(ProductCreate)
+@operation(spec, ok=201, out=Product, body=ProductCreate, auth="admin", errors=(409,))
 def create_product():
     """Create a product (admin)."""
     fields = parse_body(ProductCreate).model_dump()
@@ -56,7 +60,7 @@ def create_product():
 
 @bp.patch("/api/products/<product_id>")
 @require_admin
-@body_model(ProductUpdate)
+@operation(spec, out=Product, body=ProductUpdate, auth="admin", errors=(404,))
 def update_product(product_id):
     """Edit a product (admin)."""
     changes = parse_body(ProductUpdate).model_dump(exclude_unset=True)
@@ -65,6 +69,7 @@ def update_product(product_id):
 
 @bp.delete("/api/products/<product_id>")
 @require_admin
+@operation(spec, ok=204, auth="admin", errors=(404,))
 def delete_product(product_id):
     """Delete a product (admin)."""
     service.delete_product(*_deps(), _checked_id(product_id))

@@ -1,9 +1,9 @@
-"""Request models for the catalog API."""
+"""Request and answer models for the catalog API."""
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from common.validation import QueryModel, StrictModel, csv_list
 
@@ -61,3 +61,28 @@ class ProductUpdate(StrictModel):
         if not self.model_fields_set:
             raise ValueError("nothing to change")
         return self
+
+
+# Answers (documented in /openapi.json; the views build them as dicts).
+class Product(BaseModel):
+    id: str
+    name: str
+    description: str
+    price: int
+    currency: str
+    category: str
+    sku: str
+    image: str | None
+    featured: bool
+
+
+class ProductPage(BaseModel):
+    items: list[Product]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class Categories(BaseModel):
+    items: list[str]

@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from common.auth import current_identity, require_admin, require_user
-from common.openapi import body_model
+from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service
-from .schemas import AddressCreate, ProfileUpdate, UserQuery
+from .schemas import Address, AddressCreate, Addresses, Profile, ProfilePage, ProfileUpdate, UserQuery
 
 bp = Blueprint("users", __name__)
+spec = service_spec("users")
 
 
 def _repo():
@@ -19,6 +20,7 @@ def _repo():
 
 @bp.get("/api/users/me")
 @require_user
+@operation(spec, out=Profile, auth="user", errors=(404,))
 def get_me():
     """The caller's profile."""
     return jsonify(service.get_me(_repo(), current_identity()))
@@ -26,7 +28,7 @@ def get_me():
 
 @bp.patch("/api/users/me")
 @require_user
-@body_model(ProfileUpdate)
+@operation(spec, out=Profile, body=ProfileUpdate, auth="user", errors=(404,))
 def update_me():
     """Change the caller's name and/or phone."""
     changes = parse_body(ProfileUpdate).model_dump(exclude_unset=True)
@@ -35,6 +37,7 @@ def update_me():
 
 @bp.get("/api/users/me/addresses")
 @require_user
+@operation(spec, out=Addresses, auth="user")
 def list_addresses():
     """The caller's saved addresses."""
     return jsonify(items=service.list_addresses(_repo(), current_identity()))
@@ -42,7 +45,7 @@ def list_addresses():
 
 @bp.post("/api/users/me/addresses")
 @require_user
-@body_model(AddressCreate)
+@operation(spec, ok=201, out=Address, body=AddressCreate, auth="user", errors=(409,))
 def add_address():
     """Save an address for the caller."""
     fields = parse_body(AddressCreate).model_dump()
@@ -51,6 +54,7 @@ def add_address():
 
 @bp.delete("/api/users/me/addresses/<address_id>")
 @require_user
+@operation(spec, ok=204, auth="user", errors=(404,))
 def delete_address(address_id):
     """Delete one of the caller's addresses."""
     service.delete_address(_repo(), current_identity(), address_id)
@@ -59,6 +63,7 @@ def delete_address(address_id):
 
 @bp.get("/api/users")
 @require_admin
+@operation(spec, out=ProfilePage, query=UserQuery, auth="admin")
 def list_users():
     """Every user's profile, paged (admin)."""
     return jsonify(service.list_users(_repo(), parse_query(UserQuery)))

@@ -1,9 +1,9 @@
-"""Request models for the users API; address field names are shared with checkout."""
+"""Request and answer models for the users API; address field names are shared with checkout."""
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from common.validation import QueryModel, StrictModel
 
@@ -36,3 +36,37 @@ class AddressCreate(StrictModel):
 class UserQuery(QueryModel):
     page: int = Field(default=1, ge=1, le=10_000)
     per_page: int = Field(default=20, ge=1, le=100)
+
+
+# Answers (documented in /openapi.json; the views build them as dicts).
+class Profile(BaseModel):
+    id: str
+    email: str
+    name: str
+    phone: str | None
+    created_at: str | None
+
+
+class ProfileWithRole(Profile):
+    role: str
+
+
+class ProfilePage(BaseModel):
+    items: list[ProfileWithRole]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class Address(BaseModel):
+    id: str
+    name: str
+    line1: str
+    city: str
+    postal_code: str
+    country: str
+
+
+class Addresses(BaseModel):
+    items: list[Address]

@@ -242,7 +242,8 @@ def test_only_admins_ship_and_deliver_and_only_in_order(app, client, issuer, use
 def test_the_openapi_document_describes_the_order_body(client):
     doc = client.get("/openapi.json").json
     post = doc["paths"]["/api/orders"]["post"]
-    assert "address" in post["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert "address" in doc["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
     assert {"post"} <= set(doc["paths"]["/api/orders/{order_id}/cancel"])
 
 
