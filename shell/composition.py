@@ -1,6 +1,7 @@
 """Fetch fragments from the fragment apps in parallel, each with a timeout, with fallbacks."""
 from __future__ import annotations
 
+import contextvars
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -103,7 +104,8 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
         with app.app_context():
             return fetch(slot, headers, query=query if slot.name == "main" else b"", page_url=page_url)
 
-    return Pending({slot: _pool.submit(run, slot) for slot in slots}, page_url, query)
+    # Each slot runs in a copy of this context, so its log lines carry the page's request id.
+    return Pending({slot: _pool.submit(contextvars.copy_context().run, run, slot) for slot in slots}, page_url, query)
 
 
 def collect(pending: Pending) -> dict[str, Fetched]:
