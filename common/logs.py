@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import sys
 import uuid
 
@@ -12,8 +13,17 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("req
 REQUEST_ID_HEADER = "X-Request-ID"
 
 
+# The only shape new_id() mints: a request id from elsewhere must look exactly like one, so nothing a client
+# chose (markup, log-line forgery, a guessable value) becomes the correlation id in logs and events.
+REQUEST_ID_SHAPE = re.compile(r"[0-9a-f]{32}")
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+def is_minted_id(value: str | None) -> bool:
+    return bool(value) and REQUEST_ID_SHAPE.fullmatch(value) is not None
 
 
 def current_request_id() -> str | None:

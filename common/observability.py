@@ -1,6 +1,7 @@
 """Request ids, /healthz, /readyz and Prometheus /metrics for every process."""
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from collections.abc import Callable
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from flask import Flask, Response, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
-from .logs import REQUEST_ID_HEADER, new_id, request_id_var
+from .logs import REQUEST_ID_HEADER, is_minted_id, new_id, request_id_var
 
 log = logging.getLogger("http")
 _SKIP_LOG = {"/healthz", "/readyz", "/metrics"}
@@ -19,6 +20,10 @@ class Observability:
 
     def __init__(self, app: Flask, service: str):
         self.service = service
+        settings = app.extensions["settings"]
+        # The edge (the shell) always mints its own id; any other process believes one only from its callers.
+        self.id_sources = [] if settings.extra.get("EDGE") else [
+            ipaddress.ip_network(n, strict=False) for n in settings.trusted_forwarders]
         self.registry = CollectorRegistry()
         self.checks: dict[str, Callable[[], object]] = {}
         self.requests = Counter("http_requests_total", "HTTP requests", ["method", "endpoint", "status"],
@@ -39,9 +44,16 @@ class Observability:
     def add_check(self, name: str, check: Callable[[], object]) -> None:
         self.checks[name] = check
 
+    def _trusted_hop(self) -> bool:
+        try:
+            address = ipaddress.ip_address(request.remote_addr or "")
+        except ValueError:
+            return False
+        return any(address in net for net in self.id_sources)
+
     def _before(self):
-        rid = request.headers.get(REQUEST_ID_HEADER) or new_id()
-        g.request_id = rid[:64]
+        rid = request.headers.get(REQUEST_ID_HEADER)
+        g.request_id = rid if is_minted_id(rid) and self._trusted_hop() else new_id()
         g.started = time.perf_counter()
         request_id_var.set(g.request_id)
 

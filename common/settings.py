@@ -49,6 +49,7 @@ class Settings:
     rate_limit_reads: str = "6000/minute"
     rate_limit_writes: str = "120/minute"
     trusted_proxy_hops: int = 0
+    enforce_https: bool = False
     trusted_forwarders: tuple = ("127.0.0.1/32", "::1/128")
     auth_rate_limits: str | None = None
     mail_from: str = "Fragmart <shop@fragmart.local>"
@@ -91,6 +92,7 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         rate_limit_reads=env.get("RATE_LIMIT_READS", "6000/minute"),
         rate_limit_writes=env.get("RATE_LIMIT_WRITES", "120/minute"),
         trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", "0") or 0),
+        enforce_https=env.get("ENFORCE_HTTPS", "0").strip().lower() in ("1", "true", "yes", "on"),
         auth_rate_limits=env.get("AUTH_RATE_LIMITS") or None,
         mail_from=env.get("MAIL_FROM") or "Fragmart <shop@fragmart.local>",
         shop_url=env.get("SHOP_URL") or f"http://127.0.0.1:{SHELL_PORT + off}",

@@ -5,12 +5,12 @@ import hashlib
 import logging
 from functools import lru_cache
 
-from flask import Flask, render_template
+from flask import Flask, make_response, render_template
 from werkzeug.exceptions import HTTPException
 
 from .app import ROOT, create_base_app
 from .csrf import csrf_token, verify_csrf
-from .errors import AppError
+from .errors import AppError, RateLimited, Unavailable
 from .htmx import vary_on_htmx
 from .http import HttpClient
 
@@ -57,7 +57,10 @@ def create_html_app(name: str, import_name: str, config: dict | None = None) -> 
 
     @app.errorhandler(AppError)
     def _app_error(e: AppError):
-        return render_template("errors/_error.html", status=e.status, message=e.message), e.status
+        resp = make_response(render_template("errors/_error.html", status=e.status, message=e.message), e.status)
+        if e.details.get("retry_after"):
+            resp.headers["Retry-After"] = e.details["retry_after"]
+        return resp
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):
@@ -100,11 +103,38 @@ class SignedOut(Exception):
     """The API answered 401: the browser's session is missing, expired or revoked."""
 
 
+TOO_MANY = "Too many requests. Please wait a moment and try again."
+
+
+def retry_after(resp) -> str:
+    """The upstream's Retry-After in seconds (the gateway's limiter sends one), else a minute."""
+    value = (resp.headers.get("Retry-After") or "").strip()
+    return value if value.isdigit() and len(value) <= 6 else "60"
+
+
+def upstream_failure(resp, unavailable: str, code: str) -> AppError:
+    """An API answer that is not the shopper's mistake: a rate limit stays 429 (with Retry-After), the rest
+    is an outage (503), never a 4xx that blames the shopper."""
+    if resp.status_code == 429:
+        return RateLimited(TOO_MANY, {"retry_after": retry_after(resp)})
+    return Unavailable(unavailable, code=code)
+
+
+def api_or_outage(method: str, path: str, unavailable: str, code: str, **kwargs):
+    """api(), with a transport failure (unreachable, timed out, breaker open) raised as a 503 Unavailable."""
+    try:
+        return api(method, path, **kwargs)
+    except AppError as e:
+        if e.status < 500:
+            raise
+        raise Unavailable(unavailable, {"upstream_error": e.code}, code=code) from e
+
+
 def api_or_raise(method: str, path: str, unavailable: str, code: str, **kwargs):
-    """api(), with a 401 raised as SignedOut and an outage (5xx, 429) as an AppError the page can show."""
-    resp = api(method, path, **kwargs)
+    """api(), with a 401 raised as SignedOut and an outage as 503 (a rate limit as 429) the page can show."""
+    resp = api_or_outage(method, path, unavailable, code, **kwargs)
     if resp.status_code == 401:
         raise SignedOut()
     if resp.status_code >= 500 or resp.status_code == 429:
-        raise AppError(unavailable, code=code)
+        raise upstream_failure(resp, unavailable, code)
     return resp

@@ -69,7 +69,9 @@ def _secret_env(name: str, key: str, optional: bool) -> dict:
 
 EXTRA_ENV = {
     # Behind the Ingress controller: trust its one X-Forwarded-For hop, or every shopper shares its address.
-    "shell": [{"name": "TRUSTED_PROXY_HOPS", "value": "1"}],
+    # Its X-Forwarded-Proto says whether the browser used TLS (terminated at the Ingress): plain HTTP is
+    # redirected, pages send HSTS, cookies are Secure. Probes and scrapes (plain HTTP to the pod) are exempt.
+    "shell": [{"name": "TRUSTED_PROXY_HOPS", "value": "1"}, {"name": "ENFORCE_HTTPS", "value": "1"}],
     # Every auth pod signs with the same key, and a restarted pod keeps it: tokens stay valid.
     "services.auth": [_secret_env(AUTH_SECRET, "JWT_PRIVATE_KEY", False),
                       _secret_env(AUTH_SECRET, "ADMIN_EMAIL", True), _secret_env(AUTH_SECRET, "ADMIN_PASSWORD", True)],

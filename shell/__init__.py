@@ -10,7 +10,8 @@ from common.errors import AppError
 from common.http import HttpClient
 from common.web import STATIC, create_html_app
 
-from . import routes, session
+from . import https, routes, session
+from .budget import start_page_clock
 from .responses import error_page
 
 YEAR = 365 * 24 * 3600
@@ -18,7 +19,12 @@ YEAR = 365 * 24 * 3600
 
 def create_app(config: dict | None = None) -> Flask:
     # The shell only relays forms; the fragment apps that act on them check CSRF.
-    app = create_html_app("shell", __name__, {"CSRF_EXEMPT": True, **(config or {})})
+    # EDGE: browsers talk to the shell, so it never takes their X-Request-ID; it mints one per request.
+    app = create_html_app("shell", __name__, {"CSRF_EXEMPT": True, "EDGE": True, **(config or {})})
+    # after_request hooks run in reverse: registered first, this one sees every cookie the others set.
+    app.after_request(https.secure_response)
+    app.before_request(https.redirect_plain_http)
+    app.before_request(start_page_clock)
     app.before_request(ensure_csrf_cookie)
     app.after_request(set_csrf_cookie)
     app.before_request(session.refresh_session)

@@ -1,8 +1,9 @@
 """Fetch fragments from the fragment apps in parallel, each with a timeout, with fallbacks."""
 from __future__ import annotations
 
+import contextvars
 import logging
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from flask import current_app, g, render_template, request
@@ -11,6 +12,7 @@ from markupsafe import Markup
 from common.csrf import CSRF_COOKIE
 from common.errors import AppError
 
+from .budget import remaining_budget
 from .session import with_session_cookies
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,14 @@ class Fetched:
     failed: bool = False
 
 
+@dataclass(frozen=True)
+class Pending:
+    """Slots being fetched in the background, to be collected by the page's deadline."""
+    futures: dict[Slot, Future]
+    page_url: str
+    query: bytes = b""
+
+
 def forwarded_headers() -> dict:
     headers = {h: request.headers[h] for h in PASSED_HEADERS if h in request.headers}
     if g.get("csrf_minted"):  # a first visit: fragments must render the token the shell is about to set
@@ -55,7 +65,7 @@ def forwarded_headers() -> dict:
 
 def fetch(slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", body: bytes | None = None,
           page_url: str = "/") -> Fetched:
-    """One fragment; any failure or timeout becomes a fallback, never an error page."""
+    """One fragment; any failure or timeout becomes a fallback (503 if it is the page's main slot)."""
     client = current_app.extensions["fragments"][slot.fragment]
     try:
         resp = client.request(method, slot.path, headers=headers, params=query or None, data=body)
@@ -63,35 +73,53 @@ def fetch(slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", bo
             raise AppError(f"fragment answered {resp.status_code}")
     except AppError as e:
         log.warning("fragment failed", extra={"fragment": slot.fragment, "path": slot.path, "error": e.message})
-        return Fetched(slot, fallback(slot, page_url), failed=True)
+        return failed(slot, page_url, method, query)
     kept = {h: resp.headers[h] for h in RETURNED_HEADERS if h in resp.headers}
     cookies = resp.raw.headers.getlist("Set-Cookie") if resp.raw is not None else []
     return Fetched(slot, Markup(resp.text), resp.status_code, kept, cookies)
 
 
-def fallback(slot: Slot, page_url: str) -> Markup:
-    return Markup(render_template("shell/_fallback.html", slot=slot.name, page_url=page_url,
-                                  retry_url=f"/f/{slot.fragment}{slot.path}"))
+def failed(slot: Slot, page_url: str, method: str = "GET", query: bytes = b"") -> Fetched:
+    """The fallback for a slot; an outage, so 503 when the page's status is this slot's."""
+    return Fetched(slot, fallback(slot, page_url, method, query), status=503, failed=True)
 
 
-def fetch_all(slots: list[Slot], page_url: str, query: bytes = b"") -> dict[str, Fetched]:
-    """Fetch every slot at once; only the main slot gets the page's query string."""
+def fallback(slot: Slot, page_url: str, method: str = "GET", query: bytes = b"") -> Markup:
+    """A GET is retried in place. A form post that failed may still take effect when the fragment recovers, so it
+    is never replayed: the shopper goes back to the page the form was on, warned it may have gone through."""
+    retry_url = f"/f/{slot.fragment}{slot.path}" + (f"?{query.decode('latin-1')}" if query else "")
+    return Markup(render_template("shell/_fallback.html", slot=slot.name, page_url=page_url, retry_url=retry_url,
+                                  unsafe=method != "GET"))
+
+
+def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
+    """Start fetching every slot at once; only the main slot gets the page's query string."""
     headers = forwarded_headers()
-    for h in ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request"):
-        headers.pop(h, None)  # composed slots are always rendered whole
+    for h in ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request",
+              "Content-Type"):
+        headers.pop(h, None)  # composed slots are always rendered whole, and are GETs without a body
     app = current_app._get_current_object()
-    budget = current_app.extensions["settings"].fragment_timeout + 0.25
 
     def run(slot: Slot) -> Fetched:
         with app.app_context():
             return fetch(slot, headers, query=query if slot.name == "main" else b"", page_url=page_url)
 
-    futures = {slot: _pool.submit(run, slot) for slot in slots}
-    done, _ = wait(futures.values(), timeout=budget)  # one deadline for the whole page, not one per slot
-    return {slot.name: future.result() if future in done else _timed_out(slot, page_url)
-            for slot, future in futures.items()}
+    # Each slot runs in a copy of this context, so its log lines carry the page's request id.
+    return Pending({slot: _pool.submit(contextvars.copy_context().run, run, slot) for slot in slots}, page_url, query)
 
 
-def _timed_out(slot: Slot, page_url: str) -> Fetched:
+def collect(pending: Pending) -> dict[str, Fetched]:
+    """Wait for the slots until the page's deadline, not one timeout per slot; late ones become fallbacks."""
+    done, _ = wait(pending.futures.values(), timeout=remaining_budget())
+    return {slot.name: future.result() if future in done else
+            _timed_out(slot, pending.page_url, pending.query if slot.name == "main" else b"")
+            for slot, future in pending.futures.items()}
+
+
+def fetch_all(slots: list[Slot], page_url: str, query: bytes = b"") -> dict[str, Fetched]:
+    return collect(start_all(slots, page_url, query))
+
+
+def _timed_out(slot: Slot, page_url: str, query: bytes) -> Fetched:
     log.warning("fragment timed out", extra={"fragment": slot.fragment, "path": slot.path})
-    return Fetched(slot, fallback(slot, page_url), failed=True)
+    return failed(slot, page_url, query=query)

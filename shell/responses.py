@@ -6,9 +6,10 @@ from markupsafe import Markup
 
 from common.htmx import wants_fragment
 
-from .composition import Fetched, Slot, fetch, fetch_all, forwarded_headers
+from .composition import Fetched, Pending, Slot, collect, fetch, fetch_all, forwarded_headers, start_all
 
 HEADER_SLOTS = (Slot("account", "auth", "/badge"), Slot("minicart", "cart", "/mini"))
+PAGE_HEADERS = ("Retry-After",)  # what a full page keeps from its main fragment's answer
 
 
 def _finish(resp: Response, fetched: list[Fetched]) -> Response:
@@ -19,8 +20,11 @@ def _finish(resp: Response, fetched: list[Fetched]) -> Response:
 
 
 def fragment_response(f: Fetched) -> Response:
-    resp = Response(f.html, status=f.status, mimetype="text/html")
+    """htmx swaps only 2xx (and 422/429), so a fallback answers 200, marked for the client and for tests."""
+    resp = Response(f.html, status=200 if f.failed else f.status, mimetype="text/html")
     resp.headers.update(f.headers)
+    if f.failed:
+        resp.headers["Fragment-Fallback"] = "1"
     return _finish(resp, [f])
 
 
@@ -34,14 +38,23 @@ def _redirect(main: Fetched) -> Response | None:
 def _layout(title: str, main: Fetched, header: dict[str, Fetched], active: str | None) -> Response:
     html = render_template("layouts/base.html", title=title, main=main.html, active=active,
                            regions={name: f.html for name, f in header.items()})
-    return _finish(Response(html, status=main.status, mimetype="text/html"), [main, *header.values()])
+    resp = Response(html, status=main.status, mimetype="text/html")
+    resp.headers.update({h: main.headers[h] for h in PAGE_HEADERS if h in main.headers})
+    return _finish(resp, [main, *header.values()])
 
 
-def page_response(title: str, main: Fetched, active: str | None = None, page_url: str = "/") -> Response:
-    """Wrap an already fetched main region in the layout, fetching the header slots alongside."""
+def start_header(page_url: str) -> Pending:
+    """Start the header slots now, so they load while the main fragment is still answering (a form post)."""
+    return start_all(list(HEADER_SLOTS), page_url)
+
+
+def page_response(title: str, main: Fetched, active: str | None = None, page_url: str = "/",
+                  header: Pending | None = None) -> Response:
+    """Wrap an already fetched main region in the layout, with the header slots started alongside it."""
     redirected = _redirect(main)
-    return redirected if redirected is not None else _layout(title, main, fetch_all(list(HEADER_SLOTS), page_url),
-                                                             active)
+    if redirected is not None:
+        return redirected
+    return _layout(title, main, collect(header or start_header(page_url)), active)
 
 
 def render_page(title: str, main: Slot, active: str | None = None) -> Response:

@@ -1,15 +1,22 @@
 """Shell pages (each one main fragment in the layout) and the /f/<fragment>/… proxy."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, request
 
 from common.errors import NotFound
-from common.htmx import wants_fragment
+from common.htmx import safe_path, wants_fragment
 
 from .composition import Slot, fetch, forwarded_headers
-from .responses import fragment_response, page_response, render_page
+from .responses import fragment_response, page_response, render_page, start_header
 
 bp = Blueprint("shell", __name__)
+# Every process serves these; through the shell they would show a fragment app's internals to the world.
+INTERNAL_PATHS = frozenset({"healthz", "readyz", "metrics"})
+# Where a failed form post sends the shopper back to when the browser sent no usable Referer.
+FORM_PAGES = {"auth": "/login", "products": "/products", "cart": "/cart", "checkout": "/checkout",
+              "profile": "/profile"}
 
 
 @bp.get("/")
@@ -77,15 +84,34 @@ def logout():
     return render_page("Sign out", Slot("main", "auth", "/logout"))
 
 
+def _internal(rest: str) -> bool:
+    """A probe or metrics path of the fragment app, or a dot segment that might resolve to one further on."""
+    segments = rest.split("/")
+    return segments[0] in INTERNAL_PATHS or any(part in (".", "..") for part in segments)
+
+
+def form_page(fragment: str) -> str:
+    """The page the request came from: the Referer when it is this site's, else the fragment's own page."""
+    default = FORM_PAGES.get(fragment, "/")
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host:
+        return default
+    return safe_path(parts.path + (f"?{parts.query}" if parts.query else ""), default)
+
+
 @bp.route("/f/<fragment>/", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 @bp.route("/f/<fragment>/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def proxy(fragment, rest):
     """htmx gets the fragment as is; a plain browser (a form without JS) gets it inside a full page."""
-    if fragment not in current_app.extensions["fragments"]:
+    if fragment not in current_app.extensions["fragments"] or _internal(rest):
         raise NotFound("No such fragment")
+    back = form_page(fragment)
+    page_url = back if request.method != "GET" else request.full_path.rstrip("?")
+    # Without JS the answer is a whole page: its header loads while the fragment answers, not after it.
+    header = None if wants_fragment() else start_header(page_url)
     slot = Slot("main", fragment, f"/{rest}")
     fetched = fetch(slot, forwarded_headers(), method=request.method, query=request.query_string,
-                    body=request.get_data() if request.method != "GET" else None, page_url=request.referrer or "/")
+                    body=request.get_data() if request.method != "GET" else None, page_url=back)
     if wants_fragment():
         return fragment_response(fetched)
-    return page_response("Fragmart", fetched, page_url=request.full_path.rstrip("?"))
+    return page_response("Fragmart", fetched, page_url=page_url, header=header)

@@ -12,6 +12,8 @@ from common.errors import AppError
 from common.session import SESSION_COOKIES, clear_session_cookies, set_session_cookies, sets_session_cookie
 from common.web import ACCESS_COOKIE, REFRESH_COOKIE
 
+from .budget import remaining_budget
+
 log = logging.getLogger(__name__)
 # A token this close to expiry is renewed now rather than expiring halfway through composing the page.
 MARGIN_SECONDS = 15
@@ -34,9 +36,13 @@ def refresh_session() -> None:
     refresh = request.cookies.get(REFRESH_COOKIE)
     if request.path.startswith(SKIPPED) or not refresh or not needs_refresh(request.cookies.get(ACCESS_COOKIE)):
         return
+    # The refresh is part of the page: it gets half the page's budget, not the full HTTP timeout, so a slow
+    # gateway costs at most that, and the fan-out still has the other half.
+    timeout = max(min(current_app.extensions["settings"].http_timeout, remaining_budget() / 2), 0.05)
     try:
         resp = current_app.extensions["gateway"].post("/api/auth/refresh", json={"refresh_token": refresh},
-                                                      headers={"X-Forwarded-For": request.remote_addr or ""})
+                                                      headers={"X-Forwarded-For": request.remote_addr or ""},
+                                                      timeout=timeout)
     except AppError as e:
         log.warning("silent refresh unavailable", extra={"error": e.code})
         return

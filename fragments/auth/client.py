@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass, field
 
 from common.errors import AppError
-from common.web import api
+from common.web import api, retry_after
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,7 @@ class Outcome:
     status: int = 200
     message: str | None = None
     errors: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)  # Retry-After on a rate limit
 
 
 def _failure(resp) -> Outcome:
@@ -38,7 +39,7 @@ def _failure(resp) -> Outcome:
         return Outcome(status=422, errors={k: FIELD_MESSAGES.get(k, "Check this field.") for k in fields
                                            if k in FIELD_MESSAGES}, message=None if fields else body.get("message"))
     if resp.status_code == 429:
-        return Outcome(status=429, message=TOO_MANY)
+        return Outcome(status=429, message=TOO_MANY, headers={"Retry-After": retry_after(resp)})
     if resp.status_code == 409:
         return Outcome(status=422, errors={"email": "An account with this email already exists."})
     if resp.status_code == 401:

@@ -47,7 +47,7 @@ def login():
     if outcome.tokens:
         return _signed_in(outcome.tokens, form["next"])
     return render_template("auth/_login.html", form=form, errors=outcome.errors,
-                           message=outcome.message or client.WRONG_CREDENTIALS), outcome.status
+                           message=outcome.message or client.WRONG_CREDENTIALS), outcome.status, outcome.headers
 
 
 @bp.get("/register")
@@ -63,7 +63,7 @@ def register():
     if outcome.tokens:
         return _signed_in(outcome.tokens, form["next"])
     return render_template("auth/_register.html", form=form, errors=outcome.errors,
-                           message=outcome.message), outcome.status
+                           message=outcome.message), outcome.status, outcome.headers
 
 
 @bp.get("/logout")

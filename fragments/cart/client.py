@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from flask import request
 
 from common.errors import AppError
-from common.web import ACCESS_COOKIE, CART_COOKIE, api
+from common.web import ACCESS_COOKIE, CART_COOKIE, api, api_or_outage, upstream_failure
+
+UNAVAILABLE = "Your cart is unavailable right now. Please try again in a moment."
 
 
 @dataclass
@@ -22,10 +24,14 @@ class Outcome:
         return self.error is None
 
 
+def _call(method: str, path: str, **kwargs):
+    return api_or_outage(method, path, UNAVAILABLE, "CART_UNAVAILABLE", **kwargs)
+
+
 def _outcome(resp) -> Outcome:
     body = resp.json() if resp.headers.get("Content-Type", "").startswith("application/json") else {}
-    if resp.status_code >= 500:
-        raise AppError("Your cart is unavailable right now", code="CART_UNAVAILABLE")
+    if resp.status_code >= 500 or resp.status_code == 429:
+        raise upstream_failure(resp, UNAVAILABLE, "CART_UNAVAILABLE")
     if resp.status_code >= 400:
         return Outcome(error=body.get("message") or "That didn't work", details=body.get("details") or {})
     return Outcome(cart=body, minted=resp.headers.get("X-Cart-Id"))
@@ -43,16 +49,16 @@ def count() -> int | None:
 
 
 def cart() -> Outcome:
-    return _outcome(api("GET", "/api/cart"))
+    return _outcome(_call("GET", "/api/cart"))
 
 
 def add(product_id: str, quantity: int) -> Outcome:
-    return _outcome(api("POST", "/api/cart/items", json={"product_id": product_id, "quantity": quantity}))
+    return _outcome(_call("POST", "/api/cart/items", json={"product_id": product_id, "quantity": quantity}))
 
 
 def set_quantity(product_id: str, quantity: int) -> Outcome:
-    return _outcome(api("PATCH", f"/api/cart/items/{product_id}", json={"quantity": quantity}))
+    return _outcome(_call("PATCH", f"/api/cart/items/{product_id}", json={"quantity": quantity}))
 
 
 def remove(product_id: str) -> Outcome:
-    return _outcome(api("DELETE", f"/api/cart/items/{product_id}"))
+    return _outcome(_call("DELETE", f"/api/cart/items/{product_id}"))

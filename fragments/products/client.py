@@ -5,31 +5,36 @@ import logging
 import re
 
 from common.errors import AppError, NotFound
-from common.web import api
+from common.web import api, api_or_outage, upstream_failure
 
 log = logging.getLogger(__name__)
 LOW_STOCK = 5
+UNAVAILABLE = "The catalog is unavailable right now. Please try again in a moment."
 PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+def _catalog(path: str, **kwargs):
+    return api_or_outage("GET", path, UNAVAILABLE, "CATALOG_UNAVAILABLE", **kwargs)
 
 
 def search(params: dict) -> tuple[dict | None, dict]:
     """The result page, or None with the API's field errors for the form."""
-    resp = api("GET", "/api/products", params={k: v for k, v in params.items() if v not in (None, "")})
+    resp = _catalog("/api/products", params={k: v for k, v in params.items() if v not in (None, "")})
     if resp.status_code == 422:
         return None, resp.json().get("details", {}).get("fields", {})
     if resp.status_code != 200:
-        raise AppError("The catalog is unavailable", code="CATALOG_UNAVAILABLE")
+        raise upstream_failure(resp, UNAVAILABLE, "CATALOG_UNAVAILABLE")
     return resp.json(), {}
 
 
 def product(product_id: str) -> dict:
     if not PRODUCT_ID.fullmatch(product_id):
         raise NotFound("We couldn't find that product")
-    resp = api("GET", f"/api/products/{product_id}")
+    resp = _catalog(f"/api/products/{product_id}")
     if resp.status_code == 404:
         raise NotFound("We couldn't find that product")
     if resp.status_code != 200:
-        raise AppError("The catalog is unavailable", code="CATALOG_UNAVAILABLE")
+        raise upstream_failure(resp, UNAVAILABLE, "CATALOG_UNAVAILABLE")
     return resp.json()
 
 

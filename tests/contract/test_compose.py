@@ -49,9 +49,15 @@ def test_every_design_process_runs_in_compose_on_its_port(compose, process, port
     assert "healthcheck" in service
 
 
-def test_only_the_shell_gateway_and_mail_ui_are_published(compose):
+def test_only_the_tls_proxy_gateway_and_mail_ui_are_published(compose):
     published = {name for name, svc in compose["services"].items() if svc.get("ports")}
-    assert published == {"shell", "gateway", "mailpit"}
+    assert published == {"tls-proxy", "gateway", "mailpit"}
+
+
+def test_the_shell_is_reached_through_the_tls_proxy_and_enforces_https(compose):
+    proxy, env = compose["services"]["tls-proxy"], compose["services"]["shell"]["environment"]
+    assert proxy["command"][-2:] == ["--to", "shell:3000"] and "443:443" in proxy["ports"]
+    assert env["ENFORCE_HTTPS"] == "1" and env["TRUSTED_PROXY_HOPS"] == "1"
 
 
 def test_every_dependency_is_awaited_until_healthy(compose):

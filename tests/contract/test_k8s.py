@@ -159,6 +159,16 @@ def test_only_the_auth_service_reads_the_signing_key_and_it_is_required(objects)
     assert all("REPLACE-ME" in v or "example.com" in v for v in template["stringData"].values())
 
 
+def test_the_shell_enforces_https_behind_the_ingress_that_terminates_tls(objects):
+    env = {e["name"]: e.get("value") for e in container(objects, "shell")["env"]}
+    assert env["ENFORCE_HTTPS"] == "1" and env["TRUSTED_PROXY_HOPS"] == "1"
+    [ingress] = of_kind(objects, "Ingress").values()
+    assert ingress["spec"]["tls"][0]["secretName"]
+    probes = container(objects, "shell")
+    assert {probes[p]["httpGet"]["path"] for p in ("startupProbe", "readinessProbe", "livenessProbe")} <= {
+        "/healthz", "/readyz"}  # plain HTTP from the kubelet, which the shell never redirects
+
+
 def test_shell_gateway_and_products_autoscale_and_own_their_replica_count(objects):
     hpas = of_kind(objects, "HorizontalPodAutoscaler")
     assert {h["spec"]["scaleTargetRef"]["name"] for h in hpas.values()} == {"shell", "gateway", "services-products"}
