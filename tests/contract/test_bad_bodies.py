@@ -1,6 +1,7 @@
 """Malformed, deep, huge and mistyped bodies are a 4xx in every app, and cannot open a gateway breaker."""
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
 import uuid
@@ -8,8 +9,10 @@ import uuid
 import pytest
 import requests
 
+import shell
 from tests.accounts_apps import ADMIN, bearer, new_user
 from tests.checkout_apps import serve_shop
+from tests.servers import serving
 
 SERVICES = ["auth", "products", "orders", "payments", "inventory", "notifications", "users"]
 FRAGMENTS = ["auth", "products", "cart", "checkout", "profile"]
@@ -116,3 +119,37 @@ def test_twenty_nested_bracket_posts_leave_the_breaker_closed_and_sign_in_workin
     cart = requests.post(f"{shop.gateway}/api/cart/items", json={"product_id": "nope", "quantity": 1},
                          headers=bearer(user), timeout=10)
     assert cart.status_code < 500, cart.text
+
+
+@pytest.fixture(scope="module")
+def fragment_apps(shop, redis_url) -> dict:
+    config = {"redis_url": redis_url, "gateway_url": shop.gateway}
+    return {name: importlib.import_module(f"fragments.{name}").create_app(config) for name in FRAGMENTS}
+
+
+def html_misanswered(client, endpoints, prefix: str = "") -> list[str]:
+    """Post every nasty body as a signed-in-looking browser; return the 5xx answers and the non-HTML errors."""
+    client.set_cookie("fm_csrf", "test-csrf")
+    wrong = []
+    for method, path in endpoints:
+        for name, (body, content_type) in NASTY.items():
+            r = client.open(prefix + path, method=method, data=body, content_type=content_type,
+                            headers={"X-CSRF-Token": "test-csrf"})
+            if r.status_code >= 500 or (r.status_code >= 400 and r.mimetype != "text/html"):
+                wrong.append(f"{method} {prefix}{path} with {name}: {r.status_code} {r.mimetype}")
+    return wrong
+
+
+@pytest.mark.parametrize("name", FRAGMENTS)
+def test_every_fragment_form_answers_bad_bodies_with_a_page_never_a_5xx(name, fragment_apps):
+    app = fragment_apps[name]
+    assert html_misanswered(app.test_client(), write_endpoints(app)) == []
+
+
+def test_the_shell_relays_bad_bodies_to_every_fragment_form_without_a_5xx(fragment_apps, redis_url):
+    with contextlib.ExitStack() as stack:
+        urls = {name: stack.enter_context(serving(app)) for name, app in fragment_apps.items()}
+        client = shell.create_app({"redis_url": redis_url, "fragment_urls": urls}).test_client()
+        wrong = [w for name, app in fragment_apps.items()
+                 for w in html_misanswered(client, write_endpoints(app), prefix=f"/f/{name}")]
+    assert wrong == []
