@@ -32,7 +32,8 @@ NASTY = {
     "NaN and a 5,000-digit number": (b'{"quantity": NaN, "price": 1' + b"0" * 5000 + b"}", JSON),
     "JSON sent as text/plain": (b'{"email": "a@b.c", "password": "x"}', "text/plain"),
     "a form instead of JSON": (b"email=a%40b.c&password=x", FORM),
-    "20,000 form fields": (b"&".join(b"f%d=1" % n for n in range(20_000)), FORM),
+    "16,000 form fields, just under the size limit": (b"a=1&" * 16_000, FORM),
+    "20,000 form fields over the size limit": (b"&".join(b"f%d=1" % n for n in range(20_000)), FORM),
 }
 
 
