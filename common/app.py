@@ -15,6 +15,7 @@ from .observability import Observability
 from .openapi import openapi_document
 from .outbox import OutboxRelay
 from .settings import Settings, load_settings
+from .validation import GuardedJSONProvider, GuardedRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -41,6 +42,7 @@ def create_base_app(name: str, import_name: str, config: dict | None = None) -> 
     """A Flask app with settings, JSON logs, request ids, health, metrics and security headers."""
     settings: Settings = load_settings(name, config)
     app = Flask(import_name, template_folder=str(TEMPLATES), static_folder=None)
+    app.request_class, app.json = GuardedRequest, GuardedJSONProvider(app)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, TESTING=bool(settings.extra.get("TESTING")))
     app.config.update({k: v for k, v in settings.extra.items() if k.isupper()})
     app.extensions["settings"] = settings

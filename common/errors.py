@@ -21,6 +21,10 @@ class AppError(Exception):
             self.code = code
 
 
+class InvalidJson(AppError):
+    status, code = 400, "INVALID_JSON"
+
+
 class ValidationError(AppError):
     status, code = 422, "VALIDATION_ERROR"
 

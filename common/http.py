@@ -3,23 +3,17 @@ from __future__ import annotations
 
 import logging
 
-import pybreaker
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from .breaker import BreakerOpen, CircuitBreaker, FailureRate
 from .errors import Unavailable, UpstreamError, UpstreamTimeout
 from .logs import REQUEST_ID_HEADER, current_request_id
 
 log = logging.getLogger(__name__)
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-
-
-class _ServerError(Exception):
-    def __init__(self, response: requests.Response):
-        super().__init__(f"upstream answered {response.status_code}")
-        self.response = response
 
 
 def _is_timeout(e: requests.RequestException) -> bool:
@@ -31,10 +25,12 @@ def _is_timeout(e: requests.RequestException) -> bool:
 
 
 class HttpClient:
-    """A client for one upstream; its breaker opens after `fail_max` failures in a row."""
+    """A client for one upstream with its own breaker (common/breaker.py): it opens after `fail_max` transport
+    failures in a row or on a failure rate over volume (`rate`), never on 4xx answers."""
 
     def __init__(self, name: str, base_url: str, timeout: float = 3.0, retries: int = 2,
-                 fail_max: int = 5, reset_timeout: float = 10.0, pool_size: int = 32):
+                 fail_max: int = 5, reset_timeout: float = 10.0, pool_size: int = 32,
+                 rate: FailureRate | None = None):
         self.name, self.base_url, self.timeout = name, base_url.rstrip("/"), timeout
         self.session = requests.Session()
         # Calls between our own processes never go through an environment proxy (and skipping the
@@ -46,7 +42,7 @@ class HttpClient:
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.breaker = pybreaker.CircuitBreaker(fail_max=fail_max, reset_timeout=reset_timeout, name=name)
+        self.breaker = CircuitBreaker(name, fail_max=fail_max, reset_timeout=reset_timeout, rate=rate)
 
     def request(self, method: str, path: str, headers: dict | None = None, timeout: float | None = None,
                 **kwargs) -> requests.Response:
@@ -56,24 +52,24 @@ class HttpClient:
             headers[REQUEST_ID_HEADER] = rid
         url = f"{self.base_url}{path}"
 
-        def call() -> requests.Response:
+        try:
+            trial = self.breaker.admit()
+        except BreakerOpen:
+            raise Unavailable(f"{self.name} is unavailable", {"upstream": self.name}) from None
+        outcome = None
+        try:
             resp = self.session.request(method, url, headers=headers, timeout=timeout or self.timeout,
                                         allow_redirects=False, **kwargs)
-            if resp.status_code >= 500:
-                raise _ServerError(resp)
+            outcome = "error" if resp.status_code >= 500 else "ok"
             return resp
-
-        try:
-            return self.breaker.call(call)
-        except _ServerError as e:
-            return e.response
-        except pybreaker.CircuitBreakerError:
-            raise Unavailable(f"{self.name} is unavailable", {"upstream": self.name}) from None
         except requests.RequestException as e:
+            outcome = "down"
             if not _is_timeout(e):
                 log.warning("upstream unreachable", extra={"upstream": self.name, "error": type(e).__name__})
                 raise UpstreamError(f"{self.name} is unreachable", {"upstream": self.name}) from None
             raise UpstreamTimeout(f"{self.name} did not answer in time", {"upstream": self.name}) from None
+        finally:
+            self.breaker.record(outcome, trial)
 
     def get(self, path: str, **kwargs) -> requests.Response:
         return self.request("GET", path, **kwargs)

@@ -3,13 +3,53 @@ from __future__ import annotations
 
 from typing import Annotated, TypeVar
 
-from flask import request
+from flask import Request, request
+from flask.json.provider import DefaultJSONProvider
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticError
 
-from .errors import AppError, ValidationError
+from .errors import InvalidJson, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+# No body of ours nests past a handful of levels; deeper input is refused before any model or store walks it.
+MAX_JSON_DEPTH = 32
+
+
+def _deeper_than(value, limit: int) -> bool:
+    """Walks containers with an explicit stack, so the check itself cannot exhaust the interpreter's."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class GuardedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with over-deep nesting reported as the ValueError Werkzeug already treats as bad JSON
+    (the parser's own RecursionError would escape `get_json(silent=True)` as a 500)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        if _deeper_than(value, MAX_JSON_DEPTH):
+            raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        return value
+
+
+class GuardedRequest(Request):
+    """The request class of every app: a body that is not JSON, or not JSON we accept, is a 400 INVALID_JSON."""
+
+    def on_json_loading_failed(self, e: ValueError | None):
+        if e is None:
+            raise InvalidJson("Body must be JSON (Content-Type: application/json)")
+        raise InvalidJson("Body is not valid JSON")
 
 
 class StrictModel(BaseModel):
@@ -45,7 +85,7 @@ def _details(err: PydanticError) -> dict:
 def parse_body(model: type[M]) -> M:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise AppError("Body must be a JSON object", code="INVALID_JSON")
+        raise InvalidJson("Body must be a JSON object")
     try:
         return model.model_validate(body)
     except PydanticError as e:

@@ -40,6 +40,14 @@ def upstream():
         time.sleep(0.5)
         return "late"
 
+    @app.post("/bad-request")
+    def bad_request():
+        return {"error": "INVALID_JSON"}, 400
+
+    @app.get("/broken")
+    def broken():
+        return "bug", 500
+
     with serving(app) as url:
         yield url, calls
 
@@ -74,6 +82,51 @@ def test_the_breaker_opens_after_repeated_failures_and_fails_fast():
     with pytest.raises(Unavailable):
         client.get("/x")
     assert time.perf_counter() - started < 0.05
+
+
+def test_timeouts_in_a_row_open_the_breaker(upstream):
+    url, _ = upstream
+    client = HttpClient("t", url, timeout=0.05, retries=0, fail_max=3)
+    for _ in range(3):
+        with pytest.raises(UpstreamTimeout):
+            client.get("/slow")
+    with pytest.raises(Unavailable):
+        client.get("/ok")
+
+
+def test_one_client_sending_bad_requests_never_opens_the_breaker(upstream):
+    url, _ = upstream
+    client = HttpClient("t", url, retries=0)
+    assert {client.post("/bad-request").status_code for _ in range(50)} == {400}
+    assert client.breaker.state == "closed" and client.get("/ok").status_code == 200
+
+
+def test_a_few_5xx_answers_are_passed_on_without_opening_the_breaker(upstream):
+    url, _ = upstream
+    client = HttpClient("t", url, retries=0)
+    assert [client.get("/broken").status_code for _ in range(10)] == [500] * 10
+    assert client.breaker.state == "closed"
+
+
+def test_5xx_answers_over_volume_open_the_breaker(upstream):
+    url, _ = upstream
+    client = HttpClient("t", url, retries=0)
+    for _ in range(20):
+        client.get("/broken")
+    with pytest.raises(Unavailable):
+        client.get("/ok")
+
+
+def test_calls_through_one_client_run_concurrently(upstream):
+    url, _ = upstream
+    client = HttpClient("t", url)
+    threads = [threading.Thread(target=client.get, args=("/slow",)) for _ in range(4)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert time.perf_counter() - started < 1.5  # four 0.5 s calls, not one after another (2 s)
 
 
 def test_the_request_id_travels_with_the_call(upstream):
