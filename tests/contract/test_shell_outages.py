@@ -94,7 +94,7 @@ def test_a_form_post_to_a_hung_fragment_sends_the_shopper_back_warned_not_to_a_4
     assert 'href="/products/shirt?size=m"' in html and "may still have" in html
     assert 'hx-get="/f/cart/add"' not in html  # a GET of a POST-only URL would be a 405
     # A hung header slot loads alongside the post: one page budget (1.25 s), not the post's then the header's (2.25 s).
-    # (The hung slot is another app's: calls to one app are serialized by pybreaker's lock, see common/http.py.)
+    # (The hung slot is another app's, so the test measures the concurrency of the slots, not of one client.)
     assert 'id="fallback-account"' in html and elapsed < 1.8, elapsed
 
 
