@@ -6,7 +6,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import redis
 
+from common.auth import REVOCATIONS_READY_KEY
 from devstack import Stack
 from devstack.probes import free_port
 from devstack.processes import infra_spec
@@ -68,8 +70,18 @@ def _throwaway(name: str, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
-    """A private redis-server on a free port, for apps created in-process with {"redis_url": url}."""
-    yield from _throwaway("redis", tmp_path_factory)
+    """A private redis-server on a free port, for apps created in-process with {"redis_url": url}.
+
+    Its revocation list is marked published (and empty), as an auth service would at start, since most
+    tests sign their tokens with tests/tokens.py and run no auth service."""
+    for url in _throwaway("redis", tmp_path_factory):
+        mark_revocations_published(url)
+        yield url
+
+
+def mark_revocations_published(url: str) -> None:
+    with redis.Redis.from_url(url) as r:
+        r.set(REVOCATIONS_READY_KEY, 1)
 
 
 @pytest.fixture(scope="session")
