@@ -70,8 +70,10 @@ def _secret_env(name: str, key: str, optional: bool) -> dict:
 EXTRA_ENV = {
     # Behind the Ingress controller: trust its one X-Forwarded-For hop, or every shopper shares its address.
     "shell": [{"name": "TRUSTED_PROXY_HOPS", "value": "1"}],
-    # Every auth pod signs with the same key, and a restarted pod keeps it: tokens stay valid.
+    # Every auth pod signs with the same key, and a restarted pod keeps it: tokens stay valid. The previous key
+    # (after a rotation) still verifies the tokens it signed until they expire.
     "services.auth": [_secret_env(AUTH_SECRET, "JWT_PRIVATE_KEY", False),
+                      _secret_env(AUTH_SECRET, "JWT_PREVIOUS_KEY", True),
                       _secret_env(AUTH_SECRET, "ADMIN_EMAIL", True), _secret_env(AUTH_SECRET, "ADMIN_PASSWORD", True)],
 }
 
