@@ -62,8 +62,10 @@ def gateway_url(stack) -> str:
 
 
 def _throwaway(name: str, tmp_path_factory):
-    spec = infra_spec(name, free_port())
-    proc = Supervised(spec, tmp_path_factory.mktemp(name) / f"{name}.log", dict(os.environ), ROOT).start()
+    folder = tmp_path_factory.mktemp(name)
+    # Redis keeps its append-only file under root/var/redis: a throwaway keeps it in its own temporary folder.
+    spec = infra_spec(name, free_port(), root=folder) if name == "redis" else infra_spec(name, free_port())
+    proc = Supervised(spec, folder / f"{name}.log", dict(os.environ), ROOT).start()
     try:
         proc.wait_ready(30)
         yield spec.url
