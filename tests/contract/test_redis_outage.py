@@ -59,7 +59,7 @@ def test_the_catalog_answers_quickly_with_redis_hung(shop):
         assert r.status_code == 200, r.json
         latencies.append(elapsed)
     # The first read pays the short Redis timeouts (limiter, product cache); the breaker spares the rest.
-    assert max(latencies) < 1.5 and sorted(latencies)[2] < 0.5, latencies
+    assert max(latencies) < 2.5 and sorted(latencies)[2] < 0.5, latencies
 
 
 def test_writes_with_a_token_answer_503_auth_unavailable_while_redis_is_down(shop, issuer):

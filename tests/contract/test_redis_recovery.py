@@ -97,4 +97,4 @@ def test_a_catalog_read_stays_fast_while_redis_is_hung(shop):
     ms = sorted(x * 1000 for x in latencies)
     print(f"\ncatalog GET with redis paused: n={len(ms)} median={statistics.median(ms):.0f}ms "
           f"p95={ms[int(len(ms) * 0.95)]:.0f}ms max={ms[-1]:.0f}ms")
-    assert statistics.median(ms) < 300 and ms[-1] < 1500
+    assert statistics.median(ms) < 300 and ms[-1] < 2500
