@@ -57,6 +57,7 @@ def create_json_app(name: str, import_name: str, config: dict | None = None) -> 
     app = create_base_app(name, import_name, config)
     settings = app.extensions["settings"]
     register_json_errors(app)
+    redis_store.register_redis_errors(app)
     r = redis_store.create_redis(settings.redis_url)
     app.extensions["redis"] = r
     app.extensions["observability"].add_check("redis", r.ping)

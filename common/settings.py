@@ -45,6 +45,9 @@ class Settings:
     admin_password: str | None = None
     keys_dir: str = ".keys"
     jwt_private_key: str | None = None
+    jwt_private_key_file: str | None = None
+    jwt_previous_key: str | None = None
+    jwt_previous_key_file: str | None = None
     local_mode: bool = True
     rate_limit_reads: str = "6000/minute"
     rate_limit_writes: str = "120/minute"
@@ -88,6 +91,9 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         admin_password=env.get("ADMIN_PASSWORD") or None,
         keys_dir=env.get("KEYS_DIR", ".keys"),
         jwt_private_key=env.get("JWT_PRIVATE_KEY") or None,
+        jwt_private_key_file=env.get("JWT_PRIVATE_KEY_FILE") or None,
+        jwt_previous_key=env.get("JWT_PREVIOUS_KEY") or None,
+        jwt_previous_key_file=env.get("JWT_PREVIOUS_KEY_FILE") or None,
         local_mode=not env.get("MONGO_URL"),
         rate_limit_reads=env.get("RATE_LIMIT_READS", "6000/minute"),
         rate_limit_writes=env.get("RATE_LIMIT_WRITES", "120/minute"),

@@ -72,8 +72,10 @@ EXTRA_ENV = {
     # Its X-Forwarded-Proto says whether the browser used TLS (terminated at the Ingress): plain HTTP is
     # redirected, pages send HSTS, cookies are Secure. Probes and scrapes (plain HTTP to the pod) are exempt.
     "shell": [{"name": "TRUSTED_PROXY_HOPS", "value": "1"}, {"name": "ENFORCE_HTTPS", "value": "1"}],
-    # Every auth pod signs with the same key, and a restarted pod keeps it: tokens stay valid.
+    # Every auth pod signs with the same key, and a restarted pod keeps it: tokens stay valid. The previous key
+    # (after a rotation) still verifies the tokens it signed until they expire.
     "services.auth": [_secret_env(AUTH_SECRET, "JWT_PRIVATE_KEY", False),
+                      _secret_env(AUTH_SECRET, "JWT_PREVIOUS_KEY", True),
                       _secret_env(AUTH_SECRET, "ADMIN_EMAIL", True), _secret_env(AUTH_SECRET, "ADMIN_PASSWORD", True)],
 }
 

@@ -60,9 +60,12 @@ def app_argv(module: str, port: int, root: Path = ROOT) -> tuple[str, ...]:
             "--graceful-timeout", "5", "--no-control-socket", f"{module}:create_app()")
 
 
-def redis_argv(port: int) -> tuple[str, ...]:
+def redis_argv(port: int, data_dir: Path) -> tuple[str, ...]:
+    # AOF, fsynced every second: a restart keeps carts, sessions and the revocation list (production needs it too).
+    data_dir.mkdir(parents=True, exist_ok=True)
     return (shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--daemonize", "no")
+            "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", str(data_dir),
+            "--daemonize", "no")
 
 
 def kafka_argv(port: int) -> tuple[str, ...]:
@@ -81,7 +84,7 @@ def smtp_argv(port: int, mail_dir: Path, root: Path = ROOT) -> tuple[str, ...]:
 def infra_spec(name: str, port: int, mail_dir: Path | None = None, root: Path = ROOT) -> ProcessSpec:
     """A spec for one infrastructure process on any port (tests start throwaway ones on free ports)."""
     if name == "redis":
-        return ProcessSpec(name, "infra", port, redis_argv(port), "redis")
+        return ProcessSpec(name, "infra", port, redis_argv(port, root / "var" / "redis" / str(port)), "redis")
     if name == "kafka":
         return ProcessSpec(name, "infra", port, kafka_argv(port), "tcp")
     if name == "smtp":

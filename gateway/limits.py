@@ -1,13 +1,19 @@
-"""Rate limits at the edge: per client IP, tighter for writes; flask-limiter on Redis."""
+"""Rate limits at the edge: per client IP, tighter for writes; flask-limiter on Redis, failing open."""
 from __future__ import annotations
 
 import ipaddress
+import logging
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, has_app_context, jsonify, request
 
 from common.errors import error_body
+from common.redis_store import HOT_TIMEOUT
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LIMIT_STORAGE_OPTIONS = {"socket_timeout": HOT_TIMEOUT, "socket_connect_timeout": HOT_TIMEOUT}
+# flask-limiter reports its storage trouble only through these log lines, so they are what we count.
+STORAGE_EVENTS = {"falling back to in-memory": "fallback", "Swallowing error": "swallowed",
+                  "storage recovered": "recovered"}
 
 
 def client_ip() -> str:
@@ -35,9 +41,27 @@ def install_limits(app, limiter, settings) -> None:
     limited = limiter.limit(writes, methods=sorted(WRITE_METHODS), key_func=lambda: f"w:{client_ip()}")(proxy)
     limited = limiter.limit(reads, methods=["GET", "HEAD"], key_func=lambda: f"r:{client_ip()}")(limited)
     app.view_functions["gateway.proxy"] = limited
+    _count_storage_events(app)
 
     @app.errorhandler(429)
     def _too_many(e):
         resp = jsonify(error_body("RATE_LIMITED", "Too many requests, slow down",
                                   {"limit": str(getattr(e, "description", ""))}))
         return resp, 429
+
+
+def _count_storage_events(app) -> None:
+    counter = app.extensions["observability"].counter(
+        "gateway_rate_limit_storage_events_total", "Rate-limit storage failures survived (limits kept in memory)",
+        ["event"])
+
+    def count(record: logging.LogRecord) -> bool:
+        # The limiter's logger is shared by every app in the process; count only this app's requests.
+        if has_app_context() and current_app._get_current_object() is app:
+            message = record.getMessage()
+            for needle, event in STORAGE_EVENTS.items():
+                if needle in message:
+                    counter.labels(event).inc()
+        return True
+
+    logging.getLogger("flask-limiter").addFilter(count)

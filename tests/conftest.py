@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import redis
 
+from common.auth import REVOCATIONS_READY_KEY
 from devstack import Stack
 from devstack.probes import free_port
 from devstack.processes import infra_spec
@@ -57,8 +62,10 @@ def gateway_url(stack) -> str:
 
 
 def _throwaway(name: str, tmp_path_factory):
-    spec = infra_spec(name, free_port())
-    proc = Supervised(spec, tmp_path_factory.mktemp(name) / f"{name}.log", dict(os.environ), ROOT).start()
+    folder = tmp_path_factory.mktemp(name)
+    # Redis keeps its append-only file under root/var/redis: a throwaway keeps it in its own temporary folder.
+    spec = infra_spec(name, free_port(), root=folder) if name == "redis" else infra_spec(name, free_port())
+    proc = Supervised(spec, folder / f"{name}.log", dict(os.environ), ROOT).start()
     try:
         proc.wait_ready(30)
         yield spec.url
@@ -68,8 +75,57 @@ def _throwaway(name: str, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
-    """A private redis-server on a free port, for apps created in-process with {"redis_url": url}."""
-    yield from _throwaway("redis", tmp_path_factory)
+    """A private redis-server on a free port, for apps created in-process with {"redis_url": url}.
+
+    Its revocation list is marked published (and empty), as an auth service would at start, since most
+    tests sign their tokens with tests/tokens.py and run no auth service."""
+    for url in _throwaway("redis", tmp_path_factory):
+        mark_revocations_published(url)
+        yield url
+
+
+def mark_revocations_published(url: str) -> None:
+    with redis.Redis.from_url(url) as r:
+        r.set(REVOCATIONS_READY_KEY, 1)
+
+
+class OwnRedis:
+    """A redis-server of one test's own, to stop, kill, restart or pause: `persistent=False` loses its data."""
+
+    def __init__(self, folder: Path, persistent: bool = True):
+        base = infra_spec("redis", free_port(), root=folder)
+        argv = base.argv if persistent else (*base.argv, "--appendonly", "no")  # the last value wins
+        self.spec, self.url = replace(base, argv=argv), base.url
+        self.proc = Supervised(self.spec, folder / "redis.log", dict(os.environ), ROOT)
+
+    def start(self) -> OwnRedis:
+        self.proc.start(append=True).wait_ready(30)
+        return self
+
+    def stop(self) -> None:
+        stop_all([self.proc])
+
+    def kill(self) -> None:
+        self.proc.signal(signal.SIGKILL)
+        self.proc.wait_gone(time.monotonic() + 10)
+
+    def pause(self, ms: int) -> None:
+        with redis.Redis.from_url(self.url) as r:
+            r.execute_command("CLIENT", "PAUSE", ms, "ALL")
+
+
+@pytest.fixture()
+def own_redis(tmp_path):
+    """Starts function-scoped redis-servers: `own_redis.start(persistent=True)` (AOF, as devstack runs it)."""
+    servers = []
+
+    def start(persistent: bool = True) -> OwnRedis:
+        server = OwnRedis(tmp_path / f"redis-{len(servers)}", persistent).start()
+        mark_revocations_published(server.url)
+        servers.append(server)
+        return server
+    yield SimpleNamespace(start=start)
+    stop_all([s.proc for s in servers])
 
 
 @pytest.fixture(scope="session")

@@ -5,14 +5,18 @@ import hashlib
 
 from common.errors import RateLimited
 
-# rule -> (limit, window seconds). Failures per account stop password guessing against one user;
-# the per-IP rules bound credential stuffing and the argon2 CPU one client can make us spend. Per-IP sign-ups
+# rule -> (limit, window seconds). One address guessing one account is locked out of that account for 15
+# minutes (login_pair_failures), which leaves the owner, elsewhere, free to sign in. Guessing one account from
+# many addresses meets a short, account-wide cool-down (login_account_failures): it still answers 429 well
+# before 30 failures, but locking the owner out takes several addresses and lasts 5 minutes, not 15.
+# The per-IP rules bound credential stuffing and the argon2 CPU one client can make us spend. Per-IP sign-ups
 # are generous because many people share one address (NAT; the whole test suite on loopback); operators
 # tighten any rule with AUTH_RATE_LIMITS.
 DEFAULT_RULES = {
     "login_ip": (100, 60),
     "login_ip_failures": (100, 15 * 60),
-    "login_account_failures": (10, 15 * 60),
+    "login_pair_failures": (10, 15 * 60),
+    "login_account_failures": (25, 5 * 60),
     "register_ip": (200, 10 * 60),
     "register_account": (10, 60 * 60),
 }

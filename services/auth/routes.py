@@ -59,8 +59,8 @@ def logout():
 @bp.get("/api/auth/jwks")
 @operation(spec, out=Jwks)
 def jwks():
-    """The public keys that verify our tokens."""
-    resp = jsonify(keys=[_ext("key").public_jwk()])
+    """The public keys that verify our tokens: the signing key and the previous one (rotation)."""
+    resp = jsonify(keys=[k.public_jwk() for k in _ext("keys").all])
     resp.cache_control.public = True
     resp.cache_control.max_age = 300
     return resp

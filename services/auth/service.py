@@ -40,16 +40,20 @@ def register(repo, passwords, tokens, limiter, body, ip: str) -> dict:
 
 
 def login(repo, passwords, tokens, limiter, body, ip: str) -> dict:
+    pair = f"{ip} {body.email}"
     limiter.hit("login_ip", ip)
     limiter.check("login_ip_failures", ip)
-    # A locked account answers 429 before any password check, so guessing cannot continue behind it.
+    # A lock answers 429 before any password check, so guessing cannot continue behind it.
+    limiter.check("login_pair_failures", pair)
     limiter.check("login_account_failures", body.email)
     account = repo.by_email(body.email)
     if not passwords.verify(account["password_hash"] if account else None, body.password):
         limiter.hit("login_ip_failures", ip)
+        limiter.hit("login_pair_failures", pair)
         limiter.hit("login_account_failures", body.email)
         raise Unauthorized("Wrong email or password", code="INVALID_CREDENTIALS")
-    limiter.reset("login_account_failures", body.email)
+    # Only this address's count resets: the owner signing in must not hand a distributed guesser a new budget.
+    limiter.reset("login_pair_failures", pair)
     if passwords.needs_rehash(account["password_hash"]):
         repo.update(account["_id"], {"password_hash": passwords.hash(body.password)})
     return tokens.issue(account)

@@ -1,4 +1,4 @@
-"""Access and refresh tokens: RS256 JWTs, refresh rotation by family, revocation in Redis."""
+"""Access and refresh tokens: RS256 JWTs, refresh rotation by family, revocation (MongoDB, copied to Redis)."""
 from __future__ import annotations
 
 import time
@@ -6,10 +6,10 @@ import uuid
 
 import jwt
 
-from common.auth import REVOKED_KEY
 from common.errors import Unauthorized
 
 from .keys import SigningKey
+from .revocations import Revocations
 
 ACCESS_TTL = 15 * 60
 REFRESH_TTL = 7 * 24 * 3600
@@ -41,10 +41,13 @@ def _jti() -> str:
 
 class Tokens:
     def __init__(self, key: SigningKey, redis, access_ttl: int = ACCESS_TTL, refresh_ttl: int = REFRESH_TTL,
-                 clock=time.time):
+                 clock=time.time, revocations: Revocations | None = None, verify_keys: dict | None = None):
         self.key, self.redis, self.clock = key, redis, clock
         self.access_ttl, self.refresh_ttl = access_ttl, refresh_ttl
         self._rotate = redis.register_script(_ROTATE)
+        self.revocations = revocations or Revocations(None, redis)
+        # kid -> public key: the signing key and the previous one, so tokens outlive a key rotation.
+        self.verify_keys = verify_keys or {key.kid: key.public_key}
 
     def _encode(self, claims: dict) -> str:
         return jwt.encode(claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.kid})
@@ -70,7 +73,8 @@ class Tokens:
 
     def decode(self, token: str, expected_type: str, verify_exp: bool = True) -> dict:
         try:
-            claims = jwt.decode(token, self.key.public_key, algorithms=["RS256"], leeway=5,
+            public_key = self.verify_keys.get(jwt.get_unverified_header(token).get("kid"), self.key.public_key)
+            claims = jwt.decode(token, public_key, algorithms=["RS256"], leeway=5,
                                 options={"require": ["exp", "sub", "jti", "type"], "verify_exp": verify_exp})
         except jwt.ExpiredSignatureError:
             raise Unauthorized("Token expired", code="TOKEN_EXPIRED") from None
@@ -81,7 +85,7 @@ class Tokens:
         return claims
 
     def is_revoked(self, jti: str) -> bool:
-        return bool(self.redis.exists(REVOKED_KEY.format(jti=jti)))
+        return self.revocations.is_revoked(jti)
 
     def rotate(self, refresh_token: str, load_account) -> dict:
         """Trade a refresh token for a new pair; presenting a rotated one again revokes the whole family."""
@@ -106,7 +110,7 @@ class Tokens:
         return self._pair(account, fam, access_jti, refresh_jti, now)
 
     def revoke(self, jti: str, ttl: int) -> None:
-        self.redis.set(REVOKED_KEY.format(jti=jti), 1, ex=max(1, int(ttl)))
+        self.revocations.add(jti, ttl)
 
     def revoke_claims(self, claims: dict) -> None:
         remaining = int(claims["exp"]) - int(self.clock()) + 5

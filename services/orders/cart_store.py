@@ -1,8 +1,16 @@
 """Carts in Redis: one hash per cart at `orders:cart:<id>` mapping product id -> quantity."""
 from __future__ import annotations
 
+import functools
+import logging
 import re
 import uuid
+
+from redis.exceptions import RedisError
+
+from common.errors import Unavailable
+
+log = logging.getLogger(__name__)
 
 KEY = "orders:cart:{id}"
 GUEST_ID = re.compile(r"[0-9a-f]{32}")
@@ -55,6 +63,18 @@ def user_cart_id(user_id: str) -> str:
     return f"user:{user_id}"
 
 
+def _store_call(method):
+    """A Redis failure is an outage of carts: 503 CART_UNAVAILABLE, which the shopper can retry."""
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except RedisError:
+            raise Unavailable("Carts are briefly unavailable; try again", code="CART_UNAVAILABLE",
+                              details={"retry_after": 1}) from None
+    return wrapper
+
+
 class CartStore:
     def __init__(self, redis, guest_ttl: int = GUEST_TTL):
         self.redis, self.guest_ttl = redis, guest_ttl
@@ -63,25 +83,35 @@ class CartStore:
     def _ttl(self, cart_id: str) -> int:
         return self.guest_ttl if is_guest_id(cart_id) else 0
 
+    @_store_call
     def lines(self, cart_id: str) -> dict[str, int]:
         return {pid: int(qty) for pid, qty in self.redis.hgetall(KEY.format(id=cart_id)).items()}
 
+    @_store_call
     def add(self, cart_id: str, product_id: str, quantity: int, limit: int) -> int:
         """Add to a line unless its total would pass `limit`; the new quantity, or -1 / -2 (see above)."""
         return int(self._add(keys=[KEY.format(id=cart_id)],
                              args=[product_id, quantity, min(limit, MAX_QUANTITY), MAX_LINES, self._ttl(cart_id)]))
 
+    @_store_call
     def set(self, cart_id: str, product_id: str, quantity: int) -> int:
         """Set an existing line's quantity; -3 when the cart has no such line."""
         return int(self._set(keys=[KEY.format(id=cart_id)], args=[product_id, quantity, self._ttl(cart_id)]))
 
+    @_store_call
     def remove(self, cart_id: str, *product_ids: str) -> int:
         return int(self.redis.hdel(KEY.format(id=cart_id), *product_ids)) if product_ids else 0
 
+    @_store_call
     def merge(self, guest_id: str, into_id: str) -> int:
         """Move every guest line into the other cart (quantities add up, capped) and drop the guest cart."""
         return int(self._merge(keys=[KEY.format(id=guest_id), KEY.format(id=into_id)],
                                args=[MAX_QUANTITY, MAX_LINES]))
 
     def clear(self, cart_id: str) -> None:
-        self.redis.delete(KEY.format(id=cart_id))
+        """Best effort: it runs after the order is placed, and a cart left full is a smaller harm than a 503
+        for an order that exists."""
+        try:
+            self.redis.delete(KEY.format(id=cart_id))
+        except RedisError as e:
+            log.warning("cart not cleared after an order", extra={"error": type(e).__name__})

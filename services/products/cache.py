@@ -7,6 +7,8 @@ import logging
 
 from redis.exceptions import RedisError
 
+from common.redis_store import RedisBreaker, RedisSkipped
+
 log = logging.getLogger(__name__)
 GEN_KEY = "products:cache:gen"
 TTL_SECONDS = 300
@@ -16,21 +18,24 @@ class ProductCache:
     """Keys embed the generation, so a reader that computed from old data before a bump stores it
     under a generation nobody reads any more: invalidation cannot lose a race with a slow reader."""
 
-    def __init__(self, redis, hits, misses):
+    def __init__(self, redis, hits, misses, breaker: RedisBreaker | None = None):
         self.redis, self.hits, self.misses = redis, hits, misses
+        # With Redis hung, only the first reader per cooldown waits for the timeout; the rest go straight to Mongo.
+        self.breaker = breaker or RedisBreaker()
 
     def _key(self, kind: str, params: dict) -> str:
-        gen = self.redis.get(GEN_KEY) or "0"
+        gen = self.breaker.call(self.redis.get, GEN_KEY) or "0"
         digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
         return f"products:cache:{gen}:{kind}:{digest}"
 
     def get_or_compute(self, kind: str, params: dict, compute):
         try:
             key = self._key(kind, params)
-            cached = self.redis.get(key)
+            cached = self.breaker.call(self.redis.get, key)
         except RedisError as e:
             # The catalog stays up without its cache; it is only slower.
-            log.warning("product cache unavailable", extra={"error": type(e).__name__})
+            if not isinstance(e, RedisSkipped):
+                log.warning("product cache unavailable", extra={"error": type(e).__name__})
             self.misses.labels(kind).inc()
             return compute()
         if cached is not None:
@@ -40,7 +45,7 @@ class ProductCache:
         value = compute()
         if value is not None:
             try:
-                self.redis.set(key, json.dumps(value, default=str), ex=TTL_SECONDS)
+                self.breaker.call(self.redis.set, key, json.dumps(value, default=str), ex=TTL_SECONDS)
             except RedisError:
                 pass
         return value

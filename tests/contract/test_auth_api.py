@@ -170,6 +170,30 @@ def test_a_locked_account_refuses_even_the_right_password_and_says_when_to_retry
     assert 0 < int(r.headers["Retry-After"]) <= 900
 
 
+def test_failures_from_one_address_do_not_lock_the_owner_out_from_another(app):
+    address = email()
+    register(app.test_client(), address)
+    attacker, owner = app.test_client(), app.test_client()
+    attacker.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{random.randrange(1, 255)}"
+    owner.environ_base["HTTP_X_FORWARDED_FOR"] = f"203.0.113.{random.randrange(1, 255)}"
+    guesses = [attacker.post("/api/auth/login", json={"email": address, "password": f"guess-{i}"}).status_code
+               for i in range(12)]
+    assert guesses == [401] * 10 + [429] * 2
+    r = owner.post("/api/auth/login", json={"email": address, "password": "secret-pass-1"})
+    assert r.status_code == 200 and r.json["access_token"]
+
+
+def test_guessing_from_many_addresses_meets_a_short_account_wide_cool_down(app):
+    address = email()
+    register(app.test_client(), address)
+    r = None
+    for i in range(26):
+        c = app.test_client()
+        c.environ_base["HTTP_X_FORWARDED_FOR"] = f"100.64.{i}.{random.randrange(1, 255)}"
+        r = c.post("/api/auth/login", json={"email": address, "password": f"guess-{i}"})
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) <= 300
+
+
 def test_one_address_is_limited_across_accounts(redis_url, tmp_path_factory):
     app = services.auth.create_app({"redis_url": redis_url, "run_workers": False,
                                     "keys_dir": str(tmp_path_factory.mktemp("keys")),

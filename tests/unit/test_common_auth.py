@@ -10,8 +10,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 
-from common.auth import TokenVerifier
-from common.errors import Unauthorized
+from common.auth import REVOCATIONS_READY_KEY, REVOKED_KEY, TokenVerifier
+from common.errors import Unauthorized, Unavailable
+from common.redis_store import create_redis
 from tests.servers import serving
 
 
@@ -54,3 +55,38 @@ def test_a_well_signed_access_token_yields_the_identity(keys, verifier):
 def test_expired_wrong_type_forged_or_hmac_tokens_are_refused(keys, verifier, mutate):
     with pytest.raises(Unauthorized):
         verifier.identity(mutate(keys[0]))
+
+
+@pytest.fixture()
+def revocation_store(keys, own_redis):
+    """A verifier reading the revocation list of a Redis of this test's own: (verifier, redis server, client)."""
+    server = own_redis.start()
+    client = create_redis(server.url)
+    app = Flask(__name__)
+    app.get("/jwks")(lambda: keys[1])
+    with serving(app) as url:
+        yield TokenVerifier(f"{url}/jwks", redis=client), server, client
+
+
+def test_a_revoked_token_is_refused_for_reads_and_writes(keys, revocation_store):
+    verifier, _, client = revocation_store
+    jti = uuid.uuid4().hex
+    client.set(REVOKED_KEY.format(jti=jti), 1)
+    for write in (False, True):
+        with pytest.raises(Unauthorized):
+            verifier.identity(token(keys[0], jti=jti), write=write)
+
+
+def test_an_unknown_revocation_state_lets_reads_through_and_refuses_writes(keys, revocation_store):
+    verifier, server, client = revocation_store
+    client.delete(REVOCATIONS_READY_KEY)  # as after a restart that lost the data, before the republish
+    assert verifier.identity(token(keys[0]), write=False).user_id == "u1"
+    with pytest.raises(Unavailable) as e:
+        verifier.identity(token(keys[0]), write=True)
+    assert e.value.code == "AUTH_UNAVAILABLE" and e.value.status == 503
+    server.stop()  # Redis down: the same policy, and no wait for a timeout
+    started = time.perf_counter()
+    assert verifier.identity(token(keys[0]), write=False).user_id == "u1"
+    with pytest.raises(Unavailable):
+        verifier.identity(token(keys[0]), write=True)
+    assert time.perf_counter() - started < 1.0
