@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import threading
 from datetime import timedelta
 
@@ -27,7 +26,6 @@ from .reservation_store import (
 
 log = logging.getLogger(__name__)
 SOURCE = "inventory"
-PAID_TTL = 24 * 3600  # a paid reservation waits this long for order.confirmed before it is reported stuck
 
 
 def _lines(order_lines: list[dict]) -> list[dict]:
@@ -155,8 +153,8 @@ class ExpirySweeper(threading.Thread):
 def init_app(app, db, stock) -> tuple[dict, list]:
     """Wire reservations into the inventory process; returns its event handlers and outbox collections."""
     ttl = int(app.config.get("RESERVATION_TTL_SECONDS") or app.extensions["settings"].reservation_ttl_seconds)
-    paid_ttl = int(app.config.get("PAID_RESERVATION_TTL_SECONDS") or os.environ.get("PAID_RESERVATION_TTL_SECONDS")
-                   or PAID_TTL)
+    paid_ttl = int(app.config.get("PAID_RESERVATION_TTL_SECONDS")
+                   or app.extensions["settings"].paid_reservation_ttl_seconds)
     repo = ReservationRepository(db["reservations"])
     repo.ensure_indexes()
     app.extensions.update({"inventory.reservations": repo, "inventory.reservation_ttl": ttl,
