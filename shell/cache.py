@@ -27,10 +27,17 @@ _refresher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fragment-refr
 _marks = threading.local()
 
 
+# Every request header the shell forwards that may change a shared answer is part of the key, so the variants a
+# fragment's Vary names never overwrite each other (Cookie is not: a shared answer may not vary on it).
+KEY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request",
+               "Accept-Language")
+
+
 def shareable(response) -> bool:
-    """A shared cache stores only what the fragment called public; `no-store` answers are never written anyway."""
+    """A shared cache stores only what the fragment called public and not per cookie; `no-store` answers are
+    never written anyway (and saying yes to them keeps the library from deleting the entry they would replace)."""
     cc = response.headers.get("Cache-Control", "").lower()
-    return "public" in cc or "no-store" in cc
+    return "no-store" in cc or ("public" in cc and "cookie" not in response.headers.get("Vary", "").lower())
 
 
 class LruStorage(DictStorage):
@@ -71,7 +78,8 @@ class FragmentSession(CachedSession):
     """requests-cache with each entry's own stale-while-revalidate and stale-if-error."""
 
     def __init__(self, backend: BaseCache):
-        super().__init__(backend=backend, cache_control=True, filter_fn=shareable, allowable_codes=(200,))
+        super().__init__(backend=backend, cache_control=True, filter_fn=shareable, allowable_codes=(200,),
+                         match_headers=list(KEY_HEADERS))
         self._refreshing: set[str] = set()
         self._lock = threading.Lock()
 
