@@ -2,25 +2,24 @@
 
 requests-cache does RFC 9111 (freshness, ETag revalidation, Vary). The glue here adds what it lacks:
 stale-while-revalidate and stale-if-error taken from each stored answer (it reads them only from settings or the
-request), one background refresh per entry instead of a thread per request, a bounded in-process store, and a
+request), one background refresh per entry instead of a thread per request, and a
 shared-cache rule: only answers that say `public` are ever stored, so nothing about one shopper is reused.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
-import attr
 from requests import HTTPError
-from requests.structures import CaseInsensitiveDict
 from requests_cache import CachedSession
-from requests_cache.backends.base import BaseCache, DictStorage
+from requests_cache.backends.base import BaseCache
 from requests_cache.policy import CacheDirectives
 
 from common.errors import AppError
 from common.http import HttpClient
+
+from .cache_store import store_for
 
 log = logging.getLogger(__name__)
 _refresher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fragment-refresh")
@@ -38,40 +37,6 @@ def shareable(response) -> bool:
     never written anyway (and saying yes to them keeps the library from deleting the entry they would replace)."""
     cc = response.headers.get("Cache-Control", "").lower()
     return "no-store" in cc or ("public" in cc and "cookie" not in response.headers.get("Vary", "").lower())
-
-
-class LruStorage(DictStorage):
-    """In-process entries, the least recently used dropped past `maxsize`; each read is a copy, so one request's
-    revalidation never changes another's response object mid-use."""
-
-    def __init__(self, maxsize: int = 2000):
-        super().__init__()
-        self.data, self.maxsize, self._lock = OrderedDict(), maxsize, threading.Lock()
-
-    def __getitem__(self, key):
-        with self._lock:
-            item = self.data[key]
-            self.data.move_to_end(key)
-        if isinstance(item, str):  # a redirect alias
-            return item
-        return attr.evolve(item, headers=CaseInsensitiveDict(item.headers))
-
-    def __setitem__(self, key, value):
-        with self._lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.maxsize:
-                self.data.popitem(last=False)
-
-    def __delitem__(self, key):
-        with self._lock:
-            del self.data[key]
-
-
-def memory_cache(maxsize: int = 2000) -> BaseCache:
-    cache = BaseCache()
-    cache.responses, cache.redirects = LruStorage(maxsize), LruStorage(maxsize)
-    return cache
 
 
 class FragmentSession(CachedSession):
@@ -174,22 +139,9 @@ def rung(resp) -> str:
     return "revalidated" if getattr(resp, "revalidated", False) else "fresh"
 
 
-def _store(settings) -> BaseCache | None:
-    """memory: per shell process, no network hop on a hit (the default); redis: shared by every shell process and
-    kept across restarts, at a round trip and a pickle per hit; off: every slot asked live (for comparison)."""
-    if settings.fragment_cache == "off":
-        return None
-    if settings.fragment_cache == "redis":
-        from redis import Redis
-        from requests_cache import RedisCache
-        # Redis drops an entry this long after its lifetime ends: past any stale-if-error a fragment declares.
-        return RedisCache("shell:fragments", connection=Redis.from_url(settings.redis_url), ttl_offset=4 * 3600)
-    return memory_cache()
-
-
 def fragment_clients(settings) -> dict[str, HttpClient]:
     """One client per fragment app, all on one store. No retries: a slow fragment must not hold the page."""
-    store = _store(settings)
+    store = store_for(settings)
     options = {"timeout": settings.fragment_timeout, "retries": 0, "fail_max": 5, "reset_timeout": 5}
     return {name: CachingClient(f"fragment-{name}", url, store, **options) if store is not None else
             HttpClient(f"fragment-{name}", url, **options) for name, url in settings.fragment_urls.items()}

@@ -14,11 +14,11 @@ from werkzeug.http import parse_cookie
 from common.cacheable import CSRF_PLACEHOLDER
 from common.csrf import CSRF_COOKIE
 from common.errors import AppError
-from common.web import ACCESS_COOKIE, CART_COOKIE
 
 from .budget import remaining_budget
 from .cache import rung
 from .session import with_session_cookies
+from .signed_out import signed_out_region
 
 log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="compose")
@@ -36,14 +36,6 @@ class Slot:
     name: str
     fragment: str
     path: str
-
-
-# Header regions a browser without these cookies sees the same way: the shell renders them without asking the
-# fragment (the fragment would answer exactly this), so an anonymous page costs no personal fragment call.
-SIGNED_OUT = {
-    "/badge": ((ACCESS_COOKIE,), "auth/_badge.html", {"user": None}),
-    "/mini": ((ACCESS_COOKIE, CART_COOKIE), "cart/_mini.html", {"count": 0}),
-}
 
 
 @dataclass
@@ -136,24 +128,16 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
             return fetch(slot, headers, query=query if slot.name == "main" else b"", page_url=page_url)
 
     def start(slot: Slot) -> Future:
-        local = signed_out(slot, cookies)
+        local = signed_out_region(slot.path, cookies) if slot.name != "main" else None
         if local is not None:
+            current_app.extensions["fragment_metrics"][0].labels(slot.fragment, "signed-out").inc()
             done: Future = Future()
-            done.set_result(local)
+            done.set_result(Fetched(slot, local))
             return done
         # Each slot runs in a copy of this context, so its log lines carry the page's request id.
         return _pool.submit(contextvars.copy_context().run, run, slot)
 
     return Pending({slot: start(slot) for slot in slots}, page_url, query)
-
-
-def signed_out(slot: Slot, cookies) -> Fetched | None:
-    """The header region as a browser with no session (and no cart) sees it, or None if the fragment must say."""
-    reads, template, context = SIGNED_OUT.get(slot.path, (None, None, None))
-    if slot.name == "main" or template is None or any(cookies.get(c) for c in reads):
-        return None
-    current_app.extensions["fragment_metrics"][0].labels(slot.fragment, "signed-out").inc()
-    return Fetched(slot, Markup(render_template(template, **context)))
 
 
 def collect(pending: Pending) -> dict[str, Fetched]:
