@@ -11,7 +11,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from requests import HTTPError
+from requests import HTTPError, Session
 from requests_cache import CachedSession
 from requests_cache.backends.base import BaseCache
 from requests_cache.policy import CacheDirectives
@@ -49,6 +49,8 @@ class FragmentSession(CachedSession):
         self._lock = threading.Lock()
 
     def send(self, request, **kwargs):
+        if request.method != "GET":  # a form post is never cached; its body (any bytes) never reaches the keying
+            return Session.send(self, request, **kwargs)
         # The library takes these two from the request, so the stored answer's own values are put there.
         cached = self.cache.get_response(self.cache.create_key(request, **kwargs))
         if cached is not None:
