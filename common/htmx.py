@@ -14,11 +14,14 @@ def wants_fragment(req: Request | None = None) -> bool:
             and req.headers.get("HX-History-Restore-Request") != "true")
 
 
+# The headers wants_fragment() reads: every HTML answer varies on them.
+HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+
+
 def vary_on_htmx(response):
     """Responses whose shape depends on htmx headers must say so to caches."""
-    response.vary.add("HX-Request")
-    response.vary.add("HX-Boosted")
-    response.vary.add("HX-History-Restore-Request")
+    for header in HTMX_HEADERS:
+        response.vary.add(header)
     return response
 
 

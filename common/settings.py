@@ -41,6 +41,7 @@ class Settings:
     run_workers: bool = True
     http_timeout: float = 3.0
     fragment_timeout: float = 1.5
+    fragment_cache: str = "memory"  # the shell's fragment cache: memory (per process), redis (shared) or off
     admin_email: str | None = None
     admin_password: str | None = None
     keys_dir: str = ".keys"
@@ -88,6 +89,7 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         run_workers=env.get("RUN_WORKERS", "1") != "0",
         http_timeout=float(env.get("HTTP_TIMEOUT", "3.0")),
         fragment_timeout=float(env.get("FRAGMENT_TIMEOUT", "1.5")),
+        fragment_cache=env.get("FRAGMENT_CACHE", "memory"),
         admin_email=env.get("ADMIN_EMAIL") or None,
         admin_password=env.get("ADMIN_PASSWORD") or None,
         keys_dir=env.get("KEYS_DIR", ".keys"),

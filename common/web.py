@@ -5,10 +5,11 @@ import hashlib
 import logging
 from functools import lru_cache
 
-from flask import Flask, make_response, render_template
+from flask import Flask, g, make_response, render_template
 from werkzeug.exceptions import HTTPException
 
 from .app import ROOT, create_base_app
+from .cacheable import CSRF_PLACEHOLDER, default_personal
 from .csrf import csrf_token, verify_csrf
 from .errors import AppError, RateLimited, Unavailable
 from .htmx import vary_on_htmx
@@ -42,6 +43,11 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={_digest(path)}"
 
 
+def template_csrf_token() -> str:
+    """The browser's token, or in a shared answer the placeholder the shell swaps for each browser's own."""
+    return CSRF_PLACEHOLDER if g.get("shared_response") else csrf_token()
+
+
 def create_html_app(name: str, import_name: str, config: dict | None = None) -> Flask:
     app = create_base_app(name, import_name, config)
     settings = app.extensions["settings"]
@@ -50,8 +56,9 @@ def create_html_app(name: str, import_name: str, config: dict | None = None) -> 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.extensions["gateway"] = HttpClient("gateway", settings.gateway_url, timeout=settings.http_timeout)
-    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["csrf_token"] = template_csrf_token
     app.after_request(vary_on_htmx)
+    app.after_request(default_personal)
     if not settings.extra.get("CSRF_EXEMPT"):
         app.before_request(verify_csrf)
 

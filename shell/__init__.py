@@ -1,17 +1,18 @@
 """The shell: the only origin a browser talks to; composes pages from fragment apps."""
 from __future__ import annotations
 
-from flask import Flask, request, send_from_directory
+from flask import Flask, g, request, send_from_directory
+from prometheus_client import Histogram
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from common.csrf import ensure_csrf_cookie, set_csrf_cookie
 from common.errors import AppError
-from common.http import HttpClient
 from common.web import STATIC, create_html_app
 
 from . import https, routes, session
 from .budget import start_page_clock
+from .cache import fragment_clients
 from .responses import error_page
 
 YEAR = 365 * 24 * 3600
@@ -32,18 +33,20 @@ def create_app(config: dict | None = None) -> Flask:
     settings = app.extensions["settings"]
     if settings.trusted_proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=settings.trusted_proxy_hops)
-    # No retries: a slow fragment must not hold the page past its timeout.
-    app.extensions["fragments"] = {
-        name: HttpClient(f"fragment-{name}", url, timeout=settings.fragment_timeout, retries=0, fail_max=5,
-                         reset_timeout=5)
-        for name, url in settings.fragment_urls.items()
-    }
+    app.extensions["fragments"] = fragment_clients(settings)
+    obs = app.extensions["observability"]
+    app.extensions["fragment_metrics"] = (
+        obs.counter("fragment_served_total", "Fragment answers by rung of the ladder: live, fresh, revalidated, "
+                    "stale-while-revalidate, stale-if-error, fallback", ("fragment", "rung")),
+        Histogram("fragment_duration_seconds", "Time to get a fragment's answer, cache included", ["fragment"],
+                  registry=obs.registry, buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5)))
     app.register_blueprint(routes.bp)
 
     @app.get("/static/<path:filename>")
     def static(filename):
         # Content-hashed URLs (?v=…) never change meaning, so they may be cached for a year.
         versioned = "v" in request.args
+        g.pop("csrf_minted", None)  # a file a CDN may keep for a year must not carry one browser's cookie
         resp = send_from_directory(STATIC, filename, max_age=YEAR if versioned else 300)
         if versioned:
             resp.cache_control.immutable = True

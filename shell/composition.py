@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from flask import current_app, g, render_template, request
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from werkzeug.http import parse_cookie
 
+from common.cacheable import CSRF_PLACEHOLDER
 from common.csrf import CSRF_COOKIE
 from common.errors import AppError
 
 from .budget import remaining_budget
+from .cache import rung
 from .session import with_session_cookies
+from .signed_out import signed_out_region
 
 log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="compose")
@@ -23,7 +28,7 @@ PASSED_HEADERS = ("Cookie", "Accept-Language", "HX-Request", "HX-Target", "HX-Tr
                   "HX-Boosted", "HX-History-Restore-Request", "Content-Type", "X-CSRF-Token")
 # Response headers the browser must see from a fragment.
 RETURNED_HEADERS = ("Location", "HX-Trigger", "HX-Redirect", "HX-Push-Url", "HX-Replace-Url", "HX-Retarget",
-                    "HX-Reswap", "HX-Refresh", "Cache-Control", "Retry-After")
+                    "HX-Reswap", "HX-Refresh", "Cache-Control", "Vary", "Retry-After")
 
 
 @dataclass(frozen=True)
@@ -67,16 +72,33 @@ def fetch(slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", bo
           page_url: str = "/") -> Fetched:
     """One fragment; any failure or timeout becomes a fallback (503 if it is the page's main slot)."""
     client = current_app.extensions["fragments"][slot.fragment]
+    served, latency = current_app.extensions["fragment_metrics"]
+    started = time.perf_counter()
     try:
         resp = client.request(method, slot.path, headers=headers, params=query or None, data=body)
         if resp.status_code >= 500:
             raise AppError(f"fragment answered {resp.status_code}")
     except AppError as e:
         log.warning("fragment failed", extra={"fragment": slot.fragment, "path": slot.path, "error": e.message})
+        served.labels(slot.fragment, "fallback").inc()
         return failed(slot, page_url, method, query)
+    finally:
+        latency.labels(slot.fragment).observe(time.perf_counter() - started)
+    served.labels(slot.fragment, rung(resp)).inc()
     kept = {h: resp.headers[h] for h in RETURNED_HEADERS if h in resp.headers}
-    cookies = resp.raw.headers.getlist("Set-Cookie") if resp.raw is not None else []
-    return Fetched(slot, Markup(resp.text), resp.status_code, kept, cookies)
+    # A cached answer replays no cookies: a shared answer never sets any, and a personal one is never stored.
+    live = resp.raw is not None and not getattr(resp, "from_cache", False)
+    cookies = resp.raw.headers.getlist("Set-Cookie") if live else []
+    html = resp.text
+    if CSRF_PLACEHOLDER in html:  # a shared answer with a form: this browser's own token goes in here
+        html = html.replace(CSRF_PLACEHOLDER, _csrf_token(headers))
+        kept["Cache-Control"] = "private, no-store"
+    return Fetched(slot, Markup(html), resp.status_code, kept, cookies)
+
+
+def _csrf_token(headers: dict) -> str:
+    """The browser's CSRF token as forwarded (forwarded_headers adds one the shell just minted), escaped for HTML."""
+    return str(escape(parse_cookie(headers.get("Cookie", "")).get(CSRF_COOKIE, "")))
 
 
 def failed(slot: Slot, page_url: str, method: str = "GET", query: bytes = b"") -> Fetched:
@@ -99,13 +121,23 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
               "Content-Type"):
         headers.pop(h, None)  # composed slots are always rendered whole, and are GETs without a body
     app = current_app._get_current_object()
+    cookies = parse_cookie(headers.get("Cookie", ""))
 
     def run(slot: Slot) -> Fetched:
         with app.app_context():
             return fetch(slot, headers, query=query if slot.name == "main" else b"", page_url=page_url)
 
-    # Each slot runs in a copy of this context, so its log lines carry the page's request id.
-    return Pending({slot: _pool.submit(contextvars.copy_context().run, run, slot) for slot in slots}, page_url, query)
+    def start(slot: Slot) -> Future:
+        local = signed_out_region(slot.path, cookies) if slot.name != "main" else None
+        if local is not None:
+            current_app.extensions["fragment_metrics"][0].labels(slot.fragment, "signed-out").inc()
+            done: Future = Future()
+            done.set_result(Fetched(slot, local))
+            return done
+        # Each slot runs in a copy of this context, so its log lines carry the page's request id.
+        return _pool.submit(contextvars.copy_context().run, run, slot)
+
+    return Pending({slot: start(slot) for slot in slots}, page_url, query)
 
 
 def collect(pending: Pending) -> dict[str, Fetched]:

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, render_template, request
 
+from common.cacheable import personal
 from common.htmx import redirect_after_post, safe_path
 from common.session import clear_session_cookies, set_session_cookies
 from common.web import ACCESS_COOKIE, CART_COOKIE, REFRESH_COOKIE
@@ -79,6 +80,7 @@ def logout():
 
 
 @bp.get("/badge")
+@personal
 def badge():
     user = client.current_user() if request.cookies.get(ACCESS_COOKIE) else None
     return render_template("auth/_badge.html", user=user)

@@ -5,6 +5,7 @@ import re
 
 from flask import Blueprint, make_response, redirect, render_template, request
 
+from common.cacheable import personal
 from common.htmx import safe_path, wants_fragment
 from common.web import CART_COOKIE
 
@@ -39,6 +40,7 @@ def _keep_guest_cart(resp, outcome: client.Outcome):
 
 
 @bp.get("/mini")
+@personal
 def mini():
     return render_template("cart/_mini.html", count=client.count())
 
@@ -65,6 +67,7 @@ def add():
 
 
 @bp.get("/page")
+@personal
 def page():
     return render_template("cart/_page.html", cart=client.cart().cart, error=None, line_error=None)
 

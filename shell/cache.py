@@ -1,0 +1,149 @@
+"""The shell's fragment client: an HTTP cache (requests-cache) that obeys the fragments' own headers.
+
+requests-cache does RFC 9111 (freshness, ETag revalidation, Vary). The glue here adds what it lacks:
+stale-while-revalidate and stale-if-error taken from each stored answer (it reads them only from settings or the
+request), one background refresh per entry instead of a thread per request, and a
+shared-cache rule: only answers that say `public` are ever stored, so nothing about one shopper is reused.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from requests import HTTPError, Session
+from requests_cache import CachedSession
+from requests_cache.backends.base import BaseCache
+from requests_cache.policy import CacheDirectives
+
+from common.errors import AppError
+from common.http import HttpClient
+
+from .cache_store import store_for
+
+log = logging.getLogger(__name__)
+_refresher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fragment-refresh")
+_marks = threading.local()
+
+
+# Every request header the shell forwards that may change a shared answer is part of the key, so the variants a
+# fragment's Vary names never overwrite each other (Cookie is not: a shared answer may not vary on it).
+KEY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request",
+               "Accept-Language")
+
+
+def shareable(response) -> bool:
+    """A shared cache stores only what the fragment called public and not per cookie; `no-store` answers are
+    never written anyway (and saying yes to them keeps the library from deleting the entry they would replace)."""
+    cc = response.headers.get("Cache-Control", "").lower()
+    return "no-store" in cc or ("public" in cc and "cookie" not in response.headers.get("Vary", "").lower())
+
+
+class FragmentSession(CachedSession):
+    """requests-cache with each entry's own stale-while-revalidate and stale-if-error."""
+
+    def __init__(self, backend: BaseCache):
+        super().__init__(backend=backend, cache_control=True, filter_fn=shareable, allowable_codes=(200,),
+                         match_headers=list(KEY_HEADERS))
+        self._refreshing: set[str] = set()
+        self._lock = threading.Lock()
+
+    def send(self, request, **kwargs):
+        if request.method != "GET":  # a form post is never cached; its body (any bytes) never reaches the keying
+            return Session.send(self, request, **kwargs)
+        # The library takes these two from the request, so the stored answer's own values are put there.
+        cached = self.cache.get_response(self.cache.create_key(request, **kwargs))
+        if cached is not None:
+            d = CacheDirectives.from_headers(cached.headers)
+            extra = [f"stale-if-error={d.stale_if_error}"] * bool(d.stale_if_error) + \
+                [f"stale-while-revalidate={d.stale_while_revalidate}"] * bool(d.stale_while_revalidate)
+            asked = request.headers.get("Cache-Control")  # only-if-cached, when the fragment is known down
+            if extra:
+                request.headers["Cache-Control"] = ", ".join(([asked] if asked else []) + extra)
+        return super().send(request, **kwargs)
+
+    def _resend(self, request, actions, cached_response, **kwargs):
+        """A stale entry: ask again; an error or a 5xx answer gives the stale entry inside stale-if-error."""
+        try:
+            response = self._send_and_cache(request, actions, cached_response, **kwargs)
+            if response.status_code >= 500:
+                raise HTTPError(f"{response.status_code}", response=response)
+            return response
+        except Exception:
+            return self._handle_error(cached_response, actions)
+
+    def _handle_error(self, cached_response, actions):
+        if actions.is_usable(cached_response, error=True):
+            _marks.rung = "stale-if-error"
+            return cached_response
+        raise
+
+    def _resend_async(self, request, actions, cached_response, **kwargs):
+        """Serve stale and refresh in the background, once per entry however many requests see it stale."""
+        _marks.rung = "stale-while-revalidate"
+        key = actions.cache_key
+        with self._lock:
+            if key in self._refreshing:
+                return
+            self._refreshing.add(key)
+
+        def refresh():
+            try:
+                self._send_and_cache(request, actions, cached_response, **kwargs)
+            except Exception as e:  # the next request after the lifetime tries again
+                log.info("background refresh failed", extra={"url": request.url, "error": type(e).__name__})
+            finally:
+                with self._lock:
+                    self._refreshing.discard(key)
+        _refresher.submit(refresh)
+
+
+def take_mark() -> str | None:
+    rung, _marks.rung = getattr(_marks, "rung", None), None
+    return rung
+
+
+class CachingClient(HttpClient):
+    """An HttpClient whose GETs go through the fragment cache; `last_rung` says how the answer was served."""
+
+    def __init__(self, name: str, base_url: str, cache: BaseCache, **kwargs):
+        super().__init__(name, base_url, **kwargs)
+        adapter = self.session.get_adapter("http://")
+        self.session = FragmentSession(cache)
+        self.session.trust_env = False
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def request(self, method: str, path: str, headers: dict | None = None, **kwargs):
+        take_mark()
+        try:
+            return super().request(method, path, headers=headers, **kwargs)
+        except AppError:
+            if method != "GET":
+                raise
+            # Unreachable, timed out or the breaker is open: what the cache still may serve.
+            kept = {k: v for k, v in kwargs.items() if k in ("params", "timeout")}
+            resp = self.session.request("GET", f"{self.base_url}{path}", headers=headers, only_if_cached=True,
+                                        **kept)
+            if resp.status_code == 504 and resp.reason == "Not Cached":
+                raise
+            _marks.rung = "fresh" if not resp.is_expired else "stale-if-error"
+            return resp
+
+
+def rung(resp) -> str:
+    """Which rung of the ladder served this answer: live, fresh, revalidated, stale-…"""
+    marked = take_mark()
+    if marked:
+        return marked
+    if not getattr(resp, "from_cache", False):
+        return "live"
+    return "revalidated" if getattr(resp, "revalidated", False) else "fresh"
+
+
+def fragment_clients(settings) -> dict[str, HttpClient]:
+    """One client per fragment app, all on one store. No retries: a slow fragment must not hold the page."""
+    store = store_for(settings)
+    options = {"timeout": settings.fragment_timeout, "retries": 0, "fail_max": 5, "reset_timeout": 5}
+    return {name: CachingClient(f"fragment-{name}", url, store, **options) if store is not None else
+            HttpClient(f"fragment-{name}", url, **options) for name, url in settings.fragment_urls.items()}

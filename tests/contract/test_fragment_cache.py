@@ -1,0 +1,152 @@
+"""The shell's fragment cache against real fragment apps, a real gateway and products service: the ladder
+live -> fresh -> revalidated (304) -> stale (products down) -> fallback, Vary, and the shared CSRF placeholder."""
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
+
+import pytest
+import requests
+
+import fragments.auth
+import fragments.cart
+import fragments.products
+import gateway
+import shell
+from common.cacheable import CSRF_PLACEHOLDER
+from services.products import create_app as create_products
+from tests.servers import free_port, serving
+
+SERVICES = ("auth", "users", "products", "inventory", "orders", "payments", "notifications")
+SHIRT = "/products/classic-linen-shirt"
+
+
+@pytest.fixture
+def chain(redis_url, issuer):
+    """products service <- gateway <- fragment apps, with `.stop_products()` to take the catalog down mid-test."""
+    base = {"redis_url": redis_url, "run_workers": False}
+    with contextlib.ExitStack() as stack:
+        products_stack = contextlib.ExitStack()
+        products = products_stack.enter_context(serving(create_products({**base, "service_urls":
+                                                                         issuer.service_urls()})))
+        stack.callback(products_stack.close)
+        gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": dict.fromkeys(SERVICES,
+                                                                                                products)})))
+        frag = {**base, "gateway_url": gw}
+        urls = {name: stack.enter_context(serving(module.create_app(frag))) for name, module in
+                (("products", fragments.products), ("auth", fragments.auth), ("cart", fragments.cart))}
+        yield SimpleNamespace(fragments=urls, stop_products=products_stack.close)
+
+
+def make_shell(redis_url, fragment_urls, csrf="token-of-browser-a"):
+    dead = f"http://127.0.0.1:{free_port()}"
+    app = shell.create_app({"redis_url": redis_url, "fragment_urls": {"checkout": dead, "profile": dead,
+                                                                      **fragment_urls}})
+    client = app.test_client()
+    client.set_cookie("fm_csrf", csrf)
+    return client
+
+
+def rungs(client) -> dict[str, float]:
+    text = client.get("/metrics").get_data(as_text=True)
+    return {f"{f}:{r}": float(v) for f, r, v in
+            re.findall(r'^fragment_served_total\{fragment="(\w+)",rung="([\w-]+)"\} ([0-9.]+)$', text, re.M)}
+
+
+def age_every_entry(client, seconds: float) -> None:
+    """Time passes for the cache: every stored answer is `seconds` older than it was."""
+    store = client.application.extensions["fragments"]["products"].session.cache.responses
+    for entry in store.data.values():
+        entry.expires = (entry.expires or datetime.now(timezone.utc)) - timedelta(seconds=seconds)
+
+
+def test_a_public_fragment_says_so_with_an_etag_and_a_matching_tag_gets_a_304_without_a_body(chain):
+    url = f"{chain.fragments['products']}/featured"
+    first = requests.get(url, timeout=5)
+    cc = first.headers["Cache-Control"]
+    assert "public" in cc and "max-age=2" in cc and "stale-while-revalidate=3" in cc and "stale-if-error=7200" in cc
+    assert "HX-Request" in first.headers["Vary"] and "Cookie" not in first.headers["Vary"]
+    again = requests.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=5)
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_personal_fragments_are_never_storable(chain):
+    for fragment, path in (("auth", "/badge"), ("cart", "/mini"), ("cart", "/page"), ("auth", "/login")):
+        r = requests.get(f"{chain.fragments[fragment]}{path}", timeout=5)
+        assert r.headers["Cache-Control"] == "private, no-store", path
+
+
+def test_a_warm_cache_serves_the_main_slot_without_asking_the_fragment(redis_url, chain):
+    client = make_shell(redis_url, chain.fragments)
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200
+    counted = rungs(client)
+    assert counted["products:live"] == 1 and counted["products:fresh"] == 1
+    assert counted["auth:signed-out"] == 2 and "auth:live" not in counted  # no call for a guest's badge
+    assert counted["cart:live"] == 2  # personal: asked every time, never stored
+
+
+def test_a_shared_product_page_carries_each_browsers_own_csrf_token(redis_url, chain):
+    assert CSRF_PLACEHOLDER in requests.get(f"{chain.fragments['products']}/detail/classic-linen-shirt",
+                                            timeout=5).text
+    client = make_shell(redis_url, chain.fragments, csrf="token-of-browser-a")
+    a = client.get(SHIRT).get_data(as_text=True)
+    client.set_cookie("fm_csrf", "token-of-browser-b")
+    b = client.get(SHIRT).get_data(as_text=True)
+    assert 'value="token-of-browser-a"' in a and "token-of-browser-b" not in a
+    assert 'value="token-of-browser-b"' in b and "token-of-browser-a" not in b
+    assert CSRF_PLACEHOLDER not in a + b and rungs(client)["products:fresh"] == 1
+
+
+def test_an_expired_entry_is_revalidated_with_a_304_and_the_stored_copy_served(redis_url, chain):
+    client = make_shell(redis_url, chain.fragments)
+    first = client.get(SHIRT).get_data(as_text=True)
+    age_every_entry(client, 60)  # past max-age and stale-while-revalidate: the shell must ask before serving
+    assert client.get(SHIRT).get_data(as_text=True) == first
+    assert rungs(client)["products:revalidated"] == 1
+    fragment_metrics = requests.get(f"{chain.fragments['products']}/metrics", timeout=5).text
+    assert re.search(r'http_requests_total\{endpoint="/detail/<product_id>",method="GET",status="304"\} 1\.0',
+                     fragment_metrics), fragment_metrics
+
+
+def test_inside_stale_while_revalidate_the_stored_copy_is_served_and_refreshed_behind(redis_url, chain):
+    client = make_shell(redis_url, chain.fragments)
+    client.get("/")
+    age_every_entry(client, 3)  # past max-age=2, inside stale-while-revalidate=3
+    assert 'id="featured"' in client.get("/").get_data(as_text=True)
+    assert rungs(client)["products:stale-while-revalidate"] == 1
+
+
+def test_with_products_down_pages_seen_before_are_served_from_the_cache_and_unseen_ones_fall_back(redis_url, chain):
+    client = make_shell(redis_url, chain.fragments)
+    seen = ("/", "/products", SHIRT)
+    before = {path: client.get(path).get_data(as_text=True) for path in seen}
+    chain.stop_products()
+    age_every_entry(client, 3600)  # an hour later, long past max-age, inside stale-if-error
+    for path in seen:
+        r = client.get(path)
+        assert r.status_code == 200 and r.get_data(as_text=True) == before[path], path
+    assert rungs(client)["products:stale-if-error"] == 3
+    cold = client.get("/products/never-seen-before")
+    assert cold.status_code == 503 and 'id="fallback-main"' in cold.get_data(as_text=True)
+
+
+def test_past_stale_if_error_a_down_catalog_is_the_fallback(redis_url, chain):
+    client = make_shell(redis_url, chain.fragments)
+    client.get(SHIRT)
+    chain.stop_products()
+    age_every_entry(client, 7200 + 60)
+    assert client.get(SHIRT).status_code == 503
+
+
+def test_vary_hx_request_keeps_the_htmx_fragment_and_the_full_page_apart(redis_url, chain):
+    client = make_shell(redis_url, chain.fragments)
+    htmx = {"HX-Request": "true", "HX-Target": "results"}
+    for _ in range(2):  # each answer stored once, then served from the store: never the other one
+        swap = client.get("/products?q=linen", headers=htmx).get_data(as_text=True)
+        page = client.get("/products?q=linen").get_data(as_text=True)
+        assert swap.lstrip().startswith('<div id="results"') and "<html" not in swap and 'id="catalog"' not in swap
+        assert page.startswith("<!doctype html>") and 'id="catalog"' in page
+    assert rungs(client)["products:fresh"] == 2
