@@ -1,0 +1,104 @@
+"""Pages under wrk: each scenario, then one bare hop serving the same bytes, back to back in the same run.
+
+Rows: the anonymous home page, an anonymous product page, a unique-query search page, the home page
+signed in with a cart, `GET /api/products` through the gateway and on the service; then the composer's
+own overhead (bench/overhead.py). Targets are issue 9's.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+
+from common.settings import SHELL_PORT
+
+from . import overhead, wrk
+from .bare import BareHop, bare_hop
+from .catalog import WORDS
+from .shopper import signed_in_cookie
+from .table import Row, Target, gateway_line, table
+
+WARM_UP_SECONDS = 2  # connections, first-use costs and any cache fill stay out of the figures
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    key: str  # the bare hop's name for the same bytes
+    url: str
+    headers: dict = field(default_factory=dict)
+    lua: str | None = None  # a request script in bench/lua/
+    args: tuple = ()
+    target: Target | None = None
+
+    def sample_url(self) -> str:
+        """One concrete URL with the bytes the bare hop serves (a search script varies its path)."""
+        if self.lua == "unique_search.lua":
+            return f"{self.url}/products?q={self.args[2]}&max_price={self.args[0]}"
+        return self.url
+
+
+def scenarios(urls: dict, product_id: str, cookie: str) -> list[Scenario]:
+    shell, gateway, products = urls["shell"], urls["gateway"], urls["products"]
+    first_ceiling = random.randint(100_000, 500_000)  # dollars; a fresh run never repeats an earlier one's queries
+    return [
+        Scenario("anonymous home  /", "home", f"{shell}/", target=Target(600, 50, 0.25)),
+        Scenario("anonymous product page", "product", f"{shell}/products/{product_id}", target=Target(400)),
+        Scenario("search, unique query each request", "search", shell, lua="unique_search.lua",
+                 args=(first_ceiling, wrk.THREADS, *WORDS), target=Target(100)),
+        Scenario("signed-in home, 1 item in cart", "signed-in", f"{shell}/", headers={"Cookie": cookie},
+                 target=Target(200)),
+        Scenario("GET /api/products via gateway", "api", f"{gateway}/api/products"),
+        Scenario("GET /api/products on the service", "api", f"{products}/api/products"),
+    ]
+
+
+def _capture(scenario: Scenario, bare: BareHop) -> str:
+    r = requests.get(scenario.sample_url(), headers=scenario.headers, timeout=10)
+    if r.status_code != 200:
+        raise RuntimeError(f"{scenario.name}: {scenario.sample_url()} answered {r.status_code}")
+    return bare.store(scenario.key, r.content, r.headers.get("Content-Type", "text/html"))
+
+
+def _load(url: str, connections: int, duration: float, scenario: Scenario | None = None) -> wrk.WrkResult:
+    extra = {} if scenario is None else {"headers": scenario.headers, "lua": scenario.lua, "args": scenario.args}
+    wrk.run(url, connections, WARM_UP_SECONDS, **extra)
+    return wrk.run(url, connections, duration, **extra)
+
+
+def measure(scenario: Scenario, bare: BareHop, connections: int, duration: float,
+            bare_results: dict) -> Row:
+    bare_url = _capture(scenario, bare)
+    # The stack's URL is the origin for a script that writes its own paths.
+    url = scenario.url if scenario.lua is None else f"{scenario.url}/"
+    result = _load(url, connections, duration, scenario)
+    if scenario.key not in bare_results:  # the gateway and the service answer the same bytes: one bare run
+        bare_results[scenario.key] = _load(bare_url, connections, duration)
+    row = Row(scenario.name, result, bare_results[scenario.key], scenario.target)
+    print(f"  measured {scenario.name}: {result.rps:.1f} req/s", flush=True)
+    return row
+
+
+def main(urls: dict, connections: int, duration: float) -> None:
+    offset = urlsplit(urls["shell"]).port - SHELL_PORT
+    items = requests.get(f"{urls['products']}/api/products", params={"per_page": 1}, timeout=10).json()["items"]
+    cookie = signed_in_cookie(urls["gateway"], urls["shell"], items[0]["id"])
+    print(f"wrk, {connections} connections, {wrk.THREADS} threads, {duration:.0f} s per measurement "
+          f"after {WARM_UP_SECONDS} s of warm-up; each row is followed by a bare Flask hop (gunicorn, 1 worker, "
+          f"8 threads) serving the same bytes", flush=True)
+    with bare_hop(offset) as bare:
+        bare_results: dict = {}
+        rows = [measure(s, bare, connections, duration, bare_results)
+                for s in scenarios(urls, items[0]["id"], cookie)]
+    print()
+    print(table(rows))
+    print(gateway_line(rows[-2].result, rows[-1].result))
+    fragment_urls = {n[len("fragment-"):]: u for n, u in urls.items() if n.startswith("fragment-")}
+    cost = overhead.measure(urls["shell"], fragment_urls, duration)
+    page50, slow50, over50 = cost.at(50)
+    page99, slow99, over99 = cost.at(99)
+    print(f"composer overhead on / (page TTFB - slowest fragment TTFB, {cost.samples} sequential samples): "
+          f"p50 {over50:.1f} ms, p99 {over99:.1f} ms  (page TTFB p50 {page50:.1f} / p99 {page99:.1f} ms; "
+          f"slowest fragment p50 {slow50:.1f} / p99 {slow99:.1f} ms)")
