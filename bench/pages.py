@@ -81,17 +81,27 @@ def measure(scenario: Scenario, bare: BareHop, connections: int, duration: float
     return row
 
 
+def in_stock_product(urls: dict) -> str:
+    """A seeded product the shopper can put in a cart (some of the catalog is sold out on purpose)."""
+    items = requests.get(f"{urls['products']}/api/products", params={"per_page": 100}, timeout=10).json()["items"]
+    for item in items:
+        stock = requests.get(f"{urls['inventory']}/api/inventory/{item['sku']}", timeout=10)
+        if stock.ok and stock.json()["available"] > 1:
+            return item["id"]
+    raise RuntimeError("no seeded product is in stock")
+
+
 def main(urls: dict, connections: int, duration: float) -> None:
     offset = urlsplit(urls["shell"]).port - SHELL_PORT
-    items = requests.get(f"{urls['products']}/api/products", params={"per_page": 1}, timeout=10).json()["items"]
-    cookie = signed_in_cookie(urls["gateway"], urls["shell"], items[0]["id"])
+    product_id = in_stock_product(urls)
+    cookie = signed_in_cookie(urls["gateway"], urls["shell"], product_id)
     print(f"wrk, {connections} connections, {wrk.THREADS} threads, {duration:.0f} s per measurement "
           f"after {WARM_UP_SECONDS} s of warm-up; each row is followed by a bare Flask hop (gunicorn, 1 worker, "
           f"8 threads) serving the same bytes", flush=True)
     with bare_hop(offset) as bare:
         bare_results: dict = {}
         rows = [measure(s, bare, connections, duration, bare_results)
-                for s in scenarios(urls, items[0]["id"], cookie)]
+                for s in scenarios(urls, product_id, cookie)]
     print()
     print(table(rows))
     print(gateway_line(rows[-2].result, rows[-1].result))

@@ -57,5 +57,9 @@ def gateway_line(via: WrkResult, direct: WrkResult, limit: float = 1.3) -> str:
     return f"gateway p50 / direct p50: {factor:.2f}x (target <= {limit}x): {verdict}"
 
 
+LEGEND = ("x bare: throughput as a share of the bare hop's; hops: bare hops one request costs (its inverse); "
+          "errors: wrk's socket errors, timeouts and answers outside 2xx/3xx")
+
+
 def table(rows: list[Row]) -> str:
-    return "\n".join([HEADER, "-" * len(HEADER), *(line(r) for r in rows)])
+    return "\n".join([HEADER, "-" * len(HEADER), *(line(r) for r in rows), LEGEND])
