@@ -7,6 +7,7 @@ own overhead (bench/overhead.py). Targets are issue 9's.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -81,14 +82,18 @@ def measure(scenario: Scenario, bare: BareHop, connections: int, duration: float
     return row
 
 
-def in_stock_product(urls: dict) -> str:
-    """A seeded product the shopper can put in a cart (some of the catalog is sold out on purpose)."""
+def in_stock_product(urls: dict, wait: float = 30.0) -> str:
+    """A seeded product the shopper can put in a cart (some of the catalog is sold out on purpose). A fresh
+    stack's inventory creates its stock from the catalog's events, a moment after the processes answer."""
     items = requests.get(f"{urls['products']}/api/products", params={"per_page": 100}, timeout=10).json()["items"]
-    for item in items:
-        stock = requests.get(f"{urls['inventory']}/api/inventory/{item['sku']}", timeout=10)
-        if stock.ok and stock.json()["available"] > 1:
-            return item["id"]
-    raise RuntimeError("no seeded product is in stock")
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        for item in items:
+            stock = requests.get(f"{urls['inventory']}/api/inventory/{item['sku']}", timeout=10)
+            if stock.ok and stock.json()["available"] > 1:
+                return item["id"]
+        time.sleep(0.5)
+    raise RuntimeError(f"no seeded product was in stock within {wait:.0f} s")
 
 
 def main(urls: dict, connections: int, duration: float) -> None:
