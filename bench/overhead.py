@@ -52,10 +52,20 @@ class Overhead:
     page_ttfb: list[float]
     slowest: list[float]
     overhead: list[float]  # page TTFB minus the slowest fragment's TTFB, per sample
+    # The same by the last byte: once the shell flushes its head early, TTFB no longer waits for fragments.
+    overhead_last_byte: list[float]
 
     def at(self, p: float) -> tuple[float, float, float]:
         """(page TTFB, slowest fragment TTFB, overhead) at percentile p, each taken over the samples."""
         return percentile(self.page_ttfb, p), percentile(self.slowest, p), percentile(self.overhead, p)
+
+    def summary(self) -> str:
+        (page50, slow50, over50), (page99, slow99, over99) = self.at(50), self.at(99)
+        last50, last99 = percentile(self.overhead_last_byte, 50), percentile(self.overhead_last_byte, 99)
+        return (f"composer overhead on / (page TTFB - slowest fragment TTFB, {self.samples} sequential samples): "
+                f"p50 {over50:.1f} ms, p99 {over99:.1f} ms  (page TTFB p50 {page50:.1f} / p99 {page99:.1f} ms; "
+                f"slowest fragment p50 {slow50:.1f} / p99 {slow99:.1f} ms); by the last byte: p50 {last50:.1f} ms, "
+                f"p99 {last99:.1f} ms")
 
 
 def measure(shell: str, fragment_urls: dict, duration: float, min_samples: int = 100) -> Overhead:
@@ -66,12 +76,14 @@ def measure(shell: str, fragment_urls: dict, duration: float, min_samples: int =
     page.get("/")  # warm-up: connections and first-use costs stay out of the figures
     for timer, path in fragments:
         timer.get(path, forwarded)
-    page_ttfb, slowest, overhead = [], [], []
+    page_ttfb, slowest, overhead, overhead_last_byte = [], [], [], []
     deadline = time.perf_counter() + duration
     while time.perf_counter() < deadline or len(overhead) < min_samples:
-        whole = page.get("/").ttfb_ms
-        worst = max(timer.get(path, forwarded).ttfb_ms for timer, path in fragments)
-        page_ttfb.append(whole)
+        whole = page.get("/")
+        parts = [timer.get(path, forwarded) for timer, path in fragments]
+        worst = max(t.ttfb_ms for t in parts)
+        page_ttfb.append(whole.ttfb_ms)
         slowest.append(worst)
-        overhead.append(whole - worst)
-    return Overhead(len(overhead), page_ttfb, slowest, overhead)
+        overhead.append(whole.ttfb_ms - worst)
+        overhead_last_byte.append(whole.total_ms - max(t.total_ms for t in parts))
+    return Overhead(len(overhead), page_ttfb, slowest, overhead, overhead_last_byte)

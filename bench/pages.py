@@ -111,9 +111,4 @@ def main(urls: dict, connections: int, duration: float) -> None:
     print(table(rows))
     print(gateway_line(rows[-2].result, rows[-1].result))
     fragment_urls = {n[len("fragment-"):]: u for n, u in urls.items() if n.startswith("fragment-")}
-    cost = overhead.measure(urls["shell"], fragment_urls, duration)
-    page50, slow50, over50 = cost.at(50)
-    page99, slow99, over99 = cost.at(99)
-    print(f"composer overhead on / (page TTFB - slowest fragment TTFB, {cost.samples} sequential samples): "
-          f"p50 {over50:.1f} ms, p99 {over99:.1f} ms  (page TTFB p50 {page50:.1f} / p99 {page99:.1f} ms; "
-          f"slowest fragment p50 {slow50:.1f} / p99 {slow99:.1f} ms)")
+    print(overhead.measure(urls["shell"], fragment_urls, duration).summary())

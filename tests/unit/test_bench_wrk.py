@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bench import bare, wrk
+from bench import bare, overhead, wrk
 from bench.table import Row, Target, gateway_line, line
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:3700/
@@ -87,6 +87,14 @@ def test_the_search_script_asks_a_query_no_request_asked_before(recording_server
     assert len(paths) > 10 and len(set(paths)) == len(paths)
     assert all(urlsplit(p).path == "/products" and q["q"][0] in ("mug", "pen") for p, q in zip(paths, queries))
     assert all(int(q["max_price"][0]) > 100_000 for q in queries)
+
+
+def test_each_overhead_sample_asks_the_page_then_every_fragment_it_composes(recording_server):
+    url, paths = recording_server
+    cost = overhead.measure(url.rstrip("/"), {"products": url, "auth": url, "cart": url}, duration=0, min_samples=5)
+    assert cost.samples == 5 and len(cost.overhead) == len(cost.overhead_last_byte) == 5
+    assert paths == ["/", "/featured", "/badge", "/mini"] * 6  # one warm-up round, then the samples
+    assert "5 sequential samples" in cost.summary()
 
 
 def test_the_bare_hop_answers_stored_bytes_with_their_content_type(tmp_path, monkeypatch):
