@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bench import bare, overhead, wrk
+from bench import bare, overhead, pages, wrk
 from bench.table import Row, Target, gateway_line, line
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:3700/
@@ -87,6 +87,14 @@ def test_the_search_script_asks_a_query_no_request_asked_before(recording_server
     assert len(paths) > 10 and len(set(paths)) == len(paths)
     assert all(urlsplit(p).path == "/products" and q["q"][0] in ("mug", "pen") for p, q in zip(paths, queries))
     assert all(int(q["max_price"][0]) > 100_000 for q in queries)
+
+
+def test_every_run_of_the_search_script_starts_past_the_ceilings_earlier_runs_could_reach():
+    search = next(s for s in pages.scenarios({"shell": "s", "gateway": "g", "products": "p"}, "id", "c")
+                  if s.lua == pages.SEARCH_SCRIPT)
+    warm_up, measured = search.script_args(), search.script_args()
+    assert measured[0] - warm_up[0] == 100_000 and measured[1:] == (wrk.THREADS, *pages.WORDS)
+    assert int(parse_qs(urlsplit(search.sample_url()).query)["max_price"][0]) < warm_up[0]
 
 
 def test_each_overhead_sample_asks_the_page_then_every_fragment_it_composes(recording_server):
