@@ -52,7 +52,7 @@ def main() -> None:
                         help=f"any of {sorted(SCENARIOS)} (default: {' '.join(DEFAULT)})")
     parser.add_argument("--connections", "--concurrency", type=int, default=None,
                         help="concurrent connections (default: 16 for pages, 8 for the others)")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement (default: 10)")
     parser.add_argument("--offset", type=int, default=None,
                         help="port offset of a running stack to measure (default: start a private one)")
     args = parser.parse_args()
