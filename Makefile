@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HTMX := static/vendor/htmx.min.js
 APT_PACKAGES := redis-server chromium
 
-.PHONY: setup system-packages run test bench lint
+.PHONY: setup system-packages bench-packages run test bench lint
 
 setup: system-packages $(VENV)/.requirements.stamp $(HTMX)
 
@@ -52,5 +52,18 @@ lint: $(VENV)/.requirements.stamp
 test: setup lint
 	$(PY) -m pytest -q
 
-bench: setup
-	$(PY) -m bench
+# wrk drives `make bench` only, so `make run` and `make test` never need it; installed only when missing.
+bench-packages:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages: wrk"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else \
+	    echo "Missing Debian packages: wrk. Install them with: sudo apt-get install -y wrk" >&2; \
+	    exit 1; \
+	  fi; \
+	}
+
+# BENCH_ARGS picks scenarios and flags, e.g. `make bench BENCH_ARGS="pages --duration 20"`.
+bench: setup bench-packages
+	$(PY) -m bench $(BENCH_ARGS)
