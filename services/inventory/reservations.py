@@ -51,7 +51,10 @@ def reserve(reservations, stock, data: dict, ttl: int) -> dict:
     res = reservations.start({"_id": order_id, "lines": _lines(data["lines"]), "order": order})
     if res["status"] != RESERVING:
         return res
-    short = [ln["sku"] for ln in res["lines"] if stock.reserve(ln["sku"], ln["quantity"], hold=order_id) is None]
+    # Lines go in SKU order and stop at the first shortage: an order that cannot be served never holds the
+    # other lines' units, even briefly, so it never makes a servable order look short.
+    short = next(([ln["sku"]] for ln in res["lines"]
+                  if stock.reserve(ln["sku"], ln["quantity"], hold=order_id) is None), [])
     if short:
         for ln in res["lines"]:  # compensate: only SKUs that still carry this order's hold give units back
             stock.release(ln["sku"], ln["quantity"], hold=order_id)
