@@ -1,24 +1,24 @@
-"""Rate limits at the edge: per client IP, tighter for writes; one Redis round trip each, in memory while it fails."""
+"""Rate limits at the edge, per client IP: reads counted here and synced to Redis, writes checked in Redis each."""
 from __future__ import annotations
 
 import functools
 import ipaddress
 import logging
+import math
 import re
-import threading
 import time
 from dataclasses import dataclass
 
 from flask import current_app, g, request
-from redis.exceptions import RedisError
 
 from common.errors import RateLimited
-from common.redis_store import RedisBreaker
+
+from .exact_windows import ExactWindows
+from .synced_windows import SyncedWindows
 
 log = logging.getLogger(__name__)
 READ_METHODS = frozenset({"GET", "HEAD"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-KEY = "gateway:limits:{kind}:{period}:{who}"
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _SPEC = re.compile(r"(\d+)\s*(?:/|per)\s*(\d*)\s*(second|minute|hour|day)s?", re.IGNORECASE)
 
@@ -39,64 +39,6 @@ class Limit:
 
     def __str__(self) -> str:
         return f"{self.amount} per {self.period} second{'s' if self.period != 1 else ''}"
-
-
-class MemoryWindows:
-    """The same fixed windows in this process's memory, while Redis cannot be used."""
-
-    def __init__(self, clock=time.monotonic):
-        self._clock, self._lock, self._windows, self._next_sweep = clock, threading.Lock(), {}, 0.0
-
-    def hit(self, key: str, period: int) -> tuple[int, float]:
-        now = self._clock()
-        with self._lock:
-            if now >= self._next_sweep:  # forget finished windows now and then, not on every hit
-                self._windows = {k: w for k, w in self._windows.items() if w[1] > now}
-                self._next_sweep = now + 10.0
-            window = self._windows.get(key)
-            if window is None or window[1] <= now:
-                window = self._windows[key] = [0, now + period]
-            window[0] += 1
-            return window[0], window[1] - now
-
-
-class EdgeLimiter:
-    """Fixed windows that start at a client's first request, as flask-limiter's "fixed-window" did.
-
-    One pipelined MULTI/EXEC a request creates the window with its expiry if absent, counts the request and reads
-    the time left: one round trip instead of flask-limiter's three. After a Redis error the breaker skips Redis
-    for a second and the windows are kept in memory (fail open, counted in /metrics)."""
-
-    def __init__(self, redis, on_event=lambda event: None, breaker: RedisBreaker | None = None):
-        self.redis, self.on_event = redis, on_event
-        self.breaker = breaker or RedisBreaker()
-        self.memory = MemoryWindows()
-        self.in_memory = False
-
-    def hit(self, kind: str, who: str, limit: Limit) -> tuple[int, float]:
-        """Count one request; its window's count so far and the seconds until the window resets."""
-        key = KEY.format(kind=kind, period=limit.period, who=who)
-        try:
-            count, ttl_ms = self.breaker.call(self._hit_redis, key, limit.period)
-        except RedisError as e:
-            if not self.in_memory:
-                self.in_memory = True
-                log.warning("rate limits falling back to in-memory windows", extra={"error": type(e).__name__})
-                self.on_event("fallback")
-            return self.memory.hit(key, limit.period)
-        if self.in_memory:
-            self.in_memory = False
-            log.warning("rate-limit storage recovered")
-            self.on_event("recovered")
-        return count, max(ttl_ms, 0) / 1000
-
-    def _hit_redis(self, key: str, period: int) -> tuple[int, int]:
-        pipe = self.redis.pipeline(transaction=True)  # atomic: the window cannot expire between SET and INCR
-        pipe.set(key, 0, ex=period, nx=True)
-        pipe.incr(key)
-        pipe.pttl(key)
-        _, count, ttl_ms = pipe.execute()
-        return count, ttl_ms
 
 
 def client_ip() -> str:
@@ -123,20 +65,23 @@ def install_limits(app, settings) -> None:
     counter = app.extensions["observability"].counter(
         "gateway_rate_limit_storage_events_total", "Rate-limit storage failures survived (limits kept in memory)",
         ["event"])
-    limiter = EdgeLimiter(app.extensions["redis"], on_event=lambda event: counter.labels(event).inc())
-    app.extensions["limiter"] = limiter
-    rules = {**dict.fromkeys(READ_METHODS, ("r", Limit.parse(settings.rate_limit_reads))),
-             **dict.fromkeys(WRITE_METHODS, ("w", Limit.parse(settings.rate_limit_writes)))}
-    app.view_functions["gateway.proxy"] = _limited(app.view_functions["gateway.proxy"], limiter, rules, counter)
+    redis, on_event = app.extensions["redis"], lambda event: counter.labels(event).inc()
+    # Reads are most of the traffic and never wait on Redis; writes are few, costly and checked exactly.
+    reads = SyncedWindows(redis, interval=settings.rate_limit_sync_seconds, on_event=on_event)
+    writes = ExactWindows(redis, on_event=on_event)
+    app.extensions["limiters"] = {"reads": reads, "writes": writes}
+    rules = {**dict.fromkeys(READ_METHODS, ("r", Limit.parse(settings.rate_limit_reads), reads)),
+             **dict.fromkeys(WRITE_METHODS, ("w", Limit.parse(settings.rate_limit_writes), writes))}
+    app.view_functions["gateway.proxy"] = _limited(app.view_functions["gateway.proxy"], rules, counter)
     app.after_request(_rate_limit_headers)
 
 
-def _limited(view, limiter: EdgeLimiter, rules: dict, counter):
+def _limited(view, rules: dict, counter):
     @functools.wraps(view)
     def limited(*args, **kwargs):
         rule = rules.get(request.method)
         if rule is not None:
-            kind, limit = rule
+            kind, limit, limiter = rule
             try:
                 count, reset_in = limiter.hit(kind, client_ip(), limit)
             except Exception:  # the limiter must never be why a request fails: fail open, and say so
@@ -155,7 +100,7 @@ def _rate_limit_headers(resp):
     if state is not None:
         limit, count, reset_in = state
         resp.headers["X-RateLimit-Limit"] = str(limit.amount)
-        resp.headers["X-RateLimit-Remaining"] = str(max(limit.amount - count, 0))
+        resp.headers["X-RateLimit-Remaining"] = str(max(limit.amount - math.ceil(count), 0))
         resp.headers["X-RateLimit-Reset"] = str(int(time.time() + reset_in))
         if resp.status_code == 429:
             resp.headers["Retry-After"] = str(max(1, round(reset_in)))
