@@ -22,8 +22,12 @@ class SyncedWindows:
     def __init__(self, redis, interval: float = 0.1, on_event=lambda event: None, clock=time.time):
         self.redis, self.interval, self.on_event, self._clock = redis, interval, on_event, clock
         self._lock = threading.Lock()
-        # (kind, period, who, window) -> [total in Redis at the last sync, hits here not yet sent]
-        self._windows: dict[tuple, list[int]] = {}
+        # Keyed by (kind, period, who, window): every gateway's total at the last sync (ours included), the hits
+        # in the sync under way, and the hits here since.
+        self._seen: dict[tuple, int] = {}
+        self._sending: dict[tuple, int] = {}
+        self._pending: dict[tuple, int] = {}
+        self._next_prune = 0.0
         self._thread: threading.Thread | None = None
         self.in_memory = False
 
@@ -31,14 +35,15 @@ class SyncedWindows:
         """Count one request; the client's sliding-window count with it and the seconds left in this window."""
         now, period = self._clock(), limit.period
         window, into = divmod(now, period)
-        window = int(window)
+        current, previous = (kind, period, who, int(window)), (kind, period, who, int(window) - 1)
         with self._lock:
-            current = self._windows.setdefault((kind, period, who, window), [0, 0])
-            current[1] += 1
-            previous = self._windows.get((kind, period, who, window - 1))
-            count = sum(current) + (sum(previous) * (1 - into / period) if previous else 0)
+            self._pending[current] = self._pending.get(current, 0) + 1
+            count = self._count(current) + self._count(previous) * (1 - into / period)
         self._ensure_syncing()
         return count, period - into
+
+    def _count(self, key: tuple) -> int:
+        return self._seen.get(key, 0) + self._sending.get(key, 0) + self._pending.get(key, 0)
 
     def _ensure_syncing(self) -> None:
         if self._thread is None or not self._thread.is_alive():  # a forked worker starts its own
@@ -57,31 +62,33 @@ class SyncedWindows:
                 self.on_event("swallowed")
 
     def sync(self) -> None:
-        """Send the hits counted since the last sync, learn every gateway's totals, forget finished windows."""
+        """Send the hits counted since the last sync and learn every gateway's totals for those windows."""
         now = self._clock()
         with self._lock:
-            self._windows = {k: w for k, w in self._windows.items() if k[3] >= int(now // k[1]) - 1}
-            sent = [(k, w[1]) for k, w in self._windows.items() if w[1]]
-            for k, _ in sent:
-                self._windows[k][1] = 0
-        if not sent:
+            if now >= self._next_prune:  # once a second: windows before the previous one no longer count
+                self._seen = {k: n for k, n in self._seen.items() if k[3] >= int(now // k[1]) - 1}
+                self._pending = {k: n for k, n in self._pending.items() if k[3] >= int(now // k[1]) - 1}
+                self._next_prune = now + 1.0
+            batch, self._sending, self._pending = self._pending, self._pending, {}
+        if not batch:
             return
         try:
             pipe = self.redis.pipeline(transaction=False)
-            for (kind, period, who, window), n in sent:
+            for (kind, period, who, window), n in batch.items():
                 key = KEY.format(kind=kind, period=period, who=who, window=window)
                 pipe.incrby(key, n)
                 pipe.expire(key, 2 * period)  # still read as the previous window, then gone
             totals = pipe.execute()[::2]
         except RedisError as e:
             with self._lock:  # keep the hits for the next sync; meanwhile they count here
-                for k, n in sent:
-                    self._windows.setdefault(k, [0, 0])[1] += n
+                for k, n in batch.items():
+                    self._pending[k] = self._pending.get(k, 0) + n
+                self._sending = {}
             self._note(True, e)
             return
         with self._lock:
-            for (k, _), total in zip(sent, totals, strict=True):
-                self._windows.setdefault(k, [0, 0])[0] = total
+            self._seen.update(zip(batch, totals, strict=True))
+            self._sending = {}
         self._note(False)
 
     def _note(self, failed: bool, error: Exception | None = None) -> None:

@@ -6,8 +6,11 @@ import uuid
 import pytest
 import redis
 
+from common.redis_store import create_redis
 from common.settings import SERVICE_PORTS
 from gateway import create_app
+from gateway.limits import Limit
+from gateway.synced_windows import SyncedWindows
 from services.products import create_app as create_products
 from tests.servers import free_port, serving
 
@@ -48,8 +51,9 @@ def test_a_read_is_limited_without_a_redis_round_trip(own_redis, products_url):
 
 
 def test_gateways_sharing_a_redis_see_each_others_reads_after_a_sync(redis_url, products_url):
-    a, gw_a = gateway(redis_url, products_url, rate_limit_reads="5/minute")
-    b, gw_b = gateway(redis_url, products_url, rate_limit_reads="5/minute")
+    # Per day: no window edge (midnight UTC) falls inside the test, so nothing is weighted down.
+    a, gw_a = gateway(redis_url, products_url, rate_limit_reads="5/day")
+    b, gw_b = gateway(redis_url, products_url, rate_limit_reads="5/day")
     who = a_client()
     assert [gw_a.get("/api/categories", headers=who).status_code for _ in range(3)] == [200] * 3
     a.extensions["limiters"]["reads"].sync()
@@ -67,3 +71,20 @@ def test_a_spent_limit_answers_429_with_retry_after_and_the_rate_limit_headers(r
     refused = gw.post("/api/products", json={}, headers=who)
     assert refused.status_code == 429 and refused.json["error"] == "RATE_LIMITED"
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_reads_counted_while_redis_is_down_reach_it_once_it_answers(own_redis):
+    server = own_redis.start()
+    events = []
+    windows = SyncedWindows(create_redis(server.url), on_event=events.append, clock=lambda: 30.0)  # mid-window
+    windows._ensure_syncing = lambda: None  # this test runs every sync itself
+    limit = Limit.parse("100/minute")
+    server.stop()
+    assert [windows.hit("r", "10.1.2.3", limit)[0] for _ in range(3)] == [1, 2, 3]
+    windows.sync()
+    assert events == ["fallback"] and windows.hit("r", "10.1.2.3", limit)[0] == 4  # still counted here
+    server.start()
+    windows.sync()
+    assert events == ["fallback", "recovered"]
+    with redis.Redis.from_url(server.url, decode_responses=True) as r:
+        assert sum(int(r.get(k)) for k in r.scan_iter("gateway:limits:r:60:10.1.2.3:0")) == 4
