@@ -46,8 +46,10 @@ class HttpClient:
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=self.retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        # forward() speaks urllib3 on the adapter's own pools: one set of connections for both paths.
-        self._pools = adapter.poolmanager
+        # forward() speaks urllib3 on the adapter's own pool: one set of connections for both paths.
+        self._pools, self._pool = adapter.poolmanager, None
+        self._prefix = urllib3.util.parse_url(self.base_url).path or ""
+        self._timeout = urllib3.Timeout(connect=timeout, read=timeout)
         self.breaker = CircuitBreaker(name, fail_max=fail_max, reset_timeout=reset_timeout, rate=rate)
 
     def request(self, method: str, path: str, headers: dict | None = None, timeout: float | None = None,
@@ -74,10 +76,10 @@ class HttpClient:
         trial = self._admit()
         outcome = None
         try:
-            t = timeout or self.timeout
-            resp = self._pools.urlopen(method, f"{self.base_url}{path_and_query}", body=body or None,
-                                       headers=headers, retries=self.retry, redirect=False,
-                                       timeout=urllib3.Timeout(connect=t, read=t))
+            resp = self._upstream().urlopen(
+                method, self._prefix + path_and_query, body=body or None, headers=headers, retries=self.retry,
+                redirect=False, assert_same_host=False,
+                timeout=urllib3.Timeout(connect=timeout, read=timeout) if timeout else self._timeout)
             outcome = "error" if resp.status >= 500 else "ok"
             return resp
         except urllib3.exceptions.HTTPError as e:
@@ -85,6 +87,12 @@ class HttpClient:
             raise self._transport_error(e) from None
         finally:
             self.breaker.record(outcome, trial)
+
+    def _upstream(self) -> urllib3.HTTPConnectionPool:
+        """The upstream's pool, looked up once rather than per call (URL parsing and a keyed lookup per hop)."""
+        if self._pool is None or self._pool.pool is None:  # first call, or the session was closed since
+            self._pool = self._pools.connection_from_url(self.base_url)
+        return self._pool
 
     def get(self, path: str, **kwargs) -> requests.Response:
         return self.request("GET", path, **kwargs)

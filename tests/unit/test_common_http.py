@@ -155,6 +155,14 @@ def test_forward_passes_bytes_query_and_repeated_headers_through_unchanged(upstr
     assert resp.headers.getlist("Set-Cookie") == ["a=1", "b=2"]  # never folded into one line
 
 
+def test_forward_keeps_working_after_the_session_is_closed(upstream):
+    url, _ = upstream
+    client = HttpClient("t", url)
+    assert client.forward("GET", "/ok").status == 200
+    client.session.close()  # closes the pool forward() holds on to
+    assert client.forward("GET", "/ok").status == 200 and client.get("/ok").status_code == 200
+
+
 def test_forward_retries_times_out_and_trips_the_breaker_like_request(upstream):
     url, calls = upstream
     calls["flaky"] = 0
