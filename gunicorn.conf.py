@@ -11,3 +11,4 @@ logconfig_dict = {
     "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
                 "gunicorn.access": {"level": "WARNING", "handlers": ["stdout"], "propagate": False}},
 }
+logger_class = "common.logs.QuietAccessLogger"  # skips building the access lines nothing logs

@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from .breaker import BreakerOpen, CircuitBreaker, FailureRate
@@ -16,12 +17,15 @@ log = logging.getLogger(__name__)
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
-def _is_timeout(e: requests.RequestException) -> bool:
-    """requests reports a read timeout that exhausted urllib3's retries as a ConnectionError."""
+def _is_timeout(e: Exception) -> bool:
+    """requests reports a read timeout that exhausted urllib3's retries as a ConnectionError; urllib3 wraps
+    every exhausted retry in MaxRetryError. A refused connection is a NewConnectionError, not a timeout."""
     if isinstance(e, requests.Timeout):
         return True
-    reason = getattr(e.args[0], "reason", None) if e.args else None
-    return isinstance(reason, (ReadTimeoutError, TimeoutError))
+    reason = getattr(e, "reason", None) or (getattr(e.args[0], "reason", None) if e.args else None) or e
+    if isinstance(reason, NewConnectionError):
+        return False
+    return isinstance(reason, (ReadTimeoutError, ConnectTimeoutError, TimeoutError))
 
 
 class HttpClient:
@@ -36,43 +40,82 @@ class HttpClient:
         # Calls between our own processes never go through an environment proxy (and skipping the
         # per-request proxy lookup saves measurable CPU on every hop).
         self.session.trust_env = False
-        retry = Retry(total=retries, connect=retries, read=retries, status=retries, backoff_factor=0.05,
-                      allowed_methods=IDEMPOTENT, status_forcelist=(502, 503, 504), raise_on_status=False,
-                      respect_retry_after_header=False)
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=retry)
+        self.retry = Retry(total=retries, connect=retries, read=retries, status=retries, backoff_factor=0.05,
+                           allowed_methods=IDEMPOTENT, status_forcelist=(502, 503, 504), raise_on_status=False,
+                           respect_retry_after_header=False)
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=self.retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        # forward() speaks urllib3 on the adapter's own pool: one set of connections for both paths.
+        self._pools, self._pool = adapter.poolmanager, None
+        self._prefix = urllib3.util.parse_url(self.base_url).path or ""
+        self._timeout = urllib3.Timeout(connect=timeout, read=timeout)
         self.breaker = CircuitBreaker(name, fail_max=fail_max, reset_timeout=reset_timeout, rate=rate)
 
     def request(self, method: str, path: str, headers: dict | None = None, timeout: float | None = None,
                 **kwargs) -> requests.Response:
-        headers = dict(headers or {})
-        rid = current_request_id()
-        if rid and REQUEST_ID_HEADER not in headers:
-            headers[REQUEST_ID_HEADER] = rid
-        url = f"{self.base_url}{path}"
-
-        try:
-            trial = self.breaker.admit()
-        except BreakerOpen:
-            raise Unavailable(f"{self.name} is unavailable", {"upstream": self.name}) from None
+        headers = self._with_request_id(headers)
+        trial = self._admit()
         outcome = None
         try:
-            resp = self.session.request(method, url, headers=headers, timeout=timeout or self.timeout,
-                                        allow_redirects=False, **kwargs)
+            resp = self.session.request(method, f"{self.base_url}{path}", headers=headers,
+                                        timeout=timeout or self.timeout, allow_redirects=False, **kwargs)
             outcome = "error" if resp.status_code >= 500 else "ok"
             return resp
         except requests.RequestException as e:
             outcome = "down"
-            if not _is_timeout(e):
-                log.warning("upstream unreachable", extra={"upstream": self.name, "error": type(e).__name__})
-                raise UpstreamError(f"{self.name} is unreachable", {"upstream": self.name}) from None
-            raise UpstreamTimeout(f"{self.name} did not answer in time", {"upstream": self.name}) from None
+            raise self._transport_error(e) from None
         finally:
             self.breaker.record(outcome, trial)
+
+    def forward(self, method: str, path_and_query: str, body: bytes | None = None, headers: dict | None = None,
+                timeout: float | None = None) -> urllib3.BaseHTTPResponse:
+        """A proxy's call: bytes in, bytes out (`.status`, `.headers`, `.data`), with the same pools, retries,
+        breaker and errors as request(), minus the requests layer (a quarter of the gateway's CPU per hop)."""
+        headers = self._with_request_id(headers)
+        trial = self._admit()
+        outcome = None
+        try:
+            resp = self._upstream().urlopen(
+                method, self._prefix + path_and_query, body=body or None, headers=headers, retries=self.retry,
+                redirect=False, assert_same_host=False,
+                timeout=urllib3.Timeout(connect=timeout, read=timeout) if timeout else self._timeout)
+            outcome = "error" if resp.status >= 500 else "ok"
+            return resp
+        except urllib3.exceptions.HTTPError as e:
+            outcome = "down"
+            raise self._transport_error(e) from None
+        finally:
+            self.breaker.record(outcome, trial)
+
+    def _upstream(self) -> urllib3.HTTPConnectionPool:
+        """The upstream's pool, looked up once rather than per call (URL parsing and a keyed lookup per hop)."""
+        if self._pool is None or self._pool.pool is None:  # first call, or the session was closed since
+            self._pool = self._pools.connection_from_url(self.base_url)
+        return self._pool
 
     def get(self, path: str, **kwargs) -> requests.Response:
         return self.request("GET", path, **kwargs)
 
     def post(self, path: str, **kwargs) -> requests.Response:
         return self.request("POST", path, **kwargs)
+
+    @staticmethod
+    def _with_request_id(headers: dict | None) -> dict:
+        headers = dict(headers or {})
+        rid = current_request_id()
+        if rid and REQUEST_ID_HEADER not in headers:
+            headers[REQUEST_ID_HEADER] = rid
+        return headers
+
+    def _admit(self) -> bool:
+        try:
+            return self.breaker.admit()
+        except BreakerOpen:
+            raise Unavailable(f"{self.name} is unavailable", {"upstream": self.name}) from None
+
+    def _transport_error(self, e: Exception) -> Exception:
+        if _is_timeout(e):
+            return UpstreamTimeout(f"{self.name} did not answer in time", {"upstream": self.name})
+        log.warning("upstream unreachable", extra={"upstream": self.name, "error": type(e).__name__})
+        return UpstreamError(f"{self.name} is unreachable", {"upstream": self.name})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
@@ -29,14 +30,17 @@ def proxy(prefix: str, rest: str):
     headers["X-Request-ID"] = g.request_id
     headers["X-Forwarded-For"] = client_ip()  # services see the client, never a spoofed header
     client = current_app.extensions["upstreams"][upstream]
-    path = f"/api/{prefix}" + (f"/{rest}" if rest else "")
-    upstream_resp = client.request(request.method, path, params=request.args, data=request.get_data(),
-                                   headers=headers)
-    resp = Response(upstream_resp.content, status=upstream_resp.status_code)
-    for key, value in upstream_resp.headers.items():
-        if key.lower() not in DROPPED_RESPONSE_HEADERS:
-            resp.headers[key] = value
-    return resp
+    upstream_resp = client.forward(request.method, _target(request), body=request.get_data(), headers=headers)
+    return Response(upstream_resp.data, status=upstream_resp.status,
+                    headers=[(k, v) for k, v in upstream_resp.headers.items()
+                             if k.lower() not in DROPPED_RESPONSE_HEADERS])
+
+
+def _target(req) -> str:
+    """The decoded path re-encoded (never the client's raw target, which may name another host) and the query
+    string passed on as it came."""
+    path = quote(req.path, safe="/!$&'()*+,;=:@~")
+    return f"{path}?{req.query_string.decode('latin-1')}" if req.query_string else path
 
 
 @bp.get("/health")

@@ -44,6 +44,14 @@ def upstream():
     def bad_request():
         return {"error": "INVALID_JSON"}, 400
 
+    @app.post("/echo")
+    def echo():
+        resp = app.response_class(request.get_data(), content_type="application/octet-stream")
+        resp.headers.add("Set-Cookie", "a=1")
+        resp.headers.add("Set-Cookie", "b=2")
+        resp.headers["X-Query"] = request.query_string.decode()
+        return resp
+
     @app.get("/broken")
     def broken():
         return "bug", 500
@@ -137,3 +145,33 @@ def test_the_request_id_travels_with_the_call(upstream):
         assert HttpClient("t", url).get("/ok").json() == {"rid": "rid-123"}
     finally:
         request_id_var.reset(token)
+
+
+def test_forward_passes_bytes_query_and_repeated_headers_through_unchanged(upstream):
+    url, _ = upstream
+    resp = HttpClient("t", url).forward("POST", "/echo?q=a%20b&q=c", body=b"\x00raw", headers={"X-A": "1"})
+    assert resp.status == 200 and resp.data == b"\x00raw"
+    assert resp.headers["X-Query"] == "q=a%20b&q=c"
+    assert resp.headers.getlist("Set-Cookie") == ["a=1", "b=2"]  # never folded into one line
+
+
+def test_forward_keeps_working_after_the_session_is_closed(upstream):
+    url, _ = upstream
+    client = HttpClient("t", url)
+    assert client.forward("GET", "/ok").status == 200
+    client.session.close()  # closes the pool forward() holds on to
+    assert client.forward("GET", "/ok").status == 200 and client.get("/ok").status_code == 200
+
+
+def test_forward_retries_times_out_and_trips_the_breaker_like_request(upstream):
+    url, calls = upstream
+    calls["flaky"] = 0
+    assert HttpClient("t", url, retries=2).forward("GET", "/flaky").status == 200 and calls["flaky"] == 3
+    client = HttpClient("t", url, timeout=0.05, retries=0, fail_max=2)
+    for _ in range(2):
+        with pytest.raises(UpstreamTimeout):
+            client.forward("GET", "/slow")
+    with pytest.raises(Unavailable):
+        client.forward("GET", "/ok")
+    with pytest.raises(UpstreamError):
+        HttpClient("down", f"http://127.0.0.1:{free_port()}", retries=0).forward("GET", "/x")
