@@ -95,9 +95,14 @@ class Publisher:
         log.warning("producer failed; rebuilding it", extra={"error": repr(error)[:300], "backoff_s": delay,
                                                              "failures": self._failures})
         try:
-            producer.close(timeout=0)
-        except Exception:  # a fatal producer may fail to close; it is dropped either way
-            log.debug("closing a failed producer failed", exc_info=True)
+            # close() flushes first and raises while batches are pending, leaving its I/O thread running:
+            # abort the batches (force_close), then close, so no thread outlives the discarded producer.
+            sender = getattr(producer, "_sender", None)
+            if sender is not None:
+                sender.force_close()
+            producer.close(timeout=1)
+        except Exception:
+            log.warning("a failed producer did not close cleanly", exc_info=True)
 
     def _back_off(self) -> float:
         """Called with the lock held: the next producer waits 0.5, 1, 2 … up to 15 s after failures."""
