@@ -13,6 +13,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from .events import Event
+from .kafka_guard import SpinGuard
 from .logs import request_id_var
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,7 @@ class ConsumerRunner(threading.Thread):
         inbox.create_index("at", expireAfterSeconds=INBOX_DAYS * 86400, name="inbox_ttl")
         self.stopping = threading.Event()
         self.ready = threading.Event()
+        self.guard = SpinGuard(group)
 
     def _consumer(self) -> KafkaConsumer:
         options = {**self.publisher.options, "bootstrap_servers": self.bootstrap}
@@ -162,8 +164,13 @@ class ConsumerRunner(threading.Thread):
                 consumer.close(autocommit=False)
 
     def _loop(self, consumer: KafkaConsumer) -> None:
+        guard = self.guard
         while not self.stopping.is_set():
+            guard.before_poll()
             batch = consumer.poll(timeout_ms=200)
+            pause = guard.after_poll(bool(batch))
+            if pause:
+                self.stopping.wait(pause)
             if consumer.assignment():
                 self.ready.set()
             for records in batch.values():

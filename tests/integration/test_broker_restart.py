@@ -3,20 +3,15 @@ still ends terminal, because the orders watchdog re-drives what the restart lost
 memory, so a restart loses every message in flight)."""
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 
 from common.events import Event
 from common.kafka import Publisher
-from devstack.probes import free_port
-from devstack.processes import ROOT, infra_spec
-from devstack.supervised import Supervised, stop_all
 from tests.integration.checkout_system import TERMINAL, CheckoutSystem
+from tests.integration.restartable_broker import Broker
 from tests.polling import wait_until
 
 MUG, MUG_SKU = "ceramic-mug-set", "FM-KIT-009"
@@ -24,36 +19,6 @@ REDRIVE_AFTER, OUTBOX_MAX_AGE = 5, 3
 # Every order ends terminal within this after the broker is back: the watchdog looks every bound/3, re-drives an
 # order quiet for a bound, and a consumer group may take ~10 s to re-join a fresh broker.
 SETTLE_BOUND = 60
-
-
-class Broker:
-    """A Tansu process on a fixed port that a test can kill, restart and freeze."""
-
-    def __init__(self, log_dir):
-        self.spec = infra_spec("kafka", free_port())
-        self.proc = Supervised(self.spec, log_dir / "kafka.log", dict(os.environ), ROOT)
-        self.url = self.spec.url
-
-    def start(self) -> Broker:
-        self.proc.start(append=True)
-        self.proc.wait_ready(30)
-        return self
-
-    def kill(self) -> None:
-        self.proc.signal(signal.SIGKILL)
-        assert self.proc.wait_gone(time.monotonic() + 10)
-
-    @contextmanager
-    def frozen(self):
-        self.proc.signal(signal.SIGSTOP)
-        try:
-            yield
-        finally:
-            self.proc.signal(signal.SIGCONT)
-
-    def stop(self) -> None:
-        self.proc.signal(signal.SIGCONT)
-        stop_all([self.proc])
 
 
 @pytest.fixture(scope="module")
