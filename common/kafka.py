@@ -63,8 +63,12 @@ class Publisher:
                 if self._clock() < self._retry_at:
                     raise BrokerUnavailable(f"producer rebuilt after a backoff ({self._failures} failures)")
                 try:
-                    # send() waits for metadata at most as long as a delivery, not kafka-python's 60 s default.
+                    # No idempotent producer: its producer id dies with a restarted broker, and the old producer
+                    # then retries UnknownProducerId until each send times out, or turns fatal. Consumers dedupe
+                    # on event_id and the relay sends one event at a time, so retries neither duplicate an
+                    # effect nor reorder. send() waits for metadata at most as long as a delivery (not 60 s).
                     self._producer = KafkaProducer(**self.options, acks="all", linger_ms=5, retries=5,
+                                                   enable_idempotence=False, max_in_flight_requests_per_connection=1,
                                                    request_timeout_ms=10000, max_block_ms=10000)
                 except Exception:
                     self._back_off()
@@ -137,7 +141,7 @@ class ConsumerRunner(threading.Thread):
         inbox.create_index("at", expireAfterSeconds=INBOX_DAYS * 86400, name="inbox_ttl")
         self.stopping = threading.Event()
         self.ready = threading.Event()
-        self.guard = SpinGuard(group)
+        self.guard = SpinGuard(group, {**publisher.options, "bootstrap_servers": bootstrap})
 
     def _consumer(self) -> KafkaConsumer:
         options = {**self.publisher.options, "bootstrap_servers": self.bootstrap}

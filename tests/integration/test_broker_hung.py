@@ -10,6 +10,7 @@ import pytest
 
 from common.events import make_event
 from common.kafka import ConsumerRunner, Publisher
+from common.kafka_guard import broker_answers
 from common.mongo import create_client
 from tests.integration.restartable_broker import Broker
 from tests.polling import wait_until
@@ -45,7 +46,9 @@ def test_a_consumer_backs_off_instead_of_spinning_while_the_broker_hangs_and_res
     runner.start()
     try:
         assert runner.ready.wait(60), "consumer never joined its group"
+        assert broker_answers({"bootstrap_servers": broker.url})
         with broker.frozen():
+            assert not broker_answers({"bootstrap_servers": broker.url})
             time.sleep(4)  # past the heartbeat interval: from here on an unguarded poll spins (~0.8 cores here)
             before, started = kafka_cpu_seconds(), time.monotonic()
             time.sleep(12)

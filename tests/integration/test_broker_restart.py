@@ -17,8 +17,8 @@ from tests.polling import wait_until
 MUG, MUG_SKU = "ceramic-mug-set", "FM-KIT-009"
 REDRIVE_AFTER, OUTBOX_MAX_AGE = 5, 3
 # Every order ends terminal within this after the broker is back: the watchdog looks every bound/3, re-drives an
-# order quiet for a bound, and a consumer group may take ~10 s to re-join a fresh broker.
-SETTLE_BOUND = 60
+# order quiet for a bound, and a consumer group may take ~20 s to re-join a fresh broker (observed: 9-36 s).
+SETTLE_BOUND = 90
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +49,8 @@ def test_a_publisher_sends_again_after_the_broker_restarts(broker, system):
         publisher.publish("restart.probe", Event(type="restart.probe", data={}, source="test"))
         broker.kill()
         broker.start()
-        # The first sends after the restart may fail (the old producer is fatal); a rebuilt one must succeed.
-        wait_until(lambda: _sends(publisher), 60, interval=0.5, message="a send to the restarted broker")
-        assert publisher.rebuilds >= 1
+        # An idempotent producer stayed fatal here for good (its producer id died with the broker).
+        wait_until(lambda: _sends(publisher), 30, interval=0.5, message="a send to the restarted broker")
     finally:
         publisher.close()
 
