@@ -13,7 +13,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from .events import Event
-from .kafka_guard import SpinGuard
+from .kafka_guard import SpinGuard, TopicWatch, topic_ids
 from .logs import request_id_var
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class Publisher:
     the old one stays fatal (its producer id is unknown to the new broker) and would fail every send for good.
     """
 
-    BACKOFF_FIRST, BACKOFF_MAX = 0.5, 15.0
+    BACKOFF_FIRST, BACKOFF_MAX = 0.5, 5.0
 
     def __init__(self, bootstrap: str, options: dict | None = None, clock=time.monotonic):
         self.bootstrap = bootstrap
@@ -110,7 +110,7 @@ class Publisher:
             log.warning("a failed producer did not close cleanly", exc_info=True)
 
     def _back_off(self) -> float:
-        """Called with the lock held: the next producer waits 0.5, 1, 2 … up to 15 s after failures."""
+        """Called with the lock held: the next producer waits 0.5, 1, 2 … up to 5 s after failures."""
         self._failures += 1
         delay = min(self.BACKOFF_MAX, self.BACKOFF_FIRST * 2 ** (self._failures - 1))
         self._retry_at = self._clock() + delay
@@ -141,7 +141,8 @@ class ConsumerRunner(threading.Thread):
         inbox.create_index("at", expireAfterSeconds=INBOX_DAYS * 86400, name="inbox_ttl")
         self.stopping = threading.Event()
         self.ready = threading.Event()
-        self.guard = SpinGuard(group, {**publisher.options, "bootstrap_servers": bootstrap})
+        options = {**publisher.options, "bootstrap_servers": bootstrap}
+        self.guard, self.watch = SpinGuard(group, options), TopicWatch()
 
     def _consumer(self) -> KafkaConsumer:
         options = {**self.publisher.options, "bootstrap_servers": self.bootstrap}
@@ -150,7 +151,10 @@ class ConsumerRunner(threading.Thread):
                              enable_auto_commit=False, auto_offset_reset="earliest",
                              session_timeout_ms=6000, heartbeat_interval_ms=2000, max_poll_interval_ms=60000,
                              # The broker holds an empty fetch this long: it bounds each hop's added latency.
-                             fetch_max_wait_ms=100, max_poll_records=50)
+                             fetch_max_wait_ms=100, max_poll_records=50,
+                             # A restarted broker may auto-create a topic with more partitions than before (Tansu
+                             # does): notice within seconds and rebalance, not after the default 5 minutes.
+                             metadata_max_age_ms=5000)
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -170,6 +174,7 @@ class ConsumerRunner(threading.Thread):
     def _loop(self, consumer: KafkaConsumer) -> None:
         guard = self.guard
         while not self.stopping.is_set():
+            self._rewind_recreated(consumer)
             guard.before_poll()
             batch = consumer.poll(timeout_ms=200)
             pause = guard.after_poll(bool(batch))
@@ -182,6 +187,14 @@ class ConsumerRunner(threading.Thread):
                     self.handle_record(record.topic, record.value)
             if batch:
                 consumer.commit()
+
+    def _rewind_recreated(self, consumer: KafkaConsumer) -> None:
+        recreated = self.watch.recreated(topic_ids(consumer, self.handlers))
+        partitions = [tp for tp in consumer.assignment() if tp.topic in recreated]
+        if partitions:
+            log.warning("topics recreated (broker restarted?); reading them again from the start",
+                        extra={"group": self.group, "topics": sorted(recreated)})
+            consumer.seek_to_beginning(*partitions)
 
     def handle_record(self, topic: str, raw: bytes) -> None:
         try:

@@ -61,3 +61,31 @@ class SpinGuard:
         self.spins += 1
         self.delay = min(self.MAX, max(self.FIRST, self.delay * 2))
         return self.delay
+
+
+class TopicWatch:
+    """Notices a recreated topic (an in-memory broker restarted), which a consumer would otherwise read from its
+    old position, skipping every message the new topic holds below it. The caller rewinds those partitions to
+    their start; the inbox makes the re-read harmless.
+
+    Topic ids come from the consumer's own metadata (kafka-python keeps them in its cluster view, refreshed every
+    metadata_max_age_ms): no extra request. An admin describe_topics every few seconds was tried and made Tansu
+    0.6 corrupt a topic being auto-created (AlreadyExists on every later produce)."""
+
+    def __init__(self):
+        self.ids: dict[str, object] = {}
+
+    def recreated(self, seen: dict) -> set[str]:
+        """Topics whose id in `seen` (name -> id, None when unknown) differs from the last one seen."""
+        known = {t: tid for t, tid in seen.items() if tid is not None}
+        changed = {t for t, tid in known.items() if t in self.ids and self.ids[t] != tid}
+        self.ids.update(known)
+        return changed
+
+
+def topic_ids(consumer, topics) -> dict:
+    """Topic ids from a KafkaConsumer's metadata (a private attribute of kafka-python 3.0.x, read defensively)."""
+    cluster = getattr(getattr(consumer, "_client", None), "cluster", None)
+    if cluster is None or not hasattr(cluster, "topic_id"):
+        return {}
+    return {t: cluster.topic_id(t) for t in topics}
