@@ -10,6 +10,7 @@ from . import mongo, redis_store
 from .auth import TokenVerifier
 from .errors import register_json_errors
 from .kafka import ConsumerRunner, Publisher
+from .kafka_options import client_options
 from .logs import configure_logging
 from .observability import Observability
 from .openapi import openapi_document
@@ -73,11 +74,18 @@ def create_service_app(name: str, import_name: str, config: dict | None = None) 
     client = mongo.create_client(settings.mongo_url)
     app.extensions["mongo"] = client
     obs.add_check("mongo", lambda: mongo.ping(client))
-    publisher = Publisher(settings.kafka_bootstrap)
+    publisher = Publisher(settings.kafka_bootstrap, client_options(settings))
     app.extensions["publisher"] = publisher
     obs.add_check("kafka", publisher.ping)
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(openapi_document(app)))
     return app
+
+
+def _watch_outbox(obs, relay: OutboxRelay, max_age: float) -> None:
+    """Not ready while events wait too long to leave (a broker the producer cannot reach); both as gauges."""
+    obs.add_check("outbox", lambda: relay.check(max_age))
+    obs.gauge("outbox_backlog", "Events waiting in outboxes", lambda: relay.backlog()[0])
+    obs.gauge("outbox_oldest_age_seconds", "Age of the oldest event waiting in an outbox", lambda: relay.backlog()[1])
 
 
 def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
@@ -88,7 +96,9 @@ def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
     publisher = app.extensions["publisher"]
     workers = []
     if outbox:
-        workers.append(OutboxRelay(publisher, outbox))
+        relay = OutboxRelay(publisher, outbox)
+        workers.append(relay)
+        _watch_outbox(app.extensions["observability"], relay, settings.outbox_max_age_seconds)
     if handlers:
         inbox = mongo.get_database(app)["inbox"]
         workers.append(ConsumerRunner(settings.kafka_bootstrap, settings.name, handlers, inbox, publisher))

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, Response, g, jsonify, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from .logs import REQUEST_ID_HEADER, is_minted_id, new_id, request_id_var
 
@@ -40,6 +40,12 @@ class Observability:
 
     def counter(self, name: str, doc: str, labels=()) -> Counter:
         return Counter(name, doc, list(labels), registry=self.registry)
+
+    def gauge(self, name: str, doc: str, read: Callable[[], float]) -> Gauge:
+        """A gauge whose value `read` computes at scrape time."""
+        gauge = Gauge(name, doc, registry=self.registry)
+        gauge.set_function(read)
+        return gauge
 
     def add_check(self, name: str, check: Callable[[], object]) -> None:
         self.checks[name] = check

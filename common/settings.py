@@ -33,6 +33,13 @@ class Settings:
     mongo_url: str | None = None
     redis_url: str = "redis://127.0.0.1:6379/0"
     kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_sasl_mechanism: str | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: str | None = None
+    kafka_ssl_cafile: str | None = None
+    outbox_max_age_seconds: float = 30.0
+    order_redrive_after_seconds: float = 30.0
     smtp_url: str = "smtp://127.0.0.1:1025"
     gateway_url: str = "http://127.0.0.1:5000"
     service_urls: dict = field(default_factory=dict)
@@ -82,6 +89,13 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         mongo_url=env.get("MONGO_URL") or None,
         redis_url=env.get("REDIS_URL") or f"redis://127.0.0.1:{INFRA_PORTS['redis'] + off}/0",
         kafka_bootstrap=env.get("KAFKA_BOOTSTRAP_SERVERS") or f"127.0.0.1:{INFRA_PORTS['kafka'] + off}",
+        kafka_security_protocol=env.get("KAFKA_SECURITY_PROTOCOL") or "PLAINTEXT",
+        kafka_sasl_mechanism=env.get("KAFKA_SASL_MECHANISM") or None,
+        kafka_sasl_username=env.get("KAFKA_SASL_USERNAME") or None,
+        kafka_sasl_password=env.get("KAFKA_SASL_PASSWORD") or None,
+        kafka_ssl_cafile=env.get("KAFKA_SSL_CAFILE") or None,
+        outbox_max_age_seconds=float(env.get("OUTBOX_MAX_AGE_SECONDS") or 30),
+        order_redrive_after_seconds=float(env.get("ORDER_REDRIVE_AFTER_SECONDS") or 30),
         smtp_url=env.get("SMTP_URL") or f"smtp://127.0.0.1:{INFRA_PORTS['smtp'] + off}",
         gateway_url=_url(env, "GATEWAY_URL", GATEWAY_PORT),
         service_urls={n: _url(env, f"{n.upper()}_SERVICE_URL", p) for n, p in SERVICE_PORTS.items()},

@@ -50,7 +50,7 @@ def reserve(reservations, stock, data: dict, ttl: int) -> dict:
     order = {k: data.get(k) for k in ("user_id", "email", "name", "payment")}
     res = reservations.start({"_id": order_id, "lines": _lines(data["lines"]), "order": order})
     if res["status"] != RESERVING:
-        return res
+        return announce_again(reservations, res) if data.get("redrive") else res
     # Lines go in SKU order and stop at the first shortage: an order that cannot be served never holds the
     # other lines' units, even briefly, so it never makes a servable order look short.
     short = next(([ln["sku"]] for ln in res["lines"]
@@ -63,6 +63,22 @@ def reserve(reservations, stock, data: dict, ttl: int) -> dict:
     expires = now() + timedelta(seconds=ttl)
     held = _event("reserved", res, expires_at=expires.isoformat(), **order)
     return reservations.move(order_id, (RESERVING,), HELD, {"expires_at": expires}, held) or res
+
+
+def announce_again(reservations, res: dict) -> dict:
+    """The orders watchdog re-drove an order whose answer may have been lost: say again what was decided, with
+    no new effect (the hold is keyed by the order id, so it is never taken twice)."""
+    if res["status"] == HELD:
+        again = _event("reserved", res, expires_at=res["expires_at"].isoformat(), redrive=True, **res["order"])
+    elif res["status"] == REJECTED:
+        again = _event("rejected", res, skus=res.get("short", []), reason="out_of_stock",
+                       user_id=res["order"]["user_id"])
+    elif res["status"] in (RELEASED, RETURNED):
+        again = _event("released", res, reason=res.get("release_reason"))
+    else:
+        return res  # mid-step: the delivery that is finishing it will announce it
+    log.info("reservation re-announced", extra={"order_id": res["_id"], "status": res["status"]})
+    return reservations.move(res["_id"], (res["status"],), res["status"], None, again) or res
 
 
 def commit(reservations, stock, order_id: str) -> dict | None:

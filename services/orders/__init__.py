@@ -1,6 +1,8 @@
 """The orders service: carts (Redis) and orders with their state machine (Orders DB)."""
 from __future__ import annotations
 
+import atexit
+
 from flask import Flask
 
 from common.app import create_service_app, start_workers
@@ -9,6 +11,7 @@ from common.mongo import get_database
 from . import cart_routes, consumers, routes
 from .cart_lines import CartLines
 from .repository import OrderRepository
+from .watchdog import Watchdog
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -22,4 +25,17 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions.update({"orders.repo": repo, "orders.catalog": app.extensions["cart.catalog"],
                            "orders.cart": CartLines(app.extensions["cart.store"])})
     start_workers(app, outbox=[orders], handlers=consumers.handlers(repo))
+    if app.extensions["settings"].run_workers:
+        _start_watchdog(app, repo)
     return app
+
+
+def _start_watchdog(app: Flask, repo: OrderRepository) -> None:
+    """Orders stuck mid-saga longer than the bound are re-driven; each re-drive is counted and logged."""
+    bound = app.extensions["settings"].order_redrive_after_seconds
+    counter = app.extensions["observability"].counter("orders_redriven_total", "Orders re-driven by the watchdog",
+                                                      ["status"])
+    watchdog = Watchdog(repo, bound, counter)
+    watchdog.start()
+    app.extensions["workers"].append(watchdog)
+    atexit.register(watchdog.stop)

@@ -24,6 +24,7 @@ class OrderRepository:
         self.orders.create_index([("idem", ASCENDING)], unique=True)
         self.orders.create_index([("user_id", ASCENDING), ("created_at", DESCENDING)])
         self.orders.create_index([("status", ASCENDING)])
+        self.orders.create_index([("status", ASCENDING), ("updated_at", ASCENDING)], name="stalled")
 
     def insert(self, doc: dict, event: Event) -> tuple[dict, bool]:
         """Insert the order with its order.placed event; on a duplicate key, the order already there."""
@@ -64,3 +65,20 @@ class OrderRepository:
         return self.orders.find_one_and_update({"_id": order_id, **condition},
                                                {"$set": {**fields, "updated_at": now()}},
                                                projection=HIDDEN, return_document=ReturnDocument.AFTER)
+
+    def stalled(self, statuses, quiet_since, at, limit: int = 100) -> list[dict]:
+        """Orders in `statuses` unchanged since `quiet_since`, due for a re-drive at `at`, with no event unsent
+        (an unsent event is the relay's to deliver, not a lost one)."""
+        docs = self.orders.find({"status": {"$in": list(statuses)}, "updated_at": {"$lt": quiet_since},
+                                 "_outbox.event_id": {"$exists": False},
+                                 "$or": [{"redrive_after": {"$exists": False}}, {"redrive_after": {"$lt": at}}]},
+                                HIDDEN)
+        return list(docs.sort([("updated_at", ASCENDING)]).limit(limit))
+
+    def redrive(self, order: dict, next_at, event: Event) -> dict | None:
+        """Queue `event` again for an order still as it was read; None if it moved meanwhile."""
+        return self.orders.find_one_and_update(
+            {"_id": order["_id"], "status": order["status"], "updated_at": order["updated_at"]},
+            {"$set": {"redrive_after": next_at, "redriven_at": now()}, "$inc": {"redrives": 1},
+             "$push": push_outbox(event)},
+            projection=HIDDEN, return_document=ReturnDocument.AFTER)

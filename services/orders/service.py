@@ -14,7 +14,7 @@ from . import pricing, states
 from .repository import idempotency_id
 
 SOURCE = "orders"
-PUBLIC_DROP = ("idem", "request_hash", "payment_token")
+PUBLIC_DROP = ("idem", "request_hash", "payment_token", "redrive_after", "redriven_at")
 
 
 def public(doc: dict) -> dict:

@@ -80,7 +80,8 @@ def charge_order(charges, methods, processor, data: dict, sleep=time.sleep, back
                     "last4": method and method["last4"], "attempts": 0, "reason": None, "refund": None})
     charge = charges.get(order_id)
     if charge["status"] != "processing":
-        return charge  # decided before (its events are already in the outbox) or voided by a cancel
+        # Decided before (its events already left) or voided by a cancel; a re-drive asks for the answer again.
+        return announce_again(charges, charge) if data.get("redrive") else charge
     if method is None or method["user_id"] != charge["user_id"] or charge["amount"] <= 0:
         failed = _event("failed", charge, reason="invalid_payment_method", attempts=0)
         return charges.move(order_id, "processing", {"status": "failed", "reason": "invalid_payment_method"},
@@ -96,6 +97,18 @@ def charge_order(charges, methods, processor, data: dict, sleep=time.sleep, back
         charges.move(order_id, "void", {"status": "succeeded", "charge_id": charge_id}, inc={"attempts": attempts})
         return refund_order(charges, processor, {"order_id": order_id})
     return done
+
+
+def announce_again(charges, charge: dict) -> dict:
+    """Publish a decided charge's outcome again, with no new charge: the orders watchdog re-drove its order."""
+    if charge["status"] == "succeeded":
+        again = _event("succeeded", charge, charge_id=charge["charge_id"])
+    elif charge["status"] == "failed":
+        again = _event("failed", charge, reason=charge["reason"], attempts=charge["attempts"])
+    else:
+        return charge  # void, refunding, refunded: the order was cancelled, which orders already knows
+    log.info("charge outcome re-announced", extra={"order_id": charge["_id"], "status": charge["status"]})
+    return charges.move(charge["_id"], charge["status"], {}, again) or charge
 
 
 def refund_order(charges, processor, data: dict) -> dict | None:

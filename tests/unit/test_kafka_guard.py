@@ -1,0 +1,50 @@
+"""The consumer's spin guard: an empty poll that burned CPU against a silent broker backs off, growing; a broker
+that answers, a calm poll or records end it."""
+from __future__ import annotations
+
+import socket
+import time
+
+from common.kafka_guard import SpinGuard, broker_answers
+
+SILENT, ANSWERS = (lambda options: False), (lambda options: True)
+
+
+def poll(guard: SpinGuard, busy: bool, records: bool = False) -> float:
+    guard.before_poll()
+    end = time.monotonic() + 0.03
+    while time.monotonic() < end:
+        if not busy:
+            time.sleep(0.005)  # an idle poll waits on the network: no CPU
+    return guard.after_poll(records)
+
+
+def test_an_idle_empty_poll_never_waits():
+    guard = SpinGuard("g", {}, probe=SILENT)
+    assert [poll(guard, busy=False) for _ in range(3)] == [0.0, 0.0, 0.0]
+
+
+def test_spinning_empty_polls_against_a_silent_broker_back_off_doubling_up_to_the_cap():
+    guard = SpinGuard("g", {}, probe=SILENT)
+    assert [poll(guard, busy=True) for _ in range(6)] == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0]
+    assert poll(guard, busy=False) == 0.0 and poll(guard, busy=True) == 0.5  # a calm poll starts over
+
+
+def test_a_spin_while_the_broker_answers_is_the_clients_own_work_and_never_waits():
+    guard = SpinGuard("g", {}, probe=ANSWERS)  # e.g. a group re-join after a broker restart
+    assert [poll(guard, busy=True) for _ in range(3)] == [0.0, 0.0, 0.0]
+
+
+def test_a_busy_poll_that_brought_records_is_work_not_a_spin():
+    assert poll(SpinGuard("g", {}, probe=SILENT), busy=True, records=True) == 0.0
+
+
+def test_a_server_that_accepts_but_never_answers_is_not_a_broker_that_answers():
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()  # the kernel accepts connections, as for a SIGSTOPped broker
+        port = server.getsockname()[1]
+        started = time.monotonic()
+        assert broker_answers({"bootstrap_servers": f"127.0.0.1:{port}"}, timeout=0.3) is False
+        assert time.monotonic() - started < 2
+    assert broker_answers({"bootstrap_servers": f"127.0.0.1:{port}"}, timeout=0.3) is False  # nobody listens
