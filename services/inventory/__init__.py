@@ -8,6 +8,7 @@ from flask import Flask
 
 from common.app import create_service_app, start_workers
 from common.http import HttpClient
+from common.kafka_options import client_options
 from common.mongo import get_database
 
 from . import reconcile, reservations, routes, service
@@ -45,7 +46,7 @@ def _start_reconciler(app: Flask, stock: StockRepository) -> None:
         return resp.json()
 
     worker = reconcile.Reconciler(stock, get_page, lambda: reconcile.fold_history(
-        reconcile.read_topic(settings.kafka_bootstrap)))
+        reconcile.read_topic(client_options(settings))))
     worker.start()
     app.extensions["inventory.reconciler"] = worker
     atexit.register(worker.stop)

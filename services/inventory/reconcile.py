@@ -48,10 +48,10 @@ def fold_history(raws: Iterable[bytes]) -> dict[str, dict]:
     return history
 
 
-def read_topic(bootstrap: str, topic: str = TOPIC, timeout: float = 15.0) -> list[bytes]:
-    """Every message the broker still holds on `topic`, from the beginning up to its end when asked (no group)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             fetch_max_wait_ms=100)
+def read_topic(options: dict, topic: str = TOPIC, timeout: float = 15.0) -> list[bytes]:
+    """Every message the broker still holds on `topic`, from the beginning up to its end when asked (no group).
+    `options` are the shared Kafka client arguments (common.kafka_options.client_options)."""
+    consumer = KafkaConsumer(**options, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=100)
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
         if not partitions:

@@ -28,13 +28,13 @@ def get_page(products):
 @pytest.fixture(scope="module")
 def broker_history(products, kafka_bootstrap):
     """Publish the products' own product.changed events to a real broker, as its outbox relay does."""
-    ensure_topics(kafka_bootstrap, [rc.TOPIC])
+    ensure_topics({"bootstrap_servers": kafka_bootstrap}, [rc.TOPIC])
     publisher = Publisher(kafka_bootstrap)
     for doc in products.extensions["products.repo"].products.find({}, {"_outbox": 1}):
         for entry in doc["_outbox"]:
             publisher.publish(rc.TOPIC, Event(**entry), key=doc["_id"])
     publisher.close()
-    return lambda: rc.fold_history(rc.read_topic(kafka_bootstrap))
+    return lambda: rc.fold_history(rc.read_topic({"bootstrap_servers": kafka_bootstrap}))
 
 
 @pytest.fixture()
