@@ -46,22 +46,20 @@ def install_limits(app, settings) -> None:
         ["event"])
     # Writes are few and costly: exact across gateway replicas in Redis. Fail open: with Redis down or hung they
     # are counted in this process's memory, and any other storage error lets the request through.
-    writes = Limiter(client_ip, storage_uri=settings.redis_url, storage_options=LIMIT_STORAGE_OPTIONS,
-                     strategy="fixed-window", key_prefix="gateway:limits:w", in_memory_fallback_enabled=True,
-                     swallow_errors=True)
+    writes = Limiter(client_ip, default_limits=[settings.rate_limit_writes], storage_uri=settings.redis_url,
+                     storage_options=LIMIT_STORAGE_OPTIONS, strategy="fixed-window", key_prefix="gateway:limits:w",
+                     in_memory_fallback_enabled=True, swallow_errors=True)
     # Reads are most of the traffic; a Redis round trip on each was half the hop's wall time (README, "The
     # gateway hop"). They are counted per gateway process: a coarse abuse guard, N replicas allow N times the limit.
-    reads = Limiter(client_ip, storage_uri="memory://", strategy="sliding-window-counter",
-                    key_prefix="gateway:limits:r", swallow_errors=True)
+    reads = Limiter(client_ip, default_limits=[settings.rate_limit_reads], storage_uri="memory://",
+                    strategy="sliding-window-counter", key_prefix="gateway:limits:r", swallow_errors=True)
     app.after_request(_rate_limit_headers)
-    proxy = app.view_functions["gateway.proxy"]
-    for limiter, limit, methods in ((writes, settings.rate_limit_writes, WRITE_METHODS),
-                                    (reads, settings.rate_limit_reads, READ_METHODS)):
+    for limiter, methods in ((writes, WRITE_METHODS), (reads, READ_METHODS)):
         limiter.init_app(app)
-        # Each limiter skips the other's requests outright: a read never consults the Redis one, even in an outage.
-        limiter.request_filter(lambda methods=methods: request.method not in methods)
-        proxy = limiter.limit(limit, methods=list(methods))(proxy)
-    app.view_functions["gateway.proxy"] = proxy
+        # Default limits on the proxy only, each limiter on its own methods: checked once, before the view (a
+        # decorated view is checked twice), and a read never consults the Redis limiter, not even in an outage.
+        limiter.request_filter(
+            lambda methods=methods: request.endpoint != "gateway.proxy" or request.method not in methods)
     app.extensions["gateway_limiters"] = {"reads": reads, "writes": writes}
     app.register_error_handler(RateLimitExceeded, _too_many)
     _count_storage_events()
