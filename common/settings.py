@@ -59,7 +59,6 @@ class Settings:
     local_mode: bool = True
     rate_limit_reads: str = "6000/minute"
     rate_limit_writes: str = "120/minute"
-    rate_limit_sync_seconds: float = 0.1
     trusted_proxy_hops: int = 0
     enforce_https: bool = False
     trusted_forwarders: tuple = ("127.0.0.1/32", "::1/128")
@@ -115,7 +114,6 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         local_mode=not env.get("MONGO_URL"),
         rate_limit_reads=env.get("RATE_LIMIT_READS", "6000/minute"),
         rate_limit_writes=env.get("RATE_LIMIT_WRITES", "120/minute"),
-        rate_limit_sync_seconds=float(env.get("RATE_LIMIT_SYNC_SECONDS") or 0.1),
         trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", "0") or 0),
         enforce_https=env.get("ENFORCE_HTTPS", "0").strip().lower() in ("1", "true", "yes", "on"),
         auth_rate_limits=env.get("AUTH_RATE_LIMITS") or None,

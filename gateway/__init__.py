@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         for name in sorted(set(UPSTREAM_OF.values()))
     }
     app.register_blueprint(routes.bp)
-    # Fail open: with Redis down or hung, limits are kept in this process's memory rather than failing the
-    # request; gateway_rate_limit_storage_events_total counts it.
+    # flask-limiter: writes in Redis (failing open to memory while it is down or hung, counted in
+    # gateway_rate_limit_storage_events_total), reads in this process's memory.
     install_limits(app, settings)
     return app

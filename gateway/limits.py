@@ -1,44 +1,23 @@
-"""Rate limits at the edge, per client IP: reads counted here and synced to Redis, writes checked in Redis each."""
+"""Rate limits at the edge, per client IP, by flask-limiter: writes exact in Redis, reads in this process's memory."""
 from __future__ import annotations
 
-import functools
 import ipaddress
 import logging
-import math
-import re
 import time
-from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import current_app, g, has_app_context, jsonify, request
+from flask_limiter import Limiter, RateLimitExceeded
 
-from common.errors import RateLimited
-
-from .exact_windows import ExactWindows
-from .synced_windows import SyncedWindows
+from common.errors import error_body
+from common.redis_store import HOT_TIMEOUT
 
 log = logging.getLogger(__name__)
-READ_METHODS = frozenset({"GET", "HEAD"})
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-_SPEC = re.compile(r"(\d+)\s*(?:/|per)\s*(\d*)\s*(second|minute|hour|day)s?", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Limit:
-    """`amount` requests per `period` seconds, from flask-limiter's notation ("6000/minute", "10 per 5 seconds")."""
-
-    amount: int
-    period: int
-
-    @classmethod
-    def parse(cls, text: str) -> Limit:
-        m = _SPEC.fullmatch(text.strip())
-        if not m:
-            raise ValueError(f"bad rate limit: {text!r}")
-        return cls(int(m[1]), int(m[2] or 1) * _PERIODS[m[3].lower()])
-
-    def __str__(self) -> str:
-        return f"{self.amount} per {self.period} second{'s' if self.period != 1 else ''}"
+READ_METHODS = ("GET", "HEAD")
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+LIMIT_STORAGE_OPTIONS = {"socket_timeout": HOT_TIMEOUT, "socket_connect_timeout": HOT_TIMEOUT}
+# flask-limiter reports its storage trouble only through these log lines, so they are what we count.
+STORAGE_EVENTS = {"falling back to in-memory": "fallback", "Swallowing error": "swallowed",
+                  "storage recovered": "recovered"}
 
 
 def client_ip() -> str:
@@ -60,48 +39,67 @@ def _trusted(remote: str) -> bool:
 
 
 def install_limits(app, settings) -> None:
-    """Limit the proxy view: reads and writes counted apart per client, X-RateLimit-* on every answer."""
+    """Limit the proxy view: reads and writes counted apart per client, X-RateLimit-* on every limited answer."""
     app.extensions["trusted_forwarders"] = [ipaddress.ip_network(n, strict=False) for n in settings.trusted_forwarders]
-    counter = app.extensions["observability"].counter(
+    app.extensions["rate_limit_events"] = app.extensions["observability"].counter(
         "gateway_rate_limit_storage_events_total", "Rate-limit storage failures survived (limits kept in memory)",
         ["event"])
-    redis, on_event = app.extensions["redis"], lambda event: counter.labels(event).inc()
-    # Reads are most of the traffic and never wait on Redis; writes are few, costly and checked exactly.
-    reads = SyncedWindows(redis, interval=settings.rate_limit_sync_seconds, on_event=on_event)
-    writes = ExactWindows(redis, on_event=on_event)
-    app.extensions["limiters"] = {"reads": reads, "writes": writes}
-    rules = {**dict.fromkeys(READ_METHODS, ("r", Limit.parse(settings.rate_limit_reads), reads)),
-             **dict.fromkeys(WRITE_METHODS, ("w", Limit.parse(settings.rate_limit_writes), writes))}
-    app.view_functions["gateway.proxy"] = _limited(app.view_functions["gateway.proxy"], rules, counter)
+    # Writes are few and costly: exact across gateway replicas in Redis. Fail open: with Redis down or hung they
+    # are counted in this process's memory, and any other storage error lets the request through.
+    writes = Limiter(client_ip, default_limits=[settings.rate_limit_writes], storage_uri=settings.redis_url,
+                     storage_options=LIMIT_STORAGE_OPTIONS, strategy="fixed-window", key_prefix="gateway:limits:w",
+                     in_memory_fallback_enabled=True, swallow_errors=True)
+    # Reads are most of the traffic; a Redis round trip on each was half the hop's wall time (README, "The
+    # gateway hop"). They are counted per gateway process: a coarse abuse guard, N replicas allow N times the limit.
+    reads = Limiter(client_ip, default_limits=[settings.rate_limit_reads], storage_uri="memory://",
+                    strategy="sliding-window-counter", key_prefix="gateway:limits:r", swallow_errors=True)
     app.after_request(_rate_limit_headers)
+    for limiter, methods in ((writes, WRITE_METHODS), (reads, READ_METHODS)):
+        limiter.init_app(app)
+        # Default limits on the proxy only, each limiter on its own methods: checked once, before the view (a
+        # decorated view is checked twice), and a read never consults the Redis limiter, not even in an outage.
+        limiter.request_filter(
+            lambda methods=methods: request.endpoint != "gateway.proxy" or request.method not in methods)
+    app.extensions["gateway_limiters"] = {"reads": reads, "writes": writes}
+    app.register_error_handler(RateLimitExceeded, _too_many)
+    _count_storage_events()
 
 
-def _limited(view, rules: dict, counter):
-    @functools.wraps(view)
-    def limited(*args, **kwargs):
-        rule = rules.get(request.method)
-        if rule is not None:
-            kind, limit, limiter = rule
-            try:
-                count, reset_in = limiter.hit(kind, client_ip(), limit)
-            except Exception:  # the limiter must never be why a request fails: fail open, and say so
-                log.exception("rate limit check failed; request let through")
-                counter.labels("swallowed").inc()
-            else:
-                g.rate_limit = (limit, count, reset_in)
-                if count > limit.amount:
-                    raise RateLimited("Too many requests, slow down", {"limit": str(limit)})
-        return view(*args, **kwargs)
-    return limited
+def _too_many(e: RateLimitExceeded):
+    return jsonify(error_body("RATE_LIMITED", "Too many requests, slow down", {"limit": str(e.limit.limit)})), 429
 
 
 def _rate_limit_headers(resp):
-    state = g.get("rate_limit")
-    if state is not None:
-        limit, count, reset_in = state
-        resp.headers["X-RateLimit-Limit"] = str(limit.amount)
-        resp.headers["X-RateLimit-Remaining"] = str(max(limit.amount - math.ceil(count), 0))
-        resp.headers["X-RateLimit-Reset"] = str(int(time.time() + reset_in))
-        if resp.status_code == 429:
-            resp.headers["Retry-After"] = str(max(1, round(reset_in)))
+    """The limit this request was counted against; Retry-After only on a refusal (an upstream's own stays)."""
+    for limiter in current_app.extensions["gateway_limiters"].values():
+        current = limiter.current_limit
+        if current is None:
+            continue
+        try:
+            remaining, reset_at = current.remaining, current.reset_at
+        except Exception:  # the headers must never be why a request fails: flask-limiter swallows these too
+            log.exception("rate-limit headers skipped")
+            current_app.extensions["rate_limit_events"].labels("swallowed").inc()
+            continue
+        resp.headers["X-RateLimit-Limit"] = str(current.limit.amount)
+        resp.headers["X-RateLimit-Remaining"] = str(remaining)
+        resp.headers["X-RateLimit-Reset"] = str(reset_at)
+        if current.breached:
+            resp.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
     return resp
+
+
+def _count(record: logging.LogRecord) -> bool:
+    # flask-limiter's logger is shared by every app in the process; each app counts its own requests.
+    if has_app_context() and (counter := current_app.extensions.get("rate_limit_events")) is not None:
+        message = record.getMessage()
+        for needle, event in STORAGE_EVENTS.items():
+            if needle in message:
+                counter.labels(event).inc()
+    return True
+
+
+def _count_storage_events() -> None:
+    logger = logging.getLogger("flask-limiter")
+    if _count not in logger.filters:  # one filter for the process, however many apps are created
+        logger.addFilter(_count)
