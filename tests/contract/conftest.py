@@ -1,7 +1,14 @@
 """Contract-test fixtures shared by the services' API tests (the token issuer itself is in tests/conftest.py)."""
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+
+import services.inventory
+import services.products
+from services.products.seed import seed_documents
+from tests.servers import serving
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +31,15 @@ def service_config(redis_url, issuer):
 def client(app):
     """The module's `app` behind Flask's test client; modules that need more (cookies, addresses) override it."""
     return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def upstreams(redis_url, issuer):
+    """Live products and inventory services; inventory holds the seeded stock (no broker in contract tests)."""
+    base = {"redis_url": redis_url, "run_workers": False, "service_urls": issuer.service_urls()}
+    products, inventory = services.products.create_app(base), services.inventory.create_app(base)
+    for doc, units in seed_documents():
+        inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
+    with contextlib.ExitStack() as stack:
+        yield {"products": stack.enter_context(serving(products)), "inventory": stack.enter_context(serving(inventory)),
+               "stock": inventory.extensions["inventory.stock"]}

@@ -1,7 +1,6 @@
 """The cart API on the orders service, against real products and inventory services served on loopback."""
 from __future__ import annotations
 
-import contextlib
 import re
 import uuid
 
@@ -12,22 +11,9 @@ import services.inventory
 import services.orders
 import services.products
 from services.orders.cart_store import GUEST_TTL, KEY, user_cart_id
-from services.products.seed import seed_documents
-from tests.servers import free_port, serving
+from tests.servers import free_port
 
 SHIRT, JEANS, JACKET = "classic-linen-shirt", "selvedge-denim-jeans", "waxed-canvas-jacket"  # 25, 3, 0 in stock
-
-
-@pytest.fixture(scope="module")
-def upstreams(redis_url, issuer):
-    """Live products and inventory services; inventory holds the seeded stock (no broker in contract tests)."""
-    base = {"redis_url": redis_url, "run_workers": False, "service_urls": issuer.service_urls()}
-    products, inventory = services.products.create_app(base), services.inventory.create_app(base)
-    for doc, units in seed_documents():
-        inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
-    with contextlib.ExitStack() as stack:
-        yield {"products": stack.enter_context(serving(products)), "inventory": stack.enter_context(serving(inventory)),
-               "stock": inventory.extensions["inventory.stock"]}
 
 
 @pytest.fixture(scope="module")

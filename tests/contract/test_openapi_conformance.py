@@ -1,7 +1,6 @@
 """Schemathesis fuzzes every operation of every service in-process: no 5xx, and every answer is as documented."""
 from __future__ import annotations
 
-import contextlib
 import importlib
 
 import pytest
@@ -17,28 +16,11 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-import services.inventory
-import services.products
-from services.products.seed import seed_documents
-from tests.servers import serving
-
 SERVICES = ["auth", "products", "orders", "payments", "inventory", "notifications", "users"]
 # Bounded so all seven services, as both roles, take about a minute; raise it locally to dig deeper.
 MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance, unsupported_method]
-
-
-@pytest.fixture(scope="module")
-def upstreams(redis_url, issuer):
-    """Live products and inventory services for the orders service's cart (no broker in contract tests)."""
-    base = {"redis_url": redis_url, "run_workers": False, "service_urls": issuer.service_urls()}
-    products, inventory = services.products.create_app(base), services.inventory.create_app(base)
-    for doc, units in seed_documents():
-        inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
-    with contextlib.ExitStack() as stack:
-        yield {"products": stack.enter_context(serving(products)),
-               "inventory": stack.enter_context(serving(inventory))}
 
 
 @pytest.fixture(scope="module", params=SERVICES)
