@@ -115,6 +115,12 @@ def test_every_order_ends_terminal_when_the_broker_is_killed_and_restarted_mid_t
           f"{sum(o.get('redrives', 0) for o in orders)} re-drives")
     assert {o["status"] for o in orders} <= TERMINAL
     assert len(confirmed) == len(orders)  # plenty of stock and a good card: nothing should be cancelled
-    assert system.payments.extensions["payments.processor"].calls == calls + len(confirmed)  # charged once each
+    # Charged once each: the processor holds one charge per order, keyed by the order id. A delivery that came
+    # again while its charge was still "processing" may ask the processor again; its idempotency key answers
+    # that with the same charge, so calls may exceed orders but charges may not.
+    processor = system.payments.extensions["payments.processor"]
+    assert processor.calls >= calls + len(confirmed)
+    charged = processor.records.count_documents({"_id": {"$in": [f"charge:{o['_id']}" for o in confirmed]}})
+    assert charged == len(confirmed)
     wait_until(lambda: system.stock(MUG_SKU)["available"] == 1000 - len(confirmed), 30,
                message="each confirmed order to hold its unit once")
