@@ -6,6 +6,7 @@ import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app, g, render_template, request
 from markupsafe import Markup, escape
@@ -56,6 +57,12 @@ class Pending:
     query: bytes = b""
 
 
+@lru_cache(maxsize=1024)
+def labelled(metric, *labels):
+    """A metric's child for these labels, looked up once (prometheus_client's labels() is a few % of a page)."""
+    return metric.labels(*labels)
+
+
 def forwarded_headers() -> dict:
     headers = {h: request.headers[h] for h in PASSED_HEADERS if h in request.headers}
     if g.get("csrf_minted"):  # a first visit: fragments must render the token the shell is about to set
@@ -80,11 +87,11 @@ def fetch(slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", bo
             raise AppError(f"fragment answered {resp.status_code}")
     except AppError as e:
         log.warning("fragment failed", extra={"fragment": slot.fragment, "path": slot.path, "error": e.message})
-        served.labels(slot.fragment, "fallback").inc()
+        labelled(served, slot.fragment, "fallback").inc()
         return failed(slot, page_url, method, query)
     finally:
-        latency.labels(slot.fragment).observe(time.perf_counter() - started)
-    served.labels(slot.fragment, rung(resp)).inc()
+        labelled(latency, slot.fragment).observe(time.perf_counter() - started)
+    labelled(served, slot.fragment, rung(resp)).inc()
     kept = {h: resp.headers[h] for h in RETURNED_HEADERS if h in resp.headers}
     # A cached answer replays no cookies: a shared answer never sets any, and a personal one is never stored.
     live = resp.raw is not None and not getattr(resp, "from_cache", False)
@@ -128,9 +135,10 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
             return fetch(slot, headers, query=query if slot.name == "main" else b"", page_url=page_url)
 
     def start(slot: Slot) -> Future:
-        local = signed_out_region(slot.path, cookies) if slot.name != "main" else None
+        local = None if slot.name == "main" else \
+            signed_out_region(slot.path, cookies, current_app.extensions["fragments"].get(slot.fragment))
         if local is not None:
-            current_app.extensions["fragment_metrics"][0].labels(slot.fragment, "signed-out").inc()
+            labelled(current_app.extensions["fragment_metrics"][0], slot.fragment, "signed-out").inc()
             done: Future = Future()
             done.set_result(Fetched(slot, local))
             return done
