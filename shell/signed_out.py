@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import render_template
+from flask import current_app, render_template
 from markupsafe import Markup
 
 from common.web import ACCESS_COOKIE, CART_COOKIE
@@ -35,4 +35,8 @@ def signed_out_region(path: str, cookies, client=None) -> Markup | None:
         return None
     if region.only_while_connected and not getattr(client, "connected", lambda: False)():
         return None
-    return Markup(render_template(region.template, **region.context))
+    # The same bytes for every such browser, so rendered once per process (a few % of an anonymous page's CPU).
+    rendered = current_app.extensions.setdefault("signed_out_regions", {})
+    if path not in rendered:
+        rendered[path] = Markup(render_template(region.template, **region.context))
+    return rendered[path]
