@@ -49,24 +49,39 @@ def request_key(request, match_headers=None, **kwargs) -> str:
     return key.hexdigest()
 
 
-KEYED = frozenset(h.lower() for h in KEY_HEADERS)
+KEYED_ORDER = tuple(h.lower() for h in KEY_HEADERS)
+KEYED = frozenset(KEYED_ORDER)
+# Request origins remembered (path, query, keyed headers -> cache key); past this many the memo starts over.
+MAX_ORIGINS = 4096
 
 
-def fresh_hit(cache: BaseCache, key: str, request):
+def fresh_hit(cache: BaseCache, key: str | None):
     """The stored answer, read in place, when it is still inside the lifetime the library gave it when it stored
-    it, its Vary names only headers in the key (so they matched), and the request states no directives of its own.
-    Most of a hit's CPU is the library's per-request policy work, which for such an answer decides nothing; any
-    other answer takes the library's whole path."""
-    if "Cache-Control" in request.headers or "Pragma" in request.headers:
-        return None
+    it and its Vary names only headers in the key (so they matched). Most of a hit's CPU is the library's
+    per-request policy work, which for such an answer decides nothing; any other answer takes the library's path.
+    Callers ask only for requests that state no directives of their own (no Cache-Control, no Pragma)."""
     peek = getattr(cache.responses, "peek", None)
-    cached = peek(key) if peek is not None else None
+    cached = peek(key) if peek is not None and key is not None else None
     if cached is None or isinstance(cached, str) or cached.expires is None or cached.is_expired:
         return None
     vary = cached.headers.get("Vary", "")
     if vary and not {name.strip().lower() for name in vary.split(",")} <= KEYED:
         return None
     return cached
+
+
+def request_origin(path: str, headers: dict | None, kwargs: dict) -> tuple | None:
+    """What the cache key of a plain GET is made of, before requests builds it: the path, the query and the keyed
+    headers. None for anything else (a body, a directive), which always takes the library's path."""
+    if any(v is not None for k, v in kwargs.items() if k not in ("params", "timeout")):
+        return None
+    params = kwargs.get("params")
+    if params is not None and not isinstance(params, bytes | str):
+        return None
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    if "cache-control" in lowered or "pragma" in lowered:
+        return None
+    return path, params, tuple(lowered.get(h) for h in KEYED_ORDER)
 
 
 def shareable(response) -> bool:
@@ -84,15 +99,17 @@ class FragmentSession(CachedSession):
                          match_headers=list(KEY_HEADERS), key_fn=request_key)
         self._refreshing: set[str] = set()
         self._lock = threading.Lock()
+        self.keys: dict[tuple, str] = {}  # request origin -> cache key, learnt on the library's path
 
     def send(self, request, **kwargs):
         if request.method != "GET":  # a form post is never cached; its body (any bytes) never reaches the keying
             return Session.send(self, request, **kwargs)
         key = self.cache.create_key(request, **kwargs)
-        hit = fresh_hit(self.cache, key, request)
-        if hit is not None:
-            _marks.rung = "fresh"
-            return hit
+        origin = getattr(_marks, "origin", None)
+        if origin is not None:
+            if len(self.keys) >= MAX_ORIGINS:
+                self.keys.clear()
+            self.keys[origin] = key
         # The library takes these two from the request, so the stored answer's own values are put there.
         cached = self.cache.get_response(key)
         if cached is not None:
@@ -175,6 +192,15 @@ class CachingClient(HttpClient):
 
     def request(self, method: str, path: str, headers: dict | None = None, **kwargs):
         take_mark()
+        origin = request_origin(path, headers, kwargs) if method == "GET" else None
+        if origin is not None:
+            # A fresh answer this request was keyed to before: served without building a request (most of the
+            # CPU of a hit that goes through requests and the library, and a fresh hit asks nobody anyway).
+            hit = fresh_hit(self.session.cache, self.session.keys.get(origin))
+            if hit is not None:
+                _marks.rung = "fresh"
+                return hit
+        _marks.origin = origin
         try:
             return super().request(method, path, headers=headers, **kwargs)
         except AppError:
@@ -188,6 +214,8 @@ class CachingClient(HttpClient):
                 raise
             _marks.rung = "fresh" if not resp.is_expired else "stale-if-error"
             return resp
+        finally:
+            _marks.origin = None
 
 
 def rung(resp) -> str:
