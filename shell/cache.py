@@ -190,6 +190,11 @@ class CachingClient(HttpClient):
         pools = self.session.get_adapter(self.base_url).poolmanager.pools
         return [pools[key] for key in pools.keys() if key.key_port == self._port and key.key_host == self._host]
 
+    def has_fresh(self, path: str, headers: dict | None = None, **kwargs) -> bool:
+        """Whether request() would answer this GET from a fresh entry, asking nobody (so it costs no wait)."""
+        origin = request_origin(path, headers, kwargs)
+        return origin is not None and fresh_hit(self.session.cache, self.session.keys.get(origin)) is not None
+
     def request(self, method: str, path: str, headers: dict | None = None, **kwargs):
         take_mark()
         origin = request_origin(path, headers, kwargs) if method == "GET" else None

@@ -132,20 +132,35 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
 
     def run(slot: Slot) -> Fetched:
         with app.app_context():
-            return fetch(slot, headers, query=query if slot.name == "main" else b"", page_url=page_url)
+            return fetch(slot, headers, query=slot_query(slot), page_url=page_url)
 
-    def start(slot: Slot) -> Future:
-        local = None if slot.name == "main" else \
-            signed_out_region(slot.path, cookies, current_app.extensions["fragments"].get(slot.fragment))
+    def start(slot: Slot) -> Future | None:
+        """A slot's future, or None for a slot a fresh cache entry answers (fetched here once the others run)."""
+        client = current_app.extensions["fragments"].get(slot.fragment)
+        local = None if slot.name == "main" else signed_out_region(slot.path, cookies, client)
         if local is not None:
             labelled(current_app.extensions["fragment_metrics"][0], slot.fragment, "signed-out").inc()
-            done: Future = Future()
-            done.set_result(Fetched(slot, local))
-            return done
+            return _done(Fetched(slot, local))
+        has_fresh = getattr(client, "has_fresh", None)
+        if has_fresh is not None and has_fresh(slot.path, headers, params=slot_query(slot) or None, data=None):
+            return None  # no wait to overlap: a thread hand-off would cost more than the answer
         # Each slot runs in a copy of this context, so its log lines carry the page's request id.
         return _pool.submit(contextvars.copy_context().run, run, slot)
 
-    return Pending({slot: start(slot) for slot in slots}, page_url, query)
+    def slot_query(slot: Slot) -> bytes:
+        return query if slot.name == "main" else b""
+
+    started = {slot: start(slot) for slot in slots}
+    for slot, future in started.items():
+        if future is None:
+            started[slot] = _done(fetch(slot, headers, query=slot_query(slot), page_url=page_url))
+    return Pending(started, page_url, query)
+
+
+def _done(fetched: Fetched) -> Future:
+    future: Future = Future()
+    future.set_result(fetched)
+    return future
 
 
 def collect(pending: Pending) -> dict[str, Fetched]:
