@@ -25,6 +25,14 @@ class LruStorage(DictStorage):
             return item
         return attr.evolve(item, headers=CaseInsensitiveDict(item.headers))
 
+    def peek(self, key):
+        """The stored entry itself, no copy, for readers that never change it (shell/cache.py, fresh_hit)."""
+        with self._lock:
+            item = self.data.get(key)
+            if item is not None:
+                self.data.move_to_end(key)
+        return item
+
     def __setitem__(self, key, value):
         with self._lock:
             self.data[key] = value

@@ -6,6 +6,7 @@ import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app, g, render_template, request
 from markupsafe import Markup, escape
@@ -56,6 +57,12 @@ class Pending:
     query: bytes = b""
 
 
+@lru_cache(maxsize=1024)
+def labelled(metric, *labels):
+    """A metric's child for these labels, looked up once (prometheus_client's labels() is a few % of a page)."""
+    return metric.labels(*labels)
+
+
 def forwarded_headers() -> dict:
     headers = {h: request.headers[h] for h in PASSED_HEADERS if h in request.headers}
     if g.get("csrf_minted"):  # a first visit: fragments must render the token the shell is about to set
@@ -80,11 +87,11 @@ def fetch(slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", bo
             raise AppError(f"fragment answered {resp.status_code}")
     except AppError as e:
         log.warning("fragment failed", extra={"fragment": slot.fragment, "path": slot.path, "error": e.message})
-        served.labels(slot.fragment, "fallback").inc()
+        labelled(served, slot.fragment, "fallback").inc()
         return failed(slot, page_url, method, query)
     finally:
-        latency.labels(slot.fragment).observe(time.perf_counter() - started)
-    served.labels(slot.fragment, rung(resp)).inc()
+        labelled(latency, slot.fragment).observe(time.perf_counter() - started)
+    labelled(served, slot.fragment, rung(resp)).inc()
     kept = {h: resp.headers[h] for h in RETURNED_HEADERS if h in resp.headers}
     # A cached answer replays no cookies: a shared answer never sets any, and a personal one is never stored.
     live = resp.raw is not None and not getattr(resp, "from_cache", False)
@@ -125,19 +132,35 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
 
     def run(slot: Slot) -> Fetched:
         with app.app_context():
-            return fetch(slot, headers, query=query if slot.name == "main" else b"", page_url=page_url)
+            return fetch(slot, headers, query=slot_query(slot), page_url=page_url)
 
-    def start(slot: Slot) -> Future:
-        local = signed_out_region(slot.path, cookies) if slot.name != "main" else None
+    def start(slot: Slot) -> Future | None:
+        """A slot's future, or None for a slot a fresh cache entry answers (fetched here once the others run)."""
+        client = current_app.extensions["fragments"].get(slot.fragment)
+        local = None if slot.name == "main" else signed_out_region(slot.path, cookies, client)
         if local is not None:
-            current_app.extensions["fragment_metrics"][0].labels(slot.fragment, "signed-out").inc()
-            done: Future = Future()
-            done.set_result(Fetched(slot, local))
-            return done
+            labelled(current_app.extensions["fragment_metrics"][0], slot.fragment, "signed-out").inc()
+            return _done(Fetched(slot, local))
+        has_fresh = getattr(client, "has_fresh", None)
+        if has_fresh is not None and has_fresh(slot.path, headers, params=slot_query(slot) or None, data=None):
+            return None  # no wait to overlap: a thread hand-off would cost more than the answer
         # Each slot runs in a copy of this context, so its log lines carry the page's request id.
         return _pool.submit(contextvars.copy_context().run, run, slot)
 
-    return Pending({slot: start(slot) for slot in slots}, page_url, query)
+    def slot_query(slot: Slot) -> bytes:
+        return query if slot.name == "main" else b""
+
+    started = {slot: start(slot) for slot in slots}
+    for slot, future in started.items():
+        if future is None:
+            started[slot] = _done(fetch(slot, headers, query=slot_query(slot), page_url=page_url))
+    return Pending(started, page_url, query)
+
+
+def _done(fetched: Fetched) -> Future:
+    future: Future = Future()
+    future.set_result(fetched)
+    return future
 
 
 def collect(pending: Pending) -> dict[str, Fetched]:

@@ -1,23 +1,42 @@
 """Header regions that look the same for every browser without a session: rendered by the shell, no call needed."""
 from __future__ import annotations
 
-from flask import render_template
+from dataclasses import dataclass, field
+
+from flask import current_app, render_template
 from markupsafe import Markup
 
-from common.web import ACCESS_COOKIE
+from common.web import ACCESS_COOKIE, CART_COOKIE
 
-# Fragment path -> (cookies that make it personal, the fragment's own template, what it renders it with). Without
-# any of those cookies the fragment answers exactly this, so an anonymous page skips that call. The mini-cart is
-# still asked (it answers a cookieless browser without an API call): a guest must see its fallback when the cart
-# app is down (tests/browser/test_home.py), which rendering it here would hide.
+
+@dataclass(frozen=True)
+class SignedOut:
+    """A fragment's answer to a browser with none of `reads`: its own template with `context`."""
+    reads: tuple[str, ...]
+    template: str
+    context: dict = field(default_factory=dict)
+    # The fragment's fallback means something to a guest (a dead cart app: nothing can be added), so the shell
+    # renders it only while the app is up as far as it can tell for free (shell/cache.py, `connected`).
+    only_while_connected: bool = False
+
+
+# Fragment path -> what the fragment answers a browser without any of those cookies, so an anonymous page skips
+# the call. The mini-cart of a browser with no cart and no account is empty (fragments/cart/client.py, count()).
 SIGNED_OUT = {
-    "/badge": ((ACCESS_COOKIE,), "auth/_badge.html", {"user": None}),
+    "/badge": SignedOut((ACCESS_COOKIE,), "auth/_badge.html", {"user": None}),
+    "/mini": SignedOut((ACCESS_COOKIE, CART_COOKIE), "cart/_mini.html", {"count": 0}, only_while_connected=True),
 }
 
 
-def signed_out_region(path: str, cookies) -> Markup | None:
+def signed_out_region(path: str, cookies, client=None) -> Markup | None:
     """The region as a browser with none of its cookies sees it, or None when the fragment must be asked."""
-    reads, template, context = SIGNED_OUT.get(path, (None, None, None))
-    if template is None or any(cookies.get(c) for c in reads):
+    region = SIGNED_OUT.get(path)
+    if region is None or any(cookies.get(c) for c in region.reads):
         return None
-    return Markup(render_template(template, **context))
+    if region.only_while_connected and not getattr(client, "connected", lambda: False)():
+        return None
+    # The same bytes for every such browser, so rendered once per process (a few % of an anonymous page's CPU).
+    rendered = current_app.extensions.setdefault("signed_out_regions", {})
+    if path not in rendered:
+        rendered[path] = Markup(render_template(region.template, **region.context))
+    return rendered[path]

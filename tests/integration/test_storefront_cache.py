@@ -2,6 +2,7 @@
 within the stated bound (max-age 2 s + stale-while-revalidate 3 s = 5 s)."""
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -101,3 +102,26 @@ def test_an_admin_price_change_shows_on_home_grid_and_product_pages_within_the_b
         wait_until(lambda path=path: shown in requests.get(f"{shell_url}{path}", timeout=5).text, timeout=left,
                    interval=0.1,
                    message=f"the new price on {path} within {BOUND} s")
+
+
+def _served(shell_url: str, fragment: str, rung: str) -> float:
+    text = requests.get(f"{shell_url}/metrics", timeout=10).text
+    found = re.search(rf'^fragment_served_total\{{fragment="{fragment}",rung="{rung}"\}} ([0-9.]+)$', text, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+def test_a_guests_mini_cart_comes_from_the_shell_while_the_cart_app_is_up_and_is_the_fallback_once_it_dies(
+        stack, shell_url):
+    def guest_home() -> str:  # no cookies at all: a first visit every time
+        r = requests.get(f"{shell_url}/", timeout=10)
+        assert r.status_code == 200
+        return r.text
+
+    before = _served(shell_url, "cart", "signed-out")
+    # The first page may connect to the cart app; while that connection lives the shell asks it no more.
+    wait_until(lambda: 'aria-label="Cart, 0 items"' in guest_home()
+               and _served(shell_url, "cart", "signed-out") > before, timeout=10,
+               message="a guest's mini-cart rendered by the shell")
+    stack.kill("fragments.cart")
+    html = guest_home()
+    assert 'id="fallback-minicart"' in html and 'id="featured"' in html
