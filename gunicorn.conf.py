@@ -12,3 +12,7 @@ logconfig_dict = {
                 "gunicorn.access": {"level": "WARNING", "handlers": ["stdout"], "propagate": False}},
 }
 logger_class = "common.logs.QuietAccessLogger"  # skips building the access lines nothing logs
+# Our callers (the shell, the fragment apps, the gateway) keep pooled connections to every process. With
+# gunicorn's 2 s default, a connection idle for 2 s could be closed just as a caller reused it, and a fragment
+# call (no retries: a slow fragment must not hold the page) became a fallback. Keep idle connections longer.
+keepalive = 75
