@@ -178,7 +178,7 @@ class CachingClient(HttpClient):
     def connected(self) -> bool:
         """The app is up as far as the shell can tell for free: its breaker is closed and the shell holds an open
         keep-alive connection to it. A killed or restarted app closes its connections, so this turns False at
-        once; an idle one closes them after its keep-alive (2 s), so then the next call asks and reconnects."""
+        once; an idle one closes them after its keep-alive (gunicorn.conf.py), and the next call asks again."""
         if self.breaker.state != CLOSED:
             return False
         return any(conn is not None and conn.sock is not None and not is_connection_dropped(conn)
