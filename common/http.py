@@ -1,6 +1,7 @@
 """Outbound HTTP: pooled connections, timeouts, retries for idempotent calls, a circuit breaker."""
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import requests
@@ -46,7 +47,8 @@ class HttpClient:
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=self.retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        # forward() speaks urllib3 on the adapter's own pool: one set of connections for both paths.
+        # forward() speaks urllib3 through the adapter's pool manager. requests keys its pools with TLS options, so
+        # forward()'s pool to the same upstream is a separate one in that manager (both bounded by pool_size).
         self._pools, self._pool = adapter.poolmanager, None
         self._prefix = urllib3.util.parse_url(self.base_url).path or ""
         self._timeout = urllib3.Timeout(connect=timeout, read=timeout)
@@ -54,35 +56,36 @@ class HttpClient:
 
     def request(self, method: str, path: str, headers: dict | None = None, timeout: float | None = None,
                 **kwargs) -> requests.Response:
-        headers = self._with_request_id(headers)
-        trial = self._admit()
-        outcome = None
-        try:
-            resp = self.session.request(method, f"{self.base_url}{path}", headers=headers,
-                                        timeout=timeout or self.timeout, allow_redirects=False, **kwargs)
-            outcome = "error" if resp.status_code >= 500 else "ok"
-            return resp
-        except requests.RequestException as e:
-            outcome = "down"
-            raise self._transport_error(e) from None
-        finally:
-            self.breaker.record(outcome, trial)
+        with self._guarded() as answered:
+            return answered(self.session.request(
+                method, f"{self.base_url}{path}", headers=self._with_request_id(headers),
+                timeout=timeout or self.timeout, allow_redirects=False, **kwargs))
 
     def forward(self, method: str, path_and_query: str, body: bytes | None = None, headers: dict | None = None,
                 timeout: float | None = None) -> urllib3.BaseHTTPResponse:
-        """A proxy's call: bytes in, bytes out (`.status`, `.headers`, `.data`), with the same pools, retries,
-        breaker and errors as request(), minus the requests layer (a quarter of the gateway's CPU per hop)."""
-        headers = self._with_request_id(headers)
+        """A proxy's call: bytes in, bytes out (`.status`, `.headers`, `.data`), with the same retries, breaker and
+        errors as request(), minus the requests layer (a quarter of the gateway's CPU per hop)."""
+        with self._guarded() as answered:
+            return answered(self._upstream().urlopen(
+                method, self._prefix + path_and_query, body=body or None, headers=self._with_request_id(headers),
+                retries=self.retry, redirect=False, assert_same_host=False,
+                timeout=urllib3.Timeout(connect=timeout, read=timeout) if timeout else self._timeout))
+
+    @contextlib.contextmanager
+    def _guarded(self):
+        """One call through the breaker: admitted or refused (503), its answer or transport failure recorded, and a
+        failure raised as our 502/504. The body hands its response to `answered`, which notes 5xx as an error."""
         trial = self._admit()
         outcome = None
-        try:
-            resp = self._upstream().urlopen(
-                method, self._prefix + path_and_query, body=body or None, headers=headers, retries=self.retry,
-                redirect=False, assert_same_host=False,
-                timeout=urllib3.Timeout(connect=timeout, read=timeout) if timeout else self._timeout)
-            outcome = "error" if resp.status >= 500 else "ok"
+
+        def answered(resp):
+            nonlocal outcome
+            status = resp.status_code if isinstance(resp, requests.Response) else resp.status
+            outcome = "error" if status >= 500 else "ok"
             return resp
-        except urllib3.exceptions.HTTPError as e:
+        try:
+            yield answered
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as e:
             outcome = "down"
             raise self._transport_error(e) from None
         finally:

@@ -12,6 +12,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from .backoff import exponential
 from .events import Event
 from .kafka_guard import SpinGuard, TopicWatch, topic_ids
 from .logs import request_id_var
@@ -112,7 +113,7 @@ class Publisher:
     def _back_off(self) -> float:
         """Called with the lock held: the next producer waits 0.5, 1, 2 … up to 5 s after failures."""
         self._failures += 1
-        delay = min(self.BACKOFF_MAX, self.BACKOFF_FIRST * 2 ** (self._failures - 1))
+        delay = exponential(self._failures, self.BACKOFF_FIRST, self.BACKOFF_MAX)
         self._retry_at = self._clock() + delay
         return delay
 

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from common.backoff import exponential
+
 from .supervised import Supervised, stop_all
 
 log = logging.getLogger("devstack")
@@ -20,7 +22,7 @@ class Backoff:
     stable_after: float = 60.0
 
     def delay(self, crashes: int) -> float:
-        return min(self.cap, self.first * 2 ** max(0, crashes - 1))
+        return exponential(crashes, self.first, self.cap)
 
 
 @dataclass

@@ -12,6 +12,7 @@ import threading
 from dataclasses import replace
 from datetime import timedelta
 
+from common.backoff import exponential
 from common.clock import now
 
 from . import service, states
@@ -32,7 +33,7 @@ def redrive_stalled(repo, bound: float, at=None, on_redrive=None) -> list[str]:
     done = []
     for order in repo.stalled(WAITING, at - timedelta(seconds=bound), at):
         count = order.get("redrives", 0) + 1
-        gap = bound * 2 ** min(count - 1, MAX_BACKOFF_STEPS)
+        gap = exponential(count, bound, bound * 2 ** MAX_BACKOFF_STEPS)
         if repo.redrive(order, at + timedelta(seconds=gap), redrive_event(order, count)) is None:
             continue  # it moved while we looked: not stalled
         waited = round((at - order["updated_at"]).total_seconds())
