@@ -3,28 +3,22 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import re
 import sys
 import uuid
 
 from gunicorn.glogging import Logger as GunicornLogger
 from pythonjsonlogger.json import JsonFormatter
 
+from .ids import is_minted_id as is_minted_id  # re-exported: the request-id check beside the id it mints
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 REQUEST_ID_HEADER = "X-Request-ID"
 
 
-# The only shape new_id() mints: a request id from elsewhere must look exactly like one, so nothing a client
-# chose (markup, log-line forgery, a guessable value) becomes the correlation id in logs and events.
-REQUEST_ID_SHAPE = re.compile(r"[0-9a-f]{32}")
-
-
 def new_id() -> str:
+    """A request id from elsewhere must have this shape (is_minted_id), so nothing a client chose (markup,
+    log-line forgery, a guessable value) becomes the correlation id in logs and events."""
     return uuid.uuid4().hex
-
-
-def is_minted_id(value: str | None) -> bool:
-    return bool(value) and REQUEST_ID_SHAPE.fullmatch(value) is not None
 
 
 def current_request_id() -> str | None:

@@ -1,18 +1,16 @@
 """Cart fragments: the header's mini-cart, add-to-cart answers and the cart page with its line forms."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, make_response, redirect, render_template, request
 
 from common.cacheable import personal
 from common.htmx import safe_path, wants_fragment
+from common.ids import is_id
 from common.web import CART_COOKIE
 
 from . import client
 
 bp = Blueprint("cart", __name__)
-PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 GUEST_COOKIE_AGE = 14 * 24 * 3600  # as long as the API keeps a guest cart
 CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and refetches itself
 
@@ -50,7 +48,7 @@ def add():
     """With htmx: a status line for #add-status plus cart-changed. Without: back to `next`, or the error."""
     product_id, quantity = request.form.get("product_id", ""), _quantity(request.form.get("quantity", "1"))
     back = safe_next(request.form.get("next"))
-    if not PRODUCT_ID.fullmatch(product_id):
+    if not is_id(product_id):
         outcome = client.Outcome(error="That product is not available")
     elif not quantity:
         outcome = client.Outcome(error="Choose a quantity from 1 to 99")
@@ -90,7 +88,7 @@ def _after_change(outcome: client.Outcome, product_id: str):
 def update_line(product_id):
     """A new quantity from the stepper (its -/+ forms carry quantity ±1; the middle one the typed number)."""
     quantity = _quantity(request.form.get("quantity"))
-    if not PRODUCT_ID.fullmatch(product_id):
+    if not is_id(product_id):
         return _after_change(client.Outcome(error="That product is not in your cart"), "")
     if quantity is None:
         return _after_change(client.Outcome(error="Choose a quantity from 0 to 99"), product_id)
@@ -99,6 +97,6 @@ def update_line(product_id):
 
 @bp.post("/items/<product_id>/remove")
 def remove_line(product_id):
-    if not PRODUCT_ID.fullmatch(product_id):
+    if not is_id(product_id):
         return _after_change(client.Outcome(error="That product is not in your cart"), "")
     return _after_change(client.remove(product_id), product_id)

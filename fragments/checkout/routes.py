@@ -1,19 +1,16 @@
 """Checkout fragments: shipping address, payment, review and "Place order", then the live order status."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
+from common.ids import is_id, is_minted_id
 from common.web import ACCESS_COOKIE, REFRESH_COOKIE, SignedOut
 
 from . import client, forms
 
 bp = Blueprint("checkout", __name__)
-ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
-KEY = re.compile(r"[A-Za-z0-9]{32}")
 LOGIN = "/login?next=/checkout"
 
 
@@ -120,7 +117,7 @@ def review(status: int = 200, error: str | None = None):
 @bp.post("/place")
 def place():
     draft, key = _drafts().load(), request.form.get("idempotency_key", "")
-    if not KEY.fullmatch(key) or not draft.get("address") or not draft.get("payment"):
+    if not is_minted_id(key) or not draft.get("address") or not draft.get("payment"):
         return redirect_after_post("/checkout")
     if draft.get("placed") and draft["placed"]["key"] == key:  # a second click: the same order
         return redirect_after_post(f"/orders/{draft['placed']['order_id']}/confirmation")
@@ -134,7 +131,7 @@ def place():
 
 
 def _order(order_id: str) -> dict:
-    if not ORDER_ID.fullmatch(order_id):
+    if not is_id(order_id):
         raise NotFound("We couldn't find that order")
     return client.order(order_id)
 

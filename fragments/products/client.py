@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from common.errors import AppError, NotFound
+from common.ids import is_id
 from common.web import api, api_or_outage, upstream_failure
 
 log = logging.getLogger(__name__)
 LOW_STOCK = 5
 UNAVAILABLE = "The catalog is unavailable right now. Please try again in a moment."
-PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
 def _catalog(path: str, **kwargs):
@@ -28,7 +27,7 @@ def search(params: dict) -> tuple[dict | None, dict]:
 
 
 def product(product_id: str) -> dict:
-    if not PRODUCT_ID.fullmatch(product_id):
+    if not is_id(product_id):
         raise NotFound("We couldn't find that product")
     resp = _catalog(f"/api/products/{product_id}")
     if resp.status_code == 404:

@@ -1,19 +1,18 @@
 """Order history fragments: the list at /orders, one order at /orders/<id> (with Cancel), and the profile's summary."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
+from common.ids import is_id
 from common.web import SignedOut
 
 from .client import _call
 
 bp = Blueprint("profile_orders", __name__)
-ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
 @bp.errorhandler(SignedOut)
@@ -47,7 +46,7 @@ def recent():
 
 
 def _order(order_id: str) -> dict:
-    resp = _call("GET", f"/api/orders/{order_id}") if ORDER_ID.fullmatch(order_id) else None
+    resp = _call("GET", f"/api/orders/{order_id}") if is_id(order_id) else None
     if resp is None or resp.status_code == 404:
         raise NotFound("We couldn't find that order")
     return resp.json()

@@ -1,19 +1,17 @@
 """Profile fragments: the account page, the details form and the address book."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
+from common.ids import is_minted_id
 from common.web import SignedOut
 
 from . import client
 
 bp = Blueprint("profile", __name__)
 ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
-ADDRESS_ID = r"^[0-9a-f]{32}$"
 
 
 @bp.errorhandler(SignedOut)
@@ -63,7 +61,7 @@ def add_address():
 
 @bp.post("/addresses/<address_id>/delete")
 def delete_address(address_id):
-    if not re.fullmatch(ADDRESS_ID, address_id):
+    if not is_minted_id(address_id):
         raise NotFound("We couldn't find that address")
     client.delete_address(address_id)
     if not wants_fragment():

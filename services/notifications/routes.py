@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from common.auth import current_identity, require_user
 from common.openapi import operation, service_spec
-from common.validation import QueryModel, parse_query
+from common.paging import Page, PageQuery
+from common.validation import parse_query
 
 from . import service
 
@@ -25,17 +26,12 @@ class Delivery(BaseModel):
     sent_at: str | None
 
 
-class DeliveryPage(BaseModel):
-    items: list[Delivery]
-    total: int
-    page: int
-    per_page: int
-    pages: int
+class DeliveryPage(Page[Delivery]):
+    pass
 
 
-class LogQuery(QueryModel):
-    page: int = Field(default=1, ge=1, le=10_000)
-    per_page: int = Field(default=20, ge=1, le=100)
+class LogQuery(PageQuery):
+    pass
 
 
 @bp.get("/api/notifications")
@@ -45,4 +41,4 @@ def list_notifications():
     """The caller's emails and SMS, newest first."""
     query = parse_query(LogQuery)
     repo = current_app.extensions["notifications.repo"]
-    return jsonify(service.list_for_user(repo, current_identity().user_id, query.page, query.per_page))
+    return jsonify(service.list_for_user(repo, current_identity().user_id, query))

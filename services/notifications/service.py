@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
-import math
 import uuid
 from datetime import datetime
+
+from common.paging import PageQuery, page_of
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,6 @@ def public(doc: dict) -> dict:
     return out
 
 
-def list_for_user(repo, user_id: str, page: int, per_page: int) -> dict:
-    docs, total = repo.for_user(user_id, (page - 1) * per_page, per_page)
-    return {"items": [public(d) for d in docs], "total": total, "page": page, "per_page": per_page,
-            "pages": max(1, math.ceil(total / per_page))}
+def list_for_user(repo, user_id: str, query: PageQuery) -> dict:
+    docs, total = repo.for_user(user_id, query.skip, query.per_page)
+    return page_of([public(d) for d in docs], total, query)

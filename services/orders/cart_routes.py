@@ -1,7 +1,6 @@
 """Cart HTTP routes (carts live in Redis under orders:cart:<id>): guests by X-Cart-Id, users by token."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, request
@@ -9,22 +8,22 @@ from pydantic import ConfigDict, Field
 
 from common.auth import current_identity, require_user
 from common.errors import AppError, NotFound
+from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA, is_id
 from common.openapi import operation, service_spec
 from common.validation import StrictModel, parse_body
 
 from . import cart
 from .cart_catalog import CartCatalog
 from .cart_store import MAX_QUANTITY, CartStore, is_guest_id, new_guest_id, user_cart_id
-from .schemas import CART_HEADER, GUEST_CART_ID, Cart, CartHeaders, CartSummary, MergedCart
+from .schemas import CART_HEADER, Cart, CartHeaders, CartSummary, MergedCart
 
 bp = Blueprint("cart", __name__)
 spec = service_spec("orders")
-PRODUCT_ID = r"^[A-Za-z0-9-]{1,64}$"
 
 
 class AddItem(StrictModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"product_id": "classic-linen-shirt", "quantity": 1}]})
-    product_id: str = Field(pattern=PRODUCT_ID)
+    product_id: str = Field(pattern=ID_SCHEMA)
     quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY)
 
 
@@ -71,7 +70,7 @@ def _cart(mint: bool = False) -> CartRef:
 def _line(product_id: str) -> tuple[str, str]:
     """(cart id, product id) of a line that can exist: no cart or a malformed id means no such line."""
     cart_id = _cart().id
-    if cart_id is None or not re.fullmatch(PRODUCT_ID, product_id, flags=re.ASCII):
+    if cart_id is None or not is_id(product_id):
         raise NotFound("That product is not in your cart", code="LINE_NOT_FOUND")
     return cart_id, product_id
 
@@ -99,7 +98,7 @@ def get_summary():
 
 @bp.post("/api/cart/items")
 @operation(spec, out=Cart, body=AddItem, headers=CartHeaders, auth="optional", errors=(404, 409, 503),
-           ok_headers={CART_HEADER: {"type": "string", "pattern": GUEST_CART_ID}})
+           ok_headers={CART_HEADER: {"type": "string", "pattern": MINTED_ID_SCHEMA}})
 def add_item():
     """Add a product (quantities add up); a guest without X-Cart-Id gets a new cart id."""
     body = parse_body(AddItem)

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import uuid
 
 from redis.exceptions import RedisError
 
 from common.errors import Unavailable
+from common.ids import is_minted_id
 
 log = logging.getLogger(__name__)
 
 KEY = "orders:cart:{id}"
-GUEST_ID = re.compile(r"[0-9a-f]{32}")
 GUEST_TTL = 14 * 24 * 3600  # a guest's cart outlives a browser session, not forever
 MAX_QUANTITY = 99
 MAX_LINES = 50
@@ -55,7 +54,7 @@ def new_guest_id() -> str:
 
 
 def is_guest_id(value: str) -> bool:
-    return bool(GUEST_ID.fullmatch(value))
+    return is_minted_id(value)
 
 
 def user_cart_id(user_id: str) -> str:

@@ -7,11 +7,12 @@ from flask import Blueprint, current_app, jsonify, request
 
 from common.auth import current_identity, require_admin, require_user
 from common.errors import AppError, NotFound
+from common.ids import is_id
 from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service, states
-from .schemas import ID, IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder
+from .schemas import IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder
 
 bp = Blueprint("orders", __name__)
 spec = service_spec("orders")
@@ -22,7 +23,7 @@ def _repo():
 
 
 def _checked_id(order_id: str) -> str:
-    if not re.match(ID, order_id):
+    if not is_id(order_id):
         raise NotFound("Order not found")
     return order_id
 
@@ -59,7 +60,7 @@ def create_order():
 def list_orders():
     """The caller's orders, newest first."""
     q = parse_query(OrderListQuery)
-    return jsonify(service.list_orders(_repo(), current_identity(), q.page, q.per_page))
+    return jsonify(service.list_orders(_repo(), current_identity(), q))
 
 
 @bp.get("/api/orders/<order_id>")

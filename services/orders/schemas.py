@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.validation import QueryModel, StrictModel
+from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA
+from common.paging import Page, PageQuery
+from common.validation import StrictModel
 
-ID = r"^[A-Za-z0-9-]{1,64}$"
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,100}$"
 CART_HEADER = "X-Cart-Id"
-GUEST_CART_ID = r"^[0-9a-f]{32}$"
 
 
 class ShippingAddress(StrictModel):
@@ -20,7 +20,7 @@ class ShippingAddress(StrictModel):
 
 
 class LineRequest(StrictModel):
-    product_id: str = Field(pattern=ID)
+    product_id: str = Field(pattern=ID_SCHEMA)
     quantity: int = Field(ge=1, le=99)
 
 
@@ -37,9 +37,8 @@ class PlaceOrder(StrictModel):
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 ().-]{4,18}[0-9]$")
 
 
-class OrderListQuery(QueryModel):
-    page: int = Field(default=1, ge=1, le=10_000)
-    per_page: int = Field(default=20, ge=1, le=100)
+class OrderListQuery(PageQuery):
+    pass
 
 
 class OrderHeaders(BaseModel):
@@ -71,17 +70,13 @@ class Order(BaseModel):
     cancellable: bool
 
 
-class OrderPage(BaseModel):
-    items: list[Order]
-    total: int
-    page: int
-    per_page: int
-    pages: int
+class OrderPage(Page[Order]):
+    pass
 
 
 class CartHeaders(BaseModel):
     """A guest names its cart; a signed-in shopper's token names theirs."""
-    x_cart_id: str | None = Field(default=None, alias=CART_HEADER, pattern=GUEST_CART_ID)
+    x_cart_id: str | None = Field(default=None, alias=CART_HEADER, pattern=MINTED_ID_SCHEMA)
 
 
 class CartItem(BaseModel):

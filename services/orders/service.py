@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import uuid
 from datetime import datetime
 
 from common.errors import Conflict, NotFound, ValidationError
 from common.events import Event, make_event
+from common.paging import PageQuery, page_of
 
 from . import pricing, states
 from .repository import idempotency_id
@@ -94,10 +94,9 @@ def get_order(repo, identity, order_id: str) -> dict:
     return _owned(repo.get(order_id), identity)
 
 
-def list_orders(repo, identity, page: int, per_page: int) -> dict:
-    docs, total = repo.list_for_user(identity.user_id, (page - 1) * per_page, per_page)
-    return {"items": [public(d) for d in docs], "total": total, "page": page, "per_page": per_page,
-            "pages": max(1, math.ceil(total / per_page))}
+def list_orders(repo, identity, query: PageQuery) -> dict:
+    docs, total = repo.list_for_user(identity.user_id, query.skip, query.per_page)
+    return page_of([public(d) for d in docs], total, query)
 
 
 def cancelled_event(order: dict, reason: str) -> Event:

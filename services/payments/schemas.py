@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from common.ids import ID_SCHEMA
 from common.validation import QueryModel, StrictModel
 
 
@@ -15,7 +16,7 @@ class CardIn(StrictModel):
 
 
 class PaymentsQuery(QueryModel):
-    order_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]{1,64}$")
+    order_id: str | None = Field(default=None, pattern=ID_SCHEMA)
 
 
 # Answers (documented in /openapi.json; the views build them as dicts).

@@ -1,17 +1,16 @@
 """Catalog HTTP routes: thin adapters from requests to service functions."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, jsonify
 
 from common.auth import require_admin
 from common.errors import NotFound
+from common.ids import is_id
 from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service
-from .schemas import ID_PATTERN, Categories, Product, ProductCreate, ProductPage, ProductQuery, ProductUpdate
+from .schemas import Categories, Product, ProductCreate, ProductPage, ProductQuery, ProductUpdate
 
 bp = Blueprint("products", __name__)
 spec = service_spec("products")
@@ -23,7 +22,7 @@ def _deps():
 
 
 def _checked_id(product_id: str) -> str:
-    if not re.fullmatch(ID_PATTERN, product_id, flags=re.ASCII):
+    if not is_id(product_id):
         raise NotFound("Product not found")
     return product_id
 

@@ -5,26 +5,26 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from common.validation import QueryModel, StrictModel, csv_list
+from common.ids import ID_SCHEMA
+from common.paging import Page, PageQuery
+from common.validation import StrictModel, csv_list
 
-ID_PATTERN = r"^[A-Za-z0-9-]{1,64}$"
 CATEGORY = r"^[a-z0-9-]+$"
 SKU = r"^[A-Za-z0-9-]+$"
 IMAGE = r"^/static/[A-Za-z0-9/_.-]+$"
 MAX_IDS = 100
 
 
-class ProductQuery(QueryModel):
+class ProductQuery(PageQuery):
     q: str = Field(default="", max_length=100)
     category: str = Field(default="", max_length=40, pattern=r"^[a-z0-9-]*$")
     min_price: int | None = Field(default=None, ge=0, le=100_000_000)
     max_price: int | None = Field(default=None, ge=0, le=100_000_000)
     sort: Literal["price", "-price", "name", "-created"] = "name"
-    page: int = Field(default=1, ge=1, le=10_000)
-    per_page: int = Field(default=12, ge=1, le=100)
+    per_page: int = Field(default=12, ge=1, le=100)  # a catalog grid of 3 or 4 columns
     featured: bool = False
     # Comma-separated product ids: the cart prices all its lines with one call.
-    ids: csv_list(ID_PATTERN, MAX_IDS) = ()
+    ids: csv_list(ID_SCHEMA, MAX_IDS) = ()
 
     @model_validator(mode="after")
     def _range(self):
@@ -76,12 +76,8 @@ class Product(BaseModel):
     featured: bool
 
 
-class ProductPage(BaseModel):
-    items: list[Product]
-    total: int
-    page: int
-    per_page: int
-    pages: int
+class ProductPage(Page[Product]):
+    pass
 
 
 class Categories(BaseModel):

@@ -1,12 +1,12 @@
 """Catalog use cases: plain functions over the repository, cache and event factory."""
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import UTC, datetime, timedelta
 
 from common.errors import Conflict, NotFound
 from common.events import make_event
+from common.paging import page_of
 
 from .seed import seed_documents
 
@@ -36,12 +36,10 @@ def list_products(repo, cache, query) -> dict:
 
 
 def _search(repo, query) -> dict:
-    skip = (query.page - 1) * query.per_page
-    docs, total = repo.search(sort=query.sort, skip=skip, limit=query.per_page, q=query.q or None,
+    docs, total = repo.search(sort=query.sort, skip=query.skip, limit=query.per_page, q=query.q or None,
                               category=query.category or None, min_price=query.min_price,
                               max_price=query.max_price, featured=query.featured, ids=query.ids)
-    return {"items": [public(d) for d in docs], "total": total, "page": query.page,
-            "per_page": query.per_page, "pages": max(1, math.ceil(total / query.per_page))}
+    return page_of([public(d) for d in docs], total, query)
 
 
 def get_product(repo, cache, product_id: str) -> dict:

@@ -5,7 +5,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
-from common.validation import QueryModel, StrictModel
+from common.paging import Page, PageQuery
+from common.validation import StrictModel
 
 TEXT = r"^[^\x00-\x1f\x7f]+$"
 # Digits with the usual separators, an optional leading +, 6 to 20 characters; "" clears the phone.
@@ -33,9 +34,8 @@ class AddressCreate(StrictModel):
     country: Country
 
 
-class UserQuery(QueryModel):
-    page: int = Field(default=1, ge=1, le=10_000)
-    per_page: int = Field(default=20, ge=1, le=100)
+class UserQuery(PageQuery):
+    pass
 
 
 # Answers (documented in /openapi.json; the views build them as dicts).
@@ -51,12 +51,8 @@ class ProfileWithRole(Profile):
     role: str
 
 
-class ProfilePage(BaseModel):
-    items: list[ProfileWithRole]
-    total: int
-    page: int
-    per_page: int
-    pages: int
+class ProfilePage(Page[ProfileWithRole]):
+    pass
 
 
 class Address(BaseModel):

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import logging
-import math
 import uuid
 from datetime import datetime
 
 from common.errors import Conflict, NotFound
+from common.paging import page_of
 
 from .repository import MAX_ADDRESSES
 
@@ -69,6 +69,5 @@ def delete_address(repo, identity, address_id: str) -> None:
 
 
 def list_users(repo, query) -> dict:
-    docs, total = repo.page((query.page - 1) * query.per_page, query.per_page)
-    return {"items": [public(d, with_role=True) for d in docs], "total": total, "page": query.page,
-            "per_page": query.per_page, "pages": max(1, math.ceil(total / query.per_page))}
+    docs, total = repo.page(query.skip, query.per_page)
+    return page_of([public(d, with_role=True) for d in docs], total, query)

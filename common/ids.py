@@ -1,0 +1,20 @@
+"""The shapes of ids, written once; every check is a fullmatch, so a trailing newline never passes."""
+from __future__ import annotations
+
+import re
+
+# A product or order id in a path or body: a slug ("classic-linen-shirt") or a minted id.
+ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+# An id this shop mints with uuid4().hex: guest carts, addresses, request ids, checkout keys.
+MINTED_ID = re.compile(r"[0-9a-f]{32}")
+# The same shapes for pydantic and JSON Schema, whose patterns search the text unless anchored.
+ID_SCHEMA = f"^{ID.pattern}$"
+MINTED_ID_SCHEMA = f"^{MINTED_ID.pattern}$"
+
+
+def is_id(value: object) -> bool:
+    return isinstance(value, str) and ID.fullmatch(value) is not None
+
+
+def is_minted_id(value: object) -> bool:
+    return isinstance(value, str) and MINTED_ID.fullmatch(value) is not None
