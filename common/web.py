@@ -8,6 +8,7 @@ from functools import lru_cache
 from flask import Flask, g, make_response, render_template
 from werkzeug.exceptions import HTTPException
 
+from . import address
 from .app import ROOT, create_base_app
 from .cacheable import CSRF_PLACEHOLDER, default_personal
 from .csrf import csrf_token, verify_csrf
@@ -53,6 +54,7 @@ def create_html_app(name: str, import_name: str, config: dict | None = None) -> 
     settings = app.extensions["settings"]
     app.jinja_env.filters["money"] = money
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["address_fields"] = address.FIELDS  # the forms ask for what the APIs accept
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.extensions["gateway"] = HttpClient("gateway", settings.gateway_url, timeout=settings.http_timeout)

@@ -3,28 +3,33 @@ from __future__ import annotations
 
 import re
 
-ADDRESS_FIELDS = {  # API field: (label, max length)
-    "name": ("Name", 100), "line1": ("Address", 200), "city": ("City", 100), "postal_code": ("Postal code", 20),
-    "country": ("Country", 56),
-}
-POSTAL_CODE = re.compile(r"[A-Za-z0-9 -]+")
+from pydantic import ValidationError
+
+from common.address import COUNTRY_MESSAGE, FIELDS, PostalAddress
+
 EXPIRY = re.compile(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*")
 
 
+def _message(field, value: str, error_type: str) -> str:
+    if not value:
+        return f"Enter the {field.label.lower()}."
+    if field.name == "country":
+        return COUNTRY_MESSAGE
+    if error_type == "string_too_long":
+        return f"Use at most {field.max_length} characters."
+    if field.name == "postal_code":
+        return "Use letters, digits, spaces and dashes only."
+    return f"Check the {field.label.lower()}."
+
+
 def address(form) -> tuple[dict, dict]:
-    """(address, errors): every field required, within its length; postal codes are letters, digits, - and spaces."""
-    values = {k: form.get(k, "").strip()[:300] for k in ADDRESS_FIELDS}
-    errors = {}
-    for key, (label, limit) in ADDRESS_FIELDS.items():
-        if not values[key]:
-            errors[key] = f"Enter the {label.lower()}."
-        elif len(values[key]) > limit:
-            errors[key] = f"Use at most {limit} characters."
-    if values["postal_code"] and "postal_code" not in errors and not POSTAL_CODE.fullmatch(values["postal_code"]):
-        errors["postal_code"] = "Use letters, digits, spaces and dashes only."
-    if values["country"] and "country" not in errors and len(values["country"]) < 2:
-        errors["country"] = "Enter the country."
-    return values, errors
+    """(address, errors), checked by the orders and users APIs' own model, so what passes here both accept."""
+    values = {f.name: form.get(f.name, "").strip()[:300] for f in FIELDS}
+    try:
+        return PostalAddress.model_validate(values).model_dump(), {}
+    except ValidationError as e:
+        failed = {err["loc"][0]: err["type"] for err in e.errors()}
+    return values, {f.name: _message(f, values[f.name], failed[f.name]) for f in FIELDS if f.name in failed}
 
 
 def expiry(text: str) -> tuple[int, int] | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
 
+from common import address as address_fields
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
 from common.ids import is_id, is_minted_id
@@ -69,7 +70,7 @@ def _address(draft: dict, status: int = 200, form: dict | None = None, errors: d
 def save_address():
     draft, choice = _drafts().load() or _drafts().fresh(), request.form.get("address_id", "new")
     if choice != "new":
-        address = next(({k: a[k] for k in forms.ADDRESS_FIELDS} for a in client.addresses() if a["id"] == choice), None)
+        address = next(({k: a[k] for k in address_fields.NAMES} for a in client.addresses() if a["id"] == choice), None)
         if address is None:
             return _address(draft, 422, form={"address_id": "new"}, errors={"address_id": "Choose an address."})
     else:

@@ -1,6 +1,7 @@
 """The profile fragment's calls through the gateway (users API), as the browser's user."""
 from __future__ import annotations
 
+from common.address import COUNTRY_MESSAGE
 from common.web import api_or_raise
 
 DETAIL_MESSAGES = {
@@ -12,7 +13,7 @@ ADDRESS_MESSAGES = {
     "line1": "Enter the street address.",
     "city": "Enter the city.",
     "postal_code": "Enter a valid postal code.",
-    "country": "Use the 2-letter country code, e.g. US.",
+    "country": COUNTRY_MESSAGE,
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
+from common import address
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
 from common.ids import is_minted_id
@@ -11,7 +12,6 @@ from common.web import SignedOut
 from . import client
 
 bp = Blueprint("profile", __name__)
-ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
 
 
 @bp.errorhandler(SignedOut)
@@ -50,7 +50,7 @@ def update_details():
 
 @bp.post("/addresses")
 def add_address():
-    form = _form(*ADDRESS_FIELDS)
+    form = _form(*address.NAMES)
     errors = client.add_address(form)
     if errors:
         return _addresses(422, form=form, errors=errors)

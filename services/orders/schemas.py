@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.address import PostalAddress
 from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA
 from common.paging import Page, PageQuery
 from common.validation import StrictModel
@@ -11,12 +12,8 @@ IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,100}$"
 CART_HEADER = "X-Cart-Id"
 
 
-class ShippingAddress(StrictModel):
-    name: str = Field(min_length=1, max_length=100)
-    line1: str = Field(min_length=1, max_length=200)
-    city: str = Field(min_length=1, max_length=100)
-    postal_code: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9 -]+$")
-    country: str = Field(min_length=2, max_length=56)
+class ShippingAddress(PostalAddress):
+    pass
 
 
 class LineRequest(StrictModel):

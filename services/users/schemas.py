@@ -1,17 +1,14 @@
-"""Request and answer models for the users API; address field names are shared with checkout."""
+"""Request and answer models for the users API."""
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import BaseModel, Field, model_validator
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
-
+from common.address import TEXT, PostalAddress
 from common.paging import Page, PageQuery
 from common.validation import StrictModel
 
-TEXT = r"^[^\x00-\x1f\x7f]+$"
 # Digits with the usual separators, an optional leading +, 6 to 20 characters; "" clears the phone.
 PHONE = r"^(\+?[0-9][0-9 ().-]{4,18}[0-9])?$"
-Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$"), AfterValidator(str.upper)]
 
 
 class ProfileUpdate(StrictModel):
@@ -26,12 +23,8 @@ class ProfileUpdate(StrictModel):
         return self
 
 
-class AddressCreate(StrictModel):
-    name: str = Field(min_length=1, max_length=100, pattern=TEXT)
-    line1: str = Field(min_length=1, max_length=200, pattern=TEXT)
-    city: str = Field(min_length=1, max_length=100, pattern=TEXT)
-    postal_code: str = Field(min_length=2, max_length=12, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
-    country: Country
+class AddressCreate(PostalAddress):
+    pass
 
 
 class UserQuery(PageQuery):

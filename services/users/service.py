@@ -5,13 +5,14 @@ import logging
 import uuid
 from datetime import datetime
 
+from common import address
 from common.errors import Conflict, NotFound
 from common.paging import page_of
 
 from .repository import MAX_ADDRESSES
 
 log = logging.getLogger(__name__)
-ADDRESS_FIELDS = ("id", "name", "line1", "city", "postal_code", "country")
+ADDRESS_FIELDS = ("id", *address.NAMES)
 
 
 def public(doc: dict, with_role: bool = False) -> dict:

@@ -19,7 +19,7 @@ from tests.checkout_apps import fill_cart, serve_shop
 
 CSRF = "csrf-" + "c" * 30
 ADDRESS = {"address_id": "new", "name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London",
-           "postal_code": "N1 9GU", "country": "United Kingdom"}
+           "postal_code": "N1 9GU", "country": "GB"}
 CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"}
 
 
@@ -100,9 +100,29 @@ def test_the_address_step_shows_every_field_and_each_error_beside_its_field(shop
     assert "Use letters, digits, spaces and dashes only." in html and 'value="Ada Lovelace"' in html
 
 
+def test_an_address_typed_at_checkout_can_be_saved_in_the_profile(shop, checkout_app, user):
+    fill_cart(shop, user, ("fountain-pen", 1))
+    c = browser(checkout_app, user)
+    c.get("/start")
+    typed = {**ADDRESS, "country": "gb"}
+    assert post(c, "/address", **typed).headers["Location"] == "/checkout/payment"
+    fields = {k: v for k, v in typed.items() if k != "address_id"}
+    r = requests.post(f"{shop.gateway}/api/users/me/addresses", json=fields, headers=bearer(user), timeout=5)
+    assert r.status_code == 201 and r.json()["country"] == "GB"
+
+
+def test_a_country_name_is_refused_at_checkout_as_in_the_profile(shop, checkout_app, user):
+    fill_cart(shop, user, ("fountain-pen", 1))
+    c = browser(checkout_app, user)
+    c.get("/start")
+    r = post(c, "/address", **{**ADDRESS, "country": "United Kingdom"})
+    assert r.status_code == 422 and "Use the 2-letter country code, e.g. US." in text(r)
+    assert 'aria-describedby="f-country-hint f-country-error"' in text(r)
+
+
 def test_a_saved_address_can_be_picked(shop, checkout_app, user):
     fill_cart(shop, user, ("fountain-pen", 1))
-    saved = {k: v for k, v in ADDRESS.items() if k != "address_id"} | {"country": "GB"}
+    saved = {k: v for k, v in ADDRESS.items() if k != "address_id"}
     requests.post(f"{shop.gateway}/api/users/me/addresses", json=saved, headers=bearer(user), timeout=5)
     address_id = requests.get(f"{shop.gateway}/api/users/me/addresses", headers=bearer(user),
                               timeout=5).json()["items"][0]["id"]

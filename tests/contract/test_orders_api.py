@@ -16,7 +16,7 @@ from services.orders.consumers import handlers
 from tests.servers import serving
 
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London", "postal_code": "N1 9GU",
-           "country": "United Kingdom"}
+           "country": "GB"}
 TOKEN = "pm_" + "a" * 32
 
 

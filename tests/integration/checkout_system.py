@@ -23,7 +23,7 @@ from tests.tokens import token_issuer
 SAGA_TOPICS = ("order.placed", "stock.reserved", "stock.rejected", "stock.released", "payment.succeeded",
                "payment.failed", "payment.refunded", "order.confirmed", "order.cancelled")
 ADDRESS = {"name": "Grace Hopper", "line1": "1 Harbour St", "city": "Arlington", "postal_code": "22201",
-           "country": "United States"}
+           "country": "US"}
 CARDS = {"approve": "4242424242424242", "decline": "4000000000000002", "no_funds": "4000000000009995",
          "transient": "4000000000000119"}
 TERMINAL = {"CONFIRMED", "REJECTED", "CANCELLED"}
