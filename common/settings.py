@@ -67,6 +67,8 @@ class Settings:
     shop_url: str = "http://127.0.0.1:3000"
     reservation_ttl_seconds: int = 900
     paid_reservation_ttl_seconds: int = 86400
+    # At or below this many units the storefront says "Only N left" and inventory emits stock.low.
+    low_stock_level: int = 5
     extra: dict = field(default_factory=dict)
 
     def with_overrides(self, **overrides) -> Settings:
@@ -121,6 +123,7 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         shop_url=env.get("SHOP_URL") or f"http://127.0.0.1:{SHELL_PORT + off}",
         reservation_ttl_seconds=int(env.get("RESERVATION_TTL_SECONDS") or 900),
         paid_reservation_ttl_seconds=int(env.get("PAID_RESERVATION_TTL_SECONDS") or 86400),
+        low_stock_level=int(env.get("LOW_STOCK_LEVEL") or 5),
         trusted_forwarders=tuple(n.strip() for n in env.get("TRUSTED_FORWARDERS", "127.0.0.1/32,::1/128").split(",")
                                  if n.strip()),
     )

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import logging
 
+from flask import current_app
+
 from common.errors import AppError, NotFound
 from common.ids import is_id
 from common.web import api, api_or_outage, upstream_failure
 
 log = logging.getLogger(__name__)
-LOW_STOCK = 5
 UNAVAILABLE = "The catalog is unavailable right now. Please try again in a moment."
 
 
@@ -60,7 +61,7 @@ def stock_state(available: int | None) -> dict | None:
         return None
     if available <= 0:
         return {"label": "Out of stock", "level": "out", "available": 0}
-    if available <= LOW_STOCK:
+    if available <= current_app.extensions["settings"].low_stock_level:
         return {"label": f"Only {available} left", "level": "low", "available": available}
     return {"label": "In stock", "level": "in", "available": available}
 

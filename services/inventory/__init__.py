@@ -14,13 +14,11 @@ from common.mongo import get_database
 from . import reconcile, reservations, routes, service
 from .repository import StockRepository
 
-LOW_STOCK_LEVEL = 5  # matches the storefront's "Only N left"
-
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("inventory", __name__, config)
     db = get_database(app)
-    level = int(app.config.get("LOW_STOCK_LEVEL", LOW_STOCK_LEVEL))
+    level = app.extensions["settings"].low_stock_level
     stock = StockRepository(db["stock"], level, partial(service.low_stock_event, level=level))
     stock.ensure_indexes()
     app.extensions["inventory.stock"] = stock

@@ -1,12 +1,11 @@
 """The stock collection: one document per SKU, changed only by atomic conditional updates."""
 from __future__ import annotations
 
-from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 from common.errors import Conflict
-from common.events import push_outbox
+from common.moves import move
 
 PUBLIC = {"_id": 0, "sku": 1, "available": 1, "reserved": 1}
 COUNT_FIELDS = ("sku", "available", "reserved")
@@ -127,12 +126,8 @@ class StockRepository:
         return [self.low_event(current, after)] if crossing else []
 
     def _apply(self, where: dict, change: dict, events=()) -> dict | None:
-        update = {**change, "$set": {**change.get("$set", {}), "updated_at": now()}}
-        if events:
-            update["$push"] = {**change.get("$push", {}), **push_outbox(*events)}
         # The projection keeps _id: the in-process engine finds the AFTER document again by _id, and would
         # otherwise look it up with the original filter, which the change may no longer match.
-        after = self.stock.find_one_and_update(where, update, projection=list(COUNT_FIELDS),
-                                               return_document=ReturnDocument.AFTER)
+        after = move(self.stock, where, change, tuple(events), projection=list(COUNT_FIELDS))
         return None if after is None else {k: after[k] for k in COUNT_FIELDS}
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
-from common.events import Event, push_outbox
+from common.events import Event
+from common.moves import move, statuses
 
 # reserving -> held | rejected;  held -> committing -> committed;  held -> releasing -> released;
 # committed -> returning -> returned. The "-ing" states let a redelivered event finish an interrupted step.
@@ -40,12 +41,8 @@ class ReservationRepository:
     def move(self, order_id: str, src: tuple[str, ...], dst: str, fields: dict | None = None,
              *events: Event, where: dict | None = None) -> dict | None:
         """Change status only from one of `src` (and `where`), with its events, in one write."""
-        update: dict = {"$set": {**(fields or {}), "status": dst, "updated_at": now()}}
-        if events:
-            update["$push"] = push_outbox(*events)
-        return self.reservations.find_one_and_update({"_id": order_id, "status": {"$in": list(src)}, **(where or {})},
-                                                     update, projection={"_outbox": 0},
-                                                     return_document=ReturnDocument.AFTER)
+        return move(self.reservations, {"_id": order_id, **statuses(src), **(where or {})},
+                    {"$set": {**(fields or {}), "status": dst}}, events, projection={"_outbox": 0})
 
     def mark_paid(self, order_id: str) -> None:
         self.reservations.update_one({"_id": order_id, "status": HELD, "paid": {"$ne": True}},

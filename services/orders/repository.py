@@ -6,6 +6,7 @@ from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 from common.events import Event, outbox_entries, push_outbox
+from common.moves import move, statuses
 
 HIDDEN = {"_outbox": 0}
 
@@ -56,9 +57,8 @@ class OrderRepository:
         at = now()
         steps = [{"status": s, "at": at, "reason": reason if s == path[-1] else None} for s in path]
         update = {"$set": {**(fields or {}), "status": path[-1], "reason": reason, "updated_at": at},
-                  "$push": {"timeline": {"$each": steps}, **(push_outbox(*events) if events else {})}}
-        return self.orders.find_one_and_update({"_id": order_id, "status": src}, update, projection=HIDDEN,
-                                               return_document=ReturnDocument.AFTER)
+                  "$push": {"timeline": {"$each": steps}}}
+        return move(self.orders, {"_id": order_id, **statuses(src)}, update, events, projection=HIDDEN)
 
     def annotate(self, order_id: str, condition: dict, fields: dict) -> dict | None:
         """Record a fact that changes no state (a refund), once: `condition` guards a replay."""

@@ -1,11 +1,12 @@
 """Payment methods (tokens, never numbers) and charges (one per order, with its outbox)."""
 from __future__ import annotations
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
-from common.events import Event, push_outbox
+from common.events import Event
+from common.moves import move, statuses
 
 HIDDEN = {"_outbox": 0, "card_ref": 0}
 
@@ -47,14 +48,8 @@ class ChargeRepository:
     def move(self, order_id: str, src: str | tuple[str, ...], fields: dict, *events: Event,
              inc: dict | None = None) -> dict | None:
         """Change a charge's status only from `src`, with its events, in one write; None if it had moved."""
-        srcs = [src] if isinstance(src, str) else list(src)
-        update: dict = {"$set": {**fields, "updated_at": now()}}
-        if events:
-            update["$push"] = push_outbox(*events)
-        if inc:
-            update["$inc"] = inc
-        return self.charges.find_one_and_update({"_id": order_id, "status": {"$in": srcs}}, update,
-                                                projection=HIDDEN, return_document=ReturnDocument.AFTER)
+        update = {"$set": fields, **({"$inc": inc} if inc else {})}
+        return move(self.charges, {"_id": order_id, **statuses(src)}, update, events, projection=HIDDEN)
 
     def for_user(self, user_id: str | None, order_id: str | None, limit: int = 50) -> list[dict]:
         f = {k: v for k, v in (("user_id", user_id), ("_id", order_id)) if v is not None}

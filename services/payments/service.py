@@ -8,7 +8,7 @@ import time
 from common.errors import NotFound, ValidationError
 from common.events import make_event
 
-from . import cards
+from . import cards, states
 from .processor import CardDeclined, CardInput, ProcessorUnavailable
 
 log = logging.getLogger(__name__)
@@ -70,59 +70,67 @@ def _attempt(processor, method: dict, charge: dict, sleep, backoff: float) -> tu
     return None, "processing_error", CHARGE_ATTEMPTS
 
 
+def _move(charges, order_id: str, src: str | tuple[str, ...], dst: str, fields: dict | None = None, *events,
+          inc: dict | None = None) -> dict | None:
+    """A legal move of the charge from `src` to `dst`, with its events; None if the charge had moved meanwhile."""
+    states.check_transition(src, dst)
+    return charges.move(order_id, src, {**(fields or {}), "status": dst}, *events, inc=inc)
+
+
 def charge_order(charges, methods, processor, data: dict, sleep=time.sleep, backoff: float = 0.2) -> dict:
     """Charge the order's card once: a replay, a crash mid-way or a concurrent cancel never charge twice."""
     payment, order_id = data["payment"], data["order_id"]
     method = methods.get(payment.get("token", ""))
     charges.create({"_id": order_id, "user_id": data["user_id"], "email": data.get("email"), "name": data.get("name"),
-                    "amount": int(payment["amount"]), "currency": payment["currency"], "status": "processing",
+                    "amount": int(payment["amount"]), "currency": payment["currency"], "status": states.PROCESSING,
                     "method": payment.get("token"), "brand": method and method["brand"],
                     "last4": method and method["last4"], "attempts": 0, "reason": None, "refund": None})
     charge = charges.get(order_id)
-    if charge["status"] != "processing":
+    if charge["status"] != states.PROCESSING:
         # Decided before (its events already left) or voided by a cancel; a re-drive asks for the answer again.
         return announce_again(charges, charge) if data.get("redrive") else charge
     if method is None or method["user_id"] != charge["user_id"] or charge["amount"] <= 0:
         failed = _event("failed", charge, reason="invalid_payment_method", attempts=0)
-        return charges.move(order_id, "processing", {"status": "failed", "reason": "invalid_payment_method"},
-                            failed) or charges.get(order_id)
+        return _move(charges, order_id, states.PROCESSING, states.FAILED, {"reason": "invalid_payment_method"},
+                     failed) or charges.get(order_id)
     charge_id, reason, attempts = _attempt(processor, method, charge, sleep, backoff)
     if charge_id is None:
-        return charges.move(order_id, "processing", {"status": "failed", "reason": reason},
-                            _event("failed", charge, reason=reason, attempts=attempts),
-                            inc={"attempts": attempts}) or charges.get(order_id)
-    done = charges.move(order_id, "processing", {"status": "succeeded", "charge_id": charge_id},
-                        _event("succeeded", charge, charge_id=charge_id), inc={"attempts": attempts})
+        return _move(charges, order_id, states.PROCESSING, states.FAILED, {"reason": reason},
+                     _event("failed", charge, reason=reason, attempts=attempts),
+                     inc={"attempts": attempts}) or charges.get(order_id)
+    done = _move(charges, order_id, states.PROCESSING, states.SUCCEEDED, {"charge_id": charge_id},
+                 _event("succeeded", charge, charge_id=charge_id), inc={"attempts": attempts})
     if done is None:  # the order was cancelled while the processor answered: the money goes back
-        charges.move(order_id, "void", {"status": "succeeded", "charge_id": charge_id}, inc={"attempts": attempts})
+        _move(charges, order_id, states.VOID, states.SUCCEEDED, {"charge_id": charge_id}, inc={"attempts": attempts})
         return refund_order(charges, processor, {"order_id": order_id})
     return done
 
 
 def announce_again(charges, charge: dict) -> dict:
     """Publish a decided charge's outcome again, with no new charge: the orders watchdog re-drove its order."""
-    if charge["status"] == "succeeded":
+    if charge["status"] == states.SUCCEEDED:
         again = _event("succeeded", charge, charge_id=charge["charge_id"])
-    elif charge["status"] == "failed":
+    elif charge["status"] == states.FAILED:
         again = _event("failed", charge, reason=charge["reason"], attempts=charge["attempts"])
     else:
         return charge  # void, refunding, refunded: the order was cancelled, which orders already knows
     log.info("charge outcome re-announced", extra={"order_id": charge["_id"], "status": charge["status"]})
+    # Not a move: the charge stays where it is, and only its events are queued again.
     return charges.move(charge["_id"], charge["status"], {}, again) or charge
 
 
 def refund_order(charges, processor, data: dict) -> dict | None:
     """order.cancelled: refund a taken payment once; a charge not yet made is voided so it never happens."""
     order_id = data["order_id"]
-    charges.create({"_id": order_id, "user_id": data.get("user_id"), "status": "void", "reason": "cancelled",
+    charges.create({"_id": order_id, "user_id": data.get("user_id"), "status": states.VOID, "reason": "cancelled",
                     "amount": int(data.get("total", 0)), "currency": data.get("currency", "USD"),
                     "attempts": 0, "refund": None})
-    charges.move(order_id, "processing", {"status": "void", "reason": "cancelled"})
-    charge = charges.move(order_id, ("succeeded", "refunding"), {"status": "refunding"})
+    _move(charges, order_id, states.PROCESSING, states.VOID, {"reason": "cancelled"})
+    charge = _move(charges, order_id, (states.SUCCEEDED, states.REFUNDING), states.REFUNDING)
     if charge is None:
         return charges.get(order_id)
     refund_id = processor.refund(charge["charge_id"], charge["amount"], order_id)
     refund = {"refund_id": refund_id, "amount": charge["amount"], "currency": charge["currency"]}
     contact = {k: data[k] for k in ("email", "name", "phone") if data.get(k)}  # the order's, for the notice
-    return charges.move(order_id, "refunding", {"status": "refunded", "refund": refund},
-                        _event("refunded", charge, refund_id=refund_id, **contact)) or charges.get(order_id)
+    return _move(charges, order_id, states.REFUNDING, states.REFUNDED, {"refund": refund},
+                 _event("refunded", charge, refund_id=refund_id, **contact)) or charges.get(order_id)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 from common.errors import Conflict
-from common.events import Event, outbox_entries, push_outbox
+from common.events import Event, outbox_entries
+from common.moves import move
 
 SORTS = {
     "price": [("price", ASCENDING), ("_id", ASCENDING)],
@@ -81,10 +82,8 @@ class ProductRepository:
         if current is None:
             return None
         event = event_for({**current, **changes})
-        return self.products.find_one_and_update(
-            {"_id": product_id, "deleted": {"$ne": True}},
-            {"$set": {**changes, "updated_at": now()}, "$push": push_outbox(event)},
-            projection=PUBLIC_FIELDS, return_document=ReturnDocument.AFTER)
+        return move(self.products, {"_id": product_id, "deleted": {"$ne": True}}, {"$set": changes}, (event,),
+                    projection=PUBLIC_FIELDS)
 
     def count(self) -> int:
         return self.products.count_documents({})
