@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from typing import get_args, get_type_hints
 
 # Fixed by DESIGN.md; FRAGMART_PORT_OFFSET shifts every local port so two stacks can coexist.
 SERVICE_PORTS = {
@@ -29,10 +30,20 @@ def local_port(base: int, env=None) -> int:
 
 @dataclass(frozen=True)
 class Settings:
+    """Every knob, its type and its default, written once. Each is read from the environment variable of the
+    same name upper-cased (ENV_NAMES lists the exceptions); an empty variable counts as unset."""
     name: str
+    # Where this machine's stores and processes listen: no default here, load_settings derives them from the
+    # fixed ports of DESIGN.md shifted by FRAGMART_PORT_OFFSET.
+    redis_url: str
+    kafka_bootstrap: str
+    smtp_url: str
+    gateway_url: str
+    shop_url: str
+    service_urls: dict
+    fragment_urls: dict
     mongo_url: str | None = None
-    redis_url: str = "redis://127.0.0.1:6379/0"
-    kafka_bootstrap: str = "127.0.0.1:9092"
+    local_mode: bool = True  # no MONGO_URL: each service keeps its data in an in-process engine
     kafka_security_protocol: str = "PLAINTEXT"
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
@@ -40,10 +51,6 @@ class Settings:
     kafka_ssl_cafile: str | None = None
     outbox_max_age_seconds: float = 30.0
     order_redrive_after_seconds: float = 30.0
-    smtp_url: str = "smtp://127.0.0.1:1025"
-    gateway_url: str = "http://127.0.0.1:5000"
-    service_urls: dict = field(default_factory=dict)
-    fragment_urls: dict = field(default_factory=dict)
     log_level: str = "INFO"
     run_workers: bool = True
     http_timeout: float = 3.0
@@ -56,7 +63,6 @@ class Settings:
     jwt_private_key_file: str | None = None
     jwt_previous_key: str | None = None
     jwt_previous_key_file: str | None = None
-    local_mode: bool = True
     rate_limit_reads: str = "6000/minute"
     rate_limit_writes: str = "120/minute"
     trusted_proxy_hops: int = 0
@@ -64,67 +70,74 @@ class Settings:
     trusted_forwarders: tuple = ("127.0.0.1/32", "::1/128")
     auth_rate_limits: str | None = None
     mail_from: str = "Fragmart <shop@fragmart.local>"
-    shop_url: str = "http://127.0.0.1:3000"
     reservation_ttl_seconds: int = 900
     paid_reservation_ttl_seconds: int = 86400
     # At or below this many units the storefront says "Only N left" and inventory emits stock.low.
     low_stock_level: int = 5
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # Flask flags of one app (TESTING, CSRF_EXEMPT, EDGE), not knobs
+
+    @property
+    def optional_call_timeout(self) -> float:
+        """A fragment's optional call (the badge's name, the cart count, stock levels) gives up within two thirds
+        of the shell's wait, so the fragment still answers, without that part, before the shell stops waiting."""
+        return self.fragment_timeout * 2 / 3
 
     def with_overrides(self, **overrides) -> Settings:
+        twins = [k for k in overrides if k != k.lower() and k.lower() in self.__dataclass_fields__]
+        if twins:
+            raise TypeError(f"settings are overridden by their field names: {', '.join(k.lower() for k in twins)}")
         known = {k: v for k, v in overrides.items() if k in self.__dataclass_fields__}
         extra = {**self.extra, **{k: v for k, v in overrides.items() if k not in known}}
         return replace(self, **known, extra=extra)
+
+
+# A variable whose name is not the field's upper-cased; fields set only by load_settings itself.
+ENV_NAMES = {"kafka_bootstrap": "KAFKA_BOOTSTRAP_SERVERS"}
+DERIVED = ("name", "service_urls", "fragment_urls", "local_mode", "extra")
 
 
 def _url(env, key: str, port: int) -> str:
     return env.get(key) or f"http://127.0.0.1:{local_port(port, env)}"
 
 
+def _parse(kind, raw: str):
+    if kind is bool:
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if kind in (int, float):
+        return kind(raw)
+    if kind is tuple:
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw
+
+
+def _from_env(env) -> dict:
+    """Every field whose variable is set (and not empty), parsed to the field's type."""
+    hints = get_type_hints(Settings)
+    values = {}
+    for name in Settings.__dataclass_fields__:
+        raw = env.get(ENV_NAMES.get(name, name.upper()))
+        if name not in DERIVED and raw not in (None, ""):
+            kind = next((k for k in get_args(hints[name]) if k is not type(None)), hints[name])
+            values[name] = _parse(kind, str(raw))
+    return values
+
+
 def load_settings(name: str, overrides: dict | None = None, env=None) -> Settings:
     """Build Settings for process `name` from the environment plus explicit overrides."""
     env = os.environ if env is None else env
     off = port_offset(env)
+    local = {
+        "redis_url": f"redis://127.0.0.1:{INFRA_PORTS['redis'] + off}/0",
+        "kafka_bootstrap": f"127.0.0.1:{INFRA_PORTS['kafka'] + off}",
+        "smtp_url": f"smtp://127.0.0.1:{INFRA_PORTS['smtp'] + off}",
+        "gateway_url": f"http://127.0.0.1:{GATEWAY_PORT + off}",
+        "shop_url": f"http://127.0.0.1:{SHELL_PORT + off}",
+    }
+    from_env = _from_env(env)
     settings = Settings(
-        name=name,
-        mongo_url=env.get("MONGO_URL") or None,
-        redis_url=env.get("REDIS_URL") or f"redis://127.0.0.1:{INFRA_PORTS['redis'] + off}/0",
-        kafka_bootstrap=env.get("KAFKA_BOOTSTRAP_SERVERS") or f"127.0.0.1:{INFRA_PORTS['kafka'] + off}",
-        kafka_security_protocol=env.get("KAFKA_SECURITY_PROTOCOL") or "PLAINTEXT",
-        kafka_sasl_mechanism=env.get("KAFKA_SASL_MECHANISM") or None,
-        kafka_sasl_username=env.get("KAFKA_SASL_USERNAME") or None,
-        kafka_sasl_password=env.get("KAFKA_SASL_PASSWORD") or None,
-        kafka_ssl_cafile=env.get("KAFKA_SSL_CAFILE") or None,
-        outbox_max_age_seconds=float(env.get("OUTBOX_MAX_AGE_SECONDS") or 30),
-        order_redrive_after_seconds=float(env.get("ORDER_REDRIVE_AFTER_SECONDS") or 30),
-        smtp_url=env.get("SMTP_URL") or f"smtp://127.0.0.1:{INFRA_PORTS['smtp'] + off}",
-        gateway_url=_url(env, "GATEWAY_URL", GATEWAY_PORT),
+        name=name, **{**local, **from_env},
         service_urls={n: _url(env, f"{n.upper()}_SERVICE_URL", p) for n, p in SERVICE_PORTS.items()},
         fragment_urls={n: _url(env, f"{n.upper()}_FRAGMENT_URL", p) for n, p in FRAGMENT_PORTS.items()},
-        log_level=env.get("LOG_LEVEL", "INFO"),
-        run_workers=env.get("RUN_WORKERS", "1") != "0",
-        http_timeout=float(env.get("HTTP_TIMEOUT", "3.0")),
-        fragment_timeout=float(env.get("FRAGMENT_TIMEOUT", "1.5")),
-        fragment_cache=env.get("FRAGMENT_CACHE", "memory"),
-        admin_email=env.get("ADMIN_EMAIL") or None,
-        admin_password=env.get("ADMIN_PASSWORD") or None,
-        keys_dir=env.get("KEYS_DIR", ".keys"),
-        jwt_private_key=env.get("JWT_PRIVATE_KEY") or None,
-        jwt_private_key_file=env.get("JWT_PRIVATE_KEY_FILE") or None,
-        jwt_previous_key=env.get("JWT_PREVIOUS_KEY") or None,
-        jwt_previous_key_file=env.get("JWT_PREVIOUS_KEY_FILE") or None,
-        local_mode=not env.get("MONGO_URL"),
-        rate_limit_reads=env.get("RATE_LIMIT_READS", "6000/minute"),
-        rate_limit_writes=env.get("RATE_LIMIT_WRITES", "120/minute"),
-        trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", "0") or 0),
-        enforce_https=env.get("ENFORCE_HTTPS", "0").strip().lower() in ("1", "true", "yes", "on"),
-        auth_rate_limits=env.get("AUTH_RATE_LIMITS") or None,
-        mail_from=env.get("MAIL_FROM") or "Fragmart <shop@fragmart.local>",
-        shop_url=env.get("SHOP_URL") or f"http://127.0.0.1:{SHELL_PORT + off}",
-        reservation_ttl_seconds=int(env.get("RESERVATION_TTL_SECONDS") or 900),
-        paid_reservation_ttl_seconds=int(env.get("PAID_RESERVATION_TTL_SECONDS") or 86400),
-        low_stock_level=int(env.get("LOW_STOCK_LEVEL") or 5),
-        trusted_forwarders=tuple(n.strip() for n in env.get("TRUSTED_FORWARDERS", "127.0.0.1/32,::1/128").split(",")
-                                 if n.strip()),
+        local_mode=not from_env.get("mongo_url"),
     )
     return settings.with_overrides(**(overrides or {}))

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 from common.errors import AppError
 from common.web import api, retry_after
 
@@ -76,7 +78,7 @@ def logout(access_token: str | None, refresh_token: str | None) -> None:
 def current_user() -> dict | None:
     """The signed-in user's profile, {} if signed in but the profile is unavailable, None if signed out."""
     try:
-        resp = api("GET", "/api/users/me", timeout=1.0)
+        resp = api("GET", "/api/users/me", timeout=current_app.extensions["settings"].optional_call_timeout)
     except AppError:
         return {}
     if resp.status_code == 200:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import request
+from flask import current_app, request
 
 from common.errors import AppError
 from common.web import ACCESS_COOKIE, CART_COOKIE, api, api_or_outage, upstream_failure
@@ -42,7 +42,7 @@ def count() -> int | None:
     if not request.cookies.get(CART_COOKIE) and not request.cookies.get(ACCESS_COOKIE):
         return 0  # a browser with no cart and no account has nothing in a cart: no need to ask
     try:
-        resp = api("GET", "/api/cart/summary", timeout=1.0)
+        resp = api("GET", "/api/cart/summary", timeout=current_app.extensions["settings"].optional_call_timeout)
     except AppError:
         return None
     return resp.json()["count"] if resp.status_code == 200 else None

@@ -48,7 +48,8 @@ def stock_levels(skus: list[str]) -> dict[str, int]:
     if not skus:
         return {}
     try:
-        resp = api("GET", "/api/inventory", params={"skus": ",".join(skus)}, timeout=1.0)
+        resp = api("GET", "/api/inventory", params={"skus": ",".join(skus)},
+                   timeout=current_app.extensions["settings"].optional_call_timeout)
     except AppError:
         return {}
     if resp.status_code != 200:

@@ -29,15 +29,13 @@ def create_app(config: dict | None = None) -> Flask:
     repo = AccountRepository(accounts)
     repo.ensure_indexes()
     ring = load_key_ring(settings)
-    passwords = Passwords(**app.config.get("ARGON2", {}))
+    passwords = Passwords()
     revocations = _revocations(app, get_database(app)["revocations"])
     app.extensions.update({
         "auth.repo": repo, "auth.key": ring.current, "auth.keys": ring, "auth.passwords": passwords,
         "auth.revocations": revocations,
-        "auth.tokens": Tokens(ring.current, redis, revocations=revocations, verify_keys=ring.public_keys(),
-                              **app.config.get("TOKEN_TTLS", {})),
-        "auth.limiter": RateLimiter(redis, {**parse_rules(settings.auth_rate_limits),
-                                             **app.config.get("AUTH_LIMITS", {})}),
+        "auth.tokens": Tokens(ring.current, redis, revocations=revocations, verify_keys=ring.public_keys()),
+        "auth.limiter": RateLimiter(redis, parse_rules(settings.auth_rate_limits)),
     })
     app.register_blueprint(routes.bp)
     service.ensure_admin(repo, passwords, settings.admin_email, settings.admin_password)

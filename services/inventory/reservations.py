@@ -171,9 +171,8 @@ class ExpirySweeper(threading.Thread):
 
 def init_app(app, db, stock) -> tuple[dict, list]:
     """Wire reservations into the inventory process; returns its event handlers and outbox collections."""
-    ttl = int(app.config.get("RESERVATION_TTL_SECONDS") or app.extensions["settings"].reservation_ttl_seconds)
-    paid_ttl = int(app.config.get("PAID_RESERVATION_TTL_SECONDS")
-                   or app.extensions["settings"].paid_reservation_ttl_seconds)
+    settings = app.extensions["settings"]
+    ttl, paid_ttl = settings.reservation_ttl_seconds, settings.paid_reservation_ttl_seconds
     repo = ReservationRepository(db["reservations"])
     repo.ensure_indexes()
     app.extensions.update({"inventory.reservations": repo, "inventory.reservation_ttl": ttl,

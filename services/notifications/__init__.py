@@ -20,9 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
     db = get_database(app)
     repo = DeliveryRepository(db["deliveries"], db["contacts"])
     repo.ensure_indexes()
-    shop_url = app.config.get("SHOP_URL") or settings.shop_url
-    mailer = SmtpMailer(settings.smtp_url, app.config.get("MAIL_FROM") or settings.mail_from)
-    notifier = Notifier(repo, EmailRenderer({"shop_name": "Fragmart", "shop_url": shop_url}), mailer, LogSms())
+    mailer = SmtpMailer(settings.smtp_url, settings.mail_from)
+    notifier = Notifier(repo, EmailRenderer({"shop_name": "Fragmart", "shop_url": settings.shop_url}), mailer, LogSms())
     app.extensions.update({"notifications.repo": repo, "notifications.notifier": notifier})
     app.extensions["observability"].add_check("smtp", mailer.ping)
     app.register_blueprint(routes.bp)

@@ -197,7 +197,7 @@ def test_guessing_from_many_addresses_meets_a_short_account_wide_cool_down(app):
 def test_one_address_is_limited_across_accounts(redis_url, tmp_path_factory):
     app = services.auth.create_app({"redis_url": redis_url, "run_workers": False,
                                     "keys_dir": str(tmp_path_factory.mktemp("keys")),
-                                    "AUTH_LIMITS": {"login_ip": (5, 60), "register_ip": (3, 600)}})
+                                    "auth_rate_limits": "login_ip=5/60,register_ip=3/600"})
     c = app.test_client()
     c.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{random.randrange(1, 255)}"
     logins = [c.post("/api/auth/login", json={"email": email(), "password": "x"}).status_code for _ in range(6)]

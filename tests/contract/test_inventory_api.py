@@ -125,7 +125,7 @@ def test_falling_to_the_low_level_announces_stock_low_once(client, stock, admin,
 
 
 def test_paid_reservations_stuck_past_the_bound_show_on_the_metrics_gauge(service_config):
-    app = services.inventory.create_app(service_config(PAID_RESERVATION_TTL_SECONDS=600))
+    app = services.inventory.create_app(service_config(paid_reservation_ttl_seconds=600))
     reservations, stock = app.extensions["inventory.reservations"], app.extensions["inventory.stock"]
     client = app.test_client()
 

@@ -26,7 +26,7 @@ def auth_url(redis_url, tmp_path_factory):
 def _app(redis_url, auth_url, smtp_url):
     urls = {**load_settings("test").service_urls, "auth": auth_url}
     return services.notifications.create_app({"redis_url": redis_url, "run_workers": False, "service_urls": urls,
-                                              "smtp_url": smtp_url, "SHOP_URL": "https://shop.example"})
+                                              "smtp_url": smtp_url, "shop_url": "https://shop.example"})
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from services.notifications.handlers import all_handlers
 
 @pytest.fixture(scope="module")
 def app(service_config, smtp_sink):
-    return services.notifications.create_app(service_config(smtp_url=smtp_sink.url, SHOP_URL="https://shop.example"))
+    return services.notifications.create_app(service_config(smtp_url=smtp_sink.url, shop_url="https://shop.example"))
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,7 @@ def running_system(redis_url: str, tmp_path_factory, **options):
 class CheckoutSystem:
     def __init__(self, bootstrap: str, redis_url: str, issuer, ttl: int = 900):
         self.bootstrap, self.issuer, self._exit = bootstrap, issuer, ExitStack()
-        base = {"redis_url": redis_url, "kafka_bootstrap": bootstrap, "RESERVATION_TTL_SECONDS": ttl}
+        base = {"redis_url": redis_url, "kafka_bootstrap": bootstrap, "reservation_ttl_seconds": ttl}
         self.products = services.products.create_app({**base, "service_urls": issuer.service_urls()})
         products_url = self._exit.enter_context(serving(self.products))
         self.inventory = services.inventory.create_app({**base, "service_urls": issuer.service_urls()})
