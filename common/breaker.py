@@ -1,7 +1,7 @@
 """A circuit breaker per upstream: opens on an unreachable upstream or a failure rate over volume, never on one client.
 
-pybreaker was the breaker before; its `call` holds the breaker's lock for the whole wrapped call (danielfm/pybreaker
-issues #3, #55), so every request through one upstream client ran one at a time. This one locks only its counters.
+Not pybreaker: its `call` holds the breaker's lock for the whole wrapped call (danielfm/pybreaker issues #3, #55),
+so every request through one upstream client would run one at a time. This one locks only its counters.
 """
 from __future__ import annotations
 

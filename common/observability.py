@@ -91,7 +91,3 @@ class Observability:
 
     def metrics(self):
         return Response(generate_latest(self.registry), mimetype=CONTENT_TYPE_LATEST)
-
-
-def observability(app: Flask) -> Observability:
-    return app.extensions["observability"]

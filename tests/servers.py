@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import threading
 
 from werkzeug.serving import make_server
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from devstack.probes import free_port
 
 
 @contextlib.contextmanager

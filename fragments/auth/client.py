@@ -23,7 +23,7 @@ UNAVAILABLE = "Signing in is unavailable right now. Please try again in a moment
 
 
 @dataclass
-class Outcome:
+class AuthResult:
     tokens: dict | None = None
     status: int = 200
     message: str | None = None
@@ -31,38 +31,38 @@ class Outcome:
     headers: dict = field(default_factory=dict)  # Retry-After on a rate limit
 
 
-def _failure(resp) -> Outcome:
+def _failure(resp) -> AuthResult:
     try:
         body = resp.json()
     except ValueError:
         body = {}
     if resp.status_code == 422:
         fields = body.get("details", {}).get("fields", {})
-        return Outcome(status=422, errors={k: FIELD_MESSAGES.get(k, "Check this field.") for k in fields
+        return AuthResult(status=422, errors={k: FIELD_MESSAGES.get(k, "Check this field.") for k in fields
                                            if k in FIELD_MESSAGES}, message=None if fields else body.get("message"))
     if resp.status_code == 429:
-        return Outcome(status=429, message=TOO_MANY, headers={"Retry-After": retry_after(resp)})
+        return AuthResult(status=429, message=TOO_MANY, headers={"Retry-After": retry_after(resp)})
     if resp.status_code == 409:
-        return Outcome(status=422, errors={"email": "An account with this email already exists."})
+        return AuthResult(status=422, errors={"email": "An account with this email already exists."})
     if resp.status_code == 401:
-        return Outcome(status=422, message=WRONG_CREDENTIALS)
+        return AuthResult(status=422, message=WRONG_CREDENTIALS)
     log.warning("auth API failed", extra={"status": resp.status_code})
-    return Outcome(status=503, message=UNAVAILABLE)
+    return AuthResult(status=503, message=UNAVAILABLE)
 
 
-def _post(path: str, body: dict) -> Outcome:
+def _post(path: str, body: dict) -> AuthResult:
     try:
         resp = api("POST", path, json=body)
     except AppError:
-        return Outcome(status=503, message=UNAVAILABLE)
-    return Outcome(tokens=resp.json()) if resp.status_code in (200, 201) else _failure(resp)
+        return AuthResult(status=503, message=UNAVAILABLE)
+    return AuthResult(tokens=resp.json()) if resp.status_code in (200, 201) else _failure(resp)
 
 
-def login(email: str, password: str) -> Outcome:
+def login(email: str, password: str) -> AuthResult:
     return _post("/api/auth/login", {"email": email, "password": password})
 
 
-def register(name: str, email: str, password: str) -> Outcome:
+def register(name: str, email: str, password: str) -> AuthResult:
     return _post("/api/auth/register", {"name": name, "email": email, "password": password})
 
 

@@ -16,7 +16,7 @@ bp = Blueprint("auth", __name__)
 NO_RETURN = {"/login", "/register", "/logout"}
 
 
-def safe_next(value: str | None) -> str:
+def after_sign_in(value: str | None) -> str:
     """A path on this site to return to after signing in, never back to the sign-in pages themselves."""
     target = safe_path(value)
     return "/" if urlsplit(target).path in NO_RETURN else target
@@ -37,13 +37,13 @@ def _form(*names: str) -> dict:
 
 @bp.get("/login")
 def login_form():
-    form = {"email": "", "next": safe_next(request.args.get("next"))}
+    form = {"email": "", "next": after_sign_in(request.args.get("next"))}
     return render_template("auth/_login.html", form=form, errors={}, message=None)
 
 
 @bp.post("/login")
 def login():
-    form = {**_form("email"), "next": safe_next(request.form.get("next"))}
+    form = {**_form("email"), "next": after_sign_in(request.form.get("next"))}
     outcome = client.login(form["email"], request.form.get("password", ""))
     if outcome.tokens:
         return _signed_in(outcome.tokens, form["next"])
@@ -53,13 +53,13 @@ def login():
 
 @bp.get("/register")
 def register_form():
-    form = {"name": "", "email": "", "next": safe_next(request.args.get("next"))}
+    form = {"name": "", "email": "", "next": after_sign_in(request.args.get("next"))}
     return render_template("auth/_register.html", form=form, errors={}, message=None)
 
 
 @bp.post("/register")
 def register():
-    form = {**_form("name", "email"), "next": safe_next(request.form.get("next"))}
+    form = {**_form("name", "email"), "next": after_sign_in(request.form.get("next"))}
     outcome = client.register(form["name"], form["email"], request.form.get("password", ""))
     if outcome.tokens:
         return _signed_in(outcome.tokens, form["next"])

@@ -12,7 +12,7 @@ UNAVAILABLE = "Your cart is unavailable right now. Please try again in a moment.
 
 
 @dataclass
-class Outcome:
+class CartResult:
     """An API answer the templates can show: the cart (when known), an error message, a minted guest id."""
     cart: dict | None = None
     error: str | None = None
@@ -28,13 +28,13 @@ def _call(method: str, path: str, **kwargs):
     return api_or_outage(method, path, UNAVAILABLE, "CART_UNAVAILABLE", **kwargs)
 
 
-def _outcome(resp) -> Outcome:
+def _outcome(resp) -> CartResult:
     body = resp.json() if resp.headers.get("Content-Type", "").startswith("application/json") else {}
     if resp.status_code >= 500 or resp.status_code == 429:
         raise upstream_failure(resp, UNAVAILABLE, "CART_UNAVAILABLE")
     if resp.status_code >= 400:
-        return Outcome(error=body.get("message") or "That didn't work", details=body.get("details") or {})
-    return Outcome(cart=body, minted=resp.headers.get("X-Cart-Id"))
+        return CartResult(error=body.get("message") or "That didn't work", details=body.get("details") or {})
+    return CartResult(cart=body, minted=resp.headers.get("X-Cart-Id"))
 
 
 def count() -> int | None:
@@ -48,17 +48,17 @@ def count() -> int | None:
     return resp.json()["count"] if resp.status_code == 200 else None
 
 
-def cart() -> Outcome:
+def cart() -> CartResult:
     return _outcome(_call("GET", "/api/cart"))
 
 
-def add(product_id: str, quantity: int) -> Outcome:
+def add(product_id: str, quantity: int) -> CartResult:
     return _outcome(_call("POST", "/api/cart/items", json={"product_id": product_id, "quantity": quantity}))
 
 
-def set_quantity(product_id: str, quantity: int) -> Outcome:
+def set_quantity(product_id: str, quantity: int) -> CartResult:
     return _outcome(_call("PATCH", f"/api/cart/items/{product_id}", json={"quantity": quantity}))
 
 
-def remove(product_id: str) -> Outcome:
+def remove(product_id: str) -> CartResult:
     return _outcome(_call("DELETE", f"/api/cart/items/{product_id}"))

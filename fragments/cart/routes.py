@@ -15,7 +15,7 @@ GUEST_COOKIE_AGE = 14 * 24 * 3600  # as long as the API keeps a guest cart
 CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and refetches itself
 
 
-def safe_next(value: str | None) -> str:
+def back_after_add(value: str | None) -> str:
     """Where "Add to cart" without JavaScript returns to: a path on this site, else the cart."""
     return safe_path(value, default="/cart")
 
@@ -28,7 +28,7 @@ def _quantity(text: str | None) -> int | None:
     return value if 0 <= value <= 99 else None
 
 
-def _keep_guest_cart(resp, outcome: client.Outcome):
+def _keep_guest_cart(resp, outcome: client.CartResult):
     """A new guest cart's id, or the current one again: the cookie lives as long as the cart keeps being used."""
     cart_id = outcome.minted or (outcome.cart or {}).get("cart_id")
     if cart_id:
@@ -47,11 +47,11 @@ def mini():
 def add():
     """With htmx: a status line for #add-status plus cart-changed. Without: back to `next`, or the error."""
     product_id, quantity = request.form.get("product_id", ""), _quantity(request.form.get("quantity", "1"))
-    back = safe_next(request.form.get("next"))
+    back = back_after_add(request.form.get("next"))
     if not is_id(product_id):
-        outcome = client.Outcome(error="That product is not available")
+        outcome = client.CartResult(error="That product is not available")
     elif not quantity:
-        outcome = client.Outcome(error="Choose a quantity from 1 to 99")
+        outcome = client.CartResult(error="Choose a quantity from 1 to 99")
     else:
         outcome = client.add(product_id, quantity)
     if not outcome.ok:
@@ -70,7 +70,7 @@ def page():
     return render_template("cart/_page.html", cart=client.cart().cart, error=None, line_error=None)
 
 
-def _after_change(outcome: client.Outcome, product_id: str):
+def _after_change(outcome: client.CartResult, product_id: str):
     """A line changed: the page again (htmx) or a redirect to /cart (no JS); an error re-renders with 422."""
     if not outcome.ok:
         current = client.cart().cart
@@ -89,14 +89,14 @@ def update_line(product_id):
     """A new quantity from the stepper (its -/+ forms carry quantity ±1; the middle one the typed number)."""
     quantity = _quantity(request.form.get("quantity"))
     if not is_id(product_id):
-        return _after_change(client.Outcome(error="That product is not in your cart"), "")
+        return _after_change(client.CartResult(error="That product is not in your cart"), "")
     if quantity is None:
-        return _after_change(client.Outcome(error="Choose a quantity from 0 to 99"), product_id)
+        return _after_change(client.CartResult(error="Choose a quantity from 0 to 99"), product_id)
     return _after_change(client.set_quantity(product_id, quantity), product_id)
 
 
 @bp.post("/items/<product_id>/remove")
 def remove_line(product_id):
     if not is_id(product_id):
-        return _after_change(client.Outcome(error="That product is not in your cart"), "")
+        return _after_change(client.CartResult(error="That product is not in your cart"), "")
     return _after_change(client.remove(product_id), product_id)

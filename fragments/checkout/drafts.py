@@ -10,7 +10,7 @@ from flask import g, request
 from common.web import ACCESS_COOKIE
 
 COOKIE = "fm_checkout"
-KEY = "checkout:draft:{id}"
+DRAFT_KEY = "checkout:draft:{id}"
 TTL_SECONDS = 3600
 
 
@@ -38,13 +38,13 @@ class Drafts:
         return draft_id
 
     def load(self) -> dict:
-        raw = self.redis.get(KEY.format(id=self._id()))
+        raw = self.redis.get(DRAFT_KEY.format(id=self._id()))
         draft = json.loads(raw) if raw else {}
         return draft if draft.get("owner") == shopper() else {}
 
     def save(self, draft: dict) -> dict:
         draft = {**draft, "owner": shopper()}
-        self.redis.set(KEY.format(id=self._id()), json.dumps(draft), ex=TTL_SECONDS)
+        self.redis.set(DRAFT_KEY.format(id=self._id()), json.dumps(draft), ex=TTL_SECONDS)
         return draft
 
     def fresh(self) -> dict:

@@ -11,5 +11,5 @@ from . import orders, routes
 def create_app(config: dict | None = None) -> Flask:
     app = create_html_app("fragment-profile", __name__, config)
     app.register_blueprint(routes.bp)
-    app.register_blueprint(orders.bp)  # order history (checkout work)
+    app.register_blueprint(orders.bp)  # order history: /orders, /orders/<id> and the profile's recent orders
     return app

@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 SOURCE = "auth"
 
 
-def public(account: dict) -> dict:
+def public_account(account: dict) -> dict:
     return {"id": account["_id"], "email": account["email"], "name": account.get("name", ""),
             "role": account.get("role", "customer")}
 
@@ -36,7 +36,7 @@ def register(repo, passwords, tokens, limiter, body, ip: str) -> dict:
     account = _new_account(body.email, body.name, passwords.hash(body.password))
     repo.insert(account, registered_event(account))
     log.info("account registered", extra={"user_id": account["_id"]})
-    return {"user": public(account), **tokens.issue(account)}
+    return {"user": public_account(account), **tokens.issue(account)}
 
 
 def login(repo, passwords, tokens, limiter, body, ip: str) -> dict:

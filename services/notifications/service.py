@@ -47,7 +47,7 @@ class Notifier:
         return True
 
 
-def public(doc: dict) -> dict:
+def public_delivery(doc: dict) -> dict:
     out = {"id": doc["_id"], "channel": doc["channel"], "to": doc["to"], "template": doc.get("template"),
            "subject": doc.get("subject"), "status": doc["status"]}
     if doc["channel"] == "sms":
@@ -60,4 +60,4 @@ def public(doc: dict) -> dict:
 
 def list_for_user(repo, user_id: str, query: PageQuery) -> dict:
     docs, total = repo.for_user(user_id, query.skip, query.per_page)
-    return page_of([public(d) for d in docs], total, query)
+    return page_of([public_delivery(d) for d in docs], total, query)

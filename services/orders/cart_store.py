@@ -12,7 +12,7 @@ from common.ids import is_minted_id
 
 log = logging.getLogger(__name__)
 
-KEY = "orders:cart:{id}"
+CART_KEY = "orders:cart:{id}"
 GUEST_TTL = 14 * 24 * 3600  # a guest's cart outlives a browser session, not forever
 MAX_QUANTITY = 99
 MAX_LINES = 50
@@ -84,33 +84,33 @@ class CartStore:
 
     @_store_call
     def lines(self, cart_id: str) -> dict[str, int]:
-        return {pid: int(qty) for pid, qty in self.redis.hgetall(KEY.format(id=cart_id)).items()}
+        return {pid: int(qty) for pid, qty in self.redis.hgetall(CART_KEY.format(id=cart_id)).items()}
 
     @_store_call
     def add(self, cart_id: str, product_id: str, quantity: int, limit: int) -> int:
         """Add to a line unless its total would pass `limit`; the new quantity, or -1 / -2 (see above)."""
-        return int(self._add(keys=[KEY.format(id=cart_id)],
+        return int(self._add(keys=[CART_KEY.format(id=cart_id)],
                              args=[product_id, quantity, min(limit, MAX_QUANTITY), MAX_LINES, self._ttl(cart_id)]))
 
     @_store_call
     def set(self, cart_id: str, product_id: str, quantity: int) -> int:
         """Set an existing line's quantity; -3 when the cart has no such line."""
-        return int(self._set(keys=[KEY.format(id=cart_id)], args=[product_id, quantity, self._ttl(cart_id)]))
+        return int(self._set(keys=[CART_KEY.format(id=cart_id)], args=[product_id, quantity, self._ttl(cart_id)]))
 
     @_store_call
     def remove(self, cart_id: str, *product_ids: str) -> int:
-        return int(self.redis.hdel(KEY.format(id=cart_id), *product_ids)) if product_ids else 0
+        return int(self.redis.hdel(CART_KEY.format(id=cart_id), *product_ids)) if product_ids else 0
 
     @_store_call
     def merge(self, guest_id: str, into_id: str) -> int:
         """Move every guest line into the other cart (quantities add up, capped) and drop the guest cart."""
-        return int(self._merge(keys=[KEY.format(id=guest_id), KEY.format(id=into_id)],
+        return int(self._merge(keys=[CART_KEY.format(id=guest_id), CART_KEY.format(id=into_id)],
                                args=[MAX_QUANTITY, MAX_LINES]))
 
     def clear(self, cart_id: str) -> None:
         """Best effort: it runs after the order is placed, and a cart left full is a smaller harm than a 503
         for an order that exists."""
         try:
-            self.redis.delete(KEY.format(id=cart_id))
+            self.redis.delete(CART_KEY.format(id=cart_id))
         except RedisError as e:
             log.warning("cart not cleared after an order", extra={"error": type(e).__name__})

@@ -47,7 +47,7 @@ def create_order():
     ext = current_app.extensions
     order, created = service.place_order(_repo(), ext["orders.catalog"], ext["orders.cart"], current_identity(),
                                          key, parse_body(PlaceOrder))
-    resp = jsonify(service.public(order))
+    resp = jsonify(service.public_order(order))
     resp.headers["Location"] = f"/api/orders/{order['_id']}"
     if not created:
         resp.headers["Idempotent-Replayed"] = "true"
@@ -68,7 +68,7 @@ def list_orders():
 @operation(spec, out=Order, auth="user", errors=(404,))
 def get_order(order_id):
     """One order: the caller's own, or any for an admin."""
-    return jsonify(service.public(service.get_order(_repo(), current_identity(), _checked_id(order_id))))
+    return jsonify(service.public_order(service.get_order(_repo(), current_identity(), _checked_id(order_id))))
 
 
 @bp.post("/api/orders/<order_id>/cancel")
@@ -77,7 +77,7 @@ def get_order(order_id):
 def cancel_order(order_id):
     """Cancel an order that has not shipped: its payment is refunded and its stock released."""
     order = service.cancel_order(_repo(), current_identity(), _checked_id(order_id))
-    return jsonify(service.public(order)), 202
+    return jsonify(service.public_order(order)), 202
 
 
 @bp.post("/api/orders/<order_id>/ship")
@@ -85,7 +85,7 @@ def cancel_order(order_id):
 @operation(spec, out=Order, auth="admin", errors=(404, 409))
 def ship_order(order_id):
     """Mark a confirmed order shipped (admin)."""
-    return jsonify(service.public(service.fulfil(_repo(), _checked_id(order_id), states.SHIPPED)))
+    return jsonify(service.public_order(service.fulfil(_repo(), _checked_id(order_id), states.SHIPPED)))
 
 
 @bp.post("/api/orders/<order_id>/deliver")
@@ -93,4 +93,4 @@ def ship_order(order_id):
 @operation(spec, out=Order, auth="admin", errors=(404, 409))
 def deliver_order(order_id):
     """Mark a shipped order delivered (admin)."""
-    return jsonify(service.public(service.fulfil(_repo(), _checked_id(order_id), states.DELIVERED)))
+    return jsonify(service.public_order(service.fulfil(_repo(), _checked_id(order_id), states.DELIVERED)))

@@ -17,7 +17,7 @@ SOURCE = "orders"
 PUBLIC_DROP = ("idem", "request_hash", "payment_token", "redrive_after", "redriven_at")
 
 
-def public(doc: dict) -> dict:
+def public_order(doc: dict) -> dict:
     out = {k: v for k, v in doc.items() if k not in PUBLIC_DROP}
     out["id"] = out.pop("_id")
     out["reason_text"] = states.reason_text(doc.get("reason"))
@@ -96,7 +96,7 @@ def get_order(repo, identity, order_id: str) -> dict:
 
 def list_orders(repo, identity, query: PageQuery) -> dict:
     docs, total = repo.list_for_user(identity.user_id, query.skip, query.per_page)
-    return page_of([public(d) for d in docs], total, query)
+    return page_of([public_order(d) for d in docs], total, query)
 
 
 def cancelled_event(order: dict, reason: str) -> Event:

@@ -13,7 +13,7 @@ from .seed import seed_documents
 SOURCE = "products"
 
 
-def public(doc: dict) -> dict:
+def public_product(doc: dict) -> dict:
     doc = dict(doc)
     doc["id"] = doc.pop("_id")
     for key in ("created_at", "updated_at"):
@@ -39,7 +39,7 @@ def _search(repo, query) -> dict:
     docs, total = repo.search(sort=query.sort, skip=query.skip, limit=query.per_page, q=query.q or None,
                               category=query.category or None, min_price=query.min_price,
                               max_price=query.max_price, featured=query.featured, ids=query.ids)
-    return page_of([public(d) for d in docs], total, query)
+    return page_of([public_product(d) for d in docs], total, query)
 
 
 def get_product(repo, cache, product_id: str) -> dict:
@@ -51,7 +51,7 @@ def get_product(repo, cache, product_id: str) -> dict:
 
 def _get(repo, product_id):
     doc = repo.get(product_id)
-    return public(doc) if doc else None
+    return public_product(doc) if doc else None
 
 
 def list_categories(repo, cache) -> list[str]:
@@ -66,7 +66,7 @@ def create_product(repo, cache, fields: dict) -> dict:
     doc["image"] = doc["image"] or f"/static/img/categories/{doc['category']}.svg"
     repo.insert(doc, changed_event(doc, "created", initial_stock))
     cache.invalidate()
-    return public(repo.get(doc["_id"]))
+    return public_product(repo.get(doc["_id"]))
 
 
 def update_product(repo, cache, product_id: str, changes: dict) -> dict:
@@ -74,7 +74,7 @@ def update_product(repo, cache, product_id: str, changes: dict) -> dict:
     if doc is None:
         raise NotFound("Product not found", {"id": product_id})
     cache.invalidate()
-    return public(doc)
+    return public_product(doc)
 
 
 def delete_product(repo, cache, product_id: str) -> None:

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 ADDRESS_FIELDS = ("id", *address.NAMES)
 
 
-def public(doc: dict, with_role: bool = False) -> dict:
+def public_profile(doc: dict, with_role: bool = False) -> dict:
     created = doc.get("created_at")
     out = {"id": doc["_id"], "email": doc["email"], "name": doc["name"], "phone": doc.get("phone"),
            "created_at": created.isoformat() if isinstance(created, datetime) else created}
@@ -42,14 +42,14 @@ def _profile(repo, identity) -> dict:
 
 
 def get_me(repo, identity) -> dict:
-    return public(_profile(repo, identity))
+    return public_profile(_profile(repo, identity))
 
 
 def update_me(repo, identity, changes: dict) -> dict:
     _profile(repo, identity)
     if "phone" in changes:
         changes["phone"] = changes["phone"] or None
-    return public(repo.update(identity.user_id, changes))
+    return public_profile(repo.update(identity.user_id, changes))
 
 
 def list_addresses(repo, identity) -> list[dict]:
@@ -71,4 +71,4 @@ def delete_address(repo, identity, address_id: str) -> None:
 
 def list_users(repo, query) -> dict:
     docs, total = repo.page(query.skip, query.per_page)
-    return page_of([public(d, with_role=True) for d in docs], total, query)
+    return page_of([public_profile(d, with_role=True) for d in docs], total, query)

@@ -11,7 +11,7 @@ import gateway
 import services.inventory
 import services.orders
 import services.products
-from fragments.cart.routes import safe_next
+from fragments.cart.routes import back_after_add
 from services.products.seed import seed_documents
 from tests.servers import serving
 from tests.tokens import token_issuer
@@ -60,7 +60,7 @@ def cart_cookie(resp) -> str | None:
     ("products", "/cart"),
 ])
 def test_next_is_only_ever_a_path_on_this_site(value, expected):
-    assert safe_next(value) == expected
+    assert back_after_add(value) == expected
 
 
 def test_a_post_without_the_csrf_token_is_refused(fragment):

@@ -16,8 +16,9 @@ import fragments.products
 import gateway
 import shell
 from common.cacheable import CSRF_PLACEHOLDER
+from devstack.probes import free_port
 from services.products import create_app as create_products
-from tests.servers import free_port, serving
+from tests.servers import serving
 
 SERVICES = ("auth", "users", "products", "inventory", "orders", "payments", "notifications")
 SHIRT = "/products/classic-linen-shirt"

@@ -10,9 +10,10 @@ import services.auth
 import services.notifications
 from common.events import make_event
 from common.settings import load_settings
+from devstack.probes import free_port
 from devstack.smtp_sink import read_messages
 from services.notifications.handlers import all_handlers
-from tests.servers import free_port, serving
+from tests.servers import serving
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ import fragments.profile
 import gateway
 import shell
 from common.web import ACCESS_COOKIE, REFRESH_COOKIE
-from tests.servers import free_port, serving
+from devstack.probes import free_port
+from tests.servers import serving
 
 FRAGMENTS = {"auth": fragments.auth, "products": fragments.products, "cart": fragments.cart,
              "checkout": fragments.checkout, "profile": fragments.profile}

@@ -7,7 +7,7 @@ import jwt
 import pytest
 from flask import Flask, g
 
-from fragments.auth.routes import safe_next
+from fragments.auth.routes import after_sign_in
 from shell.session import needs_refresh, with_session_cookies
 
 
@@ -20,7 +20,7 @@ from shell.session import needs_refresh, with_session_cookies
     ("/login", "/"), ("/logout?x=1", "/"),
 ])
 def test_sign_in_only_returns_to_a_path_on_this_site(value, expected):
-    assert safe_next(value) == expected
+    assert after_sign_in(value) == expected
 
 
 def _token(exp: float) -> str:

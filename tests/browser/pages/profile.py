@@ -1,4 +1,4 @@
-"""The profile fragment: your details, the address book, and the (empty for now) orders region."""
+"""The profile fragment: your details, the address book, and the recent orders region."""
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
