@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 from devstack.smtp_sink import wait_for_messages
 from tests.accounts_apps import new_user
 from tests.browser.pages.auth import AccountArea, SignInPage, SignUpPage
+from tests.browser.pages.products import ProductPage
+from tests.browser.pages.profile import ProfilePage
 from tests.browser.pages.shell import ShellPage
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
@@ -25,7 +27,7 @@ def shopper(gateway_url):
 def test_a_new_shopper_signs_up_is_signed_in_and_gets_a_welcome_email(kind, request, stack):
     page = request.getfixturevalue(kind)
     name, email = "Grace Hopper", f"grace-{uuid.uuid4().hex}@example.com"
-    SignUpPage(page).open().sign_up(name, email, "cobol-rules-1959")
+    SignUpPage(page).navigate().sign_up(name, email, "cobol-rules-1959")
     expect(page).to_have_url(re.compile(r"/$"))
     account = AccountArea(page)
     expect(account.user_link(name)).to_be_visible()
@@ -37,7 +39,7 @@ def test_a_new_shopper_signs_up_is_signed_in_and_gets_a_welcome_email(kind, requ
 @BOTH
 def test_a_too_short_password_is_explained_next_to_the_field(kind, request):
     page = request.getfixturevalue(kind)
-    signup = SignUpPage(page).open()
+    signup = SignUpPage(page).navigate()
     signup.sign_up("Ada", f"ada-{uuid.uuid4().hex}@example.com", "short")
     expect(signup.field("Password")).to_have_accessible_description("Use a password of 8 to 128 characters.")
     expect(signup.field("Name")).to_have_value("Ada")
@@ -47,7 +49,7 @@ def test_a_too_short_password_is_explained_next_to_the_field(kind, request):
 @BOTH
 def test_signing_up_with_a_taken_email_says_so(kind, request, shopper):
     page = request.getfixturevalue(kind)
-    signup = SignUpPage(page).open()
+    signup = SignUpPage(page).navigate()
     signup.sign_up("Someone Else", shopper["email"], "another-pass-1")
     expect(signup.field("Email")).to_have_accessible_description("An account with this email already exists.")
 
@@ -55,7 +57,7 @@ def test_signing_up_with_a_taken_email_says_so(kind, request, shopper):
 @BOTH
 def test_a_wrong_password_shows_a_clear_message_beside_the_form(kind, request, shopper):
     page = request.getfixturevalue(kind)
-    signin = SignInPage(page).open()
+    signin = SignInPage(page).navigate()
     signin.sign_in(shopper["email"], "not-my-password")
     expect(signin.error).to_have_text("Wrong email or password.")
     # With htmx the form is swapped in place; without JS the post's answer is a whole page.
@@ -68,28 +70,28 @@ def test_a_wrong_password_shows_a_clear_message_beside_the_form(kind, request, s
 @BOTH
 def test_a_shopper_signs_in_signs_out_and_is_really_signed_out(kind, request, shopper):
     page = request.getfixturevalue(kind)
-    SignInPage(page).open().sign_in(shopper["email"], shopper["password"])
+    SignInPage(page).navigate().sign_in(shopper["email"], shopper["password"])
     account = AccountArea(page)
     expect(account.user_link(shopper["name"])).to_be_visible()
     account.sign_out(confirm=kind == "page_nojs")
     expect(account.sign_in_link).to_be_visible()
     expect(account.sign_out_link).to_have_count(0)
     assert not [c for c in page.context.cookies() if c["name"] in ("access_token_cookie", "refresh_token_cookie")]
-    page.goto("/profile")
+    ProfilePage(page).navigate()
     expect(page).to_have_url(re.compile(r"/login\?next=/profile$"))
 
 
 @BOTH
 def test_signing_in_from_a_protected_page_returns_to_it(kind, request, shopper):
     page = request.getfixturevalue(kind)
-    page.goto("/profile")
+    ProfilePage(page).navigate()
     SignInPage(page).sign_in(shopper["email"], shopper["password"])
     expect(page).to_have_url(re.compile(r"/profile$"))
     expect(page.get_by_role("heading", name="Your details")).to_be_visible()
 
 
 def test_the_session_cookies_are_httponly_and_lax(page, shopper):
-    SignInPage(page).open().sign_in(shopper["email"], shopper["password"])
+    SignInPage(page).navigate().sign_in(shopper["email"], shopper["password"])
     expect(AccountArea(page).user_link(shopper["name"])).to_be_visible()
     cookies = {c["name"]: c for c in page.context.cookies()}
     for name in ("access_token_cookie", "refresh_token_cookie"):
@@ -98,22 +100,21 @@ def test_the_session_cookies_are_httponly_and_lax(page, shopper):
 
 
 def test_an_expired_access_token_is_refreshed_silently(page, shopper):
-    SignInPage(page).open().sign_in(shopper["email"], shopper["password"])
+    SignInPage(page).navigate().sign_in(shopper["email"], shopper["password"])
     expect(AccountArea(page).user_link(shopper["name"])).to_be_visible()
     before = {c["name"]: c["value"] for c in page.context.cookies()}
     page.context.clear_cookies(name="access_token_cookie")  # the browser dropped it at its Max-Age
-    page.goto("/profile")
+    ProfilePage(page).navigate()
     expect(page.get_by_role("form", name="Your details").get_by_label("Name")).to_have_value(shopper["name"])
     after = {c["name"]: c["value"] for c in page.context.cookies()}
     assert after["access_token_cookie"] and after["refresh_token_cookie"] != before["refresh_token_cookie"]
 
 
 def test_a_guest_cart_follows_the_shopper_into_their_account(page, shopper):
-    page.goto("/products/everyday-cotton-tee")
-    page.get_by_role("button", name="Add to cart").click()
+    ProductPage(page).navigate("everyday-cotton-tee").add_button.click()
     shell = ShellPage(page)
     expect(shell.mini_cart).to_have_accessible_name(re.compile(r"Cart, 1 item\b"))
-    SignInPage(page).open().sign_in(shopper["email"], shopper["password"])
+    SignInPage(page).navigate().sign_in(shopper["email"], shopper["password"])
     expect(AccountArea(page).user_link(shopper["name"])).to_be_visible()
     expect(shell.mini_cart).to_have_accessible_name(re.compile(r"Cart, 1 item\b"))
     assert "fm_cart" not in {c["name"] for c in page.context.cookies()}
@@ -123,8 +124,8 @@ def test_a_name_made_of_markup_is_shown_as_text_and_never_runs(page):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     name = '<img src=x onerror="alert(1)">'
-    SignUpPage(page).open().sign_up(name, f"xss-{uuid.uuid4().hex[:10]}@example.com", "correct-horse-9")
+    SignUpPage(page).navigate().sign_up(name, f"xss-{uuid.uuid4().hex[:10]}@example.com", "correct-horse-9")
     expect(AccountArea(page).user_link(name)).to_be_visible()
-    page.goto("/profile")
+    ProfilePage(page).navigate()
     expect(page.get_by_label("Name", exact=True).first).to_have_value(name)
     assert dialogs == []  # nothing the shopper typed ever ran as script

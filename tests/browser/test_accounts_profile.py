@@ -5,9 +5,11 @@ import re
 import uuid
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import new_user
+from tests.accounts_apps import bearer, new_user
+from tests.browser.catalog_data import create_lineup
 from tests.browser.pages.auth import AccountArea, use_session
 from tests.browser.pages.profile import ProfilePage
 
@@ -21,7 +23,7 @@ def profile_page(request, base_url, gateway_url):
         page = request.getfixturevalue(kind)
         user = new_user(gateway_url, name=f"Shopper {uuid.uuid4().hex[:6]}")
         use_session(page, base_url, user)
-        return ProfilePage(page).open(), user
+        return ProfilePage(page).navigate(), user
     return open_as
 
 
@@ -33,7 +35,7 @@ def test_a_shopper_edits_their_name_and_phone(kind, profile_page):
     if kind == "page":  # swapped in place, and the header heard "profile-changed" without a reload
         expect(profile.status).to_have_text("Your details are saved.")
     expect(AccountArea(profile.page).user_link("Ada King")).to_be_visible()  # the header follows, JS or not
-    profile.open()
+    profile.navigate()
     expect(profile.details.get_by_label("Name")).to_have_value("Ada King")
     expect(profile.details.get_by_label("Phone")).to_have_value("+44 20 7946 0958")
 
@@ -58,7 +60,7 @@ def test_a_shopper_adds_and_deletes_an_address(kind, profile_page):
     profile.delete_address("12 Analytical Row")
     expect(profile.saved_addresses).to_have_count(1)
     expect(profile.saved_addresses.first).to_contain_text("FR")
-    profile.open()
+    profile.navigate()
     expect(profile.saved_addresses).to_have_count(1)
 
 
@@ -72,6 +74,27 @@ def test_an_invalid_address_is_explained_next_to_the_field(kind, profile_page):
     expect(profile.page.get_by_role("list", name="Saved addresses")).to_have_count(0)
 
 
-def test_the_profile_has_a_region_for_orders(profile_page):
-    profile, _ = profile_page("page")
+def place_order(gateway_url: str, user: dict, product_id: str) -> str:
+    """An order placed through the API, as the checkout would: a card token, then the order."""
+    card = {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"}
+    method = requests.post(f"{gateway_url}/api/payments/methods", json=card, headers=bearer(user), timeout=10)
+    assert method.status_code == 201, method.text
+    body = {"address": {"name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London",
+                        "postal_code": "N1 9GU", "country": "GB"},
+            "payment_token": method.json()["token"], "lines": [{"product_id": product_id, "quantity": 1}]}
+    r = requests.post(f"{gateway_url}/api/orders", json=body, timeout=10,
+                      headers={**bearer(user), "Idempotency-Key": uuid.uuid4().hex})
+    assert r.status_code == 202, r.text
+    return r.json()["id"]
+
+
+def test_the_profile_lists_the_shoppers_latest_orders(profile_page, gateway_url):
+    profile, user = profile_page("page")
+    expect(profile.orders_region).to_contain_text("No orders yet.")
+    lineup = create_lineup(gateway_url)
+    placed = [place_order(gateway_url, user, lineup.ids[word]) for word in ("Alpha", "Delta")]
+    profile.navigate()
     expect(profile.orders_region.get_by_role("heading", name="Your orders")).to_be_visible()
+    for order_id in placed:
+        expect(profile.orders_region.get_by_role("link", name=f"Order {order_id[:8]}")).to_be_visible()
+    expect(profile.orders_region.get_by_role("row")).to_have_count(1 + len(placed))  # the header row, then each

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.catalog_data import create_lineup
+from tests.browser.pages.auth import SignInPage, SignUpPage
 from tests.browser.pages.cart import CartPage
 from tests.browser.pages.products import ProductPage, cart_count
 
@@ -19,7 +20,7 @@ def lineup(gateway_url):
 
 def add(page, lineup, word: str, quantity: int = 1, js: bool = True) -> ProductPage:
     """Add from the product page and wait until the cart has it: the status line (htmx) or the redirect back."""
-    product = ProductPage(page).open_product(lineup.ids[word])
+    product = ProductPage(page).navigate(lineup.ids[word])
     if js:
         product.add_to_cart(quantity)
         expect(product.status).to_contain_text("Added to your cart")
@@ -30,7 +31,7 @@ def add(page, lineup, word: str, quantity: int = 1, js: bool = True) -> ProductP
 
 
 def test_adding_to_the_cart_updates_the_mini_cart_in_place(page, lineup):
-    product = ProductPage(page).open_product(lineup.ids["Alpha"])
+    product = ProductPage(page).navigate(lineup.ids["Alpha"])
     expect(product.mini_cart).to_have_accessible_name(cart_count(0))
     page.evaluate("window.__sameDocument = true")
     product.add_to_cart(2)
@@ -55,7 +56,7 @@ def test_without_javascript_add_to_cart_posts_and_comes_back_to_the_product(page
 
 def test_without_javascript_a_refused_add_explains_why_and_links_back(page_nojs, lineup):
     add(page_nojs, lineup, "Bravo", 3, js=False)
-    product = ProductPage(page_nojs).open_product(lineup.ids["Bravo"])
+    product = ProductPage(page_nojs).navigate(lineup.ids["Bravo"])
     product.quantity.evaluate("el => el.removeAttribute('max')")  # a stale page: stock fell since it loaded
     product.add_to_cart(1)
     expect(page_nojs.get_by_role("alert")).to_have_text("Your cart already holds all 3 available")
@@ -67,7 +68,7 @@ def test_the_cart_page_steps_quantities_removes_lines_and_leads_to_checkout(page
     add(page, lineup, "Alpha", 1)
     product = add(page, lineup, "Bravo", 2)
     expect(product.mini_cart).to_have_accessible_name(cart_count(3))
-    cart = CartPage(page).open_cart()
+    cart = CartPage(page).navigate()
     alpha, bravo = lineup.names["Alpha"], lineup.names["Bravo"]
     expect(cart.lines).to_have_count(2)
     expect(cart.subtotal).to_contain_text("$50.00")
@@ -93,7 +94,7 @@ def test_the_cart_page_steps_quantities_removes_lines_and_leads_to_checkout(page
 
 def test_the_cart_page_works_without_javascript(page_nojs, lineup):
     add(page_nojs, lineup, "Echo", 1, js=False)
-    cart = CartPage(page_nojs).open_cart()
+    cart = CartPage(page_nojs).navigate()
     echo = lineup.names["Echo"]
     cart.increase(echo)
     expect(page_nojs).to_have_url(re.compile(r"/cart$"))
@@ -109,7 +110,7 @@ def test_the_cart_page_works_without_javascript(page_nojs, lineup):
 
 
 def register(page, email: str, password: str) -> None:
-    page.goto("/register")
+    SignUpPage(page).navigate()
     page.get_by_label("Name").fill("Merge Tester")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
@@ -118,7 +119,7 @@ def register(page, email: str, password: str) -> None:
 
 
 def sign_in(page, email: str, password: str) -> None:
-    page.goto("/login")
+    SignInPage(page).navigate()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -129,7 +130,7 @@ def test_a_guest_cart_joins_the_account_at_sign_up_and_again_at_a_later_sign_in(
     email, password = f"merge-{uuid.uuid4().hex}@example.com", "merge-password-1"
     add(page, lineup, "Alpha", 2)
     register(page, email, password)
-    cart = CartPage(page).open_cart()
+    cart = CartPage(page).navigate()
     expect(cart.quantity_of(lineup.names["Alpha"])).to_have_value("2")
     expect(cart.mini_cart).to_have_accessible_name(cart_count(2))
 
@@ -138,7 +139,7 @@ def test_a_guest_cart_joins_the_account_at_sign_up_and_again_at_a_later_sign_in(
         add(other, lineup, "Alpha", 1)
         add(other, lineup, "Delta", 1)
         sign_in(other, email, password)
-        cart = CartPage(other).open_cart()
+        cart = CartPage(other).navigate()
         expect(cart.quantity_of(lineup.names["Alpha"])).to_have_value("3")
         expect(cart.quantity_of(lineup.names["Delta"])).to_have_value("1")
         expect(cart.mini_cart).to_have_accessible_name(cart_count(4))

@@ -25,7 +25,7 @@ def same_document(page) -> bool:
 
 
 def test_typing_a_search_updates_the_results_in_place_and_the_url(page, lineup):
-    catalog = CatalogPage(page).open()
+    catalog = CatalogPage(page).navigate()
     mark_document(page)
     catalog.type_search(lineup.tag)
     expect(page).to_have_url(re.compile(rf"/products\?q={lineup.tag}"))
@@ -35,7 +35,7 @@ def test_typing_a_search_updates_the_results_in_place_and_the_url(page, lineup):
 
 
 def test_filters_and_sort_narrow_and_order_the_results(page, lineup):
-    catalog = CatalogPage(page).open()
+    catalog = CatalogPage(page).navigate()
     mark_document(page)
     catalog.choose_category(lineup.category_label)
     expect(catalog.product_titles).to_have_count(5)
@@ -53,7 +53,7 @@ def test_filters_and_sort_narrow_and_order_the_results(page, lineup):
 
 
 def test_paging_keeps_the_filters_and_back_forward_and_reload_restore_each_page(page, lineup):
-    catalog = CatalogPage(page).open(f"/products?category={lineup.category}&per_page=2")
+    catalog = CatalogPage(page).navigate(f"/products?category={lineup.category}&per_page=2")
     expect(catalog.page_status).to_have_text("Page 1 of 3")
     catalog.next_page.click()
     expect(page).to_have_url(re.compile(rf"category={lineup.category}&per_page=2&page=2"))
@@ -72,7 +72,7 @@ def test_paging_keeps_the_filters_and_back_forward_and_reload_restore_each_page(
 
 
 def test_back_returns_to_the_previous_search_with_its_words_in_the_box(page, lineup):
-    catalog = CatalogPage(page).open()
+    catalog = CatalogPage(page).navigate()
     catalog.type_search(lineup.tag)
     expect(catalog.product_titles).to_have_count(5)
     catalog.search_box.fill("")
@@ -85,21 +85,21 @@ def test_back_returns_to_the_previous_search_with_its_words_in_the_box(page, lin
 
 
 def test_the_catalog_form_and_paging_work_without_javascript(page_nojs, lineup):
-    catalog = CatalogPage(page_nojs).open()
+    catalog = CatalogPage(page_nojs).navigate()
     catalog.search_box.fill(lineup.tag)
     catalog.choose_category(lineup.category_label)
     catalog.sort_by("Price: high to low")
     catalog.apply()
     expect(page_nojs).to_have_url(re.compile(rf"q={lineup.tag}&category={lineup.category}"))
     expect(catalog.product_titles.first).to_have_text(lineup.names["Echo"])
-    page_nojs.goto(f"/products?category={lineup.category}&per_page=2&sort=-price")
+    catalog.navigate(f"/products?category={lineup.category}&per_page=2&sort=-price")
     catalog.next_page.click()
     expect(page_nojs).to_have_url(re.compile(rf"category={lineup.category}&sort=-price&per_page=2&page=2$"))
     expect(catalog.product_titles).to_have_text([lineup.names["Charlie"], lineup.names["Bravo"]])
 
 
 def test_a_price_that_is_not_a_number_is_explained_next_to_the_field(page_nojs, lineup):
-    catalog = CatalogPage(page_nojs).open()
+    catalog = CatalogPage(page_nojs).navigate()
     catalog.min_price.fill("cheap")
     catalog.apply()
     expect(catalog.region.get_by_text("Enter a price in dollars, like 25 or 19.99.").first).to_be_visible()
@@ -108,7 +108,7 @@ def test_a_price_that_is_not_a_number_is_explained_next_to_the_field(page_nojs, 
 
 @pytest.mark.parametrize("word, state", [("Alpha", "In stock"), ("Bravo", "Only 3 left"), ("Charlie", "Out of stock")])
 def test_the_product_page_shows_its_stock_state(page, lineup, word, state):
-    product = ProductPage(page).open_product(lineup.ids[word])
+    product = ProductPage(page).navigate(lineup.ids[word])
     expect(product.title).to_have_text(lineup.names[word])
     expect(product.stock_state).to_have_text(state)
     if state == "Out of stock":
@@ -118,7 +118,7 @@ def test_the_product_page_shows_its_stock_state(page, lineup, word, state):
 
 
 def test_a_search_result_opens_its_product_page(page, lineup):
-    catalog = CatalogPage(page).open(f"/products?q={lineup.tag}")
-    catalog.open_product(lineup.names["Delta"])
+    catalog = CatalogPage(page).navigate(f"/products?q={lineup.tag}")
+    catalog.choose_product(lineup.names["Delta"])
     expect(page).to_have_url(re.compile(rf"/products/{lineup.ids['Delta']}$"))
     expect(ProductPage(page).title).to_have_text(lineup.names["Delta"])

@@ -82,7 +82,7 @@ def test_a_shopper_buys_sees_the_order_confirmed_and_cancels_it_for_a_refund(kin
     expect(order.region).to_contain_text("Cancelled by you")
     assert mail_about(stack, user, f"{order_id[:8]} is cancelled")
     assert mail_about(stack, user, f"refunded for your Fragmart order {order_id[:8]}")
-    order.open(order_id)
+    order.navigate(order_id)
     expect(order.region.locator(".refund")).to_contain_text("Refunded $20.00")
 
 

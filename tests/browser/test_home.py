@@ -9,7 +9,7 @@ from tests.browser.pages.shell import HomePage
 
 
 def test_the_home_page_shows_a_real_shop_with_javascript(page):
-    home = HomePage(page).open("/")
+    home = HomePage(page).navigate()
     expect(page).to_have_title(re.compile("Fragmart"))
     expect(home.brand).to_be_visible()
     expect(home.featured_heading).to_be_visible()
@@ -21,7 +21,7 @@ def test_the_home_page_shows_a_real_shop_with_javascript(page):
 
 
 def test_the_home_page_is_complete_without_javascript(page_nojs):
-    home = HomePage(page_nojs).open("/")
+    home = HomePage(page_nojs).navigate()
     expect(home.featured_heading).to_be_visible()
     expect(home.product_cards.first).to_be_visible()
     expect(home.product_cards.first.locator(".stock")).to_have_text(re.compile("In stock|Only \\d+ left|Out of stock"))
@@ -29,7 +29,7 @@ def test_the_home_page_is_complete_without_javascript(page_nojs):
 
 
 def test_searching_from_the_header_without_javascript_lands_on_the_results(page_nojs):
-    home = HomePage(page_nojs).open("/")
+    home = HomePage(page_nojs).navigate()
     home.search_from_header("kettle")
     expect(page_nojs).to_have_url(re.compile(r"/products\?q=kettle"))
     expect(page_nojs.get_by_role("heading", name="Pour-Over Coffee Kettle")).to_be_visible()
@@ -37,7 +37,7 @@ def test_searching_from_the_header_without_javascript_lands_on_the_results(page_
 
 def test_a_killed_fragment_app_leaves_a_fallback_and_the_rest_of_the_page(stack, page):
     stack.kill("fragments.cart")
-    home = HomePage(page).open("/")
+    home = HomePage(page).navigate()
     expect(home.fallback("minicart")).to_be_visible()
     expect(home.retry("minicart")).to_be_visible()
     expect(home.featured_heading).to_be_visible()

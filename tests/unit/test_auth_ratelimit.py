@@ -28,7 +28,11 @@ def test_each_client_has_its_own_window(limiter):
     a, b = uuid.uuid4().hex, uuid.uuid4().hex
     for _ in range(3):
         limiter.hit("login_ip", a)
-    limiter.hit("login_ip", b)
+    for _ in range(3):  # a's full window takes nothing from b's: b gets all three
+        limiter.hit("login_ip", b)
+    for who in (a, b):
+        with pytest.raises(RateLimited):
+            limiter.hit("login_ip", who)
 
 
 def test_check_refuses_a_full_window_without_counting(limiter):
@@ -45,8 +49,14 @@ def test_a_reset_empties_the_window(limiter):
     who = uuid.uuid4().hex
     for _ in range(2):
         limiter.hit("login_account_failures", who)
+    with pytest.raises(RateLimited):
+        limiter.check("login_account_failures", who)
     limiter.reset("login_account_failures", who)
-    limiter.check("login_account_failures", who)
+    assert limiter.check("login_account_failures", who) is None
+    for _ in range(2):  # the whole limit again, as in a fresh window
+        limiter.hit("login_account_failures", who)
+    with pytest.raises(RateLimited):
+        limiter.hit("login_account_failures", who)
 
 
 def test_keys_hold_no_email_address_in_the_clear(limiter):

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from tests.browser.pages.base import PageObject
 
-class AccountArea:
+
+class AccountArea(PageObject):
     """Region #account in the header."""
 
     def __init__(self, page: Page):
-        self.page = page
+        super().__init__(page)
         self.region = page.locator("#account")
 
     def user_link(self, name: str) -> Locator:
@@ -24,20 +26,18 @@ class AccountArea:
 
     def sign_out(self, confirm: bool) -> None:
         """With JS the link signs out at once; without JS it opens /logout, where `confirm` clicks the button."""
-        self.page.wait_for_load_state("load")  # htmx (a deferred script) has wired the link by then
+        self.wait_for_htmx()  # with JS the link is htmx's: it signs out at once
         self.sign_out_link.click()
         if confirm:
             SignOutPage(self.page).confirm()
 
 
-class SignInPage:
-    def __init__(self, page: Page):
-        self.page = page
-        self.panel = page.locator("#auth-panel")
+class SignInPage(PageObject):
+    path = "/login"
 
-    def open(self, next_path: str | None = None) -> SignInPage:
-        self.page.goto("/login" + (f"?next={next_path}" if next_path else ""))
-        return self
+    def __init__(self, page: Page):
+        super().__init__(page)
+        self.panel = page.locator("#auth-panel")
 
     @property
     def email(self) -> Locator:
@@ -57,14 +57,12 @@ class SignInPage:
         self.panel.get_by_role("button", name="Sign in").click()
 
 
-class SignUpPage:
-    def __init__(self, page: Page):
-        self.page = page
-        self.panel = page.locator("#auth-panel")
+class SignUpPage(PageObject):
+    path = "/register"
 
-    def open(self) -> SignUpPage:
-        self.page.goto("/register")
-        return self
+    def __init__(self, page: Page):
+        super().__init__(page)
+        self.panel = page.locator("#auth-panel")
 
     def field(self, label: str) -> Locator:
         return self.panel.get_by_label(label, exact=True)
@@ -76,9 +74,8 @@ class SignUpPage:
         self.panel.get_by_role("button", name="Create account").click()
 
 
-class SignOutPage:
-    def __init__(self, page: Page):
-        self.page = page
+class SignOutPage(PageObject):
+    path = "/logout"
 
     def confirm(self) -> None:
         self.page.locator("#auth-panel").get_by_role("button", name="Sign out").click()

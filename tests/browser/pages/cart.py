@@ -7,13 +7,11 @@ from tests.browser.pages.shell import ShellPage
 
 
 class CartPage(ShellPage):
+    path = "/cart"
+
     def __init__(self, page: Page):
         super().__init__(page)
         self.region = page.locator("#cart")
-
-    def open_cart(self) -> CartPage:
-        self.open("/cart")
-        return self
 
     @property
     def lines(self) -> Locator:

@@ -5,10 +5,12 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from common.ids import MINTED_ID
+from tests.browser.pages.base import PageObject
 from tests.browser.pages.cart import CartPage
 from tests.browser.pages.shell import ShellPage
 
-CONFIRMATION_URL = re.compile(r"/orders/([0-9a-f]{32})/confirmation$")
+CONFIRMATION_URL = re.compile(rf"/orders/({MINTED_ID.pattern})/confirmation$")
 
 
 class CheckoutPage(ShellPage):
@@ -18,8 +20,10 @@ class CheckoutPage(ShellPage):
         super().__init__(page)
         self.region = page.locator("#checkout")
 
+    path = "/checkout"
+
     def start_from_cart(self) -> CheckoutPage:
-        cart = CartPage(self.page).open_cart()
+        cart = CartPage(self.page).navigate()
         cart.checkout.click()
         expect(self.page.get_by_role("heading", name="Shipping address")).to_be_visible()
         return self
@@ -45,16 +49,16 @@ class CheckoutPage(ShellPage):
         return self.region.get_by_role("button", name="Place order")
 
     def place_order(self) -> OrderConfirmation:
-        self.page.wait_for_load_state("load")  # with JS, htmx (a deferred script) has wired the form by then
+        self.wait_for_htmx()  # with JS, the click must be htmx's (HX-Redirect), not a plain post
         self.place_order_button.click()
         return OrderConfirmation(self.page)
 
 
-class OrderConfirmation:
+class OrderConfirmation(PageObject):
     """/orders/<id>/confirmation: region #order-status updates itself until the order is settled."""
 
     def __init__(self, page: Page):
-        self.page = page
+        super().__init__(page)
         self.status = page.locator("#order-status")
 
     def order_id(self) -> str:
@@ -66,16 +70,15 @@ class OrderConfirmation:
         return OrderPage(self.page)
 
 
-class OrderPage:
+class OrderPage(PageObject):
     """/orders/<id>: region #order with status, lines, payment, timeline and "Cancel order"."""
 
     def __init__(self, page: Page):
-        self.page = page
+        super().__init__(page)
         self.region = page.locator("#order")
 
-    def open(self, order_id: str) -> OrderPage:
-        self.page.goto(f"/orders/{order_id}")
-        return self
+    def url(self, order_id: str) -> str:
+        return f"/orders/{order_id}"
 
     @property
     def status(self) -> Locator:
@@ -90,6 +93,6 @@ class OrderPage:
         return self.region.get_by_role("list", name="Timeline").get_by_role("listitem")
 
     def cancel(self) -> None:
-        self.page.wait_for_load_state("load")
+        self.wait_for_htmx()  # hx-confirm asks first only once htmx has bound the button
         self.page.once("dialog", lambda dialog: dialog.accept())  # "Cancel this order?" (htmx's hx-confirm)
         self.region.get_by_role("button", name="Cancel order").click()

@@ -16,9 +16,7 @@ class CatalogPage(ShellPage):
         self.region = page.locator("#catalog")
         self.results = page.locator("#results")
 
-    def open(self, path: str = "/products") -> CatalogPage:
-        super().open(path)
-        return self
+    path = "/products"
 
     @property
     def search_box(self) -> Locator:
@@ -73,7 +71,7 @@ class CatalogPage(ShellPage):
     def apply(self) -> None:
         self.region.get_by_role("button", name="Apply").click()
 
-    def open_product(self, name: str) -> None:
+    def choose_product(self, name: str) -> None:
         self.results.get_by_role("link", name=name).click()
 
 
@@ -84,9 +82,8 @@ class ProductPage(ShellPage):
         super().__init__(page)
         self.region = page.locator("#product")
 
-    def open_product(self, product_id: str) -> ProductPage:
-        self.open(f"/products/{product_id}")
-        return self
+    def url(self, product_id: str) -> str:
+        return f"/products/{product_id}"
 
     @property
     def title(self) -> Locator:

@@ -1,16 +1,13 @@
 """The profile fragment: your details, the address book, and the recent orders region."""
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator
+
+from tests.browser.pages.base import PageObject
 
 
-class ProfilePage:
-    def __init__(self, page: Page):
-        self.page = page
-
-    def open(self) -> ProfilePage:
-        self.page.goto("/profile")
-        return self
+class ProfilePage(PageObject):
+    path = "/profile"
 
     @property
     def details(self) -> Locator:

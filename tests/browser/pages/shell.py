@@ -1,16 +1,13 @@
 """The shell's layout: header (search, account, mini-cart), main region, footer."""
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator
+
+from tests.browser.pages.base import PageObject
 
 
-class ShellPage:
-    def __init__(self, page: Page):
-        self.page = page
-
-    def open(self, path: str = "/") -> ShellPage:
-        self.page.goto(path)
-        return self
+class ShellPage(PageObject):
+    """Any page of the shop: the header, footer and fallbacks every page has."""
 
     @property
     def brand(self) -> Locator:

@@ -24,7 +24,7 @@ from services.payments import consumers as payment_consumers
 from services.payments import service as payments
 from services.payments.processor import SimulatedProcessor
 from services.payments.repository import ChargeRepository, MethodRepository
-from tests.contract.test_orders_consumers import FixedCatalog, Identity, NoCart
+from tests.unit.test_orders_consumers import FixedCatalog, Identity, NoCart
 from tests.unit.test_payments_charges import Card
 
 BOUND = 30

@@ -1,0 +1,42 @@
+"""The base of every page object: where it lives, one way to go there, and when htmx has bound the page."""
+from __future__ import annotations
+
+from typing import Self
+
+from playwright.sync_api import Page
+
+# Runs in every document of the page before its own scripts: htmx fires htmx:load on <body> once it has processed
+# the whole body (its hx-* attributes are live from then on), which this records on window.
+PROBE = """document.addEventListener("htmx:load", (e) => {
+  if (e.target === document.body) window.__htmxBound = true;
+}); window.__htmxProbe = true;"""
+# htmx is a deferred script, so it has run by the time the document is complete; without JavaScript it never
+# runs, and there is nothing to wait for.
+BOUND = """() => document.readyState === "complete"
+  && (typeof window.htmx === "undefined" || window.__htmxBound === true)"""
+
+
+class PageObject:
+    """`path` is where the page lives; a page with an id in its path overrides `url`."""
+    path = "/"
+
+    def __init__(self, page: Page):
+        self.page = page
+        if not getattr(page, "_htmx_probe", False):
+            page.add_init_script(PROBE)
+            page._htmx_probe = True
+
+    def url(self, path: str | None = None) -> str:
+        return path or self.path
+
+    def navigate(self, *args) -> Self:
+        self.page.goto(self.url(*args))
+        self.wait_for_htmx()
+        return self
+
+    def wait_for_htmx(self) -> None:
+        """Until htmx has bound this document (with JavaScript), so a click is htmx's and not a plain link's."""
+        if self.page.evaluate("() => window.__htmxProbe !== true"):
+            raise AssertionError("this document was loaded before any page object existed for the page: "
+                                 "make one before the first navigation")
+        self.page.wait_for_function(BOUND)
