@@ -5,7 +5,7 @@ import re
 
 from flask import Blueprint, make_response, redirect, render_template, request
 
-from common.cacheable import personal
+from common.cacheable import PERSONAL, per_session, personal
 from common.htmx import safe_path, wants_fragment
 from common.web import CART_COOKIE
 
@@ -15,6 +15,9 @@ bp = Blueprint("cart", __name__)
 PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 GUEST_COOKIE_AGE = 14 * 24 * 3600  # as long as the API keeps a guest cart
 CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and refetches itself
+# How long a shopper's own mini-cart may be reused: the shell drops it at once on any write it relays for the
+# session (an add, a line change, an order), so this bounds only changes made elsewhere (another shell, the API).
+MINI_MAX_AGE = 10
 
 
 def safe_next(value: str | None) -> str:
@@ -40,9 +43,13 @@ def _keep_guest_cart(resp, outcome: client.Outcome):
 
 
 @bp.get("/mini")
-@personal
+@per_session(MINI_MAX_AGE)
 def mini():
-    return render_template("cart/_mini.html", count=client.count())
+    count = client.count()
+    resp = make_response(render_template("cart/_mini.html", count=count))
+    if count is None:  # the cart service could not say: not worth keeping
+        resp.headers["Cache-Control"] = PERSONAL
+    return resp
 
 
 @bp.post("/add")
