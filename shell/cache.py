@@ -4,14 +4,18 @@ requests-cache does RFC 9111 (freshness, ETag revalidation, Vary). The glue here
 stale-while-revalidate and stale-if-error taken from each stored answer (it reads them only from settings or the
 request), one background refresh per entry instead of a thread per request, and a
 shared-cache rule: only answers that say `public` are ever stored, so nothing about one shopper is reused.
+An answer that says `private, max-age` is kept beside it for the one session that asked (shell/session_cache.py).
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from hashlib import blake2b
 
+import requests_cache._utils
 from requests import HTTPError, Session
 from requests_cache import CachedSession
 from requests_cache.backends.base import BaseCache
@@ -27,6 +31,9 @@ from .cache_store import store_for
 from .session_cache import SessionCache, lifetime, sessions
 
 log = logging.getLogger(__name__)
+# requests-cache (pinned, 1.3.3) reads a function's signature on every directive it parses, several times a request:
+# a tenth of the shell's CPU on an answer it stores. A function's signature never changes, so it is read once.
+requests_cache._utils.signature = lru_cache(maxsize=256)(inspect.signature)
 _refresher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fragment-refresh")
 _marks = threading.local()
 
