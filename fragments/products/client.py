@@ -18,6 +18,7 @@ PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 CATEGORIES_SECONDS = 1.0
 _categories: dict = {"items": None, "until": 0.0}
 _categories_lock = threading.Lock()
+clock = time.monotonic
 
 
 def _catalog(path: str, **kwargs):
@@ -48,14 +49,14 @@ def product(product_id: str) -> dict:
 def categories() -> list[str]:
     """The catalog's categories, asked at most once per CATEGORIES_SECONDS (a third of a search page's calls)."""
     with _categories_lock:
-        if _categories["items"] is not None and time.monotonic() < _categories["until"]:
+        if _categories["items"] is not None and clock() < _categories["until"]:
             return _categories["items"]
     resp = api("GET", "/api/categories")
     if resp.status_code != 200:
         return []
     items = resp.json().get("items", [])
     with _categories_lock:
-        _categories.update(items=items, until=time.monotonic() + CATEGORIES_SECONDS)
+        _categories.update(items=items, until=clock() + CATEGORIES_SECONDS)
     return items
 
 
