@@ -6,6 +6,8 @@ import re
 import threading
 import time
 
+from flask import current_app
+
 from common.errors import AppError, NotFound
 from common.web import api, api_or_outage, upstream_failure
 
@@ -16,8 +18,7 @@ PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 # The category list is the same for every search, so one answer serves every grid for this long (a new category
 # shows within the catalog's stated bound plus this; a second already saves nearly every call under load).
 CATEGORIES_SECONDS = 1.0
-_categories: dict = {"items": None, "until": 0.0}
-_categories_lock = threading.Lock()
+_lock = threading.Lock()
 clock = time.monotonic
 
 
@@ -48,15 +49,16 @@ def product(product_id: str) -> dict:
 
 def categories() -> list[str]:
     """The catalog's categories, asked at most once per CATEGORIES_SECONDS (a third of a search page's calls)."""
-    with _categories_lock:
-        if _categories["items"] is not None and clock() < _categories["until"]:
-            return _categories["items"]
+    kept = current_app.extensions.setdefault("products.categories", {"items": None, "until": 0.0})  # per app
+    with _lock:
+        if kept["items"] is not None and clock() < kept["until"]:
+            return kept["items"]
     resp = api("GET", "/api/categories")
     if resp.status_code != 200:
         return []
     items = resp.json().get("items", [])
-    with _categories_lock:
-        _categories.update(items=items, until=clock() + CATEGORIES_SECONDS)
+    with _lock:
+        kept.update(items=items, until=clock() + CATEGORIES_SECONDS)
     return items
 
 

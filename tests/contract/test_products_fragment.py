@@ -115,7 +115,6 @@ def test_the_category_list_is_asked_once_for_many_grids_until_it_ages(redis_url,
             client = fragments.products.create_app({**base, "gateway_url": gw}).test_client()
             now = [1000.0]
             monkeypatch.setattr(products_client, "clock", lambda: now[0])
-            products_client._categories["until"] = 0.0  # another test's answer has aged
 
             def asked() -> int:
                 text = products.test_client().get("/metrics").get_data(as_text=True)
