@@ -66,6 +66,27 @@ def personal(view):
     return private
 
 
+def per_session(max_age: int):
+    """About one shopper, and theirs to reuse for `max_age` seconds: `private, max-age`, varying on the Cookie.
+
+    Only a private cache may keep it: the browser's own, or the shell acting as one per session
+    (shell/session_cache.py), which drops it when it relays a write for that session. An answer that cannot
+    be trusted for that long (an outage message, say) sets its own Cache-Control, which this leaves alone.
+    """
+    directives = f"private, max-age={max_age}"
+
+    def decorate(view):
+        @wraps(view)
+        def kept(*args, **kwargs):
+            resp = make_response(view(*args, **kwargs))
+            resp.vary.add("Cookie")
+            if "Cache-Control" not in resp.headers:
+                resp.headers["Cache-Control"] = directives if resp.status_code == 200 else PERSONAL
+            return resp
+        return kept
+    return decorate
+
+
 def default_personal(resp: Response) -> Response:
     """after_request of every HTML app, last: an answer that declared nothing, or that sets a cookie, is personal."""
     if "Cache-Control" not in resp.headers or ("Set-Cookie" in resp.headers and resp.cache_control.public):

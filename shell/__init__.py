@@ -14,6 +14,7 @@ from . import https, routes, session
 from .budget import start_page_clock
 from .cache import fragment_clients
 from .responses import error_page
+from .session_cache import SessionCache
 
 YEAR = 365 * 24 * 3600
 
@@ -33,11 +34,13 @@ def create_app(config: dict | None = None) -> Flask:
     settings = app.extensions["settings"]
     if settings.trusted_proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=settings.trusted_proxy_hops)
-    app.extensions["fragments"] = fragment_clients(settings)
+    app.extensions["session_cache"] = SessionCache()
+    app.extensions["fragments"] = fragment_clients(settings, app.extensions["session_cache"])
     obs = app.extensions["observability"]
     app.extensions["fragment_metrics"] = (
         obs.counter("fragment_served_total", "Fragment answers by rung of the ladder: live, fresh, revalidated, "
-                    "stale-while-revalidate, stale-if-error, fallback", ("fragment", "rung")),
+                    "stale-while-revalidate, stale-if-error, fallback; signed-out and session (kept for one "
+                    "session) beside it", ("fragment", "rung")),
         Histogram("fragment_duration_seconds", "Time to get a fragment's answer, cache included", ["fragment"],
                   registry=obs.registry, buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5)))
     app.register_blueprint(routes.bp)

@@ -4,14 +4,18 @@ requests-cache does RFC 9111 (freshness, ETag revalidation, Vary). The glue here
 stale-while-revalidate and stale-if-error taken from each stored answer (it reads them only from settings or the
 request), one background refresh per entry instead of a thread per request, and a
 shared-cache rule: only answers that say `public` are ever stored, so nothing about one shopper is reused.
+An answer that says `private, max-age` is kept beside it for the one session that asked (shell/session_cache.py).
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from hashlib import blake2b
 
+import requests_cache._utils
 from requests import HTTPError, Session
 from requests_cache import CachedSession
 from requests_cache.backends.base import BaseCache
@@ -24,8 +28,12 @@ from common.errors import AppError
 from common.http import HttpClient
 
 from .cache_store import store_for
+from .session_cache import SessionCache, lifetime, sessions
 
 log = logging.getLogger(__name__)
+# requests-cache (pinned, 1.3.3) reads a function's signature on every directive it parses, several times a request:
+# a tenth of the shell's CPU on an answer it stores. A function's signature never changes, so it is read once.
+requests_cache._utils.signature = lru_cache(maxsize=256)(inspect.signature)
 _refresher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fragment-refresh")
 _marks = threading.local()
 
@@ -165,8 +173,9 @@ def take_mark() -> str | None:
 class CachingClient(HttpClient):
     """An HttpClient whose GETs go through the fragment cache; `last_rung` says how the answer was served."""
 
-    def __init__(self, name: str, base_url: str, cache: BaseCache, **kwargs):
+    def __init__(self, name: str, base_url: str, cache: BaseCache, personal: SessionCache | None = None, **kwargs):
         super().__init__(name, base_url, **kwargs)
+        self.personal = personal
         adapter = self.session.get_adapter("http://")
         self.session = FragmentSession(cache)
         self.session.trust_env = False
@@ -193,7 +202,17 @@ class CachingClient(HttpClient):
     def has_fresh(self, path: str, headers: dict | None = None, **kwargs) -> bool:
         """Whether request() would answer this GET from a fresh entry, asking nobody (so it costs no wait)."""
         origin = request_origin(path, headers, kwargs)
-        return origin is not None and fresh_hit(self.session.cache, self.session.keys.get(origin)) is not None
+        if origin is None:
+            return False
+        if fresh_hit(self.session.cache, self.session.keys.get(origin)) is not None:
+            return True
+        key = self._personal_key(origin, headers)
+        return key is not None and self.personal.get(key) is not None
+
+    def _personal_key(self, origin: tuple, headers: dict | None) -> tuple | None:
+        """Where a personal answer to this GET is kept: the request origin and the exact Cookie header."""
+        cookie = (headers or {}).get("Cookie")
+        return None if self.personal is None or not cookie else (self.base_url, *origin, cookie)
 
     def request(self, method: str, path: str, headers: dict | None = None, **kwargs):
         take_mark()
@@ -205,9 +224,21 @@ class CachingClient(HttpClient):
             if hit is not None:
                 _marks.rung = "fresh"
                 return hit
+        personal = self._personal_key(origin, headers) if origin is not None else None
+        if personal is not None:
+            kept = self.personal.get(personal)
+            if kept is not None:
+                _marks.rung = "session"
+                return kept
+            asked_at = self.personal.tick()
         _marks.origin = origin
         try:
-            return super().request(method, path, headers=headers, **kwargs)
+            resp = super().request(method, path, headers=headers, **kwargs)
+            if personal is not None and resp.status_code == 200 and not getattr(resp, "from_cache", False):
+                max_age = lifetime(resp.headers, KEYED)
+                if max_age:
+                    self.personal.put(personal, sessions(headers.get("Cookie")), resp, max_age, asked_at)
+            return resp
         except AppError:
             if method != "GET":
                 raise
@@ -233,9 +264,10 @@ def rung(resp) -> str:
     return "revalidated" if getattr(resp, "revalidated", False) else "fresh"
 
 
-def fragment_clients(settings) -> dict[str, HttpClient]:
-    """One client per fragment app, all on one store. No retries: a slow fragment must not hold the page."""
+def fragment_clients(settings, personal: SessionCache | None = None) -> dict[str, HttpClient]:
+    """One client per fragment app, all on one store (and one per-session store). No retries: a slow fragment
+    must not hold the page."""
     store = store_for(settings)
     options = {"timeout": settings.fragment_timeout, "retries": 0, "fail_max": 5, "reset_timeout": 5}
-    return {name: CachingClient(f"fragment-{name}", url, store, **options) if store is not None else
+    return {name: CachingClient(f"fragment-{name}", url, store, personal, **options) if store is not None else
             HttpClient(f"fragment-{name}", url, **options) for name, url in settings.fragment_urls.items()}

@@ -19,6 +19,7 @@ from common.errors import AppError
 from .budget import remaining_budget
 from .cache import rung
 from .session import with_session_cookies
+from .session_cache import BROWSER_CACHE_CONTROL
 from .signed_out import signed_out_region
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,8 @@ def fetch(slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", bo
         labelled(latency, slot.fragment).observe(time.perf_counter() - started)
     labelled(served, slot.fragment, rung(resp)).inc()
     kept = {h: resp.headers[h] for h in RETURNED_HEADERS if h in resp.headers}
+    if "private" in kept.get("Cache-Control", ""):  # the shell keeps it per session (shell/session_cache.py)
+        kept["Cache-Control"] = BROWSER_CACHE_CONTROL
     # A cached answer replays no cookies: a shared answer never sets any, and a personal one is never stored.
     live = resp.raw is not None and not getattr(resp, "from_cache", False)
     cookies = resp.raw.headers.getlist("Set-Cookie") if live else []

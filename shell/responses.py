@@ -1,15 +1,23 @@
 """The one place that turns fetched fragments into a response: a fragment for htmx, else a full page."""
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request
+import logging
+import secrets
+
+from flask import Response, redirect, render_template, request, stream_with_context
 from markupsafe import Markup
 
 from common.htmx import wants_fragment
 
-from .composition import Fetched, Pending, Slot, collect, fetch, fetch_all, forwarded_headers, start_all
+from .composition import Fetched, Pending, Slot, collect, fetch, forwarded_headers, start_all
 
+log = logging.getLogger(__name__)
 HEADER_SLOTS = (Slot("account", "auth", "/badge"), Slot("minicart", "cart", "/mini"))
 PAGE_HEADERS = ("Retry-After",)  # what a full page keeps from its main fragment's answer
+# Early flush: once the main slot has answered (its status is the page's), the layout up to the first header
+# region goes out while the header's slots are still being asked (a signed-in page whose badge or mini-cart is
+# not kept for its session). A page whose slots are all in hand is sent whole, as one write.
+EARLY_FLUSH = True
 
 
 def _finish(resp: Response, fetched: list[Fetched]) -> Response:
@@ -57,15 +65,46 @@ def page_response(title: str, main: Fetched, active: str | None = None, page_url
     return _layout(title, main, collect(header or start_header(page_url)), active)
 
 
+def _flushed_early(title: str, main: Fetched, header: Pending, active: str | None) -> Response:
+    """The layout streamed: everything before the first header region now, the rest once the header's slots are
+    in (by the page's deadline, so a slow one is its fallback). The status and headers are the main slot's."""
+    # Placeholders no fragment can forge (a product named like one must not move the cut), filled in later.
+    token = secrets.token_hex(8)
+    marks = {slot.name: f"<!--slot-{token}-{slot.name}-->" for slot in header.futures}
+    html = render_template("layouts/base.html", title=title, main=main.html, active=active,
+                           regions={name: Markup(mark) for name, mark in marks.items()})
+    cut = min((i for i in (html.find(mark) for mark in marks.values()) if i >= 0), default=len(html))
+
+    def body():
+        yield html[:cut]
+        regions = collect(header)
+        if any(f.cookies for f in regions.values()):  # the headers are gone; no header fragment sets one today
+            log.warning("cookies of a header slot dropped after an early flush",
+                        extra={"slots": [n for n, f in regions.items() if f.cookies]})
+        rest = html[cut:]
+        for name, mark in marks.items():
+            rest = rest.replace(mark, str(regions[name].html), 1)
+        yield rest
+
+    resp = Response(stream_with_context(body()), status=main.status, mimetype="text/html")
+    resp.headers.update({h: main.headers[h] for h in PAGE_HEADERS if h in main.headers})
+    return _finish(resp, [main])
+
+
 def render_page(title: str, main: Slot, active: str | None = None) -> Response:
     """A shell page: only its main fragment for an htmx swap, or the whole composed page."""
     page_url = request.full_path.rstrip("?")
     if wants_fragment():
         return fragment_response(fetch(main, forwarded_headers(), query=request.query_string, page_url=page_url))
-    fetched = fetch_all([main, *HEADER_SLOTS], page_url, query=request.query_string)  # all at once
-    main_f = fetched.pop("main")
+    pending = start_all([main, *HEADER_SLOTS], page_url, query=request.query_string)  # all at once
+    main_f = collect(Pending({main: pending.futures[main]}, page_url, pending.query))["main"]
     redirected = _redirect(main_f)
-    return redirected if redirected is not None else _layout(title, main_f, fetched, active)
+    if redirected is not None:
+        return redirected
+    header = Pending({s: f for s, f in pending.futures.items() if s.name != "main"}, page_url)
+    if EARLY_FLUSH and not all(f.done() for f in header.futures.values()):
+        return _flushed_early(title, main_f, header, active)
+    return _layout(title, main_f, collect(header), active)
 
 
 def error_page(status: int, message: str) -> Response:

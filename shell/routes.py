@@ -10,6 +10,7 @@ from common.htmx import safe_path, wants_fragment
 
 from .composition import Slot, fetch, forwarded_headers
 from .responses import fragment_response, page_response, render_page, start_header
+from .session_cache import sessions
 
 bp = Blueprint("shell", __name__)
 # Every process serves these; through the shell they would show a fragment app's internals to the world.
@@ -110,8 +111,13 @@ def proxy(fragment, rest):
     # Without JS the answer is a whole page: its header loads while the fragment answers, not after it.
     header = None if wants_fragment() else start_header(page_url)
     slot = Slot("main", fragment, f"/{rest}")
-    fetched = fetch(slot, forwarded_headers(), method=request.method, query=request.query_string,
-                    body=request.get_data() if request.method != "GET" else None, page_url=back)
+    headers = forwarded_headers()
+    try:
+        fetched = fetch(slot, headers, method=request.method, query=request.query_string,
+                        body=request.get_data() if request.method != "GET" else None, page_url=back)
+    finally:
+        if request.method != "GET":  # a write (even one that seemed to fail) ends what was kept for its session
+            current_app.extensions["session_cache"].forget(sessions(headers.get("Cookie")))
     if wants_fragment():
         return fragment_response(fetched)
     return page_response("Fragmart", fetched, page_url=page_url, header=header)

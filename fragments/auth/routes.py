@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, make_response, render_template, request
 
-from common.cacheable import personal
+from common.cacheable import PERSONAL, per_session
 from common.htmx import redirect_after_post, safe_path
 from common.session import clear_session_cookies, set_session_cookies
 from common.web import ACCESS_COOKIE, CART_COOKIE, REFRESH_COOKIE
@@ -13,6 +13,9 @@ from common.web import ACCESS_COOKIE, CART_COOKIE, REFRESH_COOKIE
 from . import client
 
 bp = Blueprint("auth", __name__)
+# How long a shopper's own badge may be reused: the shell drops it at once on any write it relays for the
+# session (a new name, a sign-out), so this bounds only changes made elsewhere (another shell, the API).
+BADGE_MAX_AGE = 10
 NO_RETURN = {"/login", "/register", "/logout"}
 
 
@@ -80,7 +83,10 @@ def logout():
 
 
 @bp.get("/badge")
-@personal
+@per_session(BADGE_MAX_AGE)
 def badge():
     user = client.current_user() if request.cookies.get(ACCESS_COOKIE) else None
-    return render_template("auth/_badge.html", user=user)
+    resp = make_response(render_template("auth/_badge.html", user=user))
+    if user == {}:  # signed in, profile unavailable: not worth keeping
+        resp.headers["Cache-Control"] = PERSONAL
+    return resp

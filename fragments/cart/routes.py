@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, make_response, redirect, render_template, request
 
-from common.cacheable import personal
+from common.cacheable import PERSONAL, per_session, personal
 from common.htmx import safe_path, wants_fragment
 from common.ids import is_id
 from common.web import CART_COOKIE
@@ -13,6 +13,9 @@ from . import client
 bp = Blueprint("cart", __name__)
 GUEST_COOKIE_AGE = 14 * 24 * 3600  # as long as the API keeps a guest cart
 CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and refetches itself
+# How long a shopper's own mini-cart may be reused: the shell drops it at once on any write it relays for the
+# session (an add, a line change, an order), so this bounds only changes made elsewhere (another shell, the API).
+MINI_MAX_AGE = 10
 
 
 def back_after_add(value: str | None) -> str:
@@ -38,9 +41,13 @@ def _keep_guest_cart(resp, outcome: client.CartResult):
 
 
 @bp.get("/mini")
-@personal
+@per_session(MINI_MAX_AGE)
 def mini():
-    return render_template("cart/_mini.html", count=client.count())
+    count = client.count()
+    resp = make_response(render_template("cart/_mini.html", count=count))
+    if count is None:  # the cart service could not say: not worth keeping
+        resp.headers["Cache-Control"] = PERSONAL
+    return resp
 
 
 @bp.post("/add")

@@ -73,16 +73,21 @@ def test_a_public_fragment_says_so_with_an_etag_and_a_matching_tag_gets_a_304_wi
     assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == first.headers["ETag"]
 
 
-def test_personal_fragments_are_never_storable(chain):
-    for fragment, path in (("auth", "/badge"), ("cart", "/mini"), ("cart", "/page"), ("auth", "/login")):
+def test_personal_fragments_are_never_storable_by_a_shared_cache(chain):
+    for fragment, path in (("cart", "/page"), ("auth", "/login")):
         r = requests.get(f"{chain.fragments[fragment]}{path}", timeout=5)
         assert r.headers["Cache-Control"] == "private, no-store", path
+    # The header's regions may be kept by one shopper's own cache for a few seconds (shell/session_cache.py).
+    for fragment, path in (("auth", "/badge"), ("cart", "/mini")):
+        r = requests.get(f"{chain.fragments[fragment]}{path}", timeout=5)
+        assert r.headers["Cache-Control"] == "private, max-age=10" and "Cookie" in r.headers["Vary"], path
 
 
 def test_a_warm_cache_serves_the_main_slot_without_asking_the_fragment(redis_url, chain):
     client = make_shell(redis_url, chain.fragments)
-    assert client.get("/").status_code == 200
-    assert client.get("/").status_code == 200
+    for _ in range(2):  # each page read to its end, as a browser does (a page may stream its header slots)
+        page = client.get("/")
+        assert page.status_code == 200 and "</html>" in page.get_data(as_text=True)
     counted = rungs(client)
     assert counted["products:live"] == 1 and counted["products:fresh"] == 1
     assert counted["auth:signed-out"] == 2 and "auth:live" not in counted  # no call for a guest's badge

@@ -100,3 +100,31 @@ def test_without_inventory_the_catalog_still_renders_without_stock_states(redis_
         page = r.get_data(as_text=True)
         assert r.status_code == 200 and "Classic Linen Shirt" in page and 'class="stock' not in page
         assert client.get("/grid").status_code == 200
+
+
+def test_the_category_list_is_asked_once_for_many_grids_until_it_ages(redis_url, monkeypatch):
+    """Every grid shows the same categories: one answer serves them all for CATEGORIES_SECONDS."""
+    from fragments.products import client as products_client
+
+    base = {"redis_url": redis_url, "run_workers": False}
+    products = services.products.create_app(base)
+    with serving(products) as products_url:
+        urls = {**load_settings("test").service_urls, "products": products_url,
+                "inventory": f"http://127.0.0.1:{free_port()}"}
+        with serving(gateway.create_app({**base, "service_urls": urls})) as gw:
+            client = fragments.products.create_app({**base, "gateway_url": gw}).test_client()
+            now = [1000.0]
+            monkeypatch.setattr(products_client, "clock", lambda: now[0])
+
+            def asked() -> int:
+                text = products.test_client().get("/metrics").get_data(as_text=True)
+                found = re.search(
+                    r'^http_requests_total\{endpoint="/api/categories",method="GET",status="200"\} (\S+)$', text, re.M)
+                return int(float(found.group(1))) if found else 0
+
+            for query in ("kettle", "shirt", "mug"):
+                assert 'value="kitchen"' in client.get("/grid", query_string={"q": query}).get_data(as_text=True)
+            assert asked() == 1
+            now[0] += products_client.CATEGORIES_SECONDS  # its lifetime later
+            client.get("/grid", query_string={"q": "tee"})
+            assert asked() == 2
