@@ -67,6 +67,8 @@ class Settings:
     shop_url: str = "http://127.0.0.1:3000"
     reservation_ttl_seconds: int = 900
     paid_reservation_ttl_seconds: int = 86400
+    live_templates: bool = False  # templates and CSS re-read on change (a designer's `make run`), never in production
+    data_dir: str | None = None  # where the in-process engine keeps its snapshot (local mode); None keeps it in memory
     extra: dict = field(default_factory=dict)
 
     def with_overrides(self, **overrides) -> Settings:
@@ -121,6 +123,8 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         shop_url=env.get("SHOP_URL") or f"http://127.0.0.1:{SHELL_PORT + off}",
         reservation_ttl_seconds=int(env.get("RESERVATION_TTL_SECONDS") or 900),
         paid_reservation_ttl_seconds=int(env.get("PAID_RESERVATION_TTL_SECONDS") or 86400),
+        live_templates=env.get("LIVE_TEMPLATES", "0").strip().lower() in ("1", "true", "yes", "on"),
+        data_dir=env.get("DATA_DIR") or None,
         trusted_forwarders=tuple(n.strip() for n in env.get("TRUSTED_FORWARDERS", "127.0.0.1/32,::1/128").split(",")
                                  if n.strip()),
     )
