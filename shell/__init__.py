@@ -10,7 +10,7 @@ from common.csrf import ensure_csrf_cookie, set_csrf_cookie
 from common.errors import AppError
 from common.web import STATIC, create_html_app
 
-from . import https, live, routes, session
+from . import https, live, routes, session, styleguide
 from .budget import start_page_clock
 from .cache import fragment_clients
 from .responses import error_page
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         Histogram("fragment_duration_seconds", "Time to get a fragment's answer, cache included", ["fragment"],
                   registry=obs.registry, buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5)))
     app.register_blueprint(routes.bp)
+    app.register_blueprint(styleguide.bp)
     if settings.live_templates:
         live.watch_templates(app)
 

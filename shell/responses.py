@@ -35,9 +35,12 @@ def _redirect(main: Fetched) -> Response | None:
     return None
 
 
-def _layout(title: str, main: Fetched, header: dict[str, Fetched], active: str | None) -> Response:
+def _layout(title: str, main: Fetched, header: dict[str, Fetched], active: str | None,
+            own_search: bool = False) -> Response:
+    # A failed main region has no search box of its own: the header's stays, so the page still has one.
     html = render_template("layouts/base.html", title=title, main=main.html, active=active,
-                           regions={name: f.html for name, f in header.items()})
+                           regions={name: f.html for name, f in header.items()},
+                           own_search=own_search and not main.failed)
     resp = Response(html, status=main.status, mimetype="text/html")
     resp.headers.update({h: main.headers[h] for h in PAGE_HEADERS if h in main.headers})
     return _finish(resp, [main, *header.values()])
@@ -57,15 +60,16 @@ def page_response(title: str, main: Fetched, active: str | None = None, page_url
     return _layout(title, main, collect(header or start_header(page_url)), active)
 
 
-def render_page(title: str, main: Slot, active: str | None = None) -> Response:
-    """A shell page: only its main fragment for an htmx swap, or the whole composed page."""
+def render_page(title: str, main: Slot, active: str | None = None, own_search: bool = False) -> Response:
+    """A shell page: only its main fragment for an htmx swap, or the whole composed page. `own_search`: the main
+    fragment has the page's "Search products" box."""
     page_url = request.full_path.rstrip("?")
     if wants_fragment():
         return fragment_response(fetch(main, forwarded_headers(), query=request.query_string, page_url=page_url))
     fetched = fetch_all([main, *HEADER_SLOTS], page_url, query=request.query_string)  # all at once
     main_f = fetched.pop("main")
     redirected = _redirect(main_f)
-    return redirected if redirected is not None else _layout(title, main_f, fetched, active)
+    return redirected if redirected is not None else _layout(title, main_f, fetched, active, own_search)
 
 
 def error_page(status: int, message: str) -> Response:
