@@ -56,6 +56,10 @@ lint: $(VENV)/.requirements.stamp
 test: setup lint
 	$(PY) -m pytest -q
 
+# Only the Chromium suite (it starts its own stack; TEST_STACK=running uses one already running, see README).
+test-browser: setup
+	$(PY) -m pytest -q -m browser tests/browser
+
 # wrk drives `make bench` only, so `make run` and `make test` never need it; installed only when missing.
 bench-packages:
 	@command -v wrk >/dev/null || { \
