@@ -117,9 +117,10 @@ class Stack:
     def reset(self) -> list[Path]:
         """Delete what this stack keeps across restarts (service data, Redis's append-only file); stopped first."""
         redis_dir = self.root / "var" / "redis" / str(self.specs["redis"].port)
-        removed = [d for d in (self.data_dir, redis_dir) if d is not None and d.exists()]
+        removed = [d for d in (self.data_dir, redis_dir) if d is not None and d.exists() and any(d.iterdir())]
         for d in removed:
             shutil.rmtree(d)
+        redis_dir.mkdir(parents=True, exist_ok=True)  # redis-server needs its folder; the table made it once
         return removed
 
     def status(self) -> list[tuple[str, str, int | None, bool]]:

@@ -17,14 +17,30 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
-def violations(page: Page) -> list[dict]:
+def violations(page: Page, selector: str | None = None) -> list[dict]:
     """axe's serious and critical violations on the page as it is now (its default rules: WCAG A/AA and best
-    practice). Injected through the DevTools protocol, so the page's Content-Security-Policy stays on."""
+    practice), over the whole document or the region `selector`. Injected through the DevTools protocol, so the
+    page's Content-Security-Policy stays on."""
     page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    found = page.evaluate("async (where) => (await axe.run(where || document, {resultTypes: ['violations']}))"
+                          ".violations", selector)
     return [v for v in found if v["impact"] in FAILING]
+
+
+def swap_region(page: Page, url: str, selector: str) -> None:
+    """Put the region `selector` of the page at `url` in place of this page's: the same markup in the same
+    layout as a visit would give, without a navigation (and a new axe) per page. htmx leaves it alone only when
+    the region says hx-disable, as the styleguide's does."""
+    html = page.request.get(url).text()
+    # Parsed in this document's context, with scripting on as a visit would have it: a <noscript> stays inert
+    # text (DOMParser would parse its meta refresh as a live element and reload the page).
+    page.evaluate("""([html, selector]) => {
+        const fresh = document.createRange().createContextualFragment(html).querySelector(selector);
+        if (!fresh) throw new Error(`no ${selector} in the answer`);
+        document.querySelector(selector).replaceWith(fresh);
+    }""", [html, selector])
 
 
 def describe(found: list[dict]) -> str:

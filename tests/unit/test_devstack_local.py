@@ -32,10 +32,13 @@ def test_reset_deletes_the_saved_data_and_redis_file_of_that_stack_only(tmp_path
     stack = Stack(offset=0, root=tmp_path, var_dir=tmp_path / "var", data_dir=tmp_path / "var" / "data")
     (tmp_path / "var" / "data").mkdir(parents=True)
     (tmp_path / "var" / "data" / "orders.bson").write_bytes(b"x")
+    (tmp_path / "var" / "redis" / "6379").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "var" / "redis" / "6379" / "appendonly.aof").write_bytes(b"x")
     redis_dir = tmp_path / "var" / "redis" / "6379"
     redis_dir.mkdir(parents=True, exist_ok=True)  # the process table makes it already
     other = tmp_path / "var" / "redis" / "6479"
     other.mkdir()
     assert stack.reset() == [tmp_path / "var" / "data", redis_dir]
-    assert not redis_dir.exists() and other.exists()
+    assert not (tmp_path / "var" / "data").exists() and other.exists()
+    assert redis_dir.exists() and not any(redis_dir.iterdir())  # emptied, not gone: redis-server needs it
     assert stack.reset() == []
