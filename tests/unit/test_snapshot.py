@@ -88,3 +88,14 @@ def test_the_writer_leaves_the_file_alone_while_nothing_changes(tmp_path):
         assert path.stat().st_mtime_ns == first
     finally:
         saver.stop()
+
+
+def test_restored_datetimes_compare_in_queries_as_before(tmp_path):
+    source, restored = _filled_client(), create_client(None)
+    write(source, tmp_path / "orders.bson")
+    load(restored, tmp_path / "orders.bson")
+    cutoff = datetime(2026, 6, 1, tzinfo=UTC)
+    for client in (source, restored):
+        assert [d["_id"] for d in client["orders"]["orders"].find({"created_at": {"$lt": cutoff}})] == ["o-1"]
+    restored["orders"]["orders"].update_one({"_id": "o-1"}, {"$set": {"created_at": cutoff}})
+    assert restored["orders"]["orders"].find_one({"_id": "o-1"})["created_at"] == cutoff
