@@ -37,10 +37,11 @@ def _redirect(main: Fetched) -> Response | None:
 
 def _layout(title: str, main: Fetched, header: dict[str, Fetched], active: str | None,
             own_search: bool = False) -> Response:
-    # A failed main region has no search box of its own: the header's stays, so the page still has one.
+    # Only a catalog answer (its results, or its form with errors) has the page's own search box; a fallback or an
+    # error panel has none, so the header keeps its box and the page still has exactly one.
     html = render_template("layouts/base.html", title=title, main=main.html, active=active,
                            regions={name: f.html for name, f in header.items()},
-                           own_search=own_search and not main.failed)
+                           own_search=own_search and not main.failed and main.status in (200, 422))
     resp = Response(html, status=main.status, mimetype="text/html")
     resp.headers.update({h: main.headers[h] for h in PAGE_HEADERS if h in main.headers})
     return _finish(resp, [main, *header.values()])
