@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HTMX := static/vendor/htmx.min.js
 APT_PACKAGES := redis-server chromium
 
-.PHONY: setup system-packages bench-packages run test bench lint
+.PHONY: setup system-packages bench-packages run reset test test-browser bench lint
 
 setup: system-packages $(VENV)/.requirements.stamp $(HTMX)
 
@@ -46,11 +46,19 @@ $(HTMX): $(VENV)/.npm.stamp
 run: setup
 	$(PY) -m devstack run
 
+# Like `make run`, from a clean seed: the saved data (var/data) and Redis's append-only file are deleted first.
+reset: setup
+	$(PY) -m devstack run --reset
+
 lint: $(VENV)/.requirements.stamp
 	$(VENV)/bin/ruff check .
 
 test: setup lint
 	$(PY) -m pytest -q
+
+# Only the Chromium suite (it starts its own stack; TEST_STACK=running uses one already running, see README).
+test-browser: setup
+	$(PY) -m pytest -q -m browser tests/browser
 
 # wrk drives `make bench` only, so `make run` and `make test` never need it; installed only when missing.
 bench-packages:

@@ -45,6 +45,7 @@ def create_base_app(name: str, import_name: str, config: dict | None = None) -> 
     app = Flask(import_name, template_folder=str(TEMPLATES), static_folder=None)
     app.request_class, app.json = GuardedRequest, GuardedJSONProvider(app)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, TESTING=bool(settings.extra.get("TESTING")))
+    app.config["TEMPLATES_AUTO_RELOAD"] = settings.live_templates  # Jinja re-reads a changed template (local only)
     app.config.update({k: v for k, v in settings.extra.items() if k.isupper()})
     app.extensions["settings"] = settings
     configure_logging(name, settings.log_level)
@@ -72,6 +73,9 @@ def create_service_app(name: str, import_name: str, config: dict | None = None) 
     settings = app.extensions["settings"]
     obs = app.extensions["observability"]
     client = mongo.create_client(settings.mongo_url)
+    if settings.data_dir and not settings.mongo_url:  # local mode under `make run`: data survives a restart
+        from .snapshot import persist
+        app.extensions["mongo.snapshot"] = persist(client, settings.data_dir, name)
     app.extensions["mongo"] = client
     obs.add_check("mongo", lambda: mongo.ping(client))
     publisher = Publisher(settings.kafka_bootstrap, client_options(settings))

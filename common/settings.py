@@ -74,6 +74,8 @@ class Settings:
     paid_reservation_ttl_seconds: int = 86400
     # At or below this many units the storefront says "Only N left" and inventory emits stock.low.
     low_stock_level: int = 5
+    live_templates: bool = False  # templates and CSS re-read on change (a designer's `make run`), never in production
+    data_dir: str | None = None  # where the in-process engine keeps its snapshot (local mode); None keeps it in memory
     extra: dict = field(default_factory=dict)  # Flask flags of one app (TESTING, CSRF_EXEMPT, EDGE), not knobs
 
     @property

@@ -15,6 +15,7 @@ from .csrf import csrf_token, verify_csrf
 from .errors import AppError, RateLimited, Unavailable
 from .htmx import vary_on_htmx
 from .http import HttpClient
+from .live import live_static_url
 
 log = logging.getLogger(__name__)
 STATIC = ROOT / "static"
@@ -53,7 +54,7 @@ def create_html_app(name: str, import_name: str, config: dict | None = None) -> 
     app = create_base_app(name, import_name, config)
     settings = app.extensions["settings"]
     app.jinja_env.filters["money"] = money
-    app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["static_url"] = live_static_url(STATIC) if settings.live_templates else static_url
     app.jinja_env.globals["address_fields"] = address.FIELDS  # the forms ask for what the APIs accept
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import time
 
+from common.settings import port_offset
+
+from .processes import ROOT
 from .restarts import Restarter
-from .stack import Stack, StackError
+from .stack import Stack, StackError, default_var_dir
 
 
 def _interrupt(signum, frame):
@@ -22,6 +26,10 @@ def print_table(stack: Stack) -> None:
     for name, url, pid, healthy in rows:
         print(f"{name:<{width}}  {url:<28} {pid or '-':>7}  {'ok' if healthy else 'DOWN' if pid else 'off'}")
     print(f"\nStorefront: {stack.url('shell')}/   logs: {stack.log_dir}   mail: {stack.mail_dir}")
+    print(f"Data (kept across restarts; `make reset` starts from a clean seed): {stack.data_dir}")
+    if stack.env.get("LIVE_TEMPLATES") == "1":
+        print(f"Live templates: edit {ROOT / 'templates'} or {ROOT / 'static'} and reload the page; "
+              f"every component in every state: {stack.url('shell')}/styleguide")
     print("Press Ctrl-C to stop everything.", flush=True)
 
 
@@ -44,8 +52,18 @@ def supervise(stack: Stack) -> None:
         time.sleep(0.1)
 
 
+def local_stack(offset: int | None) -> Stack:
+    """The stack `make run` starts: live templates on, each service's data kept under var/ across restarts."""
+    env = dict(os.environ)
+    env.setdefault("LIVE_TEMPLATES", "1")
+    offset = port_offset(env) if offset is None else offset
+    return Stack(offset=offset, env=env, data_dir=default_var_dir(ROOT, offset) / "data")
+
+
 def run(args) -> int:
-    stack = Stack(offset=args.offset)
+    stack = local_stack(args.offset)
+    if args.reset:
+        print(f"Starting from a clean seed: removed {', '.join(map(str, stack.reset())) or 'nothing'}", flush=True)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _interrupt)
     try:
@@ -79,6 +97,8 @@ def main(argv=None) -> int:
     p_run.add_argument("--offset", type=int, default=None, help="port offset (default: $FRAGMART_PORT_OFFSET)")
     p_run.add_argument("--no-restart", action="store_true",
                        help="leave a crashed process down (by default it is restarted with backoff)")
+    p_run.add_argument("--reset", action="store_true",
+                       help="start from a clean seed: delete the saved data (var/data) and Redis's file first")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="devstack: %(message)s")
     return run(args)

@@ -34,12 +34,17 @@ class Stack:
     """
 
     def __init__(self, offset: int | None = None, env=None, root: Path = ROOT, var_dir: Path | None = None,
-                 timeout: float | None = None):
+                 timeout: float | None = None, data_dir: Path | None = None):
         env = dict(os.environ if env is None else env)
         self.offset = port_offset(env) if offset is None else offset
         self.root = root
         self.var_dir = var_dir or default_var_dir(root, self.offset)
         self.log_dir, self.mail_dir = self.var_dir / "log", self.var_dir / "mail"
+        # data_dir: each service keeps its in-process database there across restarts (`make run`); without it,
+        # every start is a fresh seed (the test fixtures).
+        self.data_dir = data_dir
+        if data_dir is not None:
+            env.setdefault("DATA_DIR", str(data_dir))
         self.env = child_env(self.offset, env, root)
         self.specs = process_table(self.env, root, self.mail_dir)
         self.timeout = timeout or float(env.get("DEVSTACK_START_TIMEOUT", "90"))
@@ -108,6 +113,15 @@ class Stack:
         except BaseException:
             stop_all([self.procs.pop(name)])
             raise
+
+    def reset(self) -> list[Path]:
+        """Delete what this stack keeps across restarts (service data, Redis's append-only file); stopped first."""
+        redis_dir = self.root / "var" / "redis" / str(self.specs["redis"].port)
+        removed = [d for d in (self.data_dir, redis_dir) if d is not None and d.exists() and any(d.iterdir())]
+        for d in removed:
+            shutil.rmtree(d)
+        redis_dir.mkdir(parents=True, exist_ok=True)  # redis-server needs its folder; the table made it once
+        return removed
 
     def status(self) -> list[tuple[str, str, int | None, bool]]:
         """(name, url, pid, healthy) for every process of the table."""

@@ -10,7 +10,7 @@ from common.csrf import ensure_csrf_cookie, set_csrf_cookie
 from common.errors import AppError
 from common.web import STATIC, create_html_app
 
-from . import https, routes, session
+from . import https, live, routes, session, styleguide
 from .budget import start_page_clock
 from .cache import fragment_clients
 from .responses import error_page
@@ -44,13 +44,18 @@ def create_app(config: dict | None = None) -> Flask:
         Histogram("fragment_duration_seconds", "Time to get a fragment's answer, cache included", ["fragment"],
                   registry=obs.registry, buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5)))
     app.register_blueprint(routes.bp)
+    app.register_blueprint(styleguide.bp)
+    if settings.live_templates:
+        live.watch_templates(app)
 
     @app.get("/static/<path:filename>")
     def static(filename):
         # Content-hashed URLs (?v=…) never change meaning, so they may be cached for a year.
         versioned = "v" in request.args
         g.pop("csrf_minted", None)  # a file a CDN may keep for a year must not carry one browser's cookie
-        resp = send_from_directory(STATIC, filename, max_age=YEAR if versioned else 300)
+        # Live templates: an unversioned file (an image a template names) is revalidated on every load.
+        resp = send_from_directory(STATIC, filename, max_age=YEAR if versioned else 0 if settings.live_templates
+                                   else 300)
         if versioned:
             resp.cache_control.immutable = True
         return resp

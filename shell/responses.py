@@ -43,9 +43,17 @@ def _redirect(main: Fetched) -> Response | None:
     return None
 
 
-def _layout(title: str, main: Fetched, header: dict[str, Fetched], active: str | None) -> Response:
+def _has_own_search(main: Fetched, own_search: bool) -> bool:
+    # Only a catalog answer (its results, or its form with errors) has the page's own search box; a fallback or an
+    # error panel has none, so the header keeps its box and the page still has exactly one.
+    return own_search and not main.failed and main.status in (200, 422)
+
+
+def _layout(title: str, main: Fetched, header: dict[str, Fetched], active: str | None,
+            own_search: bool = False) -> Response:
     html = render_template("layouts/base.html", title=title, main=main.html, active=active,
-                           regions={name: f.html for name, f in header.items()})
+                           regions={name: f.html for name, f in header.items()},
+                           own_search=_has_own_search(main, own_search))
     resp = Response(html, status=main.status, mimetype="text/html")
     resp.headers.update({h: main.headers[h] for h in PAGE_HEADERS if h in main.headers})
     return _finish(resp, [main, *header.values()])
@@ -65,14 +73,15 @@ def page_response(title: str, main: Fetched, active: str | None = None, page_url
     return _layout(title, main, collect(header or start_header(page_url)), active)
 
 
-def _flushed_early(title: str, main: Fetched, header: Pending, active: str | None) -> Response:
+def _flushed_early(title: str, main: Fetched, header: Pending, active: str | None, own_search: bool) -> Response:
     """The layout streamed: everything before the first header region now, the rest once the header's slots are
     in (by the page's deadline, so a slow one is its fallback). The status and headers are the main slot's."""
     # Placeholders no fragment can forge (a product named like one must not move the cut), filled in later.
     token = secrets.token_hex(8)
     marks = {slot.name: f"<!--slot-{token}-{slot.name}-->" for slot in header.futures}
     html = render_template("layouts/base.html", title=title, main=main.html, active=active,
-                           regions={name: Markup(mark) for name, mark in marks.items()})
+                           regions={name: Markup(mark) for name, mark in marks.items()},
+                           own_search=_has_own_search(main, own_search))
     cut = min((i for i in (html.find(mark) for mark in marks.values()) if i >= 0), default=len(html))
 
     def body():
@@ -91,8 +100,9 @@ def _flushed_early(title: str, main: Fetched, header: Pending, active: str | Non
     return _finish(resp, [main])
 
 
-def render_page(title: str, main: Slot, active: str | None = None) -> Response:
-    """A shell page: only its main fragment for an htmx swap, or the whole composed page."""
+def render_page(title: str, main: Slot, active: str | None = None, own_search: bool = False) -> Response:
+    """A shell page: only its main fragment for an htmx swap, or the whole composed page. `own_search`: the main
+    fragment has the page's "Search products" box."""
     page_url = request.full_path.rstrip("?")
     if wants_fragment():
         return fragment_response(fetch(main, forwarded_headers(), query=request.query_string, page_url=page_url))
@@ -103,8 +113,8 @@ def render_page(title: str, main: Slot, active: str | None = None) -> Response:
         return redirected
     header = Pending({s: f for s, f in pending.futures.items() if s.name != "main"}, page_url)
     if EARLY_FLUSH and not all(f.done() for f in header.futures.values()):
-        return _flushed_early(title, main_f, header, active)
-    return _layout(title, main_f, collect(header), active)
+        return _flushed_early(title, main_f, header, active, own_search)
+    return _layout(title, main_f, collect(header), active, own_search)
 
 
 def error_page(status: int, message: str) -> Response:

@@ -27,7 +27,7 @@ def home():
 
 @bp.get("/products")
 def products():
-    return render_page("Products", Slot("main", "products", "/grid"), active="products")
+    return render_page("Products", Slot("main", "products", "/grid"), active="products", own_search=True)
 
 
 @bp.get("/products/<product_id>")

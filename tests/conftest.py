@@ -33,8 +33,15 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def stack():
-    """Every process of DESIGN.md, started once per session on ports shifted by TEST_PORT_OFFSET."""
+    """Every process of DESIGN.md, started once per session on ports shifted by TEST_PORT_OFFSET.
+
+    TEST_STACK=running: use the stack already serving at that offset (`make run`, or `python -m devstack run
+    --offset N`), neither started nor stopped here; tests that kill a process need a stack of their own."""
     s = Stack(offset=int(os.environ.get("TEST_PORT_OFFSET", "0")))
+    if os.environ.get("TEST_STACK") == "running":
+        s.attached = True
+        yield s
+        return
     s.start()
     yield s
     s.stop()
@@ -46,6 +53,8 @@ def _heal_stack(request):
     yield
     if "stack" in request.fixturenames:
         s = request.getfixturevalue("stack")
+        if getattr(s, "attached", False):
+            return
         for name in list(s.specs):
             if not s.is_running(name):
                 s.restart(name)

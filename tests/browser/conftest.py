@@ -40,15 +40,24 @@ def base_url(shell_url) -> str:
 
 
 def _context_page(browser, base_url, request, **options):
+    """A fresh context with a Playwright trace recording; a failed test keeps its trace and a screenshot in
+    test-results/ (`playwright show-trace test-results/<test>.zip` replays it step by step)."""
     context = browser.new_context(base_url=base_url, **options)
     context.set_default_timeout(TIMEOUT_MS)
+    context.tracing.start(screenshots=True, snapshots=True, sources=True)
     page = context.new_page()
     yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
+    failed = any(getattr(request.node, f"rep_{when}", None) is not None and getattr(request.node, f"rep_{when}").failed
+                 for when in ("setup", "call"))
+    if failed:
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-120:]
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        finally:
+            context.tracing.stop(path=str(ARTIFACTS / f"{name}.zip"))
+    else:
+        context.tracing.stop()
     context.close()
 
 

@@ -134,3 +134,18 @@ def test_a_product_named_with_markup_renders_escaped_everywhere(redis_url, chain
         html = client.get(path).get_data(as_text=True)
         assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html, path
         assert "<script>alert(2)" not in html and "onerror=\"alert" not in html, path
+
+
+def test_every_page_has_exactly_one_box_named_search_products(redis_url, chain):
+    shell_client = make_shell(redis_url, chain.fragments)
+    for path in ("/", "/products", "/products?q=linen", "/products?min_price=cheap", "/login"):
+        html = shell_client.get(path).get_data(as_text=True)
+        assert html.count(">Search products</label>") == 1, path
+    assert 'id="header-q"' not in shell_client.get("/products").get_data(as_text=True)  # the catalog's own box
+
+
+def test_the_products_page_keeps_the_header_search_when_the_catalog_is_down(redis_url):
+    dead = f"http://127.0.0.1:{free_port()}"
+    urls = {"products": dead, "auth": dead, "cart": dead}
+    html = make_shell(redis_url, urls, timeout=0.3).get("/products").get_data(as_text=True)
+    assert 'id="fallback-main"' in html and html.count(">Search products</label>") == 1 and 'id="header-q"' in html

@@ -18,6 +18,11 @@ class ShellPage(PageObject):
         return self.page.get_by_role("banner").get_by_role("searchbox", name="Search products")
 
     @property
+    def search_box(self) -> Locator:
+        """The page's one box named "Search products": the header's, or on /products the catalog's own."""
+        return self.page.get_by_label("Search products")
+
+    @property
     def mini_cart(self) -> Locator:
         return self.page.get_by_role("link", name="Cart,")
 

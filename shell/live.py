@@ -1,0 +1,34 @@
+"""Live templates in the shell: an edited template empties what the shell kept of fragments rendered before it."""
+from __future__ import annotations
+
+import threading
+
+from flask import Flask
+
+from common.app import TEMPLATES
+from common.live import tree_version
+
+
+def watch_templates(app: Flask) -> None:
+    """Before each request, compare the template tree with the last request's; on a change, drop the fragment
+    cache and the signed-out regions, so the next page is rendered from the new files (a fresh entry would
+    otherwise keep the old HTML for its max-age, and a stale one for its stale-while-revalidate)."""
+    lock = threading.Lock()
+    seen = {"version": tree_version(TEMPLATES)}
+
+    def check() -> None:
+        version = tree_version(TEMPLATES)
+        if version == seen["version"]:
+            return
+        with lock:
+            if version == seen["version"]:
+                return
+            for client in app.extensions["fragments"].values():
+                session = getattr(client, "session", None)
+                if hasattr(session, "cache"):  # a CachingClient (FRAGMENT_CACHE is not off)
+                    session.cache.clear()
+                    session.keys.clear()
+            app.extensions.pop("signed_out_regions", None)
+            seen["version"] = version
+
+    app.before_request(check)

@@ -1,0 +1,127 @@
+"""/styleguide: every partial and component macro in each of its states, from templates/styleguide/samples.py.
+
+It asks no fragment app and no service, so a designer sees a changed partial in all its states with nothing else
+running. Open in local mode; elsewhere for admins only (it shows sample data, never a shopper's).
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from jinja2.runtime import Macro
+from markupsafe import Markup
+
+from common.app import TEMPLATES
+from common.auth import TokenVerifier
+from common.errors import AppError
+from common.web import ACCESS_COOKIE
+
+bp = Blueprint("styleguide", __name__)
+SAMPLES = TEMPLATES / "styleguide" / "samples.py"
+# A page rendering one of these has its own "Search products" box, so the layout leaves out the header's.
+OWN_SEARCH = ("products/_grid.html",)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One state of one partial or macro: `key` names it in URLs (products/_detail, components/macros.price)."""
+    template: str
+    macro: str | None
+    state: str
+    context: dict
+
+    @property
+    def key(self) -> str:
+        base = self.template.removesuffix(".html")
+        return f"{base}.{self.macro}" if self.macro else base
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.state.lower()).strip("-")
+
+    @property
+    def url(self) -> str:
+        return f"/styleguide/{self.key}/{self.slug}"
+
+
+def load_samples() -> ModuleType:
+    """The samples module, read from its file each time (so live templates cover the samples too)."""
+    spec = importlib.util.spec_from_file_location("styleguide_samples", SAMPLES)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@lru_cache(maxsize=1)
+def _cached_samples() -> ModuleType:
+    return load_samples()
+
+
+def entries(samples: ModuleType | None = None) -> list[Entry]:
+    samples = samples or (load_samples() if current_app.config["TEMPLATES_AUTO_RELOAD"] else _cached_samples())
+    found = [Entry(t, None, state, ctx) for t, states in samples.PARTIALS.items() for state, ctx in states.items()]
+    found += [Entry(t, m, state, args) for t, macros in samples.MACROS.items() for m, states in macros.items()
+              for state, args in states.items()]
+    return found
+
+
+def render_entry(entry: Entry) -> Markup:
+    if entry.macro is None:
+        return Markup(render_template(entry.template, **entry.context))
+    macro = getattr(current_app.jinja_env.get_template(entry.template).module, entry.macro)
+    return Markup(macro(**entry.context))
+
+
+def template_macros(template: str) -> list[str]:
+    """The public macros a component template defines (a leading underscore marks a private helper)."""
+    module = current_app.jinja_env.get_template(template).module
+    return sorted(n for n in dir(module) if not n.startswith("_") and isinstance(getattr(module, n), Macro))
+
+
+def _page(title: str, main: Markup, own_search: bool = False) -> Response:
+    header = {"account": Markup(render_template("auth/_badge.html", user=None)),
+              "minicart": Markup(render_template("cart/_mini.html", count=0))}
+    html = render_template("layouts/base.html", title=title, main=main, regions=header, active=None,
+                           own_search=own_search)
+    resp = Response(html, mimetype="text/html")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.before_request
+def only_local_or_admins():
+    """Local mode: open. Elsewhere: a guest is sent to sign in, a customer gets 403."""
+    settings = current_app.extensions["settings"]
+    if settings.local_mode:
+        return None
+    token = request.cookies.get(ACCESS_COOKIE)
+    if not token:
+        return redirect(f"/login?next={request.path}", code=303)
+    verifier = current_app.extensions.setdefault(
+        "styleguide.verifier", TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks"))
+    try:
+        admin = verifier.identity(token, write=False).is_admin
+    except AppError:
+        return redirect(f"/login?next={request.path}", code=303)
+    if not admin:
+        abort(403, "The styleguide is for admins")
+    return None
+
+
+@bp.get("/styleguide")
+def gallery():
+    rendered = [(e, render_entry(e)) for e in entries()]
+    return _page("Styleguide", Markup(render_template("styleguide/_gallery.html", rendered=rendered)))
+
+
+@bp.get("/styleguide/<path:key>/<slug>")
+def one(key, slug):
+    found = next((e for e in entries() if e.key == key and e.slug == slug), None)
+    if found is None:
+        abort(404, "No such styleguide entry")
+    main = Markup(render_template("styleguide/_entry.html", entry=found, html=render_entry(found)))
+    return _page(f"{found.key} · {found.state}", main, own_search=found.template in OWN_SEARCH)

@@ -1,0 +1,284 @@
+"""Sample data for /styleguide: every partial and every component macro, in each state a shopper can meet.
+
+PARTIALS: template -> {state name: the context its fragment renders it with}.
+MACROS: template -> {macro name: {state name: the macro's keyword arguments}}.
+Edit freely: under `make run` this file is read again on every gallery load. A partial or macro with no
+entry here fails `tests/unit/test_styleguide.py`, so a new one gets its states when it is added.
+"""
+from datetime import datetime
+
+STATUSES = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED")
+REASONS = {"REJECTED": "Out of stock", "CANCELLED": "Card declined"}
+
+
+def when(iso):
+    return datetime.fromisoformat(iso).strftime("%d %b %Y, %H:%M UTC") if iso else ""
+
+
+def page_url(n):
+    return f"/products?q=mug&page={n}"
+
+
+def stock(available):
+    if available is None:
+        return None
+    if available <= 0:
+        return {"label": "Out of stock", "level": "out", "available": 0}
+    if available <= 5:
+        return {"label": f"Only {available} left", "level": "low", "available": available}
+    return {"label": "In stock", "level": "in", "available": available}
+
+
+def product(n, name, price, available, category="kitchen", image=True):
+    return {"id": f"sample-{n}", "sku": f"SKU-{n:03d}", "name": name, "price": price, "currency": "USD",
+            "category": category, "description": f"{name}: a sample product for the styleguide.",
+            "image": f"/static/img/categories/{category}.svg" if image else None, "stock": stock(available)}
+
+
+IN_STOCK = product(1, "Stoneware Mug", 1800, 40)
+LOW = product(2, "Linen Apron", 3400, 2, "apparel")
+OUT = product(3, "Brass Pen", 5200, 0, "stationery")
+UNKNOWN = product(4, "Trail Bottle", 2500, None, "outdoors", image=False)
+PRODUCTS = [IN_STOCK, LOW, OUT, UNKNOWN]
+ADDRESS = {"id": "addr-1", "name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London",
+           "postal_code": "NW1 6XE", "country": "GB"}
+ADDRESS_2 = {**ADDRESS, "id": "addr-2", "line1": "1 Engine Street", "city": "Cambridge", "postal_code": "CB2 1TN"}
+NO_ERRORS, ADDRESS_FORM = {}, {k: "" for k in ("name", "line1", "city", "postal_code", "country")}
+ADDRESS_ERRORS = {"name": "Enter the name.", "line1": "Enter the address.", "postal_code":
+                  "Use letters, digits, spaces and dashes only.", "country": "Enter the country."}
+
+
+def line(p, quantity, **extra):
+    return {"product_id": p["id"], "name": p["name"], "price": p["price"], "currency": "USD", "quantity": quantity,
+            "line_total": p["price"] * quantity, "available": 40, "exceeds_stock": False, "max_quantity": 99, **extra}
+
+
+def cart(*lines):
+    return {"items": list(lines), "count": sum(x["quantity"] for x in lines),
+            "subtotal": sum(x["line_total"] for x in lines), "currency": "USD"}
+
+
+FULL_CART = cart(line(IN_STOCK, 2), line(LOW, 1))
+EMPTY_CART = cart()
+OVER_STOCK = cart(line(IN_STOCK, 1), line(LOW, 4, available=2, exceeds_stock=True),
+                  line(OUT, 1, available=0, exceeds_stock=True))
+TIMELINE = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED")
+
+
+def order(status, n=1, refund=False, reason=None):
+    ends = {"REJECTED": ("PENDING", "REJECTED"), "CANCELLED": ("PENDING", "AWAITING_PAYMENT", "CANCELLED")}
+    steps = ends[status] if status in ends else TIMELINE[:TIMELINE.index(status) + 1]
+    paid = status in ("CONFIRMED", "SHIPPED", "DELIVERED") or refund
+    lines = [{**line(IN_STOCK, 2), "unit_price": IN_STOCK["price"]}, {**line(LOW, 1), "unit_price": LOW["price"]}]
+    return {"id": f"{n:08d}-5a7b-4c1d-9e2f-0123456789ab", "status": status, "lines": lines, "subtotal": 7000,
+            "total": 7000, "currency": "USD", "address": ADDRESS, "created_at": "2026-11-20T09:30:00+00:00",
+            "payment": {"brand": "visa", "last4": "4242"} if paid else None,
+            "refund": {"amount": 7000, "currency": "USD"} if refund else None,
+            "reason_text": reason or REASONS.get(status), "settled": status not in ("PENDING", "AWAITING_PAYMENT"),
+            "cancellable": status in ("AWAITING_PAYMENT", "CONFIRMED"),
+            "timeline": [{"status": s, "at": f"2026-11-20T09:3{i}:00+00:00"} for i, s in enumerate(steps)]}
+
+
+def listing(orders, page=1, pages=1):
+    return {"items": orders, "page": page, "pages": pages, "total": len(orders) * pages, "per_page": 10}
+
+
+EVERY_ORDER = [order(s, n) for n, s in enumerate(STATUSES, start=1)]
+DRAFT = {"address": ADDRESS, "payment": {"brand": "visa", "last4": "4242", "token": "tok_sample"}, "key": "k-sample"}
+SORTS = {"name": "Name", "price": "Price: low to high", "-price": "Price: high to low", "-created": "Newest"}
+CATEGORIES = ["apparel", "electronics", "kitchen", "outdoors", "stationery"]
+SEARCH = {"q": "mug", "category": "", "min_price": "", "max_price": "", "sort": ""}
+BAD_SEARCH = {**SEARCH, "min_price": "cheap", "max_price": "5"}
+FILTER_ERRORS = {"min_price": "Enter a price in dollars, like 25 or 19.99."}
+RESULTS = {"page": {"page": 1, "pages": 3, "total": 27}, "products": PRODUCTS, "errors": {}, "page_url": page_url}
+
+
+def results(**over):
+    return {**RESULTS, **over}
+
+
+PARTIALS = {
+    "products/_featured.html": {
+        "In stock, only 2 left, out of stock, stock unknown": {"products": PRODUCTS},
+        "No featured products": {"products": []},
+    },
+    "products/_detail.html": {
+        "In stock": {"product": IN_STOCK},
+        "Only 2 left": {"product": LOW},
+        "Out of stock": {"product": OUT},
+        "Stock unknown, no image": {"product": UNKNOWN},
+    },
+    "products/_grid.html": {
+        "Results, page 1 of 3": {**results(), "form": SEARCH, "categories": CATEGORIES, "sorts": SORTS},
+        "Page 2 of 3": {**results(page={"page": 2, "pages": 3, "total": 27}), "form": SEARCH,
+                        "categories": CATEGORIES, "sorts": SORTS},
+        "No match": {**results(page={"page": 1, "pages": 0, "total": 0}, products=[]), "form": SEARCH,
+                     "categories": CATEGORIES, "sorts": SORTS},
+        "Form errors": {**results(page=None, products=[], errors=FILTER_ERRORS), "form": BAD_SEARCH,
+                        "categories": CATEGORIES, "sorts": SORTS},
+    },
+    "products/_results.html": {
+        "Results": results(),
+        "One product, one page": results(page={"page": 1, "pages": 1, "total": 1}, products=[IN_STOCK]),
+        "No match": results(page={"page": 1, "pages": 0, "total": 0}, products=[]),
+        "Form errors": results(page=None, products=[], errors=FILTER_ERRORS),
+    },
+    "cart/_added.html": {
+        "Added (with JavaScript)": {"outcome": {"ok": True}, "back": "/products/sample-1", "full": False},
+        "Not added (with JavaScript)": {"outcome": {"ok": False, "error": "Only 2 left in stock."},
+                                        "back": "/products/sample-2", "full": False},
+        "Not added (without JavaScript)": {"outcome": {"ok": False, "error": "Only 2 left in stock."},
+                                           "back": "/products/sample-2", "full": True},
+    },
+    "cart/_mini.html": {
+        "Empty": {"count": 0},
+        "One item": {"count": 1},
+        "Three items": {"count": 3},
+        "Count unknown (cart service down)": {"count": None},
+    },
+    "cart/_page.html": {
+        "Full cart": {"cart": FULL_CART, "error": None, "line_error": None},
+        "Empty cart": {"cart": EMPTY_CART, "error": None, "line_error": None},
+        "More than the stock": {"cart": OVER_STOCK, "error": None, "line_error": None},
+        "A line's error": {"cart": FULL_CART, "error": "Only 2 left in stock.", "line_error": LOW["id"]},
+        "Cart error": {"cart": FULL_CART, "error": "We couldn't update your cart. Please try again.",
+                       "line_error": None},
+        "Cart unavailable": {"cart": None, "error": None, "line_error": None},
+    },
+    "auth/_badge.html": {
+        "Signed out": {"user": None},
+        "Signed in": {"user": {"name": "Ada Lovelace"}},
+        "Signed in, profile unknown": {"user": {}},
+    },
+    "auth/_login.html": {
+        "Empty": {"form": {"email": "", "next": "/"}, "errors": {}, "message": None},
+        "Form errors": {"form": {"email": "ada@", "next": "/checkout"},
+                        "errors": {"email": "Enter a valid email address.", "password": "Enter your password."},
+                        "message": None},
+        "Wrong password": {"form": {"email": "ada@example.com", "next": "/"}, "errors": {},
+                           "message": "That email and password don't match."},
+        "Too many attempts": {"form": {"email": "ada@example.com", "next": "/"}, "errors": {},
+                              "message": "Too many requests. Please wait a moment and try again."},
+    },
+    "auth/_logout.html": {
+        "Signed in": {"signed_in": True},
+        "Signed out": {"signed_in": False},
+    },
+    "auth/_register.html": {
+        "Empty": {"form": {"name": "", "email": "", "next": "/"}, "errors": {}, "message": None},
+        "Form errors": {"form": {"name": "", "email": "ada@example.com", "next": "/"},
+                        "errors": {"name": "Enter your name.", "password": "Use at least 8 characters."},
+                        "message": None},
+        "Email taken": {"form": {"name": "Ada", "email": "ada@example.com", "next": "/"}, "errors": {},
+                        "message": "An account with this email already exists."},
+    },
+    "checkout/_address.html": {
+        "No saved address": {"saved": [], "chosen": "new", "form": ADDRESS_FORM, "errors": NO_ERRORS},
+        "Saved addresses": {"saved": [ADDRESS, ADDRESS_2], "chosen": "addr-1", "form": ADDRESS_FORM,
+                            "errors": NO_ERRORS},
+        "Form errors": {"saved": [], "chosen": "new", "form": {**ADDRESS_FORM, "city": "London"},
+                        "errors": ADDRESS_ERRORS},
+    },
+    "checkout/_confirmation.html": {s.title().replace("_", " "): {"order": order(s)} for s in STATUSES},
+    "checkout/_notice.html": {
+        "Signed out": {"title": "Sign in to check out", "message": "Sign in or create an account to check out.",
+                       "link": ("/login?next=/checkout", "Sign in")},
+        "Empty cart": {"title": "Your cart is empty", "message": "Add something you like, then check out.",
+                       "link": ("/products", "Browse products")},
+    },
+    "checkout/_payment.html": {
+        "Empty": {"draft": DRAFT, "errors": {}, "expiry": ""},
+        "Declined card": {"draft": DRAFT, "errors": {"card_number": "Your card was declined. Try another card."},
+                          "expiry": "12/29"},
+        "Form errors": {"draft": DRAFT, "errors": {"card_number": "Enter the card number.",
+                                                   "expiry": "Use MM/YY.", "cvc": "Enter the 3 or 4 digits."},
+                        "expiry": "13/1"},
+    },
+    "checkout/_review.html": {
+        "Ready to place": {"draft": DRAFT, "cart": FULL_CART, "error": None},
+        "Error": {"draft": DRAFT, "cart": FULL_CART, "error": "We couldn't place your order. Please try again."},
+        "Empty cart": {"draft": DRAFT, "cart": EMPTY_CART, "error": None},
+    },
+    "checkout/_status.html": {s.title().replace("_", " "): {"order": order(s)} for s in STATUSES},
+    "checkout/_steps.html": {step.title(): {"current": step} for step in ("address", "payment", "review")},
+    "profile/_addresses.html": {
+        "None saved": {"addresses": [], "form": ADDRESS_FORM, "errors": {}, "saved": None},
+        "Two saved, one just added": {"addresses": [ADDRESS, ADDRESS_2], "form": ADDRESS_FORM, "errors": {},
+                                      "saved": "Address saved."},
+        "Form errors": {"addresses": [ADDRESS], "form": {**ADDRESS_FORM, "city": "London"},
+                        "errors": {**ADDRESS_ERRORS, "form": "Please correct the fields below."}, "saved": None},
+    },
+    "profile/_details.html": {
+        "Plain": {"profile": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": ""}, "errors": {},
+                  "saved": None},
+        "Saved": {"profile": {"email": "ada@example.com", "name": "Ada King", "phone": "+44 20 7946 0000"},
+                  "errors": {}, "saved": "Your details are saved."},
+        "Form errors": {"profile": {"email": "ada@example.com", "name": "", "phone": "call me"},
+                        "errors": {"name": "Enter your name.", "phone": "Use digits, spaces and +."},
+                        "saved": None},
+    },
+    "profile/_orders.html": {
+        "Every order status": {"listing": listing(EVERY_ORDER), "when": when, "page_url": page_url},
+        "Page 2 of 3": {"listing": listing(EVERY_ORDER[:3], page=2, pages=3), "when": when, "page_url": page_url},
+        "No orders": {"listing": listing([]), "when": when, "page_url": page_url},
+    },
+    "profile/_orders_detail.html": {
+        **{s.title().replace("_", " "): {"order": order(s), "when": when, "message": None, "error": None}
+           for s in STATUSES},
+        "Cancelled by you, refunded": {"order": order("CANCELLED", refund=True, reason="Cancelled by you"),
+                                       "when": when, "message": "Your order is cancelled. Any payment is being "
+                                       "refunded.", "error": None},
+        "Too late to cancel": {"order": order("SHIPPED"), "when": when, "message": None,
+                               "error": "This order can no longer be cancelled."},
+    },
+    "profile/_orders_recent.html": {
+        "Some orders": {"listing": listing(EVERY_ORDER[:3]), "when": when},
+        "No orders": {"listing": listing([]), "when": when},
+    },
+    "profile/_orders_table.html": {"Every order status": {"listing": listing(EVERY_ORDER), "when": when}},
+    "profile/_page.html": {
+        "Account": {"profile": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": ""},
+                    "addresses": [ADDRESS], "form": ADDRESS_FORM, "errors": {}, "saved": None},
+    },
+    "profile/_placeholder.html": {"Coming soon": {}},
+    "shell/_fallback.html": {
+        "Retry (a page's fragment failed)": {"slot": "main", "retry_url": "/f/products/featured",
+                                             "page_url": "/", "unsafe": False},
+        "After a form post failed": {"slot": "main", "retry_url": "/f/cart/add", "page_url": "/products/sample-1",
+                                     "unsafe": True},
+    },
+    "errors/_error.html": {
+        "Not found": {"status": 404, "message": "We couldn't find that product."},
+        "Too many requests": {"status": 429, "message": "Too many requests. Please wait a moment and try again."},
+        "Outage": {"status": 503, "message": "The shop is busy right now. Please try again in a moment."},
+    },
+}
+
+MACROS = {
+    "components/macros.html": {
+        "price": {"Dollars": {"amount": 1999}, "Euros": {"amount": 123456, "currency": "EUR"},
+                  "Free": {"amount": 0}},
+        "stock_badge": {"In stock": {"stock": stock(40)}, "Only 2 left": {"stock": stock(2)},
+                        "Out of stock": {"stock": stock(0)}, "Unknown (renders nothing)": {"stock": None}},
+        "product_image": {"Card": {"product": IN_STOCK}, "Large": {"product": LOW, "size": "large"},
+                          "No image (default)": {"product": UNKNOWN}},
+        "product_card": {"In stock": {"product": IN_STOCK}, "Only 2 left": {"product": LOW},
+                         "Out of stock": {"product": OUT}},
+        "field": {"Empty": {"name": "sample-email", "label": "Email", "type": "email"},
+                  "With a value": {"name": "sample-name", "label": "Name", "value": "Ada Lovelace"},
+                  "With an error": {"name": "sample-card", "label": "Card number",
+                                    "error": "Your card was declined."},
+                  "Optional": {"name": "sample-phone", "label": "Phone", "type": "tel", "required": False}},
+        "csrf_input": {"Hidden token (renders nothing visible)": {"token": "sample-token"}},
+        "pager": {"First of three": {"page": {"page": 1, "pages": 3}, "url_for_page": page_url},
+                  "Middle, swapping #results": {"page": {"page": 2, "pages": 3}, "url_for_page": page_url,
+                                                "hx_target": "#results"},
+                  "Last of three": {"page": {"page": 3, "pages": 3}, "url_for_page": page_url},
+                  "One page (renders nothing)": {"page": {"page": 1, "pages": 1}, "url_for_page": page_url}},
+    },
+    "components/orders.html": {
+        "status_text": {s.title().replace("_", " "): {"status": s} for s in STATUSES},
+        "step_text": {s.title().replace("_", " "): {"status": s} for s in STATUSES},
+        "badge": {s.title().replace("_", " "): {"order": {"status": s}} for s in STATUSES},
+    },
+}

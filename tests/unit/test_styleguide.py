@@ -1,0 +1,114 @@
+"""/styleguide renders every partial and component macro in every sample state, with no service running."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import shell
+from common.app import TEMPLATES
+from common.web import ACCESS_COOKIE
+from shell.styleguide import entries, load_samples, template_macros
+from tests.tokens import token_issuer
+
+SKIPPED = ("emails", "styleguide")  # emails are not fragments; the gallery does not show itself
+NOWHERE = "http://127.0.0.1:9"  # nothing listens: the gallery must never need a fragment app or a service
+
+
+def _app(**config):
+    urls = {n: NOWHERE for n in ("auth", "products", "cart", "checkout", "profile")}
+    return shell.create_app({"fragment_urls": urls, "gateway_url": NOWHERE, **config})
+
+
+@pytest.fixture(scope="module")
+def client():
+    return _app().test_client()
+
+
+@pytest.fixture(scope="module")
+def all_entries():
+    with _app().test_request_context():
+        return entries()
+
+
+def _partials() -> set[str]:
+    return {p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("_*.html")
+            if p.relative_to(TEMPLATES).parts[0] not in SKIPPED}
+
+
+def test_every_partial_has_sample_states_and_every_sample_names_a_partial():
+    samples = load_samples()
+    assert _partials() - set(samples.PARTIALS) == set(), "add the missing partials to templates/styleguide/samples.py"
+    assert set(samples.PARTIALS) - _partials() == set(), "samples for partials that no longer exist"
+    assert all(samples.PARTIALS.values()), "every partial needs at least one state"
+
+
+def test_every_component_macro_has_sample_states():
+    samples = load_samples()
+    with _app().test_request_context():
+        for path in sorted((TEMPLATES / "components").glob("*.html")):
+            name = path.relative_to(TEMPLATES).as_posix()
+            assert set(samples.MACROS.get(name, {})) == set(template_macros(name)), f"macros of {name}"
+
+
+def test_every_entry_renders_alone_in_the_layout(client, all_entries):
+    for entry in all_entries:
+        resp = client.get(entry.url)
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 200, f"{entry.url}: {resp.status_code}"
+        assert html.startswith("<!doctype html>") and 'id="styleguide-entry"' in html, entry.url
+        assert "fallback" not in html or entry.template == "shell/_fallback.html", entry.url
+
+
+def test_the_gallery_shows_every_state_at_once(client, all_entries):
+    html = client.get("/styleguide").get_data(as_text=True)
+    assert html.count('class="sg-state"') == len(all_entries)
+    for needed in ("Only 2 left", "Out of stock", "Your cart is empty.", "Your card was declined.", "Retry",
+                   "Sign out", "Sign in", "aria-invalid=\"true\"", "Confirmed", "Shipped", "Delivered",
+                   "Cancelled", "Processing", "Card declined"):
+        assert needed in html, needed
+
+
+def test_every_order_status_has_a_state_where_orders_are_shown(all_entries):
+    statuses = {"PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED"}
+    for template in ("checkout/_status.html", "checkout/_confirmation.html", "profile/_orders_detail.html"):
+        shown = {e.context["order"]["status"] for e in all_entries if e.template == template}
+        assert shown == statuses, template
+
+
+def test_state_urls_are_unique_and_an_unknown_one_is_404(client, all_entries):
+    urls = [e.url for e in all_entries]
+    assert len(urls) == len(set(urls)) and all(re.fullmatch(r"/styleguide/[\w/.-]+/[a-z0-9-]+", u) for u in urls)
+    assert client.get("/styleguide/products/_detail/no-such-state").status_code == 404
+
+
+def test_a_broken_template_fails_the_render(client, all_entries, tmp_path, monkeypatch):
+    entry = next(e for e in all_entries if e.template == "cart/_mini.html")
+    original = (TEMPLATES / entry.template).read_text()
+    app = _app(LIVE_TEMPLATES=True)
+    app.config["TEMPLATES_AUTO_RELOAD"] = True
+    app.jinja_env.auto_reload = True
+    try:
+        (TEMPLATES / entry.template).write_text(original + "{{ count.no_such() }}")
+        assert app.test_client().get(entry.url).status_code == 500
+    finally:
+        (TEMPLATES / entry.template).write_text(original)
+
+
+@pytest.fixture(scope="module")
+def issuer_urls():
+    with token_issuer() as issuer:
+        yield issuer
+
+
+def test_outside_local_mode_guests_sign_in_customers_are_refused_and_admins_see_it(issuer_urls):
+    app = _app(local_mode=False, service_urls=issuer_urls.service_urls())
+    guest = app.test_client()
+    resp = guest.get("/styleguide")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/login?next=/styleguide"
+    customer = app.test_client()
+    customer.set_cookie(ACCESS_COOKIE, issuer_urls.token(role="customer"))
+    assert customer.get("/styleguide").status_code == 403
+    admin = app.test_client()
+    admin.set_cookie(ACCESS_COOKIE, issuer_urls.token(role="admin"))
+    assert admin.get("/styleguide/cart/_mini/empty").status_code == 200
