@@ -240,7 +240,6 @@ PARTIALS = {
         "Account": {"profile": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": ""},
                     "addresses": [ADDRESS], "form": ADDRESS_FORM, "errors": {}, "saved": None},
     },
-    "profile/_placeholder.html": {"Coming soon": {}},
     "shell/_fallback.html": {
         "Retry (a page's fragment failed)": {"slot": "main", "retry_url": "/f/products/featured",
                                              "page_url": "/", "unsafe": False},
@@ -255,6 +254,12 @@ PARTIALS = {
 }
 
 MACROS = {
+    "components/address.html": {
+        "postal": {"An address": {"a": ADDRESS}},
+        "one_line": {"An address": {"a": ADDRESS}},
+        "inputs": {"Empty": {"form": ADDRESS_FORM, "errors": NO_ERRORS, "prefix": "sg-empty"},
+                   "With errors": {"form": ADDRESS_FORM, "errors": ADDRESS_ERRORS, "prefix": "sg-errors"}},
+    },
     "components/macros.html": {
         "price": {"Dollars": {"amount": 1999}, "Euros": {"amount": 123456, "currency": "EUR"},
                   "Free": {"amount": 0}},

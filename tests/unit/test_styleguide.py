@@ -85,7 +85,7 @@ def test_state_urls_are_unique_and_an_unknown_one_is_404(client, all_entries):
 def test_a_broken_template_fails_the_render(client, all_entries, tmp_path, monkeypatch):
     entry = next(e for e in all_entries if e.template == "cart/_mini.html")
     original = (TEMPLATES / entry.template).read_text()
-    app = _app(LIVE_TEMPLATES=True)
+    app = _app(live_templates=True)
     app.config["TEMPLATES_AUTO_RELOAD"] = True
     app.jinja_env.auto_reload = True
     try:
