@@ -16,7 +16,7 @@ bp = Blueprint("shell", __name__)
 INTERNAL_PATHS = frozenset({"healthz", "readyz", "metrics"})
 # Where a failed form post sends the shopper back to when the browser sent no usable Referer.
 FORM_PAGES = {"auth": "/login", "products": "/products", "cart": "/cart", "checkout": "/checkout",
-              "profile": "/profile"}
+              "profile": "/profile", "admin": "/admin"}
 
 
 @bp.get("/")
@@ -67,6 +67,15 @@ def order(order_id):
 @bp.get("/profile")
 def profile():
     return render_page("Your account", Slot("main", "profile", "/"))
+
+
+@bp.get("/admin", defaults={"rest": ""})
+@bp.get("/admin/<path:rest>")
+def admin(rest):
+    """The back office: /admin/<rest> is the admin fragment's /<rest>; the fragment checks the role."""
+    if _internal(rest):
+        raise NotFound("No such page")
+    return render_page("Back office", Slot("main", "admin", f"/{rest}"), active="admin")
 
 
 @bp.get("/login")

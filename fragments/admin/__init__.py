@@ -1,0 +1,15 @@
+"""The admin micro-frontend (the back office): fragments rendered from templates/admin/, admins only."""
+from __future__ import annotations
+
+from flask import Flask
+
+from common.web import create_html_app
+
+from . import access, dashboard
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = create_html_app("fragment-admin", __name__, config)
+    access.init_app(app)
+    app.register_blueprint(dashboard.bp)
+    return app
