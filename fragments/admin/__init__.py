@@ -5,11 +5,12 @@ from flask import Flask
 
 from common.web import create_html_app
 
-from . import access, dashboard
+from . import access, dashboard, products
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_html_app("fragment-admin", __name__, config)
     access.init_app(app)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(products.bp)
     return app
