@@ -5,7 +5,7 @@ from flask import Flask
 
 from common.web import create_html_app
 
-from . import access, dashboard, products
+from . import access, dashboard, inventory, products
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -13,4 +13,5 @@ def create_app(config: dict | None = None) -> Flask:
     access.init_app(app)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(products.bp)
+    app.register_blueprint(inventory.bp)
     return app

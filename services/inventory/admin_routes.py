@@ -29,8 +29,12 @@ class StockDelta(StrictModel):
     delta: int = Field(ge=-1_000_000, le=1_000_000)
 
 
+class Level(Stock):
+    product_id: str | None = None
+
+
 class StockPage(BaseModel):
-    items: list[Stock]
+    items: list[Level]
     total: int
     page: int
     per_page: int

@@ -100,7 +100,8 @@ class StockRepository:
             f["_id"] = {"$regex": re.escape(sku_contains), "$options": "i"}  # literal text, never a pattern
         if low_only_at is not None:
             f["available"] = {"$lte": low_only_at}
-        docs = self.stock.find(f, PUBLIC).sort([("available", 1), ("_id", 1)]).skip(skip).limit(limit)
+        docs = self.stock.find(f, {**PUBLIC, "product_id": 1}).sort([("available", 1), ("_id", 1)])
+        docs = docs.skip(skip).limit(limit)
         return list(docs), self.stock.count_documents(f)
 
     def reserve(self, sku: str, qty: int, hold: str | None = None, events=()) -> dict | None:
