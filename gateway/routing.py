@@ -10,6 +10,7 @@ UPSTREAM_OF = {
     "orders": "orders",
     "payments": "payments",
     "notifications": "notifications",
+    "audit": "users",  # the back office's audit trail
 }
 
 # Only these request headers travel upstream; hop-by-hop and cookie headers stay at the edge.

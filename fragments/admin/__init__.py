@@ -5,7 +5,7 @@ from flask import Flask
 
 from common.web import create_html_app
 
-from . import access, dashboard, inventory, products
+from . import access, dashboard, inventory, orders, products
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -14,4 +14,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(products.bp)
     app.register_blueprint(inventory.bp)
+    app.register_blueprint(orders.bp)
     return app

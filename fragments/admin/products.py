@@ -4,16 +4,21 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post
 
-from . import client, forms
+from . import audit, client, forms
 
 bp = Blueprint("admin_products", __name__)
 PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 PER_PAGE = 20
+AUDITED = ("name", "description", "category", "price", "sku", "featured", "image")
+
+
+def _facts(product: dict | None) -> dict:
+    return {k: product[k] for k in AUDITED if product and k in product}
 
 
 def _page() -> int:
@@ -39,7 +44,8 @@ def _product(product_id: str) -> dict:
 def _form_page(product: dict | None, form: dict, errors: dict, status: int = 200, saved: str | None = None):
     categories = client.optional("GET", "/api/categories", {"items": []})["items"]
     return render_template("admin/_product_form.html", product=product, form=form, errors=errors, saved=saved,
-                           categories=categories, audit=g.get("audit_entries", [])), status
+                           categories=categories,
+                           audit=audit.entries_for("product", product["id"]) if product else []), status
 
 
 @bp.get("/products/new")
@@ -87,6 +93,7 @@ def create_product():
     if not errors:
         resp = client.call("POST", "/api/products", json=body)
         if resp.status_code == 201:
+            audit.record("product.create", "product", resp.json()["id"], None, _facts(resp.json()))
             return redirect_after_post(f"/admin/products/{resp.json()['id']}?saved=1")
         errors = _api_errors(resp)
     return _form_page(None, form, errors, 422)
@@ -100,6 +107,7 @@ def update_product(product_id):
     if not errors:
         resp = client.call("PATCH", f"/api/products/{product['id']}", json=body)
         if resp.status_code == 200:
+            audit.record("product.update", "product", product["id"], _facts(product), _facts(resp.json()))
             return redirect_after_post(f"/admin/products/{product['id']}?saved=1")
         errors = _api_errors(resp)
     return _form_page(product, form, errors, 422)
@@ -108,5 +116,6 @@ def update_product(product_id):
 @bp.post("/products/<product_id>/delete")
 def delete_product(product_id):
     product = _product(product_id)
-    client.call("DELETE", f"/api/products/{product['id']}")
+    if client.call("DELETE", f"/api/products/{product['id']}").status_code == 204:
+        audit.record("product.delete", "product", product["id"], _facts(product), {"deleted": True})
     return redirect_after_post("/admin/products?deleted=1")
