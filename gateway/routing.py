@@ -11,6 +11,7 @@ UPSTREAM_OF = {
     "payments": "payments",
     "notifications": "notifications",
     "audit": "users",  # the back office's audit trail
+    "events": "notifications",  # the back office's dead letters
 }
 
 # Only these request headers travel upstream; hop-by-hop and cookie headers stay at the edge.

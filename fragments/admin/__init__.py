@@ -5,7 +5,7 @@ from flask import Flask
 
 from common.web import create_html_app
 
-from . import access, dashboard, inventory, orders, products, users
+from . import access, dashboard, events, inventory, orders, products, users
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -16,4 +16,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(inventory.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(users.bp)
+    app.register_blueprint(events.bp)
     return app
