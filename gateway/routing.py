@@ -1,4 +1,5 @@
 """Which service answers which /api/<prefix>."""
+import re
 
 UPSTREAM_OF = {
     "auth": "auth",
@@ -19,3 +20,7 @@ FORWARDED_REQUEST_HEADERS = ("Authorization", "Content-Type", "Accept", "Idempot
                              "X-Request-ID", "X-Forwarded-For", "If-None-Match")
 DROPPED_RESPONSE_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-encoding",
                             "content-length", "server", "date"}
+
+# The one body larger than JSON: a product image upload (the products service checks it is at most 2 MB).
+IMAGE_UPLOAD = re.compile(r"^[A-Za-z0-9-]{1,64}/image$")
+IMAGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024

@@ -8,6 +8,7 @@ import pytest
 import requests
 
 import fragments.admin
+import fragments.products
 import gateway
 import services.auth
 import services.inventory
@@ -47,9 +48,10 @@ def serve_back_office(redis_url: str, keys_dir: str):
                                                              "rate_limit_writes": "10000/minute"})))
         admin_app = fragments.admin.create_app({**base, "gateway_url": gw})
         admin_url = stack.enter_context(serving(admin_app))
+        products_url = stack.enter_context(serving(fragments.products.create_app({**base, "gateway_url": gw})))
         dead = f"http://127.0.0.1:{free_port()}"
         shell_app = shell.create_app({**base, "fragment_timeout": 3.0, "fragment_urls": {
-            n: dead for n in ("auth", "products", "cart", "checkout", "profile")} | {"admin": admin_url}})
+            n: dead for n in ("auth", "cart", "checkout", "profile")} | {"admin": admin_url, "products": products_url}})
         yield SimpleNamespace(gateway=gw, urls=urls, apps=apps, admin_app=admin_app, admin=admin_url,
                               shell_app=shell_app)
 

@@ -5,12 +5,13 @@ from flask import Flask
 
 from common.web import create_html_app
 
-from . import access, dashboard, events, inventory, orders, products, users
+from . import access, dashboard, events, images, inventory, orders, products, users
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_html_app("fragment-admin", __name__, config)
     access.init_app(app)
+    images.init_app(app)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(products.bp)
     app.register_blueprint(inventory.bp)
