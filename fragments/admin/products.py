@@ -45,7 +45,15 @@ def _form_page(product: dict | None, form: dict, errors: dict, status: int = 200
     categories = client.optional("GET", "/api/categories", {"items": []})["items"]
     return render_template("admin/_product_form.html", product=product, form=form, errors=errors, saved=saved,
                            categories=categories,
-                           audit=audit.entries_for("product", product["id"]) if product else []), status
+                           audit=_trail(product)), status
+
+
+def _trail(product: dict | None) -> list[dict]:
+    """The product's audit trail with its stock's, newest first."""
+    if not product:
+        return []
+    entries = audit.entries_for("product", product["id"]) + audit.entries_for("stock", product["sku"])
+    return sorted(entries, key=lambda e: e["at"], reverse=True)
 
 
 @bp.get("/products/new")

@@ -122,3 +122,14 @@ def test_concurrent_removals_never_take_stock_below_zero(office, sku):
         statuses = list(pool.map(remove, range(20)))
     assert statuses.count(200) == 12 and statuses.count(409) == 8
     assert stock_of(office, sku)["available"] == 0
+
+
+def test_each_stock_change_is_audited_and_shown_on_its_product(office, admin):
+    product = requests.get(f"{office.gateway}/api/products", params={"per_page": 1}, timeout=5).json()["items"][0]
+    sku = product["sku"]
+    before = stock_of(office, sku)["available"]
+    assert admin.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": "40"}).status_code == 303
+    assert admin.post(f"/inventory/{sku}/adjust", data={"csrf_token": CSRF, "delta": "-3"}).status_code == 303
+    page = admin.get(f"/products/{product['id']}").get_data(as_text=True)
+    assert "stock.set" in page and "stock.adjust" in page and f"available: {before}" in page
+    assert "available: 37" in page and "delta: -3" in page
