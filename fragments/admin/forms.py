@@ -5,7 +5,7 @@ import re
 
 from flask import request
 
-PRICE = re.compile(r"^(\d{1,7})(?:\.(\d{1,2}))?$")
+PRICE = re.compile(r"^([0-9]{1,7})(?:\.([0-9]{1,2}))?$")  # ASCII digits only (\d takes any script)
 PRODUCT_MESSAGES = {
     "name": "Enter a name (1 to 200 characters).",
     "description": "Keep the description under 2,000 characters.",
@@ -36,7 +36,7 @@ def price_text(minor) -> str:
 
 def whole(value: str) -> int | None:
     value = value.strip()
-    return int(value) if re.fullmatch(r"-?\d{1,7}", value) else None
+    return int(value) if re.fullmatch(r"-?[0-9]{1,7}", value) else None
 
 
 def field_errors(details: dict, messages: dict, default: str) -> dict:
