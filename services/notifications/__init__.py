@@ -28,4 +28,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(routes.bp)
     dead_letter_routes.init_app(app, db)  # the back office's dead letters (issue 13)
     start_workers(app, handlers=all_handlers(notifier))
+    dead_letter_routes.start_collector(app)
     return app

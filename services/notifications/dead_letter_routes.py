@@ -53,13 +53,19 @@ def init_app(app, db) -> None:
     letters.ensure_indexes()
     app.extensions["notifications.dead_letters"] = letters
     app.register_blueprint(bp)
+
+
+def start_collector(app) -> None:
+    """After start_workers: the collector joins the process's workers, so whoever stops those stops it too."""
     settings = app.extensions["settings"]
-    if settings.run_workers:
-        options = {**client_options(settings), "bootstrap_servers": settings.kafka_bootstrap}
-        collector = Collector(options, letters)
-        collector.start()
-        app.extensions["notifications.collector"] = collector
-        atexit.register(collector.stop)
+    if not settings.run_workers:
+        return
+    options = {**client_options(settings), "bootstrap_servers": settings.kafka_bootstrap}
+    collector = Collector(options, app.extensions["notifications.dead_letters"])
+    collector.start()
+    app.extensions["notifications.collector"] = collector
+    app.extensions.setdefault("workers", []).append(collector)
+    atexit.register(collector.stop)
 
 
 def _letters() -> DeadLetters:

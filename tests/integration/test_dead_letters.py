@@ -19,7 +19,7 @@ def app(redis_url, kafka_bootstrap, smtp_sink):
     consumers = [w for w in app.extensions["workers"] if hasattr(w, "ready")]
     assert all(w.ready.wait(60) for w in consumers), "a consumer never joined its group"
     yield app
-    workers = [*app.extensions["workers"], app.extensions["notifications.collector"]]
+    workers = app.extensions["workers"]  # the dead-letter collector among them
     for worker in workers:
         worker.stop()
     for worker in workers:
