@@ -10,7 +10,8 @@ SERVICE_PORTS = {
     "auth": 3001, "products": 3002, "orders": 3003, "payments": 3004,
     "inventory": 3005, "notifications": 3006, "users": 3007,
 }
-FRAGMENT_PORTS = {"auth": 4001, "products": 4002, "cart": 4003, "checkout": 4004, "profile": 4005}
+FRAGMENT_PORTS = {"auth": 4001, "products": 4002, "cart": 4003, "checkout": 4004, "profile": 4005,
+                  "admin": 4006}
 GATEWAY_PORT = 5000
 SHELL_PORT = 3000
 INFRA_PORTS = {"redis": 6379, "kafka": 9092, "smtp": 1025}

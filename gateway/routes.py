@@ -10,7 +10,13 @@ from common.auth import bearer_token
 from common.errors import NotFound
 
 from .limits import client_ip
-from .routing import DROPPED_RESPONSE_HEADERS, FORWARDED_REQUEST_HEADERS, UPSTREAM_OF
+from .routing import (
+    DROPPED_RESPONSE_HEADERS,
+    FORWARDED_REQUEST_HEADERS,
+    IMAGE_UPLOAD,
+    IMAGE_UPLOAD_MAX_BYTES,
+    UPSTREAM_OF,
+)
 
 bp = Blueprint("gateway", __name__)
 _health_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="health")
@@ -26,6 +32,8 @@ def proxy(prefix: str, rest: str):
     token = bearer_token()
     if token and not (prefix == "auth" and rest in ("login", "register", "refresh", "logout", "jwks")):
         current_app.extensions["verifier"].identity(token)
+    if request.method == "PUT" and prefix == "products" and IMAGE_UPLOAD.match(rest):
+        request.max_content_length = IMAGE_UPLOAD_MAX_BYTES
     headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
     headers["X-Request-ID"] = g.request_id
     headers["X-Forwarded-For"] = client_ip()  # services see the client, never a spoofed header

@@ -1,4 +1,5 @@
 """Which service answers which /api/<prefix>."""
+import re
 
 UPSTREAM_OF = {
     "auth": "auth",
@@ -10,6 +11,8 @@ UPSTREAM_OF = {
     "orders": "orders",
     "payments": "payments",
     "notifications": "notifications",
+    "audit": "users",  # the back office's audit trail
+    "events": "notifications",  # the back office's dead letters
 }
 
 # Only these request headers travel upstream; hop-by-hop and cookie headers stay at the edge.
@@ -17,3 +20,7 @@ FORWARDED_REQUEST_HEADERS = ("Authorization", "Content-Type", "Accept", "Idempot
                              "X-Request-ID", "X-Forwarded-For", "If-None-Match")
 DROPPED_RESPONSE_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-encoding",
                             "content-length", "server", "date"}
+
+# The one body larger than JSON: a product image upload (the products service checks it is at most 2 MB).
+IMAGE_UPLOAD = re.compile(r"^[A-Za-z0-9-]{1,64}/image$")
+IMAGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024

@@ -1,9 +1,10 @@
 """Shell pages (each one main fragment in the layout) and the /f/<fragment>/… proxy."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from common.errors import NotFound
 from common.htmx import safe_path, wants_fragment
@@ -16,8 +17,11 @@ bp = Blueprint("shell", __name__)
 # Every process serves these; through the shell they would show a fragment app's internals to the world.
 INTERNAL_PATHS = frozenset({"healthz", "readyz", "metrics"})
 # Where a failed form post sends the shopper back to when the browser sent no usable Referer.
+IMAGE_HEADERS = ("Content-Type", "Cache-Control", "ETag")
+# Form posts that carry a file, and how large their body may be (every other post stays under MAX_BODY).
+UPLOADS = {"admin": (re.compile(r"products/[A-Za-z0-9-]{1,64}/image"), 8 * 1024 * 1024)}
 FORM_PAGES = {"auth": "/login", "products": "/products", "cart": "/cart", "checkout": "/checkout",
-              "profile": "/profile"}
+              "profile": "/profile", "admin": "/admin"}
 
 
 @bp.get("/")
@@ -70,6 +74,15 @@ def profile():
     return render_page("Your account", Slot("main", "profile", "/"))
 
 
+@bp.get("/admin", defaults={"rest": ""})
+@bp.get("/admin/<path:rest>")
+def admin(rest):
+    """The back office: /admin/<rest> is the admin fragment's /<rest>; the fragment checks the role."""
+    if _internal(rest):
+        raise NotFound("No such page")
+    return render_page("Back office", Slot("main", "admin", f"/{rest}"), active="admin")
+
+
 @bp.get("/login")
 def login():
     return render_page("Sign in", Slot("main", "auth", "/login"))
@@ -83,6 +96,22 @@ def register():
 @bp.get("/logout")
 def logout():
     return render_page("Sign out", Slot("main", "auth", "/logout"))
+
+
+@bp.get("/images/products/<name>")
+def product_image(name):
+    """A product image (binary, so not a composed fragment): relayed from the products fragment with its caching
+    headers; like /static, no browser's cookie rides on an answer caches may keep for a year."""
+    g.pop("csrf_minted", None)
+    # no-store: the browser (and any CDN) keeps images a year; the shell's fragment cache is for small HTML.
+    headers = {"Cache-Control": "no-store"}
+    if "If-None-Match" in request.headers:
+        headers["If-None-Match"] = request.headers["If-None-Match"]
+    resp = current_app.extensions["fragments"]["products"].request("GET", f"/images/{name}", headers=headers)
+    if resp.status_code not in (200, 304):
+        raise NotFound("No such image")
+    kept = {h: resp.headers[h] for h in IMAGE_HEADERS if h in resp.headers}
+    return Response(resp.content if resp.status_code == 200 else b"", status=resp.status_code, headers=kept)
 
 
 def _internal(rest: str) -> bool:
@@ -106,6 +135,9 @@ def proxy(fragment, rest):
     """htmx gets the fragment as is; a plain browser (a form without JS) gets it inside a full page."""
     if fragment not in current_app.extensions["fragments"] or _internal(rest):
         raise NotFound("No such fragment")
+    upload = UPLOADS.get(fragment)
+    if upload and request.method == "POST" and upload[0].fullmatch(rest):
+        request.max_content_length = upload[1]
     back = form_page(fragment)
     page_url = back if request.method != "GET" else request.full_path.rstrip("?")
     # Without JS the answer is a whole page: its header loads while the fragment answers, not after it.

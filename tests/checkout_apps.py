@@ -8,6 +8,7 @@ import requests
 
 import gateway
 import services.inventory
+import services.notifications
 import services.orders
 import services.payments
 import services.products
@@ -17,7 +18,7 @@ from tests.servers import serving
 
 @contextlib.contextmanager
 def serve_shop(redis_url: str, keys_dir: str):
-    """Live auth, users, products, inventory, orders and payments behind a gateway (workers off: no broker).
+    """Live auth, users, products, inventory, orders, payments and notifications behind a gateway (no workers).
     The saga's consumers are not running; tests move orders with the orders service's own handlers."""
     base = {"redis_url": redis_url, "run_workers": False}
     with serve_accounts(redis_url, keys_dir) as accounts, contextlib.ExitStack() as stack:
@@ -30,6 +31,9 @@ def serve_shop(redis_url: str, keys_dir: str):
         urls["orders"] = stack.enter_context(serving(orders))
         payments = services.payments.create_app({**base, "service_urls": urls})
         urls["payments"] = stack.enter_context(serving(payments))
+        # Notifications takes admin writes too (the dead letters of the back office).
+        urls["notifications"] = stack.enter_context(serving(services.notifications.create_app({**base,
+                                                                                             "service_urls": urls})))
         gw = stack.enter_context(serving(gateway.create_app({"redis_url": redis_url, "service_urls": urls,
                                                              "rate_limit_writes": "10000/minute"})))
         yield SimpleNamespace(gateway=gw, urls=urls, orders=orders, payments=payments, inventory=inventory,

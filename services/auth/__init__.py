@@ -11,12 +11,13 @@ from common.app import create_service_app, start_workers
 from common.mongo import get_database
 from common.redis_store import BACKGROUND_TIMEOUT, create_redis
 
-from . import routes, service
+from . import role_routes, routes, service
 from .keys import load_key_ring
 from .passwords import Passwords
 from .ratelimit import RateLimiter, parse_rules
 from .repository import AccountRepository
 from .revocations import Revocations, RevocationWatcher
+from .roles import AccountVerifier, Roles
 from .tokens import Tokens
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,12 @@ def create_app(config: dict | None = None) -> Flask:
         "auth.limiter": RateLimiter(redis, parse_rules(settings.auth_rate_limits)),
     })
     app.register_blueprint(routes.bp)
-    service.ensure_admin(repo, passwords, settings.admin_email, settings.admin_password)
+    roles = Roles(accounts, get_database(app)["role_counts"])  # the back office (issue 13)
+    app.extensions["auth.roles"] = roles
+    app.extensions["verifier"] = AccountVerifier(app.extensions["auth.tokens"], accounts)
+    app.register_blueprint(role_routes.bp)
+    roles.count_existing()  # before the admin account is ensured, which counts itself in
+    service.ensure_admin(repo, passwords, settings.admin_email, settings.admin_password, promoted=roles.promoted)
     start_workers(app, outbox=[accounts])
     if settings.run_workers:
         watcher = RevocationWatcher(revocations).start()

@@ -77,8 +77,9 @@ def logout(tokens, access_token: str | None, refresh_token: str | None) -> None:
             tokens.revoke_family(claims["fam"])
 
 
-def ensure_admin(repo, passwords, email: str | None, password: str | None) -> None:
-    """The admin from ADMIN_EMAIL/ADMIN_PASSWORD exists, has the admin role and that password."""
+def ensure_admin(repo, passwords, email: str | None, password: str | None, promoted=lambda: None) -> None:
+    """The admin from ADMIN_EMAIL/ADMIN_PASSWORD exists, has the admin role and that password.
+    `promoted` is called once the account became an admin here (the back office counts admins)."""
     if not (email and password):
         return
     email = email.strip().lower()
@@ -90,9 +91,12 @@ def ensure_admin(repo, passwords, email: str | None, password: str | None) -> No
         except Conflict:  # another replica created it first
             return
         log.info("admin account created", extra={"user_id": account["_id"]})
+        promoted()
         return
     changes = {} if account.get("role") == "admin" else {"role": "admin"}
     if not passwords.verify(account["password_hash"], password):
         changes["password_hash"] = passwords.hash(password)
     if changes:
         repo.update(account["_id"], changes)
+    if "role" in changes:
+        promoted()

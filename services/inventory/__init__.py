@@ -11,7 +11,7 @@ from common.http import HttpClient
 from common.kafka_options import client_options
 from common.mongo import get_database
 
-from . import reconcile, reservations, routes, service
+from . import admin_routes, reconcile, reservations, routes, service
 from .repository import StockRepository
 
 
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     stock.ensure_indexes()
     app.extensions["inventory.stock"] = stock
     app.register_blueprint(routes.bp)
+    app.register_blueprint(admin_routes.bp)  # the back office (issue 13)
     # Reservations (checkout) plug in here: their blueprint, handlers and outbox collections.
     reservation_handlers, reservation_outbox = reservations.init_app(app, db, stock)
     handlers = {"product.changed": partial(service.apply_product_change, stock), **reservation_handlers}

@@ -1,10 +1,12 @@
 """The stock collection: one document per SKU, changed only by atomic conditional updates."""
 from __future__ import annotations
 
+import re
+
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
-from common.errors import Conflict
+from common.errors import Conflict, NotFound
 from common.moves import move
 
 PUBLIC = {"_id": 0, "sku": 1, "available": 1, "reserved": 1}
@@ -71,6 +73,35 @@ class StockRepository:
             if doc is not None:
                 return doc
         raise Conflict("Stock is changing too fast, try again", code="STOCK_BUSY")
+
+    def adjust_available(self, sku: str, delta: int) -> dict:
+        """An admin's delta (a delivery, a breakage): one compare-and-set on the count it read, so it never
+        lands on a count another writer changed meanwhile; a result below zero is refused with the reason."""
+        for _ in range(CAS_ATTEMPTS):
+            current = self.stock.find_one({"_id": sku})
+            if current is None:
+                raise NotFound("No stock for this SKU", code="SKU_NOT_FOUND")
+            after = current["available"] + delta
+            if after < 0:
+                raise Conflict(f"Only {current['available']} available: removing {-delta} would leave "
+                               f"{after}, and stock cannot go below zero",
+                               {"available": current["available"], "delta": delta}, code="STOCK_NEGATIVE")
+            doc = self._apply({"_id": sku, "available": current["available"]}, {"$set": {"available": after}},
+                              self._low(current, after))
+            if doc is not None:
+                return doc
+        raise Conflict("Stock is changing too fast, try again", code="STOCK_BUSY")
+
+    def levels(self, skip: int, limit: int, sku_contains: str = "", low_only_at: int | None = None):
+        """Live SKUs, lowest available first (the ones to restock on top), and how many match."""
+        f: dict = {"discontinued": {"$ne": True}}
+        if sku_contains:
+            f["_id"] = {"$regex": re.escape(sku_contains), "$options": "i"}  # literal text, never a pattern
+        if low_only_at is not None:
+            f["available"] = {"$lte": low_only_at}
+        docs = self.stock.find(f, {**PUBLIC, "product_id": 1}).sort([("available", 1), ("_id", 1)])
+        docs = docs.skip(skip).limit(limit)
+        return list(docs), self.stock.count_documents(f)
 
     def reserve(self, sku: str, qty: int, hold: str | None = None, events=()) -> dict | None:
         """Move `qty` from available to reserved; None when there is not enough, or no such live SKU."""

@@ -6,7 +6,7 @@ from flask import Flask
 from common.app import create_service_app, start_workers
 from common.mongo import get_database
 
-from . import routes
+from . import dead_letter_routes, routes
 from .channels import LogSms, SmtpMailer
 from .emails import EmailRenderer
 from .handlers import all_handlers
@@ -25,5 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions.update({"notifications.repo": repo, "notifications.notifier": notifier})
     app.extensions["observability"].add_check("smtp", mailer.ping)
     app.register_blueprint(routes.bp)
+    dead_letter_routes.init_app(app, db)  # the back office's dead letters (issue 13)
     start_workers(app, handlers=all_handlers(notifier))
+    dead_letter_routes.start_collector(app)
     return app

@@ -22,7 +22,8 @@ def _context(data: dict, contact: dict) -> dict:
             else ""}
 
 
-def handlers(notifier) -> dict:
+def notifier_for(notifier):
+    """notify(kind, sms_text) -> an event handler sending the order_<kind> email (and text) once per order."""
     def notify(kind: str, sms_text: str):
         def handle(event) -> None:
             data, user_id = event.data, str(event.data.get("user_id"))
@@ -37,7 +38,11 @@ def handlers(notifier) -> dict:
             if phone:
                 notifier.send_sms(phone, sms_text.format(**ctx), user_id, key=f"order-{kind}-sms:{data['order_id']}")
         return handle
+    return notify
 
+
+def handlers(notifier) -> dict:
+    notify = notifier_for(notifier)
     return {
         "order.confirmed": notify("confirmed", "Fragmart: order {short_id} is confirmed ({total}). Thank you!"),
         "order.cancelled": notify("cancelled", "Fragmart: order {short_id} is cancelled. {reason}"),

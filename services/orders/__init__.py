@@ -8,7 +8,7 @@ from flask import Flask
 from common.app import create_service_app, start_workers
 from common.mongo import get_database
 
-from . import cart_routes, consumers, routes
+from . import admin_routes, cart_routes, consumers, routes
 from .cart_lines import CartLines
 from .repository import OrderRepository
 from .watchdog import Watchdog
@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("orders", __name__, config)
     app.register_blueprint(cart_routes.bp)
     app.register_blueprint(routes.bp)
+    app.register_blueprint(admin_routes.bp)  # the back office (issue 13)
     orders = get_database(app)["orders"]
     repo = OrderRepository(orders)
     repo.ensure_indexes()

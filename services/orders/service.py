@@ -132,8 +132,10 @@ def advance(repo, order_id: str, dst: str, allowed_from: frozenset[str], reason:
 
 def cancel_order(repo, identity, order_id: str) -> dict:
     order = _owned(repo.get(order_id), identity)
-    moved = advance(repo, order["_id"], states.CANCELLED, states.CANCELLABLE, reason="customer",
-                    events_for=lambda o: [cancelled_event(o, "customer")])
+    # The back office cancels a customer's order in the shop's name; the refund follows the same events.
+    reason = "customer" if order["user_id"] == identity.user_id else "shop"
+    moved = advance(repo, order["_id"], states.CANCELLED, states.CANCELLABLE, reason=reason,
+                    events_for=lambda o: [cancelled_event(o, reason)])
     if moved is None:
         current = repo.get(order_id)
         raise Conflict(f"An order that is {current['status'].lower().replace('_', ' ')} cannot be cancelled",
@@ -146,7 +148,10 @@ def fulfil(repo, order_id: str, dst: str) -> dict:
     src = {states.SHIPPED: states.CONFIRMED, states.DELIVERED: states.SHIPPED}[dst]
     if repo.get(order_id) is None:
         raise NotFound("Order not found")
-    moved = advance(repo, order_id, dst, frozenset({src}))
+    topic = {states.SHIPPED: "order.shipped", states.DELIVERED: "order.delivered"}[dst]
+    # The event rides in the same write as the state change (outbox): the customer hears of it exactly once.
+    moved = advance(repo, order_id, dst, frozenset({src}),
+                    events_for=lambda o: [make_event(topic, summary(o), SOURCE)])
     if moved is None:
         raise Conflict(f"Only a {src.lower()} order can be marked {dst.lower()}", code="ILLEGAL_TRANSITION")
     return moved

@@ -35,6 +35,7 @@ REASONS = {
     "invalid_payment_method": "Payment method not accepted",
     "reservation_expired": "Reservation expired before payment",
     "customer": "Cancelled by you",
+    "shop": "Cancelled by the shop",
 }
 
 

@@ -6,7 +6,7 @@ from flask import Flask
 from common.app import create_service_app, start_workers
 from common.mongo import get_database
 
-from . import routes, service
+from . import image_routes, routes, service
 from .cache import ProductCache
 from .repository import ProductRepository
 
@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
                          obs.counter("products_cache_misses_total", "Product cache misses", ["kind"]))
     app.extensions.update({"products.repo": repo, "products.cache": cache})
     app.register_blueprint(routes.bp)
+    image_routes.init_app(app, app.extensions["mongo"], db)  # product images (issue 13)
     if app.extensions["settings"].local_mode:
         service.seed_catalog(repo, cache)
     # Writers bump the cache generation themselves; the event is the second chance when that bump failed

@@ -11,7 +11,7 @@ from common.validation import StrictModel, csv_list
 
 CATEGORY = r"^[a-z0-9-]+$"
 SKU = r"^[A-Za-z0-9-]+$"
-IMAGE = r"^/static/[A-Za-z0-9/_.-]+$"
+IMAGE = r"^(/static/[A-Za-z0-9/_.-]+|/images/products/[0-9a-f]{64}\.(png|jpg|webp))$"
 MAX_IDS = 100
 
 

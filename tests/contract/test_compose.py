@@ -28,8 +28,8 @@ def test_compose_file_is_valid_against_the_compose_spec():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_design_table_lists_fourteen_built_processes_that_agree_with_settings():
-    assert len(PROCESSES) == 14
+def test_design_table_lists_fifteen_built_processes_that_agree_with_settings():
+    assert len(PROCESSES) == 15
     assert PROCESSES == settings_ports()
 
 

@@ -77,3 +77,15 @@ def test_without_a_phone_there_is_no_text_and_a_known_contact_supplies_the_email
     on["order.confirmed"](ev("order.confirmed", **{**order, "email": None, "phone": None}))
     assert len(read_messages(smtp_sink.dir, to=order["email"])) == 1
     assert [i["channel"] for i in log_of(app, issuer, order["user_id"])] == ["email"]
+
+
+@pytest.mark.parametrize(("topic", "subject", "says"), [
+    ("order.shipped", "is on its way", "is on its way to you"),
+    ("order.delivered", "has been delivered", "has been delivered")])
+def test_a_shipped_or_delivered_order_emails_the_customer_once(on, order, smtp_sink, topic, subject, says):
+    event = ev(topic, **order)
+    on[topic](event)
+    on[topic](event)  # redelivered, or replayed from a dead letter
+    [mail] = read_messages(smtp_sink.dir, to=order["email"])
+    assert mail["subject"] == f"Your Fragmart order {order['order_id'][:8]} {subject}"
+    assert says in mail["body"] and "Total: $84.00" in mail["body"]

@@ -25,7 +25,7 @@ INFRA = ["redis", "kafka", "smtp"]
 def test_the_table_holds_every_process_once_with_its_settings_port():
     table = process_table(env={})
     assert {name: spec.port for name, spec in table.items()} == EXPECTED_PORTS
-    assert len(APP_MODULES) == 14
+    assert len(APP_MODULES) == 15
 
 
 def test_infrastructure_starts_before_any_app():

@@ -1,0 +1,49 @@
+"""Who may use the back office: an admin's token; a customer gets 403, a guest goes to sign in."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+
+from common.auth import TokenVerifier
+from common.errors import AppError, Forbidden
+from common.htmx import redirect_after_post, safe_path
+from common.web import ACCESS_COOKIE, SignedOut
+
+INTERNAL = ("/healthz", "/readyz", "/metrics")
+
+
+def init_app(app: Flask) -> None:
+    settings = app.extensions["settings"]
+    # Through the gateway, like every other call: fragment apps never talk to a service directly. No Redis here:
+    # the API checks revocation on every call the pages make, so a signed-out token still cannot do anything.
+    app.extensions["admin.verifier"] = TokenVerifier(f"{settings.gateway_url}/api/auth/jwks")
+    app.before_request(require_admin)
+    app.register_error_handler(SignedOut, lambda _: to_sign_in())
+
+
+def shell_path() -> str:
+    """The shell URL of this request: the fragment's /products is the shell's /admin/products."""
+    rest = request.path.rstrip("/")
+    return "/admin" + rest if request.method == "GET" else "/admin"
+
+
+def to_sign_in():
+    return redirect_after_post(f"/login?next={safe_path(shell_path(), '/admin')}")
+
+
+def require_admin():
+    """Before every view: probes stay open; everything else needs a verified admin token."""
+    if request.path in INTERNAL:
+        return None
+    token = request.cookies.get(ACCESS_COOKIE)
+    if not token:
+        return to_sign_in()
+    try:
+        identity = current_app.extensions["admin.verifier"].identity(token, write=False)
+    except AppError as e:
+        if e.status == 401:
+            return to_sign_in()
+        raise
+    if not identity.is_admin:
+        raise Forbidden("The back office is for shop staff only; your account cannot open it.")
+    g.admin = identity
+    return None

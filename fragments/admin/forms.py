@@ -1,0 +1,46 @@
+"""Reading the back office's forms: trimmed text, prices as decimals, and the API's field errors as messages."""
+from __future__ import annotations
+
+import re
+
+from flask import request
+
+PRICE = re.compile(r"^([0-9]{1,7})(?:\.([0-9]{1,2}))?$")  # ASCII digits only (\d takes any script)
+PRODUCT_MESSAGES = {
+    "name": "Enter a name (1 to 200 characters).",
+    "description": "Keep the description under 2,000 characters.",
+    "category": "Use lowercase letters, digits and dashes, e.g. kitchen.",
+    "price": "Enter a price above 0 like 19.99.",
+    "sku": "Use letters, digits and dashes (up to 40), e.g. KIT-010.",
+    "initial_stock": "Enter a whole number of units, 0 or more.",
+    "image": "Choose a PNG, JPEG or WebP image.",
+}
+
+
+def text(name: str, limit: int = 2000) -> str:
+    return request.form.get(name, "").strip()[:limit + 1]  # one over the limit, so the API can say it is too long
+
+
+def price_minor(value: str) -> int | None:
+    """A decimal as typed ("19.99", "$1,299", "7.5") in minor units, or None when it is not a price."""
+    found = PRICE.fullmatch(value.replace(",", "").removeprefix("$").strip())
+    if not found:
+        return None
+    return int(found[1]) * 100 + int((found[2] or "0").ljust(2, "0"))
+
+
+def price_text(minor) -> str:
+    """Minor units back to what the form shows: 1999 -> "19.99"."""
+    return f"{int(minor) // 100}.{int(minor) % 100:02d}" if isinstance(minor, int) else ""
+
+
+def whole(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if re.fullmatch(r"-?[0-9]{1,7}", value) else None
+
+
+def field_errors(details: dict, messages: dict, default: str) -> dict:
+    """The API's field names (from details.fields) as messages beside the fields; anything else on the form."""
+    fields = (details or {}).get("fields", {})
+    errors = {k: messages[k] for k in fields if k in messages}
+    return errors or {"form": default}

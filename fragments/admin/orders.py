@@ -1,0 +1,88 @@
+"""Order pages: every order filtered by status, date and email; one order with its history; ship, deliver, cancel."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import Blueprint, render_template, request
+
+from common.errors import NotFound
+from common.htmx import redirect_after_post
+
+from . import audit, client
+
+bp = Blueprint("admin_orders", __name__)
+ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+STATUSES = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED")
+ACTIONS = {"ship": ("/ship", "Order marked shipped. The customer is being emailed."),
+           "deliver": ("/deliver", "Order marked delivered. The customer is being emailed."),
+           "cancel": ("/cancel", "Order cancelled. Any payment is being refunded and the stock released.")}
+SAVED = {name: message for name, (_, message) in ACTIONS.items()}
+
+
+def when(iso: str | None) -> str:
+    try:
+        return datetime.fromisoformat(iso).strftime("%d %b %Y, %H:%M UTC") if iso else ""
+    except ValueError:
+        return ""
+
+
+def _filters() -> tuple[dict, dict]:
+    """The filters as typed, and those valid enough to send; a bad one gets a message beside its field."""
+    form = {"status": request.args.get("status", ""), "date": request.args.get("date", "").strip()[:10],
+            "email": request.args.get("email", "").strip()[:254]}
+    errors = {}
+    if form["status"] not in ("", *STATUSES):
+        errors["status"], form["status"] = "Choose a status from the list.", ""
+    if form["date"] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", form["date"]):
+        errors["date"] = "Enter a date as YYYY-MM-DD."
+    return form, errors
+
+
+def _page() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+
+
+@bp.get("/orders")
+def order_list():
+    form, errors = _filters()
+    params = {k: v for k, v in form.items() if v and k not in errors}
+    resp = client.call("GET", "/api/orders/all", params={**params, "page": _page(), "per_page": 20})
+    if resp.status_code == 422:
+        errors["date"] = "Enter a real date as YYYY-MM-DD."
+        resp = client.call("GET", "/api/orders/all", params={k: v for k, v in params.items() if k != "date"})
+    return render_template("admin/_orders.html", listing=resp.json(), form=form, errors=errors, statuses=STATUSES,
+                           when=when, page_url=lambda n: "/admin/orders?" + urlencode({**params, "page": n})), \
+        422 if errors else 200
+
+
+def order(order_id: str) -> dict:
+    resp = client.call("GET", f"/api/orders/{order_id}") if ORDER_ID.fullmatch(order_id) else None
+    if resp is None or resp.status_code == 404:
+        raise NotFound("We couldn't find that order")
+    return resp.json()
+
+
+def _detail(found: dict, message: str | None = None, error: str | None = None, status: int = 200):
+    return render_template("admin/_order_detail.html", order=found, when=when, message=message, error=error,
+                           audit=audit.entries_for("order", found["id"])), status
+
+
+@bp.get("/orders/<order_id>")
+def order_detail(order_id):
+    return _detail(order(order_id), message=SAVED.get(request.args.get("done", "")))
+
+
+@bp.post("/orders/<order_id>/<any(ship, deliver, cancel):action>")
+def order_action(order_id, action):
+    found = order(order_id)
+    path, _ = ACTIONS[action]
+    resp = client.call("POST", f"/api/orders/{found['id']}{path}")
+    if resp.status_code in (200, 202):
+        audit.record(f"order.{action}", "order", found["id"], before={"status": found["status"]},
+               after={"status": resp.json()["status"]})
+        return redirect_after_post(f"/admin/orders/{found['id']}?done={action}")
+    message, _ = client.error_of(resp)
+    return _detail(order(order_id), error=message, status=409)

@@ -1,0 +1,129 @@
+"""Catalog pages: search and page the products, create, edit and delete one."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import Blueprint, render_template, request
+
+from common.errors import NotFound
+from common.htmx import redirect_after_post
+
+from . import audit, client, forms
+
+bp = Blueprint("admin_products", __name__)
+PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+PER_PAGE = 20
+AUDITED = ("name", "description", "category", "price", "sku", "featured", "image")
+
+
+def _facts(product: dict | None) -> dict:
+    return {k: product[k] for k in AUDITED if product and k in product}
+
+
+def _page() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+
+
+@bp.get("/products")
+def product_list():
+    q = request.args.get("q", "").strip()[:100]
+    listing = client.call("GET", "/api/products", params={"q": q, "page": _page(), "per_page": PER_PAGE}).json()
+    return render_template("admin/_products.html", listing=listing, q=q, saved=request.args.get("deleted"),
+                           page_url=lambda n: "/admin/products?" + urlencode({"q": q, "page": n}))
+
+
+def _product(product_id: str) -> dict:
+    resp = client.call("GET", f"/api/products/{product_id}") if PRODUCT_ID.fullmatch(product_id) else None
+    if resp is None or resp.status_code == 404:
+        raise NotFound("We couldn't find that product")
+    return resp.json()
+
+
+def _form_page(product: dict | None, form: dict, errors: dict, status: int = 200, saved: str | None = None):
+    categories = client.optional("GET", "/api/categories", {"items": []})["items"]
+    return render_template("admin/_product_form.html", product=product, form=form, errors=errors, saved=saved,
+                           categories=categories,
+                           audit=_trail(product)), status
+
+
+def _trail(product: dict | None) -> list[dict]:
+    """The product's audit trail with its stock's, newest first."""
+    if not product:
+        return []
+    entries = audit.entries_for("product", product["id"]) + audit.entries_for("stock", product["sku"])
+    return sorted(entries, key=lambda e: e["at"], reverse=True)
+
+
+@bp.get("/products/new")
+def new_product():
+    return _form_page(None, {"featured": False, "initial_stock": "0"}, {})
+
+
+@bp.get("/products/<product_id>")
+def edit_product(product_id):
+    product = _product(product_id)
+    form = {**product, "price": forms.price_text(product["price"])}
+    return _form_page(product, form, {}, saved="Product saved." if request.args.get("saved") else None)
+
+
+def _read_form(creating: bool) -> tuple[dict, dict, dict]:
+    """What was typed (to show again), the API body, and errors found before asking the API."""
+    form = {k: forms.text(k) for k in ("name", "description", "category", "price", "sku", "initial_stock")}
+    form["featured"] = request.form.get("featured") == "on"
+    body = {"name": form["name"], "description": form["description"], "category": form["category"],
+            "featured": form["featured"]}
+    errors = {}
+    price = forms.price_minor(form["price"])
+    if price is None or price <= 0:
+        errors["price"] = forms.PRODUCT_MESSAGES["price"]
+    body["price"] = price
+    if creating:
+        body["sku"] = form["sku"]
+        stock = forms.whole(form["initial_stock"] or "0")
+        if stock is None or stock < 0:
+            errors["initial_stock"] = forms.PRODUCT_MESSAGES["initial_stock"]
+        body["initial_stock"] = stock
+    return form, body, errors
+
+
+def _api_errors(resp) -> dict:
+    message, details = client.error_of(resp)
+    if resp.status_code == 409:
+        return {"sku": "Another product already has this SKU."}
+    return forms.field_errors(details, forms.PRODUCT_MESSAGES, message)
+
+
+@bp.post("/products")
+def create_product():
+    form, body, errors = _read_form(creating=True)
+    if not errors:
+        resp = client.call("POST", "/api/products", json=body)
+        if resp.status_code == 201:
+            audit.record("product.create", "product", resp.json()["id"], None, _facts(resp.json()))
+            return redirect_after_post(f"/admin/products/{resp.json()['id']}?saved=1")
+        errors = _api_errors(resp)
+    return _form_page(None, form, errors, 422)
+
+
+@bp.post("/products/<product_id>")
+def update_product(product_id):
+    product = _product(product_id)
+    form, body, errors = _read_form(creating=False)
+    form["sku"] = product["sku"]
+    if not errors:
+        resp = client.call("PATCH", f"/api/products/{product['id']}", json=body)
+        if resp.status_code == 200:
+            audit.record("product.update", "product", product["id"], _facts(product), _facts(resp.json()))
+            return redirect_after_post(f"/admin/products/{product['id']}?saved=1")
+        errors = _api_errors(resp)
+    return _form_page(product, form, errors, 422)
+
+
+@bp.post("/products/<product_id>/delete")
+def delete_product(product_id):
+    product = _product(product_id)
+    if client.call("DELETE", f"/api/products/{product['id']}").status_code == 204:
+        audit.record("product.delete", "product", product["id"], _facts(product), {"deleted": True})
+    return redirect_after_post("/admin/products?deleted=1")

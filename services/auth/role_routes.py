@@ -1,0 +1,88 @@
+"""Accounts and roles for the back office (admin): search accounts, make an admin or take the role away."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from flask import Blueprint, current_app, jsonify
+from pydantic import BaseModel, Field
+
+from common.auth import require_admin
+from common.errors import NotFound
+from common.openapi import operation
+from common.validation import QueryModel, StrictModel, parse_body, parse_query
+
+from .roles import Roles
+from .routes import spec
+
+bp = Blueprint("auth_roles", __name__)
+ACCOUNT_ID = r"^[0-9a-f]{32}$"
+
+
+class AccountQuery(QueryModel):
+    q: str = Field(default="", max_length=100)
+    role: Literal["", "customer", "admin"] = ""
+    page: int = Field(default=1, ge=1, le=10_000)
+    per_page: int = Field(default=20, ge=1, le=100)
+
+
+class RoleChange(StrictModel):
+    role: Literal["customer", "admin"]
+
+
+class Account(BaseModel):
+    id: str
+    email: str
+    name: str
+    role: str
+    created_at: str | None
+
+
+class AccountPage(BaseModel):
+    items: list[Account]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    admins: int
+
+
+class RoleChanged(BaseModel):
+    before: Account
+    after: Account
+
+
+def _roles() -> Roles:
+    return current_app.extensions["auth.roles"]
+
+
+def _checked(account_id: str) -> str:
+    if not re.fullmatch(ACCOUNT_ID, account_id):
+        raise NotFound("Account not found", code="ACCOUNT_NOT_FOUND")
+    return account_id
+
+
+@bp.get("/api/auth/accounts")
+@require_admin
+@operation(spec, out=AccountPage, query=AccountQuery, auth="admin")
+def list_accounts():
+    """Accounts, newest first, searched by email or name, with their roles (admin)."""
+    q = parse_query(AccountQuery)
+    return jsonify(_roles().search(q.q, q.role, (q.page - 1) * q.per_page, q.per_page, q.page))
+
+
+@bp.get("/api/auth/accounts/<account_id>")
+@require_admin
+@operation(spec, out=Account, auth="admin", errors=(404,))
+def get_account(account_id):
+    """One account with its role (admin)."""
+    return jsonify(_roles().get(_checked(account_id)))
+
+
+@bp.put("/api/auth/accounts/<account_id>/role")
+@require_admin
+@operation(spec, out=RoleChanged, body=RoleChange, auth="admin", errors=(404, 409))
+def set_role(account_id):
+    """Make an admin or take the role away; the last admin keeps it (409 LAST_ADMIN) (admin)."""
+    before, after = _roles().set_role(_checked(account_id), parse_body(RoleChange).role)
+    return jsonify(before=before, after=after)

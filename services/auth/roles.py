@@ -1,0 +1,104 @@
+"""Roles in the back office: list accounts, make an admin or take the role away, never removing the last admin.
+
+The rule spans documents, so it is kept by a counter document changed with conditional single-document updates:
+a demotion first takes one off the count only while it is above one (atomic), then changes the account; any
+promotion adds one after the account changed. Between the two writes the count can only be low, never high, so
+the worst a race does is refuse a demotion that could have gone through."""
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+
+from pymongo import DESCENDING, ReturnDocument
+
+from common.auth import Identity
+from common.errors import Conflict, NotFound, Unauthorized
+
+ADMINS = "admins"
+ROLES = ("customer", "admin")
+
+
+def public(account: dict) -> dict:
+    created = account.get("created_at")
+    return {"id": account["_id"], "email": account["email"], "name": account.get("name", ""),
+            "role": account.get("role", "customer"),
+            "created_at": created.isoformat() if isinstance(created, datetime) else created}
+
+
+class Roles:
+    def __init__(self, accounts, counters):
+        self.accounts, self.counters = accounts, counters
+
+    def count_existing(self) -> None:
+        """At start: the counter is made once from the accounts (later starts keep it as it is)."""
+        n = self.accounts.count_documents({"role": "admin"})
+        self.counters.update_one({"_id": ADMINS}, {"$setOnInsert": {"count": n}}, upsert=True)
+
+    def promoted(self) -> None:
+        self.counters.update_one({"_id": ADMINS}, {"$inc": {"count": 1}}, upsert=True)
+
+    def admins(self) -> int:
+        return (self.counters.find_one({"_id": ADMINS}) or {}).get("count", 0)
+
+    def search(self, q: str, role: str, skip: int, limit: int, page: int) -> dict:
+        f: dict = {}
+        if q:
+            literal = re.escape(q)  # typed text is matched literally, never as a pattern
+            f["$or"] = [{"email": {"$regex": literal, "$options": "i"}}, {"name": {"$regex": literal, "$options": "i"}}]
+        if role:
+            f["role"] = role
+        total = self.accounts.count_documents(f)
+        docs = self.accounts.find(f, {"password_hash": 0, "_outbox": 0}).sort([("created_at", DESCENDING),
+                                                                              ("_id", 1)])
+        return {"items": [public(d) for d in docs.skip(skip).limit(limit)], "total": total, "page": page,
+                "per_page": limit, "pages": max(1, math.ceil(total / limit)), "admins": self.admins()}
+
+    def get(self, account_id: str) -> dict:
+        found = self.accounts.find_one({"_id": account_id}, {"password_hash": 0, "_outbox": 0})
+        if found is None:
+            raise NotFound("Account not found", code="ACCOUNT_NOT_FOUND")
+        return public(found)
+
+    def set_role(self, account_id: str, role: str) -> tuple[dict, dict]:
+        """The account before and after; setting the role it already has changes nothing."""
+        before = self.get(account_id)
+        if before["role"] == role:
+            return before, before
+        if role == "admin":
+            changed = self._update({"_id": account_id, "role": {"$ne": "admin"}}, role)
+            if changed is not None:
+                self.promoted()
+            return before, changed or self.get(account_id)
+        if self.counters.find_one_and_update({"_id": ADMINS, "count": {"$gt": 1}}, {"$inc": {"count": -1}}) is None:
+            raise Conflict("This is the last admin: make someone else an admin first", code="LAST_ADMIN")
+        changed = self._update({"_id": account_id, "role": "admin"}, role)
+        if changed is None:  # someone else took the role away meanwhile: give the count back
+            self.promoted()
+            return before, self.get(account_id)
+        return before, changed
+
+    def _update(self, where: dict, role: str) -> dict | None:
+        doc = self.accounts.find_one_and_update(where, {"$set": {"role": role}},
+                                                projection={"password_hash": 0, "_outbox": 0},
+                                                return_document=ReturnDocument.AFTER)
+        return public(doc) if doc else None
+
+
+class AccountVerifier:
+    """The auth service checks its own tokens with its own keys (not through its JWKS over HTTP), against the
+    durable revocation list, and takes the role from the account as it is now: an admin whose role was taken
+    away cannot change roles with a token issued before."""
+
+    def __init__(self, tokens, accounts):
+        self.tokens, self.accounts = tokens, accounts
+
+    def identity(self, token: str, write: bool | None = None) -> Identity:
+        claims = self.tokens.decode(token, "access")
+        if self.tokens.is_revoked(claims["jti"]):
+            raise Unauthorized("Token revoked", code="TOKEN_REVOKED")
+        account = self.accounts.find_one({"_id": str(claims["sub"])}, {"role": 1, "email": 1, "name": 1})
+        if account is None:
+            raise Unauthorized("Unknown account", code="INVALID_TOKEN")
+        return Identity(user_id=account["_id"], role=account.get("role", "customer"), email=account.get("email"),
+                        name=account.get("name"))

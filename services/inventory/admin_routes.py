@@ -1,0 +1,68 @@
+"""The back office's stock routes (admin): every SKU's level, low stock first, and adjusting by a delta."""
+from __future__ import annotations
+
+import math
+import re
+
+from flask import Blueprint, current_app, jsonify
+from pydantic import BaseModel, Field
+
+from common.auth import require_admin
+from common.errors import NotFound
+from common.openapi import operation
+from common.validation import QueryModel, StrictModel, parse_body, parse_query
+
+from .routes import spec
+from .schemas import SKU_PATTERN, Stock
+
+bp = Blueprint("inventory_admin", __name__)
+
+
+class LevelQuery(QueryModel):
+    q: str = Field(default="", max_length=40)
+    low: bool = False  # only SKUs at or under the low-stock level
+    page: int = Field(default=1, ge=1, le=10_000)
+    per_page: int = Field(default=25, ge=1, le=100)
+
+
+class StockDelta(StrictModel):
+    delta: int = Field(ge=-1_000_000, le=1_000_000)
+
+
+class Level(Stock):
+    product_id: str | None = None
+
+
+class StockPage(BaseModel):
+    items: list[Level]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    low_level: int
+
+
+def _repo():
+    return current_app.extensions["inventory.stock"]
+
+
+# A static segment: Flask prefers it to /api/inventory/<sku>, so a SKU named "levels" is only reachable by ?skus=.
+@bp.get("/api/inventory/levels")
+@require_admin
+@operation(spec, out=StockPage, query=LevelQuery, auth="admin")
+def stock_levels():
+    """Every live SKU's available and reserved units, lowest available first (admin)."""
+    q, repo = parse_query(LevelQuery), _repo()
+    items, total = repo.levels((q.page - 1) * q.per_page, q.per_page, q.q, repo.low_level if q.low else None)
+    return jsonify(items=items, total=total, page=q.page, per_page=q.per_page,
+                   pages=max(1, math.ceil(total / q.per_page)), low_level=repo.low_level)
+
+
+@bp.post("/api/inventory/<sku>/adjust")
+@require_admin
+@operation(spec, out=Stock, body=StockDelta, auth="admin", errors=(404, 409))
+def adjust_stock(sku):
+    """Add (or, negative, remove) units of available stock atomically; never below zero (admin)."""
+    if not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
+        raise NotFound("No such SKU", code="SKU_NOT_FOUND")
+    return jsonify(_repo().adjust_available(sku, parse_body(StockDelta).delta))

@@ -1,0 +1,103 @@
+"""Dead-letter routes for the back office (admin): list, replay, discard."""
+from __future__ import annotations
+
+import atexit
+import re
+from typing import Literal
+
+from flask import Blueprint, current_app, jsonify
+from pydantic import BaseModel, Field
+
+from common.auth import require_admin
+from common.errors import NotFound
+from common.kafka_options import client_options
+from common.openapi import operation
+from common.validation import QueryModel, parse_query
+
+from .dead_letters import Collector, DeadLetters
+from .routes import spec
+
+bp = Blueprint("dead_letters", __name__)
+LETTER_ID = r"^[0-9a-f]{32}$"
+
+
+class LetterQuery(QueryModel):
+    status: Literal["waiting", "replayed", "discarded"] = "waiting"
+    page: int = Field(default=1, ge=1, le=10_000)
+    per_page: int = Field(default=20, ge=1, le=100)
+
+
+class Letter(BaseModel):
+    id: str
+    topic: str
+    dlq_topic: str
+    error: str | None
+    event_id: str | None
+    type: str | None
+    preview: str | None
+    status: str
+    received_at: str | None
+    handled_at: str | None
+
+
+class LetterPage(BaseModel):
+    items: list[Letter]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+def init_app(app, db) -> None:
+    letters = DeadLetters(db["dead_letters"], app.extensions["publisher"])
+    letters.ensure_indexes()
+    app.extensions["notifications.dead_letters"] = letters
+    app.register_blueprint(bp)
+
+
+def start_collector(app) -> None:
+    """After start_workers: the collector joins the process's workers, so whoever stops those stops it too."""
+    settings = app.extensions["settings"]
+    if not settings.run_workers:
+        return
+    options = {**client_options(settings), "bootstrap_servers": settings.kafka_bootstrap}
+    collector = Collector(options, app.extensions["notifications.dead_letters"])
+    collector.start()
+    app.extensions["notifications.collector"] = collector
+    app.extensions.setdefault("workers", []).append(collector)
+    atexit.register(collector.stop)
+
+
+def _letters() -> DeadLetters:
+    return current_app.extensions["notifications.dead_letters"]
+
+
+def _checked(letter: str) -> str:
+    if not re.fullmatch(LETTER_ID, letter):
+        raise NotFound("No such dead letter", code="DEAD_LETTER_NOT_FOUND")
+    return letter
+
+
+@bp.get("/api/events/dead-letters")
+@require_admin
+@operation(spec, out=LetterPage, query=LetterQuery, auth="admin")
+def list_dead_letters():
+    """Messages dead-lettered on any <topic>.dlq, newest first, with their error (admin)."""
+    q = parse_query(LetterQuery)
+    return jsonify(_letters().page(q.status, q.page, q.per_page))
+
+
+@bp.post("/api/events/dead-letters/<letter>/replay")
+@require_admin
+@operation(spec, out=Letter, auth="admin", errors=(404, 409))
+def replay_dead_letter(letter):
+    """Send a waiting dead letter back to its topic; consumers' inboxes keep the effect once (admin)."""
+    return jsonify(_letters().replay(_checked(letter)))
+
+
+@bp.post("/api/events/dead-letters/<letter>/discard")
+@require_admin
+@operation(spec, out=Letter, auth="admin", errors=(404, 409))
+def discard_dead_letter(letter):
+    """Set a waiting dead letter aside for good (admin)."""
+    return jsonify(_letters().discard(_checked(letter)))

@@ -1,0 +1,132 @@
+"""Dead letters for the back office: every `<topic>.dlq` message kept with its error, replayed or discarded.
+
+A collector reads every `.dlq` topic from the start (it never commits: each message is stored once by its
+position, so reading again changes nothing) into the `dead_letters` collection. Replaying sends the message back
+to its topic as it was: each consumer group's inbox drops an event id it already handled, so only the group that
+failed handles it again, and a replay never doubles an effect."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import math
+import threading
+
+from kafka import KafkaConsumer
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+
+from common.clock import now
+from common.errors import Conflict, NotFound
+
+log = logging.getLogger(__name__)
+DLQ_PATTERN = r"^.*\.dlq$"
+STATUSES = ("waiting", "replayed", "discarded")
+
+
+def letter_id(topic: str, partition: int, offset: int) -> str:
+    return hashlib.sha256(f"{topic}:{partition}:{offset}".encode()).hexdigest()[:32]
+
+
+def summary(raw: bytes) -> dict:
+    """What the list shows of a message: its event id and type when it is an envelope, else a preview."""
+    try:
+        body = json.loads(raw)
+        if isinstance(body, dict):
+            return {"event_id": str(body.get("event_id") or "")[:64], "type": str(body.get("type") or "")[:64],
+                    "preview": raw[:300].decode("utf-8", "replace")}
+    except ValueError:
+        pass
+    return {"event_id": "", "type": "", "preview": raw[:300].decode("utf-8", "replace")}
+
+
+def public(doc: dict) -> dict:
+    keep = ("topic", "dlq_topic", "error", "event_id", "type", "preview", "status")
+    out = {"id": doc["_id"], **{k: doc.get(k) for k in keep}}
+    for key in ("received_at", "handled_at"):
+        out[key] = doc[key].isoformat() if doc.get(key) else None
+    return out
+
+
+class DeadLetters:
+    def __init__(self, collection, publisher):
+        self.letters, self.publisher = collection, publisher
+
+    def ensure_indexes(self) -> None:
+        self.letters.create_index([("status", ASCENDING), ("received_at", DESCENDING)])
+
+    def store(self, dlq_topic: str, partition: int, offset: int, raw: bytes, headers) -> None:
+        """Keep one dead letter; the same position seen again (a re-read) changes nothing."""
+        error = next((v.decode("utf-8", "replace") for k, v in headers or [] if k == "error" and v), "")
+        doc = {"dlq_topic": dlq_topic, "topic": dlq_topic.removesuffix(".dlq"), "partition": partition,
+               "offset": offset, "error": error[:1000], "raw": base64.b64encode(raw).decode(), "status": "waiting",
+               "received_at": now(), **summary(raw)}
+        self.letters.update_one({"_id": letter_id(dlq_topic, partition, offset)}, {"$setOnInsert": doc}, upsert=True)
+
+    def page(self, status: str, page: int, per_page: int) -> dict:
+        f = {"status": status}
+        total = self.letters.count_documents(f)
+        docs = self.letters.find(f, {"raw": 0}).sort([("received_at", DESCENDING), ("_id", 1)])
+        return {"items": [public(d) for d in docs.skip((page - 1) * per_page).limit(per_page)], "total": total,
+                "page": page, "per_page": per_page, "pages": max(1, math.ceil(total / per_page))}
+
+    def _take(self, letter: str, status: str) -> dict:
+        """Move a waiting letter on, once: two admins pressing the button at once act once."""
+        doc = self.letters.find_one_and_update({"_id": letter, "status": "waiting"},
+                                               {"$set": {"status": status, "handled_at": now()}},
+                                               return_document=ReturnDocument.AFTER)
+        if doc is None:
+            if self.letters.find_one({"_id": letter}, {"_id": 1}) is None:
+                raise NotFound("No such dead letter", code="DEAD_LETTER_NOT_FOUND")
+            raise Conflict("This dead letter was already replayed or discarded", code="DEAD_LETTER_HANDLED")
+        return doc
+
+    def replay(self, letter: str) -> dict:
+        doc = self._take(letter, "replayed")
+        try:
+            self.publisher.send(doc["topic"], base64.b64decode(doc["raw"]))
+        except Exception:
+            self.letters.update_one({"_id": letter}, {"$set": {"status": "waiting"}, "$unset": {"handled_at": ""}})
+            raise
+        log.info("dead letter replayed", extra={"topic": doc["topic"], "event_id": doc.get("event_id")})
+        return public(doc)
+
+    def discard(self, letter: str) -> dict:
+        doc = self._take(letter, "discarded")
+        log.info("dead letter discarded", extra={"topic": doc["topic"], "event_id": doc.get("event_id")})
+        return public(doc)
+
+
+class Collector(threading.Thread):
+    """Reads every `.dlq` topic (new ones within seconds) into the store."""
+
+    def __init__(self, options: dict, letters: DeadLetters):
+        super().__init__(daemon=True, name="dead-letters")
+        self.options, self.letters = options, letters
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                # No group: no join to wait for, no offsets kept. Each start reads every dead letter again from
+                # the start, and the store keeps each position once, so reading twice changes nothing.
+                consumer = KafkaConsumer(**self.options, group_id=None, enable_auto_commit=False,
+                                         auto_offset_reset="earliest", metadata_max_age_ms=5000,
+                                         fetch_max_wait_ms=200)
+                consumer.subscribe(pattern=DLQ_PATTERN)
+            except Exception as e:
+                log.warning("dead-letter collector cannot reach kafka (%s); retrying", type(e).__name__)
+                self.stopping.wait(1.0)
+                continue
+            try:
+                while not self.stopping.is_set():
+                    for records in consumer.poll(timeout_ms=500).values():
+                        for r in records:
+                            self.letters.store(r.topic, r.partition, r.offset, r.value, r.headers)
+            except Exception:
+                log.exception("dead-letter collector crashed; reconnecting")
+            finally:
+                consumer.close(autocommit=False)
+
+    def stop(self) -> None:
+        self.stopping.set()

@@ -1,0 +1,13 @@
+"""Fulfilment events (the back office marks orders shipped and delivered): an email, and a text with a phone.
+Keyed per order like every order notice, so a redelivered or replayed event never notifies twice."""
+from __future__ import annotations
+
+from . import order_handlers
+
+
+def handlers(notifier) -> dict:
+    notify = order_handlers.notifier_for(notifier)
+    return {
+        "order.shipped": notify("shipped", "Fragmart: order {short_id} is on its way."),
+        "order.delivered": notify("delivered", "Fragmart: order {short_id} has been delivered. Enjoy!"),
+    }

@@ -1,0 +1,55 @@
+"""The back office's order routes (admin): today's figures and the search over every order."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from flask import Blueprint, current_app, jsonify
+from pydantic import BaseModel, Field
+
+from common.auth import require_admin
+from common.openapi import operation
+from common.validation import QueryModel, parse_query
+
+from . import admin, states
+from .routes import spec
+from .schemas import OrderPage
+
+bp = Blueprint("orders_admin", __name__)
+
+
+class OrderSearch(QueryModel):
+    status: Literal["", *states.STATES] = ""
+    date: dt.date | None = None
+    email: str = Field(default="", max_length=254)
+    user_id: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9-]*$")
+    page: int = Field(default=1, ge=1, le=10_000)
+    per_page: int = Field(default=20, ge=1, le=100)
+
+
+class OrderSummary(BaseModel):
+    date: str
+    orders: int
+    by_status: dict[str, int]
+    revenue: int
+    currency: str
+
+
+def _orders():
+    return current_app.extensions["orders.repo"].orders
+
+
+@bp.get("/api/orders/summary")
+@require_admin
+@operation(spec, out=OrderSummary, auth="admin")
+def order_summary():
+    """Orders placed today (UTC) by status, and today's revenue (admin)."""
+    return jsonify(admin.summary(_orders()))
+
+
+@bp.get("/api/orders/all")
+@require_admin
+@operation(spec, out=OrderPage, query=OrderSearch, auth="admin")
+def search_orders():
+    """Every customer's orders, newest first; filter by status, date (YYYY-MM-DD, UTC) and email (admin)."""
+    return jsonify(admin.search(_orders(), parse_query(OrderSearch)))

@@ -1,0 +1,94 @@
+"""The back office's audit trail (admin): who did what, when, with the facts before and after, per subject.
+The actor comes from the caller's verified token, never from the body."""
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from flask import Blueprint, current_app, jsonify
+from pydantic import BaseModel, Field, StringConstraints
+from pymongo import DESCENDING
+
+from common.auth import current_identity, require_admin
+from common.clock import now
+from common.openapi import operation
+from common.validation import QueryModel, StrictModel, parse_body, parse_query
+
+from .routes import spec
+
+bp = Blueprint("users_audit", __name__)
+SUBJECT_ID = r"^[A-Za-z0-9-]{1,64}$"
+Subject = Literal["product", "stock", "order", "user", "event"]
+Fact = str | int | bool | None
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
+
+
+class AuditEntry(StrictModel):
+    action: str = Field(pattern=r"^[a-z]+\.[a-z_]+$", max_length=40)
+    subject_type: Subject
+    subject_id: str = Field(pattern=SUBJECT_ID)
+    before: dict[Key, Annotated[Fact, Field(union_mode="left_to_right")]] = Field(default_factory=dict,
+                                                                                  max_length=20)
+    after: dict[Key, Annotated[Fact, Field(union_mode="left_to_right")]] = Field(default_factory=dict,
+                                                                                 max_length=20)
+
+
+class AuditQuery(QueryModel):
+    subject_type: Subject
+    subject_id: str = Field(pattern=SUBJECT_ID)
+
+
+class AuditRecord(BaseModel):
+    id: str
+    at: str
+    actor_id: str
+    actor_email: str | None
+    action: str
+    subject_type: str
+    subject_id: str
+    before: dict
+    after: dict
+
+
+class AuditList(BaseModel):
+    items: list[AuditRecord]
+
+
+def _audit():
+    return current_app.extensions["users.audit"]
+
+
+def init_app(app, db) -> None:
+    collection = db["audit"]
+    collection.create_index([("subject_type", 1), ("subject_id", 1), ("at", DESCENDING)])
+    app.extensions["users.audit"] = collection
+    app.register_blueprint(bp)
+
+
+def _public(doc: dict) -> dict:
+    return {"id": doc["_id"], "at": doc["at"].strftime("%Y-%m-%d %H:%M:%S UTC"), **{
+        k: doc.get(k) for k in ("actor_id", "actor_email", "action", "subject_type", "subject_id", "before", "after")}}
+
+
+@bp.post("/api/audit")
+@require_admin
+@operation(spec, ok=201, out=AuditRecord, body=AuditEntry, auth="admin")
+def record_action():
+    """Record an admin action (admin); the actor is the caller."""
+    entry, who = parse_body(AuditEntry), current_identity()
+    for facts in (entry.before, entry.after):  # long text is kept short: the trail says what changed, not all of it
+        facts.update({k: v[:300] for k, v in facts.items() if isinstance(v, str)})
+    doc = {"_id": uuid.uuid4().hex, "at": now(), "actor_id": who.user_id, "actor_email": who.email,
+           **entry.model_dump()}
+    _audit().insert_one(doc)
+    return jsonify(_public(doc)), 201
+
+
+@bp.get("/api/audit")
+@require_admin
+@operation(spec, out=AuditList, query=AuditQuery, auth="admin")
+def list_actions():
+    """The last 50 admin actions on one subject, newest first (admin)."""
+    q = parse_query(AuditQuery)
+    docs = _audit().find({"subject_type": q.subject_type, "subject_id": q.subject_id}).sort("at", DESCENDING)
+    return jsonify(items=[_public(d) for d in docs.limit(50)])

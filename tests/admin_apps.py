@@ -1,0 +1,81 @@
+"""The back office served for contract tests: the real services it calls, a gateway, the admin fragment, a shell."""
+from __future__ import annotations
+
+import contextlib
+from types import SimpleNamespace
+
+import pytest
+import requests
+
+import fragments.admin
+import fragments.products
+import gateway
+import services.auth
+import services.inventory
+import services.notifications
+import services.orders
+import services.products
+import services.users
+import shell
+from common.csrf import CSRF_COOKIE
+from common.settings import load_settings
+from common.web import ACCESS_COOKIE
+from services.products.seed import seed_documents
+from tests.accounts_apps import ADMIN
+from tests.servers import free_port, serving
+
+CSRF = "csrf-" + "a" * 30
+SERVICES = (("users", services.users), ("products", services.products), ("inventory", services.inventory),
+            ("orders", services.orders), ("notifications", services.notifications))
+
+
+@contextlib.contextmanager
+def serve_back_office(redis_url: str, keys_dir: str):
+    """Live auth (with the admin account), the services the back office uses, a gateway, the admin fragment
+    and a shell whose other fragments are absent. Workers are off: no broker in contract tests."""
+    base = {"redis_url": redis_url, "run_workers": False}
+    with contextlib.ExitStack() as stack:
+        auth_app = services.auth.create_app({**base, "keys_dir": keys_dir, "admin_email": ADMIN["email"],
+                                             "admin_password": ADMIN["password"]})
+        urls = {**load_settings("test").service_urls, "auth": stack.enter_context(serving(auth_app))}
+        apps = {"auth": auth_app}
+        for name, module in SERVICES:
+            apps[name] = module.create_app({**base, "service_urls": urls})
+            urls[name] = stack.enter_context(serving(apps[name]))
+        for doc, units in seed_documents():
+            apps["inventory"].extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
+        gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": urls,
+                                                             "rate_limit_writes": "10000/minute"})))
+        admin_app = fragments.admin.create_app({**base, "gateway_url": gw})
+        admin_url = stack.enter_context(serving(admin_app))
+        products_url = stack.enter_context(serving(fragments.products.create_app({**base, "gateway_url": gw})))
+        dead = f"http://127.0.0.1:{free_port()}"
+        shell_app = shell.create_app({**base, "fragment_timeout": 3.0, "fragment_urls": {
+            n: dead for n in ("auth", "cart", "checkout", "profile")} | {"admin": admin_url, "products": products_url}})
+        yield SimpleNamespace(gateway=gw, urls=urls, apps=apps, admin_app=admin_app, admin=admin_url,
+                              shell_app=shell_app)
+
+
+def sign_in(gateway_url: str, email: str, password: str) -> str:
+    resp = requests.post(f"{gateway_url}/api/auth/login", json={"email": email, "password": password}, timeout=10)
+    assert resp.status_code == 200, resp.text
+    return resp.json()["access_token"]
+
+
+def browser(app, token: str | None):
+    """A test client with the CSRF cookie and, when given, the session's access token."""
+    c = app.test_client()
+    c.set_cookie(CSRF_COOKIE, CSRF)
+    if token:
+        c.set_cookie(ACCESS_COOKIE, token)
+    return c
+
+
+def back_office_fixture():
+    """Module-scoped `office`; bind it in a test module as `office = back_office_fixture()`."""
+    @pytest.fixture(scope="module")
+    def office(redis_url, tmp_path_factory):
+        with serve_back_office(redis_url, str(tmp_path_factory.mktemp("keys"))) as served:
+            served.admin_token = sign_in(served.gateway, ADMIN["email"], ADMIN["password"])
+            yield served
+    return office

@@ -1,0 +1,68 @@
+"""The admin fragment (the back office): one object per page, with the actions tests take."""
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+
+class BackOffice:
+    """Region #admin, on any /admin page."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.region = page.locator("#admin")
+
+    def open(self, path: str = "") -> BackOffice:
+        self.page.goto("/admin" + path)
+        return self
+
+    def button(self, name: str) -> Locator:
+        return self.region.get_by_role("button", name=name)
+
+    @property
+    def notice(self) -> Locator:
+        return self.region.get_by_role("status")
+
+
+class ProductForm(BackOffice):
+    def create(self, name: str, description: str, category: str, price: str, sku: str, stock: str) -> None:
+        self.open("/products")
+        self.region.get_by_role("link", name="New product").click()
+        for label, value in (("Name", name), ("Description", description), ("Category", category),
+                             ("Price", price), ("SKU", sku), ("Initial stock", stock)):
+            self.region.get_by_label(label, exact=True).fill(value)
+        self.region.get_by_label("Featured").check()
+        self.button("Save product").click()
+
+    def upload_image(self, filename: str, mime: str, data: bytes) -> None:
+        self.region.get_by_label("Image").set_input_files(files=[{"name": filename, "mimeType": mime, "buffer": data}])
+        self.button("Upload image").click()
+
+    @property
+    def image(self) -> Locator:
+        return self.region.locator("img.product-img")
+
+
+class StockPage(BackOffice):
+    def set_stock(self, sku: str, units: int) -> None:
+        self.open(f"/inventory?q={sku}")
+        row = self.region.locator(f"#stock-{sku}")
+        row.get_by_label("Stock").fill(str(units))
+        row.get_by_role("button", name="Save stock").click()
+
+
+class OrderPage(BackOffice):
+    def find(self, email: str) -> None:
+        self.open("/orders")
+        self.region.get_by_label("Customer email").fill(email)
+        self.button("Filter").click()
+        expect(self.region.locator(".results-count")).to_have_text("1 order")  # the filtered list is in
+        self.region.get_by_role("table", name="Orders").get_by_role("link").click()
+
+    @property
+    def status(self) -> Locator:
+        return self.region.locator(".order-status")
+
+
+class DeadLetterPage(BackOffice):
+    def replay(self, event_id: str) -> None:
+        self.region.locator("tr", has_text=event_id[:12]).get_by_role("button", name="Replay").click()

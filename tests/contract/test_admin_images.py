@@ -1,0 +1,126 @@
+"""Product images: checked by content (not name), at most 2 MB, kept in GridFS, served with a content-hash URL."""
+from __future__ import annotations
+
+import io
+import os
+import uuid
+
+import pytest
+import requests
+from PIL import Image
+
+from tests.accounts_apps import new_user
+from tests.admin_apps import CSRF, back_office_fixture, browser
+
+office = back_office_fixture()
+
+
+def image_bytes(kind: str, size=(8, 6), color=None) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, color or (uuid.uuid4().int % 255, 120, 40)).save(buf, kind)
+    return buf.getvalue()
+
+
+@pytest.fixture()
+def product(office) -> dict:
+    sku = f"IMG-{uuid.uuid4().hex[:8].upper()}"
+    r = requests.post(f"{office.gateway}/api/products", headers={"Authorization": f"Bearer {office.admin_token}"},
+                      json={"name": f"Framed Print {sku}", "price": 3500, "category": "stationery", "sku": sku},
+                      timeout=5)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+@pytest.fixture()
+def admin(office):
+    return browser(office.admin_app, office.admin_token)
+
+
+def put_image(office, product_id, data, token=None):
+    headers = {"Content-Type": "application/octet-stream"}
+    if token is not False:
+        headers["Authorization"] = f"Bearer {token or office.admin_token}"
+    return requests.put(f"{office.gateway}/api/products/{product_id}/image", data=data, headers=headers, timeout=10)
+
+
+@pytest.mark.parametrize(("kind", "ext", "mime"), [("PNG", "png", "image/png"), ("JPEG", "jpg", "image/jpeg"),
+                                                  ("WEBP", "webp", "image/webp")])
+def test_an_image_is_kept_by_content_hash_and_served_with_caching_headers(office, product, kind, ext, mime):
+    data = image_bytes(kind)
+    r = put_image(office, product["id"], data)
+    assert r.status_code == 200, r.text
+    url = r.json()["image"]
+    assert url.startswith("/images/products/") and url.endswith(f".{ext}")
+    served = requests.get(f"{office.gateway}/api/products/images/{url.rsplit('/', 1)[1]}", timeout=5)
+    assert served.content == data and served.headers["Content-Type"] == mime
+    assert "immutable" in served.headers["Cache-Control"] and "max-age=31536000" in served.headers["Cache-Control"]
+    again = requests.get(served.url, headers={"If-None-Match": served.headers["ETag"]}, timeout=5)
+    assert again.status_code == 304 and not again.content
+
+
+def test_the_storefront_serves_the_image_through_the_shell_in_place_of_the_placeholder(office, product):
+    url = put_image(office, product["id"], image_bytes("PNG")).json()["image"]
+    client = office.shell_app.test_client()
+    r = client.get(url)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png" and "Set-Cookie" not in r.headers
+    assert "immutable" in r.headers["Cache-Control"]
+    assert client.get(url, headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+    page = client.get(f"/products/{product['id']}").get_data(as_text=True)
+    assert f'src="{url}"' in page
+    assert client.get("/images/products/" + "0" * 64 + ".png").status_code == 404
+    assert client.get("/images/products/..%2F..%2Fmetrics").status_code == 404
+
+
+@pytest.mark.parametrize("data", [
+    b"GIF89a" + b"\x00" * 40,  # a GIF: a real image, not an accepted kind
+    b"just some text, named photo.png",
+    image_bytes("PNG")[:40],  # cut short
+    b"\x89PNG\r\n\x1a\n" + os.urandom(200),  # a PNG signature on noise
+    image_bytes("BMP"),
+    b""])
+def test_a_file_that_is_not_a_png_jpeg_or_webp_is_refused_whatever_its_name(office, product, data):
+    r = put_image(office, product["id"], data)
+    assert r.status_code == 422 and r.json()["error"] == "IMAGE_TYPE"
+    assert requests.get(f"{office.gateway}/api/products/{product['id']}", timeout=5).json()["image"] == product["image"]
+
+
+def test_an_image_over_2_mb_is_refused(office, product):
+    big = image_bytes("PNG")
+    big += os.urandom(2 * 1024 * 1024 + 1 - len(big))
+    assert put_image(office, product["id"], big).status_code == 413
+
+
+def test_a_guest_and_a_customer_cannot_set_an_image(office, product):
+    assert put_image(office, product["id"], image_bytes("PNG"), token=False).status_code == 401
+    customer = new_user(office.gateway)["access_token"]
+    assert put_image(office, product["id"], image_bytes("PNG"), token=customer).status_code == 403
+
+
+def upload(client, product_id, data, filename="photo.png", path_prefix=""):
+    return client.post(f"{path_prefix}/products/{product_id}/image", content_type="multipart/form-data",
+                       data={"csrf_token": CSRF, "image": (io.BytesIO(data), filename)})
+
+
+def test_uploading_on_the_page_sets_the_image_and_records_it(office, admin, product):
+    r = upload(admin, product["id"], image_bytes("JPEG"), filename="shot.webp")  # the name says nothing
+    assert r.status_code == 303
+    page = admin.get(f"/products/{product['id']}").get_data(as_text=True)
+    assert 'src="/images/products/' in page and ".jpg" in page and "product.image" in page
+
+
+@pytest.mark.parametrize(("data", "filename", "status", "message"), [
+    (b"GIF89a" + b"\x00" * 40, "renamed.png", 422, "Choose a PNG, JPEG or WebP image"),
+    (b"%PDF-1.4 not an image", "cv.jpg", 422, "Choose a PNG, JPEG or WebP image"),
+    (b"\x89PNG" + b"\x00" * (3 * 1024 * 1024), "huge.png", 413, "larger than 2 MB")])
+def test_a_bad_upload_on_the_page_says_why_beside_the_image_field(admin, product, data, filename, status, message):
+    r = upload(admin, product["id"], data, filename)
+    html = r.get_data(as_text=True)
+    assert r.status_code == status and message in html and 'id="f-image-error"' in html
+
+
+def test_an_upload_through_the_shell_without_js_is_relayed_and_redirected(office, product):
+    client = browser(office.shell_app, office.admin_token)
+    big = upload(client, product["id"], b"\x89PNG" + b"\x00" * (3 * 1024 * 1024), "big.png", "/f/admin")
+    assert big.status_code == 413 and "larger than 2 MB" in big.get_data(as_text=True)
+    r = upload(client, product["id"], image_bytes("PNG"), "ok.png", "/f/admin")
+    assert r.status_code == 303 and r.headers["Location"] == f"/admin/products/{product['id']}?saved=1"
