@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 from common.auth import require_admin
 from common.errors import NotFound
 from common.openapi import operation
-from common.validation import QueryModel, StrictModel, parse_body, parse_query
+from common.paging import PageQuery
+from common.validation import StrictModel, parse_body, parse_query
 
 from .roles import Roles
 from .routes import spec
@@ -19,11 +20,9 @@ bp = Blueprint("auth_roles", __name__)
 ACCOUNT_ID = r"^[0-9a-f]{32}$"
 
 
-class AccountQuery(QueryModel):
+class AccountQuery(PageQuery):
     q: str = Field(default="", max_length=100)
     role: Literal["", "customer", "admin"] = ""
-    page: int = Field(default=1, ge=1, le=10_000)
-    per_page: int = Field(default=20, ge=1, le=100)
 
 
 class RoleChange(StrictModel):
@@ -68,7 +67,7 @@ def _checked(account_id: str) -> str:
 def list_accounts():
     """Accounts, newest first, searched by email or name, with their roles (admin)."""
     q = parse_query(AccountQuery)
-    return jsonify(_roles().search(q.q, q.role, (q.page - 1) * q.per_page, q.per_page, q.page))
+    return jsonify(_roles().search(q.q, q.role, q))
 
 
 @bp.get("/api/auth/accounts/<account_id>")

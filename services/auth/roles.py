@@ -6,7 +6,6 @@ promotion adds one after the account changed. Between the two writes the count c
 the worst a race does is refuse a demotion that could have gone through."""
 from __future__ import annotations
 
-import math
 import re
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from pymongo import DESCENDING, ReturnDocument
 
 from common.auth import Identity
 from common.errors import Conflict, NotFound, Unauthorized
+from common.paging import PageQuery, page_of
 
 ADMINS = "admins"
 ROLES = ("customer", "admin")
@@ -41,7 +41,7 @@ class Roles:
     def admins(self) -> int:
         return (self.counters.find_one({"_id": ADMINS}) or {}).get("count", 0)
 
-    def search(self, q: str, role: str, skip: int, limit: int, page: int) -> dict:
+    def search(self, q: str, role: str, query: PageQuery) -> dict:
         f: dict = {}
         if q:
             literal = re.escape(q)  # typed text is matched literally, never as a pattern
@@ -51,8 +51,8 @@ class Roles:
         total = self.accounts.count_documents(f)
         docs = self.accounts.find(f, {"password_hash": 0, "_outbox": 0}).sort([("created_at", DESCENDING),
                                                                               ("_id", 1)])
-        return {"items": [public(d) for d in docs.skip(skip).limit(limit)], "total": total, "page": page,
-                "per_page": limit, "pages": max(1, math.ceil(total / limit)), "admins": self.admins()}
+        items = [public(d) for d in docs.skip(query.skip).limit(query.per_page)]
+        return {**page_of(items, total, query), "admins": self.admins()}
 
     def get(self, account_id: str) -> dict:
         found = self.accounts.find_one({"_id": account_id}, {"password_hash": 0, "_outbox": 0})

@@ -1,7 +1,6 @@
 """The back office's stock routes (admin): every SKU's level, low stock first, and adjusting by a delta."""
 from __future__ import annotations
 
-import math
 import re
 
 from flask import Blueprint, current_app, jsonify
@@ -10,7 +9,8 @@ from pydantic import BaseModel, Field
 from common.auth import require_admin
 from common.errors import NotFound
 from common.openapi import operation
-from common.validation import QueryModel, StrictModel, parse_body, parse_query
+from common.paging import PageQuery, page_of
+from common.validation import StrictModel, parse_body, parse_query
 
 from .routes import spec
 from .schemas import SKU_PATTERN, Stock
@@ -18,10 +18,9 @@ from .schemas import SKU_PATTERN, Stock
 bp = Blueprint("inventory_admin", __name__)
 
 
-class LevelQuery(QueryModel):
+class LevelQuery(PageQuery):
     q: str = Field(default="", max_length=40)
     low: bool = False  # only SKUs at or under the low-stock level
-    page: int = Field(default=1, ge=1, le=10_000)
     per_page: int = Field(default=25, ge=1, le=100)
 
 
@@ -53,9 +52,8 @@ def _repo():
 def stock_levels():
     """Every live SKU's available and reserved units, lowest available first (admin)."""
     q, repo = parse_query(LevelQuery), _repo()
-    items, total = repo.levels((q.page - 1) * q.per_page, q.per_page, q.q, repo.low_level if q.low else None)
-    return jsonify(items=items, total=total, page=q.page, per_page=q.per_page,
-                   pages=max(1, math.ceil(total / q.per_page)), low_level=repo.low_level)
+    items, total = repo.levels(q.skip, q.per_page, q.q, repo.low_level if q.low else None)
+    return jsonify({**page_of(items, total, q), "low_level": repo.low_level})
 
 
 @bp.post("/api/inventory/<sku>/adjust")

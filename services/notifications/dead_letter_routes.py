@@ -6,13 +6,14 @@ import re
 from typing import Literal
 
 from flask import Blueprint, current_app, jsonify
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from common.auth import require_admin
 from common.errors import NotFound
 from common.kafka_options import client_options
 from common.openapi import operation
-from common.validation import QueryModel, parse_query
+from common.paging import PageQuery
+from common.validation import parse_query
 
 from .dead_letters import Collector, DeadLetters
 from .routes import spec
@@ -21,10 +22,8 @@ bp = Blueprint("dead_letters", __name__)
 LETTER_ID = r"^[0-9a-f]{32}$"
 
 
-class LetterQuery(QueryModel):
+class LetterQuery(PageQuery):
     status: Literal["waiting", "replayed", "discarded"] = "waiting"
-    page: int = Field(default=1, ge=1, le=10_000)
-    per_page: int = Field(default=20, ge=1, le=100)
 
 
 class Letter(BaseModel):
@@ -84,7 +83,7 @@ def _checked(letter: str) -> str:
 def list_dead_letters():
     """Messages dead-lettered on any <topic>.dlq, newest first, with their error (admin)."""
     q = parse_query(LetterQuery)
-    return jsonify(_letters().page(q.status, q.page, q.per_page))
+    return jsonify(_letters().page(q.status, q))
 
 
 @bp.post("/api/events/dead-letters/<letter>/replay")

@@ -10,7 +10,6 @@ import base64
 import hashlib
 import json
 import logging
-import math
 import threading
 
 from kafka import KafkaConsumer
@@ -18,6 +17,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
 from common.clock import now
 from common.errors import Conflict, NotFound
+from common.paging import PageQuery, page_of
 
 log = logging.getLogger(__name__)
 DLQ_PATTERN = r"^.*\.dlq$"
@@ -63,12 +63,11 @@ class DeadLetters:
                "received_at": now(), **summary(raw)}
         self.letters.update_one({"_id": letter_id(dlq_topic, partition, offset)}, {"$setOnInsert": doc}, upsert=True)
 
-    def page(self, status: str, page: int, per_page: int) -> dict:
+    def page(self, status: str, query: PageQuery) -> dict:
         f = {"status": status}
         total = self.letters.count_documents(f)
         docs = self.letters.find(f, {"raw": 0}).sort([("received_at", DESCENDING), ("_id", 1)])
-        return {"items": [public(d) for d in docs.skip((page - 1) * per_page).limit(per_page)], "total": total,
-                "page": page, "per_page": per_page, "pages": max(1, math.ceil(total / per_page))}
+        return page_of([public(d) for d in docs.skip(query.skip).limit(query.per_page)], total, query)
 
     def _take(self, letter: str, status: str) -> dict:
         """Move a waiting letter on, once: two admins pressing the button at once act once."""

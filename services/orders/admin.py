@@ -1,12 +1,13 @@
 """The back office's order use cases: today's figures and the order search (admin)."""
 from __future__ import annotations
 
-import math
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
+from common.paging import page_of
+
 from . import states
-from .service import public
+from .service import public_order
 
 # Money taken: an order counts in the day's revenue once paid, and stops counting if it is cancelled.
 PAID = (states.CONFIRMED, states.SHIPPED, states.DELIVERED)
@@ -51,6 +52,4 @@ def search(collection, query) -> dict:
         f["user_id"] = query.user_id
     total = collection.count_documents(f)
     docs = collection.find(f, {"_outbox": 0}).sort([("created_at", -1), ("_id", 1)])
-    docs = docs.skip((query.page - 1) * query.per_page).limit(query.per_page)
-    return {"items": [public(d) for d in docs], "total": total, "page": query.page, "per_page": query.per_page,
-            "pages": max(1, math.ceil(total / query.per_page))}
+    return page_of([public_order(d) for d in docs.skip(query.skip).limit(query.per_page)], total, query)

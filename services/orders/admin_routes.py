@@ -8,8 +8,10 @@ from flask import Blueprint, current_app, jsonify
 from pydantic import BaseModel, Field
 
 from common.auth import require_admin
+from common.ids import ID_SCHEMA
 from common.openapi import operation
-from common.validation import QueryModel, parse_query
+from common.paging import PageQuery
+from common.validation import parse_query
 
 from . import admin, states
 from .routes import spec
@@ -18,13 +20,11 @@ from .schemas import OrderPage
 bp = Blueprint("orders_admin", __name__)
 
 
-class OrderSearch(QueryModel):
+class OrderSearch(PageQuery):
     status: Literal["", *states.STATES] = ""
     date: dt.date | None = None
     email: str = Field(default="", max_length=254)
-    user_id: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9-]*$")
-    page: int = Field(default=1, ge=1, le=10_000)
-    per_page: int = Field(default=20, ge=1, le=100)
+    user_id: str = Field(default="", pattern=rf"^$|{ID_SCHEMA}")
 
 
 class OrderSummary(BaseModel):
