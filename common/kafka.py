@@ -192,7 +192,7 @@ class ConsumerRunner(threading.Thread):
     # 0.6: a message waits ~15 ms at 100 ms, ~70 ms at 500, ~700 ms at 2000). So the wait bounds each hop's latency
     # while busy, and each empty fetch costs ~3 ms of CPU (3 % of a core at 100 ms, 0.25 % at 2000). A consumer
     # that saw nothing for IDLE_AFTER seconds fetches slowly; the first message wakes it back to fast fetches.
-    BUSY_FETCH_WAIT_MS, IDLE_FETCH_WAIT_MS, IDLE_AFTER = 100, 2000, 10.0
+    BUSY_FETCH_WAIT_MS, IDLE_FETCH_WAIT_MS, IDLE_AFTER = 25, 2000, 10.0
     POLL_MS = 1000  # poll() returns as soon as records arrive; the timeout only paces the loop's own checks
 
     def _loop(self, consumer: KafkaConsumer) -> None:
