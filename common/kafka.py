@@ -193,7 +193,9 @@ class ConsumerRunner(threading.Thread):
     # while busy, and each empty fetch costs ~3 ms of CPU (3 % of a core at 100 ms, 0.25 % at 2000). A consumer
     # that saw nothing for IDLE_AFTER seconds fetches slowly; the first message wakes it back to fast fetches.
     BUSY_FETCH_WAIT_MS, IDLE_FETCH_WAIT_MS, IDLE_AFTER = 25, 2000, 10.0
-    POLL_MS = 1000  # poll() returns as soon as records arrive; the timeout only paces the loop's own checks
+    # poll() returns as soon as records arrive, and an idle loop costs little beside the fetches; a short timeout
+    # keeps the spin guard's grain fine (a poll against a hung broker spins for all of it; 1 s was measured flaky).
+    POLL_MS = 200
 
     def _loop(self, consumer: KafkaConsumer) -> None:
         guard, last_record = self.guard, time.monotonic()
