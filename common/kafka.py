@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Event], None]
 CORRELATION_HEADER = "correlation_id"
 INBOX_DAYS = 14
+# kafka-python doubles its reconnect pause up to 30 s: a client that saw a broker go away then finds it back up to
+# 30 s late (the broker-outage test measured the first event published 10 s, consumed 25 s after the return).
+RECONNECT = {"reconnect_backoff_ms": 50, "reconnect_backoff_max_ms": 1000}
 
 
 def ensure_topics(options: dict, topics) -> None:
@@ -69,7 +72,7 @@ class Publisher:
                     # on event_id and one request in flight keeps a batch in order, so retries neither duplicate
                     # an effect nor reorder. Each batch is flushed, so linger never delays a send. send() waits for
                     # metadata at most as long as a delivery (not 60 s).
-                    self._producer = KafkaProducer(**self.options, acks="all", linger_ms=5, retries=5,
+                    self._producer = KafkaProducer(**self.options, **RECONNECT, acks="all", linger_ms=5, retries=5,
                                                    enable_idempotence=False, max_in_flight_requests_per_connection=1,
                                                    request_timeout_ms=10000, max_block_ms=10000)
                 except Exception:
@@ -166,7 +169,7 @@ class ConsumerRunner(threading.Thread):
     def _consumer(self) -> KafkaConsumer:
         options = {**self.publisher.options, "bootstrap_servers": self.bootstrap}
         ensure_topics(options, list(self.handlers) + [f"{t}.dlq" for t in self.handlers])
-        return KafkaConsumer(*self.handlers, **options, group_id=self.group,
+        return KafkaConsumer(*self.handlers, **options, **RECONNECT, group_id=self.group,
                              enable_auto_commit=False, auto_offset_reset="earliest",
                              session_timeout_ms=6000, heartbeat_interval_ms=2000, max_poll_interval_ms=60000,
                              fetch_max_wait_ms=self.BUSY_FETCH_WAIT_MS, max_poll_records=200,
