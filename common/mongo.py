@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 
 import pymongo
 
@@ -41,7 +42,29 @@ def _serialise_in_process_engine() -> None:
 
     Cursor._compute_results = locked_compute
     Collection._iter_documents = _by_id_first(Collection._iter_documents)
+    from mongomock.store import CollectionStore
+
+    CollectionStore._remove_expired_documents = _like_the_ttl_monitor(CollectionStore._remove_expired_documents)
     _WRAPPED = True
+
+
+TTL_MONITOR_SECONDS = 60.0
+_ttl_clock = time.monotonic
+
+
+def _like_the_ttl_monitor(remove_expired):
+    """mongomock expires TTL'd documents by scanning the whole collection before every insert, count and scan: with
+    the inbox's TTL index each consumed event cost a pass over every event handled before it (py-spy: half of a
+    consumer's CPU, growing without bound). MongoDB's TTL monitor removes expired documents once every 60 s, so
+    documents may outlive their expiry by that much there too; the in-process engine now does the same."""
+
+    @functools.wraps(remove_expired)
+    def at_most_once_a_minute(self):
+        at = _ttl_clock()
+        if at - getattr(self, "_fragmart_ttl_at", -TTL_MONITOR_SECONDS) >= TTL_MONITOR_SECONDS:
+            self._fragmart_ttl_at = at
+            remove_expired(self)
+    return at_most_once_a_minute
 
 
 def _by_id_first(iter_documents):
