@@ -107,9 +107,11 @@ LEGEND = ("shop.: shoppers at once; p50/p95/p99: POST to CONFIRMED; bench: the l
           "apart); oversold: confirmed orders the shelf did not pay for")
 
 
-def run(gateway: str, concurrency: int, duration: float, processes: dict[str, set[int]]) -> Row:
+def run(gateway: str, concurrency: int, duration: float, processes: dict[str, set[int]], shoppers: list) -> Row:
     product_id, sku = _product(gateway)
-    shoppers = [_shopper(gateway) for _ in range(concurrency)]
+    # Shoppers carry over from row to row: the auth service lets one address sign up 200 accounts in 10 minutes.
+    shoppers += [_shopper(gateway) for _ in range(concurrency - len(shoppers))]
+    shoppers = shoppers[:concurrency]
     _order_once(gateway, *shoppers[0], product_id)  # warm-up: connections, caches, consumer fetch loops
     latencies, errors, lock = [], [0], threading.Lock()
 
@@ -143,8 +145,9 @@ def main(urls: dict, concurrency: int, duration: float, sweep: list[int] | None 
     processes = stack_processes(offset)
     print(f"load generator: this process (pid {os.getpid()}); stack processes found: {len(processes)}")
     print(HEADER)
+    shoppers: list = []
     for n in sweep or [concurrency]:
-        row = run(urls["gateway"], n, max(duration, 10.0), processes)
+        row = run(urls["gateway"], n, max(duration, 10.0), processes, shoppers)
         print(row.line())
         print(row.per_process(), flush=True)
     print(LEGEND)

@@ -70,7 +70,8 @@ def _like_the_ttl_monitor(remove_expired):
 def _by_id_first(iter_documents):
     """mongomock scans every document for every query, even by _id (and first expires TTL'd ones: the inbox):
     3-4 ms at 5,000 documents, under the lock above, for each order read and each consumed event. A filter with a
-    plain _id reads that one document, as MongoDB's _id index would; the rest of the filter still applies."""
+    plain _id reads that one document, as MongoDB's _id index would; the rest of the filter still applies.
+    Other filters are first narrowed by a cheap test on each document (see _narrowing), as an index would."""
     from mongomock.filtering import filter_applies
 
     @functools.wraps(iter_documents)
@@ -79,8 +80,31 @@ def _by_id_first(iter_documents):
         if isinstance(key, str | int | bytes) or type(key).__name__ == "ObjectId":
             doc = self._store._documents.get(key)
             return iter([doc] if doc is not None and filter_applies(filter, doc) else [])
-        return iter_documents(self, filter)
+        narrow = _narrowing(filter)
+        if narrow is None or self._store.is_empty:
+            return iter_documents(self, filter)
+        self._store._remove_expired_documents()
+        return (doc for doc in list(self._store._documents.values()) if narrow(doc) and filter_applies(filter, doc))
     return by_id
+
+
+def _narrowing(filter):
+    """A cheap test every match passes, or None. mongomock's full test costs ~10 us a document, and every write
+    to a collection with a unique index (orders' idempotency key) and every outbox relay look ran it over the
+    whole collection; these two shapes, a top-level equality and `{"a.b": {"$exists": True}}` (the relay's
+    query), are answered by a dict lookup first. Documents that pass still get the full test."""
+    if not isinstance(filter, dict):
+        return None
+    tests = []
+    for key, value in filter.items():
+        if key.startswith("$"):
+            continue
+        if "." not in key and isinstance(value, str | int) and not isinstance(value, bool):
+            # Equal, or an array (which matches when it holds the value): nothing else can match.
+            tests.append(lambda doc, k=key, v=value: (x := doc.get(k)) == v or isinstance(x, list))
+        elif "." in key and value == {"$exists": True}:
+            tests.append(lambda doc, head=key.split(".", 1)[0]: bool(doc.get(head)))
+    return (lambda doc: all(test(doc) for test in tests)) if tests else None
 
 
 def create_client(mongo_url: str | None):
