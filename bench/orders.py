@@ -21,7 +21,7 @@ from bench.procs import NOT_OURS, CpuMeter, ours, stack_processes
 from common.settings import SHELL_PORT
 from devstack.accounts import admin_headers
 
-POLLS = (0.02, 0.02, 0.04, 0.08, 0.15)  # pauses between looks at one order; the last one repeats
+POLLS = (0.02, 0.02, 0.04, 0.08, 0.16, 0.25)  # pauses between looks at one order; the last one repeats
 STOCK = 1_000_000
 ADDRESS = {"name": "Bench Shopper", "line1": "1 Load St", "city": "Benchville", "postal_code": "10001",
            "country": "US"}
