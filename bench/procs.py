@@ -43,10 +43,14 @@ def listening_pids(ports: dict[str, int]) -> dict[str, set[int]]:
     found: dict[str, set[int]] = {}
     for pid in _pids():
         try:
-            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+            fds = os.listdir(f"/proc/{pid}/fd")
         except OSError:
             continue  # gone, or not ours to read
-        for link in links:
+        for fd in fds:
+            try:
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue  # closed meanwhile (a busy server's connections come and go)
             if link.startswith("socket:[") and (name := inodes.get(int(link[8:-1]))):
                 found.setdefault(name, set()).add(pid)
     return found
