@@ -13,7 +13,7 @@ from common.settings import FRAGMENT_PORTS, GATEWAY_PORT, SERVICE_PORTS, SHELL_P
 # Scenario name -> (module with main(urls, connections, duration), its default connections); other areas add
 # theirs here. `pages` drives wrk; the others are Python closed loops, which saturate a core sooner.
 SCENARIOS = {"pages": ("bench.pages", 16), "foundation": ("bench.foundation", 8), "login": ("bench.login", 8),
-             "catalog": ("bench.catalog", 8), "orders": ("bench.orders", 8)}
+             "catalog": ("bench.catalog", 8), "orders": ("bench.orders", 8), "idle": ("bench.idle", 0)}
 DEFAULT = ("pages",)
 BENCH_OFFSET = 700
 
@@ -52,11 +52,15 @@ def main() -> None:
                         help=f"any of {sorted(SCENARIOS)} (default: {' '.join(DEFAULT)})")
     parser.add_argument("--connections", "--concurrency", type=int, default=None,
                         help="concurrent connections (default: 16 for pages, 8 for the others)")
+    parser.add_argument("--sweep", type=lambda v: [int(n) for n in v.split(",")], default=None,
+                        help="orders only: one row per concurrency, e.g. 8,32,64,128")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement (default: 10)")
     parser.add_argument("--offset", type=int, default=None,
                         help="port offset of a running stack to measure (default: start a private one)")
     args = parser.parse_args()
     unknown = set(args.scenarios) - set(SCENARIOS)
+    if args.sweep and set(args.scenarios) != {"orders"}:
+        parser.error("--sweep goes with the orders scenario alone")
     if unknown:
         parser.error(f"unknown scenario(s) {sorted(unknown)}; choose from {sorted(SCENARIOS)}")
     with stack_for(args.offset) as offset:
@@ -66,7 +70,8 @@ def main() -> None:
             module, connections = SCENARIOS[name]
             connections = args.connections or connections
             print(f"\n== {name} ({connections} connections)")
-            importlib.import_module(module).main(urls(offset), connections, args.duration)
+            extra = {"sweep": args.sweep} if args.sweep else {}
+            importlib.import_module(module).main(urls(offset), connections, args.duration, **extra)
 
 
 if __name__ == "__main__":

@@ -1,30 +1,36 @@
 """Orders end to end: placed (POST /api/orders through the gateway) to CONFIRMED (the saga over Kafka:
-inventory reserves, payments charges, orders confirms), at a stated concurrency.
+inventory reserves, payments charges, orders confirms), at one concurrency or a sweep of them.
 
 Each of `concurrency` shoppers places an order, polls it until it settles, then places the next (closed loop).
-Reported: orders confirmed per second, and p50/p95/p99 of the time from the POST to seeing CONFIRMED.
-Polling every 20 ms adds up to that much to each time.
+The time to CONFIRMED runs from the POST to the CONFIRMED step of the order's own timeline (same machine, same
+clock), so it does not depend on how often the shopper looks; the shopper looks after 20 ms, then less often.
+Each row also gives the load generator's own CPU, and the stack's CPU per confirmed order, process by process.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
+from datetime import datetime
 
 import requests
 
 from bench.load import Result
+from bench.procs import NOT_OURS, CpuMeter, ours, stack_processes
+from common.settings import SHELL_PORT
 from devstack.accounts import admin_headers
 
-POLL_SECONDS = 0.02
+POLLS = (0.02, 0.02, 0.04, 0.08, 0.16, 0.25)  # pauses between looks at one order; the last one repeats
+STOCK = 1_000_000
 ADDRESS = {"name": "Bench Shopper", "line1": "1 Load St", "city": "Benchville", "postal_code": "10001",
            "country": "US"}
 
 
-def _product(gateway: str) -> str:
-    """A product of the bench's own with plenty of stock, so no order is rejected for want of it."""
+def _product(gateway: str) -> tuple[str, str]:
+    """A product of the bench's own with plenty of stock, so no order is rejected for want of it: (id, sku)."""
     body = {"name": f"Bench item {uuid.uuid4().hex[:8]}", "price": 1500, "category": "bench",
-            "sku": f"BENCH-{uuid.uuid4().hex[:12]}", "initial_stock": 1_000_000}
+            "sku": f"BENCH-{uuid.uuid4().hex[:12]}", "initial_stock": STOCK}
     r = requests.post(f"{gateway}/api/products", json=body, headers=admin_headers(gateway), timeout=10)
     r.raise_for_status()
     product = r.json()
@@ -33,7 +39,7 @@ def _product(gateway: str) -> str:
         if time.monotonic() > deadline:
             raise RuntimeError("inventory never created the bench product's stock")
         time.sleep(0.1)
-    return product["id"]
+    return product["id"], product["sku"]
 
 
 def _shopper(gateway: str) -> tuple[requests.Session, str]:
@@ -48,27 +54,66 @@ def _shopper(gateway: str) -> tuple[requests.Session, str]:
 
 
 def _order_once(gateway: str, session: requests.Session, token: str, product_id: str) -> tuple[bool, float]:
-    """(confirmed?, milliseconds from the POST to seeing the order settled)."""
+    """(confirmed?, milliseconds from the POST to the order's CONFIRMED step)."""
     body = {"address": ADDRESS, "payment_token": token, "lines": [{"product_id": product_id, "quantity": 1}]}
-    started = time.perf_counter()
-    r = session.post(f"{gateway}/api/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}, timeout=10)
-    if r.status_code != 202:
-        return False, 0.0
-    url = f"{gateway}/api/orders/{r.json()['id']}"
-    while time.perf_counter() - started < 30:
-        status = session.get(url, timeout=10).json().get("status")
-        if status in ("CONFIRMED", "REJECTED", "CANCELLED"):
-            return status == "CONFIRMED", (time.perf_counter() - started) * 1000
-        time.sleep(POLL_SECONDS)
+    started, wall = time.perf_counter(), time.time()
+    try:
+        r = session.post(f"{gateway}/api/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex},
+                         timeout=10)
+        if r.status_code != 202:
+            return False, 0.0
+        url, looks = f"{gateway}/api/orders/{r.json()['id']}", 0
+        while time.perf_counter() - started < 30:
+            order = session.get(url, timeout=10).json()
+            if order.get("status") in ("CONFIRMED", "REJECTED", "CANCELLED"):
+                if order["status"] != "CONFIRMED":
+                    return False, 0.0
+                at = next(t["at"] for t in order["timeline"] if t["status"] == "CONFIRMED")
+                return True, (datetime.fromisoformat(at).timestamp() - wall) * 1000
+            time.sleep(POLLS[min(looks, len(POLLS) - 1)])
+            looks += 1
+    except requests.RequestException:
+        pass
     return False, 0.0
 
 
-def run(gateway: str, concurrency: int, duration: float) -> Result:
-    product_id = _product(gateway)
-    shoppers = [_shopper(gateway) for _ in range(concurrency)]
+class Row:
+    """One concurrency's figures: the load result, the bench's own CPU, the stack's CPU by process, oversold."""
+
+    def __init__(self, concurrency: int, result: Result, bench_cpu: float, used: dict[str, float], oversold: int):
+        self.concurrency, self.result, self.bench_cpu, self.used = concurrency, result, bench_cpu, used
+        self.oversold = oversold
+
+    def line(self) -> str:
+        r = self.result
+        n = max(r.requests, 1)
+        return (f"{self.concurrency:>5} {r.throughput:9.1f} {r.percentile(50):8.0f} "
+                f"{r.percentile(95):8.0f} {r.percentile(99):8.0f} {r.errors:6d} {self.oversold:8d} "
+                f"{self.bench_cpu / r.seconds * 100:7.0f}% {self.bench_cpu * 1000 / n:9.1f} "
+                f"{ours(self.used) * 1000 / n:9.1f}")
+
+    def per_process(self) -> str:
+        n = max(self.result.requests, 1)
+        ranked = sorted(self.used.items(), key=lambda kv: -kv[1])
+        mine = [f"{name} {v * 1000 / n:.1f}" for name, v in ranked if name not in NOT_OURS and v * 1000 / n >= 0.05]
+        infra = [f"{name} {self.used[name] * 1000 / n:.1f}" for name in NOT_OURS if name in self.used]
+        return f"      CPU ms per order: {', '.join(mine)} | not ours: {', '.join(infra)}"
+
+
+HEADER = (f"{'shop.':>5} {'orders/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'oversold':>8} "
+          f"{'bench':>8} {'bench ms':>9} {'stack ms':>9}")
+LEGEND = ("shop.: shoppers at once; p50/p95/p99: POST to CONFIRMED; bench: the load generator's own CPU (share of "
+          "one core) and per order; stack ms: CPU of Fragmart's processes per confirmed order (broker and redis "
+          "apart); oversold: confirmed orders the shelf did not pay for")
+
+
+def run(gateway: str, concurrency: int, duration: float, processes: dict[str, set[int]], shoppers: list) -> Row:
+    product_id, sku = _product(gateway)
+    # Shoppers carry over from row to row: the auth service lets one address sign up 200 accounts in 10 minutes.
+    shoppers += [_shopper(gateway) for _ in range(concurrency - len(shoppers))]
+    shoppers = shoppers[:concurrency]
     _order_once(gateway, *shoppers[0], product_id)  # warm-up: connections, caches, consumer fetch loops
     latencies, errors, lock = [], [0], threading.Lock()
-    deadline = time.perf_counter() + duration
 
     def shop(session, token):
         while time.perf_counter() < deadline:
@@ -79,16 +124,30 @@ def run(gateway: str, concurrency: int, duration: float) -> Result:
                 else:
                     errors[0] += 1
 
+    meter, bench_cpu = CpuMeter(processes).start(), time.process_time()
     started = time.perf_counter()
+    deadline = started + duration
     threads = [threading.Thread(target=shop, args=s) for s in shoppers]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return Result(f"placed -> CONFIRMED, {concurrency} shoppers", len(latencies), errors[0],
-                  time.perf_counter() - started, latencies)
+    seconds, used, bench_cpu = time.perf_counter() - started, meter.stop(), time.process_time() - bench_cpu
+    shelf = requests.get(f"{gateway}/api/inventory/{sku}", timeout=5).json()
+    confirmed = len(latencies) + 1  # the warm-up order too
+    oversold = max(0, confirmed - (STOCK - shelf["available"]), -shelf["available"], -shelf["reserved"])
+    result = Result(f"placed -> CONFIRMED, {concurrency} shoppers", len(latencies), errors[0], seconds, latencies)
+    return Row(concurrency, result, bench_cpu, used, oversold)
 
 
-def main(urls: dict, concurrency: int, duration: float) -> None:
-    result = run(urls["gateway"], concurrency, max(duration, 10.0))
-    print(result.line().replace("req/s", "orders/s"))
+def main(urls: dict, concurrency: int, duration: float, sweep: list[int] | None = None) -> None:
+    offset = int(urls["shell"].rsplit(":", 1)[1]) - SHELL_PORT
+    processes = stack_processes(offset)
+    print(f"load generator: this process (pid {os.getpid()}); stack processes found: {len(processes)}")
+    print(HEADER)
+    shoppers: list = []
+    for n in sweep or [concurrency]:
+        row = run(urls["gateway"], n, max(duration, 10.0), processes, shoppers)
+        print(row.line())
+        print(row.per_process(), flush=True)
+    print(LEGEND)

@@ -3,12 +3,25 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from .logs import current_request_id
 
 OUTBOX_FIELD = "_outbox"
+# Called with the event ids each time outbox entries are built for a write: the in-process relay publishes them
+# as soon as the write lands instead of waiting for its next look (see OutboxRelay.expect).
+_outbox_listeners: list[Callable[[list[str]], None]] = []
+
+
+def on_outbox_write(listener: Callable[[list[str]], None]) -> None:
+    _outbox_listeners.append(listener)
+
+
+def off_outbox_write(listener: Callable[[list[str]], None]) -> None:
+    if listener in _outbox_listeners:
+        _outbox_listeners.remove(listener)
 
 
 @dataclass(frozen=True)
@@ -38,7 +51,9 @@ def make_event(type_: str, data: dict, source: str, correlation_id: str | None =
 
 
 def outbox_entries(*events: Event) -> list[dict]:
-    """Outbox entries to store in the same document write as the state change."""
+    """Outbox entries to store in the same document write as the state change; the relay hears of them."""
+    for listener in list(_outbox_listeners):
+        listener([e.event_id for e in events])
     return [asdict(e) for e in events]
 
 

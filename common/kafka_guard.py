@@ -89,3 +89,11 @@ def topic_ids(consumer, topics) -> dict:
     if cluster is None or not hasattr(cluster, "topic_id"):
         return {}
     return {t: cluster.topic_id(t) for t in topics}
+
+
+def set_fetch_wait(consumer, wait_ms: int) -> None:
+    """Change how long the broker may hold a KafkaConsumer's fetches, from the next fetch on (kafka-python 3.0.x
+    reads it from its fetcher's private config for every request; absent, the consumer keeps its own)."""
+    config = getattr(getattr(consumer, "_fetcher", None), "config", None)
+    if isinstance(config, dict) and config.get("fetch_max_wait_ms") != wait_ms:
+        config["fetch_max_wait_ms"] = wait_ms

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from datetime import UTC, datetime
 
 from kafka.errors import KafkaError
 
-from .events import OUTBOX_FIELD, Event
+from .events import OUTBOX_FIELD, Event, off_outbox_write, on_outbox_write
 from .kafka import Publisher
 
 log = logging.getLogger(__name__)
@@ -25,50 +24,81 @@ class OutboxStuck(RuntimeError):
 
 
 class OutboxRelay(threading.Thread):
-    """Publishes events stored in documents' outbox arrays, then removes them (at least once)."""
+    """Publishes events stored in documents' outbox arrays, then removes them (at least once).
 
-    def __init__(self, publisher: Publisher, collections, interval: float = 0.1):
+    A write in this process announces its event ids (common.events.on_outbox_write) just before it lands, and the
+    relay looks at once: an event leaves within milliseconds. Until every announced id is found the relay looks
+    again after growing pauses (the write may still be under way, or it may never land: a conditional update that
+    matched nothing), then forgets it. The slow poll every `interval` seconds is only the safety net for events
+    nobody announced: written by a process that crashed before its relay sent them.
+    """
+
+    SETTLE = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)  # pauses before looking again for announced ids
+    BATCH = 200  # documents per look; a look that fills it looks again at once
+
+    def __init__(self, publisher: Publisher, collections, interval: float = 2.0):
         super().__init__(daemon=True, name="outbox-relay")
         self.publisher, self.collections, self.interval = publisher, list(collections), interval
         for collection in self.collections:
             ensure_outbox_index(collection)
         self.stopping = threading.Event()
         self.wake = threading.Event()
+        self._expected: set[str] = set()
+        self._lock = threading.Lock()
+        on_outbox_write(self.expect)
 
-    # Events come in bursts (a saga writes its next event moments after the last one left), so for a while
-    # after sending, look again soon; idle, fall back to `interval`.
-    BUSY_INTERVAL, BUSY_SECONDS = 0.01, 2.0
+    def expect(self, event_ids) -> None:
+        """Called by the writer: these events are about to be stored; publish them as soon as they are."""
+        with self._lock:
+            self._expected.update(event_ids)
+        self.wake.set()
 
     def run(self) -> None:
-        last_sent = 0.0
+        settle = 0
         while not self.stopping.is_set():
+            self.wake.clear()
             try:
-                sent = self.relay_once()
+                sent, full = self.relay_once()
             except KafkaError as e:  # the broker is away: expected, and readiness reports the backlog
                 log.warning("outbox relay cannot publish; retrying", extra={"error": repr(e)[:300]})
-                sent = 0
                 self.stopping.wait(1.0)
+                continue
             except Exception:
                 log.exception("outbox relay failed; retrying")
-                sent = 0
                 self.stopping.wait(1.0)
-            if sent:
-                last_sent = time.monotonic()
+                continue
+            with self._lock:
+                self._expected.difference_update(sent)
+                waiting = bool(self._expected)
+                if waiting and settle == len(self.SETTLE):  # announced but never written: stop looking
+                    self._expected.clear()
+                    waiting, settle = False, 0
+            if full:
+                continue
+            if waiting:
+                self.wake.wait(self.SETTLE[settle])
+                settle += 1
             else:
-                busy = time.monotonic() - last_sent < self.BUSY_SECONDS
-                self.wake.wait(self.BUSY_INTERVAL if busy else self.interval)
-                self.wake.clear()
+                settle = 0
+                self.wake.wait(self.interval)
 
-    def relay_once(self) -> int:
-        sent = 0
+    def relay_once(self) -> tuple[set[str], bool]:
+        """Publish what the outboxes hold (one batch, sent together); returns (event ids sent, batch was full)."""
+        docs, full = [], False
         for coll in self.collections:
-            for doc in coll.find(PENDING, {OUTBOX_FIELD: 1}).limit(100):
-                for entry in doc[OUTBOX_FIELD]:
-                    event = Event(**entry)
-                    self.publisher.publish(event.type, event, key=str(doc["_id"]))
-                    coll.update_one({"_id": doc["_id"]}, {"$pull": {OUTBOX_FIELD: {"event_id": event.event_id}}})
-                    sent += 1
-        return sent
+            found = list(coll.find(PENDING, {OUTBOX_FIELD: 1}).limit(self.BATCH))
+            docs += [(coll, doc) for doc in found]
+            full = full or len(found) >= self.BATCH
+        if not docs:
+            return set(), False
+        events = [(coll, doc["_id"], Event(**entry)) for coll, doc in docs for entry in doc[OUTBOX_FIELD]]
+        self.publisher.publish_all([(e.type, e, str(doc_id)) for _, doc_id, e in events])
+        sent: dict = {}
+        for coll, doc_id, event in events:
+            sent.setdefault((id(coll), doc_id), (coll, doc_id, []))[2].append(event.event_id)
+        for coll, doc_id, ids in sent.values():
+            coll.update_one({"_id": doc_id}, {"$pull": {OUTBOX_FIELD: {"event_id": {"$in": ids}}}})
+        return {e.event_id for _, _, e in events}, full
 
     def backlog(self, scan: int = 1000) -> tuple[int, float]:
         """(events waiting, age in seconds of the oldest), over at most `scan` documents per collection."""
@@ -88,5 +118,6 @@ class OutboxRelay(threading.Thread):
             raise OutboxStuck(f"{count} events waiting, the oldest for {age:.0f}s")
 
     def stop(self) -> None:
+        off_outbox_write(self.expect)
         self.stopping.set()
         self.wake.set()

@@ -1,0 +1,65 @@
+"""The broker process gone for 30 s: orders are still accepted, and once it is back every one of them ends terminal
+within 30 s, none lost and none charged twice. The outbox holds their events while nothing can be published."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.integration.checkout_system import TERMINAL, CheckoutSystem
+from tests.integration.restartable_broker import Broker
+from tests.polling import wait_until
+
+KETTLE, KETTLE_SKU = "pour-over-coffee-kettle", "FM-KIT-006"
+OUTAGE, SETTLE = 30.0, 30.0
+SHOPPERS = 6
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory):
+    b = Broker(tmp_path_factory.mktemp("kafka")).start()
+    yield b
+    b.stop()
+
+
+@pytest.fixture(scope="module")
+def system(broker, redis_url):
+    from tests.tokens import token_issuer
+
+    with token_issuer() as issuer:
+        s = CheckoutSystem(broker.url, redis_url, issuer)
+        try:
+            yield s.wait_ready()
+        finally:
+            s.stop()
+
+
+def test_orders_placed_while_the_broker_is_down_for_30s_all_end_terminal_within_30s_of_its_return(broker, system):
+    system.set_stock(KETTLE_SKU, 1000)
+    shoppers = [f"outage-{n}" for n in range(SHOPPERS)]
+    warm = system.place(shoppers[0], [(KETTLE, 1)])
+    system.wait_settled(warm)  # the saga runs before the outage, so what follows is the outage's doing
+
+    broker.kill()  # the real process: connections are refused from here on
+    down_at, placed = time.monotonic(), []
+    while time.monotonic() - down_at < OUTAGE:  # system.place asserts the 202
+        placed.append(system.place(shoppers[len(placed) % SHOPPERS], [(KETTLE, 1)]))
+        time.sleep(0.5)
+    assert {system.order(oid)["status"] for oid in placed} == {"PENDING"}  # nothing moved without the broker
+    broker.start()  # the same binary on the same port
+    back_at = time.monotonic()
+
+    for oid in placed:
+        system.wait_settled(oid, timeout=max(0.5, back_at + SETTLE - time.monotonic()))
+    took = time.monotonic() - back_at
+    orders = [system.order(oid) for oid in placed]
+    print(f"\n{len(placed)} orders placed in a {OUTAGE:.0f}s outage, all terminal {took:.1f}s after the broker "
+          f"came back; {sum(o.get('redrives', 0) for o in orders)} re-drives")
+    assert {o["status"] for o in orders} <= TERMINAL
+    assert [o["status"] for o in orders].count("CONFIRMED") == len(orders)  # stock and card were fine: none lost
+    # Charged once each: the processor keeps one charge per order, keyed by the order id.
+    processor = system.payments.extensions["payments.processor"]
+    assert processor.records.count_documents({"_id": {"$in": [f"charge:{oid}" for oid in placed]}}) == len(placed)
+    assert all(system.charge(oid)["status"] == "succeeded" for oid in placed)
+    wait_until(lambda: system.stock(KETTLE_SKU)["available"] == 1000 - 1 - len(placed), 10,
+               message="each order to hold its unit once")

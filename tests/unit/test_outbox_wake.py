@@ -1,0 +1,34 @@
+"""The outbox relay publishes an event as soon as its write lands, not on its (slow) safety-net poll."""
+import time
+import uuid
+
+from common.events import make_event, push_outbox
+from common.mongo import create_client
+from common.outbox import OutboxRelay
+from tests.polling import wait_until
+
+
+class RecordingPublisher:
+    def __init__(self):
+        self.sent = []
+
+    def publish_all(self, items):
+        self.sent += [event.event_id for _, event, _ in items]
+
+
+def test_a_written_event_leaves_within_milliseconds_although_the_poll_is_a_minute_away():
+    orders = create_client(None)["t"][uuid.uuid4().hex]
+    orders.insert_one({"_id": "o1", "status": "PENDING"})
+    publisher = RecordingPublisher()
+    relay = OutboxRelay(publisher, [orders], interval=60)
+    relay.start()
+    try:
+        time.sleep(0.05)  # the relay's first look is done: it now sleeps for the interval
+        event = make_event("order.placed", {"order_id": "o1"}, "test")
+        started = time.monotonic()
+        orders.update_one({"_id": "o1"}, {"$push": push_outbox(event)})
+        assert wait_until(lambda: publisher.sent == [event.event_id], 5)
+        assert time.monotonic() - started < 1.0
+        assert wait_until(lambda: orders.find_one({"_id": "o1"})["_outbox"] == [], 5)
+    finally:
+        relay.stop()
