@@ -53,7 +53,7 @@ def test_every_page_a_guest_sees_is_accessible(page, lineup):
         audit.visit(path)
     for word in ("Alpha", "Bravo", "Charlie"):  # in stock, only 3 left, out of stock
         audit.visit(f"/products/{lineup.ids[word]}", f"product {word}")
-    sign_in = SignInPage(page).open()
+    sign_in = SignInPage(page).navigate()
     sign_in.sign_in("nobody@example.com", "not-the-password")
     expect(sign_in.error).to_be_visible()
     audit.check("/login with an error")

@@ -57,7 +57,7 @@ def test_a_guest_is_sent_to_sign_in_and_the_local_admin_lands_on_the_dashboard(k
     SignInPage(page).sign_in(LOCAL_DEFAULTS["ADMIN_EMAIL"], LOCAL_DEFAULTS["ADMIN_PASSWORD"])
     office = BackOffice(page)
     expect(office.region.get_by_role("heading", name="Stock")).to_be_visible()
-    office.open()
+    office.navigate()
     for tile in ("Orders today", "Revenue today", "Low stock", "Dead letters"):
         expect(office.region.get_by_role("heading", name=tile)).to_be_visible()
     expect(office.region).to_contain_text("Service health")
@@ -163,7 +163,7 @@ def test_replaying_a_dead_letter_hands_it_to_its_consumer_once(kind, admin_page,
                                                       headers=headers, timeout=5).text,
                timeout=15, interval=0.2, message="the collector to keep the dead letter")
     page = admin_page(kind)
-    letters = DeadLetterPage(page).open("/events")
+    letters = DeadLetterPage(page).navigate("/events")
     expect(letters.region).to_contain_text("SMTPServerDisconnected()")
     letters.replay(event.event_id)
     expect(letters.notice).to_contain_text("Sent back to its topic")

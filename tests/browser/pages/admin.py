@@ -3,17 +3,19 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
 
+from .base import PageObject
 
-class BackOffice:
-    """Region #admin, on any /admin page."""
+
+class BackOffice(PageObject):
+    """Region #admin, on any /admin page; `navigate("/products")` opens /admin/products."""
+    path = "/admin"
 
     def __init__(self, page: Page):
-        self.page = page
+        super().__init__(page)
         self.region = page.locator("#admin")
 
-    def open(self, path: str = "") -> BackOffice:
-        self.page.goto("/admin" + path)
-        return self
+    def url(self, path: str | None = None) -> str:
+        return self.path + (path or "")
 
     def button(self, name: str) -> Locator:
         return self.region.get_by_role("button", name=name)
@@ -25,7 +27,7 @@ class BackOffice:
 
 class ProductForm(BackOffice):
     def create(self, name: str, description: str, category: str, price: str, sku: str, stock: str) -> None:
-        self.open("/products")
+        self.navigate("/products")
         self.region.get_by_role("link", name="New product").click()
         for label, value in (("Name", name), ("Description", description), ("Category", category),
                              ("Price", price), ("SKU", sku), ("Initial stock", stock)):
@@ -44,7 +46,7 @@ class ProductForm(BackOffice):
 
 class StockPage(BackOffice):
     def set_stock(self, sku: str, units: int) -> None:
-        self.open(f"/inventory?q={sku}")
+        self.navigate(f"/inventory?q={sku}")
         row = self.region.locator(f"#stock-{sku}")
         row.get_by_label("Stock").fill(str(units))
         row.get_by_role("button", name="Save stock").click()
@@ -52,7 +54,7 @@ class StockPage(BackOffice):
 
 class OrderPage(BackOffice):
     def find(self, email: str) -> None:
-        self.open("/orders")
+        self.navigate("/orders")
         self.region.get_by_label("Customer email").fill(email)
         self.button("Filter").click()
         expect(self.region.locator(".results-count")).to_have_text("1 order")  # the filtered list is in
