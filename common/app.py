@@ -12,6 +12,7 @@ from .errors import register_json_errors
 from .kafka import ConsumerRunner, Publisher
 from .kafka_options import client_options
 from .logs import configure_logging
+from .metrics import ConsumerMetrics
 from .observability import Observability
 from .openapi import openapi_document
 from .outbox import OutboxRelay
@@ -101,7 +102,8 @@ def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
         _watch_outbox(app.extensions["observability"], relay, settings.outbox_max_age_seconds)
     if handlers:
         inbox = mongo.get_database(app)["inbox"]
-        workers.append(ConsumerRunner(settings.kafka_bootstrap, settings.name, handlers, inbox, publisher))
+        workers.append(ConsumerRunner(settings.kafka_bootstrap, settings.name, handlers, inbox, publisher,
+                                      metrics=ConsumerMetrics(app.extensions["observability"], settings.name)))
     for w in workers:
         w.start()
     app.extensions["workers"] = workers

@@ -16,6 +16,7 @@ from .backoff import exponential
 from .events import Event
 from .kafka_guard import SpinGuard, TopicWatch, topic_ids
 from .logs import request_id_var
+from .metrics import NoConsumerMetrics
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Event], None]
@@ -134,7 +135,7 @@ class ConsumerRunner(threading.Thread):
     """Consumes topics for one group: skips handled event_ids, retries, dead-letters, then commits."""
 
     def __init__(self, bootstrap: str, group: str, handlers: dict[str, Handler], inbox, publisher: Publisher,
-                 attempts: int = 3, backoff: float = 0.2):
+                 attempts: int = 3, backoff: float = 0.2, metrics=None):
         super().__init__(daemon=True, name=f"consumer-{group}")
         self.bootstrap, self.group, self.handlers = bootstrap, group, handlers
         self.inbox, self.publisher, self.attempts, self.backoff = inbox, publisher, attempts, backoff
@@ -142,6 +143,7 @@ class ConsumerRunner(threading.Thread):
         inbox.create_index("at", expireAfterSeconds=INBOX_DAYS * 86400, name="inbox_ttl")
         self.stopping = threading.Event()
         self.ready = threading.Event()
+        self.metrics = metrics or NoConsumerMetrics()
         options = {**publisher.options, "bootstrap_servers": bootstrap}
         self.guard, self.watch = SpinGuard(group, options), TopicWatch()
 
@@ -188,6 +190,7 @@ class ConsumerRunner(threading.Thread):
                     self.handle_record(record.topic, record.value)
             if batch:
                 consumer.commit()
+            self.metrics.read_lag(consumer)
 
     def _rewind_recreated(self, consumer: KafkaConsumer) -> None:
         recreated = self.watch.recreated(topic_ids(consumer, self.handlers))
@@ -205,12 +208,14 @@ class ConsumerRunner(threading.Thread):
             return
         key = f"{self.group}:{event.event_id}"
         if self.inbox.find_one({"_id": key}):
+            self.metrics.duplicate(topic)
             return
         token = request_id_var.set(event.correlation_id)
         try:
             for attempt in range(1, self.attempts + 1):
                 try:
                     self.handlers[topic](event)
+                    self.metrics.handled(topic)
                     log.info("event handled", extra={"topic": topic, "event_id": event.event_id,
                                                      "group": self.group})
                     break
@@ -220,6 +225,7 @@ class ConsumerRunner(threading.Thread):
                     if attempt == self.attempts:
                         self._dead_letter(topic, raw, repr(e))
                         return
+                    self.metrics.retried(topic)
                     time.sleep(self.backoff * attempt)
             self.inbox.update_one({"_id": key}, {"$setOnInsert": {"topic": topic, "at": datetime.now(UTC)}},
                                   upsert=True)
@@ -228,6 +234,7 @@ class ConsumerRunner(threading.Thread):
 
     def _dead_letter(self, topic: str, raw: bytes, error: str) -> None:
         log.error("dead-lettering message", extra={"topic": topic, "error": error})
+        self.metrics.dead_lettered(topic)
         self.publisher.send(f"{topic}.dlq", raw, headers=[("error", error.encode()[:1000])])
 
     def stop(self) -> None:

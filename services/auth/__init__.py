@@ -11,7 +11,7 @@ from common.app import create_service_app, start_workers
 from common.mongo import get_database
 from common.redis_store import BACKGROUND_TIMEOUT, create_redis
 
-from . import routes, service
+from . import metrics, routes, service
 from .keys import load_key_ring
 from .passwords import Passwords
 from .ratelimit import RateLimiter, parse_rules
@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
                                              **app.config.get("AUTH_LIMITS", {})}),
     })
     app.register_blueprint(routes.bp)
+    metrics.install(app)
     service.ensure_admin(repo, passwords, settings.admin_email, settings.admin_password)
     start_workers(app, outbox=[accounts])
     if settings.run_workers:

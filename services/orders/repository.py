@@ -7,6 +7,8 @@ from pymongo.errors import DuplicateKeyError
 from common.clock import now
 from common.events import Event, outbox_entries, push_outbox
 
+from .metrics import NoOrderMetrics
+
 HIDDEN = {"_outbox": 0}
 
 
@@ -16,8 +18,9 @@ def idempotency_id(user_id: str, key: str) -> str:
 
 
 class OrderRepository:
-    def __init__(self, collection):
+    def __init__(self, collection, metrics=None):
         self.orders = collection
+        self.metrics = metrics or NoOrderMetrics()
 
     def ensure_indexes(self) -> None:
         # One order per (user, Idempotency-Key): a retried or concurrent POST finds the first one.
@@ -34,6 +37,7 @@ class OrderRepository:
             self.orders.insert_one({**stamped, "_outbox": outbox_entries(event)})
         except DuplicateKeyError:
             return self.by_idempotency(doc["idem"]), False
+        self.metrics.placed(stamped)
         return self.get(doc["_id"]), True
 
     def get(self, order_id: str) -> dict | None:
@@ -57,8 +61,11 @@ class OrderRepository:
         steps = [{"status": s, "at": at, "reason": reason if s == path[-1] else None} for s in path]
         update = {"$set": {**(fields or {}), "status": path[-1], "reason": reason, "updated_at": at},
                   "$push": {"timeline": {"$each": steps}, **(push_outbox(*events) if events else {})}}
-        return self.orders.find_one_and_update({"_id": order_id, "status": src}, update, projection=HIDDEN,
-                                               return_document=ReturnDocument.AFTER)
+        moved = self.orders.find_one_and_update({"_id": order_id, "status": src}, update, projection=HIDDEN,
+                                                return_document=ReturnDocument.AFTER)
+        if moved is not None:
+            self.metrics.moved(moved, src)
+        return moved
 
     def annotate(self, order_id: str, condition: dict, fields: dict) -> dict | None:
         """Record a fact that changes no state (a refund), once: `condition` guards a replay."""
