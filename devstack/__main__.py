@@ -7,8 +7,10 @@ import signal
 import sys
 import time
 
+from .monitoring import prometheus_spec
 from .restarts import Restarter
 from .stack import Stack, StackError
+from .supervised import Supervised
 
 
 def _interrupt(signum, frame):
@@ -36,6 +38,18 @@ def watch(stack: Stack) -> None:
         time.sleep(1.0)
 
 
+def start_prometheus(stack: Stack) -> None:
+    """Prometheus joins the stack's processes: stopped with them, restarted like them."""
+    try:
+        spec = prometheus_spec(stack.specs, stack.var_dir, stack.offset)
+    except FileNotFoundError as e:
+        raise StackError(str(e)) from None
+    proc = Supervised(spec, stack.log_dir / "prometheus.log", stack.env, stack.root).start()
+    stack.procs["prometheus"] = proc
+    proc.wait_ready(stack.timeout)
+    print(f"Prometheus: {spec.url}/alerts   (targets: {spec.url}/targets)", flush=True)
+
+
 def supervise(stack: Stack) -> None:
     """Restart processes that die while the stack runs, with backoff; runs on the thread that started them."""
     restarter = Restarter(stack.procs)
@@ -51,6 +65,8 @@ def run(args) -> int:
     try:
         print(f"Starting Fragmart (port offset {stack.offset})…", flush=True)
         stack.start(args.only or None)
+        if args.monitor:
+            start_prometheus(stack)
         print_table(stack)
         if args.no_restart:
             watch(stack)
@@ -77,6 +93,8 @@ def main(argv=None) -> int:
     p_run.add_argument("--only", nargs="*", metavar="NAME",
                        help="start only these processes (plus the infrastructure), e.g. gateway services.auth")
     p_run.add_argument("--offset", type=int, default=None, help="port offset (default: $FRAGMART_PORT_OFFSET)")
+    p_run.add_argument("--monitor", action="store_true",
+                       help="also start Prometheus (Debian's package) scraping every process, alert rules loaded")
     p_run.add_argument("--no-restart", action="store_true",
                        help="leave a crashed process down (by default it is restarted with backoff)")
     args = parser.parse_args(argv)
