@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify
 
-from . import mongo, redis_store
+from . import mongo, redis_store, tracing
 from .auth import TokenVerifier
 from .errors import register_json_errors
 from .kafka import ConsumerRunner, Publisher
@@ -50,6 +50,7 @@ def create_base_app(name: str, import_name: str, config: dict | None = None) -> 
     app.extensions["settings"] = settings
     configure_logging(name, settings.log_level)
     Observability(app, name)
+    tracing.install(app, name)
     app.after_request(_security_headers)
     return app
 

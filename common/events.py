@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from .logs import current_request_id
+from .tracing import current_traceparent
 
 OUTBOX_FIELD = "_outbox"
 
@@ -20,9 +21,13 @@ class Event:
     version: int = 1
     event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    traceparent: str | None = None  # W3C Trace Context of the span that made the event (DESIGN.md, Events)
 
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self), separators=(",", ":"), default=str).encode()
+        body = asdict(self)
+        if body["traceparent"] is None:  # optional in the envelope: absent when nothing was traced
+            del body["traceparent"]
+        return json.dumps(body, separators=(",", ":"), default=str).encode()
 
     @classmethod
     def from_json(cls, raw: bytes) -> Event:
@@ -34,7 +39,8 @@ class Event:
 
 
 def make_event(type_: str, data: dict, source: str, correlation_id: str | None = None) -> Event:
-    return Event(type=type_, data=data, source=source, correlation_id=correlation_id or current_request_id())
+    return Event(type=type_, data=data, source=source, correlation_id=correlation_id or current_request_id(),
+                 traceparent=current_traceparent())
 
 
 def outbox_entries(*events: Event) -> list[dict]:

@@ -12,6 +12,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from . import tracing
 from .backoff import exponential
 from .events import Event
 from .kafka_guard import SpinGuard, TopicWatch, topic_ids
@@ -90,7 +91,8 @@ class Publisher:
 
     def publish(self, topic: str, event: Event, key: str | None = None) -> None:
         headers = [(CORRELATION_HEADER, (event.correlation_id or "").encode())]
-        self.send(topic, event.to_json(), key=key.encode() if key else None, headers=headers)
+        with tracing.attached(event.traceparent):  # the producer's span joins the trace that made the event
+            self.send(topic, event.to_json(), key=key.encode() if key else None, headers=headers)
 
     def _discard(self, producer: KafkaProducer, error: Exception) -> None:
         with self._lock:
@@ -187,7 +189,7 @@ class ConsumerRunner(threading.Thread):
                 self.ready.set()
             for records in batch.values():
                 for record in records:
-                    self.handle_record(record.topic, record.value)
+                    self.handle_record(record.topic, record.value, record.headers)
             if batch:
                 consumer.commit()
             self.metrics.read_lag(consumer)
@@ -200,7 +202,7 @@ class ConsumerRunner(threading.Thread):
                         extra={"group": self.group, "topics": sorted(recreated)})
             consumer.seek_to_beginning(*partitions)
 
-    def handle_record(self, topic: str, raw: bytes) -> None:
+    def handle_record(self, topic: str, raw: bytes, headers=()) -> None:
         try:
             event = Event.from_json(raw)
         except (ValueError, TypeError) as e:
@@ -211,6 +213,8 @@ class ConsumerRunner(threading.Thread):
             self.metrics.duplicate(topic)
             return
         token = request_id_var.set(event.correlation_id)
+        span = tracing.consuming(topic, self.group, event, headers)
+        span.__enter__()  # ended in the finally below: the handler and the events it makes are its children
         try:
             for attempt in range(1, self.attempts + 1):
                 try:
@@ -230,6 +234,7 @@ class ConsumerRunner(threading.Thread):
             self.inbox.update_one({"_id": key}, {"$setOnInsert": {"topic": topic, "at": datetime.now(UTC)}},
                                   upsert=True)
         finally:
+            span.__exit__(None, None, None)
             request_id_var.reset(token)
 
     def _dead_letter(self, topic: str, raw: bytes, error: str) -> None:

@@ -41,6 +41,9 @@ class Stack:
         self.var_dir = var_dir or default_var_dir(root, self.offset)
         self.log_dir, self.mail_dir = self.var_dir / "log", self.var_dir / "mail"
         self.env = child_env(self.offset, env, root)
+        # Every process traces to files under var/ (OTLP JSON) unless an OTLP endpoint is set or TRACING=0.
+        self.env.setdefault("TRACES_DIR", str(self.var_dir / "traces"))
+        self.env.setdefault("OTEL_BSP_SCHEDULE_DELAY", "1000")
         self.specs = process_table(self.env, root, self.mail_dir)
         self.timeout = timeout or float(env.get("DEVSTACK_START_TIMEOUT", "90"))
         self.procs: dict[str, Supervised] = {}

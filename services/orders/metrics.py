@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from common import tracing
 from common.clock import now
 from common.metrics import SAGA_BUCKETS
 
@@ -23,8 +24,10 @@ class OrderMetrics:
 
     def placed(self, order: dict) -> None:
         self._placed.inc()
+        tracing.tag(order_id=order["_id"])
 
     def moved(self, order: dict, src: str) -> None:
+        tracing.tag(order_id=order["_id"], order_status=order["status"])
         outcome = ENDINGS.get(order["status"])
         if outcome is None:
             return
