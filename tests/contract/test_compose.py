@@ -49,9 +49,9 @@ def test_every_design_process_runs_in_compose_on_its_port(compose, process, port
     assert "healthcheck" in service
 
 
-def test_only_the_tls_proxy_gateway_and_mail_ui_are_published(compose):
+def test_only_the_tls_proxy_gateway_and_the_mail_trace_and_metrics_uis_are_published(compose):
     published = {name for name, svc in compose["services"].items() if svc.get("ports")}
-    assert published == {"tls-proxy", "gateway", "mailpit"}
+    assert published == {"tls-proxy", "gateway", "mailpit", "jaeger", "prometheus"}
 
 
 def test_the_shell_is_reached_through_the_tls_proxy_and_enforces_https(compose):

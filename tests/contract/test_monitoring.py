@@ -101,3 +101,17 @@ def test_promtool_accepts_the_config_the_rules_and_their_unit_tests(tmp_path):
                  ["test", "rules", str(MONITORING / "alerts_test.yml")]):
         done = subprocess.run(["promtool", *args], capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_compose_sends_traces_to_jaeger_and_scrapes_every_process_with_the_same_rules():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    env = compose["services"]["services-orders"]["environment"]
+    assert env["OTEL_EXPORTER_OTLP_ENDPOINT"].endswith("http://jaeger:4318}")
+    assert "4318" in compose["services"]["jaeger"]["expose"]
+    prometheus = yaml.safe_load((MONITORING / "prometheus-compose.yml").read_text())
+    (job,) = prometheus["scrape_configs"]
+    targets = {t["labels"]["service"]: t["targets"][0] for t in job["static_configs"]}
+    assert set(targets) == set(APP_MODULES)
+    assert all(target.split(":")[0] in compose["services"] for target in targets.values())
+    mounts = compose["services"]["prometheus"]["volumes"]
+    assert "./deploy/monitoring/alerts.yml:/etc/prometheus/alerts.yml:ro" in mounts

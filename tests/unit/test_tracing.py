@@ -50,3 +50,10 @@ def test_tracing_is_on_with_an_otlp_endpoint_or_a_traces_dir_and_off_when_told()
     assert tracing.enabled({"TRACES_DIR": "var/traces"})
     assert tracing.enabled({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://jaeger:4318"})
     assert not tracing.enabled({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://jaeger:4318", "TRACING": "0"})
+
+
+def test_redis_commands_are_traced_only_when_asked_for_since_they_cost_the_most():
+    assert tracing.disabled_instrumentations({}) == {"redis"}
+    assert tracing.disabled_instrumentations({"OTEL_PYTHON_DISABLED_INSTRUMENTATIONS": ""}) == set()
+    assert tracing.disabled_instrumentations({"OTEL_PYTHON_DISABLED_INSTRUMENTATIONS": "flask, pymongo"}) == {
+        "flask", "pymongo"}
