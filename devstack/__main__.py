@@ -7,6 +7,7 @@ import signal
 import sys
 import time
 
+from . import topics
 from .monitoring import prometheus_spec
 from .restarts import Restarter
 from .stack import Stack, StackError
@@ -87,8 +88,12 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["topics"]:  # its own options (devstack/topics.py)
+        return topics.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("topics", help="create the Kafka topics with their partitions and replication (idempotent)")
     p_run = sub.add_parser("run", help="start everything and wait for Ctrl-C")
     p_run.add_argument("--only", nargs="*", metavar="NAME",
                        help="start only these processes (plus the infrastructure), e.g. gateway services.auth")
