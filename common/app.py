@@ -8,6 +8,7 @@ from flask import Flask, jsonify
 
 from . import mongo, redis_store, tracing
 from .auth import TokenVerifier
+from .balancer import split_urls
 from .errors import register_json_errors
 from .kafka import ConsumerRunner, Publisher
 from .kafka_options import client_options
@@ -64,7 +65,8 @@ def create_json_app(name: str, import_name: str, config: dict | None = None) -> 
     r = redis_store.create_redis(settings.redis_url)
     app.extensions["redis"] = r
     app.extensions["observability"].add_check("redis", r.ping)
-    app.extensions["verifier"] = TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks", redis=r)
+    auth_url = split_urls(settings.service_urls["auth"])[0]  # the keys are the same on every auth instance
+    app.extensions["verifier"] = TokenVerifier(f"{auth_url}/api/auth/jwks", redis=r)
     return app
 
 

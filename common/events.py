@@ -23,11 +23,14 @@ class Event:
     occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     traceparent: str | None = None  # W3C Trace Context of the span that made the event (DESIGN.md, Events)
 
-    def to_json(self) -> bytes:
+    def envelope(self) -> dict:
         body = asdict(self)
         if body["traceparent"] is None:  # optional in the envelope: absent when nothing was traced
             del body["traceparent"]
-        return json.dumps(body, separators=(",", ":"), default=str).encode()
+        return body
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.envelope(), separators=(",", ":"), default=str).encode()
 
     @classmethod
     def from_json(cls, raw: bytes) -> Event:
@@ -45,7 +48,7 @@ def make_event(type_: str, data: dict, source: str, correlation_id: str | None =
 
 def outbox_entries(*events: Event) -> list[dict]:
     """Outbox entries to store in the same document write as the state change."""
-    return [asdict(e) for e in events]
+    return [e.envelope() for e in events]
 
 
 def push_outbox(*events: Event) -> dict:
