@@ -24,7 +24,9 @@ class OrderRepository:
 
     def ensure_indexes(self) -> None:
         # One order per (user, Idempotency-Key): a retried or concurrent POST finds the first one.
-        self.orders.create_index([("idem", ASCENDING)], unique=True)
+        # (user_id, idem) rather than idem alone, the same constraint (idem starts with the user id): a sharded
+        # cluster needs a unique index to start with the shard key (devstack/shards.py).
+        self.orders.create_index([("user_id", ASCENDING), ("idem", ASCENDING)], unique=True)
         self.orders.create_index([("user_id", ASCENDING), ("created_at", DESCENDING)])
         self.orders.create_index([("status", ASCENDING)])
         self.orders.create_index([("status", ASCENDING), ("updated_at", ASCENDING)], name="stalled")
@@ -44,7 +46,8 @@ class OrderRepository:
         return self.orders.find_one({"_id": order_id}, HIDDEN)
 
     def by_idempotency(self, idem: str) -> dict | None:
-        return self.orders.find_one({"idem": idem}, HIDDEN)
+        user_id = idem.partition(":")[0]  # idempotency_id's shape; naming the shard key keeps this on one shard
+        return self.orders.find_one({"user_id": user_id, "idem": idem}, HIDDEN)
 
     def list_for_user(self, user_id: str, skip: int, limit: int) -> tuple[list[dict], int]:
         f = {"user_id": user_id}
