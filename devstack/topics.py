@@ -56,7 +56,7 @@ def plan(existing: dict[str, int], brokers: int, specs=tuple(ALL.values())) -> t
     return create, grow, kept
 
 
-def apply(options: dict, out=sys.stdout) -> int:
+def apply(options: dict, out=sys.stdout, specs=None) -> int:
     """Create what is missing and grow what is short; a second run changes nothing. Returns the changes made."""
     from kafka.admin import KafkaAdminClient, NewPartitions, NewTopic
     from kafka.errors import IncompatibleBrokerVersion, TopicAlreadyExistsError
@@ -64,10 +64,12 @@ def apply(options: dict, out=sys.stdout) -> int:
     admin = KafkaAdminClient(**options, client_id="fragmart-topics")
     try:
         brokers = max(1, len(admin.describe_cluster().get("brokers", [])))
+        specs = tuple(ALL.values()) if specs is None else tuple(specs)
+        declared = {spec.name for spec in specs}
         names = set(admin.list_topics())
-        described = admin.describe_topics(sorted(names & set(ALL))) if names & set(ALL) else []
+        described = admin.describe_topics(sorted(names & declared)) if names & declared else []
         existing = {t.get("topic") or t.get("name"): len(t["partitions"]) for t in described}
-        create, grow, kept = plan(existing, brokers)
+        create, grow, kept = plan(existing, brokers, specs)
         for spec, replication in create:
             try:
                 admin.create_topics([NewTopic(spec.name, spec.partitions, replication,
