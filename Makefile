@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HTMX := static/vendor/htmx.min.js
 APT_PACKAGES := redis-server chromium
 
-.PHONY: setup system-packages bench-packages run reset test test-browser bench lint
+.PHONY: setup system-packages bench-packages monitor-packages run monitor reset rules test test-browser bench lint
 
 setup: system-packages $(VENV)/.requirements.stamp $(HTMX)
 
@@ -50,10 +50,31 @@ run: setup
 reset: setup
 	$(PY) -m devstack run --reset
 
+# Prometheus (and promtool, in the same Debian package) for `make monitor` and the alert-rule tests.
+monitor-packages:
+	@command -v promtool >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages: prometheus"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; \
+	  else \
+	    echo "Missing Debian packages: prometheus. Install them with: sudo apt-get install -y prometheus" >&2; \
+	    exit 1; \
+	  fi; \
+	}
+
+# The stack plus Prometheus on port 9090 (+ FRAGMART_PORT_OFFSET), scraping every process, alert rules loaded.
+monitor: setup monitor-packages
+	$(PY) -m devstack run --monitor
+
+# The alert rules are valid and behave as their unit tests say.
+rules: monitor-packages
+	promtool check rules deploy/monitoring/alerts.yml
+	promtool test rules deploy/monitoring/alerts_test.yml
+
 lint: $(VENV)/.requirements.stamp
 	$(VENV)/bin/ruff check .
 
-test: setup lint
+test: setup lint rules
 	$(PY) -m pytest -q
 
 # Only the Chromium suite (it starts its own stack; TEST_STACK=running uses one already running, see README).

@@ -6,12 +6,14 @@ from pathlib import Path
 
 from flask import Flask, jsonify
 
-from . import mongo, redis_store
+from . import mongo, redis_store, tracing
 from .auth import TokenVerifier
+from .balancer import split_urls
 from .errors import register_json_errors
 from .kafka import ConsumerRunner, Publisher
 from .kafka_options import client_options
 from .logs import configure_logging
+from .metrics import ConsumerMetrics
 from .observability import Observability
 from .openapi import openapi_document
 from .outbox import OutboxRelay
@@ -50,6 +52,7 @@ def create_base_app(name: str, import_name: str, config: dict | None = None) -> 
     app.extensions["settings"] = settings
     configure_logging(name, settings.log_level)
     Observability(app, name)
+    tracing.install(app, name)
     app.after_request(_security_headers)
     return app
 
@@ -63,7 +66,8 @@ def create_json_app(name: str, import_name: str, config: dict | None = None) -> 
     r = redis_store.create_redis(settings.redis_url)
     app.extensions["redis"] = r
     app.extensions["observability"].add_check("redis", r.ping)
-    app.extensions["verifier"] = TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks", redis=r)
+    auth_url = split_urls(settings.service_urls["auth"])[0]  # the keys are the same on every auth instance
+    app.extensions["verifier"] = TokenVerifier(f"{auth_url}/api/auth/jwks", redis=r)
     return app
 
 
@@ -105,7 +109,8 @@ def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
         _watch_outbox(app.extensions["observability"], relay, settings.outbox_max_age_seconds)
     if handlers:
         inbox = mongo.get_database(app)["inbox"]
-        workers.append(ConsumerRunner(settings.kafka_bootstrap, settings.name, handlers, inbox, publisher))
+        workers.append(ConsumerRunner(settings.kafka_bootstrap, settings.name, handlers, inbox, publisher,
+                                      metrics=ConsumerMetrics(app.extensions["observability"], settings.name)))
     for w in workers:
         w.start()
     app.extensions["workers"] = workers

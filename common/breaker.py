@@ -8,9 +8,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 
 log = logging.getLogger(__name__)
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half-open"
+_BREAKERS: weakref.WeakSet = weakref.WeakSet()  # every live breaker of the process, for /metrics
+
+
+def all_breakers() -> list:
+    return list(_BREAKERS)
 
 
 class BreakerOpen(Exception):
@@ -51,6 +57,8 @@ class CircuitBreaker:
         self.rate = rate or FailureRate(clock=clock)
         self._lock = threading.Lock()
         self._state, self._in_a_row, self._opened_at, self._probing = CLOSED, 0, 0.0, False
+        self.openings = 0
+        _BREAKERS.add(self)
 
     @property
     def state(self) -> str:
@@ -89,6 +97,7 @@ class CircuitBreaker:
     def _change(self, state: str) -> None:
         if state == OPEN:
             self._opened_at = self._clock()
+            self.openings += 1
         if state != self._state:
             log.warning("circuit breaker %s", state, extra={"upstream": self.name, "state": state})
         self._state, self._in_a_row = state, 0

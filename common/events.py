@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from .logs import current_request_id
+from .tracing import current_traceparent
 
 OUTBOX_FIELD = "_outbox"
 # Called with the event ids each time outbox entries are built for a write: the in-process relay publishes them
@@ -33,9 +34,16 @@ class Event:
     version: int = 1
     event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    traceparent: str | None = None  # W3C Trace Context of the span that made the event (DESIGN.md, Events)
+
+    def envelope(self) -> dict:
+        body = asdict(self)
+        if body["traceparent"] is None:  # optional in the envelope: absent when nothing was traced
+            del body["traceparent"]
+        return body
 
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self), separators=(",", ":"), default=str).encode()
+        return json.dumps(self.envelope(), separators=(",", ":"), default=str).encode()
 
     @classmethod
     def from_json(cls, raw: bytes) -> Event:
@@ -47,14 +55,15 @@ class Event:
 
 
 def make_event(type_: str, data: dict, source: str, correlation_id: str | None = None) -> Event:
-    return Event(type=type_, data=data, source=source, correlation_id=correlation_id or current_request_id())
+    return Event(type=type_, data=data, source=source, correlation_id=correlation_id or current_request_id(),
+                 traceparent=current_traceparent())
 
 
 def outbox_entries(*events: Event) -> list[dict]:
     """Outbox entries to store in the same document write as the state change; the relay hears of them."""
     for listener in list(_outbox_listeners):
         listener([e.event_id for e in events])
-    return [asdict(e) for e in events]
+    return [e.envelope() for e in events]
 
 
 def push_outbox(*events: Event) -> dict:

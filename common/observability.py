@@ -10,6 +10,7 @@ from flask import Flask, Response, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from .logs import REQUEST_ID_HEADER, is_minted_id, new_id, request_id_var
+from .metrics import BreakerCollector
 
 log = logging.getLogger("http")
 _SKIP_LOG = {"/healthz", "/readyz", "/metrics"}
@@ -30,6 +31,7 @@ class Observability:
                                 registry=self.registry)
         self.latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["endpoint"],
                                  registry=self.registry)
+        self.registry.register(BreakerCollector())
         app.extensions["observability"] = self
         app.before_request(self._before)
         app.after_request(self._after)
@@ -40,6 +42,12 @@ class Observability:
 
     def counter(self, name: str, doc: str, labels=()) -> Counter:
         return Counter(name, doc, list(labels), registry=self.registry)
+
+    def labelled_gauge(self, name: str, doc: str, labels=()) -> Gauge:
+        return Gauge(name, doc, list(labels), registry=self.registry)
+
+    def histogram(self, name: str, doc: str, labels=(), buckets=Histogram.DEFAULT_BUCKETS) -> Histogram:
+        return Histogram(name, doc, list(labels), registry=self.registry, buckets=buckets)
 
     def gauge(self, name: str, doc: str, read: Callable[[], float]) -> Gauge:
         """A gauge whose value `read` computes at scrape time."""

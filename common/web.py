@@ -10,11 +10,11 @@ from werkzeug.exceptions import HTTPException
 
 from . import address
 from .app import ROOT, create_base_app
+from .balancer import upstream_client
 from .cacheable import CSRF_PLACEHOLDER, default_personal
 from .csrf import csrf_token, verify_csrf
 from .errors import AppError, RateLimited, Unavailable
 from .htmx import vary_on_htmx
-from .http import HttpClient
 from .live import live_static_url
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def create_html_app(name: str, import_name: str, config: dict | None = None) -> 
     app.jinja_env.globals["address_fields"] = address.FIELDS  # the forms ask for what the APIs accept
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.extensions["gateway"] = HttpClient("gateway", settings.gateway_url, timeout=settings.http_timeout)
+    app.extensions["gateway"] = upstream_client("gateway", settings.gateway_url, timeout=settings.http_timeout)
     app.jinja_env.globals["csrf_token"] = template_csrf_token
     app.after_request(vary_on_htmx)
     app.after_request(default_personal)

@@ -10,9 +10,12 @@ import time
 
 from common.settings import port_offset
 
+from . import topics
+from .monitoring import prometheus_spec
 from .processes import ROOT
 from .restarts import Restarter
 from .stack import Stack, StackError, default_var_dir
+from .supervised import Supervised
 
 
 def _interrupt(signum, frame):
@@ -44,6 +47,18 @@ def watch(stack: Stack) -> None:
         time.sleep(1.0)
 
 
+def start_prometheus(stack: Stack) -> None:
+    """Prometheus joins the stack's processes: stopped with them, restarted like them."""
+    try:
+        spec = prometheus_spec(stack.specs, stack.var_dir, stack.offset)
+    except FileNotFoundError as e:
+        raise StackError(str(e)) from None
+    proc = Supervised(spec, stack.log_dir / "prometheus.log", stack.env, stack.root).start()
+    stack.procs["prometheus"] = proc
+    proc.wait_ready(stack.timeout)
+    print(f"Prometheus: {spec.url}/alerts   (targets: {spec.url}/targets)", flush=True)
+
+
 def supervise(stack: Stack) -> None:
     """Restart processes that die while the stack runs, with backoff; runs on the thread that started them."""
     restarter = Restarter(stack.procs)
@@ -69,6 +84,8 @@ def run(args) -> int:
     try:
         print(f"Starting Fragmart (port offset {stack.offset})…", flush=True)
         stack.start(args.only or None)
+        if args.monitor:
+            start_prometheus(stack)
         print_table(stack)
         if args.no_restart:
             watch(stack)
@@ -89,12 +106,18 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["topics"]:  # its own options (devstack/topics.py)
+        return topics.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("topics", help="create the Kafka topics with their partitions and replication (idempotent)")
     p_run = sub.add_parser("run", help="start everything and wait for Ctrl-C")
     p_run.add_argument("--only", nargs="*", metavar="NAME",
                        help="start only these processes (plus the infrastructure), e.g. gateway services.auth")
     p_run.add_argument("--offset", type=int, default=None, help="port offset (default: $FRAGMART_PORT_OFFSET)")
+    p_run.add_argument("--monitor", action="store_true",
+                       help="also start Prometheus (Debian's package) scraping every process, alert rules loaded")
     p_run.add_argument("--no-restart", action="store_true",
                        help="leave a crashed process down (by default it is restarted with backoff)")
     p_run.add_argument("--reset", action="store_true",

@@ -1,4 +1,4 @@
-"""`python -m devstack.k8s`: write deploy/k8s/{config,apps}.yaml from the process table (`--check`: fail on drift)."""
+"""`python -m devstack.k8s`: write deploy/k8s/{config,apps,policies}.yaml from the process table (`--check`)."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +10,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from common.settings import FRAGMENT_PORTS, SERVICE_PORTS
 
+from . import k8s_policies
 from .processes import APP_MODULES, ROOT, base_port
 
 OUT = ROOT / "deploy" / "k8s"
@@ -18,7 +19,11 @@ RUN_AS_USER = 10001  # the Dockerfile's `useradd --uid`; numeric, so the kubelet
 ENV_CONFIG, CONNECTIONS, AUTH_SECRET = "fragmart-env", "fragmart-connections", "fragmart-auth"
 SHOP_HOST = "shop.example.com"  # the Ingress host too (ingress.yaml)
 REPLICAS = 2  # per process, so a rollout or a node drain never takes a process away; the HPA floor too
-AUTOSCALED = {"shell": 10, "gateway": 10, "services-products": 8}  # Deployment -> maxReplicas
+# Deployment -> maxReplicas, scaled on CPU. Consumers share a topic's partitions (12 a saga topic, devstack/topics.py),
+# so a service past 12 replicas would leave the extra ones idle on its topics.
+AUTOSCALED = {"shell": 10, "gateway": 10, "services-products": 8,
+              **{f"services-{n}": 6 for n in SERVICE_PORTS if n != "products"},
+              **{f"fragments-{n}": 6 for n in FRAGMENT_PORTS}}
 # From measured RSS (one gunicorn worker, 8 threads): ~70 MB a fragment app, ~80-120 MB a service; auth also
 # hashes passwords with argon2 at 19 MiB each, up to 8 at once.
 SIZES = {
@@ -171,7 +176,8 @@ def render() -> dict[str, str]:
     apps = [d for m in sorted(APP_MODULES, key=_design_order) for d in (deployment(m), service(m))]
     apps += [autoscaler(name, most) for name, most in AUTOSCALED.items()]
     return {"config.yaml": _dump("The environment every Fragmart process shares.", [env_config()]),
-            "apps.yaml": _dump("A Deployment and a ClusterIP Service per DESIGN.md process; the autoscalers.", apps)}
+            "apps.yaml": _dump("A Deployment and a ClusterIP Service per DESIGN.md process; the autoscalers.", apps),
+            **k8s_policies.render(app_name, _dump, IMAGE, ENV_CONFIG, CONNECTIONS, RUN_AS_USER)}
 
 
 def main(argv=None) -> int:

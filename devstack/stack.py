@@ -46,6 +46,10 @@ class Stack:
         if data_dir is not None:
             env.setdefault("DATA_DIR", str(data_dir))
         self.env = child_env(self.offset, env, root)
+        # Every process traces to files under var/ (OTLP JSON) unless an OTLP endpoint is set or TRACING=0.
+        self.env.setdefault("TRACES_DIR", str(self.var_dir / "traces"))
+        self.env.setdefault("OTEL_BSP_SCHEDULE_DELAY", "1000")
+        self.env.setdefault("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", "")  # locally, Redis commands are traced too
         self.specs = process_table(self.env, root, self.mail_dir)
         self.timeout = timeout or float(env.get("DEVSTACK_START_TIMEOUT", "90"))
         self.procs: dict[str, Supervised] = {}

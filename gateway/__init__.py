@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from common.app import create_json_app
-from common.http import HttpClient
+from common.balancer import upstream_client
 
 from . import routes
 from .limits import install_limits
@@ -15,7 +15,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = create_json_app("gateway", __name__, config)
     settings = app.extensions["settings"]
     app.extensions["upstreams"] = {
-        name: HttpClient(name, settings.service_urls[name], timeout=settings.http_timeout)
+        # Several comma-separated URLs are balanced, skipping instances whose breaker is open (common/balancer.py).
+        name: upstream_client(name, settings.service_urls[name], timeout=settings.http_timeout)
         for name in sorted(set(UPSTREAM_OF.values()))
     }
     app.register_blueprint(routes.bp)

@@ -61,11 +61,15 @@ def install_limits(app, settings) -> None:
         limiter.request_filter(
             lambda methods=methods: request.endpoint != "gateway.proxy" or request.method not in methods)
     app.extensions["gateway_limiters"] = {"reads": reads, "writes": writes}
+    app.extensions["rate_limit_refusals"] = app.extensions["observability"].counter(
+        "rate_limit_refusals_total", "Requests refused by a rate limit", ["limiter", "route"])
     app.register_error_handler(RateLimitExceeded, _too_many)
     _count_storage_events()
 
 
 def _too_many(e: RateLimitExceeded):
+    kind = "gateway-read" if request.method in READ_METHODS else "gateway-write"
+    current_app.extensions["rate_limit_refusals"].labels(kind, "proxy").inc()
     return jsonify(error_body("RATE_LIMITED", "Too many requests, slow down", {"limit": str(e.limit.limit)})), 429
 
 

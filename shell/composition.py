@@ -12,6 +12,7 @@ from flask import current_app, g, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.http import parse_cookie
 
+from common import tracing
 from common.cacheable import CSRF_PLACEHOLDER
 from common.csrf import CSRF_COOKIE
 from common.errors import AppError
@@ -76,6 +77,8 @@ def forwarded_headers() -> dict:
     return headers
 
 
+@tracing.in_span(lambda slot, *a, **k: (f"fragment {slot.fragment}", {"fragmart.fragment": slot.fragment,
+                                                                       "fragmart.slot": slot.name}))
 def fetch(slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", body: bytes | None = None,
           page_url: str = "/") -> Fetched:
     """One fragment; any failure or timeout becomes a fallback (503 if it is the page's main slot)."""
@@ -89,10 +92,13 @@ def fetch(slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", bo
     except AppError as e:
         log.warning("fragment failed", extra={"fragment": slot.fragment, "path": slot.path, "error": e.message})
         labelled(served, slot.fragment, "fallback").inc()
+        tracing.tag(cache_rung="fallback")
         return failed(slot, page_url, method, query)
     finally:
         labelled(latency, slot.fragment).observe(time.perf_counter() - started)
-    labelled(served, slot.fragment, rung(resp)).inc()
+    served_by = rung(resp)
+    labelled(served, slot.fragment, served_by).inc()
+    tracing.tag(cache_rung=served_by)
     kept = {h: resp.headers[h] for h in RETURNED_HEADERS if h in resp.headers}
     if "private" in kept.get("Cache-Control", ""):  # the shell keeps it per session (shell/session_cache.py)
         kept["Cache-Control"] = BROWSER_CACHE_CONTROL

@@ -11,7 +11,7 @@ from common.app import create_service_app, start_workers
 from common.mongo import get_database
 from common.redis_store import BACKGROUND_TIMEOUT, create_redis
 
-from . import role_routes, routes, service
+from . import metrics, role_routes, routes, service
 from .keys import load_key_ring
 from .passwords import Passwords
 from .ratelimit import RateLimiter, parse_rules
@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
         "auth.limiter": RateLimiter(redis, parse_rules(settings.auth_rate_limits)),
     })
     app.register_blueprint(routes.bp)
+    metrics.install(app)
     roles = Roles(accounts, get_database(app)["role_counts"])  # the back office (issue 13)
     app.extensions["auth.roles"] = roles
     app.extensions["verifier"] = AccountVerifier(app.extensions["auth.tokens"], accounts)

@@ -7,7 +7,7 @@ from functools import partial
 from flask import Flask
 
 from common.app import create_service_app, start_workers
-from common.http import HttpClient
+from common.balancer import upstream_client
 from common.kafka_options import client_options
 from common.mongo import get_database
 
@@ -37,7 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _start_reconciler(app: Flask, stock: StockRepository) -> None:
     """A restarted process may have lost its data (the local in-process engine): rebuild missing stock records."""
     settings = app.extensions["settings"]
-    products = HttpClient("products", settings.service_urls["products"], timeout=settings.http_timeout)
+    products = upstream_client("products", settings.service_urls["products"], timeout=settings.http_timeout)
 
     def get_page(page: int) -> dict:
         resp = products.get("/api/products", params={"page": page, "per_page": reconcile.PER_PAGE})

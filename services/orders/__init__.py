@@ -10,6 +10,7 @@ from common.mongo import get_database
 
 from . import admin_routes, cart_routes, consumers, routes
 from .cart_lines import CartLines
+from .metrics import OrderMetrics
 from .repository import OrderRepository
 from .watchdog import Watchdog
 
@@ -20,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(routes.bp)
     app.register_blueprint(admin_routes.bp)  # the back office (issue 13)
     orders = get_database(app)["orders"]
-    repo = OrderRepository(orders)
+    repo = OrderRepository(orders, OrderMetrics(app.extensions["observability"]))
     repo.ensure_indexes()
     # Orders price and empty the cart with the cart's own store and catalog client (bound by its blueprint).
     app.extensions.update({"orders.repo": repo, "orders.catalog": app.extensions["cart.catalog"],

@@ -1,6 +1,7 @@
 """What the cart asks other services: current prices (products) and stock (inventory)."""
 from __future__ import annotations
 
+from common.balancer import upstream_client
 from common.errors import AppError, Unavailable
 from common.http import HttpClient
 
@@ -14,8 +15,8 @@ class CartCatalog:
     @classmethod
     def from_settings(cls, settings) -> CartCatalog:
         urls, timeout = settings.service_urls, settings.http_timeout
-        return cls(HttpClient("products", urls["products"], timeout=timeout),
-                   HttpClient("inventory", urls["inventory"], timeout=timeout))
+        return cls(upstream_client("products", urls["products"], timeout=timeout),
+                   upstream_client("inventory", urls["inventory"], timeout=timeout))
 
     def products(self, ids) -> dict[str, dict]:
         """Current products by id; ids that no longer exist are absent. Raises 503 when prices are unknown."""

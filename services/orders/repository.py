@@ -8,6 +8,8 @@ from common.clock import now
 from common.events import Event, outbox_entries, push_outbox
 from common.moves import move, statuses
 
+from .metrics import NoOrderMetrics
+
 HIDDEN = {"_outbox": 0}
 
 
@@ -17,12 +19,15 @@ def idempotency_id(user_id: str, key: str) -> str:
 
 
 class OrderRepository:
-    def __init__(self, collection):
+    def __init__(self, collection, metrics=None):
         self.orders = collection
+        self.metrics = metrics or NoOrderMetrics()
 
     def ensure_indexes(self) -> None:
         # One order per (user, Idempotency-Key): a retried or concurrent POST finds the first one.
-        self.orders.create_index([("idem", ASCENDING)], unique=True)
+        # (user_id, idem) rather than idem alone, the same constraint (idem starts with the user id): a sharded
+        # cluster needs a unique index to start with the shard key (devstack/shards.py).
+        self.orders.create_index([("user_id", ASCENDING), ("idem", ASCENDING)], unique=True)
         self.orders.create_index([("user_id", ASCENDING), ("created_at", DESCENDING)])
         self.orders.create_index([("status", ASCENDING)])
         self.orders.create_index([("status", ASCENDING), ("updated_at", ASCENDING)], name="stalled")
@@ -35,13 +40,15 @@ class OrderRepository:
             self.orders.insert_one({**stamped, "_outbox": outbox_entries(event)})
         except DuplicateKeyError:
             return self.by_idempotency(doc["idem"]), False
+        self.metrics.placed(stamped)
         return self.get(doc["_id"]), True
 
     def get(self, order_id: str) -> dict | None:
         return self.orders.find_one({"_id": order_id}, HIDDEN)
 
     def by_idempotency(self, idem: str) -> dict | None:
-        return self.orders.find_one({"idem": idem}, HIDDEN)
+        user_id = idem.partition(":")[0]  # idempotency_id's shape; naming the shard key keeps this on one shard
+        return self.orders.find_one({"user_id": user_id, "idem": idem}, HIDDEN)
 
     def list_for_user(self, user_id: str, skip: int, limit: int) -> tuple[list[dict], int]:
         f = {"user_id": user_id}
@@ -58,7 +65,10 @@ class OrderRepository:
         steps = [{"status": s, "at": at, "reason": reason if s == path[-1] else None} for s in path]
         update = {"$set": {**(fields or {}), "status": path[-1], "reason": reason, "updated_at": at},
                   "$push": {"timeline": {"$each": steps}}}
-        return move(self.orders, {"_id": order_id, **statuses(src)}, update, events, projection=HIDDEN)
+        moved = move(self.orders, {"_id": order_id, **statuses(src)}, update, events, projection=HIDDEN)
+        if moved is not None:
+            self.metrics.moved(moved, src)
+        return moved
 
     def annotate(self, order_id: str, condition: dict, fields: dict) -> dict | None:
         """Record a fact that changes no state (a refund), once: `condition` guards a replay."""

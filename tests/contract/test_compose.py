@@ -49,9 +49,9 @@ def test_every_design_process_runs_in_compose_on_its_port(compose, process, port
     assert "healthcheck" in service
 
 
-def test_only_the_tls_proxy_gateway_and_mail_ui_are_published(compose):
+def test_only_the_tls_proxy_gateway_and_the_mail_trace_and_metrics_uis_are_published(compose):
     published = {name for name, svc in compose["services"].items() if svc.get("ports")}
-    assert published == {"tls-proxy", "gateway", "mailpit"}
+    assert published == {"tls-proxy", "gateway", "mailpit", "jaeger", "prometheus"}
 
 
 def test_the_shell_is_reached_through_the_tls_proxy_and_enforces_https(compose):
@@ -72,7 +72,8 @@ def test_mongo_runs_as_a_replica_set_that_apps_address(compose):
     mongo = compose["services"]["mongo"]
     assert mongo["command"][:2] == ["--replSet", "rs0"]
     assert "rs.initiate" in " ".join(mongo["healthcheck"]["test"])
-    assert compose["services"]["services-orders"]["environment"]["MONGO_URL"].endswith("replicaSet=rs0")
+    url = compose["services"]["services-orders"]["environment"]["MONGO_URL"]
+    assert url == "${MONGO_URL:-mongodb://mongo:27017/?replicaSet=rs0}"  # the sharded profile overrides it
 
 
 def test_app_environment_resolves_every_url_to_compose_hosts(compose):
@@ -87,3 +88,17 @@ def test_app_environment_resolves_every_url_to_compose_hosts(compose):
     for name, port in settings.FRAGMENT_PORTS.items():
         assert loaded.fragment_urls[name] == f"http://fragments-{name}:{port}"
     assert not loaded.local_mode
+
+
+def test_the_sharded_profile_runs_config_servers_two_shards_and_a_router_that_shards_the_collections(compose):
+    services = compose["services"]
+    sharded = {name for name, svc in services.items() if svc.get("profiles") == ["sharded"]}
+    assert sharded == {"mongo-config", "mongo-shard-a", "mongo-shard-b", "mongos", "mongo-sharding"}
+    assert "--configsvr" in services["mongo-config"]["command"]
+    assert all("--shardsvr" in services[s]["command"] for s in ("mongo-shard-a", "mongo-shard-b"))
+    assert set(services["mongos"]["depends_on"]) == {"mongo-config", "mongo-shard-a", "mongo-shard-b"}
+    job = services["mongo-sharding"]
+    script = " ".join(job["command"])
+    assert "addShard('shard-a/" in script and "addShard('shard-b/" in script and "load('/init/shard-init.js')" in script
+    assert job["volumes"] == ["./deploy/mongo/shard-init.js:/init/shard-init.js:ro"]
+    assert (ROOT / "deploy" / "mongo" / "shard-init.js").exists()

@@ -169,9 +169,10 @@ def test_the_shell_enforces_https_behind_the_ingress_that_terminates_tls(objects
         "/healthz", "/readyz"}  # plain HTTP from the kubelet, which the shell never redirects
 
 
-def test_shell_gateway_and_products_autoscale_and_own_their_replica_count(objects):
+def test_every_process_autoscales_on_cpu_and_its_autoscaler_owns_the_replica_count(objects):
     hpas = of_kind(objects, "HorizontalPodAutoscaler")
-    assert {h["spec"]["scaleTargetRef"]["name"] for h in hpas.values()} == {"shell", "gateway", "services-products"}
+    assert {h["spec"]["scaleTargetRef"]["name"] for h in hpas.values()} == set(of_kind(objects, "Deployment"))
+    assert {m["resource"]["name"] for h in hpas.values() for m in h["spec"]["metrics"]} == {"cpu"}
     for name, d in of_kind(objects, "Deployment").items():
         assert ("replicas" in d["spec"]) == (name not in hpas), name
         assert hpas[name]["spec"]["minReplicas"] >= 2 if name in hpas else d["spec"]["replicas"] >= 2
@@ -202,3 +203,51 @@ def test_kustomize_builds_the_base_into_the_fragmart_namespace(objects):
     built = [d for d in YAML(typ="safe").load_all(out.stdout) if d]
     assert {(d["kind"], d["metadata"]["name"]) for d in built} == set(objects)
     assert {d["metadata"].get("namespace") for d in built if d["kind"] != "Namespace"} == {"fragmart"}
+
+
+def test_a_node_drain_takes_at_most_one_pod_of_any_process(objects):
+    budgets = of_kind(objects, "PodDisruptionBudget")
+    assert set(budgets) == set(of_kind(objects, "Deployment"))
+    for name, budget in budgets.items():
+        assert budget["spec"]["maxUnavailable"] == 1
+        assert budget["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/name": name}
+
+
+def _admits(policy: dict) -> set[str]:
+    """The components a policy lets in on the http port (the monitoring namespace's scrape aside)."""
+    rule = policy["spec"]["ingress"][0]
+    return {s["podSelector"]["matchLabels"]["app.kubernetes.io/component"] for s in rule["from"] if "podSelector" in s}
+
+
+def _selects(objects, policy: dict) -> set[str]:
+    wanted = policy["spec"]["podSelector"].get("matchLabels", {})
+    return {name for name, d in of_kind(objects, "Deployment").items()
+            if wanted.items() <= d["spec"]["template"]["metadata"]["labels"].items()}
+
+
+def test_network_policies_let_fragments_reach_only_the_gateway_and_only_the_gateway_reach_services_from_outside(
+        objects):
+    policies = of_kind(objects, "NetworkPolicy")
+    assert policies["default-deny-ingress"]["spec"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
+    deployments = set(of_kind(objects, "Deployment"))
+    covered = set().union(*(_selects(objects, p) for n, p in policies.items() if n != "default-deny-ingress"))
+    assert covered == deployments  # every pod has its allow rule; nothing else gets in
+    by_kind = {p["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/component"]: p
+               for n, p in policies.items() if n != "default-deny-ingress"}
+    assert _admits(by_kind["fragments"]) == {"shell"}
+    assert _admits(by_kind["gateway"]) == {"shell", "fragments"}
+    assert _admits(by_kind["services"]) == {"gateway", "services"}  # no fragment, no shell
+    pod_targets = [t["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
+                   for rule in by_kind["fragments"]["spec"]["egress"] for t in rule.get("to", []) if "podSelector" in t]
+    assert pod_targets == ["gateway"]
+    for policy in by_kind.values():  # Prometheus in the monitoring namespace scrapes every pod
+        assert policy["spec"]["ingress"][1]["from"][0]["namespaceSelector"]["matchLabels"] == {
+            "kubernetes.io/metadata.name": "monitoring"}
+
+
+def test_a_job_provisions_the_kafka_topics_on_every_apply(objects):
+    job = objects["Job", "kafka-topics"]
+    [c] = job["spec"]["template"]["spec"]["containers"]
+    assert c["command"] == ["python", "-m", "devstack", "topics"] and c["image"] == "fragmart:latest"
+    assert {"configMapRef": {"name": k8s.ENV_CONFIG}} in c["envFrom"]
+    assert job["spec"]["ttlSecondsAfterFinished"] > 0

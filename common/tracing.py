@@ -1,0 +1,151 @@
+"""OpenTelemetry for every process: W3C traceparent over HTTP and Kafka, spans sent over OTLP or to var/traces.
+
+On when OTEL_EXPORTER_OTLP_ENDPOINT or TRACES_DIR is set (devstack sets TRACES_DIR for its children), off with
+TRACING=0. Off, nothing is installed and every helper here is a no-op through the API's default tracer.
+"""
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import threading
+
+from opentelemetry import context, propagate, trace
+
+TRACEPARENT = "traceparent"
+_tracer = trace.get_tracer("fragmart")
+_lock = threading.Lock()
+_configured: list[str] = []
+# Probes and scrapes are not requests anyone waits for; tracing them would drown the traces that matter.
+EXCLUDED_URLS = "healthz,readyz,metrics,static/"
+
+
+def enabled(env=None) -> bool:
+    env = os.environ if env is None else env
+    if env.get("TRACING", "").strip().lower() in ("0", "off", "false", "no"):
+        return False
+    return bool(env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+                or env.get("TRACES_DIR"))
+
+
+def configure(service: str, env=None) -> bool:
+    """Once per process: the tracer provider, its exporter and the library instrumentations. True if tracing is on."""
+    env = os.environ if env is None else env
+    with _lock:
+        if _configured:
+            return True
+        if not enabled(env):
+            return False
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+        # The sampler comes from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default: parentbased_always_on).
+        provider = TracerProvider(resource=Resource.create({"service.name": service, "service.namespace": "fragmart"}))
+        provider.add_span_processor(BatchSpanProcessor(_exporter(service, env)))
+        trace.set_tracer_provider(provider)
+        _instrument_libraries()
+        atexit.register(provider.shutdown)
+        _configured.append(service)
+        return True
+
+
+def _exporter(service: str, env):
+    if env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        return OTLPSpanExporter()  # endpoint, headers and timeout from the OTEL_EXPORTER_OTLP_* variables
+    from .trace_files import OtlpJsonFileExporter
+    return OtlpJsonFileExporter(os.path.join(env["TRACES_DIR"], f"{service}.jsonl"))
+
+
+def disabled_instrumentations(env=None) -> set[str]:
+    """OTEL_PYTHON_DISABLED_INSTRUMENTATIONS, as the OpenTelemetry distro reads it: "redis,pymongo". Unset, Redis is
+    off: a span per command was half of tracing's CPU per request (README, Operations); set it empty for all."""
+    env = os.environ if env is None else env
+    names = env.get("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", "redis")
+    return {n.strip() for n in names.split(",") if n.strip()}
+
+
+def _instrument_libraries() -> None:
+    """Outbound HTTP (urllib3 under requests and the gateway's forward), Redis, MongoDB and the Kafka producer."""
+    from opentelemetry.instrumentation.kafka import KafkaInstrumentor
+    from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+    from opentelemetry.instrumentation.redis import RedisInstrumentor
+    from opentelemetry.instrumentation.urllib3 import URLLib3Instrumentor
+
+    off = disabled_instrumentations()
+    # urllib3 and kafka carry the trace from process to process; the others only add detail within one.
+    for name, instrumentor in (("urllib3", URLLib3Instrumentor), ("redis", RedisInstrumentor),
+                               ("pymongo", PymongoInstrumentor), ("kafka", KafkaInstrumentor)):
+        if name not in off:
+            instrumentor().instrument()  # pymongo: real MongoDB only, the local mongomock speaks no wire protocol
+
+
+def install(app, service: str) -> None:
+    """Trace this Flask app's requests, continuing the caller's trace from its traceparent header."""
+    if not configure(service) or "flask" in disabled_instrumentations():
+        return
+    from opentelemetry.instrumentation.flask import FlaskInstrumentor
+    FlaskInstrumentor().instrument_app(app, excluded_urls=EXCLUDED_URLS)
+
+
+def current_traceparent() -> str | None:
+    """The current span as a W3C traceparent, for an event envelope; None when nothing is being traced."""
+    carrier: dict = {}
+    propagate.inject(carrier)
+    return carrier.get(TRACEPARENT)
+
+
+@contextlib.contextmanager
+def attached(traceparent: str | None):
+    """Run the block as a child of `traceparent` (an event's), e.g. the outbox relay sending that event."""
+    if not traceparent:
+        yield
+        return
+    token = context.attach(propagate.extract({TRACEPARENT: traceparent}))
+    try:
+        yield
+    finally:
+        context.detach(token)
+
+
+def _header_traceparent(headers) -> str | None:
+    for key, value in headers or ():
+        if key == TRACEPARENT and value:
+            return value.decode() if isinstance(value, bytes) else value
+    return None
+
+
+@contextlib.contextmanager
+def consuming(topic: str, group: str, event, headers=()):
+    """A CONSUMER span for one record: the producer's span (record headers) is its parent, else the envelope's."""
+    parent = _header_traceparent(headers) or getattr(event, "traceparent", None)
+    ctx = propagate.extract({TRACEPARENT: parent}) if parent else context.Context()
+    attributes = {"messaging.system": "kafka", "messaging.destination.name": topic,
+                  "messaging.consumer.group.name": group, "messaging.message.id": event.event_id}
+    order_id = event.data.get("order_id") if isinstance(event.data, dict) else None
+    if order_id:
+        attributes["fragmart.order_id"] = str(order_id)
+    with _tracer.start_as_current_span(f"{topic} process", context=ctx, kind=trace.SpanKind.CONSUMER,
+                                       attributes=attributes) as span:
+        yield span
+
+
+def tag(**attributes) -> None:
+    """Set attributes (ids, names; never card data or passwords) on the current span, if one is recording."""
+    span = trace.get_current_span()
+    if span.is_recording():
+        span.set_attributes({f"fragmart.{k}": v for k, v in attributes.items() if v is not None})
+
+
+def in_span(name_of):
+    """Decorator: run the function in its own span; `name_of(*args)` gives (name, attributes)."""
+    def wrap(func):
+        def traced(*args, **kwargs):
+            name, attributes = name_of(*args, **kwargs)
+            with _tracer.start_as_current_span(name, attributes=attributes):
+                return func(*args, **kwargs)
+        traced.__wrapped__ = func
+        traced.__name__, traced.__doc__ = func.__name__, func.__doc__
+        return traced
+    return wrap
