@@ -5,17 +5,41 @@ from __future__ import annotations
 import socket
 import time
 
+import pytest
+
+from common import kafka_guard
 from common.kafka_guard import SpinGuard, broker_answers
 
 SILENT, ANSWERS = (lambda options: False), (lambda options: True)
 
 
+class Clocks:
+    """The guard's wall and thread-CPU clocks, moved by the test: a busy poll burns CPU for its whole wall time, an
+    idle one none (it waits on the network), whatever else the machine is doing."""
+
+    def __init__(self):
+        self.wall = self.cpu = 0.0
+
+    def monotonic(self) -> float:
+        return self.wall
+
+    def thread_time(self) -> float:
+        return self.cpu
+
+
+@pytest.fixture(autouse=True)
+def clocks(monkeypatch):
+    fake = Clocks()
+    monkeypatch.setattr(kafka_guard, "time", fake)
+    return fake
+
+
 def poll(guard: SpinGuard, busy: bool, records: bool = False) -> float:
     guard.before_poll()
-    end = time.monotonic() + 0.03
-    while time.monotonic() < end:
-        if not busy:
-            time.sleep(0.005)  # an idle poll waits on the network: no CPU
+    clocks = kafka_guard.time
+    clocks.wall += 0.03
+    if busy:
+        clocks.cpu += 0.03
     return guard.after_poll(records)
 
 
