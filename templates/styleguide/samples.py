@@ -4,8 +4,11 @@ PARTIALS: template -> {state name: the context its fragment renders it with}.
 MACROS: template -> {macro name: {state name: the macro's keyword arguments}}.
 Edit freely: under `make run` this file is read again on every gallery load. A partial or macro with no
 entry here fails `tests/unit/test_styleguide.py`, so a new one gets its states when it is added.
+The back office's partials have their states in admin_samples.py beside this file, merged into PARTIALS below.
 """
+import importlib.util
 from datetime import datetime
+from pathlib import Path
 
 STATUSES = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED")
 REASONS = {"REJECTED": "Out of stock", "CANCELLED": "Card declined"}
@@ -287,3 +290,14 @@ MACROS = {
         "badge": {s.title().replace("_", " "): {"order": {"status": s}} for s in STATUSES},
     },
 }
+
+
+def _beside(name):
+    """A sample module next to this one, read from its file like this one (so it is live too)."""
+    spec = importlib.util.spec_from_file_location(f"styleguide_{name}", Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PARTIALS.update(_beside("admin_samples").PARTIALS)

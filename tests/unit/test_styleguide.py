@@ -76,6 +76,16 @@ def test_every_order_status_has_a_state_where_orders_are_shown(all_entries):
         assert shown == statuses, template
 
 
+def test_the_back_office_shows_every_button_set_and_every_refusal(client, all_entries):
+    shown = {e.context["order"]["status"] for e in all_entries if e.template == "admin/_order_detail.html"}
+    assert {"CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"} <= shown
+    html = client.get("/styleguide").get_data(as_text=True)
+    for needed in ("Mark shipped", "Mark delivered", "Cancel and refund", "Make admin", "Remove admin", "Replay",
+                   "Discard", "Save stock", "Save product", "Delete product", "New product", "Event history",
+                   "stock cannot go below zero", "This is the last admin", "No admin actions yet.", "—"):
+        assert needed in html, needed
+
+
 def test_state_urls_are_unique_and_an_unknown_one_is_404(client, all_entries):
     urls = [e.url for e in all_entries]
     assert len(urls) == len(set(urls)) and all(re.fullmatch(r"/styleguide/[\w/.-]+/[a-z0-9-]+", u) for u in urls)
