@@ -39,7 +39,7 @@ def _serialise_in_process_engine() -> None:
         with _ENGINE_LOCK:
             return compute(self, *a, **kw)
 
-    Cursor._compute_results = locked_compute
+    Cursor._compute_results = locked_compute  # type: ignore[method-assign]  # a deliberate patch, as above
     _WRAPPED = True
 
 
@@ -59,3 +59,11 @@ def get_database(app):
 
 def ping(client) -> None:
     client.admin.command("ping")
+
+
+def written(doc: dict | None) -> dict:
+    """A document read back just after this process inserted or upserted it. Only a delete in between could hide
+    it, and nothing deletes these documents, so a miss is a bug to fail loudly on rather than a None to pass on."""
+    if doc is None:
+        raise LookupError("a document just written is gone")
+    return doc

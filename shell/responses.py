@@ -1,8 +1,11 @@
 """The one place that turns fetched fragments into a response: a fragment for htmx, else a full page."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Response, redirect, render_template, request
 from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
 
 from common.htmx import wants_fragment
 
@@ -12,7 +15,10 @@ HEADER_SLOTS = (Slot("account", "auth", "/badge"), Slot("minicart", "cart", "/mi
 PAGE_HEADERS = ("Retry-After",)  # what a full page keeps from its main fragment's answer
 
 
-def _finish(resp: Response, fetched: list[Fetched]) -> Response:
+R = TypeVar("R", bound=BaseResponse)
+
+
+def _finish(resp: R, fetched: list[Fetched]) -> R:
     for f in fetched:
         for cookie in f.cookies:
             resp.headers.add("Set-Cookie", cookie)
@@ -28,7 +34,7 @@ def fragment_response(f: Fetched) -> Response:
     return _finish(resp, [f])
 
 
-def _redirect(main: Fetched) -> Response | None:
+def _redirect(main: Fetched) -> BaseResponse | None:
     """A fragment that answered with a redirect sends the browser on (303, so a form post becomes a GET)."""
     if 300 <= main.status < 400 and "Location" in main.headers:
         return _finish(redirect(main.headers["Location"], code=303), [main])
@@ -49,7 +55,7 @@ def start_header(page_url: str) -> Pending:
 
 
 def page_response(title: str, main: Fetched, active: str | None = None, page_url: str = "/",
-                  header: Pending | None = None) -> Response:
+                  header: Pending | None = None) -> BaseResponse:
     """Wrap an already fetched main region in the layout, with the header slots started alongside it."""
     redirected = _redirect(main)
     if redirected is not None:
@@ -57,7 +63,7 @@ def page_response(title: str, main: Fetched, active: str | None = None, page_url
     return _layout(title, main, collect(header or start_header(page_url)), active)
 
 
-def render_page(title: str, main: Slot, active: str | None = None) -> Response:
+def render_page(title: str, main: Slot, active: str | None = None) -> BaseResponse:
     """A shell page: only its main fragment for an htmx swap, or the whole composed page."""
     page_url = request.full_path.rstrip("?")
     if wants_fragment():
@@ -68,7 +74,7 @@ def render_page(title: str, main: Slot, active: str | None = None) -> Response:
     return redirected if redirected is not None else _layout(title, main_f, fetched, active)
 
 
-def error_page(status: int, message: str) -> Response:
+def error_page(status: int, message: str) -> BaseResponse:
     html = Markup(render_template("errors/_error.html", status=status, message=message))
     main = Fetched(Slot("main", "shell", "/"), html, status)
     if wants_fragment():

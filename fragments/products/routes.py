@@ -15,11 +15,12 @@ SORT_LABELS = {"name": "Name", "price": "Price: low to high", "-price": "Price: 
 FILTER_KEYS = ("q", "category", "min_price", "max_price", "sort")
 # The same for every shopper. A price or stock change shows within max-age + stale-while-revalidate = 5 s (the
 # bound in README); when the catalog is down, caches keep showing what they have for two hours.
-SHARED = {"max_age": 2, "swr": 3, "sie": 7200}
+def shared(vary: tuple[str, ...] = ()):
+    return cacheable(max_age=2, swr=3, sie=7200, vary=vary)
 
 
 @bp.get("/featured")
-@cacheable(**SHARED)
+@shared()
 def featured():
     page = client.search({"featured": "true", "per_page": 8, "sort": "name"}).value
     return render_template("products/_featured.html", products=client.with_stock(page["items"]))
@@ -34,7 +35,7 @@ def _price_cents(text: str):
 
 
 @bp.get("/grid")
-@cacheable(**SHARED, vary=("HX-Target",))  # HX-Target picks the results region or the whole catalog
+@shared(vary=("HX-Target",))  # HX-Target picks the results region or the whole catalog
 def grid():
     form = {k: request.args.get(k, "").strip() for k in FILTER_KEYS + ("page", "per_page")}
     params = {**form, "min_price": _price_cents(form["min_price"]), "max_price": _price_cents(form["max_price"])}
@@ -51,7 +52,7 @@ def grid():
 
 
 @bp.get("/detail/<product_id>")
-@cacheable(**SHARED)  # its add-to-cart form carries the CSRF placeholder; the shell fills in each browser's token
+@shared()  # its add-to-cart form carries the CSRF placeholder; the shell fills in each browser's token
 def detail(product_id):
     product = client.with_stock([client.product(product_id)])[0]
     return render_template("products/_detail.html", product=product)

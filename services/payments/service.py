@@ -77,7 +77,7 @@ def _move(charges, order_id: str, src: str | tuple[str, ...], dst: str, fields: 
     return charges.move(order_id, src, {**(fields or {}), "status": dst}, *events, inc=inc)
 
 
-def charge_order(charges, methods, processor, data: dict, sleep=time.sleep, backoff: float = 0.2) -> dict:
+def charge_order(charges, methods, processor, data: dict, sleep=time.sleep, backoff: float = 0.2) -> dict | None:
     """Charge the order's card once: a replay, a crash mid-way or a concurrent cancel never charge twice."""
     payment, order_id = data["payment"], data["order_id"]
     method = methods.get(payment.get("token", ""))

@@ -58,7 +58,7 @@ class Shop:
 
     def deliver(self, lose=()) -> list[str]:
         """Relay every outbox until quiet; events whose type is in `lose` vanish, as in a broker restart."""
-        seen = []
+        seen: list[str] = []
         while True:
             batch = [(c, d["_id"], e) for c in self.outboxes for d in c.find({"_outbox.0": {"$exists": True}})
                      for e in d["_outbox"]]
