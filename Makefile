@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HTMX := static/vendor/htmx.min.js
 APT_PACKAGES := redis-server chromium
 
-.PHONY: setup system-packages bench-packages monitor-packages run monitor reset rules test test-browser bench lint
+.PHONY: setup system-packages bench-packages monitor-packages run monitor reset rules test bench lint fmt typecheck test-unit test-contract test-browser
 
 setup: system-packages $(VENV)/.requirements.stamp $(HTMX)
 
@@ -71,8 +71,30 @@ rules: monitor-packages
 	promtool check rules deploy/monitoring/alerts.yml
 	promtool test rules deploy/monitoring/alerts_test.yml
 
+# ruff, its formatting, mypy and djlint over the templates (configs in pyproject.toml); `make fmt` fixes what the
+# first two find. .pre-commit-config.yaml runs the same on each commit.
 lint: $(VENV)/.requirements.stamp
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint templates --lint
+
+fmt: $(VENV)/.requirements.stamp
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: $(VENV)/.requirements.stamp
+	$(VENV)/bin/mypy
+
+# One layer of the suite each (`make test` runs them all): in-process, HTTP contracts, Chromium.
+test-unit: $(VENV)/.requirements.stamp
+	$(PY) -m pytest -q tests/unit
+
+test-contract: $(VENV)/.requirements.stamp
+	$(PY) -m pytest -q tests/contract
+
+test-browser: setup
+	$(PY) -m pytest -q tests/browser
 
 test: setup lint rules
 	$(PY) -m pytest -q

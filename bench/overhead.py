@@ -27,7 +27,7 @@ class Timer:
 
     def __init__(self, base: str):
         parts = urlsplit(base)
-        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        self.conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
 
     def get(self, path: str, headers: dict | None = None) -> Timing:
         started = time.perf_counter()
@@ -76,7 +76,10 @@ def measure(shell: str, fragment_urls: dict, duration: float, min_samples: int =
     page.get("/")  # warm-up: connections and first-use costs stay out of the figures
     for timer, path in fragments:
         timer.get(path, forwarded)
-    page_ttfb, slowest, overhead, overhead_last_byte = [], [], [], []
+    page_ttfb: list[float] = []
+    slowest: list[float] = []
+    overhead: list[float] = []
+    overhead_last_byte: list[float] = []
     deadline = time.perf_counter() + duration
     while time.perf_counter() < deadline or len(overhead) < min_samples:
         whole = page.get("/")

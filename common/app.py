@@ -102,7 +102,7 @@ def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
     if not settings.run_workers:
         return
     publisher = app.extensions["publisher"]
-    workers = []
+    workers: list[OutboxRelay | ConsumerRunner] = []
     if outbox:
         relay = OutboxRelay(publisher, outbox)
         workers.append(relay)

@@ -44,12 +44,13 @@ class HttpClient:
         self.retry = Retry(total=retries, connect=retries, read=retries, status=retries, backoff_factor=0.05,
                            allowed_methods=IDEMPOTENT, status_forcelist=(502, 503, 504), raise_on_status=False,
                            respect_retry_after_header=False)
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=self.retry)
+        self.adapter = adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=self.retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         # forward() speaks urllib3 through the adapter's pool manager. requests keys its pools with TLS options, so
         # forward()'s pool to the same upstream is a separate one in that manager (both bounded by pool_size).
-        self._pools, self._pool = adapter.poolmanager, None
+        self._pools = adapter.poolmanager
+        self._pool: urllib3.HTTPConnectionPool | None = None
         self._prefix = urllib3.util.parse_url(self.base_url).path or ""
         self._timeout = urllib3.Timeout(connect=timeout, read=timeout)
         self.breaker = CircuitBreaker(name, fail_max=fail_max, reset_timeout=reset_timeout, rate=rate)

@@ -118,7 +118,9 @@ class Publisher:
 
     def _discard(self, producer: KafkaProducer, error: Exception) -> None:
         with self._lock:
-            if self._producer is not producer:
+            # A flag, not `if self._producer is not producer`: mypy would then take `producer` for maybe-None below.
+            replaced = self._producer is not producer
+            if replaced:
                 return  # another thread already replaced it
             self._producer = None
             self.rebuilds += 1

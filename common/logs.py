@@ -36,14 +36,17 @@ class _ContextFilter(logging.Filter):
         return True
 
 
+class _JsonToStdout(logging.StreamHandler):
+    """Ours, so that configuring again replaces it instead of printing every line twice."""
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Route the root logger to stdout as JSON; idempotent across create_app calls."""
     root = logging.getLogger()
     for h in list(root.handlers):
-        if getattr(h, "_fragmart", False):
+        if isinstance(h, _JsonToStdout):
             root.removeHandler(h)
-    handler = logging.StreamHandler(sys.stdout)
-    handler._fragmart = True
+    handler = _JsonToStdout(sys.stdout)
     handler.setFormatter(JsonFormatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(request_id)s",
         rename_fields={"levelname": "level", "asctime": "ts"},

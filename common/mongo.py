@@ -40,11 +40,12 @@ def _serialise_in_process_engine() -> None:
         with _ENGINE_LOCK:
             return compute(self, *a, **kw)
 
-    Cursor._compute_results = locked_compute
-    Collection._iter_documents = _by_id_first(Collection._iter_documents)
+    Cursor._compute_results = locked_compute  # type: ignore[method-assign]  # a deliberate patch, as above
+    Collection._iter_documents = _by_id_first(Collection._iter_documents)  # type: ignore[method-assign]
     from mongomock.store import CollectionStore
 
-    CollectionStore._remove_expired_documents = _like_the_ttl_monitor(CollectionStore._remove_expired_documents)
+    CollectionStore._remove_expired_documents = _like_the_ttl_monitor(  # type: ignore[method-assign]
+        CollectionStore._remove_expired_documents)
     _WRAPPED = True
 
 
@@ -132,3 +133,11 @@ def get_database(app):
 
 def ping(client) -> None:
     client.admin.command("ping")
+
+
+def written(doc: dict | None) -> dict:
+    """A document read back just after this process inserted or upserted it. Only a delete in between could hide
+    it, and nothing deletes these documents, so a miss is a bug to fail loudly on rather than a None to pass on."""
+    if doc is None:
+        raise LookupError("a document just written is gone")
+    return doc

@@ -16,6 +16,10 @@ log = logging.getLogger("http")
 _SKIP_LOG = {"/healthz", "/readyz", "/metrics"}
 
 
+
+def _forget_request_id(_error: BaseException | None) -> None:
+    request_id_var.set(None)
+
 class Observability:
     """Per-app metrics registry plus the readiness checks that /readyz runs."""
 
@@ -35,7 +39,7 @@ class Observability:
         app.extensions["observability"] = self
         app.before_request(self._before)
         app.after_request(self._after)
-        app.teardown_request(lambda exc: request_id_var.set(None))
+        app.teardown_request(_forget_request_id)
         app.add_url_rule("/healthz", "healthz", self.healthz)
         app.add_url_rule("/readyz", "readyz", self.readyz)
         app.add_url_rule("/metrics", "metrics", self.metrics)

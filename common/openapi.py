@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import Flask
 from pydantic import BaseModel
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.models import SecureType
 
 BEARER = "bearerAuth"
 _SPECS: dict[str, SpecTree] = {}
 # Who may call an operation: the security requirement it declares and the errors that follow from it.
-_AUTH = {
+_AUTH: dict[str | None, tuple[list | dict | None, tuple[int, ...]]] = {
     None: (None, ()),
     "optional": ([{}, {BEARER: []}], (401,)),  # a guest or a signed-in shopper (a bad token is refused)
     "user": ({BEARER: []}, (401,)),
@@ -38,7 +39,7 @@ def service_spec(name: str) -> SpecTree:
             "flask", title=f"Fragmart {name} service", version="1.0.0", mode="strict", annotations=False,
             validation_error_model=ErrorBody, naming_strategy=_model_name, nested_naming_strategy=_nested_name,
             security_schemes=[SecurityScheme(name=BEARER, data=SecuritySchemeData(
-                type="http", scheme="bearer", bearer_format="JWT"))])
+                type=SecureType.HTTP, scheme="bearer", bearer_format="JWT"))])
     return _SPECS[name]
 
 
@@ -70,7 +71,7 @@ def openapi_document(app: Flask) -> dict:
         if not extra:
             continue
         path = rule.rule.replace("<", "{").replace(">", "}")
-        for method in rule.methods - {"HEAD", "OPTIONS"}:
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
             for status, answer in doc["paths"][path][method.lower()]["responses"].items():
                 if status.startswith("2"):
                     answer["headers"] = {k: {"schema": v} for k, v in extra.items()}

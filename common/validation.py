@@ -1,7 +1,8 @@
 """Strict request parsing: bodies and query strings through pydantic models, errors as 4xx JSON."""
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 from flask import Request, request
 from flask.json.provider import DefaultJSONProvider
@@ -52,6 +53,11 @@ class GuardedRequest(Request):
         raise InvalidJson("Body is not valid JSON")
 
 
+# A PATCH field's default: a field not sent stays as it is, while an explicit null still fails the field's type.
+# (Typed Any because no annotation says "absent, but never null".)
+NOT_SENT: Any = None
+
+
 class StrictModel(BaseModel):
     """Unknown fields are rejected and types are not coerced from the wrong JSON kind."""
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
@@ -68,14 +74,24 @@ def _split_csv(value):
     return value
 
 
-def csv_list(item_pattern: str, max_items: int):
-    """A query-string list sent as `a,b,c` (trimmed; blanks and repeats dropped), each item matching the pattern."""
-    item = Annotated[str, StringConstraints(pattern=item_pattern)]
-    return Annotated[tuple[item, ...], BeforeValidator(_split_csv), Field(max_length=max_items)]
+@dataclass(frozen=True)
+class csv_list:  # noqa: N801 (read as a type: `ids: Annotated[tuple[str, ...], csv_list(PATTERN, 100)]`)
+    """A query-string list sent as `a,b,c` (trimmed; blanks and repeats dropped), each item matching the pattern.
+    Metadata rather than a type, so type checkers see the plain tuple of strings."""
+
+    item_pattern: str
+    max_items: int
+    min_items: int = 0
+
+    def __get_pydantic_core_schema__(self, source, handler):
+        item = Annotated[str, StringConstraints(pattern=self.item_pattern)]
+        count = Field(max_length=self.max_items, **({"min_length": self.min_items} if self.min_items else {}))
+        # The count bounds the tuple itself (maxItems/minItems in the schema); the split runs before it.
+        return handler.generate_schema(Annotated[tuple[item, ...], count, BeforeValidator(_split_csv)])
 
 
 def _details(err: PydanticError) -> dict:
-    fields = {}
+    fields: dict[str, str] = {}
     for e in err.errors():
         name = ".".join(str(p) for p in e["loc"]) or "body"
         fields.setdefault(name, e["msg"])

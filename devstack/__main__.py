@@ -43,7 +43,8 @@ def watch(stack: Stack) -> None:
         for name, proc in stack.procs.items():
             if not proc.alive() and name not in reported:
                 reported.add(name)
-                print(f"!! {name} exited (code {proc.proc.returncode}); see {proc.log_path}", flush=True)
+                code = proc.proc.returncode if proc.proc else None
+                print(f"!! {name} exited (code {code}); see {proc.log_path}", flush=True)
         time.sleep(1.0)
 
 

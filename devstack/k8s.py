@@ -121,7 +121,8 @@ def deployment(module: str) -> dict:
         "volumes": [{"name": "tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "16Mi"}}],
     }
     annotations = {"prometheus.io/scrape": "true", "prometheus.io/port": str(port), "prometheus.io/path": "/metrics"}
-    spec = {} if name in AUTOSCALED else {"replicas": REPLICAS}  # the HPA owns replicas where there is one
+    # The HPA owns replicas where there is one.
+    spec: dict[str, object] = {} if name in AUTOSCALED else {"replicas": REPLICAS}
     spec |= {"selector": {"matchLabels": selector},
              "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
              "template": {"metadata": {"labels": labels, "annotations": annotations}, "spec": pod}}

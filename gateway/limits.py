@@ -4,6 +4,8 @@ from __future__ import annotations
 import ipaddress
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from flask import current_app, g, has_app_context, jsonify, request
 from flask_limiter import Limiter, RateLimitExceeded
@@ -14,10 +16,16 @@ from common.redis_store import HOT_TIMEOUT
 log = logging.getLogger(__name__)
 READ_METHODS = ("GET", "HEAD")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-LIMIT_STORAGE_OPTIONS = {"socket_timeout": HOT_TIMEOUT, "socket_connect_timeout": HOT_TIMEOUT}
+# Passed on to redis-py, which takes float seconds (flask-limiter's annotation says str | int).
+LIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_timeout": HOT_TIMEOUT, "socket_connect_timeout": HOT_TIMEOUT}
 # flask-limiter reports its storage trouble only through these log lines, so they are what we count.
 STORAGE_EVENTS = {"falling back to in-memory": "fallback", "Swallowing error": "swallowed",
                   "storage recovered": "recovered"}
+
+
+def _other_than(methods: tuple[str, ...]) -> Callable[[], bool]:
+    """A limiter's exemption: everything but the proxy's requests with these methods."""
+    return lambda: request.endpoint != "gateway.proxy" or request.method not in methods
 
 
 def client_ip() -> str:
@@ -58,8 +66,7 @@ def install_limits(app, settings) -> None:
         limiter.init_app(app)
         # Default limits on the proxy only, each limiter on its own methods: checked once, before the view (a
         # decorated view is checked twice), and a read never consults the Redis limiter, not even in an outage.
-        limiter.request_filter(
-            lambda methods=methods: request.endpoint != "gateway.proxy" or request.method not in methods)
+        limiter.request_filter(_other_than(methods))
     app.extensions["gateway_limiters"] = {"reads": reads, "writes": writes}
     app.extensions["rate_limit_refusals"] = app.extensions["observability"].counter(
         "rate_limit_refusals_total", "Requests refused by a rate limit", ["limiter", "route"])

@@ -106,7 +106,7 @@ class FragmentSession(CachedSession):
         super().__init__(backend=backend, cache_control=True, filter_fn=shareable, allowable_codes=(200,),
                          match_headers=list(KEY_HEADERS), key_fn=request_key)
         self._refreshing: set[str] = set()
-        self._lock = threading.Lock()
+        self._refresh_lock = threading.Lock()  # not `_lock`: CachedSession has its own
         self.keys: dict[tuple, str] = {}  # request origin -> cache key, learnt on the library's path
 
     def send(self, request, **kwargs):
@@ -149,7 +149,7 @@ class FragmentSession(CachedSession):
         """Serve stale and refresh in the background, once per entry however many requests see it stale."""
         _marks.rung = "stale-while-revalidate"
         key = actions.cache_key
-        with self._lock:
+        with self._refresh_lock:
             if key in self._refreshing:
                 return
             self._refreshing.add(key)
@@ -160,7 +160,7 @@ class FragmentSession(CachedSession):
             except Exception as e:  # the next request after the lifetime tries again
                 log.info("background refresh failed", extra={"url": request.url, "error": type(e).__name__})
             finally:
-                with self._lock:
+                with self._refresh_lock:
                     self._refreshing.discard(key)
         _refresher.submit(refresh)
 
@@ -173,14 +173,15 @@ def take_mark() -> str | None:
 class CachingClient(HttpClient):
     """An HttpClient whose GETs go through the fragment cache; `last_rung` says how the answer was served."""
 
+    session: FragmentSession
+
     def __init__(self, name: str, base_url: str, cache: BaseCache, personal: SessionCache | None = None, **kwargs):
         super().__init__(name, base_url, **kwargs)
         self.personal = personal
-        adapter = self.session.get_adapter("http://")
         self.session = FragmentSession(cache)
         self.session.trust_env = False
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session.mount("http://", self.adapter)
+        self.session.mount("https://", self.adapter)
         url = parse_url(self.base_url)
         self._host, self._port = url.host, url.port or (443 if url.scheme == "https" else 80)
 
@@ -196,7 +197,7 @@ class CachingClient(HttpClient):
 
     def _session_pools(self) -> list:
         """The pools requests keeps to this app (keyed with TLS options, so not the one `forward` looks up)."""
-        pools = self.session.get_adapter(self.base_url).poolmanager.pools
+        pools = self.adapter.poolmanager.pools
         return [pools[key] for key in pools.keys() if key.key_port == self._port and key.key_host == self._host]
 
     def has_fresh(self, path: str, headers: dict | None = None, **kwargs) -> bool:
@@ -214,7 +215,7 @@ class CachingClient(HttpClient):
         cookie = (headers or {}).get("Cookie")
         return None if self.personal is None or not cookie else (self.base_url, *origin, cookie)
 
-    def request(self, method: str, path: str, headers: dict | None = None, **kwargs):
+    def request(self, method: str, path: str, headers: dict | None = None, timeout: float | None = None, **kwargs):
         take_mark()
         origin = request_origin(path, headers, kwargs) if method == "GET" else None
         if origin is not None:
@@ -233,7 +234,7 @@ class CachingClient(HttpClient):
             asked_at = self.personal.tick()
         _marks.origin = origin
         try:
-            resp = super().request(method, path, headers=headers, **kwargs)
+            resp = super().request(method, path, headers=headers, timeout=timeout, **kwargs)
             if personal is not None and resp.status_code == 200 and not getattr(resp, "from_cache", False):
                 max_age = lifetime(resp.headers, KEYED)
                 if max_age:
@@ -243,9 +244,8 @@ class CachingClient(HttpClient):
             if method != "GET":
                 raise
             # Unreachable, timed out or the breaker is open: what the cache still may serve.
-            kept = {k: v for k, v in kwargs.items() if k in ("params", "timeout")}
             resp = self.session.request("GET", f"{self.base_url}{path}", headers=headers, only_if_cached=True,
-                                        **kept)
+                                        params=kwargs.get("params"), timeout=timeout)
             if resp.status_code == 504 and resp.reason == "Not Cached":
                 raise
             _marks.rung = "fresh" if not resp.is_expired else "stale-if-error"

@@ -136,7 +136,7 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
     for h in ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request",
               "Content-Type"):
         headers.pop(h, None)  # composed slots are always rendered whole, and are GETs without a body
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app itself, for the pool's threads
     cookies = parse_cookie(headers.get("Cookie", ""))
 
     def run(slot: Slot) -> Fetched:
@@ -159,10 +159,10 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
     def slot_query(slot: Slot) -> bytes:
         return query if slot.name == "main" else b""
 
-    started = {slot: start(slot) for slot in slots}
-    for slot, future in started.items():
-        if future is None:
-            started[slot] = _done(fetch(slot, headers, query=slot_query(slot), page_url=page_url))
+    futures = {slot: start(slot) for slot in slots}  # every call under way before any is fetched here
+    started = {slot: future if future is not None else _done(fetch(slot, headers, query=slot_query(slot),
+                                                                   page_url=page_url))
+               for slot, future in futures.items()}
     return Pending(started, page_url, query)
 
 

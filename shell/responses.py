@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import TypeVar
 
 from flask import Response, redirect, render_template, request, stream_with_context
 from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
 
 from common.htmx import wants_fragment
 
@@ -20,7 +22,10 @@ PAGE_HEADERS = ("Retry-After",)  # what a full page keeps from its main fragment
 EARLY_FLUSH = True
 
 
-def _finish(resp: Response, fetched: list[Fetched]) -> Response:
+R = TypeVar("R", bound=BaseResponse)
+
+
+def _finish(resp: R, fetched: list[Fetched]) -> R:
     for f in fetched:
         for cookie in f.cookies:
             resp.headers.add("Set-Cookie", cookie)
@@ -36,7 +41,7 @@ def fragment_response(f: Fetched) -> Response:
     return _finish(resp, [f])
 
 
-def _redirect(main: Fetched) -> Response | None:
+def _redirect(main: Fetched) -> BaseResponse | None:
     """A fragment that answered with a redirect sends the browser on (303, so a form post becomes a GET)."""
     if 300 <= main.status < 400 and "Location" in main.headers:
         return _finish(redirect(main.headers["Location"], code=303), [main])
@@ -65,7 +70,7 @@ def start_header(page_url: str) -> Pending:
 
 
 def page_response(title: str, main: Fetched, active: str | None = None, page_url: str = "/",
-                  header: Pending | None = None) -> Response:
+                  header: Pending | None = None) -> BaseResponse:
     """Wrap an already fetched main region in the layout, with the header slots started alongside it."""
     redirected = _redirect(main)
     if redirected is not None:
@@ -100,7 +105,7 @@ def _flushed_early(title: str, main: Fetched, header: Pending, active: str | Non
     return _finish(resp, [main])
 
 
-def render_page(title: str, main: Slot, active: str | None = None, own_search: bool = False) -> Response:
+def render_page(title: str, main: Slot, active: str | None = None, own_search: bool = False) -> BaseResponse:
     """A shell page: only its main fragment for an htmx swap, or the whole composed page. `own_search`: the main
     fragment has the page's "Search products" box."""
     page_url = request.full_path.rstrip("?")
@@ -117,7 +122,7 @@ def render_page(title: str, main: Slot, active: str | None = None, own_search: b
     return _layout(title, main_f, collect(header), active, own_search)
 
 
-def error_page(status: int, message: str) -> Response:
+def error_page(status: int, message: str) -> BaseResponse:
     html = Markup(render_template("errors/_error.html", status=status, message=message))
     main = Fetched(Slot("main", "shell", "/"), html, status)
     if wants_fragment():

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 from flask import current_app
 
 from common.errors import AppError
 from common.web import api, retry_after
+from fragments.result import Result, field_errors
 
 log = logging.getLogger(__name__)
 
@@ -22,47 +22,34 @@ TOO_MANY = "Too many attempts. Please wait a few minutes and try again."
 UNAVAILABLE = "Signing in is unavailable right now. Please try again in a moment."
 
 
-@dataclass
-class AuthResult:
-    tokens: dict | None = None
-    status: int = 200
-    message: str | None = None
-    errors: dict = field(default_factory=dict)
-    headers: dict = field(default_factory=dict)  # Retry-After on a rate limit
-
-
-def _failure(resp) -> AuthResult:
-    try:
-        body = resp.json()
-    except ValueError:
-        body = {}
+def _failure(resp) -> Result[dict]:
     if resp.status_code == 422:
-        fields = body.get("details", {}).get("fields", {})
-        return AuthResult(status=422, errors={k: FIELD_MESSAGES.get(k, "Check this field.") for k in fields
-                                           if k in FIELD_MESSAGES}, message=None if fields else body.get("message"))
+        errors = field_errors(resp, FIELD_MESSAGES)
+        return Result.failed(errors.pop("form", None), errors)
     if resp.status_code == 429:
-        return AuthResult(status=429, message=TOO_MANY, headers={"Retry-After": retry_after(resp)})
+        return Result.failed(TOO_MANY, status=429, headers={"Retry-After": retry_after(resp)})
     if resp.status_code == 409:
-        return AuthResult(status=422, errors={"email": "An account with this email already exists."})
+        return Result.failed(errors={"email": "An account with this email already exists."})
     if resp.status_code == 401:
-        return AuthResult(status=422, message=WRONG_CREDENTIALS)
+        return Result.failed(WRONG_CREDENTIALS)
     log.warning("auth API failed", extra={"status": resp.status_code})
-    return AuthResult(status=503, message=UNAVAILABLE)
+    return Result.failed(UNAVAILABLE, status=503)
 
 
-def _post(path: str, body: dict) -> AuthResult:
+def _post(path: str, body: dict) -> Result[dict]:
+    """The session's tokens, or what the form should say."""
     try:
         resp = api("POST", path, json=body)
     except AppError:
-        return AuthResult(status=503, message=UNAVAILABLE)
-    return AuthResult(tokens=resp.json()) if resp.status_code in (200, 201) else _failure(resp)
+        return Result.failed(UNAVAILABLE, status=503)
+    return Result(resp.json()) if resp.status_code in (200, 201) else _failure(resp)
 
 
-def login(email: str, password: str) -> AuthResult:
+def login(email: str, password: str) -> Result[dict]:
     return _post("/api/auth/login", {"email": email, "password": password})
 
 
-def register(name: str, email: str, password: str) -> AuthResult:
+def register(name: str, email: str, password: str) -> Result[dict]:
     return _post("/api/auth/register", {"name": name, "email": email, "password": password})
 
 

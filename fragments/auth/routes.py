@@ -47,11 +47,11 @@ def login_form():
 @bp.post("/login")
 def login():
     form = {**_form("email"), "next": after_sign_in(request.form.get("next"))}
-    outcome = client.login(form["email"], request.form.get("password", ""))
-    if outcome.tokens:
-        return _signed_in(outcome.tokens, form["next"])
-    return render_template("auth/_login.html", form=form, errors=outcome.errors,
-                           message=outcome.message or client.WRONG_CREDENTIALS), outcome.status, outcome.headers
+    result = client.login(form["email"], request.form.get("password", ""))
+    if result.ok:
+        return _signed_in(result.value, form["next"])
+    return render_template("auth/_login.html", form=form, errors=result.errors,
+                           message=result.message or client.WRONG_CREDENTIALS), result.status, result.headers
 
 
 @bp.get("/register")
@@ -63,11 +63,11 @@ def register_form():
 @bp.post("/register")
 def register():
     form = {**_form("name", "email"), "next": after_sign_in(request.form.get("next"))}
-    outcome = client.register(form["name"], form["email"], request.form.get("password", ""))
-    if outcome.tokens:
-        return _signed_in(outcome.tokens, form["next"])
-    return render_template("auth/_register.html", form=form, errors=outcome.errors,
-                           message=outcome.message), outcome.status, outcome.headers
+    result = client.register(form["name"], form["email"], request.form.get("password", ""))
+    if result.ok:
+        return _signed_in(result.value, form["next"])
+    return render_template("auth/_register.html", form=form, errors=result.errors,
+                           message=result.message), result.status, result.headers
 
 
 @bp.get("/logout")

@@ -7,6 +7,7 @@ from common.cacheable import PERSONAL, per_session, personal
 from common.htmx import safe_path, wants_fragment
 from common.ids import is_id
 from common.web import CART_COOKIE
+from fragments.result import Result
 
 from . import client
 
@@ -31,9 +32,9 @@ def _quantity(text: str | None) -> int | None:
     return value if 0 <= value <= 99 else None
 
 
-def _keep_guest_cart(resp, outcome: client.CartResult):
+def _keep_guest_cart(resp, result: Result[dict]):
     """A new guest cart's id, or the current one again: the cookie lives as long as the cart keeps being used."""
-    cart_id = outcome.minted or (outcome.cart or {}).get("cart_id")
+    cart_id = (result.value or {}).get("cart_id")
     if cart_id:
         resp.set_cookie(CART_COOKIE, cart_id, max_age=GUEST_COOKIE_AGE, path="/", httponly=True,
                         samesite="Lax", secure=request.is_secure)
@@ -56,37 +57,37 @@ def add():
     product_id, quantity = request.form.get("product_id", ""), _quantity(request.form.get("quantity", "1"))
     back = back_after_add(request.form.get("next"))
     if not is_id(product_id):
-        outcome = client.CartResult(error="That product is not available")
+        result = Result.failed("That product is not available")
     elif not quantity:
-        outcome = client.CartResult(error="Choose a quantity from 1 to 99")
+        result = Result.failed("Choose a quantity from 1 to 99")
     else:
-        outcome = client.add(product_id, quantity)
-    if not outcome.ok:
-        return render_template("cart/_added.html", outcome=outcome, back=back, full=not wants_fragment()), 422
+        result = client.add(product_id, quantity)
+    if not result.ok:
+        return render_template("cart/_added.html", result=result, back=back, full=not wants_fragment()), 422
     if wants_fragment():
-        resp = make_response(render_template("cart/_added.html", outcome=outcome, back=back, full=False))
+        resp = make_response(render_template("cart/_added.html", result=result, back=back, full=False))
         resp.headers.update(CHANGED)
     else:
         resp = redirect(back, code=303)
-    return _keep_guest_cart(resp, outcome)
+    return _keep_guest_cart(resp, result)
 
 
 @bp.get("/page")
 @personal
 def page():
-    return render_template("cart/_page.html", cart=client.cart().cart, error=None, line_error=None)
+    return render_template("cart/_page.html", cart=client.cart().value, error=None, line_error=None)
 
 
-def _after_change(outcome: client.CartResult, product_id: str):
+def _after_change(result: Result[dict], product_id: str):
     """A line changed: the page again (htmx) or a redirect to /cart (no JS); an error re-renders with 422."""
-    if not outcome.ok:
-        current = client.cart().cart
+    if not result.ok:
+        current = client.cart().value
         on_page = current is not None and any(i["product_id"] == product_id for i in current["items"])
-        return render_template("cart/_page.html", cart=current, error=outcome.error,
+        return render_template("cart/_page.html", cart=current, error=result.message,
                                line_error=product_id if on_page else None), 422  # else shown above the lines
     if not wants_fragment():
         return redirect("/cart", code=303)
-    resp = make_response(render_template("cart/_page.html", cart=outcome.cart, error=None, line_error=None))
+    resp = make_response(render_template("cart/_page.html", cart=result.value, error=None, line_error=None))
     resp.headers.update(CHANGED)
     return resp
 
@@ -96,14 +97,14 @@ def update_line(product_id):
     """A new quantity from the stepper (its -/+ forms carry quantity ±1; the middle one the typed number)."""
     quantity = _quantity(request.form.get("quantity"))
     if not is_id(product_id):
-        return _after_change(client.CartResult(error="That product is not in your cart"), "")
+        return _after_change(Result.failed("That product is not in your cart"), "")
     if quantity is None:
-        return _after_change(client.CartResult(error="Choose a quantity from 0 to 99"), product_id)
+        return _after_change(Result.failed("Choose a quantity from 0 to 99"), product_id)
     return _after_change(client.set_quantity(product_id, quantity), product_id)
 
 
 @bp.post("/items/<product_id>/remove")
 def remove_line(product_id):
     if not is_id(product_id):
-        return _after_change(client.CartResult(error="That product is not in your cart"), "")
+        return _after_change(Result.failed("That product is not in your cart"), "")
     return _after_change(client.remove(product_id), product_id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from common.errors import NotFound
 from common.web import api_or_raise
+from fragments.result import Result, body_of, field_errors
 
 CARD_MESSAGES = {
     "card_number": "Check the card number.",
@@ -11,6 +12,7 @@ CARD_MESSAGES = {
     "exp_year": "Enter the expiry as MM/YY.",
     "cvc": "Enter the 3-digit code on the back (4 on the front for American Express).",
 }
+EXPIRY_FIELDS = {"exp": "expiry", "exp_month": "expiry", "exp_year": "expiry"}  # the form asks for MM/YY at once
 
 
 def _call(method: str, path: str, **kwargs):
@@ -27,15 +29,15 @@ def cart() -> dict:
     return _call("GET", "/api/cart").json()
 
 
-def tokenise(number: str, month: int, year: int, cvc: str) -> tuple[dict | None, dict]:
-    """(method {token, brand, last4}, field errors). The number goes to the payments API and nowhere else."""
+def tokenise(number: str, month: int, year: int, cvc: str) -> Result[dict]:
+    """The method {token, brand, last4}, or what the card form should say. The number goes to the payments API and
+    nowhere else."""
     resp = _call("POST", "/api/payments/methods",
                  json={"card_number": number, "exp_month": month, "exp_year": year, "cvc": cvc})
     if resp.status_code == 201:
-        return resp.json(), {}
-    fields = resp.json().get("details", {}).get("fields", {})
-    errors = {("expiry" if k.startswith("exp") else k): CARD_MESSAGES[k] for k in fields if k in CARD_MESSAGES}
-    return None, errors or {"card_number": "This card was not accepted."}
+        return Result(resp.json())
+    return Result.failed(errors=field_errors(resp, CARD_MESSAGES, aliases=EXPIRY_FIELDS, where="card_number",
+                                             other="This card was not accepted."))
 
 
 def phone() -> str | None:
@@ -44,18 +46,22 @@ def phone() -> str | None:
     return resp.json().get("phone") if resp.status_code == 200 else None
 
 
-def place(key: str, address: dict, token: str, phone: str | None) -> tuple[dict | None, str | None]:
-    """(order, message): the order takes the shopper's cart; the same key always answers with the same order."""
+# The API's refusals that the shopper can act on, said their way.
+PLACE_MESSAGES = {
+    "CART_EMPTY": "Your cart is empty.",
+    "IDEMPOTENCY_KEY_REUSED": "Your cart changed while this order was being placed. Please review it again.",
+}
+
+
+def place(key: str, address: dict, token: str, phone: str | None) -> Result[dict]:
+    """The order, which takes the shopper's cart (the same key always answers with the same order), or why not."""
     body = {"address": address, "payment_token": token, **({"phone": phone} if phone else {})}
     resp = _call("POST", "/api/orders", json=body, headers={"Idempotency-Key": key})
     if resp.status_code == 202:
-        return resp.json(), None
-    body = resp.json()
-    if body.get("error") == "CART_EMPTY":
-        return None, "Your cart is empty."
-    if body.get("error") == "IDEMPOTENCY_KEY_REUSED":
-        return None, "Your cart changed while this order was being placed. Please review it again."
-    return None, body.get("message") or "The order could not be placed."
+        return Result(resp.json())
+    refused = body_of(resp)
+    return Result.failed(PLACE_MESSAGES.get(refused.get("error", "")) or refused.get("message")
+                         or "The order could not be placed.")
 
 
 def order(order_id: str) -> dict:

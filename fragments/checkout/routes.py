@@ -7,43 +7,53 @@ from common import address as address_fields
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
 from common.ids import is_id, is_minted_id
-from common.web import ACCESS_COOKIE, REFRESH_COOKIE, SignedOut
+from fragments.sign_in import require_sign_in
 
 from . import client, forms
 
 bp = Blueprint("checkout", __name__)
-LOGIN = "/login?next=/checkout"
 
 
 def _drafts():
     return current_app.extensions["checkout.drafts"]
 
 
-@bp.before_request
-def _signed_in_only():
-    if not request.cookies.get(ACCESS_COOKIE) and not request.cookies.get(REFRESH_COOKIE):
-        raise SignedOut()
+def _sign_in_notice(url: str):
+    """A shopper on the way to checkout hears why and keeps the page, rather than being sent off it."""
+    return _step("_notice.html", title="Sign in to check out", message="Sign in and your cart comes with you.",
+                 link=(url, "Sign in"))
 
 
-@bp.errorhandler(SignedOut)
-def _signed_out(_):
-    if request.method == "GET":
-        return render_template("checkout/_notice.html", title="Sign in to check out",
-                               message="Sign in and your cart comes with you.", link=(LOGIN, "Sign in"))
-    return redirect_after_post(LOGIN)
+require_sign_in(bp, "/checkout", notice=_sign_in_notice)
 
 
-def _advance(url: str, view):
+def _advance(url: str, render):
     """On to the next step: htmx swaps it in place and the address bar follows; a plain form gets a 303."""
     if not wants_fragment():
         return redirect(url, code=303)
-    resp = make_response(view())
+    resp = make_response(render())
     resp.headers["HX-Push-Url"] = url
     return resp
 
 
 def _step(template: str, status: int = 200, **context):
     return render_template(f"checkout/{template}", **context), status
+
+
+def _address_step(draft: dict, status: int = 200, form: dict | None = None, errors: dict | None = None):
+    saved = client.addresses()
+    # A returning shopper's first saved address is picked already: one click to go on.
+    chosen = (form or {}).get("address_id") or draft.get("address_id") or (saved[0]["id"] if saved else "new")
+    return _step("_address.html", status, saved=saved, form=form or draft.get("address") or {}, chosen=chosen,
+                 errors=errors or {})
+
+
+def _payment_step(draft: dict, status: int = 200, errors: dict | None = None, expiry: str = ""):
+    return _step("_payment.html", status, draft=draft, errors=errors or {}, expiry=expiry)
+
+
+def _review_step(draft: dict, status: int = 200, error: str | None = None):
+    return _step("_review.html", status, draft=draft, cart=client.cart(), error=error)
 
 
 @bp.get("/start")
@@ -55,15 +65,7 @@ def start():
     draft = _drafts().load()
     if not draft or draft.get("placed"):
         draft = _drafts().fresh()  # a new attempt, with a new Idempotency-Key
-    return _address(draft)
-
-
-def _address(draft: dict, status: int = 200, form: dict | None = None, errors: dict | None = None):
-    saved = client.addresses()
-    # A returning shopper's first saved address is picked already: one click to go on.
-    chosen = (form or {}).get("address_id") or draft.get("address_id") or (saved[0]["id"] if saved else "new")
-    return _step("_address.html", status, saved=saved, form=form or draft.get("address") or {}, chosen=chosen,
-                 errors=errors or {})
+    return _address_step(draft)
 
 
 @bp.post("/address")
@@ -72,22 +74,21 @@ def save_address():
     if choice != "new":
         address = next(({k: a[k] for k in address_fields.NAMES} for a in client.addresses() if a["id"] == choice), None)
         if address is None:
-            return _address(draft, 422, form={"address_id": "new"}, errors={"address_id": "Choose an address."})
+            return _address_step(draft, 422, form={"address_id": "new"}, errors={"address_id": "Choose an address."})
     else:
         address, errors = forms.address(request.form)
         if errors:
-            return _address(draft, 422, form={**address, "address_id": "new"}, errors=errors)
-    _drafts().save({**draft, "address": address, "address_id": choice, "placed": None})
-    return _advance("/checkout/payment", payment)
+            return _address_step(draft, 422, form={**address, "address_id": "new"}, errors=errors)
+    draft = _drafts().save({**draft, "address": address, "address_id": choice, "placed": None})
+    return _advance("/checkout/payment", lambda: _payment_step(draft))
 
 
 @bp.get("/payment")
-def payment(status: int = 200, errors: dict | None = None):
+def payment():
     draft = _drafts().load()
     if not draft.get("address"):
         return redirect_after_post("/checkout")
-    expiry = request.form.get("expiry", "")[:7] if request.method == "POST" else ""
-    return _step("_payment.html", status, draft=draft, errors=errors or {}, expiry=expiry)
+    return _payment_step(draft)
 
 
 @bp.post("/payment")
@@ -97,22 +98,23 @@ def save_payment():
     if not draft.get("address"):
         return redirect_after_post("/checkout")
     number, cvc = request.form.get("card_number", "")[:30], request.form.get("cvc", "")[:4]
-    expiry = forms.expiry(request.form.get("expiry", ""))
+    typed = request.form.get("expiry", "")[:7]
+    expiry = forms.expiry(typed)
     if expiry is None:
-        return payment(422, {"expiry": "Enter the expiry as MM/YY."})
-    method, errors = client.tokenise(number, *expiry, cvc)
-    if errors:
-        return payment(422, errors)
-    _drafts().save({**draft, "payment": method, "placed": None})
-    return _advance("/checkout/review", review)
+        return _payment_step(draft, 422, {"expiry": "Enter the expiry as MM/YY."}, typed)
+    method = client.tokenise(number, *expiry, cvc)
+    if not method.ok:
+        return _payment_step(draft, method.status, method.errors, typed)
+    draft = _drafts().save({**draft, "payment": method.value, "placed": None})
+    return _advance("/checkout/review", lambda: _review_step(draft))
 
 
 @bp.get("/review")
-def review(status: int = 200, error: str | None = None):
+def review():
     draft = _drafts().load()
     if not draft.get("address") or not draft.get("payment"):
         return redirect_after_post("/checkout/payment" if draft.get("address") else "/checkout")
-    return _step("_review.html", status, draft=draft, cart=client.cart(), error=error)
+    return _review_step(draft)
 
 
 @bp.post("/place")
@@ -122,9 +124,10 @@ def place():
         return redirect_after_post("/checkout")
     if draft.get("placed") and draft["placed"]["key"] == key:  # a second click: the same order
         return redirect_after_post(f"/orders/{draft['placed']['order_id']}/confirmation")
-    order, error = client.place(key, draft["address"], draft["payment"]["token"], client.phone())
-    if order is None:
-        return review(422, error)
+    placed = client.place(key, draft["address"], draft["payment"]["token"], client.phone())
+    if not placed.ok:
+        return _review_step(draft, placed.status, placed.message)
+    order = placed.value
     _drafts().save({**draft, "placed": {"key": key, "order_id": order["id"]}})
     resp = redirect_after_post(f"/orders/{order['id']}/confirmation")
     resp.headers["HX-Trigger"] = "cart-changed"  # the order took the cart: the mini-cart empties

@@ -10,6 +10,7 @@ from flask import current_app
 from common.errors import AppError, NotFound
 from common.ids import is_id
 from common.web import api, api_or_outage, upstream_failure
+from fragments.result import Result, field_errors
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "The catalog is unavailable right now. Please try again in a moment."
@@ -18,20 +19,30 @@ UNAVAILABLE = "The catalog is unavailable right now. Please try again in a momen
 CATEGORIES_SECONDS = 1.0
 _lock = threading.Lock()
 clock = time.monotonic
+# The API's field errors, said in the shopper's terms (the form takes dollars; the API takes cents).
+FIELD_MESSAGES = {
+    "q": "Search for at most 100 characters.",
+    "category": "Choose a category from the list.",
+    "min_price": "Enter a price in dollars, like 25 or 19.99.",
+    "max_price": "Enter a price in dollars, like 25 or 19.99.",
+    "body": "The minimum price must not be above the maximum.",
+}
+# sort, page, per_page: only a hand-edited URL gets these wrong, and the form has no field for them.
+UNUSABLE_FILTERS = "Some of these filters can't be used. Adjust them and try again."
 
 
 def _catalog(path: str, **kwargs):
     return api_or_outage("GET", path, UNAVAILABLE, "CATALOG_UNAVAILABLE", **kwargs)
 
 
-def search(params: dict) -> tuple[dict | None, dict]:
-    """The result page, or None with the API's field errors for the form."""
+def search(params: dict) -> Result[dict]:
+    """The result page, or what the search form should say."""
     resp = _catalog("/api/products", params={k: v for k, v in params.items() if v not in (None, "")})
     if resp.status_code == 422:
-        return None, resp.json().get("details", {}).get("fields", {})
+        return Result.failed(errors=field_errors(resp, FIELD_MESSAGES, other=UNUSABLE_FILTERS))
     if resp.status_code != 200:
         raise upstream_failure(resp, UNAVAILABLE, "CATALOG_UNAVAILABLE")
-    return resp.json(), {}
+    return Result(resp.json())
 
 
 def product(product_id: str) -> dict:

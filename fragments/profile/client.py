@@ -1,8 +1,11 @@
-"""The profile fragment's calls through the gateway (users API), as the browser's user."""
+"""The profile fragment's calls through the gateway (users and orders APIs), as the browser's user."""
 from __future__ import annotations
 
 from common.address import COUNTRY_MESSAGE
+from common.errors import NotFound
+from common.ids import is_id
 from common.web import api_or_raise
+from fragments.result import Result, body_of, field_errors
 
 DETAIL_MESSAGES = {
     "name": "Enter your name (up to 100 characters).",
@@ -22,12 +25,6 @@ def _call(method: str, path: str, **kwargs):
                         "USERS_UNAVAILABLE", **kwargs)
 
 
-def _field_errors(resp, messages: dict) -> dict:
-    fields = resp.json().get("details", {}).get("fields", {})
-    errors = {k: messages[k] for k in fields if k in messages}
-    return errors or {"form": resp.json().get("message", "Please check the form.")}
-
-
 def profile() -> dict:
     return _call("GET", "/api/users/me").json()
 
@@ -36,16 +33,39 @@ def addresses() -> list[dict]:
     return _call("GET", "/api/users/me/addresses").json().get("items", [])
 
 
-def update_profile(name: str, phone: str) -> tuple[dict | None, dict]:
+def update_profile(name: str, phone: str) -> Result[dict]:
     resp = _call("PATCH", "/api/users/me", json={"name": name, "phone": phone})
-    return (resp.json(), {}) if resp.status_code == 200 else (None, _field_errors(resp, DETAIL_MESSAGES))
+    if resp.status_code == 200:
+        return Result(resp.json())
+    return Result.failed(errors=field_errors(resp, DETAIL_MESSAGES))
 
 
-def add_address(fields: dict) -> dict:
-    """Field errors, or {} when the address was saved."""
+def add_address(fields: dict) -> Result[dict]:
     resp = _call("POST", "/api/users/me/addresses", json=fields)
-    return {} if resp.status_code == 201 else _field_errors(resp, ADDRESS_MESSAGES)
+    if resp.status_code == 201:
+        return Result(resp.json())
+    return Result.failed(errors=field_errors(resp, ADDRESS_MESSAGES))
 
 
 def delete_address(address_id: str) -> None:
     _call("DELETE", f"/api/users/me/addresses/{address_id}")
+
+
+def orders(**params) -> dict:
+    """One page of the shopper's orders, newest first."""
+    return _call("GET", "/api/orders", params=params).json()
+
+
+def order(order_id: str) -> dict:
+    resp = _call("GET", f"/api/orders/{order_id}") if is_id(order_id) else None
+    if resp is None or resp.status_code == 404:
+        raise NotFound("We couldn't find that order")
+    return resp.json()
+
+
+def cancel(order_id: str) -> Result[dict]:
+    """The cancelled order, or why it can no longer be cancelled."""
+    resp = _call("POST", f"/api/orders/{order_id}/cancel")
+    if resp.status_code == 202:
+        return Result(resp.json())
+    return Result.failed(body_of(resp).get("message") or "This order can no longer be cancelled.", status=409)

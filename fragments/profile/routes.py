@@ -7,16 +7,12 @@ from common import address
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
 from common.ids import is_minted_id
-from common.web import SignedOut
+from fragments.sign_in import require_sign_in
 
 from . import client
 
 bp = Blueprint("profile", __name__)
-
-
-@bp.errorhandler(SignedOut)
-def _signed_out(_):
-    return redirect_after_post("/login?next=/profile")
+require_sign_in(bp, "/profile")
 
 
 def _form(*names: str) -> dict:
@@ -37,13 +33,14 @@ def page():
 @bp.post("/details")
 def update_details():
     form = _form("name", "phone")
-    profile, errors = client.update_profile(form["name"], form["phone"])
-    if errors:
+    saved = client.update_profile(form["name"], form["phone"])
+    if not saved.ok:
         current = client.profile()
-        return render_template("profile/_details.html", profile={**current, **form}, errors=errors, saved=None), 422
+        return render_template("profile/_details.html", profile={**current, **form}, errors=saved.errors,
+                               saved=None), saved.status
     if not wants_fragment():
         return redirect_after_post("/profile")
-    html = render_template("profile/_details.html", profile=profile, errors={}, saved="Your details are saved.")
+    html = render_template("profile/_details.html", profile=saved.value, errors={}, saved="Your details are saved.")
     # The header's account badge listens for this, so the new name shows there without a reload.
     return Response(html, headers={"HX-Trigger": "profile-changed"})
 
@@ -51,9 +48,9 @@ def update_details():
 @bp.post("/addresses")
 def add_address():
     form = _form(*address.NAMES)
-    errors = client.add_address(form)
-    if errors:
-        return _addresses(422, form=form, errors=errors)
+    added = client.add_address(form)
+    if not added.ok:
+        return _addresses(added.status, form=form, errors=added.errors)
     if not wants_fragment():
         return redirect_after_post("/profile")
     return _addresses(saved="Address added.")

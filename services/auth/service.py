@@ -8,6 +8,8 @@ from common.clock import now
 from common.errors import Conflict, Unauthorized
 from common.events import make_event
 
+from .ports import Accounts, AttemptLimiter, PasswordHasher, TokenIssuer
+
 log = logging.getLogger(__name__)
 SOURCE = "auth"
 
@@ -28,7 +30,8 @@ def registered_event(account: dict):
     return make_event("user.registered", data, SOURCE)
 
 
-def register(repo, passwords, tokens, limiter, body, ip: str) -> dict:
+def register(repo: Accounts, passwords: PasswordHasher, tokens: TokenIssuer, limiter: AttemptLimiter, body,
+             ip: str) -> dict:
     limiter.hit("register_ip", ip)
     limiter.hit("register_account", body.email)
     if repo.by_email(body.email):
@@ -39,7 +42,8 @@ def register(repo, passwords, tokens, limiter, body, ip: str) -> dict:
     return {"user": public_account(account), **tokens.issue(account)}
 
 
-def login(repo, passwords, tokens, limiter, body, ip: str) -> dict:
+def login(repo: Accounts, passwords: PasswordHasher, tokens: TokenIssuer, limiter: AttemptLimiter, body,
+          ip: str) -> dict:
     pair = f"{ip} {body.email}"
     limiter.hit("login_ip", ip)
     limiter.check("login_ip_failures", ip)
@@ -47,7 +51,9 @@ def login(repo, passwords, tokens, limiter, body, ip: str) -> dict:
     limiter.check("login_pair_failures", pair)
     limiter.check("login_account_failures", body.email)
     account = repo.by_email(body.email)
-    if not passwords.verify(account["password_hash"] if account else None, body.password):
+    # verify() runs for an unknown email too, so both answers take as long and reveal no accounts.
+    verified = passwords.verify(account["password_hash"] if account else None, body.password)
+    if account is None or not verified:
         limiter.hit("login_ip_failures", ip)
         limiter.hit("login_pair_failures", pair)
         limiter.hit("login_account_failures", body.email)
@@ -59,11 +65,11 @@ def login(repo, passwords, tokens, limiter, body, ip: str) -> dict:
     return tokens.issue(account)
 
 
-def refresh(repo, tokens, refresh_token: str) -> dict:
+def refresh(repo: Accounts, tokens: TokenIssuer, refresh_token: str) -> dict:
     return tokens.rotate(refresh_token, repo.get)
 
 
-def logout(tokens, access_token: str | None, refresh_token: str | None) -> None:
+def logout(tokens: TokenIssuer, access_token: str | None, refresh_token: str | None) -> None:
     """Revoke what was presented; tokens that are not ours (bad signature) are ignored."""
     for token, kind in ((access_token, "access"), (refresh_token, "refresh")):
         if not token:
@@ -77,7 +83,8 @@ def logout(tokens, access_token: str | None, refresh_token: str | None) -> None:
             tokens.revoke_family(claims["fam"])
 
 
-def ensure_admin(repo, passwords, email: str | None, password: str | None, promoted=lambda: None) -> None:
+def ensure_admin(repo: Accounts, passwords: PasswordHasher, email: str | None, password: str | None,
+                 promoted=lambda: None) -> None:
     """The admin from ADMIN_EMAIL/ADMIN_PASSWORD exists, has the admin role and that password.
     `promoted` is called once the account became an admin here (the back office counts admins)."""
     if not (email and password):

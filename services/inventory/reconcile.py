@@ -58,7 +58,7 @@ def read_topic(options: dict, topic: str = TOPIC, timeout: float = 15.0) -> list
             return []
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
-        end, raws = consumer.end_offsets(partitions), []
+        end, raws = consumer.end_offsets(partitions), list[bytes]()
         deadline = time.monotonic() + timeout
         while any(consumer.position(tp) < end[tp] for tp in partitions):
             if time.monotonic() > deadline:

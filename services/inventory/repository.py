@@ -40,7 +40,7 @@ class StockRepository:
 
     def ensure(self, sku: str, product_id: str | None, available: int, discontinued: bool = False) -> None:
         """Stock for a product; a replayed or late event never resets counts that exist."""
-        fresh = {"sku": sku, "available": available, "reserved": 0, "holds": [], "created_at": now()}
+        fresh: dict = {"sku": sku, "available": available, "reserved": 0, "holds": [], "created_at": now()}
         try:
             self.stock.update_one({"_id": sku}, {"$setOnInsert": fresh, "$set": {
                 "product_id": product_id, "discontinued": discontinued, "updated_at": now()}}, upsert=True)
@@ -49,7 +49,7 @@ class StockRepository:
 
     def ensure_missing(self, sku: str, product_id: str | None, available: int, discontinued: bool = False) -> bool:
         """Create stock for a SKU that has none; True if created. Never changes a record that exists."""
-        fresh = {"sku": sku, "product_id": product_id, "available": available, "reserved": 0, "holds": [],
+        fresh: dict = {"sku": sku, "product_id": product_id, "available": available, "reserved": 0, "holds": [],
                  "discontinued": discontinued, "created_at": now(), "updated_at": now()}
         try:
             result = self.stock.update_one({"_id": sku}, {"$setOnInsert": fresh}, upsert=True)
@@ -107,7 +107,7 @@ class StockRepository:
         """Move `qty` from available to reserved; None when there is not enough, or no such live SKU."""
         live = {"_id": sku, "discontinued": {"$ne": True}}
         guard = {"holds.id": {"$ne": hold}} if hold else {}
-        change = {"$inc": {"available": -qty, "reserved": qty}}
+        change: dict[str, dict] = {"$inc": {"available": -qty, "reserved": qty}}
         if hold:
             change["$push"] = {"holds": {"id": hold, "qty": qty, "at": now()}}
         # Fast path: so much stock that this reservation cannot reach the low-stock level.

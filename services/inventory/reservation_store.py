@@ -8,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 from common.events import Event
+from common.mongo import written
 from common.moves import move, statuses
 
 # reserving -> held | rejected;  held -> committing -> committed;  held -> releasing -> released;
@@ -33,7 +34,7 @@ class ReservationRepository:
                                           "updated_at": now()})
         except DuplicateKeyError:
             pass
-        return self.get(doc["_id"])
+        return written(self.get(doc["_id"]))
 
     def get(self, order_id: str) -> dict | None:
         return self.reservations.find_one({"_id": order_id}, {"_outbox": 0})

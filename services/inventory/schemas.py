@@ -1,6 +1,8 @@
 """Request and answer models for the inventory API."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
 from common.validation import QueryModel, StrictModel, csv_list
@@ -10,7 +12,7 @@ MAX_SKUS = 100
 
 
 class StockQuery(QueryModel):
-    skus: csv_list(SKU_PATTERN, MAX_SKUS) = Field(min_length=1)
+    skus: Annotated[tuple[str, ...], csv_list(SKU_PATTERN, MAX_SKUS, min_items=1)]
 
 
 class StockCount(StrictModel):

@@ -6,6 +6,7 @@ import re
 from common.errors import NotFound
 from common.events import Event, make_event
 
+from .ports import Stock
 from .schemas import SKU_PATTERN
 
 SOURCE = "inventory"
@@ -17,25 +18,25 @@ def low_stock_event(current: dict, available: int, level: int) -> Event:
                                     "available": available, "level": level}, SOURCE)
 
 
-def get_stock(repo, sku: str) -> dict:
+def get_stock(repo: Stock, sku: str) -> dict:
     found = repo.get(sku) if re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII) else None
     if found is None:
         raise NotFound("No stock for this SKU", code="SKU_NOT_FOUND")
     return found
 
 
-def list_stock(repo, skus) -> list[dict]:
+def list_stock(repo: Stock, skus) -> list[dict]:
     """Stock for the SKUs that have any; unknown SKUs are simply absent."""
     return repo.get_many(skus)
 
 
-def count_stock(repo, sku: str, quantity: int) -> dict:
+def count_stock(repo: Stock, sku: str, quantity: int) -> dict:
     if not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
         raise NotFound("No such SKU", code="SKU_NOT_FOUND")
     return repo.set_available(sku, quantity)
 
 
-def apply_product_change(repo, event: Event) -> None:
+def apply_product_change(repo: Stock, event: Event) -> None:
     """product.changed: new products get their initial stock; deleted ones can no longer be reserved.
     A malformed event raises, so the consumer retries and then dead-letters it."""
     data = event.data

@@ -7,13 +7,15 @@ from datetime import datetime
 
 from common.paging import PageQuery, page_of
 
+from .ports import Deliveries
+
 log = logging.getLogger(__name__)
 
 
 class Notifier:
     """What event handlers call. `key` makes a send happen once: a repeat with a delivered key is skipped."""
 
-    def __init__(self, repo, renderer, mailer, sms):
+    def __init__(self, repo: Deliveries, renderer, mailer, sms):
         self.repo, self.renderer, self.mailer, self.sms = repo, renderer, mailer, sms
 
     def send_email(self, to: str, template: str, context: dict, user_id: str | None, key: str | None = None) -> bool:
@@ -58,6 +60,6 @@ def public_delivery(doc: dict) -> dict:
     return out
 
 
-def list_for_user(repo, user_id: str, query: PageQuery) -> dict:
+def list_for_user(repo: Deliveries, user_id: str, query: PageQuery) -> dict:
     docs, total = repo.for_user(user_id, query.skip, query.per_page)
     return page_of([public_delivery(d) for d in docs], total, query)

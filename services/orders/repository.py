@@ -6,6 +6,7 @@ from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 from common.events import Event, outbox_entries, push_outbox
+from common.mongo import written
 from common.moves import move, statuses
 
 from .metrics import NoOrderMetrics
@@ -39,9 +40,9 @@ class OrderRepository:
         try:
             self.orders.insert_one({**stamped, "_outbox": outbox_entries(event)})
         except DuplicateKeyError:
-            return self.by_idempotency(doc["idem"]), False
+            return written(self.by_idempotency(doc["idem"])), False
         self.metrics.placed(stamped)
-        return self.get(doc["_id"]), True
+        return written(self.get(doc["_id"])), True
 
     def get(self, order_id: str) -> dict | None:
         return self.orders.find_one({"_id": order_id}, HIDDEN)

@@ -73,7 +73,7 @@ class OrderPage(Page[Order]):
 
 class CartHeaders(BaseModel):
     """A guest names its cart; a signed-in shopper's token names theirs."""
-    x_cart_id: str | None = Field(default=None, alias=CART_HEADER, pattern=MINTED_ID_SCHEMA)
+    x_cart_id: str | None = Field(default=None, validation_alias=CART_HEADER, pattern=MINTED_ID_SCHEMA)
 
 
 class CartItem(BaseModel):

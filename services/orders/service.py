@@ -6,11 +6,13 @@ import json
 import uuid
 from datetime import datetime
 
+from common.auth import Identity
 from common.errors import Conflict, NotFound, ValidationError
 from common.events import Event, make_event
 from common.paging import PageQuery, page_of
 
 from . import pricing, states
+from .ports import Catalog, Orders, ShopperCart
 from .repository import idempotency_id
 
 SOURCE = "orders"
@@ -42,7 +44,7 @@ def _same_request(order: dict, digest: str) -> dict:
     return order
 
 
-def _owned(order: dict | None, identity) -> dict:
+def _owned(order: dict | None, identity: Identity) -> dict:
     if order is None or (order["user_id"] != identity.user_id and not identity.is_admin):
         raise NotFound("Order not found")  # another customer's order does not exist for you
     return order
@@ -62,7 +64,8 @@ def placed_event(order: dict) -> Event:
     return make_event("order.placed", {**summary(order), "payment": payment}, SOURCE)
 
 
-def place_order(repo, catalog, cart, identity, key: str, body) -> tuple[dict, bool]:
+def place_order(repo: Orders, catalog: Catalog, cart: ShopperCart, identity: Identity, key: str,
+                body) -> tuple[dict, bool]:
     """A PENDING order and its order.placed event; the same key returns the same order."""
     idem, digest = idempotency_id(identity.user_id, key), request_digest(body)
     existing = repo.by_idempotency(idem)
@@ -90,11 +93,11 @@ def place_order(repo, catalog, cart, identity, key: str, body) -> tuple[dict, bo
     return order, True
 
 
-def get_order(repo, identity, order_id: str) -> dict:
+def get_order(repo: Orders, identity: Identity, order_id: str) -> dict:
     return _owned(repo.get(order_id), identity)
 
 
-def list_orders(repo, identity, query: PageQuery) -> dict:
+def list_orders(repo: Orders, identity: Identity, query: PageQuery) -> dict:
     docs, total = repo.list_for_user(identity.user_id, query.skip, query.per_page)
     return page_of([public_order(d) for d in docs], total, query)
 
@@ -109,7 +112,7 @@ def confirmed_event(order: dict, payment: dict) -> Event:
     return make_event("order.confirmed", {**summary(order), "payment": payment}, SOURCE)
 
 
-def advance(repo, order_id: str, dst: str, allowed_from: frozenset[str], reason: str | None = None,
+def advance(repo: Orders, order_id: str, dst: str, allowed_from: frozenset[str], reason: str | None = None,
             fields: dict | None = None, events_for=None) -> dict | None:
     """Move an order to `dst` if it is in one of `allowed_from`, else change nothing (a replay or a late event).
 
@@ -130,20 +133,20 @@ def advance(repo, order_id: str, dst: str, allowed_from: frozenset[str], reason:
     raise Conflict("The order is changing; try again", code="ORDER_BUSY")
 
 
-def cancel_order(repo, identity, order_id: str) -> dict:
+def cancel_order(repo: Orders, identity: Identity, order_id: str) -> dict:
     order = _owned(repo.get(order_id), identity)
     # The back office cancels a customer's order in the shop's name; the refund follows the same events.
     reason = "customer" if order["user_id"] == identity.user_id else "shop"
     moved = advance(repo, order["_id"], states.CANCELLED, states.CANCELLABLE, reason=reason,
                     events_for=lambda o: [cancelled_event(o, reason)])
     if moved is None:
-        current = repo.get(order_id)
+        current = _owned(repo.get(order_id), identity)
         raise Conflict(f"An order that is {current['status'].lower().replace('_', ' ')} cannot be cancelled",
                        {"status": current["status"]}, code="ORDER_NOT_CANCELLABLE")
     return moved
 
 
-def fulfil(repo, order_id: str, dst: str) -> dict:
+def fulfil(repo: Orders, order_id: str, dst: str) -> dict:
     """Admin: CONFIRMED -> SHIPPED -> DELIVERED, one step at a time."""
     src = {states.SHIPPED: states.CONFIRMED, states.DELIVERED: states.SHIPPED}[dst]
     if repo.get(order_id) is None:

@@ -5,11 +5,14 @@ import logging
 import secrets
 import time
 
+from common.auth import Identity
 from common.errors import NotFound, ValidationError
 from common.events import make_event
+from common.mongo import written
 
 from . import cards, states
-from .processor import CardDeclined, CardInput, ProcessorUnavailable
+from .ports import Charges, Methods
+from .processor import CardDeclined, CardInput, Processor, ProcessorUnavailable
 
 log = logging.getLogger(__name__)
 SOURCE = "payments"
@@ -17,7 +20,7 @@ CHARGE_ATTEMPTS = 3
 PUBLIC_CHARGE = ("status", "reason", "amount", "currency", "brand", "last4", "attempts", "charge_id", "refund")
 
 
-def tokenise(methods, processor, user_id: str, body) -> dict:
+def tokenise(methods: Methods, processor: Processor, user_id: str, body) -> dict:
     """Turn a card into a token. The number stays in this call's locals; only brand, last4 and expiry remain."""
     number = cards.digits(body.card_number)
     errors = cards.check(number, body.exp_month, body.exp_year, body.cvc)
@@ -41,7 +44,7 @@ def public_charge(doc: dict) -> dict:
             "created_at": doc["created_at"].isoformat() if doc.get("created_at") else None}
 
 
-def list_payments(charges, identity, order_id: str | None) -> list[dict]:
+def list_payments(charges: Charges, identity: Identity, order_id: str | None) -> list[dict]:
     docs = charges.for_user(None if identity.is_admin else identity.user_id, order_id)
     if order_id and not docs and not identity.is_admin:
         raise NotFound("No payment for that order")  # someone else's order looks the same as none
@@ -55,7 +58,8 @@ def _event(kind: str, charge: dict, **extra):
     return make_event(f"payment.{kind}", data, SOURCE)
 
 
-def _attempt(processor, method: dict, charge: dict, sleep, backoff: float) -> tuple[str | None, str | None, int]:
+def _attempt(processor: Processor, method: dict, charge: dict, sleep,
+             backoff: float) -> tuple[str | None, str | None, int]:
     """(charge id, failure reason, attempts): transient errors are retried, declines are final."""
     for attempt in range(1, CHARGE_ATTEMPTS + 1):
         try:
@@ -70,14 +74,15 @@ def _attempt(processor, method: dict, charge: dict, sleep, backoff: float) -> tu
     return None, "processing_error", CHARGE_ATTEMPTS
 
 
-def _move(charges, order_id: str, src: str | tuple[str, ...], dst: str, fields: dict | None = None, *events,
+def _move(charges: Charges, order_id: str, src: str | tuple[str, ...], dst: str, fields: dict | None = None, *events,
           inc: dict | None = None) -> dict | None:
     """A legal move of the charge from `src` to `dst`, with its events; None if the charge had moved meanwhile."""
     states.check_transition(src, dst)
     return charges.move(order_id, src, {**(fields or {}), "status": dst}, *events, inc=inc)
 
 
-def charge_order(charges, methods, processor, data: dict, sleep=time.sleep, backoff: float = 0.2) -> dict:
+def charge_order(charges: Charges, methods: Methods, processor: Processor, data: dict, sleep=time.sleep,
+                 backoff: float = 0.2) -> dict | None:
     """Charge the order's card once: a replay, a crash mid-way or a concurrent cancel never charge twice."""
     payment, order_id = data["payment"], data["order_id"]
     method = methods.get(payment.get("token", ""))
@@ -85,7 +90,7 @@ def charge_order(charges, methods, processor, data: dict, sleep=time.sleep, back
                     "amount": int(payment["amount"]), "currency": payment["currency"], "status": states.PROCESSING,
                     "method": payment.get("token"), "brand": method and method["brand"],
                     "last4": method and method["last4"], "attempts": 0, "reason": None, "refund": None})
-    charge = charges.get(order_id)
+    charge = written(charges.get(order_id))  # created now, or by an earlier delivery
     if charge["status"] != states.PROCESSING:
         # Decided before (its events already left) or voided by a cancel; a re-drive asks for the answer again.
         return announce_again(charges, charge) if data.get("redrive") else charge
@@ -106,7 +111,7 @@ def charge_order(charges, methods, processor, data: dict, sleep=time.sleep, back
     return done
 
 
-def announce_again(charges, charge: dict) -> dict:
+def announce_again(charges: Charges, charge: dict) -> dict:
     """Publish a decided charge's outcome again, with no new charge: the orders watchdog re-drove its order."""
     if charge["status"] == states.SUCCEEDED:
         again = _event("succeeded", charge, charge_id=charge["charge_id"])
@@ -119,7 +124,7 @@ def announce_again(charges, charge: dict) -> dict:
     return charges.move(charge["_id"], charge["status"], {}, again) or charge
 
 
-def refund_order(charges, processor, data: dict) -> dict | None:
+def refund_order(charges: Charges, processor: Processor, data: dict) -> dict | None:
     """order.cancelled: refund a taken payment once; a charge not yet made is voided so it never happens."""
     order_id = data["order_id"]
     charges.create({"_id": order_id, "user_id": data.get("user_id"), "status": states.VOID, "reason": "cancelled",

@@ -1,13 +1,13 @@
 """Request and answer models for the catalog API."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from common.ids import ID_SCHEMA
 from common.paging import Page, PageQuery
-from common.validation import StrictModel, csv_list
+from common.validation import NOT_SENT, StrictModel, csv_list
 
 CATEGORY = r"^[a-z0-9-]+$"
 SKU = r"^[A-Za-z0-9-]+$"
@@ -24,7 +24,7 @@ class ProductQuery(PageQuery):
     per_page: int = Field(default=12, ge=1, le=100)  # a catalog grid of 3 or 4 columns
     featured: bool = False
     # Comma-separated product ids: the cart prices all its lines with one call.
-    ids: csv_list(ID_SCHEMA, MAX_IDS) = ()
+    ids: Annotated[tuple[str, ...], csv_list(ID_SCHEMA, MAX_IDS)] = ()
 
     @model_validator(mode="after")
     def _range(self):
@@ -49,12 +49,12 @@ class ProductCreate(StrictModel):
 class ProductUpdate(StrictModel):
     """Fields default to None but an explicit null fails their type, so a PATCH cannot blank a field.
     The SKU is not editable: stock, carts and orders refer to it."""
-    name: str = Field(default=None, min_length=1, max_length=200)
-    description: str = Field(default=None, max_length=2000)
-    price: int = Field(default=None, gt=0, le=100_000_000)
-    category: str = Field(default=None, min_length=1, max_length=40, pattern=CATEGORY)
-    image: str = Field(default=None, max_length=300, pattern=IMAGE)
-    featured: bool = Field(default=None)
+    name: str = Field(default=NOT_SENT, min_length=1, max_length=200)
+    description: str = Field(default=NOT_SENT, max_length=2000)
+    price: int = Field(default=NOT_SENT, gt=0, le=100_000_000)
+    category: str = Field(default=NOT_SENT, min_length=1, max_length=40, pattern=CATEGORY)
+    image: str = Field(default=NOT_SENT, max_length=300, pattern=IMAGE)
+    featured: bool = Field(default=NOT_SENT)
 
     @model_validator(mode="after")
     def _not_empty(self):

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from common.errors import Conflict, NotFound
 from common.events import make_event
+from common.mongo import written
 from common.paging import page_of
 
+from .ports import Products, ReadCache
 from .seed import seed_documents
 
 SOURCE = "products"
@@ -30,35 +32,35 @@ def changed_event(doc: dict, action: str, initial_stock: int | None = None):
     return make_event("product.changed", data, SOURCE)
 
 
-def list_products(repo, cache, query) -> dict:
+def list_products(repo: Products, cache: ReadCache, query) -> dict:
     params = query.model_dump()
     return cache.get_or_compute("list", params, lambda: _search(repo, query))
 
 
-def _search(repo, query) -> dict:
+def _search(repo: Products, query) -> dict:
     docs, total = repo.search(sort=query.sort, skip=query.skip, limit=query.per_page, q=query.q or None,
                               category=query.category or None, min_price=query.min_price,
                               max_price=query.max_price, featured=query.featured, ids=query.ids)
     return page_of([public_product(d) for d in docs], total, query)
 
 
-def get_product(repo, cache, product_id: str) -> dict:
+def get_product(repo: Products, cache: ReadCache, product_id: str) -> dict:
     found = cache.get_or_compute("item", {"id": product_id}, lambda: _get(repo, product_id))
     if found is None:
         raise NotFound("Product not found", {"id": product_id})
     return found
 
 
-def _get(repo, product_id):
+def _get(repo: Products, product_id: str) -> dict | None:
     doc = repo.get(product_id)
     return public_product(doc) if doc else None
 
 
-def list_categories(repo, cache) -> list[str]:
+def list_categories(repo: Products, cache: ReadCache) -> list[str]:
     return cache.get_or_compute("categories", {}, repo.categories)
 
 
-def create_product(repo, cache, fields: dict) -> dict:
+def create_product(repo: Products, cache: ReadCache, fields: dict) -> dict:
     if repo.sku_taken(fields["sku"]):
         raise Conflict("SKU already exists", {"sku": fields["sku"]}, code="SKU_TAKEN")
     initial_stock = fields.pop("initial_stock", 0)
@@ -66,10 +68,10 @@ def create_product(repo, cache, fields: dict) -> dict:
     doc["image"] = doc["image"] or f"/static/img/categories/{doc['category']}.svg"
     repo.insert(doc, changed_event(doc, "created", initial_stock))
     cache.invalidate()
-    return public_product(repo.get(doc["_id"]))
+    return public_product(written(repo.get(doc["_id"])))
 
 
-def update_product(repo, cache, product_id: str, changes: dict) -> dict:
+def update_product(repo: Products, cache: ReadCache, product_id: str, changes: dict) -> dict:
     doc = repo.update(product_id, changes, lambda d: changed_event(d, "updated"))
     if doc is None:
         raise NotFound("Product not found", {"id": product_id})
@@ -77,14 +79,14 @@ def update_product(repo, cache, product_id: str, changes: dict) -> dict:
     return public_product(doc)
 
 
-def delete_product(repo, cache, product_id: str) -> None:
+def delete_product(repo: Products, cache: ReadCache, product_id: str) -> None:
     doc = repo.update(product_id, {"deleted": True}, lambda d: changed_event(d, "deleted"))
     if doc is None:
         raise NotFound("Product not found", {"id": product_id})
     cache.invalidate()
 
 
-def seed_catalog(repo, cache) -> int:
+def seed_catalog(repo: Products, cache: ReadCache) -> int:
     """Seed an empty catalog; each product announces itself so inventory creates its stock."""
     if repo.count():
         return 0

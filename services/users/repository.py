@@ -5,6 +5,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
+from common.mongo import written
 
 MAX_ADDRESSES = 20
 
@@ -19,12 +20,12 @@ class ProfileRepository:
 
     def ensure(self, user_id: str, email: str, name: str, role: str = "customer") -> dict:
         """Create the profile if absent; a conditional upsert, so replays and races create nothing twice."""
-        fields = {"email": email, "name": name, "role": role, "phone": None, "addresses": [], "created_at": now()}
+        fields: dict = {"email": email, "name": name, "role": role, "phone": None, "addresses": [], "created_at": now()}
         try:
             self.profiles.update_one({"_id": user_id}, {"$setOnInsert": fields}, upsert=True)
         except DuplicateKeyError:  # two upserts raced on real MongoDB; the other one created it
             pass
-        return self.get(user_id)
+        return written(self.get(user_id))
 
     def get(self, user_id: str) -> dict | None:
         return self.profiles.find_one({"_id": user_id})

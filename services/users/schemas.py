@@ -5,7 +5,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from common.address import TEXT, PostalAddress
 from common.paging import Page, PageQuery
-from common.validation import StrictModel
+from common.validation import NOT_SENT, StrictModel
 
 # Digits with the usual separators, an optional leading +, 6 to 20 characters; "" clears the phone.
 PHONE = r"^(\+?[0-9][0-9 ().-]{4,18}[0-9])?$"
@@ -13,7 +13,7 @@ PHONE = r"^(\+?[0-9][0-9 ().-]{4,18}[0-9])?$"
 
 class ProfileUpdate(StrictModel):
     # A name may be changed but never removed, so null is refused by the str type.
-    name: str = Field(default=None, min_length=1, max_length=100, pattern=TEXT)
+    name: str = Field(default=NOT_SENT, min_length=1, max_length=100, pattern=TEXT)
     phone: str | None = Field(default=None, max_length=20, pattern=PHONE)
 
     @model_validator(mode="after")

@@ -6,9 +6,12 @@ import uuid
 from datetime import datetime
 
 from common import address
+from common.auth import Identity
 from common.errors import Conflict, NotFound
-from common.paging import page_of
+from common.mongo import written
+from common.paging import PageQuery, page_of
 
+from .ports import Profiles
 from .repository import MAX_ADDRESSES
 
 log = logging.getLogger(__name__)
@@ -28,35 +31,35 @@ def public_address(address: dict) -> dict:
     return {k: address.get(k) for k in ADDRESS_FIELDS}
 
 
-def profile_from_event(repo, event) -> None:
+def profile_from_event(repo: Profiles, event) -> None:
     """user.registered -> the user's profile (idempotent: the upsert only ever inserts once)."""
     data = event.data
     repo.ensure(str(data["user_id"]), data["email"], data.get("name") or "", data.get("role") or "customer")
     log.info("profile ensured", extra={"user_id": data["user_id"], "event_id": event.event_id})
 
 
-def _profile(repo, identity) -> dict:
+def _profile(repo: Profiles, identity: Identity) -> dict:
     # The event may not have arrived yet right after sign-up; the token carries what the event would.
     return repo.get(identity.user_id) or repo.ensure(identity.user_id, identity.email or "", identity.name or "",
                                                      identity.role)
 
 
-def get_me(repo, identity) -> dict:
+def get_me(repo: Profiles, identity: Identity) -> dict:
     return public_profile(_profile(repo, identity))
 
 
-def update_me(repo, identity, changes: dict) -> dict:
+def update_me(repo: Profiles, identity: Identity, changes: dict) -> dict:
     _profile(repo, identity)
     if "phone" in changes:
         changes["phone"] = changes["phone"] or None
-    return public_profile(repo.update(identity.user_id, changes))
+    return public_profile(written(repo.update(identity.user_id, changes)))  # _profile() made sure it exists
 
 
-def list_addresses(repo, identity) -> list[dict]:
+def list_addresses(repo: Profiles, identity: Identity) -> list[dict]:
     return [public_address(a) for a in _profile(repo, identity).get("addresses", [])]
 
 
-def add_address(repo, identity, fields: dict) -> dict:
+def add_address(repo: Profiles, identity: Identity, fields: dict) -> dict:
     _profile(repo, identity)
     address = {"id": uuid.uuid4().hex, **fields}
     if not repo.add_address(identity.user_id, address):
@@ -64,11 +67,11 @@ def add_address(repo, identity, fields: dict) -> dict:
     return public_address(address)
 
 
-def delete_address(repo, identity, address_id: str) -> None:
+def delete_address(repo: Profiles, identity: Identity, address_id: str) -> None:
     if not repo.delete_address(identity.user_id, address_id):
         raise NotFound("Address not found", {"id": address_id[:64]})
 
 
-def list_users(repo, query) -> dict:
+def list_users(repo: Profiles, query: PageQuery) -> dict:
     docs, total = repo.page(query.skip, query.per_page)
     return page_of([public_profile(d, with_role=True) for d in docs], total, query)

@@ -73,8 +73,9 @@ def checked_out(shop, checkout_app, user, card=CARD) -> tuple:
     assert c.get("/start").status_code == 200
     assert post(c, "/address", **ADDRESS).headers["Location"] == "/checkout/payment"
     assert post(c, "/payment", **card).headers["Location"] == "/checkout/review"
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', text(c.get("/review"))).group(1)
-    return c, post(c, "/place", idempotency_key=key), key
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', text(c.get("/review")))
+    assert found, "the review step carries the order's Idempotency-Key"
+    return c, post(c, "/place", idempotency_key=found.group(1)), found.group(1)
 
 
 def test_signed_out_checkout_asks_to_sign_in_and_comes_back(checkout_app):

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import uuid
+from collections.abc import Iterator
 from urllib.parse import quote, quote_from_bytes, urlencode
 
 import pytest
@@ -96,7 +97,7 @@ def fill(rule: str, values: list[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def apps(service_config, tmp_path_factory) -> dict:
+def apps(service_config, tmp_path_factory) -> Iterator[dict]:
     """Every service in-process; products and inventory also served, since orders calls them for prices and stock."""
     config = service_config(keys_dir=str(tmp_path_factory.mktemp("keys")))
     found = {name: importlib.import_module(f"services.{name}").create_app(config) for name in SERVICES}
@@ -133,7 +134,7 @@ def test_random_requests_to_every_endpoint_never_get_a_5xx(name, apps, issuer):
 
 
 @pytest.fixture(scope="module")
-def upstreams(redis_url, tmp_path_factory, service_config) -> dict:
+def upstreams(redis_url, tmp_path_factory, service_config) -> Iterator[dict]:
     """URLs of every service, served for real (workers off)."""
     with serve_shop(redis_url, str(tmp_path_factory.mktemp("keys"))) as shop, \
             serving(importlib.import_module("services.notifications").create_app(service_config())) as notifications:

@@ -130,7 +130,7 @@ def test_the_configmap_points_every_url_at_the_services_that_exist(objects):
     loaded = settings.load_settings("orders", env=data)
     services = {name: d["spec"]["ports"][0]["port"] for name, d in of_kind(objects, "Service").items()}
 
-    def target(url: str) -> tuple[str, int]:
+    def target(url: str) -> tuple[str | None, int | None]:
         parts = urlsplit(url)
         return parts.hostname, parts.port
 

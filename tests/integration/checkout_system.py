@@ -82,7 +82,7 @@ class CheckoutSystem:
         of the same group, not started yet, as a restarted process would be; the events it died on)."""
         app = self.apps[app_name]
         old = next(w for w in app.extensions["workers"] if isinstance(w, ConsumerRunner))
-        crashed = []
+        crashed: list = []
 
         class Crash(BaseException):
             """Not an Exception: the runner's retry loop cannot catch it, so its thread dies mid-message."""
@@ -109,7 +109,7 @@ class CheckoutSystem:
         body = {"card_number": CARDS[kind], "exp_month": 12, "exp_year": 2099, "cvc": "123"}
         r = self.payments.test_client().post("/api/payments/methods", json=body, headers=self.issuer.headers(user))
         assert r.status_code == 201, r.json
-        return r.json["token"]
+        return (r.json or {})["token"]
 
     def place(self, user: str, lines: list[tuple[str, int]], card: str = "approve", key: str | None = None) -> str:
         body = {"address": ADDRESS, "payment_token": self.card(user, card),
@@ -117,7 +117,7 @@ class CheckoutSystem:
         headers = self.issuer.headers(user, **{"Idempotency-Key": key or uuid.uuid4().hex})
         r = self.orders.test_client().post("/api/orders", json=body, headers=headers)
         assert r.status_code == 202, r.json
-        return r.json["id"]
+        return (r.json or {})["id"]
 
     def order(self, order_id: str) -> dict:
         return self.orders.extensions["orders.repo"].get(order_id)

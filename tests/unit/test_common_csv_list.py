@@ -1,6 +1,8 @@
 """Query-string lists (`?skus=a,b`): split, trimmed, de-duplicated, every item checked, the count bounded."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import pytest
 from pydantic import ValidationError
 
@@ -8,7 +10,7 @@ from common.validation import QueryModel, csv_list
 
 
 class Query(QueryModel):
-    ids: csv_list(r"^[a-z0-9-]{1,8}$", 3) = ()
+    ids: Annotated[tuple[str, ...], csv_list(r"^[a-z0-9-]{1,8}$", 3)] = ()
 
 
 @pytest.mark.parametrize("raw, expected", [("a,b", ("a", "b")), (" a , b ,", ("a", "b")), ("b,a,b", ("b", "a")),

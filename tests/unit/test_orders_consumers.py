@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from common.auth import Identity
 from common.events import make_event
 from common.mongo import create_client
 from services.orders import service
@@ -13,9 +14,8 @@ from services.orders.repository import OrderRepository
 from services.orders.schemas import PlaceOrder
 
 
-class Identity:
-    def __init__(self):
-        self.user_id, self.email, self.name, self.is_admin = uuid.uuid4().hex, "shopper@example.test", "Shopper", False
+def shopper() -> Identity:
+    return Identity(uuid.uuid4().hex, email="shopper@example.test", name="Shopper")
 
 
 class FixedCatalog:
@@ -51,7 +51,7 @@ def order(repo):
     body = PlaceOrder.model_validate({"address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1",
                                                   "country": "XX"}, "payment_token": "pm_" + "b" * 32,
                                       "lines": [{"product_id": "lamp", "quantity": 2}]})
-    placed, _ = service.place_order(repo, FixedCatalog(), NoCart(), Identity(), uuid.uuid4().hex, body)
+    placed, _ = service.place_order(repo, FixedCatalog(), NoCart(), shopper(), uuid.uuid4().hex, body)
     return placed["_id"]
 
 

@@ -24,7 +24,7 @@ from services.payments import consumers as payment_consumers
 from services.payments import service as payments
 from services.payments.processor import SimulatedProcessor
 from services.payments.repository import ChargeRepository, MethodRepository
-from tests.unit.test_orders_consumers import FixedCatalog, Identity, NoCart
+from tests.unit.test_orders_consumers import FixedCatalog, NoCart, shopper
 from tests.unit.test_payments_charges import Card
 
 BOUND = 30
@@ -49,7 +49,7 @@ class Shop:
         self.outboxes = [db["orders"], db["reservations"], db["charges"]]
 
     def place(self) -> str:
-        user = Identity()
+        user = shopper()
         card = payments.tokenise(self.methods, self.processor, user.user_id, Card("4242424242424242"))["token"]
         body = PlaceOrder.model_validate({"address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1",
                                                       "country": "XX"}, "payment_token": card,
@@ -58,7 +58,7 @@ class Shop:
 
     def deliver(self, lose=()) -> list[str]:
         """Relay every outbox until quiet; events whose type is in `lose` vanish, as in a broker restart."""
-        seen = []
+        seen: list[str] = []
         while True:
             batch = [(c, d["_id"], e) for c in self.outboxes for d in c.find({"_outbox.0": {"$exists": True}})
                      for e in d["_outbox"]]

@@ -1,6 +1,7 @@
 """The base of every page object: where it lives, one way to go there, and when htmx has bound the page."""
 from __future__ import annotations
 
+import weakref
 from typing import Self
 
 from playwright.sync_api import Page
@@ -15,6 +16,8 @@ PROBE = """document.addEventListener("htmx:load", (e) => {
 BOUND = """() => document.readyState === "complete"
   && (typeof window.htmx === "undefined" || window.__htmxBound === true)"""
 
+_PROBED: weakref.WeakSet[Page] = weakref.WeakSet()  # pages that run PROBE in each new document
+
 
 class PageObject:
     """`path` is where the page lives; a page with an id in its path overrides `url`."""
@@ -22,9 +25,9 @@ class PageObject:
 
     def __init__(self, page: Page):
         self.page = page
-        if not getattr(page, "_htmx_probe", False):
+        if page not in _PROBED:
             page.add_init_script(PROBE)
-            page._htmx_probe = True
+            _PROBED.add(page)
 
     def url(self, path: str | None = None) -> str:
         return path or self.path

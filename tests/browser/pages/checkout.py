@@ -63,7 +63,9 @@ class OrderConfirmation(PageObject):
 
     def order_id(self) -> str:
         expect(self.page).to_have_url(CONFIRMATION_URL)
-        return CONFIRMATION_URL.search(self.page.url).group(1)
+        match = CONFIRMATION_URL.search(self.page.url)
+        assert match, self.page.url
+        return match.group(1)
 
     def view_details(self) -> OrderPage:
         self.page.get_by_role("link", name="View order details").click()
@@ -77,7 +79,8 @@ class OrderPage(PageObject):
         super().__init__(page)
         self.region = page.locator("#order")
 
-    def url(self, order_id: str) -> str:
+    def url(self, order_id: str | None = None) -> str:
+        assert order_id, "an order page lives at its order's id"
         return f"/orders/{order_id}"
 
     @property

@@ -82,7 +82,8 @@ class ProductPage(ShellPage):
         super().__init__(page)
         self.region = page.locator("#product")
 
-    def url(self, product_id: str) -> str:
+    def url(self, product_id: str | None = None) -> str:
+        assert product_id, "a product page lives at its product's id"
         return f"/products/{product_id}"
 
     @property

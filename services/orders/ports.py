@@ -1,0 +1,32 @@
+"""What the order use cases need from the outside, as Protocols: the real repository or a test's fake fits."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from common.auth import Identity
+from common.events import Event
+
+
+class Orders(Protocol):
+    def insert(self, doc: dict, event: Event) -> tuple[dict, bool]: ...
+
+    def get(self, order_id: str) -> dict | None: ...
+
+    def by_idempotency(self, idem: str) -> dict | None: ...
+
+    def list_for_user(self, user_id: str, skip: int, limit: int) -> tuple[list[dict], int]: ...
+
+    def transition(self, order_id: str, src: str, path: list[str], reason: str | None = None,
+                   fields: dict | None = None, events: tuple[Event, ...] = ()) -> dict | None: ...
+
+
+class Catalog(Protocol):
+    def products(self, ids) -> dict[str, dict]: ...
+
+
+class ShopperCart(Protocol):
+    """The signed-in shopper's cart, as an order takes it."""
+
+    def lines(self, identity: Identity) -> list[dict]: ...
+
+    def clear(self, identity: Identity) -> None: ...
