@@ -8,6 +8,7 @@ from kafka import KafkaProducer
 
 import services.notifications
 from common.events import make_event
+from common.paging import PageQuery
 from devstack.smtp_sink import read_messages
 from tests.polling import wait_until
 
@@ -41,7 +42,7 @@ def shipped_event():
 
 
 def waiting(app, event_id):
-    letters = app.extensions["notifications.dead_letters"].page("waiting", 1, 100)["items"]
+    letters = app.extensions["notifications.dead_letters"].page("waiting", PageQuery(per_page=100))["items"]
     return next((d for d in letters if d["event_id"] == event_id), None)
 
 
@@ -67,7 +68,7 @@ def test_a_dead_letter_is_listed_with_its_error_and_a_replay_is_handled_once(app
 def test_a_poison_message_is_kept_as_text_and_can_be_discarded(app, producer):
     producer.send("order.shipped", b"not json {").get(10)  # the consumer dead-letters it at once
     letter = wait_until(lambda: next((d for d in app.extensions["notifications.dead_letters"].page(
-        "waiting", 1, 100)["items"] if d["preview"] == "not json {"), None), message="the poison message's letter")
+        "waiting", PageQuery(per_page=100))["items"] if d["preview"] == "not json {"), None), message="the poison message's letter")
     assert letter["error"].startswith("undecodable") and letter["event_id"] == ""
     app.extensions["notifications.dead_letters"].discard(letter["id"])
-    assert app.extensions["notifications.dead_letters"].page("discarded", 1, 100)["total"] >= 1
+    assert app.extensions["notifications.dead_letters"].page("discarded", PageQuery(per_page=100))["total"] >= 1
