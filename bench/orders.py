@@ -42,7 +42,11 @@ def _product(gateway: str) -> tuple[str, str]:
     return product["id"], product["sku"]
 
 
-def _shopper(gateway: str) -> tuple[requests.Session, str]:
+# A signed-in shopper: its session (with the bearer token) and its saved card's payment token.
+Shopper = tuple[requests.Session, str]
+
+
+def _shopper(gateway: str) -> Shopper:
     session = requests.Session()
     r = session.post(f"{gateway}/api/auth/register", timeout=10, json={
         "email": f"bench-{uuid.uuid4().hex}@example.com", "password": "bench-password-1", "name": "Bench"})
@@ -107,7 +111,8 @@ LEGEND = ("shop.: shoppers at once; p50/p95/p99: POST to CONFIRMED; bench: the l
           "apart); oversold: confirmed orders the shelf did not pay for")
 
 
-def run(gateway: str, concurrency: int, duration: float, processes: dict[str, set[int]], shoppers: list) -> Row:
+def run(gateway: str, concurrency: int, duration: float, processes: dict[str, set[int]],
+        shoppers: list[Shopper]) -> Row:
     product_id, sku = _product(gateway)
     # Shoppers carry over from row to row: the auth service lets one address sign up 200 accounts in 10 minutes.
     shoppers += [_shopper(gateway) for _ in range(concurrency - len(shoppers))]
@@ -145,7 +150,7 @@ def main(urls: dict, concurrency: int, duration: float, sweep: list[int] | None 
     processes = stack_processes(offset)
     print(f"load generator: this process (pid {os.getpid()}); stack processes found: {len(processes)}")
     print(HEADER)
-    shoppers: list = []
+    shoppers: list[Shopper] = []
     for n in sweep or [concurrency]:
         row = run(urls["gateway"], n, max(duration, 10.0), processes, shoppers)
         print(row.line())

@@ -17,7 +17,7 @@ def stack_ports(offset: int) -> dict[str, int]:
     return {name: port + offset for name, port in ports.items()}
 
 
-def _listening_inodes() -> dict[int, str]:
+def _listening_inodes() -> dict[int, int]:
     """Socket inode -> local port, for TCP sockets in LISTEN state."""
     found = {}
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):

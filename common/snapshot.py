@@ -14,6 +14,7 @@ import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import bson
 from bson.codec_options import CodecOptions
@@ -23,7 +24,7 @@ from .mongo import _ENGINE_LOCK
 log = logging.getLogger(__name__)
 FORMAT, VERSION = "fragmart.mongomock-snapshot", 1
 INTERVAL = 1.0  # a SIGKILL loses at most the writes of the last interval (plus the time one snapshot takes)
-CODEC = CodecOptions(tz_aware=False)  # naive UTC, as the engine keeps datetimes inside
+CODEC: CodecOptions[dict[str, Any]] = CodecOptions(tz_aware=False)  # naive UTC, as the engine keeps datetimes inside
 INDEX_OPTIONS = ("unique", "sparse", "expireAfterSeconds", "partialFilterExpression")
 _WRITES = ("insert_one", "insert_many", "update_one", "update_many", "replace_one", "delete_one", "delete_many",
            "find_one_and_update", "find_one_and_replace", "find_one_and_delete", "bulk_write", "create_index",
@@ -52,21 +53,21 @@ def _count_writes() -> None:
             finally:
                 _generation[0] += 1
         setattr(Collection, name, counted)
-    Collection._snapshot_counted = True
+    Collection._snapshot_counted = True  # type: ignore[attr-defined]  # our mark on the engine's class
 
 
 def _stored(coll) -> list[dict]:
     """The collection's documents as the engine holds them: read in place, since find() copies each one (seconds
     under the engine lock for 10,000 orders); the public API if this engine version keeps them elsewhere."""
     store = getattr(coll, "_store", None)
-    return list(store.documents) if hasattr(store, "_documents") else list(coll.find())
+    return list(store.documents) if store is not None and hasattr(store, "_documents") else list(coll.find())
 
 
 def _restore(coll, docs: list[dict]) -> None:
     """Documents put back as they were stored (they met the indexes then), without insert_many's per-document
     checks, which scan the collection for every unique index (quadratic for a large collection)."""
     store = getattr(coll, "_store", None)
-    if not hasattr(store, "_documents"):
+    if store is None or not hasattr(store, "_documents"):
         if docs:
             coll.insert_many(docs)
         return

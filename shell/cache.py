@@ -207,8 +207,8 @@ class CachingClient(HttpClient):
             return False
         if fresh_hit(self.session.cache, self.session.keys.get(origin)) is not None:
             return True
-        key = self._personal_key(origin, headers)
-        return key is not None and self.personal.get(key) is not None
+        key, store = self._personal_key(origin, headers), self.personal
+        return key is not None and store is not None and store.get(key) is not None
 
     def _personal_key(self, origin: tuple, headers: dict | None) -> tuple | None:
         """Where a personal answer to this GET is kept: the request origin and the exact Cookie header."""
@@ -225,20 +225,22 @@ class CachingClient(HttpClient):
             if hit is not None:
                 _marks.rung = "fresh"
                 return hit
+        store = self.personal  # a personal key comes only with a store; checked beside it for the type checker
         personal = self._personal_key(origin, headers) if origin is not None else None
-        if personal is not None:
-            kept = self.personal.get(personal)
+        if personal is not None and store is not None:
+            kept = store.get(personal)
             if kept is not None:
                 _marks.rung = "session"
                 return kept
-            asked_at = self.personal.tick()
+            asked_at = store.tick()
         _marks.origin = origin
         try:
             resp = super().request(method, path, headers=headers, timeout=timeout, **kwargs)
-            if personal is not None and resp.status_code == 200 and not getattr(resp, "from_cache", False):
+            if (personal is not None and store is not None and resp.status_code == 200
+                    and not getattr(resp, "from_cache", False)):
                 max_age = lifetime(resp.headers, KEYED)
                 if max_age:
-                    self.personal.put(personal, sessions(headers.get("Cookie")), resp, max_age, asked_at)
+                    store.put(personal, sessions((headers or {}).get("Cookie")), resp, max_age, asked_at)
             return resp
         except AppError:
             if method != "GET":

@@ -8,6 +8,8 @@ from flask import Flask
 from common.app import TEMPLATES
 from common.live import tree_version
 
+from .cache import CachingClient
+
 
 def watch_templates(app: Flask) -> None:
     """Before each request, compare the template tree with the last request's; on a change, drop the fragment
@@ -24,10 +26,9 @@ def watch_templates(app: Flask) -> None:
             if version == seen["version"]:
                 return
             for client in app.extensions["fragments"].values():
-                session = getattr(client, "session", None)
-                if hasattr(session, "cache"):  # a CachingClient (FRAGMENT_CACHE is not off)
-                    session.cache.clear()
-                    session.keys.clear()
+                if isinstance(client, CachingClient):  # FRAGMENT_CACHE is not off
+                    client.session.cache.clear()
+                    client.session.keys.clear()
             app.extensions.pop("signed_out_regions", None)
             seen["version"] = version
 

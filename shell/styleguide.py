@@ -51,6 +51,8 @@ class Entry:
 def load_samples() -> ModuleType:
     """The samples module, read from its file each time (so live templates cover the samples too)."""
     spec = importlib.util.spec_from_file_location("styleguide_samples", SAMPLES)
+    if spec is None or spec.loader is None:  # only for a path Python cannot load as a module
+        raise ImportError(f"cannot load the style guide's samples from {SAMPLES}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

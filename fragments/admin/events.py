@@ -20,8 +20,8 @@ DONE = {"replay": "Sent back to its topic: its consumer handles it again (once).
 
 
 def _listing(status: str) -> dict:
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    asked = request.args.get("page", "1")
+    page = int(asked) if asked.isdigit() and 0 < int(asked) <= 10_000 else 1
     return client.call("GET", "/api/events/dead-letters", params={"status": status, "page": page,
                                                                  "per_page": 20}).json()
 

@@ -71,9 +71,9 @@ def edit_product(product_id):
 def _read_form(creating: bool) -> tuple[dict, dict, dict]:
     """What was typed (to show again), the API body, and errors found before asking the API."""
     form = {k: forms.text(k) for k in ("name", "description", "category", "price", "sku", "initial_stock")}
-    form["featured"] = request.form.get("featured") == "on"
-    body = {"name": form["name"], "description": form["description"], "category": form["category"],
-            "featured": form["featured"]}
+    featured = request.form.get("featured") == "on"
+    body: dict[str, object] = {"name": form["name"], "description": form["description"],
+                               "category": form["category"], "featured": featured}
     errors = {}
     price = forms.price_minor(form["price"])
     if price is None or price <= 0:
@@ -85,7 +85,7 @@ def _read_form(creating: bool) -> tuple[dict, dict, dict]:
         if stock is None or stock < 0:
             errors["initial_stock"] = forms.PRODUCT_MESSAGES["initial_stock"]
         body["initial_stock"] = stock
-    return form, body, errors
+    return {**form, "featured": featured}, body, errors
 
 
 def _api_errors(resp) -> dict:

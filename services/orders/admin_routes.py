@@ -21,7 +21,7 @@ bp = Blueprint("orders_admin", __name__)
 
 
 class OrderSearch(PageQuery):
-    status: Literal["", *states.STATES] = ""
+    status: Literal["", states.Status] = ""
     date: dt.date | None = None
     email: str = Field(default="", max_length=254)
     user_id: str = Field(default="", pattern=rf"^$|{ID_SCHEMA}")

@@ -1,15 +1,24 @@
 """What the cart asks other services: current prices (products) and stock (inventory)."""
 from __future__ import annotations
 
+from typing import Protocol
+
+import requests
+
 from common.balancer import upstream_client
 from common.errors import AppError, Unavailable
-from common.http import HttpClient
+
+
+class Upstream(Protocol):
+    """What the cart asks of a service's client: an HttpClient, or a BalancedClient over several instances."""
+
+    def get(self, path: str, **kwargs) -> requests.Response: ...
 
 
 class CartCatalog:
     """Direct service-to-service calls (not through the gateway), with the client's timeouts and breaker."""
 
-    def __init__(self, products: HttpClient, inventory: HttpClient):
+    def __init__(self, products: Upstream, inventory: Upstream):
         self.products_api, self.inventory_api = products, inventory
 
     @classmethod

@@ -1,6 +1,8 @@
 """The order state machine of DESIGN.md: states, legal transitions and the reasons orders end."""
 from __future__ import annotations
 
+from typing import Literal
+
 PENDING = "PENDING"
 AWAITING_PAYMENT = "AWAITING_PAYMENT"
 CONFIRMED = "CONFIRMED"
@@ -10,6 +12,8 @@ REJECTED = "REJECTED"
 CANCELLED = "CANCELLED"
 
 STATES = (PENDING, AWAITING_PAYMENT, CONFIRMED, SHIPPED, DELIVERED, REJECTED, CANCELLED)
+# STATES as a type, for fields that take a state (a type checker cannot read a Literal built from the tuple).
+Status = Literal["PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED"]
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     PENDING: frozenset({AWAITING_PAYMENT, REJECTED}),

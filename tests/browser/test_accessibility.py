@@ -28,7 +28,8 @@ class Audit:
     """Visits pages, collecting every page's violations, so one run reports them all."""
 
     def __init__(self, page, structure: bool = True):
-        self.page, self.found, self.also = page, {}, STRUCTURE if structure else ()
+        self.page, self.also = page, STRUCTURE if structure else ()
+        self.found: dict[str, str] = {}  # label -> its violations, described
 
     def check(self, label: str) -> None:
         bad = violations(self.page, also=self.also)

@@ -10,6 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 import gateway
 import services.auth
 import services.orders
+from common.auth import Identity
 from common.events import make_event
 from common.kafka import ConsumerRunner, Publisher
 from common.metrics import ConsumerMetrics
@@ -33,9 +34,8 @@ def scrape(app) -> str:
     return app.test_client().get("/metrics").get_data(as_text=True)
 
 
-class Shopper:
-    def __init__(self):
-        self.user_id, self.email, self.name, self.is_admin = uuid.uuid4().hex, "shopper@example.test", "Shopper", False
+def shopper() -> Identity:
+    return Identity(uuid.uuid4().hex, email="shopper@example.test", name="Shopper")
 
 
 class FixedCatalog:
@@ -64,7 +64,7 @@ def place(app) -> str:
     body = PlaceOrder.model_validate({"address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1",
                                                   "country": "XX"}, "payment_token": "pm_" + "b" * 32,
                                       "lines": [{"product_id": "lamp", "quantity": 1}]})
-    order, _ = service.place_order(app.extensions["orders.repo"], FixedCatalog(), NoCart(), Shopper(),
+    order, _ = service.place_order(app.extensions["orders.repo"], FixedCatalog(), NoCart(), shopper(),
                                    uuid.uuid4().hex, body)
     return order["_id"]
 

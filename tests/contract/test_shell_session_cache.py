@@ -26,7 +26,8 @@ def token(sub: str) -> str:
 
 def header_app() -> tuple[Flask, dict, list]:
     """Stands in for the auth, cart and products fragment apps: the badge and mini-cart per session, counting asks."""
-    app, carts, asked = Flask(__name__), {}, []
+    app, asked = Flask(__name__), []
+    carts: dict[str, int] = {}  # items in each shopper's cart
 
     def who() -> str:
         if request.cookies.get(ACCESS_COOKIE):
@@ -76,7 +77,9 @@ def browser(app, sub: str | None, cart: str | None = None):
 
 
 def count(html: str) -> int:
-    return int(re.search(r"Cart, (\d+) items", html).group(1))
+    found = re.search(r"Cart, (\d+) items", html)
+    assert found is not None, f"no mini-cart in {html!r}"
+    return int(found.group(1))
 
 
 def test_a_shoppers_header_is_asked_once_then_kept_for_that_session_only(site):

@@ -58,7 +58,9 @@ def test_edited_css_gets_a_new_url_and_the_new_bytes(local):
     url = local.url("shell")
 
     def stylesheet() -> str:
-        return re.search(r'href="(/static/css/site\.css\?v=\w+)"', requests.get(f"{url}/", timeout=10).text)[1]
+        found = re.search(r'href="(/static/css/site\.css\?v=\w+)"', requests.get(f"{url}/", timeout=10).text)
+        assert found is not None, "the page links no versioned site.css"
+        return found[1]
 
     before = stylesheet()
     with edited(ROOT / "static/css/site.css", "", "/* a designer's edit */\n"):

@@ -37,6 +37,7 @@ def clocks(monkeypatch):
 def poll(guard: SpinGuard, busy: bool, records: bool = False) -> float:
     guard.before_poll()
     clocks = kafka_guard.time
+    assert isinstance(clocks, Clocks)  # the autouse fixture put the test's clocks there
     clocks.wall += 0.03
     if busy:
         clocks.cpu += 0.03

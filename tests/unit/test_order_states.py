@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import get_args
 
 import pytest
 
@@ -102,3 +103,8 @@ def test_every_reason_has_text_and_unknown_codes_pass_through():
     assert states.reason_text("out_of_stock") == "Out of stock"
     assert states.reason_text(None) is None
     assert states.reason_text("novel") == "novel"
+
+
+def test_the_status_type_names_every_state_in_order():
+    # the order search's status filter takes this type: a state missing from it could not be searched for
+    assert get_args(states.Status) == states.STATES

@@ -1,7 +1,7 @@
 """The admin fragment (the back office): one object per page, with the actions tests take."""
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from .base import PageObject
 
@@ -36,7 +36,8 @@ class ProductForm(BackOffice):
         self.button("Save product").click()
 
     def upload_image(self, filename: str, mime: str, data: bytes) -> None:
-        self.region.get_by_label("Image").set_input_files(files=[{"name": filename, "mimeType": mime, "buffer": data}])
+        payload: FilePayload = {"name": filename, "mimeType": mime, "buffer": data}
+        self.region.get_by_label("Image").set_input_files(files=[payload])
         self.button("Upload image").click()
 
     @property
