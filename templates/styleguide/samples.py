@@ -127,10 +127,10 @@ PARTIALS = {
         "Form errors": results(page=None, products=[], errors=FILTER_ERRORS),
     },
     "cart/_added.html": {
-        "Added (with JavaScript)": {"outcome": {"ok": True}, "back": "/products/sample-1", "full": False},
-        "Not added (with JavaScript)": {"outcome": {"ok": False, "error": "Only 2 left in stock."},
+        "Added (with JavaScript)": {"result": {"ok": True}, "back": "/products/sample-1", "full": False},
+        "Not added (with JavaScript)": {"result": {"ok": False, "message": "Only 2 left in stock."},
                                         "back": "/products/sample-2", "full": False},
-        "Not added (without JavaScript)": {"outcome": {"ok": False, "error": "Only 2 left in stock."},
+        "Not added (without JavaScript)": {"result": {"ok": False, "message": "Only 2 left in stock."},
                                            "back": "/products/sample-2", "full": True},
     },
     "cart/_mini.html": {

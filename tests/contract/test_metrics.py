@@ -130,7 +130,7 @@ def test_a_consumer_counts_handled_retried_and_dead_lettered_events(orders_app, 
 def auth_app(redis_url, tmp_path_factory):
     return services.auth.create_app({"redis_url": redis_url, "run_workers": False,
                                      "keys_dir": str(tmp_path_factory.mktemp("keys")),
-                                     "AUTH_LIMITS": {"login_pair_failures": (2, 60)}})
+                                     "auth_rate_limits": "login_pair_failures=2/60"})
 
 
 def test_a_wrong_password_and_a_locked_account_are_counted_as_login_failures(auth_app):

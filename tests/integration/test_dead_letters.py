@@ -67,8 +67,9 @@ def test_a_dead_letter_is_listed_with_its_error_and_a_replay_is_handled_once(app
 
 def test_a_poison_message_is_kept_as_text_and_can_be_discarded(app, producer):
     producer.send("order.shipped", b"not json {").get(10)  # the consumer dead-letters it at once
-    letter = wait_until(lambda: next((d for d in app.extensions["notifications.dead_letters"].page(
-        "waiting", PageQuery(per_page=100))["items"] if d["preview"] == "not json {"), None), message="the poison message's letter")
+    letters = app.extensions["notifications.dead_letters"]
+    letter = wait_until(lambda: next((d for d in letters.page("waiting", PageQuery(per_page=100))["items"]
+                                      if d["preview"] == "not json {"), None), message="the poison message's letter")
     assert letter["error"].startswith("undecodable") and letter["event_id"] == ""
     app.extensions["notifications.dead_letters"].discard(letter["id"])
     assert app.extensions["notifications.dead_letters"].page("discarded", PageQuery(per_page=100))["total"] >= 1
