@@ -1,4 +1,5 @@
 """`python -m bench [scenario…]`: start a private stack (or use a running one) and print figures."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,8 +13,14 @@ from common.settings import FRAGMENT_PORTS, GATEWAY_PORT, SERVICE_PORTS, SHELL_P
 
 # Scenario name -> (module with main(urls, connections, duration), its default connections); other areas add
 # theirs here. `pages` drives wrk; the others are Python closed loops, which saturate a core sooner.
-SCENARIOS = {"pages": ("bench.pages", 16), "foundation": ("bench.foundation", 8), "login": ("bench.login", 8),
-             "catalog": ("bench.catalog", 8), "orders": ("bench.orders", 8), "idle": ("bench.idle", 0)}
+SCENARIOS = {
+    "pages": ("bench.pages", 16),
+    "foundation": ("bench.foundation", 8),
+    "login": ("bench.login", 8),
+    "catalog": ("bench.catalog", 8),
+    "orders": ("bench.orders", 8),
+    "idle": ("bench.idle", 0),
+}
 DEFAULT = ("pages",)
 BENCH_OFFSET = 700
 
@@ -40,6 +47,7 @@ def stack_for(offset: int | None):
         yield offset
         return
     from devstack import Stack
+
     # Only the rate limits are lifted (one client sends all the load); logs stay at INFO, as in production.
     env = {**os.environ, "RATE_LIMIT_READS": "1000000/minute", "RATE_LIMIT_WRITES": "1000000/minute"}
     with Stack(offset=BENCH_OFFSET if offset is None else offset, env=env) as stack:
@@ -48,15 +56,29 @@ def stack_for(offset: int | None):
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("scenarios", nargs="*", metavar="scenario",
-                        help=f"any of {sorted(SCENARIOS)} (default: {' '.join(DEFAULT)})")
-    parser.add_argument("--connections", "--concurrency", type=int, default=None,
-                        help="concurrent connections (default: 16 for pages, 8 for the others)")
-    parser.add_argument("--sweep", type=lambda v: [int(n) for n in v.split(",")], default=None,
-                        help="orders only: one row per concurrency, e.g. 8,32,64,128")
+    parser.add_argument(
+        "scenarios", nargs="*", metavar="scenario", help=f"any of {sorted(SCENARIOS)} (default: {' '.join(DEFAULT)})"
+    )
+    parser.add_argument(
+        "--connections",
+        "--concurrency",
+        type=int,
+        default=None,
+        help="concurrent connections (default: 16 for pages, 8 for the others)",
+    )
+    parser.add_argument(
+        "--sweep",
+        type=lambda v: [int(n) for n in v.split(",")],
+        default=None,
+        help="orders only: one row per concurrency, e.g. 8,32,64,128",
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement (default: 10)")
-    parser.add_argument("--offset", type=int, default=None,
-                        help="port offset of a running stack to measure (default: start a private one)")
+    parser.add_argument(
+        "--offset",
+        type=int,
+        default=None,
+        help="port offset of a running stack to measure (default: start a private one)",
+    )
     args = parser.parse_args()
     unknown = set(args.scenarios) - set(SCENARIOS)
     if args.sweep and set(args.scenarios) != {"orders"}:
@@ -64,8 +86,10 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown scenario(s) {sorted(unknown)}; choose from {sorted(SCENARIOS)}")
     with stack_for(args.offset) as offset:
-        print(f"{args.duration}s per measurement, port offset {offset}; "
-              f"{os.cpu_count()} cores, one gunicorn worker (8 threads) per process")
+        print(
+            f"{args.duration}s per measurement, port offset {offset}; "
+            f"{os.cpu_count()} cores, one gunicorn worker (8 threads) per process"
+        )
         for name in args.scenarios or DEFAULT:
             module, connections = SCENARIOS[name]
             connections = args.connections or connections

@@ -1,4 +1,5 @@
 """One bare hop: a Flask app that only returns stored bytes, run by gunicorn exactly as our processes are."""
+
 from __future__ import annotations
 
 import contextlib

@@ -4,6 +4,7 @@ Warm: a few repeated requests, so the products service answers from Redis (the h
 Cold: every request misses: searches vary `min_price` so each has a cache key of its own, and product
 pages bump the cache generation first (one Redis INCR from this process, inside the timed request).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -23,8 +24,10 @@ WORDS = ("shirt", "mug", "pen", "bottle", "keyboard", "jeans", "lantern", "noteb
 
 def _cache_counts(products: str) -> tuple[float, float]:
     text = requests.get(f"{products}/metrics", timeout=5).text
-    total = {kind: sum(float(v) for v in re.findall(rf"^products_cache_{kind}_total{{[^}}]*}} ([0-9.e+]+)$",
-                                                      text, re.M)) for kind in ("hits", "misses")}
+    total = {
+        kind: sum(float(v) for v in re.findall(rf"^products_cache_{kind}_total{{[^}}]*}} ([0-9.e+]+)$", text, re.M))
+        for kind in ("hits", "misses")
+    }
     return total["hits"], total["misses"]
 
 
@@ -41,8 +44,9 @@ def main(urls: dict, concurrency: int, duration: float) -> None:
     shell, gateway, products = urls["shell"], urls["gateway"], urls["products"]
     offset = urlsplit(products).port - SERVICE_PORTS["products"]
     store = redis.Redis(port=INFRA_PORTS["redis"] + offset)
-    ids = [p["id"] for p in requests.get(f"{products}/api/products", params={"per_page": 100}, timeout=5)
-           .json()["items"]][:8]
+    ids = [
+        p["id"] for p in requests.get(f"{products}/api/products", params={"per_page": 100}, timeout=5).json()["items"]
+    ][:8]
     unique = itertools.count(1)
 
     def search(base):
@@ -58,6 +62,7 @@ def main(urls: dict, concurrency: int, duration: float) -> None:
         def url(i):
             store.incr(GEN_KEY)
             return f"{base}/{ids[i % len(ids)]}"
+
         return url
 
     for warm_up in (search(f"{products}/api/products"), item(f"{products}/api/products")):

@@ -1,4 +1,5 @@
 """Home page, catalog API through the gateway and direct, and script bytes per page."""
+
 from __future__ import annotations
 
 import gzip
@@ -25,8 +26,9 @@ def main(urls: dict, concurrency: int, duration: float) -> None:
     shell, gateway, products = urls["shell"], urls["gateway"], urls["products"]
     home = load.run("GET / (shell, composed)", lambda i: f"{shell}/", concurrency, duration)
     via_gw = load.run("GET /api/products via gateway", lambda i: f"{gateway}/api/products", concurrency, duration)
-    direct = load.run("GET /api/products direct on service", lambda i: f"{products}/api/products",
-                      concurrency, duration)
+    direct = load.run(
+        "GET /api/products direct on service", lambda i: f"{products}/api/products", concurrency, duration
+    )
     for r in (home, via_gw, direct):
         print(r.line())
     print(f"gateway overhead (p50 via gateway / p50 direct): {load.ratio(via_gw, direct):.2f}x")

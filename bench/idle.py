@@ -1,4 +1,5 @@
 """An idle stack: the CPU each process uses over the duration (30 s at least) with no traffic at all."""
+
 from __future__ import annotations
 
 import time
@@ -22,8 +23,10 @@ def main(urls: dict, connections: int, duration: float) -> None:
     for name, pct in sorted(share.items(), key=lambda kv: -kv[1]):
         if name not in NOT_OURS:
             print(f"{name:<28} {pct:11.2f}")
-    print(f"{'ours, together':<28} {ours(used) / seconds * 100:11.2f}   (every Python process of the stack; "
-          f"target <= 3 %)")
+    print(
+        f"{'ours, together':<28} {ours(used) / seconds * 100:11.2f}   (every Python process of the stack; "
+        f"target <= 3 %)"
+    )
     for name in NOT_OURS:
         if name in share:
             print(f"{name + ' (not ours)':<28} {share[name]:11.2f}")

@@ -1,4 +1,5 @@
 """A bounded closed-loop load generator: N threads, fixed duration, latency percentiles."""
+
 from __future__ import annotations
 
 import statistics
@@ -28,13 +29,21 @@ class Result:
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
     def line(self) -> str:
-        return (f"{self.name:<44} {self.throughput:8.1f} req/s  p50 {self.percentile(50):7.1f} ms  "
-                f"p95 {self.percentile(95):7.1f} ms  p99 {self.percentile(99):7.1f} ms  "
-                f"n={self.requests} errors={self.errors}")
+        return (
+            f"{self.name:<44} {self.throughput:8.1f} req/s  p50 {self.percentile(50):7.1f} ms  "
+            f"p95 {self.percentile(95):7.1f} ms  p99 {self.percentile(99):7.1f} ms  "
+            f"n={self.requests} errors={self.errors}"
+        )
 
 
-def run(name: str, url_for, concurrency: int = 8, duration: float = 5.0, headers: dict | None = None,
-        session_factory=requests.Session) -> Result:
+def run(
+    name: str,
+    url_for,
+    concurrency: int = 8,
+    duration: float = 5.0,
+    headers: dict | None = None,
+    session_factory=requests.Session,
+) -> Result:
     """Hit url_for(i) from `concurrency` threads for `duration` seconds; only 2xx counts as success."""
     latencies: list[float] = []
     errors = [0]

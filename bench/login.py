@@ -3,6 +3,7 @@
 Logins run one at a time (latency, not throughput: argon2 is CPU-bound and the machine has two cores), and
 stay below the auth service's per-IP limit (100 logins a minute), so a running stack can be measured as is.
 """
+
 from __future__ import annotations
 
 import time
@@ -49,8 +50,10 @@ def main(urls: dict, concurrency: int, duration: float) -> None:
     requests.post(f"{gateway}/api/auth/register", json=body, timeout=10).raise_for_status()
     login = {"email": body["email"], "password": body["password"]}
     _logins("warm-up", f"{gateway}/api/auth/login", login, 3)
-    for result in (_logins("POST /api/auth/login via gateway", f"{gateway}/api/auth/login", login, LOGINS),
-                   _logins("POST /api/auth/login direct on service", f"{auth}/api/auth/login", login, LOGINS)):
+    for result in (
+        _logins("POST /api/auth/login via gateway", f"{gateway}/api/auth/login", login, LOGINS),
+        _logins("POST /api/auth/login direct on service", f"{auth}/api/auth/login", login, LOGINS),
+    ):
         print(result.line())
     hash_ms, verify_ms = argon2_cost()
     params = ", ".join(f"{k}={v}" for k, v in PARAMETERS.items())

@@ -6,6 +6,7 @@ The time to CONFIRMED runs from the POST to the CONFIRMED step of the order's ow
 clock), so it does not depend on how often the shopper looks; the shopper looks after 20 ms, then less often.
 Each row also gives the load generator's own CPU, and the stack's CPU per confirmed order, process by process.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,14 +24,18 @@ from devstack.accounts import admin_headers
 
 POLLS = (0.02, 0.02, 0.04, 0.08, 0.16, 0.25)  # pauses between looks at one order; the last one repeats
 STOCK = 1_000_000
-ADDRESS = {"name": "Bench Shopper", "line1": "1 Load St", "city": "Benchville", "postal_code": "10001",
-           "country": "US"}
+ADDRESS = {"name": "Bench Shopper", "line1": "1 Load St", "city": "Benchville", "postal_code": "10001", "country": "US"}
 
 
 def _product(gateway: str) -> tuple[str, str]:
     """A product of the bench's own with plenty of stock, so no order is rejected for want of it: (id, sku)."""
-    body = {"name": f"Bench item {uuid.uuid4().hex[:8]}", "price": 1500, "category": "bench",
-            "sku": f"BENCH-{uuid.uuid4().hex[:12]}", "initial_stock": STOCK}
+    body = {
+        "name": f"Bench item {uuid.uuid4().hex[:8]}",
+        "price": 1500,
+        "category": "bench",
+        "sku": f"BENCH-{uuid.uuid4().hex[:12]}",
+        "initial_stock": STOCK,
+    }
     r = requests.post(f"{gateway}/api/products", json=body, headers=admin_headers(gateway), timeout=10)
     r.raise_for_status()
     product = r.json()
@@ -48,8 +53,11 @@ Shopper = tuple[requests.Session, str]
 
 def _shopper(gateway: str) -> Shopper:
     session = requests.Session()
-    r = session.post(f"{gateway}/api/auth/register", timeout=10, json={
-        "email": f"bench-{uuid.uuid4().hex}@example.com", "password": "bench-password-1", "name": "Bench"})
+    r = session.post(
+        f"{gateway}/api/auth/register",
+        timeout=10,
+        json={"email": f"bench-{uuid.uuid4().hex}@example.com", "password": "bench-password-1", "name": "Bench"},
+    )
     r.raise_for_status()
     session.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
     card = {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"}
@@ -62,8 +70,7 @@ def _order_once(gateway: str, session: requests.Session, token: str, product_id:
     body = {"address": ADDRESS, "payment_token": token, "lines": [{"product_id": product_id, "quantity": 1}]}
     started, wall = time.perf_counter(), time.time()
     try:
-        r = session.post(f"{gateway}/api/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex},
-                         timeout=10)
+        r = session.post(f"{gateway}/api/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}, timeout=10)
         if r.status_code != 202:
             return False, 0.0
         url, looks = f"{gateway}/api/orders/{r.json()['id']}", 0
@@ -91,10 +98,12 @@ class Row:
     def line(self) -> str:
         r = self.result
         n = max(r.requests, 1)
-        return (f"{self.concurrency:>5} {r.throughput:9.1f} {r.percentile(50):8.0f} "
-                f"{r.percentile(95):8.0f} {r.percentile(99):8.0f} {r.errors:6d} {self.oversold:8d} "
-                f"{self.bench_cpu / r.seconds * 100:7.0f}% {self.bench_cpu * 1000 / n:9.1f} "
-                f"{ours(self.used) * 1000 / n:9.1f}")
+        return (
+            f"{self.concurrency:>5} {r.throughput:9.1f} {r.percentile(50):8.0f} "
+            f"{r.percentile(95):8.0f} {r.percentile(99):8.0f} {r.errors:6d} {self.oversold:8d} "
+            f"{self.bench_cpu / r.seconds * 100:7.0f}% {self.bench_cpu * 1000 / n:9.1f} "
+            f"{ours(self.used) * 1000 / n:9.1f}"
+        )
 
     def per_process(self) -> str:
         n = max(self.result.requests, 1)
@@ -104,15 +113,20 @@ class Row:
         return f"      CPU ms per order: {', '.join(mine)} | not ours: {', '.join(infra)}"
 
 
-HEADER = (f"{'shop.':>5} {'orders/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'oversold':>8} "
-          f"{'bench':>8} {'bench ms':>9} {'stack ms':>9}")
-LEGEND = ("shop.: shoppers at once; p50/p95/p99: POST to CONFIRMED; bench: the load generator's own CPU (share of "
-          "one core) and per order; stack ms: CPU of Fragmart's processes per confirmed order (broker and redis "
-          "apart); oversold: confirmed orders the shelf did not pay for")
+HEADER = (
+    f"{'shop.':>5} {'orders/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'oversold':>8} "
+    f"{'bench':>8} {'bench ms':>9} {'stack ms':>9}"
+)
+LEGEND = (
+    "shop.: shoppers at once; p50/p95/p99: POST to CONFIRMED; bench: the load generator's own CPU (share of "
+    "one core) and per order; stack ms: CPU of Fragmart's processes per confirmed order (broker and redis "
+    "apart); oversold: confirmed orders the shelf did not pay for"
+)
 
 
-def run(gateway: str, concurrency: int, duration: float, processes: dict[str, set[int]],
-        shoppers: list[Shopper]) -> Row:
+def run(
+    gateway: str, concurrency: int, duration: float, processes: dict[str, set[int]], shoppers: list[Shopper]
+) -> Row:
     product_id, sku = _product(gateway)
     # Shoppers carry over from row to row: the auth service lets one address sign up 200 accounts in 10 minutes.
     shoppers += [_shopper(gateway) for _ in range(concurrency - len(shoppers))]

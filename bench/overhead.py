@@ -4,6 +4,7 @@ Each sample requests the page from the shell, then each fragment it composes dir
 (with the headers the shell would forward), one request at a time on kept-alive connections, so the
 figure is the shell's own work (fan-out, layout, response) on an otherwise idle path, not queueing.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -62,10 +63,12 @@ class Overhead:
     def summary(self) -> str:
         (page50, slow50, over50), (page99, slow99, over99) = self.at(50), self.at(99)
         last50, last99 = percentile(self.overhead_last_byte, 50), percentile(self.overhead_last_byte, 99)
-        return (f"composer overhead on / (page TTFB - slowest fragment TTFB, {self.samples} sequential samples): "
-                f"p50 {over50:.1f} ms, p99 {over99:.1f} ms  (page TTFB p50 {page50:.1f} / p99 {page99:.1f} ms; "
-                f"slowest fragment p50 {slow50:.1f} / p99 {slow99:.1f} ms); by the last byte: p50 {last50:.1f} ms, "
-                f"p99 {last99:.1f} ms")
+        return (
+            f"composer overhead on / (page TTFB - slowest fragment TTFB, {self.samples} sequential samples): "
+            f"p50 {over50:.1f} ms, p99 {over99:.1f} ms  (page TTFB p50 {page50:.1f} / p99 {page99:.1f} ms; "
+            f"slowest fragment p50 {slow50:.1f} / p99 {slow99:.1f} ms); by the last byte: p50 {last50:.1f} ms, "
+            f"p99 {last99:.1f} ms"
+        )
 
 
 def measure(shell: str, fragment_urls: dict, duration: float, min_samples: int = 100) -> Overhead:

@@ -4,6 +4,7 @@ Rows: the anonymous home page, an anonymous product page, a unique-query search 
 signed in with a cart, `GET /api/products` through the gateway and on the service; then the composer's
 own overhead (bench/overhead.py). Targets are issue 9's.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -54,10 +55,17 @@ def scenarios(urls: dict, product_id: str, cookie: str) -> list[Scenario]:
     return [
         Scenario("anonymous home  /", "home", f"{shell}/", target=Target(600, 50, 0.25)),
         Scenario("anonymous product page", "product", f"{shell}/products/{product_id}", target=Target(400)),
-        Scenario("search, unique query each request", "search", shell, lua=SEARCH_SCRIPT,
-                 args=(wrk.THREADS, *WORDS), target=Target(100)),
-        Scenario("signed-in home, 1 item in cart", "signed-in", f"{shell}/", headers={"Cookie": cookie},
-                 target=Target(200)),
+        Scenario(
+            "search, unique query each request",
+            "search",
+            shell,
+            lua=SEARCH_SCRIPT,
+            args=(wrk.THREADS, *WORDS),
+            target=Target(100),
+        ),
+        Scenario(
+            "signed-in home, 1 item in cart", "signed-in", f"{shell}/", headers={"Cookie": cookie}, target=Target(200)
+        ),
         Scenario("GET /api/products via gateway", "api", f"{gateway}/api/products"),
         Scenario("GET /api/products on the service", "api", f"{products}/api/products"),
     ]
@@ -73,15 +81,17 @@ def _capture(scenario: Scenario, bare: BareHop) -> str:
 
 def _load(url: str, connections: int, duration: float, scenario: Scenario | None = None) -> wrk.WrkResult:
     def extra() -> dict:
-        return {} if scenario is None else {"headers": scenario.headers, "lua": scenario.lua,
-                                            "args": scenario.script_args()}
+        return (
+            {}
+            if scenario is None
+            else {"headers": scenario.headers, "lua": scenario.lua, "args": scenario.script_args()}
+        )
 
     wrk.run(url, connections, WARM_UP_SECONDS, **extra())
     return wrk.run(url, connections, duration, **extra())
 
 
-def measure(scenario: Scenario, bare: BareHop, connections: int, duration: float,
-            bare_results: dict) -> Row:
+def measure(scenario: Scenario, bare: BareHop, connections: int, duration: float, bare_results: dict) -> Row:
     bare_url = _capture(scenario, bare)
     # The stack's URL is the origin for a script that writes its own paths.
     url = scenario.url if scenario.lua is None else f"{scenario.url}/"
@@ -111,15 +121,17 @@ def main(urls: dict, connections: int, duration: float) -> None:
     offset = urlsplit(urls["shell"]).port - SHELL_PORT
     product_id = in_stock_product(urls)
     cookie = signed_in_cookie(urls["gateway"], urls["shell"], product_id)
-    print(f"wrk, {connections} connections, {wrk.THREADS} threads, {duration:.0f} s per measurement "
-          f"after {WARM_UP_SECONDS} s of warm-up; each row is followed by a bare Flask hop (gunicorn, 1 worker, "
-          f"8 threads) serving the same bytes", flush=True)
+    print(
+        f"wrk, {connections} connections, {wrk.THREADS} threads, {duration:.0f} s per measurement "
+        f"after {WARM_UP_SECONDS} s of warm-up; each row is followed by a bare Flask hop (gunicorn, 1 worker, "
+        f"8 threads) serving the same bytes",
+        flush=True,
+    )
     with bare_hop(offset) as bare:
         bare_results: dict = {}
-        rows = [measure(s, bare, connections, duration, bare_results)
-                for s in scenarios(urls, product_id, cookie)]
+        rows = [measure(s, bare, connections, duration, bare_results) for s in scenarios(urls, product_id, cookie)]
     print()
     print(table(rows))
     print(gateway_line(rows[-2].result, rows[-1].result))
-    fragment_urls = {n[len("fragment-"):]: u for n, u in urls.items() if n.startswith("fragment-")}
+    fragment_urls = {n[len("fragment-") :]: u for n, u in urls.items() if n.startswith("fragment-")}
     print(overhead.measure(urls["shell"], fragment_urls, duration).summary())

@@ -1,4 +1,5 @@
 """The processes of a running local stack, found by the ports they listen on, and their CPU read from /proc."""
+
 from __future__ import annotations
 
 import os
@@ -11,9 +12,13 @@ NOT_OURS = ("kafka", "redis")  # the broker and redis-server: infrastructure, re
 
 
 def stack_ports(offset: int) -> dict[str, int]:
-    ports = {"shell": SHELL_PORT, "gateway": GATEWAY_PORT,
-             **{f"services.{n}": p for n, p in SERVICE_PORTS.items()},
-             **{f"fragments.{n}": p for n, p in FRAGMENT_PORTS.items()}, **INFRA_PORTS}
+    ports = {
+        "shell": SHELL_PORT,
+        "gateway": GATEWAY_PORT,
+        **{f"services.{n}": p for n, p in SERVICE_PORTS.items()},
+        **{f"fragments.{n}": p for n, p in FRAGMENT_PORTS.items()},
+        **INFRA_PORTS,
+    }
     return {name: port + offset for name, port in ports.items()}
 
 

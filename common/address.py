@@ -1,4 +1,5 @@
 """A postal address, defined once: its fields, for both APIs (orders, users) and both forms (checkout, profile)."""
+
 from __future__ import annotations
 
 import re
@@ -38,6 +39,7 @@ Country = Annotated[str, Field(pattern=f"^{COUNTRY.pattern}$"), AfterValidator(s
 
 class PostalAddress(StrictModel):
     """The body both APIs accept; each names it for its own /openapi.json."""
+
     name: str = Field(min_length=1, max_length=_MAX["name"], pattern=TEXT)
     line1: str = Field(min_length=1, max_length=_MAX["line1"], pattern=TEXT)
     city: str = Field(min_length=1, max_length=_MAX["city"], pattern=TEXT)

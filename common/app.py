@@ -1,4 +1,5 @@
 """One bootstrap for every process: settings, logging, errors, health, metrics, stores, workers."""
+
 from __future__ import annotations
 
 import atexit
@@ -30,8 +31,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'"),
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
+    ),
 }
 
 
@@ -79,6 +82,7 @@ def create_service_app(name: str, import_name: str, config: dict | None = None) 
     client = mongo.create_client(settings.mongo_url)
     if settings.data_dir and not settings.mongo_url:  # local mode under `make run`: data survives a restart
         from .snapshot import persist
+
         app.extensions["mongo.snapshot"] = persist(client, settings.data_dir, name)
     app.extensions["mongo"] = client
     obs.add_check("mongo", lambda: mongo.ping(client))
@@ -109,8 +113,16 @@ def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
         _watch_outbox(app.extensions["observability"], relay, settings.outbox_max_age_seconds)
     if handlers:
         inbox = mongo.get_database(app)["inbox"]
-        workers.append(ConsumerRunner(settings.kafka_bootstrap, settings.name, handlers, inbox, publisher,
-                                      metrics=ConsumerMetrics(app.extensions["observability"], settings.name)))
+        workers.append(
+            ConsumerRunner(
+                settings.kafka_bootstrap,
+                settings.name,
+                handlers,
+                inbox,
+                publisher,
+                metrics=ConsumerMetrics(app.extensions["observability"], settings.name),
+            )
+        )
     for w in workers:
         w.start()
     app.extensions["workers"] = workers
@@ -118,4 +130,5 @@ def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
     def _stop():
         for w in workers:
             w.stop()
+
     atexit.register(_stop)

@@ -1,4 +1,5 @@
 """JWT verification with the auth service's public keys (JWKS), never a shared secret."""
+
 from __future__ import annotations
 
 import functools
@@ -48,8 +49,9 @@ class TokenVerifier:
     def claims(self, token: str, expected_type: str = "access", write: bool | None = None) -> dict:
         try:
             key = self.jwks.get_signing_key_from_jwt(token).key
-            claims = jwt.decode(token, key, algorithms=["RS256"], leeway=self.leeway,
-                                options={"require": ["exp", "sub", "jti"]})
+            claims = jwt.decode(
+                token, key, algorithms=["RS256"], leeway=self.leeway, options={"require": ["exp", "sub", "jti"]}
+            )
         except jwt.PyJWKClientConnectionError:
             raise Unavailable("Cannot verify tokens right now", code="AUTH_UNAVAILABLE") from None
         except jwt.ExpiredSignatureError:
@@ -71,13 +73,15 @@ class TokenVerifier:
         if revoked:
             raise Unauthorized("Token revoked", code="TOKEN_REVOKED")
         if not ready and write:
-            raise Unavailable("Cannot check sign-outs right now; try again shortly", code="AUTH_UNAVAILABLE",
-                              details={"retry_after": 1})
+            raise Unavailable(
+                "Cannot check sign-outs right now; try again shortly",
+                code="AUTH_UNAVAILABLE",
+                details={"retry_after": 1},
+            )
 
     def identity(self, token: str, write: bool | None = None) -> Identity:
         c = self.claims(token, write=write)
-        return Identity(user_id=str(c["sub"]), role=c.get("role", "customer"), email=c.get("email"),
-                        name=c.get("name"))
+        return Identity(user_id=str(c["sub"]), role=c.get("role", "customer"), email=c.get("email"), name=c.get("name"))
 
 
 def is_write() -> bool:
@@ -106,6 +110,7 @@ def require_user(view):
     def wrapper(*args, **kwargs):
         current_identity(optional=False)
         return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -115,4 +120,5 @@ def require_admin(view):
         if not current_identity(optional=False).is_admin:
             raise Forbidden("Admin role required")
         return view(*args, **kwargs)
+
     return wrapper

@@ -1,4 +1,5 @@
 """One retry-spacing rule for every loop that waits after a failure (producers, restarts, re-drives)."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Several instances of one upstream behind one client: round robin over those whose breaker lets calls through."""
+
 from __future__ import annotations
 
 import itertools

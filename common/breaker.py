@@ -3,6 +3,7 @@
 Not pybreaker: its `call` holds the breaker's lock for the whole wrapped call (danielfm/pybreaker issues #3, #55),
 so every request through one upstream client would run one at a time. This one locks only its counters.
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,8 +52,14 @@ class CircuitBreaker:
     `reset_timeout` seconds, then one trial call is let through; its success closes the breaker, its failure re-opens
     it. 4xx answers are the caller's fault and count as successes, so no client can open it with bad requests."""
 
-    def __init__(self, name: str, fail_max: int = 5, reset_timeout: float = 10.0, rate: FailureRate | None = None,
-                 clock=time.monotonic):
+    def __init__(
+        self,
+        name: str,
+        fail_max: int = 5,
+        reset_timeout: float = 10.0,
+        rate: FailureRate | None = None,
+        clock=time.monotonic,
+    ):
         self.name, self.fail_max, self.reset_timeout, self._clock = name, fail_max, reset_timeout, clock
         self.rate = rate or FailureRate(clock=clock)
         self._lock = threading.Lock()

@@ -3,6 +3,7 @@
 A view is personal unless it says otherwise: every answer without its own Cache-Control leaves as
 `private, no-store`, so forgetting a decorator can never share one shopper's page with another.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,8 +35,11 @@ def cacheable(max_age: int, swr: int = 0, sie: int = 0, vary: tuple[str, ...] = 
     vary: request headers the view reads besides the htmx ones every HTML app varies on (HX-Target, say).
     Only a 200 is shared; errors (a 404, an outage) stay personal, so a cache keeps serving the last good answer.
     """
-    directives = ", ".join(["public", f"max-age={max_age}"] + ([f"stale-while-revalidate={swr}"] if swr else [])
-                           + ([f"stale-if-error={sie}"] if sie else []))
+    directives = ", ".join(
+        ["public", f"max-age={max_age}"]
+        + ([f"stale-while-revalidate={swr}"] if swr else [])
+        + ([f"stale-if-error={sie}"] if sie else [])
+    )
 
     def decorate(view):
         @wraps(view)
@@ -51,18 +55,22 @@ def cacheable(max_age: int, swr: int = 0, sie: int = 0, vary: tuple[str, ...] = 
             resp.set_etag(strong_etag(resp.get_data()))
             # The body was rendered to hash it; a matching validator still saves sending it.
             return resp.make_conditional(request)
+
         return shared
+
     return decorate
 
 
 def personal(view):
     """About one shopper: never stored by a shared cache (the default too, said here for the reader)."""
+
     @wraps(view)
     def private(*args, **kwargs):
         resp = make_response(view(*args, **kwargs))
         resp.headers["Cache-Control"] = PERSONAL
         resp.vary.add("Cookie")
         return resp
+
     return private
 
 
@@ -83,7 +91,9 @@ def per_session(max_age: int):
             if "Cache-Control" not in resp.headers:
                 resp.headers["Cache-Control"] = directives if resp.status_code == 200 else PERSONAL
             return resp
+
         return kept
+
     return decorate
 
 

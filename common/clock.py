@@ -1,4 +1,5 @@
 """The one clock for stored timestamps: timezone-aware UTC, as MongoDB keeps them."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

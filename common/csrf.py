@@ -1,4 +1,5 @@
 """Double-submit CSRF for every state-changing form and htmx request, signed in or not."""
+
 from __future__ import annotations
 
 import hmac
@@ -27,8 +28,9 @@ def ensure_csrf_cookie() -> None:
 
 def set_csrf_cookie(resp):
     if g.get("csrf_minted"):
-        resp.set_cookie(CSRF_COOKIE, g.csrf_minted, httponly=True, samesite="Lax", secure=request.is_secure,
-                        max_age=30 * 24 * 3600)
+        resp.set_cookie(
+            CSRF_COOKIE, g.csrf_minted, httponly=True, samesite="Lax", secure=request.is_secure, max_age=30 * 24 * 3600
+        )
     return resp
 
 

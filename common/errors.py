@@ -1,4 +1,5 @@
 """Domain errors and the one table that turns them into JSON error responses."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """The event envelope and the outbox that travels inside each aggregate document."""
+
 from __future__ import annotations
 
 import json
@@ -55,8 +56,13 @@ class Event:
 
 
 def make_event(type_: str, data: dict, source: str, correlation_id: str | None = None) -> Event:
-    return Event(type=type_, data=data, source=source, correlation_id=correlation_id or current_request_id(),
-                 traceparent=current_traceparent())
+    return Event(
+        type=type_,
+        data=data,
+        source=source,
+        correlation_id=correlation_id or current_request_id(),
+        traceparent=current_traceparent(),
+    )
 
 
 def outbox_entries(*events: Event) -> list[dict]:

@@ -1,4 +1,5 @@
 """The one place that decides between a fragment and a full page."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -9,9 +10,11 @@ from flask import Request, Response, redirect, request
 def wants_fragment(req: Request | None = None) -> bool:
     """True for an htmx swap; false for boosted navigation, history restores and plain browsers."""
     req = req or request
-    return (req.headers.get("HX-Request") == "true"
-            and req.headers.get("HX-Boosted") != "true"
-            and req.headers.get("HX-History-Restore-Request") != "true")
+    return (
+        req.headers.get("HX-Request") == "true"
+        and req.headers.get("HX-Boosted") != "true"
+        and req.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 # The headers wants_fragment() reads: every HTML answer varies on them.

@@ -1,4 +1,5 @@
 """Outbound HTTP: pooled connections, timeouts, retries for idempotent calls, a circuit breaker."""
+
 from __future__ import annotations
 
 import contextlib
@@ -33,17 +34,33 @@ class HttpClient:
     """A client for one upstream with its own breaker (common/breaker.py): it opens after `fail_max` transport
     failures in a row or on a failure rate over volume (`rate`), never on 4xx answers."""
 
-    def __init__(self, name: str, base_url: str, timeout: float = 3.0, retries: int = 2,
-                 fail_max: int = 5, reset_timeout: float = 10.0, pool_size: int = 32,
-                 rate: FailureRate | None = None):
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        timeout: float = 3.0,
+        retries: int = 2,
+        fail_max: int = 5,
+        reset_timeout: float = 10.0,
+        pool_size: int = 32,
+        rate: FailureRate | None = None,
+    ):
         self.name, self.base_url, self.timeout = name, base_url.rstrip("/"), timeout
         self.session = requests.Session()
         # Calls between our own processes never go through an environment proxy (and skipping the
         # per-request proxy lookup saves measurable CPU on every hop).
         self.session.trust_env = False
-        self.retry = Retry(total=retries, connect=retries, read=retries, status=retries, backoff_factor=0.05,
-                           allowed_methods=IDEMPOTENT, status_forcelist=(502, 503, 504), raise_on_status=False,
-                           respect_retry_after_header=False)
+        self.retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            backoff_factor=0.05,
+            allowed_methods=IDEMPOTENT,
+            status_forcelist=(502, 503, 504),
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
         self.adapter = adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=self.retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -55,22 +72,44 @@ class HttpClient:
         self._timeout = urllib3.Timeout(connect=timeout, read=timeout)
         self.breaker = CircuitBreaker(name, fail_max=fail_max, reset_timeout=reset_timeout, rate=rate)
 
-    def request(self, method: str, path: str, headers: dict | None = None, timeout: float | None = None,
-                **kwargs) -> requests.Response:
+    def request(
+        self, method: str, path: str, headers: dict | None = None, timeout: float | None = None, **kwargs
+    ) -> requests.Response:
         with self._guarded() as answered:
-            return answered(self.session.request(
-                method, f"{self.base_url}{path}", headers=self._with_request_id(headers),
-                timeout=timeout or self.timeout, allow_redirects=False, **kwargs))
+            return answered(
+                self.session.request(
+                    method,
+                    f"{self.base_url}{path}",
+                    headers=self._with_request_id(headers),
+                    timeout=timeout or self.timeout,
+                    allow_redirects=False,
+                    **kwargs,
+                )
+            )
 
-    def forward(self, method: str, path_and_query: str, body: bytes | None = None, headers: dict | None = None,
-                timeout: float | None = None) -> urllib3.BaseHTTPResponse:
+    def forward(
+        self,
+        method: str,
+        path_and_query: str,
+        body: bytes | None = None,
+        headers: dict | None = None,
+        timeout: float | None = None,
+    ) -> urllib3.BaseHTTPResponse:
         """A proxy's call: bytes in, bytes out (`.status`, `.headers`, `.data`), with the same retries, breaker and
         errors as request(), minus the requests layer (a quarter of the gateway's CPU per hop)."""
         with self._guarded() as answered:
-            return answered(self._upstream().urlopen(
-                method, self._prefix + path_and_query, body=body or None, headers=self._with_request_id(headers),
-                retries=self.retry, redirect=False, assert_same_host=False,
-                timeout=urllib3.Timeout(connect=timeout, read=timeout) if timeout else self._timeout))
+            return answered(
+                self._upstream().urlopen(
+                    method,
+                    self._prefix + path_and_query,
+                    body=body or None,
+                    headers=self._with_request_id(headers),
+                    retries=self.retry,
+                    redirect=False,
+                    assert_same_host=False,
+                    timeout=urllib3.Timeout(connect=timeout, read=timeout) if timeout else self._timeout,
+                )
+            )
 
     @contextlib.contextmanager
     def _guarded(self):
@@ -84,6 +123,7 @@ class HttpClient:
             status = resp.status_code if isinstance(resp, requests.Response) else resp.status
             outcome = "error" if status >= 500 else "ok"
             return resp
+
         try:
             yield answered
         except (requests.RequestException, urllib3.exceptions.HTTPError) as e:

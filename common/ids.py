@@ -1,4 +1,5 @@
 """The shapes of ids, written once; every check is a fullmatch, so a trailing newline never passes."""
+
 from __future__ import annotations
 
 import re

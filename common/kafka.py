@@ -1,4 +1,5 @@
 """Kafka producer and the consumer runner (inbox, retries, DLQ, manual commits)."""
+
 from __future__ import annotations
 
 import logging
@@ -74,9 +75,17 @@ class Publisher:
                     # on event_id and one request in flight keeps a batch in order, so retries neither duplicate
                     # an effect nor reorder. Each batch is flushed, so linger never delays a send. send() waits for
                     # metadata at most as long as a delivery (not 60 s).
-                    self._producer = KafkaProducer(**self.options, **RECONNECT, acks="all", linger_ms=5, retries=5,
-                                                   enable_idempotence=False, max_in_flight_requests_per_connection=1,
-                                                   request_timeout_ms=10000, max_block_ms=10000)
+                    self._producer = KafkaProducer(
+                        **self.options,
+                        **RECONNECT,
+                        acks="all",
+                        linger_ms=5,
+                        retries=5,
+                        enable_idempotence=False,
+                        max_in_flight_requests_per_connection=1,
+                        request_timeout_ms=10000,
+                        max_block_ms=10000,
+                    )
                 except Exception:
                     self._back_off()
                     raise
@@ -105,8 +114,14 @@ class Publisher:
             futures = []
             for topic, event, key in items:
                 with tracing.attached(event.traceparent):  # the producer's span joins the trace that made the event
-                    futures.append(producer.send(topic, event.to_json(), key=key.encode() if key else None,
-                                                 headers=[(CORRELATION_HEADER, (event.correlation_id or "").encode())]))
+                    futures.append(
+                        producer.send(
+                            topic,
+                            event.to_json(),
+                            key=key.encode() if key else None,
+                            headers=[(CORRELATION_HEADER, (event.correlation_id or "").encode())],
+                        )
+                    )
             producer.flush(timeout=10)
             for future in futures:
                 future.get(timeout=10)
@@ -125,8 +140,10 @@ class Publisher:
             self._producer = None
             self.rebuilds += 1
             delay = self._back_off()
-        log.warning("producer failed; rebuilding it", extra={"error": repr(error)[:300], "backoff_s": delay,
-                                                             "failures": self._failures})
+        log.warning(
+            "producer failed; rebuilding it",
+            extra={"error": repr(error)[:300], "backoff_s": delay, "failures": self._failures},
+        )
         try:
             # close() flushes first and raises while batches are pending, leaving its I/O thread running:
             # abort the batches (force_close), then close, so no thread outlives the discarded producer.
@@ -160,8 +177,17 @@ class Publisher:
 class ConsumerRunner(threading.Thread):
     """Consumes topics for one group: skips handled event_ids, retries, dead-letters, then commits."""
 
-    def __init__(self, bootstrap: str, group: str, handlers: dict[str, Handler], inbox, publisher: Publisher,
-                 attempts: int = 3, backoff: float = 0.2, metrics=None):
+    def __init__(
+        self,
+        bootstrap: str,
+        group: str,
+        handlers: dict[str, Handler],
+        inbox,
+        publisher: Publisher,
+        attempts: int = 3,
+        backoff: float = 0.2,
+        metrics=None,
+    ):
         super().__init__(daemon=True, name=f"consumer-{group}")
         self.bootstrap, self.group, self.handlers = bootstrap, group, handlers
         self.inbox, self.publisher, self.attempts, self.backoff = inbox, publisher, attempts, backoff
@@ -176,13 +202,22 @@ class ConsumerRunner(threading.Thread):
     def _consumer(self) -> KafkaConsumer:
         options = {**self.publisher.options, "bootstrap_servers": self.bootstrap}
         ensure_topics(options, list(self.handlers) + [f"{t}.dlq" for t in self.handlers])
-        return KafkaConsumer(*self.handlers, **options, **RECONNECT, group_id=self.group,
-                             enable_auto_commit=False, auto_offset_reset="earliest",
-                             session_timeout_ms=6000, heartbeat_interval_ms=2000, max_poll_interval_ms=60000,
-                             fetch_max_wait_ms=self.BUSY_FETCH_WAIT_MS, max_poll_records=200,
-                             # A restarted broker may auto-create a topic with more partitions than before (Tansu
-                             # does): notice within seconds and rebalance, not after the default 5 minutes.
-                             metadata_max_age_ms=5000)
+        return KafkaConsumer(
+            *self.handlers,
+            **options,
+            **RECONNECT,
+            group_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=6000,
+            heartbeat_interval_ms=2000,
+            max_poll_interval_ms=60000,
+            fetch_max_wait_ms=self.BUSY_FETCH_WAIT_MS,
+            max_poll_records=200,
+            # A restarted broker may auto-create a topic with more partitions than before (Tansu
+            # does): notice within seconds and rebalance, not after the default 5 minutes.
+            metadata_max_age_ms=5000,
+        )
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -234,8 +269,10 @@ class ConsumerRunner(threading.Thread):
         recreated = self.watch.recreated(topic_ids(consumer, self.handlers))
         partitions = [tp for tp in consumer.assignment() if tp.topic in recreated]
         if partitions:
-            log.warning("topics recreated (broker restarted?); reading them again from the start",
-                        extra={"group": self.group, "topics": sorted(recreated)})
+            log.warning(
+                "topics recreated (broker restarted?); reading them again from the start",
+                extra={"group": self.group, "topics": sorted(recreated)},
+            )
             consumer.seek_to_beginning(*partitions)
 
     def handle_record(self, topic: str, raw: bytes, headers=()) -> None:
@@ -258,19 +295,21 @@ class ConsumerRunner(threading.Thread):
                     self.metrics.handled(topic)
                     # One INFO line per event and group carries the correlation id across the broker (measured
                     # 19 us of JSON formatting a line: well under 1 % of an order's CPU).
-                    log.info("event handled", extra={"topic": topic, "event_id": event.event_id,
-                                                     "group": self.group})
+                    log.info("event handled", extra={"topic": topic, "event_id": event.event_id, "group": self.group})
                     break
                 except Exception as e:
-                    log.warning("handler failed", extra={"topic": topic, "event_id": event.event_id,
-                                                         "attempt": attempt, "error": repr(e)})
+                    log.warning(
+                        "handler failed",
+                        extra={"topic": topic, "event_id": event.event_id, "attempt": attempt, "error": repr(e)},
+                    )
                     if attempt == self.attempts:
                         self._dead_letter(topic, raw, repr(e))
                         return
                     self.metrics.retried(topic)
                     time.sleep(self.backoff * attempt)
-            self.inbox.update_one({"_id": key}, {"$setOnInsert": {"topic": topic, "at": datetime.now(UTC)}},
-                                  upsert=True)
+            self.inbox.update_one(
+                {"_id": key}, {"$setOnInsert": {"topic": topic, "at": datetime.now(UTC)}}, upsert=True
+            )
         finally:
             span.__exit__(None, None, None)
             request_id_var.reset(token)

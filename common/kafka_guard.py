@@ -8,6 +8,7 @@ the broker itself (an ApiVersions request, 1 s to answer): a broker that answers
 re-join after a restart spins too, and must not be slowed), one that does not is hung, and the consumer waits
 before polling again, 0.5 s doubling to 5 s (under the 6 s session timeout).
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """The keyword arguments every Kafka client (producer, consumer, admin) shares: servers, TLS and SASL."""
+
 from __future__ import annotations
 
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
@@ -24,8 +25,11 @@ def client_options(settings) -> dict:
             raise KafkaSettingsError(f"KAFKA_SASL_MECHANISM must be one of {', '.join(MECHANISMS)}")
         if not (settings.kafka_sasl_username and settings.kafka_sasl_password):
             raise KafkaSettingsError(f"{protocol} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD")
-        options.update(sasl_mechanism=mechanism, sasl_plain_username=settings.kafka_sasl_username,
-                       sasl_plain_password=settings.kafka_sasl_password)
+        options.update(
+            sasl_mechanism=mechanism,
+            sasl_plain_username=settings.kafka_sasl_username,
+            sasl_plain_password=settings.kafka_sasl_password,
+        )
     if protocol.endswith("SSL"):
         # Without a CA file the system trust store verifies the broker; the host name is always checked.
         options["ssl_check_hostname"] = True

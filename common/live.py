@@ -1,4 +1,5 @@
 """Live templates for a designer's `make run`: a version of the template tree, and stylesheet URLs that follow edits."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,10 +26,12 @@ def tree_version(*roots: Path) -> tuple[int, int]:
 def live_static_url(static: Path):
     """static_url for live mode: the hash follows the file's content at every render, so an edited stylesheet
     gets a new URL (the year-long cache of the old one never pins it)."""
+
     def static_url(path: str) -> str:
         try:
             digest = hashlib.sha256((static / path).read_bytes()).hexdigest()[:10]
         except OSError:
             digest = "0"
         return f"/static/{path}?v={digest}"
+
     return static_url

@@ -1,4 +1,5 @@
 """JSON logs, one line per event, carrying the request / correlation id."""
+
 from __future__ import annotations
 
 import contextvars
@@ -47,10 +48,12 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         if isinstance(h, _JsonToStdout):
             root.removeHandler(h)
     handler = _JsonToStdout(sys.stdout)
-    handler.setFormatter(JsonFormatter(
-        "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(request_id)s",
-        rename_fields={"levelname": "level", "asctime": "ts"},
-    ))
+    handler.setFormatter(
+        JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(request_id)s",
+            rename_fields={"levelname": "level", "asctime": "ts"},
+        )
+    )
     handler.addFilter(_ContextFilter(service))
     root.addHandler(handler)
     root.setLevel(level)

@@ -1,4 +1,5 @@
 """Domain metrics shared by every process: consumers (handled, retried, dead-lettered, lag) and circuit breakers."""
+
 from __future__ import annotations
 
 import time
@@ -8,7 +9,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from . import breaker
 
 # Saga and page latencies: sub-second is the goal, tens of seconds is an incident.
-SAGA_BUCKETS = (.05, .1, .25, .5, .75, 1, 1.5, 2, 3, 5, 10, 30, 60)
+SAGA_BUCKETS = (0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60)
 BREAKER_STATES = {breaker.CLOSED: 0, breaker.HALF_OPEN: 1, breaker.OPEN: 2}
 
 
@@ -19,16 +20,23 @@ class ConsumerMetrics:
 
     def __init__(self, obs, group: str, clock=time.monotonic):
         self.group, self._clock, self._read_at = group, clock, 0.0
-        self._handled = obs.counter("consumer_events_handled_total", "Events a consumer group handled",
-                                    ("group", "topic"))
-        self._retried = obs.counter("consumer_events_retried_total", "Handler attempts that failed and were retried",
-                                    ("group", "topic"))
-        self._dead = obs.counter("consumer_events_dead_lettered_total", "Records sent to a dead-letter topic",
-                                 ("group", "topic"))
-        self._skipped = obs.counter("consumer_events_duplicate_total", "Records skipped: their event id was "
-                                    "already handled (the inbox)", ("group", "topic"))
-        self._lag = obs.labelled_gauge("consumer_lag_records", "Records in the log not yet read by a consumer group",
-                                       ("group", "topic"))
+        self._handled = obs.counter(
+            "consumer_events_handled_total", "Events a consumer group handled", ("group", "topic")
+        )
+        self._retried = obs.counter(
+            "consumer_events_retried_total", "Handler attempts that failed and were retried", ("group", "topic")
+        )
+        self._dead = obs.counter(
+            "consumer_events_dead_lettered_total", "Records sent to a dead-letter topic", ("group", "topic")
+        )
+        self._skipped = obs.counter(
+            "consumer_events_duplicate_total",
+            "Records skipped: their event id was already handled (the inbox)",
+            ("group", "topic"),
+        )
+        self._lag = obs.labelled_gauge(
+            "consumer_lag_records", "Records in the log not yet read by a consumer group", ("group", "topic")
+        )
 
     def handled(self, topic: str) -> None:
         self._handled.labels(self.group, topic).inc()
@@ -75,8 +83,9 @@ class BreakerCollector:
     """Every circuit breaker of this process, read at scrape time: its state and how often it opened."""
 
     def collect(self):
-        state = GaugeMetricFamily("circuit_breaker_state", "Circuit breaker state: 0 closed, 1 half-open, 2 open",
-                                  labels=["upstream"])
+        state = GaugeMetricFamily(
+            "circuit_breaker_state", "Circuit breaker state: 0 closed, 1 half-open, 2 open", labels=["upstream"]
+        )
         opened = CounterMetricFamily("circuit_breaker_opened", "Times a circuit breaker opened", labels=["upstream"])
         seen: dict[str, tuple[int, int]] = {}
         for b in breaker.all_breakers():

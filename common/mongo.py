@@ -1,4 +1,5 @@
 """Mongo client factory: MONGO_URL means real MongoDB, none means the in-process engine."""
+
 from __future__ import annotations
 
 import functools
@@ -19,10 +20,24 @@ def _serialise_in_process_engine() -> None:
         return
     from mongomock.collection import Collection
 
-    for name in ("insert_one", "insert_many", "find_one", "update_one", "update_many", "replace_one",
-                 "delete_one", "delete_many", "find_one_and_update", "find_one_and_replace",
-                 "find_one_and_delete", "count_documents", "aggregate", "bulk_write", "create_index",
-                 "distinct"):
+    for name in (
+        "insert_one",
+        "insert_many",
+        "find_one",
+        "update_one",
+        "update_many",
+        "replace_one",
+        "delete_one",
+        "delete_many",
+        "find_one_and_update",
+        "find_one_and_replace",
+        "find_one_and_delete",
+        "count_documents",
+        "aggregate",
+        "bulk_write",
+        "create_index",
+        "distinct",
+    ):
         original = getattr(Collection, name)
 
         @functools.wraps(original)
@@ -45,7 +60,8 @@ def _serialise_in_process_engine() -> None:
     from mongomock.store import CollectionStore
 
     CollectionStore._remove_expired_documents = _like_the_ttl_monitor(  # type: ignore[method-assign]
-        CollectionStore._remove_expired_documents)
+        CollectionStore._remove_expired_documents
+    )
     _WRAPPED = True
 
 
@@ -65,6 +81,7 @@ def _like_the_ttl_monitor(remove_expired):
         if at - getattr(self, "_fragmart_ttl_at", -TTL_MONITOR_SECONDS) >= TTL_MONITOR_SECONDS:
             self._fragmart_ttl_at = at
             remove_expired(self)
+
     return at_most_once_a_minute
 
 
@@ -86,6 +103,7 @@ def _by_id_first(iter_documents):
             return iter_documents(self, filter)
         self._store._remove_expired_documents()
         return (doc for doc in narrow(list(self._store._documents.values())) if filter_applies(filter, doc))
+
     return by_id
 
 
@@ -103,8 +121,9 @@ def _narrowing(filter):
             continue
         if "." not in key and isinstance(value, str | int) and not isinstance(value, bool):
             # Equal, or an array (which matches when it holds the value): nothing else can match.
-            narrowers.append(lambda docs, k=key, v=value: [d for d in docs if (x := d.get(k)) == v
-                                                           or isinstance(x, list)])
+            narrowers.append(
+                lambda docs, k=key, v=value: [d for d in docs if (x := d.get(k)) == v or isinstance(x, list)]
+            )
         elif "." in key and value == {"$exists": True}:
             narrowers.append(lambda docs, head=key.split(".", 1)[0]: [d for d in docs if d.get(head)])
     if not narrowers:
@@ -114,6 +133,7 @@ def _narrowing(filter):
         for narrower in narrowers:
             docs = narrower(docs)
         return docs
+
     return narrow
 
 

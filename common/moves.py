@@ -1,4 +1,5 @@
 """A guarded write with its events: the one way an aggregate changes state and queues what it tells others."""
+
 from __future__ import annotations
 
 from pymongo import ReturnDocument

@@ -1,4 +1,5 @@
 """Request ids, /healthz, /readyz and Prometheus /metrics for every process."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -16,9 +17,9 @@ log = logging.getLogger("http")
 _SKIP_LOG = {"/healthz", "/readyz", "/metrics"}
 
 
-
 def _forget_request_id(_error: BaseException | None) -> None:
     request_id_var.set(None)
+
 
 class Observability:
     """Per-app metrics registry plus the readiness checks that /readyz runs."""
@@ -27,14 +28,19 @@ class Observability:
         self.service = service
         settings = app.extensions["settings"]
         # The edge (the shell) always mints its own id; any other process believes one only from its callers.
-        self.id_sources = [] if settings.extra.get("EDGE") else [
-            ipaddress.ip_network(n, strict=False) for n in settings.trusted_forwarders]
+        self.id_sources = (
+            []
+            if settings.extra.get("EDGE")
+            else [ipaddress.ip_network(n, strict=False) for n in settings.trusted_forwarders]
+        )
         self.registry = CollectorRegistry()
         self.checks: dict[str, Callable[[], object]] = {}
-        self.requests = Counter("http_requests_total", "HTTP requests", ["method", "endpoint", "status"],
-                                registry=self.registry)
-        self.latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["endpoint"],
-                                 registry=self.registry)
+        self.requests = Counter(
+            "http_requests_total", "HTTP requests", ["method", "endpoint", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "http_request_duration_seconds", "HTTP request latency", ["endpoint"], registry=self.registry
+        )
         self.registry.register(BreakerCollector())
         app.extensions["observability"] = self
         app.before_request(self._before)
@@ -82,8 +88,15 @@ class Observability:
         self.latency.labels(endpoint).observe(elapsed)
         resp.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
         if request.path not in _SKIP_LOG:
-            log.info("request", extra={"method": request.method, "path": request.path,
-                                       "status": resp.status_code, "ms": round(elapsed * 1000, 1)})
+            log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": resp.status_code,
+                    "ms": round(elapsed * 1000, 1),
+                },
+            )
         return resp
 
     def healthz(self):
@@ -98,8 +111,7 @@ class Observability:
             except Exception as e:  # a failing dependency is reported, not raised
                 results[name] = f"error: {type(e).__name__}"
                 ok = False
-        return jsonify(status="ok" if ok else "unavailable", service=self.service, checks=results), (
-            200 if ok else 503)
+        return jsonify(status="ok" if ok else "unavailable", service=self.service, checks=results), (200 if ok else 503)
 
     def metrics(self):
         return Response(generate_latest(self.registry), mimetype=CONTENT_TYPE_LATEST)

@@ -1,4 +1,5 @@
 """OpenAPI 3.1 documents built by SpecTree from the pydantic models each view declares; validation stays ours."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -19,6 +20,7 @@ _AUTH: dict[str | None, tuple[list | dict | None, tuple[int, ...]]] = {
 
 class ErrorBody(BaseModel):
     """Every error answer: {error, message, details}."""
+
     error: str
     message: str
     details: dict
@@ -36,26 +38,48 @@ def service_spec(name: str) -> SpecTree:
     """The one SpecTree of a service, shared by its blueprints (decorators run at import time)."""
     if name not in _SPECS:
         _SPECS[name] = SpecTree(
-            "flask", title=f"Fragmart {name} service", version="1.0.0", mode="strict", annotations=False,
-            validation_error_model=ErrorBody, naming_strategy=_model_name, nested_naming_strategy=_nested_name,
-            security_schemes=[SecurityScheme(name=BEARER, data=SecuritySchemeData(
-                type=SecureType.HTTP, scheme="bearer", bearer_format="JWT"))])
+            "flask",
+            title=f"Fragmart {name} service",
+            version="1.0.0",
+            mode="strict",
+            annotations=False,
+            validation_error_model=ErrorBody,
+            naming_strategy=_model_name,
+            nested_naming_strategy=_nested_name,
+            security_schemes=[
+                SecurityScheme(
+                    name=BEARER, data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer", bearer_format="JWT")
+                )
+            ],
+        )
     return _SPECS[name]
 
 
-def operation(spec: SpecTree, *, ok: int = 200, out: type[BaseModel] | None = None, errors: tuple = (),
-              query=None, body=None, headers=None, auth: str | None = None, ok_headers: dict | None = None):
+def operation(
+    spec: SpecTree,
+    *,
+    ok: int = 200,
+    out: type[BaseModel] | None = None,
+    errors: tuple = (),
+    query=None,
+    body=None,
+    headers=None,
+    auth: str | None = None,
+    ok_headers: dict | None = None,
+):
     """Declare a view's query, body, headers, auth and answers for /openapi.json.
     Requests are still checked by common.validation (skip_validation), so behaviour does not change."""
     security, auth_errors = _AUTH[auth]
     statuses = {400, 413, 422, *auth_errors, *errors} if body else {400, *auth_errors, *errors}
     codes = {f"HTTP_{ok}": out, **{f"HTTP_{s}": ErrorBody for s in sorted(statuses)}}
-    decorate = spec.validate(query=query, json=body, headers=headers, resp=Response(**codes), security=security,
-                             skip_validation=True)
+    decorate = spec.validate(
+        query=query, json=body, headers=headers, resp=Response(**codes), security=security, skip_validation=True
+    )
 
     def mark(view):
         view.openapi_ok_headers = ok_headers or {}
         return decorate(view)
+
     return mark
 
 

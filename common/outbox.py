@@ -1,4 +1,5 @@
 """The outbox relay: publishes events stored in documents' `_outbox` arrays, then removes them."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Redis client factory (caching, sessions, carts, rate limits, token revocation) and a breaker for hot paths."""
+
 from __future__ import annotations
 
 import threading
@@ -18,9 +19,14 @@ BACKGROUND_TIMEOUT = 2.0
 def create_redis(url: str, timeout: float = HOT_TIMEOUT) -> redis.Redis:
     # One retry on a broken connection only (a pooled socket left over from before a Redis restart);
     # never on a timeout, which would double the wait on a hung server.
-    return redis.Redis.from_url(url, decode_responses=True, socket_timeout=timeout, socket_connect_timeout=timeout,
-                                health_check_interval=30,
-                                retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)))
+    return redis.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        health_check_interval=30,
+        retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+    )
 
 
 class RedisSkipped(RedisConnectionError):

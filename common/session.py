@@ -1,4 +1,5 @@
 """The browser session's token cookies, set and cleared the same way by the auth fragment and the shell."""
+
 from __future__ import annotations
 
 from flask import Response, request
@@ -10,10 +11,11 @@ SESSION_COOKIES = (ACCESS_COOKIE, REFRESH_COOKIE)
 
 def set_session_cookies(resp: Response, tokens: dict) -> Response:
     """httpOnly (no script can read them) and SameSite=Lax (no cross-site form post carries them)."""
-    for name, value, max_age in ((ACCESS_COOKIE, tokens["access_token"], tokens.get("expires_in", 900)),
-                                 (REFRESH_COOKIE, tokens["refresh_token"], tokens.get("refresh_expires_in"))):
-        resp.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax", secure=request.is_secure,
-                        path="/")
+    for name, value, max_age in (
+        (ACCESS_COOKIE, tokens["access_token"], tokens.get("expires_in", 900)),
+        (REFRESH_COOKIE, tokens["refresh_token"], tokens.get("refresh_expires_in")),
+    ):
+        resp.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax", secure=request.is_secure, path="/")
     return resp
 
 

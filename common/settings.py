@@ -1,4 +1,5 @@
 """Settings read from the environment when an app is created, never at import."""
+
 from __future__ import annotations
 
 import os
@@ -7,11 +8,15 @@ from typing import get_args, get_type_hints
 
 # Fixed by DESIGN.md; FRAGMART_PORT_OFFSET shifts every local port so two stacks can coexist.
 SERVICE_PORTS = {
-    "auth": 3001, "products": 3002, "orders": 3003, "payments": 3004,
-    "inventory": 3005, "notifications": 3006, "users": 3007,
+    "auth": 3001,
+    "products": 3002,
+    "orders": 3003,
+    "payments": 3004,
+    "inventory": 3005,
+    "notifications": 3006,
+    "users": 3007,
 }
-FRAGMENT_PORTS = {"auth": 4001, "products": 4002, "cart": 4003, "checkout": 4004, "profile": 4005,
-                  "admin": 4006}
+FRAGMENT_PORTS = {"auth": 4001, "products": 4002, "cart": 4003, "checkout": 4004, "profile": 4005, "admin": 4006}
 GATEWAY_PORT = 5000
 SHELL_PORT = 3000
 INFRA_PORTS = {"redis": 6379, "kafka": 9092, "smtp": 1025}
@@ -33,6 +38,7 @@ def local_port(base: int, env=None) -> int:
 class Settings:
     """Every knob, its type and its default, written once. Each is read from the environment variable of the
     same name upper-cased (ENV_NAMES lists the exceptions); an empty variable counts as unset."""
+
     name: str
     # Where this machine's stores and processes listen: no default here, load_settings derives them from the
     # fixed ports of DESIGN.md shifted by FRAGMART_PORT_OFFSET.
@@ -138,7 +144,8 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
     }
     from_env = _from_env(env)
     settings = Settings(
-        name=name, **{**local, **from_env},
+        name=name,
+        **{**local, **from_env},
         service_urls={n: _url(env, f"{n.upper()}_SERVICE_URL", p) for n, p in SERVICE_PORTS.items()},
         fragment_urls={n: _url(env, f"{n.upper()}_FRAGMENT_URL", p) for n, p in FRAGMENT_PORTS.items()},
         local_mode=not from_env.get("mongo_url"),

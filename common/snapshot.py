@@ -5,6 +5,7 @@ then per collection {"collection": {db, name, indexes, count}} followed by its `
 order. BSON keeps every type the services store (datetimes, ObjectIds, int64, bytes). A new file is written beside
 the old one, fsynced and renamed over it, so a crash at any moment leaves the previous or the new snapshot whole.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -26,9 +27,22 @@ FORMAT, VERSION = "fragmart.mongomock-snapshot", 1
 INTERVAL = 1.0  # a SIGKILL loses at most the writes of the last interval (plus the time one snapshot takes)
 CODEC: CodecOptions[dict[str, Any]] = CodecOptions(tz_aware=False)  # naive UTC, as the engine keeps datetimes inside
 INDEX_OPTIONS = ("unique", "sparse", "expireAfterSeconds", "partialFilterExpression")
-_WRITES = ("insert_one", "insert_many", "update_one", "update_many", "replace_one", "delete_one", "delete_many",
-           "find_one_and_update", "find_one_and_replace", "find_one_and_delete", "bulk_write", "create_index",
-           "drop_index", "drop")
+_WRITES = (
+    "insert_one",
+    "insert_many",
+    "update_one",
+    "update_many",
+    "replace_one",
+    "delete_one",
+    "delete_many",
+    "find_one_and_update",
+    "find_one_and_replace",
+    "find_one_and_delete",
+    "bulk_write",
+    "create_index",
+    "drop_index",
+    "drop",
+)
 _generation = [0]
 
 
@@ -52,6 +66,7 @@ def _count_writes() -> None:
                 return __original(self, *a, **kw)
             finally:
                 _generation[0] += 1
+
         setattr(Collection, name, counted)
     Collection._snapshot_counted = True  # type: ignore[attr-defined]  # our mark on the engine's class
 
@@ -84,11 +99,18 @@ def dump(client) -> bytes:
             for name in db.list_collection_names():
                 coll = db[name]
                 docs = _stored(coll)
-                indexes = [{"name": n, "key": [list(k) for k in info["key"]],
-                            **{o: info[o] for o in INDEX_OPTIONS if o in info}}
-                           for n, info in coll.index_information().items() if n != "_id_"]
-                parts.append(bson.encode({"collection": {"db": db_name, "name": name, "indexes": indexes,
-                                                         "count": len(docs)}}))
+                indexes = [
+                    {
+                        "name": n,
+                        "key": [list(k) for k in info["key"]],
+                        **{o: info[o] for o in INDEX_OPTIONS if o in info},
+                    }
+                    for n, info in coll.index_information().items()
+                    if n != "_id_"
+                ]
+                parts.append(
+                    bson.encode({"collection": {"db": db_name, "name": name, "indexes": indexes, "count": len(docs)}})
+                )
                 parts.extend(bson.encode(d) for d in docs)
     return b"".join(parts)
 
@@ -108,8 +130,11 @@ def load(client, path: Path) -> int:
                 meta = entry["collection"]
                 coll = client[meta["db"]][meta["name"]]
                 for index in meta["indexes"]:
-                    coll.create_index([tuple(k) for k in index["key"]], name=index["name"],
-                                      **{o: index[o] for o in INDEX_OPTIONS if o in index})
+                    coll.create_index(
+                        [tuple(k) for k in index["key"]],
+                        name=index["name"],
+                        **{o: index[o] for o in INDEX_OPTIONS if o in index},
+                    )
                 docs = [next(stream) for _ in range(meta["count"])]
                 _restore(coll, docs)
                 total += len(docs)

@@ -1,4 +1,5 @@
 """A span exporter writing OTLP JSON (one ExportTraceServiceRequest a line, as the collector's file exporter does)."""
+
 from __future__ import annotations
 
 import base64
@@ -16,8 +17,9 @@ _IDS = ("traceId", "spanId", "parentSpanId")
 def _hex_ids(node):
     """OTLP JSON spells trace and span ids in hex; protobuf's JSON mapping gives base64."""
     if isinstance(node, dict):
-        return {k: base64.b64decode(v).hex() if k in _IDS and isinstance(v, str) else _hex_ids(v)
-                for k, v in node.items()}
+        return {
+            k: base64.b64decode(v).hex() if k in _IDS and isinstance(v, str) else _hex_ids(v) for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_hex_ids(v) for v in node]
     return node

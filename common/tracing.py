@@ -3,6 +3,7 @@
 On when OTEL_EXPORTER_OTLP_ENDPOINT or TRACES_DIR is set (devstack sets TRACES_DIR for its children), off with
 TRACING=0. Off, nothing is installed and every helper here is a no-op through the API's default tracer.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -24,8 +25,9 @@ def enabled(env=None) -> bool:
     env = os.environ if env is None else env
     if env.get("TRACING", "").strip().lower() in ("0", "off", "false", "no"):
         return False
-    return bool(env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-                or env.get("TRACES_DIR"))
+    return bool(
+        env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("TRACES_DIR")
+    )
 
 
 def configure(service: str, env=None) -> bool:
@@ -53,8 +55,10 @@ def configure(service: str, env=None) -> bool:
 def _exporter(service: str, env):
     if env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
         return OTLPSpanExporter()  # endpoint, headers and timeout from the OTEL_EXPORTER_OTLP_* variables
     from .trace_files import OtlpJsonFileExporter
+
     return OtlpJsonFileExporter(os.path.join(env["TRACES_DIR"], f"{service}.jsonl"))
 
 
@@ -75,8 +79,12 @@ def _instrument_libraries() -> None:
 
     off = disabled_instrumentations()
     # urllib3 and kafka carry the trace from process to process; the others only add detail within one.
-    for name, instrumentor in (("urllib3", URLLib3Instrumentor), ("redis", RedisInstrumentor),
-                               ("pymongo", PymongoInstrumentor), ("kafka", KafkaInstrumentor)):
+    for name, instrumentor in (
+        ("urllib3", URLLib3Instrumentor),
+        ("redis", RedisInstrumentor),
+        ("pymongo", PymongoInstrumentor),
+        ("kafka", KafkaInstrumentor),
+    ):
         if name not in off:
             instrumentor().instrument()  # pymongo: real MongoDB only, the local mongomock speaks no wire protocol
 
@@ -86,6 +94,7 @@ def install(app, service: str) -> None:
     if not configure(service) or "flask" in disabled_instrumentations():
         return
     from opentelemetry.instrumentation.flask import FlaskInstrumentor
+
     FlaskInstrumentor().instrument_app(app, excluded_urls=EXCLUDED_URLS)
 
 
@@ -121,13 +130,18 @@ def consuming(topic: str, group: str, event, headers=()):
     """A CONSUMER span for one record: the producer's span (record headers) is its parent, else the envelope's."""
     parent = _header_traceparent(headers) or getattr(event, "traceparent", None)
     ctx = propagate.extract({TRACEPARENT: parent}) if parent else context.Context()
-    attributes = {"messaging.system": "kafka", "messaging.destination.name": topic,
-                  "messaging.consumer.group.name": group, "messaging.message.id": event.event_id}
+    attributes = {
+        "messaging.system": "kafka",
+        "messaging.destination.name": topic,
+        "messaging.consumer.group.name": group,
+        "messaging.message.id": event.event_id,
+    }
     order_id = event.data.get("order_id") if isinstance(event.data, dict) else None
     if order_id:
         attributes["fragmart.order_id"] = str(order_id)
-    with _tracer.start_as_current_span(f"{topic} process", context=ctx, kind=trace.SpanKind.CONSUMER,
-                                       attributes=attributes) as span:
+    with _tracer.start_as_current_span(
+        f"{topic} process", context=ctx, kind=trace.SpanKind.CONSUMER, attributes=attributes
+    ) as span:
         yield span
 
 
@@ -140,12 +154,15 @@ def tag(**attributes) -> None:
 
 def in_span(name_of):
     """Decorator: run the function in its own span; `name_of(*args)` gives (name, attributes)."""
+
     def wrap(func):
         def traced(*args, **kwargs):
             name, attributes = name_of(*args, **kwargs)
             with _tracer.start_as_current_span(name, attributes=attributes):
                 return func(*args, **kwargs)
+
         traced.__wrapped__ = func
         traced.__name__, traced.__doc__ = func.__name__, func.__doc__
         return traced
+
     return wrap

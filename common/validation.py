@@ -1,4 +1,5 @@
 """Strict request parsing: bodies and query strings through pydantic models, errors as 4xx JSON."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,11 +61,13 @@ NOT_SENT: Any = None
 
 class StrictModel(BaseModel):
     """Unknown fields are rejected and types are not coerced from the wrong JSON kind."""
+
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
 
 class QueryModel(BaseModel):
     """Query strings are text, so their values may be coerced (page=2), but nothing else is loose."""
+
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
 

@@ -1,4 +1,5 @@
 """Bootstrap for HTML apps (the shell and the fragment apps): templates, filters, HTML errors."""
+
 from __future__ import annotations
 
 import hashlib
@@ -92,12 +93,14 @@ CART_COOKIE = "fm_cart"
 def client_address() -> str:
     """The browser's address as the shell (the edge) reported it; fragment apps are never exposed."""
     from flask import request
+
     return request.headers.get("X-Forwarded-For", "").split(",")[0].strip() or request.remote_addr or ""
 
 
 def api(method: str, path: str, headers: dict | None = None, **kwargs):
     """Call the public API through the gateway as the browser's user (cookie token, guest cart)."""
     from flask import current_app, request
+
     headers = dict(headers or {})
     token = request.cookies.get(ACCESS_COOKIE)
     if token:

@@ -1,4 +1,5 @@
 """`python -m devstack run`: start every local process, show where they are, stop all on Ctrl-C."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,10 @@ def print_table(stack: Stack) -> None:
     print(f"\nStorefront: {stack.url('shell')}/   logs: {stack.log_dir}   mail: {stack.mail_dir}")
     print(f"Data (kept across restarts; `make reset` starts from a clean seed): {stack.data_dir}")
     if stack.env.get("LIVE_TEMPLATES") == "1":
-        print(f"Live templates: edit {ROOT / 'templates'} or {ROOT / 'static'} and reload the page; "
-              f"every component in every state: {stack.url('shell')}/styleguide")
+        print(
+            f"Live templates: edit {ROOT / 'templates'} or {ROOT / 'static'} and reload the page; "
+            f"every component in every state: {stack.url('shell')}/styleguide"
+        )
     print("Press Ctrl-C to stop everything.", flush=True)
 
 
@@ -91,8 +94,10 @@ def run(args) -> int:
         if args.no_restart:
             watch(stack)
         else:
-            print("A process that crashes is restarted (backoff 0.5 s doubling to 30 s; --no-restart to turn off).",
-                  flush=True)
+            print(
+                "A process that crashes is restarted (backoff 0.5 s doubling to 30 s; --no-restart to turn off).",
+                flush=True,
+            )
             supervise(stack)
     except StackError as e:
         print(f"\ndevstack: {e}", file=sys.stderr)
@@ -114,15 +119,28 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("topics", help="create the Kafka topics with their partitions and replication (idempotent)")
     p_run = sub.add_parser("run", help="start everything and wait for Ctrl-C")
-    p_run.add_argument("--only", nargs="*", metavar="NAME",
-                       help="start only these processes (plus the infrastructure), e.g. gateway services.auth")
+    p_run.add_argument(
+        "--only",
+        nargs="*",
+        metavar="NAME",
+        help="start only these processes (plus the infrastructure), e.g. gateway services.auth",
+    )
     p_run.add_argument("--offset", type=int, default=None, help="port offset (default: $FRAGMART_PORT_OFFSET)")
-    p_run.add_argument("--monitor", action="store_true",
-                       help="also start Prometheus (Debian's package) scraping every process, alert rules loaded")
-    p_run.add_argument("--no-restart", action="store_true",
-                       help="leave a crashed process down (by default it is restarted with backoff)")
-    p_run.add_argument("--reset", action="store_true",
-                       help="start from a clean seed: delete the saved data (var/data) and Redis's file first")
+    p_run.add_argument(
+        "--monitor",
+        action="store_true",
+        help="also start Prometheus (Debian's package) scraping every process, alert rules loaded",
+    )
+    p_run.add_argument(
+        "--no-restart",
+        action="store_true",
+        help="leave a crashed process down (by default it is restarted with backoff)",
+    )
+    p_run.add_argument(
+        "--reset",
+        action="store_true",
+        help="start from a clean seed: delete the saved data (var/data) and Redis's file first",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="devstack: %(message)s")
     return run(args)

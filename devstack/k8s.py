@@ -1,4 +1,5 @@
 """`python -m devstack.k8s`: write deploy/k8s/{config,apps,policies}.yaml from the process table (`--check`)."""
+
 from __future__ import annotations
 
 import argparse
@@ -21,9 +22,13 @@ SHOP_HOST = "shop.example.com"  # the Ingress host too (ingress.yaml)
 REPLICAS = 2  # per process, so a rollout or a node drain never takes a process away; the HPA floor too
 # Deployment -> maxReplicas, scaled on CPU. Consumers share a topic's partitions (12 a saga topic, devstack/topics.py),
 # so a service past 12 replicas would leave the extra ones idle on its topics.
-AUTOSCALED = {"shell": 10, "gateway": 10, "services-products": 8,
-              **{f"services-{n}": 6 for n in SERVICE_PORTS if n != "products"},
-              **{f"fragments-{n}": 6 for n in FRAGMENT_PORTS}}
+AUTOSCALED = {
+    "shell": 10,
+    "gateway": 10,
+    "services-products": 8,
+    **{f"services-{n}": 6 for n in SERVICE_PORTS if n != "products"},
+    **{f"fragments-{n}": 6 for n in FRAGMENT_PORTS},
+}
 # From measured RSS (one gunicorn worker, 8 threads): ~70 MB a fragment app, ~80-120 MB a service; auth also
 # hashes passwords with argon2 at 19 MiB each, up to 8 at once.
 SIZES = {
@@ -62,8 +67,11 @@ def env_config() -> CommentedMap:
     urls |= {f"{n.upper()}_SERVICE_URL": f"http://services-{n}:{p}" for n, p in SERVICE_PORTS.items()}
     urls |= {f"{n.upper()}_FRAGMENT_URL": f"http://fragments-{n}:{p}" for n, p in FRAGMENT_PORTS.items()}
     data = CommentedMap({**INFRA_ENV, **urls, **SHARED_ENV})
-    data.yaml_set_comment_before_after_key("MONGO_URL", "External stores: replace these (see README.md). "
-                                           f"Credentials go in the Secret {CONNECTIONS}.", indent=2)
+    data.yaml_set_comment_before_after_key(
+        "MONGO_URL",
+        f"External stores: replace these (see README.md). Credentials go in the Secret {CONNECTIONS}.",
+        indent=2,
+    )
     data.yaml_set_comment_before_after_key("GATEWAY_URL", "In-cluster Services, namespace-relative names.", indent=2)
     return CommentedMap(apiVersion="v1", kind="ConfigMap", metadata={"name": ENV_CONFIG}, data=data)
 
@@ -79,15 +87,22 @@ EXTRA_ENV = {
     "shell": [{"name": "TRUSTED_PROXY_HOPS", "value": "1"}, {"name": "ENFORCE_HTTPS", "value": "1"}],
     # Every auth pod signs with the same key, and a restarted pod keeps it: tokens stay valid. The previous key
     # (after a rotation) still verifies the tokens it signed until they expire.
-    "services.auth": [_secret_env(AUTH_SECRET, "JWT_PRIVATE_KEY", False),
-                      _secret_env(AUTH_SECRET, "JWT_PREVIOUS_KEY", True),
-                      _secret_env(AUTH_SECRET, "ADMIN_EMAIL", True), _secret_env(AUTH_SECRET, "ADMIN_PASSWORD", True)],
+    "services.auth": [
+        _secret_env(AUTH_SECRET, "JWT_PRIVATE_KEY", False),
+        _secret_env(AUTH_SECRET, "JWT_PREVIOUS_KEY", True),
+        _secret_env(AUTH_SECRET, "ADMIN_EMAIL", True),
+        _secret_env(AUTH_SECRET, "ADMIN_PASSWORD", True),
+    ],
 }
 
 
 def _probe(path: str, period: int, failures: int, timeout: int) -> dict:
-    return {"httpGet": {"path": path, "port": "http"}, "periodSeconds": period, "timeoutSeconds": timeout,
-            "failureThreshold": failures}
+    return {
+        "httpGet": {"path": path, "port": "http"},
+        "periodSeconds": period,
+        "timeoutSeconds": timeout,
+        "failureThreshold": failures,
+    }
 
 
 def deployment(module: str) -> dict:
@@ -96,7 +111,9 @@ def deployment(module: str) -> dict:
     selector = {"app.kubernetes.io/name": name}
     labels = {**selector, "app.kubernetes.io/component": kind, "app.kubernetes.io/part-of": "fragmart"}
     container = {
-        "name": name, "image": IMAGE, "imagePullPolicy": "IfNotPresent",
+        "name": name,
+        "image": IMAGE,
+        "imagePullPolicy": "IfNotPresent",
         "env": [{"name": "MODULE", "value": module}, {"name": "PORT", "value": str(port)}, *EXTRA_ENV.get(module, [])],
         "envFrom": [{"configMapRef": {"name": ENV_CONFIG}}, {"secretRef": {"name": CONNECTIONS, "optional": True}}],
         "ports": [{"name": "http", "containerPort": port}],
@@ -106,44 +123,73 @@ def deployment(module: str) -> dict:
         "resources": {"requests": requests, "limits": limits},
         # Let the Service drop the pod before gunicorn stops taking requests.
         "lifecycle": {"preStop": {"exec": {"command": ["sleep", "5"]}}},
-        "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
-                            "capabilities": {"drop": ["ALL"]}},
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],  # gunicorn's worker heartbeat files
     }
     pod = {
         "automountServiceAccountToken": False,  # no process talks to the Kubernetes API
-        "securityContext": {"runAsNonRoot": True, "runAsUser": RUN_AS_USER,
-                            "seccompProfile": {"type": "RuntimeDefault"}},
-        "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
-                                       "whenUnsatisfiable": "ScheduleAnyway",
-                                       "labelSelector": {"matchLabels": selector}}],
+        "securityContext": {
+            "runAsNonRoot": True,
+            "runAsUser": RUN_AS_USER,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        "topologySpreadConstraints": [
+            {
+                "maxSkew": 1,
+                "topologyKey": "kubernetes.io/hostname",
+                "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": {"matchLabels": selector},
+            }
+        ],
         "containers": [container],
         "volumes": [{"name": "tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "16Mi"}}],
     }
     annotations = {"prometheus.io/scrape": "true", "prometheus.io/port": str(port), "prometheus.io/path": "/metrics"}
     # The HPA owns replicas where there is one.
     spec: dict[str, object] = {} if name in AUTOSCALED else {"replicas": REPLICAS}
-    spec |= {"selector": {"matchLabels": selector},
-             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
-             "template": {"metadata": {"labels": labels, "annotations": annotations}, "spec": pod}}
+    spec |= {
+        "selector": {"matchLabels": selector},
+        "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+        "template": {"metadata": {"labels": labels, "annotations": annotations}, "spec": pod},
+    }
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": labels}, "spec": spec}
 
 
 def service(module: str) -> dict:
     name = app_name(module)
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "labels": {
-                "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "fragmart"}},
-            "spec": {"type": "ClusterIP", "selector": {"app.kubernetes.io/name": name},
-                     "ports": [{"name": "http", "port": base_port(module), "targetPort": "http",
-                                "appProtocol": "http"}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "labels": {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "fragmart"}},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": {"app.kubernetes.io/name": name},
+            "ports": [{"name": "http", "port": base_port(module), "targetPort": "http", "appProtocol": "http"}],
+        },
+    }
 
 
 def autoscaler(name: str, most: int) -> dict:
-    return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": name},
-            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
-                     "minReplicas": REPLICAS, "maxReplicas": most,
-                     "metrics": [{"type": "Resource", "resource": {
-                         "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}]}}
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": name},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
+            "minReplicas": REPLICAS,
+            "maxReplicas": most,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+                }
+            ],
+        },
+    }
 
 
 def _flow_scalar_lists(node):
@@ -176,9 +222,11 @@ def render() -> dict[str, str]:
     """File name -> text of every generated manifest file."""
     apps = [d for m in sorted(APP_MODULES, key=_design_order) for d in (deployment(m), service(m))]
     apps += [autoscaler(name, most) for name, most in AUTOSCALED.items()]
-    return {"config.yaml": _dump("The environment every Fragmart process shares.", [env_config()]),
-            "apps.yaml": _dump("A Deployment and a ClusterIP Service per DESIGN.md process; the autoscalers.", apps),
-            **k8s_policies.render(app_name, _dump, IMAGE, ENV_CONFIG, CONNECTIONS, RUN_AS_USER)}
+    return {
+        "config.yaml": _dump("The environment every Fragmart process shares.", [env_config()]),
+        "apps.yaml": _dump("A Deployment and a ClusterIP Service per DESIGN.md process; the autoscalers.", apps),
+        **k8s_policies.render(app_name, _dump, IMAGE, ENV_CONFIG, CONNECTIONS, RUN_AS_USER),
+    }
 
 
 def main(argv=None) -> int:

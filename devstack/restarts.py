@@ -1,4 +1,5 @@
 """Auto-restart for `make run`: a crashed child comes back after an exponential backoff, and says so."""
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,9 @@ class Restarter:
     from the thread that started the children: they die with that thread (PR_SET_PDEATHSIG).
     """
 
-    def __init__(self, procs: dict[str, Supervised], backoff: Backoff = Backoff(),
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, procs: dict[str, Supervised], backoff: Backoff = Backoff(), clock: Callable[[], float] = time.monotonic
+    ):
         self.procs, self.backoff, self.clock = procs, backoff, clock
         self.tracks: dict[str, _Track] = {}
         self.restarts = 0
@@ -66,8 +68,14 @@ class Restarter:
         track.crashes += 1
         delay = self.backoff.delay(track.crashes)
         track.due = now + delay
-        log.warning("%s exited (code %s); restarting in %gs (crash %d in a row); see %s",
-                    name, code, delay, track.crashes, proc.log_path)
+        log.warning(
+            "%s exited (code %s); restarting in %gs (crash %d in a row); see %s",
+            name,
+            code,
+            delay,
+            track.crashes,
+            proc.log_path,
+        )
 
     def _start(self, name: str, proc: Supervised, track: _Track, now: float) -> None:
         with open(proc.log_path, "ab") as f:

@@ -5,6 +5,7 @@ A key is what the hot path's queries name, so each goes to one shard (tests/cont
 the orders service's flow against it). Collections not listed stay unsharded on their database's primary shard:
 small ones (the catalog, accounts: looked up by email and unique on it) gain nothing from sharding.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,10 @@ SHARD_KEYS: dict[str, dict[str, tuple[dict, str]]] = {
 
 
 def script() -> str:
-    lines = ["// Written by `python -m devstack.shards` from its SHARD_KEYS: edit that, not this file.",
-             "// Idempotent: shardCollection on an already sharded collection with the same key is a no-op."]
+    lines = [
+        "// Written by `python -m devstack.shards` from its SHARD_KEYS: edit that, not this file.",
+        "// Idempotent: shardCollection on an already sharded collection with the same key is a no-op.",
+    ]
     for db, collections in SHARD_KEYS.items():
         lines.append(f"sh.enableSharding({json.dumps(db)});")
         for name, (key, why) in collections.items():

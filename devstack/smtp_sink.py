@@ -1,4 +1,5 @@
 """A real SMTP server that keeps every message as .eml plus one JSON line in messages.jsonl."""
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,16 @@ class MailboxHandler:
         msg = email.message_from_bytes(raw, policy=policy.default)
         msg_id = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"
         (self.dir / f"{msg_id}.eml").write_bytes(raw)
-        record = {"id": msg_id, "received_at": datetime.now(timezone.utc).isoformat(),
-                  "from": envelope.mail_from, "to": list(envelope.rcpt_tos), "subject": msg.get("Subject", ""),
-                  "body": _text(msg, "plain") or "", "html": _text(msg, "html"), "eml": f"{msg_id}.eml"}
+        record = {
+            "id": msg_id,
+            "received_at": datetime.now(timezone.utc).isoformat(),
+            "from": envelope.mail_from,
+            "to": list(envelope.rcpt_tos),
+            "subject": msg.get("Subject", ""),
+            "body": _text(msg, "plain") or "",
+            "html": _text(msg, "html"),
+            "eml": f"{msg_id}.eml",
+        }
         with self._lock, open(self.dir / INDEX, "a", encoding="utf-8") as index:
             index.write(json.dumps(record) + "\n")
         return "250 Message accepted for delivery"

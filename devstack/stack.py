@@ -1,4 +1,5 @@
 """The Stack: start infra then apps, wait for health, kill/restart one, stop everything cleanly."""
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,15 @@ class Stack:
     Start, kill and restart from one thread (the main one): children die with the thread that started them.
     """
 
-    def __init__(self, offset: int | None = None, env=None, root: Path = ROOT, var_dir: Path | None = None,
-                 timeout: float | None = None, data_dir: Path | None = None):
+    def __init__(
+        self,
+        offset: int | None = None,
+        env=None,
+        root: Path = ROOT,
+        var_dir: Path | None = None,
+        timeout: float | None = None,
+        data_dir: Path | None = None,
+    ):
         env = dict(os.environ if env is None else env)
         self.offset = port_offset(env) if offset is None else offset
         self.root = root
@@ -144,9 +152,11 @@ class Stack:
             raise StackError(REDIS_MISSING)
         taken = [f"  {n}: port {self.specs[n].port}" for n in names if not probes.port_is_free(self.specs[n].port)]
         if taken:
-            raise PortInUseError("cannot start: ports already in use (another stack or a stray process?)\n"
-                                 + "\n".join(taken)
-                                 + f"\nStop it, or pick other ports with FRAGMART_PORT_OFFSET (now {self.offset}).")
+            raise PortInUseError(
+                "cannot start: ports already in use (another stack or a stray process?)\n"
+                + "\n".join(taken)
+                + f"\nStop it, or pick other ports with FRAGMART_PORT_OFFSET (now {self.offset})."
+            )
 
     def _wait_ready(self, names: list[str]) -> None:
         if not names:

@@ -1,4 +1,5 @@
 """One supervised child: its own process group, a log file, readiness wait and a clean stop."""
+
 from __future__ import annotations
 
 import ctypes
@@ -48,9 +49,16 @@ class Supervised:
     def start(self, append: bool = False) -> Supervised:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab" if append else "wb") as log:
-            self.proc = subprocess.Popen(self.spec.argv, cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                         preexec_fn=_die_with_parent)
+            self.proc = subprocess.Popen(
+                self.spec.argv,
+                cwd=self.cwd,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
         return self
 
     def ready(self) -> bool:
@@ -68,8 +76,9 @@ class Supervised:
             time.sleep(0.2)
         if cancel and cancel.is_set():
             raise Cancelled(self.spec.name)
-        raise StackError(f"{self.spec.name} was not ready on port {self.spec.port} within {timeout:.0f}s\n"
-                         f"{self.log_tail()}")
+        raise StackError(
+            f"{self.spec.name} was not ready on port {self.spec.port} within {timeout:.0f}s\n{self.log_tail()}"
+        )
 
     def signal(self, sig: int) -> None:
         if self.proc is None:

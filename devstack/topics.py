@@ -5,6 +5,7 @@ reservation and its charge all have the order id as `_id`, so one order's events
 topic and are read in the order they were written. More partitions let more consumer replicas share a topic;
 a partition count only ever grows (growing it moves keys, so do it between peaks, with the backlog drained).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,19 @@ class TopicSpec:
         return configs
 
 
-SAGA = ("order.placed", "stock.reserved", "stock.rejected", "stock.released", "payment.succeeded", "payment.failed",
-        "payment.refunded", "order.confirmed", "order.cancelled", "order.shipped", "order.delivered")
+SAGA = (
+    "order.placed",
+    "stock.reserved",
+    "stock.rejected",
+    "stock.released",
+    "payment.succeeded",
+    "payment.failed",
+    "payment.refunded",
+    "order.confirmed",
+    "order.cancelled",
+    "order.shipped",
+    "order.delivered",
+)
 TOPICS: tuple[TopicSpec, ...] = (
     *(TopicSpec(t, 12) for t in SAGA),
     TopicSpec("stock.low", 3, key="sku"),
@@ -72,8 +84,9 @@ def apply(options: dict, out=sys.stdout, specs=None) -> int:
         create, grow, kept = plan(existing, brokers, specs)
         for spec, replication in create:
             try:
-                admin.create_topics([NewTopic(spec.name, spec.partitions, replication,
-                                              topic_configs=spec.configs(replication))])
+                admin.create_topics(
+                    [NewTopic(spec.name, spec.partitions, replication, topic_configs=spec.configs(replication))]
+                )
                 print(f"created {spec.name}: {spec.partitions} partitions x {replication} (key: {spec.key})", file=out)
             except TopicAlreadyExistsError:  # created meanwhile (a consumer starting up): grown below if short
                 grow.append((spec.name, spec.partitions))

@@ -1,4 +1,5 @@
 """The one shape of a fragment's API call that the shopper can get wrong: a Result, and the API's field errors."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,8 +25,13 @@ class Result(Generic[T]):
         return self.status < 400
 
     @classmethod
-    def failed(cls, message: str | None = None, errors: dict[str, str] | None = None, status: int = 422,
-               headers: dict[str, str] | None = None) -> Result[T]:
+    def failed(
+        cls,
+        message: str | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 422,
+        headers: dict[str, str] | None = None,
+    ) -> Result[T]:
         return cls(errors=errors or {}, message=message, status=status, headers=headers or {})
 
 
@@ -38,8 +44,14 @@ def body_of(resp) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def field_errors(resp, messages: Mapping[str, str], *, aliases: Mapping[str, str] | None = None,
-                 other: str | None = None, where: str = "form") -> dict[str, str]:
+def field_errors(
+    resp,
+    messages: Mapping[str, str],
+    *,
+    aliases: Mapping[str, str] | None = None,
+    other: str | None = None,
+    where: str = "form",
+) -> dict[str, str]:
     """The API's field errors (`details.fields`) said the way a shopper needs to hear them, keyed by the form's field
     (`aliases` renames an API field the form shows elsewhere). What the form has no place for, an unnamed field or an
     answer that names none, is said once under `where`: `other`, else the API's own message."""

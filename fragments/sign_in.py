@@ -1,4 +1,5 @@
 """The one answer to a browser without a session on pages that need one: sign in, then come back."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,8 +16,13 @@ def sign_in_url(back: str) -> str:
     return f"/login?next={quote(back, safe='/')}"
 
 
-def require_sign_in(bp: Blueprint, page: str, *, paths_are_pages: bool = False,
-                    notice: Callable[[str], ResponseReturnValue] | None = None) -> None:
+def require_sign_in(
+    bp: Blueprint,
+    page: str,
+    *,
+    paths_are_pages: bool = False,
+    notice: Callable[[str], ResponseReturnValue] | None = None,
+) -> None:
     """Every view of `bp` needs a session. Without one (no cookie, or the API answered 401) the shopper signs in and
     comes back to `page`, the area's page; a GET comes back to its own path when the fragment's paths are the shell's
     (`paths_are_pages`), since a link there (an email's "See your order") should still work after signing in.

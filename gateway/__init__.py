@@ -1,4 +1,5 @@
 """The API gateway: routes /api/<service>/… to the services, with limits, breakers and request ids."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """Rate limits at the edge, per client IP, by flask-limiter: writes exact in Redis, reads in this process's memory."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -19,8 +20,11 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Passed on to redis-py, which takes float seconds (flask-limiter's annotation says str | int).
 LIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_timeout": HOT_TIMEOUT, "socket_connect_timeout": HOT_TIMEOUT}
 # flask-limiter reports its storage trouble only through these log lines, so they are what we count.
-STORAGE_EVENTS = {"falling back to in-memory": "fallback", "Swallowing error": "swallowed",
-                  "storage recovered": "recovered"}
+STORAGE_EVENTS = {
+    "falling back to in-memory": "fallback",
+    "Swallowing error": "swallowed",
+    "storage recovered": "recovered",
+}
 
 
 def _other_than(methods: tuple[str, ...]) -> Callable[[], bool]:
@@ -50,17 +54,32 @@ def install_limits(app, settings) -> None:
     """Limit the proxy view: reads and writes counted apart per client, X-RateLimit-* on every limited answer."""
     app.extensions["trusted_forwarders"] = [ipaddress.ip_network(n, strict=False) for n in settings.trusted_forwarders]
     app.extensions["rate_limit_events"] = app.extensions["observability"].counter(
-        "gateway_rate_limit_storage_events_total", "Rate-limit storage failures survived (limits kept in memory)",
-        ["event"])
+        "gateway_rate_limit_storage_events_total",
+        "Rate-limit storage failures survived (limits kept in memory)",
+        ["event"],
+    )
     # Writes are few and costly: exact across gateway replicas in Redis. Fail open: with Redis down or hung they
     # are counted in this process's memory, and any other storage error lets the request through.
-    writes = Limiter(client_ip, default_limits=[settings.rate_limit_writes], storage_uri=settings.redis_url,
-                     storage_options=LIMIT_STORAGE_OPTIONS, strategy="fixed-window", key_prefix="gateway:limits:w",
-                     in_memory_fallback_enabled=True, swallow_errors=True)
+    writes = Limiter(
+        client_ip,
+        default_limits=[settings.rate_limit_writes],
+        storage_uri=settings.redis_url,
+        storage_options=LIMIT_STORAGE_OPTIONS,
+        strategy="fixed-window",
+        key_prefix="gateway:limits:w",
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
+    )
     # Reads are most of the traffic; a Redis round trip on each was half the hop's wall time (README, "The
     # gateway hop"). They are counted per gateway process: a coarse abuse guard, N replicas allow N times the limit.
-    reads = Limiter(client_ip, default_limits=[settings.rate_limit_reads], storage_uri="memory://",
-                    strategy="sliding-window-counter", key_prefix="gateway:limits:r", swallow_errors=True)
+    reads = Limiter(
+        client_ip,
+        default_limits=[settings.rate_limit_reads],
+        storage_uri="memory://",
+        strategy="sliding-window-counter",
+        key_prefix="gateway:limits:r",
+        swallow_errors=True,
+    )
     app.after_request(_rate_limit_headers)
     for limiter, methods in ((writes, WRITE_METHODS), (reads, READ_METHODS)):
         limiter.init_app(app)
@@ -69,7 +88,8 @@ def install_limits(app, settings) -> None:
         limiter.request_filter(_other_than(methods))
     app.extensions["gateway_limiters"] = {"reads": reads, "writes": writes}
     app.extensions["rate_limit_refusals"] = app.extensions["observability"].counter(
-        "rate_limit_refusals_total", "Requests refused by a rate limit", ["limiter", "route"])
+        "rate_limit_refusals_total", "Requests refused by a rate limit", ["limiter", "route"]
+    )
     app.register_error_handler(RateLimitExceeded, _too_many)
     _count_storage_events()
 

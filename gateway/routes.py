@@ -1,4 +1,5 @@
 """Proxy routes and the aggregate /health."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -39,9 +40,11 @@ def proxy(prefix: str, rest: str):
     headers["X-Forwarded-For"] = client_ip()  # services see the client, never a spoofed header
     client = current_app.extensions["upstreams"][upstream]
     upstream_resp = client.forward(request.method, _target(request), body=request.get_data(), headers=headers)
-    return Response(upstream_resp.data, status=upstream_resp.status,
-                    headers=[(k, v) for k, v in upstream_resp.headers.items()
-                             if k.lower() not in DROPPED_RESPONSE_HEADERS])
+    return Response(
+        upstream_resp.data,
+        status=upstream_resp.status,
+        headers=[(k, v) for k, v in upstream_resp.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS],
+    )
 
 
 def _target(req) -> str:

@@ -1,4 +1,5 @@
 """Which service answers which /api/<prefix>."""
+
 import re
 
 UPSTREAM_OF = {
@@ -16,10 +17,25 @@ UPSTREAM_OF = {
 }
 
 # Only these request headers travel upstream; hop-by-hop and cookie headers stay at the edge.
-FORWARDED_REQUEST_HEADERS = ("Authorization", "Content-Type", "Accept", "Idempotency-Key", "X-Cart-Id",
-                             "X-Request-ID", "X-Forwarded-For", "If-None-Match")
-DROPPED_RESPONSE_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-encoding",
-                            "content-length", "server", "date"}
+FORWARDED_REQUEST_HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "Accept",
+    "Idempotency-Key",
+    "X-Cart-Id",
+    "X-Request-ID",
+    "X-Forwarded-For",
+    "If-None-Match",
+)
+DROPPED_RESPONSE_HEADERS = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-encoding",
+    "content-length",
+    "server",
+    "date",
+}
 
 # The one body larger than JSON: a product image upload (the products service checks it is at most 2 MB).
 IMAGE_UPLOAD = re.compile(r"^[A-Za-z0-9-]{1,64}/image$")

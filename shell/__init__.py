@@ -1,4 +1,5 @@
 """The shell: the only origin a browser talks to; composes pages from fragment apps."""
+
 from __future__ import annotations
 
 from flask import Flask, g, request, send_from_directory
@@ -34,17 +35,30 @@ def create_app(config: dict | None = None) -> Flask:
     settings = app.extensions["settings"]
     if settings.trusted_proxy_hops:
         # Flask's documented way to wrap the WSGI app, which mypy reads as assigning to a method.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops,  # type: ignore[method-assign]
-                                x_proto=settings.trusted_proxy_hops)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=settings.trusted_proxy_hops,  # type: ignore[method-assign]
+            x_proto=settings.trusted_proxy_hops,
+        )
     app.extensions["session_cache"] = SessionCache()
     app.extensions["fragments"] = fragment_clients(settings, app.extensions["session_cache"])
     obs = app.extensions["observability"]
     app.extensions["fragment_metrics"] = (
-        obs.counter("fragment_served_total", "Fragment answers by rung of the ladder: live, fresh, revalidated, "
-                    "stale-while-revalidate, stale-if-error, fallback; signed-out and session (kept for one "
-                    "session) beside it", ("fragment", "rung")),
-        Histogram("fragment_duration_seconds", "Time to get a fragment's answer, cache included", ["fragment"],
-                  registry=obs.registry, buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5)))
+        obs.counter(
+            "fragment_served_total",
+            "Fragment answers by rung of the ladder: live, fresh, revalidated, "
+            "stale-while-revalidate, stale-if-error, fallback; signed-out and session (kept for one "
+            "session) beside it",
+            ("fragment", "rung"),
+        ),
+        Histogram(
+            "fragment_duration_seconds",
+            "Time to get a fragment's answer, cache included",
+            ["fragment"],
+            registry=obs.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        ),
+    )
     app.register_blueprint(routes.bp)
     app.register_blueprint(styleguide.bp)
     if settings.live_templates:
@@ -56,8 +70,9 @@ def create_app(config: dict | None = None) -> Flask:
         versioned = "v" in request.args
         g.pop("csrf_minted", None)  # a file a CDN may keep for a year must not carry one browser's cookie
         # Live templates: an unversioned file (an image a template names) is revalidated on every load.
-        resp = send_from_directory(STATIC, filename, max_age=YEAR if versioned else 0 if settings.live_templates
-                                   else 300)
+        resp = send_from_directory(
+            STATIC, filename, max_age=YEAR if versioned else 0 if settings.live_templates else 300
+        )
         if versioned:
             resp.cache_control.immutable = True
         return resp

@@ -1,4 +1,5 @@
 """The page budget: one deadline per request, shared by the silent refresh and the fragment fan-out."""
+
 from __future__ import annotations
 
 import time

@@ -6,6 +6,7 @@ request), one background refresh per entry instead of a thread per request, and 
 shared-cache rule: only answers that say `public` are ever stored, so nothing about one shopper is reused.
 An answer that says `private, max-age` is kept beside it for the one session that asked (shell/session_cache.py).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -40,8 +41,7 @@ _marks = threading.local()
 
 # Every request header the shell forwards that may change a shared answer is part of the key, so the variants a
 # fragment's Vary names never overwrite each other (Cookie is not: a shared answer may not vary on it).
-KEY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request",
-               "Accept-Language")
+KEY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request", "Accept-Language")
 
 
 def request_key(request, match_headers=None, **kwargs) -> str:
@@ -103,8 +103,14 @@ class FragmentSession(CachedSession):
     """requests-cache with each entry's own stale-while-revalidate and stale-if-error."""
 
     def __init__(self, backend: BaseCache):
-        super().__init__(backend=backend, cache_control=True, filter_fn=shareable, allowable_codes=(200,),
-                         match_headers=list(KEY_HEADERS), key_fn=request_key)
+        super().__init__(
+            backend=backend,
+            cache_control=True,
+            filter_fn=shareable,
+            allowable_codes=(200,),
+            match_headers=list(KEY_HEADERS),
+            key_fn=request_key,
+        )
         self._refreshing: set[str] = set()
         self._refresh_lock = threading.Lock()  # not `_lock`: CachedSession has its own
         self.keys: dict[tuple, str] = {}  # request origin -> cache key, learnt on the library's path
@@ -122,8 +128,9 @@ class FragmentSession(CachedSession):
         cached = self.cache.get_response(key)
         if cached is not None:
             d = CacheDirectives.from_headers(cached.headers)
-            extra = [f"stale-if-error={d.stale_if_error}"] * bool(d.stale_if_error) + \
-                [f"stale-while-revalidate={d.stale_while_revalidate}"] * bool(d.stale_while_revalidate)
+            extra = [f"stale-if-error={d.stale_if_error}"] * bool(d.stale_if_error) + [
+                f"stale-while-revalidate={d.stale_while_revalidate}"
+            ] * bool(d.stale_while_revalidate)
             asked = request.headers.get("Cache-Control")  # only-if-cached, when the fragment is known down
             if extra:
                 request.headers["Cache-Control"] = ", ".join(([asked] if asked else []) + extra)
@@ -162,6 +169,7 @@ class FragmentSession(CachedSession):
             finally:
                 with self._refresh_lock:
                     self._refreshing.discard(key)
+
         _refresher.submit(refresh)
 
 
@@ -191,9 +199,12 @@ class CachingClient(HttpClient):
         once; an idle one closes them after its keep-alive (gunicorn.conf.py), and the next call asks again."""
         if self.breaker.state != CLOSED:
             return False
-        return any(conn is not None and conn.sock is not None and not is_connection_dropped(conn)
-                   for pool in self._session_pools() if pool.pool is not None
-                   for conn in tuple(pool.pool.queue))  # a snapshot: other threads take and give back connections
+        return any(
+            conn is not None and conn.sock is not None and not is_connection_dropped(conn)
+            for pool in self._session_pools()
+            if pool.pool is not None
+            for conn in tuple(pool.pool.queue)
+        )  # a snapshot: other threads take and give back connections
 
     def _session_pools(self) -> list:
         """The pools requests keeps to this app (keyed with TLS options, so not the one `forward` looks up)."""
@@ -236,8 +247,12 @@ class CachingClient(HttpClient):
         _marks.origin = origin
         try:
             resp = super().request(method, path, headers=headers, timeout=timeout, **kwargs)
-            if (personal is not None and store is not None and resp.status_code == 200
-                    and not getattr(resp, "from_cache", False)):
+            if (
+                personal is not None
+                and store is not None
+                and resp.status_code == 200
+                and not getattr(resp, "from_cache", False)
+            ):
                 max_age = lifetime(resp.headers, KEYED)
                 if max_age:
                     store.put(personal, sessions((headers or {}).get("Cookie")), resp, max_age, asked_at)
@@ -246,8 +261,14 @@ class CachingClient(HttpClient):
             if method != "GET":
                 raise
             # Unreachable, timed out or the breaker is open: what the cache still may serve.
-            resp = self.session.request("GET", f"{self.base_url}{path}", headers=headers, only_if_cached=True,
-                                        params=kwargs.get("params"), timeout=timeout)
+            resp = self.session.request(
+                "GET",
+                f"{self.base_url}{path}",
+                headers=headers,
+                only_if_cached=True,
+                params=kwargs.get("params"),
+                timeout=timeout,
+            )
             if resp.status_code == 504 and resp.reason == "Not Cached":
                 raise
             _marks.rung = "fresh" if not resp.is_expired else "stale-if-error"
@@ -271,5 +292,9 @@ def fragment_clients(settings, personal: SessionCache | None = None) -> dict[str
     must not hold the page."""
     store = store_for(settings)
     options = {"timeout": settings.fragment_timeout, "retries": 0, "fail_max": 5, "reset_timeout": 5}
-    return {name: CachingClient(f"fragment-{name}", url, store, personal, **options) if store is not None else
-            HttpClient(f"fragment-{name}", url, **options) for name, url in settings.fragment_urls.items()}
+    return {
+        name: CachingClient(f"fragment-{name}", url, store, personal, **options)
+        if store is not None
+        else HttpClient(f"fragment-{name}", url, **options)
+        for name, url in settings.fragment_urls.items()
+    }

@@ -1,4 +1,5 @@
 """Where the shell keeps fragment answers: a bounded in-process store (the default) or Redis shared by every shell."""
+
 from __future__ import annotations
 
 import threading
@@ -59,6 +60,7 @@ def store_for(settings) -> BaseCache | None:
     if settings.fragment_cache == "redis":
         from redis import Redis
         from requests_cache import RedisCache
+
         # Redis drops an entry this long after its lifetime ends: past any stale-if-error a fragment declares.
         return RedisCache("shell:fragments", connection=Redis.from_url(settings.redis_url), ttl_offset=4 * 3600)
     return memory_cache()

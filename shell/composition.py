@@ -1,4 +1,5 @@
 """Fetch fragments from the fragment apps in parallel, each with a timeout, with fallbacks."""
+
 from __future__ import annotations
 
 import contextvars
@@ -27,11 +28,32 @@ log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="compose")
 
 # Request headers a fragment app needs to act for the browser.
-PASSED_HEADERS = ("Cookie", "Accept-Language", "HX-Request", "HX-Target", "HX-Trigger", "HX-Current-URL",
-                  "HX-Boosted", "HX-History-Restore-Request", "Content-Type", "X-CSRF-Token")
+PASSED_HEADERS = (
+    "Cookie",
+    "Accept-Language",
+    "HX-Request",
+    "HX-Target",
+    "HX-Trigger",
+    "HX-Current-URL",
+    "HX-Boosted",
+    "HX-History-Restore-Request",
+    "Content-Type",
+    "X-CSRF-Token",
+)
 # Response headers the browser must see from a fragment.
-RETURNED_HEADERS = ("Location", "HX-Trigger", "HX-Redirect", "HX-Push-Url", "HX-Replace-Url", "HX-Retarget",
-                    "HX-Reswap", "HX-Refresh", "Cache-Control", "Vary", "Retry-After")
+RETURNED_HEADERS = (
+    "Location",
+    "HX-Trigger",
+    "HX-Redirect",
+    "HX-Push-Url",
+    "HX-Replace-Url",
+    "HX-Retarget",
+    "HX-Reswap",
+    "HX-Refresh",
+    "Cache-Control",
+    "Vary",
+    "Retry-After",
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +76,7 @@ class Fetched:
 @dataclass(frozen=True)
 class Pending:
     """Slots being fetched in the background, to be collected by the page's deadline."""
+
     futures: dict[Slot, Future]
     page_url: str
     query: bytes = b""
@@ -77,10 +100,15 @@ def forwarded_headers() -> dict:
     return headers
 
 
-@tracing.in_span(lambda slot, *a, **k: (f"fragment {slot.fragment}", {"fragmart.fragment": slot.fragment,
-                                                                       "fragmart.slot": slot.name}))
-def fetch(slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", body: bytes | None = None,
-          page_url: str = "/") -> Fetched:
+@tracing.in_span(
+    lambda slot, *a, **k: (
+        f"fragment {slot.fragment}",
+        {"fragmart.fragment": slot.fragment, "fragmart.slot": slot.name},
+    )
+)
+def fetch(
+    slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", body: bytes | None = None, page_url: str = "/"
+) -> Fetched:
     """One fragment; any failure or timeout becomes a fallback (503 if it is the page's main slot)."""
     client = current_app.extensions["fragments"][slot.fragment]
     served, latency = current_app.extensions["fragment_metrics"]
@@ -126,15 +154,17 @@ def fallback(slot: Slot, page_url: str, method: str = "GET", query: bytes = b"")
     """A GET is retried in place. A form post that failed may still take effect when the fragment recovers, so it
     is never replayed: the shopper goes back to the page the form was on, warned it may have gone through."""
     retry_url = f"/f/{slot.fragment}{slot.path}" + (f"?{query.decode('latin-1')}" if query else "")
-    return Markup(render_template("shell/_fallback.html", slot=slot.name, page_url=page_url, retry_url=retry_url,
-                                  unsafe=method != "GET"))
+    return Markup(
+        render_template(
+            "shell/_fallback.html", slot=slot.name, page_url=page_url, retry_url=retry_url, unsafe=method != "GET"
+        )
+    )
 
 
 def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
     """Start fetching every slot at once; only the main slot gets the page's query string."""
     headers = forwarded_headers()
-    for h in ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request",
-              "Content-Type"):
+    for h in ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request", "Content-Type"):
         headers.pop(h, None)  # composed slots are always rendered whole, and are GETs without a body
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app itself, for the pool's threads
     cookies = parse_cookie(headers.get("Cookie", ""))
@@ -160,9 +190,10 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
         return query if slot.name == "main" else b""
 
     futures = {slot: start(slot) for slot in slots}  # every call under way before any is fetched here
-    started = {slot: future if future is not None else _done(fetch(slot, headers, query=slot_query(slot),
-                                                                   page_url=page_url))
-               for slot, future in futures.items()}
+    started = {
+        slot: future if future is not None else _done(fetch(slot, headers, query=slot_query(slot), page_url=page_url))
+        for slot, future in futures.items()
+    }
     return Pending(started, page_url, query)
 
 
@@ -175,9 +206,12 @@ def _done(fetched: Fetched) -> Future:
 def collect(pending: Pending) -> dict[str, Fetched]:
     """Wait for the slots until the page's deadline, not one timeout per slot; late ones become fallbacks."""
     done, _ = wait(pending.futures.values(), timeout=remaining_budget())
-    return {slot.name: future.result() if future in done else
-            _timed_out(slot, pending.page_url, pending.query if slot.name == "main" else b"")
-            for slot, future in pending.futures.items()}
+    return {
+        slot.name: future.result()
+        if future in done
+        else _timed_out(slot, pending.page_url, pending.query if slot.name == "main" else b"")
+        for slot, future in pending.futures.items()
+    }
 
 
 def fetch_all(slots: list[Slot], page_url: str, query: bytes = b"") -> dict[str, Fetched]:

@@ -1,4 +1,5 @@
 """HTTPS at the edge: behind a TLS-terminating proxy, plain HTTP is redirected, pages send HSTS, cookies are Secure."""
+
 from __future__ import annotations
 
 from flask import current_app, redirect, request

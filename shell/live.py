@@ -1,4 +1,5 @@
 """Live templates in the shell: an edited template empties what the shell kept of fragments rendered before it."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """The one place that turns fetched fragments into a response: a fragment for htmx, else a full page."""
+
 from __future__ import annotations
 
 import logging
@@ -54,11 +55,17 @@ def _has_own_search(main: Fetched, own_search: bool) -> bool:
     return own_search and not main.failed and main.status in (200, 422)
 
 
-def _layout(title: str, main: Fetched, header: dict[str, Fetched], active: str | None,
-            own_search: bool = False) -> Response:
-    html = render_template("layouts/base.html", title=title, main=main.html, active=active,
-                           regions={name: f.html for name, f in header.items()},
-                           own_search=_has_own_search(main, own_search))
+def _layout(
+    title: str, main: Fetched, header: dict[str, Fetched], active: str | None, own_search: bool = False
+) -> Response:
+    html = render_template(
+        "layouts/base.html",
+        title=title,
+        main=main.html,
+        active=active,
+        regions={name: f.html for name, f in header.items()},
+        own_search=_has_own_search(main, own_search),
+    )
     resp = Response(html, status=main.status, mimetype="text/html")
     resp.headers.update({h: main.headers[h] for h in PAGE_HEADERS if h in main.headers})
     return _finish(resp, [main, *header.values()])
@@ -69,8 +76,9 @@ def start_header(page_url: str) -> Pending:
     return start_all(list(HEADER_SLOTS), page_url)
 
 
-def page_response(title: str, main: Fetched, active: str | None = None, page_url: str = "/",
-                  header: Pending | None = None) -> BaseResponse:
+def page_response(
+    title: str, main: Fetched, active: str | None = None, page_url: str = "/", header: Pending | None = None
+) -> BaseResponse:
     """Wrap an already fetched main region in the layout, with the header slots started alongside it."""
     redirected = _redirect(main)
     if redirected is not None:
@@ -84,17 +92,24 @@ def _flushed_early(title: str, main: Fetched, header: Pending, active: str | Non
     # Placeholders no fragment can forge (a product named like one must not move the cut), filled in later.
     token = secrets.token_hex(8)
     marks = {slot.name: f"<!--slot-{token}-{slot.name}-->" for slot in header.futures}
-    html = render_template("layouts/base.html", title=title, main=main.html, active=active,
-                           regions={name: Markup(mark) for name, mark in marks.items()},
-                           own_search=_has_own_search(main, own_search))
+    html = render_template(
+        "layouts/base.html",
+        title=title,
+        main=main.html,
+        active=active,
+        regions={name: Markup(mark) for name, mark in marks.items()},
+        own_search=_has_own_search(main, own_search),
+    )
     cut = min((i for i in (html.find(mark) for mark in marks.values()) if i >= 0), default=len(html))
 
     def body():
         yield html[:cut]
         regions = collect(header)
         if any(f.cookies for f in regions.values()):  # the headers are gone; no header fragment sets one today
-            log.warning("cookies of a header slot dropped after an early flush",
-                        extra={"slots": [n for n, f in regions.items() if f.cookies]})
+            log.warning(
+                "cookies of a header slot dropped after an early flush",
+                extra={"slots": [n for n, f in regions.items() if f.cookies]},
+            )
         rest = html[cut:]
         for name, mark in marks.items():
             rest = rest.replace(mark, str(regions[name].html), 1)

@@ -1,4 +1,5 @@
 """Shell pages (each one main fragment in the layout) and the /f/<fragment>/… proxy."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,14 @@ INTERNAL_PATHS = frozenset({"healthz", "readyz", "metrics"})
 IMAGE_HEADERS = ("Content-Type", "Cache-Control", "ETag")
 # Form posts that carry a file, and how large their body may be (every other post stays under MAX_BODY).
 UPLOADS = {"admin": (re.compile(r"products/[A-Za-z0-9-]{1,64}/image"), 8 * 1024 * 1024)}
-FORM_PAGES = {"auth": "/login", "products": "/products", "cart": "/cart", "checkout": "/checkout",
-              "profile": "/profile", "admin": "/admin"}
+FORM_PAGES = {
+    "auth": "/login",
+    "products": "/products",
+    "cart": "/cart",
+    "checkout": "/checkout",
+    "profile": "/profile",
+    "admin": "/admin",
+}
 
 
 @bp.get("/")
@@ -145,8 +152,14 @@ def proxy(fragment, rest):
     slot = Slot("main", fragment, f"/{rest}")
     headers = forwarded_headers()
     try:
-        fetched = fetch(slot, headers, method=request.method, query=request.query_string,
-                        body=request.get_data() if request.method != "GET" else None, page_url=back)
+        fetched = fetch(
+            slot,
+            headers,
+            method=request.method,
+            query=request.query_string,
+            body=request.get_data() if request.method != "GET" else None,
+            page_url=back,
+        )
     finally:
         if request.method != "GET":  # a write (even one that seemed to fail) ends what was kept for its session
             current_app.extensions["session_cache"].forget(sessions(headers.get("Cookie")))

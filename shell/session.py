@@ -1,5 +1,6 @@
 """Silent refresh: when the access cookie is missing or expired, the shell trades the refresh cookie once,
 before it fans out, so parallel fragment requests never race each other on a rotating refresh token."""
+
 from __future__ import annotations
 
 import logging
@@ -40,9 +41,12 @@ def refresh_session() -> None:
     # gateway costs at most that, and the fan-out still has the other half.
     timeout = max(min(current_app.extensions["settings"].http_timeout, remaining_budget() / 2), 0.05)
     try:
-        resp = current_app.extensions["gateway"].post("/api/auth/refresh", json={"refresh_token": refresh},
-                                                      headers={"X-Forwarded-For": request.remote_addr or ""},
-                                                      timeout=timeout)
+        resp = current_app.extensions["gateway"].post(
+            "/api/auth/refresh",
+            json={"refresh_token": refresh},
+            headers={"X-Forwarded-For": request.remote_addr or ""},
+            timeout=timeout,
+        )
     except AppError as e:
         log.warning("silent refresh unavailable", extra={"error": e.code})
         return

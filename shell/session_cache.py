@@ -6,6 +6,7 @@ the same session cookies ever gets it back, and drops every answer of a session 
 (shell/routes.py): the shell sees every write a browser makes, so a shopper's own change shows at once. Nothing here
 is shared: a shared cache (shell/cache.py) never stores a `private` answer.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -29,6 +30,7 @@ MAX_ENTRIES = 10_000
 @dataclass(frozen=True)
 class Kept:
     """A personal answer as the shell replays it: no cookies (one that sets any is never kept), no raw stream."""
+
     status_code: int
     headers: CaseInsensitiveDict
     text: str

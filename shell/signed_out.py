@@ -1,4 +1,5 @@
 """Header regions that look the same for every browser without a session: rendered by the shell, no call needed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from common.web import ACCESS_COOKIE, CART_COOKIE
 @dataclass(frozen=True)
 class SignedOut:
     """A fragment's answer to a browser with none of `reads`: its own template with `context`."""
+
     reads: tuple[str, ...]
     template: str
     context: dict = field(default_factory=dict)

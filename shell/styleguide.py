@@ -3,6 +3,7 @@
 It asks no fragment app and no service, so a designer sees a changed partial in all its states with nothing else
 running. Open in local mode; elsewhere for admins only (it shows sample data, never a shopper's).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -29,6 +30,7 @@ OWN_SEARCH = ("products/_grid.html",)
 @dataclass(frozen=True)
 class Entry:
     """One state of one partial or macro: `key` names it in URLs (products/_detail, components/macros.price)."""
+
     template: str
     macro: str | None
     state: str
@@ -66,8 +68,12 @@ def _cached_samples() -> ModuleType:
 def entries(samples: ModuleType | None = None) -> list[Entry]:
     samples = samples or (load_samples() if current_app.config["TEMPLATES_AUTO_RELOAD"] else _cached_samples())
     found = [Entry(t, None, state, ctx) for t, states in samples.PARTIALS.items() for state, ctx in states.items()]
-    found += [Entry(t, m, state, args) for t, macros in samples.MACROS.items() for m, states in macros.items()
-              for state, args in states.items()]
+    found += [
+        Entry(t, m, state, args)
+        for t, macros in samples.MACROS.items()
+        for m, states in macros.items()
+        for state, args in states.items()
+    ]
     return found
 
 
@@ -85,10 +91,13 @@ def template_macros(template: str) -> list[str]:
 
 
 def _page(title: str, main: Markup, own_search: bool = False) -> Response:
-    header = {"account": Markup(render_template("auth/_badge.html", user=None)),
-              "minicart": Markup(render_template("cart/_mini.html", count=0))}
-    html = render_template("layouts/base.html", title=title, main=main, regions=header, active=None,
-                           own_search=own_search)
+    header = {
+        "account": Markup(render_template("auth/_badge.html", user=None)),
+        "minicart": Markup(render_template("cart/_mini.html", count=0)),
+    }
+    html = render_template(
+        "layouts/base.html", title=title, main=main, regions=header, active=None, own_search=own_search
+    )
     resp = Response(html, mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -104,7 +113,8 @@ def only_local_or_admins():
     if not token:
         return redirect(f"/login?next={request.path}", code=303)
     verifier = current_app.extensions.setdefault(
-        "styleguide.verifier", TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks"))
+        "styleguide.verifier", TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks")
+    )
     try:
         admin = verifier.identity(token, write=False).is_admin
     except AppError:

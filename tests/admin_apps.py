@@ -1,4 +1,5 @@
 """The back office served for contract tests: the real services it calls, a gateway, the admin fragment, a shell."""
+
 from __future__ import annotations
 
 import contextlib
@@ -25,8 +26,13 @@ from tests.accounts_apps import ADMIN
 from tests.servers import free_port, serving
 
 CSRF = "csrf-" + "a" * 30
-SERVICES = (("users", services.users), ("products", services.products), ("inventory", services.inventory),
-            ("orders", services.orders), ("notifications", services.notifications))
+SERVICES = (
+    ("users", services.users),
+    ("products", services.products),
+    ("inventory", services.inventory),
+    ("orders", services.orders),
+    ("notifications", services.notifications),
+)
 
 
 @contextlib.contextmanager
@@ -35,8 +41,9 @@ def serve_back_office(redis_url: str, keys_dir: str):
     and a shell whose other fragments are absent. Workers are off: no broker in contract tests."""
     base = {"redis_url": redis_url, "run_workers": False}
     with contextlib.ExitStack() as stack:
-        auth_app = services.auth.create_app({**base, "keys_dir": keys_dir, "admin_email": ADMIN["email"],
-                                             "admin_password": ADMIN["password"]})
+        auth_app = services.auth.create_app(
+            {**base, "keys_dir": keys_dir, "admin_email": ADMIN["email"], "admin_password": ADMIN["password"]}
+        )
         urls = {**load_settings("test").service_urls, "auth": stack.enter_context(serving(auth_app))}
         apps = {"auth": auth_app}
         for name, module in SERVICES:
@@ -44,16 +51,24 @@ def serve_back_office(redis_url: str, keys_dir: str):
             urls[name] = stack.enter_context(serving(apps[name]))
         for doc, units in seed_documents():
             apps["inventory"].extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
-        gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": urls,
-                                                             "rate_limit_writes": "10000/minute"})))
+        gw = stack.enter_context(
+            serving(gateway.create_app({**base, "service_urls": urls, "rate_limit_writes": "10000/minute"}))
+        )
         admin_app = fragments.admin.create_app({**base, "gateway_url": gw})
         admin_url = stack.enter_context(serving(admin_app))
         products_url = stack.enter_context(serving(fragments.products.create_app({**base, "gateway_url": gw})))
         dead = f"http://127.0.0.1:{free_port()}"
-        shell_app = shell.create_app({**base, "fragment_timeout": 3.0, "fragment_urls": {
-            n: dead for n in ("auth", "cart", "checkout", "profile")} | {"admin": admin_url, "products": products_url}})
-        yield SimpleNamespace(gateway=gw, urls=urls, apps=apps, admin_app=admin_app, admin=admin_url,
-                              shell_app=shell_app)
+        shell_app = shell.create_app(
+            {
+                **base,
+                "fragment_timeout": 3.0,
+                "fragment_urls": {n: dead for n in ("auth", "cart", "checkout", "profile")}
+                | {"admin": admin_url, "products": products_url},
+            }
+        )
+        yield SimpleNamespace(
+            gateway=gw, urls=urls, apps=apps, admin_app=admin_app, admin=admin_url, shell_app=shell_app
+        )
 
 
 def sign_in(gateway_url: str, email: str, password: str) -> str:
@@ -73,9 +88,11 @@ def browser(app, token: str | None):
 
 def back_office_fixture():
     """Module-scoped `office`; bind it in a test module as `office = back_office_fixture()`."""
+
     @pytest.fixture(scope="module")
     def office(redis_url, tmp_path_factory):
         with serve_back_office(redis_url, str(tmp_path_factory.mktemp("keys"))) as served:
             served.admin_token = sign_in(served.gateway, ADMIN["email"], ADMIN["password"])
             yield served
+
     return office

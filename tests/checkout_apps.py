@@ -1,4 +1,5 @@
 """The shop's services served on loopback for fragment contract tests: accounts, catalog, stock, orders, payments."""
+
 from __future__ import annotations
 
 import contextlib
@@ -32,12 +33,17 @@ def serve_shop(redis_url: str, keys_dir: str):
         payments = services.payments.create_app({**base, "service_urls": urls})
         urls["payments"] = stack.enter_context(serving(payments))
         # Notifications takes admin writes too (the dead letters of the back office).
-        urls["notifications"] = stack.enter_context(serving(services.notifications.create_app({**base,
-                                                                                             "service_urls": urls})))
-        gw = stack.enter_context(serving(gateway.create_app({"redis_url": redis_url, "service_urls": urls,
-                                                             "rate_limit_writes": "10000/minute"})))
-        yield SimpleNamespace(gateway=gw, urls=urls, orders=orders, payments=payments, inventory=inventory,
-                              products=products)
+        urls["notifications"] = stack.enter_context(
+            serving(services.notifications.create_app({**base, "service_urls": urls}))
+        )
+        gw = stack.enter_context(
+            serving(
+                gateway.create_app({"redis_url": redis_url, "service_urls": urls, "rate_limit_writes": "10000/minute"})
+            )
+        )
+        yield SimpleNamespace(
+            gateway=gw, urls=urls, orders=orders, payments=payments, inventory=inventory, products=products
+        )
 
 
 def fill_cart(shop, user: dict, *lines: tuple[str, int]) -> None:
@@ -45,6 +51,10 @@ def fill_cart(shop, user: dict, *lines: tuple[str, int]) -> None:
         stock = shop.inventory.extensions["inventory.stock"]
         product = shop.products.extensions["products.repo"].get(product_id)
         stock.set_available(product["sku"], 50)
-        r = requests.post(f"{shop.gateway}/api/cart/items", json={"product_id": product_id, "quantity": quantity},
-                          headers=bearer(user), timeout=10)
+        r = requests.post(
+            f"{shop.gateway}/api/cart/items",
+            json={"product_id": product_id, "quantity": quantity},
+            headers=bearer(user),
+            timeout=10,
+        )
         assert r.status_code in (200, 201), r.text

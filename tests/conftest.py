@@ -1,4 +1,5 @@
 """Shared fixtures: the whole local stack (integration, browser) and throwaway infra (unit, contract)."""
+
 from __future__ import annotations
 
 import os
@@ -133,6 +134,7 @@ def own_redis(tmp_path):
         mark_revocations_published(server.url)
         servers.append(server)
         return server
+
     yield SimpleNamespace(start=start)
     stop_all([s.proc for s in servers])
 

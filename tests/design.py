@@ -1,4 +1,5 @@
 """DESIGN.md read as data: its process table and Kafka topics, for the deployment tests (compose, Kubernetes)."""
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,12 @@ PLANNED: dict[str, str] = {}
 
 
 def settings_ports() -> dict[str, int]:
-    return {"shell": settings.SHELL_PORT, "gateway": settings.GATEWAY_PORT,
-            **{f"services/{n}": p for n, p in settings.SERVICE_PORTS.items()},
-            **{f"fragments/{n}": p for n, p in settings.FRAGMENT_PORTS.items()}}
+    return {
+        "shell": settings.SHELL_PORT,
+        "gateway": settings.GATEWAY_PORT,
+        **{f"services/{n}": p for n, p in settings.SERVICE_PORTS.items()},
+        **{f"fragments/{n}": p for n, p in settings.FRAGMENT_PORTS.items()},
+    }
 
 
 def _section(title: str) -> str:

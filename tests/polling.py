@@ -1,4 +1,5 @@
 """Bounded polling for state outside the page (the API, the broker, the mail sink); pages wait with expect()."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """Serve a real WSGI app on a free loopback port in a thread, for tests that need a live upstream."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """A stand-in token issuer for tests of one service: RS256 tokens and a JWKS served over real HTTP."""
+
 from __future__ import annotations
 
 import json
@@ -20,12 +21,21 @@ class TokenIssuer:
     def __init__(self, url: str, private_key):
         self.url, self.private_key = url, private_key
 
-    def token(self, user_id: str | None = None, role: str = "customer", email: str | None = None,
-              name: str = "Test Shopper") -> str:
+    def token(
+        self, user_id: str | None = None, role: str = "customer", email: str | None = None, name: str = "Test Shopper"
+    ) -> str:
         user_id = user_id or uuid.uuid4().hex
         now = int(time.time())
-        claims = {"sub": user_id, "role": role, "email": email or f"{user_id}@example.test", "name": name,
-                  "jti": uuid.uuid4().hex, "iat": now, "exp": now + 900, "type": "access"}
+        claims = {
+            "sub": user_id,
+            "role": role,
+            "email": email or f"{user_id}@example.test",
+            "name": name,
+            "jti": uuid.uuid4().hex,
+            "iat": now,
+            "exp": now + 900,
+            "type": "access",
+        }
         return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": "test-key"})
 
     def headers(self, user_id: str | None = None, role: str = "customer", **extra) -> dict:

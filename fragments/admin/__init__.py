@@ -1,4 +1,5 @@
 """The admin micro-frontend (the back office): fragments rendered from templates/admin/, admins only."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """Who may use the back office: an admin's token; a customer gets 403, a guest goes to sign in."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request

@@ -1,4 +1,5 @@
 """The back office's calls through the gateway, as the signed-in admin."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """The dashboard: orders today by status, revenue today, low stock, dead letters waiting, service health."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template

@@ -1,4 +1,5 @@
 """Dead-letter page: messages on every <topic>.dlq with their error; Replay or Discard each one."""
+
 from __future__ import annotations
 
 import re
@@ -15,21 +16,28 @@ from .orders import when
 bp = Blueprint("admin_events", __name__)
 LETTER_ID = re.compile(r"[0-9a-f]{32}")
 STATUSES = {"waiting": "Waiting", "replayed": "Replayed", "discarded": "Discarded"}
-DONE = {"replay": "Sent back to its topic: its consumer handles it again (once).",
-        "discard": "Dead letter discarded."}
+DONE = {"replay": "Sent back to its topic: its consumer handles it again (once).", "discard": "Dead letter discarded."}
 
 
 def _listing(status: str) -> dict:
     asked = request.args.get("page", "1")
     page = int(asked) if asked.isdigit() and 0 < int(asked) <= 10_000 else 1
-    return client.call("GET", "/api/events/dead-letters", params={"status": status, "page": page,
-                                                                 "per_page": 20}).json()
+    return client.call(
+        "GET", "/api/events/dead-letters", params={"status": status, "page": page, "per_page": 20}
+    ).json()
 
 
 def _page(status: str, message: str | None = None, error: str | None = None, code: int = 200):
-    return render_template("admin/_events.html", listing=_listing(status), status=status, statuses=STATUSES,
-                           when=when, message=message, error=error,
-                           page_url=lambda n: "/admin/events?" + urlencode({"status": status, "page": n})), code
+    return render_template(
+        "admin/_events.html",
+        listing=_listing(status),
+        status=status,
+        statuses=STATUSES,
+        when=when,
+        message=message,
+        error=error,
+        page_url=lambda n: "/admin/events?" + urlencode({"status": status, "page": n}),
+    ), code
 
 
 @bp.get("/events")
@@ -47,8 +55,13 @@ def handle(letter, action):
         raise NotFound("We couldn't find that dead letter")
     if resp.status_code == 200:
         found = resp.json()
-        audit.record(f"event.{action}", "event", letter, {"status": "waiting", "topic": found["topic"]},
-                     {"status": found["status"], "event_id": found.get("event_id") or None})
+        audit.record(
+            f"event.{action}",
+            "event",
+            letter,
+            {"status": "waiting", "topic": found["topic"]},
+            {"status": found["status"], "event_id": found.get("event_id") or None},
+        )
         return redirect_after_post(f"/admin/events?done={action}")
     message, _ = client.error_of(resp)
     return _page("waiting", error=message, code=409)

@@ -1,4 +1,5 @@
 """Reading the back office's forms: trimmed text, prices as decimals, and the API's field errors as messages."""
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ PRODUCT_MESSAGES = {
 
 
 def text(name: str, limit: int = 2000) -> str:
-    return request.form.get(name, "").strip()[:limit + 1]  # one over the limit, so the API can say it is too long
+    return request.form.get(name, "").strip()[: limit + 1]  # one over the limit, so the API can say it is too long
 
 
 def price_minor(value: str) -> int | None:

@@ -1,4 +1,5 @@
 """A product's image: the upload form posts the file here; the products API checks it by content and keeps it."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,11 @@ MAX_BYTES = 2 * 1024 * 1024
 # Up to this the page says "too large" beside the field; the shell refuses bigger bodies with its 413 page.
 BODY_MAX = 8 * 1024 * 1024
 UPLOAD = re.compile(r"/products/[A-Za-z0-9-]{1,64}/image")
-MESSAGES = {"missing": "Choose an image file to upload.", "large": "The image is larger than 2 MB.",
-            "type": "Choose a PNG, JPEG or WebP image (this file is not one, whatever its name says)."}
+MESSAGES = {
+    "missing": "Choose an image file to upload.",
+    "large": "The image is larger than 2 MB.",
+    "type": "Choose a PNG, JPEG or WebP image (this file is not one, whatever its name says).",
+}
 
 
 def init_app(app: Flask) -> None:
@@ -40,8 +44,9 @@ def _too_large(e):
 
 
 def _refused(product: dict, key: str, status: int = 422):
-    return _form_page(product, {**product, "price": forms.price_text(product["price"])}, {"image": MESSAGES[key]},
-                      status)
+    return _form_page(
+        product, {**product, "price": forms.price_text(product["price"])}, {"image": MESSAGES[key]}, status
+    )
 
 
 @bp.post("/products/<product_id>/image")
@@ -53,10 +58,12 @@ def upload_image(product_id):
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         return _refused(product, "large", 413)
-    resp = client.call("PUT", f"/api/products/{product['id']}/image", data=data,
-                       headers={"Content-Type": "application/octet-stream"})
+    resp = client.call(
+        "PUT", f"/api/products/{product['id']}/image", data=data, headers={"Content-Type": "application/octet-stream"}
+    )
     if resp.status_code == 200:
-        audit.record("product.image", "product", product["id"], {"image": product.get("image")},
-                     {"image": resp.json()["image"]})
+        audit.record(
+            "product.image", "product", product["id"], {"image": product.get("image")}, {"image": resp.json()["image"]}
+        )
         return redirect_after_post(f"/admin/products/{product['id']}?saved=1")
     return _refused(product, "large" if resp.status_code == 413 else "type", resp.status_code)

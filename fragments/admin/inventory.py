@@ -1,4 +1,5 @@
 """Stock page: available and reserved per SKU, low stock first; set a level or adjust it by a delta."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,10 @@ PER_PAGE = 25
 
 def _query() -> dict:
     page = request.args.get("page", "1")
-    return {"q": request.args.get("q", "").strip()[:40],
-            "page": int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1}
+    return {
+        "q": request.args.get("q", "").strip()[:40],
+        "page": int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1,
+    }
 
 
 def _names(items: list[dict]) -> dict[str, str]:
@@ -35,9 +38,17 @@ def _page(errors: dict | None = None, form: dict | None = None, status: int = 20
     query = _query()
     levels = client.call("GET", "/api/inventory/levels", params={**query, "per_page": PER_PAGE}).json()
     back = "/admin/inventory?" + urlencode(query)
-    return render_template("admin/_inventory.html", levels=levels, names=_names(levels["items"]), q=query["q"],
-                           errors=errors or {}, form=form or {}, back=back, saved=request.args.get("saved"),
-                           page_url=lambda n: "/admin/inventory?" + urlencode({**query, "page": n})), status
+    return render_template(
+        "admin/_inventory.html",
+        levels=levels,
+        names=_names(levels["items"]),
+        q=query["q"],
+        errors=errors or {},
+        form=form or {},
+        back=back,
+        saved=request.args.get("saved"),
+        page_url=lambda n: "/admin/inventory?" + urlencode({**query, "page": n}),
+    ), status
 
 
 @bp.get("/inventory")

@@ -1,4 +1,5 @@
 """Order pages: every order filtered by status, date and email; one order with its history; ship, deliver, cancel."""
+
 from __future__ import annotations
 
 import re
@@ -15,9 +16,11 @@ from . import audit, client
 bp = Blueprint("admin_orders", __name__)
 ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 STATUSES = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED")
-ACTIONS = {"ship": ("/ship", "Order marked shipped. The customer is being emailed."),
-           "deliver": ("/deliver", "Order marked delivered. The customer is being emailed."),
-           "cancel": ("/cancel", "Order cancelled. Any payment is being refunded and the stock released.")}
+ACTIONS = {
+    "ship": ("/ship", "Order marked shipped. The customer is being emailed."),
+    "deliver": ("/deliver", "Order marked delivered. The customer is being emailed."),
+    "cancel": ("/cancel", "Order cancelled. Any payment is being refunded and the stock released."),
+}
 SAVED = {name: message for name, (_, message) in ACTIONS.items()}
 
 
@@ -30,8 +33,11 @@ def when(iso: str | None) -> str:
 
 def _filters() -> tuple[dict, dict]:
     """The filters as typed, and those valid enough to send; a bad one gets a message beside its field."""
-    form = {"status": request.args.get("status", ""), "date": request.args.get("date", "").strip()[:10],
-            "email": request.args.get("email", "").strip()[:254]}
+    form = {
+        "status": request.args.get("status", ""),
+        "date": request.args.get("date", "").strip()[:10],
+        "email": request.args.get("email", "").strip()[:254],
+    }
     errors = {}
     if form["status"] not in ("", *STATUSES):
         errors["status"], form["status"] = "Choose a status from the list.", ""
@@ -53,9 +59,15 @@ def order_list():
     if resp.status_code == 422:
         errors["date"] = "Enter a real date as YYYY-MM-DD."
         resp = client.call("GET", "/api/orders/all", params={k: v for k, v in params.items() if k != "date"})
-    return render_template("admin/_orders.html", listing=resp.json(), form=form, errors=errors, statuses=STATUSES,
-                           when=when, page_url=lambda n: "/admin/orders?" + urlencode({**params, "page": n})), \
-        422 if errors else 200
+    return render_template(
+        "admin/_orders.html",
+        listing=resp.json(),
+        form=form,
+        errors=errors,
+        statuses=STATUSES,
+        when=when,
+        page_url=lambda n: "/admin/orders?" + urlencode({**params, "page": n}),
+    ), 422 if errors else 200
 
 
 def order(order_id: str) -> dict:
@@ -66,8 +78,14 @@ def order(order_id: str) -> dict:
 
 
 def _detail(found: dict, message: str | None = None, error: str | None = None, status: int = 200):
-    return render_template("admin/_order_detail.html", order=found, when=when, message=message, error=error,
-                           audit=audit.entries_for("order", found["id"])), status
+    return render_template(
+        "admin/_order_detail.html",
+        order=found,
+        when=when,
+        message=message,
+        error=error,
+        audit=audit.entries_for("order", found["id"]),
+    ), status
 
 
 @bp.get("/orders/<order_id>")
@@ -81,8 +99,13 @@ def order_action(order_id, action):
     path, _ = ACTIONS[action]
     resp = client.call("POST", f"/api/orders/{found['id']}{path}")
     if resp.status_code in (200, 202):
-        audit.record(f"order.{action}", "order", found["id"], before={"status": found["status"]},
-               after={"status": resp.json()["status"]})
+        audit.record(
+            f"order.{action}",
+            "order",
+            found["id"],
+            before={"status": found["status"]},
+            after={"status": resp.json()["status"]},
+        )
         return redirect_after_post(f"/admin/orders/{found['id']}?done={action}")
     message, _ = client.error_of(resp)
     return _detail(order(order_id), error=message, status=409)

@@ -1,4 +1,5 @@
 """Catalog pages: search and page the products, create, edit and delete one."""
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,13 @@ def _page() -> int:
 def product_list():
     q = request.args.get("q", "").strip()[:100]
     listing = client.call("GET", "/api/products", params={"q": q, "page": _page(), "per_page": PER_PAGE}).json()
-    return render_template("admin/_products.html", listing=listing, q=q, saved=request.args.get("deleted"),
-                           page_url=lambda n: "/admin/products?" + urlencode({"q": q, "page": n}))
+    return render_template(
+        "admin/_products.html",
+        listing=listing,
+        q=q,
+        saved=request.args.get("deleted"),
+        page_url=lambda n: "/admin/products?" + urlencode({"q": q, "page": n}),
+    )
 
 
 def _product(product_id: str) -> dict:
@@ -43,9 +49,15 @@ def _product(product_id: str) -> dict:
 
 def _form_page(product: dict | None, form: dict, errors: dict, status: int = 200, saved: str | None = None):
     categories = client.optional("GET", "/api/categories", {"items": []})["items"]
-    return render_template("admin/_product_form.html", product=product, form=form, errors=errors, saved=saved,
-                           categories=categories,
-                           audit=_trail(product)), status
+    return render_template(
+        "admin/_product_form.html",
+        product=product,
+        form=form,
+        errors=errors,
+        saved=saved,
+        categories=categories,
+        audit=_trail(product),
+    ), status
 
 
 def _trail(product: dict | None) -> list[dict]:
@@ -72,8 +84,12 @@ def _read_form(creating: bool) -> tuple[dict, dict, dict]:
     """What was typed (to show again), the API body, and errors found before asking the API."""
     form = {k: forms.text(k) for k in ("name", "description", "category", "price", "sku", "initial_stock")}
     featured = request.form.get("featured") == "on"
-    body: dict[str, object] = {"name": form["name"], "description": form["description"],
-                               "category": form["category"], "featured": featured}
+    body: dict[str, object] = {
+        "name": form["name"],
+        "description": form["description"],
+        "category": form["category"],
+        "featured": featured,
+    }
     errors = {}
     price = forms.price_minor(form["price"])
     if price is None or price <= 0:

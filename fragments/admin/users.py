@@ -1,4 +1,5 @@
 """Customer pages: search accounts, one customer with their orders, make an admin or take the role away."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,13 @@ def user_list():
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
     listing = client.call("GET", "/api/auth/accounts", params={"q": q, "page": page, "per_page": 20}).json()
-    return render_template("admin/_users.html", listing=listing, q=q, me=g.admin.user_id,
-                           page_url=lambda n: "/admin/users?" + urlencode({"q": q, "page": n}))
+    return render_template(
+        "admin/_users.html",
+        listing=listing,
+        q=q,
+        me=g.admin.user_id,
+        page_url=lambda n: "/admin/users?" + urlencode({"q": q, "page": n}),
+    )
 
 
 def _account(account_id: str) -> dict:
@@ -35,10 +41,19 @@ def _account(account_id: str) -> dict:
 
 
 def _detail(account: dict, message: str | None = None, error: str | None = None, status: int = 200):
-    orders = client.optional("GET", "/api/orders/all", {"items": [], "total": 0},
-                             params={"user_id": account["id"], "per_page": 50})
-    return render_template("admin/_user_detail.html", account=account, orders=orders, when=when, me=g.admin.user_id,
-                           message=message, error=error, audit=audit.entries_for("user", account["id"])), status
+    orders = client.optional(
+        "GET", "/api/orders/all", {"items": [], "total": 0}, params={"user_id": account["id"], "per_page": 50}
+    )
+    return render_template(
+        "admin/_user_detail.html",
+        account=account,
+        orders=orders,
+        when=when,
+        me=g.admin.user_id,
+        message=message,
+        error=error,
+        audit=audit.entries_for("user", account["id"]),
+    ), status
 
 
 @bp.get("/users/<account_id>")
@@ -56,8 +71,13 @@ def set_role(account_id):
     if resp.status_code == 200:
         change = resp.json()
         if change["before"]["role"] != change["after"]["role"]:
-            audit.record(f"user.{'grant' if role == 'admin' else 'revoke'}_admin", "user", account["id"],
-                         {"role": change["before"]["role"]}, {"role": change["after"]["role"]})
+            audit.record(
+                f"user.{'grant' if role == 'admin' else 'revoke'}_admin",
+                "user",
+                account["id"],
+                {"role": change["before"]["role"]},
+                {"role": change["after"]["role"]},
+            )
         return redirect_after_post(f"/admin/users/{account['id']}?done={role}")
     message, _ = client.error_of(resp)
     return _detail(_account(account_id), error=message, status=409 if resp.status_code == 409 else 422)

@@ -1,4 +1,5 @@
 """The auth micro-frontend: fragments rendered from templates/auth/."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """The auth fragment's calls through the gateway."""
+
 from __future__ import annotations
 
 import logging
@@ -76,8 +77,7 @@ def current_user() -> dict | None:
 def merge_guest_cart(access_token: str, cart_id: str) -> bool:
     """Move the guest cart into the account's; True when the guest cart is done with (merged or gone)."""
     try:
-        resp = api("POST", "/api/cart/merge", headers={"Authorization": f"Bearer {access_token}",
-                                                        "X-Cart-Id": cart_id})
+        resp = api("POST", "/api/cart/merge", headers={"Authorization": f"Bearer {access_token}", "X-Cart-Id": cart_id})
     except AppError:
         return False
     if resp.status_code >= 300 and resp.status_code != 404:

@@ -1,4 +1,5 @@
 """Auth fragments: sign in, sign up, sign out, and the account badge in the header."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -50,8 +51,13 @@ def login():
     result = client.login(form["email"], request.form.get("password", ""))
     if result.ok:
         return _signed_in(result.value, form["next"])
-    return render_template("auth/_login.html", form=form, errors=result.errors,
-                           message=result.message or client.WRONG_CREDENTIALS), result.status, result.headers
+    return (
+        render_template(
+            "auth/_login.html", form=form, errors=result.errors, message=result.message or client.WRONG_CREDENTIALS
+        ),
+        result.status,
+        result.headers,
+    )
 
 
 @bp.get("/register")
@@ -66,8 +72,11 @@ def register():
     result = client.register(form["name"], form["email"], request.form.get("password", ""))
     if result.ok:
         return _signed_in(result.value, form["next"])
-    return render_template("auth/_register.html", form=form, errors=result.errors,
-                           message=result.message), result.status, result.headers
+    return (
+        render_template("auth/_register.html", form=form, errors=result.errors, message=result.message),
+        result.status,
+        result.headers,
+    )
 
 
 @bp.get("/logout")

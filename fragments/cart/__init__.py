@@ -1,4 +1,5 @@
 """The cart micro-frontend: fragments rendered from templates/cart/."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """The cart fragment's calls through the gateway, as the browser's user (token cookie, guest cart cookie)."""
+
 from __future__ import annotations
 
 from flask import current_app, request

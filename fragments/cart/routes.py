@@ -1,4 +1,5 @@
 """Cart fragments: the header's mini-cart, add-to-cart answers and the cart page with its line forms."""
+
 from __future__ import annotations
 
 from flask import Blueprint, make_response, redirect, render_template, request
@@ -36,8 +37,15 @@ def _keep_guest_cart(resp, result: Result[dict]):
     """A new guest cart's id, or the current one again: the cookie lives as long as the cart keeps being used."""
     cart_id = (result.value or {}).get("cart_id")
     if cart_id:
-        resp.set_cookie(CART_COOKIE, cart_id, max_age=GUEST_COOKIE_AGE, path="/", httponly=True,
-                        samesite="Lax", secure=request.is_secure)
+        resp.set_cookie(
+            CART_COOKIE,
+            cart_id,
+            max_age=GUEST_COOKIE_AGE,
+            path="/",
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
     return resp
 
 
@@ -83,8 +91,9 @@ def _after_change(result: Result[dict], product_id: str):
     if not result.ok:
         current = client.cart().value
         on_page = current is not None and any(i["product_id"] == product_id for i in current["items"])
-        return render_template("cart/_page.html", cart=current, error=result.message,
-                               line_error=product_id if on_page else None), 422  # else shown above the lines
+        return render_template(
+            "cart/_page.html", cart=current, error=result.message, line_error=product_id if on_page else None
+        ), 422  # else shown above the lines
     if not wants_fragment():
         return redirect("/cart", code=303)
     resp = make_response(render_template("cart/_page.html", cart=result.value, error=None, line_error=None))

@@ -1,4 +1,5 @@
 """The checkout micro-frontend: fragments rendered from templates/checkout/."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """The checkout fragment's calls through the gateway, as the browser's user."""
+
 from __future__ import annotations
 
 from common.errors import NotFound
@@ -16,8 +17,13 @@ EXPIRY_FIELDS = {"exp": "expiry", "exp_month": "expiry", "exp_year": "expiry"}  
 
 
 def _call(method: str, path: str, **kwargs):
-    return api_or_raise(method, path, "Checkout is unavailable right now. Please try again in a moment.",
-                        "CHECKOUT_UNAVAILABLE", **kwargs)
+    return api_or_raise(
+        method,
+        path,
+        "Checkout is unavailable right now. Please try again in a moment.",
+        "CHECKOUT_UNAVAILABLE",
+        **kwargs,
+    )
 
 
 def addresses() -> list[dict]:
@@ -32,12 +38,16 @@ def cart() -> dict:
 def tokenise(number: str, month: int, year: int, cvc: str) -> Result[dict]:
     """The method {token, brand, last4}, or what the card form should say. The number goes to the payments API and
     nowhere else."""
-    resp = _call("POST", "/api/payments/methods",
-                 json={"card_number": number, "exp_month": month, "exp_year": year, "cvc": cvc})
+    resp = _call(
+        "POST", "/api/payments/methods", json={"card_number": number, "exp_month": month, "exp_year": year, "cvc": cvc}
+    )
     if resp.status_code == 201:
         return Result(resp.json())
-    return Result.failed(errors=field_errors(resp, CARD_MESSAGES, aliases=EXPIRY_FIELDS, where="card_number",
-                                             other="This card was not accepted."))
+    return Result.failed(
+        errors=field_errors(
+            resp, CARD_MESSAGES, aliases=EXPIRY_FIELDS, where="card_number", other="This card was not accepted."
+        )
+    )
 
 
 def phone() -> str | None:
@@ -60,8 +70,9 @@ def place(key: str, address: dict, token: str, phone: str | None) -> Result[dict
     if resp.status_code == 202:
         return Result(resp.json())
     refused = body_of(resp)
-    return Result.failed(PLACE_MESSAGES.get(refused.get("error", "")) or refused.get("message")
-                         or "The order could not be placed.")
+    return Result.failed(
+        PLACE_MESSAGES.get(refused.get("error", "")) or refused.get("message") or "The order could not be placed."
+    )
 
 
 def order(order_id: str) -> dict:

@@ -1,4 +1,5 @@
 """A checkout in progress (address, card token, Idempotency-Key) in Redis, keyed by a cookie. Never a card number."""
+
 from __future__ import annotations
 
 import json
@@ -54,6 +55,13 @@ class Drafts:
 def remember(resp):
     """after_request: hand a new browser its draft cookie."""
     if g.get("draft_minted"):
-        resp.set_cookie(COOKIE, g.draft_minted, max_age=TTL_SECONDS, httponly=True, samesite="Lax",
-                        secure=request.is_secure, path="/")
+        resp.set_cookie(
+            COOKIE,
+            g.draft_minted,
+            max_age=TTL_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+            path="/",
+        )
     return resp

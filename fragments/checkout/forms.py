@@ -1,4 +1,5 @@
 """Checkout form input: the shipping address and the card's expiry, checked before anything is sent on."""
+
 from __future__ import annotations
 
 import re

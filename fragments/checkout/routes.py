@@ -1,4 +1,5 @@
 """Checkout fragments: shipping address, payment, review and "Place order", then the live order status."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
@@ -20,8 +21,12 @@ def _drafts():
 
 def _sign_in_notice(url: str):
     """A shopper on the way to checkout hears why and keeps the page, rather than being sent off it."""
-    return _step("_notice.html", title="Sign in to check out", message="Sign in and your cart comes with you.",
-                 link=(url, "Sign in"))
+    return _step(
+        "_notice.html",
+        title="Sign in to check out",
+        message="Sign in and your cart comes with you.",
+        link=(url, "Sign in"),
+    )
 
 
 require_sign_in(bp, "/checkout", notice=_sign_in_notice)
@@ -44,8 +49,14 @@ def _address_step(draft: dict, status: int = 200, form: dict | None = None, erro
     saved = client.addresses()
     # A returning shopper's first saved address is picked already: one click to go on.
     chosen = (form or {}).get("address_id") or draft.get("address_id") or (saved[0]["id"] if saved else "new")
-    return _step("_address.html", status, saved=saved, form=form or draft.get("address") or {}, chosen=chosen,
-                 errors=errors or {})
+    return _step(
+        "_address.html",
+        status,
+        saved=saved,
+        form=form or draft.get("address") or {},
+        chosen=chosen,
+        errors=errors or {},
+    )
 
 
 def _payment_step(draft: dict, status: int = 200, errors: dict | None = None, expiry: str = ""):
@@ -60,8 +71,12 @@ def _review_step(draft: dict, status: int = 200, error: str | None = None):
 def start():
     cart = client.cart()
     if not cart.get("items"):
-        return _step("_notice.html", title="Your cart is empty", message="Add something you like, then check out.",
-                     link=("/products", "Browse products"))
+        return _step(
+            "_notice.html",
+            title="Your cart is empty",
+            message="Add something you like, then check out.",
+            link=("/products", "Browse products"),
+        )
     draft = _drafts().load()
     if not draft or draft.get("placed"):
         draft = _drafts().fresh()  # a new attempt, with a new Idempotency-Key

@@ -1,4 +1,5 @@
 """The products micro-frontend: catalog fragments rendered from templates/products/."""
+
 from __future__ import annotations
 
 from flask import Flask

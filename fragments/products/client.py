@@ -1,4 +1,5 @@
 """The products fragment's calls through the gateway."""
+
 from __future__ import annotations
 
 import logging
@@ -76,8 +77,12 @@ def stock_levels(skus: list[str]) -> dict[str, int]:
     if not skus:
         return {}
     try:
-        resp = api("GET", "/api/inventory", params={"skus": ",".join(skus)},
-                   timeout=current_app.extensions["settings"].optional_call_timeout)
+        resp = api(
+            "GET",
+            "/api/inventory",
+            params={"skus": ",".join(skus)},
+            timeout=current_app.extensions["settings"].optional_call_timeout,
+        )
     except AppError:
         return {}
     if resp.status_code != 200:

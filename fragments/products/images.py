@@ -1,5 +1,6 @@
 """Product images for the storefront: relayed from the catalog API by their content-hash name, with its caching
 headers (a year, immutable: the name changes whenever the bytes do)."""
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,17 @@ def image(name):
     if not IMAGE_NAME.fullmatch(name):
         raise NotFound("No such image")
     headers = {"If-None-Match": request.headers["If-None-Match"]} if "If-None-Match" in request.headers else {}
-    resp = api_or_outage("GET", f"/api/products/images/{name}", "Images are unavailable right now.",
-                         "IMAGES_UNAVAILABLE", headers=headers)
+    resp = api_or_outage(
+        "GET",
+        f"/api/products/images/{name}",
+        "Images are unavailable right now.",
+        "IMAGES_UNAVAILABLE",
+        headers=headers,
+    )
     if resp.status_code == 404:
         raise NotFound("No such image")
-    return Response(resp.content if resp.status_code == 200 else b"", status=resp.status_code,
-                    headers={h: resp.headers[h] for h in KEPT if h in resp.headers})
+    return Response(
+        resp.content if resp.status_code == 200 else b"",
+        status=resp.status_code,
+        headers={h: resp.headers[h] for h in KEPT if h in resp.headers},
+    )

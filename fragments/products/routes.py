@@ -1,4 +1,5 @@
 """Products fragments: featured list, the searchable grid and the product detail."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -10,9 +11,10 @@ from common.cacheable import cacheable
 from . import client
 
 bp = Blueprint("products", __name__)
-SORT_LABELS = {"name": "Name", "price": "Price: low to high", "-price": "Price: high to low",
-               "-created": "Newest"}
+SORT_LABELS = {"name": "Name", "price": "Price: low to high", "-price": "Price: high to low", "-created": "Newest"}
 FILTER_KEYS = ("q", "category", "min_price", "max_price", "sort")
+
+
 # The same for every shopper. A price or stock change shows within max-age + stale-while-revalidate = 5 s (the
 # bound in README); when the catalog is down, caches keep showing what they have for two hours.
 def shared(vary: tuple[str, ...] = ()):
@@ -42,13 +44,18 @@ def grid():
     result = client.search(params)
     page = result.value
     keep = {k: v for k, v in form.items() if v and k != "page"}  # paging links keep every filter
-    context = {"page": page, "errors": result.errors, "form": form,
-               "products": client.with_stock(page["items"]) if page else [],
-               "page_url": lambda n: "/products?" + urlencode({**keep, "page": n})}
+    context = {
+        "page": page,
+        "errors": result.errors,
+        "form": form,
+        "products": client.with_stock(page["items"]) if page else [],
+        "page_url": lambda n: "/products?" + urlencode({**keep, "page": n}),
+    }
     if request.headers.get("HX-Target") == "results":  # a search or page swap: only #results, no form to fill
         return render_template("products/_results.html", **context), result.status
-    return render_template("products/_grid.html", categories=client.categories(), sorts=SORT_LABELS,
-                           **context), result.status
+    return render_template(
+        "products/_grid.html", categories=client.categories(), sorts=SORT_LABELS, **context
+    ), result.status
 
 
 @bp.get("/detail/<product_id>")

@@ -1,4 +1,5 @@
 """The profile micro-frontend: fragments rendered from templates/profile/."""
+
 from __future__ import annotations
 
 from flask import Flask

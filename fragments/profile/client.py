@@ -1,4 +1,5 @@
 """The profile fragment's calls through the gateway (users and orders APIs), as the browser's user."""
+
 from __future__ import annotations
 
 from common.address import COUNTRY_MESSAGE
@@ -21,8 +22,13 @@ ADDRESS_MESSAGES = {
 
 
 def _call(method: str, path: str, **kwargs):
-    return api_or_raise(method, path, "Your account is unavailable right now. Please try again in a moment.",
-                        "USERS_UNAVAILABLE", **kwargs)
+    return api_or_raise(
+        method,
+        path,
+        "Your account is unavailable right now. Please try again in a moment.",
+        "USERS_UNAVAILABLE",
+        **kwargs,
+    )
 
 
 def profile() -> dict:

@@ -1,4 +1,5 @@
 """Order history fragments: the list at /orders, one order at /orders/<id> (with Cancel), and the profile's summary."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -41,8 +42,9 @@ def recent():
 
 @bp.get("/orders/<order_id>")
 def detail(order_id):
-    return render_template("profile/_orders_detail.html", order=client.order(order_id), when=when, message=None,
-                           error=None)
+    return render_template(
+        "profile/_orders_detail.html", order=client.order(order_id), when=when, message=None, error=None
+    )
 
 
 @bp.post("/orders/<order_id>/cancel")
@@ -53,7 +55,13 @@ def cancel(order_id):
     if cancelled.ok:
         if not wants_fragment():
             return redirect_after_post(f"/orders/{order['id']}")
-        return render_template("profile/_orders_detail.html", order=cancelled.value, when=when, error=None,
-                               message="Your order is cancelled. Any payment is being refunded.")
-    return render_template("profile/_orders_detail.html", order=client.order(order_id), when=when, message=None,
-                           error=cancelled.message), cancelled.status
+        return render_template(
+            "profile/_orders_detail.html",
+            order=cancelled.value,
+            when=when,
+            error=None,
+            message="Your order is cancelled. Any payment is being refunded.",
+        )
+    return render_template(
+        "profile/_orders_detail.html", order=client.order(order_id), when=when, message=None, error=cancelled.message
+    ), cancelled.status

@@ -1,4 +1,5 @@
 """Profile fragments: the account page, the details form and the address book."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
@@ -20,14 +21,16 @@ def _form(*names: str) -> dict:
 
 
 def _addresses(status: int = 200, form: dict | None = None, errors: dict | None = None, saved: str | None = None):
-    return render_template("profile/_addresses.html", addresses=client.addresses(), form=form or {},
-                           errors=errors or {}, saved=saved), status
+    return render_template(
+        "profile/_addresses.html", addresses=client.addresses(), form=form or {}, errors=errors or {}, saved=saved
+    ), status
 
 
 @bp.get("/")
 def page():
-    return render_template("profile/_page.html", profile=client.profile(), addresses=client.addresses(),
-                           form={}, errors={}, saved=None)
+    return render_template(
+        "profile/_page.html", profile=client.profile(), addresses=client.addresses(), form={}, errors={}, saved=None
+    )
 
 
 @bp.post("/details")
@@ -36,8 +39,9 @@ def update_details():
     saved = client.update_profile(form["name"], form["phone"])
     if not saved.ok:
         current = client.profile()
-        return render_template("profile/_details.html", profile={**current, **form}, errors=saved.errors,
-                               saved=None), saved.status
+        return render_template(
+            "profile/_details.html", profile={**current, **form}, errors=saved.errors, saved=None
+        ), saved.status
     if not wants_fragment():
         return redirect_after_post("/profile")
     html = render_template("profile/_details.html", profile=saved.value, errors={}, saved="Your details are saved.")

@@ -1,4 +1,5 @@
 """The auth service: credentials, roles and tokens (RS256 JWTs published as a JWKS)."""
+
 from __future__ import annotations
 
 import atexit
@@ -32,12 +33,17 @@ def create_app(config: dict | None = None) -> Flask:
     ring = load_key_ring(settings)
     passwords = Passwords()
     revocations = _revocations(app, get_database(app)["revocations"])
-    app.extensions.update({
-        "auth.repo": repo, "auth.key": ring.current, "auth.keys": ring, "auth.passwords": passwords,
-        "auth.revocations": revocations,
-        "auth.tokens": Tokens(ring.current, redis, revocations=revocations, verify_keys=ring.public_keys()),
-        "auth.limiter": RateLimiter(redis, parse_rules(settings.auth_rate_limits)),
-    })
+    app.extensions.update(
+        {
+            "auth.repo": repo,
+            "auth.key": ring.current,
+            "auth.keys": ring,
+            "auth.passwords": passwords,
+            "auth.revocations": revocations,
+            "auth.tokens": Tokens(ring.current, redis, revocations=revocations, verify_keys=ring.public_keys()),
+            "auth.limiter": RateLimiter(redis, parse_rules(settings.auth_rate_limits)),
+        }
+    )
     app.register_blueprint(routes.bp)
     metrics.install(app)
     roles = Roles(accounts, get_database(app)["role_counts"])  # the back office (issue 13)
@@ -56,10 +62,14 @@ def create_app(config: dict | None = None) -> Flask:
 def _revocations(app: Flask, collection) -> Revocations:
     """Revocations live in MongoDB; Redis gets a copy now and again whenever it loses it (see revocations.py)."""
     settings, obs = app.extensions["settings"], app.extensions["observability"]
-    revocations = Revocations(collection, app.extensions["redis"],
-                              publish_redis=create_redis(settings.redis_url, timeout=BACKGROUND_TIMEOUT),
-                              republished=obs.counter("auth_revocations_published_total",
-                                                      "Full copies of the revocation list written to Redis"))
+    revocations = Revocations(
+        collection,
+        app.extensions["redis"],
+        publish_redis=create_redis(settings.redis_url, timeout=BACKGROUND_TIMEOUT),
+        republished=obs.counter(
+            "auth_revocations_published_total", "Full copies of the revocation list written to Redis"
+        ),
+    )
     revocations.ensure_indexes()
     try:
         revocations.publish()

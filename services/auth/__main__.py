@@ -1,4 +1,5 @@
 """Operator commands for the auth service: `python -m services.auth rotate-keys [--keys-dir DIR]`."""
+
 from __future__ import annotations
 
 import argparse

@@ -2,6 +2,7 @@
 
 Production takes them from the environment or mounted files (JWT_PRIVATE_KEY[_FILE], JWT_PREVIOUS_KEY[_FILE]);
 otherwise from the keys folder, where the first key is generated once and `rotate-keys` adds newer ones."""
+
 from __future__ import annotations
 
 import base64
@@ -54,7 +55,8 @@ def _generate_once(path: Path) -> bytes:
         return path.read_bytes()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

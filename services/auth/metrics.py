@@ -1,4 +1,5 @@
 """Login failures and rate-limit refusals, read off the answers (the use cases stay free of metrics)."""
+
 from __future__ import annotations
 
 from flask import Flask, request

@@ -1,4 +1,5 @@
 """Password hashing with argon2id, at a cost measured on the target machine (PARAMETERS says why)."""
+
 from __future__ import annotations
 
 from argon2 import PasswordHasher

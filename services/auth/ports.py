@@ -1,4 +1,5 @@
 """What the account use cases need from the outside, as Protocols: the real ones or a test's fakes fit."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """Sign-in and sign-up limits per IP and per account: fixed-window counters in Redis."""
+
 from __future__ import annotations
 
 import hashlib

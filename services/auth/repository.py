@@ -1,4 +1,5 @@
 """The accounts collection: credentials and roles, one document per user."""
+
 from __future__ import annotations
 
 from pymongo import ASCENDING

@@ -1,4 +1,5 @@
 """Revoked token ids: kept in MongoDB (durable), published into Redis (where every verifier looks them up)."""
+
 from __future__ import annotations
 
 import logging
@@ -35,8 +36,7 @@ class Revocations:
     def add(self, jti: str, ttl: int) -> None:
         ttl = max(1, int(ttl))
         if self.docs is not None:
-            self.docs.update_one({"_id": jti}, {"$set": {"expires_at": now() + timedelta(seconds=ttl)}},
-                                 upsert=True)
+            self.docs.update_one({"_id": jti}, {"$set": {"expires_at": now() + timedelta(seconds=ttl)}}, upsert=True)
         try:
             self.redis.set(REVOKED_KEY.format(jti=jti), 1, ex=ttl)
         except RedisError as e:

@@ -1,4 +1,5 @@
 """Accounts and roles for the back office (admin): search accounts, make an admin or take the role away."""
+
 from __future__ import annotations
 
 import re

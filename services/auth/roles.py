@@ -4,6 +4,7 @@ The rule spans documents, so it is kept by a counter document changed with condi
 a demotion first takes one off the count only while it is above one (atomic), then changes the account; any
 promotion adds one after the account changed. Between the two writes the count can only be low, never high, so
 the worst a race does is refuse a demotion that could have gone through."""
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,13 @@ ROLES = ("customer", "admin")
 
 def public(account: dict) -> dict:
     created = account.get("created_at")
-    return {"id": account["_id"], "email": account["email"], "name": account.get("name", ""),
-            "role": account.get("role", "customer"),
-            "created_at": created.isoformat() if isinstance(created, datetime) else created}
+    return {
+        "id": account["_id"],
+        "email": account["email"],
+        "name": account.get("name", ""),
+        "role": account.get("role", "customer"),
+        "created_at": created.isoformat() if isinstance(created, datetime) else created,
+    }
 
 
 class Roles:
@@ -49,8 +54,7 @@ class Roles:
         if role:
             f["role"] = role
         total = self.accounts.count_documents(f)
-        docs = self.accounts.find(f, {"password_hash": 0, "_outbox": 0}).sort([("created_at", DESCENDING),
-                                                                              ("_id", 1)])
+        docs = self.accounts.find(f, {"password_hash": 0, "_outbox": 0}).sort([("created_at", DESCENDING), ("_id", 1)])
         items = [public(d) for d in docs.skip(query.skip).limit(query.per_page)]
         return {**page_of(items, total, query), "admins": self.admins()}
 
@@ -79,9 +83,12 @@ class Roles:
         return before, changed
 
     def _update(self, where: dict, role: str) -> dict | None:
-        doc = self.accounts.find_one_and_update(where, {"$set": {"role": role}},
-                                                projection={"password_hash": 0, "_outbox": 0},
-                                                return_document=ReturnDocument.AFTER)
+        doc = self.accounts.find_one_and_update(
+            where,
+            {"$set": {"role": role}},
+            projection={"password_hash": 0, "_outbox": 0},
+            return_document=ReturnDocument.AFTER,
+        )
         return public(doc) if doc else None
 
 
@@ -100,5 +107,9 @@ class AccountVerifier:
         account = self.accounts.find_one({"_id": str(claims["sub"])}, {"role": 1, "email": 1, "name": 1})
         if account is None:
             raise Unauthorized("Unknown account", code="INVALID_TOKEN")
-        return Identity(user_id=account["_id"], role=account.get("role", "customer"), email=account.get("email"),
-                        name=account.get("name"))
+        return Identity(
+            user_id=account["_id"],
+            role=account.get("role", "customer"),
+            email=account.get("email"),
+            name=account.get("name"),
+        )

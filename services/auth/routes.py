@@ -1,4 +1,5 @@
 """Auth HTTP routes: thin adapters from requests to service functions."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
@@ -25,8 +26,7 @@ def _ext(name: str):
 def register():
     """Create a customer account; answers with the user and a signed-in token pair."""
     body = parse_body(RegisterBody)
-    result = service.register(_ext("repo"), _ext("passwords"), _ext("tokens"), _ext("limiter"), body,
-                              client_address())
+    result = service.register(_ext("repo"), _ext("passwords"), _ext("tokens"), _ext("limiter"), body, client_address())
     return jsonify(result), 201
 
 
@@ -35,8 +35,9 @@ def register():
 def login():
     """Exchange email and password for an access and a refresh token."""
     body = parse_body(LoginBody)
-    return jsonify(service.login(_ext("repo"), _ext("passwords"), _ext("tokens"), _ext("limiter"), body,
-                                 client_address()))
+    return jsonify(
+        service.login(_ext("repo"), _ext("passwords"), _ext("tokens"), _ext("limiter"), body, client_address())
+    )
 
 
 @bp.post("/api/auth/refresh")

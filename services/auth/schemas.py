@@ -1,4 +1,5 @@
 """Request and answer models for the auth API."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -26,15 +27,19 @@ def _valid_email(value: str) -> str:
 # Passwords are taken exactly as typed: no stripping. The cap keeps argon2 input bounded.
 Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=128)]
 LoginPassword = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=128)]
-NewEmail = Annotated[str, Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}),
-                     AfterValidator(_valid_email)]
+NewEmail = Annotated[
+    str, Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_valid_email)
+]
 LoginEmail = Annotated[str, Field(min_length=1, max_length=254), AfterValidator(normalise_email)]
 Token = Annotated[str, Field(min_length=1, max_length=4096)]
 
 
 class RegisterBody(StrictModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"email": "ada@example.com", "password": "correct-horse-battery", "name": "Ada"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"email": "ada@example.com", "password": "correct-horse-battery", "name": "Ada"}]
+        }
+    )
     email: NewEmail
     password: Password
     name: str = Field(min_length=1, max_length=100, pattern=NO_CONTROL_CHARS)

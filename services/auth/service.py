@@ -1,4 +1,5 @@
 """Auth use cases: register, sign in, refresh, sign out, and the admin account."""
+
 from __future__ import annotations
 
 import logging
@@ -15,23 +16,39 @@ SOURCE = "auth"
 
 
 def public_account(account: dict) -> dict:
-    return {"id": account["_id"], "email": account["email"], "name": account.get("name", ""),
-            "role": account.get("role", "customer")}
+    return {
+        "id": account["_id"],
+        "email": account["email"],
+        "name": account.get("name", ""),
+        "role": account.get("role", "customer"),
+    }
 
 
 def _new_account(email: str, name: str, password_hash: str, role: str = "customer") -> dict:
-    return {"_id": uuid.uuid4().hex, "email": email, "name": name, "role": role, "password_hash": password_hash,
-            "created_at": now()}
+    return {
+        "_id": uuid.uuid4().hex,
+        "email": email,
+        "name": name,
+        "role": role,
+        "password_hash": password_hash,
+        "created_at": now(),
+    }
 
 
 def registered_event(account: dict):
-    data = {"user_id": account["_id"], "email": account["email"], "name": account["name"], "role": account["role"],
-            "registered_at": account["created_at"].isoformat()}
+    data = {
+        "user_id": account["_id"],
+        "email": account["email"],
+        "name": account["name"],
+        "role": account["role"],
+        "registered_at": account["created_at"].isoformat(),
+    }
     return make_event("user.registered", data, SOURCE)
 
 
-def register(repo: Accounts, passwords: PasswordHasher, tokens: TokenIssuer, limiter: AttemptLimiter, body,
-             ip: str) -> dict:
+def register(
+    repo: Accounts, passwords: PasswordHasher, tokens: TokenIssuer, limiter: AttemptLimiter, body, ip: str
+) -> dict:
     limiter.hit("register_ip", ip)
     limiter.hit("register_account", body.email)
     if repo.by_email(body.email):
@@ -42,8 +59,9 @@ def register(repo: Accounts, passwords: PasswordHasher, tokens: TokenIssuer, lim
     return {"user": public_account(account), **tokens.issue(account)}
 
 
-def login(repo: Accounts, passwords: PasswordHasher, tokens: TokenIssuer, limiter: AttemptLimiter, body,
-          ip: str) -> dict:
+def login(
+    repo: Accounts, passwords: PasswordHasher, tokens: TokenIssuer, limiter: AttemptLimiter, body, ip: str
+) -> dict:
     pair = f"{ip} {body.email}"
     limiter.hit("login_ip", ip)
     limiter.check("login_ip_failures", ip)
@@ -83,8 +101,9 @@ def logout(tokens: TokenIssuer, access_token: str | None, refresh_token: str | N
             tokens.revoke_family(claims["fam"])
 
 
-def ensure_admin(repo: Accounts, passwords: PasswordHasher, email: str | None, password: str | None,
-                 promoted=lambda: None) -> None:
+def ensure_admin(
+    repo: Accounts, passwords: PasswordHasher, email: str | None, password: str | None, promoted=lambda: None
+) -> None:
     """The admin from ADMIN_EMAIL/ADMIN_PASSWORD exists, has the admin role and that password.
     `promoted` is called once the account became an admin here (the back office counts admins)."""
     if not (email and password):

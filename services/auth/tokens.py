@@ -1,4 +1,5 @@
 """Access and refresh tokens: RS256 JWTs, refresh rotation by family, revocation (MongoDB, copied to Redis)."""
+
 from __future__ import annotations
 
 import time
@@ -40,8 +41,16 @@ def _jti() -> str:
 
 
 class Tokens:
-    def __init__(self, key: SigningKey, redis, access_ttl: int = ACCESS_TTL, refresh_ttl: int = REFRESH_TTL,
-                 clock=time.time, revocations: Revocations | None = None, verify_keys: dict | None = None):
+    def __init__(
+        self,
+        key: SigningKey,
+        redis,
+        access_ttl: int = ACCESS_TTL,
+        refresh_ttl: int = REFRESH_TTL,
+        clock=time.time,
+        revocations: Revocations | None = None,
+        verify_keys: dict | None = None,
+    ):
         self.key, self.redis, self.clock = key, redis, clock
         self.access_ttl, self.refresh_ttl = access_ttl, refresh_ttl
         self._rotate = redis.register_script(_ROTATE)
@@ -53,29 +62,43 @@ class Tokens:
         return jwt.encode(claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.kid})
 
     def _pair(self, account: dict, fam: str, access_jti: str, refresh_jti: str, now: int) -> dict:
-        base = {"sub": str(account["_id"]), "role": account.get("role", "customer"), "email": account["email"],
-                "name": account.get("name", ""), "iat": now}
+        base = {
+            "sub": str(account["_id"]),
+            "role": account.get("role", "customer"),
+            "email": account["email"],
+            "name": account.get("name", ""),
+            "iat": now,
+        }
         return {
             "access_token": self._encode({**base, "type": "access", "jti": access_jti, "exp": now + self.access_ttl}),
-            "refresh_token": self._encode({**base, "type": "refresh", "jti": refresh_jti, "fam": fam,
-                                           "exp": now + self.refresh_ttl}),
-            "token_type": "Bearer", "expires_in": self.access_ttl, "refresh_expires_in": self.refresh_ttl,
+            "refresh_token": self._encode(
+                {**base, "type": "refresh", "jti": refresh_jti, "fam": fam, "exp": now + self.refresh_ttl}
+            ),
+            "token_type": "Bearer",
+            "expires_in": self.access_ttl,
+            "refresh_expires_in": self.refresh_ttl,
         }
 
     def issue(self, account: dict) -> dict:
         """A new session (sign-in): a new refresh family."""
         now, fam, access_jti, refresh_jti = int(self.clock()), _jti(), _jti(), _jti()
         key = FAMILY_KEY.format(fam=fam)
-        self.redis.hset(key, mapping={"user": str(account["_id"]), "refresh": refresh_jti, "access": access_jti,
-                                      "rotated_at": now})
+        self.redis.hset(
+            key, mapping={"user": str(account["_id"]), "refresh": refresh_jti, "access": access_jti, "rotated_at": now}
+        )
         self.redis.expire(key, self.refresh_ttl)
         return self._pair(account, fam, access_jti, refresh_jti, now)
 
     def decode(self, token: str, expected_type: str, verify_exp: bool = True) -> dict:
         try:
             public_key = self.verify_keys.get(jwt.get_unverified_header(token).get("kid"), self.key.public_key)
-            claims = jwt.decode(token, public_key, algorithms=["RS256"], leeway=5,
-                                options={"require": ["exp", "sub", "jti", "type"], "verify_exp": verify_exp})
+            claims = jwt.decode(
+                token,
+                public_key,
+                algorithms=["RS256"],
+                leeway=5,
+                options={"require": ["exp", "sub", "jti", "type"], "verify_exp": verify_exp},
+            )
         except jwt.ExpiredSignatureError:
             raise Unauthorized("Token expired", code="TOKEN_EXPIRED") from None
         except (jwt.PyJWTError, ValueError, TypeError):
@@ -98,8 +121,10 @@ class Tokens:
             self.revoke_family(fam)
             raise Unauthorized("Account no longer exists", code="TOKEN_REVOKED")
         now, access_jti, refresh_jti = int(self.clock()), _jti(), _jti()
-        outcome = self._rotate(keys=[FAMILY_KEY.format(fam=fam)],
-                               args=[claims["jti"], refresh_jti, access_jti, now, self.refresh_ttl, RACE_GRACE])
+        outcome = self._rotate(
+            keys=[FAMILY_KEY.format(fam=fam)],
+            args=[claims["jti"], refresh_jti, access_jti, now, self.refresh_ttl, RACE_GRACE],
+        )
         if outcome == "race":
             raise Unauthorized("Token was just rotated", code="REFRESH_RACE")
         if outcome == "reuse":

@@ -1,4 +1,5 @@
 """The inventory service: stock per SKU (available and reserved), kept by atomic conditional updates."""
+
 from __future__ import annotations
 
 import atexit
@@ -44,8 +45,9 @@ def _start_reconciler(app: Flask, stock: StockRepository) -> None:
         resp.raise_for_status()
         return resp.json()
 
-    worker = reconcile.Reconciler(stock, get_page, lambda: reconcile.fold_history(
-        reconcile.read_topic(client_options(settings))))
+    worker = reconcile.Reconciler(
+        stock, get_page, lambda: reconcile.fold_history(reconcile.read_topic(client_options(settings)))
+    )
     worker.start()
     app.extensions["inventory.reconciler"] = worker
     atexit.register(worker.stop)

@@ -1,4 +1,5 @@
 """The back office's stock routes (admin): every SKU's level, low stock first, and adjusting by a delta."""
+
 from __future__ import annotations
 
 import re

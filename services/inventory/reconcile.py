@@ -1,4 +1,5 @@
 """Reconcile at start: every product of the catalog has a stock record, even when this service lost its data."""
+
 from __future__ import annotations
 
 import logging
@@ -90,15 +91,17 @@ def reconcile(stock, catalog: dict[str, str], history: Callable[[], dict[str, di
     if restored:
         log.warning("stock restored from product events", extra={"skus": restored, "count": len(restored)})
     if zeroed:
-        log.error("stock unknown for products: created with 0, recount them in /admin/inventory",
-                  extra={"skus": zeroed, "count": len(zeroed)})
+        log.error(
+            "stock unknown for products: created with 0, recount them in /admin/inventory",
+            extra={"skus": zeroed, "count": len(zeroed)},
+        )
     pending = len(missing) - len(restored) - len(zeroed)
     return {"products": len(catalog), "restored": len(restored), "zeroed": len(zeroed), "pending": pending}
 
 
 def _chunks(items: list, size: int = 100):
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 class Reconciler(threading.Thread):

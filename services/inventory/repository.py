@@ -1,4 +1,5 @@
 """The stock collection: one document per SKU, changed only by atomic conditional updates."""
+
 from __future__ import annotations
 
 import re
@@ -42,15 +43,29 @@ class StockRepository:
         """Stock for a product; a replayed or late event never resets counts that exist."""
         fresh: dict = {"sku": sku, "available": available, "reserved": 0, "holds": [], "created_at": now()}
         try:
-            self.stock.update_one({"_id": sku}, {"$setOnInsert": fresh, "$set": {
-                "product_id": product_id, "discontinued": discontinued, "updated_at": now()}}, upsert=True)
+            self.stock.update_one(
+                {"_id": sku},
+                {
+                    "$setOnInsert": fresh,
+                    "$set": {"product_id": product_id, "discontinued": discontinued, "updated_at": now()},
+                },
+                upsert=True,
+            )
         except DuplicateKeyError:  # two upserts raced to insert; the loser now finds the document
             self.stock.update_one({"_id": sku}, {"$set": {"product_id": product_id, "discontinued": discontinued}})
 
     def ensure_missing(self, sku: str, product_id: str | None, available: int, discontinued: bool = False) -> bool:
         """Create stock for a SKU that has none; True if created. Never changes a record that exists."""
-        fresh: dict = {"sku": sku, "product_id": product_id, "available": available, "reserved": 0, "holds": [],
-                 "discontinued": discontinued, "created_at": now(), "updated_at": now()}
+        fresh: dict = {
+            "sku": sku,
+            "product_id": product_id,
+            "available": available,
+            "reserved": 0,
+            "holds": [],
+            "discontinued": discontinued,
+            "created_at": now(),
+            "updated_at": now(),
+        }
         try:
             result = self.stock.update_one({"_id": sku}, {"$setOnInsert": fresh}, upsert=True)
         except DuplicateKeyError:  # created meanwhile (the product's own event got here first)
@@ -63,13 +78,25 @@ class StockRepository:
             current = self.stock.find_one({"_id": sku})
             if current is None:
                 try:
-                    self.stock.insert_one({"_id": sku, "sku": sku, "available": quantity, "reserved": 0,
-                                           "holds": [], "product_id": None, "created_at": now()})
+                    self.stock.insert_one(
+                        {
+                            "_id": sku,
+                            "sku": sku,
+                            "available": quantity,
+                            "reserved": 0,
+                            "holds": [],
+                            "product_id": None,
+                            "created_at": now(),
+                        }
+                    )
                     return {"sku": sku, "available": quantity, "reserved": 0}
                 except DuplicateKeyError:
                     continue
-            doc = self._apply({"_id": sku, "available": current["available"]}, {"$set": {"available": quantity}},
-                              self._low(current, quantity))
+            doc = self._apply(
+                {"_id": sku, "available": current["available"]},
+                {"$set": {"available": quantity}},
+                self._low(current, quantity),
+            )
             if doc is not None:
                 return doc
         raise Conflict("Stock is changing too fast, try again", code="STOCK_BUSY")
@@ -83,11 +110,17 @@ class StockRepository:
                 raise NotFound("No stock for this SKU", code="SKU_NOT_FOUND")
             after = current["available"] + delta
             if after < 0:
-                raise Conflict(f"Only {current['available']} available: removing {-delta} would leave "
-                               f"{after}, and stock cannot go below zero",
-                               {"available": current["available"], "delta": delta}, code="STOCK_NEGATIVE")
-            doc = self._apply({"_id": sku, "available": current["available"]}, {"$set": {"available": after}},
-                              self._low(current, after))
+                raise Conflict(
+                    f"Only {current['available']} available: removing {-delta} would leave "
+                    f"{after}, and stock cannot go below zero",
+                    {"available": current["available"], "delta": delta},
+                    code="STOCK_NEGATIVE",
+                )
+            doc = self._apply(
+                {"_id": sku, "available": current["available"]},
+                {"$set": {"available": after}},
+                self._low(current, after),
+            )
             if doc is not None:
                 return doc
         raise Conflict("Stock is changing too fast, try again", code="STOCK_BUSY")
@@ -123,8 +156,9 @@ class StockRepository:
             if current["available"] < qty:
                 return None
             after = current["available"] - qty
-            doc = self._apply({**live, **guard, "available": current["available"]}, change,
-                              [*events, *self._low(current, after)])
+            doc = self._apply(
+                {**live, **guard, "available": current["available"]}, change, [*events, *self._low(current, after)]
+            )
             if doc is not None:
                 return doc
         raise Conflict("Stock is changing too fast, try again", code="STOCK_BUSY")
@@ -140,9 +174,11 @@ class StockRepository:
     def restock(self, sku: str, qty: int, hold: str, events=()) -> dict | None:
         """Committed units come back to available (a paid order cancelled before shipping), once per hold:
         the last returns are remembered in the document, so a redelivery cannot add them twice."""
-        return self._apply({"_id": sku, "returns": {"$ne": hold}},
-                           {"$inc": {"available": qty}, "$push": {"returns": {"$each": [hold], "$slice": -1000}}},
-                           events)
+        return self._apply(
+            {"_id": sku, "returns": {"$ne": hold}},
+            {"$inc": {"available": qty}, "$push": {"returns": {"$each": [hold], "$slice": -1000}}},
+            events,
+        )
 
     def _settle(self, sku, qty, hold, inc, events) -> dict | None:
         where: dict = {"_id": sku, "reserved": {"$gte": qty}}
@@ -161,4 +197,3 @@ class StockRepository:
         # otherwise look it up with the original filter, which the change may no longer match.
         after = move(self.stock, where, change, tuple(events), projection=list(COUNT_FIELDS))
         return None if after is None else {k: after[k] for k in COUNT_FIELDS}
-

@@ -1,4 +1,5 @@
 """The reservations collection: one document per order, a small state machine of its own, with its outbox."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,7 +20,6 @@ RELEASING, RELEASED = "releasing", "released"
 RETURNING, RETURNED = "returning", "returned"
 
 
-
 class ReservationRepository:
     def __init__(self, collection):
         self.reservations = collection
@@ -30,8 +30,9 @@ class ReservationRepository:
     def start(self, doc: dict) -> dict:
         """The reservation for an order: created now, or the one a previous delivery created."""
         try:
-            self.reservations.insert_one({**doc, "status": RESERVING, "paid": False, "created_at": now(),
-                                          "updated_at": now()})
+            self.reservations.insert_one(
+                {**doc, "status": RESERVING, "paid": False, "created_at": now(), "updated_at": now()}
+            )
         except DuplicateKeyError:
             pass
         return written(self.get(doc["_id"]))
@@ -39,15 +40,29 @@ class ReservationRepository:
     def get(self, order_id: str) -> dict | None:
         return self.reservations.find_one({"_id": order_id}, {"_outbox": 0})
 
-    def move(self, order_id: str, src: tuple[str, ...], dst: str, fields: dict | None = None,
-             *events: Event, where: dict | None = None) -> dict | None:
+    def move(
+        self,
+        order_id: str,
+        src: tuple[str, ...],
+        dst: str,
+        fields: dict | None = None,
+        *events: Event,
+        where: dict | None = None,
+    ) -> dict | None:
         """Change status only from one of `src` (and `where`), with its events, in one write."""
-        return move(self.reservations, {"_id": order_id, **statuses(src), **(where or {})},
-                    {"$set": {**(fields or {}), "status": dst}}, events, projection={"_outbox": 0})
+        return move(
+            self.reservations,
+            {"_id": order_id, **statuses(src), **(where or {})},
+            {"$set": {**(fields or {}), "status": dst}},
+            events,
+            projection={"_outbox": 0},
+        )
 
     def mark_paid(self, order_id: str) -> None:
-        self.reservations.update_one({"_id": order_id, "status": HELD, "paid": {"$ne": True}},
-                                     {"$set": {"paid": True, "paid_at": now(), "updated_at": now()}})
+        self.reservations.update_one(
+            {"_id": order_id, "status": HELD, "paid": {"$ne": True}},
+            {"$set": {"paid": True, "paid_at": now(), "updated_at": now()}},
+        )
 
     def expired(self, at: datetime, limit: int = 100) -> list[str]:
         """Held, unpaid reservations past their time."""
@@ -57,8 +72,11 @@ class ReservationRepository:
     @staticmethod
     def _stuck(before: datetime) -> dict:
         # Reservations paid before `paid_at` was recorded count from their creation.
-        return {"status": HELD, "paid": True, "$or": [{"paid_at": {"$lt": before}},
-                                                      {"paid_at": {"$exists": False}, "created_at": {"$lt": before}}]}
+        return {
+            "status": HELD,
+            "paid": True,
+            "$or": [{"paid_at": {"$lt": before}}, {"paid_at": {"$exists": False}, "created_at": {"$lt": before}}],
+        }
 
     def count_stuck_paid(self, before: datetime) -> int:
         """Held, paid reservations still waiting for order.confirmed since before `before`."""
@@ -67,9 +85,11 @@ class ReservationRepository:
     def flag_stuck_paid(self, before: datetime, limit: int = 100) -> list[dict]:
         """Mark stuck paid reservations not flagged yet; each is returned once, so it is reported once."""
         flagged = []
-        for doc in self.reservations.find({**self._stuck(before), "stuck_at": {"$exists": False}},
-                                          {"_outbox": 0}).limit(limit):
-            if self.reservations.update_one({"_id": doc["_id"], "stuck_at": {"$exists": False}},
-                                            {"$set": {"stuck_at": now()}}).modified_count:
+        for doc in self.reservations.find(
+            {**self._stuck(before), "stuck_at": {"$exists": False}}, {"_outbox": 0}
+        ).limit(limit):
+            if self.reservations.update_one(
+                {"_id": doc["_id"], "stuck_at": {"$exists": False}}, {"$set": {"stuck_at": now()}}
+            ).modified_count:
                 flagged.append(doc)
         return flagged

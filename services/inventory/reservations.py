@@ -1,4 +1,5 @@
 """Stock reservations for the checkout saga: all lines or none, committed when paid, released otherwise."""
+
 from __future__ import annotations
 
 import atexit
@@ -53,8 +54,9 @@ def reserve(reservations, stock, data: dict, ttl: int) -> dict:
         return announce_again(reservations, res) if data.get("redrive") else res
     # Lines go in SKU order and stop at the first shortage: an order that cannot be served never holds the
     # other lines' units, even briefly, so it never makes a servable order look short.
-    short = next(([ln["sku"]] for ln in res["lines"]
-                  if stock.reserve(ln["sku"], ln["quantity"], hold=order_id) is None), [])
+    short = next(
+        ([ln["sku"]] for ln in res["lines"] if stock.reserve(ln["sku"], ln["quantity"], hold=order_id) is None), []
+    )
     if short:
         for ln in res["lines"]:  # compensate: only SKUs that still carry this order's hold give units back
             stock.release(ln["sku"], ln["quantity"], hold=order_id)
@@ -71,8 +73,9 @@ def announce_again(reservations, res: dict) -> dict:
     if res["status"] == HELD:
         again = _event("reserved", res, expires_at=res["expires_at"].isoformat(), redrive=True, **res["order"])
     elif res["status"] == REJECTED:
-        again = _event("rejected", res, skus=res.get("short", []), reason="out_of_stock",
-                       user_id=res["order"]["user_id"])
+        again = _event(
+            "rejected", res, skus=res.get("short", []), reason="out_of_stock", user_id=res["order"]["user_id"]
+        )
     elif res["status"] in (RELEASED, RETURNED):
         again = _event("released", res, reason=res.get("release_reason"))
     else:
@@ -94,8 +97,9 @@ def commit(reservations, stock, order_id: str) -> dict | None:
 def release(reservations, stock, order_id: str, reason: str, where: dict | None = None) -> dict | None:
     """Give the order's units back: held ones (payment failed, cancelled, expired) or, after a cancellation of a
     paid order, committed ones. Exactly once, announced by stock.released."""
-    res = (reservations.move(order_id, (HELD,), RELEASING, {"release_reason": reason}, where=where)
-           or reservations.move(order_id, (RELEASING,), RELEASING))  # finishing an interrupted release
+    res = reservations.move(order_id, (HELD,), RELEASING, {"release_reason": reason}, where=where) or reservations.move(
+        order_id, (RELEASING,), RELEASING
+    )  # finishing an interrupted release
     if res is not None:
         for ln in res["lines"]:
             stock.release(ln["sku"], ln["quantity"], hold=order_id)
@@ -130,9 +134,15 @@ def flag_stuck_paid(reservations, paid_ttl: int, at=None) -> list[str]:
     """
     stuck = reservations.flag_stuck_paid((at or now()) - timedelta(seconds=paid_ttl))
     for res in stuck:
-        log.error("paid reservation stuck: order.confirmed never arrived; units stay reserved",
-                  extra={"order_id": res["_id"], "lines": res["lines"], "paid_at": str(res.get("paid_at")),
-                         "bound_seconds": paid_ttl})
+        log.error(
+            "paid reservation stuck: order.confirmed never arrived; units stay reserved",
+            extra={
+                "order_id": res["_id"],
+                "lines": res["lines"],
+                "paid_at": str(res.get("paid_at")),
+                "bound_seconds": paid_ttl,
+            },
+        )
     return [res["_id"] for res in stuck]
 
 
@@ -168,19 +178,21 @@ class ExpirySweeper(threading.Thread):
         self.stopping.set()
 
 
-
 def init_app(app, db, stock) -> tuple[dict, list]:
     """Wire reservations into the inventory process; returns its event handlers and outbox collections."""
     settings = app.extensions["settings"]
     ttl, paid_ttl = settings.reservation_ttl_seconds, settings.paid_reservation_ttl_seconds
     repo = ReservationRepository(db["reservations"])
     repo.ensure_indexes()
-    app.extensions.update({"inventory.reservations": repo, "inventory.reservation_ttl": ttl,
-                           "inventory.paid_reservation_ttl": paid_ttl})
+    app.extensions.update(
+        {"inventory.reservations": repo, "inventory.reservation_ttl": ttl, "inventory.paid_reservation_ttl": paid_ttl}
+    )
     # Counted when scraped, so the gauge is right whether or not this process runs the sweeper.
-    Gauge("inventory_stuck_paid_reservations", "Paid reservations waiting for order.confirmed past the bound",
-          registry=app.extensions["observability"].registry).set_function(
-        lambda: repo.count_stuck_paid(now() - timedelta(seconds=paid_ttl)))
+    Gauge(
+        "inventory_stuck_paid_reservations",
+        "Paid reservations waiting for order.confirmed past the bound",
+        registry=app.extensions["observability"].registry,
+    ).set_function(lambda: repo.count_stuck_paid(now() - timedelta(seconds=paid_ttl)))
     if app.extensions["settings"].run_workers:
         # Sweep often enough that a reservation outlives its time by at most a quarter of it (5 s at most).
         sweeper = ExpirySweeper(repo, stock, interval=min(5.0, max(0.2, ttl / 4)), paid_ttl=paid_ttl)

@@ -1,4 +1,5 @@
 """Inventory HTTP routes: thin adapters from requests to service functions."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify

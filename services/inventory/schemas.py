@@ -1,4 +1,5 @@
 """Request and answer models for the inventory API."""
+
 from __future__ import annotations
 
 from typing import Annotated

@@ -1,4 +1,5 @@
 """Inventory use cases: plain functions over the stock repository."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,11 @@ ACTIONS = ("created", "updated", "deleted")
 
 
 def low_stock_event(current: dict, available: int, level: int) -> Event:
-    return make_event("stock.low", {"sku": current["sku"], "product_id": current.get("product_id"),
-                                    "available": available, "level": level}, SOURCE)
+    return make_event(
+        "stock.low",
+        {"sku": current["sku"], "product_id": current.get("product_id"), "available": available, "level": level},
+        SOURCE,
+    )
 
 
 def get_stock(repo: Stock, sku: str) -> dict:

@@ -1,4 +1,5 @@
 """The notifications service: email over SMTP, SMS through a provider adapter, and the delivery log."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """Account events: remember the user's contact, and send the welcome email."""
+
 from __future__ import annotations
 
 

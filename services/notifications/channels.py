@@ -1,4 +1,5 @@
 """Delivery channels behind adapters: SMTP email, and an SMS provider (locally: the log)."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Dead-letter routes for the back office (admin): list, replay, discard."""
+
 from __future__ import annotations
 
 import atexit

@@ -4,6 +4,7 @@ A collector reads every `.dlq` topic from the start (it never commits: each mess
 position, so reading again changes nothing) into the `dead_letters` collection. Replaying sends the message back
 to its topic as it was: each consumer group's inbox drops an event id it already handled, so only the group that
 failed handles it again, and a replay never doubles an effect."""
+
 from __future__ import annotations
 
 import base64
@@ -33,8 +34,11 @@ def summary(raw: bytes) -> dict:
     try:
         body = json.loads(raw)
         if isinstance(body, dict):
-            return {"event_id": str(body.get("event_id") or "")[:64], "type": str(body.get("type") or "")[:64],
-                    "preview": raw[:300].decode("utf-8", "replace")}
+            return {
+                "event_id": str(body.get("event_id") or "")[:64],
+                "type": str(body.get("type") or "")[:64],
+                "preview": raw[:300].decode("utf-8", "replace"),
+            }
     except ValueError:
         pass
     return {"event_id": "", "type": "", "preview": raw[:300].decode("utf-8", "replace")}
@@ -58,9 +62,17 @@ class DeadLetters:
     def store(self, dlq_topic: str, partition: int, offset: int, raw: bytes, headers) -> None:
         """Keep one dead letter; the same position seen again (a re-read) changes nothing."""
         error = next((v.decode("utf-8", "replace") for k, v in headers or [] if k == "error" and v), "")
-        doc = {"dlq_topic": dlq_topic, "topic": dlq_topic.removesuffix(".dlq"), "partition": partition,
-               "offset": offset, "error": error[:1000], "raw": base64.b64encode(raw).decode(), "status": "waiting",
-               "received_at": now(), **summary(raw)}
+        doc = {
+            "dlq_topic": dlq_topic,
+            "topic": dlq_topic.removesuffix(".dlq"),
+            "partition": partition,
+            "offset": offset,
+            "error": error[:1000],
+            "raw": base64.b64encode(raw).decode(),
+            "status": "waiting",
+            "received_at": now(),
+            **summary(raw),
+        }
         self.letters.update_one({"_id": letter_id(dlq_topic, partition, offset)}, {"$setOnInsert": doc}, upsert=True)
 
     def page(self, status: str, query: PageQuery) -> dict:
@@ -71,9 +83,11 @@ class DeadLetters:
 
     def _take(self, letter: str, status: str) -> dict:
         """Move a waiting letter on, once: two admins pressing the button at once act once."""
-        doc = self.letters.find_one_and_update({"_id": letter, "status": "waiting"},
-                                               {"$set": {"status": status, "handled_at": now()}},
-                                               return_document=ReturnDocument.AFTER)
+        doc = self.letters.find_one_and_update(
+            {"_id": letter, "status": "waiting"},
+            {"$set": {"status": status, "handled_at": now()}},
+            return_document=ReturnDocument.AFTER,
+        )
         if doc is None:
             if self.letters.find_one({"_id": letter}, {"_id": 1}) is None:
                 raise NotFound("No such dead letter", code="DEAD_LETTER_NOT_FOUND")
@@ -109,9 +123,14 @@ class Collector(threading.Thread):
             try:
                 # No group: no join to wait for, no offsets kept. Each start reads every dead letter again from
                 # the start, and the store keeps each position once, so reading twice changes nothing.
-                consumer = KafkaConsumer(**self.options, group_id=None, enable_auto_commit=False,
-                                         auto_offset_reset="earliest", metadata_max_age_ms=5000,
-                                         fetch_max_wait_ms=200)
+                consumer = KafkaConsumer(
+                    **self.options,
+                    group_id=None,
+                    enable_auto_commit=False,
+                    auto_offset_reset="earliest",
+                    metadata_max_age_ms=5000,
+                    fetch_max_wait_ms=200,
+                )
                 consumer.subscribe(pattern=DLQ_PATTERN)
             except Exception as e:
                 log.warning("dead-letter collector cannot reach kafka (%s); retrying", type(e).__name__)

@@ -1,5 +1,6 @@
 """Fulfilment events (the back office marks orders shipped and delivered): an email, and a text with a phone.
 Keyed per order like every order notice, so a redelivered or replayed event never notifies twice."""
+
 from __future__ import annotations
 
 from . import order_handlers

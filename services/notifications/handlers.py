@@ -1,4 +1,5 @@
 """The topics this service consumes: each handler module contributes `handlers(notifier) -> {topic: fn}`."""
+
 from __future__ import annotations
 
 from . import account_handlers, fulfilment_handlers, order_handlers

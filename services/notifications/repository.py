@@ -1,4 +1,5 @@
 """The delivery log (every email and SMS, with its status) and the contacts learnt from events."""
+
 from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING
@@ -33,8 +34,9 @@ class DeliveryRepository:
         return list(docs.skip(skip).limit(limit)), self.deliveries.count_documents(query)
 
     def remember_contact(self, user_id: str, email: str, name: str) -> None:
-        self.contacts.update_one({"_id": user_id}, {"$set": {"email": email, "name": name, "updated_at": now()}},
-                                 upsert=True)
+        self.contacts.update_one(
+            {"_id": user_id}, {"$set": {"email": email, "name": name, "updated_at": now()}}, upsert=True
+        )
 
     def contact(self, user_id: str) -> dict | None:
         return self.contacts.find_one({"_id": user_id})

@@ -1,4 +1,5 @@
 """Notifications HTTP routes: the caller's own delivery log."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify

@@ -1,4 +1,5 @@
 """The notifications service API: send_email / send_sms record every delivery in the delivery log."""
+
 from __future__ import annotations
 
 import logging
@@ -20,13 +21,26 @@ class Notifier:
 
     def send_email(self, to: str, template: str, context: dict, user_id: str | None, key: str | None = None) -> bool:
         email = self.renderer.render(template, context)
-        record = {"_id": key or uuid.uuid4().hex, "user_id": user_id, "channel": "email", "to": to,
-                  "template": template, "subject": email.subject}
+        record = {
+            "_id": key or uuid.uuid4().hex,
+            "user_id": user_id,
+            "channel": "email",
+            "to": to,
+            "template": template,
+            "subject": email.subject,
+        }
         return self._deliver(record, lambda: self.mailer.send(to, email.subject, email.text, email.html))
 
     def send_sms(self, to: str, text: str, user_id: str | None, key: str | None = None) -> bool:
-        record = {"_id": key or uuid.uuid4().hex, "user_id": user_id, "channel": "sms", "to": to,
-                  "template": None, "subject": None, "body": text}
+        record = {
+            "_id": key or uuid.uuid4().hex,
+            "user_id": user_id,
+            "channel": "sms",
+            "to": to,
+            "template": None,
+            "subject": None,
+            "body": text,
+        }
         return self._deliver(record, lambda: self.sms.send(to, text))
 
     def contact(self, user_id: str) -> dict | None:
@@ -44,14 +58,22 @@ class Notifier:
             self.repo.mark(record["_id"], "failed", f"{type(e).__name__}: {e}"[:500])
             raise
         self.repo.mark(record["_id"], "sent")
-        log.info("notification sent", extra={"delivery_id": record["_id"], "channel": record["channel"],
-                                             "template": record["template"]})
+        log.info(
+            "notification sent",
+            extra={"delivery_id": record["_id"], "channel": record["channel"], "template": record["template"]},
+        )
         return True
 
 
 def public_delivery(doc: dict) -> dict:
-    out = {"id": doc["_id"], "channel": doc["channel"], "to": doc["to"], "template": doc.get("template"),
-           "subject": doc.get("subject"), "status": doc["status"]}
+    out = {
+        "id": doc["_id"],
+        "channel": doc["channel"],
+        "to": doc["to"],
+        "template": doc.get("template"),
+        "subject": doc.get("subject"),
+        "status": doc["status"],
+    }
     if doc["channel"] == "sms":
         out["body"] = doc.get("body")
     for key in ("created_at", "sent_at"):

@@ -1,4 +1,5 @@
 """The orders service: carts (Redis) and orders with their state machine (Orders DB)."""
+
 from __future__ import annotations
 
 import atexit
@@ -24,8 +25,13 @@ def create_app(config: dict | None = None) -> Flask:
     repo = OrderRepository(orders, OrderMetrics(app.extensions["observability"]))
     repo.ensure_indexes()
     # Orders price and empty the cart with the cart's own store and catalog client (bound by its blueprint).
-    app.extensions.update({"orders.repo": repo, "orders.catalog": app.extensions["cart.catalog"],
-                           "orders.cart": CartLines(app.extensions["cart.store"])})
+    app.extensions.update(
+        {
+            "orders.repo": repo,
+            "orders.catalog": app.extensions["cart.catalog"],
+            "orders.cart": CartLines(app.extensions["cart.store"]),
+        }
+    )
     start_workers(app, outbox=[orders], handlers=consumers.handlers(repo))
     if app.extensions["settings"].run_workers:
         _start_watchdog(app, repo)
@@ -35,8 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
 def _start_watchdog(app: Flask, repo: OrderRepository) -> None:
     """Orders stuck mid-saga longer than the bound are re-driven; each re-drive is counted and logged."""
     bound = app.extensions["settings"].order_redrive_after_seconds
-    counter = app.extensions["observability"].counter("orders_redriven_total", "Orders re-driven by the watchdog",
-                                                      ["status"])
+    counter = app.extensions["observability"].counter(
+        "orders_redriven_total", "Orders re-driven by the watchdog", ["status"]
+    )
     watchdog = Watchdog(repo, bound, counter)
     watchdog.start()
     app.extensions["workers"].append(watchdog)

@@ -1,4 +1,5 @@
 """The back office's order use cases: today's figures and the order search (admin)."""
+
 from __future__ import annotations
 
 import re
@@ -21,10 +22,18 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 def summary(collection, today: date | None = None) -> dict:
     """Orders placed today (UTC) by status, and the revenue of those paid and not cancelled."""
     start, end = day_bounds(today or datetime.now(UTC).date())
-    rows = collection.aggregate([
-        {"$match": {"created_at": {"$gte": start, "$lt": end}}},
-        {"$group": {"_id": {"status": "$status", "currency": "$currency"}, "n": {"$sum": 1},
-                    "total": {"$sum": "$total"}}}])
+    rows = collection.aggregate(
+        [
+            {"$match": {"created_at": {"$gte": start, "$lt": end}}},
+            {
+                "$group": {
+                    "_id": {"status": "$status", "currency": "$currency"},
+                    "n": {"$sum": 1},
+                    "total": {"$sum": "$total"},
+                }
+            },
+        ]
+    )
     by_status: dict[str, int] = {}
     revenue, currency = 0, "USD"
     for row in rows:
@@ -33,8 +42,13 @@ def summary(collection, today: date | None = None) -> dict:
         if status in PAID:
             revenue += row["total"]
             currency = row["_id"].get("currency") or currency
-    return {"date": start.date().isoformat(), "orders": sum(by_status.values()), "by_status": by_status,
-            "revenue": revenue, "currency": currency}
+    return {
+        "date": start.date().isoformat(),
+        "orders": sum(by_status.values()),
+        "by_status": by_status,
+        "revenue": revenue,
+        "currency": currency,
+    }
 
 
 def search(collection, query) -> dict:

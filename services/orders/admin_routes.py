@@ -1,4 +1,5 @@
 """The back office's order routes (admin): today's figures and the search over every order."""
+
 from __future__ import annotations
 
 import datetime as dt

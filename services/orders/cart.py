@@ -1,4 +1,5 @@
 """Cart use cases: plain functions over the cart store and the catalog; prices are never the client's."""
+
 from __future__ import annotations
 
 from common.errors import Conflict, NotFound, Unavailable, ValidationError
@@ -29,8 +30,11 @@ def _short(product: dict, available: int, requested: int, in_cart: int = 0) -> C
         message = f"Your cart already holds all {available} available"
     else:
         message = f"Only {available} available" + (f", {in_cart} already in your cart" if in_cart else "")
-    return Conflict(message, {"product_id": product["id"], "available": max(available, 0), "in_cart": in_cart,
-                              "requested": requested}, code="INSUFFICIENT_STOCK")
+    return Conflict(
+        message,
+        {"product_id": product["id"], "available": max(available, 0), "in_cart": in_cart, "requested": requested},
+        code="INSUFFICIENT_STOCK",
+    )
 
 
 def view(store, catalog, cart_id: str | None) -> dict:
@@ -44,23 +48,38 @@ def view(store, catalog, cart_id: str | None) -> dict:
     for pid, product in sorted(products.items(), key=lambda kv: (kv[1]["name"], kv[0])):
         quantity = lines[pid]
         available = None if levels is None else levels[product["sku"]]
-        items.append({
-            "product_id": pid, "sku": product["sku"], "name": product["name"], "image": product.get("image"),
-            "price": product["price"], "currency": product["currency"], "quantity": quantity,
-            "line_total": product["price"] * quantity, "available": available,
-            "max_quantity": MAX_QUANTITY if available is None else min(MAX_QUANTITY, max(available, 0)),
-            "exceeds_stock": available is not None and quantity > available,
-        })
-    return {"cart_id": cart_id if cart_id and is_guest_id(cart_id) else None, "items": items,
-            "count": sum(i["quantity"] for i in items), "subtotal": sum(i["line_total"] for i in items),
-            "currency": CURRENCY}
+        items.append(
+            {
+                "product_id": pid,
+                "sku": product["sku"],
+                "name": product["name"],
+                "image": product.get("image"),
+                "price": product["price"],
+                "currency": product["currency"],
+                "quantity": quantity,
+                "line_total": product["price"] * quantity,
+                "available": available,
+                "max_quantity": MAX_QUANTITY if available is None else min(MAX_QUANTITY, max(available, 0)),
+                "exceeds_stock": available is not None and quantity > available,
+            }
+        )
+    return {
+        "cart_id": cart_id if cart_id and is_guest_id(cart_id) else None,
+        "items": items,
+        "count": sum(i["quantity"] for i in items),
+        "subtotal": sum(i["line_total"] for i in items),
+        "currency": CURRENCY,
+    }
 
 
 def summary(store, cart_id: str | None) -> dict:
     """Just the count, straight from Redis: the header's mini-cart needs no prices."""
     lines = store.lines(cart_id) if cart_id else {}
-    return {"cart_id": cart_id if cart_id and is_guest_id(cart_id) else None, "count": sum(lines.values()),
-            "lines": len(lines)}
+    return {
+        "cart_id": cart_id if cart_id and is_guest_id(cart_id) else None,
+        "count": sum(lines.values()),
+        "lines": len(lines),
+    }
 
 
 def add_item(store, catalog, cart_id: str, product_id: str, quantity: int) -> dict:
@@ -72,8 +91,11 @@ def add_item(store, catalog, cart_id: str, product_id: str, quantity: int) -> di
     if result < 0:
         in_cart = store.lines(cart_id).get(product_id, 0)
         if in_cart + quantity > MAX_QUANTITY and available >= in_cart + quantity:
-            raise ValidationError(f"At most {MAX_QUANTITY} of one product per cart",
-                                  {"product_id": product_id, "max": MAX_QUANTITY}, code="QUANTITY_LIMIT")
+            raise ValidationError(
+                f"At most {MAX_QUANTITY} of one product per cart",
+                {"product_id": product_id, "max": MAX_QUANTITY},
+                code="QUANTITY_LIMIT",
+            )
         raise _short(product, available, quantity, in_cart)
     return view(store, catalog, cart_id)
 

@@ -1,4 +1,5 @@
 """What the cart asks other services: current prices (products) and stock (inventory)."""
+
 from __future__ import annotations
 
 from typing import Protocol
@@ -24,8 +25,10 @@ class CartCatalog:
     @classmethod
     def from_settings(cls, settings) -> CartCatalog:
         urls, timeout = settings.service_urls, settings.http_timeout
-        return cls(upstream_client("products", urls["products"], timeout=timeout),
-                   upstream_client("inventory", urls["inventory"], timeout=timeout))
+        return cls(
+            upstream_client("products", urls["products"], timeout=timeout),
+            upstream_client("inventory", urls["inventory"], timeout=timeout),
+        )
 
     def products(self, ids) -> dict[str, dict]:
         """Current products by id; ids that no longer exist are absent. Raises 503 when prices are unknown."""

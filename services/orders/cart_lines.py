@@ -1,4 +1,5 @@
 """The order's view of the shopper's cart: its lines when an order is placed, and clearing it after."""
+
 from __future__ import annotations
 
 from .cart_store import CartStore, user_cart_id

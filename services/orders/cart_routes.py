@@ -1,4 +1,5 @@
 """Cart HTTP routes (carts live in Redis under orders:cart:<id>): guests by X-Cart-Id, users by token."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -97,8 +98,15 @@ def get_summary():
 
 
 @bp.post("/api/cart/items")
-@operation(spec, out=Cart, body=AddItem, headers=CartHeaders, auth="optional", errors=(404, 409, 503),
-           ok_headers={CART_HEADER: {"type": "string", "pattern": MINTED_ID_SCHEMA}})
+@operation(
+    spec,
+    out=Cart,
+    body=AddItem,
+    headers=CartHeaders,
+    auth="optional",
+    errors=(404, 409, 503),
+    ok_headers={CART_HEADER: {"type": "string", "pattern": MINTED_ID_SCHEMA}},
+)
 def add_item():
     """Add a product (quantities add up); a guest without X-Cart-Id gets a new cart id."""
     body = parse_body(AddItem)

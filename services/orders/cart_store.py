@@ -1,4 +1,5 @@
 """Carts in Redis: one hash per cart at `orders:cart:<id>` mapping product id -> quantity."""
+
 from __future__ import annotations
 
 import functools
@@ -64,13 +65,16 @@ def user_cart_id(user_id: str) -> str:
 
 def _store_call(method):
     """A Redis failure is an outage of carts: 503 CART_UNAVAILABLE, which the shopper can retry."""
+
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         try:
             return method(*args, **kwargs)
         except RedisError:
-            raise Unavailable("Carts are briefly unavailable; try again", code="CART_UNAVAILABLE",
-                              details={"retry_after": 1}) from None
+            raise Unavailable(
+                "Carts are briefly unavailable; try again", code="CART_UNAVAILABLE", details={"retry_after": 1}
+            ) from None
+
     return wrapper
 
 
@@ -89,8 +93,12 @@ class CartStore:
     @_store_call
     def add(self, cart_id: str, product_id: str, quantity: int, limit: int) -> int:
         """Add to a line unless its total would pass `limit`; the new quantity, or -1 / -2 (see above)."""
-        return int(self._add(keys=[CART_KEY.format(id=cart_id)],
-                             args=[product_id, quantity, min(limit, MAX_QUANTITY), MAX_LINES, self._ttl(cart_id)]))
+        return int(
+            self._add(
+                keys=[CART_KEY.format(id=cart_id)],
+                args=[product_id, quantity, min(limit, MAX_QUANTITY), MAX_LINES, self._ttl(cart_id)],
+            )
+        )
 
     @_store_call
     def set(self, cart_id: str, product_id: str, quantity: int) -> int:
@@ -104,8 +112,11 @@ class CartStore:
     @_store_call
     def merge(self, guest_id: str, into_id: str) -> int:
         """Move every guest line into the other cart (quantities add up, capped) and drop the guest cart."""
-        return int(self._merge(keys=[CART_KEY.format(id=guest_id), CART_KEY.format(id=into_id)],
-                               args=[MAX_QUANTITY, MAX_LINES]))
+        return int(
+            self._merge(
+                keys=[CART_KEY.format(id=guest_id), CART_KEY.format(id=into_id)], args=[MAX_QUANTITY, MAX_LINES]
+            )
+        )
 
     def clear(self, cart_id: str) -> None:
         """Best effort: it runs after the order is placed, and a cart left full is a smaller harm than a 503

@@ -1,4 +1,5 @@
 """Order outcomes and the saga's latency (placed -> CONFIRMED), counted where the order document changes."""
+
 from __future__ import annotations
 
 from datetime import UTC
@@ -15,12 +16,15 @@ ENDINGS = {states.CONFIRMED: "confirmed", states.CANCELLED: "cancelled", states.
 class OrderMetrics:
     def __init__(self, obs):
         self._placed = obs.counter("orders_placed_total", "Orders placed (a new PENDING order)")
-        self._ended = obs.counter("orders_outcome_total", "Orders reaching CONFIRMED, CANCELLED or REJECTED, "
-                                  "with the reason (out_of_stock, declined, customer ...)", ("outcome", "reason"))
-        self._saga = obs.histogram("order_confirmation_seconds", "From order placed to CONFIRMED",
-                                   buckets=SAGA_BUCKETS)
-        self._settled = obs.histogram("order_settle_seconds", "From order placed to any settled state",
-                                      ("outcome",), buckets=SAGA_BUCKETS)
+        self._ended = obs.counter(
+            "orders_outcome_total",
+            "Orders reaching CONFIRMED, CANCELLED or REJECTED, with the reason (out_of_stock, declined, customer ...)",
+            ("outcome", "reason"),
+        )
+        self._saga = obs.histogram("order_confirmation_seconds", "From order placed to CONFIRMED", buckets=SAGA_BUCKETS)
+        self._settled = obs.histogram(
+            "order_settle_seconds", "From order placed to any settled state", ("outcome",), buckets=SAGA_BUCKETS
+        )
 
     def placed(self, order: dict) -> None:
         self._placed.inc()

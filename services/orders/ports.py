@@ -1,4 +1,5 @@
 """What the order use cases need from the outside, as Protocols: the real repository or a test's fake fits."""
+
 from __future__ import annotations
 
 from typing import Protocol
@@ -16,8 +17,15 @@ class Orders(Protocol):
 
     def list_for_user(self, user_id: str, skip: int, limit: int) -> tuple[list[dict], int]: ...
 
-    def transition(self, order_id: str, src: str, path: list[str], reason: str | None = None,
-                   fields: dict | None = None, events: tuple[Event, ...] = ()) -> dict | None: ...
+    def transition(
+        self,
+        order_id: str,
+        src: str,
+        path: list[str],
+        reason: str | None = None,
+        fields: dict | None = None,
+        events: tuple[Event, ...] = (),
+    ) -> dict | None: ...
 
 
 class Catalog(Protocol):

@@ -1,4 +1,5 @@
 """Order lines priced by the products service at the moment the order is placed (a snapshot)."""
+
 from __future__ import annotations
 
 from common.errors import ValidationError
@@ -19,8 +20,9 @@ def snapshot(catalog, wanted: list[dict]) -> list[dict]:
     merged = merge_lines(wanted)
     too_many = [pid for pid, qty in merged.items() if qty > MAX_QUANTITY]
     if too_many:
-        raise ValidationError(f"At most {MAX_QUANTITY} of one product per order", {"products": too_many},
-                              code="QUANTITY_TOO_LARGE")
+        raise ValidationError(
+            f"At most {MAX_QUANTITY} of one product per order", {"products": too_many}, code="QUANTITY_TOO_LARGE"
+        )
     products = catalog.products(merged)
     missing = [pid for pid in merged if pid not in products]
     if missing:
@@ -28,7 +30,15 @@ def snapshot(catalog, wanted: list[dict]) -> list[dict]:
     lines = []
     for pid, quantity in merged.items():
         p = products[pid]
-        lines.append({"product_id": pid, "sku": p["sku"], "name": p["name"], "quantity": quantity,
-                      "unit_price": int(p["price"]), "currency": p["currency"],
-                      "line_total": int(p["price"]) * quantity})
+        lines.append(
+            {
+                "product_id": pid,
+                "sku": p["sku"],
+                "name": p["name"],
+                "quantity": quantity,
+                "unit_price": int(p["price"]),
+                "currency": p["currency"],
+                "line_total": int(p["price"]) * quantity,
+            }
+        )
     return lines

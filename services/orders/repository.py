@@ -1,4 +1,5 @@
 """The orders collection: one document per order, its timeline and its outbox, written together."""
+
 from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
@@ -12,7 +13,6 @@ from common.moves import move, statuses
 from .metrics import NoOrderMetrics
 
 HIDDEN = {"_outbox": 0}
-
 
 
 def idempotency_id(user_id: str, key: str) -> str:
@@ -35,8 +35,12 @@ class OrderRepository:
 
     def insert(self, doc: dict, event: Event) -> tuple[dict, bool]:
         """Insert the order with its order.placed event; on a duplicate key, the order already there."""
-        stamped = {**doc, "created_at": now(), "updated_at": now(),
-                   "timeline": [{"status": doc["status"], "at": now(), "reason": None}]}
+        stamped = {
+            **doc,
+            "created_at": now(),
+            "updated_at": now(),
+            "timeline": [{"status": doc["status"], "at": now(), "reason": None}],
+        }
         try:
             self.orders.insert_one({**stamped, "_outbox": outbox_entries(event)})
         except DuplicateKeyError:
@@ -56,16 +60,25 @@ class OrderRepository:
         docs = self.orders.find(f, HIDDEN).sort([("created_at", DESCENDING), ("_id", ASCENDING)])
         return list(docs.skip(skip).limit(limit)), self.orders.count_documents(f)
 
-    def transition(self, order_id: str, src: str, path: list[str], reason: str | None = None,
-                   fields: dict | None = None, events: tuple[Event, ...] = ()) -> dict | None:
+    def transition(
+        self,
+        order_id: str,
+        src: str,
+        path: list[str],
+        reason: str | None = None,
+        fields: dict | None = None,
+        events: tuple[Event, ...] = (),
+    ) -> dict | None:
         """Move the order along `path` only if it is still in `src`: state, timeline and events in one write.
 
         None means another writer moved the order first; the caller re-reads and decides again.
         """
         at = now()
         steps = [{"status": s, "at": at, "reason": reason if s == path[-1] else None} for s in path]
-        update = {"$set": {**(fields or {}), "status": path[-1], "reason": reason, "updated_at": at},
-                  "$push": {"timeline": {"$each": steps}}}
+        update = {
+            "$set": {**(fields or {}), "status": path[-1], "reason": reason, "updated_at": at},
+            "$push": {"timeline": {"$each": steps}},
+        }
         moved = move(self.orders, {"_id": order_id, **statuses(src)}, update, events, projection=HIDDEN)
         if moved is not None:
             self.metrics.moved(moved, src)
@@ -73,23 +86,36 @@ class OrderRepository:
 
     def annotate(self, order_id: str, condition: dict, fields: dict) -> dict | None:
         """Record a fact that changes no state (a refund), once: `condition` guards a replay."""
-        return self.orders.find_one_and_update({"_id": order_id, **condition},
-                                               {"$set": {**fields, "updated_at": now()}},
-                                               projection=HIDDEN, return_document=ReturnDocument.AFTER)
+        return self.orders.find_one_and_update(
+            {"_id": order_id, **condition},
+            {"$set": {**fields, "updated_at": now()}},
+            projection=HIDDEN,
+            return_document=ReturnDocument.AFTER,
+        )
 
     def stalled(self, statuses, quiet_since, at, limit: int = 100) -> list[dict]:
         """Orders in `statuses` unchanged since `quiet_since`, due for a re-drive at `at`, with no event unsent
         (an unsent event is the relay's to deliver, not a lost one)."""
-        docs = self.orders.find({"status": {"$in": list(statuses)}, "updated_at": {"$lt": quiet_since},
-                                 "_outbox.event_id": {"$exists": False},
-                                 "$or": [{"redrive_after": {"$exists": False}}, {"redrive_after": {"$lt": at}}]},
-                                HIDDEN)
+        docs = self.orders.find(
+            {
+                "status": {"$in": list(statuses)},
+                "updated_at": {"$lt": quiet_since},
+                "_outbox.event_id": {"$exists": False},
+                "$or": [{"redrive_after": {"$exists": False}}, {"redrive_after": {"$lt": at}}],
+            },
+            HIDDEN,
+        )
         return list(docs.sort([("updated_at", ASCENDING)]).limit(limit))
 
     def redrive(self, order: dict, next_at, event: Event) -> dict | None:
         """Queue `event` again for an order still as it was read; None if it moved meanwhile."""
         return self.orders.find_one_and_update(
             {"_id": order["_id"], "status": order["status"], "updated_at": order["updated_at"]},
-            {"$set": {"redrive_after": next_at, "redriven_at": now()}, "$inc": {"redrives": 1},
-             "$push": push_outbox(event)},
-            projection=HIDDEN, return_document=ReturnDocument.AFTER)
+            {
+                "$set": {"redrive_after": next_at, "redriven_at": now()},
+                "$inc": {"redrives": 1},
+                "$push": push_outbox(event),
+            },
+            projection=HIDDEN,
+            return_document=ReturnDocument.AFTER,
+        )

@@ -1,4 +1,5 @@
 """Order HTTP routes: thin adapters from requests to service functions."""
+
 from __future__ import annotations
 
 import re
@@ -39,14 +40,23 @@ def _idempotency_key() -> str:
 
 @bp.post("/api/orders")
 @require_user
-@operation(spec, ok=202, out=Order, body=PlaceOrder, headers=OrderHeaders, auth="user", errors=(404, 409),
-           ok_headers={"Location": {"type": "string"}, "Idempotent-Replayed": {"const": "true"}})
+@operation(
+    spec,
+    ok=202,
+    out=Order,
+    body=PlaceOrder,
+    headers=OrderHeaders,
+    auth="user",
+    errors=(404, 409),
+    ok_headers={"Location": {"type": "string"}, "Idempotent-Replayed": {"const": "true"}},
+)
 def create_order():
     """Place an order (Idempotency-Key header required): 202 with the PENDING order."""
     key = _idempotency_key()
     ext = current_app.extensions
-    order, created = service.place_order(_repo(), ext["orders.catalog"], ext["orders.cart"], current_identity(),
-                                         key, parse_body(PlaceOrder))
+    order, created = service.place_order(
+        _repo(), ext["orders.catalog"], ext["orders.cart"], current_identity(), key, parse_body(PlaceOrder)
+    )
     resp = jsonify(service.public_order(order))
     resp.headers["Location"] = f"/api/orders/{order['_id']}"
     if not created:

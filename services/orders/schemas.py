@@ -1,4 +1,5 @@
 """Request and answer models for the orders API."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,10 +24,24 @@ class LineRequest(StrictModel):
 
 class PlaceOrder(StrictModel):
     """Lines come from the body, or from the caller's cart when the body has none."""
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "address": {"name": "Ada", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345",
-                    "country": "US"},
-        "payment_token": "pm_4242424242424242abcd", "lines": [{"product_id": "classic-linen-shirt", "quantity": 1}]}]})
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "address": {
+                        "name": "Ada",
+                        "line1": "1 Main St",
+                        "city": "Springfield",
+                        "postal_code": "12345",
+                        "country": "US",
+                    },
+                    "payment_token": "pm_4242424242424242abcd",
+                    "lines": [{"product_id": "classic-linen-shirt", "quantity": 1}],
+                }
+            ]
+        }
+    )
     address: ShippingAddress
     payment_token: str = Field(pattern=r"^pm_[A-Za-z0-9]{16,64}$")
     lines: list[LineRequest] | None = Field(default=None, min_length=1, max_length=50)
@@ -40,6 +55,7 @@ class OrderListQuery(PageQuery):
 
 class OrderHeaders(BaseModel):
     """The same key returns the same order, never a second one."""
+
     idempotency_key: str = Field(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY, examples=["order-7f3c2a1e"])
 
 
@@ -73,6 +89,7 @@ class OrderPage(Page[Order]):
 
 class CartHeaders(BaseModel):
     """A guest names its cart; a signed-in shopper's token names theirs."""
+
     x_cart_id: str | None = Field(default=None, validation_alias=CART_HEADER, pattern=MINTED_ID_SCHEMA)
 
 

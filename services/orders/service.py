@@ -1,4 +1,5 @@
 """Order use cases: plain functions over the repository, the catalog and the cart."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,9 @@ def public_order(doc: dict) -> dict:
     for key, value in list(out.items()):
         if isinstance(value, datetime):
             out[key] = value.isoformat()
-    out["timeline"] = [{**t, "at": t["at"].isoformat() if isinstance(t["at"], datetime) else t["at"]}
-                       for t in doc.get("timeline", [])]
+    out["timeline"] = [
+        {**t, "at": t["at"].isoformat() if isinstance(t["at"], datetime) else t["at"]} for t in doc.get("timeline", [])
+    ]
     return out
 
 
@@ -39,8 +41,11 @@ def request_digest(body) -> str:
 
 def _same_request(order: dict, digest: str) -> dict:
     if order["request_hash"] != digest:
-        raise Conflict("This Idempotency-Key was used for a different order", {"order_id": order["_id"]},
-                       code="IDEMPOTENCY_KEY_REUSED")
+        raise Conflict(
+            "This Idempotency-Key was used for a different order",
+            {"order_id": order["_id"]},
+            code="IDEMPOTENCY_KEY_REUSED",
+        )
     return order
 
 
@@ -52,11 +57,18 @@ def _owned(order: dict | None, identity: Identity) -> dict:
 
 def summary(order: dict) -> dict:
     """What every order event carries, so consumers need not call back."""
-    return {"order_id": order["_id"], "user_id": order["user_id"], "email": order.get("email"),
-            "name": order.get("name"), "phone": order.get("phone"), "total": order["total"],
-            "currency": order["currency"],
-            "lines": [{k: line[k] for k in ("product_id", "sku", "name", "quantity", "unit_price")}
-                      for line in order["lines"]]}
+    return {
+        "order_id": order["_id"],
+        "user_id": order["user_id"],
+        "email": order.get("email"),
+        "name": order.get("name"),
+        "phone": order.get("phone"),
+        "total": order["total"],
+        "currency": order["currency"],
+        "lines": [
+            {k: line[k] for k in ("product_id", "sku", "name", "quantity", "unit_price")} for line in order["lines"]
+        ],
+    }
 
 
 def placed_event(order: dict) -> Event:
@@ -64,8 +76,9 @@ def placed_event(order: dict) -> Event:
     return make_event("order.placed", {**summary(order), "payment": payment}, SOURCE)
 
 
-def place_order(repo: Orders, catalog: Catalog, cart: ShopperCart, identity: Identity, key: str,
-                body) -> tuple[dict, bool]:
+def place_order(
+    repo: Orders, catalog: Catalog, cart: ShopperCart, identity: Identity, key: str, body
+) -> tuple[dict, bool]:
     """A PENDING order and its order.placed event; the same key returns the same order."""
     idem, digest = idempotency_id(identity.user_id, key), request_digest(body)
     existing = repo.by_idempotency(idem)
@@ -79,12 +92,25 @@ def place_order(repo: Orders, catalog: Catalog, cart: ShopperCart, identity: Ide
     if len(currencies) != 1:
         raise ValidationError("All products of an order must share one currency", code="MIXED_CURRENCIES")
     total = sum(line["line_total"] for line in lines)
-    doc = {"_id": uuid.uuid4().hex, "idem": idem, "request_hash": digest, "user_id": identity.user_id,
-           "email": identity.email, "name": identity.name, "phone": body.phone, "status": states.PENDING,
-           "reason": None,
-           "lines": lines, "subtotal": total, "total": total, "currency": currencies.pop(),
-           "address": body.address.model_dump(), "payment_token": body.payment_token, "payment": None,
-           "refund": None}
+    doc = {
+        "_id": uuid.uuid4().hex,
+        "idem": idem,
+        "request_hash": digest,
+        "user_id": identity.user_id,
+        "email": identity.email,
+        "name": identity.name,
+        "phone": body.phone,
+        "status": states.PENDING,
+        "reason": None,
+        "lines": lines,
+        "subtotal": total,
+        "total": total,
+        "currency": currencies.pop(),
+        "address": body.address.model_dump(),
+        "payment_token": body.payment_token,
+        "payment": None,
+        "refund": None,
+    }
     order, created = repo.insert(doc, placed_event(doc))
     if not created:
         return _same_request(order, digest), False
@@ -104,16 +130,32 @@ def list_orders(repo: Orders, identity: Identity, query: PageQuery) -> dict:
 
 def cancelled_event(order: dict, reason: str) -> Event:
     paid = bool(order.get("payment") and order["payment"].get("status") == "succeeded")
-    return make_event("order.cancelled", {**summary(order), "reason": reason, "reason_text": states.reason_text(reason),
-                                          "previous_status": order["status"], "paid": paid}, SOURCE)
+    return make_event(
+        "order.cancelled",
+        {
+            **summary(order),
+            "reason": reason,
+            "reason_text": states.reason_text(reason),
+            "previous_status": order["status"],
+            "paid": paid,
+        },
+        SOURCE,
+    )
 
 
 def confirmed_event(order: dict, payment: dict) -> Event:
     return make_event("order.confirmed", {**summary(order), "payment": payment}, SOURCE)
 
 
-def advance(repo: Orders, order_id: str, dst: str, allowed_from: frozenset[str], reason: str | None = None,
-            fields: dict | None = None, events_for=None) -> dict | None:
+def advance(
+    repo: Orders,
+    order_id: str,
+    dst: str,
+    allowed_from: frozenset[str],
+    reason: str | None = None,
+    fields: dict | None = None,
+    events_for=None,
+) -> dict | None:
     """Move an order to `dst` if it is in one of `allowed_from`, else change nothing (a replay or a late event).
 
     The write is conditional on the state just read; if another writer got there first, read again.
@@ -137,12 +179,21 @@ def cancel_order(repo: Orders, identity: Identity, order_id: str) -> dict:
     order = _owned(repo.get(order_id), identity)
     # The back office cancels a customer's order in the shop's name; the refund follows the same events.
     reason = "customer" if order["user_id"] == identity.user_id else "shop"
-    moved = advance(repo, order["_id"], states.CANCELLED, states.CANCELLABLE, reason=reason,
-                    events_for=lambda o: [cancelled_event(o, reason)])
+    moved = advance(
+        repo,
+        order["_id"],
+        states.CANCELLED,
+        states.CANCELLABLE,
+        reason=reason,
+        events_for=lambda o: [cancelled_event(o, reason)],
+    )
     if moved is None:
         current = _owned(repo.get(order_id), identity)
-        raise Conflict(f"An order that is {current['status'].lower().replace('_', ' ')} cannot be cancelled",
-                       {"status": current["status"]}, code="ORDER_NOT_CANCELLABLE")
+        raise Conflict(
+            f"An order that is {current['status'].lower().replace('_', ' ')} cannot be cancelled",
+            {"status": current["status"]},
+            code="ORDER_NOT_CANCELLABLE",
+        )
     return moved
 
 
@@ -153,8 +204,7 @@ def fulfil(repo: Orders, order_id: str, dst: str) -> dict:
         raise NotFound("Order not found")
     topic = {states.SHIPPED: "order.shipped", states.DELIVERED: "order.delivered"}[dst]
     # The event rides in the same write as the state change (outbox): the customer hears of it exactly once.
-    moved = advance(repo, order_id, dst, frozenset({src}),
-                    events_for=lambda o: [make_event(topic, summary(o), SOURCE)])
+    moved = advance(repo, order_id, dst, frozenset({src}), events_for=lambda o: [make_event(topic, summary(o), SOURCE)])
     if moved is None:
         raise Conflict(f"Only a {src.lower()} order can be marked {dst.lower()}", code="ILLEGAL_TRANSITION")
     return moved

@@ -1,4 +1,5 @@
 """The order state machine of DESIGN.md: states, legal transitions and the reasons orders end."""
+
 from __future__ import annotations
 
 from typing import Literal

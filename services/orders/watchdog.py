@@ -5,6 +5,7 @@ for longer than a bound and acts. Here it queues a fresh order.placed marked `re
 any event): inventory finishes or re-announces its reservation, payments finishes or re-announces its charge, and
 each keys its effect by the order id, so a re-drive never reserves or charges twice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,12 +34,14 @@ def redrive_stalled(repo, bound: float, at=None, on_redrive=None) -> list[str]:
     done = []
     for order in repo.stalled(WAITING, at - timedelta(seconds=bound), at):
         count = order.get("redrives", 0) + 1
-        gap = exponential(count, bound, bound * 2 ** MAX_BACKOFF_STEPS)
+        gap = exponential(count, bound, bound * 2**MAX_BACKOFF_STEPS)
         if repo.redrive(order, at + timedelta(seconds=gap), redrive_event(order, count)) is None:
             continue  # it moved while we looked: not stalled
         waited = round((at - order["updated_at"]).total_seconds())
-        log.warning("order re-driven", extra={"order_id": order["_id"], "status": order["status"],
-                                              "redrives": count, "waiting_s": waited})
+        log.warning(
+            "order re-driven",
+            extra={"order_id": order["_id"], "status": order["status"], "redrives": count, "waiting_s": waited},
+        )
         if on_redrive:
             on_redrive(order["status"])
         done.append(order["_id"])

@@ -1,4 +1,5 @@
 """The payments service: tokenised payment methods, charges and refunds behind a processor adapter."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -19,8 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     charges.ensure_indexes()
     # The only processor so far; a real provider is another class with the same three methods.
     processor = SimulatedProcessor(db["simulated_processor"])
-    app.extensions.update({"payments.methods": methods, "payments.charges": charges,
-                           "payments.processor": processor})
+    app.extensions.update({"payments.methods": methods, "payments.charges": charges, "payments.processor": processor})
     app.register_blueprint(routes.bp)
     start_workers(app, outbox=[db["charges"]], handlers=consumers.handlers(charges, methods, processor))
     return app

@@ -1,4 +1,5 @@
 """Card facts computed from a number in memory: validity, brand, last four. Nothing here keeps the number."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

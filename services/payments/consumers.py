@@ -1,4 +1,5 @@
 """The payments side of the saga: charge when stock is reserved, refund when a paid order is cancelled."""
+
 from __future__ import annotations
 
 from common.events import Event

@@ -1,4 +1,5 @@
 """The payment processor behind an adapter: the simulated one now, a real provider later."""
+
 from __future__ import annotations
 
 import uuid
@@ -30,6 +31,7 @@ class ProcessorUnavailable(Exception):
 @dataclass(frozen=True)
 class CardInput:
     """A card in flight to the processor; it lives only for the tokenisation request."""
+
     number: str
     exp_month: int
     exp_year: int

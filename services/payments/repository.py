@@ -1,4 +1,5 @@
 """Payment methods (tokens, never numbers) and charges (one per order, with its outbox)."""
+
 from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING
@@ -9,7 +10,6 @@ from common.events import Event
 from common.moves import move, statuses
 
 HIDDEN = {"_outbox": 0, "card_ref": 0}
-
 
 
 class MethodRepository:
@@ -45,8 +45,9 @@ class ChargeRepository:
         except DuplicateKeyError:
             return False
 
-    def move(self, order_id: str, src: str | tuple[str, ...], fields: dict, *events: Event,
-             inc: dict | None = None) -> dict | None:
+    def move(
+        self, order_id: str, src: str | tuple[str, ...], fields: dict, *events: Event, inc: dict | None = None
+    ) -> dict | None:
         """Change a charge's status only from `src`, with its events, in one write; None if it had moved."""
         update = {"$set": fields, **({"$inc": inc} if inc else {})}
         return move(self.charges, {"_id": order_id, **statuses(src)}, update, events, projection=HIDDEN)

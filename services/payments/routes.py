@@ -1,4 +1,5 @@
 """Payments HTTP routes: tokenise a card, read the caller's payments."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
@@ -20,8 +21,9 @@ spec = service_spec("payments")
 def create_method():
     """Tokenise a card: the response carries a token, brand and last4, never the number."""
     ext = current_app.extensions
-    method = service.tokenise(ext["payments.methods"], ext["payments.processor"], current_identity().user_id,
-                              parse_body(CardIn))
+    method = service.tokenise(
+        ext["payments.methods"], ext["payments.processor"], current_identity().user_id, parse_body(CardIn)
+    )
     return jsonify(method), 201
 
 

@@ -1,4 +1,5 @@
 """Request and answer models for the payments API."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
@@ -9,6 +10,7 @@ from common.validation import QueryModel, StrictModel
 
 class CardIn(StrictModel):
     """Validation messages never quote the input, so a bad number is not echoed back."""
+
     card_number: str = Field(min_length=12, max_length=23, pattern=r"^[0-9 -]+$")
     exp_month: int = Field(ge=1, le=12)
     exp_year: int = Field(ge=2000, le=2100)

@@ -1,4 +1,5 @@
 """Payment use cases: tokenise a card, charge an order once, refund it once."""
+
 from __future__ import annotations
 
 import logging
@@ -27,21 +28,36 @@ def tokenise(methods: Methods, processor: Processor, user_id: str, body) -> dict
     if errors:
         raise ValidationError("The card was not accepted", {"fields": errors}, code="CARD_INVALID")
     card_ref = processor.tokenise(CardInput(number, body.exp_month, body.exp_year, body.cvc))
-    method = {"_id": f"pm_{secrets.token_hex(16)}", "user_id": user_id, "brand": cards.brand_of(number),
-              "last4": number[-4:], "exp_month": body.exp_month, "exp_year": body.exp_year,
-              "processor": processor.name, "card_ref": card_ref}
+    method = {
+        "_id": f"pm_{secrets.token_hex(16)}",
+        "user_id": user_id,
+        "brand": cards.brand_of(number),
+        "last4": number[-4:],
+        "exp_month": body.exp_month,
+        "exp_year": body.exp_year,
+        "processor": processor.name,
+        "card_ref": card_ref,
+    }
     methods.insert(method)
     return public_method(method)
 
 
 def public_method(method: dict) -> dict:
-    return {"token": method["_id"], "brand": method["brand"], "last4": method["last4"],
-            "exp_month": method["exp_month"], "exp_year": method["exp_year"]}
+    return {
+        "token": method["_id"],
+        "brand": method["brand"],
+        "last4": method["last4"],
+        "exp_month": method["exp_month"],
+        "exp_year": method["exp_year"],
+    }
 
 
 def public_charge(doc: dict) -> dict:
-    return {"order_id": doc["_id"], **{k: doc.get(k) for k in PUBLIC_CHARGE},
-            "created_at": doc["created_at"].isoformat() if doc.get("created_at") else None}
+    return {
+        "order_id": doc["_id"],
+        **{k: doc.get(k) for k in PUBLIC_CHARGE},
+        "created_at": doc["created_at"].isoformat() if doc.get("created_at") else None,
+    }
 
 
 def list_payments(charges: Charges, identity: Identity, order_id: str | None) -> list[dict]:
@@ -52,14 +68,23 @@ def list_payments(charges: Charges, identity: Identity, order_id: str | None) ->
 
 
 def _event(kind: str, charge: dict, **extra):
-    data = {"order_id": charge["_id"], "user_id": charge["user_id"], "email": charge.get("email"),
-            "name": charge.get("name"), "amount": charge["amount"], "currency": charge["currency"],
-            "brand": charge.get("brand"), "last4": charge.get("last4"), **extra}
+    data = {
+        "order_id": charge["_id"],
+        "user_id": charge["user_id"],
+        "email": charge.get("email"),
+        "name": charge.get("name"),
+        "amount": charge["amount"],
+        "currency": charge["currency"],
+        "brand": charge.get("brand"),
+        "last4": charge.get("last4"),
+        **extra,
+    }
     return make_event(f"payment.{kind}", data, SOURCE)
 
 
-def _attempt(processor: Processor, method: dict, charge: dict, sleep,
-             backoff: float) -> tuple[str | None, str | None, int]:
+def _attempt(
+    processor: Processor, method: dict, charge: dict, sleep, backoff: float
+) -> tuple[str | None, str | None, int]:
     """(charge id, failure reason, attempts): transient errors are retried, declines are final."""
     for attempt in range(1, CHARGE_ATTEMPTS + 1):
         try:
@@ -74,37 +99,72 @@ def _attempt(processor: Processor, method: dict, charge: dict, sleep,
     return None, "processing_error", CHARGE_ATTEMPTS
 
 
-def _move(charges: Charges, order_id: str, src: str | tuple[str, ...], dst: str, fields: dict | None = None, *events,
-          inc: dict | None = None) -> dict | None:
+def _move(
+    charges: Charges,
+    order_id: str,
+    src: str | tuple[str, ...],
+    dst: str,
+    fields: dict | None = None,
+    *events,
+    inc: dict | None = None,
+) -> dict | None:
     """A legal move of the charge from `src` to `dst`, with its events; None if the charge had moved meanwhile."""
     states.check_transition(src, dst)
     return charges.move(order_id, src, {**(fields or {}), "status": dst}, *events, inc=inc)
 
 
-def charge_order(charges: Charges, methods: Methods, processor: Processor, data: dict, sleep=time.sleep,
-                 backoff: float = 0.2) -> dict | None:
+def charge_order(
+    charges: Charges, methods: Methods, processor: Processor, data: dict, sleep=time.sleep, backoff: float = 0.2
+) -> dict | None:
     """Charge the order's card once: a replay, a crash mid-way or a concurrent cancel never charge twice."""
     payment, order_id = data["payment"], data["order_id"]
     method = methods.get(payment.get("token", ""))
-    charges.create({"_id": order_id, "user_id": data["user_id"], "email": data.get("email"), "name": data.get("name"),
-                    "amount": int(payment["amount"]), "currency": payment["currency"], "status": states.PROCESSING,
-                    "method": payment.get("token"), "brand": method and method["brand"],
-                    "last4": method and method["last4"], "attempts": 0, "reason": None, "refund": None})
+    charges.create(
+        {
+            "_id": order_id,
+            "user_id": data["user_id"],
+            "email": data.get("email"),
+            "name": data.get("name"),
+            "amount": int(payment["amount"]),
+            "currency": payment["currency"],
+            "status": states.PROCESSING,
+            "method": payment.get("token"),
+            "brand": method and method["brand"],
+            "last4": method and method["last4"],
+            "attempts": 0,
+            "reason": None,
+            "refund": None,
+        }
+    )
     charge = written(charges.get(order_id))  # created now, or by an earlier delivery
     if charge["status"] != states.PROCESSING:
         # Decided before (its events already left) or voided by a cancel; a re-drive asks for the answer again.
         return announce_again(charges, charge) if data.get("redrive") else charge
     if method is None or method["user_id"] != charge["user_id"] or charge["amount"] <= 0:
         failed = _event("failed", charge, reason="invalid_payment_method", attempts=0)
-        return _move(charges, order_id, states.PROCESSING, states.FAILED, {"reason": "invalid_payment_method"},
-                     failed) or charges.get(order_id)
+        return _move(
+            charges, order_id, states.PROCESSING, states.FAILED, {"reason": "invalid_payment_method"}, failed
+        ) or charges.get(order_id)
     charge_id, reason, attempts = _attempt(processor, method, charge, sleep, backoff)
     if charge_id is None:
-        return _move(charges, order_id, states.PROCESSING, states.FAILED, {"reason": reason},
-                     _event("failed", charge, reason=reason, attempts=attempts),
-                     inc={"attempts": attempts}) or charges.get(order_id)
-    done = _move(charges, order_id, states.PROCESSING, states.SUCCEEDED, {"charge_id": charge_id},
-                 _event("succeeded", charge, charge_id=charge_id), inc={"attempts": attempts})
+        return _move(
+            charges,
+            order_id,
+            states.PROCESSING,
+            states.FAILED,
+            {"reason": reason},
+            _event("failed", charge, reason=reason, attempts=attempts),
+            inc={"attempts": attempts},
+        ) or charges.get(order_id)
+    done = _move(
+        charges,
+        order_id,
+        states.PROCESSING,
+        states.SUCCEEDED,
+        {"charge_id": charge_id},
+        _event("succeeded", charge, charge_id=charge_id),
+        inc={"attempts": attempts},
+    )
     if done is None:  # the order was cancelled while the processor answered: the money goes back
         _move(charges, order_id, states.VOID, states.SUCCEEDED, {"charge_id": charge_id}, inc={"attempts": attempts})
         return refund_order(charges, processor, {"order_id": order_id})
@@ -127,9 +187,18 @@ def announce_again(charges: Charges, charge: dict) -> dict:
 def refund_order(charges: Charges, processor: Processor, data: dict) -> dict | None:
     """order.cancelled: refund a taken payment once; a charge not yet made is voided so it never happens."""
     order_id = data["order_id"]
-    charges.create({"_id": order_id, "user_id": data.get("user_id"), "status": states.VOID, "reason": "cancelled",
-                    "amount": int(data.get("total", 0)), "currency": data.get("currency", "USD"),
-                    "attempts": 0, "refund": None})
+    charges.create(
+        {
+            "_id": order_id,
+            "user_id": data.get("user_id"),
+            "status": states.VOID,
+            "reason": "cancelled",
+            "amount": int(data.get("total", 0)),
+            "currency": data.get("currency", "USD"),
+            "attempts": 0,
+            "refund": None,
+        }
+    )
     _move(charges, order_id, states.PROCESSING, states.VOID, {"reason": "cancelled"})
     charge = _move(charges, order_id, (states.SUCCEEDED, states.REFUNDING), states.REFUNDING)
     if charge is None:
@@ -137,5 +206,11 @@ def refund_order(charges: Charges, processor: Processor, data: dict) -> dict | N
     refund_id = processor.refund(charge["charge_id"], charge["amount"], order_id)
     refund = {"refund_id": refund_id, "amount": charge["amount"], "currency": charge["currency"]}
     contact = {k: data[k] for k in ("email", "name", "phone") if data.get(k)}  # the order's, for the notice
-    return _move(charges, order_id, states.REFUNDING, states.REFUNDED, {"refund": refund},
-                 _event("refunded", charge, refund_id=refund_id, **contact)) or charges.get(order_id)
+    return _move(
+        charges,
+        order_id,
+        states.REFUNDING,
+        states.REFUNDED,
+        {"refund": refund},
+        _event("refunded", charge, refund_id=refund_id, **contact),
+    ) or charges.get(order_id)

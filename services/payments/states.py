@@ -1,4 +1,5 @@
 """The charge state machine: states, legal moves and the states a charge ends in (the orders style)."""
+
 from __future__ import annotations
 
 PROCESSING = "processing"

@@ -1,4 +1,5 @@
 """The products service: catalog, categories and search over the Products DB."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -17,9 +18,11 @@ def create_app(config: dict | None = None) -> Flask:
     repo = ProductRepository(db["products"])
     repo.ensure_indexes()
     obs = app.extensions["observability"]
-    cache = ProductCache(app.extensions["redis"],
-                         obs.counter("products_cache_hits_total", "Product cache hits", ["kind"]),
-                         obs.counter("products_cache_misses_total", "Product cache misses", ["kind"]))
+    cache = ProductCache(
+        app.extensions["redis"],
+        obs.counter("products_cache_hits_total", "Product cache hits", ["kind"]),
+        obs.counter("products_cache_misses_total", "Product cache misses", ["kind"]),
+    )
     app.extensions.update({"products.repo": repo, "products.cache": cache})
     app.register_blueprint(routes.bp)
     image_routes.init_app(app, app.extensions["mongo"], db)  # product images (issue 13)
@@ -27,6 +30,5 @@ def create_app(config: dict | None = None) -> Flask:
         service.seed_catalog(repo, cache)
     # Writers bump the cache generation themselves; the event is the second chance when that bump failed
     # (Redis down at the time): the consumer retries until the cache is invalidated.
-    start_workers(app, outbox=[db["products"]],
-                  handlers={"product.changed": lambda event: cache.invalidate_or_raise()})
+    start_workers(app, outbox=[db["products"]], handlers={"product.changed": lambda event: cache.invalidate_or_raise()})
     return app

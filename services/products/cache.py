@@ -1,4 +1,5 @@
 """Product reads cached in Redis; any change bumps a generation number so every key goes stale."""
+
 from __future__ import annotations
 
 import hashlib

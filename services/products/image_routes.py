@@ -1,4 +1,5 @@
 """Image routes: an admin uploads a product's image (raw bytes); anyone reads it by its content-hash name."""
+
 from __future__ import annotations
 
 import re

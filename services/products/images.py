@@ -2,6 +2,7 @@
 their bytes, served with a content-hash URL that never changes meaning (so caches may keep it a year).
 
 The in-process engine (mongomock) runs GridFS once its integration is enabled; on MongoDB it is GridFS itself."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,6 +31,7 @@ class ImageRefused(AppError):
 def image_store(client, db) -> gridfs.GridFS:
     if type(client).__module__.startswith("mongomock"):
         from mongomock.gridfs import enable_gridfs_integration
+
         enable_gridfs_integration()
     return gridfs.GridFS(db, collection="images")
 
@@ -48,8 +50,14 @@ def inspect(data: bytes) -> tuple[str, str]:
                 img.verify()  # reads the whole file: a truncated or corrupt one fails here
     except ImageRefused:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as e:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as e:
         raise ImageRefused("Upload a PNG, JPEG or WebP image", {"reason": type(e).__name__}) from None
     if kind not in FORMATS:
         raise ImageRefused("Upload a PNG, JPEG or WebP image", {"format": kind})

@@ -1,4 +1,5 @@
 """The products collection."""
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,10 @@ class ProductRepository:
             f["_id"] = {"$in": list(ids)}
         if q:
             literal = re.escape(q)  # user text is matched literally, never as a pattern
-            f["$or"] = [{"name": {"$regex": literal, "$options": "i"}},
-                        {"description": {"$regex": literal, "$options": "i"}}]
+            f["$or"] = [
+                {"name": {"$regex": literal, "$options": "i"}},
+                {"description": {"$regex": literal, "$options": "i"}},
+            ]
         if category:
             f["category"] = category
         if min_price is not None or max_price is not None:
@@ -70,8 +73,14 @@ class ProductRepository:
 
     def insert(self, doc: dict, event: Event) -> None:
         try:
-            self.products.insert_one({**doc, "created_at": doc.get("created_at") or now(),
-                                      "deleted": False, "_outbox": outbox_entries(event)})
+            self.products.insert_one(
+                {
+                    **doc,
+                    "created_at": doc.get("created_at") or now(),
+                    "deleted": False,
+                    "_outbox": outbox_entries(event),
+                }
+            )
         except DuplicateKeyError:
             # Two admins racing on one SKU: the unique index decides, the loser hears 409.
             raise Conflict("SKU already exists", {"sku": doc["sku"]}, code="SKU_TAKEN") from None
@@ -82,8 +91,13 @@ class ProductRepository:
         if current is None:
             return None
         event = event_for({**current, **changes})
-        return move(self.products, {"_id": product_id, "deleted": {"$ne": True}}, {"$set": changes}, (event,),
-                    projection=PUBLIC_FIELDS)
+        return move(
+            self.products,
+            {"_id": product_id, "deleted": {"$ne": True}},
+            {"$set": changes},
+            (event,),
+            projection=PUBLIC_FIELDS,
+        )
 
     def count(self) -> int:
         return self.products.count_documents({})

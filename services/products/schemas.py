@@ -1,4 +1,5 @@
 """Request and answer models for the catalog API."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -49,6 +50,7 @@ class ProductCreate(StrictModel):
 class ProductUpdate(StrictModel):
     """Fields default to None but an explicit null fails their type, so a PATCH cannot blank a field.
     The SKU is not editable: stock, carts and orders refer to it."""
+
     name: str = Field(default=NOT_SENT, min_length=1, max_length=200)
     description: str = Field(default=NOT_SENT, max_length=2000)
     price: int = Field(default=NOT_SENT, gt=0, le=100_000_000)

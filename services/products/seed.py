@@ -1,4 +1,5 @@
 """The local catalog, seeded on start when the catalog is empty."""
+
 from __future__ import annotations
 
 # (name, category, price in cents, initial stock, description)
@@ -9,7 +10,7 @@ CATALOG = [
     ("Waxed Canvas Jacket", "apparel", 18900, 0, "Weatherproof waxed cotton, corduroy collar."),
     ("Everyday Cotton Tee", "apparel", 1900, 80, "Heavyweight organic cotton, pre-shrunk."),
     ("Pour-Over Coffee Kettle", "kitchen", 5400, 18, "Gooseneck spout for a slow, even pour."),
-    ("Cast Iron Skillet 10\"", "kitchen", 3900, 30, "Pre-seasoned, oven safe, lasts generations."),
+    ('Cast Iron Skillet 10"', "kitchen", 3900, 30, "Pre-seasoned, oven safe, lasts generations."),
     ("Chef's Knife 8\"", "kitchen", 7900, 9, "High-carbon stainless steel, full tang."),
     ("Ceramic Mug Set", "kitchen", 3200, 40, "Four stoneware mugs in speckled glaze."),
     ("Bamboo Cutting Board", "kitchen", 2400, 2, "End-grain bamboo that is kind to knife edges."),
@@ -37,14 +38,17 @@ def slugify(name: str) -> str:
 def seed_documents():
     """Seed products with their SKU and the stock the inventory service should start with."""
     for i, (name, category, price, stock, description) in enumerate(CATALOG, start=1):
-        yield {
-            "_id": slugify(name).replace("--", "-"),
-            "sku": f"FM-{category[:3].upper()}-{i:03d}",
-            "name": name,
-            "description": description,
-            "price": price,
-            "currency": "USD",
-            "category": category,
-            "image": f"/static/img/categories/{category}.svg",
-            "featured": i % 4 == 1 or i in (11, 16),
-        }, stock
+        yield (
+            {
+                "_id": slugify(name).replace("--", "-"),
+                "sku": f"FM-{category[:3].upper()}-{i:03d}",
+                "name": name,
+                "description": description,
+                "price": price,
+                "currency": "USD",
+                "category": category,
+                "image": f"/static/img/categories/{category}.svg",
+                "featured": i % 4 == 1 or i in (11, 16),
+            },
+            stock,
+        )

@@ -1,4 +1,5 @@
 """Catalog use cases: plain functions over the repository, cache and event factory."""
+
 from __future__ import annotations
 
 import uuid
@@ -25,8 +26,15 @@ def public_product(doc: dict) -> dict:
 
 
 def changed_event(doc: dict, action: str, initial_stock: int | None = None):
-    data = {"action": action, "id": doc["_id"], "sku": doc["sku"], "name": doc["name"], "price": doc["price"],
-            "currency": doc["currency"], "category": doc["category"]}
+    data = {
+        "action": action,
+        "id": doc["_id"],
+        "sku": doc["sku"],
+        "name": doc["name"],
+        "price": doc["price"],
+        "currency": doc["currency"],
+        "category": doc["category"],
+    }
     if initial_stock is not None:
         data["initial_stock"] = initial_stock
     return make_event("product.changed", data, SOURCE)
@@ -38,9 +46,17 @@ def list_products(repo: Products, cache: ReadCache, query) -> dict:
 
 
 def _search(repo: Products, query) -> dict:
-    docs, total = repo.search(sort=query.sort, skip=query.skip, limit=query.per_page, q=query.q or None,
-                              category=query.category or None, min_price=query.min_price,
-                              max_price=query.max_price, featured=query.featured, ids=query.ids)
+    docs, total = repo.search(
+        sort=query.sort,
+        skip=query.skip,
+        limit=query.per_page,
+        q=query.q or None,
+        category=query.category or None,
+        min_price=query.min_price,
+        max_price=query.max_price,
+        featured=query.featured,
+        ids=query.ids,
+    )
     return page_of([public_product(d) for d in docs], total, query)
 
 

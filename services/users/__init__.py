@@ -1,4 +1,5 @@
 """The users service: profiles and addresses in the Users DB, created from user.registered."""
+
 from __future__ import annotations
 
 from flask import Flask

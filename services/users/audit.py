@@ -1,5 +1,6 @@
 """The back office's audit trail (admin): who did what, when, with the facts before and after, per subject.
 The actor comes from the caller's verified token, never from the body."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,10 +28,8 @@ class AuditEntry(StrictModel):
     action: str = Field(pattern=r"^[a-z]+\.[a-z_]+$", max_length=40)
     subject_type: Subject
     subject_id: str = Field(pattern=SUBJECT_ID)
-    before: dict[Key, Annotated[Fact, Field(union_mode="left_to_right")]] = Field(default_factory=dict,
-                                                                                  max_length=20)
-    after: dict[Key, Annotated[Fact, Field(union_mode="left_to_right")]] = Field(default_factory=dict,
-                                                                                 max_length=20)
+    before: dict[Key, Annotated[Fact, Field(union_mode="left_to_right")]] = Field(default_factory=dict, max_length=20)
+    after: dict[Key, Annotated[Fact, Field(union_mode="left_to_right")]] = Field(default_factory=dict, max_length=20)
 
 
 class AuditQuery(QueryModel):
@@ -66,8 +65,14 @@ def init_app(app, db) -> None:
 
 
 def _public(doc: dict) -> dict:
-    return {"id": doc["_id"], "at": doc["at"].strftime("%Y-%m-%d %H:%M:%S UTC"), **{
-        k: doc.get(k) for k in ("actor_id", "actor_email", "action", "subject_type", "subject_id", "before", "after")}}
+    return {
+        "id": doc["_id"],
+        "at": doc["at"].strftime("%Y-%m-%d %H:%M:%S UTC"),
+        **{
+            k: doc.get(k)
+            for k in ("actor_id", "actor_email", "action", "subject_type", "subject_id", "before", "after")
+        },
+    }
 
 
 @bp.post("/api/audit")
@@ -78,8 +83,13 @@ def record_action():
     entry, who = parse_body(AuditEntry), current_identity()
     for facts in (entry.before, entry.after):  # long text is kept short: the trail says what changed, not all of it
         facts.update({k: v[:300] for k, v in facts.items() if isinstance(v, str)})
-    doc = {"_id": uuid.uuid4().hex, "at": now(), "actor_id": who.user_id, "actor_email": who.email,
-           **entry.model_dump()}
+    doc = {
+        "_id": uuid.uuid4().hex,
+        "at": now(),
+        "actor_id": who.user_id,
+        "actor_email": who.email,
+        **entry.model_dump(),
+    }
     _audit().insert_one(doc)
     return jsonify(_public(doc)), 201
 

@@ -1,4 +1,5 @@
 """What the profile use cases need from the outside, as a Protocol: the real repository or a test's fake fits."""
+
 from __future__ import annotations
 
 from typing import Protocol

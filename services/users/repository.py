@@ -1,4 +1,5 @@
 """The profiles collection: one document per user, addresses embedded (bounded, atomic per user)."""
+
 from __future__ import annotations
 
 from pymongo import ASCENDING, ReturnDocument
@@ -8,7 +9,6 @@ from common.clock import now
 from common.mongo import written
 
 MAX_ADDRESSES = 20
-
 
 
 class ProfileRepository:
@@ -31,20 +31,23 @@ class ProfileRepository:
         return self.profiles.find_one({"_id": user_id})
 
     def update(self, user_id: str, changes: dict) -> dict | None:
-        return self.profiles.find_one_and_update({"_id": user_id}, {"$set": {**changes, "updated_at": now()}},
-                                                 return_document=ReturnDocument.AFTER)
+        return self.profiles.find_one_and_update(
+            {"_id": user_id}, {"$set": {**changes, "updated_at": now()}}, return_document=ReturnDocument.AFTER
+        )
 
     def add_address(self, user_id: str, address: dict) -> bool:
         """Append unless the list is full; the size check and the push are one document write."""
         result = self.profiles.update_one(
             {"_id": user_id, f"addresses.{MAX_ADDRESSES - 1}": {"$exists": False}},
-            {"$push": {"addresses": address}, "$set": {"updated_at": now()}})
+            {"$push": {"addresses": address}, "$set": {"updated_at": now()}},
+        )
         return result.modified_count == 1
 
     def delete_address(self, user_id: str, address_id: str) -> bool:
-        result = self.profiles.update_one({"_id": user_id, "addresses.id": address_id},
-                                          {"$pull": {"addresses": {"id": address_id}},
-                                           "$set": {"updated_at": now()}})
+        result = self.profiles.update_one(
+            {"_id": user_id, "addresses.id": address_id},
+            {"$pull": {"addresses": {"id": address_id}}, "$set": {"updated_at": now()}},
+        )
         return result.modified_count == 1
 
     def page(self, skip: int, limit: int) -> tuple[list[dict], int]:

@@ -1,4 +1,5 @@
 """Users HTTP routes: the caller's own profile and addresses, and the admin's list."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify

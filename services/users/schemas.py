@@ -1,4 +1,5 @@
 """Request and answer models for the users API."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator

@@ -1,4 +1,5 @@
 """Profile and address use cases: plain functions over the repository."""
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,13 @@ ADDRESS_FIELDS = ("id", *address.NAMES)
 
 def public_profile(doc: dict, with_role: bool = False) -> dict:
     created = doc.get("created_at")
-    out = {"id": doc["_id"], "email": doc["email"], "name": doc["name"], "phone": doc.get("phone"),
-           "created_at": created.isoformat() if isinstance(created, datetime) else created}
+    out = {
+        "id": doc["_id"],
+        "email": doc["email"],
+        "name": doc["name"],
+        "phone": doc.get("phone"),
+        "created_at": created.isoformat() if isinstance(created, datetime) else created,
+    }
     if with_role:
         out["role"] = doc.get("role", "customer")
     return out
@@ -40,8 +46,9 @@ def profile_from_event(repo: Profiles, event) -> None:
 
 def _profile(repo: Profiles, identity: Identity) -> dict:
     # The event may not have arrived yet right after sign-up; the token carries what the event would.
-    return repo.get(identity.user_id) or repo.ensure(identity.user_id, identity.email or "", identity.name or "",
-                                                     identity.role)
+    return repo.get(identity.user_id) or repo.ensure(
+        identity.user_id, identity.email or "", identity.name or "", identity.role
+    )
 
 
 def get_me(repo: Profiles, identity: Identity) -> dict:

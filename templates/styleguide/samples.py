@@ -6,6 +6,7 @@ Edit freely: under `make run` this file is read again on every gallery load. A p
 entry here fails `tests/unit/test_styleguide.py`, so a new one gets its states when it is added.
 The back office's partials have their states in admin_samples.py beside this file, merged into PARTIALS below.
 """
+
 import importlib.util
 from datetime import datetime
 from pathlib import Path
@@ -33,9 +34,17 @@ def stock(available):
 
 
 def product(n, name, price, available, category="kitchen", image=True):
-    return {"id": f"sample-{n}", "sku": f"SKU-{n:03d}", "name": name, "price": price, "currency": "USD",
-            "category": category, "description": f"{name}: a sample product for the styleguide.",
-            "image": f"/static/img/categories/{category}.svg" if image else None, "stock": stock(available)}
+    return {
+        "id": f"sample-{n}",
+        "sku": f"SKU-{n:03d}",
+        "name": name,
+        "price": price,
+        "currency": "USD",
+        "category": category,
+        "description": f"{name}: a sample product for the styleguide.",
+        "image": f"/static/img/categories/{category}.svg" if image else None,
+        "stock": stock(available),
+    }
 
 
 IN_STOCK = product(1, "Stoneware Mug", 1800, 40)
@@ -43,43 +52,77 @@ LOW = product(2, "Linen Apron", 3400, 2, "apparel")
 OUT = product(3, "Brass Pen", 5200, 0, "stationery")
 UNKNOWN = product(4, "Trail Bottle", 2500, None, "outdoors", image=False)
 PRODUCTS = [IN_STOCK, LOW, OUT, UNKNOWN]
-ADDRESS = {"id": "addr-1", "name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London",
-           "postal_code": "NW1 6XE", "country": "GB"}
+ADDRESS = {
+    "id": "addr-1",
+    "name": "Ada Lovelace",
+    "line1": "12 Analytical Row",
+    "city": "London",
+    "postal_code": "NW1 6XE",
+    "country": "GB",
+}
 ADDRESS_2 = {**ADDRESS, "id": "addr-2", "line1": "1 Engine Street", "city": "Cambridge", "postal_code": "CB2 1TN"}
 NO_ERRORS, ADDRESS_FORM = {}, {k: "" for k in ("name", "line1", "city", "postal_code", "country")}
-ADDRESS_ERRORS = {"name": "Enter the name.", "line1": "Enter the address.", "postal_code":
-                  "Use letters, digits, spaces and dashes only.", "country": "Enter the country."}
+ADDRESS_ERRORS = {
+    "name": "Enter the name.",
+    "line1": "Enter the address.",
+    "postal_code": "Use letters, digits, spaces and dashes only.",
+    "country": "Enter the country.",
+}
 
 
 def line(p, quantity, **extra):
-    return {"product_id": p["id"], "name": p["name"], "price": p["price"], "currency": "USD", "quantity": quantity,
-            "line_total": p["price"] * quantity, "available": 40, "exceeds_stock": False, "max_quantity": 99, **extra}
+    return {
+        "product_id": p["id"],
+        "name": p["name"],
+        "price": p["price"],
+        "currency": "USD",
+        "quantity": quantity,
+        "line_total": p["price"] * quantity,
+        "available": 40,
+        "exceeds_stock": False,
+        "max_quantity": 99,
+        **extra,
+    }
 
 
 def cart(*lines):
-    return {"items": list(lines), "count": sum(x["quantity"] for x in lines),
-            "subtotal": sum(x["line_total"] for x in lines), "currency": "USD"}
+    return {
+        "items": list(lines),
+        "count": sum(x["quantity"] for x in lines),
+        "subtotal": sum(x["line_total"] for x in lines),
+        "currency": "USD",
+    }
 
 
 FULL_CART = cart(line(IN_STOCK, 2), line(LOW, 1))
 EMPTY_CART = cart()
-OVER_STOCK = cart(line(IN_STOCK, 1), line(LOW, 4, available=2, exceeds_stock=True),
-                  line(OUT, 1, available=0, exceeds_stock=True))
+OVER_STOCK = cart(
+    line(IN_STOCK, 1), line(LOW, 4, available=2, exceeds_stock=True), line(OUT, 1, available=0, exceeds_stock=True)
+)
 TIMELINE = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED")
 
 
 def order(status, n=1, refund=False, reason=None):
     ends = {"REJECTED": ("PENDING", "REJECTED"), "CANCELLED": ("PENDING", "AWAITING_PAYMENT", "CANCELLED")}
-    steps = ends[status] if status in ends else TIMELINE[:TIMELINE.index(status) + 1]
+    steps = ends[status] if status in ends else TIMELINE[: TIMELINE.index(status) + 1]
     paid = status in ("CONFIRMED", "SHIPPED", "DELIVERED") or refund
     lines = [{**line(IN_STOCK, 2), "unit_price": IN_STOCK["price"]}, {**line(LOW, 1), "unit_price": LOW["price"]}]
-    return {"id": f"{n:08d}-5a7b-4c1d-9e2f-0123456789ab", "status": status, "lines": lines, "subtotal": 7000,
-            "total": 7000, "currency": "USD", "address": ADDRESS, "created_at": "2026-11-20T09:30:00+00:00",
-            "payment": {"brand": "visa", "last4": "4242"} if paid else None,
-            "refund": {"amount": 7000, "currency": "USD"} if refund else None,
-            "reason_text": reason or REASONS.get(status), "settled": status not in ("PENDING", "AWAITING_PAYMENT"),
-            "cancellable": status in ("AWAITING_PAYMENT", "CONFIRMED"),
-            "timeline": [{"status": s, "at": f"2026-11-20T09:3{i}:00+00:00"} for i, s in enumerate(steps)]}
+    return {
+        "id": f"{n:08d}-5a7b-4c1d-9e2f-0123456789ab",
+        "status": status,
+        "lines": lines,
+        "subtotal": 7000,
+        "total": 7000,
+        "currency": "USD",
+        "address": ADDRESS,
+        "created_at": "2026-11-20T09:30:00+00:00",
+        "payment": {"brand": "visa", "last4": "4242"} if paid else None,
+        "refund": {"amount": 7000, "currency": "USD"} if refund else None,
+        "reason_text": reason or REASONS.get(status),
+        "settled": status not in ("PENDING", "AWAITING_PAYMENT"),
+        "cancellable": status in ("AWAITING_PAYMENT", "CONFIRMED"),
+        "timeline": [{"status": s, "at": f"2026-11-20T09:3{i}:00+00:00"} for i, s in enumerate(steps)],
+    }
 
 
 def listing(orders, page=1, pages=1):
@@ -113,12 +156,24 @@ PARTIALS = {
     },
     "products/_grid.html": {
         "Results, page 1 of 3": {**results(), "form": SEARCH, "categories": CATEGORIES, "sorts": SORTS},
-        "Page 2 of 3": {**results(page={"page": 2, "pages": 3, "total": 27}), "form": SEARCH,
-                        "categories": CATEGORIES, "sorts": SORTS},
-        "No match": {**results(page={"page": 1, "pages": 0, "total": 0}, products=[]), "form": SEARCH,
-                     "categories": CATEGORIES, "sorts": SORTS},
-        "Form errors": {**results(page=None, products=[], errors=FILTER_ERRORS), "form": BAD_SEARCH,
-                        "categories": CATEGORIES, "sorts": SORTS},
+        "Page 2 of 3": {
+            **results(page={"page": 2, "pages": 3, "total": 27}),
+            "form": SEARCH,
+            "categories": CATEGORIES,
+            "sorts": SORTS,
+        },
+        "No match": {
+            **results(page={"page": 1, "pages": 0, "total": 0}, products=[]),
+            "form": SEARCH,
+            "categories": CATEGORIES,
+            "sorts": SORTS,
+        },
+        "Form errors": {
+            **results(page=None, products=[], errors=FILTER_ERRORS),
+            "form": BAD_SEARCH,
+            "categories": CATEGORIES,
+            "sorts": SORTS,
+        },
     },
     "products/_results.html": {
         "Results": results(),
@@ -128,10 +183,16 @@ PARTIALS = {
     },
     "cart/_added.html": {
         "Added (with JavaScript)": {"result": {"ok": True}, "back": "/products/sample-1", "full": False},
-        "Not added (with JavaScript)": {"result": {"ok": False, "message": "Only 2 left in stock."},
-                                        "back": "/products/sample-2", "full": False},
-        "Not added (without JavaScript)": {"result": {"ok": False, "message": "Only 2 left in stock."},
-                                           "back": "/products/sample-2", "full": True},
+        "Not added (with JavaScript)": {
+            "result": {"ok": False, "message": "Only 2 left in stock."},
+            "back": "/products/sample-2",
+            "full": False,
+        },
+        "Not added (without JavaScript)": {
+            "result": {"ok": False, "message": "Only 2 left in stock."},
+            "back": "/products/sample-2",
+            "full": True,
+        },
     },
     "cart/_mini.html": {
         "Empty": {"count": 0},
@@ -144,8 +205,11 @@ PARTIALS = {
         "Empty cart": {"cart": EMPTY_CART, "error": None, "line_error": None},
         "More than the stock": {"cart": OVER_STOCK, "error": None, "line_error": None},
         "A line's error": {"cart": FULL_CART, "error": "Only 2 left in stock.", "line_error": LOW["id"]},
-        "Cart error": {"cart": FULL_CART, "error": "We couldn't update your cart. Please try again.",
-                       "line_error": None},
+        "Cart error": {
+            "cart": FULL_CART,
+            "error": "We couldn't update your cart. Please try again.",
+            "line_error": None,
+        },
         "Cart unavailable": {"cart": None, "error": None, "line_error": None},
     },
     "auth/_badge.html": {
@@ -155,13 +219,21 @@ PARTIALS = {
     },
     "auth/_login.html": {
         "Empty": {"form": {"email": "", "next": "/"}, "errors": {}, "message": None},
-        "Form errors": {"form": {"email": "ada@", "next": "/checkout"},
-                        "errors": {"email": "Enter a valid email address.", "password": "Enter your password."},
-                        "message": None},
-        "Wrong password": {"form": {"email": "ada@example.com", "next": "/"}, "errors": {},
-                           "message": "That email and password don't match."},
-        "Too many attempts": {"form": {"email": "ada@example.com", "next": "/"}, "errors": {},
-                              "message": "Too many requests. Please wait a moment and try again."},
+        "Form errors": {
+            "form": {"email": "ada@", "next": "/checkout"},
+            "errors": {"email": "Enter a valid email address.", "password": "Enter your password."},
+            "message": None,
+        },
+        "Wrong password": {
+            "form": {"email": "ada@example.com", "next": "/"},
+            "errors": {},
+            "message": "That email and password don't match.",
+        },
+        "Too many attempts": {
+            "form": {"email": "ada@example.com", "next": "/"},
+            "errors": {},
+            "message": "Too many requests. Please wait a moment and try again.",
+        },
     },
     "auth/_logout.html": {
         "Signed in": {"signed_in": True},
@@ -169,33 +241,61 @@ PARTIALS = {
     },
     "auth/_register.html": {
         "Empty": {"form": {"name": "", "email": "", "next": "/"}, "errors": {}, "message": None},
-        "Form errors": {"form": {"name": "", "email": "ada@example.com", "next": "/"},
-                        "errors": {"name": "Enter your name.", "password": "Use at least 8 characters."},
-                        "message": None},
-        "Email taken": {"form": {"name": "Ada", "email": "ada@example.com", "next": "/"}, "errors": {},
-                        "message": "An account with this email already exists."},
+        "Form errors": {
+            "form": {"name": "", "email": "ada@example.com", "next": "/"},
+            "errors": {"name": "Enter your name.", "password": "Use at least 8 characters."},
+            "message": None,
+        },
+        "Email taken": {
+            "form": {"name": "Ada", "email": "ada@example.com", "next": "/"},
+            "errors": {},
+            "message": "An account with this email already exists.",
+        },
     },
     "checkout/_address.html": {
         "No saved address": {"saved": [], "chosen": "new", "form": ADDRESS_FORM, "errors": NO_ERRORS},
-        "Saved addresses": {"saved": [ADDRESS, ADDRESS_2], "chosen": "addr-1", "form": ADDRESS_FORM,
-                            "errors": NO_ERRORS},
-        "Form errors": {"saved": [], "chosen": "new", "form": {**ADDRESS_FORM, "city": "London"},
-                        "errors": ADDRESS_ERRORS},
+        "Saved addresses": {
+            "saved": [ADDRESS, ADDRESS_2],
+            "chosen": "addr-1",
+            "form": ADDRESS_FORM,
+            "errors": NO_ERRORS,
+        },
+        "Form errors": {
+            "saved": [],
+            "chosen": "new",
+            "form": {**ADDRESS_FORM, "city": "London"},
+            "errors": ADDRESS_ERRORS,
+        },
     },
     "checkout/_confirmation.html": {s.title().replace("_", " "): {"order": order(s)} for s in STATUSES},
     "checkout/_notice.html": {
-        "Signed out": {"title": "Sign in to check out", "message": "Sign in or create an account to check out.",
-                       "link": ("/login?next=/checkout", "Sign in")},
-        "Empty cart": {"title": "Your cart is empty", "message": "Add something you like, then check out.",
-                       "link": ("/products", "Browse products")},
+        "Signed out": {
+            "title": "Sign in to check out",
+            "message": "Sign in or create an account to check out.",
+            "link": ("/login?next=/checkout", "Sign in"),
+        },
+        "Empty cart": {
+            "title": "Your cart is empty",
+            "message": "Add something you like, then check out.",
+            "link": ("/products", "Browse products"),
+        },
     },
     "checkout/_payment.html": {
         "Empty": {"draft": DRAFT, "errors": {}, "expiry": ""},
-        "Declined card": {"draft": DRAFT, "errors": {"card_number": "Your card was declined. Try another card."},
-                          "expiry": "12/29"},
-        "Form errors": {"draft": DRAFT, "errors": {"card_number": "Enter the card number.",
-                                                   "expiry": "Use MM/YY.", "cvc": "Enter the 3 or 4 digits."},
-                        "expiry": "13/1"},
+        "Declined card": {
+            "draft": DRAFT,
+            "errors": {"card_number": "Your card was declined. Try another card."},
+            "expiry": "12/29",
+        },
+        "Form errors": {
+            "draft": DRAFT,
+            "errors": {
+                "card_number": "Enter the card number.",
+                "expiry": "Use MM/YY.",
+                "cvc": "Enter the 3 or 4 digits.",
+            },
+            "expiry": "13/1",
+        },
     },
     "checkout/_review.html": {
         "Ready to place": {"draft": DRAFT, "cart": FULL_CART, "error": None},
@@ -206,19 +306,35 @@ PARTIALS = {
     "checkout/_steps.html": {step.title(): {"current": step} for step in ("address", "payment", "review")},
     "profile/_addresses.html": {
         "None saved": {"addresses": [], "form": ADDRESS_FORM, "errors": {}, "saved": None},
-        "Two saved, one just added": {"addresses": [ADDRESS, ADDRESS_2], "form": ADDRESS_FORM, "errors": {},
-                                      "saved": "Address saved."},
-        "Form errors": {"addresses": [ADDRESS], "form": {**ADDRESS_FORM, "city": "London"},
-                        "errors": {**ADDRESS_ERRORS, "form": "Please correct the fields below."}, "saved": None},
+        "Two saved, one just added": {
+            "addresses": [ADDRESS, ADDRESS_2],
+            "form": ADDRESS_FORM,
+            "errors": {},
+            "saved": "Address saved.",
+        },
+        "Form errors": {
+            "addresses": [ADDRESS],
+            "form": {**ADDRESS_FORM, "city": "London"},
+            "errors": {**ADDRESS_ERRORS, "form": "Please correct the fields below."},
+            "saved": None,
+        },
     },
     "profile/_details.html": {
-        "Plain": {"profile": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": ""}, "errors": {},
-                  "saved": None},
-        "Saved": {"profile": {"email": "ada@example.com", "name": "Ada King", "phone": "+44 20 7946 0000"},
-                  "errors": {}, "saved": "Your details are saved."},
-        "Form errors": {"profile": {"email": "ada@example.com", "name": "", "phone": "call me"},
-                        "errors": {"name": "Enter your name.", "phone": "Use digits, spaces and +."},
-                        "saved": None},
+        "Plain": {
+            "profile": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": ""},
+            "errors": {},
+            "saved": None,
+        },
+        "Saved": {
+            "profile": {"email": "ada@example.com", "name": "Ada King", "phone": "+44 20 7946 0000"},
+            "errors": {},
+            "saved": "Your details are saved.",
+        },
+        "Form errors": {
+            "profile": {"email": "ada@example.com", "name": "", "phone": "call me"},
+            "errors": {"name": "Enter your name.", "phone": "Use digits, spaces and +."},
+            "saved": None,
+        },
     },
     "profile/_orders.html": {
         "Every order status": {"listing": listing(EVERY_ORDER), "when": when, "page_url": page_url},
@@ -226,13 +342,22 @@ PARTIALS = {
         "No orders": {"listing": listing([]), "when": when, "page_url": page_url},
     },
     "profile/_orders_detail.html": {
-        **{s.title().replace("_", " "): {"order": order(s), "when": when, "message": None, "error": None}
-           for s in STATUSES},
-        "Cancelled by you, refunded": {"order": order("CANCELLED", refund=True, reason="Cancelled by you"),
-                                       "when": when, "message": "Your order is cancelled. Any payment is being "
-                                       "refunded.", "error": None},
-        "Too late to cancel": {"order": order("SHIPPED"), "when": when, "message": None,
-                               "error": "This order can no longer be cancelled."},
+        **{
+            s.title().replace("_", " "): {"order": order(s), "when": when, "message": None, "error": None}
+            for s in STATUSES
+        },
+        "Cancelled by you, refunded": {
+            "order": order("CANCELLED", refund=True, reason="Cancelled by you"),
+            "when": when,
+            "message": "Your order is cancelled. Any payment is being refunded.",
+            "error": None,
+        },
+        "Too late to cancel": {
+            "order": order("SHIPPED"),
+            "when": when,
+            "message": None,
+            "error": "This order can no longer be cancelled.",
+        },
     },
     "profile/_orders_recent.html": {
         "Some orders": {"listing": listing(EVERY_ORDER[:3]), "when": when},
@@ -240,14 +365,27 @@ PARTIALS = {
     },
     "profile/_orders_table.html": {"Every order status": {"listing": listing(EVERY_ORDER), "when": when}},
     "profile/_page.html": {
-        "Account": {"profile": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": ""},
-                    "addresses": [ADDRESS], "form": ADDRESS_FORM, "errors": {}, "saved": None},
+        "Account": {
+            "profile": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": ""},
+            "addresses": [ADDRESS],
+            "form": ADDRESS_FORM,
+            "errors": {},
+            "saved": None,
+        },
     },
     "shell/_fallback.html": {
-        "Retry (a page's fragment failed)": {"slot": "main", "retry_url": "/f/products/featured",
-                                             "page_url": "/", "unsafe": False},
-        "After a form post failed": {"slot": "main", "retry_url": "/f/cart/add", "page_url": "/products/sample-1",
-                                     "unsafe": True},
+        "Retry (a page's fragment failed)": {
+            "slot": "main",
+            "retry_url": "/f/products/featured",
+            "page_url": "/",
+            "unsafe": False,
+        },
+        "After a form post failed": {
+            "slot": "main",
+            "retry_url": "/f/cart/add",
+            "page_url": "/products/sample-1",
+            "unsafe": True,
+        },
     },
     "errors/_error.html": {
         "Not found": {"status": 404, "message": "We couldn't find that product."},
@@ -260,29 +398,46 @@ MACROS = {
     "components/address.html": {
         "postal": {"An address": {"a": ADDRESS}},
         "one_line": {"An address": {"a": ADDRESS}},
-        "inputs": {"Empty": {"form": ADDRESS_FORM, "errors": NO_ERRORS, "prefix": "sg-empty"},
-                   "With errors": {"form": ADDRESS_FORM, "errors": ADDRESS_ERRORS, "prefix": "sg-errors"}},
+        "inputs": {
+            "Empty": {"form": ADDRESS_FORM, "errors": NO_ERRORS, "prefix": "sg-empty"},
+            "With errors": {"form": ADDRESS_FORM, "errors": ADDRESS_ERRORS, "prefix": "sg-errors"},
+        },
     },
     "components/macros.html": {
-        "price": {"Dollars": {"amount": 1999}, "Euros": {"amount": 123456, "currency": "EUR"},
-                  "Free": {"amount": 0}},
-        "stock_badge": {"In stock": {"stock": stock(40)}, "Only 2 left": {"stock": stock(2)},
-                        "Out of stock": {"stock": stock(0)}, "Unknown (renders nothing)": {"stock": None}},
-        "product_image": {"Card": {"product": IN_STOCK}, "Large": {"product": LOW, "size": "large"},
-                          "No image (default)": {"product": UNKNOWN}},
-        "product_card": {"In stock": {"product": IN_STOCK}, "Only 2 left": {"product": LOW},
-                         "Out of stock": {"product": OUT}},
-        "field": {"Empty": {"name": "sample-email", "label": "Email", "type": "email"},
-                  "With a value": {"name": "sample-name", "label": "Name", "value": "Ada Lovelace"},
-                  "With an error": {"name": "sample-card", "label": "Card number",
-                                    "error": "Your card was declined."},
-                  "Optional": {"name": "sample-phone", "label": "Phone", "type": "tel", "required": False}},
+        "price": {"Dollars": {"amount": 1999}, "Euros": {"amount": 123456, "currency": "EUR"}, "Free": {"amount": 0}},
+        "stock_badge": {
+            "In stock": {"stock": stock(40)},
+            "Only 2 left": {"stock": stock(2)},
+            "Out of stock": {"stock": stock(0)},
+            "Unknown (renders nothing)": {"stock": None},
+        },
+        "product_image": {
+            "Card": {"product": IN_STOCK},
+            "Large": {"product": LOW, "size": "large"},
+            "No image (default)": {"product": UNKNOWN},
+        },
+        "product_card": {
+            "In stock": {"product": IN_STOCK},
+            "Only 2 left": {"product": LOW},
+            "Out of stock": {"product": OUT},
+        },
+        "field": {
+            "Empty": {"name": "sample-email", "label": "Email", "type": "email"},
+            "With a value": {"name": "sample-name", "label": "Name", "value": "Ada Lovelace"},
+            "With an error": {"name": "sample-card", "label": "Card number", "error": "Your card was declined."},
+            "Optional": {"name": "sample-phone", "label": "Phone", "type": "tel", "required": False},
+        },
         "csrf_input": {"Hidden token (renders nothing visible)": {"token": "sample-token"}},
-        "pager": {"First of three": {"page": {"page": 1, "pages": 3}, "url_for_page": page_url},
-                  "Middle, swapping #results": {"page": {"page": 2, "pages": 3}, "url_for_page": page_url,
-                                                "hx_target": "#results"},
-                  "Last of three": {"page": {"page": 3, "pages": 3}, "url_for_page": page_url},
-                  "One page (renders nothing)": {"page": {"page": 1, "pages": 1}, "url_for_page": page_url}},
+        "pager": {
+            "First of three": {"page": {"page": 1, "pages": 3}, "url_for_page": page_url},
+            "Middle, swapping #results": {
+                "page": {"page": 2, "pages": 3},
+                "url_for_page": page_url,
+                "hx_target": "#results",
+            },
+            "Last of three": {"page": {"page": 3, "pages": 3}, "url_for_page": page_url},
+            "One page (renders nothing)": {"page": {"page": 1, "pages": 1}, "url_for_page": page_url},
+        },
     },
     "components/orders.html": {
         "status_text": {s.title().replace("_", " "): {"status": s} for s in STATUSES},

@@ -1,4 +1,5 @@
 """axe-core (npm, pinned in package.json) run inside the page: serious and critical violations fail the test."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -10,8 +11,16 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 FAILING = ("serious", "critical")
 # Moderate in axe's scale, but a storefront page must get them right: one main landmark, unique landmark names,
 # content inside landmarks, one h1 and no skipped heading level (a styleguide entry is a region out of its page).
-STRUCTURE = ("heading-order", "page-has-heading-one", "landmark-one-main", "landmark-unique", "region",
-             "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo", "landmark-no-duplicate-main")
+STRUCTURE = (
+    "heading-order",
+    "page-has-heading-one",
+    "landmark-one-main",
+    "landmark-unique",
+    "region",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+)
 
 
 @lru_cache(maxsize=1)
@@ -28,8 +37,9 @@ def violations(page: Page, selector: str | None = None, also: tuple[str, ...] = 
     page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
-    found = page.evaluate("async (where) => (await axe.run(where || document, {resultTypes: ['violations']}))"
-                          ".violations", selector)
+    found = page.evaluate(
+        "async (where) => (await axe.run(where || document, {resultTypes: ['violations']})).violations", selector
+    )
     return [v for v in found if v["impact"] in FAILING or v["id"] in also]
 
 
@@ -40,17 +50,22 @@ def swap_region(page: Page, url: str, selector: str) -> None:
     html = page.request.get(url).text()
     # Parsed in this document's context, with scripting on as a visit would have it: a <noscript> stays inert
     # text (DOMParser would parse its meta refresh as a live element and reload the page).
-    page.evaluate("""([html, selector]) => {
+    page.evaluate(
+        """([html, selector]) => {
         const fresh = document.createRange().createContextualFragment(html).querySelector(selector);
         if (!fresh) throw new Error(`no ${selector} in the answer`);
         document.querySelector(selector).replaceWith(fresh);
-    }""", [html, selector])
+    }""",
+        [html, selector],
+    )
 
 
 def describe(found: list[dict]) -> str:
-    return "\n".join(f"{v['impact']}: {v['id']} ({v['help']}) at "
-                     + ", ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                                 for n in v["nodes"][:5]) for v in found)
+    return "\n".join(
+        f"{v['impact']}: {v['id']} ({v['help']}) at "
+        + ", ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5])
+        for v in found
+    )
 
 
 def assert_accessible(page: Page, where: str = "") -> None:

@@ -1,4 +1,5 @@
 """Products of the browser tests' own, made through the admin API so no other test can change them."""
+
 from __future__ import annotations
 
 import uuid
@@ -19,13 +20,29 @@ def create_lineup(gateway_url: str) -> SimpleNamespace:
     category, headers = f"bt-{tag}", admin_headers(gateway_url)
     made = {}
     for word, price, units in LINEUP:
-        body = {"name": f"{word} {tag}", "description": f"Browser test item {word.lower()}.", "price": price,
-                "category": category, "sku": f"BT-{uuid.uuid4().hex}", "initial_stock": units}
+        body = {
+            "name": f"{word} {tag}",
+            "description": f"Browser test item {word.lower()}.",
+            "price": price,
+            "category": category,
+            "sku": f"BT-{uuid.uuid4().hex}",
+            "initial_stock": units,
+        }
         r = requests.post(f"{gateway_url}/api/products", json=body, headers=headers, timeout=10)
         r.raise_for_status()
         made[word] = r.json()
     skus = ",".join(p["sku"] for p in made.values())
-    wait_until(lambda: len(requests.get(f"{gateway_url}/api/inventory", params={"skus": skus}, timeout=5)
-                       .json()["items"]) == 5, interval=0.1, message="inventory to create the lineup's stock")
-    return SimpleNamespace(tag=tag, category=category, category_label=category.capitalize(),
-                           names={w: p["name"] for w, p in made.items()}, ids={w: p["id"] for w, p in made.items()})
+    wait_until(
+        lambda: (
+            len(requests.get(f"{gateway_url}/api/inventory", params={"skus": skus}, timeout=5).json()["items"]) == 5
+        ),
+        interval=0.1,
+        message="inventory to create the lineup's stock",
+    )
+    return SimpleNamespace(
+        tag=tag,
+        category=category,
+        category_label=category.capitalize(),
+        names={w: p["name"] for w, p in made.items()},
+        ids={w: p["id"] for w, p in made.items()},
+    )

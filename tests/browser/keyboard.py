@@ -1,4 +1,5 @@
 """Moving through a page as a keyboard-only shopper does: Tab (and Shift+Tab) until a control has the focus."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page

@@ -1,5 +1,6 @@
 """axe-core over every storefront page and every styleguide entry, with JavaScript on: no serious or critical
 violation, landmarks and headings right on every page, and exactly one box named "Search products"."""
+
 from __future__ import annotations
 
 import uuid
@@ -48,9 +49,19 @@ class Audit:
 
 def test_every_page_a_guest_sees_is_accessible(page, lineup):
     audit = Audit(page)
-    for path in ("/", "/products", f"/products?category={lineup.category}", "/products?q=no-such-thing-at-all",
-                 "/products?min_price=cheap", "/cart", "/login", "/register", "/logout", "/checkout",
-                 "/products/no-such-product"):
+    for path in (
+        "/",
+        "/products",
+        f"/products?category={lineup.category}",
+        "/products?q=no-such-thing-at-all",
+        "/products?min_price=cheap",
+        "/cart",
+        "/login",
+        "/register",
+        "/logout",
+        "/checkout",
+        "/products/no-such-product",
+    ):
         audit.visit(path)
     for word in ("Alpha", "Bravo", "Charlie"):  # in stock, only 3 left, out of stock
         audit.visit(f"/products/{lineup.ids[word]}", f"product {word}")
@@ -63,8 +74,12 @@ def test_every_page_a_guest_sees_is_accessible(page, lineup):
 
 def test_every_page_a_shopper_sees_through_a_purchase_is_accessible(page, base_url, gateway_url, lineup):
     user = new_user(gateway_url, name=f"Audit {uuid.uuid4().hex[:6]}")
-    r = requests.post(f"{gateway_url}/api/cart/items", json={"product_id": lineup.ids["Alpha"], "quantity": 2},
-                      headers=bearer(user), timeout=10)
+    r = requests.post(
+        f"{gateway_url}/api/cart/items",
+        json={"product_id": lineup.ids["Alpha"], "quantity": 2},
+        headers=bearer(user),
+        timeout=10,
+    )
     assert r.status_code in (200, 201), r.text
     use_session(page, base_url, user)
     audit = Audit(page)

@@ -1,5 +1,6 @@
 """Accounts in Chromium: sign up, sign in, a wrong password, sign out, silent refresh, the guest cart at sign-in.
 Each form runs with JavaScript (htmx swaps) and without it (plain posts and redirects)."""
+
 from __future__ import annotations
 
 import re

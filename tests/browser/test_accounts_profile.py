@@ -1,4 +1,5 @@
 """The profile page in Chromium: edit name and phone, add and delete addresses, field messages; JS and no JS."""
+
 from __future__ import annotations
 
 import re
@@ -19,11 +20,13 @@ BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"]
 @pytest.fixture()
 def profile_page(request, base_url, gateway_url):
     """A signed-in shopper's /profile, in the browser the test asks for by name."""
+
     def open_as(kind: str):
         page = request.getfixturevalue(kind)
         user = new_user(gateway_url, name=f"Shopper {uuid.uuid4().hex[:6]}")
         use_session(page, base_url, user)
         return ProfilePage(page).navigate(), user
+
     return open_as
 
 
@@ -79,11 +82,23 @@ def place_order(gateway_url: str, user: dict, product_id: str) -> str:
     card = {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"}
     method = requests.post(f"{gateway_url}/api/payments/methods", json=card, headers=bearer(user), timeout=10)
     assert method.status_code == 201, method.text
-    body = {"address": {"name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London",
-                        "postal_code": "N1 9GU", "country": "GB"},
-            "payment_token": method.json()["token"], "lines": [{"product_id": product_id, "quantity": 1}]}
-    r = requests.post(f"{gateway_url}/api/orders", json=body, timeout=10,
-                      headers={**bearer(user), "Idempotency-Key": uuid.uuid4().hex})
+    body = {
+        "address": {
+            "name": "Ada Lovelace",
+            "line1": "12 Analytical Row",
+            "city": "London",
+            "postal_code": "N1 9GU",
+            "country": "GB",
+        },
+        "payment_token": method.json()["token"],
+        "lines": [{"product_id": product_id, "quantity": 1}],
+    }
+    r = requests.post(
+        f"{gateway_url}/api/orders",
+        json=body,
+        timeout=10,
+        headers={**bearer(user), "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert r.status_code == 202, r.text
     return r.json()["id"]
 

@@ -1,5 +1,6 @@
 """The back office in Chromium, with and without JavaScript: sign in as the local admin, create a product with an
 image and find it on the storefront, sell out a SKU, ship and deliver an order, replay a dead letter."""
+
 from __future__ import annotations
 
 import io
@@ -29,13 +30,18 @@ ADDRESS = {"name": "Ada", "line1": "1 Main St", "city": "Springfield", "postal_c
 @pytest.fixture()
 def admin_page(request, base_url, gateway_url):
     """A browser (with or without JS) signed in as the local admin."""
+
     def make(kind: str):
         page = request.getfixturevalue(kind)
-        r = requests.post(f"{gateway_url}/api/auth/login", timeout=10, json={
-            "email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]})
+        r = requests.post(
+            f"{gateway_url}/api/auth/login",
+            timeout=10,
+            json={"email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]},
+        )
         r.raise_for_status()
         use_session(page, base_url, r.json())
         return page
+
     return make
 
 
@@ -96,11 +102,17 @@ def test_a_product_created_with_an_image_shows_on_the_storefront(kind, admin_pag
 def test_setting_stock_to_zero_shows_out_of_stock_on_the_storefront(kind, admin_page, gateway_url):
     page = admin_page(kind)
     sku = f"BO-{uuid.uuid4().hex[:8].upper()}"
-    r = requests.post(f"{gateway_url}/api/products", headers=admin_headers(gateway_url), timeout=10, json={
-        "name": f"Desk Lamp {sku}", "price": 4200, "category": "electronics", "sku": sku, "initial_stock": 6})
+    r = requests.post(
+        f"{gateway_url}/api/products",
+        headers=admin_headers(gateway_url),
+        timeout=10,
+        json={"name": f"Desk Lamp {sku}", "price": 4200, "category": "electronics", "sku": sku, "initial_stock": 6},
+    )
     product = r.json()
-    wait_until(lambda: requests.get(f"{gateway_url}/api/inventory/{sku}", timeout=5).status_code == 200,
-               message="inventory to create the stock")
+    wait_until(
+        lambda: requests.get(f"{gateway_url}/api/inventory/{sku}", timeout=5).status_code == 200,
+        message="inventory to create the stock",
+    )
     stock = StockPage(page)
     stock.set_stock(sku, 0)
     expect(stock.notice).to_have_text(f"Stock for {sku} saved.")
@@ -112,19 +124,32 @@ def confirmed_order(gateway_url: str) -> tuple[dict, str]:
     """A shopper with an order the saga has confirmed (paid with the approving test card)."""
     user = new_user(gateway_url)
     listed = requests.get(f"{gateway_url}/api/products", params={"per_page": 50}, timeout=10).json()["items"]
-    levels = requests.get(f"{gateway_url}/api/inventory", params={"skus": ",".join(p["sku"] for p in listed)},
-                          timeout=10).json()["items"]
+    levels = requests.get(
+        f"{gateway_url}/api/inventory", params={"skus": ",".join(p["sku"] for p in listed)}, timeout=10
+    ).json()["items"]
     plenty = {s["sku"] for s in levels if s["available"] >= 5}
     product = next(p for p in listed if p["sku"] in plenty)
-    card = requests.post(f"{gateway_url}/api/payments/methods", headers=bearer(user), timeout=10, json={
-        "card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"}).json()["token"]
-    order = requests.post(f"{gateway_url}/api/orders", timeout=10,
-                          headers={**bearer(user), "Idempotency-Key": uuid.uuid4().hex},
-                          json={"address": ADDRESS, "payment_token": card,
-                                "lines": [{"product_id": product["id"], "quantity": 1}]}).json()
-    wait_until(lambda: requests.get(f"{gateway_url}/api/orders/{order['id']}", headers=bearer(user),
-                                    timeout=5).json()["status"] == "CONFIRMED", timeout=30, interval=0.2,
-               message="the saga to confirm the order")
+    card = requests.post(
+        f"{gateway_url}/api/payments/methods",
+        headers=bearer(user),
+        timeout=10,
+        json={"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"},
+    ).json()["token"]
+    order = requests.post(
+        f"{gateway_url}/api/orders",
+        timeout=10,
+        headers={**bearer(user), "Idempotency-Key": uuid.uuid4().hex},
+        json={"address": ADDRESS, "payment_token": card, "lines": [{"product_id": product["id"], "quantity": 1}]},
+    ).json()
+    wait_until(
+        lambda: (
+            requests.get(f"{gateway_url}/api/orders/{order['id']}", headers=bearer(user), timeout=5).json()["status"]
+            == "CONFIRMED"
+        ),
+        timeout=30,
+        interval=0.2,
+        message="the saga to confirm the order",
+    )
     return user, order["id"]
 
 
@@ -144,24 +169,42 @@ def test_shipping_and_delivering_an_order_emails_the_customer(kind, admin_page, 
     expect(orders.region).to_contain_text("order.deliver")  # the audit trail
     short = order_id[:8]
     wait_until(lambda: mails(stack, user["email"], f"{short} is on its way"), interval=0.2, message="shipped mail")
-    wait_until(lambda: mails(stack, user["email"], f"{short} has been delivered"), interval=0.2,
-               message="delivered mail")
+    wait_until(
+        lambda: mails(stack, user["email"], f"{short} has been delivered"), interval=0.2, message="delivered mail"
+    )
 
 
 @BOTH
 def test_replaying_a_dead_letter_hands_it_to_its_consumer_once(kind, admin_page, stack):
     email = f"dlq-{uuid.uuid4().hex[:10]}@example.test"
-    event = make_event("order.shipped", {"order_id": uuid.uuid4().hex, "user_id": uuid.uuid4().hex, "email": email,
-                                         "name": "Lin", "total": 1500, "currency": "USD", "lines": []}, "orders")
+    event = make_event(
+        "order.shipped",
+        {
+            "order_id": uuid.uuid4().hex,
+            "user_id": uuid.uuid4().hex,
+            "email": email,
+            "name": "Lin",
+            "total": 1500,
+            "currency": "USD",
+            "lines": [],
+        },
+        "orders",
+    )
     producer = KafkaProducer(bootstrap_servers=stack.url("kafka"))
     try:  # as the consumer runner dead-letters a message it could not handle (the mail server was down, say)
         producer.send("order.shipped.dlq", event.to_json(), headers=[("error", b"SMTPServerDisconnected()")]).get(10)
     finally:
         producer.close()
     headers = admin_headers(stack.url("gateway"))
-    wait_until(lambda: event.event_id in requests.get(f"{stack.url('gateway')}/api/events/dead-letters",
-                                                      headers=headers, timeout=5).text,
-               timeout=15, interval=0.2, message="the collector to keep the dead letter")
+    wait_until(
+        lambda: (
+            event.event_id
+            in requests.get(f"{stack.url('gateway')}/api/events/dead-letters", headers=headers, timeout=5).text
+        ),
+        timeout=15,
+        interval=0.2,
+        message="the collector to keep the dead letter",
+    )
     page = admin_page(kind)
     letters = DeadLetterPage(page).navigate("/events")
     expect(letters.region).to_contain_text("SMTPServerDisconnected()")

@@ -1,4 +1,5 @@
 """The cart in Chromium: add to cart with the mini-cart updating in place, the cart page, the guest merge."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Browsing /products in Chromium: search as you type, filters, sort, paging, history, and the no-JS form."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Checkout in Chromium, with and without JavaScript: a full purchase (then its cancellation), and a decline."""
+
 from __future__ import annotations
 
 import uuid
@@ -26,26 +27,35 @@ def lineup(gateway_url):
 @pytest.fixture()
 def shopper(request, base_url, gateway_url, lineup):
     """A signed-in shopper with two of "Alpha" in the cart, in the browser the test names."""
+
     def make(kind: str):
         page = request.getfixturevalue(kind)
         user = new_user(gateway_url, name=f"Shopper {uuid.uuid4().hex[:6]}")
-        r = requests.post(f"{gateway_url}/api/cart/items", json={"product_id": lineup.ids["Alpha"], "quantity": 2},
-                          headers=bearer(user), timeout=10)
+        r = requests.post(
+            f"{gateway_url}/api/cart/items",
+            json={"product_id": lineup.ids["Alpha"], "quantity": 2},
+            headers=bearer(user),
+            timeout=10,
+        )
         assert r.status_code in (200, 201), r.text
         use_session(page, base_url, user)
         return page, user
+
     return make
 
 
 def mail_about(stack, user: dict, words: str) -> dict:
     """The email to this shopper whose subject has `words`, once it arrived (bounded wait)."""
-    return wait_until(lambda: [m for m in read_messages(stack.mail_dir, to=user["email"]) if words in m["subject"]],
-                      interval=0.2, message=f"an email about {words!r}")[0]
+    return wait_until(
+        lambda: [m for m in read_messages(stack.mail_dir, to=user["email"]) if words in m["subject"]],
+        interval=0.2,
+        message=f"an email about {words!r}",
+    )[0]
 
 
 def assert_card_number_left_no_trace(page, stack, number: str) -> None:
     """Not in the browser's cookies, nor in any process's log (the shell, fragments, gateway, services)."""
-    spaced = " ".join(number[i:i + 4] for i in range(0, len(number), 4))
+    spaced = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
     assert not [c for c in page.context.cookies() if number in c["value"] or spaced in c["value"]]
     logs = list(stack.log_dir.glob("*.log"))
     assert len(logs) >= 10  # every process writes one

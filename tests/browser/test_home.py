@@ -1,4 +1,5 @@
 """The home page in Chromium: composed server-side, alive with htmx, resilient to a dead fragment."""
+
 from __future__ import annotations
 
 import re

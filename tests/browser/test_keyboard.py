@@ -1,4 +1,5 @@
 """A purchase with the keyboard alone (Tab, Shift+Tab, typing, Enter and Space; no pointer), JavaScript on."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -37,8 +38,13 @@ def test_a_shopper_signs_in_adds_to_cart_and_buys_with_the_keyboard_alone(page, 
 
     checkout = CheckoutPage(page)
     expect(checkout.field("Name")).to_be_visible()
-    for label, value in (("Name", "Ada Keys"), ("Address", "1 Tab Street"), ("City", "Leeds"),
-                         ("Postal code", "LS1 1AA"), ("Country", "GB")):
+    for label, value in (
+        ("Name", "Ada Keys"),
+        ("Address", "1 Tab Street"),
+        ("City", "Leeds"),
+        ("Postal code", "LS1 1AA"),
+        ("Country", "GB"),
+    ):
         type_into(page, checkout.field(label), value)
     page.keyboard.press("Enter")  # Enter in a field submits its form
 

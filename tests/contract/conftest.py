@@ -1,4 +1,5 @@
 """Contract-test fixtures shared by the services' API tests (the token issuer itself is in tests/conftest.py)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -21,9 +22,15 @@ def admin(issuer) -> dict:
 def service_config(redis_url, issuer):
     """Config for a service app under test: throwaway Redis, no workers, tokens from the test issuer.
     `urls` points other services somewhere ({"products": …}); other keywords are settings or app.config."""
+
     def config(urls: dict | None = None, **extra) -> dict:
-        return {"redis_url": redis_url, "run_workers": False, "service_urls": issuer.service_urls(**(urls or {})),
-                **extra}
+        return {
+            "redis_url": redis_url,
+            "run_workers": False,
+            "service_urls": issuer.service_urls(**(urls or {})),
+            **extra,
+        }
+
     return config
 
 
@@ -41,5 +48,8 @@ def upstreams(redis_url, issuer):
     for doc, units in seed_documents():
         inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
     with contextlib.ExitStack() as stack:
-        yield {"products": stack.enter_context(serving(products)), "inventory": stack.enter_context(serving(inventory)),
-               "stock": inventory.extensions["inventory.stock"]}
+        yield {
+            "products": stack.enter_context(serving(products)),
+            "inventory": stack.enter_context(serving(inventory)),
+            "stock": inventory.extensions["inventory.stock"],
+        }

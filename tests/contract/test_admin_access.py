@@ -1,4 +1,5 @@
 """The back office's access rules: admins only; a customer gets 403 everywhere, a guest is sent to sign in."""
+
 from __future__ import annotations
 
 import pytest

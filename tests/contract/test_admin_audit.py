@@ -1,4 +1,5 @@
 """The audit API (users service, through the gateway): admins only, the actor from the token, facts bounded."""
+
 from __future__ import annotations
 
 import uuid
@@ -18,8 +19,14 @@ def audit(office, method, token=None, **kwargs):
 
 
 def entry(**overrides) -> dict:
-    return {"action": "product.update", "subject_type": "product", "subject_id": uuid.uuid4().hex,
-            "before": {"price": 100}, "after": {"price": 200}, **overrides}
+    return {
+        "action": "product.update",
+        "subject_type": "product",
+        "subject_id": uuid.uuid4().hex,
+        "before": {"price": 100},
+        "after": {"price": 200},
+        **overrides,
+    }
 
 
 def test_an_action_is_recorded_with_the_caller_as_actor_and_listed_newest_first(office):
@@ -28,8 +35,9 @@ def test_an_action_is_recorded_with_the_caller_as_actor_and_listed_newest_first(
     assert r.status_code == 422  # the actor is never taken from the body
     assert audit(office, "POST", office.admin_token, json=first).status_code == 201
     assert audit(office, "POST", office.admin_token, json={**first, "after": {"price": 300}}).status_code == 201
-    items = audit(office, "GET", office.admin_token, params={"subject_type": "product",
-                                                            "subject_id": first["subject_id"]}).json()["items"]
+    items = audit(
+        office, "GET", office.admin_token, params={"subject_type": "product", "subject_id": first["subject_id"]}
+    ).json()["items"]
     assert [i["after"]["price"] for i in items] == [300, 200]
     assert items[0]["actor_email"] == ADMIN["email"] and items[0]["before"] == {"price": 100}
 
@@ -43,10 +51,19 @@ def test_a_guest_and_a_customer_can_neither_read_nor_write_the_trail(office):
     assert audit(office, "GET", customer, params=query).status_code == 403
 
 
-@pytest.mark.parametrize("bad", [
-    {"subject_type": "wallet"}, {"subject_id": {"$ne": None}}, {"subject_id": "../x"}, {"action": "drop table"},
-    {"before": {"$where": "1"}}, {"after": {"price": {"$gt": 0}}}, {"after": {f"k{i}": i for i in range(21)}},
-    {"after": {"k": [1, 2]}}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"subject_type": "wallet"},
+        {"subject_id": {"$ne": None}},
+        {"subject_id": "../x"},
+        {"action": "drop table"},
+        {"before": {"$where": "1"}},
+        {"after": {"price": {"$gt": 0}}},
+        {"after": {f"k{i}": i for i in range(21)}},
+        {"after": {"k": [1, 2]}},
+    ],
+)
 def test_malformed_or_operator_laden_entries_are_422(office, bad):
     assert audit(office, "POST", office.admin_token, json=entry(**bad)).status_code == 422
 

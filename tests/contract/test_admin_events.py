@@ -1,5 +1,6 @@
 """The dead-letter API (notifications, through the gateway) and page: admins only, listed, discarded once.
 Replay needs the broker: tests/integration/test_dead_letters.py and the browser test cover it."""
+
 from __future__ import annotations
 
 import json

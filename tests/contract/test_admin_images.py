@@ -1,4 +1,5 @@
 """Product images: checked by content (not name), at most 2 MB, kept in GridFS, served with a content-hash URL."""
+
 from __future__ import annotations
 
 import io
@@ -24,9 +25,12 @@ def image_bytes(kind: str, size=(8, 6), color=None) -> bytes:
 @pytest.fixture()
 def product(office) -> dict:
     sku = f"IMG-{uuid.uuid4().hex[:8].upper()}"
-    r = requests.post(f"{office.gateway}/api/products", headers={"Authorization": f"Bearer {office.admin_token}"},
-                      json={"name": f"Framed Print {sku}", "price": 3500, "category": "stationery", "sku": sku},
-                      timeout=5)
+    r = requests.post(
+        f"{office.gateway}/api/products",
+        headers={"Authorization": f"Bearer {office.admin_token}"},
+        json={"name": f"Framed Print {sku}", "price": 3500, "category": "stationery", "sku": sku},
+        timeout=5,
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -43,8 +47,10 @@ def put_image(office, product_id, data, token=None):
     return requests.put(f"{office.gateway}/api/products/{product_id}/image", data=data, headers=headers, timeout=10)
 
 
-@pytest.mark.parametrize(("kind", "ext", "mime"), [("PNG", "png", "image/png"), ("JPEG", "jpg", "image/jpeg"),
-                                                  ("WEBP", "webp", "image/webp")])
+@pytest.mark.parametrize(
+    ("kind", "ext", "mime"),
+    [("PNG", "png", "image/png"), ("JPEG", "jpg", "image/jpeg"), ("WEBP", "webp", "image/webp")],
+)
 def test_an_image_is_kept_by_content_hash_and_served_with_caching_headers(office, product, kind, ext, mime):
     data = image_bytes(kind)
     r = put_image(office, product["id"], data)
@@ -71,13 +77,17 @@ def test_the_storefront_serves_the_image_through_the_shell_in_place_of_the_place
     assert client.get("/images/products/..%2F..%2Fmetrics").status_code == 404
 
 
-@pytest.mark.parametrize("data", [
-    b"GIF89a" + b"\x00" * 40,  # a GIF: a real image, not an accepted kind
-    b"just some text, named photo.png",
-    image_bytes("PNG")[:40],  # cut short
-    b"\x89PNG\r\n\x1a\n" + os.urandom(200),  # a PNG signature on noise
-    image_bytes("BMP"),
-    b""])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"GIF89a" + b"\x00" * 40,  # a GIF: a real image, not an accepted kind
+        b"just some text, named photo.png",
+        image_bytes("PNG")[:40],  # cut short
+        b"\x89PNG\r\n\x1a\n" + os.urandom(200),  # a PNG signature on noise
+        image_bytes("BMP"),
+        b"",
+    ],
+)
 def test_a_file_that_is_not_a_png_jpeg_or_webp_is_refused_whatever_its_name(office, product, data):
     r = put_image(office, product["id"], data)
     assert r.status_code == 422 and r.json()["error"] == "IMAGE_TYPE"
@@ -97,8 +107,11 @@ def test_a_guest_and_a_customer_cannot_set_an_image(office, product):
 
 
 def upload(client, product_id, data, filename="photo.png", path_prefix=""):
-    return client.post(f"{path_prefix}/products/{product_id}/image", content_type="multipart/form-data",
-                       data={"csrf_token": CSRF, "image": (io.BytesIO(data), filename)})
+    return client.post(
+        f"{path_prefix}/products/{product_id}/image",
+        content_type="multipart/form-data",
+        data={"csrf_token": CSRF, "image": (io.BytesIO(data), filename)},
+    )
 
 
 def test_uploading_on_the_page_sets_the_image_and_records_it(office, admin, product):
@@ -108,10 +121,14 @@ def test_uploading_on_the_page_sets_the_image_and_records_it(office, admin, prod
     assert 'src="/images/products/' in page and ".jpg" in page and "product.image" in page
 
 
-@pytest.mark.parametrize(("data", "filename", "status", "message"), [
-    (b"GIF89a" + b"\x00" * 40, "renamed.png", 422, "Choose a PNG, JPEG or WebP image"),
-    (b"%PDF-1.4 not an image", "cv.jpg", 422, "Choose a PNG, JPEG or WebP image"),
-    (b"\x89PNG" + b"\x00" * (3 * 1024 * 1024), "huge.png", 413, "larger than 2 MB")])
+@pytest.mark.parametrize(
+    ("data", "filename", "status", "message"),
+    [
+        (b"GIF89a" + b"\x00" * 40, "renamed.png", 422, "Choose a PNG, JPEG or WebP image"),
+        (b"%PDF-1.4 not an image", "cv.jpg", 422, "Choose a PNG, JPEG or WebP image"),
+        (b"\x89PNG" + b"\x00" * (3 * 1024 * 1024), "huge.png", 413, "larger than 2 MB"),
+    ],
+)
 def test_a_bad_upload_on_the_page_says_why_beside_the_image_field(admin, product, data, filename, status, message):
     r = upload(admin, product["id"], data, filename)
     html = r.get_data(as_text=True)

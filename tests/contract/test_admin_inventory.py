@@ -1,4 +1,5 @@
 """The back office's stock page and the inventory admin API: low stock first, set, adjust, never negative."""
+
 from __future__ import annotations
 
 import uuid
@@ -26,8 +27,9 @@ def sku(office) -> str:
 
 
 def api(office, method, path, token, **kwargs):
-    return requests.request(method, f"{office.gateway}{path}", headers={"Authorization": f"Bearer {token}"},
-                            timeout=5, **kwargs)
+    return requests.request(
+        method, f"{office.gateway}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=5, **kwargs
+    )
 
 
 def stock_of(office, sku) -> dict:
@@ -47,8 +49,10 @@ def test_levels_list_low_stock_first(office):
 
 def test_the_admin_stock_apis_refuse_a_guest_and_a_customer(office, sku):
     customer = new_user(office.gateway)["access_token"]
-    for method, path, body in (("GET", "/api/inventory/levels", None),
-                               ("POST", f"/api/inventory/{sku}/adjust", {"delta": 1})):
+    for method, path, body in (
+        ("GET", "/api/inventory/levels", None),
+        ("POST", f"/api/inventory/{sku}/adjust", {"delta": 1}),
+    ):
         assert requests.request(method, f"{office.gateway}{path}", json=body, timeout=5).status_code == 401
         assert api(office, method, path, customer, json=body).status_code == 403
     assert stock_of(office, sku)["available"] == 12
@@ -56,7 +60,10 @@ def test_the_admin_stock_apis_refuse_a_guest_and_a_customer(office, sku):
 
 def test_adjusting_adds_and_removes_units(office, sku):
     assert api(office, "POST", f"/api/inventory/{sku}/adjust", office.admin_token, json={"delta": 5}).json() == {
-        "sku": sku, "available": 17, "reserved": 0}
+        "sku": sku,
+        "available": 17,
+        "reserved": 0,
+    }
     r = api(office, "POST", f"/api/inventory/{sku}/adjust", office.admin_token, json={"delta": -17})
     assert r.status_code == 200 and r.json()["available"] == 0
 
@@ -67,8 +74,18 @@ def test_a_delta_that_would_go_below_zero_is_refused_with_the_reason(office, sku
     assert "Only 12 available" in r.json()["message"] and stock_of(office, sku)["available"] == 12
 
 
-@pytest.mark.parametrize("body", [{"delta": "5"}, {"delta": 1.5}, {"delta": None}, {"delta": {"$gt": 0}},
-                                  {"delta": 10**9}, {}, {"delta": 1, "available": 99}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"delta": "5"},
+        {"delta": 1.5},
+        {"delta": None},
+        {"delta": {"$gt": 0}},
+        {"delta": 10**9},
+        {},
+        {"delta": 1, "available": 99},
+    ],
+)
 def test_a_bad_delta_is_422(office, sku, body):
     r = api(office, "POST", f"/api/inventory/{sku}/adjust", office.admin_token, json=body)
     assert r.status_code == 422
@@ -87,8 +104,7 @@ def test_the_page_lists_each_sku_with_a_stock_field_and_save_button(admin, sku):
 
 
 def test_saving_stock_without_js_sets_the_level_and_returns_to_the_list(office, admin, sku):
-    r = admin.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": "0",
-                                             "back": f"/admin/inventory?q={sku}"})
+    r = admin.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": "0", "back": f"/admin/inventory?q={sku}"})
     assert r.status_code == 303 and r.headers["Location"] == f"/admin/inventory?q={sku}&saved={sku}"
     assert stock_of(office, sku)["available"] == 0
 
@@ -99,8 +115,7 @@ def test_a_foreign_back_url_is_ignored(admin, sku):
 
 
 def test_a_negative_adjustment_on_the_page_shows_the_reason_beside_the_field(office, admin, sku):
-    r = admin.post(f"/inventory/{sku}/adjust", data={"csrf_token": CSRF, "delta": "-20"},
-                   query_string={"q": sku})
+    r = admin.post(f"/inventory/{sku}/adjust", data={"csrf_token": CSRF, "delta": "-20"}, query_string={"q": sku})
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and f'id="delta-{sku}-error"' in html and "cannot go below zero" in html
     assert stock_of(office, sku)["available"] == 12

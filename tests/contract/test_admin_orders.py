@@ -1,4 +1,5 @@
 """The back office's orders: the search and summary APIs, the order page, ship, deliver, cancel with refund."""
+
 from __future__ import annotations
 
 import uuid
@@ -30,10 +31,17 @@ def bearer(token: str) -> dict:
 
 def place(office, shopper) -> dict:
     products = requests.get(f"{office.gateway}/api/products", params={"per_page": 1}, timeout=5).json()["items"]
-    body = {"address": ADDRESS, "payment_token": "pm_" + "4" * 16,
-            "lines": [{"product_id": products[0]["id"], "quantity": 1}]}
-    r = requests.post(f"{office.gateway}/api/orders", json=body, timeout=5,
-                      headers={**bearer(shopper["access_token"]), "Idempotency-Key": f"k-{uuid.uuid4().hex}"})
+    body = {
+        "address": ADDRESS,
+        "payment_token": "pm_" + "4" * 16,
+        "lines": [{"product_id": products[0]["id"], "quantity": 1}],
+    }
+    r = requests.post(
+        f"{office.gateway}/api/orders",
+        json=body,
+        timeout=5,
+        headers={**bearer(shopper["access_token"]), "Idempotency-Key": f"k-{uuid.uuid4().hex}"},
+    )
     assert r.status_code == 202, r.text
     return r.json()
 
@@ -43,8 +51,12 @@ def confirmed(office, shopper) -> dict:
     """An order the saga has confirmed (workers are off here, so the test moves it as the consumers would)."""
     order = place(office, shopper)
     repo = office.apps["orders"].extensions["orders.repo"]
-    assert repo.transition(order["id"], states.PENDING, [states.AWAITING_PAYMENT, states.CONFIRMED],
-                           fields={"payment": {"status": "succeeded"}})
+    assert repo.transition(
+        order["id"],
+        states.PENDING,
+        [states.AWAITING_PAYMENT, states.CONFIRMED],
+        fields={"payment": {"status": "succeeded"}},
+    )
     return order
 
 
@@ -54,15 +66,16 @@ def outbox_types(office, order_id) -> list[str]:
 
 
 def test_the_summary_counts_todays_orders_by_status_and_the_paid_revenue(office, shopper, confirmed):
-    summary = requests.get(f"{office.gateway}/api/orders/summary", headers=bearer(office.admin_token),
-                           timeout=5).json()
+    summary = requests.get(f"{office.gateway}/api/orders/summary", headers=bearer(office.admin_token), timeout=5).json()
     assert summary["by_status"]["CONFIRMED"] >= 1 and summary["revenue"] >= confirmed["total"] > 0
 
 
 def test_the_search_filters_by_status_date_and_email(office, shopper, confirmed):
     def search(**params):
-        return requests.get(f"{office.gateway}/api/orders/all", params=params, headers=bearer(office.admin_token),
-                            timeout=5)
+        return requests.get(
+            f"{office.gateway}/api/orders/all", params=params, headers=bearer(office.admin_token), timeout=5
+        )
+
     ids = [o["id"] for o in search(email=shopper["email"].upper()).json()["items"]]
     assert confirmed["id"] in ids
     assert confirmed["id"] in [o["id"] for o in search(status="CONFIRMED").json()["items"]]
@@ -74,12 +87,19 @@ def test_the_search_filters_by_status_date_and_email(office, shopper, confirmed)
 
 
 def test_the_order_admin_apis_refuse_a_guest_and_a_customer(office, shopper, confirmed):
-    for method, path in (("GET", "/api/orders/summary"), ("GET", "/api/orders/all"),
-                         ("POST", f"/api/orders/{confirmed['id']}/ship"),
-                         ("POST", f"/api/orders/{confirmed['id']}/deliver")):
+    for method, path in (
+        ("GET", "/api/orders/summary"),
+        ("GET", "/api/orders/all"),
+        ("POST", f"/api/orders/{confirmed['id']}/ship"),
+        ("POST", f"/api/orders/{confirmed['id']}/deliver"),
+    ):
         assert requests.request(method, f"{office.gateway}{path}", timeout=5).status_code == 401
-        assert requests.request(method, f"{office.gateway}{path}", headers=bearer(shopper["access_token"]),
-                                timeout=5).status_code == 403
+        assert (
+            requests.request(
+                method, f"{office.gateway}{path}", headers=bearer(shopper["access_token"]), timeout=5
+            ).status_code
+            == 403
+        )
 
 
 def test_the_list_page_filters_and_links_to_each_order(admin, shopper, confirmed):

@@ -1,4 +1,5 @@
 """The back office's catalog pages against live services: search, create, edit, delete, validation, CSRF."""
+
 from __future__ import annotations
 
 import uuid
@@ -23,8 +24,16 @@ def post(client, path, htmx=False, **form):
 
 def product_form(**overrides) -> dict:
     sku = f"ADM-{uuid.uuid4().hex[:8].upper()}"
-    return {"name": f"Walnut Board {sku}", "description": "Oiled walnut.", "category": "kitchen", "price": "24.50",
-            "sku": sku, "initial_stock": "7", "featured": "on", **overrides}
+    return {
+        "name": f"Walnut Board {sku}",
+        "description": "Oiled walnut.",
+        "category": "kitchen",
+        "price": "24.50",
+        "sku": sku,
+        "initial_stock": "7",
+        "featured": "on",
+        **overrides,
+    }
 
 
 def api_product(office, product_id):
@@ -61,12 +70,23 @@ def test_with_htmx_a_saved_product_redirects_the_whole_page(admin):
     assert r.status_code == 200 and r.headers["HX-Redirect"].startswith("/admin/products/")
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("name", "", "Enter a name"), ("price", "abc", "Enter a price"), ("price", "0", "Enter a price"),
-    ("price", "-3", "Enter a price"), ("price", "1.999", "Enter a price"), ("category", "Kitchen Stuff", "lowercase"),
-    ("sku", "bad sku!", "Use letters, digits"), ("initial_stock", "-1", "whole number"),
-    ("description", "x" * 2001, "under 2,000"), ("name", "n" * 201, "Enter a name"),
-    ("sku", '{"$ne": null}', "Use letters, digits"), ("category", "$where", "lowercase")])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Enter a name"),
+        ("price", "abc", "Enter a price"),
+        ("price", "0", "Enter a price"),
+        ("price", "-3", "Enter a price"),
+        ("price", "1.999", "Enter a price"),
+        ("category", "Kitchen Stuff", "lowercase"),
+        ("sku", "bad sku!", "Use letters, digits"),
+        ("initial_stock", "-1", "whole number"),
+        ("description", "x" * 2001, "under 2,000"),
+        ("name", "n" * 201, "Enter a name"),
+        ("sku", '{"$ne": null}', "Use letters, digits"),
+        ("category", "$where", "lowercase"),
+    ],
+)
 def test_a_bad_field_is_refused_with_its_message_beside_it(admin, field, value, message):
     r = post(admin, "/products", **product_form(**{field: value}))
     html = r.get_data(as_text=True)

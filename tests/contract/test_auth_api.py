@@ -1,4 +1,5 @@
 """The auth API: register, login, refresh, logout, JWKS, limits and strict bodies, each error case included."""
+
 from __future__ import annotations
 
 import random
@@ -18,9 +19,15 @@ ADMIN = {"email": "Admin@Example.com", "password": "admin-password-1"}
 
 @pytest.fixture(scope="module")
 def app(redis_url, tmp_path_factory):
-    return services.auth.create_app({"redis_url": redis_url, "run_workers": False,
-                                     "keys_dir": str(tmp_path_factory.mktemp("keys")),
-                                     "admin_email": ADMIN["email"], "admin_password": ADMIN["password"]})
+    return services.auth.create_app(
+        {
+            "redis_url": redis_url,
+            "run_workers": False,
+            "keys_dir": str(tmp_path_factory.mktemp("keys")),
+            "admin_email": ADMIN["email"],
+            "admin_password": ADMIN["password"],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,20 +88,23 @@ def test_emails_are_normalised_so_case_and_spaces_make_no_second_account(client)
     assert r.status_code == 409 and r.json["error"] == "EMAIL_TAKEN"
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"email": "not-an-email", "password": "secret-pass-1", "name": "A"}, "email"),
-    ({"email": "a@example.com", "password": "short", "name": "A"}, "password"),
-    ({"email": "a@example.com", "password": "x" * 129, "name": "A"}, "password"),
-    ({"email": "a@example.com", "password": "secret-pass-1", "name": ""}, "name"),
-    ({"email": "a@example.com", "password": "secret-pass-1", "name": "n" * 101}, "name"),
-    ({"email": "a@example.com", "password": "secret-pass-1", "name": "line\nbreak"}, "name"),
-    ({"email": "e" * 250 + "@example.com", "password": "secret-pass-1", "name": "A"}, "email"),
-    ({"email": {"$ne": ""}, "password": "secret-pass-1", "name": "A"}, "email"),
-    ({"email": "a@example.com", "password": 12345678, "name": "A"}, "password"),
-    ({"email": "a@example.com", "password": "secret-pass-1", "name": ["A"]}, "name"),
-    ({"email": "a@example.com", "password": "secret-pass-1", "name": "A", "role": "admin"}, "role"),
-    ({"password": "secret-pass-1", "name": "A"}, "email"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"email": "not-an-email", "password": "secret-pass-1", "name": "A"}, "email"),
+        ({"email": "a@example.com", "password": "short", "name": "A"}, "password"),
+        ({"email": "a@example.com", "password": "x" * 129, "name": "A"}, "password"),
+        ({"email": "a@example.com", "password": "secret-pass-1", "name": ""}, "name"),
+        ({"email": "a@example.com", "password": "secret-pass-1", "name": "n" * 101}, "name"),
+        ({"email": "a@example.com", "password": "secret-pass-1", "name": "line\nbreak"}, "name"),
+        ({"email": "e" * 250 + "@example.com", "password": "secret-pass-1", "name": "A"}, "email"),
+        ({"email": {"$ne": ""}, "password": "secret-pass-1", "name": "A"}, "email"),
+        ({"email": "a@example.com", "password": 12345678, "name": "A"}, "password"),
+        ({"email": "a@example.com", "password": "secret-pass-1", "name": ["A"]}, "name"),
+        ({"email": "a@example.com", "password": "secret-pass-1", "name": "A", "role": "admin"}, "role"),
+        ({"password": "secret-pass-1", "name": "A"}, "email"),
+    ],
+)
 def test_a_bad_registration_body_is_422_naming_the_field(client, body, field):
     r = client.post("/api/auth/register", json=body)
     assert r.status_code == 422 and field in r.json["details"]["fields"]
@@ -120,7 +130,12 @@ def test_login_answers_the_token_pair_with_the_agreed_claims(client, app):
     assert set(r.json) >= {"access_token", "refresh_token", "token_type", "expires_in"}
     access = claims(app, r.json["access_token"])
     assert (access["sub"], access["role"], access["email"], access["name"], access["type"]) == (
-        user["id"], "customer", address, "Ada Lovelace", "access")
+        user["id"],
+        "customer",
+        address,
+        "Ada Lovelace",
+        "access",
+    )
     assert 800 <= r.json["expires_in"] <= 1000 and access["jti"] and access["iat"]
     assert jwt.get_unverified_header(r.json["access_token"])["kid"] == app.extensions["auth.key"].kid
 
@@ -134,14 +149,17 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_401(client):
     assert wrong.json == unknown.json and wrong.json["error"] == "INVALID_CREDENTIALS"
 
 
-@pytest.mark.parametrize("body", [
-    {"email": {"$ne": None}, "password": {"$ne": None}},
-    {"email": "a@example.com", "password": {"$gt": ""}},
-    {"email": ["a@example.com"], "password": "x"},
-    {"email": "a@example.com"},
-    {"email": "a@example.com", "password": "x", "extra": 1},
-    {"email": "a@example.com", "password": "x" * 129},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": {"$ne": None}, "password": {"$ne": None}},
+        {"email": "a@example.com", "password": {"$gt": ""}},
+        {"email": ["a@example.com"], "password": "x"},
+        {"email": "a@example.com"},
+        {"email": "a@example.com", "password": "x", "extra": 1},
+        {"email": "a@example.com", "password": "x" * 129},
+    ],
+)
 def test_login_with_operator_objects_wrong_types_or_oversized_fields_is_422(client, body):
     r = client.post("/api/auth/login", json=body)
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
@@ -176,8 +194,10 @@ def test_failures_from_one_address_do_not_lock_the_owner_out_from_another(app):
     attacker, owner = app.test_client(), app.test_client()
     attacker.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{random.randrange(1, 255)}"
     owner.environ_base["HTTP_X_FORWARDED_FOR"] = f"203.0.113.{random.randrange(1, 255)}"
-    guesses = [attacker.post("/api/auth/login", json={"email": address, "password": f"guess-{i}"}).status_code
-               for i in range(12)]
+    guesses = [
+        attacker.post("/api/auth/login", json={"email": address, "password": f"guess-{i}"}).status_code
+        for i in range(12)
+    ]
     assert guesses == [401] * 10 + [429] * 2
     r = owner.post("/api/auth/login", json={"email": address, "password": "secret-pass-1"})
     assert r.status_code == 200 and r.json["access_token"]
@@ -195,9 +215,14 @@ def test_guessing_from_many_addresses_meets_a_short_account_wide_cool_down(app):
 
 
 def test_one_address_is_limited_across_accounts(redis_url, tmp_path_factory):
-    app = services.auth.create_app({"redis_url": redis_url, "run_workers": False,
-                                    "keys_dir": str(tmp_path_factory.mktemp("keys")),
-                                    "auth_rate_limits": "login_ip=5/60,register_ip=3/600"})
+    app = services.auth.create_app(
+        {
+            "redis_url": redis_url,
+            "run_workers": False,
+            "keys_dir": str(tmp_path_factory.mktemp("keys")),
+            "auth_rate_limits": "login_ip=5/60,register_ip=3/600",
+        }
+    )
     c = app.test_client()
     c.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{random.randrange(1, 255)}"
     logins = [c.post("/api/auth/login", json={"email": email(), "password": "x"}).status_code for _ in range(6)]
@@ -233,8 +258,11 @@ def test_an_access_token_cannot_be_used_to_refresh(client):
 def test_logout_revokes_the_access_token_and_the_refresh_token(client, verifier):
     pair = register(client).json
     assert verifier.identity(pair["access_token"])
-    r = client.post("/api/auth/logout", json={"refresh_token": pair["refresh_token"]},
-                    headers={"Authorization": f"Bearer {pair['access_token']}"})
+    r = client.post(
+        "/api/auth/logout",
+        json={"refresh_token": pair["refresh_token"]},
+        headers={"Authorization": f"Bearer {pair['access_token']}"},
+    )
     assert r.status_code == 204
     with pytest.raises(Unauthorized) as e:
         verifier.identity(pair["access_token"])
@@ -245,8 +273,12 @@ def test_logout_revokes_the_access_token_and_the_refresh_token(client, verifier)
 
 def test_logout_without_tokens_or_with_foreign_ones_is_harmless(client):
     assert client.post("/api/auth/logout").status_code == 204
-    assert client.post("/api/auth/logout", json={"refresh_token": "garbage"},
-                       headers={"Authorization": "Bearer garbage"}).status_code == 204
+    assert (
+        client.post(
+            "/api/auth/logout", json={"refresh_token": "garbage"}, headers={"Authorization": "Bearer garbage"}
+        ).status_code
+        == 204
+    )
     assert client.post("/api/auth/logout", json={"refresh_token": {"$ne": 1}}).status_code == 422
 
 
@@ -264,6 +296,7 @@ def test_the_admin_from_the_environment_exists_with_the_admin_role(client, app):
 
 def test_a_restart_with_a_new_admin_password_takes_the_new_one(app):
     from services.auth import service
+
     repo, passwords = app.extensions["auth.repo"], app.extensions["auth.passwords"]
     service.ensure_admin(repo, passwords, ADMIN["email"], "rotated-password-2")
     service.ensure_admin(repo, passwords, ADMIN["email"], "rotated-password-2")  # idempotent
@@ -277,8 +310,9 @@ def test_a_restart_with_a_new_admin_password_takes_the_new_one(app):
 def test_the_openapi_document_describes_the_auth_bodies(client):
     doc = client.get("/openapi.json").json
     paths = doc["paths"]
-    assert {"/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/logout",
-            "/api/auth/jwks"} <= set(paths)
+    assert {"/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/jwks"} <= set(
+        paths
+    )
     ref = paths["/api/auth/register"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     schema = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert set(schema["required"]) == {"email", "password", "name"}

@@ -1,4 +1,5 @@
 """The auth fragment against a live gateway, auth and users: cookies, CSRF, redirects, messages, sign-out."""
+
 from __future__ import annotations
 
 import re
@@ -109,11 +110,14 @@ def test_signing_up_signs_in_and_redirects_home(client, accounts):
     assert me.json()["name"] == "Grace Hopper"
 
 
-@pytest.mark.parametrize("form,field,message", [
-    ({"password": "short"}, "password", "Use a password of 8 to 128 characters."),
-    ({"email": "not-an-email"}, "email", "Enter a valid email address."),
-    ({"name": "x" * 101}, "name", "Enter your name (up to 100 characters)."),
-])
+@pytest.mark.parametrize(
+    "form,field,message",
+    [
+        ({"password": "short"}, "password", "Use a password of 8 to 128 characters."),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+        ({"name": "x" * 101}, "name", "Enter your name (up to 100 characters)."),
+    ],
+)
 def test_a_bad_sign_up_field_shows_its_message_next_to_it(client, form, field, message):
     body = {"name": "Ada", "email": f"a-{uuid.uuid4().hex}@example.com", "password": "secret-pass-1", **form}
     r = post(client, "/register", **body)
@@ -138,8 +142,9 @@ def test_signing_out_revokes_the_tokens_and_clears_the_cookies(client, user, acc
     assert set(cleared) == {"access_token_cookie", "refresh_token_cookie"}
     assert all("Max-Age=0" in c or "Expires=Thu, 01 Jan 1970" in c for c in cleared.values())
     assert requests.get(f"{accounts.gateway}/api/users/me", headers=bearer(user), timeout=5).status_code == 401
-    refreshed = requests.post(f"{accounts.gateway}/api/auth/refresh", json={"refresh_token": user["refresh_token"]},
-                              timeout=5)
+    refreshed = requests.post(
+        f"{accounts.gateway}/api/auth/refresh", json={"refresh_token": user["refresh_token"]}, timeout=5
+    )
     assert refreshed.status_code == 401
 
 

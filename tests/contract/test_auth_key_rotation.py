@@ -1,4 +1,5 @@
 """Signing-key rotation: a new key signs, the previous one keeps verifying its tokens until they expire."""
+
 from __future__ import annotations
 
 import uuid
@@ -57,8 +58,9 @@ def test_a_second_rotation_retires_the_oldest_key(tmp_path):
 
 
 def pem(private) -> bytes:
-    return private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                 serialization.NoEncryption())
+    return private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def test_keys_come_from_mounted_files_and_nothing_is_written_to_the_keys_folder(tmp_path):
@@ -68,9 +70,16 @@ def test_keys_come_from_mounted_files_and_nothing_is_written_to_the_keys_folder(
     (secrets / "current.pem").write_bytes(pem(current))
     (secrets / "previous.pem").write_bytes(pem(previous))
     from types import SimpleNamespace
-    ring = load_key_ring(SimpleNamespace(jwt_private_key=None, jwt_private_key_file=str(secrets / "current.pem"),
-                                         jwt_previous_key=None, jwt_previous_key_file=str(secrets / "previous.pem"),
-                                         keys_dir=str(keys_dir)))
+
+    ring = load_key_ring(
+        SimpleNamespace(
+            jwt_private_key=None,
+            jwt_private_key_file=str(secrets / "current.pem"),
+            jwt_previous_key=None,
+            jwt_previous_key_file=str(secrets / "previous.pem"),
+            keys_dir=str(keys_dir),
+        )
+    )
     assert ring.current.kid == thumbprint(current.public_key())
     assert ring.previous.kid == thumbprint(previous.public_key())
     assert not keys_dir.exists()

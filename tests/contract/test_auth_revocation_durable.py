@@ -1,4 +1,5 @@
 """Sign-outs survive Redis losing its data; the local redis-server keeps its data across a crash (AOF)."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,6 +17,7 @@ from tests.servers import serving
 
 def register(base: str) -> dict:
     import uuid
+
     body = {"email": f"ada-{uuid.uuid4().hex}@example.com", "password": "secret-pass-1", "name": "Ada"}
     r = requests.post(f"{base}/api/auth/register", json=body, timeout=10)
     assert r.status_code == 201, r.text
@@ -38,8 +40,12 @@ def test_a_signed_out_token_stays_refused_after_redis_restarts_empty(own_redis, 
     with serving(app) as base:
         verifier = TokenVerifier(f"{base}/api/auth/jwks", redis=create_redis(server.url))
         gone, kept = register(base), register(base)
-        r = requests.post(f"{base}/api/auth/logout", json={"refresh_token": gone["refresh_token"]},
-                          headers={"Authorization": f"Bearer {gone['access_token']}"}, timeout=10)
+        r = requests.post(
+            f"{base}/api/auth/logout",
+            json={"refresh_token": gone["refresh_token"]},
+            headers={"Authorization": f"Bearer {gone['access_token']}"},
+            timeout=10,
+        )
         assert r.status_code == 204 and refused_as_revoked(verifier, gone["access_token"])
 
         server.stop()
@@ -51,8 +57,11 @@ def test_a_signed_out_token_stays_refused_after_redis_restarts_empty(own_redis, 
 
         watcher = RevocationWatcher(app.extensions["auth.revocations"], interval=0.2).start()
         try:
-            wait_until(lambda: refused_as_revoked(verifier, gone["access_token"]), timeout=10,
-                       message="the revocation was not republished into Redis")
+            wait_until(
+                lambda: refused_as_revoked(verifier, gone["access_token"]),
+                timeout=10,
+                message="the revocation was not republished into Redis",
+            )
         finally:
             watcher.stop()
         assert verifier.identity(kept["access_token"], write=True).user_id == kept["user"]["id"]
@@ -64,8 +73,14 @@ def test_the_local_redis_keeps_its_data_when_killed(own_redis):
     server = own_redis.start()  # the command line devstack runs
     client = redis.Redis.from_url(server.url)
     client.set("orders:cart:probe", "kept")
-    wait_until(lambda: client.info("persistence")["aof_last_write_status"] == "ok"
-               and client.info("persistence")["aof_enabled"] == 1, timeout=5, message="AOF is not on")
+    wait_until(
+        lambda: (
+            client.info("persistence")["aof_last_write_status"] == "ok"
+            and client.info("persistence")["aof_enabled"] == 1
+        ),
+        timeout=5,
+        message="AOF is not on",
+    )
     server.kill()
     server.start()
     assert redis.Redis.from_url(server.url).get("orders:cart:probe") == b"kept"

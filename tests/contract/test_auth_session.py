@@ -1,4 +1,5 @@
 """The shell's silent refresh: one refresh per request, new cookies to the browser and to every fragment."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,8 +45,9 @@ def test_an_expired_access_cookie_is_renewed_once_and_the_page_renders_signed_in
     cookies = set_cookies(r)
     assert cookies["access_token_cookie"] and cookies["refresh_token_cookie"] != user["refresh_token"]
     # Exactly one rotation happened: the new refresh token is the family's current one and still works.
-    again = requests.post(f"{accounts.gateway}/api/auth/refresh",
-                          json={"refresh_token": cookies["refresh_token_cookie"]}, timeout=5)
+    again = requests.post(
+        f"{accounts.gateway}/api/auth/refresh", json={"refresh_token": cookies["refresh_token_cookie"]}, timeout=5
+    )
     assert again.status_code == 200
 
 
@@ -76,8 +78,11 @@ def test_a_sign_in_answer_decides_the_cookies_even_when_a_refresh_happened(app, 
     assert r.status_code == 303
     access = [h for h in r.headers.getlist("Set-Cookie") if h.startswith("access_token_cookie=")]
     assert len(access) == 1  # only the fragment's, for the user who just signed in
-    me = requests.get(f"{accounts.gateway}/api/users/me",
-                      headers={"Authorization": f"Bearer {set_cookies(r)['access_token_cookie']}"}, timeout=5)
+    me = requests.get(
+        f"{accounts.gateway}/api/users/me",
+        headers={"Authorization": f"Bearer {set_cookies(r)['access_token_cookie']}"},
+        timeout=5,
+    )
     assert me.json()["email"] == user["email"]
 
 

@@ -1,4 +1,5 @@
 """Malformed, deep, huge and mistyped bodies are a 4xx in every app, and cannot open a gateway breaker."""
+
 from __future__ import annotations
 
 import contextlib
@@ -95,13 +96,17 @@ def login(shop, credentials: dict) -> requests.Response:
 def test_the_gateway_answers_bad_bodies_to_every_service_with_a_4xx_json_error(shop, service_apps):
     r = login(shop, ADMIN)
     assert r.status_code == 200, r.text
-    headers = {"Authorization": f"Bearer {r.json()['access_token']}", "Idempotency-Key": uuid.uuid4().hex,
-               "X-Cart-Id": uuid.uuid4().hex}
+    headers = {
+        "Authorization": f"Bearer {r.json()['access_token']}",
+        "Idempotency-Key": uuid.uuid4().hex,
+        "X-Cart-Id": uuid.uuid4().hex,
+    }
     session = requests.Session()
 
     def send(method, path, body, content_type):
-        r = session.request(method, f"{shop.gateway}{path}", data=body, timeout=10,
-                            headers={**headers, "Content-Type": content_type})
+        r = session.request(
+            method, f"{shop.gateway}{path}", data=body, timeout=10, headers={**headers, "Content-Type": content_type}
+        )
         is_json = r.headers.get("Content-Type", "").startswith("application/json")
         return r.status_code, is_json, is_json and r.json().get("error")
 
@@ -112,13 +117,18 @@ def test_the_gateway_answers_bad_bodies_to_every_service_with_a_4xx_json_error(s
 @pytest.mark.parametrize("path", ["/api/auth/login", "/api/cart/items"])
 def test_twenty_nested_bracket_posts_leave_the_breaker_closed_and_sign_in_working(shop, path):
     user = new_user(shop.gateway)
-    codes = {requests.post(f"{shop.gateway}{path}", data=b"[" * 5000, headers={"Content-Type": JSON, **bearer(user)},
-                           timeout=10).status_code for _ in range(20)}
+    codes = {
+        requests.post(
+            f"{shop.gateway}{path}", data=b"[" * 5000, headers={"Content-Type": JSON, **bearer(user)}, timeout=10
+        ).status_code
+        for _ in range(20)
+    }
     assert codes == {400}
     r = login(shop, {"email": user["email"], "password": user["password"]})
     assert r.status_code == 200 and r.json()["access_token"]
-    cart = requests.post(f"{shop.gateway}/api/cart/items", json={"product_id": "nope", "quantity": 1},
-                         headers=bearer(user), timeout=10)
+    cart = requests.post(
+        f"{shop.gateway}/api/cart/items", json={"product_id": "nope", "quantity": 1}, headers=bearer(user), timeout=10
+    )
     assert cart.status_code < 500, cart.text
 
 
@@ -134,8 +144,13 @@ def html_misanswered(client, endpoints, prefix: str = "") -> list[str]:
     wrong = []
     for method, path in endpoints:
         for name, (body, content_type) in NASTY.items():
-            r = client.open(prefix + path, method=method, data=body, content_type=content_type,
-                            headers={"X-CSRF-Token": "test-csrf"})
+            r = client.open(
+                prefix + path,
+                method=method,
+                data=body,
+                content_type=content_type,
+                headers={"X-CSRF-Token": "test-csrf"},
+            )
             if r.status_code >= 500 or (r.status_code >= 400 and r.mimetype != "text/html"):
                 wrong.append(f"{method} {prefix}{path} with {name}: {r.status_code} {r.mimetype}")
     return wrong
@@ -151,6 +166,9 @@ def test_the_shell_relays_bad_bodies_to_every_fragment_form_without_a_5xx(fragme
     with contextlib.ExitStack() as stack:
         urls = {name: stack.enter_context(serving(app)) for name, app in fragment_apps.items()}
         client = shell.create_app({"redis_url": redis_url, "fragment_urls": urls}).test_client()
-        wrong = [w for name, app in fragment_apps.items()
-                 for w in html_misanswered(client, write_endpoints(app), prefix=f"/f/{name}")]
+        wrong = [
+            w
+            for name, app in fragment_apps.items()
+            for w in html_misanswered(client, write_endpoints(app), prefix=f"/f/{name}")
+        ]
     assert wrong == []

@@ -1,4 +1,5 @@
 """The cart API on the orders service, against real products and inventory services served on loopback."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,9 @@ SHIRT, JEANS, JACKET = "classic-linen-shirt", "selvedge-denim-jeans", "waxed-can
 
 @pytest.fixture(scope="module")
 def app(service_config, upstreams):
-    return services.orders.create_app(service_config(urls={"products": upstreams["products"],
-                                                           "inventory": upstreams["inventory"]}))
+    return services.orders.create_app(
+        service_config(urls={"products": upstreams["products"], "inventory": upstreams["inventory"]})
+    )
 
 
 @pytest.fixture()
@@ -37,10 +39,16 @@ def lines(cart):
 
 def admin_product(upstreams, issuer, **fields):
     """A fresh product with its own stock, so a test may change or delete it freely."""
-    body = {"name": f"Cart test {uuid.uuid4().hex}", "price": 1500, "category": "testing",
-            "sku": f"C-{uuid.uuid4().hex}", **fields}
-    created = requests.post(f"{upstreams['products']}/api/products", json=body,
-                            headers=issuer.headers(role="admin"), timeout=5).json()
+    body = {
+        "name": f"Cart test {uuid.uuid4().hex}",
+        "price": 1500,
+        "category": "testing",
+        "sku": f"C-{uuid.uuid4().hex}",
+        **fields,
+    }
+    created = requests.post(
+        f"{upstreams['products']}/api/products", json=body, headers=issuer.headers(role="admin"), timeout=5
+    ).json()
     upstreams["stock"].ensure(created["sku"], created["id"], fields.get("initial_stock", 10))
     return created
 
@@ -68,8 +76,12 @@ def test_lines_are_priced_by_the_products_service_and_follow_its_price_changes(c
     cart = add(client, guest, product["id"], 2).json
     (line,) = cart["items"]
     assert (line["price"], line["line_total"], cart["subtotal"], line["sku"]) == (1500, 3000, 3000, product["sku"])
-    requests.patch(f"{upstreams['products']}/api/products/{product['id']}", json={"price": 1700},
-                   headers=issuer.headers(role="admin"), timeout=5)
+    requests.patch(
+        f"{upstreams['products']}/api/products/{product['id']}",
+        json={"price": 1700},
+        headers=issuer.headers(role="admin"),
+        timeout=5,
+    )
     assert client.get("/api/cart", headers=guest).json["subtotal"] == 3400
 
 
@@ -94,12 +106,17 @@ def test_an_out_of_stock_product_cannot_be_added_and_an_unknown_one_is_404(clien
     assert client.get("/api/cart", headers=guest).json["items"] == []
 
 
-@pytest.mark.parametrize("body", [
-    *({"product_id": SHIRT, "quantity": bad} for bad in (-1, 0, 100, "2", 1.5, True, {"$gt": 0}, None)),
-    {"product_id": {"$ne": None}, "quantity": 1},
-    {"product_id": "../orders", "quantity": 1}, {"product_id": "x" * 65, "quantity": 1}, {"quantity": 1},
-    {"product_id": SHIRT, "quantity": 1, "$set": {"quantity": 5}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        *({"product_id": SHIRT, "quantity": bad} for bad in (-1, 0, 100, "2", 1.5, True, {"$gt": 0}, None)),
+        {"product_id": {"$ne": None}, "quantity": 1},
+        {"product_id": "../orders", "quantity": 1},
+        {"product_id": "x" * 65, "quantity": 1},
+        {"quantity": 1},
+        {"product_id": SHIRT, "quantity": 1, "$set": {"quantity": 5}},
+    ],
+)
 def test_bad_add_bodies_are_422(client, guest, body):
     r = client.post("/api/cart/items", json=body, headers=guest)
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
@@ -114,14 +131,26 @@ def test_a_line_quantity_can_be_set_checked_against_stock_and_zero_removes_it(cl
     add(client, guest, SHIRT, 1)
     add(client, guest, JEANS, 1)
     assert lines(client.patch(f"/api/cart/items/{SHIRT}", json={"quantity": 5}, headers=guest).json) == {
-        SHIRT: 5, JEANS: 1}
+        SHIRT: 5,
+        JEANS: 1,
+    }
     r = client.patch(f"/api/cart/items/{JEANS}", json={"quantity": 4}, headers=guest)
     assert r.status_code == 409 and r.json["details"]["available"] == 3
     assert lines(client.patch(f"/api/cart/items/{SHIRT}", json={"quantity": 0}, headers=guest).json) == {JEANS: 1}
 
 
-@pytest.mark.parametrize("body", [{"quantity": -1}, {"quantity": 100}, {"quantity": "3"}, {"quantity": None},
-                                  {"quantity": {"$inc": 1}}, {}, {"quantity": 1, "product_id": "x"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"quantity": -1},
+        {"quantity": 100},
+        {"quantity": "3"},
+        {"quantity": None},
+        {"quantity": {"$inc": 1}},
+        {},
+        {"quantity": 1, "product_id": "x"},
+    ],
+)
 def test_bad_quantity_changes_are_422(client, guest, body):
     add(client, guest, SHIRT, 1)
     assert client.patch(f"/api/cart/items/{SHIRT}", json=body, headers=guest).status_code == 422
@@ -177,8 +206,11 @@ def test_merging_needs_a_signed_in_shopper(client, guest):
 def test_the_summary_counts_items_without_pricing(client, guest):
     add(client, guest, SHIRT, 2)
     add(client, guest, JEANS, 1)
-    assert client.get("/api/cart/summary", headers=guest).json == {"cart_id": guest["X-Cart-Id"], "count": 3,
-                                                                    "lines": 2}
+    assert client.get("/api/cart/summary", headers=guest).json == {
+        "cart_id": guest["X-Cart-Id"],
+        "count": 3,
+        "lines": 2,
+    }
     assert client.get("/api/cart/summary").json["count"] == 0
 
 
@@ -186,8 +218,9 @@ def test_a_line_whose_product_was_deleted_leaves_the_cart(client, guest, upstrea
     product = admin_product(upstreams, issuer)
     add(client, guest, product["id"], 1)
     add(client, guest, SHIRT, 1)
-    requests.delete(f"{upstreams['products']}/api/products/{product['id']}", headers=issuer.headers(role="admin"),
-                    timeout=5)
+    requests.delete(
+        f"{upstreams['products']}/api/products/{product['id']}", headers=issuer.headers(role="admin"), timeout=5
+    )
     assert lines(client.get("/api/cart", headers=guest).json) == {SHIRT: 1}
 
 
@@ -216,8 +249,9 @@ def test_a_cart_holds_at_most_50_different_products(app, client, guest, upstream
 def test_without_the_products_service_a_cart_cannot_be_priced_and_says_so(redis_url, issuer, upstreams, guest):
     dead = f"http://127.0.0.1:{free_port()}"
     urls = issuer.service_urls(products=dead, inventory=upstreams["inventory"])
-    client = services.orders.create_app({"redis_url": redis_url, "run_workers": False, "service_urls": urls,
-                                         "http_timeout": 0.5}).test_client()
+    client = services.orders.create_app(
+        {"redis_url": redis_url, "run_workers": False, "service_urls": urls, "http_timeout": 0.5}
+    ).test_client()
     client.application.extensions["cart.store"].add(guest["X-Cart-Id"], SHIRT, 1, limit=10)
     r = client.get("/api/cart", headers=guest)
     assert r.status_code == 503 and r.json["error"] == "CATALOG_UNAVAILABLE"
@@ -227,8 +261,9 @@ def test_without_the_products_service_a_cart_cannot_be_priced_and_says_so(redis_
 def test_without_inventory_nothing_can_be_added_but_the_cart_still_shows(redis_url, issuer, upstreams, guest):
     dead = f"http://127.0.0.1:{free_port()}"
     urls = issuer.service_urls(products=upstreams["products"], inventory=dead)
-    client = services.orders.create_app({"redis_url": redis_url, "run_workers": False, "service_urls": urls,
-                                         "http_timeout": 0.5}).test_client()
+    client = services.orders.create_app(
+        {"redis_url": redis_url, "run_workers": False, "service_urls": urls, "http_timeout": 0.5}
+    ).test_client()
     r = add(client, guest, SHIRT, 1)
     assert r.status_code == 503 and r.json["error"] == "STOCK_UNAVAILABLE"
     client.application.extensions["cart.store"].add(guest["X-Cart-Id"], SHIRT, 1, limit=10)

@@ -1,4 +1,5 @@
 """The cart fragment app against a real gateway, orders, products and inventory: forms, cookies, HX-Trigger."""
+
 from __future__ import annotations
 
 import contextlib
@@ -29,8 +30,7 @@ def fragment(redis_url):
         products, inventory = services.products.create_app(base), services.inventory.create_app(base)
         for doc, units in seed_documents():
             inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
-        urls.update(products=stack.enter_context(serving(products)),
-                    inventory=stack.enter_context(serving(inventory)))
+        urls.update(products=stack.enter_context(serving(products)), inventory=stack.enter_context(serving(inventory)))
         urls["orders"] = stack.enter_context(serving(services.orders.create_app({**base, "service_urls": urls})))
         gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": urls})))
         yield fragments.cart.create_app({**base, "gateway_url": gw})
@@ -53,12 +53,22 @@ def cart_cookie(resp) -> str | None:
     return found[0] if found else None
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("/products/abc", "/products/abc"), ("/products?q=a&page=2", "/products?q=a&page=2"), ("/", "/"),
-    ("//evil.example/x", "/cart"), ("https://evil.example/", "/cart"), ("/\\evil.example", "/cart"),
-    ("javascript:alert(1)", "/cart"), ("", "/cart"), (None, "/cart"), ("/x\r\nSet-Cookie: a=b", "/cart"),
-    ("products", "/cart"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("/products/abc", "/products/abc"),
+        ("/products?q=a&page=2", "/products?q=a&page=2"),
+        ("/", "/"),
+        ("//evil.example/x", "/cart"),
+        ("https://evil.example/", "/cart"),
+        ("/\\evil.example", "/cart"),
+        ("javascript:alert(1)", "/cart"),
+        ("", "/cart"),
+        (None, "/cart"),
+        ("/x\r\nSet-Cookie: a=b", "/cart"),
+        ("products", "/cart"),
+    ],
+)
 def test_next_is_only_ever_a_path_on_this_site(value, expected):
     assert back_after_add(value) == expected
 
@@ -88,15 +98,18 @@ def test_with_htmx_adding_answers_a_status_line_and_tells_the_mini_cart(browser)
     assert "HX-Request" in r.headers["Vary"]
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"product_id": JACKET, "quantity": "1"}, "Waxed Canvas Jacket is out of stock"),
-    ({"product_id": SHIRT, "quantity": "abc"}, "Choose a quantity from 1 to 99"),
-    ({"product_id": SHIRT, "quantity": "-1"}, "Choose a quantity from 1 to 99"),
-    ({"product_id": SHIRT, "quantity": "0"}, "Choose a quantity from 1 to 99"),
-    ({"product_id": SHIRT, "quantity": "100"}, "Choose a quantity from 1 to 99"),
-    ({"product_id": "../orders", "quantity": "1"}, "That product is not available"),
-    ({"product_id": "no-such-product", "quantity": "1"}, "No such product"),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"product_id": JACKET, "quantity": "1"}, "Waxed Canvas Jacket is out of stock"),
+        ({"product_id": SHIRT, "quantity": "abc"}, "Choose a quantity from 1 to 99"),
+        ({"product_id": SHIRT, "quantity": "-1"}, "Choose a quantity from 1 to 99"),
+        ({"product_id": SHIRT, "quantity": "0"}, "Choose a quantity from 1 to 99"),
+        ({"product_id": SHIRT, "quantity": "100"}, "Choose a quantity from 1 to 99"),
+        ({"product_id": "../orders", "quantity": "1"}, "That product is not available"),
+        ({"product_id": "no-such-product", "quantity": "1"}, "No such product"),
+    ],
+)
 def test_a_refused_add_is_422_with_the_reason_and_changes_nothing(browser, form, message):
     for headers in (HTMX, {}):
         r = post(browser, "/add", headers, **form)
@@ -125,12 +138,15 @@ def test_changing_a_line_redirects_without_javascript_and_swaps_with_htmx(browse
     assert r.status_code == 200 and "Your cart is empty." in r.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path, form, message", [
-    ("/items/not-in-cart/remove", {}, "That product is not in your cart"),
-    ("/items/bad$id", {"quantity": "1"}, "That product is not in your cart"),
-    (f"/items/{SHIRT}", {"quantity": "many"}, "Choose a quantity from 0 to 99"),
-    (f"/items/{SHIRT}", {"quantity": "-2"}, "Choose a quantity from 0 to 99"),
-])
+@pytest.mark.parametrize(
+    "path, form, message",
+    [
+        ("/items/not-in-cart/remove", {}, "That product is not in your cart"),
+        ("/items/bad$id", {"quantity": "1"}, "That product is not in your cart"),
+        (f"/items/{SHIRT}", {"quantity": "many"}, "Choose a quantity from 0 to 99"),
+        (f"/items/{SHIRT}", {"quantity": "-2"}, "Choose a quantity from 0 to 99"),
+    ],
+)
 def test_bad_line_changes_re_render_the_page_with_422_and_the_reason(browser, path, form, message):
     post(browser, "/add", product_id=SHIRT, quantity="1")
     r = post(browser, path, **form)

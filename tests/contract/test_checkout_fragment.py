@@ -1,4 +1,5 @@
 """The checkout and order-history fragments against live services: every step, with and without htmx."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,14 @@ from tests.accounts_apps import bearer, new_user
 from tests.checkout_apps import fill_cart, serve_shop
 
 CSRF = "csrf-" + "c" * 30
-ADDRESS = {"address_id": "new", "name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London",
-           "postal_code": "N1 9GU", "country": "GB"}
+ADDRESS = {
+    "address_id": "new",
+    "name": "Ada Lovelace",
+    "line1": "12 Analytical Row",
+    "city": "London",
+    "postal_code": "N1 9GU",
+    "country": "GB",
+}
 CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"}
 
 
@@ -125,8 +132,9 @@ def test_a_saved_address_can_be_picked(shop, checkout_app, user):
     fill_cart(shop, user, ("fountain-pen", 1))
     saved = {k: v for k, v in ADDRESS.items() if k != "address_id"}
     requests.post(f"{shop.gateway}/api/users/me/addresses", json=saved, headers=bearer(user), timeout=5)
-    address_id = requests.get(f"{shop.gateway}/api/users/me/addresses", headers=bearer(user),
-                              timeout=5).json()["items"][0]["id"]
+    address_id = requests.get(f"{shop.gateway}/api/users/me/addresses", headers=bearer(user), timeout=5).json()[
+        "items"
+    ][0]["id"]
     c = browser(checkout_app, user)
     html = text(c.get("/start"))
     assert "Use a saved address" in html
@@ -167,7 +175,8 @@ def test_the_card_number_is_never_rendered_kept_in_the_draft_or_the_cookies(shop
 
 
 def test_placing_the_order_redirects_to_its_live_status_and_a_second_click_finds_the_same_order(
-        shop, checkout_app, user):
+    shop, checkout_app, user
+):
     c, placed, key = checked_out(shop, checkout_app, user)
     assert placed.status_code == 303
     assert re.fullmatch(r"/orders/[0-9a-f]{32}/confirmation", placed.headers["Location"])
@@ -191,8 +200,9 @@ def test_the_status_page_polls_until_confirmed_and_refreshes_without_js(shop, ch
     assert "Confirmed" in html and "hx-trigger" not in html and "refresh" not in html
 
 
-@pytest.mark.parametrize(("reason", "shown"), [("declined", "Card declined"),
-                                               ("insufficient_funds", "Insufficient funds")])
+@pytest.mark.parametrize(
+    ("reason", "shown"), [("declined", "Card declined"), ("insufficient_funds", "Insufficient funds")]
+)
 def test_a_failed_payment_shows_cancelled_with_the_reason(shop, checkout_app, user, reason, shown):
     c, placed, _ = checked_out(shop, checkout_app, user)
     order_id = placed.headers["Location"].split("/")[2]
@@ -218,8 +228,16 @@ def test_order_history_lists_shows_and_cancels_the_shoppers_own_orders(shop, che
     assert f'href="/orders/{order_id}"' in listing and "Confirmed" in listing
     assert f'href="/orders/{order_id}"' in text(p.get("/orders/recent"))
     html = text(p.get(f"/orders/{order_id}"))
-    for expected in ("Fountain Pen", "$84.00", "12 Analytical Row", "Visa ending in 4242", "Items reserved",
-                     "Paid and confirmed", "Status: <strong", "Cancel order"):
+    for expected in (
+        "Fountain Pen",
+        "$84.00",
+        "12 Analytical Row",
+        "Visa ending in 4242",
+        "Items reserved",
+        "Paid and confirmed",
+        "Status: <strong",
+        "Cancel order",
+    ):
         assert expected in html, expected
     stranger = browser(profile_app, new_user(shop.gateway))
     assert stranger.get(f"/orders/{order_id}").status_code == 404
@@ -229,8 +247,9 @@ def test_order_history_lists_shows_and_cancels_the_shoppers_own_orders(shop, che
     assert post(p, f"/orders/{order_id}/cancel").status_code == 409
 
 
-def test_order_history_without_js_redirects_after_cancel_and_signed_out_goes_to_sign_in(shop, checkout_app,
-                                                                                        profile_app, user):
+def test_order_history_without_js_redirects_after_cancel_and_signed_out_goes_to_sign_in(
+    shop, checkout_app, profile_app, user
+):
     _, placed, _ = checked_out(shop, checkout_app, user)
     order_id = placed.headers["Location"].split("/")[2]
     saga(shop, order_id, ("stock.reserved", {}))

@@ -1,4 +1,5 @@
 """compose.yaml is a valid Compose file that runs every DESIGN.md process on its port, on healthy dependencies."""
+
 from __future__ import annotations
 
 import subprocess
@@ -23,8 +24,12 @@ def compose() -> dict:
 
 
 def test_compose_file_is_valid_against_the_compose_spec():
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec",
-                             str(COMPOSE)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -1,4 +1,5 @@
 """The edge's trust decisions: whose X-Request-ID is believed, and HTTPS behind a TLS-terminating proxy."""
+
 from __future__ import annotations
 
 import uuid
@@ -22,8 +23,9 @@ def fragment(redis_url):
 def make_shell(redis_url, fragment_urls=None, **settings):
     dead = f"http://127.0.0.1:{free_port()}"
     urls = {**dict.fromkeys(("auth", "products", "cart", "checkout", "profile"), dead), **(fragment_urls or {})}
-    return shell.create_app({"redis_url": redis_url, "fragment_urls": urls, "fragment_timeout": 0.5,
-                             **settings}).test_client()
+    return shell.create_app(
+        {"redis_url": redis_url, "fragment_urls": urls, "fragment_timeout": 0.5, **settings}
+    ).test_client()
 
 
 def test_a_process_keeps_a_minted_request_id_from_a_trusted_hop(fragment):
@@ -31,8 +33,18 @@ def test_a_process_keeps_a_minted_request_id_from_a_trusted_hop(fragment):
     assert fragment.get("/healthz", headers={"X-Request-ID": rid}).headers["X-Request-ID"] == rid
 
 
-@pytest.mark.parametrize("sent", [MARKUP, "a" * 64, "D9BB1D82619C49CD9FDB0FF73D15ABCE",
-                                  "1e96e12d-fb54-48ac-82dd-5b6560b8c2c6", "0" * 31, "0" * 32 + "-x", ""])
+@pytest.mark.parametrize(
+    "sent",
+    [
+        MARKUP,
+        "a" * 64,
+        "D9BB1D82619C49CD9FDB0FF73D15ABCE",
+        "1e96e12d-fb54-48ac-82dd-5b6560b8c2c6",
+        "0" * 31,
+        "0" * 32 + "-x",
+        "",
+    ],
+)
 def test_a_request_id_not_in_the_minted_shape_is_replaced(fragment, sent):
     got = fragment.get("/healthz", headers={"X-Request-ID": sent}).headers["X-Request-ID"]
     assert got != sent and len(got) == 32 and int(got, 16) >= 0
@@ -82,8 +94,9 @@ def test_behind_the_tls_proxy_pages_send_hsts_and_every_cookie_is_secure(redis_u
         return resp
 
     with serving(app) as cart:
-        r = make_shell(redis_url, {"cart": cart}, enforce_https=True, trusted_proxy_hops=1).get("/cart",
-                                                                                               headers=PROXIED)
+        r = make_shell(redis_url, {"cart": cart}, enforce_https=True, trusted_proxy_hops=1).get(
+            "/cart", headers=PROXIED
+        )
     assert r.status_code == 200
     assert r.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     cookies = r.headers.getlist("Set-Cookie")

@@ -1,5 +1,6 @@
 """The shell's fragment cache against real fragment apps, a real gateway and products service: the ladder
 live -> fresh -> revalidated (304) -> stale (products down) -> fallback, Vary, and the shared CSRF placeholder."""
+
 from __future__ import annotations
 
 import contextlib
@@ -30,21 +31,26 @@ def chain(redis_url, issuer):
     base = {"redis_url": redis_url, "run_workers": False}
     with contextlib.ExitStack() as stack:
         products_stack = contextlib.ExitStack()
-        products = products_stack.enter_context(serving(create_products({**base, "service_urls":
-                                                                         issuer.service_urls()})))
+        products = products_stack.enter_context(
+            serving(create_products({**base, "service_urls": issuer.service_urls()}))
+        )
         stack.callback(products_stack.close)
-        gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": dict.fromkeys(SERVICES,
-                                                                                                products)})))
+        gw = stack.enter_context(
+            serving(gateway.create_app({**base, "service_urls": dict.fromkeys(SERVICES, products)}))
+        )
         frag = {**base, "gateway_url": gw}
-        urls = {name: stack.enter_context(serving(module.create_app(frag))) for name, module in
-                (("products", fragments.products), ("auth", fragments.auth), ("cart", fragments.cart))}
+        urls = {
+            name: stack.enter_context(serving(module.create_app(frag)))
+            for name, module in (("products", fragments.products), ("auth", fragments.auth), ("cart", fragments.cart))
+        }
         yield SimpleNamespace(fragments=urls, stop_products=products_stack.close)
 
 
 def make_shell(redis_url, fragment_urls, csrf="token-of-browser-a"):
     dead = f"http://127.0.0.1:{free_port()}"
-    app = shell.create_app({"redis_url": redis_url, "fragment_urls": {"checkout": dead, "profile": dead,
-                                                                      **fragment_urls}})
+    app = shell.create_app(
+        {"redis_url": redis_url, "fragment_urls": {"checkout": dead, "profile": dead, **fragment_urls}}
+    )
     client = app.test_client()
     client.set_cookie("fm_csrf", csrf)
     return client
@@ -52,8 +58,10 @@ def make_shell(redis_url, fragment_urls, csrf="token-of-browser-a"):
 
 def rungs(client) -> dict[str, float]:
     text = client.get("/metrics").get_data(as_text=True)
-    return {f"{f}:{r}": float(v) for f, r, v in
-            re.findall(r'^fragment_served_total\{fragment="(\w+)",rung="([\w-]+)"\} ([0-9.]+)$', text, re.M)}
+    return {
+        f"{f}:{r}": float(v)
+        for f, r, v in re.findall(r'^fragment_served_total\{fragment="(\w+)",rung="([\w-]+)"\} ([0-9.]+)$', text, re.M)
+    }
 
 
 def age_every_entry(client, seconds: float) -> None:
@@ -95,8 +103,7 @@ def test_a_warm_cache_serves_the_main_slot_without_asking_the_fragment(redis_url
 
 
 def test_a_shared_product_page_carries_each_browsers_own_csrf_token(redis_url, chain):
-    assert CSRF_PLACEHOLDER in requests.get(f"{chain.fragments['products']}/detail/classic-linen-shirt",
-                                            timeout=5).text
+    assert CSRF_PLACEHOLDER in requests.get(f"{chain.fragments['products']}/detail/classic-linen-shirt", timeout=5).text
     client = make_shell(redis_url, chain.fragments, csrf="token-of-browser-a")
     a = client.get(SHIRT).get_data(as_text=True)
     client.set_cookie("fm_csrf", "token-of-browser-b")
@@ -113,8 +120,9 @@ def test_an_expired_entry_is_revalidated_with_a_304_and_the_stored_copy_served(r
     assert client.get(SHIRT).get_data(as_text=True) == first
     assert rungs(client)["products:revalidated"] == 1
     fragment_metrics = requests.get(f"{chain.fragments['products']}/metrics", timeout=5).text
-    assert re.search(r'http_requests_total\{endpoint="/detail/<product_id>",method="GET",status="304"\} 1\.0',
-                     fragment_metrics), fragment_metrics
+    assert re.search(
+        r'http_requests_total\{endpoint="/detail/<product_id>",method="GET",status="304"\} 1\.0', fragment_metrics
+    ), fragment_metrics
 
 
 def test_inside_stale_while_revalidate_the_stored_copy_is_served_and_refreshed_behind(redis_url, chain):

@@ -1,4 +1,5 @@
 """The gateway in front of a real products service and of dead or slow upstreams."""
+
 from __future__ import annotations
 
 import time
@@ -95,6 +96,8 @@ def test_writes_meet_a_429_once_the_rate_limit_is_spent(redis_url, products_url,
 def test_an_api_client_cannot_dodge_the_limit_by_inventing_forwarded_addresses(redis_url, products_url, slow_url):
     gw = make_gateway(redis_url, products_url, slow_url, rate_limit_writes="2/minute")
     outsider = {"REMOTE_ADDR": f"203.0.113.{time.time_ns() % 250}"}
-    codes = [gw.post("/api/products", json={}, headers={"X-Forwarded-For": f"10.0.0.{n}"},
-                     environ_base=outsider).status_code for n in range(4)]
+    codes = [
+        gw.post("/api/products", json={}, headers={"X-Forwarded-For": f"10.0.0.{n}"}, environ_base=outsider).status_code
+        for n in range(4)
+    ]
     assert codes == [401, 401, 429, 429]

@@ -1,4 +1,5 @@
 """The gateway balances over several instances of a service and skips those whose breaker is open."""
+
 from __future__ import annotations
 
 import contextlib
@@ -15,8 +16,10 @@ from tests.servers import free_port, serving
 def served(app) -> float:
     """Requests an instance answered on the products list."""
     registry = app.extensions["observability"].registry
-    return sum(registry.get_sample_value("http_requests_total", {"method": "GET", "endpoint": e, "status": "200"})
-               or 0 for e in ("/api/products",))
+    return sum(
+        registry.get_sample_value("http_requests_total", {"method": "GET", "endpoint": e, "status": "200"}) or 0
+        for e in ("/api/products",)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +31,10 @@ def instances(redis_url):
 
 def gateway(redis_url, products: str):
     dead = f"http://127.0.0.1:{free_port()}"
-    urls = {**dict.fromkeys(("auth", "users", "inventory", "payments", "notifications", "orders"), dead),
-            "products": products}
+    urls = {
+        **dict.fromkeys(("auth", "users", "inventory", "payments", "notifications", "orders"), dead),
+        "products": products,
+    }
     app = create_app({"redis_url": redis_url, "http_timeout": 1.0, "service_urls": urls})
     return app, app.test_client()
 

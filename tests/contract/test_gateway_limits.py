@@ -1,4 +1,5 @@
 """Gateway rate limits by flask-limiter: reads counted in the gateway process, writes exactly in Redis."""
+
 from __future__ import annotations
 
 import time

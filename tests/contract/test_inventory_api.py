@@ -1,4 +1,5 @@
 """The inventory API: stock reads, the admin count, and stock created from product.changed."""
+
 from __future__ import annotations
 
 import re
@@ -58,11 +59,21 @@ def test_a_deleted_product_keeps_its_record_but_can_no_longer_be_reserved(client
     assert stock.reserve(sku, 1) is None
 
 
-@pytest.mark.parametrize("data", [{"action": "exploded"}, {"sku": "$ne"}, {"sku": None}, {"initial_stock": -1},
-                                  {"initial_stock": "5"}, {"initial_stock": True}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "exploded"},
+        {"sku": "$ne"},
+        {"sku": None},
+        {"initial_stock": -1},
+        {"initial_stock": "5"},
+        {"initial_stock": True},
+    ],
+)
 def test_a_malformed_product_event_raises_so_the_consumer_retries_then_dead_letters(stock, data):
-    event = make_event("product.changed", {"action": "created", "id": "p", "sku": f"S-{uuid.uuid4().hex[:8]}",
-                                           **data}, "products")
+    event = make_event(
+        "product.changed", {"action": "created", "id": "p", "sku": f"S-{uuid.uuid4().hex[:8]}", **data}, "products"
+    )
     with pytest.raises(ValueError):
         service.apply_product_change(stock, event)
 
@@ -75,8 +86,19 @@ def test_stock_for_several_skus_in_one_call_leaves_out_unknown_ones(client, stoc
     assert sorted((i["sku"], i["available"]) for i in r.json["items"]) == sorted([(sku, 12), (other, 3)])
 
 
-@pytest.mark.parametrize("query", ["", "skus=", "skus=,,", "skus=a$ne", "skus[$ne]=x", "skus=" + "a" * 41,
-                                   "skus=" + ",".join(f"S{i}" for i in range(101)), "skus=a%00b"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "skus=",
+        "skus=,,",
+        "skus=a$ne",
+        "skus[$ne]=x",
+        "skus=" + "a" * 41,
+        "skus=" + ",".join(f"S{i}" for i in range(101)),
+        "skus=a%00b",
+    ],
+)
 def test_bad_sku_lists_are_422(client, query):
     r = client.get(f"/api/inventory?{query}")
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
@@ -101,9 +123,20 @@ def test_an_admin_count_sets_available_and_leaves_reserved_units_held(client, st
     assert client.put(f"/api/inventory/{new_sku}", json={"quantity": 2}, headers=admin).json["available"] == 2
 
 
-@pytest.mark.parametrize("body", [{"quantity": -1}, {"quantity": "5"}, {"quantity": 1.5}, {"quantity": None},
-                                  {"quantity": {"$gt": 0}}, {"quantity": 1_000_001}, {}, {"quantity": 1, "x": 1},
-                                  {"$set": {"available": 5}}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"quantity": -1},
+        {"quantity": "5"},
+        {"quantity": 1.5},
+        {"quantity": None},
+        {"quantity": {"$gt": 0}},
+        {"quantity": 1_000_001},
+        {},
+        {"quantity": 1, "x": 1},
+        {"$set": {"available": 5}},
+    ],
+)
 def test_bad_counts_are_422(client, admin, sku, body):
     r = client.put(f"/api/inventory/{sku}", json=body, headers=admin)
     assert r.status_code == 422 and r.json["details"]["fields"]

@@ -1,4 +1,5 @@
 """Inventory started with an empty database rebuilds stock for the catalog from the products API and the broker."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """deploy/k8s is a valid kustomize base that runs every DESIGN.md process, generated from the one process table."""
+
 from __future__ import annotations
 
 import copy
@@ -105,10 +106,15 @@ def test_there_is_nothing_beyond_the_design_processes(objects):
 def test_every_deployment_is_probed_scraped_sized_and_unprivileged(objects, name):
     c = container(objects, name)
     assert (c["readinessProbe"]["httpGet"], c["livenessProbe"]["httpGet"]) == (
-        {"path": "/readyz", "port": "http"}, {"path": "/healthz", "port": "http"})
+        {"path": "/readyz", "port": "http"},
+        {"path": "/healthz", "port": "http"},
+    )
     annotations = objects["Deployment", name]["spec"]["template"]["metadata"]["annotations"]
-    assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/port": str(c["ports"][0]["containerPort"]),
-                           "prometheus.io/path": "/metrics"}
+    assert annotations == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(c["ports"][0]["containerPort"]),
+        "prometheus.io/path": "/metrics",
+    }
     assert set(c["resources"]["requests"]) == set(c["resources"]["limits"]) == {"cpu", "memory"}
     pod = objects["Deployment", name]["spec"]["template"]["spec"]
     assert pod["securityContext"]["runAsNonRoot"] is True
@@ -136,9 +142,11 @@ def test_the_configmap_points_every_url_at_the_services_that_exist(objects):
 
     assert target(loaded.gateway_url) == ("gateway", services["gateway"])
     assert {n: target(u) for n, u in loaded.service_urls.items()} == {
-        n: (f"services-{n}", services[f"services-{n}"]) for n in settings.SERVICE_PORTS}
+        n: (f"services-{n}", services[f"services-{n}"]) for n in settings.SERVICE_PORTS
+    }
     assert {n: target(u) for n, u in loaded.fragment_urls.items()} == {
-        n: (f"fragments-{n}", services[f"fragments-{n}"]) for n in settings.FRAGMENT_PORTS}
+        n: (f"fragments-{n}", services[f"fragments-{n}"]) for n in settings.FRAGMENT_PORTS
+    }
     assert {"MONGO_URL", "REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "SMTP_URL", "LOG_LEVEL"} <= set(data)
     assert "replicaSet=" in loaded.mongo_url and not loaded.local_mode
     assert "10.0.0.0/8" in loaded.trusted_forwarders
@@ -147,11 +155,17 @@ def test_the_configmap_points_every_url_at_the_services_that_exist(objects):
 
 
 def test_only_the_auth_service_reads_the_signing_key_and_it_is_required(objects):
-    readers = {name for name in of_kind(objects, "Deployment")
-               if any("valueFrom" in e for e in container(objects, name)["env"])}
+    readers = {
+        name
+        for name in of_kind(objects, "Deployment")
+        if any("valueFrom" in e for e in container(objects, name)["env"])
+    }
     assert readers == {"services-auth"}
-    refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container(objects, "services-auth")["env"]
-            if "valueFrom" in e}
+    refs = {
+        e["name"]: e["valueFrom"]["secretKeyRef"]
+        for e in container(objects, "services-auth")["env"]
+        if "valueFrom" in e
+    }
     assert refs["JWT_PRIVATE_KEY"] == {"name": k8s.AUTH_SECRET, "key": "JWT_PRIVATE_KEY", "optional": False}
     assert {"ADMIN_EMAIL", "ADMIN_PASSWORD"} <= set(refs)
     [template] = [d for d in load(TEMPLATE) if d["metadata"]["name"] == k8s.AUTH_SECRET]
@@ -166,7 +180,9 @@ def test_the_shell_enforces_https_behind_the_ingress_that_terminates_tls(objects
     assert ingress["spec"]["tls"][0]["secretName"]
     probes = container(objects, "shell")
     assert {probes[p]["httpGet"]["path"] for p in ("startupProbe", "readinessProbe", "livenessProbe")} <= {
-        "/healthz", "/readyz"}  # plain HTTP from the kubelet, which the shell never redirects
+        "/healthz",
+        "/readyz",
+    }  # plain HTTP from the kubelet, which the shell never redirects
 
 
 def test_every_process_autoscales_on_cpu_and_its_autoscaler_owns_the_replica_count(objects):
@@ -221,28 +237,40 @@ def _admits(policy: dict) -> set[str]:
 
 def _selects(objects, policy: dict) -> set[str]:
     wanted = policy["spec"]["podSelector"].get("matchLabels", {})
-    return {name for name, d in of_kind(objects, "Deployment").items()
-            if wanted.items() <= d["spec"]["template"]["metadata"]["labels"].items()}
+    return {
+        name
+        for name, d in of_kind(objects, "Deployment").items()
+        if wanted.items() <= d["spec"]["template"]["metadata"]["labels"].items()
+    }
 
 
 def test_network_policies_let_fragments_reach_only_the_gateway_and_only_the_gateway_reach_services_from_outside(
-        objects):
+    objects,
+):
     policies = of_kind(objects, "NetworkPolicy")
     assert policies["default-deny-ingress"]["spec"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
     deployments = set(of_kind(objects, "Deployment"))
     covered = set().union(*(_selects(objects, p) for n, p in policies.items() if n != "default-deny-ingress"))
     assert covered == deployments  # every pod has its allow rule; nothing else gets in
-    by_kind = {p["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/component"]: p
-               for n, p in policies.items() if n != "default-deny-ingress"}
+    by_kind = {
+        p["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/component"]: p
+        for n, p in policies.items()
+        if n != "default-deny-ingress"
+    }
     assert _admits(by_kind["fragments"]) == {"shell"}
     assert _admits(by_kind["gateway"]) == {"shell", "fragments"}
     assert _admits(by_kind["services"]) == {"gateway", "services"}  # no fragment, no shell
-    pod_targets = [t["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
-                   for rule in by_kind["fragments"]["spec"]["egress"] for t in rule.get("to", []) if "podSelector" in t]
+    pod_targets = [
+        t["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
+        for rule in by_kind["fragments"]["spec"]["egress"]
+        for t in rule.get("to", [])
+        if "podSelector" in t
+    ]
     assert pod_targets == ["gateway"]
     for policy in by_kind.values():  # Prometheus in the monitoring namespace scrapes every pod
         assert policy["spec"]["ingress"][1]["from"][0]["namespaceSelector"]["matchLabels"] == {
-            "kubernetes.io/metadata.name": "monitoring"}
+            "kubernetes.io/metadata.name": "monitoring"
+        }
 
 
 def test_a_job_provisions_the_kafka_topics_on_every_apply(objects):

@@ -1,4 +1,5 @@
 """The domain metrics on /metrics after real actions: orders, consumers, breakers, rate limits and sign-in failures."""
+
 from __future__ import annotations
 
 import random
@@ -61,11 +62,16 @@ def orders_app(service_config):
 
 
 def place(app) -> str:
-    body = PlaceOrder.model_validate({"address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1",
-                                                  "country": "XX"}, "payment_token": "pm_" + "b" * 32,
-                                      "lines": [{"product_id": "lamp", "quantity": 1}]})
-    order, _ = service.place_order(app.extensions["orders.repo"], FixedCatalog(), NoCart(), shopper(),
-                                   uuid.uuid4().hex, body)
+    body = PlaceOrder.model_validate(
+        {
+            "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "XX"},
+            "payment_token": "pm_" + "b" * 32,
+            "lines": [{"product_id": "lamp", "quantity": 1}],
+        }
+    )
+    order, _ = service.place_order(
+        app.extensions["orders.repo"], FixedCatalog(), NoCart(), shopper(), uuid.uuid4().hex, body
+    )
     return order["_id"]
 
 
@@ -82,6 +88,7 @@ def test_orders_placed_and_their_outcomes_are_counted_with_the_saga_latency(orde
 
     def grew(name, **labels):
         return value(after, name, **labels) - value(before, name, **labels)
+
     assert grew("orders_placed_total") == 3
     assert grew("orders_outcome_total", outcome="confirmed", reason="none") == 1
     assert grew("orders_outcome_total", outcome="rejected", reason="out_of_stock") == 1
@@ -112,8 +119,15 @@ def test_a_consumer_counts_handled_retried_and_dead_lettered_events(orders_app, 
             raise RuntimeError("boom")
 
     inbox = orders_app.extensions["mongo"][f"inbox_{group}"]["inbox"]
-    runner = ConsumerRunner(kafka_bootstrap, group, {"metrics.probe": flaky}, inbox, Publisher(kafka_bootstrap),
-                            backoff=0, metrics=ConsumerMetrics(obs, group))
+    runner = ConsumerRunner(
+        kafka_bootstrap,
+        group,
+        {"metrics.probe": flaky},
+        inbox,
+        Publisher(kafka_bootstrap),
+        backoff=0,
+        metrics=ConsumerMetrics(obs, group),
+    )
     ok, once, never = ev("metrics.probe"), ev("metrics.probe", fail="once"), ev("metrics.probe", fail="always")
     for event in (ok, once, never, ok):
         runner.handle_record("metrics.probe", event.to_json())
@@ -128,33 +142,45 @@ def test_a_consumer_counts_handled_retried_and_dead_lettered_events(orders_app, 
 
 @pytest.fixture(scope="module")
 def auth_app(redis_url, tmp_path_factory):
-    return services.auth.create_app({"redis_url": redis_url, "run_workers": False,
-                                     "keys_dir": str(tmp_path_factory.mktemp("keys")),
-                                     "auth_rate_limits": "login_pair_failures=2/60"})
+    return services.auth.create_app(
+        {
+            "redis_url": redis_url,
+            "run_workers": False,
+            "keys_dir": str(tmp_path_factory.mktemp("keys")),
+            "auth_rate_limits": "login_pair_failures=2/60",
+        }
+    )
 
 
 def test_a_wrong_password_and_a_locked_account_are_counted_as_login_failures(auth_app):
     client = auth_app.test_client()
     client.environ_base["HTTP_X_FORWARDED_FOR"] = f"10.9.{random.randrange(256)}.{random.randrange(1, 255)}"
     email = f"m-{uuid.uuid4().hex[:8]}@example.com"
-    assert client.post("/api/auth/register", json={"email": email, "password": "correct-horse-9",
-                                                   "name": "M"}).status_code == 201
+    assert (
+        client.post("/api/auth/register", json={"email": email, "password": "correct-horse-9", "name": "M"}).status_code
+        == 201
+    )
     before = scrape(auth_app)
-    statuses = [client.post("/api/auth/login", json={"email": email, "password": "wrong-horse-99"}).status_code
-                for _ in range(3)]
+    statuses = [
+        client.post("/api/auth/login", json={"email": email, "password": "wrong-horse-99"}).status_code
+        for _ in range(3)
+    ]
     assert statuses == [401, 401, 429]
     after = scrape(auth_app)
-    for name, labels, grown in (("auth_login_failures_total", {"reason": "invalid_credentials"}, 2),
-                                ("auth_login_failures_total", {"reason": "rate_limited"}, 1),
-                                ("rate_limit_refusals_total", {"limiter": "auth", "route": "auth.login"}, 1)):
+    for name, labels, grown in (
+        ("auth_login_failures_total", {"reason": "invalid_credentials"}, 2),
+        ("auth_login_failures_total", {"reason": "rate_limited"}, 1),
+        ("rate_limit_refusals_total", {"limiter": "auth", "route": "auth.login"}, 1),
+    ):
         assert value(after, name, **labels) - value(before, name, **labels) == grown, name
     assert "wrong-horse" not in after and email not in after
 
 
 def test_the_gateway_counts_rate_limit_refusals_and_shows_an_open_breaker(redis_url):
     down = f"http://127.0.0.1:{free_port()}"
-    app = gateway.create_app({"redis_url": redis_url, "service_urls": dict.fromkeys(SERVICE_PORTS, down),
-                              "rate_limit_reads": "3/minute"})
+    app = gateway.create_app(
+        {"redis_url": redis_url, "service_urls": dict.fromkeys(SERVICE_PORTS, down), "rate_limit_reads": "3/minute"}
+    )
     client = app.test_client()
     who = {"X-Forwarded-For": f"10.8.{random.randrange(256)}.{random.randrange(1, 255)}"}
     statuses = [client.get("/api/products", headers=who).status_code for _ in range(4)]

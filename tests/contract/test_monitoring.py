@@ -1,5 +1,6 @@
 """deploy/monitoring: the alert rules and the dashboard ask only for metrics the code exports; the scrape config
 reaches every process of the table; promtool accepts the config, the rules and their unit tests."""
+
 from __future__ import annotations
 
 import importlib
@@ -15,11 +16,36 @@ from devstack.monitoring import RULES, scrape_config, write_config
 from devstack.processes import APP_MODULES, ROOT, process_table
 
 MONITORING = ROOT / "deploy" / "monitoring"
-PROMQL_WORDS = {"sum", "rate", "increase", "deriv", "histogram_quantile", "max", "min", "count", "avg", "by",
-                "without", "and", "or", "unless", "on", "ignoring", "le", "bool", "offset", "abs", "topk"}
+PROMQL_WORDS = {
+    "sum",
+    "rate",
+    "increase",
+    "deriv",
+    "histogram_quantile",
+    "max",
+    "min",
+    "count",
+    "avg",
+    "by",
+    "without",
+    "and",
+    "or",
+    "unless",
+    "on",
+    "ignoring",
+    "le",
+    "bool",
+    "offset",
+    "abs",
+    "topk",
+}
 BUILTIN = {"up"}  # Prometheus's own, one per target
-SUFFIXES = {"counter": ("_total", "_created"), "histogram": ("_bucket", "_count", "_sum", "_created"),
-            "gauge": ("",), "summary": ("_count", "_sum", "")}
+SUFFIXES = {
+    "counter": ("_total", "_created"),
+    "histogram": ("_bucket", "_count", "_sum", "_created"),
+    "gauge": ("",),
+    "summary": ("_count", "_sum", ""),
+}
 
 
 def sample_names(registry) -> set[str]:
@@ -32,8 +58,12 @@ def sample_names(registry) -> set[str]:
 @pytest.fixture(scope="module")
 def exported(redis_url, kafka_bootstrap, tmp_path_factory) -> set[str]:
     """Every sample name any process can export; the orders service runs its workers (consumers, outbox, watchdog)."""
-    base = {"redis_url": redis_url, "run_workers": False, "keys_dir": str(tmp_path_factory.mktemp("keys")),
-            "kafka_bootstrap": kafka_bootstrap}
+    base = {
+        "redis_url": redis_url,
+        "run_workers": False,
+        "keys_dir": str(tmp_path_factory.mktemp("keys")),
+        "kafka_bootstrap": kafka_bootstrap,
+    }
     names = set()
     for module in APP_MODULES:
         config = {**base, "run_workers": module == "services.orders"}
@@ -48,8 +78,11 @@ def promql_metrics(expr: str) -> set[str]:
     """Metric names in a PromQL expression: identifiers not inside {…} or quotes, not functions or keywords."""
     bare = re.sub(r"\{[^}]*\}|\"[^\"]*\"|\[[^\]]*\]", " ", expr)
     bare = re.sub(r"\b(by|without|on|ignoring)\s*\([^)]*\)", " ", bare)
-    return {w for w in re.findall(r"\b[a-zA-Z_:][a-zA-Z0-9_:]*\b", bare)
-            if w not in PROMQL_WORDS and not re.fullmatch(r"\d.*|e\d+", w)}
+    return {
+        w
+        for w in re.findall(r"\b[a-zA-Z_:][a-zA-Z0-9_:]*\b", bare)
+        if w not in PROMQL_WORDS and not re.fullmatch(r"\d.*|e\d+", w)
+    }
 
 
 def rule_exprs() -> list[str]:
@@ -76,11 +109,21 @@ def test_every_dashboard_panel_asks_for_metrics_the_code_exports(exported):
 
 
 def test_the_issue_s_metrics_are_all_exported(exported):
-    wanted = {"orders_placed_total", "orders_outcome_total", "order_confirmation_seconds_bucket",
-              "consumer_lag_records", "consumer_events_handled_total", "consumer_events_retried_total",
-              "consumer_events_dead_lettered_total", "outbox_backlog", "fragment_served_total",
-              "fragment_duration_seconds_bucket", "rate_limit_refusals_total", "circuit_breaker_state",
-              "auth_login_failures_total"}
+    wanted = {
+        "orders_placed_total",
+        "orders_outcome_total",
+        "order_confirmation_seconds_bucket",
+        "consumer_lag_records",
+        "consumer_events_handled_total",
+        "consumer_events_retried_total",
+        "consumer_events_dead_lettered_total",
+        "outbox_backlog",
+        "fragment_served_total",
+        "fragment_duration_seconds_bucket",
+        "rate_limit_refusals_total",
+        "circuit_breaker_state",
+        "auth_login_failures_total",
+    }
     assert wanted <= exported, wanted - exported
 
 
@@ -97,8 +140,11 @@ def test_the_scrape_config_reaches_every_app_process_labelled_by_name():
 @pytest.mark.skipif(not shutil.which("promtool"), reason="promtool comes with Debian's prometheus (make rules)")
 def test_promtool_accepts_the_config_the_rules_and_their_unit_tests(tmp_path):
     config = write_config(process_table({}), tmp_path)
-    for args in (["check", "config", str(config)], ["check", "rules", str(RULES)],
-                 ["test", "rules", str(MONITORING / "alerts_test.yml")]):
+    for args in (
+        ["check", "config", str(config)],
+        ["check", "rules", str(RULES)],
+        ["test", "rules", str(MONITORING / "alerts_test.yml")],
+    ):
         done = subprocess.run(["promtool", *args], capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
 

@@ -1,4 +1,5 @@
 """Notifications: the welcome email over real SMTP, the SMS adapter, the delivery log and its API."""
+
 from __future__ import annotations
 
 import uuid
@@ -18,16 +19,24 @@ from tests.servers import serving
 
 @pytest.fixture(scope="module")
 def auth_url(redis_url, tmp_path_factory):
-    app = services.auth.create_app({"redis_url": redis_url, "run_workers": False,
-                                    "keys_dir": str(tmp_path_factory.mktemp("keys"))})
+    app = services.auth.create_app(
+        {"redis_url": redis_url, "run_workers": False, "keys_dir": str(tmp_path_factory.mktemp("keys"))}
+    )
     with serving(app) as url:
         yield url
 
 
 def _app(redis_url, auth_url, smtp_url):
     urls = {**load_settings("test").service_urls, "auth": auth_url}
-    return services.notifications.create_app({"redis_url": redis_url, "run_workers": False, "service_urls": urls,
-                                              "smtp_url": smtp_url, "shop_url": "https://shop.example"})
+    return services.notifications.create_app(
+        {
+            "redis_url": redis_url,
+            "run_workers": False,
+            "service_urls": urls,
+            "smtp_url": smtp_url,
+            "shop_url": "https://shop.example",
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +52,18 @@ def handlers(app):
 @pytest.fixture()
 def user(auth_url):
     address = f"ada-{uuid.uuid4().hex}@example.com"
-    body = requests.post(f"{auth_url}/api/auth/register", json={"email": address, "password": "secret-pass-1",
-                                                                "name": "Ada <Tester>"}, timeout=10).json()
+    body = requests.post(
+        f"{auth_url}/api/auth/register",
+        json={"email": address, "password": "secret-pass-1", "name": "Ada <Tester>"},
+        timeout=10,
+    ).json()
     return {"id": body["user"]["id"], "email": address, "headers": {"Authorization": f"Bearer {body['access_token']}"}}
 
 
 def registered(user, role="customer"):
-    return make_event("user.registered", {"user_id": user["id"], "email": user["email"], "name": "Ada <Tester>",
-                                          "role": role}, "auth")
+    return make_event(
+        "user.registered", {"user_id": user["id"], "email": user["email"], "name": "Ada <Tester>", "role": role}, "auth"
+    )
 
 
 def test_user_registered_sends_one_welcome_email_rendered_from_the_templates(handlers, user, smtp_sink):
@@ -82,14 +95,20 @@ def test_my_delivery_log_lists_my_emails_and_sms_newest_first(app, client, handl
     sms, email = r.json["items"]
     assert (sms["channel"], sms["status"], sms["body"]) == ("sms", "sent", "Your order shipped")
     assert (email["channel"], email["template"], email["to"], email["status"]) == (
-        "email", "welcome", user["email"], "sent")
+        "email",
+        "welcome",
+        user["email"],
+        "sent",
+    )
 
 
 def test_nobody_sees_another_users_notifications(client, handlers, user, auth_url):
     handlers["user.registered"](registered(user))
-    other = requests.post(f"{auth_url}/api/auth/register", json={"email": f"bob-{uuid.uuid4().hex}@example.com",
-                                                                 "password": "secret-pass-1", "name": "Bob"},
-                          timeout=10).json()
+    other = requests.post(
+        f"{auth_url}/api/auth/register",
+        json={"email": f"bob-{uuid.uuid4().hex}@example.com", "password": "secret-pass-1", "name": "Bob"},
+        timeout=10,
+    ).json()
     r = client.get("/api/notifications", headers={"Authorization": f"Bearer {other['access_token']}"})
     assert r.status_code == 200 and r.json["items"] == []
 
@@ -107,8 +126,9 @@ def test_a_failed_email_is_logged_as_failed_and_raised_so_the_consumer_retries(r
     down = _app(redis_url, auth_url, f"smtp://127.0.0.1:{free_port()}")
     notifier = down.extensions["notifications.notifier"]
     with pytest.raises(OSError):
-        notifier.send_email(user["email"], "welcome", {"name": "Ada", "email": user["email"]}, user["id"],
-                            key=f"welcome:{user['id']}")
+        notifier.send_email(
+            user["email"], "welcome", {"name": "Ada", "email": user["email"]}, user["id"], key=f"welcome:{user['id']}"
+        )
     [doc] = notifier.repo.deliveries.find({"user_id": user["id"]})
     assert doc["status"] == "failed" and "Connection" in doc["error"]
 
@@ -124,5 +144,6 @@ def test_readiness_includes_the_smtp_server(client):
 
 def test_two_handler_modules_cannot_claim_one_topic(app):
     from services.notifications import account_handlers
+
     with pytest.raises(ValueError, match="user.registered"):
         all_handlers(app.extensions["notifications.notifier"], modules=(account_handlers, account_handlers))

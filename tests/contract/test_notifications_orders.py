@@ -1,4 +1,5 @@
 """Order notices: an email over real SMTP and a text through the SMS adapter, once per order and kind."""
+
 from __future__ import annotations
 
 import uuid
@@ -24,10 +25,24 @@ def on(app):
 @pytest.fixture()
 def order():
     user = uuid.uuid4().hex
-    return {"order_id": uuid.uuid4().hex, "user_id": user, "email": f"{user}@example.test", "name": "Grace <H>",
-            "phone": "+1 555 0100", "total": 8400, "currency": "USD",
-            "lines": [{"product_id": "fountain-pen", "sku": "FM-STA-022", "name": "Fountain Pen", "quantity": 2,
-                       "unit_price": 4200}]}
+    return {
+        "order_id": uuid.uuid4().hex,
+        "user_id": user,
+        "email": f"{user}@example.test",
+        "name": "Grace <H>",
+        "phone": "+1 555 0100",
+        "total": 8400,
+        "currency": "USD",
+        "lines": [
+            {
+                "product_id": "fountain-pen",
+                "sku": "FM-STA-022",
+                "name": "Fountain Pen",
+                "quantity": 2,
+                "unit_price": 4200,
+            }
+        ],
+    }
 
 
 def ev(type_, **data):
@@ -62,26 +77,40 @@ def test_a_cancelled_order_says_why_and_whether_money_comes_back(on, order, smtp
 
 
 def test_a_refund_is_announced_with_its_amount_and_card(app, on, order, smtp_sink, issuer):
-    on["payment.refunded"](ev("payment.refunded", order_id=order["order_id"], user_id=order["user_id"],
-                              email=order["email"], phone=order["phone"], amount=8400, currency="USD",
-                              brand="visa", last4="4242", refund_id="re_1"))
+    on["payment.refunded"](
+        ev(
+            "payment.refunded",
+            order_id=order["order_id"],
+            user_id=order["user_id"],
+            email=order["email"],
+            phone=order["phone"],
+            amount=8400,
+            currency="USD",
+            brand="visa",
+            last4="4242",
+            refund_id="re_1",
+        )
+    )
     [mail] = read_messages(smtp_sink.dir, to=order["email"])
     assert mail["subject"] == f"$84.00 refunded for your Fragmart order {order['order_id'][:8]}"
     assert "to your Visa ending in 4242" in mail["body"]
     assert [i["channel"] for i in log_of(app, issuer, order["user_id"])].count("sms") == 1
 
 
-def test_without_a_phone_there_is_no_text_and_a_known_contact_supplies_the_email(app, on, order, smtp_sink,
-                                                                                 issuer):
+def test_without_a_phone_there_is_no_text_and_a_known_contact_supplies_the_email(app, on, order, smtp_sink, issuer):
     app.extensions["notifications.repo"].remember_contact(order["user_id"], order["email"], "Grace")
     on["order.confirmed"](ev("order.confirmed", **{**order, "email": None, "phone": None}))
     assert len(read_messages(smtp_sink.dir, to=order["email"])) == 1
     assert [i["channel"] for i in log_of(app, issuer, order["user_id"])] == ["email"]
 
 
-@pytest.mark.parametrize(("topic", "subject", "says"), [
-    ("order.shipped", "is on its way", "is on its way to you"),
-    ("order.delivered", "has been delivered", "has been delivered")])
+@pytest.mark.parametrize(
+    ("topic", "subject", "says"),
+    [
+        ("order.shipped", "is on its way", "is on its way to you"),
+        ("order.delivered", "has been delivered", "has been delivered"),
+    ],
+)
 def test_a_shipped_or_delivered_order_emails_the_customer_once(on, order, smtp_sink, topic, subject, says):
     event = ev(topic, **order)
     on[topic](event)

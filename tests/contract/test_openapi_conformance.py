@@ -1,4 +1,5 @@
 """Schemathesis fuzzes every operation of every service in-process: no 5xx, and every answer is as documented."""
+
 from __future__ import annotations
 
 import importlib
@@ -19,8 +20,14 @@ from schemathesis.specs.openapi.checks import (
 SERVICES = ["auth", "products", "orders", "payments", "inventory", "notifications", "users"]
 # Bounded so all seven services, as both roles, take about a minute; raise it locally to dig deeper.
 MAX_EXAMPLES = 25
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          response_headers_conformance, unsupported_method]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+    unsupported_method,
+]
 
 
 @pytest.fixture(scope="module", params=SERVICES)
@@ -32,12 +39,23 @@ def service_schema(request, service_config, upstreams, tmp_path_factory):
 
 def _fuzz(operation, headers: dict) -> None:
     """Schemathesis' own test for one operation: schema examples, coverage (edge and invalid values), fuzzing."""
+
     # Built per operation because schemathesis.pytest.from_fixture sets Function._nodeid, which pytest 9 lacks.
     def run(case):
         case.call_and_validate(headers=headers, checks=CHECKS)
-    config = HypothesisTestConfig(project=operation.schema.config, modes=list(HypothesisTestMode), settings=settings(
-        max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck)))
+
+    config = HypothesisTestConfig(
+        project=operation.schema.config,
+        modes=list(HypothesisTestMode),
+        settings=settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
     create_test(operation=operation, test_func=run, config=config)()
 
 

@@ -1,4 +1,5 @@
 """What /openapi.json promises: query and header parameters, bearer security, answer schemas and statuses."""
+
 from __future__ import annotations
 
 import importlib
@@ -10,8 +11,12 @@ SERVICES = ["auth", "products", "orders", "payments", "inventory", "notification
 
 @pytest.fixture(scope="module")
 def apps(service_config, tmp_path_factory):
-    return {name: importlib.import_module(f"services.{name}").create_app(
-        service_config(keys_dir=str(tmp_path_factory.mktemp("keys")))) for name in SERVICES}
+    return {
+        name: importlib.import_module(f"services.{name}").create_app(
+            service_config(keys_dir=str(tmp_path_factory.mktemp("keys")))
+        )
+        for name in SERVICES
+    }
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +38,10 @@ def params(op, where):
 def test_every_document_names_the_bearer_scheme_its_protected_operations_use(docs):
     for doc in docs.values():
         assert doc["components"]["securitySchemes"]["bearerAuth"] == {
-            "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+        }
     security = {label: op.get("security") for _, label, op in operations(docs)}
     assert security["GET /api/users/me"] == [{"bearerAuth": []}]
     assert security["POST /api/products"] == [{"bearerAuth": []}]
@@ -66,11 +74,18 @@ def test_queries_are_listed_as_parameters(docs):
 
 def test_creations_answer_201_and_deletions_204(docs):
     statuses = {label: set(op["responses"]) for _, label, op in operations(docs)}
-    for label in ("POST /api/auth/register", "POST /api/products", "POST /api/payments/methods",
-                  "POST /api/users/me/addresses"):
+    for label in (
+        "POST /api/auth/register",
+        "POST /api/products",
+        "POST /api/payments/methods",
+        "POST /api/users/me/addresses",
+    ):
         assert "201" in statuses[label] and "200" not in statuses[label], label
-    for label in ("POST /api/auth/logout", "DELETE /api/products/{product_id}",
-                  "DELETE /api/users/me/addresses/{address_id}"):
+    for label in (
+        "POST /api/auth/logout",
+        "DELETE /api/products/{product_id}",
+        "DELETE /api/users/me/addresses/{address_id}",
+    ):
         assert "204" in statuses[label], label
 
 

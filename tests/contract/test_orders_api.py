@@ -1,4 +1,5 @@
 """The orders API: placing with an Idempotency-Key, reading own orders, cancelling, shipping (admin)."""
+
 from __future__ import annotations
 
 import uuid
@@ -15,8 +16,13 @@ from services.orders.cart_store import user_cart_id
 from services.orders.consumers import handlers
 from tests.servers import serving
 
-ADDRESS = {"name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London", "postal_code": "N1 9GU",
-           "country": "GB"}
+ADDRESS = {
+    "name": "Ada Lovelace",
+    "line1": "12 Analytical Row",
+    "city": "London",
+    "postal_code": "N1 9GU",
+    "country": "GB",
+}
 TOKEN = "pm_" + "a" * 32
 
 
@@ -43,8 +49,11 @@ def user(issuer):
 
 
 def body(*lines, address=ADDRESS, token=TOKEN):
-    return {"address": address, "payment_token": token,
-            "lines": [{"product_id": pid, "quantity": qty} for pid, qty in lines]}
+    return {
+        "address": address,
+        "payment_token": token,
+        "lines": [{"product_id": pid, "quantity": qty} for pid, qty in lines],
+    }
 
 
 def place(client, issuer, user, payload, key=None):
@@ -59,7 +68,9 @@ def test_placing_an_order_returns_202_with_a_pending_order_priced_from_the_catal
     assert order["status"] == states.PENDING and r.headers["Location"] == f"/api/orders/{order['id']}"
     shirt, pen = catalog["classic-linen-shirt"], catalog["fountain-pen"]
     assert [(ln["product_id"], ln["sku"], ln["unit_price"], ln["quantity"]) for ln in order["lines"]] == [
-        ("classic-linen-shirt", shirt["sku"], shirt["price"], 2), ("fountain-pen", pen["sku"], pen["price"], 1)]
+        ("classic-linen-shirt", shirt["sku"], shirt["price"], 2),
+        ("fountain-pen", pen["sku"], pen["price"], 1),
+    ]
     assert order["total"] == 2 * shirt["price"] + pen["price"] and order["currency"] == "USD"
     assert order["address"] == ADDRESS and [t["status"] for t in order["timeline"]] == ["PENDING"]
     assert "payment_token" not in order and "idem" not in order
@@ -114,9 +125,15 @@ def test_concurrent_requests_with_one_key_make_one_order(app, issuer, user):
     assert app.extensions["orders.repo"].orders.count_documents({"user_id": user}) == 1
 
 
-@pytest.mark.parametrize(("key", "code"), [(None, "IDEMPOTENCY_KEY_REQUIRED"), ("short", "INVALID_IDEMPOTENCY_KEY"),
-                                           ("x" * 101, "INVALID_IDEMPOTENCY_KEY"),
-                                           ("bad key with spaces", "INVALID_IDEMPOTENCY_KEY")])
+@pytest.mark.parametrize(
+    ("key", "code"),
+    [
+        (None, "IDEMPOTENCY_KEY_REQUIRED"),
+        ("short", "INVALID_IDEMPOTENCY_KEY"),
+        ("x" * 101, "INVALID_IDEMPOTENCY_KEY"),
+        ("bad key with spaces", "INVALID_IDEMPOTENCY_KEY"),
+    ],
+)
 def test_a_missing_or_malformed_idempotency_key_is_400(client, issuer, user, key, code):
     headers = issuer.headers(user, **({"Idempotency-Key": key} if key else {}))
     r = client.post("/api/orders", json=body(("fountain-pen", 1)), headers=headers)
@@ -126,30 +143,36 @@ def test_a_missing_or_malformed_idempotency_key_is_400(client, issuer, user, key
 def test_placing_an_order_needs_a_signed_in_customer(client):
     r = client.post("/api/orders", json=body(("fountain-pen", 1)), headers={"Idempotency-Key": uuid.uuid4().hex})
     assert r.status_code == 401
-    r = client.post("/api/orders", json=body(("fountain-pen", 1)),
-                    headers={"Idempotency-Key": uuid.uuid4().hex, "Authorization": "Bearer forged.token.here"})
+    r = client.post(
+        "/api/orders",
+        json=body(("fountain-pen", 1)),
+        headers={"Idempotency-Key": uuid.uuid4().hex, "Authorization": "Bearer forged.token.here"},
+    )
     assert r.status_code == 401
 
 
-@pytest.mark.parametrize("payload", [
-    body(("fountain-pen", 0)),
-    body(("fountain-pen", -1)),
-    body(("fountain-pen", 100)),
-    {**body(("fountain-pen", 1)), "lines": [{"product_id": {"$ne": ""}, "quantity": 1}]},
-    {**body(("fountain-pen", 1)), "lines": [{"product_id": "fountain-pen", "quantity": "2"}]},
-    {**body(("fountain-pen", 1)), "lines": [{"product_id": "fountain-pen", "quantity": 1.5}]},
-    {**body(("fountain-pen", 1)), "lines": []},
-    {**body(("fountain-pen", 1)), "lines": [{"product_id": "fountain-pen", "quantity": 1}] * 51},
-    {**body(("fountain-pen", 1)), "payment_token": {"$gt": ""}},
-    {**body(("fountain-pen", 1)), "payment_token": "tok_visa"},
-    {**body(("fountain-pen", 1)), "user_id": "someone-else"},
-    {**body(("fountain-pen", 1)), "total": 1},
-    body(("fountain-pen", 1), address={**ADDRESS, "name": "x" * 101}),
-    body(("fountain-pen", 1), address={**ADDRESS, "postal_code": "<script>"}),
-    body(("fountain-pen", 1), address={k: v for k, v in ADDRESS.items() if k != "city"}),
-    body(("fountain-pen", 1), address={**ADDRESS, "city": {"$where": "1"}}),
-    body(("a" * 65, 1)),
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        body(("fountain-pen", 0)),
+        body(("fountain-pen", -1)),
+        body(("fountain-pen", 100)),
+        {**body(("fountain-pen", 1)), "lines": [{"product_id": {"$ne": ""}, "quantity": 1}]},
+        {**body(("fountain-pen", 1)), "lines": [{"product_id": "fountain-pen", "quantity": "2"}]},
+        {**body(("fountain-pen", 1)), "lines": [{"product_id": "fountain-pen", "quantity": 1.5}]},
+        {**body(("fountain-pen", 1)), "lines": []},
+        {**body(("fountain-pen", 1)), "lines": [{"product_id": "fountain-pen", "quantity": 1}] * 51},
+        {**body(("fountain-pen", 1)), "payment_token": {"$gt": ""}},
+        {**body(("fountain-pen", 1)), "payment_token": "tok_visa"},
+        {**body(("fountain-pen", 1)), "user_id": "someone-else"},
+        {**body(("fountain-pen", 1)), "total": 1},
+        body(("fountain-pen", 1), address={**ADDRESS, "name": "x" * 101}),
+        body(("fountain-pen", 1), address={**ADDRESS, "postal_code": "<script>"}),
+        body(("fountain-pen", 1), address={k: v for k, v in ADDRESS.items() if k != "city"}),
+        body(("fountain-pen", 1), address={**ADDRESS, "city": {"$where": "1"}}),
+        body(("a" * 65, 1)),
+    ],
+)
 def test_bad_bodies_are_422_never_500(client, issuer, user, payload):
     r = place(client, issuer, user, payload)
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
@@ -254,5 +277,7 @@ def test_without_lines_the_order_takes_the_shoppers_cart_and_clears_it(app, clie
     r = place(client, issuer, user, {"address": ADDRESS, "payment_token": TOKEN})
     assert r.status_code == 202
     assert sorted((ln["product_id"], ln["quantity"]) for ln in r.json["lines"]) == [
-        ("fountain-pen", 2), ("weekly-planner", 1)]
+        ("fountain-pen", 2),
+        ("weekly-planner", 1),
+    ]
     assert store.lines(user_cart_id(user)) == {}

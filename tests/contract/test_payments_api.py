@@ -1,4 +1,5 @@
 """The payments API: tokenise a card (the number is never stored, logged or echoed) and read own payments."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,9 @@ def test_tokenising_a_card_returns_a_token_brand_and_last4_only(client, issuer, 
     assert DIGITS[:12] not in r.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("number", ["4242424242424242", "4000000000000002", "4000000000009995", "4000000000000119",
-                                    "4242424242424241"])
+@pytest.mark.parametrize(
+    "number", ["4242424242424242", "4000000000000002", "4000000000009995", "4000000000000119", "4242424242424241"]
+)
 def test_the_card_number_is_never_stored_logged_or_echoed(app, client, issuer, user, caplog, number):
     caplog.set_level(logging.DEBUG)
     r = client.post("/api/payments/methods", json={**CARD, "card_number": number}, headers=issuer.headers(user))
@@ -54,8 +56,11 @@ def test_the_card_number_is_never_stored_logged_or_echoed(app, client, issuer, u
 def test_the_payment_a_charge_leaves_holds_no_card_number(app, client, issuer, user):
     token = client.post("/api/payments/methods", json=CARD, headers=issuer.headers(user)).json["token"]
     ext = app.extensions
-    data = {"order_id": uuid.uuid4().hex, "user_id": user, "payment": {"token": token, "amount": 990,
-                                                                       "currency": "USD"}}
+    data = {
+        "order_id": uuid.uuid4().hex,
+        "user_id": user,
+        "payment": {"token": token, "amount": 990, "currency": "USD"},
+    }
     service.charge_order(ext["payments.charges"], ext["payments.methods"], ext["payments.processor"], data)
     assert DIGITS[:12] not in every_stored_value(app)
     r = client.get(f"/api/payments?order_id={data['order_id']}", headers=issuer.headers(user))
@@ -68,9 +73,12 @@ def test_the_payment_a_charge_leaves_holds_no_card_number(app, client, issuer, u
 def test_a_customer_never_sees_another_customers_payment(app, client, issuer, user):
     token = client.post("/api/payments/methods", json=CARD, headers=issuer.headers(user)).json["token"]
     ext, order_id = app.extensions, uuid.uuid4().hex
-    service.charge_order(ext["payments.charges"], ext["payments.methods"], ext["payments.processor"],
-                         {"order_id": order_id, "user_id": user,
-                          "payment": {"token": token, "amount": 100, "currency": "USD"}})
+    service.charge_order(
+        ext["payments.charges"],
+        ext["payments.methods"],
+        ext["payments.processor"],
+        {"order_id": order_id, "user_id": user, "payment": {"token": token, "amount": 100, "currency": "USD"}},
+    )
     r = client.get(f"/api/payments?order_id={order_id}", headers=issuer.headers(uuid.uuid4().hex))
     assert r.status_code == 404
     assert client.get("/api/payments", headers=issuer.headers(uuid.uuid4().hex)).json["items"] == []
@@ -78,28 +86,34 @@ def test_a_customer_never_sees_another_customers_payment(app, client, issuer, us
     assert [p["order_id"] for p in r.json["items"]] == [order_id]
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"card_number": "4242424242424241"}, "card_number"),
-    ({"exp_month": 1, "exp_year": 2001}, "exp"),
-    ({"cvc": "1234"}, "cvc"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"card_number": "4242424242424241"}, "card_number"),
+        ({"exp_month": 1, "exp_year": 2001}, "exp"),
+        ({"cvc": "1234"}, "cvc"),
+    ],
+)
 def test_an_unacceptable_card_is_422_with_the_field_named(client, issuer, user, change, field):
     r = client.post("/api/payments/methods", json={**CARD, **change}, headers=issuer.headers(user))
     assert r.status_code == 422 and r.json["error"] == "CARD_INVALID" and field in r.json["details"]["fields"]
 
 
-@pytest.mark.parametrize("payload", [
-    {**CARD, "card_number": 4242424242424242},
-    {**CARD, "card_number": {"$ne": ""}},
-    {**CARD, "card_number": "4242-abcd-4242-4242"},
-    {**CARD, "card_number": "4" * 40},
-    {**CARD, "exp_month": 13},
-    {**CARD, "exp_month": "12"},
-    {**CARD, "cvc": 123},
-    {**CARD, "cvc": "12a"},
-    {**CARD, "user_id": "someone"},
-    {k: v for k, v in CARD.items() if k != "cvc"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {**CARD, "card_number": 4242424242424242},
+        {**CARD, "card_number": {"$ne": ""}},
+        {**CARD, "card_number": "4242-abcd-4242-4242"},
+        {**CARD, "card_number": "4" * 40},
+        {**CARD, "exp_month": 13},
+        {**CARD, "exp_month": "12"},
+        {**CARD, "cvc": 123},
+        {**CARD, "cvc": "12a"},
+        {**CARD, "user_id": "someone"},
+        {k: v for k, v in CARD.items() if k != "cvc"},
+    ],
+)
 def test_bad_bodies_are_422_and_never_quote_the_number(client, issuer, user, payload):
     r = client.post("/api/payments/methods", json=payload, headers=issuer.headers(user))
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"

@@ -1,4 +1,5 @@
 """Admin catalog writes: who may write, validated bodies, events in the outbox, and the Redis cache."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,15 @@ def app(service_config):
 
 
 def new_product(**fields):
-    return {"name": f"Test product {uuid.uuid4().hex}", "description": "Made by a test.", "price": 1999,
-            "category": "testing", "sku": f"T-{uuid.uuid4().hex}", "initial_stock": 7, **fields}
+    return {
+        "name": f"Test product {uuid.uuid4().hex}",
+        "description": "Made by a test.",
+        "price": 1999,
+        "category": "testing",
+        "sku": f"T-{uuid.uuid4().hex}",
+        "initial_stock": 7,
+        **fields,
+    }
 
 
 def outbox(app, product_id):
@@ -60,14 +68,33 @@ def test_a_duplicate_sku_is_409(client, admin):
     assert r.status_code == 409 and r.json["error"] == "SKU_TAKEN"
 
 
-@pytest.mark.parametrize("change", [
-    {"price": 19.99}, {"price": "1999"}, {"price": -1}, {"price": True}, {"price": 10**12},
-    {"price": {"$gt": 0}}, {"name": {"$ne": ""}}, {"name": ""}, {"name": "x" * 201},
-    {"description": "x" * 2001}, {"category": "Bad Category"}, {"category": {"$regex": ".*"}},
-    {"sku": "has space"}, {"sku": "x" * 41}, {"image": "javascript:alert(1)"}, {"image": "https://evil.test/x.png"},
-    {"currency": "BTC"}, {"initial_stock": -3}, {"initial_stock": "5"}, {"featured": "yes"},
-    {"$set": {"price": 0}}, {"unknown": 1},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"price": 19.99},
+        {"price": "1999"},
+        {"price": -1},
+        {"price": True},
+        {"price": 10**12},
+        {"price": {"$gt": 0}},
+        {"name": {"$ne": ""}},
+        {"name": ""},
+        {"name": "x" * 201},
+        {"description": "x" * 2001},
+        {"category": "Bad Category"},
+        {"category": {"$regex": ".*"}},
+        {"sku": "has space"},
+        {"sku": "x" * 41},
+        {"image": "javascript:alert(1)"},
+        {"image": "https://evil.test/x.png"},
+        {"currency": "BTC"},
+        {"initial_stock": -3},
+        {"initial_stock": "5"},
+        {"featured": "yes"},
+        {"$set": {"price": 0}},
+        {"unknown": 1},
+    ],
+)
 def test_bad_create_bodies_are_422_and_name_the_field(client, admin, change):
     r = client.post("/api/products", json=new_product(**change), headers=admin)
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR" and r.json["details"]["fields"]
@@ -89,8 +116,18 @@ def test_an_admin_edits_a_product_and_the_change_is_announced(app, client, admin
     assert outbox(app, created["id"])[0] == [("product.changed", "created"), ("product.changed", "updated")]
 
 
-@pytest.mark.parametrize("change", [{}, {"name": None}, {"price": None}, {"sku": "NEW-SKU"}, {"price": "1"},
-                                    {"deleted": False}, {"price": {"$inc": 1}}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"name": None},
+        {"price": None},
+        {"sku": "NEW-SKU"},
+        {"price": "1"},
+        {"deleted": False},
+        {"price": {"$inc": 1}},
+    ],
+)
 def test_bad_edits_are_422_the_sku_is_not_editable_and_nulls_cannot_blank_a_field(client, admin, change):
     r = client.patch("/api/products/fountain-pen", json=change, headers=admin)
     assert r.status_code == 422, change
@@ -122,8 +159,10 @@ def test_a_deleted_product_disappears_from_reads_and_its_deletion_is_announced(a
 
 def test_a_repeated_read_is_a_cache_hit_counted_in_metrics(client):
     params = {"q": uuid.uuid4().hex}  # a query nobody has asked before: the first read must miss
-    misses, hits = metric(client, "products_cache_misses_total", "list"), metric(client, "products_cache_hits_total",
-                                                                                 "list")
+    misses, hits = (
+        metric(client, "products_cache_misses_total", "list"),
+        metric(client, "products_cache_hits_total", "list"),
+    )
     client.get("/api/products", query_string=params)
     client.get("/api/products", query_string=params)
     assert metric(client, "products_cache_misses_total", "list") == misses + 1
@@ -144,7 +183,6 @@ def test_every_write_invalidates_cached_lists_and_details(client, admin):
 
 def test_the_catalog_still_answers_when_redis_is_down(redis_url, issuer):
     dead = "redis://127.0.0.1:1/0"
-    app = services.products.create_app({"redis_url": dead, "run_workers": False,
-                                        "service_urls": issuer.service_urls()})
+    app = services.products.create_app({"redis_url": dead, "run_workers": False, "service_urls": issuer.service_urls()})
     r = app.test_client().get("/api/products", query_string={"q": "linen"})
     assert r.status_code == 200 and r.json["items"][0]["name"] == "Classic Linen Shirt"

@@ -1,4 +1,5 @@
 """The catalog API: every query parameter, bad values of each, and validated admin writes."""
+
 from __future__ import annotations
 
 import uuid
@@ -28,8 +29,14 @@ def names(page):
 
 def new_product(**fields):
     tag = uuid.uuid4().hex[:10]
-    return {"name": f"Test product {tag}", "description": "A product made by a test.", "price": 1234,
-            "category": "testing", "sku": f"T-{uuid.uuid4().hex}", **fields}
+    return {
+        "name": f"Test product {tag}",
+        "description": "A product made by a test.",
+        "price": 1234,
+        "category": "testing",
+        "sku": f"T-{uuid.uuid4().hex}",
+        **fields,
+    }
 
 
 def test_the_default_listing_is_the_first_twelve_products_by_name(client):
@@ -41,25 +48,29 @@ def test_the_default_listing_is_the_first_twelve_products_by_name(client):
     assert "_outbox" not in page["items"][0] and "deleted" not in page["items"][0]
 
 
-@pytest.mark.parametrize("q, expected", [
-    ("linen", "Classic Linen Shirt"),
-    ("LINEN", "Classic Linen Shirt"),
-    ("lay-flat", "Hardcover Notebook"),  # in the description only
-    ('10"', 'Cast Iron Skillet 10"'),
-    ("chef's", 'Chef\'s Knife 8"'),
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("linen", "Classic Linen Shirt"),
+        ("LINEN", "Classic Linen Shirt"),
+        ("lay-flat", "Hardcover Notebook"),  # in the description only
+        ('10"', 'Cast Iron Skillet 10"'),
+        ("chef's", "Chef's Knife 8\""),
+    ],
+)
 def test_search_matches_name_or_description_case_insensitively(client, q, expected):
     assert expected in names(search(client, q=q))
 
 
-@pytest.mark.parametrize("q", [".*", "^", "[a-z]+", "(", "a|b", "\\", "$where", "{\"$ne\": 1}", ".+?*"])
+@pytest.mark.parametrize("q", [".*", "^", "[a-z]+", "(", "a|b", "\\", "$where", '{"$ne": 1}', ".+?*"])
 def test_regex_metacharacters_are_matched_literally_not_as_a_pattern(client, q):
     assert search(client, q=q)["total"] == 0
 
 
 def test_a_product_whose_name_holds_metacharacters_is_found_by_exactly_those_characters(client, admin):
-    created = client.post("/api/products", json=new_product(name=f"Odd (a.b*c) [{uuid.uuid4().hex}]"),
-                          headers=admin).json
+    created = client.post(
+        "/api/products", json=new_product(name=f"Odd (a.b*c) [{uuid.uuid4().hex}]"), headers=admin
+    ).json
     assert names(search(client, q="(a.b*c) [")) == [created["name"]]
     assert search(client, q="(aXb*c)")["total"] == 0
 
@@ -76,12 +87,15 @@ def test_a_price_range_is_inclusive_and_in_minor_units(client):
     assert prices and all(3200 <= p <= 4900 for p in prices) and 3200 in prices and 4900 in prices
 
 
-@pytest.mark.parametrize("sort, key, reverse", [
-    ("price", lambda p: p["price"], False),
-    ("-price", lambda p: p["price"], True),
-    ("name", lambda p: p["name"], False),
-    ("-created", lambda p: p["created_at"], True),
-])
+@pytest.mark.parametrize(
+    "sort, key, reverse",
+    [
+        ("price", lambda p: p["price"], False),
+        ("-price", lambda p: p["price"], True),
+        ("name", lambda p: p["name"], False),
+        ("-created", lambda p: p["created_at"], True),
+    ],
+)
 def test_each_sort_orders_the_results(client, sort, key, reverse):
     items = search(client, sort=sort, per_page=100)["items"]
     assert [key(p) for p in items] == sorted((key(p) for p in items), reverse=reverse)
@@ -104,24 +118,42 @@ def test_ids_fetch_several_products_in_one_call_and_skip_unknown_ones(client):
     assert sorted(p["id"] for p in page["items"]) == ["classic-linen-shirt", "fountain-pen"]
 
 
-@pytest.mark.parametrize("params", [
-    {"page": "0"}, {"page": "-1"}, {"page": "x"}, {"page": "1.5"}, {"page": "10001"},
-    {"per_page": "10000"}, {"per_page": "0"}, {"per_page": "-5"},
-    {"min_price": "-1"}, {"max_price": "abc"}, {"min_price": "5000", "max_price": "100"},
-    {"min_price": "100000001"},
-    {"sort": "price; drop"}, {"sort": "$natural"}, {"sort": "-name"},
-    {"category": "$ne"}, {"category": "Kitchen"}, {"category": "a" * 41},
-    {"q": "x" * 101}, {"featured": "perhaps"},
-    {"ids": "ok,$ne"}, {"ids": ",".join(f"id{i}" for i in range(101))},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "0"},
+        {"page": "-1"},
+        {"page": "x"},
+        {"page": "1.5"},
+        {"page": "10001"},
+        {"per_page": "10000"},
+        {"per_page": "0"},
+        {"per_page": "-5"},
+        {"min_price": "-1"},
+        {"max_price": "abc"},
+        {"min_price": "5000", "max_price": "100"},
+        {"min_price": "100000001"},
+        {"sort": "price; drop"},
+        {"sort": "$natural"},
+        {"sort": "-name"},
+        {"category": "$ne"},
+        {"category": "Kitchen"},
+        {"category": "a" * 41},
+        {"q": "x" * 101},
+        {"featured": "perhaps"},
+        {"ids": "ok,$ne"},
+        {"ids": ",".join(f"id{i}" for i in range(101))},
+    ],
+)
 def test_bad_query_values_are_422_with_the_field_named(client, params):
     r = client.get("/api/products", query_string=params)
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
     assert r.json["details"]["fields"]
 
 
-@pytest.mark.parametrize("query", ["q[$ne]=zzz", "category[$regex]=.*", "min_price[$gt]=999999999",
-                                   "q[$where]=sleep(1000)"])
+@pytest.mark.parametrize(
+    "query", ["q[$ne]=zzz", "category[$regex]=.*", "min_price[$gt]=999999999", "q[$where]=sleep(1000)"]
+)
 def test_operator_shaped_query_keys_are_ignored_not_applied(client, query):
     r = client.get(f"/api/products?{query}")
     assert r.status_code == 200 and r.json["total"] == search(client)["total"]

@@ -1,4 +1,5 @@
 """The products fragment app against a real gateway, products and inventory: grid form, paging, stock states."""
+
 from __future__ import annotations
 
 import contextlib
@@ -42,15 +43,15 @@ def titles(page: str) -> list[str]:
 
 
 def test_prices_typed_in_dollars_filter_in_cents(client):
-    page = client.get("/grid", query_string={"category": "kitchen", "min_price": "32", "max_price": "54.00",
-                                             "sort": "price"}).get_data(as_text=True)
+    page = client.get(
+        "/grid", query_string={"category": "kitchen", "min_price": "32", "max_price": "54.00", "sort": "price"}
+    ).get_data(as_text=True)
     assert titles(page) == ["Ceramic Mug Set", 'Cast Iron Skillet 10"', "Pour-Over Coffee Kettle"]
 
 
 def test_paging_links_keep_every_filter_and_swap_only_the_results_with_htmx(client):
     page = client.get("/grid", query_string={"q": "e", "sort": "-price", "per_page": "3"}).get_data(as_text=True)
-    link = re.search(r'<a rel="next" href="([^"]+)" hx-get="([^"]+)" hx-target="#results" hx-select="#results"',
-                     page)
+    link = re.search(r'<a rel="next" href="([^"]+)" hx-get="([^"]+)" hx-target="#results" hx-select="#results"', page)
     assert link and html.unescape(link.group(1)) == "/products?q=e&sort=-price&per_page=3&page=2"
     assert link.group(1) == link.group(2) and 'hx-push-url="true"' in page and 'hx-history="false"' in page
 
@@ -64,24 +65,32 @@ def test_a_search_swap_gets_only_the_results_region_the_same_as_in_the_full_grid
     assert "<form" not in body and titles(body) == titles(full) and len(titles(body)) > 0
 
 
-@pytest.mark.parametrize("query, message", [
-    ({"min_price": "cheap"}, "Enter a price in dollars, like 25 or 19.99."),
-    ({"max_price": "inf"}, "Enter a price in dollars, like 25 or 19.99."),
-    ({"min_price": "-5"}, "Enter a price in dollars, like 25 or 19.99."),
-    ({"min_price": "50", "max_price": "10"}, "The minimum price must not be above the maximum."),
-    ({"q": "x" * 101}, "Search for at most 100 characters."),
-    ({"per_page": "10000"}, "Some of these filters can&#39;t be used."),
-    ({"page": "0"}, "Some of these filters can&#39;t be used."),
-    ({"sort": "$natural"}, "Some of these filters can&#39;t be used."),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"min_price": "cheap"}, "Enter a price in dollars, like 25 or 19.99."),
+        ({"max_price": "inf"}, "Enter a price in dollars, like 25 or 19.99."),
+        ({"min_price": "-5"}, "Enter a price in dollars, like 25 or 19.99."),
+        ({"min_price": "50", "max_price": "10"}, "The minimum price must not be above the maximum."),
+        ({"q": "x" * 101}, "Search for at most 100 characters."),
+        ({"per_page": "10000"}, "Some of these filters can&#39;t be used."),
+        ({"page": "0"}, "Some of these filters can&#39;t be used."),
+        ({"sort": "$natural"}, "Some of these filters can&#39;t be used."),
+    ],
+)
 def test_bad_filters_re_render_the_form_with_422_and_a_message(client, query, message):
     r = client.get("/grid", query_string=query)
     assert r.status_code == 422 and message in r.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("product_id, state", [("classic-linen-shirt", "In stock"),
-                                               ("selvedge-denim-jeans", "Only 3 left"),
-                                               ("waxed-canvas-jacket", "Out of stock")])
+@pytest.mark.parametrize(
+    "product_id, state",
+    [
+        ("classic-linen-shirt", "In stock"),
+        ("selvedge-denim-jeans", "Only 3 left"),
+        ("waxed-canvas-jacket", "Out of stock"),
+    ],
+)
 def test_the_detail_shows_the_stock_state_and_disables_the_button_only_when_out(client, product_id, state):
     page = client.get(f"/detail/{product_id}").get_data(as_text=True)
     assert 'class="stock stock-' in page and f">{state}</span>" in page
@@ -109,8 +118,11 @@ def test_the_category_list_is_asked_once_for_many_grids_until_it_ages(redis_url,
     base = {"redis_url": redis_url, "run_workers": False}
     products = services.products.create_app(base)
     with serving(products) as products_url:
-        urls = {**load_settings("test").service_urls, "products": products_url,
-                "inventory": f"http://127.0.0.1:{free_port()}"}
+        urls = {
+            **load_settings("test").service_urls,
+            "products": products_url,
+            "inventory": f"http://127.0.0.1:{free_port()}",
+        }
         with serving(gateway.create_app({**base, "service_urls": urls})) as gw:
             client = fragments.products.create_app({**base, "gateway_url": gw}).test_client()
             now = [1000.0]
@@ -119,7 +131,8 @@ def test_the_category_list_is_asked_once_for_many_grids_until_it_ages(redis_url,
             def asked() -> int:
                 text = products.test_client().get("/metrics").get_data(as_text=True)
                 found = re.search(
-                    r'^http_requests_total\{endpoint="/api/categories",method="GET",status="200"\} (\S+)$', text, re.M)
+                    r'^http_requests_total\{endpoint="/api/categories",method="GET",status="200"\} (\S+)$', text, re.M
+                )
                 return int(float(found.group(1))) if found else 0
 
             for query in ("kettle", "shirt", "mug"):

@@ -1,4 +1,5 @@
 """Redis down or hung: browsing goes on through the gateway, writes answer 503 JSON, never 500."""
+
 from __future__ import annotations
 
 import time
@@ -26,8 +27,9 @@ def shop(own_redis, issuer):
         with serving(orders) as orders_url:
             urls = issuer.service_urls(products=products_url, orders=orders_url)
             app = gateway.create_app({**base, "service_urls": urls})
-            yield SimpleNamespace(redis=server, gateway=app.test_client(), orders=orders.test_client(),
-                                  products=products)
+            yield SimpleNamespace(
+                redis=server, gateway=app.test_client(), orders=orders.test_client(), products=products
+            )
 
 
 def timed(call):
@@ -88,8 +90,9 @@ def test_the_gateway_counts_rate_limits_kept_in_memory(shop):
 @pytest.mark.parametrize("outage", ["down", "hung"])
 def test_the_write_limit_still_holds_in_memory_while_redis_fails(own_redis, issuer, outage):
     server = own_redis.start()
-    app = gateway.create_app({"redis_url": server.url, "service_urls": issuer.service_urls(),
-                              "rate_limit_writes": "3/minute"})
+    app = gateway.create_app(
+        {"redis_url": server.url, "service_urls": issuer.service_urls(), "rate_limit_writes": "3/minute"}
+    )
     client = app.test_client()
     if outage == "down":
         server.stop()
@@ -101,8 +104,9 @@ def test_the_write_limit_still_holds_in_memory_while_redis_fails(own_redis, issu
 
 def test_the_read_limit_holds_whatever_redis_does(own_redis, issuer):
     server = own_redis.start()
-    app = gateway.create_app({"redis_url": server.url, "service_urls": issuer.service_urls(),
-                              "rate_limit_reads": "3/minute"})
+    app = gateway.create_app(
+        {"redis_url": server.url, "service_urls": issuer.service_urls(), "rate_limit_reads": "3/minute"}
+    )
     client = app.test_client()
     server.stop()
     statuses = [client.get("/api/products").status_code for _ in range(5)]

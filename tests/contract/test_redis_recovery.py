@@ -2,6 +2,7 @@
 
 Run with `-s` to print the figures: `.venv/bin/python -m pytest -s tests/contract/test_redis_recovery.py`.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,8 +42,10 @@ def serve_shop(redis_url: str, keys_dir: str):
         inventory = services.inventory.create_app({**base, "service_urls": urls})
         for doc, units in seed_documents():
             inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
-        urls |= {"products": stack.enter_context(serving(products)),
-                 "inventory": stack.enter_context(serving(inventory))}
+        urls |= {
+            "products": stack.enter_context(serving(products)),
+            "inventory": stack.enter_context(serving(inventory)),
+        }
         urls["orders"] = stack.enter_context(serving(services.orders.create_app({**base, "service_urls": urls})))
         app = gateway.create_app({**base, "service_urls": urls, "rate_limit_writes": "10000/minute"})
         yield stack.enter_context(serving(app))
@@ -62,8 +65,9 @@ def shop(own_redis, tmp_path):
 
 
 def add_to_cart(shop) -> int:
-    return requests.post(f"{shop.url}/api/cart/items", json={"product_id": SHIRT, "quantity": 1},
-                         headers=shop.headers, timeout=10).status_code
+    return requests.post(
+        f"{shop.url}/api/cart/items", json={"product_id": SHIRT, "quantity": 1}, headers=shop.headers, timeout=10
+    ).status_code
 
 
 @pytest.mark.parametrize("persistent", [True, False], ids=["aof", "emptied"])
@@ -78,8 +82,10 @@ def test_writes_succeed_again_within_seconds_of_redis_coming_back(shop, persiste
         statuses.add(status)
         assert time.monotonic() - back < RECOVERY_BOUND, f"no 200 within {RECOVERY_BOUND}s: {statuses}"
         time.sleep(0.05)
-    print(f"\nredis restart ({'AOF' if persistent else 'emptied'}): first 200 on a write after "
-          f"{time.monotonic() - back:.2f}s; meanwhile {sorted(statuses)}")
+    print(
+        f"\nredis restart ({'AOF' if persistent else 'emptied'}): first 200 on a write after "
+        f"{time.monotonic() - back:.2f}s; meanwhile {sorted(statuses)}"
+    )
     assert statuses <= {503}
 
 
@@ -95,6 +101,8 @@ def test_a_catalog_read_stays_fast_while_redis_is_hung(shop):
         latencies.append(time.perf_counter() - started)
         threading.Event().wait(0.05)
     ms = sorted(x * 1000 for x in latencies)
-    print(f"\ncatalog GET with redis paused: n={len(ms)} median={statistics.median(ms):.0f}ms "
-          f"p95={ms[int(len(ms) * 0.95)]:.0f}ms max={ms[-1]:.0f}ms")
+    print(
+        f"\ncatalog GET with redis paused: n={len(ms)} median={statistics.median(ms):.0f}ms "
+        f"p95={ms[int(len(ms) * 0.95)]:.0f}ms max={ms[-1]:.0f}ms"
+    )
     assert statistics.median(ms) < 300 and ms[-1] < 2500

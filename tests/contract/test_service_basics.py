@@ -1,4 +1,5 @@
 """Every service answers /healthz, /readyz, /metrics and /openapi.json."""
+
 from __future__ import annotations
 
 import importlib

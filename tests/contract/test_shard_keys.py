@@ -1,5 +1,6 @@
 """Shard keys (devstack/shards.py): the committed mongosh script is current, and the orders service's hot path names
 the orders shard key in every query but the by-order-id lookups listed below (scatter-gathers, a known cost)."""
+
 from __future__ import annotations
 
 import uuid
@@ -15,8 +16,16 @@ from services.orders.consumers import handlers
 from services.orders.repository import OrderRepository
 from services.orders.schemas import PlaceOrder
 
-QUERIES = ("find", "find_one", "find_one_and_update", "update_one", "update_many", "count_documents", "delete_one",
-           "delete_many")
+QUERIES = (
+    "find",
+    "find_one",
+    "find_one_and_update",
+    "update_one",
+    "update_many",
+    "count_documents",
+    "delete_one",
+    "delete_many",
+)
 # Queries on the hot path that do not name user_id today: each goes to every shard. The saga's events carry the
 # user id (summary()), so passing it down to OrderRepository.get/transition would make these targeted too.
 KNOWN_SCATTER = {("find_one", ("_id",)), ("find_one_and_update", ("_id", "status"))}
@@ -36,6 +45,7 @@ class Recording:
         def recorded(filter_=None, *args, **kwargs):
             self.filters.append((name, tuple(sorted(filter_ or {}))))
             return attr(filter_, *args, **kwargs)
+
         return recorded
 
 
@@ -63,6 +73,7 @@ def test_the_committed_shard_script_is_what_the_declared_keys_write():
 
 def test_every_sharded_collection_belongs_to_a_service_database():
     from common.settings import SERVICE_PORTS
+
     assert set(shards.SHARD_KEYS) <= set(SERVICE_PORTS)
 
 
@@ -72,15 +83,24 @@ def test_the_orders_hot_path_names_the_shard_key_except_the_known_by_id_lookups(
     repo = OrderRepository(recording)
     repo.ensure_indexes()
     on, shopper = handlers(repo), Shopper()
-    body = PlaceOrder.model_validate({"address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1",
-                                                  "country": "GB"}, "payment_token": "pm_" + "c" * 32,
-                                      "lines": [{"product_id": "lamp", "quantity": 1}]})
+    body = PlaceOrder.model_validate(
+        {
+            "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "GB"},
+            "payment_token": "pm_" + "c" * 32,
+            "lines": [{"product_id": "lamp", "quantity": 1}],
+        }
+    )
     key_header = uuid.uuid4().hex
     order, _ = service.place_order(repo, FixedCatalog(), NoCart(), shopper, key_header, body)
     service.place_order(repo, FixedCatalog(), NoCart(), shopper, key_header, body)  # a retried POST
     on["stock.reserved"](make_event("stock.reserved", {"order_id": order["_id"]}, "inventory"))
-    on["payment.succeeded"](make_event("payment.succeeded", {"order_id": order["_id"], "charge_id": "ch_1",
-                                                             "brand": "visa", "last4": "4242"}, "payments"))
+    on["payment.succeeded"](
+        make_event(
+            "payment.succeeded",
+            {"order_id": order["_id"], "charge_id": "ch_1", "brand": "visa", "last4": "4242"},
+            "payments",
+        )
+    )
     service.list_orders(repo, shopper, PageQuery(page=1, per_page=10))
     service.get_order(repo, shopper, order["_id"])
     assert repo.get(order["_id"])["status"] == "CONFIRMED"

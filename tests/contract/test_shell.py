@@ -1,4 +1,5 @@
 """The shell composing real fragment apps, which call a real gateway and products service."""
+
 from __future__ import annotations
 
 import contextlib
@@ -26,11 +27,24 @@ def chain(redis_url, issuer):
     base = {"redis_url": redis_url, "run_workers": False}
     with contextlib.ExitStack() as stack:
         products = stack.enter_context(serving(create_products({**base, "service_urls": issuer.service_urls()})))
-        gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": {
-            n: products for n in ("auth", "users", "products", "inventory", "orders", "payments", "notifications")}})))
+        gw = stack.enter_context(
+            serving(
+                gateway.create_app(
+                    {
+                        **base,
+                        "service_urls": {
+                            n: products
+                            for n in ("auth", "users", "products", "inventory", "orders", "payments", "notifications")
+                        },
+                    }
+                )
+            )
+        )
         frag = {**base, "gateway_url": gw}
-        urls = {name: stack.enter_context(serving(module.create_app(frag))) for name, module in
-                (("products", fragments.products), ("auth", fragments.auth), ("cart", fragments.cart))}
+        urls = {
+            name: stack.enter_context(serving(module.create_app(frag)))
+            for name, module in (("products", fragments.products), ("auth", fragments.auth), ("cart", fragments.cart))
+        }
         yield SimpleNamespace(fragments=urls, products=products)
 
 
@@ -63,8 +77,9 @@ def test_an_htmx_request_gets_only_the_main_fragment_and_a_vary_header(redis_url
 
 
 def test_a_history_restore_gets_the_full_page(redis_url, chain):
-    r = make_shell(redis_url, chain.fragments).get("/products", headers={"HX-Request": "true",
-                                                               "HX-History-Restore-Request": "true"})
+    r = make_shell(redis_url, chain.fragments).get(
+        "/products", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
     assert "<html" in r.get_data(as_text=True)
 
 
@@ -120,20 +135,27 @@ XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
 def test_a_search_for_markup_is_shown_as_text_never_run(redis_url, chain):
     html = make_shell(redis_url, chain.fragments).get("/products", query_string={"q": XSS}).get_data(as_text=True)
-    assert "<script>alert(2)" not in html and "onerror=\"alert" not in html
+    assert "<script>alert(2)" not in html and 'onerror="alert' not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
 
 
 def test_a_product_named_with_markup_renders_escaped_everywhere(redis_url, chain, issuer):
-    body = {"name": XSS, "description": XSS, "price": 100, "category": "testing", "sku": f"X-{time.time_ns()}",
-            "featured": True}
-    made = requests.post(f"{chain.products}/api/products", json=body, headers=issuer.headers(role="admin"),
-                         timeout=5).json()
+    body = {
+        "name": XSS,
+        "description": XSS,
+        "price": 100,
+        "category": "testing",
+        "sku": f"X-{time.time_ns()}",
+        "featured": True,
+    }
+    made = requests.post(
+        f"{chain.products}/api/products", json=body, headers=issuer.headers(role="admin"), timeout=5
+    ).json()
     client = make_shell(redis_url, chain.fragments)
     for path in (f"/products/{made['id']}", "/products?category=testing", "/"):
         html = client.get(path).get_data(as_text=True)
         assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html, path
-        assert "<script>alert(2)" not in html and "onerror=\"alert" not in html, path
+        assert "<script>alert(2)" not in html and 'onerror="alert' not in html, path
 
 
 def test_every_page_has_exactly_one_box_named_search_products(redis_url, chain):

@@ -1,5 +1,6 @@
 """Early flush: once the main slot has answered, the page's head goes out while a slow header slot is still asked;
 the page is still whole HTML, and its status is still the main slot's."""
+
 from __future__ import annotations
 
 import threading
@@ -40,6 +41,7 @@ def fragment_app(release: threading.Event) -> Flask:
     @per_session(10)
     def mini():
         return "<a id='minicart'>Cart, 1 item</a>"
+
     return app
 
 

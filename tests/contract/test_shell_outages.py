@@ -1,5 +1,6 @@
 """The shell and real fragment apps when what is behind them fails: down services, a hung fragment, a slow
 gateway, a rate limit. Outages are 503 (or a 200 fallback for htmx), never a 4xx that blames the shopper."""
+
 from __future__ import annotations
 
 import contextlib
@@ -20,8 +21,13 @@ from common.web import ACCESS_COOKIE, REFRESH_COOKIE
 from devstack.probes import free_port
 from tests.servers import serving
 
-FRAGMENTS = {"auth": fragments.auth, "products": fragments.products, "cart": fragments.cart,
-             "checkout": fragments.checkout, "profile": fragments.profile}
+FRAGMENTS = {
+    "auth": fragments.auth,
+    "products": fragments.products,
+    "cart": fragments.cart,
+    "checkout": fragments.checkout,
+    "profile": fragments.profile,
+}
 SERVICES = ("products", "orders", "payments", "inventory", "notifications", "users")
 CSRF = "test-csrf-token"
 HTMX = {"HX-Request": "true"}
@@ -34,10 +40,17 @@ def storefront(redis_url, issuer, **gateway_settings):
     dead = f"http://127.0.0.1:{free_port()}"
     base = {"redis_url": redis_url, "run_workers": False}
     with contextlib.ExitStack() as stack:
-        gw = stack.enter_context(serving(gateway.create_app(
-            {**base, **gateway_settings, "service_urls": issuer.service_urls(**dict.fromkeys(SERVICES, dead))})))
-        yield {name: stack.enter_context(serving(module.create_app({**base, "gateway_url": gw})))
-               for name, module in FRAGMENTS.items()}
+        gw = stack.enter_context(
+            serving(
+                gateway.create_app(
+                    {**base, **gateway_settings, "service_urls": issuer.service_urls(**dict.fromkeys(SERVICES, dead))}
+                )
+            )
+        )
+        yield {
+            name: stack.enter_context(serving(module.create_app({**base, "gateway_url": gw})))
+            for name, module in FRAGMENTS.items()
+        }
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +60,9 @@ def down(redis_url, issuer):
 
 
 def make_shell(redis_url, fragment_urls, timeout=1.0, **settings):
-    app = shell.create_app({"redis_url": redis_url, "fragment_urls": fragment_urls, "fragment_timeout": timeout,
-                            **settings})
+    app = shell.create_app(
+        {"redis_url": redis_url, "fragment_urls": fragment_urls, "fragment_timeout": timeout, **settings}
+    )
     client = app.test_client()
     client.set_cookie("fm_csrf", CSRF)
     return client
@@ -110,15 +124,30 @@ def test_a_failed_htmx_form_post_offers_the_way_back_to_its_own_page_only(redis_
     assert 'href="/cart"' in foreign.get_data(as_text=True) and "evil" not in foreign.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/f/products/metrics", "/f/auth/healthz", "/f/cart/readyz", "/f/cart/metrics/",
-                                  "/f/products/grid/../metrics", "/f/products/./readyz"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/f/products/metrics",
+        "/f/auth/healthz",
+        "/f/cart/readyz",
+        "/f/cart/metrics/",
+        "/f/products/grid/../metrics",
+        "/f/products/./readyz",
+    ],
+)
 def test_the_proxy_refuses_a_fragment_apps_internal_paths(redis_url, down, path):
     assert make_shell(redis_url, down).get(path).status_code == 404
 
 
 def test_a_slow_silent_refresh_is_bounded_by_the_page_budget(redis_url, issuer, down):
-    with hung("/api/auth/refresh") as auth, serving(gateway.create_app(
-            {"redis_url": redis_url, "run_workers": False, "service_urls": issuer.service_urls(auth=auth)})) as gw:
+    with (
+        hung("/api/auth/refresh") as auth,
+        serving(
+            gateway.create_app(
+                {"redis_url": redis_url, "run_workers": False, "service_urls": issuer.service_urls(auth=auth)}
+            )
+        ) as gw,
+    ):
         client = make_shell(redis_url, down, timeout=1.0, gateway_url=gw)
         client.set_cookie(REFRESH_COOKIE, "a-refresh-token")  # no access cookie: the shell refreshes first
         started = time.perf_counter()

@@ -1,5 +1,6 @@
 """The shell as each shopper's private cache: a `private, max-age` answer is reused only for the same session, and
 a write the shell relays for that session ends it at once."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,7 @@ HTMX = {"HX-Request": "true"}
 
 def token(sub: str) -> str:
     """An access token as the browser holds it; the shell reads only its subject and expiry, never trusts them."""
-    return jwt.encode({"sub": sub, "exp": int(time.time()) + 600, "jti": uuid.uuid4().hex}, "x" * 32,
-                      algorithm="HS256")
+    return jwt.encode({"sub": sub, "exp": int(time.time()) + 600, "jti": uuid.uuid4().hex}, "x" * 32, algorithm="HS256")
 
 
 def header_app() -> tuple[Flask, dict, list]:
@@ -55,6 +55,7 @@ def header_app() -> tuple[Flask, dict, list]:
     def add():
         carts[who()] = carts.get(who(), 0) + 1
         return "added", 200, {"HX-Trigger": "cart-changed"}
+
     return app, carts, asked
 
 

@@ -1,4 +1,5 @@
 """Topic provisioning as code: `python -m devstack topics` creates every declared topic once, on a real broker."""
+
 from __future__ import annotations
 
 import io
@@ -37,13 +38,16 @@ def test_applying_twice_creates_every_topic_with_its_partitions_then_changes_not
     assert topics.apply(options, out=io.StringIO(), specs=specs) == 0
     admin = KafkaAdminClient(**options)
     try:
-        described = {t.get("topic") or t.get("name"): len(t["partitions"])
-                     for t in admin.describe_topics(sorted(s.name for s in specs))}
+        described = {
+            t.get("topic") or t.get("name"): len(t["partitions"])
+            for t in admin.describe_topics(sorted(s.name for s in specs))
+        }
     finally:
         admin.close()
     grown = f"{prefix}order.delivered"
-    assert {n: p for n, p in described.items() if n != grown} == {s.name: s.partitions for s in specs
-                                                                   if s.name != grown}
+    assert {n: p for n, p in described.items() if n != grown} == {
+        s.name: s.partitions for s in specs if s.name != grown
+    }
     assert described[f"{prefix}order.placed"] == 12 and described[f"{prefix}order.placed.dlq"] == 1
     # Grown where the broker can (Kafka), reported where it cannot (Tansu has no CreatePartitions).
     assert described[grown] == 12 or f"cannot grow {grown}" in report.getvalue()
@@ -53,6 +57,7 @@ def test_compose_runs_the_topic_provisioning_once_kafka_is_healthy():
     from ruamel.yaml import YAML
 
     from devstack.processes import ROOT
+
     job = YAML(typ="safe").load((ROOT / "compose.yaml").read_text())["services"]["kafka-topics"]
     assert job["command"] == ["python", "-m", "devstack", "topics"]
     assert job["depends_on"] == {"kafka": {"condition": "service_healthy"}}

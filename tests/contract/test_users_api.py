@@ -1,4 +1,5 @@
 """The users API: own profile and addresses, the admin's list, strict bodies, and profiles from events."""
+
 from __future__ import annotations
 
 import uuid
@@ -15,15 +16,26 @@ from services.users.repository import MAX_ADDRESSES
 from tests.servers import serving
 
 ADMIN = {"email": "admin@example.com", "password": "admin-password-1"}
-ADDRESS = {"name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London", "postal_code": "N1 9GU",
-           "country": "gb"}
+ADDRESS = {
+    "name": "Ada Lovelace",
+    "line1": "12 Analytical Row",
+    "city": "London",
+    "postal_code": "N1 9GU",
+    "country": "gb",
+}
 
 
 @pytest.fixture(scope="module")
 def auth_url(redis_url, tmp_path_factory):
-    app = services.auth.create_app({"redis_url": redis_url, "run_workers": False,
-                                    "keys_dir": str(tmp_path_factory.mktemp("keys")),
-                                    "admin_email": ADMIN["email"], "admin_password": ADMIN["password"]})
+    app = services.auth.create_app(
+        {
+            "redis_url": redis_url,
+            "run_workers": False,
+            "keys_dir": str(tmp_path_factory.mktemp("keys")),
+            "admin_email": ADMIN["email"],
+            "admin_password": ADMIN["password"],
+        }
+    )
     with serving(app) as url:
         yield url
 
@@ -36,11 +48,11 @@ def app(redis_url, auth_url):
 
 def _register(auth_url, name="Ada Tester") -> dict:
     address = f"ada-{uuid.uuid4().hex}@example.com"
-    r = requests.post(f"{auth_url}/api/auth/register", json={"email": address, "password": "secret-pass-1",
-                                                             "name": name}, timeout=10)
+    r = requests.post(
+        f"{auth_url}/api/auth/register", json={"email": address, "password": "secret-pass-1", "name": name}, timeout=10
+    )
     body = r.json()
-    return {"id": body["user"]["id"], "email": address,
-            "headers": {"Authorization": f"Bearer {body['access_token']}"}}
+    return {"id": body["user"]["id"], "email": address, "headers": {"Authorization": f"Bearer {body['access_token']}"}}
 
 
 @pytest.fixture()
@@ -57,8 +69,12 @@ def admin(auth_url):
 def test_my_profile_comes_from_my_token_even_before_the_event_arrives(client, user):
     r = client.get("/api/users/me", headers=user["headers"])
     assert r.status_code == 200
-    assert (r.json["id"], r.json["email"], r.json["name"], r.json["phone"]) == (user["id"], user["email"],
-                                                                                "Ada Tester", None)
+    assert (r.json["id"], r.json["email"], r.json["name"], r.json["phone"]) == (
+        user["id"],
+        user["email"],
+        "Ada Tester",
+        None,
+    )
 
 
 @pytest.mark.parametrize("path", ["/api/users/me", "/api/users/me/addresses", "/api/users"])
@@ -80,20 +96,23 @@ def test_editing_my_name_and_phone(client, user):
     assert cleared.json["phone"] is None and cleared.json["name"] == "Ada King"
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"name": ""}, "name"),
-    ({"name": "n" * 101}, "name"),
-    ({"name": None}, "name"),
-    ({"name": "tab\there"}, "name"),
-    ({"phone": "call me"}, "phone"),
-    ({"phone": "12"}, "phone"),
-    ({"phone": "1" * 21}, "phone"),
-    ({"phone": 5551234567}, "phone"),
-    ({"name": {"$set": {"role": "admin"}}}, "name"),
-    ({"email": "new@example.com"}, "email"),
-    ({"role": "admin"}, "role"),
-    ({}, "body"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"name": ""}, "name"),
+        ({"name": "n" * 101}, "name"),
+        ({"name": None}, "name"),
+        ({"name": "tab\there"}, "name"),
+        ({"phone": "call me"}, "phone"),
+        ({"phone": "12"}, "phone"),
+        ({"phone": "1" * 21}, "phone"),
+        ({"phone": 5551234567}, "phone"),
+        ({"name": {"$set": {"role": "admin"}}}, "name"),
+        ({"email": "new@example.com"}, "email"),
+        ({"role": "admin"}, "role"),
+        ({}, "body"),
+    ],
+)
 def test_a_bad_profile_change_is_422_naming_the_field(client, user, body, field):
     r = client.patch("/api/users/me", json=body, headers=user["headers"])
     assert r.status_code == 422 and field in r.json["details"]["fields"], r.json
@@ -117,11 +136,20 @@ def test_adding_listing_and_deleting_an_address(client, user):
     assert again.status_code == 404
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"country": "GBR"}, "country"), ({"country": "1A"}, "country"), ({"postal_code": "!!"}, "postal_code"),
-    ({"line1": ""}, "line1"), ({"city": "c" * 101}, "city"), ({"name": {"$ne": ""}}, "name"),
-    ({"country": None}, "country"), ({"postal_code": 12345}, "postal_code"), ({"extra": "x"}, "extra"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"country": "GBR"}, "country"),
+        ({"country": "1A"}, "country"),
+        ({"postal_code": "!!"}, "postal_code"),
+        ({"line1": ""}, "line1"),
+        ({"city": "c" * 101}, "city"),
+        ({"name": {"$ne": ""}}, "name"),
+        ({"country": None}, "country"),
+        ({"postal_code": 12345}, "postal_code"),
+        ({"extra": "x"}, "extra"),
+    ],
+)
 def test_a_bad_address_is_422_naming_the_field(client, user, change, field):
     r = client.post("/api/users/me/addresses", json={**ADDRESS, **change}, headers=user["headers"])
     assert r.status_code == 422 and field in r.json["details"]["fields"]
@@ -135,8 +163,12 @@ def test_a_missing_address_field_is_422(client, user):
 
 def test_the_address_book_is_bounded(client, user):
     for i in range(MAX_ADDRESSES):
-        assert client.post("/api/users/me/addresses", json={**ADDRESS, "line1": f"{i} Row"},
-                           headers=user["headers"]).status_code == 201
+        assert (
+            client.post(
+                "/api/users/me/addresses", json={**ADDRESS, "line1": f"{i} Row"}, headers=user["headers"]
+            ).status_code
+            == 201
+        )
     r = client.post("/api/users/me/addresses", json=ADDRESS, headers=user["headers"])
     assert r.status_code == 409 and r.json["error"] == "ADDRESS_LIMIT"
 
@@ -170,8 +202,9 @@ def test_bad_paging_of_the_user_list_is_422(client, admin, query):
 def test_user_registered_creates_the_profile_once_however_often_it_arrives(app):
     repo = app.extensions["users.repo"]
     uid = uuid.uuid4().hex
-    event = make_event("user.registered", {"user_id": uid, "email": f"{uid}@example.com", "name": "Eve",
-                                           "role": "customer"}, "auth")
+    event = make_event(
+        "user.registered", {"user_id": uid, "email": f"{uid}@example.com", "name": "Eve", "role": "customer"}, "auth"
+    )
     service.profile_from_event(repo, event)
     repo.update(uid, {"phone": "+1 555 0100"})
     replay = make_event("user.registered", {**event.data, "name": "Eve Replayed"}, "auth")
@@ -184,5 +217,6 @@ def test_user_registered_creates_the_profile_once_however_often_it_arrives(app):
 
 def test_the_openapi_document_lists_the_users_paths(client):
     paths = client.get("/openapi.json").json["paths"]
-    assert {"/api/users/me", "/api/users/me/addresses", "/api/users/me/addresses/{address_id}",
-            "/api/users"} <= set(paths)
+    assert {"/api/users/me", "/api/users/me/addresses", "/api/users/me/addresses/{address_id}", "/api/users"} <= set(
+        paths
+    )

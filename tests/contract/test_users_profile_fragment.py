@@ -1,4 +1,5 @@
 """The profile fragment against a live gateway and users service: the page, details and address forms."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,13 @@ from common.csrf import CSRF_COOKIE
 from tests.accounts_apps import accounts_fixture, bearer, new_user
 
 CSRF = "csrf-" + "p" * 30
-ADDRESS = {"name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London", "postal_code": "N1 9GU",
-           "country": "GB"}
+ADDRESS = {
+    "name": "Ada Lovelace",
+    "line1": "12 Analytical Row",
+    "city": "London",
+    "postal_code": "N1 9GU",
+    "country": "GB",
+}
 
 
 accounts = accounts_fixture()

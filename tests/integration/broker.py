@@ -1,4 +1,5 @@
 """Broker helpers for integration tests: a private Tansu per module, reading whole topics, waiting out lag."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,13 @@ def private_broker(log_dir: Path):
 
 def read_all(bootstrap: str, topics) -> list[tuple[str, bytes]]:
     """Every message of the topics, from the start, as (topic, raw value)."""
-    consumer = KafkaConsumer(*topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                             enable_auto_commit=False, consumer_timeout_ms=3000)
+    consumer = KafkaConsumer(
+        *topics,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=3000,
+    )
     try:
         return [(record.topic, record.value) for record in consumer]
     finally:

@@ -3,6 +3,7 @@
 In local mode each service's database lives in its process, so the services run here (not as subprocesses):
 a test can crash and restart one consumer and still read every database afterwards.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -20,12 +21,30 @@ from tests.polling import wait_until
 from tests.servers import serving
 from tests.tokens import token_issuer
 
-SAGA_TOPICS = ("order.placed", "stock.reserved", "stock.rejected", "stock.released", "payment.succeeded",
-               "payment.failed", "payment.refunded", "order.confirmed", "order.cancelled")
-ADDRESS = {"name": "Grace Hopper", "line1": "1 Harbour St", "city": "Arlington", "postal_code": "22201",
-           "country": "US"}
-CARDS = {"approve": "4242424242424242", "decline": "4000000000000002", "no_funds": "4000000000009995",
-         "transient": "4000000000000119"}
+SAGA_TOPICS = (
+    "order.placed",
+    "stock.reserved",
+    "stock.rejected",
+    "stock.released",
+    "payment.succeeded",
+    "payment.failed",
+    "payment.refunded",
+    "order.confirmed",
+    "order.cancelled",
+)
+ADDRESS = {
+    "name": "Grace Hopper",
+    "line1": "1 Harbour St",
+    "city": "Arlington",
+    "postal_code": "22201",
+    "country": "US",
+}
+CARDS = {
+    "approve": "4242424242424242",
+    "decline": "4000000000000002",
+    "no_funds": "4000000000009995",
+    "transient": "4000000000000119",
+}
 TERMINAL = {"CONFIRMED", "REJECTED", "CANCELLED"}
 
 
@@ -51,13 +70,18 @@ class CheckoutSystem:
         urls = issuer.service_urls(products=products_url, inventory=inventory_url)
         self.orders = services.orders.create_app({**base, "service_urls": urls})
         self.payments = services.payments.create_app({**base, "service_urls": urls})
-        self.apps = {"products": self.products, "inventory": self.inventory, "orders": self.orders,
-                     "payments": self.payments}
+        self.apps = {
+            "products": self.products,
+            "inventory": self.inventory,
+            "orders": self.orders,
+            "payments": self.payments,
+        }
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def runners(self) -> list[ConsumerRunner]:
-        return [w for app in self.apps.values() for w in app.extensions.get("workers", [])
-                if isinstance(w, ConsumerRunner)]
+        return [
+            w for app in self.apps.values() for w in app.extensions.get("workers", []) if isinstance(w, ConsumerRunner)
+        ]
 
     def wait_ready(self, timeout: float = 90.0) -> CheckoutSystem:
         """Every consumer has joined its group and the catalog's stock exists."""
@@ -93,12 +117,14 @@ class CheckoutSystem:
                 if not crashed and crash_when(topic, event):
                     crashed.append(event)
                     raise Crash()  # ... and the process dies before recording it or committing the offset
+
             return run
 
         old.stop()
         old.join(15)
-        doomed = ConsumerRunner(old.bootstrap, old.group, {t: dying(t, h) for t, h in old.handlers.items()},
-                                old.inbox, old.publisher)
+        doomed = ConsumerRunner(
+            old.bootstrap, old.group, {t: dying(t, h) for t, h in old.handlers.items()}, old.inbox, old.publisher
+        )
         doomed.start()
         restarted = ConsumerRunner(old.bootstrap, old.group, old.handlers, old.inbox, old.publisher)
         app.extensions["workers"] = [w for w in app.extensions["workers"] if w is not old] + [restarted]
@@ -112,8 +138,11 @@ class CheckoutSystem:
         return (r.json or {})["token"]
 
     def place(self, user: str, lines: list[tuple[str, int]], card: str = "approve", key: str | None = None) -> str:
-        body = {"address": ADDRESS, "payment_token": self.card(user, card),
-                "lines": [{"product_id": p, "quantity": q} for p, q in lines]}
+        body = {
+            "address": ADDRESS,
+            "payment_token": self.card(user, card),
+            "lines": [{"product_id": p, "quantity": q} for p, q in lines],
+        }
         headers = self.issuer.headers(user, **{"Idempotency-Key": key or uuid.uuid4().hex})
         r = self.orders.test_client().post("/api/orders", json=body, headers=headers)
         assert r.status_code == 202, r.json
@@ -123,8 +152,11 @@ class CheckoutSystem:
         return self.orders.extensions["orders.repo"].get(order_id)
 
     def wait_settled(self, order_id: str, timeout: float = 30.0) -> dict:
-        return wait_until(lambda: (o := self.order(order_id)) and o["status"] in TERMINAL and o,
-                          timeout, message=f"order {order_id} to settle")
+        return wait_until(
+            lambda: (o := self.order(order_id)) and o["status"] in TERMINAL and o,
+            timeout,
+            message=f"order {order_id} to settle",
+        )
 
     def stock(self, sku: str) -> dict | None:
         return self.inventory.extensions["inventory.stock"].get(sku)
@@ -140,15 +172,25 @@ class CheckoutSystem:
 
     def wait_outboxes_empty(self, timeout: float = 30.0) -> None:
         def empty():
-            return all(get_database(app)[coll].count_documents({f"{OUTBOX_FIELD}.0": {"$exists": True}}) == 0
-                       for app in self.apps.values() for coll in get_database(app).list_collection_names())
+            return all(
+                get_database(app)[coll].count_documents({f"{OUTBOX_FIELD}.0": {"$exists": True}}) == 0
+                for app in self.apps.values()
+                for coll in get_database(app).list_collection_names()
+            )
+
         wait_until(empty, timeout, message="every outbox to be relayed")
 
     def snapshot(self) -> dict:
         """Every document of every saga database but the inboxes (a replay under new event ids adds to those)."""
-        return {name: {coll: sorted((d for d in get_database(app)[coll].find({})), key=lambda d: str(d["_id"]))
-                       for coll in get_database(app).list_collection_names() if coll != "inbox"}
-                for name, app in self.apps.items() if name != "products"}
+        return {
+            name: {
+                coll: sorted((d for d in get_database(app)[coll].find({})), key=lambda d: str(d["_id"]))
+                for coll in get_database(app).list_collection_names()
+                if coll != "inbox"
+            }
+            for name, app in self.apps.items()
+            if name != "products"
+        }
 
     def wait_consumed(self, groups=("orders", "payments", "inventory"), timeout: float = 60.0) -> None:
         wait_consumed(self.bootstrap, [r for r in self.runners() if r.group in groups], timeout)

@@ -1,4 +1,5 @@
 """Fixtures of the checkout integration tests: the saga's services in this process, on a private broker."""
+
 from __future__ import annotations
 
 import uuid

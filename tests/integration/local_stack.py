@@ -1,4 +1,5 @@
 """A private stack as `make run` starts it (live templates, data kept under a data folder), on free ports."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,9 @@ def free_offset() -> int:
     """An offset at which every port of the process table is free right now."""
     for _ in range(50):
         offset = free_port() - 9092
-        if offset > 0 and all(port_is_free(s.port) for s in process_table({"FRAGMART_PORT_OFFSET": str(offset)})
-                              .values()):
+        if offset > 0 and all(
+            port_is_free(s.port) for s in process_table({"FRAGMART_PORT_OFFSET": str(offset)}).values()
+        ):
             return offset
     raise RuntimeError("no free offset found")
 

@@ -1,4 +1,5 @@
 """A private Tansu that a test can kill, restart on the same port, and freeze (SIGSTOP) to play a hung broker."""
+
 from __future__ import annotations
 
 import os

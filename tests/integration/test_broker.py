@@ -1,4 +1,5 @@
 """Events really travel through the Kafka-protocol broker: outbox relay -> topic -> consumer runner."""
+
 from __future__ import annotations
 
 import threading
@@ -68,8 +69,9 @@ def test_a_poison_message_goes_to_the_dead_letter_topic_with_its_error(kafka_boo
         assert runner.ready.wait(40)
         publisher.publish(topic, make_event(topic, {"n": "x"}, "test"))
         publisher.producer().send(topic, b"{not json").get(10)
-        dlq = KafkaConsumer(f"{topic}.dlq", bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest",
-                            consumer_timeout_ms=20000)
+        dlq = KafkaConsumer(
+            f"{topic}.dlq", bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest", consumer_timeout_ms=20000
+        )
         got = []
         for record in dlq:
             got.append((record.value, dict(record.headers)))

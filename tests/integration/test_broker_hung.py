@@ -1,4 +1,5 @@
 """A hung broker (SIGSTOP: connections accepted, nothing answered) must not make a consumer spin."""
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,9 @@ def kafka_cpu_seconds() -> float:
 def test_a_consumer_backs_off_instead_of_spinning_while_the_broker_hangs_and_resumes_after(broker):
     topic, seen = f"hung.{uuid.uuid4().hex[:8]}", []
     publisher = Publisher(broker.url)
-    runner = ConsumerRunner(broker.url, f"g-{topic}", {topic: seen.append},
-                            create_client(None)["t"][uuid.uuid4().hex], publisher)
+    runner = ConsumerRunner(
+        broker.url, f"g-{topic}", {topic: seen.append}, create_client(None)["t"][uuid.uuid4().hex], publisher
+    )
     runner.start()
     try:
         assert runner.ready.wait(60), "consumer never joined its group"

@@ -1,5 +1,6 @@
 """The broker process gone for 30 s: orders are still accepted, and once it is back every one of them ends terminal
 within 30 s, none lost and none charged twice. The outbox holds their events while nothing can be published."""
+
 from __future__ import annotations
 
 import time
@@ -53,13 +54,18 @@ def test_orders_placed_while_the_broker_is_down_for_30s_all_end_terminal_within_
         system.wait_settled(oid, timeout=max(0.5, back_at + SETTLE - time.monotonic()))
     took = time.monotonic() - back_at
     orders = [system.order(oid) for oid in placed]
-    print(f"\n{len(placed)} orders placed in a {OUTAGE:.0f}s outage, all terminal {took:.1f}s after the broker "
-          f"came back; {sum(o.get('redrives', 0) for o in orders)} re-drives")
+    print(
+        f"\n{len(placed)} orders placed in a {OUTAGE:.0f}s outage, all terminal {took:.1f}s after the broker "
+        f"came back; {sum(o.get('redrives', 0) for o in orders)} re-drives"
+    )
     assert {o["status"] for o in orders} <= TERMINAL
     assert [o["status"] for o in orders].count("CONFIRMED") == len(orders)  # stock and card were fine: none lost
     # Charged once each: the processor keeps one charge per order, keyed by the order id.
     processor = system.payments.extensions["payments.processor"]
     assert processor.records.count_documents({"_id": {"$in": [f"charge:{oid}" for oid in placed]}}) == len(placed)
     assert all(system.charge(oid)["status"] == "succeeded" for oid in placed)
-    wait_until(lambda: system.stock(KETTLE_SKU)["available"] == 1000 - 1 - len(placed), 10,
-               message="each order to hold its unit once")
+    wait_until(
+        lambda: system.stock(KETTLE_SKU)["available"] == 1000 - 1 - len(placed),
+        10,
+        message="each order to hold its unit once",
+    )

@@ -1,6 +1,7 @@
 """The broker killed and restarted mid-traffic: the publisher recovers, readiness tells the truth, and every order
 still ends terminal, because the orders watchdog re-drives what the restart lost (the local broker keeps topics in
 memory, so a restart loses every message in flight)."""
+
 from __future__ import annotations
 
 import threading
@@ -70,13 +71,21 @@ def test_orders_readyz_turns_unready_while_the_outbox_is_stuck_and_ready_again_a
     wait_until(lambda: client.get("/readyz").status_code == 200, 60, message="orders to be ready")
     with broker.frozen():  # the broker still accepts connections (the kernel does), but answers nothing
         system.place(user, [(TEE, 1)])
-        answer = wait_until(lambda: (r := client.get("/readyz")).status_code == 503 and r,
-                            OUTBOX_MAX_AGE + 15, interval=0.5, message="/readyz to report the stuck outbox")
+        answer = wait_until(
+            lambda: (r := client.get("/readyz")).status_code == 503 and r,
+            OUTBOX_MAX_AGE + 15,
+            interval=0.5,
+            message="/readyz to report the stuck outbox",
+        )
         assert answer.json["checks"]["outbox"].startswith("error") and answer.json["checks"]["kafka"] == "ok"
         metrics = client.get("/metrics").get_data(as_text=True)
         assert "outbox_backlog 1.0" in metrics and "outbox_oldest_age_seconds" in metrics
-    wait_until(lambda: client.get("/readyz").status_code == 200, 60, interval=0.5,
-               message="/readyz to be ready once the outbox drains")
+    wait_until(
+        lambda: client.get("/readyz").status_code == 200,
+        60,
+        interval=0.5,
+        message="/readyz to be ready once the outbox drains",
+    )
 
 
 def test_every_order_ends_terminal_when_the_broker_is_killed_and_restarted_mid_traffic(broker, system):
@@ -104,16 +113,22 @@ def test_every_order_ends_terminal_when_the_broker_is_killed_and_restarted_mid_t
         stop.set()
         shopper.join(10)
     after = [oid for at, oid in placed if at > back_up]
-    first = wait_until(lambda: system.order(after[0])["status"] == "CONFIRMED" and time.monotonic(),
-                       SETTLE_BOUND, interval=0.2, message="the first order after the restart to be confirmed")
+    first = wait_until(
+        lambda: system.order(after[0])["status"] == "CONFIRMED" and time.monotonic(),
+        SETTLE_BOUND,
+        interval=0.2,
+        message="the first order after the restart to be confirmed",
+    )
     for _, oid in placed:
         system.wait_settled(oid, timeout=max(1.0, back_up + SETTLE_BOUND - time.monotonic()))
     settled = time.monotonic()
     orders = [system.order(oid) for _, oid in placed]
     confirmed = [o for o in orders if o["status"] == "CONFIRMED"]
-    print(f"\nbroker back -> first new order confirmed: {first - back_up:.1f}s; every order terminal: "
-          f"{settled - back_up:.1f}s; {len(orders)} orders, {len(confirmed)} confirmed, "
-          f"{sum(o.get('redrives', 0) for o in orders)} re-drives")
+    print(
+        f"\nbroker back -> first new order confirmed: {first - back_up:.1f}s; every order terminal: "
+        f"{settled - back_up:.1f}s; {len(orders)} orders, {len(confirmed)} confirmed, "
+        f"{sum(o.get('redrives', 0) for o in orders)} re-drives"
+    )
     assert {o["status"] for o in orders} <= TERMINAL
     assert len(confirmed) == len(orders)  # plenty of stock and a good card: nothing should be cancelled
     # Charged once each: the processor holds one charge per order, keyed by the order id. A delivery that came
@@ -123,5 +138,8 @@ def test_every_order_ends_terminal_when_the_broker_is_killed_and_restarted_mid_t
     assert processor.calls >= calls + len(confirmed)
     charged = processor.records.count_documents({"_id": {"$in": [f"charge:{o['_id']}" for o in confirmed]}})
     assert charged == len(confirmed)
-    wait_until(lambda: system.stock(MUG_SKU)["available"] == 1000 - len(confirmed), 30,
-               message="each confirmed order to hold its unit once")
+    wait_until(
+        lambda: system.stock(MUG_SKU)["available"] == 1000 - len(confirmed),
+        30,
+        message="each confirmed order to hold its unit once",
+    )

@@ -1,4 +1,5 @@
 """The catalog across the running system: admin changes reach the cache, the inventory and the storefront."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,15 @@ def admin(gateway_url):
 
 
 def create(gateway_url, admin, **fields):
-    body = {"name": f"Integration {uuid.uuid4().hex}", "description": "Made by an integration test.",
-            "price": 2100, "category": "testing", "sku": f"IT-{uuid.uuid4().hex}", "initial_stock": 7, **fields}
+    body = {
+        "name": f"Integration {uuid.uuid4().hex}",
+        "description": "Made by an integration test.",
+        "price": 2100,
+        "category": "testing",
+        "sku": f"IT-{uuid.uuid4().hex}",
+        "initial_stock": 7,
+        **fields,
+    }
     r = requests.post(f"{gateway_url}/api/products", json=body, headers=admin, timeout=10)
     assert r.status_code == 201, r.text
     return r.json()
@@ -27,14 +35,21 @@ def create(gateway_url, admin, **fields):
 
 def cache_counts(stack) -> dict:
     text = requests.get(f"{stack.url('services.products')}/metrics", timeout=5).text
-    return {f"{m[0]}:{m[1]}": float(m[2]) for m in
-            re.findall(r'^products_cache_(hits|misses)_total\{kind="(\w+)"\} ([0-9.]+)$', text, re.M)}
+    return {
+        f"{m[0]}:{m[1]}": float(m[2])
+        for m in re.findall(r'^products_cache_(hits|misses)_total\{kind="(\w+)"\} ([0-9.]+)$', text, re.M)
+    }
 
 
 def test_a_new_product_gets_its_stock_through_the_broker(gateway_url, admin):
     product = create(gateway_url, admin, initial_stock=7)
-    stock = wait_until(lambda: (r := requests.get(f"{gateway_url}/api/inventory/{product['sku']}", timeout=5))
-                       .status_code == 200 and r.json(), message="inventory to create the stock")
+    stock = wait_until(
+        lambda: (
+            (r := requests.get(f"{gateway_url}/api/inventory/{product['sku']}", timeout=5)).status_code == 200
+            and r.json()
+        ),
+        message="inventory to create the stock",
+    )
     assert stock == {"sku": product["sku"], "available": 7, "reserved": 0}
 
 
@@ -61,22 +76,38 @@ def test_an_admin_price_change_through_the_api_is_served_at_once_not_from_a_stal
 
 def test_the_storefront_shows_an_admin_change_within_its_cache_bound(shell_url, gateway_url, admin):
     product = create(gateway_url, admin, price=3100, initial_stock=2)
-    page = wait_until(lambda: (html := requests.get(f"{shell_url}/products/{product['id']}", timeout=10).text)
-                      and "Only 2 left" in html and html, message="the product page to show the stock")
+    page = wait_until(
+        lambda: (
+            (html := requests.get(f"{shell_url}/products/{product['id']}", timeout=10).text)
+            and "Only 2 left" in html
+            and html
+        ),
+        message="the product page to show the stock",
+    )
     assert "$31.00" in page
     requests.patch(f"{gateway_url}/api/products/{product['id']}", json={"price": 3300}, headers=admin, timeout=10)
-    wait_until(lambda: "$33.00" in requests.get(f"{shell_url}/products/{product['id']}", timeout=10).text,
-               timeout=BOUND, interval=0.2, message=f"the new price within {BOUND} s")
+    wait_until(
+        lambda: "$33.00" in requests.get(f"{shell_url}/products/{product['id']}", timeout=10).text,
+        timeout=BOUND,
+        interval=0.2,
+        message=f"the new price within {BOUND} s",
+    )
 
 
 def test_an_admin_count_and_a_deletion_reach_the_storefront(shell_url, gateway_url, admin):
     product = create(gateway_url, admin, initial_stock=9)
-    wait_until(lambda: requests.get(f"{gateway_url}/api/inventory/{product['sku']}", timeout=5).status_code == 200,
-               message="the stock record")
+    wait_until(
+        lambda: requests.get(f"{gateway_url}/api/inventory/{product['sku']}", timeout=5).status_code == 200,
+        message="the stock record",
+    )
     r = requests.put(f"{gateway_url}/api/inventory/{product['sku']}", json={"quantity": 0}, headers=admin, timeout=10)
     assert r.status_code == 200 and r.json()["available"] == 0
     html = requests.get(f"{shell_url}/products/{product['id']}", timeout=10).text
     assert "Out of stock" in html and re.search(r"<button[^>]*disabled[^>]*>Add to cart</button>", html)
     assert requests.delete(f"{gateway_url}/api/products/{product['id']}", headers=admin, timeout=10).status_code == 204
-    wait_until(lambda: requests.get(f"{shell_url}/products/{product['id']}", timeout=10).status_code == 404,
-               timeout=BOUND, interval=0.2, message=f"the deleted product's page to be 404 within {BOUND} s")
+    wait_until(
+        lambda: requests.get(f"{shell_url}/products/{product['id']}", timeout=10).status_code == 404,
+        timeout=BOUND,
+        interval=0.2,
+        message=f"the deleted product's page to be 404 within {BOUND} s",
+    )

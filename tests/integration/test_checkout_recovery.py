@@ -1,4 +1,5 @@
 """Recovery: reservations that are never paid expire, and a consumer that dies mid-saga picks up where it was."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,15 @@ def runner(system, app_name) -> ConsumerRunner:
     return next(w for w in system.apps[app_name].extensions["workers"] if isinstance(w, ConsumerRunner))
 
 
-@pytest.mark.parametrize(("app_name", "topic"), [("payments", "stock.reserved"), ("orders", "payment.succeeded"),
-                                                 ("inventory", "order.placed"), ("inventory", "order.confirmed")])
+@pytest.mark.parametrize(
+    ("app_name", "topic"),
+    [
+        ("payments", "stock.reserved"),
+        ("orders", "payment.succeeded"),
+        ("inventory", "order.placed"),
+        ("inventory", "order.confirmed"),
+    ],
+)
 def test_a_consumer_killed_after_its_effect_and_restarted_still_ends_the_order_once(system, user, app_name, topic):
     system.set_stock(MUG_SKU, 10)
     calls = system.payments.extensions["payments.processor"].calls
@@ -31,8 +39,10 @@ def test_a_consumer_killed_after_its_effect_and_restarted_still_ends_the_order_o
     assert order["status"] == "CONFIRMED"
     assert [t["status"] for t in order["timeline"]] == ["PENDING", "AWAITING_PAYMENT", "CONFIRMED"]
     assert system.payments.extensions["payments.processor"].calls == calls + 1  # charged once, not twice
-    wait_until(lambda: system.stock(MUG_SKU) == {"sku": MUG_SKU, "available": 8, "reserved": 0},
-               message="the reservation to be committed once")
+    wait_until(
+        lambda: system.stock(MUG_SKU) == {"sku": MUG_SKU, "available": 8, "reserved": 0},
+        message="the reservation to be committed once",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +68,11 @@ def test_a_reservation_not_paid_in_time_is_released_and_its_order_cancelled(quic
     back = ConsumerRunner(payments.bootstrap, payments.group, payments.handlers, payments.inbox, payments.publisher)
     system.payments.extensions["workers"].append(back)
     back.start()  # payments comes back to a backlog: the charge it finds must not stand
-    charge = wait_until(lambda: (c := system.charge(oid)) and c["status"] in ("void", "refunded") and c, 60,
-                        message="the late payment to be voided or refunded")
+    charge = wait_until(
+        lambda: (c := system.charge(oid)) and c["status"] in ("void", "refunded") and c,
+        60,
+        message="the late payment to be voided or refunded",
+    )
     if charge["status"] == "refunded":
         wait_until(lambda: system.order(oid)["refund"], message="the refund to reach the order")
     assert system.order(oid)["status"] == "CANCELLED"

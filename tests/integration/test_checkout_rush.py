@@ -1,4 +1,5 @@
 """No oversell: five units, twenty shoppers at the same moment, exactly five confirmed orders."""
+
 from __future__ import annotations
 
 import threading
@@ -24,9 +25,17 @@ def test_five_units_and_twenty_simultaneous_shoppers_make_exactly_five_confirmed
     start, order_ids, lock = threading.Barrier(20), [], threading.Lock()
 
     def shop(user):
-        body = {"address": {"name": "Rush", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345",
-                            "country": "US"},
-                "payment_token": cards[user], "lines": [{"product_id": LAMP, "quantity": 1}]}
+        body = {
+            "address": {
+                "name": "Rush",
+                "line1": "1 Main St",
+                "city": "Springfield",
+                "postal_code": "12345",
+                "country": "US",
+            },
+            "payment_token": cards[user],
+            "lines": [{"product_id": LAMP, "quantity": 1}],
+        }
         headers = system.issuer.headers(user, **{"Idempotency-Key": uuid.uuid4().hex})
         start.wait()
         r = system.orders.test_client().post("/api/orders", json=body, headers=headers)

@@ -1,4 +1,5 @@
 """The checkout saga through the real broker: orders, inventory and payments, each path to its end state."""
+
 from __future__ import annotations
 
 import uuid
@@ -32,10 +33,13 @@ def test_a_good_card_confirms_the_order_and_its_units_leave_the_shelf(system, us
     assert system.reservation(order["_id"])["status"] == "committed"
 
 
-@pytest.mark.parametrize(("card", "reason", "attempts"), [
-    ("decline", "declined", 1), ("no_funds", "insufficient_funds", 1), ("transient", "processing_error", 3)])
-def test_a_failed_payment_cancels_the_order_with_its_reason_and_releases_the_stock(system, user, card, reason,
-                                                                                    attempts):
+@pytest.mark.parametrize(
+    ("card", "reason", "attempts"),
+    [("decline", "declined", 1), ("no_funds", "insufficient_funds", 1), ("transient", "processing_error", 3)],
+)
+def test_a_failed_payment_cancels_the_order_with_its_reason_and_releases_the_stock(
+    system, user, card, reason, attempts
+):
     system.set_stock(PLANNER_SKU, 10)
     order = system.wait_settled(system.place(user, [(PLANNER, 3)], card=card))
     assert order["status"] == "CANCELLED" and order["reason"] == reason
@@ -81,8 +85,14 @@ def test_replaying_every_saga_topic_changes_nothing(system, user):
     before, calls = system.snapshot(), system.payments.extensions["payments.processor"].calls
 
     records = read_all(system.bootstrap, SAGA_TOPICS)
-    assert {topic for topic, _ in records} >= {"order.placed", "payment.succeeded", "payment.failed",
-                                                "order.cancelled", "payment.refunded", "stock.released"}
+    assert {topic for topic, _ in records} >= {
+        "order.placed",
+        "payment.succeeded",
+        "payment.failed",
+        "order.cancelled",
+        "payment.refunded",
+        "stock.released",
+    }
     publisher = Publisher(system.bootstrap)
     try:
         for topic, raw in records:  # the same messages again: the inbox recognises every event_id
@@ -97,4 +107,3 @@ def test_replaying_every_saga_topic_changes_nothing(system, user):
     system.wait_outboxes_empty()
     assert system.snapshot() == before
     assert system.payments.extensions["payments.processor"].calls == calls
-

@@ -1,4 +1,5 @@
 """Dead letters through the real broker: collected from every <topic>.dlq, replayed once through the consumer."""
+
 from __future__ import annotations
 
 import uuid
@@ -15,8 +16,9 @@ from tests.polling import wait_until
 
 @pytest.fixture(scope="module")
 def app(redis_url, kafka_bootstrap, smtp_sink):
-    app = services.notifications.create_app({"redis_url": redis_url, "kafka_bootstrap": kafka_bootstrap,
-                                             "run_workers": True, "smtp_url": smtp_sink.url})
+    app = services.notifications.create_app(
+        {"redis_url": redis_url, "kafka_bootstrap": kafka_bootstrap, "run_workers": True, "smtp_url": smtp_sink.url}
+    )
     consumers = [w for w in app.extensions["workers"] if hasattr(w, "ready")]
     assert all(w.ready.wait(60) for w in consumers), "a consumer never joined its group"
     yield app
@@ -37,8 +39,19 @@ def producer(kafka_bootstrap):
 
 def shipped_event():
     user = uuid.uuid4().hex
-    return make_event("order.shipped", {"order_id": uuid.uuid4().hex, "user_id": user, "email": f"{user}@example.test",
-                                        "name": "Lin", "total": 1200, "currency": "USD", "lines": []}, "orders")
+    return make_event(
+        "order.shipped",
+        {
+            "order_id": uuid.uuid4().hex,
+            "user_id": user,
+            "email": f"{user}@example.test",
+            "name": "Lin",
+            "total": 1200,
+            "currency": "USD",
+            "lines": [],
+        },
+        "orders",
+    )
 
 
 def waiting(app, event_id):
@@ -68,8 +81,12 @@ def test_a_dead_letter_is_listed_with_its_error_and_a_replay_is_handled_once(app
 def test_a_poison_message_is_kept_as_text_and_can_be_discarded(app, producer):
     producer.send("order.shipped", b"not json {").get(10)  # the consumer dead-letters it at once
     letters = app.extensions["notifications.dead_letters"]
-    letter = wait_until(lambda: next((d for d in letters.page("waiting", PageQuery(per_page=100))["items"]
-                                      if d["preview"] == "not json {"), None), message="the poison message's letter")
+    letter = wait_until(
+        lambda: next(
+            (d for d in letters.page("waiting", PageQuery(per_page=100))["items"] if d["preview"] == "not json {"), None
+        ),
+        message="the poison message's letter",
+    )
     assert letter["error"].startswith("undecodable") and letter["event_id"] == ""
     app.extensions["notifications.dead_letters"].discard(letter["id"])
     assert app.extensions["notifications.dead_letters"].page("discarded", PageQuery(per_page=100))["total"] >= 1

@@ -1,4 +1,5 @@
 """`make run` for designers: live templates and CSS, and data that survives a restart, a crash and nothing else."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,17 @@ from common.app import ROOT
 from tests.integration.local_stack import local_stack
 from tests.polling import wait_until
 
-APPS = ["shell", "fragments.products", "fragments.auth", "fragments.cart", "gateway", "services.products",
-        "services.auth", "services.inventory", "services.orders"]
+APPS = [
+    "shell",
+    "fragments.products",
+    "fragments.auth",
+    "fragments.cart",
+    "gateway",
+    "services.products",
+    "services.auth",
+    "services.inventory",
+    "services.orders",
+]
 
 
 @pytest.fixture(scope="module")
@@ -71,15 +81,19 @@ def test_edited_css_gets_a_new_url_and_the_new_bytes(local):
 
 def _register(stack) -> tuple[str, float]:
     email = f"keep-{uuid.uuid4().hex[:10]}@example.com"
-    resp = requests.post(f"{stack.url('services.auth')}/api/auth/register",
-                         json={"email": email, "password": "correct-horse-9", "name": "Kept"}, timeout=10)
+    resp = requests.post(
+        f"{stack.url('services.auth')}/api/auth/register",
+        json={"email": email, "password": "correct-horse-9", "name": "Kept"},
+        timeout=10,
+    )
     assert resp.status_code == 201, resp.text
     return email, time.monotonic()
 
 
 def _can_sign_in(stack, email: str) -> bool:
-    resp = requests.post(f"{stack.url('services.auth')}/api/auth/login",
-                         json={"email": email, "password": "correct-horse-9"}, timeout=10)
+    resp = requests.post(
+        f"{stack.url('services.auth')}/api/auth/login", json={"email": email, "password": "correct-horse-9"}, timeout=10
+    )
     return resp.status_code == 200
 
 
@@ -92,8 +106,9 @@ def test_a_clean_restart_keeps_a_write_made_just_before_it(local):
 def test_a_sigkill_keeps_every_write_older_than_the_flush_interval(local):
     snapshot = local.data_dir / "auth.bson"
     email, written = _register(local)
-    wait_until(lambda: email.encode() in snapshot.read_bytes(), timeout=5, interval=0.02,
-               message="the account in the snapshot")
+    wait_until(
+        lambda: email.encode() in snapshot.read_bytes(), timeout=5, interval=0.02, message="the account in the snapshot"
+    )
     durable_after = time.monotonic() - written
     assert durable_after < 2.5, f"a write took {durable_after:.2f}s to reach the snapshot (interval 1 s)"
     local.kill("services.auth", signal.SIGKILL)

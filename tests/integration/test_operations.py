@@ -1,5 +1,6 @@
 """Operations on the running stack: one trace per checkout across HTTP and Kafka (var/traces, OTLP JSON), and the
 shop's metrics on /metrics after a real order."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,9 @@ def spans_of(stack, trace_id: str) -> list[dict]:
             if trace_id not in line:
                 continue
             for resource in json.loads(line)["resourceSpans"]:
-                service = next(a["value"]["stringValue"] for a in resource["resource"]["attributes"]
-                               if a["key"] == "service.name")
+                service = next(
+                    a["value"]["stringValue"] for a in resource["resource"]["attributes"] if a["key"] == "service.name"
+                )
                 for scope in resource["scopeSpans"]:
                     found += [{**s, "service": service} for s in scope["spans"] if s["traceId"] == trace_id]
     return found
@@ -32,10 +34,12 @@ def spans_of(stack, trace_id: str) -> list[dict]:
 
 def whole_trace(stack, trace_id: str, caller: str, wanted: set[str]) -> list[dict]:
     """The trace once each process in `wanted` has exported its part (in batches) and no span's parent is missing."""
+
     def whole():
         spans = spans_of(stack, trace_id)
         dangling = {s.get("parentSpanId") for s in spans} - {s["spanId"] for s in spans} - {caller}
         return spans if wanted <= {s["service"] for s in spans} and not dangling else None
+
     return wait_until(whole, 20, message=f"every span of trace {trace_id}, from {sorted(wanted)}")
 
 
@@ -44,27 +48,44 @@ def attributes(span: dict) -> dict:
 
 
 def place_order(gateway_url: str, headers: dict) -> str:
-    r = requests.post(f"{gateway_url}/api/auth/register", timeout=10, json={
-        "name": "Tracy", "email": f"{uuid.uuid4().hex[:12]}@example.com", "password": "secret-pass-1"})
+    r = requests.post(
+        f"{gateway_url}/api/auth/register",
+        timeout=10,
+        json={"name": "Tracy", "email": f"{uuid.uuid4().hex[:12]}@example.com", "password": "secret-pass-1"},
+    )
     auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    card = requests.post(f"{gateway_url}/api/payments/methods", headers=auth, timeout=10, json={
-        "card_number": CARDS["approve"], "exp_month": 12, "exp_year": 2099, "cvc": "123"}).json()["token"]
+    card = requests.post(
+        f"{gateway_url}/api/payments/methods",
+        headers=auth,
+        timeout=10,
+        json={"card_number": CARDS["approve"], "exp_month": 12, "exp_year": 2099, "cvc": "123"},
+    ).json()["token"]
     products = requests.get(f"{gateway_url}/api/products", params={"per_page": 50}, timeout=10).json()["items"]
 
     def in_stock():  # a fresh stack seeds its stock from product.changed events, moments after it starts
-        stock = requests.get(f"{gateway_url}/api/inventory", params={"skus": ",".join(p["sku"] for p in products)},
-                             timeout=10).json()["items"]
+        stock = requests.get(
+            f"{gateway_url}/api/inventory", params={"skus": ",".join(p["sku"] for p in products)}, timeout=10
+        ).json()["items"]
         plenty = {s["sku"] for s in stock if s["available"] >= 5}
         return next((p for p in products if p["sku"] in plenty), None)
+
     product = wait_until(in_stock, 30, message="a product with stock")
-    r = requests.post(f"{gateway_url}/api/orders", timeout=10,
-                      headers={**auth, **headers, "Idempotency-Key": uuid.uuid4().hex},
-                      json={"address": ADDRESS, "payment_token": card,
-                            "lines": [{"product_id": product["id"], "quantity": 1}]})
+    r = requests.post(
+        f"{gateway_url}/api/orders",
+        timeout=10,
+        headers={**auth, **headers, "Idempotency-Key": uuid.uuid4().hex},
+        json={"address": ADDRESS, "payment_token": card, "lines": [{"product_id": product["id"], "quantity": 1}]},
+    )
     assert r.status_code == 202, r.text
     order_id = r.json()["id"]
-    wait_until(lambda: requests.get(f"{gateway_url}/api/orders/{order_id}", headers=auth, timeout=10)
-               .json()["status"] == "CONFIRMED", 30, message="the order to be confirmed")
+    wait_until(
+        lambda: (
+            requests.get(f"{gateway_url}/api/orders/{order_id}", headers=auth, timeout=10).json()["status"]
+            == "CONFIRMED"
+        ),
+        30,
+        message="the order to be confirmed",
+    )
     return order_id
 
 
@@ -93,27 +114,38 @@ def test_one_checkout_is_one_trace_across_http_and_kafka_with_correct_parent_lin
 def test_a_page_is_one_trace_through_the_shell_its_fragments_the_gateway_and_a_service(stack, shell_url):
     trace_id, caller = secrets.token_hex(16), secrets.token_hex(8)
     # A query of its own: a cached answer would ask no fragment (and leave other tests a warm cache).
-    r = requests.get(f"{shell_url}/products", params={"q": f"mug {trace_id[:6]}"}, timeout=10,
-                     headers={"traceparent": f"00-{trace_id}-{caller}-01"})
+    r = requests.get(
+        f"{shell_url}/products",
+        params={"q": f"mug {trace_id[:6]}"},
+        timeout=10,
+        headers={"traceparent": f"00-{trace_id}-{caller}-01"},
+    )
     assert r.status_code == 200
     spans = whole_trace(stack, trace_id, caller, {"shell", "fragment-products", "gateway", "products"})
     fragment_spans = [attributes(s) for s in spans if s["name"].startswith("fragment ")]
     assert {"fragmart.fragment": "products", "fragmart.slot": "main"}.items() <= next(
-        a for a in fragment_spans if a["fragmart.fragment"] == "products").items()
+        a for a in fragment_spans if a["fragmart.fragment"] == "products"
+    ).items()
     assert all("fragmart.cache_rung" in a for a in fragment_spans), fragment_spans
 
 
 def metric(url: str, name: str, **labels) -> float:
     text = requests.get(f"{url}/metrics", timeout=10).text
-    return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
-               if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()))
+    return sum(
+        s.value
+        for f in text_string_to_metric_families(text)
+        for s in f.samples
+        if s.name == name and all(s.labels.get(k) == v for k, v in labels.items())
+    )
 
 
 def test_a_real_order_moves_the_order_saga_and_consumer_metrics(stack, gateway_url):
     orders, inventory = stack.url("services.orders"), stack.url("services.inventory")
-    before = {"placed": metric(orders, "orders_placed_total"),
-              "saga": metric(orders, "order_confirmation_seconds_count"),
-              "handled": metric(inventory, "consumer_events_handled_total", topic="order.placed")}
+    before = {
+        "placed": metric(orders, "orders_placed_total"),
+        "saga": metric(orders, "order_confirmation_seconds_count"),
+        "handled": metric(inventory, "consumer_events_handled_total", topic="order.placed"),
+    }
     place_order(gateway_url, {})
     assert metric(orders, "orders_placed_total") == before["placed"] + 1
     assert metric(orders, "order_confirmation_seconds_count") == before["saga"] + 1

@@ -1,5 +1,6 @@
 """The fragment cache across the running system: shoppers never see each other's pages, and a price change shows
 within the stated bound (max-age 2 s + stale-while-revalidate 3 s = 5 s)."""
+
 from __future__ import annotations
 
 import re
@@ -22,20 +23,30 @@ HTMX = {"HX-Request": "true"}
 def shopper(gateway_url: str, shell_url: str, product: dict) -> dict:
     """A new account with one placed order and `product` in its cart, and a browser session for the shell."""
     name = f"Shopper {uuid.uuid4().hex[:8]}"
-    r = requests.post(f"{gateway_url}/api/auth/register", timeout=10, json={
-        "name": name, "email": f"{uuid.uuid4().hex[:12]}@example.com", "password": "secret-pass-1"})
+    r = requests.post(
+        f"{gateway_url}/api/auth/register",
+        timeout=10,
+        json={"name": name, "email": f"{uuid.uuid4().hex[:12]}@example.com", "password": "secret-pass-1"},
+    )
     assert r.status_code == 201, r.text
     tokens = r.json()
     auth = {"Authorization": f"Bearer {tokens['access_token']}"}
-    card = requests.post(f"{gateway_url}/api/payments/methods", headers=auth, timeout=10, json={
-        "card_number": CARDS["approve"], "exp_month": 12, "exp_year": 2099, "cvc": "123"}).json()["token"]
-    order = requests.post(f"{gateway_url}/api/orders", timeout=10,
-                          headers={**auth, "Idempotency-Key": uuid.uuid4().hex},
-                          json={"address": ADDRESS, "payment_token": card,
-                                "lines": [{"product_id": product["id"], "quantity": 1}]})
+    card = requests.post(
+        f"{gateway_url}/api/payments/methods",
+        headers=auth,
+        timeout=10,
+        json={"card_number": CARDS["approve"], "exp_month": 12, "exp_year": 2099, "cvc": "123"},
+    ).json()["token"]
+    order = requests.post(
+        f"{gateway_url}/api/orders",
+        timeout=10,
+        headers={**auth, "Idempotency-Key": uuid.uuid4().hex},
+        json={"address": ADDRESS, "payment_token": card, "lines": [{"product_id": product["id"], "quantity": 1}]},
+    )
     assert order.status_code == 202, order.text
-    added = requests.post(f"{gateway_url}/api/cart/items", headers=auth, timeout=10,
-                          json={"product_id": product["id"], "quantity": 2})
+    added = requests.post(
+        f"{gateway_url}/api/cart/items", headers=auth, timeout=10, json={"product_id": product["id"], "quantity": 2}
+    )
     assert added.status_code in (200, 201), added.text
     browser = requests.Session()
     browser.cookies.set(ACCESS_COOKIE, tokens["access_token"])
@@ -45,8 +56,9 @@ def shopper(gateway_url: str, shell_url: str, product: dict) -> dict:
 
 def test_two_shoppers_and_a_guest_browsing_at_once_each_see_only_their_own(gateway_url, shell_url):
     listed = requests.get(f"{gateway_url}/api/products", params={"per_page": 50}, timeout=10).json()["items"]
-    stock = requests.get(f"{gateway_url}/api/inventory", params={"skus": ",".join(p["sku"] for p in listed)},
-                         timeout=10).json()["items"]
+    stock = requests.get(
+        f"{gateway_url}/api/inventory", params={"skus": ",".join(p["sku"] for p in listed)}, timeout=10
+    ).json()["items"]
     plenty = {s["sku"] for s in stock if s["available"] >= 10}
     catalog = [p for p in listed if p["sku"] in plenty]
     a, b = shopper(gateway_url, shell_url, catalog[0]), shopper(gateway_url, shell_url, catalog[1])
@@ -57,8 +69,14 @@ def test_two_shoppers_and_a_guest_browsing_at_once_each_see_only_their_own(gatew
         others = [p for p in everyone if p is not me and p["name"]]
         pages = 0
         for _ in range(5):
-            for path, headers in (("/", {}), ("/cart", {}), ("/orders", {}), ("/f/auth/badge", HTMX),
-                                  ("/f/cart/mini", HTMX), (f"/products/{catalog[0]['id']}", {})):
+            for path, headers in (
+                ("/", {}),
+                ("/cart", {}),
+                ("/orders", {}),
+                ("/f/auth/badge", HTMX),
+                ("/f/cart/mini", HTMX),
+                (f"/products/{catalog[0]['id']}", {}),
+            ):
                 html = me["browser"].get(f"{shell_url}{path}", headers=headers, timeout=10).text
                 for other in others:
                     assert other["name"] not in html and other["order"] not in html, (path, other["name"])
@@ -79,11 +97,13 @@ def test_two_shoppers_and_a_guest_browsing_at_once_each_see_only_their_own(gatew
 def featured(gateway_url):
     """A featured product, its price restored after the test."""
     admin = admin_headers(gateway_url)
-    product = requests.get(f"{gateway_url}/api/products", params={"featured": "true", "per_page": 8, "sort": "name"},
-                           timeout=10).json()["items"][0]
+    product = requests.get(
+        f"{gateway_url}/api/products", params={"featured": "true", "per_page": 8, "sort": "name"}, timeout=10
+    ).json()["items"][0]
     yield product, admin
-    requests.patch(f"{gateway_url}/api/products/{product['id']}", json={"price": product["price"]}, headers=admin,
-                   timeout=10)
+    requests.patch(
+        f"{gateway_url}/api/products/{product['id']}", json={"price": product["price"]}, headers=admin, timeout=10
+    )
 
 
 def test_an_admin_price_change_shows_on_home_grid_and_product_pages_within_the_bound(gateway_url, shell_url, featured):
@@ -93,15 +113,19 @@ def test_an_admin_price_change_shows_on_home_grid_and_product_pages_within_the_b
         assert requests.get(f"{shell_url}{path}", timeout=10).status_code == 200
     new_price = product["price"] + 1234
     shown = f"${new_price // 100:,}.{new_price % 100:02d}"
-    r = requests.patch(f"{gateway_url}/api/products/{product['id']}", json={"price": new_price}, headers=admin,
-                       timeout=10)
+    r = requests.patch(
+        f"{gateway_url}/api/products/{product['id']}", json={"price": new_price}, headers=admin, timeout=10
+    )
     assert r.status_code == 200, r.text
     changed = time.monotonic()
     for path in pages:
         left = max(BOUND - (time.monotonic() - changed), 0.1)
-        wait_until(lambda path=path: shown in requests.get(f"{shell_url}{path}", timeout=5).text, timeout=left,
-                   interval=0.1,
-                   message=f"the new price on {path} within {BOUND} s")
+        wait_until(
+            lambda path=path: shown in requests.get(f"{shell_url}{path}", timeout=5).text,
+            timeout=left,
+            interval=0.1,
+            message=f"the new price on {path} within {BOUND} s",
+        )
 
 
 def _served(shell_url: str, fragment: str, rung: str) -> float:
@@ -111,7 +135,8 @@ def _served(shell_url: str, fragment: str, rung: str) -> float:
 
 
 def test_a_guests_mini_cart_comes_from_the_shell_while_the_cart_app_is_up_and_is_the_fallback_once_it_dies(
-        stack, shell_url):
+    stack, shell_url
+):
     def guest_home() -> str:  # no cookies at all: a first visit every time
         r = requests.get(f"{shell_url}/", timeout=10)
         assert r.status_code == 200
@@ -119,9 +144,11 @@ def test_a_guests_mini_cart_comes_from_the_shell_while_the_cart_app_is_up_and_is
 
     before = _served(shell_url, "cart", "signed-out")
     # The first page may connect to the cart app; while that connection lives the shell asks it no more.
-    wait_until(lambda: 'aria-label="Cart, 0 items"' in guest_home()
-               and _served(shell_url, "cart", "signed-out") > before, timeout=10,
-               message="a guest's mini-cart rendered by the shell")
+    wait_until(
+        lambda: 'aria-label="Cart, 0 items"' in guest_home() and _served(shell_url, "cart", "signed-out") > before,
+        timeout=10,
+        message="a guest's mini-cart rendered by the shell",
+    )
     stack.kill("fragments.cart")
     html = guest_home()
     assert 'id="fallback-minicart"' in html and 'id="featured"' in html

@@ -1,4 +1,5 @@
 """One request id follows a request through the gateway, a service, Kafka and a consumer, in the JSON logs."""
+
 from __future__ import annotations
 
 import json
@@ -23,16 +24,26 @@ def log_lines(stack, name: str, request_id: str) -> list[dict]:
 def test_a_sign_up_is_traceable_by_its_request_id_across_processes_and_the_broker(stack, gateway_url):
     rid = uuid.uuid4().hex  # the shape every process mints, from a trusted hop (the test runs on loopback)
     email = f"trace-{uuid.uuid4().hex[:10]}@example.com"
-    r = requests.post(f"{gateway_url}/api/auth/register", json={"email": email, "password": "correct-horse-9",
-                                                                 "name": "Trace"}, headers={"X-Request-ID": rid})
+    r = requests.post(
+        f"{gateway_url}/api/auth/register",
+        json={"email": email, "password": "correct-horse-9", "name": "Trace"},
+        headers={"X-Request-ID": rid},
+    )
     assert r.status_code == 201 and r.headers["X-Request-ID"] == rid
-    assert any(line["request_id"] == rid and line["path"] == "/api/auth/register"
-               for line in log_lines(stack, "gateway", rid))
-    assert any(line["request_id"] == rid and line["service"] == "auth"
-               for line in log_lines(stack, "services.auth", rid))
+    assert any(
+        line["request_id"] == rid and line["path"] == "/api/auth/register" for line in log_lines(stack, "gateway", rid)
+    )
+    assert any(
+        line["request_id"] == rid and line["service"] == "auth" for line in log_lines(stack, "services.auth", rid)
+    )
     # The event carries the id as its correlation_id, so the consumers' log lines carry it too.
-    handled = wait_until(lambda: [line for line in log_lines(stack, "services.users", rid)
-                                if line.get("message") == "event handled" and line.get("topic") == "user.registered"])
+    handled = wait_until(
+        lambda: [
+            line
+            for line in log_lines(stack, "services.users", rid)
+            if line.get("message") == "event handled" and line.get("topic") == "user.registered"
+        ]
+    )
     assert handled and handled[0]["service"] == "users"
 
 

@@ -1,5 +1,6 @@
 """user.registered through the real broker: auth's outbox -> users (profile) and notifications (welcome email),
 then the very same message replayed twice, and the same fact under a new event id: nothing happens twice."""
+
 from __future__ import annotations
 
 import uuid
@@ -37,23 +38,34 @@ def apps(redis_url, kafka_bootstrap, smtp_sink, tmp_path_factory):
 
 def register(auth, name: str) -> dict:
     address = f"{name.lower()}-{uuid.uuid4().hex}@example.com"
-    r = auth.test_client().post("/api/auth/register", json={"email": address, "password": "secret-pass-1",
-                                                            "name": name})
+    r = auth.test_client().post(
+        "/api/auth/register", json={"email": address, "password": "secret-pass-1", "name": name}
+    )
     assert r.status_code == 201
     return {"id": r.json["user"]["id"], "email": address}
 
 
 def handled(users, notifications, smtp_sink, user) -> bool:
-    return (users.extensions["users.repo"].get(user["id"]) is not None
-            and len(read_messages(smtp_sink.dir, to=user["email"])) >= 1
-            and notifications.extensions["notifications.repo"].deliveries.count_documents(
-                {"user_id": user["id"], "status": "sent"}) >= 1)
+    return (
+        users.extensions["users.repo"].get(user["id"]) is not None
+        and len(read_messages(smtp_sink.dir, to=user["email"])) >= 1
+        and notifications.extensions["notifications.repo"].deliveries.count_documents(
+            {"user_id": user["id"], "status": "sent"}
+        )
+        >= 1
+    )
 
 
 def published_message(kafka_bootstrap, event_data_user_id: str) -> bytes:
     """The exact bytes the outbox relay put on the topic for this user."""
-    consumer = KafkaConsumer(TOPIC, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest",
-                             enable_auto_commit=False, consumer_timeout_ms=5000, group_id=None)
+    consumer = KafkaConsumer(
+        TOPIC,
+        bootstrap_servers=kafka_bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=5000,
+        group_id=None,
+    )
     try:
         for record in consumer:
             if Event.from_json(record.value).data["user_id"] == event_data_user_id:
@@ -66,8 +78,9 @@ def published_message(kafka_bootstrap, event_data_user_id: str) -> bytes:
 def test_registration_reaches_users_and_notifications_once_even_when_replayed(apps, kafka_bootstrap, smtp_sink):
     auth, users, notifications = apps
     ada = register(auth, "Ada")
-    assert wait_until(lambda: handled(users, notifications, smtp_sink, ada), timeout=45,
-                      message="user.registered to be handled")
+    assert wait_until(
+        lambda: handled(users, notifications, smtp_sink, ada), timeout=45, message="user.registered to be handled"
+    )
     users.extensions["users.repo"].update(ada["id"], {"phone": "+44 20 7946 0958"})  # a change after the event
     assert auth.extensions["auth.repo"].accounts.find_one({"_id": ada["id"]})["_outbox"] == []  # relayed once
 

@@ -1,4 +1,5 @@
 """One address rule: what the checkout form accepts, the orders API and the users (profile) API accept too."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,11 +9,29 @@ from fragments.checkout.forms import address as checkout_form
 from services.orders.schemas import ShippingAddress
 from services.users.schemas import AddressCreate
 
-BASE = {"name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London", "postal_code": "N1 9GU",
-        "country": "GB"}
-CASES = [{}, {"country": "gb"}, {"country": "United Kingdom"}, {"country": "GBR"}, {"country": "U1"},
-         {"country": ""}, {"postal_code": "1"}, {"postal_code": "-12"}, {"postal_code": "A" * 12},
-         {"postal_code": "A" * 13}, {"postal_code": "<b>"}, {"city": "x" * 101}, {"name": "a\x07b"}, {"line1": ""}]
+BASE = {
+    "name": "Ada Lovelace",
+    "line1": "12 Analytical Row",
+    "city": "London",
+    "postal_code": "N1 9GU",
+    "country": "GB",
+}
+CASES = [
+    {},
+    {"country": "gb"},
+    {"country": "United Kingdom"},
+    {"country": "GBR"},
+    {"country": "U1"},
+    {"country": ""},
+    {"postal_code": "1"},
+    {"postal_code": "-12"},
+    {"postal_code": "A" * 12},
+    {"postal_code": "A" * 13},
+    {"postal_code": "<b>"},
+    {"city": "x" * 101},
+    {"name": "a\x07b"},
+    {"line1": ""},
+]
 
 
 def _accepts(model, fields) -> bool:

@@ -1,4 +1,5 @@
 """The back office's form reading: prices typed as decimals become minor units, or nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,8 +7,10 @@ import pytest
 from fragments.admin.forms import price_minor, price_text, whole
 
 
-@pytest.mark.parametrize(("typed", "minor"), [("19.99", 1999), ("19", 1900), ("7.5", 750), ("$1,299", 129900),
-                                              ("0.01", 1), ("0", 0), (" 3.10 ", 310)])
+@pytest.mark.parametrize(
+    ("typed", "minor"),
+    [("19.99", 1999), ("19", 1900), ("7.5", 750), ("$1,299", 129900), ("0.01", 1), ("0", 0), (" 3.10 ", 310)],
+)
 def test_a_typed_price_becomes_minor_units(typed, minor):
     assert price_minor(typed) == minor
 
@@ -21,7 +24,8 @@ def test_minor_units_show_as_the_form_types_them():
     assert (price_text(1999), price_text(5), price_text(None)) == ("19.99", "0.05", "")
 
 
-@pytest.mark.parametrize(("typed", "value"), [("0", 0), ("-2", -2), ("12", 12), ("1.5", None), ("", None),
-                                              ("99999999", None)])
+@pytest.mark.parametrize(
+    ("typed", "value"), [("0", 0), ("-2", -2), ("12", 12), ("1.5", None), ("", None), ("99999999", None)]
+)
 def test_whole_numbers(typed, value):
     assert whole(typed) == value

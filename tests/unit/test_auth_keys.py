@@ -1,4 +1,5 @@
 """The signing key: generated once even when several processes start together, or taken from the env."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -12,6 +13,7 @@ from services.auth.keys import KEY_FILE, _generate_once, load_signing_key, thumb
 
 def _race(path: str, barrier, results) -> None:
     from pathlib import Path
+
     barrier.wait()
     results.put(_generate_once(Path(path)))
 
@@ -38,8 +40,9 @@ def test_a_second_start_reuses_the_stored_key(tmp_path):
 
 def test_in_production_the_key_comes_from_the_environment(tmp_path):
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     key = load_signing_key(SimpleNamespace(jwt_private_key=pem.replace("\n", "\\n"), keys_dir=str(tmp_path)))
     assert key.kid == thumbprint(private.public_key())
     assert not any(tmp_path.iterdir())  # nothing was generated

@@ -1,4 +1,5 @@
 """Password hashing: argon2id with the measured parameters, constant work for unknown users."""
+
 from __future__ import annotations
 
 from argon2 import PasswordHasher

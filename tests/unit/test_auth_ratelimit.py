@@ -1,4 +1,5 @@
 """Fixed-window limits in Redis: counted per rule and per who, refused with a retry time."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """Browser-session helpers: where sign-in may return to, when the shell refreshes, what it forwards."""
+
 from __future__ import annotations
 
 import time
@@ -11,14 +12,23 @@ from fragments.auth.routes import after_sign_in
 from shell.session import needs_refresh, with_session_cookies
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("/profile", "/profile"),
-    ("/products?q=mug&page=2", "/products?q=mug&page=2"),
-    (None, "/"), ("", "/"),
-    ("https://evil.example/", "/"), ("//evil.example/x", "/"), ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"), ("/ok\r\nSet-Cookie: x=1", "/"), ("/" + "a" * 600, "/"),
-    ("/login", "/"), ("/logout?x=1", "/"),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("/profile", "/profile"),
+        ("/products?q=mug&page=2", "/products?q=mug&page=2"),
+        (None, "/"),
+        ("", "/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/x", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/ok\r\nSet-Cookie: x=1", "/"),
+        ("/" + "a" * 600, "/"),
+        ("/login", "/"),
+        ("/logout?x=1", "/"),
+    ],
+)
 def test_sign_in_only_returns_to_a_path_on_this_site(value, expected):
     assert after_sign_in(value) == expected
 
@@ -39,8 +49,9 @@ def test_a_missing_expired_expiring_or_garbled_access_token_needs_a_refresh():
 def test_after_a_refresh_fragments_get_the_new_tokens_and_the_other_cookies_untouched():
     with Flask(__name__).test_request_context():
         g.session_tokens = {"access_token": "NEW-A", "refresh_token": "NEW-R"}
-        out = with_session_cookies({"Cookie": "fm_csrf=c; access_token_cookie=OLD; refresh_token_cookie=OLDR",
-                                    "HX-Request": "true"})
+        out = with_session_cookies(
+            {"Cookie": "fm_csrf=c; access_token_cookie=OLD; refresh_token_cookie=OLDR", "HX-Request": "true"}
+        )
     assert out["Cookie"] == "fm_csrf=c; access_token_cookie=NEW-A; refresh_token_cookie=NEW-R"
     assert out["HX-Request"] == "true"
 

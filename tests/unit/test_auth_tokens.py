@@ -1,4 +1,5 @@
 """Token logic: claims, RS256 with a kid, refresh rotation by family, reuse detection and revocation."""
+
 from __future__ import annotations
 
 import uuid
@@ -36,6 +37,7 @@ def redis(redis_url):
 @pytest.fixture()
 def clock():
     import time
+
     return Clock(time.time())
 
 
@@ -56,7 +58,12 @@ def test_an_access_token_carries_the_agreed_claims_and_the_key_id(tokens, accoun
     claims = jwt.decode(pair["access_token"], key.public_key, algorithms=["RS256"])
     assert header["kid"] == key.kid and header["alg"] == "RS256"
     assert {k: claims[k] for k in ("sub", "role", "email", "name", "type")} == {
-        "sub": account["_id"], "role": "customer", "email": account["email"], "name": "Ada", "type": "access"}
+        "sub": account["_id"],
+        "role": "customer",
+        "email": account["email"],
+        "name": "Ada",
+        "type": "access",
+    }
     assert claims["exp"] - claims["iat"] == 900 and len(claims["jti"]) == 32
     assert pair["token_type"] == "Bearer" and pair["expires_in"] == 900
 
@@ -68,8 +75,11 @@ def test_a_refresh_token_lives_for_days_and_names_its_family(tokens, account, ke
 
 def test_every_token_has_its_own_jti(tokens, account, key):
     pairs = [tokens.issue(account) for _ in range(3)]
-    jtis = {jwt.decode(t, key.public_key, algorithms=["RS256"])["jti"] for p in pairs
-            for t in (p["access_token"], p["refresh_token"])}
+    jtis = {
+        jwt.decode(t, key.public_key, algorithms=["RS256"])["jti"]
+        for p in pairs
+        for t in (p["access_token"], p["refresh_token"])
+    }
     assert len(jtis) == 6
 
 
@@ -113,8 +123,11 @@ def test_an_access_token_is_not_accepted_as_a_refresh_token(tokens, account):
 
 def test_a_token_signed_by_another_key_is_refused(tokens, account):
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    forged = jwt.encode({"sub": account["_id"], "jti": "x", "type": "refresh", "fam": "f", "exp": 4_000_000_000},
-                        other, algorithm="RS256")
+    forged = jwt.encode(
+        {"sub": account["_id"], "jti": "x", "type": "refresh", "fam": "f", "exp": 4_000_000_000},
+        other,
+        algorithm="RS256",
+    )
     with pytest.raises(Unauthorized) as e:
         tokens.rotate(forged, lambda _: account)
     assert e.value.code == "INVALID_TOKEN"
@@ -125,8 +138,12 @@ def test_an_expired_refresh_token_is_refused(key, redis, account, clock):
     pair = short.issue(account)
     clock.now += 3600
     # PyJWT checks exp against the real clock, so build the expiry into the token instead of faking time.
-    expired = jwt.encode({**jwt.decode(pair["refresh_token"], key.public_key, algorithms=["RS256"]),
-                          "exp": 1_000_000_000}, key.private_key, algorithm="RS256", headers={"kid": key.kid})
+    expired = jwt.encode(
+        {**jwt.decode(pair["refresh_token"], key.public_key, algorithms=["RS256"]), "exp": 1_000_000_000},
+        key.private_key,
+        algorithm="RS256",
+        headers={"kid": key.kid},
+    )
     with pytest.raises(Unauthorized) as e:
         short.rotate(expired, lambda _: account)
     assert e.value.code == "TOKEN_EXPIRED"

@@ -1,4 +1,5 @@
 """The bench finds a stack's processes by the ports they listen on and reads their CPU from /proc."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The pages benchmark's parts: wrk's report parsed, its Lua scripts run by real wrk, the bare hop, the table."""
+
 from __future__ import annotations
 
 import shutil
@@ -41,8 +42,24 @@ def test_output_without_the_report_line_is_an_error_that_shows_what_wrk_said():
 
 def test_wrk_is_given_connections_threads_headers_and_script_arguments():
     argv = wrk.command("http://h:1/", "s.lua", 16, 10.0, headers={"Cookie": "a=b"}, args=(7, "mug"))
-    assert argv[1:] == ["--threads", "2", "--connections", "16", "--duration", "10s", "--timeout", "10s",
-                        "--script", "s.lua", "--header", "Cookie: a=b", "http://h:1/", "--", "7", "mug"]
+    assert argv[1:] == [
+        "--threads",
+        "2",
+        "--connections",
+        "16",
+        "--duration",
+        "10s",
+        "--timeout",
+        "10s",
+        "--script",
+        "s.lua",
+        "--header",
+        "Cookie: a=b",
+        "http://h:1/",
+        "--",
+        "7",
+        "mug",
+    ]
 
 
 @pytest.fixture
@@ -90,8 +107,11 @@ def test_the_search_script_asks_a_query_no_request_asked_before(recording_server
 
 
 def test_every_run_of_the_search_script_starts_past_the_ceilings_earlier_runs_could_reach():
-    search = next(s for s in pages.scenarios({"shell": "s", "gateway": "g", "products": "p"}, "id", "c")
-                  if s.lua == pages.SEARCH_SCRIPT)
+    search = next(
+        s
+        for s in pages.scenarios({"shell": "s", "gateway": "g", "products": "p"}, "id", "c")
+        if s.lua == pages.SEARCH_SCRIPT
+    )
     warm_up, measured = search.script_args(), search.script_args()
     assert measured[0] - warm_up[0] == 100_000 and measured[1:] == (wrk.THREADS, *pages.WORDS)
     assert int(parse_qs(urlsplit(search.sample_url()).query)["max_price"][0]) < warm_up[0]

@@ -1,4 +1,5 @@
 """Token verification with real RS256 signatures and a JWKS served over HTTP."""
+
 from __future__ import annotations
 
 import json
@@ -44,14 +45,18 @@ def test_a_well_signed_access_token_yields_the_identity(keys, verifier):
     assert ident.user_id == "u1" and ident.is_admin and ident.email == "a@b.c"
 
 
-@pytest.mark.parametrize("mutate", [
-    lambda p: token(p, exp=int(time.time()) - 60),
-    lambda p: token(p, type="refresh"),
-    lambda p: token(rsa.generate_private_key(public_exponent=65537, key_size=2048)),
-    lambda p: jwt.encode({"sub": "u1", "jti": "x", "exp": int(time.time()) + 60}, "secret", algorithm="HS256",
-                         headers={"kid": "k1"}),
-    lambda p: "not.a.token",
-])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda p: token(p, exp=int(time.time()) - 60),
+        lambda p: token(p, type="refresh"),
+        lambda p: token(rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+        lambda p: jwt.encode(
+            {"sub": "u1", "jti": "x", "exp": int(time.time()) + 60}, "secret", algorithm="HS256", headers={"kid": "k1"}
+        ),
+        lambda p: "not.a.token",
+    ],
+)
 def test_expired_wrong_type_forged_or_hmac_tokens_are_refused(keys, verifier, mutate):
     with pytest.raises(Unauthorized):
         verifier.identity(mutate(keys[0]))

@@ -1,4 +1,5 @@
 """Unit tests of the shared package's pure pieces."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ def test_explicit_overrides_win_and_unknown_keys_land_in_extra():
     assert s.extra == {"TESTING": True}
 
 
-@pytest.mark.parametrize(("amount", "text"), [(1999, "$19.99"), (5, "$0.05"), (123456789, "$1,234,567.89"),
-                                              (-250, "-$2.50")])
+@pytest.mark.parametrize(
+    ("amount", "text"), [(1999, "$19.99"), (5, "$0.05"), (123456789, "$1,234,567.89"), (-250, "-$2.50")]
+)
 def test_money_renders_minor_units_without_floats(amount, text):
     assert money(amount, "USD") == text
 
@@ -42,8 +44,15 @@ def test_an_event_survives_the_round_trip_through_json():
     e = make_event("order.placed", {"order_id": "o1", "total": 1999}, "orders", correlation_id="c1")
     back = Event.from_json(e.to_json())
     assert back == e
-    assert set(json.loads(e.to_json())) == {"event_id", "type", "version", "occurred_at", "source",
-                                            "correlation_id", "data"}
+    assert set(json.loads(e.to_json())) == {
+        "event_id",
+        "type",
+        "version",
+        "occurred_at",
+        "source",
+        "correlation_id",
+        "data",
+    }
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"[]", b'{"type": "x", "data": "nope"}'])
@@ -58,12 +67,15 @@ def test_push_outbox_builds_a_single_push_clause():
     assert clause["_outbox"]["$each"][0]["event_id"] == e.event_id
 
 
-@pytest.mark.parametrize(("headers", "fragment"), [
-    ({}, False),
-    ({"HX-Request": "true"}, True),
-    ({"HX-Request": "true", "HX-Boosted": "true"}, False),
-    ({"HX-Request": "true", "HX-History-Restore-Request": "true"}, False),
-])
+@pytest.mark.parametrize(
+    ("headers", "fragment"),
+    [
+        ({}, False),
+        ({"HX-Request": "true"}, True),
+        ({"HX-Request": "true", "HX-Boosted": "true"}, False),
+        ({"HX-Request": "true", "HX-History-Restore-Request": "true"}, False),
+    ],
+)
 def test_one_helper_decides_between_fragment_and_page(headers, fragment):
     app = Flask(__name__)
     with app.test_request_context(headers=headers):

@@ -1,4 +1,5 @@
 """The breaker policy on a fake clock: what opens it, what never does, and how it closes again."""
+
 from __future__ import annotations
 
 import pytest

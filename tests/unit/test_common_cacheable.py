@@ -1,4 +1,5 @@
 """What a fragment declares about reuse: public with a lifetime and an ETag, or personal (also the default)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Query-string lists (`?skus=a,b`): split, trimmed, de-duplicated, every item checked, the count bounded."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -13,8 +14,9 @@ class Query(QueryModel):
     ids: Annotated[tuple[str, ...], csv_list(r"^[a-z0-9-]{1,8}$", 3)] = ()
 
 
-@pytest.mark.parametrize("raw, expected", [("a,b", ("a", "b")), (" a , b ,", ("a", "b")), ("b,a,b", ("b", "a")),
-                                           ("", ()), (",,", ())])
+@pytest.mark.parametrize(
+    "raw, expected", [("a,b", ("a", "b")), (" a , b ,", ("a", "b")), ("b,a,b", ("b", "a")), ("", ()), (",,", ())]
+)
 def test_a_comma_list_becomes_a_tuple_in_first_seen_order(raw, expected):
     assert Query.model_validate({"ids": raw}).ids == expected
 

@@ -1,4 +1,5 @@
 """The outbound HTTP client against a real local server: retries, timeouts, circuit breaker."""
+
 from __future__ import annotations
 
 import threading
@@ -139,6 +140,7 @@ def test_calls_through_one_client_run_concurrently(upstream):
 
 def test_the_request_id_travels_with_the_call(upstream):
     from common.logs import request_id_var
+
     url, _ = upstream
     token = request_id_var.set("rid-123")
     try:

@@ -1,4 +1,5 @@
 """The id shapes: one definition, checked whole, with no trailing newline let through."""
+
 from __future__ import annotations
 
 import re

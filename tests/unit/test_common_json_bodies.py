@@ -1,4 +1,5 @@
 """Every app's request class: bad, deep and mistyped JSON bodies are a 400 INVALID_JSON, never a RecursionError."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,9 @@ def nested(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
 
 
-@pytest.mark.parametrize("body", [b"[" * 5000, nested(5000), b'{"a": ' + nested(MAX_JSON_DEPTH) + b"}",
-                                  b"\xff\xfe", b'{"a": ', b"NaN]"])
+@pytest.mark.parametrize(
+    "body", [b"[" * 5000, nested(5000), b'{"a": ' + nested(MAX_JSON_DEPTH) + b"}", b"\xff\xfe", b'{"a": ', b"NaN]"]
+)
 def test_a_bad_or_too_deep_body_is_a_400_invalid_json(client, body):
     r = client.post("/strict", data=body, content_type="application/json")
     assert r.status_code == 400 and r.json["error"] == "INVALID_JSON"

@@ -1,4 +1,5 @@
 """The in-process Mongo engine keeps MongoDB's single-document atomicity under threads."""
+
 from __future__ import annotations
 
 import uuid
@@ -44,8 +45,9 @@ def test_ttl_expiry_runs_like_mongodbs_ttl_monitor_once_a_minute_not_before_ever
     clock, scans = FakeMonotonic(), []
     monkeypatch.setattr(common.mongo, "_ttl_clock", clock)
     expire = CollectionStore._expire_documents
-    monkeypatch.setattr(CollectionStore, "_expire_documents",
-                        lambda self, index: scans.append(1) or expire(self, index))
+    monkeypatch.setattr(
+        CollectionStore, "_expire_documents", lambda self, index: scans.append(1) or expire(self, index)
+    )
     coll = create_client(None)["t"][uuid.uuid4().hex]
     coll.create_index("at", expireAfterSeconds=60)
     old = datetime.now(UTC) - timedelta(hours=1)
@@ -60,21 +62,41 @@ def test_ttl_expiry_runs_like_mongodbs_ttl_monitor_once_a_minute_not_before_ever
     assert coll.count_documents({}) == 100  # both past their expiry are gone within the monitor's minute
 
 
-DOCS = [{"_id": 1, "idem": "a", "_outbox": [{"event_id": "e1"}]}, {"_id": 2, "idem": "b", "_outbox": []},
-        {"_id": 3, "idem": ["a", "c"]}, {"_id": 4, "n": 1}, {"_id": 5, "idem": "a", "_outbox": [{"other": 1}]},
-        {"_id": 6, "idem": 1.0, "_outbox": {"event_id": "e2"}}, {"_id": 7, "idem": None}]
+DOCS = [
+    {"_id": 1, "idem": "a", "_outbox": [{"event_id": "e1"}]},
+    {"_id": 2, "idem": "b", "_outbox": []},
+    {"_id": 3, "idem": ["a", "c"]},
+    {"_id": 4, "n": 1},
+    {"_id": 5, "idem": "a", "_outbox": [{"other": 1}]},
+    {"_id": 6, "idem": 1.0, "_outbox": {"event_id": "e2"}},
+    {"_id": 7, "idem": None},
+]
 
 
 def test_equality_and_exists_filters_find_exactly_what_a_full_scan_finds():
     coll = create_client(None)["t"][uuid.uuid4().hex]
     coll.insert_many([dict(d) for d in DOCS])
-    found = {repr(f): sorted(d["_id"] for d in coll.find(f)) for f in (
-        {"idem": "a"}, {"idem": 1}, {"idem": "c"}, {"_outbox.event_id": {"$exists": True}},
-        {"_outbox.0": {"$exists": True}}, {"idem": "a", "_outbox.event_id": {"$exists": True}}, {"idem": "zz"})}
-    assert found == {repr({"idem": "a"}): [1, 3, 5], repr({"idem": 1}): [6], repr({"idem": "c"}): [3],
-                     repr({"_outbox.event_id": {"$exists": True}}): [1, 6],
-                     repr({"_outbox.0": {"$exists": True}}): [1, 5],
-                     repr({"idem": "a", "_outbox.event_id": {"$exists": True}}): [1], repr({"idem": "zz"}): []}
+    found = {
+        repr(f): sorted(d["_id"] for d in coll.find(f))
+        for f in (
+            {"idem": "a"},
+            {"idem": 1},
+            {"idem": "c"},
+            {"_outbox.event_id": {"$exists": True}},
+            {"_outbox.0": {"$exists": True}},
+            {"idem": "a", "_outbox.event_id": {"$exists": True}},
+            {"idem": "zz"},
+        )
+    }
+    assert found == {
+        repr({"idem": "a"}): [1, 3, 5],
+        repr({"idem": 1}): [6],
+        repr({"idem": "c"}): [3],
+        repr({"_outbox.event_id": {"$exists": True}}): [1, 6],
+        repr({"_outbox.0": {"$exists": True}}): [1, 5],
+        repr({"idem": "a", "_outbox.event_id": {"$exists": True}}): [1],
+        repr({"idem": "zz"}): [],
+    }
 
 
 def test_a_write_to_a_collection_with_a_unique_index_does_not_test_every_document(monkeypatch):

@@ -1,4 +1,5 @@
 """The guarded write with its events: a state moves only from where it was, with its outbox, in one write."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,8 +28,9 @@ def test_a_move_from_the_current_state_writes_the_state_the_stamp_and_the_events
 
 def test_a_move_from_a_state_the_document_has_left_changes_nothing_and_says_so(things):
     event = make_event("thing.done", {"id": "t1"}, "test")
-    assert move(things, {"_id": "t1", **statuses(("started", "paused"))}, {"$set": {"status": "done"}},
-                (event,)) is None
+    assert (
+        move(things, {"_id": "t1", **statuses(("started", "paused"))}, {"$set": {"status": "done"}}, (event,)) is None
+    )
     assert things.find_one({"_id": "t1"}) == {"_id": "t1", "status": "new"}
 
 

@@ -1,4 +1,5 @@
 """Strict bodies: operator objects, wrong types and oversized fields are 4xx, never a 500."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,13 +28,16 @@ def client():
     return app.test_client()
 
 
-@pytest.mark.parametrize("body", [
-    {"email": {"$ne": ""}, "quantity": 1},
-    {"email": "a@b.c", "quantity": "1"},
-    {"email": "a@b.c", "quantity": -1},
-    {"email": "x" * 51, "quantity": 1},
-    {"email": "a@b.c", "quantity": 1, "role": "admin"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": {"$ne": ""}, "quantity": 1},
+        {"email": "a@b.c", "quantity": "1"},
+        {"email": "a@b.c", "quantity": -1},
+        {"email": "x" * 51, "quantity": 1},
+        {"email": "a@b.c", "quantity": 1, "role": "admin"},
+    ],
+)
 def test_bad_bodies_are_422_with_field_details(client, body):
     r = client.post("/x", json=body)
     assert r.status_code == 422

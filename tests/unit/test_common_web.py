@@ -1,4 +1,5 @@
 """CSRF double-submit, security headers and metrics of an HTML app."""
+
 from __future__ import annotations
 
 import pytest

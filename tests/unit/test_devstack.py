@@ -1,4 +1,5 @@
 """The process table, the local SMTP sink and the Stack's start/stop on infrastructure processes."""
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,9 @@ from devstack.processes import child_env
 from devstack.smtp_sink import read_messages, start_sink, wait_for_messages
 
 EXPECTED_PORTS = {
-    "gateway": settings.GATEWAY_PORT, "shell": settings.SHELL_PORT, **settings.INFRA_PORTS,
+    "gateway": settings.GATEWAY_PORT,
+    "shell": settings.SHELL_PORT,
+    **settings.INFRA_PORTS,
     **{f"services.{n}": p for n, p in settings.SERVICE_PORTS.items()},
     **{f"fragments.{n}": p for n, p in settings.FRAGMENT_PORTS.items()},
 }

@@ -1,4 +1,5 @@
 """`make run` turns on live templates and keeps data under var/; production settings keep both off."""
+
 from __future__ import annotations
 
 from common.settings import load_settings

@@ -1,4 +1,5 @@
 """`make run` brings a crashed process back with exponential backoff; a process stopped on purpose stays down."""
+
 from __future__ import annotations
 
 import os
@@ -48,6 +49,7 @@ def test_a_sigkilled_process_is_started_again_and_the_restart_is_logged(sleeper,
     def restarted():
         restarter.tick()
         return sleeper.alive() and sleeper.pid != first
+
     wait_until(restarted, timeout=10, message="the killed child to be started again")
     assert restarter.restarts == 1
     assert "sleeper exited (code -9); restarting in 0.05s" in caplog.text

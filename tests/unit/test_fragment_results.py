@@ -1,4 +1,5 @@
 """The fragments' one result shape: the API's field errors said the shopper's way, and the one sign-in rule."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,9 @@ def answer(status: int, body) -> requests.Response:
 
 
 def invalid(*fields: str, message: str | None = "Request validation failed") -> requests.Response:
-    return answer(422, {"error": "VALIDATION_ERROR", "message": message,
-                        "details": {"fields": {f: "bad" for f in fields}}})
+    return answer(
+        422, {"error": "VALIDATION_ERROR", "message": message, "details": {"fields": {f: "bad" for f in fields}}}
+    )
 
 
 def test_each_field_the_form_shows_gets_its_own_message():
@@ -32,16 +34,20 @@ def test_each_field_the_form_shows_gets_its_own_message():
 
 def test_an_api_field_the_form_shows_elsewhere_is_said_beside_that_field():
     assert field_errors(invalid("exp_month"), MESSAGES, aliases={"exp_month": "expiry"}) == {
-        "expiry": "Enter the expiry as MM/YY."}
+        "expiry": "Enter the expiry as MM/YY."
+    }
 
 
 def test_what_the_form_has_no_place_for_is_said_once_for_the_whole_form():
     assert field_errors(invalid("city", "sort"), MESSAGES, other="Adjust the filters.") == {
-        "city": "Enter the city.", "form": "Adjust the filters."}
+        "city": "Enter the city.",
+        "form": "Adjust the filters.",
+    }
     assert field_errors(invalid(), MESSAGES) == {"form": "Request validation failed"}
     assert field_errors(invalid(message=None), MESSAGES) == {"form": CHECK_THE_FORM}
     assert field_errors(answer(402, "<html>declined</html>"), MESSAGES, where="city", other="Declined.") == {
-        "city": "Declined."}
+        "city": "Declined."
+    }
 
 
 def test_a_field_message_is_never_overwritten_by_the_form_wide_one():

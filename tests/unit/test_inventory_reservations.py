@@ -1,4 +1,5 @@
 """Reservations: all lines or none, safe under concurrency and redelivery; commit, release, restock, expiry."""
+
 from __future__ import annotations
 
 import threading
@@ -38,9 +39,13 @@ def res(db):
 
 
 def placed(*lines, order_id=None):
-    return {"order_id": order_id or uuid.uuid4().hex, "user_id": "u1", "email": "u1@example.test",
-            "payment": {"token": "pm_x", "amount": 100, "currency": "USD"},
-            "lines": [{"sku": sku, "quantity": qty, "product_id": sku.lower()} for sku, qty in lines]}
+    return {
+        "order_id": order_id or uuid.uuid4().hex,
+        "user_id": "u1",
+        "email": "u1@example.test",
+        "payment": {"token": "pm_x", "amount": 100, "currency": "USD"},
+        "lines": [{"sku": sku, "quantity": qty, "product_id": sku.lower()} for sku, qty in lines],
+    }
 
 
 def counts(stock, sku):
@@ -49,8 +54,9 @@ def counts(stock, sku):
 
 
 def outbox(res, order_id):
-    return [(e["type"], e["data"].get("reason")) for e in
-            res.reservations.find_one({"_id": order_id}).get("_outbox", [])]
+    return [
+        (e["type"], e["data"].get("reason")) for e in res.reservations.find_one({"_id": order_id}).get("_outbox", [])
+    ]
 
 
 def test_an_order_that_fits_holds_every_line_and_says_so_with_the_payment_to_take(res, stock):
@@ -84,8 +90,13 @@ def test_a_redelivered_order_placed_reserves_nothing_twice(res, stock):
 
 def test_a_delivery_after_a_crash_mid_reservation_finishes_the_job(res, stock):
     data = placed(("A", 2), ("B", 3))
-    res.start({"_id": data["order_id"], "lines": [{"sku": "A", "quantity": 2}, {"sku": "B", "quantity": 3}],
-               "order": {"user_id": "u1"}})
+    res.start(
+        {
+            "_id": data["order_id"],
+            "lines": [{"sku": "A", "quantity": 2}, {"sku": "B", "quantity": 3}],
+            "order": {"user_id": "u1"},
+        }
+    )
     stock.reserve("A", 2, hold=data["order_id"])  # the crash came after the first SKU
     assert rs.reserve(res, stock, data, TTL)["status"] == "held"
     assert counts(stock, "A") == (3, 2) and counts(stock, "B") == (2, 3)
@@ -187,5 +198,10 @@ def test_a_redelivered_payment_does_not_restart_the_paid_clock(res, stock):
 
 
 def test_the_handlers_cover_the_saga_topics(res, stock):
-    assert set(rs.handlers(res, stock, TTL)) == {"order.placed", "payment.succeeded", "order.confirmed",
-                                                 "payment.failed", "order.cancelled"}
+    assert set(rs.handlers(res, stock, TTL)) == {
+        "order.placed",
+        "payment.succeeded",
+        "order.confirmed",
+        "payment.failed",
+        "order.cancelled",
+    }

@@ -1,4 +1,5 @@
 """Stock counts under interleaving: atomic conditional updates never take stock below zero."""
+
 from __future__ import annotations
 
 import threading
@@ -73,7 +74,8 @@ def test_a_reservation_that_does_not_fit_changes_nothing(stock):
 def test_a_hold_is_reserved_once_and_released_or_committed_once(stock):
     stock.ensure("A", "a", 10)
     assert [r for _, r in hammer(8, lambda i: stock.reserve("A", 3, hold="order-1"))] == [
-        {"sku": "A", "available": 7, "reserved": 3}] * 8
+        {"sku": "A", "available": 7, "reserved": 3}
+    ] * 8
     assert stock.get("A") == {"sku": "A", "available": 7, "reserved": 3}
     assert sum(r is not None for _, r in hammer(8, lambda i: stock.release("A", 3, hold="order-1"))) == 1
     assert stock.get("A") == {"sku": "A", "available": 10, "reserved": 0}

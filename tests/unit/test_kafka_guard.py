@@ -1,5 +1,6 @@
 """The consumer's spin guard: an empty poll that burned CPU against a silent broker backs off, growing; a broker
 that answers, a calm poll or records end it."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """The order state machine is exactly DESIGN.md's: every legal transition allowed, every other refused."""
+
 from __future__ import annotations
 
 import itertools
@@ -20,13 +21,13 @@ from services.orders.states import (
 
 # Written out from DESIGN.md, independently of the module's table.
 LEGAL = {
-    (PENDING, AWAITING_PAYMENT),      # stock reserved
-    (AWAITING_PAYMENT, CONFIRMED),    # paid
+    (PENDING, AWAITING_PAYMENT),  # stock reserved
+    (AWAITING_PAYMENT, CONFIRMED),  # paid
     (CONFIRMED, SHIPPED),
     (SHIPPED, DELIVERED),
-    (PENDING, REJECTED),              # out of stock
-    (AWAITING_PAYMENT, CANCELLED),    # payment failed or reservation expired
-    (CONFIRMED, CANCELLED),           # by the customer before shipping
+    (PENDING, REJECTED),  # out of stock
+    (AWAITING_PAYMENT, CANCELLED),  # payment failed or reservation expired
+    (CONFIRMED, CANCELLED),  # by the customer before shipping
 }
 ALL_PAIRS = list(itertools.product(states.STATES, repeat=2))
 ILLEGAL = [pair for pair in ALL_PAIRS if pair not in LEGAL]
@@ -66,22 +67,32 @@ def test_an_unknown_state_goes_nowhere():
         states.check_transition("LOST", PENDING)
 
 
-@pytest.mark.parametrize(("src", "dst", "path"), [
-    (PENDING, CONFIRMED, [AWAITING_PAYMENT, CONFIRMED]),
-    (PENDING, CANCELLED, [AWAITING_PAYMENT, CANCELLED]),
-    (AWAITING_PAYMENT, CANCELLED, [CANCELLED]),
-    (CONFIRMED, DELIVERED, [SHIPPED, DELIVERED]),
-    (PENDING, REJECTED, [REJECTED]),
-])
+@pytest.mark.parametrize(
+    ("src", "dst", "path"),
+    [
+        (PENDING, CONFIRMED, [AWAITING_PAYMENT, CONFIRMED]),
+        (PENDING, CANCELLED, [AWAITING_PAYMENT, CANCELLED]),
+        (AWAITING_PAYMENT, CANCELLED, [CANCELLED]),
+        (CONFIRMED, DELIVERED, [SHIPPED, DELIVERED]),
+        (PENDING, REJECTED, [REJECTED]),
+    ],
+)
 def test_a_late_event_finds_the_shortest_legal_path(src, dst, path):
     assert states.path_to(src, dst) == path
     states.check_path(src, path)
 
 
-@pytest.mark.parametrize(("src", "dst"), [
-    (SHIPPED, CANCELLED), (CANCELLED, CONFIRMED), (REJECTED, AWAITING_PAYMENT), (CONFIRMED, PENDING),
-    (DELIVERED, SHIPPED), (CONFIRMED, CONFIRMED),
-])
+@pytest.mark.parametrize(
+    ("src", "dst"),
+    [
+        (SHIPPED, CANCELLED),
+        (CANCELLED, CONFIRMED),
+        (REJECTED, AWAITING_PAYMENT),
+        (CONFIRMED, PENDING),
+        (DELIVERED, SHIPPED),
+        (CONFIRMED, CONFIRMED),
+    ],
+)
 def test_there_is_no_path_backwards_or_out_of_a_final_state(src, dst):
     assert states.path_to(src, dst) is None
 

@@ -1,4 +1,5 @@
 """The orders consumers: each saga event moves an order once, in any order of arrival, and replays change nothing."""
+
 from __future__ import annotations
 
 import uuid
@@ -22,8 +23,9 @@ class FixedCatalog:
     """Prices as the products service would give them; the catalog is another service's contract."""
 
     def products(self, ids):
-        return {pid: {"id": pid, "sku": f"SKU-{pid}", "name": pid.title(), "price": 1250, "currency": "USD"}
-                for pid in ids}
+        return {
+            pid: {"id": pid, "sku": f"SKU-{pid}", "name": pid.title(), "price": 1250, "currency": "USD"} for pid in ids
+        }
 
 
 class NoCart:
@@ -48,9 +50,13 @@ def on(repo):
 
 @pytest.fixture()
 def order(repo):
-    body = PlaceOrder.model_validate({"address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1",
-                                                  "country": "XX"}, "payment_token": "pm_" + "b" * 32,
-                                      "lines": [{"product_id": "lamp", "quantity": 2}]})
+    body = PlaceOrder.model_validate(
+        {
+            "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "XX"},
+            "payment_token": "pm_" + "b" * 32,
+            "lines": [{"product_id": "lamp", "quantity": 2}],
+        }
+    )
     placed, _ = service.place_order(repo, FixedCatalog(), NoCart(), shopper(), uuid.uuid4().hex, body)
     return placed["_id"]
 
@@ -81,8 +87,10 @@ def test_the_happy_path_reserved_then_paid_confirms_with_an_order_confirmed_even
 
 
 def test_replaying_every_event_changes_nothing(repo, on, order):
-    saga = [ev("stock.reserved", order_id=order),
-            ev("payment.succeeded", order_id=order, charge_id="ch_1", brand="visa", last4="4242")]
+    saga = [
+        ev("stock.reserved", order_id=order),
+        ev("payment.succeeded", order_id=order, charge_id="ch_1", brand="visa", last4="4242"),
+    ]
     for e in saga:
         on[e.type](e)
     before = repo.orders.find_one({"_id": order})

@@ -1,6 +1,7 @@
 """The orders watchdog: an order whose saga message was lost is re-driven, and the re-drive reserves and charges
 nothing twice. The three services' real use cases and repositories, with the broker replaced by a hand that
 delivers outbox events, so a test can lose one."""
+
 from __future__ import annotations
 
 import uuid
@@ -45,23 +46,32 @@ class Shop:
         self.consumers = {
             "orders": consumers.handlers(self.orders),
             "inventory": rs.handlers(self.reservations, self.stock, 900),
-            "payments": payment_consumers.handlers(self.charges, self.methods, self.processor)}
+            "payments": payment_consumers.handlers(self.charges, self.methods, self.processor),
+        }
         self.outboxes = [db["orders"], db["reservations"], db["charges"]]
 
     def place(self) -> str:
         user = shopper()
         card = payments.tokenise(self.methods, self.processor, user.user_id, Card("4242424242424242"))["token"]
-        body = PlaceOrder.model_validate({"address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1",
-                                                      "country": "XX"}, "payment_token": card,
-                                          "lines": [{"product_id": "lamp", "quantity": 2}]})
+        body = PlaceOrder.model_validate(
+            {
+                "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "XX"},
+                "payment_token": card,
+                "lines": [{"product_id": "lamp", "quantity": 2}],
+            }
+        )
         return service.place_order(self.orders, FixedCatalog(), NoCart(), user, uuid.uuid4().hex, body)[0]["_id"]
 
     def deliver(self, lose=()) -> list[str]:
         """Relay every outbox until quiet; events whose type is in `lose` vanish, as in a broker restart."""
         seen: list[str] = []
         while True:
-            batch = [(c, d["_id"], e) for c in self.outboxes for d in c.find({"_outbox.0": {"$exists": True}})
-                     for e in d["_outbox"]]
+            batch = [
+                (c, d["_id"], e)
+                for c in self.outboxes
+                for d in c.find({"_outbox.0": {"$exists": True}})
+                for e in d["_outbox"]
+            ]
             if not batch:
                 return seen
             for coll, doc_id, entry in batch:

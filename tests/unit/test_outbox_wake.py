@@ -1,4 +1,5 @@
 """The outbox relay publishes an event as soon as its write lands, not on its (slow) safety-net poll."""
+
 import time
 import uuid
 

@@ -1,4 +1,5 @@
 """The charge state machine: every move the payments service makes is allowed, every other refused."""
+
 from __future__ import annotations
 
 import itertools
@@ -10,12 +11,12 @@ from services.payments.states import FAILED, PROCESSING, REFUNDED, REFUNDING, SU
 
 # Written out from services/payments/service.py, independently of the module's table.
 LEGAL = {
-    (PROCESSING, SUCCEEDED),   # the processor took the money
-    (PROCESSING, FAILED),      # declined, or no usable card
-    (PROCESSING, VOID),        # the order was cancelled before the charge was made
-    (VOID, SUCCEEDED),         # ... while the processor was answering: then it is refunded
+    (PROCESSING, SUCCEEDED),  # the processor took the money
+    (PROCESSING, FAILED),  # declined, or no usable card
+    (PROCESSING, VOID),  # the order was cancelled before the charge was made
+    (VOID, SUCCEEDED),  # ... while the processor was answering: then it is refunded
     (SUCCEEDED, REFUNDING),
-    (REFUNDING, REFUNDING),    # a refund taken up again after a crash or a redelivery
+    (REFUNDING, REFUNDING),  # a refund taken up again after a crash or a redelivery
     (REFUNDING, REFUNDED),
 }
 ALL_PAIRS = list(itertools.product(states.STATES, repeat=2))

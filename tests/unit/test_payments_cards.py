@@ -1,4 +1,5 @@
 """Card checks done in memory: Luhn, brand, expiry, CVC length; messages never quote the number."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -9,11 +10,19 @@ from services.payments import cards
 from services.payments.processor import CardInput
 
 
-@pytest.mark.parametrize(("number", "brand"), [
-    ("4242424242424242", "visa"), ("4000000000000002", "visa"), ("4000000000009995", "visa"),
-    ("4000000000000119", "visa"), ("5555555555554444", "mastercard"), ("2223003122003222", "mastercard"),
-    ("378282246310005", "amex"), ("6011111111111117", "discover"),
-])
+@pytest.mark.parametrize(
+    ("number", "brand"),
+    [
+        ("4242424242424242", "visa"),
+        ("4000000000000002", "visa"),
+        ("4000000000009995", "visa"),
+        ("4000000000000119", "visa"),
+        ("5555555555554444", "mastercard"),
+        ("2223003122003222", "mastercard"),
+        ("378282246310005", "amex"),
+        ("6011111111111117", "discover"),
+    ],
+)
 def test_the_test_cards_pass_luhn_and_get_their_brand(number, brand):
     assert cards.luhn_ok(number) and cards.brand_of(number) == brand
     assert cards.check(number, 12, 2099, "1234" if brand == "amex" else "123") == {}

@@ -1,4 +1,5 @@
 """Charging and refunding an order through the processor adapter: once, with retries only for transient errors."""
+
 from __future__ import annotations
 
 import uuid
@@ -10,8 +11,7 @@ from services.payments import service
 from services.payments.processor import CardInput, ProcessorUnavailable, SimulatedProcessor
 from services.payments.repository import ChargeRepository, MethodRepository
 
-APPROVE, DECLINE, NO_FUNDS, TRANSIENT = ("4242424242424242", "4000000000000002", "4000000000009995",
-                                         "4000000000000119")
+APPROVE, DECLINE, NO_FUNDS, TRANSIENT = ("4242424242424242", "4000000000000002", "4000000000009995", "4000000000000119")
 
 
 @pytest.fixture()
@@ -31,8 +31,12 @@ class Card:
 
 def reserved(methods, processor, number, user="u1", amount=2500):
     token = service.tokenise(methods, processor, user, Card(number))["token"]
-    return {"order_id": uuid.uuid4().hex, "user_id": user, "email": "s@example.test",
-            "payment": {"token": token, "amount": amount, "currency": "USD"}}
+    return {
+        "order_id": uuid.uuid4().hex,
+        "user_id": user,
+        "email": "s@example.test",
+        "payment": {"token": token, "amount": amount, "currency": "USD"},
+    }
 
 
 def outbox(charges, order_id):

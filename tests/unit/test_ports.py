@@ -1,4 +1,5 @@
 """Each service's real collaborators are what its use cases ask for (services/<name>/ports.py)."""
+
 from __future__ import annotations
 
 import inspect
@@ -27,22 +28,60 @@ from services.products.repository import ProductRepository
 from services.users import ports as users
 from services.users.repository import ProfileRepository
 
-PAIRS = [(auth.Accounts, AccountRepository), (auth.PasswordHasher, Passwords), (auth.TokenIssuer, Tokens),
-         (auth.AttemptLimiter, RateLimiter), (inventory.Stock, StockRepository),
-         (notifications.Deliveries, DeliveryRepository), (orders.Orders, OrderRepository),
-         (orders.Catalog, CartCatalog), (orders.ShopperCart, CartLines), (payments.Charges, ChargeRepository),
-         (payments.Methods, MethodRepository), (Processor, SimulatedProcessor), (products.Products, ProductRepository),
-         (products.ReadCache, ProductCache), (users.Profiles, ProfileRepository)]
+PAIRS = [
+    (auth.Accounts, AccountRepository),
+    (auth.PasswordHasher, Passwords),
+    (auth.TokenIssuer, Tokens),
+    (auth.AttemptLimiter, RateLimiter),
+    (inventory.Stock, StockRepository),
+    (notifications.Deliveries, DeliveryRepository),
+    (orders.Orders, OrderRepository),
+    (orders.Catalog, CartCatalog),
+    (orders.ShopperCart, CartLines),
+    (payments.Charges, ChargeRepository),
+    (payments.Methods, MethodRepository),
+    (Processor, SimulatedProcessor),
+    (products.Products, ProductRepository),
+    (products.ReadCache, ProductCache),
+    (users.Profiles, ProfileRepository),
+]
 
 
-def _typed(a: AccountRepository, p: Passwords, t: Tokens, r: RateLimiter, s: StockRepository, d: DeliveryRepository,
-           o: OrderRepository, c: CartCatalog, lines: CartLines, ch: ChargeRepository, m: MethodRepository,
-           sp: SimulatedProcessor, pr: ProductRepository, pc: ProductCache, u: ProfileRepository) -> list[object]:
+def _typed(
+    a: AccountRepository,
+    p: Passwords,
+    t: Tokens,
+    r: RateLimiter,
+    s: StockRepository,
+    d: DeliveryRepository,
+    o: OrderRepository,
+    c: CartCatalog,
+    lines: CartLines,
+    ch: ChargeRepository,
+    m: MethodRepository,
+    sp: SimulatedProcessor,
+    pr: ProductRepository,
+    pc: ProductCache,
+    u: ProfileRepository,
+) -> list[object]:
     """Never called: mypy (`make typecheck`) checks that each real class fits its Protocol, signatures included."""
-    fits: tuple[auth.Accounts, auth.PasswordHasher, auth.TokenIssuer, auth.AttemptLimiter, inventory.Stock,
-                notifications.Deliveries, orders.Orders, orders.Catalog, orders.ShopperCart, payments.Charges,
-                payments.Methods, Processor, products.Products, products.ReadCache, users.Profiles] = (
-        a, p, t, r, s, d, o, c, lines, ch, m, sp, pr, pc, u)
+    fits: tuple[
+        auth.Accounts,
+        auth.PasswordHasher,
+        auth.TokenIssuer,
+        auth.AttemptLimiter,
+        inventory.Stock,
+        notifications.Deliveries,
+        orders.Orders,
+        orders.Catalog,
+        orders.ShopperCart,
+        payments.Charges,
+        payments.Methods,
+        Processor,
+        products.Products,
+        products.ReadCache,
+        users.Profiles,
+    ] = (a, p, t, r, s, d, o, c, lines, ch, m, sp, pr, pc, u)
     return list(fits)
 
 

@@ -1,4 +1,5 @@
 """Settings have one door: each knob is one typed field, read from one variable, with its default written once."""
+
 from __future__ import annotations
 
 from dataclasses import MISSING, fields

@@ -1,4 +1,5 @@
 """The shell's fast path for fresh fragment answers serves only what the library's own keying would."""
+
 from __future__ import annotations
 
 from flask import Flask, request
@@ -15,6 +16,7 @@ def origin_app(vary: str) -> tuple[Flask, list]:
     def x():
         asked.append(request.headers.get("X-Other"))
         return "same for everyone", 200, {"Cache-Control": "public, max-age=60", "Vary": vary}
+
     return app, asked
 
 

@@ -1,4 +1,5 @@
 """The shell's per-session store: what it keeps, for whom, for how long, and what a write ends."""
+
 from __future__ import annotations
 
 import jwt
@@ -23,15 +24,18 @@ class Clock:
         return self.now
 
 
-@pytest.mark.parametrize(("headers", "seconds"), [
-    ({"Cache-Control": "private, max-age=10", "Vary": "Cookie, HX-Request"}, 10),
-    ({"Cache-Control": "private, no-store"}, 0),
-    ({"Cache-Control": "private"}, 0),
-    ({"Cache-Control": "public, max-age=60"}, 0),  # the shared cache's business
-    ({"Cache-Control": "private, max-age=10", "Set-Cookie": "a=b"}, 0),
-    ({"Cache-Control": "private, max-age=10", "Vary": "Cookie, X-Other"}, 0),  # a header outside the key
-    ({"Cache-Control": "private, max-age=ten"}, 0),
-])
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"Cache-Control": "private, max-age=10", "Vary": "Cookie, HX-Request"}, 10),
+        ({"Cache-Control": "private, no-store"}, 0),
+        ({"Cache-Control": "private"}, 0),
+        ({"Cache-Control": "public, max-age=60"}, 0),  # the shared cache's business
+        ({"Cache-Control": "private, max-age=10", "Set-Cookie": "a=b"}, 0),
+        ({"Cache-Control": "private, max-age=10", "Vary": "Cookie, X-Other"}, 0),  # a header outside the key
+        ({"Cache-Control": "private, max-age=ten"}, 0),
+    ],
+)
 def test_only_a_private_answer_with_a_lifetime_that_varies_on_keyed_headers_is_kept(headers, seconds):
     assert lifetime(CaseInsensitiveDict(headers), KEYED) == seconds
 

@@ -1,4 +1,5 @@
 """The in-process engine's snapshot file: a faithful round trip, atomic replacement, writes only when changed."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -18,11 +19,20 @@ def _filled_client():
     orders.create_index([("user_id", 1), ("created_at", -1)])
     orders.create_index("idempotency_key", unique=True, sparse=True)
     client["inventory"]["holds"].create_index("expires_at", expireAfterSeconds=0)
-    orders.insert_many([
-        {"_id": "o-1", "user_id": "u", "created_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-         "total": Int64(2**40), "lines": [{"sku": "A", "qty": 2}], "raw": b"\x00\x01", "outbox": []},
-        {"_id": ObjectId(), "user_id": "v", "idempotency_key": "k-1", "price": 1999},
-    ])
+    orders.insert_many(
+        [
+            {
+                "_id": "o-1",
+                "user_id": "u",
+                "created_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+                "total": Int64(2**40),
+                "lines": [{"sku": "A", "qty": 2}],
+                "raw": b"\x00\x01",
+                "outbox": [],
+            },
+            {"_id": ObjectId(), "user_id": "v", "idempotency_key": "k-1", "price": 1999},
+        ]
+    )
     return client
 
 
@@ -68,8 +78,11 @@ def test_the_writer_saves_a_change_within_its_interval_and_again_at_stop(tmp_pat
     saver = Snapshotter(client, path, interval=0.1).start()
     try:
         client["users"]["profiles"].insert_one({"_id": "a"})
-        wait_until(lambda: path.exists() and load(create_client(None), path) == 1, timeout=5,
-                   message="the insert in the snapshot")
+        wait_until(
+            lambda: path.exists() and load(create_client(None), path) == 1,
+            timeout=5,
+            message="the insert in the snapshot",
+        )
         client["users"]["profiles"].insert_one({"_id": "b"})
     finally:
         saver.stop()

@@ -1,4 +1,5 @@
 """/styleguide renders every partial and component macro in every sample state, with no service running."""
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,11 @@ def all_entries():
 
 
 def _partials() -> set[str]:
-    return {p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("_*.html")
-            if p.relative_to(TEMPLATES).parts[0] not in SKIPPED}
+    return {
+        p.relative_to(TEMPLATES).as_posix()
+        for p in TEMPLATES.rglob("_*.html")
+        if p.relative_to(TEMPLATES).parts[0] not in SKIPPED
+    }
 
 
 def test_every_partial_has_sample_states_and_every_sample_names_a_partial():
@@ -63,9 +67,22 @@ def test_every_entry_renders_alone_in_the_layout(client, all_entries):
 def test_the_gallery_shows_every_state_at_once(client, all_entries):
     html = client.get("/styleguide").get_data(as_text=True)
     assert html.count('class="sg-state"') == len(all_entries)
-    for needed in ("Only 2 left", "Out of stock", "Your cart is empty.", "Your card was declined.", "Retry",
-                   "Sign out", "Sign in", "aria-invalid=\"true\"", "Confirmed", "Shipped", "Delivered",
-                   "Cancelled", "Processing", "Card declined"):
+    for needed in (
+        "Only 2 left",
+        "Out of stock",
+        "Your cart is empty.",
+        "Your card was declined.",
+        "Retry",
+        "Sign out",
+        "Sign in",
+        'aria-invalid="true"',
+        "Confirmed",
+        "Shipped",
+        "Delivered",
+        "Cancelled",
+        "Processing",
+        "Card declined",
+    ):
         assert needed in html, needed
 
 
@@ -80,9 +97,24 @@ def test_the_back_office_shows_every_button_set_and_every_refusal(client, all_en
     shown = {e.context["order"]["status"] for e in all_entries if e.template == "admin/_order_detail.html"}
     assert {"CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"} <= shown
     html = client.get("/styleguide").get_data(as_text=True)
-    for needed in ("Mark shipped", "Mark delivered", "Cancel and refund", "Make admin", "Remove admin", "Replay",
-                   "Discard", "Save stock", "Save product", "Delete product", "New product", "Event history",
-                   "stock cannot go below zero", "This is the last admin", "No admin actions yet.", "—"):
+    for needed in (
+        "Mark shipped",
+        "Mark delivered",
+        "Cancel and refund",
+        "Make admin",
+        "Remove admin",
+        "Replay",
+        "Discard",
+        "Save stock",
+        "Save product",
+        "Delete product",
+        "New product",
+        "Event history",
+        "stock cannot go below zero",
+        "This is the last admin",
+        "No admin actions yet.",
+        "—",
+    ):
         assert needed in html, needed
 
 

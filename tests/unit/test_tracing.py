@@ -1,4 +1,5 @@
 """Tracing helpers: OTLP JSON span files, the traceparent an event carries, and when tracing is on."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,10 @@ def test_spans_are_written_as_otlp_json_lines_with_hex_ids_and_parent_links(tmp_
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(OtlpJsonFileExporter(str(path))))
     tracer = provider.get_tracer("test")
-    with tracer.start_as_current_span("parent") as parent, tracer.start_as_current_span("child", attributes={
-            "fragmart.order_id": "o1"}):
+    with (
+        tracer.start_as_current_span("parent") as parent,
+        tracer.start_as_current_span("child", attributes={"fragmart.order_id": "o1"}),
+    ):
         trace_id, parent_id = f"{parent.get_span_context().trace_id:032x}", f"{parent.get_span_context().span_id:016x}"
     lines = [json.loads(line) for line in path.read_text().splitlines()]
     spans = [s for line in lines for r in line["resourceSpans"] for sc in r["scopeSpans"] for s in sc["spans"]]
@@ -56,4 +59,6 @@ def test_redis_commands_are_traced_only_when_asked_for_since_they_cost_the_most(
     assert tracing.disabled_instrumentations({}) == {"redis"}
     assert tracing.disabled_instrumentations({"OTEL_PYTHON_DISABLED_INSTRUMENTATIONS": ""}) == set()
     assert tracing.disabled_instrumentations({"OTEL_PYTHON_DISABLED_INSTRUMENTATIONS": "flask, pymongo"}) == {
-        "flask", "pymongo"}
+        "flask",
+        "pymongo",
+    }

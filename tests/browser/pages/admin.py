@@ -1,4 +1,5 @@
 """The admin fragment (the back office): one object per page, with the actions tests take."""
+
 from __future__ import annotations
 
 from playwright.sync_api import FilePayload, Locator, Page, expect
@@ -8,6 +9,7 @@ from .base import PageObject
 
 class BackOffice(PageObject):
     """Region #admin, on any /admin page; `navigate("/products")` opens /admin/products."""
+
     path = "/admin"
 
     def __init__(self, page: Page):
@@ -29,8 +31,14 @@ class ProductForm(BackOffice):
     def create(self, name: str, description: str, category: str, price: str, sku: str, stock: str) -> None:
         self.navigate("/products")
         self.region.get_by_role("link", name="New product").click()
-        for label, value in (("Name", name), ("Description", description), ("Category", category),
-                             ("Price", price), ("SKU", sku), ("Initial stock", stock)):
+        for label, value in (
+            ("Name", name),
+            ("Description", description),
+            ("Category", category),
+            ("Price", price),
+            ("SKU", sku),
+            ("Initial stock", stock),
+        ):
             self.region.get_by_label(label, exact=True).fill(value)
         self.region.get_by_label("Featured").check()
         self.button("Save product").click()

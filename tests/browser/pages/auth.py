@@ -1,4 +1,5 @@
 """The auth fragment: sign-in, sign-up and sign-out pages, and the account area in the header."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
@@ -83,6 +84,9 @@ class SignOutPage(PageObject):
 
 def use_session(page: Page, base_url: str, tokens: dict) -> None:
     """Start signed in, as if the sign-in form had just set its cookies (for tests about other pages)."""
-    page.context.add_cookies([
-        {"name": name, "value": tokens[key], "url": base_url, "httpOnly": True, "sameSite": "Lax"}
-        for name, key in (("access_token_cookie", "access_token"), ("refresh_token_cookie", "refresh_token"))])
+    page.context.add_cookies(
+        [
+            {"name": name, "value": tokens[key], "url": base_url, "httpOnly": True, "sameSite": "Lax"}
+            for name, key in (("access_token_cookie", "access_token"), ("refresh_token_cookie", "refresh_token"))
+        ]
+    )

@@ -1,4 +1,5 @@
 """The base of every page object: where it lives, one way to go there, and when htmx has bound the page."""
+
 from __future__ import annotations
 
 import weakref
@@ -21,6 +22,7 @@ _PROBED: weakref.WeakSet[Page] = weakref.WeakSet()  # pages that run PROBE in ea
 
 class PageObject:
     """`path` is where the page lives; a page with an id in its path overrides `url`."""
+
     path = "/"
 
     def __init__(self, page: Page):
@@ -40,6 +42,8 @@ class PageObject:
     def wait_for_htmx(self) -> None:
         """Until htmx has bound this document (with JavaScript), so a click is htmx's and not a plain link's."""
         if self.page.evaluate("() => window.__htmxProbe !== true"):
-            raise AssertionError("this document was loaded before any page object existed for the page: "
-                                 "make one before the first navigation")
+            raise AssertionError(
+                "this document was loaded before any page object existed for the page: "
+                "make one before the first navigation"
+            )
         self.page.wait_for_function(BOUND)

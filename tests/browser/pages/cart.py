@@ -1,4 +1,5 @@
 """The cart fragment: the cart page's lines, steppers, remove buttons, subtotal and "Checkout"."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page

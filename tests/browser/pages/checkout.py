@@ -1,4 +1,5 @@
 """The checkout fragment (address, payment, review, "Place order", live status) and the order pages."""
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,13 @@ class CheckoutPage(ShellPage):
         return self.region.get_by_label(label, exact=True)
 
     def enter_address(self, name: str, line1: str, city: str, postal_code: str, country: str) -> None:
-        for label, value in (("Name", name), ("Address", line1), ("City", city), ("Postal code", postal_code),
-                             ("Country", country)):
+        for label, value in (
+            ("Name", name),
+            ("Address", line1),
+            ("City", city),
+            ("Postal code", postal_code),
+            ("Country", country),
+        ):
             self.field(label).fill(value)
         self.region.get_by_role("button", name="Continue to payment").click()
         expect(self.field("Card number")).to_be_visible()

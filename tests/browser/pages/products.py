@@ -1,4 +1,5 @@
 """The products fragment: the searchable catalog grid and the product page with its add-to-cart form."""
+
 from __future__ import annotations
 
 import re

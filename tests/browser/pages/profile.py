@@ -1,4 +1,5 @@
 """The profile fragment: your details, the address book, and the recent orders region."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Locator
@@ -36,8 +37,13 @@ class ProfilePage(PageObject):
 
     def add_address(self, name: str, line1: str, city: str, postal_code: str, country: str) -> None:
         form = self.address_form
-        for label, value in (("Name", name), ("Address", line1), ("City", city), ("Postal code", postal_code),
-                             ("Country", country)):
+        for label, value in (
+            ("Name", name),
+            ("Address", line1),
+            ("City", city),
+            ("Postal code", postal_code),
+            ("Country", country),
+        ):
             form.get_by_label(label, exact=True).fill(value)
         form.get_by_role("button", name="Add address").click()
 

@@ -1,4 +1,5 @@
 """The shell's layout: header (search, account, mini-cart), main region, footer."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Locator
