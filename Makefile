@@ -93,9 +93,6 @@ test-unit: $(VENV)/.requirements.stamp
 test-contract: $(VENV)/.requirements.stamp
 	$(PY) -m pytest -q tests/contract
 
-test-browser: setup
-	$(PY) -m pytest -q tests/browser
-
 test: setup lint rules
 	$(PY) -m pytest -q
 

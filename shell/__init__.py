@@ -35,11 +35,8 @@ def create_app(config: dict | None = None) -> Flask:
     settings = app.extensions["settings"]
     if settings.trusted_proxy_hops:
         # Flask's documented way to wrap the WSGI app, which mypy reads as assigning to a method.
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app,
-            x_for=settings.trusted_proxy_hops,  # type: ignore[method-assign]
-            x_proto=settings.trusted_proxy_hops,
-        )
+        proxied = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=settings.trusted_proxy_hops)
+        app.wsgi_app = proxied  # type: ignore[method-assign]
     app.extensions["session_cache"] = SessionCache()
     app.extensions["fragments"] = fragment_clients(settings, app.extensions["session_cache"])
     obs = app.extensions["observability"]
