@@ -129,7 +129,8 @@ class Collector(threading.Thread):
                     enable_auto_commit=False,
                     auto_offset_reset="earliest",
                     metadata_max_age_ms=5000,
-                    fetch_max_wait_ms=200,
+                    # Dead letters are rare and nobody waits on one: a long-held fetch keeps the idle stack idle.
+                    fetch_max_wait_ms=2000,
                 )
                 consumer.subscribe(pattern=DLQ_PATTERN)
             except Exception as e:
@@ -138,7 +139,7 @@ class Collector(threading.Thread):
                 continue
             try:
                 while not self.stopping.is_set():
-                    for records in consumer.poll(timeout_ms=500).values():
+                    for records in consumer.poll(timeout_ms=1000).values():
                         for r in records:
                             self.letters.store(r.topic, r.partition, r.offset, r.value, r.headers)
             except Exception:
