@@ -184,9 +184,12 @@ class UserRegistered(Message):
     registered_at: str | None = None
 
 
+ProductAction = Literal["created", "updated", "deleted"]
+
+
 class ProductChanged(Message):
     TOPIC: ClassVar[Literal["product.changed"]] = "product.changed"
-    action: Literal["created", "updated", "deleted"]
+    action: ProductAction
     id: str | None = None
     sku: str
     name: str | None = None
