@@ -12,6 +12,8 @@ import argparse
 import sys
 from dataclasses import dataclass
 
+from common import messages as m
+
 DAY_MS = 86_400_000
 
 
@@ -31,23 +33,23 @@ class TopicSpec:
 
 
 SAGA = (
-    "order.placed",
-    "stock.reserved",
-    "stock.rejected",
-    "stock.released",
-    "payment.succeeded",
-    "payment.failed",
-    "payment.refunded",
-    "order.confirmed",
-    "order.cancelled",
-    "order.shipped",
-    "order.delivered",
+    m.OrderPlaced.TOPIC,
+    m.StockReserved.TOPIC,
+    m.StockRejected.TOPIC,
+    m.StockReleased.TOPIC,
+    m.PaymentSucceeded.TOPIC,
+    m.PaymentFailed.TOPIC,
+    m.PaymentRefunded.TOPIC,
+    m.OrderConfirmed.TOPIC,
+    m.OrderCancelled.TOPIC,
+    m.OrderShipped.TOPIC,
+    m.OrderDelivered.TOPIC,
 )
 TOPICS: tuple[TopicSpec, ...] = (
     *(TopicSpec(t, 12) for t in SAGA),
-    TopicSpec("stock.low", 3, key="sku"),
-    TopicSpec("product.changed", 6, key="product id"),
-    TopicSpec("user.registered", 6, key="user id"),
+    TopicSpec(m.StockLow.TOPIC, 3, key="sku"),
+    TopicSpec(m.ProductChanged.TOPIC, 6, key="product id"),
+    TopicSpec(m.UserRegistered.TOPIC, 6, key="user id"),
 )
 # A dead letter waits for a person: one partition keeps them in arrival order, kept four weeks.
 DLQ = tuple(TopicSpec(f"{t.name}.dlq", 1, retention_days=28, key=t.key) for t in TOPICS)

@@ -7,7 +7,8 @@ import uuid
 
 from common.clock import now
 from common.errors import Conflict, Unauthorized
-from common.events import make_event
+from common.events import Event
+from common.messages import UserRegistered
 
 from .ports import Accounts, AttemptLimiter, PasswordHasher, TokenIssuer
 
@@ -35,15 +36,14 @@ def _new_account(email: str, name: str, password_hash: str, role: str = "custome
     }
 
 
-def registered_event(account: dict):
-    data = {
-        "user_id": account["_id"],
-        "email": account["email"],
-        "name": account["name"],
-        "role": account["role"],
-        "registered_at": account["created_at"].isoformat(),
-    }
-    return make_event("user.registered", data, SOURCE)
+def registered_event(account: dict) -> Event:
+    return UserRegistered(
+        user_id=account["_id"],
+        email=account["email"],
+        name=account["name"],
+        role=account["role"],
+        registered_at=account["created_at"].isoformat(),
+    ).event(SOURCE)
 
 
 def register(

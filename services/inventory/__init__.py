@@ -12,7 +12,7 @@ from common.balancer import upstream_client
 from common.kafka_options import client_options
 from common.mongo import get_database
 
-from . import admin_routes, reconcile, reservations, routes, service
+from . import admin_routes, consumers, reconcile, reservations, routes, service
 from .repository import StockRepository
 
 
@@ -26,8 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(routes.bp)
     app.register_blueprint(admin_routes.bp)  # the back office (issue 13)
     # Reservations (checkout) plug in here: their blueprint, handlers and outbox collections.
-    reservation_handlers, reservation_outbox = reservations.init_app(app, db, stock)
-    handlers = {"product.changed": partial(service.apply_product_change, stock), **reservation_handlers}
+    reservation_repo, reservation_outbox = reservations.init_app(app, db, stock)
+    handlers = consumers.handlers(reservation_repo, stock, app.extensions["inventory.reservation_ttl"])
     outbox = [db["stock"], *reservation_outbox]
     start_workers(app, outbox=outbox, handlers=handlers)
     if app.extensions["settings"].run_workers:

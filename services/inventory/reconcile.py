@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterable
 from kafka import KafkaConsumer, TopicPartition
 
 from common.events import Event
+from common.messages import ProductChanged
 
 from .schemas import SKU_PATTERN
 
 log = logging.getLogger(__name__)
-TOPIC = "product.changed"
+TOPIC = ProductChanged.TOPIC
 PER_PAGE = 100
 
 
@@ -36,16 +37,15 @@ def fold_history(raws: Iterable[bytes]) -> dict[str, dict]:
     history: dict[str, dict] = {}
     for raw in raws:
         try:
-            data = Event.from_json(raw).data
+            changed = ProductChanged.parse(Event.from_json(raw))
         except (ValueError, TypeError):
             continue
-        sku, action, initial = data.get("sku"), data.get("action"), data.get("initial_stock", 0)
-        if not isinstance(sku, str) or not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
+        if not re.fullmatch(SKU_PATTERN, changed.sku, flags=re.ASCII):
             continue
-        known = history.setdefault(sku, {"initial": None})
-        if action == "created" and known["initial"] is None and isinstance(initial, int) and initial >= 0:
-            known["initial"] = initial
-        known.update(product_id=data.get("id"), discontinued=action == "deleted")
+        known = history.setdefault(changed.sku, {"initial": None})
+        if changed.action == "created" and known["initial"] is None:
+            known["initial"] = changed.initial_stock or 0
+        known.update(product_id=changed.id, discontinued=changed.action == "deleted")
     return history
 
 

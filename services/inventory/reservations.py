@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from prometheus_client import Gauge
 
-from common.events import Event, make_event
+from common.messages import OrderPlaced, StockLine, StockRejected, StockReleased, StockReserved
 
 from .reservation_store import (
     COMMITTED,
@@ -29,29 +29,40 @@ log = logging.getLogger(__name__)
 SOURCE = "inventory"
 
 
-def _lines(order_lines: list[dict]) -> list[dict]:
-    """One line per SKU; a malformed event raises, so the runner retries and then dead-letters it."""
+def _lines(order: OrderPlaced) -> list[dict]:
+    """One line per SKU, in SKU order (the class has already refused a missing SKU or a quantity below one)."""
     merged: dict[str, int] = {}
-    for line in order_lines:
-        sku, qty = line["sku"], line["quantity"]
-        if not isinstance(sku, str) or not isinstance(qty, int) or qty < 1:
-            raise ValueError("unusable order line")
-        merged[sku] = merged.get(sku, 0) + qty
+    for line in order.lines:
+        merged[line.sku] = merged.get(line.sku, 0) + line.quantity
     return [{"sku": sku, "quantity": qty} for sku, qty in sorted(merged.items())]
 
 
-def _event(kind: str, res: dict, **extra) -> Event:
-    return make_event(f"stock.{kind}", {"order_id": res["_id"], "lines": res["lines"], **extra}, SOURCE)
+def _stock_lines(res: dict) -> list[StockLine]:
+    return [StockLine(**ln) for ln in res["lines"]]
 
 
-def reserve(reservations, stock, data: dict, ttl: int) -> dict:
+def _reserved(res: dict, expires_at: str, **extra) -> StockReserved:
+    return StockReserved(order_id=res["_id"], lines=_stock_lines(res), expires_at=expires_at, **res["order"], **extra)
+
+
+def _rejected(res: dict, short: list[str]) -> StockRejected:
+    return StockRejected(
+        order_id=res["_id"], lines=_stock_lines(res), skus=short, reason="out_of_stock", user_id=res["order"]["user_id"]
+    )
+
+
+def _released(res: dict, reason: str | None) -> StockReleased:
+    return StockReleased(order_id=res["_id"], lines=_stock_lines(res), reason=reason)
+
+
+def reserve(reservations, stock, placed: OrderPlaced, ttl: int) -> dict:
     """order.placed: hold every line or none. A replay, or a delivery after a crash mid-way, finishes the same job:
     each SKU's hold is keyed by the order id, so it is taken at most once."""
-    order_id = data["order_id"]
-    order = {k: data.get(k) for k in ("user_id", "email", "name", "payment")}
-    res = reservations.start({"_id": order_id, "lines": _lines(data["lines"]), "order": order})
+    order_id = placed.order_id
+    order = placed.model_dump(include={"user_id", "email", "name", "payment"})
+    res = reservations.start({"_id": order_id, "lines": _lines(placed), "order": order})
     if res["status"] != RESERVING:
-        return announce_again(reservations, res) if data.get("redrive") else res
+        return announce_again(reservations, res) if placed.redrive else res
     # Lines go in SKU order and stop at the first shortage: an order that cannot be served never holds the
     # other lines' units, even briefly, so it never makes a servable order look short.
     short = next(
@@ -60,10 +71,10 @@ def reserve(reservations, stock, data: dict, ttl: int) -> dict:
     if short:
         for ln in res["lines"]:  # compensate: only SKUs that still carry this order's hold give units back
             stock.release(ln["sku"], ln["quantity"], hold=order_id)
-        rejected = _event("rejected", res, skus=short, reason="out_of_stock", user_id=order["user_id"])
+        rejected = _rejected(res, short).event(SOURCE)
         return reservations.move(order_id, (RESERVING,), REJECTED, {"short": short}, rejected) or res
     expires = now() + timedelta(seconds=ttl)
-    held = _event("reserved", res, expires_at=expires.isoformat(), **order)
+    held = _reserved(res, expires.isoformat()).event(SOURCE)
     return reservations.move(order_id, (RESERVING,), HELD, {"expires_at": expires}, held) or res
 
 
@@ -71,13 +82,11 @@ def announce_again(reservations, res: dict) -> dict:
     """The orders watchdog re-drove an order whose answer may have been lost: say again what was decided, with
     no new effect (the hold is keyed by the order id, so it is never taken twice)."""
     if res["status"] == HELD:
-        again = _event("reserved", res, expires_at=res["expires_at"].isoformat(), redrive=True, **res["order"])
+        again = _reserved(res, res["expires_at"].isoformat(), redrive=True).event(SOURCE)
     elif res["status"] == REJECTED:
-        again = _event(
-            "rejected", res, skus=res.get("short", []), reason="out_of_stock", user_id=res["order"]["user_id"]
-        )
+        again = _rejected(res, res.get("short", [])).event(SOURCE)
     elif res["status"] in (RELEASED, RETURNED):
-        again = _event("released", res, reason=res.get("release_reason"))
+        again = _released(res, res.get("release_reason")).event(SOURCE)
     else:
         return res  # mid-step: the delivery that is finishing it will announce it
     log.info("reservation re-announced", extra={"order_id": res["_id"], "status": res["status"]})
@@ -103,7 +112,7 @@ def release(reservations, stock, order_id: str, reason: str, where: dict | None 
     if res is not None:
         for ln in res["lines"]:
             stock.release(ln["sku"], ln["quantity"], hold=order_id)
-        released = _event("released", res, reason=res["release_reason"])
+        released = _released(res, res["release_reason"]).event(SOURCE)
         return reservations.move(order_id, (RELEASING,), RELEASED, None, released)
     if reason != "order_cancelled":
         return reservations.get(order_id)
@@ -112,7 +121,7 @@ def release(reservations, stock, order_id: str, reason: str, where: dict | None 
         return reservations.get(order_id)
     for ln in res["lines"]:
         stock.restock(ln["sku"], ln["quantity"], hold=order_id)
-    return reservations.move(order_id, (RETURNING,), RETURNED, None, _event("released", res, reason=reason))
+    return reservations.move(order_id, (RETURNING,), RETURNED, None, _released(res, reason).event(SOURCE))
 
 
 def expire_due(reservations, stock, at=None) -> list[str]:
@@ -146,16 +155,6 @@ def flag_stuck_paid(reservations, paid_ttl: int, at=None) -> list[str]:
     return [res["_id"] for res in stuck]
 
 
-def handlers(reservations, stock, ttl: int) -> dict:
-    return {
-        "order.placed": lambda e: reserve(reservations, stock, e.data, ttl),
-        "payment.succeeded": lambda e: reservations.mark_paid(e.data["order_id"]),
-        "order.confirmed": lambda e: commit(reservations, stock, e.data["order_id"]),
-        "payment.failed": lambda e: release(reservations, stock, e.data["order_id"], "payment_failed"),
-        "order.cancelled": lambda e: release(reservations, stock, e.data["order_id"], "order_cancelled"),
-    }
-
-
 class ExpirySweeper(threading.Thread):
     """Runs in the inventory process: every few seconds, releases reservations whose time is up."""
 
@@ -178,8 +177,8 @@ class ExpirySweeper(threading.Thread):
         self.stopping.set()
 
 
-def init_app(app, db, stock) -> tuple[dict, list]:
-    """Wire reservations into the inventory process; returns its event handlers and outbox collections."""
+def init_app(app, db, stock) -> tuple[ReservationRepository, list]:
+    """Wire reservations into the inventory process; returns the repository and its outbox collections."""
     settings = app.extensions["settings"]
     ttl, paid_ttl = settings.reservation_ttl_seconds, settings.paid_reservation_ttl_seconds
     repo = ReservationRepository(db["reservations"])
@@ -198,4 +197,4 @@ def init_app(app, db, stock) -> tuple[dict, list]:
         sweeper = ExpirySweeper(repo, stock, interval=min(5.0, max(0.2, ttl / 4)), paid_ttl=paid_ttl)
         sweeper.start()
         atexit.register(sweeper.stop)
-    return handlers(repo, stock, ttl), [db["reservations"]]
+    return repo, [db["reservations"]]

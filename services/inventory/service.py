@@ -5,21 +5,18 @@ from __future__ import annotations
 import re
 
 from common.errors import NotFound
-from common.events import Event, make_event
+from common.events import Event
+from common.messages import ProductChanged, StockLow
 
 from .ports import Stock
 from .schemas import SKU_PATTERN
 
 SOURCE = "inventory"
-ACTIONS = ("created", "updated", "deleted")
 
 
 def low_stock_event(current: dict, available: int, level: int) -> Event:
-    return make_event(
-        "stock.low",
-        {"sku": current["sku"], "product_id": current.get("product_id"), "available": available, "level": level},
-        SOURCE,
-    )
+    low = StockLow(sku=current["sku"], product_id=current.get("product_id"), available=available, level=level)
+    return low.event(SOURCE)
 
 
 def get_stock(repo: Stock, sku: str) -> dict:
@@ -40,14 +37,10 @@ def count_stock(repo: Stock, sku: str, quantity: int) -> dict:
     return repo.set_available(sku, quantity)
 
 
-def apply_product_change(repo: Stock, event: Event) -> None:
+def apply_product_change(repo: Stock, changed: ProductChanged) -> None:
     """product.changed: new products get their initial stock; deleted ones can no longer be reserved.
     A malformed event raises, so the consumer retries and then dead-letters it."""
-    data = event.data
-    action, sku, product_id = data.get("action"), data.get("sku"), data.get("id")
-    if action not in ACTIONS or not isinstance(sku, str) or not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
-        raise ValueError(f"unusable product.changed event {event.event_id}")
-    initial = data.get("initial_stock", 0) if action == "created" else 0
-    if not isinstance(initial, int) or isinstance(initial, bool) or initial < 0:
-        raise ValueError(f"bad initial_stock in {event.event_id}")
-    repo.ensure(sku, product_id, initial, discontinued=action == "deleted")
+    if not re.fullmatch(SKU_PATTERN, changed.sku, flags=re.ASCII):
+        raise ValueError(f"unusable SKU in product.changed: {changed.sku!r}")
+    initial = (changed.initial_stock or 0) if changed.action == "created" else 0
+    repo.ensure(changed.sku, changed.id, initial, discontinued=changed.action == "deleted")

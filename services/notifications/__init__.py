@@ -9,8 +9,8 @@ from common.mongo import get_database
 
 from . import dead_letter_routes, routes
 from .channels import LogSms, SmtpMailer
+from .consumers import all_handlers
 from .emails import EmailRenderer
-from .handlers import all_handlers
 from .repository import DeliveryRepository
 from .service import Notifier
 

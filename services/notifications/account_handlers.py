@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from common.messages import UserRegistered
+
 
 def handlers(notifier) -> dict:
     def on_registered(event) -> None:
-        data = event.data
-        user_id, email, name = str(data["user_id"]), data["email"], data.get("name") or ""
+        registered = UserRegistered.parse(event)
+        user_id, email, name = registered.user_id, registered.email, registered.name or ""
         notifier.repo.remember_contact(user_id, email, name)
-        if data.get("role") == "admin":
+        if registered.role == "admin":
             return  # the admin account is ensured at every start; it needs no welcome
         notifier.send_email(email, "welcome", {"name": name, "email": email}, user_id, key=f"welcome:{user_id}")
 
-    return {"user.registered": on_registered}
+    return {UserRegistered.TOPIC: on_registered}

@@ -3,12 +3,16 @@ Keyed per order like every order notice, so a redelivered or replayed event neve
 
 from __future__ import annotations
 
+from common.messages import OrderDelivered, OrderShipped
+
 from . import order_handlers
 
 
 def handlers(notifier) -> dict:
     notify = order_handlers.notifier_for(notifier)
     return {
-        "order.shipped": notify("shipped", "Fragmart: order {short_id} is on its way."),
-        "order.delivered": notify("delivered", "Fragmart: order {short_id} has been delivered. Enjoy!"),
+        OrderShipped.TOPIC: notify("shipped", OrderShipped, "Fragmart: order {short_id} is on its way."),
+        OrderDelivered.TOPIC: notify(
+            "delivered", OrderDelivered, "Fragmart: order {short_id} has been delivered. Enjoy!"
+        ),
     }

@@ -5,50 +5,55 @@ from __future__ import annotations
 
 import logging
 
+from common.messages import OrderCancelled, OrderConfirmed, OrderSummary, PaymentRefunded
 from common.web import money
 
 log = logging.getLogger(__name__)
+Notice = OrderSummary | PaymentRefunded  # every event about one order that the customer hears of
 
 
-def _context(data: dict, contact: dict) -> dict:
-    currency = data.get("currency", "USD")
-    lines = [
-        {
-            "name": ln.get("name"),
-            "quantity": ln.get("quantity"),
-            "price": money(ln.get("unit_price", 0) * ln.get("quantity", 0), currency),
-        }
-        for ln in data.get("lines", [])
-    ]
+def _context(notice: Notice, contact: dict) -> dict:
+    currency = notice.currency
+    if isinstance(notice, PaymentRefunded):  # a refund's notice speaks of the money given back and the card
+        total, amount, lines = notice.amount, notice.amount, []
+        card = f"{(notice.brand or 'card').capitalize()} ending in {notice.last4}" if notice.last4 else ""
+    else:
+        total, amount, lines, card = notice.total, 0, notice.lines, ""
+    cancelled = notice if isinstance(notice, OrderCancelled) else None
     return {
-        "name": data.get("name") or contact.get("name") or "there",
-        "order_id": data["order_id"],
-        "short_id": data["order_id"][:8],
-        "total": money(data.get("total", data.get("amount", 0)), currency),
-        "amount": money(data.get("amount", 0), currency),
-        "lines": lines,
-        "reason": data.get("reason_text") or "",
-        "paid": bool(data.get("paid")),
-        "card": f"{(data.get('brand') or 'card').capitalize()} ending in {data['last4']}" if data.get("last4") else "",
+        "name": notice.name or contact.get("name") or "there",
+        "order_id": notice.order_id,
+        "short_id": notice.order_id[:8],
+        "total": money(total, currency),
+        "amount": money(amount, currency),
+        "lines": [
+            {"name": ln.name, "quantity": ln.quantity, "price": money(ln.unit_price * ln.quantity, currency)}
+            for ln in lines
+        ],
+        "reason": (cancelled.reason_text or "") if cancelled else "",
+        "paid": bool(cancelled and cancelled.paid),
+        "card": card,
     }
 
 
 def notifier_for(notifier):
-    """notify(kind, sms_text) -> an event handler sending the order_<kind> email (and text) once per order."""
+    """notify(kind, message, sms_text) -> an event handler sending the order_<kind> email (and text) once per
+    order, from the event parsed as `message`."""
 
-    def notify(kind: str, sms_text: str):
+    def notify(kind: str, message: type[Notice], sms_text: str):
         def handle(event) -> None:
-            data, user_id = event.data, str(event.data.get("user_id"))
+            notice = message.parse(event)
+            user_id = str(notice.user_id)
             contact = notifier.contact(user_id) or {}
-            ctx = _context(data, contact)
-            email = data.get("email") or contact.get("email")
+            ctx = _context(notice, contact)
+            email = notice.email or contact.get("email")
             if email:
-                notifier.send_email(email, f"order_{kind}", ctx, user_id, key=f"order-{kind}:{data['order_id']}")
+                notifier.send_email(email, f"order_{kind}", ctx, user_id, key=f"order-{kind}:{notice.order_id}")
             else:
-                log.warning("no email address for an order notice", extra={"order_id": data["order_id"]})
-            phone = data.get("phone") or contact.get("phone")
+                log.warning("no email address for an order notice", extra={"order_id": notice.order_id})
+            phone = notice.phone or contact.get("phone")
             if phone:
-                notifier.send_sms(phone, sms_text.format(**ctx), user_id, key=f"order-{kind}-sms:{data['order_id']}")
+                notifier.send_sms(phone, sms_text.format(**ctx), user_id, key=f"order-{kind}-sms:{notice.order_id}")
 
         return handle
 
@@ -58,7 +63,11 @@ def notifier_for(notifier):
 def handlers(notifier) -> dict:
     notify = notifier_for(notifier)
     return {
-        "order.confirmed": notify("confirmed", "Fragmart: order {short_id} is confirmed ({total}). Thank you!"),
-        "order.cancelled": notify("cancelled", "Fragmart: order {short_id} is cancelled. {reason}"),
-        "payment.refunded": notify("refunded", "Fragmart: {amount} for order {short_id} is refunded to your card."),
+        OrderConfirmed.TOPIC: notify(
+            "confirmed", OrderConfirmed, "Fragmart: order {short_id} is confirmed ({total}). Thank you!"
+        ),
+        OrderCancelled.TOPIC: notify("cancelled", OrderCancelled, "Fragmart: order {short_id} is cancelled. {reason}"),
+        PaymentRefunded.TOPIC: notify(
+            "refunded", PaymentRefunded, "Fragmart: {amount} for order {short_id} is refunded to your card."
+        ),
     }

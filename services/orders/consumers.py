@@ -5,6 +5,15 @@ from __future__ import annotations
 import logging
 
 from common.events import Event
+from common.messages import (
+    PaymentFailed,
+    PaymentOutcome,
+    PaymentRefunded,
+    PaymentSucceeded,
+    StockRejected,
+    StockReleased,
+    StockReserved,
+)
 
 from . import service
 from .states import AWAITING_PAYMENT, CANCELLED, CONFIRMED, PENDING, REJECTED
@@ -12,44 +21,41 @@ from .states import AWAITING_PAYMENT, CANCELLED, CONFIRMED, PENDING, REJECTED
 log = logging.getLogger(__name__)
 
 
-def _payment_facts(data: dict, status: str) -> dict:
-    return {
-        "status": status,
-        "charge_id": data.get("charge_id"),
-        "brand": data.get("brand"),
-        "last4": data.get("last4"),
-        "reason": data.get("reason"),
-    }
+def _payment_facts(paid: PaymentOutcome, status: str, charge_id: str | None = None, reason: str | None = None) -> dict:
+    return {"status": status, "charge_id": charge_id, "brand": paid.brand, "last4": paid.last4, "reason": reason}
 
 
 def handlers(repo) -> dict:
     """Topic -> handler. The runner skips repeated event_ids; the conditional writes make replays no-ops too."""
 
     def stock_reserved(event: Event) -> None:
+        reserved = StockReserved.parse(event)
         service.advance(
             repo,
-            event.data["order_id"],
+            reserved.order_id,
             AWAITING_PAYMENT,
             frozenset({PENDING}),
-            fields={"reservation_expires_at": event.data.get("expires_at")},
+            fields={"reservation_expires_at": reserved.expires_at},
         )
 
     def stock_rejected(event: Event) -> None:
+        rejected = StockRejected.parse(event)
         service.advance(
             repo,
-            event.data["order_id"],
+            rejected.order_id,
             REJECTED,
             frozenset({PENDING}),
             reason="out_of_stock",
-            fields={"unavailable": event.data.get("skus", [])},
+            fields={"unavailable": rejected.skus},
         )
 
     def payment_succeeded(event: Event) -> None:
+        paid = PaymentSucceeded.parse(event)
         # A payment is only taken after stock.reserved, so a PENDING order may skip ahead two steps.
-        payment = _payment_facts(event.data, "succeeded")
+        payment = _payment_facts(paid, "succeeded", charge_id=paid.charge_id)
         moved = service.advance(
             repo,
-            event.data["order_id"],
+            paid.order_id,
             CONFIRMED,
             frozenset({PENDING, AWAITING_PAYMENT}),
             fields={"payment": payment},
@@ -57,27 +63,29 @@ def handlers(repo) -> dict:
         )
         if moved is None:
             # Cancelled meanwhile (expiry, the customer): payments refunds on order.cancelled; keep the facts.
-            repo.annotate(event.data["order_id"], {"payment": None}, {"payment": payment})
+            repo.annotate(paid.order_id, {"payment": None}, {"payment": payment})
 
     def payment_failed(event: Event) -> None:
-        reason = event.data.get("reason") or "declined"
+        failed = PaymentFailed.parse(event)
+        reason = failed.reason or "declined"
         service.advance(
             repo,
-            event.data["order_id"],
+            failed.order_id,
             CANCELLED,
             frozenset({PENDING, AWAITING_PAYMENT}),
             reason=reason,
-            fields={"payment": _payment_facts(event.data, "failed")},
+            fields={"payment": _payment_facts(failed, "failed", reason=failed.reason)},
             events_for=lambda o: [service.cancelled_event(o, reason)],
         )
 
     def stock_released(event: Event) -> None:
+        released = StockReleased.parse(event)
         # Only an expiry is news here; other releases follow a cancellation this service already made.
-        if event.data.get("reason") != "reservation_expired":
+        if released.reason != "reservation_expired":
             return
         service.advance(
             repo,
-            event.data["order_id"],
+            released.order_id,
             CANCELLED,
             frozenset({PENDING, AWAITING_PAYMENT, CONFIRMED}),
             reason="reservation_expired",
@@ -85,19 +93,20 @@ def handlers(repo) -> dict:
         )
 
     def payment_refunded(event: Event) -> None:
+        refunded = PaymentRefunded.parse(event)
         refund = {
-            "refund_id": event.data.get("refund_id"),
-            "amount": event.data.get("amount"),
-            "currency": event.data.get("currency"),
+            "refund_id": refunded.refund_id,
+            "amount": refunded.amount,
+            "currency": refunded.currency,
             "at": event.occurred_at,
         }
-        repo.annotate(event.data["order_id"], {"refund": None}, {"refund": refund})
+        repo.annotate(refunded.order_id, {"refund": None}, {"refund": refund})
 
     return {
-        "stock.reserved": stock_reserved,
-        "stock.rejected": stock_rejected,
-        "payment.succeeded": payment_succeeded,
-        "payment.failed": payment_failed,
-        "stock.released": stock_released,
-        "payment.refunded": payment_refunded,
+        StockReserved.TOPIC: stock_reserved,
+        StockRejected.TOPIC: stock_rejected,
+        PaymentSucceeded.TOPIC: payment_succeeded,
+        PaymentFailed.TOPIC: payment_failed,
+        StockReleased.TOPIC: stock_released,
+        PaymentRefunded.TOPIC: payment_refunded,
     }

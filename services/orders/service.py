@@ -9,7 +9,16 @@ from datetime import datetime
 
 from common.auth import Identity
 from common.errors import Conflict, NotFound, ValidationError
-from common.events import Event, make_event
+from common.events import Event
+from common.messages import (
+    OrderCancelled,
+    OrderConfirmed,
+    OrderDelivered,
+    OrderPlaced,
+    OrderShipped,
+    PaymentFacts,
+    PaymentRequest,
+)
 from common.paging import PageQuery, page_of
 
 from . import pricing, states
@@ -71,9 +80,10 @@ def summary(order: dict) -> dict:
     }
 
 
-def placed_event(order: dict) -> Event:
-    payment = {"token": order["payment_token"], "amount": order["total"], "currency": order["currency"]}
-    return make_event("order.placed", {**summary(order), "payment": payment}, SOURCE)
+def placed_event(order: dict, **extra) -> Event:
+    """order.placed; the watchdog adds `redrive`."""
+    payment = PaymentRequest(token=order["payment_token"], amount=order["total"], currency=order["currency"])
+    return OrderPlaced(**summary(order), payment=payment, **extra).event(SOURCE)
 
 
 def place_order(
@@ -130,21 +140,17 @@ def list_orders(repo: Orders, identity: Identity, query: PageQuery) -> dict:
 
 def cancelled_event(order: dict, reason: str) -> Event:
     paid = bool(order.get("payment") and order["payment"].get("status") == "succeeded")
-    return make_event(
-        "order.cancelled",
-        {
-            **summary(order),
-            "reason": reason,
-            "reason_text": states.reason_text(reason),
-            "previous_status": order["status"],
-            "paid": paid,
-        },
-        SOURCE,
-    )
+    return OrderCancelled(
+        **summary(order),
+        reason=reason,
+        reason_text=states.reason_text(reason),
+        previous_status=order["status"],
+        paid=paid,
+    ).event(SOURCE)
 
 
 def confirmed_event(order: dict, payment: dict) -> Event:
-    return make_event("order.confirmed", {**summary(order), "payment": payment}, SOURCE)
+    return OrderConfirmed(**summary(order), payment=PaymentFacts(**payment)).event(SOURCE)
 
 
 def advance(
@@ -202,9 +208,9 @@ def fulfil(repo: Orders, order_id: str, dst: str) -> dict:
     src = {states.SHIPPED: states.CONFIRMED, states.DELIVERED: states.SHIPPED}[dst]
     if repo.get(order_id) is None:
         raise NotFound("Order not found")
-    topic = {states.SHIPPED: "order.shipped", states.DELIVERED: "order.delivered"}[dst]
+    message = {states.SHIPPED: OrderShipped, states.DELIVERED: OrderDelivered}[dst]
     # The event rides in the same write as the state change (outbox): the customer hears of it exactly once.
-    moved = advance(repo, order_id, dst, frozenset({src}), events_for=lambda o: [make_event(topic, summary(o), SOURCE)])
+    moved = advance(repo, order_id, dst, frozenset({src}), events_for=lambda o: [message(**summary(o)).event(SOURCE)])
     if moved is None:
         raise Conflict(f"Only a {src.lower()} order can be marked {dst.lower()}", code="ILLEGAL_TRANSITION")
     return moved

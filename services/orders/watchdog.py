@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
 from datetime import timedelta
 
 from common.backoff import exponential
@@ -24,8 +23,7 @@ MAX_BACKOFF_STEPS = 5  # the gap between re-drives of one order doubles up to 32
 
 
 def redrive_event(order: dict, count: int):
-    event = service.placed_event(order)
-    return replace(event, data={**event.data, "redrive": count})
+    return service.placed_event(order, redrive=count)
 
 
 def redrive_stalled(repo, bound: float, at=None, on_redrive=None) -> list[str]:

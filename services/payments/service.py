@@ -8,7 +8,14 @@ import time
 
 from common.auth import Identity
 from common.errors import NotFound, ValidationError
-from common.events import make_event
+from common.messages import (
+    OrderCancelled,
+    PaymentFailed,
+    PaymentOutcome,
+    PaymentRefunded,
+    PaymentSucceeded,
+    StockReserved,
+)
 from common.mongo import written
 
 from . import cards, states
@@ -67,8 +74,9 @@ def list_payments(charges: Charges, identity: Identity, order_id: str | None) ->
     return [public_charge(d) for d in docs]
 
 
-def _event(kind: str, charge: dict, **extra):
-    data = {
+def _outcome(message: type[PaymentOutcome], charge: dict, **extra) -> PaymentOutcome:
+    """The charge's outcome as an event payload; `extra` wins over the charge's own fields (the refund's contact)."""
+    facts = {
         "order_id": charge["_id"],
         "user_id": charge["user_id"],
         "email": charge.get("email"),
@@ -77,9 +85,8 @@ def _event(kind: str, charge: dict, **extra):
         "currency": charge["currency"],
         "brand": charge.get("brand"),
         "last4": charge.get("last4"),
-        **extra,
     }
-    return make_event(f"payment.{kind}", data, SOURCE)
+    return message(**{**facts, **extra})
 
 
 def _attempt(
@@ -114,21 +121,28 @@ def _move(
 
 
 def charge_order(
-    charges: Charges, methods: Methods, processor: Processor, data: dict, sleep=time.sleep, backoff: float = 0.2
+    charges: Charges,
+    methods: Methods,
+    processor: Processor,
+    reserved: StockReserved,
+    sleep=time.sleep,
+    backoff: float = 0.2,
 ) -> dict | None:
     """Charge the order's card once: a replay, a crash mid-way or a concurrent cancel never charge twice."""
-    payment, order_id = data["payment"], data["order_id"]
-    method = methods.get(payment.get("token", ""))
+    payment, order_id = reserved.payment, reserved.order_id
+    if payment is None:
+        raise ValueError(f"stock.reserved for {order_id} carries no payment to take")
+    method = methods.get(payment.token)
     charges.create(
         {
             "_id": order_id,
-            "user_id": data["user_id"],
-            "email": data.get("email"),
-            "name": data.get("name"),
-            "amount": int(payment["amount"]),
-            "currency": payment["currency"],
+            "user_id": reserved.user_id,
+            "email": reserved.email,
+            "name": reserved.name,
+            "amount": payment.amount,
+            "currency": payment.currency,
             "status": states.PROCESSING,
-            "method": payment.get("token"),
+            "method": payment.token,
             "brand": method and method["brand"],
             "last4": method and method["last4"],
             "attempts": 0,
@@ -139,9 +153,9 @@ def charge_order(
     charge = written(charges.get(order_id))  # created now, or by an earlier delivery
     if charge["status"] != states.PROCESSING:
         # Decided before (its events already left) or voided by a cancel; a re-drive asks for the answer again.
-        return announce_again(charges, charge) if data.get("redrive") else charge
+        return announce_again(charges, charge) if reserved.redrive else charge
     if method is None or method["user_id"] != charge["user_id"] or charge["amount"] <= 0:
-        failed = _event("failed", charge, reason="invalid_payment_method", attempts=0)
+        failed = _outcome(PaymentFailed, charge, reason="invalid_payment_method", attempts=0).event(SOURCE)
         return _move(
             charges, order_id, states.PROCESSING, states.FAILED, {"reason": "invalid_payment_method"}, failed
         ) or charges.get(order_id)
@@ -153,7 +167,7 @@ def charge_order(
             states.PROCESSING,
             states.FAILED,
             {"reason": reason},
-            _event("failed", charge, reason=reason, attempts=attempts),
+            _outcome(PaymentFailed, charge, reason=reason, attempts=attempts).event(SOURCE),
             inc={"attempts": attempts},
         ) or charges.get(order_id)
     done = _move(
@@ -162,21 +176,21 @@ def charge_order(
         states.PROCESSING,
         states.SUCCEEDED,
         {"charge_id": charge_id},
-        _event("succeeded", charge, charge_id=charge_id),
+        _outcome(PaymentSucceeded, charge, charge_id=charge_id).event(SOURCE),
         inc={"attempts": attempts},
     )
     if done is None:  # the order was cancelled while the processor answered: the money goes back
         _move(charges, order_id, states.VOID, states.SUCCEEDED, {"charge_id": charge_id}, inc={"attempts": attempts})
-        return refund_order(charges, processor, {"order_id": order_id})
+        return refund_order(charges, processor, OrderCancelled(order_id=order_id))
     return done
 
 
 def announce_again(charges: Charges, charge: dict) -> dict:
     """Publish a decided charge's outcome again, with no new charge: the orders watchdog re-drove its order."""
     if charge["status"] == states.SUCCEEDED:
-        again = _event("succeeded", charge, charge_id=charge["charge_id"])
+        again = _outcome(PaymentSucceeded, charge, charge_id=charge["charge_id"]).event(SOURCE)
     elif charge["status"] == states.FAILED:
-        again = _event("failed", charge, reason=charge["reason"], attempts=charge["attempts"])
+        again = _outcome(PaymentFailed, charge, reason=charge["reason"], attempts=charge["attempts"]).event(SOURCE)
     else:
         return charge  # void, refunding, refunded: the order was cancelled, which orders already knows
     log.info("charge outcome re-announced", extra={"order_id": charge["_id"], "status": charge["status"]})
@@ -184,17 +198,17 @@ def announce_again(charges: Charges, charge: dict) -> dict:
     return charges.move(charge["_id"], charge["status"], {}, again) or charge
 
 
-def refund_order(charges: Charges, processor: Processor, data: dict) -> dict | None:
+def refund_order(charges: Charges, processor: Processor, cancelled: OrderCancelled) -> dict | None:
     """order.cancelled: refund a taken payment once; a charge not yet made is voided so it never happens."""
-    order_id = data["order_id"]
+    order_id = cancelled.order_id
     charges.create(
         {
             "_id": order_id,
-            "user_id": data.get("user_id"),
+            "user_id": cancelled.user_id,
             "status": states.VOID,
             "reason": "cancelled",
-            "amount": int(data.get("total", 0)),
-            "currency": data.get("currency", "USD"),
+            "amount": cancelled.total,
+            "currency": cancelled.currency,
             "attempts": 0,
             "refund": None,
         }
@@ -205,12 +219,13 @@ def refund_order(charges: Charges, processor: Processor, data: dict) -> dict | N
         return charges.get(order_id)
     refund_id = processor.refund(charge["charge_id"], charge["amount"], order_id)
     refund = {"refund_id": refund_id, "amount": charge["amount"], "currency": charge["currency"]}
-    contact = {k: data[k] for k in ("email", "name", "phone") if data.get(k)}  # the order's, for the notice
+    # The order's contact, for the notice; the charge's own stands where the order had none.
+    contact = {k: v for k, v in cancelled.model_dump(include={"email", "name", "phone"}).items() if v}
     return _move(
         charges,
         order_id,
         states.REFUNDING,
         states.REFUNDED,
         {"refund": refund},
-        _event("refunded", charge, refund_id=refund_id, **contact),
+        _outcome(PaymentRefunded, charge, refund_id=refund_id, **contact).event(SOURCE),
     ) or charges.get(order_id)

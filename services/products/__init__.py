@@ -7,7 +7,7 @@ from flask import Flask
 from common.app import create_service_app, start_workers
 from common.mongo import get_database
 
-from . import image_routes, routes, service
+from . import consumers, image_routes, routes, service
 from .cache import ProductCache
 from .repository import ProductRepository
 
@@ -28,7 +28,5 @@ def create_app(config: dict | None = None) -> Flask:
     image_routes.init_app(app, app.extensions["mongo"], db)  # product images (issue 13)
     if app.extensions["settings"].local_mode:
         service.seed_catalog(repo, cache)
-    # Writers bump the cache generation themselves; the event is the second chance when that bump failed
-    # (Redis down at the time): the consumer retries until the cache is invalidated.
-    start_workers(app, outbox=[db["products"]], handlers={"product.changed": lambda event: cache.invalidate_or_raise()})
+    start_workers(app, outbox=[db["products"]], handlers=consumers.handlers(cache))
     return app

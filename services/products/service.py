@@ -6,7 +6,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from common.errors import Conflict, NotFound
-from common.events import make_event
+from common.events import Event
+from common.messages import ProductAction, ProductChanged
 from common.mongo import written
 from common.paging import page_of
 
@@ -25,19 +26,15 @@ def public_product(doc: dict) -> dict:
     return doc
 
 
-def changed_event(doc: dict, action: str, initial_stock: int | None = None):
-    data = {
+def changed_event(doc: dict, action: ProductAction, initial_stock: int | None = None) -> Event:
+    facts = {
         "action": action,
         "id": doc["_id"],
-        "sku": doc["sku"],
-        "name": doc["name"],
-        "price": doc["price"],
-        "currency": doc["currency"],
-        "category": doc["category"],
+        **{k: doc[k] for k in ("sku", "name", "price", "currency", "category")},
     }
-    if initial_stock is not None:
-        data["initial_stock"] = initial_stock
-    return make_event("product.changed", data, SOURCE)
+    if initial_stock is not None:  # only a creation says it; left unset, it stays out of the payload
+        facts["initial_stock"] = initial_stock
+    return ProductChanged.model_validate(facts).event(SOURCE)
 
 
 def list_products(repo: Products, cache: ReadCache, query) -> dict:

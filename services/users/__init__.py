@@ -7,7 +7,7 @@ from flask import Flask
 from common.app import create_service_app, start_workers
 from common.mongo import get_database
 
-from . import audit, routes, service
+from . import audit, consumers, routes
 from .repository import ProfileRepository
 
 
@@ -19,5 +19,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["users.repo"] = repo
     app.register_blueprint(routes.bp)
     audit.init_app(app, db)  # the back office's audit trail (issue 13)
-    start_workers(app, handlers={"user.registered": lambda event: service.profile_from_event(repo, event)})
+    start_workers(app, handlers=consumers.handlers(repo))
     return app

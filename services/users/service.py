@@ -9,6 +9,7 @@ from datetime import datetime
 from common import address
 from common.auth import Identity
 from common.errors import Conflict, NotFound
+from common.messages import UserRegistered
 from common.mongo import written
 from common.paging import PageQuery, page_of
 
@@ -37,11 +38,10 @@ def public_address(address: dict) -> dict:
     return {k: address.get(k) for k in ADDRESS_FIELDS}
 
 
-def profile_from_event(repo: Profiles, event) -> None:
+def profile_from_event(repo: Profiles, registered: UserRegistered) -> None:
     """user.registered -> the user's profile (idempotent: the upsert only ever inserts once)."""
-    data = event.data
-    repo.ensure(str(data["user_id"]), data["email"], data.get("name") or "", data.get("role") or "customer")
-    log.info("profile ensured", extra={"user_id": data["user_id"], "event_id": event.event_id})
+    repo.ensure(registered.user_id, registered.email, registered.name or "", registered.role or "customer")
+    log.info("profile ensured", extra={"user_id": registered.user_id})
 
 
 def _profile(repo: Profiles, identity: Identity) -> dict:

@@ -11,6 +11,7 @@ import pytest
 import services.inventory
 from common.clock import now
 from common.events import make_event
+from common.messages import OrderPlaced, ProductChanged
 from services.inventory import reservations as rs
 from services.inventory import service
 
@@ -32,7 +33,7 @@ def product_changed(action, sku, **data):
 @pytest.fixture()
 def sku(stock):
     sku = f"SKU-{uuid.uuid4().hex}"
-    service.apply_product_change(stock, product_changed("created", sku, initial_stock=12))
+    service.apply_product_change(stock, ProductChanged.parse(product_changed("created", sku, initial_stock=12)))
     return sku
 
 
@@ -43,18 +44,18 @@ def outbox_types(stock, sku):
 def test_a_new_product_gets_its_initial_stock_and_a_replay_never_resets_it(client, stock, sku):
     assert client.get(f"/api/inventory/{sku}").json == {"sku": sku, "available": 12, "reserved": 0}
     stock.reserve(sku, 2)
-    service.apply_product_change(stock, product_changed("created", sku, initial_stock=99))
+    service.apply_product_change(stock, ProductChanged.parse(product_changed("created", sku, initial_stock=99)))
     assert client.get(f"/api/inventory/{sku}").json == {"sku": sku, "available": 10, "reserved": 2}
 
 
 def test_an_update_for_a_product_without_stock_creates_an_empty_record(client, stock):
     sku = f"SKU-{uuid.uuid4().hex}"
-    service.apply_product_change(stock, product_changed("updated", sku))
+    service.apply_product_change(stock, ProductChanged.parse(product_changed("updated", sku)))
     assert client.get(f"/api/inventory/{sku}").json["available"] == 0
 
 
 def test_a_deleted_product_keeps_its_record_but_can_no_longer_be_reserved(client, stock, sku):
-    service.apply_product_change(stock, product_changed("deleted", sku))
+    service.apply_product_change(stock, ProductChanged.parse(product_changed("deleted", sku)))
     assert client.get(f"/api/inventory/{sku}").json["available"] == 12
     assert stock.reserve(sku, 1) is None
 
@@ -75,12 +76,12 @@ def test_a_malformed_product_event_raises_so_the_consumer_retries_then_dead_lett
         "product.changed", {"action": "created", "id": "p", "sku": f"S-{uuid.uuid4().hex[:8]}", **data}, "products"
     )
     with pytest.raises(ValueError):
-        service.apply_product_change(stock, event)
+        service.apply_product_change(stock, ProductChanged.parse(event))
 
 
 def test_stock_for_several_skus_in_one_call_leaves_out_unknown_ones(client, stock, sku):
     other = f"SKU-{uuid.uuid4().hex}"
-    service.apply_product_change(stock, product_changed("created", other, initial_stock=3))
+    service.apply_product_change(stock, ProductChanged.parse(product_changed("created", other, initial_stock=3)))
     r = client.get("/api/inventory", query_string={"skus": f"{sku},{other},NOPE-{uuid.uuid4().hex[:8]}"})
     assert r.status_code == 200
     assert sorted((i["sku"], i["available"]) for i in r.json["items"]) == sorted([(sku, 12), (other, 3)])
@@ -169,7 +170,12 @@ def test_paid_reservations_stuck_past_the_bound_show_on_the_metrics_gauge(servic
     sku = f"SKU-{uuid.uuid4().hex}"
     stock.ensure(sku, "p", 5)
     order_id = uuid.uuid4().hex
-    rs.reserve(reservations, stock, {"order_id": order_id, "lines": [{"sku": sku, "quantity": 1}]}, 60)
+    rs.reserve(
+        reservations,
+        stock,
+        OrderPlaced.model_validate({"order_id": order_id, "lines": [{"sku": sku, "quantity": 1}]}),
+        60,
+    )
     reservations.mark_paid(order_id)
     assert gauge() == 0
     # Paid eleven minutes ago and still no order.confirmed: past the 600 s bound.

@@ -13,7 +13,7 @@ from common.events import make_event
 from common.settings import load_settings
 from devstack.probes import free_port
 from devstack.smtp_sink import read_messages
-from services.notifications.handlers import all_handlers
+from services.notifications.consumers import all_handlers
 from tests.servers import serving
 
 

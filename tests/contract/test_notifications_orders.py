@@ -9,7 +9,7 @@ import pytest
 import services.notifications
 from common.events import make_event
 from devstack.smtp_sink import read_messages
-from services.notifications.handlers import all_handlers
+from services.notifications.consumers import all_handlers
 
 
 @pytest.fixture(scope="module")

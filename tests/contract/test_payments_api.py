@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 import services.payments
+from common.messages import StockReserved
 from common.mongo import get_database
 from services.payments import service
 
@@ -61,7 +62,9 @@ def test_the_payment_a_charge_leaves_holds_no_card_number(app, client, issuer, u
         "user_id": user,
         "payment": {"token": token, "amount": 990, "currency": "USD"},
     }
-    service.charge_order(ext["payments.charges"], ext["payments.methods"], ext["payments.processor"], data)
+    service.charge_order(
+        ext["payments.charges"], ext["payments.methods"], ext["payments.processor"], StockReserved.model_validate(data)
+    )
     assert DIGITS[:12] not in every_stored_value(app)
     r = client.get(f"/api/payments?order_id={data['order_id']}", headers=issuer.headers(user))
     assert r.status_code == 200
@@ -77,7 +80,9 @@ def test_a_customer_never_sees_another_customers_payment(app, client, issuer, us
         ext["payments.charges"],
         ext["payments.methods"],
         ext["payments.processor"],
-        {"order_id": order_id, "user_id": user, "payment": {"token": token, "amount": 100, "currency": "USD"}},
+        StockReserved.model_validate(
+            {"order_id": order_id, "user_id": user, "payment": {"token": token, "amount": 100, "currency": "USD"}}
+        ),
     )
     r = client.get(f"/api/payments?order_id={order_id}", headers=issuer.headers(uuid.uuid4().hex))
     assert r.status_code == 404

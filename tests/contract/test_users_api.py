@@ -10,6 +10,7 @@ import requests
 import services.auth
 import services.users
 from common.events import make_event
+from common.messages import UserRegistered
 from common.settings import load_settings
 from services.users import service
 from services.users.repository import MAX_ADDRESSES
@@ -205,11 +206,11 @@ def test_user_registered_creates_the_profile_once_however_often_it_arrives(app):
     event = make_event(
         "user.registered", {"user_id": uid, "email": f"{uid}@example.com", "name": "Eve", "role": "customer"}, "auth"
     )
-    service.profile_from_event(repo, event)
+    service.profile_from_event(repo, UserRegistered.parse(event))
     repo.update(uid, {"phone": "+1 555 0100"})
     replay = make_event("user.registered", {**event.data, "name": "Eve Replayed"}, "auth")
     for e in (event, event, replay):
-        service.profile_from_event(repo, e)
+        service.profile_from_event(repo, UserRegistered.parse(e))
     assert repo.profiles.count_documents({"_id": uid}) == 1
     doc = repo.get(uid)
     assert (doc["name"], doc["phone"]) == ("Eve", "+1 555 0100")  # a replay never overwrites later changes

@@ -9,9 +9,10 @@ from functools import partial
 
 import pytest
 
+from common.messages import OrderPlaced
 from common.mongo import create_client
+from services.inventory import consumers, service
 from services.inventory import reservations as rs
-from services.inventory import service
 from services.inventory.repository import StockRepository
 from services.inventory.reservation_store import ReservationRepository, now
 
@@ -61,7 +62,7 @@ def outbox(res, order_id):
 
 def test_an_order_that_fits_holds_every_line_and_says_so_with_the_payment_to_take(res, stock):
     data = placed(("A", 2), ("B", 1))
-    r = rs.reserve(res, stock, data, TTL)
+    r = rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)
     assert r["status"] == "held" and counts(stock, "A") == (3, 2) and counts(stock, "B") == (4, 1)
     (event,) = res.reservations.find_one({"_id": data["order_id"]})["_outbox"]
     assert event["type"] == "stock.reserved" and event["data"]["payment"] == data["payment"]
@@ -70,21 +71,23 @@ def test_an_order_that_fits_holds_every_line_and_says_so_with_the_payment_to_tak
 
 def test_one_short_line_rejects_the_order_and_gives_every_other_unit_back(res, stock):
     data = placed(("A", 2), ("C", 2))
-    r = rs.reserve(res, stock, data, TTL)
+    r = rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)
     assert r["status"] == "rejected" and r["short"] == ["C"]
     assert counts(stock, "A") == (5, 0) and counts(stock, "C") == (1, 0)
     assert outbox(res, data["order_id"]) == [("stock.rejected", "out_of_stock")]
 
 
 def test_an_unknown_sku_rejects_the_order(res, stock):
-    assert rs.reserve(res, stock, placed(("A", 1), ("NOPE", 1)), TTL)["status"] == "rejected"
+    assert (
+        rs.reserve(res, stock, OrderPlaced.model_validate(placed(("A", 1), ("NOPE", 1))), TTL)["status"] == "rejected"
+    )
     assert counts(stock, "A") == (5, 0)
 
 
 def test_a_redelivered_order_placed_reserves_nothing_twice(res, stock):
     data = placed(("A", 2))
     for _ in range(3):
-        rs.reserve(res, stock, data, TTL)
+        rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)
     assert counts(stock, "A") == (3, 2) and len(outbox(res, data["order_id"])) == 1
 
 
@@ -98,15 +101,15 @@ def test_a_delivery_after_a_crash_mid_reservation_finishes_the_job(res, stock):
         }
     )
     stock.reserve("A", 2, hold=data["order_id"])  # the crash came after the first SKU
-    assert rs.reserve(res, stock, data, TTL)["status"] == "held"
+    assert rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)["status"] == "held"
     assert counts(stock, "A") == (3, 2) and counts(stock, "B") == (2, 3)
 
 
 def test_a_malformed_order_is_refused_so_the_runner_dead_letters_it(res, stock):
     with pytest.raises((ValueError, KeyError, TypeError)):
-        rs.reserve(res, stock, placed(("A", -1)), TTL)
+        rs.reserve(res, stock, OrderPlaced.model_validate(placed(("A", -1))), TTL)
     with pytest.raises((ValueError, KeyError, TypeError)):
-        rs.reserve(res, stock, {"order_id": "x", "lines": [{"quantity": 1}]}, TTL)
+        rs.reserve(res, stock, OrderPlaced.model_validate({"order_id": "x", "lines": [{"quantity": 1}]}), TTL)
 
 
 def test_twenty_concurrent_orders_for_five_units_hold_exactly_five_and_never_go_below_zero(res, stock):
@@ -115,7 +118,7 @@ def test_twenty_concurrent_orders_for_five_units_hold_exactly_five_and_never_go_
 
     def run(data):
         start.wait()
-        results.append(rs.reserve(res, stock, data, TTL)["status"])
+        results.append(rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)["status"])
 
     threads = [threading.Thread(target=run, args=(d,)) for d in orders]
     for t in threads:
@@ -128,7 +131,7 @@ def test_twenty_concurrent_orders_for_five_units_hold_exactly_five_and_never_go_
 
 def test_a_confirmed_order_commits_its_units_once(res, stock):
     data = placed(("A", 2))
-    rs.reserve(res, stock, data, TTL)
+    rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)
     for _ in range(2):
         r = rs.commit(res, stock, data["order_id"])
     assert r["status"] == "committed" and counts(stock, "A") == (3, 0)
@@ -137,7 +140,7 @@ def test_a_confirmed_order_commits_its_units_once(res, stock):
 @pytest.mark.parametrize("reason", ["payment_failed", "order_cancelled"])
 def test_a_failed_or_cancelled_order_releases_its_units_once(res, stock, reason):
     data = placed(("A", 2), ("B", 1))
-    rs.reserve(res, stock, data, TTL)
+    rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)
     for _ in range(3):
         rs.release(res, stock, data["order_id"], reason)
     assert counts(stock, "A") == (5, 0) and counts(stock, "B") == (5, 0)
@@ -148,7 +151,7 @@ def test_a_failed_or_cancelled_order_releases_its_units_once(res, stock, reason)
 
 def test_a_paid_order_cancelled_before_shipping_puts_its_units_back_once(res, stock):
     data = placed(("A", 2))
-    rs.reserve(res, stock, data, TTL)
+    rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)
     rs.commit(res, stock, data["order_id"])
     rs.release(res, stock, data["order_id"], "payment_failed")  # a stray failure cannot undo a commit
     assert counts(stock, "A") == (3, 0)
@@ -160,8 +163,8 @@ def test_a_paid_order_cancelled_before_shipping_puts_its_units_back_once(res, st
 
 def test_an_unpaid_reservation_expires_and_a_paid_one_does_not(res, stock):
     unpaid, paid = placed(("A", 1)), placed(("B", 1))
-    rs.reserve(res, stock, unpaid, TTL)
-    rs.reserve(res, stock, paid, TTL)
+    rs.reserve(res, stock, OrderPlaced.model_validate(unpaid), TTL)
+    rs.reserve(res, stock, OrderPlaced.model_validate(paid), TTL)
     res.mark_paid(paid["order_id"])
     assert rs.expire_due(res, stock) == []  # nothing is due yet
     later = now() + timedelta(seconds=TTL + 1)
@@ -173,7 +176,7 @@ def test_an_unpaid_reservation_expires_and_a_paid_one_does_not(res, stock):
 
 def test_a_paid_reservation_whose_confirmation_never_comes_is_reported_once_and_keeps_its_units(res, stock, caplog):
     data, bound = placed(("A", 2)), 24 * 3600
-    rs.reserve(res, stock, data, TTL)
+    rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)
     res.mark_paid(data["order_id"])
     almost, past = now() + timedelta(seconds=bound - 60), now() + timedelta(seconds=bound + 1)
     assert rs.flag_stuck_paid(res, bound, almost) == []
@@ -190,7 +193,7 @@ def test_a_paid_reservation_whose_confirmation_never_comes_is_reported_once_and_
 
 def test_a_redelivered_payment_does_not_restart_the_paid_clock(res, stock):
     data = placed(("A", 1))
-    rs.reserve(res, stock, data, TTL)
+    rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)
     res.mark_paid(data["order_id"])
     first = res.get(data["order_id"])["paid_at"]
     res.mark_paid(data["order_id"])
@@ -198,7 +201,7 @@ def test_a_redelivered_payment_does_not_restart_the_paid_clock(res, stock):
 
 
 def test_the_handlers_cover_the_saga_topics(res, stock):
-    assert set(rs.handlers(res, stock, TTL)) == {
+    assert set(consumers.reservation_handlers(res, stock, TTL)) == {
         "order.placed",
         "payment.succeeded",
         "order.confirmed",

@@ -13,7 +13,7 @@ import pytest
 from common.clock import now
 from common.events import Event
 from common.mongo import create_client
-from services.inventory import reservations as rs
+from services.inventory import consumers as inventory_consumers
 from services.inventory import service as inventory
 from services.inventory.repository import StockRepository
 from services.inventory.reservation_store import ReservationRepository
@@ -45,7 +45,7 @@ class Shop:
         self.processor = SimulatedProcessor(db["processor"])
         self.consumers = {
             "orders": consumers.handlers(self.orders),
-            "inventory": rs.handlers(self.reservations, self.stock, 900),
+            "inventory": inventory_consumers.reservation_handlers(self.reservations, self.stock, 900),
             "payments": payment_consumers.handlers(self.charges, self.methods, self.processor),
         }
         self.outboxes = [db["orders"], db["reservations"], db["charges"]]

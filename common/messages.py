@@ -1,0 +1,218 @@
+"""One frozen class per topic (DESIGN.md, Events): producers build it, consumers parse an event's `data` once.
+
+The wire stays as it was: `data` holds the fields a producer set, under the same names. A field is required only
+where a consumer could not act without it; the rest keep the defaults consumers used to apply by hand, so events
+already in outboxes and on the broker still parse, and a malformed one still fails its handler (then the DLQ).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from .events import Event, make_event
+
+Count = StrictInt  # a bool or "3" is not a count
+
+
+class Message(BaseModel):
+    """A topic's payload; unknown fields are ignored so an older consumer reads a newer producer's events."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    TOPIC: ClassVar[str]
+
+    @classmethod
+    def parse(cls, event: Event) -> Self:
+        """The event's data as this class; raises ValueError (pydantic's ValidationError) naming the bad fields."""
+        return cls.model_validate(event.data)
+
+    def event(self, source: str, correlation_id: str | None = None) -> Event:
+        return make_event(self.TOPIC, self.model_dump(exclude_unset=True), source, correlation_id)
+
+
+class Part(BaseModel):
+    """A nested piece of a payload."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class OrderLine(Part):
+    product_id: str | None = None
+    sku: str
+    name: str | None = None
+    quantity: Count = Field(ge=1)
+    unit_price: int = 0
+
+
+class PaymentRequest(Part):
+    """What order.placed asks payments to take."""
+
+    token: str = ""
+    amount: int
+    currency: str
+
+
+class PaymentFacts(Part):
+    """The charge's outcome as order.confirmed records it."""
+
+    status: str | None = None
+    charge_id: str | None = None
+    brand: str | None = None
+    last4: str | None = None
+    reason: str | None = None
+
+
+class OrderSummary(Message):
+    """What every order event carries, so consumers need not call back."""
+
+    order_id: str
+    user_id: str | None = None
+    email: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    total: int = 0
+    currency: str = "USD"
+    lines: list[OrderLine] = []
+
+
+class OrderPlaced(OrderSummary):
+    TOPIC: ClassVar[Literal["order.placed"]] = "order.placed"
+    payment: PaymentRequest | None = None
+    redrive: int | None = None  # set by the orders watchdog: answer again what was decided
+
+
+class OrderConfirmed(OrderSummary):
+    TOPIC: ClassVar[Literal["order.confirmed"]] = "order.confirmed"
+    payment: PaymentFacts | None = None
+
+
+class OrderCancelled(OrderSummary):
+    TOPIC: ClassVar[Literal["order.cancelled"]] = "order.cancelled"
+    reason: str | None = None
+    reason_text: str | None = None
+    previous_status: str | None = None
+    paid: bool = False
+
+
+class OrderShipped(OrderSummary):
+    TOPIC: ClassVar[Literal["order.shipped"]] = "order.shipped"
+
+
+class OrderDelivered(OrderSummary):
+    TOPIC: ClassVar[Literal["order.delivered"]] = "order.delivered"
+
+
+class StockLine(Part):
+    sku: str
+    quantity: Count = Field(ge=1)
+
+
+class StockAnswer(Message):
+    """Inventory's answer about one order's reservation."""
+
+    order_id: str
+    lines: list[StockLine] = []
+
+
+class StockReserved(StockAnswer):
+    TOPIC: ClassVar[Literal["stock.reserved"]] = "stock.reserved"
+    expires_at: str | None = None
+    user_id: str | None = None
+    email: str | None = None
+    name: str | None = None
+    payment: PaymentRequest | None = None
+    redrive: bool | None = None
+
+
+class StockRejected(StockAnswer):
+    TOPIC: ClassVar[Literal["stock.rejected"]] = "stock.rejected"
+    skus: list[str] = []
+    reason: str | None = None
+    user_id: str | None = None
+
+
+class StockReleased(StockAnswer):
+    TOPIC: ClassVar[Literal["stock.released"]] = "stock.released"
+    reason: str | None = None
+
+
+class StockLow(Message):
+    TOPIC: ClassVar[Literal["stock.low"]] = "stock.low"
+    sku: str
+    product_id: str | None = None
+    available: int
+    level: int
+
+
+class PaymentOutcome(Message):
+    """Payments' word about one order's charge."""
+
+    order_id: str
+    user_id: str | None = None
+    email: str | None = None
+    name: str | None = None
+    amount: int = 0
+    currency: str = "USD"
+    brand: str | None = None
+    last4: str | None = None
+
+
+class PaymentSucceeded(PaymentOutcome):
+    TOPIC: ClassVar[Literal["payment.succeeded"]] = "payment.succeeded"
+    charge_id: str | None = None
+
+
+class PaymentFailed(PaymentOutcome):
+    TOPIC: ClassVar[Literal["payment.failed"]] = "payment.failed"
+    reason: str | None = None
+    attempts: int | None = None
+
+
+class PaymentRefunded(PaymentOutcome):
+    TOPIC: ClassVar[Literal["payment.refunded"]] = "payment.refunded"
+    refund_id: str | None = None
+    phone: str | None = None
+
+
+class UserRegistered(Message):
+    TOPIC: ClassVar[Literal["user.registered"]] = "user.registered"
+    user_id: str
+    email: str
+    name: str | None = None
+    role: str | None = None
+    registered_at: str | None = None
+
+
+ProductAction = Literal["created", "updated", "deleted"]
+
+
+class ProductChanged(Message):
+    TOPIC: ClassVar[Literal["product.changed"]] = "product.changed"
+    action: ProductAction
+    id: str | None = None
+    sku: str
+    name: str | None = None
+    price: int | None = None
+    currency: str | None = None
+    category: str | None = None
+    initial_stock: Count | None = Field(default=None, ge=0)
+
+
+# Every topic's class, for the contract tests and anyone who needs the full list.
+MESSAGES: tuple[type[Message], ...] = (
+    UserRegistered,
+    ProductChanged,
+    OrderPlaced,
+    StockReserved,
+    StockRejected,
+    StockReleased,
+    StockLow,
+    PaymentSucceeded,
+    PaymentFailed,
+    PaymentRefunded,
+    OrderConfirmed,
+    OrderCancelled,
+    OrderShipped,
+    OrderDelivered,
+)

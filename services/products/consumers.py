@@ -1,0 +1,12 @@
+"""The topic the products service consumes: its own product.changed, the second chance to drop stale cache."""
+
+from __future__ import annotations
+
+from common.messages import ProductChanged
+
+
+def handlers(cache) -> dict:
+    # Writers bump the cache generation themselves; the event is the second chance when that bump failed
+    # (Redis down at the time): the consumer retries until the cache is invalidated. Only the fact matters,
+    # not the payload, so the event is not parsed (inventory's consumer rejects a malformed one).
+    return {ProductChanged.TOPIC: lambda event: cache.invalidate_or_raise()}

@@ -1,0 +1,273 @@
+"""The events' payloads between producer and consumer: one class per topic, every producer's event parses in it
+with the field names pinned below, and a missing or mistyped field is refused, so the runner dead-letters it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from functools import partial
+
+import pytest
+from pydantic import ValidationError
+
+from common import messages as m
+from common.events import Event
+from common.kafka import ConsumerRunner
+from common.mongo import create_client
+from services.auth import service as auth
+from services.inventory import consumers as inventory_consumers
+from services.inventory import reservations as rs
+from services.inventory import service as inventory
+from services.inventory.repository import StockRepository
+from services.inventory.reservation_store import ReservationRepository
+from services.orders import service as orders
+from services.orders import states
+from services.orders.repository import OrderRepository
+from services.orders.watchdog import redrive_event
+from services.payments import service as payments
+from services.payments.processor import SimulatedProcessor
+from services.payments.repository import ChargeRepository, MethodRepository
+from services.products import service as products
+
+DESIGN_TOPICS = {
+    "user.registered",
+    "product.changed",
+    "order.placed",
+    "stock.reserved",
+    "stock.rejected",
+    "stock.released",
+    "stock.low",
+    "payment.succeeded",
+    "payment.failed",
+    "payment.refunded",
+    "order.confirmed",
+    "order.cancelled",
+    "order.shipped",
+    "order.delivered",
+}
+SUMMARY = {"order_id", "user_id", "email", "name", "phone", "total", "currency", "lines"}
+PAID = {"order_id", "user_id", "email", "name", "amount", "currency", "brand", "last4"}
+ANSWER = {"order_id", "lines"}
+# The field names on the wire, as the producers wrote them before the classes existed: events already in outboxes
+# and on the broker must keep parsing, so a change here is a change of contract.
+PINNED: dict[type[m.Message], set[str]] = {
+    m.UserRegistered: {"user_id", "email", "name", "role", "registered_at"},
+    m.ProductChanged: {"action", "id", "sku", "name", "price", "currency", "category", "initial_stock"},
+    m.OrderPlaced: SUMMARY | {"payment", "redrive"},
+    m.OrderConfirmed: SUMMARY | {"payment"},
+    m.OrderCancelled: SUMMARY | {"reason", "reason_text", "previous_status", "paid"},
+    m.OrderShipped: SUMMARY,
+    m.OrderDelivered: SUMMARY,
+    m.StockReserved: ANSWER | {"expires_at", "user_id", "email", "name", "payment", "redrive"},
+    m.StockRejected: ANSWER | {"skus", "reason", "user_id"},
+    m.StockReleased: ANSWER | {"reason"},
+    m.StockLow: {"sku", "product_id", "available", "level"},
+    m.PaymentSucceeded: PAID | {"charge_id"},
+    m.PaymentFailed: PAID | {"reason", "attempts"},
+    m.PaymentRefunded: PAID | {"refund_id", "phone"},
+}
+BY_TOPIC = {cls.TOPIC: cls for cls in m.MESSAGES}
+LINE = {"product_id": "p1", "sku": "S-1", "name": "Lamp", "quantity": 2, "unit_price": 250}
+
+
+def test_every_topic_of_the_design_has_exactly_one_class_with_its_constant():
+    assert len(BY_TOPIC) == len(m.MESSAGES) and set(BY_TOPIC) == DESIGN_TOPICS
+
+
+@pytest.mark.parametrize("cls", m.MESSAGES, ids=lambda c: c.TOPIC)
+def test_each_class_declares_exactly_the_pinned_field_names(cls):
+    assert set(cls.model_fields) == PINNED[cls]
+
+
+@pytest.fixture()
+def db():
+    return create_client(None)[f"events_{uuid.uuid4().hex}"]
+
+
+def _order(status: str = states.CONFIRMED) -> dict:
+    return {
+        "_id": uuid.uuid4().hex,
+        "idem": uuid.uuid4().hex,
+        "request_hash": "h",
+        "user_id": "u1",
+        "email": "u1@example.test",
+        "name": "Ada",
+        "phone": "+1 555 0100",
+        "status": status,
+        "reason": None,
+        "lines": [{**LINE, "currency": "USD", "line_total": 500}],
+        "total": 500,
+        "currency": "USD",
+        "payment_token": "pm_1",
+        "payment": {"status": "succeeded"},
+        "refund": None,
+    }
+
+
+def _outbox(collection, doc_id: str) -> list[Event]:
+    return [Event(**entry) for entry in collection.find_one({"_id": doc_id}).get("_outbox", [])]
+
+
+def _order_events(db) -> list[Event]:
+    repo = OrderRepository(db["orders"])
+    repo.ensure_indexes()
+    order = _order()
+    made = [orders.placed_event(order), redrive_event(order, 1), orders.cancelled_event(order, "customer")]
+    made.append(orders.confirmed_event(order, {"status": "succeeded", "charge_id": "c", "brand": "visa", "last4": "1"}))
+    repo.insert(order, orders.placed_event(order))
+    orders.fulfil(repo, order["_id"], states.SHIPPED)
+    orders.fulfil(repo, order["_id"], states.DELIVERED)
+    return made + _outbox(db["orders"], order["_id"])
+
+
+def _stock_events(db) -> list[Event]:
+    stock = StockRepository(db["stock"], 5, partial(inventory.low_stock_event, level=5))
+    stock.ensure("S-1", "p1", 9)
+    reservations = ReservationRepository(db["reservations"])
+    reservations.ensure_indexes()
+    held, short = _order(), {**_order(), "lines": [{**LINE, "sku": "S-NONE"}]}
+    for order in (held, short):
+        rs.reserve(reservations, stock, m.OrderPlaced.parse(orders.placed_event(order)), 60)
+    rs.release(reservations, stock, held["_id"], "payment_failed")
+    made = _outbox(db["reservations"], held["_id"]) + _outbox(db["reservations"], short["_id"])
+    return [*made, inventory.low_stock_event({"sku": "S-1", "product_id": "p1"}, 1, 5)]
+
+
+class Card:
+    card_number, exp_month, exp_year, cvc = "4242424242424242", 12, 2099, "123"
+
+
+def _payment_events(db) -> list[Event]:
+    charges, methods = ChargeRepository(db["charges"]), MethodRepository(db["methods"])
+    processor = SimulatedProcessor(db["processor"])
+    token = payments.tokenise(methods, processor, "u1", Card())["token"]
+    paid, unpaid = _order(), _order()
+    for order, card in ((paid, token), (unpaid, "pm_unknown")):
+        reserved = m.StockReserved(
+            order_id=order["_id"], user_id="u1", payment=m.PaymentRequest(token=card, amount=500, currency="USD")
+        )
+        payments.charge_order(charges, methods, processor, reserved, sleep=lambda _: None)
+    payments.refund_order(charges, processor, m.OrderCancelled.parse(orders.cancelled_event(paid, "customer")))
+    return _outbox(db["charges"], paid["_id"]) + _outbox(db["charges"], unpaid["_id"])
+
+
+def _account_and_catalog_events() -> list[Event]:
+    account = {
+        "_id": "u1",
+        "email": "a@example.test",
+        "name": "Ada",
+        "role": "customer",
+        "created_at": datetime.now(UTC),
+    }
+    product = {"_id": "p1", "sku": "S-1", "name": "Lamp", "price": 250, "currency": "USD", "category": "home"}
+    return [
+        auth.registered_event(account),
+        products.changed_event(product, "created", 7),
+        products.changed_event(product, "deleted"),
+    ]
+
+
+@pytest.fixture()
+def produced(db) -> list[Event]:
+    return _order_events(db) + _stock_events(db) + _payment_events(db) + _account_and_catalog_events()
+
+
+def test_the_producers_make_an_event_of_every_topic(produced):
+    assert {e.type for e in produced} == DESIGN_TOPICS
+
+
+def test_every_produced_event_parses_in_its_topics_class_with_nothing_lost_or_renamed(produced):
+    for event in produced:
+        cls = BY_TOPIC[event.type]
+        wire = Event.from_json(event.to_json())
+        assert set(wire.data) <= PINNED[cls], event.type
+        assert cls.parse(wire).model_dump(exclude_unset=True) == wire.data, event.type
+
+
+def test_the_envelope_keeps_its_fields_and_adds_traceparent_only_when_traced(produced):
+    envelope = {"type", "data", "source", "correlation_id", "version", "event_id", "occurred_at"}
+    for event in produced:
+        assert set(json.loads(event.to_json())) - {"traceparent"} == envelope
+
+
+def test_an_event_written_before_the_classes_still_parses_and_encodes_to_the_same_bytes():
+    raw = (
+        b'{"type":"stock.reserved","data":{"order_id":"o1","lines":[{"sku":"S-1","quantity":2}],'
+        b'"expires_at":"2026-01-01T00:15:00+00:00","user_id":"u1","email":"a@example.test","name":"Ada",'
+        b'"payment":{"token":"pm_1","amount":500,"currency":"USD"}},"source":"inventory","correlation_id":"r1",'
+        b'"version":1,"event_id":"e1","occurred_at":"2026-01-01T00:00:00+00:00",'
+        b'"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}'
+    )
+    event = Event.from_json(raw)
+    reserved = m.StockReserved.parse(event)
+    assert reserved.payment == m.PaymentRequest(token="pm_1", amount=500, currency="USD")
+    assert reserved.lines == [m.StockLine(sku="S-1", quantity=2)] and event.to_json() == raw
+
+
+REQUIRED = [(cls, name) for cls in m.MESSAGES for name, field in cls.model_fields.items() if field.is_required()]
+
+
+def _valid(cls: type[m.Message]) -> dict:
+    """The smallest payload the class accepts."""
+    base = {"order_id": "o1", "user_id": "u1", "email": "a@example.test", "sku": "S-1", "action": "created"}
+    return {k: v for k, v in {**base, "available": 1, "level": 5}.items() if k in cls.model_fields}
+
+
+@pytest.mark.parametrize(("cls", "name"), REQUIRED, ids=lambda p: getattr(p, "TOPIC", p))
+def test_a_payload_missing_a_required_field_is_refused_naming_it(cls, name):
+    payload = _valid(cls)
+    cls.model_validate(payload)
+    with pytest.raises(ValidationError) as refused:
+        cls.model_validate({k: v for k, v in payload.items() if k != name})
+    assert [e["loc"] for e in refused.value.errors()] == [(name,)] and isinstance(refused.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("cls", "change", "loc"),
+    [
+        (m.OrderPlaced, {"order_id": 5}, ("order_id",)),
+        (m.OrderPlaced, {"lines": [{"sku": "S-1", "quantity": "2"}]}, ("lines", 0, "quantity")),
+        (m.OrderPlaced, {"lines": [{"sku": "S-1", "quantity": True}]}, ("lines", 0, "quantity")),
+        (m.OrderPlaced, {"lines": [{"sku": "S-1", "quantity": 0}]}, ("lines", 0, "quantity")),
+        (m.OrderPlaced, {"lines": [{"quantity": 1}]}, ("lines", 0, "sku")),
+        (m.OrderPlaced, {"payment": {"token": "pm_1", "amount": "lots", "currency": "USD"}}, ("payment", "amount")),
+        (m.StockReserved, {"payment": {"token": "pm_1", "currency": "USD"}}, ("payment", "amount")),
+        (m.ProductChanged, {"action": "renamed"}, ("action",)),
+        (m.ProductChanged, {"initial_stock": -1}, ("initial_stock",)),
+        (m.ProductChanged, {"initial_stock": "5"}, ("initial_stock",)),
+        (m.UserRegistered, {"email": None}, ("email",)),
+        (m.OrderCancelled, {"paid": "perhaps"}, ("paid",)),
+    ],
+)
+def test_a_mistyped_field_is_refused_naming_where_it_is(cls, change, loc):
+    with pytest.raises(ValidationError) as refused:
+        cls.model_validate({**_valid(cls), **change})
+    assert [e["loc"] for e in refused.value.errors()] == [loc]
+
+
+class RecordingPublisher:
+    """Stands in for the broker at the runner's edge: what would have been sent to a `.dlq` topic."""
+
+    options: dict = {}
+
+    def __init__(self):
+        self.sent: list[tuple[str, bytes, list]] = []
+
+    def send(self, topic, raw, headers=()):
+        self.sent.append((topic, raw, list(headers)))
+
+
+def test_a_malformed_event_is_retried_then_dead_lettered_with_the_refusal_as_its_error(db):
+    stock = StockRepository(db["stock"], 5, partial(inventory.low_stock_event, level=5))
+    reservations = ReservationRepository(db["reservations"])
+    publisher = RecordingPublisher()
+    handlers = inventory_consumers.reservation_handlers(reservations, stock, 60)
+    runner = ConsumerRunner("unused:9092", "inventory", handlers, db["inbox"], publisher, attempts=2, backoff=0)
+    bad = orders.placed_event(_order())
+    bad = Event(**{**bad.envelope(), "data": {**bad.data, "lines": [{"quantity": 1}]}})
+    runner.handle_record(m.OrderPlaced.TOPIC, bad.to_json())
+    [(topic, raw, headers)] = publisher.sent
+    assert topic == "order.placed.dlq" and raw == bad.to_json()
+    assert "validation error for OrderPlaced" in dict(headers)["error"].decode() and "lines.0.sku" in str(headers)
+    assert reservations.get(bad.data["order_id"]) is None  # refused before any effect
