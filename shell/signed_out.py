@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from flask import current_app, render_template
 from markupsafe import Markup
 
-from common.web import ACCESS_COOKIE, CART_COOKIE
+from common.session import ACCESS_COOKIE, CART_COOKIE
 
 
 @dataclass(frozen=True)

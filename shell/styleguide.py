@@ -19,7 +19,7 @@ from markupsafe import Markup
 from common.app import TEMPLATES
 from common.auth import TokenVerifier
 from common.errors import AppError
-from common.web import ACCESS_COOKIE
+from common.session import ACCESS_COOKIE
 
 bp = Blueprint("styleguide", __name__)
 SAMPLES = TEMPLATES / "styleguide" / "samples.py"

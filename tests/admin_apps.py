@@ -19,8 +19,8 @@ import services.products
 import services.users
 import shell
 from common.csrf import CSRF_COOKIE
+from common.session import ACCESS_COOKIE
 from common.settings import load_settings
-from common.web import ACCESS_COOKIE
 from services.products.seed import seed_documents
 from tests.accounts_apps import ADMIN
 from tests.servers import free_port, serving

@@ -6,8 +6,9 @@ from flask import Flask, current_app, g, request
 
 from common.auth import TokenVerifier
 from common.errors import AppError, Forbidden
+from common.gateway_api import SignedOut
 from common.htmx import redirect_after_post, safe_path
-from common.web import ACCESS_COOKIE, SignedOut
+from common.session import ACCESS_COOKIE
 
 INTERNAL = ("/healthz", "/readyz", "/metrics")
 

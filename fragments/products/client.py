@@ -9,8 +9,8 @@ import time
 from flask import current_app
 
 from common.errors import AppError, NotFound
+from common.gateway_api import api, api_or_outage, upstream_failure
 from common.ids import is_id
-from common.web import api, api_or_outage, upstream_failure
 from fragments.result import Result, field_errors
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ import logging
 from flask import Flask
 from redis.exceptions import RedisError
 
-from common.app import create_service_app, start_workers
 from common.mongo import get_database
 from common.redis_store import BACKGROUND_TIMEOUT, create_redis
+from common.service_app import create_service_app, start_workers
 
 from . import metrics, role_routes, routes, service
 from .keys import load_key_ring

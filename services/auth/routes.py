@@ -6,9 +6,9 @@ from flask import Blueprint, current_app, jsonify, request
 
 from common.auth import bearer_token
 from common.errors import RateLimited, error_body
+from common.forwarded import client_address
 from common.openapi import operation, service_spec
 from common.validation import parse_body
-from common.web import client_address
 
 from . import service
 from .schemas import Jwks, LoginBody, LogoutBody, RefreshBody, RegisterBody, Registered, TokenPair

@@ -7,10 +7,10 @@ from functools import partial
 
 from flask import Flask
 
-from common.app import create_service_app, start_workers
 from common.balancer import upstream_client
 from common.kafka_options import client_options
 from common.mongo import get_database
+from common.service_app import create_service_app, start_workers
 
 from . import admin_routes, reconcile, reservations, routes, service
 from .repository import StockRepository

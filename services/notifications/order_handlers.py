@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from common.web import money
+from common.formatting import money
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import atexit
 
 from flask import Flask
 
-from common.app import create_service_app, start_workers
 from common.mongo import get_database
+from common.service_app import create_service_app, start_workers
 
 from . import admin_routes, cart_routes, consumers, routes
 from .cart_lines import CartLines

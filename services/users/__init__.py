@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from common.app import create_service_app, start_workers
 from common.mongo import get_database
+from common.service_app import create_service_app, start_workers
 
 from . import audit, routes, service
 from .repository import ProfileRepository
