@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import atexit
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from flask import Flask, jsonify
 
@@ -41,20 +43,34 @@ def _watch_outbox(obs, relay: OutboxRelay, max_age: float) -> None:
     obs.gauge("outbox_oldest_age_seconds", "Age of the oldest event waiting in an outbox", lambda: relay.backlog()[1])
 
 
-def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
-    """Start the outbox relay and consumers in this process, unless settings say not to (tests)."""
+class Worker(Protocol):
+    """A background loop the process starts once and stops at exit."""
+
+    def start(self) -> object: ...
+
+    def stop(self) -> None: ...
+
+
+def start_workers(
+    app: Flask,
+    outbox: Sequence = (),
+    handlers: dict | None = None,
+    workers: Sequence[Callable[[], Worker]] = (),
+) -> None:
+    """Start every background worker of this process: the outbox relay, the consumers, then the service's own
+    (built by the given factories), unless settings say not to (tests)."""
     settings = app.extensions["settings"]
     if not settings.run_workers:
         return
     publisher = app.extensions["publisher"]
-    workers: list[OutboxRelay | ConsumerRunner] = []
+    running: list[Worker] = []
     if outbox:
         relay = OutboxRelay(publisher, outbox)
-        workers.append(relay)
+        running.append(relay)
         _watch_outbox(app.extensions["observability"], relay, settings.outbox_max_age_seconds)
     if handlers:
         inbox = mongo.get_database(app)["inbox"]
-        workers.append(
+        running.append(
             ConsumerRunner(
                 settings.kafka_bootstrap,
                 settings.name,
@@ -64,12 +80,18 @@ def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
                 metrics=ConsumerMetrics(app.extensions["observability"], settings.name),
             )
         )
-    for w in workers:
+    running.extend(make() for make in workers)
+    for w in running:
         w.start()
-    app.extensions["workers"] = workers
+    app.extensions["workers"] = running
 
     def _stop():
-        for w in workers:
+        for w in running:
             w.stop()
 
     atexit.register(_stop)
+
+
+def running_workers(app: Flask) -> list[Worker]:
+    """The workers start_workers started in this app (none when settings say not to run them)."""
+    return app.extensions.get("workers", [])

@@ -13,6 +13,7 @@ import services.notifications
 import services.orders
 import services.payments
 import services.products
+from services.products.deps import deps as products_deps
 from tests.accounts_apps import bearer, serve_accounts
 from tests.servers import serving
 
@@ -49,7 +50,7 @@ def serve_shop(redis_url: str, keys_dir: str):
 def fill_cart(shop, user: dict, *lines: tuple[str, int]) -> None:
     for product_id, quantity in lines:
         stock = shop.inventory.extensions["inventory.stock"]
-        product = shop.products.extensions["products.repo"].get(product_id)
+        product = products_deps(shop.products).repo.get(product_id)
         stock.set_available(product["sku"], 50)
         r = requests.post(
             f"{shop.gateway}/api/cart/items",

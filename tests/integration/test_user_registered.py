@@ -13,6 +13,7 @@ import services.notifications
 import services.users
 from common.events import Event, make_event
 from devstack.smtp_sink import read_messages
+from services.users.deps import deps as users_deps
 from tests.polling import wait_until
 
 TOPIC = "user.registered"
@@ -47,7 +48,7 @@ def register(auth, name: str) -> dict:
 
 def handled(users, notifications, smtp_sink, user) -> bool:
     return (
-        users.extensions["users.repo"].get(user["id"]) is not None
+        users_deps(users).repo.get(user["id"]) is not None
         and len(read_messages(smtp_sink.dir, to=user["email"])) >= 1
         and notifications.extensions["notifications.repo"].deliveries.count_documents(
             {"user_id": user["id"], "status": "sent"}
@@ -81,7 +82,7 @@ def test_registration_reaches_users_and_notifications_once_even_when_replayed(ap
     assert wait_until(
         lambda: handled(users, notifications, smtp_sink, ada), timeout=45, message="user.registered to be handled"
     )
-    users.extensions["users.repo"].update(ada["id"], {"phone": "+44 20 7946 0958"})  # a change after the event
+    users_deps(users).repo.update(ada["id"], {"phone": "+44 20 7946 0958"})  # a change after the event
     assert auth.extensions["auth.repo"].accounts.find_one({"_id": ada["id"]})["_outbox"] == []  # relayed once
 
     raw = published_message(kafka_bootstrap, ada["id"])
@@ -96,7 +97,7 @@ def test_registration_reaches_users_and_notifications_once_even_when_replayed(ap
     bob = register(auth, "Bob")
     assert wait_until(lambda: handled(users, notifications, smtp_sink, bob), timeout=45)
 
-    profiles = users.extensions["users.repo"].profiles
+    profiles = users_deps(users).repo.profiles
     assert profiles.count_documents({"_id": ada["id"]}) == 1
     assert profiles.find_one({"_id": ada["id"]})["phone"] == "+44 20 7946 0958"  # not reset by a replay
     assert len(read_messages(smtp_sink.dir, to=ada["email"])) == 1
