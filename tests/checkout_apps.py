@@ -51,6 +51,7 @@ def fill_cart(shop, user: dict, *lines: tuple[str, int]) -> None:
     for product_id, quantity in lines:
         stock = shop.inventory.extensions["inventory.stock"]
         product = products_deps(shop.products).repo.get(product_id)
+        assert product is not None, product_id
         stock.set_available(product["sku"], 50)
         r = requests.post(
             f"{shop.gateway}/api/cart/items",
