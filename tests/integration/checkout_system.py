@@ -16,6 +16,7 @@ import services.products
 from common.events import OUTBOX_FIELD
 from common.kafka import ConsumerRunner
 from common.mongo import get_database
+from services.payments.deps import deps as payments_deps
 from tests.integration.broker import private_broker, wait_consumed
 from tests.polling import wait_until
 from tests.servers import serving
@@ -165,7 +166,7 @@ class CheckoutSystem:
         self.inventory.extensions["inventory.stock"].set_available(sku, units)
 
     def charge(self, order_id: str) -> dict | None:
-        return self.payments.extensions["payments.charges"].get(order_id)
+        return payments_deps(self.payments).charges.get(order_id)
 
     def reservation(self, order_id: str) -> dict | None:
         return self.inventory.extensions["inventory.reservations"].get(order_id)

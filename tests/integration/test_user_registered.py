@@ -13,6 +13,7 @@ import services.notifications
 import services.users
 from common.events import Event, make_event
 from devstack.smtp_sink import read_messages
+from services.notifications.deps import deps as notifications_deps
 from services.users.deps import deps as users_deps
 from tests.polling import wait_until
 
@@ -50,9 +51,7 @@ def handled(users, notifications, smtp_sink, user) -> bool:
     return (
         users_deps(users).repo.get(user["id"]) is not None
         and len(read_messages(smtp_sink.dir, to=user["email"])) >= 1
-        and notifications.extensions["notifications.repo"].deliveries.count_documents(
-            {"user_id": user["id"], "status": "sent"}
-        )
+        and notifications_deps(notifications).repo.deliveries.count_documents({"user_id": user["id"], "status": "sent"})
         >= 1
     )
 
@@ -101,7 +100,7 @@ def test_registration_reaches_users_and_notifications_once_even_when_replayed(ap
     assert profiles.count_documents({"_id": ada["id"]}) == 1
     assert profiles.find_one({"_id": ada["id"]})["phone"] == "+44 20 7946 0958"  # not reset by a replay
     assert len(read_messages(smtp_sink.dir, to=ada["email"])) == 1
-    deliveries = notifications.extensions["notifications.repo"].deliveries
+    deliveries = notifications_deps(notifications).repo.deliveries
     assert deliveries.count_documents({"user_id": ada["id"]}) == 1
     for app in (users, notifications):  # each consumer group recorded the original event id once
         inbox = app.extensions["mongo"][app.extensions["settings"].name]["inbox"]
