@@ -50,6 +50,8 @@ class Worker(Protocol):
 
     def stop(self) -> None: ...
 
+    def join(self, timeout: float | None = None) -> None: ...
+
 
 def start_workers(
     app: Flask,

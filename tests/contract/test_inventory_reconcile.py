@@ -9,6 +9,7 @@ import services.products
 from common.events import Event
 from common.kafka import Publisher, ensure_topics
 from services.inventory import reconcile as rc
+from services.inventory.deps import deps as inventory_deps
 from services.products.deps import deps as products_deps
 from services.products.seed import seed_documents
 
@@ -42,7 +43,7 @@ def broker_history(products, kafka_bootstrap):
 @pytest.fixture()
 def stock(service_config):
     """A freshly started inventory: its in-process database is empty, like after a crash in local mode."""
-    return services.inventory.create_app(service_config()).extensions["inventory.stock"]
+    return inventory_deps(services.inventory.create_app(service_config())).stock
 
 
 def available(stock) -> dict:

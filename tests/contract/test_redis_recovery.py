@@ -22,6 +22,7 @@ import services.orders
 import services.products
 from common.settings import load_settings
 from services.auth.revocations import RevocationWatcher
+from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_documents
 from tests.servers import serving
 
@@ -41,7 +42,7 @@ def serve_shop(redis_url: str, keys_dir: str):
         products = services.products.create_app({**base, "service_urls": urls})
         inventory = services.inventory.create_app({**base, "service_urls": urls})
         for doc, units in seed_documents():
-            inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
+            inventory_deps(inventory).stock.ensure(doc["sku"], doc["_id"], units)
         urls |= {
             "products": stack.enter_context(serving(products)),
             "inventory": stack.enter_context(serving(inventory)),

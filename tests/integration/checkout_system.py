@@ -16,6 +16,7 @@ import services.products
 from common.events import OUTBOX_FIELD
 from common.kafka import ConsumerRunner
 from common.mongo import get_database
+from services.inventory.deps import deps as inventory_deps
 from services.payments.deps import deps as payments_deps
 from tests.integration.broker import private_broker, wait_consumed
 from tests.polling import wait_until
@@ -160,16 +161,16 @@ class CheckoutSystem:
         )
 
     def stock(self, sku: str) -> dict | None:
-        return self.inventory.extensions["inventory.stock"].get(sku)
+        return inventory_deps(self.inventory).stock.get(sku)
 
     def set_stock(self, sku: str, units: int) -> None:
-        self.inventory.extensions["inventory.stock"].set_available(sku, units)
+        inventory_deps(self.inventory).stock.set_available(sku, units)
 
     def charge(self, order_id: str) -> dict | None:
         return payments_deps(self.payments).charges.get(order_id)
 
     def reservation(self, order_id: str) -> dict | None:
-        return self.inventory.extensions["inventory.reservations"].get(order_id)
+        return inventory_deps(self.inventory).reservations.get(order_id)
 
     def wait_outboxes_empty(self, timeout: float = 30.0) -> None:
         def empty():
