@@ -15,6 +15,7 @@ from common.csrf import CSRF_COOKIE
 from common.events import make_event
 from common.mongo import get_database
 from services.orders.consumers import handlers
+from services.orders.deps import deps as orders_deps
 from tests.accounts_apps import bearer, new_user
 from tests.checkout_apps import fill_cart, serve_shop
 
@@ -68,7 +69,7 @@ def text(resp) -> str:
 
 
 def saga(shop, order_id, *events):
-    on = handlers(shop.orders.extensions["orders.repo"])
+    on = handlers(orders_deps(shop.orders).repo)
     for type_, data in events:
         on[type_](make_event(type_, {"order_id": order_id, **data}, "test"))
 

@@ -17,6 +17,7 @@ from common.events import OUTBOX_FIELD
 from common.kafka import ConsumerRunner
 from common.mongo import get_database
 from services.inventory.deps import deps as inventory_deps
+from services.orders.deps import deps as orders_deps
 from services.payments.deps import deps as payments_deps
 from tests.integration.broker import private_broker, wait_consumed
 from tests.polling import wait_until
@@ -150,8 +151,8 @@ class CheckoutSystem:
         assert r.status_code == 202, r.json
         return (r.json or {})["id"]
 
-    def order(self, order_id: str) -> dict:
-        return self.orders.extensions["orders.repo"].get(order_id)
+    def order(self, order_id: str) -> dict | None:
+        return orders_deps(self.orders).repo.get(order_id)
 
     def wait_settled(self, order_id: str, timeout: float = 30.0) -> dict:
         return wait_until(
