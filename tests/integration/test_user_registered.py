@@ -13,6 +13,7 @@ import services.notifications
 import services.users
 from common.events import Event, make_event
 from devstack.smtp_sink import read_messages
+from services.auth.deps import deps as auth_deps
 from services.notifications.deps import deps as notifications_deps
 from services.users.deps import deps as users_deps
 from tests.polling import wait_until
@@ -82,7 +83,7 @@ def test_registration_reaches_users_and_notifications_once_even_when_replayed(ap
         lambda: handled(users, notifications, smtp_sink, ada), timeout=45, message="user.registered to be handled"
     )
     users_deps(users).repo.update(ada["id"], {"phone": "+44 20 7946 0958"})  # a change after the event
-    assert auth.extensions["auth.repo"].accounts.find_one({"_id": ada["id"]})["_outbox"] == []  # relayed once
+    assert auth_deps(auth).repo.accounts.find_one({"_id": ada["id"]})["_outbox"] == []  # relayed once
 
     raw = published_message(kafka_bootstrap, ada["id"])
     original = Event.from_json(raw)
