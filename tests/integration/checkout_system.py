@@ -16,6 +16,7 @@ import services.products
 from common.events import OUTBOX_FIELD
 from common.kafka import ConsumerRunner
 from common.mongo import get_database
+from common.service_app import running_workers
 from services.inventory.deps import deps as inventory_deps
 from services.orders.deps import deps as orders_deps
 from services.payments.deps import deps as payments_deps
@@ -82,9 +83,7 @@ class CheckoutSystem:
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def runners(self) -> list[ConsumerRunner]:
-        return [
-            w for app in self.apps.values() for w in app.extensions.get("workers", []) if isinstance(w, ConsumerRunner)
-        ]
+        return [w for app in self.apps.values() for w in running_workers(app) if isinstance(w, ConsumerRunner)]
 
     def wait_ready(self, timeout: float = 90.0) -> CheckoutSystem:
         """Every consumer has joined its group and the catalog's stock exists."""
@@ -95,10 +94,10 @@ class CheckoutSystem:
 
     def stop(self) -> None:
         for app in self.apps.values():
-            for worker in app.extensions.get("workers", []):
+            for worker in running_workers(app):
                 worker.stop()
         for app in self.apps.values():
-            for worker in app.extensions.get("workers", []):
+            for worker in running_workers(app):
                 worker.join(10)
             app.extensions["publisher"].close()
         self._exit.close()
@@ -108,7 +107,7 @@ class CheckoutSystem:
         effect of the first event `crash_when(topic, event)` picks. Returns (the dying runner, its replacement
         of the same group, not started yet, as a restarted process would be; the events it died on)."""
         app = self.apps[app_name]
-        old = next(w for w in app.extensions["workers"] if isinstance(w, ConsumerRunner))
+        old = next(w for w in running_workers(app) if isinstance(w, ConsumerRunner))
         crashed: list = []
 
         class Crash(BaseException):
@@ -130,7 +129,7 @@ class CheckoutSystem:
         )
         doomed.start()
         restarted = ConsumerRunner(old.bootstrap, old.group, old.handlers, old.inbox, old.publisher)
-        app.extensions["workers"] = [w for w in app.extensions["workers"] if w is not old] + [restarted]
+        running_workers(app)[:] = [w for w in running_workers(app) if w is not old] + [restarted]
         return doomed, restarted, crashed
 
     # -- driving the shop ----------------------------------------------------------------------------------

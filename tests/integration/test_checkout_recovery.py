@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from common.kafka import ConsumerRunner
+from common.service_app import running_workers
 from services.payments.deps import deps as payments_deps
 from tests.integration.checkout_system import running_system
 from tests.polling import wait_until
@@ -14,7 +15,7 @@ TTL = 2
 
 
 def runner(system, app_name) -> ConsumerRunner:
-    return next(w for w in system.apps[app_name].extensions["workers"] if isinstance(w, ConsumerRunner))
+    return next(w for w in running_workers(system.apps[app_name]) if isinstance(w, ConsumerRunner))
 
 
 @pytest.mark.parametrize(
@@ -67,7 +68,7 @@ def test_a_reservation_not_paid_in_time_is_released_and_its_order_cancelled(quic
     assert system.stock(MUG_SKU) == {"sku": MUG_SKU, "available": 3, "reserved": 0}
 
     back = ConsumerRunner(payments.bootstrap, payments.group, payments.handlers, payments.inbox, payments.publisher)
-    system.payments.extensions["workers"].append(back)
+    running_workers(system.payments).append(back)
     back.start()  # payments comes back to a backlog: the charge it finds must not stand
     charge = wait_until(
         lambda: (c := system.charge(oid)) and c["status"] in ("void", "refunded") and c,

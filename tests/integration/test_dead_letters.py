@@ -10,6 +10,7 @@ from kafka import KafkaProducer
 import services.notifications
 from common.events import make_event
 from common.paging import PageQuery
+from common.service_app import running_workers
 from devstack.smtp_sink import read_messages
 from services.notifications.deps import deps as notifications_deps
 from tests.polling import wait_until
@@ -20,10 +21,10 @@ def app(redis_url, kafka_bootstrap, smtp_sink):
     app = services.notifications.create_app(
         {"redis_url": redis_url, "kafka_bootstrap": kafka_bootstrap, "run_workers": True, "smtp_url": smtp_sink.url}
     )
-    consumers = [w for w in app.extensions["workers"] if hasattr(w, "ready")]
+    consumers = [w for w in running_workers(app) if hasattr(w, "ready")]
     assert all(w.ready.wait(60) for w in consumers), "a consumer never joined its group"
     yield app
-    workers = app.extensions["workers"]  # the dead-letter collector among them
+    workers = running_workers(app)  # the dead-letter collector among them
     for worker in workers:
         worker.stop()
     for worker in workers:

@@ -12,6 +12,7 @@ import services.auth
 import services.notifications
 import services.users
 from common.events import Event, make_event
+from common.service_app import running_workers
 from devstack.smtp_sink import read_messages
 from services.auth.deps import deps as auth_deps
 from services.notifications.deps import deps as notifications_deps
@@ -27,10 +28,10 @@ def apps(redis_url, kafka_bootstrap, smtp_sink, tmp_path_factory):
     auth = services.auth.create_app({**base, "keys_dir": str(tmp_path_factory.mktemp("keys"))})
     users = services.users.create_app(base)
     notifications = services.notifications.create_app({**base, "smtp_url": smtp_sink.url})
-    consumers = [w for app in (users, notifications) for w in app.extensions["workers"] if hasattr(w, "ready")]
+    consumers = [w for app in (users, notifications) for w in running_workers(app) if hasattr(w, "ready")]
     assert all(w.ready.wait(60) for w in consumers), "a consumer never joined its group"
     yield auth, users, notifications
-    workers = [w for app in (auth, users, notifications) for w in app.extensions.get("workers", [])]
+    workers = [w for app in (auth, users, notifications) for w in running_workers(app)]
     for worker in workers:
         worker.stop()
     for worker in workers:
