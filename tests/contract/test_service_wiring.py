@@ -1,4 +1,4 @@
-"""Every service is wired one way: one Deps dataclass behind one accessor, no service keys in app.extensions."""
+"""Every app is wired one way: one Deps dataclass behind one accessor, no app-specific keys in app.extensions."""
 
 from __future__ import annotations
 
@@ -35,3 +35,12 @@ def test_dependencies_are_read_as_the_services_own_type(service_config):
     products_deps = importlib.import_module("services.products.deps")
     with pytest.raises(TypeError):
         deps_of(products_deps.Deps, app)
+
+
+@pytest.mark.parametrize("module", ["gateway", "shell", "fragments.checkout", "fragments.admin"])
+def test_the_edge_apps_keep_their_dependencies_in_one_dataclass_too(module, service_config):
+    app = importlib.import_module(module).create_app(service_config())
+    wiring = importlib.import_module(f"{module}.deps")
+    assert type(wiring.deps(app)) is wiring.Deps
+    # flask-limiter files itself under "limiter"; the HTML apps share the gateway client from common/web.py.
+    assert not set(app.extensions) - SHARED - {"limiter", "gateway"}
