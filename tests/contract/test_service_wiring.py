@@ -37,7 +37,7 @@ def test_dependencies_are_read_as_the_services_own_type(service_config):
         deps_of(products_deps.Deps, app)
 
 
-@pytest.mark.parametrize("module", ["gateway", "shell", "fragments.checkout", "fragments.admin"])
+@pytest.mark.parametrize("module", ["gateway", "shell", "fragments.checkout", "fragments.admin", "fragments.products"])
 def test_the_edge_apps_keep_their_dependencies_in_one_dataclass_too(module, service_config):
     app = importlib.import_module(module).create_app(service_config())
     wiring = importlib.import_module(f"{module}.deps")
