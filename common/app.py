@@ -1,23 +1,17 @@
-"""One bootstrap for every process: settings, logging, errors, health, metrics, stores, workers."""
+"""The bootstrap every process shares (settings, logs, errors, health, metrics) and the JSON one: no broker or Mongo."""
 
 from __future__ import annotations
 
-import atexit
 from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask
 
-from . import mongo, redis_store, tracing
+from . import redis_store, tracing
 from .auth import TokenVerifier
 from .balancer import split_urls
 from .errors import register_json_errors
-from .kafka import ConsumerRunner, Publisher
-from .kafka_options import client_options
 from .logs import configure_logging
-from .metrics import ConsumerMetrics
 from .observability import Observability
-from .openapi import openapi_document
-from .outbox import OutboxRelay
 from .settings import Settings, load_settings
 from .validation import GuardedJSONProvider, GuardedRequest
 
@@ -72,63 +66,3 @@ def create_json_app(name: str, import_name: str, config: dict | None = None) -> 
     auth_url = split_urls(settings.service_urls["auth"])[0]  # the keys are the same on every auth instance
     app.extensions["verifier"] = TokenVerifier(f"{auth_url}/api/auth/jwks", redis=r)
     return app
-
-
-def create_service_app(name: str, import_name: str, config: dict | None = None) -> Flask:
-    """A service: a JSON app plus its Mongo database, the Kafka publisher and /openapi.json."""
-    app = create_json_app(name, import_name, config)
-    settings = app.extensions["settings"]
-    obs = app.extensions["observability"]
-    client = mongo.create_client(settings.mongo_url)
-    if settings.data_dir and not settings.mongo_url:  # local mode under `make run`: data survives a restart
-        from .snapshot import persist
-
-        app.extensions["mongo.snapshot"] = persist(client, settings.data_dir, name)
-    app.extensions["mongo"] = client
-    obs.add_check("mongo", lambda: mongo.ping(client))
-    publisher = Publisher(settings.kafka_bootstrap, client_options(settings))
-    app.extensions["publisher"] = publisher
-    obs.add_check("kafka", publisher.ping)
-    app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(openapi_document(app)))
-    return app
-
-
-def _watch_outbox(obs, relay: OutboxRelay, max_age: float) -> None:
-    """Not ready while events wait too long to leave (a broker the producer cannot reach); both as gauges."""
-    obs.add_check("outbox", lambda: relay.check(max_age))
-    obs.gauge("outbox_backlog", "Events waiting in outboxes", lambda: relay.backlog()[0])
-    obs.gauge("outbox_oldest_age_seconds", "Age of the oldest event waiting in an outbox", lambda: relay.backlog()[1])
-
-
-def start_workers(app: Flask, outbox=(), handlers: dict | None = None) -> None:
-    """Start the outbox relay and consumers in this process, unless settings say not to (tests)."""
-    settings = app.extensions["settings"]
-    if not settings.run_workers:
-        return
-    publisher = app.extensions["publisher"]
-    workers: list[OutboxRelay | ConsumerRunner] = []
-    if outbox:
-        relay = OutboxRelay(publisher, outbox)
-        workers.append(relay)
-        _watch_outbox(app.extensions["observability"], relay, settings.outbox_max_age_seconds)
-    if handlers:
-        inbox = mongo.get_database(app)["inbox"]
-        workers.append(
-            ConsumerRunner(
-                settings.kafka_bootstrap,
-                settings.name,
-                handlers,
-                inbox,
-                publisher,
-                metrics=ConsumerMetrics(app.extensions["observability"], settings.name),
-            )
-        )
-    for w in workers:
-        w.start()
-    app.extensions["workers"] = workers
-
-    def _stop():
-        for w in workers:
-            w.stop()
-
-    atexit.register(_stop)

@@ -1,11 +1,12 @@
-"""The browser session's token cookies, set and cleared the same way by the auth fragment and the shell."""
+"""The browser session's cookies: their names, and the token cookies the auth fragment and the shell set one way."""
 
 from __future__ import annotations
 
 from flask import Response, request
 
-from .web import ACCESS_COOKIE, REFRESH_COOKIE
-
+ACCESS_COOKIE = "access_token_cookie"
+REFRESH_COOKIE = "refresh_token_cookie"
+CART_COOKIE = "fm_cart"
 SESSION_COOKIES = (ACCESS_COOKIE, REFRESH_COOKIE)
 
 

@@ -11,8 +11,11 @@ from typing import Any
 from flask import current_app, g, has_app_context, jsonify, request
 from flask_limiter import Limiter, RateLimitExceeded
 
+from common.deps import KEY
 from common.errors import error_body
 from common.redis_store import HOT_TIMEOUT
+
+from .deps import Deps, Limits, deps
 
 log = logging.getLogger(__name__)
 READ_METHODS = ("GET", "HEAD")
@@ -42,7 +45,7 @@ def client_ip() -> str:
 
 
 def _trusted(remote: str) -> bool:
-    networks = current_app.extensions["trusted_forwarders"]
+    networks = deps().limits.trusted_forwarders
     try:
         address = ipaddress.ip_address(remote)
     except ValueError:
@@ -50,10 +53,9 @@ def _trusted(remote: str) -> bool:
     return any(address in net for net in networks)
 
 
-def install_limits(app, settings) -> None:
+def install_limits(app, settings) -> Limits:
     """Limit the proxy view: reads and writes counted apart per client, X-RateLimit-* on every limited answer."""
-    app.extensions["trusted_forwarders"] = [ipaddress.ip_network(n, strict=False) for n in settings.trusted_forwarders]
-    app.extensions["rate_limit_events"] = app.extensions["observability"].counter(
+    storage_events = app.extensions["observability"].counter(
         "gateway_rate_limit_storage_events_total",
         "Rate-limit storage failures survived (limits kept in memory)",
         ["event"],
@@ -86,23 +88,28 @@ def install_limits(app, settings) -> None:
         # Default limits on the proxy only, each limiter on its own methods: checked once, before the view (a
         # decorated view is checked twice), and a read never consults the Redis limiter, not even in an outage.
         limiter.request_filter(_other_than(methods))
-    app.extensions["gateway_limiters"] = {"reads": reads, "writes": writes}
-    app.extensions["rate_limit_refusals"] = app.extensions["observability"].counter(
+    refusals = app.extensions["observability"].counter(
         "rate_limit_refusals_total", "Requests refused by a rate limit", ["limiter", "route"]
     )
     app.register_error_handler(RateLimitExceeded, _too_many)
     _count_storage_events()
+    return Limits(
+        trusted_forwarders=[ipaddress.ip_network(n, strict=False) for n in settings.trusted_forwarders],
+        limiters={"reads": reads, "writes": writes},
+        refusals=refusals,
+        storage_events=storage_events,
+    )
 
 
 def _too_many(e: RateLimitExceeded):
     kind = "gateway-read" if request.method in READ_METHODS else "gateway-write"
-    current_app.extensions["rate_limit_refusals"].labels(kind, "proxy").inc()
+    deps().limits.refusals.labels(kind, "proxy").inc()
     return jsonify(error_body("RATE_LIMITED", "Too many requests, slow down", {"limit": str(e.limit.limit)})), 429
 
 
 def _rate_limit_headers(resp):
     """The limit this request was counted against; Retry-After only on a refusal (an upstream's own stays)."""
-    for limiter in current_app.extensions["gateway_limiters"].values():
+    for limiter in deps().limits.limiters.values():
         current = limiter.current_limit
         if current is None:
             continue
@@ -110,7 +117,7 @@ def _rate_limit_headers(resp):
             remaining, reset_at = current.remaining, current.reset_at
         except Exception:  # the headers must never be why a request fails: flask-limiter swallows these too
             log.exception("rate-limit headers skipped")
-            current_app.extensions["rate_limit_events"].labels("swallowed").inc()
+            deps().limits.storage_events.labels("swallowed").inc()
             continue
         resp.headers["X-RateLimit-Limit"] = str(current.limit.amount)
         resp.headers["X-RateLimit-Remaining"] = str(remaining)
@@ -122,11 +129,11 @@ def _rate_limit_headers(resp):
 
 def _count(record: logging.LogRecord) -> bool:
     # flask-limiter's logger is shared by every app in the process; each app counts its own requests.
-    if has_app_context() and (counter := current_app.extensions.get("rate_limit_events")) is not None:
+    if has_app_context() and isinstance(gateway := current_app.extensions.get(KEY), Deps):
         message = record.getMessage()
         for needle, event in STORAGE_EVENTS.items():
             if needle in message:
-                counter.labels(event).inc()
+                gateway.limits.storage_events.labels(event).inc()
     return True
 
 

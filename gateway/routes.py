@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from common.auth import bearer_token
 from common.errors import NotFound
 
+from .deps import deps
 from .limits import client_ip
 from .routing import (
     DROPPED_RESPONSE_HEADERS,
@@ -38,7 +39,7 @@ def proxy(prefix: str, rest: str):
     headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
     headers["X-Request-ID"] = g.request_id
     headers["X-Forwarded-For"] = client_ip()  # services see the client, never a spoofed header
-    client = current_app.extensions["upstreams"][upstream]
+    client = deps().upstreams[upstream]
     upstream_resp = client.forward(request.method, _target(request), body=request.get_data(), headers=headers)
     return Response(
         upstream_resp.data,
@@ -57,7 +58,7 @@ def _target(req) -> str:
 @bp.get("/health")
 def health():
     """Every upstream's /readyz, checked in parallel."""
-    clients = current_app.extensions["upstreams"]
+    clients = deps().upstreams
 
     def check(client):
         try:

@@ -7,13 +7,16 @@ from prometheus_client import Histogram
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from common.auth import TokenVerifier
 from common.csrf import ensure_csrf_cookie, set_csrf_cookie
+from common.deps import install
 from common.errors import AppError
 from common.web import STATIC, create_html_app
 
 from . import https, live, routes, session, styleguide
 from .budget import start_page_clock
 from .cache import fragment_clients
+from .deps import Deps
 from .responses import error_page
 from .session_cache import SessionCache
 
@@ -37,25 +40,27 @@ def create_app(config: dict | None = None) -> Flask:
         # Flask's documented way to wrap the WSGI app, which mypy reads as assigning to a method.
         proxied = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=settings.trusted_proxy_hops)
         app.wsgi_app = proxied  # type: ignore[method-assign]
-    app.extensions["session_cache"] = SessionCache()
-    app.extensions["fragments"] = fragment_clients(settings, app.extensions["session_cache"])
-    obs = app.extensions["observability"]
-    app.extensions["fragment_metrics"] = (
-        obs.counter(
+    obs, personal = app.extensions["observability"], SessionCache()
+    deps = Deps(
+        session_cache=personal,
+        fragments=fragment_clients(settings, personal),
+        served=obs.counter(
             "fragment_served_total",
             "Fragment answers by rung of the ladder: live, fresh, revalidated, "
             "stale-while-revalidate, stale-if-error, fallback; signed-out and session (kept for one "
             "session) beside it",
             ("fragment", "rung"),
         ),
-        Histogram(
+        latency=Histogram(
             "fragment_duration_seconds",
             "Time to get a fragment's answer, cache included",
             ["fragment"],
             registry=obs.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
         ),
+        styleguide_verifier=TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks"),
     )
+    install(app, deps)
     app.register_blueprint(routes.bp)
     app.register_blueprint(styleguide.bp)
     if settings.live_templates:

@@ -20,6 +20,7 @@ from common.errors import AppError
 
 from .budget import remaining_budget
 from .cache import rung
+from .deps import deps
 from .session import with_session_cookies
 from .session_cache import BROWSER_CACHE_CONTROL
 from .signed_out import signed_out_region
@@ -110,8 +111,8 @@ def fetch(
     slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", body: bytes | None = None, page_url: str = "/"
 ) -> Fetched:
     """One fragment; any failure or timeout becomes a fallback (503 if it is the page's main slot)."""
-    client = current_app.extensions["fragments"][slot.fragment]
-    served, latency = current_app.extensions["fragment_metrics"]
+    client = deps().fragments[slot.fragment]
+    served, latency = deps().served, deps().latency
     started = time.perf_counter()
     try:
         resp = client.request(method, slot.path, headers=headers, params=query or None, data=body)
@@ -175,10 +176,10 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
 
     def start(slot: Slot) -> Future | None:
         """A slot's future, or None for a slot a fresh cache entry answers (fetched here once the others run)."""
-        client = current_app.extensions["fragments"].get(slot.fragment)
+        client = deps().fragments.get(slot.fragment)
         local = None if slot.name == "main" else signed_out_region(slot.path, cookies, client)
         if local is not None:
-            labelled(current_app.extensions["fragment_metrics"][0], slot.fragment, "signed-out").inc()
+            labelled(deps().served, slot.fragment, "signed-out").inc()
             return _done(Fetched(slot, local))
         has_fresh = getattr(client, "has_fresh", None)
         if has_fresh is not None and has_fresh(slot.path, headers, params=slot_query(slot) or None, data=None):

@@ -10,6 +10,7 @@ from common.app import TEMPLATES
 from common.live import tree_version
 
 from .cache import CachingClient
+from .deps import deps
 
 
 def watch_templates(app: Flask) -> None:
@@ -26,11 +27,11 @@ def watch_templates(app: Flask) -> None:
         with lock:
             if version == seen["version"]:
                 return
-            for client in app.extensions["fragments"].values():
+            for client in deps(app).fragments.values():
                 if isinstance(client, CachingClient):  # FRAGMENT_CACHE is not off
                     client.session.cache.clear()
                     client.session.keys.clear()
-            app.extensions.pop("signed_out_regions", None)
+            deps(app).signed_out_regions.clear()
             seen["version"] = version
 
     app.before_request(check)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, g, request
 
 from common.errors import NotFound
 from common.htmx import safe_path, wants_fragment
 
 from .composition import Slot, fetch, forwarded_headers
+from .deps import deps
 from .responses import fragment_response, page_response, render_page, start_header
 from .session_cache import sessions
 
@@ -114,7 +115,7 @@ def product_image(name):
     headers = {"Cache-Control": "no-store"}
     if "If-None-Match" in request.headers:
         headers["If-None-Match"] = request.headers["If-None-Match"]
-    resp = current_app.extensions["fragments"]["products"].request("GET", f"/images/{name}", headers=headers)
+    resp = deps().fragments["products"].request("GET", f"/images/{name}", headers=headers)
     if resp.status_code not in (200, 304):
         raise NotFound("No such image")
     kept = {h: resp.headers[h] for h in IMAGE_HEADERS if h in resp.headers}
@@ -140,7 +141,7 @@ def form_page(fragment: str) -> str:
 @bp.route("/f/<fragment>/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def proxy(fragment, rest):
     """htmx gets the fragment as is; a plain browser (a form without JS) gets it inside a full page."""
-    if fragment not in current_app.extensions["fragments"] or _internal(rest):
+    if fragment not in deps().fragments or _internal(rest):
         raise NotFound("No such fragment")
     upload = UPLOADS.get(fragment)
     if upload and request.method == "POST" and upload[0].fullmatch(rest):
@@ -162,7 +163,7 @@ def proxy(fragment, rest):
         )
     finally:
         if request.method != "GET":  # a write (even one that seemed to fail) ends what was kept for its session
-            current_app.extensions["session_cache"].forget(sessions(headers.get("Cookie")))
+            deps().session_cache.forget(sessions(headers.get("Cookie")))
     if wants_fragment():
         return fragment_response(fetched)
     return page_response("Fragmart", fetched, page_url=page_url, header=header)

@@ -10,8 +10,14 @@ import jwt
 from flask import current_app, g, request
 
 from common.errors import AppError
-from common.session import SESSION_COOKIES, clear_session_cookies, set_session_cookies, sets_session_cookie
-from common.web import ACCESS_COOKIE, REFRESH_COOKIE
+from common.session import (
+    ACCESS_COOKIE,
+    REFRESH_COOKIE,
+    SESSION_COOKIES,
+    clear_session_cookies,
+    set_session_cookies,
+    sets_session_cookie,
+)
 
 from .budget import remaining_budget
 

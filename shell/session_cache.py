@@ -19,7 +19,7 @@ import jwt
 from requests.structures import CaseInsensitiveDict
 from werkzeug.http import parse_cookie
 
-from common.web import ACCESS_COOKIE, CART_COOKIE
+from common.session import ACCESS_COOKIE, CART_COOKIE
 
 # What a browser may store of an answer the shell keeps per session: nothing, since only the shell sees the
 # writes that end it.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app, render_template
+from flask import render_template
 from markupsafe import Markup
 
-from common.web import ACCESS_COOKIE, CART_COOKIE
+from common.session import ACCESS_COOKIE, CART_COOKIE
+
+from .deps import deps
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ def signed_out_region(path: str, cookies, client=None) -> Markup | None:
     if region.only_while_connected and not getattr(client, "connected", lambda: False)():
         return None
     # The same bytes for every such browser, so rendered once per process (a few % of an anonymous page's CPU).
-    rendered = current_app.extensions.setdefault("signed_out_regions", {})
+    rendered = deps().signed_out_regions
     if path not in rendered:
         rendered[path] = Markup(render_template(region.template, **region.context))
     return rendered[path]

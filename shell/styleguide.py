@@ -17,9 +17,10 @@ from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from common.app import TEMPLATES
-from common.auth import TokenVerifier
 from common.errors import AppError
-from common.web import ACCESS_COOKIE
+from common.session import ACCESS_COOKIE
+
+from .deps import deps
 
 bp = Blueprint("styleguide", __name__)
 SAMPLES = TEMPLATES / "styleguide" / "samples.py"
@@ -112,9 +113,7 @@ def only_local_or_admins():
     token = request.cookies.get(ACCESS_COOKIE)
     if not token:
         return redirect(f"/login?next={request.path}", code=303)
-    verifier = current_app.extensions.setdefault(
-        "styleguide.verifier", TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks")
-    )
+    verifier = deps().styleguide_verifier
     try:
         admin = verifier.identity(token, write=False).is_admin
     except AppError:

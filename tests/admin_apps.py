@@ -19,8 +19,9 @@ import services.products
 import services.users
 import shell
 from common.csrf import CSRF_COOKIE
+from common.session import ACCESS_COOKIE
 from common.settings import load_settings
-from common.web import ACCESS_COOKIE
+from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_documents
 from tests.accounts_apps import ADMIN
 from tests.servers import free_port, serving
@@ -50,7 +51,7 @@ def serve_back_office(redis_url: str, keys_dir: str):
             apps[name] = module.create_app({**base, "service_urls": urls})
             urls[name] = stack.enter_context(serving(apps[name]))
         for doc, units in seed_documents():
-            apps["inventory"].extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
+            inventory_deps(apps["inventory"]).stock.ensure(doc["sku"], doc["_id"], units)
         gw = stack.enter_context(
             serving(gateway.create_app({**base, "service_urls": urls, "rate_limit_writes": "10000/minute"}))
         )

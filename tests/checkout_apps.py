@@ -13,6 +13,8 @@ import services.notifications
 import services.orders
 import services.payments
 import services.products
+from services.inventory.deps import deps as inventory_deps
+from services.products.deps import deps as products_deps
 from tests.accounts_apps import bearer, serve_accounts
 from tests.servers import serving
 
@@ -48,8 +50,9 @@ def serve_shop(redis_url: str, keys_dir: str):
 
 def fill_cart(shop, user: dict, *lines: tuple[str, int]) -> None:
     for product_id, quantity in lines:
-        stock = shop.inventory.extensions["inventory.stock"]
-        product = shop.products.extensions["products.repo"].get(product_id)
+        stock = inventory_deps(shop.inventory).stock
+        product = products_deps(shop.products).repo.get(product_id)
+        assert product is not None, product_id
         stock.set_available(product["sku"], 50)
         r = requests.post(
             f"{shop.gateway}/api/cart/items",

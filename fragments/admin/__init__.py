@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
+from common.deps import install
 from common.web import create_html_app
 
 from . import access, dashboard, events, images, inventory, orders, products, users
+from .deps import build
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_html_app("fragment-admin", __name__, config)
+    install(app, build(app))
     access.init_app(app)
     images.init_app(app)
-    app.register_blueprint(dashboard.bp)
-    app.register_blueprint(products.bp)
-    app.register_blueprint(inventory.bp)
-    app.register_blueprint(orders.bp)
-    app.register_blueprint(users.bp)
-    app.register_blueprint(events.bp)
+    for bp in (images.bp, dashboard.bp, products.bp, inventory.bp, orders.bp, users.bp, events.bp):
+        app.register_blueprint(bp)
     return app

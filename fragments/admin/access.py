@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 
-from common.auth import TokenVerifier
 from common.errors import AppError, Forbidden
+from common.gateway_api import SignedOut
 from common.htmx import redirect_after_post, safe_path
-from common.web import ACCESS_COOKIE, SignedOut
+from common.session import ACCESS_COOKIE
+
+from .deps import deps
 
 INTERNAL = ("/healthz", "/readyz", "/metrics")
 
 
 def init_app(app: Flask) -> None:
-    settings = app.extensions["settings"]
-    # Through the gateway, like every other call: fragment apps never talk to a service directly. No Redis here:
-    # the API checks revocation on every call the pages make, so a signed-out token still cannot do anything.
-    app.extensions["admin.verifier"] = TokenVerifier(f"{settings.gateway_url}/api/auth/jwks")
+    """Hooks: every view needs an admin; a lapsed session goes to sign in."""
     app.before_request(require_admin)
     app.register_error_handler(SignedOut, lambda _: to_sign_in())
 
@@ -39,7 +38,7 @@ def require_admin():
     if not token:
         return to_sign_in()
     try:
-        identity = current_app.extensions["admin.verifier"].identity(token, write=False)
+        identity = deps().verifier.identity(token, write=False)
     except AppError as e:
         if e.status == 401:
             return to_sign_in()

@@ -7,7 +7,7 @@ import logging
 from flask import current_app
 
 from common.errors import AppError, Forbidden
-from common.web import api_or_raise
+from common.gateway_api import api_or_raise
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "The back office cannot reach the shop right now. Please try again in a moment."

@@ -28,7 +28,6 @@ def init_app(app: Flask) -> None:
     # First of all hooks: the CSRF check reads the form, and must read it with the upload's limit.
     app.before_request_funcs.setdefault(None, []).insert(0, _allow_upload)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
-    app.register_blueprint(bp)
 
 
 def _allow_upload():

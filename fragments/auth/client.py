@@ -7,7 +7,7 @@ import logging
 from flask import current_app
 
 from common.errors import AppError
-from common.web import api, retry_after
+from common.gateway_api import api, retry_after
 from fragments.result import Result, field_errors
 
 log = logging.getLogger(__name__)

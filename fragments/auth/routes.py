@@ -8,8 +8,7 @@ from flask import Blueprint, make_response, render_template, request
 
 from common.cacheable import PERSONAL, per_session
 from common.htmx import redirect_after_post, safe_path
-from common.session import clear_session_cookies, set_session_cookies
-from common.web import ACCESS_COOKIE, CART_COOKIE, REFRESH_COOKIE
+from common.session import ACCESS_COOKIE, CART_COOKIE, REFRESH_COOKIE, clear_session_cookies, set_session_cookies
 
 from . import client
 

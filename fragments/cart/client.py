@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import current_app, request
 
 from common.errors import AppError
-from common.web import ACCESS_COOKIE, CART_COOKIE, api, api_or_outage, upstream_failure
+from common.gateway_api import api, api_or_outage, upstream_failure
+from common.session import ACCESS_COOKIE, CART_COOKIE
 from fragments.result import Result, body_of
 
 UNAVAILABLE = "Your cart is unavailable right now. Please try again in a moment."

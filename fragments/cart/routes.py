@@ -7,7 +7,7 @@ from flask import Blueprint, make_response, redirect, render_template, request
 from common.cacheable import PERSONAL, per_session, personal
 from common.htmx import safe_path, wants_fragment
 from common.ids import is_id
-from common.web import CART_COOKIE
+from common.session import CART_COOKIE
 from fragments.result import Result
 
 from . import client

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
+from common.deps import install
 from common.redis_store import create_redis
 from common.web import create_html_app
 
 from . import drafts, routes
+from .deps import Deps
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_html_app("fragment-checkout", __name__, config)
     redis = create_redis(app.extensions["settings"].redis_url)
-    app.extensions["checkout.drafts"] = drafts.Drafts(redis)
+    install(app, Deps(drafts=drafts.Drafts(redis)))
     app.extensions["observability"].add_check("redis", redis.ping)
     app.after_request(drafts.remember)
     app.register_blueprint(routes.bp)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from common.errors import NotFound
-from common.web import api_or_raise
+from common.gateway_api import api_or_raise
 from fragments.result import Result, body_of, field_errors
 
 CARD_MESSAGES = {

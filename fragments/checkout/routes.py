@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request
+from flask import Blueprint, make_response, redirect, render_template, request
 
 from common import address as address_fields
 from common.errors import NotFound
@@ -11,12 +11,9 @@ from common.ids import is_id, is_minted_id
 from fragments.sign_in import require_sign_in
 
 from . import client, forms
+from .deps import deps
 
 bp = Blueprint("checkout", __name__)
-
-
-def _drafts():
-    return current_app.extensions["checkout.drafts"]
 
 
 def _sign_in_notice(url: str):
@@ -77,15 +74,15 @@ def start():
             message="Add something you like, then check out.",
             link=("/products", "Browse products"),
         )
-    draft = _drafts().load()
+    draft = deps().drafts.load()
     if not draft or draft.get("placed"):
-        draft = _drafts().fresh()  # a new attempt, with a new Idempotency-Key
+        draft = deps().drafts.fresh()  # a new attempt, with a new Idempotency-Key
     return _address_step(draft)
 
 
 @bp.post("/address")
 def save_address():
-    draft, choice = _drafts().load() or _drafts().fresh(), request.form.get("address_id", "new")
+    draft, choice = deps().drafts.load() or deps().drafts.fresh(), request.form.get("address_id", "new")
     if choice != "new":
         address = next(({k: a[k] for k in address_fields.NAMES} for a in client.addresses() if a["id"] == choice), None)
         if address is None:
@@ -94,13 +91,13 @@ def save_address():
         address, errors = forms.address(request.form)
         if errors:
             return _address_step(draft, 422, form={**address, "address_id": "new"}, errors=errors)
-    draft = _drafts().save({**draft, "address": address, "address_id": choice, "placed": None})
+    draft = deps().drafts.save({**draft, "address": address, "address_id": choice, "placed": None})
     return _advance("/checkout/payment", lambda: _payment_step(draft))
 
 
 @bp.get("/payment")
 def payment():
-    draft = _drafts().load()
+    draft = deps().drafts.load()
     if not draft.get("address"):
         return redirect_after_post("/checkout")
     return _payment_step(draft)
@@ -109,7 +106,7 @@ def payment():
 @bp.post("/payment")
 def save_payment():
     """The card number passes through to the payments API in this request; it is never kept or re-rendered."""
-    draft = _drafts().load()
+    draft = deps().drafts.load()
     if not draft.get("address"):
         return redirect_after_post("/checkout")
     number, cvc = request.form.get("card_number", "")[:30], request.form.get("cvc", "")[:4]
@@ -120,13 +117,13 @@ def save_payment():
     method = client.tokenise(number, *expiry, cvc)
     if not method.ok:
         return _payment_step(draft, method.status, method.errors, typed)
-    draft = _drafts().save({**draft, "payment": method.value, "placed": None})
+    draft = deps().drafts.save({**draft, "payment": method.value, "placed": None})
     return _advance("/checkout/review", lambda: _review_step(draft))
 
 
 @bp.get("/review")
 def review():
-    draft = _drafts().load()
+    draft = deps().drafts.load()
     if not draft.get("address") or not draft.get("payment"):
         return redirect_after_post("/checkout/payment" if draft.get("address") else "/checkout")
     return _review_step(draft)
@@ -134,7 +131,7 @@ def review():
 
 @bp.post("/place")
 def place():
-    draft, key = _drafts().load(), request.form.get("idempotency_key", "")
+    draft, key = deps().drafts.load(), request.form.get("idempotency_key", "")
     if not is_minted_id(key) or not draft.get("address") or not draft.get("payment"):
         return redirect_after_post("/checkout")
     if draft.get("placed") and draft["placed"]["key"] == key:  # a second click: the same order
@@ -143,7 +140,7 @@ def place():
     if not placed.ok:
         return _review_step(draft, placed.status, placed.message)
     order = placed.value
-    _drafts().save({**draft, "placed": {"key": key, "order_id": order["id"]}})
+    deps().drafts.save({**draft, "placed": {"key": key, "order_id": order["id"]}})
     resp = redirect_after_post(f"/orders/{order['id']}/confirmation")
     resp.headers["HX-Trigger"] = "cart-changed"  # the order took the cart: the mini-cart empties
     return resp

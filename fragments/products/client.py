@@ -9,9 +9,11 @@ import time
 from flask import current_app
 
 from common.errors import AppError, NotFound
+from common.gateway_api import api, api_or_outage, upstream_failure
 from common.ids import is_id
-from common.web import api, api_or_outage, upstream_failure
 from fragments.result import Result, field_errors
+
+from .deps import deps
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "The catalog is unavailable right now. Please try again in a moment."
@@ -59,7 +61,7 @@ def product(product_id: str) -> dict:
 
 def categories() -> list[str]:
     """The catalog's categories, asked at most once per CATEGORIES_SECONDS (a third of a search page's calls)."""
-    kept = current_app.extensions.setdefault("products.categories", {"items": None, "until": 0.0})  # per app
+    kept = deps().categories  # per app
     with _lock:
         if kept["items"] is not None and clock() < kept["until"]:
             return kept["items"]

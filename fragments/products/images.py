@@ -8,7 +8,7 @@ import re
 from flask import Blueprint, Response, request
 
 from common.errors import NotFound
-from common.web import api_or_outage
+from common.gateway_api import api_or_outage
 
 bp = Blueprint("product_images", __name__)
 IMAGE_NAME = re.compile(r"[0-9a-f]{64}\.(png|jpg|webp)")

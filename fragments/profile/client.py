@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from common.address import COUNTRY_MESSAGE
 from common.errors import NotFound
+from common.gateway_api import api_or_raise
 from common.ids import is_id
-from common.web import api_or_raise
 from fragments.result import Result, body_of, field_errors
 
 DETAIL_MESSAGES = {

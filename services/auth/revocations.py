@@ -95,6 +95,9 @@ class RevocationWatcher:
         self._stop.set()
         self._thread.join(5)
 
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
 from common.auth import require_admin
@@ -14,6 +14,7 @@ from common.openapi import operation
 from common.paging import PageQuery
 from common.validation import StrictModel, parse_body, parse_query
 
+from .deps import deps
 from .roles import Roles
 from .routes import spec
 
@@ -53,7 +54,7 @@ class RoleChanged(BaseModel):
 
 
 def _roles() -> Roles:
-    return current_app.extensions["auth.roles"]
+    return deps().roles
 
 
 def _checked(account_id: str) -> str:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from common.auth import bearer_token
 from common.errors import RateLimited, error_body
+from common.forwarded import client_address
 from common.openapi import operation, service_spec
 from common.validation import parse_body
-from common.web import client_address
 
 from . import service
+from .deps import deps
 from .schemas import Jwks, LoginBody, LogoutBody, RefreshBody, RegisterBody, Registered, TokenPair
 
 bp = Blueprint("auth", __name__)
 spec = service_spec("auth")
-
-
-def _ext(name: str):
-    return current_app.extensions[f"auth.{name}"]
 
 
 @bp.post("/api/auth/register")
@@ -26,7 +23,7 @@ def _ext(name: str):
 def register():
     """Create a customer account; answers with the user and a signed-in token pair."""
     body = parse_body(RegisterBody)
-    result = service.register(_ext("repo"), _ext("passwords"), _ext("tokens"), _ext("limiter"), body, client_address())
+    result = service.register(deps().repo, deps().passwords, deps().tokens, deps().limiter, body, client_address())
     return jsonify(result), 201
 
 
@@ -35,9 +32,7 @@ def register():
 def login():
     """Exchange email and password for an access and a refresh token."""
     body = parse_body(LoginBody)
-    return jsonify(
-        service.login(_ext("repo"), _ext("passwords"), _ext("tokens"), _ext("limiter"), body, client_address())
-    )
+    return jsonify(service.login(deps().repo, deps().passwords, deps().tokens, deps().limiter, body, client_address()))
 
 
 @bp.post("/api/auth/refresh")
@@ -45,7 +40,7 @@ def login():
 def refresh():
     """Rotate a refresh token into a new pair."""
     body = parse_body(RefreshBody)
-    return jsonify(service.refresh(_ext("repo"), _ext("tokens"), body.refresh_token))
+    return jsonify(service.refresh(deps().repo, deps().tokens, body.refresh_token))
 
 
 @bp.post("/api/auth/logout")
@@ -53,7 +48,7 @@ def refresh():
 def logout():
     """Revoke the bearer access token and the refresh token (and its session family)."""
     body = parse_body(LogoutBody) if request.get_data() else LogoutBody()
-    service.logout(_ext("tokens"), bearer_token(), body.refresh_token)
+    service.logout(deps().tokens, bearer_token(), body.refresh_token)
     return "", 204
 
 
@@ -61,7 +56,7 @@ def logout():
 @operation(spec, out=Jwks)
 def jwks():
     """The public keys that verify our tokens: the signing key and the previous one (rotation)."""
-    resp = jsonify(keys=[k.public_jwk() for k in _ext("keys").all])
+    resp = jsonify(keys=[k.public_jwk() for k in deps().keys.all])
     resp.cache_control.public = True
     resp.cache_control.max_age = 300
     return resp

@@ -2,40 +2,39 @@
 
 from __future__ import annotations
 
-import atexit
-from functools import partial
-
 from flask import Flask
 
-from common.app import create_service_app, start_workers
 from common.balancer import upstream_client
+from common.deps import install
 from common.kafka_options import client_options
-from common.mongo import get_database
+from common.service_app import create_service_app, start_workers
 
-from . import admin_routes, consumers, reconcile, reservations, routes, service
+from . import admin_routes, consumers, reconcile, reservations, routes
+from .deps import build
 from .repository import StockRepository
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("inventory", __name__, config)
-    db = get_database(app)
-    level = app.extensions["settings"].low_stock_level
-    stock = StockRepository(db["stock"], level, partial(service.low_stock_event, level=level))
-    stock.ensure_indexes()
-    app.extensions["inventory.stock"] = stock
-    app.register_blueprint(routes.bp)
-    app.register_blueprint(admin_routes.bp)  # the back office (issue 13)
-    # Reservations (checkout) plug in here: their blueprint, handlers and outbox collections.
-    reservation_repo, reservation_outbox = reservations.init_app(app, db, stock)
-    handlers = consumers.handlers(reservation_repo, stock, app.extensions["inventory.reservation_ttl"])
-    outbox = [db["stock"], *reservation_outbox]
-    start_workers(app, outbox=outbox, handlers=handlers)
-    if app.extensions["settings"].run_workers:
-        _start_reconciler(app, stock)
+    settings, deps = app.extensions["settings"], install(app, build(app))
+    ttl, paid_ttl = settings.reservation_ttl_seconds, settings.paid_reservation_ttl_seconds
+    for bp in (routes.bp, admin_routes.bp):
+        app.register_blueprint(bp)
+    reservations.watch_stuck_paid(app.extensions["observability"].registry, deps.reservations, paid_ttl)
+    handlers = consumers.handlers(deps.reservations, deps.stock, ttl)
+    start_workers(
+        app,
+        outbox=[deps.stock.stock, deps.reservations.reservations],
+        handlers=handlers,
+        workers=[
+            lambda: reservations.sweeper(deps.reservations, deps.stock, ttl, paid_ttl),
+            lambda: _reconciler(app, deps.stock),
+        ],
+    )
     return app
 
 
-def _start_reconciler(app: Flask, stock: StockRepository) -> None:
+def _reconciler(app: Flask, stock: StockRepository) -> reconcile.Reconciler:
     """A restarted process may have lost its data (the local in-process engine): rebuild missing stock records."""
     settings = app.extensions["settings"]
     products = upstream_client("products", settings.service_urls["products"], timeout=settings.http_timeout)
@@ -45,9 +44,6 @@ def _start_reconciler(app: Flask, stock: StockRepository) -> None:
         resp.raise_for_status()
         return resp.json()
 
-    worker = reconcile.Reconciler(
+    return reconcile.Reconciler(
         stock, get_page, lambda: reconcile.fold_history(reconcile.read_topic(client_options(settings)))
     )
-    worker.start()
-    app.extensions["inventory.reconciler"] = worker
-    atexit.register(worker.stop)

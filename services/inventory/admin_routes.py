@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
 from common.auth import require_admin
@@ -13,6 +13,7 @@ from common.openapi import operation
 from common.paging import PageQuery, page_of
 from common.validation import StrictModel, parse_body, parse_query
 
+from .deps import deps
 from .routes import spec
 from .schemas import SKU_PATTERN, Stock
 
@@ -42,17 +43,13 @@ class StockPage(BaseModel):
     low_level: int
 
 
-def _repo():
-    return current_app.extensions["inventory.stock"]
-
-
 # A static segment: Flask prefers it to /api/inventory/<sku>, so a SKU named "levels" is only reachable by ?skus=.
 @bp.get("/api/inventory/levels")
 @require_admin
 @operation(spec, out=StockPage, query=LevelQuery, auth="admin")
 def stock_levels():
     """Every live SKU's available and reserved units, lowest available first (admin)."""
-    q, repo = parse_query(LevelQuery), _repo()
+    q, repo = parse_query(LevelQuery), deps().stock
     items, total = repo.levels(q.skip, q.per_page, q.q, repo.low_level if q.low else None)
     return jsonify({**page_of(items, total, q), "low_level": repo.low_level})
 
@@ -64,4 +61,4 @@ def adjust_stock(sku):
     """Add (or, negative, remove) units of available stock atomically; never below zero (admin)."""
     if not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
         raise NotFound("No such SKU", code="SKU_NOT_FOUND")
-    return jsonify(_repo().adjust_available(sku, parse_body(StockDelta).delta))
+    return jsonify(deps().stock.adjust_available(sku, parse_body(StockDelta).delta))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
 import threading
 from datetime import timedelta
@@ -21,7 +20,6 @@ from .reservation_store import (
     RESERVING,
     RETURNED,
     RETURNING,
-    ReservationRepository,
     now,
 )
 
@@ -177,24 +175,15 @@ class ExpirySweeper(threading.Thread):
         self.stopping.set()
 
 
-def init_app(app, db, stock) -> tuple[ReservationRepository, list]:
-    """Wire reservations into the inventory process; returns the repository and its outbox collections."""
-    settings = app.extensions["settings"]
-    ttl, paid_ttl = settings.reservation_ttl_seconds, settings.paid_reservation_ttl_seconds
-    repo = ReservationRepository(db["reservations"])
-    repo.ensure_indexes()
-    app.extensions.update(
-        {"inventory.reservations": repo, "inventory.reservation_ttl": ttl, "inventory.paid_reservation_ttl": paid_ttl}
-    )
-    # Counted when scraped, so the gauge is right whether or not this process runs the sweeper.
+def watch_stuck_paid(registry, reservations, paid_ttl: int) -> None:
+    """Counted when scraped, so the gauge is right whether or not this process runs the sweeper."""
     Gauge(
         "inventory_stuck_paid_reservations",
         "Paid reservations waiting for order.confirmed past the bound",
-        registry=app.extensions["observability"].registry,
-    ).set_function(lambda: repo.count_stuck_paid(now() - timedelta(seconds=paid_ttl)))
-    if app.extensions["settings"].run_workers:
-        # Sweep often enough that a reservation outlives its time by at most a quarter of it (5 s at most).
-        sweeper = ExpirySweeper(repo, stock, interval=min(5.0, max(0.2, ttl / 4)), paid_ttl=paid_ttl)
-        sweeper.start()
-        atexit.register(sweeper.stop)
-    return repo, [db["reservations"]]
+        registry=registry,
+    ).set_function(lambda: reservations.count_stuck_paid(now() - timedelta(seconds=paid_ttl)))
+
+
+def sweeper(reservations, stock, ttl: int, paid_ttl: int) -> ExpirySweeper:
+    """Sweep often enough that a reservation outlives its time by at most a quarter of it (5 s at most)."""
+    return ExpirySweeper(reservations, stock, interval=min(5.0, max(0.2, ttl / 4)), paid_ttl=paid_ttl)

@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from common.auth import require_admin
 from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service
+from .deps import deps
 from .schemas import Stock, StockCount, StockList, StockQuery
 
 bp = Blueprint("inventory", __name__)
 spec = service_spec("inventory")
 
 
-def _repo():
-    return current_app.extensions["inventory.stock"]
-
-
 @bp.get("/api/inventory")
 @operation(spec, out=StockList, query=StockQuery)
 def list_stock():
     """Stock for several SKUs: ?skus=a,b (at most 100)."""
-    return jsonify(items=service.list_stock(_repo(), parse_query(StockQuery).skus))
+    return jsonify(items=service.list_stock(deps().stock, parse_query(StockQuery).skus))
 
 
 @bp.get("/api/inventory/<sku>")
 @operation(spec, out=Stock, errors=(404,))
 def get_stock(sku):
     """Stock for one SKU."""
-    return jsonify(service.get_stock(_repo(), sku))
+    return jsonify(service.get_stock(deps().stock, sku))
 
 
 @bp.put("/api/inventory/<sku>")
@@ -38,4 +35,4 @@ def get_stock(sku):
 @operation(spec, out=Stock, body=StockCount, auth="admin", errors=(404,))
 def count_stock(sku):
     """Set the available count of a SKU (admin)."""
-    return jsonify(service.count_stock(_repo(), sku, parse_body(StockCount).quantity))
+    return jsonify(service.count_stock(deps().stock, sku, parse_body(StockCount).quantity))

@@ -4,29 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from common.app import create_service_app, start_workers
-from common.mongo import get_database
+from common.deps import install
+from common.service_app import create_service_app, start_workers
 
 from . import dead_letter_routes, routes
-from .channels import LogSms, SmtpMailer
 from .consumers import all_handlers
-from .emails import EmailRenderer
-from .repository import DeliveryRepository
-from .service import Notifier
+from .deps import build
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("notifications", __name__, config)
-    settings = app.extensions["settings"]
-    db = get_database(app)
-    repo = DeliveryRepository(db["deliveries"], db["contacts"])
-    repo.ensure_indexes()
-    mailer = SmtpMailer(settings.smtp_url, settings.mail_from)
-    notifier = Notifier(repo, EmailRenderer({"shop_name": "Fragmart", "shop_url": settings.shop_url}), mailer, LogSms())
-    app.extensions.update({"notifications.repo": repo, "notifications.notifier": notifier})
-    app.extensions["observability"].add_check("smtp", mailer.ping)
-    app.register_blueprint(routes.bp)
-    dead_letter_routes.init_app(app, db)  # the back office's dead letters (issue 13)
-    start_workers(app, handlers=all_handlers(notifier))
-    dead_letter_routes.start_collector(app)
+    deps = install(app, build(app))
+    app.extensions["observability"].add_check("smtp", deps.mailer.ping)
+    for bp in (routes.bp, dead_letter_routes.bp):
+        app.register_blueprint(bp)
+    start_workers(app, handlers=all_handlers(deps.notifier), workers=[lambda: dead_letter_routes.collector(app)])
     return app

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
 import re
 from typing import Literal
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from pydantic import BaseModel
 
 from common.auth import require_admin
@@ -17,6 +16,7 @@ from common.paging import PageQuery
 from common.validation import parse_query
 
 from .dead_letters import Collector, DeadLetters
+from .deps import deps
 from .routes import spec
 
 bp = Blueprint("dead_letters", __name__)
@@ -48,28 +48,15 @@ class LetterPage(BaseModel):
     pages: int
 
 
-def init_app(app, db) -> None:
-    letters = DeadLetters(db["dead_letters"], app.extensions["publisher"])
-    letters.ensure_indexes()
-    app.extensions["notifications.dead_letters"] = letters
-    app.register_blueprint(bp)
-
-
-def start_collector(app) -> None:
-    """After start_workers: the collector joins the process's workers, so whoever stops those stops it too."""
+def collector(app) -> Collector:
+    """The consumer that files every dead letter of the saga's topics (started by start_workers)."""
     settings = app.extensions["settings"]
-    if not settings.run_workers:
-        return
     options = {**client_options(settings), "bootstrap_servers": settings.kafka_bootstrap}
-    collector = Collector(options, app.extensions["notifications.dead_letters"])
-    collector.start()
-    app.extensions["notifications.collector"] = collector
-    app.extensions.setdefault("workers", []).append(collector)
-    atexit.register(collector.stop)
+    return Collector(options, deps(app).dead_letters)
 
 
 def _letters() -> DeadLetters:
-    return current_app.extensions["notifications.dead_letters"]
+    return deps().dead_letters
 
 
 def _checked(letter: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from common.formatting import money
 from common.messages import OrderCancelled, OrderConfirmed, OrderSummary, PaymentRefunded
-from common.web import money
 
 log = logging.getLogger(__name__)
 Notice = OrderSummary | PaymentRefunded  # every event about one order that the customer hears of

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from pydantic import BaseModel
 
 from common.auth import current_identity, require_user
@@ -11,6 +11,7 @@ from common.paging import Page, PageQuery
 from common.validation import parse_query
 
 from . import service
+from .deps import deps
 
 bp = Blueprint("notifications", __name__)
 spec = service_spec("notifications")
@@ -41,5 +42,4 @@ class LogQuery(PageQuery):
 def list_notifications():
     """The caller's emails and SMS, newest first."""
     query = parse_query(LogQuery)
-    repo = current_app.extensions["notifications.repo"]
-    return jsonify(service.list_for_user(repo, current_identity().user_id, query))
+    return jsonify(service.list_for_user(deps().repo, current_identity().user_id, query))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
 from common.auth import require_admin
@@ -15,6 +15,7 @@ from common.paging import PageQuery
 from common.validation import parse_query
 
 from . import admin, states
+from .deps import deps
 from .routes import spec
 from .schemas import OrderPage
 
@@ -37,7 +38,7 @@ class OrderSummary(BaseModel):
 
 
 def _orders():
-    return current_app.extensions["orders.repo"].orders
+    return deps().repo.orders
 
 
 @bp.get("/api/orders/summary")

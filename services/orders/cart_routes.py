@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from pydantic import ConfigDict, Field
 
 from common.auth import current_identity, require_user
@@ -14,8 +14,8 @@ from common.openapi import operation, service_spec
 from common.validation import StrictModel, parse_body
 
 from . import cart
-from .cart_catalog import CartCatalog
-from .cart_store import MAX_QUANTITY, CartStore, is_guest_id, new_guest_id, user_cart_id
+from .cart_store import MAX_QUANTITY, is_guest_id, new_guest_id, user_cart_id
+from .deps import deps
 from .schemas import CART_HEADER, Cart, CartHeaders, CartSummary, MergedCart
 
 bp = Blueprint("cart", __name__)
@@ -36,18 +36,6 @@ class SetQuantity(StrictModel):
 class CartRef:
     id: str | None
     minted: bool = False
-
-
-@bp.record_once
-def _install(state) -> None:
-    """The cart's store and catalog client, bound when the blueprint joins the orders app."""
-    app = state.app
-    app.extensions["cart.store"] = CartStore(app.extensions["redis"])
-    app.extensions["cart.catalog"] = CartCatalog.from_settings(app.extensions["settings"])
-
-
-def _deps():
-    return current_app.extensions["cart.store"], current_app.extensions["cart.catalog"]
 
 
 def _guest_header() -> str | None:
@@ -87,14 +75,14 @@ def _reply(body: dict, ref: CartRef | None = None):
 @operation(spec, out=Cart, headers=CartHeaders, auth="optional", errors=(503,))
 def get_cart():
     """The shopper's cart, priced now."""
-    return _reply(cart.view(*_deps(), _cart().id))
+    return _reply(cart.view(deps().cart_store, deps().catalog, _cart().id))
 
 
 @bp.get("/api/cart/summary")
 @operation(spec, out=CartSummary, headers=CartHeaders, auth="optional")
 def get_summary():
     """Item count only (no pricing): for the header's mini-cart."""
-    return _reply(cart.summary(_deps()[0], _cart().id))
+    return _reply(cart.summary(deps().cart_store, _cart().id))
 
 
 @bp.post("/api/cart/items")
@@ -111,7 +99,7 @@ def add_item():
     """Add a product (quantities add up); a guest without X-Cart-Id gets a new cart id."""
     body = parse_body(AddItem)
     ref = _cart(mint=True)
-    return _reply(cart.add_item(*_deps(), ref.id, body.product_id, body.quantity), ref)
+    return _reply(cart.add_item(deps().cart_store, deps().catalog, ref.id, body.product_id, body.quantity), ref)
 
 
 @bp.patch("/api/cart/items/<product_id>")
@@ -119,14 +107,14 @@ def add_item():
 def set_quantity(product_id):
     """Set a line's quantity (0 removes it)."""
     body = parse_body(SetQuantity)
-    return _reply(cart.set_quantity(*_deps(), *_line(product_id), body.quantity))
+    return _reply(cart.set_quantity(deps().cart_store, deps().catalog, *_line(product_id), body.quantity))
 
 
 @bp.delete("/api/cart/items/<product_id>")
 @operation(spec, out=Cart, headers=CartHeaders, auth="optional", errors=(404, 503))
 def remove_item(product_id):
     """Remove a line."""
-    return _reply(cart.remove_item(*_deps(), *_line(product_id)))
+    return _reply(cart.remove_item(deps().cart_store, deps().catalog, *_line(product_id)))
 
 
 @bp.post("/api/cart/merge")
@@ -134,4 +122,4 @@ def remove_item(product_id):
 @operation(spec, out=MergedCart, headers=CartHeaders, auth="user", errors=(503,))
 def merge_cart():
     """Merge the guest cart named by X-Cart-Id into the signed-in shopper's cart (call after sign-in)."""
-    return _reply(cart.merge(*_deps(), _guest_header(), _cart().id))
+    return _reply(cart.merge(deps().cart_store, deps().catalog, _guest_header(), _cart().id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from common.auth import current_identity, require_admin, require_user
 from common.errors import AppError, NotFound
@@ -13,14 +13,11 @@ from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service, states
+from .deps import deps
 from .schemas import IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder
 
 bp = Blueprint("orders", __name__)
 spec = service_spec("orders")
-
-
-def _repo():
-    return current_app.extensions["orders.repo"]
 
 
 def _checked_id(order_id: str) -> str:
@@ -53,9 +50,8 @@ def _idempotency_key() -> str:
 def create_order():
     """Place an order (Idempotency-Key header required): 202 with the PENDING order."""
     key = _idempotency_key()
-    ext = current_app.extensions
     order, created = service.place_order(
-        _repo(), ext["orders.catalog"], ext["orders.cart"], current_identity(), key, parse_body(PlaceOrder)
+        deps().repo, deps().catalog, deps().cart, current_identity(), key, parse_body(PlaceOrder)
     )
     resp = jsonify(service.public_order(order))
     resp.headers["Location"] = f"/api/orders/{order['_id']}"
@@ -70,7 +66,7 @@ def create_order():
 def list_orders():
     """The caller's orders, newest first."""
     q = parse_query(OrderListQuery)
-    return jsonify(service.list_orders(_repo(), current_identity(), q))
+    return jsonify(service.list_orders(deps().repo, current_identity(), q))
 
 
 @bp.get("/api/orders/<order_id>")
@@ -78,7 +74,7 @@ def list_orders():
 @operation(spec, out=Order, auth="user", errors=(404,))
 def get_order(order_id):
     """One order: the caller's own, or any for an admin."""
-    return jsonify(service.public_order(service.get_order(_repo(), current_identity(), _checked_id(order_id))))
+    return jsonify(service.public_order(service.get_order(deps().repo, current_identity(), _checked_id(order_id))))
 
 
 @bp.post("/api/orders/<order_id>/cancel")
@@ -86,7 +82,7 @@ def get_order(order_id):
 @operation(spec, ok=202, out=Order, auth="user", errors=(404, 409))
 def cancel_order(order_id):
     """Cancel an order that has not shipped: its payment is refunded and its stock released."""
-    order = service.cancel_order(_repo(), current_identity(), _checked_id(order_id))
+    order = service.cancel_order(deps().repo, current_identity(), _checked_id(order_id))
     return jsonify(service.public_order(order)), 202
 
 
@@ -95,7 +91,7 @@ def cancel_order(order_id):
 @operation(spec, out=Order, auth="admin", errors=(404, 409))
 def ship_order(order_id):
     """Mark a confirmed order shipped (admin)."""
-    return jsonify(service.public_order(service.fulfil(_repo(), _checked_id(order_id), states.SHIPPED)))
+    return jsonify(service.public_order(service.fulfil(deps().repo, _checked_id(order_id), states.SHIPPED)))
 
 
 @bp.post("/api/orders/<order_id>/deliver")
@@ -103,4 +99,4 @@ def ship_order(order_id):
 @operation(spec, out=Order, auth="admin", errors=(404, 409))
 def deliver_order(order_id):
     """Mark a shipped order delivered (admin)."""
-    return jsonify(service.public_order(service.fulfil(_repo(), _checked_id(order_id), states.DELIVERED)))
+    return jsonify(service.public_order(service.fulfil(deps().repo, _checked_id(order_id), states.DELIVERED)))

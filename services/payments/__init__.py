@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from common.app import create_service_app, start_workers
-from common.mongo import get_database
+from common.deps import install
+from common.service_app import create_service_app, start_workers
 
 from . import consumers, routes
-from .processor import SimulatedProcessor
-from .repository import ChargeRepository, MethodRepository
+from .deps import build
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("payments", __name__, config)
-    db = get_database(app)
-    methods, charges = MethodRepository(db["payment_methods"]), ChargeRepository(db["charges"])
-    methods.ensure_indexes()
-    charges.ensure_indexes()
-    # The only processor so far; a real provider is another class with the same three methods.
-    processor = SimulatedProcessor(db["simulated_processor"])
-    app.extensions.update({"payments.methods": methods, "payments.charges": charges, "payments.processor": processor})
+    deps = install(app, build(app))
     app.register_blueprint(routes.bp)
-    start_workers(app, outbox=[db["charges"]], handlers=consumers.handlers(charges, methods, processor))
+    start_workers(
+        app, outbox=[deps.charges.charges], handlers=consumers.handlers(deps.charges, deps.methods, deps.processor)
+    )
     return app

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from common.auth import current_identity, require_user
 from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service
+from .deps import deps
 from .schemas import CardIn, Charges, Method, PaymentsQuery
 
 bp = Blueprint("payments", __name__)
@@ -20,10 +21,7 @@ spec = service_spec("payments")
 @operation(spec, ok=201, out=Method, body=CardIn, auth="user")
 def create_method():
     """Tokenise a card: the response carries a token, brand and last4, never the number."""
-    ext = current_app.extensions
-    method = service.tokenise(
-        ext["payments.methods"], ext["payments.processor"], current_identity().user_id, parse_body(CardIn)
-    )
+    method = service.tokenise(deps().methods, deps().processor, current_identity().user_id, parse_body(CardIn))
     return jsonify(method), 201
 
 
@@ -33,5 +31,5 @@ def create_method():
 def list_payments():
     """The caller's payments, optionally for one order (?order_id=)."""
     q = parse_query(PaymentsQuery)
-    items = service.list_payments(current_app.extensions["payments.charges"], current_identity(), q.order_id)
+    items = service.list_payments(deps().charges, current_identity(), q.order_id)
     return jsonify(items=items)

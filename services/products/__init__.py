@@ -4,29 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from common.app import create_service_app, start_workers
-from common.mongo import get_database
+from common.deps import install
+from common.service_app import create_service_app, start_workers
 
 from . import consumers, image_routes, routes, service
-from .cache import ProductCache
-from .repository import ProductRepository
+from .deps import build
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("products", __name__, config)
-    db = get_database(app)
-    repo = ProductRepository(db["products"])
-    repo.ensure_indexes()
-    obs = app.extensions["observability"]
-    cache = ProductCache(
-        app.extensions["redis"],
-        obs.counter("products_cache_hits_total", "Product cache hits", ["kind"]),
-        obs.counter("products_cache_misses_total", "Product cache misses", ["kind"]),
-    )
-    app.extensions.update({"products.repo": repo, "products.cache": cache})
-    app.register_blueprint(routes.bp)
-    image_routes.init_app(app, app.extensions["mongo"], db)  # product images (issue 13)
+    deps = install(app, build(app))
+    for bp in (routes.bp, image_routes.bp):
+        app.register_blueprint(bp)
     if app.extensions["settings"].local_mode:
-        service.seed_catalog(repo, cache)
-    start_workers(app, outbox=[db["products"]], handlers=consumers.handlers(cache))
+        service.seed_catalog(deps.repo, deps.cache)
+    start_workers(app, outbox=[deps.repo.products], handlers=consumers.handlers(deps.cache))
     return app

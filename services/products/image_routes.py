@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from common.auth import require_admin
 from common.errors import NotFound
 from common.openapi import operation
 
 from . import images, service
-from .routes import _checked_id, _deps, spec
+from .deps import deps
+from .routes import _checked_id, spec
 from .schemas import Product
 
 bp = Blueprint("product_images", __name__)
 IMAGE_NAME = re.compile(r"[0-9a-f]{64}\.(png|jpg|webp)")
 YEAR = 365 * 24 * 3600
-
-
-def init_app(app, client, db) -> None:
-    app.extensions["products.images"] = images.image_store(client, db)
-    app.register_blueprint(bp)
-
-
-def _store():
-    return current_app.extensions["products.images"]
 
 
 @bp.put("/api/products/<product_id>/image")
@@ -35,8 +27,8 @@ def upload_image(product_id):
     """Set a product's image: the body is the file (PNG, JPEG or WebP by content, at most 2 MB) (admin)."""
     product_id = _checked_id(product_id)
     request.max_content_length = images.MAX_BYTES  # larger than any JSON body: only this view reads this much
-    url = images.save(_store(), request.get_data())
-    return jsonify(service.update_product(*_deps(), product_id, {"image": url}))
+    url = images.save(deps().images, request.get_data())
+    return jsonify(service.update_product(deps().repo, deps().cache, product_id, {"image": url}))
 
 
 @bp.get("/api/products/images/<name>")
@@ -48,5 +40,5 @@ def get_image(name):
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={YEAR}, immutable"}
     if etag in request.headers.get("If-None-Match", ""):
         return Response(status=304, headers=headers)
-    data, content_type = images.load(_store(), name)
+    data, content_type = images.load(deps().images, name)
     return Response(data, mimetype=content_type, headers=headers)

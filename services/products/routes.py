@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from common.auth import require_admin
 from common.errors import NotFound
@@ -11,15 +11,11 @@ from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service
+from .deps import deps
 from .schemas import Categories, Product, ProductCreate, ProductPage, ProductQuery, ProductUpdate
 
 bp = Blueprint("products", __name__)
 spec = service_spec("products")
-
-
-def _deps():
-    ext = current_app.extensions
-    return ext["products.repo"], ext["products.cache"]
 
 
 def _checked_id(product_id: str) -> str:
@@ -32,21 +28,21 @@ def _checked_id(product_id: str) -> str:
 @operation(spec, out=ProductPage, query=ProductQuery)
 def list_products():
     """Search, filter, sort and page the catalog."""
-    return jsonify(service.list_products(*_deps(), parse_query(ProductQuery)))
+    return jsonify(service.list_products(deps().repo, deps().cache, parse_query(ProductQuery)))
 
 
 @bp.get("/api/products/<product_id>")
 @operation(spec, out=Product, errors=(404,))
 def get_product(product_id):
     """One product."""
-    return jsonify(service.get_product(*_deps(), _checked_id(product_id)))
+    return jsonify(service.get_product(deps().repo, deps().cache, _checked_id(product_id)))
 
 
 @bp.get("/api/categories")
 @operation(spec, out=Categories)
 def list_categories():
     """Categories that have products."""
-    return jsonify(items=service.list_categories(*_deps()))
+    return jsonify(items=service.list_categories(deps().repo, deps().cache))
 
 
 @bp.post("/api/products")
@@ -55,7 +51,7 @@ def list_categories():
 def create_product():
     """Create a product (admin)."""
     fields = parse_body(ProductCreate).model_dump()
-    return jsonify(service.create_product(*_deps(), fields)), 201
+    return jsonify(service.create_product(deps().repo, deps().cache, fields)), 201
 
 
 @bp.patch("/api/products/<product_id>")
@@ -64,7 +60,7 @@ def create_product():
 def update_product(product_id):
     """Edit a product (admin)."""
     changes = parse_body(ProductUpdate).model_dump(exclude_unset=True)
-    return jsonify(service.update_product(*_deps(), _checked_id(product_id), changes))
+    return jsonify(service.update_product(deps().repo, deps().cache, _checked_id(product_id), changes))
 
 
 @bp.delete("/api/products/<product_id>")
@@ -72,5 +68,5 @@ def update_product(product_id):
 @operation(spec, ok=204, auth="admin", errors=(404,))
 def delete_product(product_id):
     """Delete a product (admin)."""
-    service.delete_product(*_deps(), _checked_id(product_id))
+    service.delete_product(deps().repo, deps().cache, _checked_id(product_id))
     return "", 204

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from common.app import create_service_app, start_workers
-from common.mongo import get_database
+from common.deps import install
+from common.service_app import create_service_app, start_workers
 
 from . import audit, consumers, routes
-from .repository import ProfileRepository
+from .deps import build
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("users", __name__, config)
-    db = get_database(app)
-    repo = ProfileRepository(db["profiles"])
-    repo.ensure_indexes()
-    app.extensions["users.repo"] = repo
-    app.register_blueprint(routes.bp)
-    audit.init_app(app, db)  # the back office's audit trail (issue 13)
+    repo = install(app, build(app)).repo
+    for bp in (routes.bp, audit.bp):
+        app.register_blueprint(bp)
     start_workers(app, handlers=consumers.handlers(repo))
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field, StringConstraints
 from pymongo import DESCENDING
 
@@ -15,6 +15,7 @@ from common.clock import now
 from common.openapi import operation
 from common.validation import QueryModel, StrictModel, parse_body, parse_query
 
+from .deps import deps
 from .routes import spec
 
 bp = Blueprint("users_audit", __name__)
@@ -54,14 +55,7 @@ class AuditList(BaseModel):
 
 
 def _audit():
-    return current_app.extensions["users.audit"]
-
-
-def init_app(app, db) -> None:
-    collection = db["audit"]
-    collection.create_index([("subject_type", 1), ("subject_id", 1), ("at", DESCENDING)])
-    app.extensions["users.audit"] = collection
-    app.register_blueprint(bp)
+    return deps().audit
 
 
 def _public(doc: dict) -> dict:

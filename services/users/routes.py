@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from common.auth import current_identity, require_admin, require_user
 from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service
+from .deps import deps
 from .schemas import Address, AddressCreate, Addresses, Profile, ProfilePage, ProfileUpdate, UserQuery
 
 bp = Blueprint("users", __name__)
 spec = service_spec("users")
-
-
-def _repo():
-    return current_app.extensions["users.repo"]
 
 
 @bp.get("/api/users/me")
@@ -24,7 +21,7 @@ def _repo():
 @operation(spec, out=Profile, auth="user", errors=(404,))
 def get_me():
     """The caller's profile."""
-    return jsonify(service.get_me(_repo(), current_identity()))
+    return jsonify(service.get_me(deps().repo, current_identity()))
 
 
 @bp.patch("/api/users/me")
@@ -33,7 +30,7 @@ def get_me():
 def update_me():
     """Change the caller's name and/or phone."""
     changes = parse_body(ProfileUpdate).model_dump(exclude_unset=True)
-    return jsonify(service.update_me(_repo(), current_identity(), changes))
+    return jsonify(service.update_me(deps().repo, current_identity(), changes))
 
 
 @bp.get("/api/users/me/addresses")
@@ -41,7 +38,7 @@ def update_me():
 @operation(spec, out=Addresses, auth="user")
 def list_addresses():
     """The caller's saved addresses."""
-    return jsonify(items=service.list_addresses(_repo(), current_identity()))
+    return jsonify(items=service.list_addresses(deps().repo, current_identity()))
 
 
 @bp.post("/api/users/me/addresses")
@@ -50,7 +47,7 @@ def list_addresses():
 def add_address():
     """Save an address for the caller."""
     fields = parse_body(AddressCreate).model_dump()
-    return jsonify(service.add_address(_repo(), current_identity(), fields)), 201
+    return jsonify(service.add_address(deps().repo, current_identity(), fields)), 201
 
 
 @bp.delete("/api/users/me/addresses/<address_id>")
@@ -58,7 +55,7 @@ def add_address():
 @operation(spec, ok=204, auth="user", errors=(404,))
 def delete_address(address_id):
     """Delete one of the caller's addresses."""
-    service.delete_address(_repo(), current_identity(), address_id)
+    service.delete_address(deps().repo, current_identity(), address_id)
     return "", 204
 
 
@@ -67,4 +64,4 @@ def delete_address(address_id):
 @operation(spec, out=ProfilePage, query=UserQuery, auth="admin")
 def list_users():
     """Every user's profile, paged (admin)."""
-    return jsonify(service.list_users(_repo(), parse_query(UserQuery)))
+    return jsonify(service.list_users(deps().repo, parse_query(UserQuery)))

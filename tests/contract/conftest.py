@@ -8,6 +8,7 @@ import pytest
 
 import services.inventory
 import services.products
+from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_documents
 from tests.servers import serving
 
@@ -46,10 +47,10 @@ def upstreams(redis_url, issuer):
     base = {"redis_url": redis_url, "run_workers": False, "service_urls": issuer.service_urls()}
     products, inventory = services.products.create_app(base), services.inventory.create_app(base)
     for doc, units in seed_documents():
-        inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
+        inventory_deps(inventory).stock.ensure(doc["sku"], doc["_id"], units)
     with contextlib.ExitStack() as stack:
         yield {
             "products": stack.enter_context(serving(products)),
             "inventory": stack.enter_context(serving(inventory)),
-            "stock": inventory.extensions["inventory.stock"],
+            "stock": inventory_deps(inventory).stock,
         }

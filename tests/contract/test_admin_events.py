@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from services.notifications.dead_letters import letter_id
+from services.notifications.deps import deps as notifications_deps
 from tests.accounts_apps import new_user
 from tests.admin_apps import CSRF, back_office_fixture, browser
 
@@ -22,7 +23,7 @@ def admin(office):
 
 
 def dead_letter(office, error="ValueError('boom')", raw=None) -> str:
-    store = office.apps["notifications"].extensions["notifications.dead_letters"]
+    store = notifications_deps(office.apps["notifications"]).dead_letters
     event_id = uuid.uuid4().hex
     raw = raw or json.dumps({"event_id": event_id, "type": "product.changed", "data": {}}).encode()
     offset = uuid.uuid4().int % 10**9

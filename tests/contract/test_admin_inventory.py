@@ -7,6 +7,7 @@ import uuid
 import pytest
 import requests
 
+from services.inventory.deps import deps as inventory_deps
 from tests.accounts_apps import new_user
 from tests.admin_apps import CSRF, back_office_fixture, browser
 
@@ -22,7 +23,7 @@ def admin(office):
 def sku(office) -> str:
     """A fresh SKU with 12 available."""
     sku = f"INV-{uuid.uuid4().hex[:10].upper()}"
-    office.apps["inventory"].extensions["inventory.stock"].ensure(sku, None, 12)
+    inventory_deps(office.apps["inventory"]).stock.ensure(sku, None, 12)
     return sku
 
 
@@ -37,7 +38,7 @@ def stock_of(office, sku) -> dict:
 
 
 def test_levels_list_low_stock_first(office):
-    stock = office.apps["inventory"].extensions["inventory.stock"]
+    stock = inventory_deps(office.apps["inventory"]).stock
     low = f"LOW-{uuid.uuid4().hex[:8].upper()}"
     stock.ensure(low, None, 0)
     body = api(office, "GET", "/api/inventory/levels", office.admin_token).json()

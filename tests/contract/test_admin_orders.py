@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from services.orders import states
+from services.orders.deps import deps as orders_deps
 from tests.accounts_apps import new_user
 from tests.admin_apps import CSRF, back_office_fixture, browser
 
@@ -50,7 +51,7 @@ def place(office, shopper) -> dict:
 def confirmed(office, shopper) -> dict:
     """An order the saga has confirmed (workers are off here, so the test moves it as the consumers would)."""
     order = place(office, shopper)
-    repo = office.apps["orders"].extensions["orders.repo"]
+    repo = orders_deps(office.apps["orders"]).repo
     assert repo.transition(
         order["id"],
         states.PENDING,
@@ -61,7 +62,7 @@ def confirmed(office, shopper) -> dict:
 
 
 def outbox_types(office, order_id) -> list[str]:
-    doc = office.apps["orders"].extensions["orders.repo"].orders.find_one({"_id": order_id})
+    doc = orders_deps(office.apps["orders"]).repo.orders.find_one({"_id": order_id})
     return [e["type"] for e in doc.get("_outbox", [])]
 
 
@@ -135,9 +136,9 @@ def test_an_action_the_state_machine_refuses_says_why(admin, confirmed):
 def test_cancel_and_refund_cancels_in_the_shops_name_and_announces_it(office, admin, confirmed):
     r = admin.post(f"/orders/{confirmed['id']}/cancel", data={"csrf_token": CSRF}, headers={"HX-Request": "true"})
     assert r.headers["HX-Redirect"] == f"/admin/orders/{confirmed['id']}?done=cancel"
-    order = office.apps["orders"].extensions["orders.repo"].get(confirmed["id"])
+    order = orders_deps(office.apps["orders"]).repo.get(confirmed["id"])
     assert (order["status"], order["reason"]) == ("CANCELLED", "shop")
-    doc = office.apps["orders"].extensions["orders.repo"].orders.find_one({"_id": confirmed["id"]})
+    doc = orders_deps(office.apps["orders"]).repo.orders.find_one({"_id": confirmed["id"]})
     cancelled = doc["_outbox"][-1]
     assert cancelled["type"] == "order.cancelled" and cancelled["data"]["paid"] is True  # payments refunds it
     html = admin.get(f"/orders/{confirmed['id']}").get_data(as_text=True)

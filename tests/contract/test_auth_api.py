@@ -12,6 +12,7 @@ import services.auth
 from common.auth import TokenVerifier
 from common.errors import Unauthorized
 from common.redis_store import create_redis
+from services.auth.deps import deps as auth_deps
 from tests.servers import serving
 
 ADMIN = {"email": "Admin@Example.com", "password": "admin-password-1"}
@@ -55,7 +56,7 @@ def register(client, address=None, password="secret-pass-1", name="Ada Tester"):
 
 
 def claims(app, token):
-    return jwt.decode(token, app.extensions["auth.key"].public_key, algorithms=["RS256"])
+    return jwt.decode(token, auth_deps(app).key.public_key, algorithms=["RS256"])
 
 
 def test_registering_creates_a_customer_and_signs_them_in(client, app):
@@ -67,7 +68,7 @@ def test_registering_creates_a_customer_and_signs_them_in(client, app):
 
 def test_registering_queues_user_registered_in_the_same_document(client, app):
     r = register(client, name="Grace Hopper")
-    doc = app.extensions["auth.repo"].accounts.find_one({"_id": r.json["user"]["id"]})
+    doc = auth_deps(app).repo.accounts.find_one({"_id": r.json["user"]["id"]})
     [event] = doc["_outbox"]
     assert event["type"] == "user.registered" and event["source"] == "auth"
     assert event["data"]["user_id"] == r.json["user"]["id"] and event["data"]["name"] == "Grace Hopper"
@@ -76,7 +77,7 @@ def test_registering_queues_user_registered_in_the_same_document(client, app):
 
 def test_the_password_is_stored_only_as_an_argon2_hash(client, app):
     r = register(client, password="a-very-secret-1")
-    doc = app.extensions["auth.repo"].accounts.find_one({"_id": r.json["user"]["id"]})
+    doc = auth_deps(app).repo.accounts.find_one({"_id": r.json["user"]["id"]})
     assert doc["password_hash"].startswith("$argon2id$") and "a-very-secret-1" not in str(doc)
     assert "password_hash" not in r.json["user"]
 
@@ -137,7 +138,7 @@ def test_login_answers_the_token_pair_with_the_agreed_claims(client, app):
         "access",
     )
     assert 800 <= r.json["expires_in"] <= 1000 and access["jti"] and access["iat"]
-    assert jwt.get_unverified_header(r.json["access_token"])["kid"] == app.extensions["auth.key"].kid
+    assert jwt.get_unverified_header(r.json["access_token"])["kid"] == auth_deps(app).key.kid
 
 
 def test_a_wrong_password_and_an_unknown_email_get_the_same_401(client):
@@ -285,7 +286,7 @@ def test_logout_without_tokens_or_with_foreign_ones_is_harmless(client):
 def test_the_jwks_publishes_the_signing_key_under_its_kid(client, app):
     r = client.get("/api/auth/jwks")
     [key] = r.json["keys"]
-    assert key["kid"] == app.extensions["auth.key"].kid and key["alg"] == "RS256" and "d" not in key
+    assert key["kid"] == auth_deps(app).key.kid and key["alg"] == "RS256" and "d" not in key
     assert r.cache_control.max_age == 300
 
 
@@ -297,7 +298,7 @@ def test_the_admin_from_the_environment_exists_with_the_admin_role(client, app):
 def test_a_restart_with_a_new_admin_password_takes_the_new_one(app):
     from services.auth import service
 
-    repo, passwords = app.extensions["auth.repo"], app.extensions["auth.passwords"]
+    repo, passwords = auth_deps(app).repo, auth_deps(app).passwords
     service.ensure_admin(repo, passwords, ADMIN["email"], "rotated-password-2")
     service.ensure_admin(repo, passwords, ADMIN["email"], "rotated-password-2")  # idempotent
     c = app.test_client()

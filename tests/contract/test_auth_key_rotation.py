@@ -13,6 +13,7 @@ import services.auth
 from common.auth import TokenVerifier
 from common.redis_store import create_redis
 from services.auth.__main__ import main as auth_command
+from services.auth.deps import deps as auth_deps
 from services.auth.keys import key_files, load_key_ring, thumbprint
 from tests.servers import serving
 
@@ -46,7 +47,7 @@ def test_tokens_signed_before_a_rotation_keep_verifying_after_it(redis_url, tmp_
         assert verifier.identity(after["access_token"]).user_id == after["user"]["id"]
     # The auth service itself still reads refresh tokens signed before the rotation. (A refresh over HTTP would
     # need the account, which the in-process database of the first app took with it.)
-    tokens = restarted.extensions["auth.tokens"]
+    tokens = auth_deps(restarted).tokens
     assert tokens.decode(before["refresh_token"], "refresh")["sub"] == before["user"]["id"]
 
 

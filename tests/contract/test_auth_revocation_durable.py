@@ -10,6 +10,7 @@ import services.auth
 from common.auth import TokenVerifier
 from common.errors import Unauthorized, Unavailable
 from common.redis_store import create_redis
+from services.auth.deps import deps as auth_deps
 from services.auth.revocations import RevocationWatcher
 from tests.polling import wait_until
 from tests.servers import serving
@@ -55,7 +56,7 @@ def test_a_signed_out_token_stays_refused_after_redis_restarts_empty(own_redis, 
         with pytest.raises((Unauthorized, Unavailable)):
             verifier.identity(gone["access_token"], write=True)
 
-        watcher = RevocationWatcher(app.extensions["auth.revocations"], interval=0.2).start()
+        watcher = RevocationWatcher(auth_deps(app).revocations, interval=0.2).start()
         try:
             wait_until(
                 lambda: refused_as_revoked(verifier, gone["access_token"]),

@@ -13,6 +13,7 @@ import services.orders
 import services.products
 from devstack.probes import free_port
 from services.orders.cart_store import CART_KEY, GUEST_TTL, user_cart_id
+from services.orders.deps import deps as orders_deps
 
 SHIRT, JEANS, JACKET = "classic-linen-shirt", "selvedge-denim-jeans", "waxed-canvas-jacket"  # 25, 3, 0 in stock
 
@@ -252,7 +253,7 @@ def test_without_the_products_service_a_cart_cannot_be_priced_and_says_so(redis_
     client = services.orders.create_app(
         {"redis_url": redis_url, "run_workers": False, "service_urls": urls, "http_timeout": 0.5}
     ).test_client()
-    client.application.extensions["cart.store"].add(guest["X-Cart-Id"], SHIRT, 1, limit=10)
+    orders_deps(client.application).cart_store.add(guest["X-Cart-Id"], SHIRT, 1, limit=10)
     r = client.get("/api/cart", headers=guest)
     assert r.status_code == 503 and r.json["error"] == "CATALOG_UNAVAILABLE"
     assert client.get("/api/cart/summary", headers=guest).json["count"] == 1
@@ -266,6 +267,6 @@ def test_without_inventory_nothing_can_be_added_but_the_cart_still_shows(redis_u
     ).test_client()
     r = add(client, guest, SHIRT, 1)
     assert r.status_code == 503 and r.json["error"] == "STOCK_UNAVAILABLE"
-    client.application.extensions["cart.store"].add(guest["X-Cart-Id"], SHIRT, 1, limit=10)
+    orders_deps(client.application).cart_store.add(guest["X-Cart-Id"], SHIRT, 1, limit=10)
     (line,) = client.get("/api/cart", headers=guest).json["items"]
     assert line["available"] is None and line["exceeds_stock"] is False

@@ -13,6 +13,7 @@ import services.inventory
 import services.orders
 import services.products
 from fragments.cart.routes import back_after_add
+from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_documents
 from tests.servers import serving
 from tests.tokens import token_issuer
@@ -29,7 +30,7 @@ def fragment(redis_url):
         urls = issuer.service_urls()
         products, inventory = services.products.create_app(base), services.inventory.create_app(base)
         for doc, units in seed_documents():
-            inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
+            inventory_deps(inventory).stock.ensure(doc["sku"], doc["_id"], units)
         urls.update(products=stack.enter_context(serving(products)), inventory=stack.enter_context(serving(inventory)))
         urls["orders"] = stack.enter_context(serving(services.orders.create_app({**base, "service_urls": urls})))
         gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": urls})))

@@ -13,8 +13,8 @@ import fragments.checkout
 import fragments.profile
 from common.csrf import CSRF_COOKIE
 from common.events import make_event
-from common.mongo import get_database
 from services.orders.consumers import handlers
+from services.orders.deps import deps as orders_deps
 from tests.accounts_apps import bearer, new_user
 from tests.checkout_apps import fill_cart, serve_shop
 
@@ -68,7 +68,7 @@ def text(resp) -> str:
 
 
 def saga(shop, order_id, *events):
-    on = handlers(shop.orders.extensions["orders.repo"])
+    on = handlers(orders_deps(shop.orders).repo)
     for type_, data in events:
         on[type_](make_event(type_, {"order_id": order_id, **data}, "test"))
 
@@ -182,8 +182,7 @@ def test_placing_the_order_redirects_to_its_live_status_and_a_second_click_finds
     assert re.fullmatch(r"/orders/[0-9a-f]{32}/confirmation", placed.headers["Location"])
     again = post(c, "/place", idempotency_key=key)
     assert again.headers["Location"] == placed.headers["Location"]
-    orders = get_database(shop.orders)["orders"]
-    assert orders.count_documents({"user_id": user["id"]}) == 1
+    assert orders_deps(shop.orders).repo.orders.count_documents({"user_id": user["id"]}) == 1
     assert requests.get(f"{shop.gateway}/api/cart", headers=bearer(user), timeout=5).json()["items"] == []
     htmx = post(c, "/place", htmx=True, idempotency_key=key)
     assert htmx.headers["HX-Redirect"] == placed.headers["Location"]

@@ -7,6 +7,7 @@ import contextlib
 import re
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import requests
@@ -19,6 +20,8 @@ import shell
 from common.cacheable import CSRF_PLACEHOLDER
 from devstack.probes import free_port
 from services.products import create_app as create_products
+from shell.cache import CachingClient
+from shell.deps import deps as shell_deps
 from tests.servers import serving
 
 SERVICES = ("auth", "users", "products", "inventory", "orders", "payments", "notifications")
@@ -66,7 +69,9 @@ def rungs(client) -> dict[str, float]:
 
 def age_every_entry(client, seconds: float) -> None:
     """Time passes for the cache: every stored answer is `seconds` older than it was."""
-    store = client.application.extensions["fragments"]["products"].session.cache.responses
+    fragment = shell_deps(client.application).fragments["products"]
+    assert isinstance(fragment, CachingClient), "the fragment cache is on in these tests"
+    store: Any = fragment.session.cache.responses  # requests-cache's in-memory storage, a dict underneath
     for entry in store.data.values():
         entry.expires = (entry.expires or datetime.now(timezone.utc)) - timedelta(seconds=seconds)
 

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gateway
+from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_documents
 from tests.checkout_apps import serve_shop
 from tests.servers import serving
@@ -183,7 +184,7 @@ def apps(service_config, tmp_path_factory) -> Iterator[dict]:
     config = service_config(keys_dir=str(tmp_path_factory.mktemp("keys")))
     found = {name: importlib.import_module(f"services.{name}").create_app(config) for name in SERVICES}
     for doc, units in SEEDED:
-        found["inventory"].extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
+        inventory_deps(found["inventory"]).stock.ensure(doc["sku"], doc["_id"], units)
     with serving(found["products"]) as products, serving(found["inventory"]) as inventory:
         orders_config = service_config(urls={"products": products, "inventory": inventory})
         found["orders"] = importlib.import_module("services.orders").create_app(orders_config)

@@ -9,6 +9,7 @@ import pytest
 from common.balancer import BalancedClient, split_urls
 from common.breaker import OPEN
 from gateway import create_app
+from gateway.deps import deps as gateway_deps
 from services.products import create_app as create_products
 from tests.servers import free_port, serving
 
@@ -46,7 +47,7 @@ def test_several_urls_are_split_and_one_url_stays_a_plain_client():
 def test_reads_are_spread_over_every_instance(redis_url, instances):
     (a, url_a), (b, url_b) = instances
     app, gw = gateway(redis_url, f"{url_a},{url_b}")
-    assert isinstance(app.extensions["upstreams"]["products"], BalancedClient)
+    assert isinstance(gateway_deps(app).upstreams["products"], BalancedClient)
     before = served(a), served(b)
     assert all(gw.get("/api/products").status_code == 200 for _ in range(10))
     assert (served(a) - before[0], served(b) - before[1]) == (5, 5)
@@ -59,7 +60,7 @@ def test_a_dead_instance_costs_no_failed_read_and_is_skipped_once_its_breaker_op
     before = served(live)
     assert [gw.get("/api/products").status_code for _ in range(20)] == [200] * 20
     assert served(live) - before == 20
-    down, up = app.extensions["upstreams"]["products"].instances
+    down, up = gateway_deps(app).upstreams["products"].instances
     assert down.breaker.state == OPEN and up.breaker.state != OPEN
     metrics = gw.get("/metrics").get_data(as_text=True)
     assert 'circuit_breaker_state{upstream="products"} 2.0' in metrics  # the worst instance's state

@@ -14,6 +14,7 @@ from common.events import make_event
 from common.messages import OrderPlaced, ProductChanged
 from services.inventory import reservations as rs
 from services.inventory import service
+from services.inventory.deps import deps as inventory_deps
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def app(service_config):
 
 @pytest.fixture(scope="module")
 def stock(app):
-    return app.extensions["inventory.stock"]
+    return inventory_deps(app).stock
 
 
 def product_changed(action, sku, **data):
@@ -160,7 +161,7 @@ def test_falling_to_the_low_level_announces_stock_low_once(client, stock, admin,
 
 def test_paid_reservations_stuck_past_the_bound_show_on_the_metrics_gauge(service_config):
     app = services.inventory.create_app(service_config(paid_reservation_ttl_seconds=600))
-    reservations, stock = app.extensions["inventory.reservations"], app.extensions["inventory.stock"]
+    reservations, stock = inventory_deps(app).reservations, inventory_deps(app).stock
     client = app.test_client()
 
     def gauge():

@@ -9,6 +9,8 @@ import services.products
 from common.events import Event
 from common.kafka import Publisher, ensure_topics
 from services.inventory import reconcile as rc
+from services.inventory.deps import deps as inventory_deps
+from services.products.deps import deps as products_deps
 from services.products.seed import seed_documents
 
 SEED = {doc["sku"]: units for doc, units in seed_documents()}
@@ -31,7 +33,7 @@ def broker_history(products, kafka_bootstrap):
     """Publish the products' own product.changed events to a real broker, as its outbox relay does."""
     ensure_topics({"bootstrap_servers": kafka_bootstrap}, [rc.TOPIC])
     publisher = Publisher(kafka_bootstrap)
-    for doc in products.extensions["products.repo"].products.find({}, {"_outbox": 1}):
+    for doc in products_deps(products).repo.products.find({}, {"_outbox": 1}):
         for entry in doc["_outbox"]:
             publisher.publish(rc.TOPIC, Event(**entry), key=doc["_id"])
     publisher.close()
@@ -41,7 +43,7 @@ def broker_history(products, kafka_bootstrap):
 @pytest.fixture()
 def stock(service_config):
     """A freshly started inventory: its in-process database is empty, like after a crash in local mode."""
-    return services.inventory.create_app(service_config()).extensions["inventory.stock"]
+    return inventory_deps(services.inventory.create_app(service_config())).stock
 
 
 def available(stock) -> dict:

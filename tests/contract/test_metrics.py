@@ -18,6 +18,7 @@ from common.metrics import ConsumerMetrics
 from common.settings import SERVICE_PORTS
 from services.orders import service
 from services.orders.consumers import handlers
+from services.orders.deps import deps as orders_deps
 from services.orders.schemas import PlaceOrder
 from tests.servers import free_port
 
@@ -69,14 +70,12 @@ def place(app) -> str:
             "lines": [{"product_id": "lamp", "quantity": 1}],
         }
     )
-    order, _ = service.place_order(
-        app.extensions["orders.repo"], FixedCatalog(), NoCart(), shopper(), uuid.uuid4().hex, body
-    )
+    order, _ = service.place_order(orders_deps(app).repo, FixedCatalog(), NoCart(), shopper(), uuid.uuid4().hex, body)
     return order["_id"]
 
 
 def test_orders_placed_and_their_outcomes_are_counted_with_the_saga_latency(orders_app):
-    on = handlers(orders_app.extensions["orders.repo"])
+    on = handlers(orders_deps(orders_app).repo)
     before = scrape(orders_app)
     confirmed, rejected, cancelled = place(orders_app), place(orders_app), place(orders_app)
     on["stock.reserved"](ev("stock.reserved", order_id=confirmed))
@@ -99,7 +98,7 @@ def test_orders_placed_and_their_outcomes_are_counted_with_the_saga_latency(orde
 
 
 def test_a_replayed_event_counts_no_second_outcome(orders_app):
-    on = handlers(orders_app.extensions["orders.repo"])
+    on = handlers(orders_deps(orders_app).repo)
     order = place(orders_app)
     on["stock.rejected"](ev("stock.rejected", order_id=order, skus=["SKU-lamp"]))
     before = value(scrape(orders_app), "orders_outcome_total", outcome="rejected", reason="out_of_stock")

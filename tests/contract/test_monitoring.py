@@ -12,6 +12,7 @@ import subprocess
 import pytest
 import yaml
 
+from common.service_app import running_workers
 from devstack.monitoring import RULES, scrape_config, write_config
 from devstack.processes import APP_MODULES, ROOT, process_table
 
@@ -69,7 +70,7 @@ def exported(redis_url, kafka_bootstrap, tmp_path_factory) -> set[str]:
         config = {**base, "run_workers": module == "services.orders"}
         app = importlib.import_module(module).create_app(config)
         names |= sample_names(app.extensions["observability"].registry)
-        for worker in app.extensions.get("workers", []):
+        for worker in running_workers(app):
             worker.stop()
     return names
 

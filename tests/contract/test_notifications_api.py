@@ -14,6 +14,7 @@ from common.settings import load_settings
 from devstack.probes import free_port
 from devstack.smtp_sink import read_messages
 from services.notifications.consumers import all_handlers
+from services.notifications.deps import deps as notifications_deps
 from tests.servers import serving
 
 
@@ -46,7 +47,7 @@ def app(redis_url, auth_url, smtp_sink):
 
 @pytest.fixture(scope="module")
 def handlers(app):
-    return all_handlers(app.extensions["notifications.notifier"])
+    return all_handlers(notifications_deps(app).notifier)
 
 
 @pytest.fixture()
@@ -89,7 +90,7 @@ def test_the_admin_account_gets_no_welcome_email(handlers, user, smtp_sink):
 
 def test_my_delivery_log_lists_my_emails_and_sms_newest_first(app, client, handlers, user):
     handlers["user.registered"](registered(user))
-    app.extensions["notifications.notifier"].send_sms("+15550100", "Your order shipped", user["id"])
+    notifications_deps(app).notifier.send_sms("+15550100", "Your order shipped", user["id"])
     r = client.get("/api/notifications", headers=user["headers"])
     assert r.status_code == 200 and r.json["total"] == 2
     sms, email = r.json["items"]
@@ -124,7 +125,7 @@ def test_bad_paging_is_422(client, user, query):
 
 def test_a_failed_email_is_logged_as_failed_and_raised_so_the_consumer_retries(redis_url, auth_url, user):
     down = _app(redis_url, auth_url, f"smtp://127.0.0.1:{free_port()}")
-    notifier = down.extensions["notifications.notifier"]
+    notifier = notifications_deps(down).notifier
     with pytest.raises(OSError):
         notifier.send_email(
             user["email"], "welcome", {"name": "Ada", "email": user["email"]}, user["id"], key=f"welcome:{user['id']}"
@@ -135,7 +136,7 @@ def test_a_failed_email_is_logged_as_failed_and_raised_so_the_consumer_retries(r
 
 def test_a_template_missing_its_data_fails_loudly_instead_of_mailing_blanks(app, user):
     with pytest.raises(Exception, match="name"):
-        app.extensions["notifications.notifier"].send_email(user["email"], "welcome", {}, user["id"])
+        notifications_deps(app).notifier.send_email(user["email"], "welcome", {}, user["id"])
 
 
 def test_readiness_includes_the_smtp_server(client):
@@ -146,4 +147,4 @@ def test_two_handler_modules_cannot_claim_one_topic(app):
     from services.notifications import account_handlers
 
     with pytest.raises(ValueError, match="user.registered"):
-        all_handlers(app.extensions["notifications.notifier"], modules=(account_handlers, account_handlers))
+        all_handlers(notifications_deps(app).notifier, modules=(account_handlers, account_handlers))

@@ -10,6 +10,7 @@ import services.notifications
 from common.events import make_event
 from devstack.smtp_sink import read_messages
 from services.notifications.consumers import all_handlers
+from services.notifications.deps import deps as notifications_deps
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def app(service_config, smtp_sink):
 
 @pytest.fixture(scope="module")
 def on(app):
-    return all_handlers(app.extensions["notifications.notifier"])
+    return all_handlers(notifications_deps(app).notifier)
 
 
 @pytest.fixture()
@@ -98,7 +99,7 @@ def test_a_refund_is_announced_with_its_amount_and_card(app, on, order, smtp_sin
 
 
 def test_without_a_phone_there_is_no_text_and_a_known_contact_supplies_the_email(app, on, order, smtp_sink, issuer):
-    app.extensions["notifications.repo"].remember_contact(order["user_id"], order["email"], "Grace")
+    notifications_deps(app).repo.remember_contact(order["user_id"], order["email"], "Grace")
     on["order.confirmed"](ev("order.confirmed", **{**order, "email": None, "phone": None}))
     assert len(read_messages(smtp_sink.dir, to=order["email"])) == 1
     assert [i["channel"] for i in log_of(app, issuer, order["user_id"])] == ["email"]

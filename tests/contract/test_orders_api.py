@@ -14,6 +14,7 @@ from common.events import make_event
 from services.orders import states
 from services.orders.cart_store import user_cart_id
 from services.orders.consumers import handlers
+from services.orders.deps import deps as orders_deps
 from tests.servers import serving
 
 ADDRESS = {
@@ -78,7 +79,7 @@ def test_placing_an_order_returns_202_with_a_pending_order_priced_from_the_catal
 
 def test_the_order_and_its_order_placed_event_are_one_document(app, client, issuer, user):
     r = place(client, issuer, user, body(("wireless-mouse", 1)))
-    doc = app.extensions["orders.repo"].orders.find_one({"_id": r.json["id"]})
+    doc = orders_deps(app).repo.orders.find_one({"_id": r.json["id"]})
     (event,) = doc["_outbox"]
     assert event["type"] == "order.placed" and event["source"] == "orders"
     assert set(event) == {"event_id", "type", "version", "occurred_at", "source", "correlation_id", "data"}
@@ -94,7 +95,7 @@ def test_the_same_key_returns_the_same_order_and_never_a_second(app, client, iss
     again = place(client, issuer, user, payload, key)
     assert first.status_code == again.status_code == 202
     assert again.json["id"] == first.json["id"] and again.headers["Idempotent-Replayed"] == "true"
-    assert app.extensions["orders.repo"].orders.count_documents({"user_id": user}) == 1
+    assert orders_deps(app).repo.orders.count_documents({"user_id": user}) == 1
 
 
 def test_a_different_body_with_the_same_key_is_409(client, issuer, user):
@@ -122,7 +123,7 @@ def test_concurrent_requests_with_one_key_make_one_order(app, issuer, user):
         results = list(pool.map(post, range(8)))
     assert {r.status_code for r in results} == {202}
     assert len({r.json["id"] for r in results}) == 1
-    assert app.extensions["orders.repo"].orders.count_documents({"user_id": user}) == 1
+    assert orders_deps(app).repo.orders.count_documents({"user_id": user}) == 1
 
 
 @pytest.mark.parametrize(
@@ -230,7 +231,7 @@ def _event(type_, **data):
 
 
 def test_a_customer_cancels_an_unshipped_order_and_the_event_says_whether_it_was_paid(app, client, issuer, user):
-    repo, on = app.extensions["orders.repo"], handlers(app.extensions["orders.repo"])
+    repo, on = orders_deps(app).repo, handlers(orders_deps(app).repo)
     oid = place(client, issuer, user, body(("fountain-pen", 1))).json["id"]
     r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user))
     assert r.status_code == 409 and r.json["error"] == "ORDER_NOT_CANCELLABLE"  # PENDING: the saga is deciding
@@ -246,7 +247,7 @@ def test_a_customer_cancels_an_unshipped_order_and_the_event_says_whether_it_was
 
 
 def test_only_admins_ship_and_deliver_and_only_in_order(app, client, issuer, user):
-    on = handlers(app.extensions["orders.repo"])
+    on = handlers(orders_deps(app).repo)
     oid = place(client, issuer, user, body(("fountain-pen", 1))).json["id"]
     admin = issuer.headers(role="admin")
     assert client.post(f"/api/orders/{oid}/ship", headers=issuer.headers(user)).status_code == 403
@@ -271,7 +272,7 @@ def test_the_openapi_document_describes_the_order_body(client):
 
 
 def test_without_lines_the_order_takes_the_shoppers_cart_and_clears_it(app, client, issuer, user):
-    store = app.extensions["orders.cart"].store
+    store = orders_deps(app).cart.store
     store.add(user_cart_id(user), "fountain-pen", 2, 99)
     store.add(user_cart_id(user), "weekly-planner", 1, 99)
     r = place(client, issuer, user, {"address": ADDRESS, "payment_token": TOKEN})

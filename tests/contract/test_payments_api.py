@@ -12,6 +12,7 @@ import services.payments
 from common.messages import StockReserved
 from common.mongo import get_database
 from services.payments import service
+from services.payments.deps import deps as payments_deps
 
 CARD = {"card_number": "4242 4242 4242 4242", "exp_month": 12, "exp_year": 2099, "cvc": "123"}
 DIGITS = "4242424242424242"
@@ -56,15 +57,13 @@ def test_the_card_number_is_never_stored_logged_or_echoed(app, client, issuer, u
 
 def test_the_payment_a_charge_leaves_holds_no_card_number(app, client, issuer, user):
     token = client.post("/api/payments/methods", json=CARD, headers=issuer.headers(user)).json["token"]
-    ext = app.extensions
+    deps = payments_deps(app)
     data = {
         "order_id": uuid.uuid4().hex,
         "user_id": user,
         "payment": {"token": token, "amount": 990, "currency": "USD"},
     }
-    service.charge_order(
-        ext["payments.charges"], ext["payments.methods"], ext["payments.processor"], StockReserved.model_validate(data)
-    )
+    service.charge_order(deps.charges, deps.methods, deps.processor, StockReserved.model_validate(data))
     assert DIGITS[:12] not in every_stored_value(app)
     r = client.get(f"/api/payments?order_id={data['order_id']}", headers=issuer.headers(user))
     assert r.status_code == 200
@@ -75,11 +74,11 @@ def test_the_payment_a_charge_leaves_holds_no_card_number(app, client, issuer, u
 
 def test_a_customer_never_sees_another_customers_payment(app, client, issuer, user):
     token = client.post("/api/payments/methods", json=CARD, headers=issuer.headers(user)).json["token"]
-    ext, order_id = app.extensions, uuid.uuid4().hex
+    deps, order_id = payments_deps(app), uuid.uuid4().hex
     service.charge_order(
-        ext["payments.charges"],
-        ext["payments.methods"],
-        ext["payments.processor"],
+        deps.charges,
+        deps.methods,
+        deps.processor,
         StockReserved.model_validate(
             {"order_id": order_id, "user_id": user, "payment": {"token": token, "amount": 100, "currency": "USD"}}
         ),

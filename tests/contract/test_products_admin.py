@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 import services.products
+from services.products.deps import deps as products_deps
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def new_product(**fields):
 
 
 def outbox(app, product_id):
-    doc = app.extensions["products.repo"].products.find_one({"_id": product_id})
+    doc = products_deps(app).repo.products.find_one({"_id": product_id})
     return [(e["type"], e["data"]["action"]) for e in doc.get("_outbox", [])], doc.get("_outbox", [])
 
 

@@ -13,6 +13,7 @@ import gateway
 import services.inventory
 import services.products
 from common.settings import load_settings
+from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_documents
 from tests.servers import free_port, serving
 
@@ -26,7 +27,7 @@ def fragment_app(redis_url, with_inventory=True):
         if with_inventory:
             inventory = services.inventory.create_app(base)
             for doc, units in seed_documents():
-                inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
+                inventory_deps(inventory).stock.ensure(doc["sku"], doc["_id"], units)
             urls["inventory"] = stack.enter_context(serving(inventory))
         gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": urls})))
         yield fragments.products.create_app({**base, "gateway_url": gw}).test_client()

@@ -21,7 +21,9 @@ import services.inventory
 import services.orders
 import services.products
 from common.settings import load_settings
+from services.auth.deps import deps as auth_deps
 from services.auth.revocations import RevocationWatcher
+from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_documents
 from tests.servers import serving
 
@@ -35,13 +37,13 @@ def serve_shop(redis_url: str, keys_dir: str):
     base = {"redis_url": redis_url, "run_workers": False, "http_timeout": 2.0}
     with contextlib.ExitStack() as stack:
         auth = services.auth.create_app({**base, "keys_dir": keys_dir})
-        watcher = RevocationWatcher(auth.extensions["auth.revocations"]).start()
+        watcher = RevocationWatcher(auth_deps(auth).revocations).start()
         stack.callback(watcher.stop)
         urls = {**load_settings("test").service_urls, "auth": stack.enter_context(serving(auth))}
         products = services.products.create_app({**base, "service_urls": urls})
         inventory = services.inventory.create_app({**base, "service_urls": urls})
         for doc, units in seed_documents():
-            inventory.extensions["inventory.stock"].ensure(doc["sku"], doc["_id"], units)
+            inventory_deps(inventory).stock.ensure(doc["sku"], doc["_id"], units)
         urls |= {
             "products": stack.enter_context(serving(products)),
             "inventory": stack.enter_context(serving(inventory)),

@@ -12,7 +12,7 @@ from flask import Flask
 
 import shell
 from common.cacheable import cacheable, per_session
-from common.web import ACCESS_COOKIE
+from common.session import ACCESS_COOKIE
 from tests.servers import serving
 
 SLOW = 0.6  # the badge's answer time: the head must arrive well before it

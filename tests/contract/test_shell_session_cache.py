@@ -13,7 +13,7 @@ from flask import Flask, request
 
 import shell
 from common.cacheable import cacheable, per_session
-from common.web import ACCESS_COOKIE, CART_COOKIE
+from common.session import ACCESS_COOKIE, CART_COOKIE
 from tests.servers import serving
 
 HTMX = {"HX-Request": "true"}

@@ -13,6 +13,7 @@ from common.events import make_event
 from common.messages import UserRegistered
 from common.settings import load_settings
 from services.users import service
+from services.users.deps import deps as users_deps
 from services.users.repository import MAX_ADDRESSES
 from tests.servers import serving
 
@@ -201,7 +202,7 @@ def test_bad_paging_of_the_user_list_is_422(client, admin, query):
 
 
 def test_user_registered_creates_the_profile_once_however_often_it_arrives(app):
-    repo = app.extensions["users.repo"]
+    repo = users_deps(app).repo
     uid = uuid.uuid4().hex
     event = make_event(
         "user.registered", {"user_id": uid, "email": f"{uid}@example.com", "name": "Eve", "role": "customer"}, "auth"

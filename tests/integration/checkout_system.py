@@ -16,6 +16,10 @@ import services.products
 from common.events import OUTBOX_FIELD
 from common.kafka import ConsumerRunner
 from common.mongo import get_database
+from common.service_app import running_workers
+from services.inventory.deps import deps as inventory_deps
+from services.orders.deps import deps as orders_deps
+from services.payments.deps import deps as payments_deps
 from tests.integration.broker import private_broker, wait_consumed
 from tests.polling import wait_until
 from tests.servers import serving
@@ -79,9 +83,7 @@ class CheckoutSystem:
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def runners(self) -> list[ConsumerRunner]:
-        return [
-            w for app in self.apps.values() for w in app.extensions.get("workers", []) if isinstance(w, ConsumerRunner)
-        ]
+        return [w for app in self.apps.values() for w in running_workers(app) if isinstance(w, ConsumerRunner)]
 
     def wait_ready(self, timeout: float = 90.0) -> CheckoutSystem:
         """Every consumer has joined its group and the catalog's stock exists."""
@@ -92,10 +94,10 @@ class CheckoutSystem:
 
     def stop(self) -> None:
         for app in self.apps.values():
-            for worker in app.extensions.get("workers", []):
+            for worker in running_workers(app):
                 worker.stop()
         for app in self.apps.values():
-            for worker in app.extensions.get("workers", []):
+            for worker in running_workers(app):
                 worker.join(10)
             app.extensions["publisher"].close()
         self._exit.close()
@@ -105,7 +107,7 @@ class CheckoutSystem:
         effect of the first event `crash_when(topic, event)` picks. Returns (the dying runner, its replacement
         of the same group, not started yet, as a restarted process would be; the events it died on)."""
         app = self.apps[app_name]
-        old = next(w for w in app.extensions["workers"] if isinstance(w, ConsumerRunner))
+        old = next(w for w in running_workers(app) if isinstance(w, ConsumerRunner))
         crashed: list = []
 
         class Crash(BaseException):
@@ -127,7 +129,7 @@ class CheckoutSystem:
         )
         doomed.start()
         restarted = ConsumerRunner(old.bootstrap, old.group, old.handlers, old.inbox, old.publisher)
-        app.extensions["workers"] = [w for w in app.extensions["workers"] if w is not old] + [restarted]
+        running_workers(app)[:] = [w for w in running_workers(app) if w is not old] + [restarted]
         return doomed, restarted, crashed
 
     # -- driving the shop ----------------------------------------------------------------------------------
@@ -148,8 +150,8 @@ class CheckoutSystem:
         assert r.status_code == 202, r.json
         return (r.json or {})["id"]
 
-    def order(self, order_id: str) -> dict:
-        return self.orders.extensions["orders.repo"].get(order_id)
+    def order(self, order_id: str) -> dict | None:
+        return orders_deps(self.orders).repo.get(order_id)
 
     def wait_settled(self, order_id: str, timeout: float = 30.0) -> dict:
         return wait_until(
@@ -159,16 +161,16 @@ class CheckoutSystem:
         )
 
     def stock(self, sku: str) -> dict | None:
-        return self.inventory.extensions["inventory.stock"].get(sku)
+        return inventory_deps(self.inventory).stock.get(sku)
 
     def set_stock(self, sku: str, units: int) -> None:
-        self.inventory.extensions["inventory.stock"].set_available(sku, units)
+        inventory_deps(self.inventory).stock.set_available(sku, units)
 
     def charge(self, order_id: str) -> dict | None:
-        return self.payments.extensions["payments.charges"].get(order_id)
+        return payments_deps(self.payments).charges.get(order_id)
 
     def reservation(self, order_id: str) -> dict | None:
-        return self.inventory.extensions["inventory.reservations"].get(order_id)
+        return inventory_deps(self.inventory).reservations.get(order_id)
 
     def wait_outboxes_empty(self, timeout: float = 30.0) -> None:
         def empty():

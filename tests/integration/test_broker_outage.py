@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from services.payments.deps import deps as payments_deps
 from tests.integration.checkout_system import TERMINAL, CheckoutSystem
 from tests.integration.restartable_broker import Broker
 from tests.polling import wait_until
@@ -61,7 +62,7 @@ def test_orders_placed_while_the_broker_is_down_for_30s_all_end_terminal_within_
     assert {o["status"] for o in orders} <= TERMINAL
     assert [o["status"] for o in orders].count("CONFIRMED") == len(orders)  # stock and card were fine: none lost
     # Charged once each: the processor keeps one charge per order, keyed by the order id.
-    processor = system.payments.extensions["payments.processor"]
+    processor = payments_deps(system.payments).processor
     assert processor.records.count_documents({"_id": {"$in": [f"charge:{oid}" for oid in placed]}}) == len(placed)
     assert all(system.charge(oid)["status"] == "succeeded" for oid in placed)
     wait_until(

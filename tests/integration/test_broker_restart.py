@@ -11,6 +11,7 @@ import pytest
 
 from common.events import Event
 from common.kafka import Publisher
+from services.payments.deps import deps as payments_deps
 from tests.integration.checkout_system import TERMINAL, CheckoutSystem
 from tests.integration.restartable_broker import Broker
 from tests.polling import wait_until
@@ -90,7 +91,7 @@ def test_orders_readyz_turns_unready_while_the_outbox_is_stuck_and_ready_again_a
 
 def test_every_order_ends_terminal_when_the_broker_is_killed_and_restarted_mid_traffic(broker, system):
     system.set_stock(MUG_SKU, 1000)
-    calls = system.payments.extensions["payments.processor"].calls
+    calls = payments_deps(system.payments).processor.calls
     placed: list[tuple[float, str]] = []
     stop = threading.Event()
 
@@ -134,7 +135,7 @@ def test_every_order_ends_terminal_when_the_broker_is_killed_and_restarted_mid_t
     # Charged once each: the processor holds one charge per order, keyed by the order id. A delivery that came
     # again while its charge was still "processing" may ask the processor again; its idempotency key answers
     # that with the same charge, so calls may exceed orders but charges may not.
-    processor = system.payments.extensions["payments.processor"]
+    processor = payments_deps(system.payments).processor
     assert processor.calls >= calls + len(confirmed)
     charged = processor.records.count_documents({"_id": {"$in": [f"charge:{o['_id']}" for o in confirmed]}})
     assert charged == len(confirmed)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from common.kafka import ConsumerRunner
+from common.service_app import running_workers
+from services.payments.deps import deps as payments_deps
 from tests.integration.checkout_system import running_system
 from tests.polling import wait_until
 
@@ -13,7 +15,7 @@ TTL = 2
 
 
 def runner(system, app_name) -> ConsumerRunner:
-    return next(w for w in system.apps[app_name].extensions["workers"] if isinstance(w, ConsumerRunner))
+    return next(w for w in running_workers(system.apps[app_name]) if isinstance(w, ConsumerRunner))
 
 
 @pytest.mark.parametrize(
@@ -27,7 +29,7 @@ def runner(system, app_name) -> ConsumerRunner:
 )
 def test_a_consumer_killed_after_its_effect_and_restarted_still_ends_the_order_once(system, user, app_name, topic):
     system.set_stock(MUG_SKU, 10)
-    calls = system.payments.extensions["payments.processor"].calls
+    calls = payments_deps(system.payments).processor.calls
     doomed, restarted, crashed = system.crash_and_restart(app_name, lambda t, e: t == topic)
     oid = system.place(user, [(MUG, 2)])
     wait_until(lambda: crashed, message=f"the {app_name} consumer to die handling {topic}")
@@ -38,7 +40,7 @@ def test_a_consumer_killed_after_its_effect_and_restarted_still_ends_the_order_o
     order = system.wait_settled(oid, timeout=60)
     assert order["status"] == "CONFIRMED"
     assert [t["status"] for t in order["timeline"]] == ["PENDING", "AWAITING_PAYMENT", "CONFIRMED"]
-    assert system.payments.extensions["payments.processor"].calls == calls + 1  # charged once, not twice
+    assert payments_deps(system.payments).processor.calls == calls + 1  # charged once, not twice
     wait_until(
         lambda: system.stock(MUG_SKU) == {"sku": MUG_SKU, "available": 8, "reserved": 0},
         message="the reservation to be committed once",
@@ -66,7 +68,7 @@ def test_a_reservation_not_paid_in_time_is_released_and_its_order_cancelled(quic
     assert system.stock(MUG_SKU) == {"sku": MUG_SKU, "available": 3, "reserved": 0}
 
     back = ConsumerRunner(payments.bootstrap, payments.group, payments.handlers, payments.inbox, payments.publisher)
-    system.payments.extensions["workers"].append(back)
+    running_workers(system.payments).append(back)
     back.start()  # payments comes back to a backlog: the charge it finds must not stand
     charge = wait_until(
         lambda: (c := system.charge(oid)) and c["status"] in ("void", "refunded") and c,

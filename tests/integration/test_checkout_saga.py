@@ -8,6 +8,7 @@ import pytest
 
 from common.events import Event
 from common.kafka import Publisher
+from services.payments.deps import deps as payments_deps
 from tests.integration.broker import read_all
 from tests.integration.checkout_system import SAGA_TOPICS
 from tests.polling import wait_until
@@ -82,7 +83,7 @@ def test_replaying_every_saga_topic_changes_nothing(system, user):
     wait_until(lambda: system.order(cancelled)["refund"], message="the refund")
     system.wait_outboxes_empty()
     system.wait_consumed()
-    before, calls = system.snapshot(), system.payments.extensions["payments.processor"].calls
+    before, calls = system.snapshot(), payments_deps(system.payments).processor.calls
 
     records = read_all(system.bootstrap, SAGA_TOPICS)
     assert {topic for topic, _ in records} >= {
@@ -106,4 +107,4 @@ def test_replaying_every_saga_topic_changes_nothing(system, user):
     system.wait_consumed()
     system.wait_outboxes_empty()
     assert system.snapshot() == before
-    assert system.payments.extensions["payments.processor"].calls == calls
+    assert payments_deps(system.payments).processor.calls == calls

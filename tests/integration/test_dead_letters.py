@@ -10,7 +10,9 @@ from kafka import KafkaProducer
 import services.notifications
 from common.events import make_event
 from common.paging import PageQuery
+from common.service_app import running_workers
 from devstack.smtp_sink import read_messages
+from services.notifications.deps import deps as notifications_deps
 from tests.polling import wait_until
 
 
@@ -19,10 +21,10 @@ def app(redis_url, kafka_bootstrap, smtp_sink):
     app = services.notifications.create_app(
         {"redis_url": redis_url, "kafka_bootstrap": kafka_bootstrap, "run_workers": True, "smtp_url": smtp_sink.url}
     )
-    consumers = [w for w in app.extensions["workers"] if hasattr(w, "ready")]
+    consumers = [w for w in running_workers(app) if hasattr(w, "ready")]
     assert all(w.ready.wait(60) for w in consumers), "a consumer never joined its group"
     yield app
-    workers = app.extensions["workers"]  # the dead-letter collector among them
+    workers = running_workers(app)  # the dead-letter collector among them
     for worker in workers:
         worker.stop()
     for worker in workers:
@@ -55,7 +57,7 @@ def shipped_event():
 
 
 def waiting(app, event_id):
-    letters = app.extensions["notifications.dead_letters"].page("waiting", PageQuery(per_page=100))["items"]
+    letters = notifications_deps(app).dead_letters.page("waiting", PageQuery(per_page=100))["items"]
     return next((d for d in letters if d["event_id"] == event_id), None)
 
 
@@ -66,7 +68,7 @@ def test_a_dead_letter_is_listed_with_its_error_and_a_replay_is_handled_once(app
     letter = wait_until(lambda: waiting(app, event.event_id), message="the dead letter to be collected")
     assert letter["topic"] == "order.shipped" and letter["error"] == "SMTPServerDisconnected()"
     assert letter["type"] == "order.shipped"
-    store = app.extensions["notifications.dead_letters"]
+    store = notifications_deps(app).dead_letters
     store.replay(letter["id"])
     wait_until(lambda: read_messages(smtp_sink.dir, to=event.data["email"]), message="the replayed event's email")
     with pytest.raises(Exception, match="already replayed"):
@@ -80,7 +82,7 @@ def test_a_dead_letter_is_listed_with_its_error_and_a_replay_is_handled_once(app
 
 def test_a_poison_message_is_kept_as_text_and_can_be_discarded(app, producer):
     producer.send("order.shipped", b"not json {").get(10)  # the consumer dead-letters it at once
-    letters = app.extensions["notifications.dead_letters"]
+    letters = notifications_deps(app).dead_letters
     letter = wait_until(
         lambda: next(
             (d for d in letters.page("waiting", PageQuery(per_page=100))["items"] if d["preview"] == "not json {"), None
@@ -88,5 +90,5 @@ def test_a_poison_message_is_kept_as_text_and_can_be_discarded(app, producer):
         message="the poison message's letter",
     )
     assert letter["error"].startswith("undecodable") and letter["event_id"] == ""
-    app.extensions["notifications.dead_letters"].discard(letter["id"])
-    assert app.extensions["notifications.dead_letters"].page("discarded", PageQuery(per_page=100))["total"] >= 1
+    notifications_deps(app).dead_letters.discard(letter["id"])
+    assert notifications_deps(app).dead_letters.page("discarded", PageQuery(per_page=100))["total"] >= 1

@@ -12,7 +12,11 @@ import services.auth
 import services.notifications
 import services.users
 from common.events import Event, make_event
+from common.service_app import running_workers
 from devstack.smtp_sink import read_messages
+from services.auth.deps import deps as auth_deps
+from services.notifications.deps import deps as notifications_deps
+from services.users.deps import deps as users_deps
 from tests.polling import wait_until
 
 TOPIC = "user.registered"
@@ -24,10 +28,10 @@ def apps(redis_url, kafka_bootstrap, smtp_sink, tmp_path_factory):
     auth = services.auth.create_app({**base, "keys_dir": str(tmp_path_factory.mktemp("keys"))})
     users = services.users.create_app(base)
     notifications = services.notifications.create_app({**base, "smtp_url": smtp_sink.url})
-    consumers = [w for app in (users, notifications) for w in app.extensions["workers"] if hasattr(w, "ready")]
+    consumers = [w for app in (users, notifications) for w in running_workers(app) if hasattr(w, "ready")]
     assert all(w.ready.wait(60) for w in consumers), "a consumer never joined its group"
     yield auth, users, notifications
-    workers = [w for app in (auth, users, notifications) for w in app.extensions.get("workers", [])]
+    workers = [w for app in (auth, users, notifications) for w in running_workers(app)]
     for worker in workers:
         worker.stop()
     for worker in workers:
@@ -47,11 +51,9 @@ def register(auth, name: str) -> dict:
 
 def handled(users, notifications, smtp_sink, user) -> bool:
     return (
-        users.extensions["users.repo"].get(user["id"]) is not None
+        users_deps(users).repo.get(user["id"]) is not None
         and len(read_messages(smtp_sink.dir, to=user["email"])) >= 1
-        and notifications.extensions["notifications.repo"].deliveries.count_documents(
-            {"user_id": user["id"], "status": "sent"}
-        )
+        and notifications_deps(notifications).repo.deliveries.count_documents({"user_id": user["id"], "status": "sent"})
         >= 1
     )
 
@@ -81,8 +83,8 @@ def test_registration_reaches_users_and_notifications_once_even_when_replayed(ap
     assert wait_until(
         lambda: handled(users, notifications, smtp_sink, ada), timeout=45, message="user.registered to be handled"
     )
-    users.extensions["users.repo"].update(ada["id"], {"phone": "+44 20 7946 0958"})  # a change after the event
-    assert auth.extensions["auth.repo"].accounts.find_one({"_id": ada["id"]})["_outbox"] == []  # relayed once
+    users_deps(users).repo.update(ada["id"], {"phone": "+44 20 7946 0958"})  # a change after the event
+    assert auth_deps(auth).repo.accounts.find_one({"_id": ada["id"]})["_outbox"] == []  # relayed once
 
     raw = published_message(kafka_bootstrap, ada["id"])
     original = Event.from_json(raw)
@@ -96,11 +98,11 @@ def test_registration_reaches_users_and_notifications_once_even_when_replayed(ap
     bob = register(auth, "Bob")
     assert wait_until(lambda: handled(users, notifications, smtp_sink, bob), timeout=45)
 
-    profiles = users.extensions["users.repo"].profiles
+    profiles = users_deps(users).repo.profiles
     assert profiles.count_documents({"_id": ada["id"]}) == 1
     assert profiles.find_one({"_id": ada["id"]})["phone"] == "+44 20 7946 0958"  # not reset by a replay
     assert len(read_messages(smtp_sink.dir, to=ada["email"])) == 1
-    deliveries = notifications.extensions["notifications.repo"].deliveries
+    deliveries = notifications_deps(notifications).repo.deliveries
     assert deliveries.count_documents({"user_id": ada["id"]}) == 1
     for app in (users, notifications):  # each consumer group recorded the original event id once
         inbox = app.extensions["mongo"][app.extensions["settings"].name]["inbox"]

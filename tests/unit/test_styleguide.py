@@ -8,7 +8,7 @@ import pytest
 
 import shell
 from common.app import TEMPLATES
-from common.web import ACCESS_COOKIE
+from common.session import ACCESS_COOKIE
 from shell.styleguide import entries, load_samples, template_macros
 from tests.tokens import token_issuer
 

@@ -1,0 +1,99 @@
+"""The service bootstrap: a JSON app plus its Mongo database, the Kafka publisher and the background workers."""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from flask import Flask, jsonify
+
+from . import mongo
+from .app import create_json_app
+from .kafka import ConsumerRunner, Publisher
+from .kafka_options import client_options
+from .metrics import ConsumerMetrics
+from .openapi import openapi_document
+from .outbox import OutboxRelay
+
+
+def create_service_app(name: str, import_name: str, config: dict | None = None) -> Flask:
+    """A service: a JSON app plus its Mongo database, the Kafka publisher and /openapi.json."""
+    app = create_json_app(name, import_name, config)
+    settings = app.extensions["settings"]
+    obs = app.extensions["observability"]
+    client = mongo.create_client(settings.mongo_url)
+    if settings.data_dir and not settings.mongo_url:  # local mode under `make run`: data survives a restart
+        from .snapshot import persist
+
+        app.extensions["mongo.snapshot"] = persist(client, settings.data_dir, name)
+    app.extensions["mongo"] = client
+    obs.add_check("mongo", lambda: mongo.ping(client))
+    publisher = Publisher(settings.kafka_bootstrap, client_options(settings))
+    app.extensions["publisher"] = publisher
+    obs.add_check("kafka", publisher.ping)
+    app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(openapi_document(app)))
+    return app
+
+
+def _watch_outbox(obs, relay: OutboxRelay, max_age: float) -> None:
+    """Not ready while events wait too long to leave (a broker the producer cannot reach); both as gauges."""
+    obs.add_check("outbox", lambda: relay.check(max_age))
+    obs.gauge("outbox_backlog", "Events waiting in outboxes", lambda: relay.backlog()[0])
+    obs.gauge("outbox_oldest_age_seconds", "Age of the oldest event waiting in an outbox", lambda: relay.backlog()[1])
+
+
+class Worker(Protocol):
+    """A background loop the process starts once and stops at exit."""
+
+    def start(self) -> object: ...
+
+    def stop(self) -> None: ...
+
+    def join(self, timeout: float | None = None) -> None: ...
+
+
+def start_workers(
+    app: Flask,
+    outbox: Sequence = (),
+    handlers: dict | None = None,
+    workers: Sequence[Callable[[], Worker]] = (),
+) -> None:
+    """Start every background worker of this process: the outbox relay, the consumers, then the service's own
+    (built by the given factories), unless settings say not to (tests)."""
+    settings = app.extensions["settings"]
+    if not settings.run_workers:
+        return
+    publisher = app.extensions["publisher"]
+    running: list[Worker] = []
+    if outbox:
+        relay = OutboxRelay(publisher, outbox)
+        running.append(relay)
+        _watch_outbox(app.extensions["observability"], relay, settings.outbox_max_age_seconds)
+    if handlers:
+        inbox = mongo.get_database(app)["inbox"]
+        running.append(
+            ConsumerRunner(
+                settings.kafka_bootstrap,
+                settings.name,
+                handlers,
+                inbox,
+                publisher,
+                metrics=ConsumerMetrics(app.extensions["observability"], settings.name),
+            )
+        )
+    running.extend(make() for make in workers)
+    for w in running:
+        w.start()
+    app.extensions["workers"] = running
+
+    def _stop():
+        for w in running:
+            w.stop()
+
+    atexit.register(_stop)
+
+
+def running_workers(app: Flask) -> list[Worker]:
+    """The workers start_workers started in this app (none when settings say not to run them)."""
+    return app.extensions.get("workers", [])

@@ -1,0 +1,79 @@
+"""What the auth service depends on: built once at start, read by its routes through deps()."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask
+from redis.exceptions import RedisError
+
+from common.deps import deps_of
+from common.mongo import get_database
+from common.redis_store import BACKGROUND_TIMEOUT, create_redis
+
+from .keys import KeyRing, SigningKey, load_key_ring
+from .passwords import Passwords
+from .ratelimit import RateLimiter, parse_rules
+from .repository import AccountRepository
+from .revocations import Revocations
+from .roles import Roles
+from .tokens import Tokens
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Deps:
+    repo: AccountRepository
+    keys: KeyRing
+    passwords: Passwords
+    revocations: Revocations
+    tokens: Tokens
+    limiter: RateLimiter
+    roles: Roles  # the back office's role changes
+
+    @property
+    def key(self) -> SigningKey:
+        """The key new tokens are signed with."""
+        return self.keys.current
+
+
+def build(app: Flask) -> Deps:
+    settings, redis, db = app.extensions["settings"], app.extensions["redis"], get_database(app)
+    repo = AccountRepository(db["accounts"])
+    repo.ensure_indexes()
+    ring = load_key_ring(settings)
+    revocations = _revocations(app, db["revocations"])
+    return Deps(
+        repo=repo,
+        keys=ring,
+        passwords=Passwords(),
+        revocations=revocations,
+        tokens=Tokens(ring.current, redis, revocations=revocations, verify_keys=ring.public_keys()),
+        limiter=RateLimiter(redis, parse_rules(settings.auth_rate_limits)),
+        roles=Roles(db["accounts"], db["role_counts"]),
+    )
+
+
+def _revocations(app: Flask, collection) -> Revocations:
+    """Revocations live in MongoDB; Redis gets a copy now and again whenever it loses it (see revocations.py)."""
+    settings, obs = app.extensions["settings"], app.extensions["observability"]
+    revocations = Revocations(
+        collection,
+        app.extensions["redis"],
+        publish_redis=create_redis(settings.redis_url, timeout=BACKGROUND_TIMEOUT),
+        republished=obs.counter(
+            "auth_revocations_published_total", "Full copies of the revocation list written to Redis"
+        ),
+    )
+    revocations.ensure_indexes()
+    try:
+        revocations.publish()
+    except RedisError as e:  # Redis down at start: the watcher publishes once it is back
+        log.warning("revocations not published at start", extra={"error": type(e).__name__})
+    return revocations
+
+
+def deps(app: Flask | None = None) -> Deps:
+    return deps_of(Deps, app)

@@ -1,0 +1,40 @@
+"""What the orders service depends on: built once at start, read by its routes through deps()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from common.deps import deps_of
+from common.mongo import get_database
+
+from .cart_catalog import CartCatalog
+from .cart_lines import CartLines
+from .cart_store import CartStore
+from .metrics import OrderMetrics
+from .repository import OrderRepository
+
+
+@dataclass(frozen=True)
+class Deps:
+    repo: OrderRepository
+    cart_store: CartStore  # carts live in Redis
+    catalog: CartCatalog  # prices and stock, asked of the products and inventory services
+    cart: CartLines  # an order prices and empties the cart through the cart's own store
+
+
+def build(app: Flask) -> Deps:
+    repo = OrderRepository(get_database(app)["orders"], OrderMetrics(app.extensions["observability"]))
+    repo.ensure_indexes()
+    store = CartStore(app.extensions["redis"])
+    return Deps(
+        repo=repo,
+        cart_store=store,
+        catalog=CartCatalog.from_settings(app.extensions["settings"]),
+        cart=CartLines(store),
+    )
+
+
+def deps(app: Flask | None = None) -> Deps:
+    return deps_of(Deps, app)

@@ -1,0 +1,39 @@
+"""What the products service depends on: built once at start, read by its routes through deps()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gridfs
+from flask import Flask
+
+from common.deps import deps_of
+from common.mongo import get_database
+
+from .cache import ProductCache
+from .images import image_store
+from .repository import ProductRepository
+
+
+@dataclass(frozen=True)
+class Deps:
+    repo: ProductRepository
+    cache: ProductCache
+    images: gridfs.GridFS  # the back office's product images
+
+
+def build(app: Flask) -> Deps:
+    db = get_database(app)
+    repo = ProductRepository(db["products"])
+    repo.ensure_indexes()
+    obs = app.extensions["observability"]
+    cache = ProductCache(
+        app.extensions["redis"],
+        obs.counter("products_cache_hits_total", "Product cache hits", ["kind"]),
+        obs.counter("products_cache_misses_total", "Product cache misses", ["kind"]),
+    )
+    return Deps(repo=repo, cache=cache, images=image_store(app.extensions["mongo"], db))
+
+
+def deps(app: Flask | None = None) -> Deps:
+    return deps_of(Deps, app)

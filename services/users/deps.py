@@ -1,0 +1,32 @@
+"""What the users service depends on: built once at start, read by its routes through deps()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+from pymongo import DESCENDING
+from pymongo.collection import Collection
+
+from common.deps import deps_of
+from common.mongo import get_database
+
+from .repository import ProfileRepository
+
+
+@dataclass(frozen=True)
+class Deps:
+    repo: ProfileRepository
+    audit: Collection  # the back office's audit trail
+
+
+def build(app: Flask) -> Deps:
+    db = get_database(app)
+    repo = ProfileRepository(db["profiles"])
+    repo.ensure_indexes()
+    db["audit"].create_index([("subject_type", 1), ("subject_id", 1), ("at", DESCENDING)])  # one subject's trail
+    return Deps(repo=repo, audit=db["audit"])
+
+
+def deps(app: Flask | None = None) -> Deps:
+    return deps_of(Deps, app)

@@ -1,0 +1,30 @@
+"""What the shell depends on: built once at start, read by its views and hooks through deps()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Flask
+from markupsafe import Markup
+from prometheus_client import Counter, Histogram
+
+from common.auth import TokenVerifier
+from common.deps import deps_of
+from common.http import HttpClient
+
+from .session_cache import SessionCache
+
+
+@dataclass(frozen=True)
+class Deps:
+    session_cache: SessionCache  # answers kept for one session
+    fragments: dict[str, HttpClient]  # one client per fragment app
+    served: Counter  # fragment answers by rung of the ladder
+    latency: Histogram  # time to a fragment's answer, cache included
+    styleguide_verifier: TokenVerifier  # admin tokens for the style guide outside local mode
+    # The signed-out regions, rendered once per process (the live-template watcher empties it).
+    signed_out_regions: dict[str, Markup] = field(default_factory=dict)
+
+
+def deps(app: Flask | None = None) -> Deps:
+    return deps_of(Deps, app)

@@ -1,0 +1,46 @@
+"""Every app is wired one way: one Deps dataclass behind one accessor, no app-specific keys in app.extensions."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+
+import pytest
+
+from common.deps import KEY, deps_of, install
+
+SERVICES = ("auth", "products", "orders", "payments", "inventory", "notifications", "users")
+SHARED = {"settings", "observability", "redis", "verifier", "mongo", "mongo.snapshot", "publisher", KEY}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_a_service_keeps_its_dependencies_in_one_dataclass(name, service_config, tmp_path):
+    app = importlib.import_module(f"services.{name}").create_app(service_config(keys_dir=str(tmp_path)))
+    wiring = importlib.import_module(f"services.{name}.deps")
+    deps = wiring.deps(app)
+    assert dataclasses.is_dataclass(deps) and type(deps) is wiring.Deps
+    assert not set(app.extensions) - SHARED
+    with app.app_context():
+        assert wiring.deps() is deps
+
+
+def test_a_second_set_of_dependencies_is_refused(service_config):
+    app = importlib.import_module("services.users").create_app(service_config())
+    with pytest.raises(RuntimeError):
+        install(app, object())
+
+
+def test_dependencies_are_read_as_the_services_own_type(service_config):
+    app = importlib.import_module("services.users").create_app(service_config())
+    products_deps = importlib.import_module("services.products.deps")
+    with pytest.raises(TypeError):
+        deps_of(products_deps.Deps, app)
+
+
+@pytest.mark.parametrize("module", ["gateway", "shell", "fragments.checkout", "fragments.admin", "fragments.products"])
+def test_the_edge_apps_keep_their_dependencies_in_one_dataclass_too(module, service_config):
+    app = importlib.import_module(module).create_app(service_config())
+    wiring = importlib.import_module(f"{module}.deps")
+    assert type(wiring.deps(app)) is wiring.Deps
+    # flask-limiter files itself under "limiter"; the HTML apps share the gateway client from common/web.py.
+    assert not set(app.extensions) - SHARED - {"limiter", "gateway"}
