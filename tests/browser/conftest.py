@@ -1,12 +1,14 @@
-"""Browser fixtures: one headless Debian Chromium per session, a fresh context per test, base_url = the shell."""
+"""Browser fixtures on pytest-playwright: Debian's headless Chromium, a fresh context per test, base_url = the shell.
+
+The plugin keeps a Playwright trace and a full-page screenshot of every failed test under
+test-results/<test-id>/ (options in pyproject.toml's addopts); `page` and `context` are its own fixtures."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import BrowserContext, expect
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling out, and this machine has no network.
@@ -20,26 +22,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
 expect.set_options(timeout=TIMEOUT_MS)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
-
-
 @pytest.fixture(scope="session")
-def browser():
+def browser_type_launch_args(browser_type_launch_args) -> dict:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make setup` (installs the Debian package chromium)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # --headed still wins, for watching a test locally.
+    return {"headless": True, **browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
@@ -47,37 +39,24 @@ def base_url(shell_url) -> str:
     return shell_url
 
 
-def _context_page(browser, base_url, request, **options):
-    """A fresh context with a Playwright trace recording; a failed test keeps its trace and a screenshot in
-    test-results/ (`playwright show-trace test-results/<test>.zip` replays it step by step)."""
-    context = browser.new_context(base_url=base_url, **options)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.tracing.start(screenshots=True, snapshots=True, sources=True)
-    page = context.new_page()
-    yield page
-    failed = any(
-        getattr(request.node, f"rep_{when}", None) is not None and getattr(request.node, f"rep_{when}").failed
-        for when in ("setup", "call")
-    )
-    if failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-120:]
-        try:
-            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        finally:
-            context.tracing.stop(path=str(ARTIFACTS / f"{name}.zip"))
-    else:
-        context.tracing.stop()
-    context.close()
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, base_url) -> dict:
+    return {**browser_context_args, "base_url": base_url}
 
 
 @pytest.fixture
-def page(browser, base_url, request):
-    """A page with JavaScript (htmx active); page.goto("/products") is relative to the shell."""
-    yield from _context_page(browser, base_url, request)
+def context(new_context) -> BrowserContext:
+    """The plugin's context (traced, screenshotted on failure) with our action timeout."""
+    return _timed(new_context())
 
 
 @pytest.fixture
-def page_nojs(browser, base_url, request):
+def page_nojs(new_context):
     """A page with JavaScript disabled: every form must still work by full page loads."""
-    yield from _context_page(browser, base_url, request, java_script_enabled=False)
+    return _timed(new_context(java_script_enabled=False)).new_page()
+
+
+def _timed(context: BrowserContext) -> BrowserContext:
+    # browser.new_context has no timeout option; the plugin's default (30 s) would make a failure slow to show.
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
