@@ -7,23 +7,13 @@ import threading
 import time
 import uuid
 
-import pytest
-
 from common.events import make_event
 from common.kafka import ConsumerRunner, Publisher
 from common.kafka_guard import broker_answers
 from common.mongo import create_client
-from tests.integration.restartable_broker import Broker
 from tests.polling import wait_until
 
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-@pytest.fixture(scope="module")
-def broker(tmp_path_factory):
-    b = Broker(tmp_path_factory.mktemp("kafka")).start()
-    yield b
-    b.stop()
 
 
 def kafka_cpu_seconds() -> float:

@@ -9,19 +9,11 @@ import pytest
 
 from services.payments.deps import deps as payments_deps
 from tests.integration.checkout_system import TERMINAL, CheckoutSystem
-from tests.integration.restartable_broker import Broker
 from tests.polling import wait_until
 
 KETTLE, KETTLE_SKU = "pour-over-coffee-kettle", "FM-KIT-006"
 OUTAGE, SETTLE = 30.0, 30.0
 SHOPPERS = 6
-
-
-@pytest.fixture(scope="module")
-def broker(tmp_path_factory):
-    b = Broker(tmp_path_factory.mktemp("kafka")).start()
-    yield b
-    b.stop()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from common.events import Event
 from common.kafka import Publisher
 from services.payments.deps import deps as payments_deps
 from tests.integration.checkout_system import TERMINAL, CheckoutSystem
-from tests.integration.restartable_broker import Broker
 from tests.polling import wait_until
 
 MUG, MUG_SKU = "ceramic-mug-set", "FM-KIT-009"  # the mid-traffic test counts this SKU's units
@@ -23,13 +22,6 @@ REDRIVE_AFTER, OUTBOX_MAX_AGE = 5, 3
 # 4-26 s): consumers re-join a fresh broker, the watchdog re-drives orders quiet for REDRIVE_AFTER (gap doubling),
 # and Tansu 0.6 rejects produces to a recreated partition with AlreadyExists until its offset passes stale batches.
 SETTLE_BOUND = 120
-
-
-@pytest.fixture(scope="module")
-def broker(tmp_path_factory):
-    b = Broker(tmp_path_factory.mktemp("kafka")).start()
-    yield b
-    b.stop()
 
 
 @pytest.fixture(scope="module")
