@@ -11,6 +11,8 @@ MINTED_ID = re.compile(r"[0-9a-f]{32}")
 # The same shapes for pydantic and JSON Schema, whose patterns search the text unless anchored.
 ID_SCHEMA = f"^{ID.pattern}$"
 MINTED_ID_SCHEMA = f"^{MINTED_ID.pattern}$"
+# A product image's stored name: the SHA-256 of its bytes and its type's extension (content-addressed, immutable).
+IMAGE_NAME = re.compile(r"[0-9a-f]{64}\.(png|jpg|webp)")
 
 
 def is_id(value: object) -> bool:

@@ -34,7 +34,7 @@ def proxy(prefix: str, rest: str):
     token = bearer_token()
     if token and not (prefix == "auth" and rest in ("login", "register", "refresh", "logout", "jwks")):
         current_app.extensions["verifier"].identity(token)
-    if request.method == "PUT" and prefix == "products" and IMAGE_UPLOAD.match(rest):
+    if request.method == "PUT" and prefix == "products" and IMAGE_UPLOAD.fullmatch(rest):
         request.max_content_length = IMAGE_UPLOAD_MAX_BYTES
     headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
     headers["X-Request-ID"] = g.request_id

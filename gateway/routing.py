@@ -2,6 +2,8 @@
 
 import re
 
+from common.ids import ID
+
 UPSTREAM_OF = {
     "auth": "auth",
     "users": "users",
@@ -38,5 +40,5 @@ DROPPED_RESPONSE_HEADERS = {
 }
 
 # The one body larger than JSON: a product image upload (the products service checks it is at most 2 MB).
-IMAGE_UPLOAD = re.compile(r"^[A-Za-z0-9-]{1,64}/image$")
+IMAGE_UPLOAD = re.compile(rf"{ID.pattern}/image")
 IMAGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, g, request
 
 from common.errors import NotFound
 from common.htmx import safe_path, wants_fragment
+from common.ids import ID
 
 from .composition import Slot, fetch, forwarded_headers
 from .deps import deps
@@ -21,7 +22,7 @@ INTERNAL_PATHS = frozenset({"healthz", "readyz", "metrics"})
 # Where a failed form post sends the shopper back to when the browser sent no usable Referer.
 IMAGE_HEADERS = ("Content-Type", "Cache-Control", "ETag")
 # Form posts that carry a file, and how large their body may be (every other post stays under MAX_BODY).
-UPLOADS = {"admin": (re.compile(r"products/[A-Za-z0-9-]{1,64}/image"), 8 * 1024 * 1024)}
+UPLOADS = {"admin": (re.compile(rf"products/{ID.pattern}/image"), 8 * 1024 * 1024)}
 FORM_PAGES = {
     "auth": "/login",
     "products": "/products",

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post
+from common.ids import is_minted_id
 
 from . import audit, client
 from .orders import when
 
 bp = Blueprint("admin_events", __name__)
-LETTER_ID = re.compile(r"[0-9a-f]{32}")
 STATUSES = {"waiting": "Waiting", "replayed": "Replayed", "discarded": "Discarded"}
 DONE = {"replay": "Sent back to its topic: its consumer handles it again (once).", "discard": "Dead letter discarded."}
 
@@ -48,7 +47,7 @@ def dead_letters():
 
 @bp.post("/events/<letter>/<any(replay, discard):action>")
 def handle(letter, action):
-    if not LETTER_ID.fullmatch(letter):
+    if not is_minted_id(letter):
         raise NotFound("We couldn't find that dead letter")
     resp = client.call("POST", f"/api/events/dead-letters/{letter}/{action}")
     if resp.status_code == 404:

@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from common.htmx import redirect_after_post
+from common.ids import ID
 
 from . import access, audit, client, forms
 from .products import _form_page, _product
@@ -16,7 +17,7 @@ bp = Blueprint("admin_images", __name__)
 MAX_BYTES = 2 * 1024 * 1024
 # Up to this the page says "too large" beside the field; the shell refuses bigger bodies with its 413 page.
 BODY_MAX = 8 * 1024 * 1024
-UPLOAD = re.compile(r"/products/[A-Za-z0-9-]{1,64}/image")
+UPLOAD = re.compile(rf"/products/{ID.pattern}/image")
 MESSAGES = {
     "missing": "Choose an image file to upload.",
     "large": "The image is larger than 2 MB.",

@@ -10,11 +10,11 @@ from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post
+from common.ids import is_id
 
 from . import audit, client
 
 bp = Blueprint("admin_orders", __name__)
-ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 STATUSES = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED")
 ACTIONS = {
     "ship": ("/ship", "Order marked shipped. The customer is being emailed."),
@@ -71,7 +71,7 @@ def order_list():
 
 
 def order(order_id: str) -> dict:
-    resp = client.call("GET", f"/api/orders/{order_id}") if ORDER_ID.fullmatch(order_id) else None
+    resp = client.call("GET", f"/api/orders/{order_id}") if is_id(order_id) else None
     if resp is None or resp.status_code == 404:
         raise NotFound("We couldn't find that order")
     return resp.json()

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post
+from common.ids import is_id
 
 from . import audit, client, forms
 
 bp = Blueprint("admin_products", __name__)
-PRODUCT_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 PER_PAGE = 20
 AUDITED = ("name", "description", "category", "price", "sku", "featured", "image")
 
@@ -41,7 +40,7 @@ def product_list():
 
 
 def _product(product_id: str) -> dict:
-    resp = client.call("GET", f"/api/products/{product_id}") if PRODUCT_ID.fullmatch(product_id) else None
+    resp = client.call("GET", f"/api/products/{product_id}") if is_id(product_id) else None
     if resp is None or resp.status_code == 404:
         raise NotFound("We couldn't find that product")
     return resp.json()

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, g, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post
+from common.ids import is_minted_id
 
 from . import audit, client
 from .orders import when
 
 bp = Blueprint("admin_users", __name__)
-ACCOUNT_ID = re.compile(r"[0-9a-f]{32}")
 DONE = {"admin": "They are now an admin.", "customer": "They are no longer an admin."}
 
 
@@ -34,7 +33,7 @@ def user_list():
 
 
 def _account(account_id: str) -> dict:
-    resp = client.call("GET", f"/api/auth/accounts/{account_id}") if ACCOUNT_ID.fullmatch(account_id) else None
+    resp = client.call("GET", f"/api/auth/accounts/{account_id}") if is_minted_id(account_id) else None
     if resp is None or resp.status_code == 404:
         raise NotFound("We couldn't find that customer")
     return resp.json()

@@ -3,15 +3,13 @@ headers (a year, immutable: the name changes whenever the bytes do)."""
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, request
 
 from common.errors import NotFound
 from common.gateway_api import api_or_outage
+from common.ids import IMAGE_NAME
 
 bp = Blueprint("product_images", __name__)
-IMAGE_NAME = re.compile(r"[0-9a-f]{64}\.(png|jpg|webp)")
 KEPT = ("Content-Type", "Cache-Control", "ETag")
 
 

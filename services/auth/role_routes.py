@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from flask import Blueprint, jsonify
@@ -10,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from common.auth import require_admin
 from common.errors import NotFound
+from common.ids import is_minted_id
 from common.openapi import operation
 from common.paging import PageQuery
 from common.validation import StrictModel, parse_body, parse_query
@@ -19,7 +19,6 @@ from .roles import Roles
 from .routes import spec
 
 bp = Blueprint("auth_roles", __name__)
-ACCOUNT_ID = r"^[0-9a-f]{32}$"
 
 
 class AccountQuery(PageQuery):
@@ -58,7 +57,7 @@ def _roles() -> Roles:
 
 
 def _checked(account_id: str) -> str:
-    if not re.fullmatch(ACCOUNT_ID, account_id):
+    if not is_minted_id(account_id):
         raise NotFound("Account not found", code="ACCOUNT_NOT_FOUND")
     return account_id
 

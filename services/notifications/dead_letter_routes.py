@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from flask import Blueprint, jsonify
@@ -10,6 +9,7 @@ from pydantic import BaseModel
 
 from common.auth import require_admin
 from common.errors import NotFound
+from common.ids import is_minted_id
 from common.kafka_options import client_options
 from common.openapi import operation
 from common.paging import PageQuery
@@ -20,7 +20,6 @@ from .deps import deps
 from .routes import spec
 
 bp = Blueprint("dead_letters", __name__)
-LETTER_ID = r"^[0-9a-f]{32}$"
 
 
 class LetterQuery(PageQuery):
@@ -60,7 +59,7 @@ def _letters() -> DeadLetters:
 
 
 def _checked(letter: str) -> str:
-    if not re.fullmatch(LETTER_ID, letter):
+    if not is_minted_id(letter):
         raise NotFound("No such dead letter", code="DEAD_LETTER_NOT_FOUND")
     return letter
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, jsonify, request
 
 from common.auth import require_admin
 from common.errors import NotFound
+from common.ids import IMAGE_NAME
 from common.openapi import operation
 
 from . import images, service
@@ -16,7 +15,6 @@ from .routes import _checked_id, spec
 from .schemas import Product
 
 bp = Blueprint("product_images", __name__)
-IMAGE_NAME = re.compile(r"[0-9a-f]{64}\.(png|jpg|webp)")
 YEAR = 365 * 24 * 3600
 
 

@@ -6,13 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from common.ids import ID_SCHEMA
+from common.ids import ID_SCHEMA, IMAGE_NAME
 from common.paging import Page, PageQuery
 from common.validation import NOT_SENT, StrictModel, csv_list
 
 CATEGORY = r"^[a-z0-9-]+$"
 SKU = r"^[A-Za-z0-9-]+$"
-IMAGE = r"^(/static/[A-Za-z0-9/_.-]+|/images/products/[0-9a-f]{64}\.(png|jpg|webp))$"
+IMAGE = rf"^(/static/[A-Za-z0-9/_.-]+|/images/products/{IMAGE_NAME.pattern})$"
 MAX_IDS = 100
 
 

@@ -12,6 +12,7 @@ from pymongo import DESCENDING
 
 from common.auth import current_identity, require_admin
 from common.clock import now
+from common.ids import ID_SCHEMA
 from common.openapi import operation
 from common.validation import QueryModel, StrictModel, parse_body, parse_query
 
@@ -19,7 +20,7 @@ from .deps import deps
 from .routes import spec
 
 bp = Blueprint("users_audit", __name__)
-SUBJECT_ID = r"^[A-Za-z0-9-]{1,64}$"
+SUBJECT_ID = ID_SCHEMA
 Subject = Literal["product", "stock", "order", "user", "event"]
 Fact = str | int | bool | None
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
