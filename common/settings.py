@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import get_args, get_type_hints
 
 # Fixed by DESIGN.md; FRAGMART_PORT_OFFSET shifts every local port so two stacks can coexist.
@@ -19,7 +20,7 @@ SERVICE_PORTS = {
 FRAGMENT_PORTS = {"auth": 4001, "products": 4002, "cart": 4003, "checkout": 4004, "profile": 4005, "admin": 4006}
 GATEWAY_PORT = 5000
 SHELL_PORT = 3000
-INFRA_PORTS = {"redis": 6379, "kafka": 9092, "smtp": 1025}
+INFRA_PORTS = {"redis": 6379, "kafka": 9092, "smtp": 1025, "sms": 4101}
 
 
 def port_offset(env=None) -> int:
@@ -47,6 +48,9 @@ class Settings:
     smtp_url: str
     gateway_url: str
     shop_url: str
+    sms_standin_url: str  # the local SMS stand-in (SMS_PROVIDER=standin)
+    # Where the provider posts delivery statuses; it signs this exact URL, so production sets its public one.
+    sms_status_callback_url: str
     service_urls: dict
     fragment_urls: dict
     mongo_url: str | None = None
@@ -83,7 +87,20 @@ class Settings:
     low_stock_level: int = 5
     live_templates: bool = False  # templates and CSS re-read on change (a designer's `make run`), never in production
     data_dir: str | None = None  # where the in-process engine keeps its snapshot (local mode); None keeps it in memory
+    # SMS: "standin" (local default: Twilio's library pointed at the stand-in), "twilio" (api.twilio.com), "log".
+    sms_provider: str = "standin"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_auth_token_file: str | None = None
+    twilio_from: str = "+15005550006"  # Twilio's test sender; production sets its own number
     extra: dict = field(default_factory=dict)  # Flask flags of one app (TESTING, CSRF_EXEMPT, EDGE), not knobs
+
+    def secret(self, name: str) -> str | None:
+        """A secret from its variable, or else from the file its <NAME>_FILE variable names (a mounted secret)."""
+        value, file = getattr(self, name), getattr(self, f"{name}_file", None)
+        if value:
+            return value
+        return Path(file).read_text(encoding="utf-8").strip() if file else None
 
     @property
     def optional_call_timeout(self) -> float:
@@ -141,7 +158,9 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         "smtp_url": f"smtp://127.0.0.1:{INFRA_PORTS['smtp'] + off}",
         "gateway_url": f"http://127.0.0.1:{GATEWAY_PORT + off}",
         "shop_url": f"http://127.0.0.1:{SHELL_PORT + off}",
+        "sms_standin_url": f"http://127.0.0.1:{INFRA_PORTS['sms'] + off}",
     }
+    local["sms_status_callback_url"] = f"{env.get('GATEWAY_URL') or local['gateway_url']}/api/notifications/sms/status"
     from_env = _from_env(env)
     settings = Settings(
         name=name,

@@ -29,7 +29,9 @@ def print_table(stack: Stack) -> None:
     print(f"\n{'process':<{width}}  {'url':<28} {'pid':>7}  health")
     for name, url, pid, healthy in rows:
         print(f"{name:<{width}}  {url:<28} {pid or '-':>7}  {'ok' if healthy else 'DOWN' if pid else 'off'}")
-    print(f"\nStorefront: {stack.url('shell')}/   logs: {stack.log_dir}   mail: {stack.mail_dir}")
+    print(
+        f"\nStorefront: {stack.url('shell')}/   logs: {stack.log_dir}   mail: {stack.mail_dir}   texts: {stack.sms_dir}"
+    )
     print(f"Data (kept across restarts; `make reset` starts from a clean seed): {stack.data_dir}")
     if stack.env.get("LIVE_TEMPLATES") == "1":
         print(

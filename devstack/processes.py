@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import sys
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from pathlib import Path
 from common.settings import FRAGMENT_PORTS, GATEWAY_PORT, INFRA_PORTS, SERVICE_PORTS, SHELL_PORT, port_offset
 
 ROOT = Path(__file__).resolve().parent.parent
-INFRA_NAMES = ("redis", "kafka", "smtp")
+INFRA_NAMES = ("redis", "kafka", "smtp", "sms")
 APP_MODULES = (
     "gateway",
     *(f"services.{n}" for n in SERVICE_PORTS),
@@ -124,6 +125,11 @@ def smtp_argv(port: int, mail_dir: Path, root: Path = ROOT) -> tuple[str, ...]:
     return (python, "-m", "devstack.smtp_sink", "--port", str(port), "--dir", str(mail_dir))
 
 
+def sms_argv(port: int, sms_dir: Path, root: Path = ROOT) -> tuple[str, ...]:
+    python = _venv_bin(root, "python") or sys.executable
+    return (python, "-m", "devstack.sms_standin", "--port", str(port), "--dir", str(sms_dir))
+
+
 def infra_spec(name: str, port: int, mail_dir: Path | None = None, root: Path = ROOT) -> ProcessSpec:
     """A spec for one infrastructure process on any port (tests start throwaway ones on free ports)."""
     if name == "redis":
@@ -132,6 +138,9 @@ def infra_spec(name: str, port: int, mail_dir: Path | None = None, root: Path = 
         return ProcessSpec(name, "infra", port, kafka_argv(port), "tcp")
     if name == "smtp":
         return ProcessSpec(name, "infra", port, smtp_argv(port, mail_dir or root / "var" / "mail", root), "smtp")
+    if name == "sms":  # texts beside the mail: var/sms (or the stack's own var folder)
+        sms_dir = (mail_dir.parent if mail_dir else root / "var") / "sms"
+        return ProcessSpec(name, "infra", port, sms_argv(port, sms_dir, root), "http")
     raise KeyError(name)
 
 
@@ -151,6 +160,9 @@ def child_env(offset: int, env=None, root: Path = ROOT) -> dict[str, str]:
     for key, value in LOCAL_DEFAULTS.items():
         if not child.get(key):
             child[key] = value
+    # The SMS stand-in and the notifications service share one made-up Twilio account per stack (never in the repo).
+    if not child.get("TWILIO_AUTH_TOKEN") and not child.get("TWILIO_AUTH_TOKEN_FILE"):
+        child["TWILIO_ACCOUNT_SID"], child["TWILIO_AUTH_TOKEN"] = "AC" + secrets.token_hex(16), secrets.token_hex(16)
     child["FRAGMART_PORT_OFFSET"] = str(offset)
     child["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), child.get("PYTHONPATH", "")) if p)
     child["PYTHONUNBUFFERED"] = "1"

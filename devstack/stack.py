@@ -47,7 +47,7 @@ class Stack:
         self.offset = port_offset(env) if offset is None else offset
         self.root = root
         self.var_dir = var_dir or default_var_dir(root, self.offset)
-        self.log_dir, self.mail_dir = self.var_dir / "log", self.var_dir / "mail"
+        self.log_dir, self.mail_dir, self.sms_dir = self.var_dir / "log", self.var_dir / "mail", self.var_dir / "sms"
         # data_dir: each service keeps its in-process database there across restarts (`make run`); without it,
         # every start is a fresh seed (the test fixtures).
         self.data_dir = data_dir

@@ -28,6 +28,7 @@ FORWARDED_REQUEST_HEADERS = (
     "X-Request-ID",
     "X-Forwarded-For",
     "If-None-Match",
+    "X-Twilio-Signature",  # the SMS provider's signed status callbacks
 )
 DROPPED_RESPONSE_HEADERS = {
     "connection",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +18,7 @@ from common.auth import REVOCATIONS_READY_KEY
 from devstack import Stack
 from devstack.probes import free_port
 from devstack.processes import infra_spec
+from devstack.sms_standin import serve as serve_sms
 from devstack.smtp_sink import start_sink
 from devstack.supervised import Supervised, stop_all
 from tests.tokens import token_issuer
@@ -155,6 +158,20 @@ def smtp_sink(tmp_path_factory):
     controller = start_sink(port, directory)
     yield SimpleNamespace(url=f"smtp://127.0.0.1:{port}", port=port, dir=directory)
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def sms_standin(tmp_path_factory):
+    """The SMS stand-in in-process on a free port, with a made-up account: .url, .dir (read_texts), .settings (the
+    notifications settings that point Twilio's library at it)."""
+    port, directory = free_port(), tmp_path_factory.mktemp("sms")
+    sid, token = "AC" + secrets.token_hex(16), secrets.token_hex(16)
+    server = serve_sms(port, directory, sid, token)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{port}"
+    settings = {"sms_standin_url": url, "twilio_account_sid": sid, "twilio_auth_token": token}
+    yield SimpleNamespace(url=url, port=port, dir=directory, sid=sid, token=token, settings=settings)
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from fragments.result import Result, body_of, field_errors
 
 DETAIL_MESSAGES = {
     "name": "Enter your name (up to 100 characters).",
-    "phone": "Enter a valid phone number, e.g. +1 555 123 4567.",
+    "phone": "Enter a valid phone number, e.g. +1 415 555 2671.",
 }
 ADDRESS_MESSAGES = {
     "name": "Enter the recipient's name.",

@@ -1,14 +1,11 @@
-"""Delivery channels behind adapters: SMTP email, and an SMS provider (locally: the log)."""
+"""The email channel: SMTP (SMS providers are in sms.py)."""
 
 from __future__ import annotations
 
-import logging
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
-
-log = logging.getLogger(__name__)
 
 
 class SmtpMailer:
@@ -44,11 +41,3 @@ class SmtpMailer:
         smtp_class = smtplib.SMTP_SSL if self.ssl else smtplib.SMTP
         with smtp_class(self.host, self.port, timeout=2) as smtp:
             smtp.noop()
-
-
-class LogSms:
-    """The local SMS provider: the message goes to the JSON log (and the delivery log records it)."""
-
-    def send(self, to: str, text: str) -> str:
-        log.info("sms sent", extra={"sms_to": to, "sms_text": text})
-        return "logged"

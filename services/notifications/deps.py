@@ -9,17 +9,19 @@ from flask import Flask
 from common.deps import deps_of
 from common.mongo import get_database
 
-from .channels import LogSms, SmtpMailer
+from .channels import SmtpMailer
 from .dead_letters import DeadLetters
 from .emails import EmailRenderer
 from .repository import DeliveryRepository
 from .service import Notifier
+from .sms import LogSms, TwilioSms, sms_channel
 
 
 @dataclass(frozen=True)
 class Deps:
     repo: DeliveryRepository
     mailer: SmtpMailer
+    sms: TwilioSms | LogSms
     notifier: Notifier
     dead_letters: DeadLetters  # the back office's dead letters
 
@@ -32,7 +34,9 @@ def build(app: Flask) -> Deps:
     renderer = EmailRenderer({"shop_name": "Fragmart", "shop_url": settings.shop_url})
     letters = DeadLetters(db["dead_letters"], app.extensions["publisher"])
     letters.ensure_indexes()
-    return Deps(repo=repo, mailer=mailer, notifier=Notifier(repo, renderer, mailer, LogSms()), dead_letters=letters)
+    sms = sms_channel(settings)
+    notifier = Notifier(repo, renderer, mailer, sms)
+    return Deps(repo=repo, mailer=mailer, sms=sms, notifier=notifier, dead_letters=letters)
 
 
 def deps(app: Flask | None = None) -> Deps:

@@ -7,6 +7,24 @@ from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 
+# A provider's statuses in the order they happen. "failed" from the provider is final, unlike a failed attempt of
+# ours (stored as "failed" too, but not final: the consumer retries it).
+FINAL = 4
+SMS_RANK = {
+    "accepted": 1,
+    "queued": 1,
+    "sending": 2,
+    "sent": 3,
+    "delivered": FINAL,
+    "undelivered": FINAL,
+    "failed": FINAL,
+}
+
+
+def _handed_over(delivery: dict) -> bool:
+    """Sent, or in the provider's hands: sending again would text twice."""
+    return delivery.get("status") == "sent" or bool(delivery.get("provider_sid")) or bool(delivery.get("final"))
+
 
 class DeliveryRepository:
     def __init__(self, deliveries, contacts):
@@ -22,11 +40,27 @@ class DeliveryRepository:
             return record
         except DuplicateKeyError:
             existing = self.deliveries.find_one({"_id": record["_id"]})
-            return None if existing and existing.get("status") == "sent" else existing
+            return None if existing and _handed_over(existing) else existing
 
     def mark(self, delivery_id: str, status: str, error: str | None = None) -> None:
         changes = {"status": status, "error": error, f"{status}_at": now()}
         self.deliveries.update_one({"_id": delivery_id}, {"$set": changes, "$inc": {"attempts": 1}})
+
+    def accepted(self, delivery_id: str, provider_sid: str, status: str) -> None:
+        """The provider took the text: keep its id; the status moves only forward (a callback may have come first)."""
+        self.deliveries.update_one(
+            {"_id": delivery_id}, {"$set": {"provider_sid": provider_sid}, "$inc": {"attempts": 1}}
+        )
+        self.progress(delivery_id, status)
+
+    def progress(self, delivery_id: str, status: str) -> bool:
+        """Move a text to a later provider status (queued → sent → delivered / undelivered / failed); never back."""
+        earlier = ["pending", "failed", *(s for s, rank in SMS_RANK.items() if rank < SMS_RANK[status])]
+        changes = {"status": status, f"{status}_at": now(), "final": SMS_RANK[status] == FINAL}
+        found = self.deliveries.update_one(
+            {"_id": delivery_id, "status": {"$in": earlier}, "final": {"$ne": True}}, {"$set": changes}
+        )
+        return found.modified_count == 1
 
     def for_user(self, user_id: str, skip: int, limit: int) -> tuple[list[dict], int]:
         query = {"user_id": user_id}

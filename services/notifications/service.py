@@ -6,9 +6,12 @@ import logging
 import uuid
 from datetime import datetime
 
+from common.errors import ValidationError
 from common.paging import PageQuery, page_of
 
 from .ports import Deliveries
+from .repository import SMS_RANK
+from .sms import Accepted
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ class Notifier:
             "subject": None,
             "body": text,
         }
-        return self._deliver(record, lambda: self.sms.send(to, text))
+        return self._deliver(record, lambda: self.sms.send(to, text, record["_id"]))
 
     def contact(self, user_id: str) -> dict | None:
         """The email and name last seen for a user (from user.registered), for handlers of other events."""
@@ -52,12 +55,15 @@ class Notifier:
             log.info("already delivered", extra={"delivery_id": record["_id"]})
             return False
         try:
-            send()
+            answer = send()
         except Exception as e:
-            # Recorded, then raised: the consumer retries and finally dead-letters the event.
+            # Recorded, then raised: the consumer retries with a backoff and finally dead-letters the event.
             self.repo.mark(record["_id"], "failed", f"{type(e).__name__}: {e}"[:500])
             raise
-        self.repo.mark(record["_id"], "sent")
+        if isinstance(answer, Accepted) and answer.sid:  # a provider's callbacks take it from here
+            self.repo.accepted(record["_id"], answer.sid, answer.status)
+        else:
+            self.repo.mark(record["_id"], "sent")
         log.info(
             "notification sent",
             extra={"delivery_id": record["_id"], "channel": record["channel"], "template": record["template"]},
@@ -80,6 +86,15 @@ def public_delivery(doc: dict) -> dict:
         value = doc.get(key)
         out[key] = value.isoformat() if isinstance(value, datetime) else value
     return out
+
+
+def sms_status(repo: Deliveries, delivery_id: str, status: str) -> bool:
+    """A provider's signed status callback: the text's delivery moves forward to `status`."""
+    if status not in SMS_RANK:
+        raise ValidationError("unknown message status", {"MessageStatus": status[:40]})
+    moved = repo.progress(delivery_id, status)
+    log.info("sms status", extra={"delivery_id": delivery_id, "status": status, "applied": moved})
+    return moved
 
 
 def list_for_user(repo: Deliveries, user_id: str, query: PageQuery) -> dict:

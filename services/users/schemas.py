@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from common.address import TEXT, PostalAddress
 from common.paging import Page, PageQuery
+from common.phone import to_e164
 from common.validation import NOT_SENT, StrictModel
 
 # Digits with the usual separators, an optional leading +, 6 to 20 characters; "" clears the phone.
@@ -16,6 +17,12 @@ class ProfileUpdate(StrictModel):
     # A name may be changed but never removed, so null is refused by the str type.
     name: str = Field(default=NOT_SENT, min_length=1, max_length=100, pattern=TEXT)
     phone: str | None = Field(default=None, max_length=20, pattern=PHONE)
+
+    @field_validator("phone")
+    @classmethod
+    def _e164(cls, value: str | None) -> str | None:
+        """Stored as E.164, the form SMS providers take; "" still clears it."""
+        return to_e164(value) if value else value
 
     @model_validator(mode="after")
     def _something(self):

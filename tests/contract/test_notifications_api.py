@@ -36,6 +36,7 @@ def _app(redis_url, auth_url, smtp_url):
             "service_urls": urls,
             "smtp_url": smtp_url,
             "shop_url": "https://shop.example",
+            "sms_provider": "log",  # SMS_PROVIDER=log: texts only in the JSON log (test_sms.py covers the stand-in)
         }
     )
 

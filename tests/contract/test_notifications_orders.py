@@ -1,4 +1,4 @@
-"""Order notices: an email over real SMTP and a text through the SMS adapter, once per order and kind."""
+"""Order notices: an email over real SMTP and a text through the SMS stand-in, once per order and kind."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from services.notifications.deps import deps as notifications_deps
 
 
 @pytest.fixture(scope="module")
-def app(service_config, smtp_sink):
-    return services.notifications.create_app(service_config(smtp_url=smtp_sink.url, shop_url="https://shop.example"))
+def app(service_config, smtp_sink, sms_standin):
+    # No status callbacks here (tests/contract/test_sms.py follows a text to "delivered"): texts stay "queued".
+    config = service_config(smtp_url=smtp_sink.url, shop_url="https://shop.example", sms_status_callback_url="")
+    return services.notifications.create_app({**config, **sms_standin.settings})
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +33,7 @@ def order():
         "user_id": user,
         "email": f"{user}@example.test",
         "name": "Grace <H>",
-        "phone": "+1 555 0100",
+        "phone": "+14155552671",
         "total": 8400,
         "currency": "USD",
         "lines": [
@@ -65,9 +67,9 @@ def test_a_confirmed_order_sends_one_email_and_one_text_both_in_the_delivery_log
     assert f"https://shop.example/orders/{order['order_id']}" in mail["body"]
     assert "Grace &lt;H&gt;" in mail["html"]
     items = log_of(app, issuer, order["user_id"])
-    assert sorted((i["channel"], i["status"]) for i in items) == [("email", "sent"), ("sms", "sent")]
+    assert sorted((i["channel"], i["status"]) for i in items) == [("email", "sent"), ("sms", "queued")]
     sms = next(i for i in items if i["channel"] == "sms")
-    assert sms["to"] == "+1 555 0100" and "is confirmed ($84.00)" in sms["body"]
+    assert sms["to"] == "+14155552671" and "is confirmed ($84.00)" in sms["body"]
 
 
 def test_a_cancelled_order_says_why_and_whether_money_comes_back(on, order, smtp_sink):

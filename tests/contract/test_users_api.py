@@ -92,8 +92,10 @@ def test_a_forged_token_is_401(client):
 
 def test_editing_my_name_and_phone(client, user):
     r = client.patch("/api/users/me", json={"name": "Ada King", "phone": "+44 20 7946 0958"}, headers=user["headers"])
-    assert r.status_code == 200 and (r.json["name"], r.json["phone"]) == ("Ada King", "+44 20 7946 0958")
+    assert r.status_code == 200 and (r.json["name"], r.json["phone"]) == ("Ada King", "+442079460958")
     assert client.get("/api/users/me", headers=user["headers"]).json["name"] == "Ada King"
+    local = client.patch("/api/users/me", json={"phone": "415 555-2671"}, headers=user["headers"])
+    assert local.json["phone"] == "+14155552671"  # no country code: the shop's home country, stored as E.164
     cleared = client.patch("/api/users/me", json={"phone": ""}, headers=user["headers"])
     assert cleared.json["phone"] is None and cleared.json["name"] == "Ada King"
 
@@ -109,6 +111,8 @@ def test_editing_my_name_and_phone(client, user):
         ({"phone": "12"}, "phone"),
         ({"phone": "1" * 21}, "phone"),
         ({"phone": 5551234567}, "phone"),
+        ({"phone": "+1 555 0100"}, "phone"),  # the right shape, but no such number (E.164 check)
+        ({"phone": "+44 20 7946 09"}, "phone"),
         ({"name": {"$set": {"role": "admin"}}}, "name"),
         ({"email": "new@example.com"}, "email"),
         ({"role": "admin"}, "role"),

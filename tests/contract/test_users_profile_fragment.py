@@ -67,7 +67,7 @@ def test_saving_details_without_js_redirects_back_to_the_profile(client, account
     r = post(client, "/details", name="Ada King", phone="+44 20 7946 0958")
     assert r.status_code == 303 and r.headers["Location"] == "/profile"
     me = requests.get(f"{accounts.gateway}/api/users/me", headers=bearer(user), timeout=5).json()
-    assert (me["name"], me["phone"]) == ("Ada King", "+44 20 7946 0958")
+    assert (me["name"], me["phone"]) == ("Ada King", "+442079460958")
 
 
 def test_saving_details_with_htmx_swaps_the_form_and_tells_the_header(client):
@@ -81,7 +81,7 @@ def test_an_invalid_phone_shows_its_message_next_to_the_field(client):
     r = post(client, "/details", htmx=True, name="Ada", phone="call me maybe")
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and 'value="call me maybe"' in html
-    assert '<p id="f-phone-error" class="field-error">Enter a valid phone number, e.g. +1 555 123 4567.</p>' in html
+    assert '<p id="f-phone-error" class="field-error">Enter a valid phone number, e.g. +1 415 555 2671.</p>' in html
 
 
 def test_adding_an_address_without_js_saves_it_and_redirects(client, accounts, user):
