@@ -7,6 +7,10 @@ import re
 from flask import request
 
 PRICE = re.compile(r"^([0-9]{1,7})(?:\.([0-9]{1,2}))?$")  # ASCII digits only (\d takes any script)
+# A comma is read only as a thousands separator, and only when a decimal point shows it cannot be the decimals
+# ("1,299.00"): "24,50" or "1,299" could mean either, and reading them wrong scales a price 100x or 1000x.
+GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]{1,2}$")
+COMMA_MESSAGE = "Use a point for the decimals, e.g. 24.50 (a comma could mean 2,450)."
 PRODUCT_MESSAGES = {
     "name": "Enter a name (1 to 200 characters).",
     "description": "Keep the description under 2,000 characters.",
@@ -23,11 +27,19 @@ def text(name: str, limit: int = 2000) -> str:
 
 
 def price_minor(value: str) -> int | None:
-    """A decimal as typed ("19.99", "$1,299", "7.5") in minor units, or None when it is not a price."""
-    found = PRICE.fullmatch(value.replace(",", "").removeprefix("$").strip())
+    """A decimal as typed ("19.99", "$1,299.00", "7.5") in minor units, or None when it is not a price."""
+    value = value.removeprefix("$").strip()
+    if "," in value:
+        value = value.replace(",", "") if GROUPED.fullmatch(value) else ""
+    found = PRICE.fullmatch(value)
     if not found:
         return None
     return int(found[1]) * 100 + int((found[2] or "0").ljust(2, "0"))
+
+
+def price_message(value: str) -> str:
+    """Why a typed price was refused: a comma gets its own message, since it is the likely slip."""
+    return COMMA_MESSAGE if "," in value else PRODUCT_MESSAGES["price"]
 
 
 def price_text(minor) -> str:

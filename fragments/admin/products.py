@@ -92,7 +92,7 @@ def _read_form(creating: bool) -> tuple[dict, dict, dict]:
     errors = {}
     price = forms.price_minor(form["price"])
     if price is None or price <= 0:
-        errors["price"] = forms.PRODUCT_MESSAGES["price"]
+        errors["price"] = forms.price_message(form["price"])
     body["price"] = price
     if creating:
         body["sku"] = form["sku"]

@@ -78,6 +78,8 @@ def test_with_htmx_a_saved_product_redirects_the_whole_page(admin):
         ("price", "0", "Enter a price"),
         ("price", "-3", "Enter a price"),
         ("price", "1.999", "Enter a price"),
+        ("price", "24,50", "Use a point for the decimals"),
+        ("price", "1,299", "Use a point for the decimals"),
         ("category", "Kitchen Stuff", "lowercase"),
         ("sku", "bad sku!", "Use letters, digits"),
         ("initial_stock", "-1", "whole number"),
@@ -111,7 +113,7 @@ def test_markup_in_a_name_is_shown_as_text(office, admin):
 def test_editing_changes_the_product_and_keeps_its_sku(office, admin):
     r = post(admin, "/products", **product_form())
     product_id = r.headers["Location"].split("/")[-1].split("?")[0]
-    r = post(admin, f"/products/{product_id}", **product_form(name="Renamed Board", price="1,299", sku="IGNORED"))
+    r = post(admin, f"/products/{product_id}", **product_form(name="Renamed Board", price="1,299.00", sku="IGNORED"))
     assert r.status_code == 303
     product = api_product(office, product_id).json()
     assert (product["name"], product["price"]) == ("Renamed Board", 129900) and product["sku"] != "IGNORED"
