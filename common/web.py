@@ -47,6 +47,7 @@ def create_html_app(name: str, import_name: str, config: dict | None = None) -> 
     app.jinja_env.filters["money"] = money
     app.jinja_env.globals["static_url"] = live_static_url(STATIC) if settings.live_templates else static_url
     app.jinja_env.globals["address_fields"] = address.FIELDS  # the forms ask for what the APIs accept
+    app.jinja_env.globals["country_name"] = address.country_name
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.extensions["gateway"] = upstream_client("gateway", settings.gateway_url, timeout=settings.http_timeout)

@@ -43,7 +43,7 @@ def test_a_shopper_signs_in_adds_to_cart_and_buys_with_the_keyboard_alone(page, 
         ("Address", "1 Tab Street"),
         ("City", "Leeds"),
         ("Postal code", "LS1 1AA"),
-        ("Country", "GB"),
+        ("Country", "United Kingdom"),  # type-ahead in the country list
     ):
         type_into(page, checkout.field(label), value)
     page.keyboard.press("Enter")  # Enter in a field submits its form

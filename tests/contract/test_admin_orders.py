@@ -34,6 +34,7 @@ def place(office, shopper) -> dict:
     products = requests.get(f"{office.gateway}/api/products", params={"per_page": 1}, timeout=5).json()["items"]
     body = {
         "address": ADDRESS,
+        "phone": "+1 555 0100",
         "payment_token": "pm_" + "4" * 16,
         "lines": [{"product_id": products[0]["id"], "quantity": 1}],
     }
@@ -126,6 +127,12 @@ def test_shipping_then_delivering_moves_the_order_and_queues_the_events(office, 
     assert admin.post(f"/orders/{confirmed['id']}/deliver", data={"csrf_token": CSRF}).status_code == 303
     assert outbox_types(office, confirmed["id"])[-2:] == ["order.shipped", "order.delivered"]
     assert "Delivered" in admin.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
+
+
+def test_the_order_page_shows_where_to_ship_and_how_to_reach_the_customer(admin, shopper, confirmed):
+    html = admin.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
+    assert "Ship to" in html and "1 Main St" in html and "12345 Springfield" in html and "United States" in html
+    assert f'href="mailto:{shopper["email"]}"' in html and 'href="tel:+15550100"' in html and "+1 555 0100" in html
 
 
 def test_an_action_the_state_machine_refuses_says_why(admin, confirmed):

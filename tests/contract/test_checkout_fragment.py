@@ -124,8 +124,15 @@ def test_a_country_name_is_refused_at_checkout_as_in_the_profile(shop, checkout_
     c = browser(checkout_app, user)
     c.get("/start")
     r = post(c, "/address", **{**ADDRESS, "country": "United Kingdom"})
-    assert r.status_code == 422 and "Use the 2-letter country code, e.g. US." in text(r)
-    assert 'aria-describedby="f-country-hint f-country-error"' in text(r)
+    assert r.status_code == 422 and "Choose a country from the list." in text(r)
+    assert 'aria-describedby="f-country-error"' in text(r)
+
+
+def test_the_country_is_a_list_of_names_valued_by_code_that_autofill_can_fill(shop, checkout_app, user):
+    fill_cart(shop, user, ("fountain-pen", 1))
+    html = text(browser(checkout_app, user).get("/start"))
+    assert '<select id="f-country" name="country" autocomplete="country"' in html
+    assert '<option value="GB">United Kingdom</option>' in html and '<option value="DE">Germany</option>' in html
 
 
 def test_a_saved_address_can_be_picked(shop, checkout_app, user):

@@ -65,7 +65,7 @@ def orders_app(service_config):
 def place(app) -> str:
     body = PlaceOrder.model_validate(
         {
-            "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "XX"},
+            "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "GB"},
             "payment_token": "pm_" + "b" * 32,
             "lines": [{"product_id": "lamp", "quantity": 1}],
         }

@@ -179,6 +179,11 @@ def test_bad_bodies_are_422_never_500(client, issuer, user, payload):
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
 
 
+def test_an_unknown_country_code_is_refused_naming_the_code(client, issuer, user):
+    r = place(client, issuer, user, body(("fountain-pen", 1), address={**ADDRESS, "country": "XX"}))
+    assert r.status_code == 422 and "'XX' is not an ISO 3166-1 alpha-2" in str(r.json["details"]["fields"])
+
+
 @pytest.mark.parametrize("raw", [b"not json", b"[]", b'"text"', b"null"])
 def test_a_body_that_is_not_a_json_object_is_400(client, issuer, user, raw):
     headers = issuer.headers(user, **{"Idempotency-Key": uuid.uuid4().hex, "Content-Type": "application/json"})

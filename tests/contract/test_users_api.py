@@ -161,6 +161,12 @@ def test_a_bad_address_is_422_naming_the_field(client, user, change, field):
     assert r.status_code == 422 and field in r.json["details"]["fields"]
 
 
+@pytest.mark.parametrize("code", ["XX", "zz", "UK"])
+def test_an_unknown_country_code_is_refused_naming_the_code(client, user, code):
+    r = client.post("/api/users/me/addresses", json={**ADDRESS, "country": code}, headers=user["headers"])
+    assert r.status_code == 422 and f"'{code}' is not an ISO 3166-1 alpha-2" in r.json["details"]["fields"]["country"]
+
+
 def test_a_missing_address_field_is_422(client, user):
     body = {k: v for k, v in ADDRESS.items() if k != "city"}
     r = client.post("/api/users/me/addresses", json=body, headers=user["headers"])

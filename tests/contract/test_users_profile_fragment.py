@@ -101,7 +101,7 @@ def test_a_bad_country_shows_its_message_and_keeps_what_was_typed(client, accoun
     r = post(client, "/addresses", htmx=True, **{**ADDRESS, "country": "U1"})
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and 'value="12 Analytical Row"' in html
-    assert '<p id="addr-country-error" class="field-error">Use the 2-letter country code, e.g. US.</p>' in html
+    assert '<p id="addr-country-error" class="field-error">Choose a country from the list.</p>' in html
     assert addresses(accounts, user) == []
 
 

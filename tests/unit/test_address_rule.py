@@ -22,6 +22,9 @@ CASES = [
     {"country": "United Kingdom"},
     {"country": "GBR"},
     {"country": "U1"},
+    {"country": "XX"},
+    {"country": "zz"},
+    {"country": "de"},
     {"country": ""},
     {"postal_code": "1"},
     {"postal_code": "-12"},
@@ -49,6 +52,11 @@ def test_checkout_and_both_apis_agree_on_every_address(change):
     assert _accepts(ShippingAddress, fields) is _accepts(AddressCreate, fields) is (not errors)
     if not errors:
         assert _accepts(AddressCreate, values) and values["country"] == fields["country"].upper()
+
+
+def test_an_unknown_code_is_refused_by_name():
+    with pytest.raises(ValidationError, match="'XX' is not an ISO 3166-1 alpha-2 country code"):
+        ShippingAddress.model_validate({**BASE, "country": "XX"})
 
 
 def test_a_country_code_is_kept_upper_case_by_both_apis():

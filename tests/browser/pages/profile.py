@@ -42,9 +42,9 @@ class ProfilePage(PageObject):
             ("Address", line1),
             ("City", city),
             ("Postal code", postal_code),
-            ("Country", country),
         ):
             form.get_by_label(label, exact=True).fill(value)
+        form.get_by_label("Country", exact=True).select_option(country.upper())
         form.get_by_role("button", name="Add address").click()
 
     def delete_address(self, line1: str) -> None:
