@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from common.htmx import wants_fragment
 
 from .composition import Fetched, Pending, Slot, collect, fetch, forwarded_headers, start_all
+from .titles import page_title, title_element
 
 log = logging.getLogger(__name__)
 HEADER_SLOTS = (Slot("account", "auth", "/badge"), Slot("minicart", "cart", "/mini"))
@@ -34,8 +35,11 @@ def _finish(resp: R, fetched: list[Fetched]) -> R:
 
 
 def fragment_response(f: Fetched) -> Response:
-    """htmx swaps only 2xx (and 422/429), so a fallback answers 200, marked for the client and for tests."""
-    resp = Response(f.html, status=200 if f.failed else f.status, mimetype="text/html")
+    """A fallback answers 200, marked for the client and for tests: it is a region to show, not a refusal."""
+    # A region that names a page brings its <title>: htmx moves it to the document, so a swapped step or a form
+    # with errors retitles the tab as a full page load would.
+    titled = f.html if f.failed else Markup(title_element(f.html, f.status)) + f.html
+    resp = Response(titled, status=200 if f.failed else f.status, mimetype="text/html")
     resp.headers.update(f.headers)
     if f.failed:
         resp.headers["Fragment-Fallback"] = "1"
@@ -60,7 +64,7 @@ def _layout(
 ) -> Response:
     html = render_template(
         "layouts/base.html",
-        title=title,
+        title=page_title(title, main.html, main.status),
         main=main.html,
         active=active,
         regions={name: f.html for name, f in header.items()},
@@ -94,7 +98,7 @@ def _flushed_early(title: str, main: Fetched, header: Pending, active: str | Non
     marks = {slot.name: f"<!--slot-{token}-{slot.name}-->" for slot in header.futures}
     html = render_template(
         "layouts/base.html",
-        title=title,
+        title=page_title(title, main.html, main.status),
         main=main.html,
         active=active,
         regions={name: Markup(mark) for name, mark in marks.items()},

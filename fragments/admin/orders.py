@@ -11,6 +11,7 @@ from flask import Blueprint, render_template, request
 from common.errors import NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_id
+from fragments.confirm import ask, confirmed
 
 from . import audit, client
 
@@ -96,6 +97,16 @@ def order_detail(order_id):
 @bp.post("/orders/<order_id>/<any(ship, deliver, cancel):action>")
 def order_action(order_id, action):
     found = order(order_id)
+    if action == "cancel" and not confirmed():
+        return ask(
+            "admin",
+            f"Cancel order {found['id'][:8]} and refund it?",
+            "The customer is emailed, any payment is refunded and the stock is released. This cannot be undone.",
+            f"/f/admin/orders/{found['id']}/cancel",
+            "Yes, cancel and refund",
+            f"/admin/orders/{found['id']}",
+            cancel="No, keep the order",
+        )
     path, _ = ACTIONS[action]
     resp = client.call("POST", f"/api/orders/{found['id']}{path}")
     if resp.status_code in (200, 202):

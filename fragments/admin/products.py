@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from common.errors import NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_id
+from fragments.confirm import ask, confirmed
 
 from . import audit, client, forms
 
@@ -139,6 +140,16 @@ def update_product(product_id):
 @bp.post("/products/<product_id>/delete")
 def delete_product(product_id):
     product = _product(product_id)
+    if not confirmed():
+        return ask(
+            "admin",
+            f"Delete {product['name']}?",
+            "It leaves the catalog at once and cannot be brought back.",
+            f"/f/admin/products/{product['id']}/delete",
+            "Yes, delete product",
+            f"/admin/products/{product['id']}",
+            cancel="No, keep it",
+        )
     if client.call("DELETE", f"/api/products/{product['id']}").status_code == 204:
         audit.record("product.delete", "product", product["id"], _facts(product), {"deleted": True})
     return redirect_after_post("/admin/products?deleted=1")

@@ -9,6 +9,7 @@ from flask import Blueprint, g, render_template, request
 from common.errors import NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_minted_id
+from fragments.confirm import ask, confirmed
 
 from . import audit, client
 from .orders import when
@@ -66,6 +67,17 @@ def set_role(account_id):
     role = request.form.get("role", "")
     if role not in DONE:
         return _detail(account, error="Choose a role: admin or customer.", status=422)
+    if role == "customer" and not confirmed():
+        return ask(
+            "admin",
+            f"Remove admin from {account['email']}?",
+            "They lose the back office at once.",
+            f"/f/admin/users/{account['id']}/role",
+            "Yes, remove admin",
+            f"/admin/users/{account['id']}",
+            fields={"role": "customer"},
+            cancel="No, keep them an admin",
+        )
     resp = client.call("PUT", f"/api/auth/accounts/{account['id']}/role", json={"role": role})
     if resp.status_code == 200:
         change = resp.json()

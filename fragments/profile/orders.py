@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Blueprint, render_template, request
 
 from common.htmx import redirect_after_post, wants_fragment
+from fragments.confirm import ask, confirmed
 from fragments.sign_in import require_sign_in
 
 from . import client
@@ -51,6 +52,16 @@ def detail(order_id):
 def cancel(order_id):
     """Cancel before shipping: the API refunds the payment and releases the stock (by events, moments later)."""
     order = client.order(order_id)
+    if not confirmed():
+        return ask(
+            "order",
+            f"Cancel order {order['id'][:8]}?",
+            "Your payment will be refunded and the order will not be sent.",
+            f"/f/profile/orders/{order['id']}/cancel",
+            "Yes, cancel order",
+            f"/orders/{order['id']}",
+            cancel="No, keep my order",
+        )
     cancelled = client.cancel(order["id"])
     if cancelled.ok:
         if not wants_fragment():

@@ -116,6 +116,7 @@ def order(status, n=1, refund=False, reason=None):
         "currency": "USD",
         "address": ADDRESS,
         "created_at": "2026-11-20T09:30:00+00:00",
+        "email": "ada@example.com",
         "payment": {"brand": "visa", "last4": "4242"} if paid else None,
         "refund": {"amount": 7000, "currency": "USD"} if refund else None,
         "reason_text": reason or REASONS.get(status),
@@ -387,6 +388,18 @@ PARTIALS = {
             "unsafe": True,
         },
     },
+    "actions/_confirm.html": {
+        "Cancel an order (asked before it happens)": {
+            "region": "order",
+            "title": "Cancel order 3f9a1c2e?",
+            "message": "Your payment will be refunded and the order will not be sent.",
+            "action": "/f/profile/orders/sample/cancel",
+            "confirm": "Yes, cancel order",
+            "back": "/orders/sample",
+            "cancel": "No, keep my order",
+            "fields": {},
+        },
+    },
     "errors/_error.html": {
         "Not found": {"status": 404, "message": "We couldn't find that product."},
         "Too many requests": {"status": 429, "message": "Too many requests. Please wait a moment and try again."},
@@ -428,6 +441,10 @@ MACROS = {
             "Optional": {"name": "sample-phone", "label": "Phone", "type": "tel", "required": False},
         },
         "csrf_input": {"Hidden token (renders nothing visible)": {"token": "sample-token"}},
+        "error_summary": {
+            "Two fields wrong": {"errors": ADDRESS_ERRORS, "prefix": "sg-errors"},
+            "No errors (renders nothing)": {"errors": {}},
+        },
         "pager": {
             "First of three": {"page": {"page": 1, "pages": 3}, "url_for_page": page_url},
             "Middle, swapping #results": {

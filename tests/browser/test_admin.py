@@ -17,14 +17,14 @@ from common.events import make_event
 from devstack.accounts import admin_headers
 from devstack.processes import LOCAL_DEFAULTS
 from devstack.smtp_sink import read_messages
-from tests.accounts_apps import bearer, new_user
+from tests.accounts_apps import new_user
+from tests.browser.order_data import confirmed_order
 from tests.browser.pages.admin import BackOffice, DeadLetterPage, OrderPage, ProductForm, StockPage
 from tests.browser.pages.auth import SignInPage, use_session
 from tests.polling import wait_until
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 SETTLE_MS = 30_000
-ADDRESS = {"name": "Ada", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"}
 
 
 @pytest.fixture()
@@ -118,39 +118,6 @@ def test_setting_stock_to_zero_shows_out_of_stock_on_the_storefront(kind, admin_
     expect(stock.notice).to_have_text(f"Stock for {sku} saved.")
     page.goto(f"/products/{product['id']}")
     expect(page.locator("#main")).to_contain_text("Out of stock")
-
-
-def confirmed_order(gateway_url: str) -> tuple[dict, str]:
-    """A shopper with an order the saga has confirmed (paid with the approving test card)."""
-    user = new_user(gateway_url)
-    listed = requests.get(f"{gateway_url}/api/products", params={"per_page": 50}, timeout=10).json()["items"]
-    levels = requests.get(
-        f"{gateway_url}/api/inventory", params={"skus": ",".join(p["sku"] for p in listed)}, timeout=10
-    ).json()["items"]
-    plenty = {s["sku"] for s in levels if s["available"] >= 5}
-    product = next(p for p in listed if p["sku"] in plenty)
-    card = requests.post(
-        f"{gateway_url}/api/payments/methods",
-        headers=bearer(user),
-        timeout=10,
-        json={"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"},
-    ).json()["token"]
-    order = requests.post(
-        f"{gateway_url}/api/orders",
-        timeout=10,
-        headers={**bearer(user), "Idempotency-Key": uuid.uuid4().hex},
-        json={"address": ADDRESS, "payment_token": card, "lines": [{"product_id": product["id"], "quantity": 1}]},
-    ).json()
-    wait_until(
-        lambda: (
-            requests.get(f"{gateway_url}/api/orders/{order['id']}", headers=bearer(user), timeout=5).json()["status"]
-            == "CONFIRMED"
-        ),
-        timeout=30,
-        interval=0.2,
-        message="the saga to confirm the order",
-    )
-    return user, order["id"]
 
 
 @BOTH

@@ -141,7 +141,14 @@ def test_an_action_the_state_machine_refuses_says_why(admin, confirmed):
 
 
 def test_cancel_and_refund_cancels_in_the_shops_name_and_announces_it(office, admin, confirmed):
-    r = admin.post(f"/orders/{confirmed['id']}/cancel", data={"csrf_token": CSRF}, headers={"HX-Request": "true"})
+    asked = admin.post(f"/orders/{confirmed['id']}/cancel", data={"csrf_token": CSRF}, headers={"HX-Request": "true"})
+    assert asked.status_code == 200 and "Yes, cancel and refund" in asked.get_data(as_text=True)
+    assert orders_deps(office.apps["orders"]).repo.get(confirmed["id"])["status"] == "CONFIRMED"  # only asked
+    r = admin.post(
+        f"/orders/{confirmed['id']}/cancel",
+        data={"csrf_token": CSRF, "confirmed": "yes"},
+        headers={"HX-Request": "true"},
+    )
     assert r.headers["HX-Redirect"] == f"/admin/orders/{confirmed['id']}?done=cancel"
     order = orders_deps(office.apps["orders"]).repo.get(confirmed["id"])
     assert (order["status"], order["reason"]) == ("CANCELLED", "shop")

@@ -122,7 +122,10 @@ def test_editing_changes_the_product_and_keeps_its_sku(office, admin):
 def test_deleting_a_product_takes_it_off_the_catalog(office, admin):
     r = post(admin, "/products", **product_form())
     product_id = r.headers["Location"].split("/")[-1].split("?")[0]
-    r = post(admin, f"/products/{product_id}/delete")
+    asked = post(admin, f"/products/{product_id}/delete")
+    assert asked.status_code == 200 and "Yes, delete product" in asked.get_data(as_text=True)
+    assert api_product(office, product_id).status_code == 200  # only asked
+    r = post(admin, f"/products/{product_id}/delete", confirmed="yes")
     assert r.status_code == 303 and r.headers["Location"] == "/admin/products?deleted=1"
     assert api_product(office, product_id).status_code == 404
     assert admin.get(f"/products/{product_id}").status_code == 404

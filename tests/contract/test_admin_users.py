@@ -133,7 +133,10 @@ def test_the_pages_list_customers_and_change_a_role_with_an_audit_entry(office, 
     page = admin.get(f"/users/{user['id']}?done=admin").get_data(as_text=True)
     assert "They are now an admin." in page and "Remove admin" in page and "user.grant_admin" in page
     assert "Orders (0)" in page
-    assert admin.post(f"/users/{user['id']}/role", data={"csrf_token": CSRF, "role": "customer"}).status_code == 303
+    asked = admin.post(f"/users/{user['id']}/role", data={"csrf_token": CSRF, "role": "customer"})
+    assert asked.status_code == 200 and "Yes, remove admin" in asked.get_data(as_text=True)
+    done = admin.post(f"/users/{user['id']}/role", data={"csrf_token": CSRF, "role": "customer", "confirmed": "yes"})
+    assert done.status_code == 303
 
 
 def test_the_page_says_why_the_last_admin_keeps_the_role(office, admin):
@@ -141,7 +144,7 @@ def test_the_page_says_why_the_last_admin_keeps_the_role(office, admin):
         f"{office.gateway}/api/auth/accounts", params={"role": "admin"}, headers=bearer(office.admin_token), timeout=5
     ).json()
     assert admins["total"] == 1
-    r = admin.post(f"/users/{admin_id(office)}/role", data={"csrf_token": CSRF, "role": "customer"})
+    r = admin.post(f"/users/{admin_id(office)}/role", data={"csrf_token": CSRF, "role": "customer", "confirmed": "yes"})
     assert r.status_code == 409 and "last admin" in r.get_data(as_text=True)
 
 

@@ -248,9 +248,16 @@ def test_order_history_lists_shows_and_cancels_the_shoppers_own_orders(shop, che
     stranger = browser(profile_app, new_user(shop.gateway))
     assert stranger.get(f"/orders/{order_id}").status_code == 404
     assert post(stranger, f"/orders/{order_id}/cancel").status_code == 404
-    r = post(p, f"/orders/{order_id}/cancel", htmx=True)
+    asked = post(p, f"/orders/{order_id}/cancel", htmx=True)
+    assert (
+        asked.status_code == 200
+        and "Yes, cancel order" in text(asked)
+        and 'name="confirmed" value="yes"' in text(asked)
+    )
+    assert "Cancel order" in text(p.get(f"/orders/{order_id}"))  # asking changed nothing
+    r = post(p, f"/orders/{order_id}/cancel", htmx=True, confirmed="yes")
     assert r.status_code == 200 and "Your order is cancelled" in text(r) and "Cancel order" not in text(r)
-    assert post(p, f"/orders/{order_id}/cancel").status_code == 409
+    assert post(p, f"/orders/{order_id}/cancel", confirmed="yes").status_code == 409
 
 
 def test_order_history_without_js_redirects_after_cancel_and_signed_out_goes_to_sign_in(
@@ -259,7 +266,9 @@ def test_order_history_without_js_redirects_after_cancel_and_signed_out_goes_to_
     _, placed, _ = checked_out(shop, checkout_app, user)
     order_id = placed.headers["Location"].split("/")[2]
     saga(shop, order_id, ("stock.reserved", {}))
-    r = post(browser(profile_app, user), f"/orders/{order_id}/cancel")
+    asked = post(browser(profile_app, user), f"/orders/{order_id}/cancel")
+    assert asked.status_code == 200 and "Yes, cancel order" in text(asked) and "No, keep my order" in text(asked)
+    r = post(browser(profile_app, user), f"/orders/{order_id}/cancel", confirmed="yes")
     assert r.status_code == 303 and r.headers["Location"] == f"/orders/{order_id}"
     assert browser(profile_app).get("/orders").headers["Location"] == "/login?next=/orders"
     assert "You have no orders yet" in text(browser(profile_app, new_user(shop.gateway)).get("/orders"))

@@ -102,6 +102,6 @@ class OrderPage(PageObject):
         return self.region.get_by_role("list", name="Timeline").get_by_role("listitem")
 
     def cancel(self) -> None:
-        self.wait_for_htmx()  # hx-confirm asks first only once htmx has bound the button
-        self.page.once("dialog", lambda dialog: dialog.accept())  # "Cancel this order?" (htmx's hx-confirm)
-        self.region.get_by_role("button", name="Cancel order").click()
+        self.wait_for_htmx()
+        self.region.get_by_role("button", name="Cancel order", exact=True).click()
+        self.region.get_by_role("button", name="Yes, cancel order").click()  # the question, asked by the server
