@@ -35,6 +35,7 @@ class Observability:
         )
         self.registry = CollectorRegistry()
         self.checks: dict[str, Callable[[], object]] = {}
+        self._labelled: dict = {}
         self.requests = Counter(
             "http_requests_total", "HTTP requests", ["method", "endpoint", "status"], registry=self.registry
         )
@@ -51,10 +52,15 @@ class Observability:
         app.add_url_rule("/metrics", "metrics", self.metrics)
 
     def counter(self, name: str, doc: str, labels=()) -> Counter:
-        return Counter(name, doc, list(labels), registry=self.registry)
+        # One family per name: a second consumer group in the process shares it under its own "group" label.
+        if name not in self._labelled:
+            self._labelled[name] = Counter(name, doc, list(labels), registry=self.registry)
+        return self._labelled[name]
 
     def labelled_gauge(self, name: str, doc: str, labels=()) -> Gauge:
-        return Gauge(name, doc, list(labels), registry=self.registry)
+        if name not in self._labelled:
+            self._labelled[name] = Gauge(name, doc, list(labels), registry=self.registry)
+        return self._labelled[name]
 
     def histogram(self, name: str, doc: str, labels=(), buckets=Histogram.DEFAULT_BUCKETS) -> Histogram:
         return Histogram(name, doc, list(labels), registry=self.registry, buckets=buckets)

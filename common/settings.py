@@ -93,6 +93,9 @@ class Settings:
     twilio_auth_token: str | None = None
     twilio_auth_token_file: str | None = None
     twilio_from: str = "+15005550006"  # Twilio's test sender; production sets its own number
+    # Outbound webhooks: a receiver on a private, loopback or link-local address is refused unless this is set.
+    webhooks_allow_private: bool = False
+    webhook_timeout: float = 5.0
     extra: dict = field(default_factory=dict)  # Flask flags of one app (TESTING, CSRF_EXEMPT, EDGE), not knobs
 
     def secret(self, name: str) -> str | None:

@@ -16,6 +16,7 @@ UPSTREAM_OF = {
     "notifications": "notifications",
     "audit": "users",  # the back office's audit trail
     "events": "notifications",  # the back office's dead letters
+    "webhooks": "notifications",  # the back office's outbound webhook endpoints
 }
 
 # Only these request headers travel upstream; hop-by-hop and cookie headers stay at the edge.

@@ -48,7 +48,9 @@ def serve_back_office(redis_url: str, keys_dir: str):
         urls = {**load_settings("test").service_urls, "auth": stack.enter_context(serving(auth_app))}
         apps = {"auth": auth_app}
         for name, module in SERVICES:
-            apps[name] = module.create_app({**base, "service_urls": urls})
+            # Webhook receivers in tests listen on loopback (WEBHOOKS_ALLOW_PRIVATE=1, as for a local receiver).
+            extra = {"webhooks_allow_private": True} if name == "notifications" else {}
+            apps[name] = module.create_app({**base, "service_urls": urls, **extra})
             urls[name] = stack.enter_context(serving(apps[name]))
         for doc, units in seed_documents():
             inventory_deps(apps["inventory"]).stock.ensure(doc["sku"], doc["_id"], units)

@@ -43,7 +43,8 @@ def stack():
     --offset N`), neither started nor stopped here; tests that kill a process need a stack of their own."""
     # Every browser and integration test reaches the gateway from 127.0.0.1, so a faster suite can pass the per-address
     # write limit that real shoppers each have to themselves; tests of the limit run gateways of their own.
-    env = {"RATE_LIMIT_WRITES": "10000/minute", **os.environ}
+    # Webhook receivers in tests listen on 127.0.0.1, which only WEBHOOKS_ALLOW_PRIVATE=1 lets the sender reach.
+    env = {"RATE_LIMIT_WRITES": "10000/minute", "WEBHOOKS_ALLOW_PRIVATE": "1", **os.environ}
     s = Stack(offset=int(os.environ.get("TEST_PORT_OFFSET", "0")), env=env)
     if os.environ.get("TEST_STACK") == "running":
         s.attached = True

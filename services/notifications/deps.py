@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from flask import Flask
 
+from common.clock import now
 from common.deps import deps_of
 from common.mongo import get_database
 
@@ -15,6 +17,10 @@ from .emails import EmailRenderer
 from .repository import DeliveryRepository
 from .service import Notifier
 from .sms import LogSms, TwilioSms, sms_channel
+from .webhook_alerts import alerter
+from .webhook_repository import EndpointRepository, WebhookDeliveryRepository
+from .webhook_sender import WebhookSender, deliver_due, post_signed
+from .webhooks import Webhooks
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,8 @@ class Deps:
     sms: TwilioSms | LogSms
     notifier: Notifier
     dead_letters: DeadLetters  # the back office's dead letters
+    webhooks: Webhooks
+    webhook_sender: WebhookSender  # started by start_workers; woken by new messages and Resend
 
 
 def build(app: Flask) -> Deps:
@@ -36,7 +44,22 @@ def build(app: Flask) -> Deps:
     letters.ensure_indexes()
     sms = sms_channel(settings)
     notifier = Notifier(repo, renderer, mailer, sms)
-    return Deps(repo=repo, mailer=mailer, sms=sms, notifier=notifier, dead_letters=letters)
+    deliveries = WebhookDeliveryRepository(db["webhook_deliveries"])
+    deliveries.ensure_indexes()
+    endpoints = EndpointRepository(db["webhook_endpoints"])
+    endpoints.ensure_indexes()
+    hooks = Webhooks(endpoints, deliveries, now, settings.webhooks_allow_private)
+    post = partial(post_signed, timeout=settings.webhook_timeout)
+    sender = WebhookSender(partial(deliver_due, hooks, post, alerter(notifier, settings.admin_email)))
+    return Deps(
+        repo=repo,
+        mailer=mailer,
+        sms=sms,
+        notifier=notifier,
+        dead_letters=letters,
+        webhooks=hooks,
+        webhook_sender=sender,
+    )
 
 
 def deps(app: Flask | None = None) -> Deps:

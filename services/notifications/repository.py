@@ -67,10 +67,13 @@ class DeliveryRepository:
         docs = self.deliveries.find(query).sort([("created_at", DESCENDING), ("_id", ASCENDING)])
         return list(docs.skip(skip).limit(limit)), self.deliveries.count_documents(query)
 
-    def remember_contact(self, user_id: str, email: str, name: str) -> None:
-        self.contacts.update_one(
-            {"_id": user_id}, {"$set": {"email": email, "name": name, "updated_at": now()}}, upsert=True
-        )
+    def remember_contact(self, user_id: str, email: str, name: str, role: str | None = None) -> None:
+        fields = {"email": email, "name": name, "updated_at": now(), **({"role": role} if role else {})}
+        self.contacts.update_one({"_id": user_id}, {"$set": fields}, upsert=True)
+
+    def admin_emails(self) -> list[str]:
+        """The addresses of the admins seen registering (the back office's people)."""
+        return sorted({c["email"] for c in self.contacts.find({"role": "admin"}) if c.get("email")})
 
     def contact(self, user_id: str) -> dict | None:
         return self.contacts.find_one({"_id": user_id})

@@ -21,7 +21,7 @@ from .routes import spec
 
 bp = Blueprint("users_audit", __name__)
 SUBJECT_ID = ID_SCHEMA
-Subject = Literal["product", "stock", "order", "user", "event"]
+Subject = Literal["product", "stock", "order", "user", "event", "webhook"]
 Fact = str | int | bool | None
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
 

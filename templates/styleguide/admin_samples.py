@@ -19,6 +19,7 @@ NAV = (
     ("orders", "Orders"),
     ("users", "Customers"),
     ("events", "Dead letters"),
+    ("webhooks", "Webhooks"),
 )
 
 

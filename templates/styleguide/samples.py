@@ -473,3 +473,4 @@ def _beside(name):
 
 
 PARTIALS.update(_beside("admin_samples").PARTIALS)
+PARTIALS.update(_beside("webhook_samples").PARTIALS)

@@ -25,7 +25,11 @@ def test_a_confirmed_order_texts_the_shopper_and_the_delivery_log_reads_delivere
     [text] = wait_until(
         lambda: (
             read_texts(stack.sms_dir, to="+14155552671")
-            and [t for t in read_texts(stack.sms_dir, to="+14155552671") if order["order_id"] in t["status_callback"]]
+            and [
+                t
+                for t in read_texts(stack.sms_dir, to="+14155552671")
+                if order["order_id"] in (t["status_callback"] or "")
+            ]
         ),
         message="the text in var/sms",
     )

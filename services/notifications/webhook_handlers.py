@@ -1,0 +1,36 @@
+"""The webhook consumer: its own group, so mail trouble never holds back the owner's systems, and back."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from common.kafka import ConsumerRunner
+from common.metrics import ConsumerMetrics
+from common.mongo import get_database
+
+from .deps import deps
+from .webhooks import EVENT_TYPES, Webhooks, enqueue
+
+GROUP = "notifications-webhooks"
+
+
+def handlers(hooks: Webhooks, wake) -> dict:
+    """Every event type an endpoint may choose: queue one message per subscribed endpoint, wake the sender."""
+
+    def handle(event) -> None:
+        if enqueue(hooks, event):
+            wake()
+
+    return dict.fromkeys(EVENT_TYPES, handle)
+
+
+def consumer(app: Flask) -> ConsumerRunner:
+    settings, found = app.extensions["settings"], deps(app)
+    return ConsumerRunner(
+        settings.kafka_bootstrap,
+        GROUP,
+        handlers(found.webhooks, found.webhook_sender.wake.set),
+        get_database(app)["inbox"],
+        app.extensions["publisher"],
+        metrics=ConsumerMetrics(app.extensions["observability"], GROUP),
+    )

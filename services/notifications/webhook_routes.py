@@ -1,0 +1,151 @@
+"""Webhook endpoints for the back office (admin): add (the secret shown once), list, detail, enable, resend."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from flask import Blueprint, jsonify, request
+from pydantic import BaseModel, Field
+
+from common.auth import require_admin
+from common.errors import NotFound, ValidationError
+from common.ids import is_minted_id
+from common.openapi import operation
+from common.validation import StrictModel, parse_body
+
+from . import webhooks
+from .deps import deps
+from .routes import spec
+
+bp = Blueprint("webhooks", __name__)
+MESSAGE_ID = re.compile(r"msg_[0-9a-f]{32}")
+FORM_KEY = r"^[A-Za-z0-9-]{8,64}$"
+EventType = Literal[
+    "order.placed",
+    "order.confirmed",
+    "order.cancelled",
+    "order.shipped",
+    "order.delivered",
+    "payment.refunded",
+    "product.changed",
+    "stock.low",
+]
+
+
+class EndpointCreate(StrictModel):
+    url: str = Field(min_length=8, max_length=2000)
+    events: list[EventType] = Field(min_length=1, max_length=len(webhooks.EVENT_TYPES))
+    description: str = Field(default="", max_length=200)
+
+
+class FormKey(BaseModel):
+    """A form's key: the same key within 10 minutes answers the endpoint it added, never a second one."""
+
+    idempotency_key: str | None = Field(default=None, alias="Idempotency-Key", pattern=FORM_KEY)
+
+
+class EndpointSwitch(StrictModel):
+    enabled: bool
+
+
+class Endpoint(BaseModel):
+    id: str
+    url: str
+    events: list[str]
+    description: str
+    enabled: bool
+    created_at: str | None
+    failing_since: str | None
+    disabled_at: str | None
+
+
+class NewEndpoint(Endpoint):
+    secret: str
+
+
+class Delivery(BaseModel):
+    id: str
+    type: str
+    status: str
+    attempts: int
+    response_code: int | None
+    error: str | None
+    event_id: str
+    created_at: str | None
+    last_attempt_at: str | None
+    next_at: str | None
+
+
+class EndpointDetail(Endpoint):
+    deliveries: list[Delivery]
+
+
+class Endpoints(BaseModel):
+    items: list[Endpoint]
+
+
+def _id(endpoint: str) -> str:
+    if not is_minted_id(endpoint):
+        raise NotFound("No such webhook endpoint", code="WEBHOOK_NOT_FOUND")
+    return endpoint
+
+
+@bp.get("/api/webhooks")
+@require_admin
+@operation(spec, out=Endpoints, auth="admin")
+def list_endpoints():
+    """Every webhook endpoint, oldest first (admin)."""
+    return jsonify(items=webhooks.list_endpoints(deps().webhooks))
+
+
+@bp.post("/api/webhooks")
+@require_admin
+@operation(spec, ok=201, out=NewEndpoint, body=EndpointCreate, headers=FormKey, auth="admin", errors=(409,))
+def add_endpoint():
+    """Add an endpoint; the answer carries its signing secret, shown this once (or to a repeat of the same
+    Idempotency-Key within 10 minutes, so a form sent twice adds one endpoint) (admin)."""
+    body = parse_body(EndpointCreate)
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and not re.fullmatch(FORM_KEY, key):
+        raise ValidationError("Invalid Idempotency-Key", {"fields": {"Idempotency-Key": "8-64 letters, digits, -"}})
+    added = webhooks.add_endpoint(deps().webhooks, body.url, list(body.events), body.description, key)
+    return jsonify(added), 201
+
+
+@bp.get("/api/webhooks/<endpoint>")
+@require_admin
+@operation(spec, out=EndpointDetail, auth="admin", errors=(404,))
+def endpoint_detail(endpoint):
+    """One endpoint and its 20 most recent deliveries (admin)."""
+    return jsonify(webhooks.endpoint_detail(deps().webhooks, _id(endpoint)))
+
+
+@bp.patch("/api/webhooks/<endpoint>")
+@require_admin
+@operation(spec, out=Endpoint, body=EndpointSwitch, auth="admin", errors=(404,))
+def switch_endpoint(endpoint):
+    """Enable or disable an endpoint; enabling starts its failure count afresh (admin)."""
+    body = parse_body(EndpointSwitch)
+    return jsonify(webhooks.set_enabled(deps().webhooks, _id(endpoint), body.enabled))
+
+
+@bp.delete("/api/webhooks/<endpoint>")
+@require_admin
+@operation(spec, ok=204, auth="admin", errors=(404,))
+def remove_endpoint(endpoint):
+    """Remove an endpoint and its delivery history (admin)."""
+    webhooks.remove_endpoint(deps().webhooks, _id(endpoint))
+    return "", 204
+
+
+@bp.post("/api/webhooks/<endpoint>/deliveries/<delivery>/resend")
+@require_admin
+@operation(spec, ok=202, out=Delivery, auth="admin", errors=(404, 409))
+def resend(endpoint, delivery):
+    """Queue a message again under the same webhook-id; the sender posts it (admin)."""
+    if not MESSAGE_ID.fullmatch(delivery):
+        raise NotFound("No such delivery", code="WEBHOOK_DELIVERY_NOT_FOUND")
+    queued = webhooks.resend(deps().webhooks, _id(endpoint), delivery)
+    deps().webhook_sender.wake.set()
+    return jsonify(queued), 202
