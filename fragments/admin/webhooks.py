@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from common.errors import NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_minted_id
+from fragments.confirm import ask, confirmed
 
 from . import audit, client
 from .orders import when
@@ -128,6 +129,16 @@ def switch(endpoint_id, action):
 @bp.post("/webhooks/<endpoint_id>/delete")
 def delete(endpoint_id):
     endpoint = _endpoint(endpoint_id)
+    if not confirmed():
+        return ask(
+            "admin",
+            f"Delete the endpoint {endpoint['url']}?",
+            "Nothing more is sent to it, and its delivery history goes with it.",
+            f"/f/admin/webhooks/{endpoint['id']}/delete",
+            "Yes, delete endpoint",
+            f"/admin/webhooks/{endpoint['id']}",
+            cancel="No, keep it",
+        )
     if client.call("DELETE", f"/api/webhooks/{endpoint['id']}").status_code == 204:
         audit.record("webhook.delete", "webhook", endpoint["id"], {"url": endpoint["url"]}, {"deleted": True})
     return redirect_after_post("/admin/webhooks?done=deleted")

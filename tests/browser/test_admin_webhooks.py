@@ -67,4 +67,5 @@ def test_an_admin_adds_an_endpoint_and_sees_its_signed_deliveries(kind, width, a
     expect(hooks.region.get_by_role("status")).to_contain_text("Queued again with the same webhook-id")
     wait_until(lambda: sum(order_id.encode() in b for b, _ in got) == 2, 30, message="the resent delivery")
     hooks.button("Delete endpoint").click()
+    hooks.button("Yes, delete endpoint").click()
     expect(hooks.region.get_by_role("status")).to_have_text("Endpoint deleted.")

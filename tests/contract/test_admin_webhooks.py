@@ -65,6 +65,7 @@ def test_a_refusal_is_shown_beside_its_field_with_and_without_js(admin, url, eve
         r = admin.post("/webhooks", data=form, headers=headers)
         html = r.get_data(as_text=True)
         assert r.status_code == 422 and f'id="f-{field}-error"' in html and says in html
+        assert f'<a href="#f-{field}">' in html  # the error summary links to the field
 
 
 def test_markup_in_a_url_is_shown_as_text(admin):
@@ -86,7 +87,10 @@ def test_deliveries_are_listed_and_resent_and_the_endpoint_disabled_and_deleted(
     assert "Disabled" in admin.get(f"/webhooks/{endpoint}").get_data(as_text=True)
     r = admin.post(f"/webhooks/{endpoint}/deliveries/{delivery}/resend", data={"csrf_token": CSRF})
     assert r.status_code == 409 and "Enable the endpoint before resending." in r.get_data(as_text=True)
-    r = admin.post(f"/webhooks/{endpoint}/delete", data={"csrf_token": CSRF})
+    asked = admin.post(f"/webhooks/{endpoint}/delete", data={"csrf_token": CSRF})
+    assert asked.status_code == 200 and "Yes, delete endpoint" in asked.get_data(as_text=True)
+    assert admin.get(f"/webhooks/{endpoint}").status_code == 200  # only asked
+    r = admin.post(f"/webhooks/{endpoint}/delete", data={"csrf_token": CSRF, "confirmed": "yes"})
     assert r.status_code == 303 and admin.get(f"/webhooks/{endpoint}").status_code == 404
 
 
