@@ -79,6 +79,12 @@ def create_app(config: dict | None = None) -> Flask:
             resp.cache_control.immutable = True
         return resp
 
+    @app.get("/favicon.ico")
+    def favicon():
+        # Browsers ask for /favicon.ico whatever the page links; the answer is the SVG the layout names.
+        g.pop("csrf_minted", None)
+        return send_from_directory(STATIC, "img/favicon.svg", mimetype="image/svg+xml", max_age=86400)
+
     # Shell errors are whole pages: the layout still renders around the message.
     app.register_error_handler(AppError, lambda e: error_page(e.status, e.message))
     app.register_error_handler(HTTPException, lambda e: error_page(e.code or 500, e.description))

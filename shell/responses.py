@@ -141,9 +141,13 @@ def render_page(title: str, main: Slot, active: str | None = None, own_search: b
     return _layout(title, main_f, collect(header), active, own_search)
 
 
-def error_page(status: int, message: str) -> BaseResponse:
-    html = Markup(render_template("errors/_error.html", status=status, message=message))
-    main = Fetched(Slot("main", "shell", "/"), html, status)
+def shell_page(html: str, status: int = 200, title: str = "Fragmart") -> BaseResponse:
+    """A page whose main region the shell renders itself (an error, an info page): no fragment to ask."""
+    main = Fetched(Slot("main", "shell", "/"), Markup(html), status)
     if wants_fragment():
         return fragment_response(main)
-    return page_response("Error", main)
+    return page_response(title, main)
+
+
+def error_page(status: int, message: str) -> BaseResponse:
+    return shell_page(render_template("errors/_error.html", status=status, message=message), status, "Error")

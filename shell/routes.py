@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, g, render_template, request
 
 from common.errors import NotFound
 from common.htmx import safe_path, wants_fragment
@@ -13,7 +13,7 @@ from common.ids import ID
 
 from .composition import Slot, fetch, forwarded_headers
 from .deps import deps
-from .responses import fragment_response, page_response, render_page, start_header
+from .responses import fragment_response, page_response, render_page, shell_page, start_header
 from .session_cache import sessions
 
 bp = Blueprint("shell", __name__)
@@ -90,6 +90,12 @@ def admin(rest):
     if _internal(rest):
         raise NotFound("No such page")
     return render_page("Back office", Slot("main", "admin", f"/{rest}"), active="admin")
+
+
+@bp.get("/<any(shipping, returns, contact):name>")
+def info(name):
+    """The shop's own pages (templates/info/), which designers edit: no fragment to ask."""
+    return shell_page(render_template(f"info/_{name}.html"))
 
 
 @bp.get("/login")

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request
 
 from common.cacheable import cacheable
+from common.errors import NotFound
 
 from . import client
 
@@ -43,6 +44,8 @@ def grid():
     params = {**form, "min_price": _price_cents(form["min_price"]), "max_price": _price_cents(form["max_price"])}
     result = client.search(params)
     page = result.value
+    if page and page["page"] > max(page["pages"], 1):  # "Page 99 of 3" is no page at all
+        raise NotFound(f"There is no page {page['page']} of these results: they end at page {max(page['pages'], 1)}.")
     keep = {k: v for k, v in form.items() if v and k != "page"}  # paging links keep every filter
     context = {
         "page": page,

@@ -33,10 +33,11 @@ def stock(available):
     return {"label": "In stock", "level": "in", "available": available}
 
 
-def product(n, name, price, available, category="kitchen", image=True):
+def product(product_id, sku, name, price, available, category="kitchen", image=True):
+    """A product of the seeded local catalog (its id and SKU), so the gallery's product links lead somewhere."""
     return {
-        "id": f"sample-{n}",
-        "sku": f"SKU-{n:03d}",
+        "id": product_id,
+        "sku": sku,
         "name": name,
         "price": price,
         "currency": "USD",
@@ -47,10 +48,10 @@ def product(n, name, price, available, category="kitchen", image=True):
     }
 
 
-IN_STOCK = product(1, "Stoneware Mug", 1800, 40)
-LOW = product(2, "Linen Apron", 3400, 2, "apparel")
-OUT = product(3, "Brass Pen", 5200, 0, "stationery")
-UNKNOWN = product(4, "Trail Bottle", 2500, None, "outdoors", image=False)
+IN_STOCK = product("ceramic-mug-set", "FM-KIT-009", "Ceramic Mug Set", 3200, 40)
+LOW = product("bamboo-cutting-board", "FM-KIT-010", "Bamboo Cutting Board", 2400, 2)
+OUT = product("waxed-canvas-jacket", "FM-APP-004", "Waxed Canvas Jacket", 18900, 0, "apparel")
+UNKNOWN = product("insulated-water-bottle", "FM-OUT-017", "Insulated Water Bottle", 3400, None, "outdoors", image=False)
 PRODUCTS = [IN_STOCK, LOW, OUT, UNKNOWN]
 ADDRESS = {
     "id": "addr-1",
@@ -183,15 +184,15 @@ PARTIALS = {
         "Form errors": results(page=None, products=[], errors=FILTER_ERRORS),
     },
     "cart/_added.html": {
-        "Added (with JavaScript)": {"result": {"ok": True}, "back": "/products/sample-1", "full": False},
+        "Added (with JavaScript)": {"result": {"ok": True}, "back": "/products/ceramic-mug-set", "full": False},
         "Not added (with JavaScript)": {
             "result": {"ok": False, "message": "Only 2 left in stock."},
-            "back": "/products/sample-2",
+            "back": "/products/bamboo-cutting-board",
             "full": False,
         },
         "Not added (without JavaScript)": {
             "result": {"ok": False, "message": "Only 2 left in stock."},
-            "back": "/products/sample-2",
+            "back": "/products/bamboo-cutting-board",
             "full": True,
         },
     },
@@ -384,7 +385,7 @@ PARTIALS = {
         "After a form post failed": {
             "slot": "main",
             "retry_url": "/f/cart/add",
-            "page_url": "/products/sample-1",
+            "page_url": "/products/ceramic-mug-set",
             "unsafe": True,
         },
     },
@@ -400,6 +401,9 @@ PARTIALS = {
             "fields": {},
         },
     },
+    "info/_shipping.html": {"As written": {}},
+    "info/_returns.html": {"As written": {}},
+    "info/_contact.html": {"As written": {}},
     "errors/_error.html": {
         "Not found": {"status": 404, "message": "We couldn't find that product."},
         "Too many requests": {"status": 429, "message": "Too many requests. Please wait a moment and try again."},

@@ -112,8 +112,9 @@ def test_the_product_page_shows_its_stock_state(page, lineup, word, state):
     product = ProductPage(page).navigate(lineup.ids[word])
     expect(product.title).to_have_text(lineup.names[word])
     expect(product.stock_state).to_have_text(state)
-    if state == "Out of stock":
-        expect(product.add_button).to_be_disabled()
+    if state == "Out of stock":  # "Sold out" in place of the button, not a greyed "Add to cart"
+        expect(product.add_button).to_have_count(0)
+        expect(product.region.get_by_role("status").filter(has_text="Sold out")).to_be_visible()
     else:
         expect(product.add_button).to_be_enabled()
 

@@ -171,3 +171,32 @@ def test_the_products_page_keeps_the_header_search_when_the_catalog_is_down(redi
     urls = {"products": dead, "auth": dead, "cart": dead}
     html = make_shell(redis_url, urls, timeout=0.3).get("/products").get_data(as_text=True)
     assert 'id="fallback-main"' in html and html.count(">Search products</label>") == 1 and 'id="header-q"' in html
+
+
+def test_a_page_past_the_last_is_a_404_that_names_the_last_page(redis_url, chain):
+    r = make_shell(redis_url, chain.fragments).get("/products?page=99&per_page=10")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 404 and "Page 99 of" not in html and "they end at page 3" in html
+
+
+def test_a_search_with_no_results_suggests_what_to_try(redis_url, chain):
+    html = make_shell(redis_url, chain.fragments).get("/products?q=zzzqqq").get_data(as_text=True)
+    assert "No products match “zzzqqq”" in html and "fewer or more general words" in html
+    assert 'href="/products">see all products</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [("/shipping", "Shipping"), ("/returns", "Free returns within 30 days"), ("/contact", "Contact us")],
+)
+def test_the_shipping_returns_and_contact_pages_exist_and_the_footer_links_them(redis_url, chain, path, heading):
+    r = make_shell(redis_url, chain.fragments).get(path)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and f'<h1 id="info-title">{heading}</h1>' in html
+    assert '<footer class="site-footer">' in html and f'href="{path}"' in html.split("site-footer")[1]
+
+
+def test_the_favicon_is_served(redis_url, chain):
+    r = make_shell(redis_url, chain.fragments).get("/favicon.ico")
+    assert r.status_code == 200 and r.mimetype == "image/svg+xml" and b"<svg" in r.data
+    assert "Set-Cookie" not in r.headers

@@ -9,6 +9,7 @@ import pytest
 import shell
 from common.app import TEMPLATES
 from common.session import ACCESS_COOKIE
+from services.products.seed import seed_documents
 from shell.styleguide import entries, load_samples, template_macros
 from tests.tokens import token_issuer
 
@@ -154,3 +155,10 @@ def test_outside_local_mode_guests_sign_in_customers_are_refused_and_admins_see_
     admin = app.test_client()
     admin.set_cookie(ACCESS_COOKIE, issuer_urls.token(role="admin"))
     assert admin.get("/styleguide/cart/_mini/empty").status_code == 200
+
+
+def test_the_galleries_sample_products_are_products_of_the_local_catalog_so_their_links_lead_somewhere():
+    seeded = {doc["_id"]: doc["sku"] for doc, _ in seed_documents()}
+    samples = load_samples()
+    for product in samples.PRODUCTS:
+        assert seeded.get(product["id"]) == product["sku"], product["id"]
