@@ -1,0 +1,104 @@
+"""Phones: no page scrolls sideways at 390×844 (storefront and back office, with and without JavaScript), the header
+is one row, the catalog's filters fold into "Filters", "Add to cart" is on a product page's first screen, and a
+product card's focus ring shows whole."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from devstack.processes import LOCAL_DEFAULTS
+from tests.accounts_apps import bearer, new_user
+from tests.browser.catalog_data import create_lineup
+from tests.browser.order_data import confirmed_order
+from tests.browser.pages.auth import use_session
+from tests.browser.variants import EVERY_WAY, open_browser
+
+BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
+WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+def admin_tokens(gateway_url: str) -> dict:
+    r = requests.post(
+        f"{gateway_url}/api/auth/login",
+        timeout=10,
+        json={"email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]},
+    )
+    r.raise_for_status()
+    return r.json()
+
+
+def assert_no_sideways_scroll(page, paths: list[str]) -> None:
+    wide = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.status < 400, (path, response and response.status)
+        overflow = page.evaluate(WIDER_THAN_THE_SCREEN)
+        if overflow > 0:
+            wide[path] = overflow
+    assert wide == {}, f"pages wider than 390 px (by px): {wide}"
+
+
+@BOTH
+def test_no_storefront_or_back_office_page_scrolls_sideways_on_a_phone(kind, request, base_url, gateway_url):
+    page = open_browser(request, kind, "phone")
+    lineup = create_lineup(gateway_url)
+    user, order_id = confirmed_order(gateway_url, new_user(gateway_url, name="Bartholomew Featherstonehaugh"))
+    for word in ("Alpha", "Bravo"):
+        requests.post(
+            f"{gateway_url}/api/cart/items",
+            json={"product_id": lineup.ids[word], "quantity": 2},
+            headers=bearer(user),
+            timeout=10,
+        ).raise_for_status()
+    guest = ["/", "/products", f"/products?q={lineup.tag}", f"/products/{lineup.ids['Alpha']}", "/login", "/register"]
+    assert_no_sideways_scroll(page, [*guest, "/shipping", "/returns", "/contact"])
+    use_session(page, base_url, user)
+    assert_no_sideways_scroll(page, ["/cart", "/checkout", "/orders", f"/orders/{order_id}", "/profile"])
+    use_session(page, base_url, admin_tokens(gateway_url))
+    office = ["/admin", "/admin/products", "/admin/products/new", f"/admin/products/{lineup.ids['Alpha']}"]
+    office += ["/admin/inventory", "/admin/orders", f"/admin/orders/{order_id}", "/admin/users"]
+    office += [f"/admin/users/{user['id']}", "/admin/events", "/styleguide"]
+    assert_no_sideways_scroll(page, office)
+
+
+@EVERY_WAY
+def test_the_header_filters_and_add_to_cart_fit_the_screen(kind, width, request, base_url, gateway_url):
+    page = open_browser(request, kind, width)
+    lineup = create_lineup(gateway_url)
+    use_session(page, base_url, new_user(gateway_url, name="Bartholomew Featherstonehaugh"))
+    page.goto(f"/products/{lineup.ids['Alpha']}")
+    brand, cart = page.locator(".brand").bounding_box(), page.locator("#minicart").bounding_box()
+    assert brand and cart and abs((brand["y"] + brand["height"] / 2) - (cart["y"] + cart["height"] / 2)) < 12
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None and header["height"] < 72, header  # one row, on a phone too
+    add = page.get_by_role("button", name="Add to cart")
+    expect(add).to_be_in_viewport()  # on the first screen, without scrolling
+    box = add.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= page.viewport_size["height"]
+
+    page.goto(f"/products?q={lineup.tag}")
+    catalog = page.locator("#catalog")
+    filters = catalog.locator("summary", has_text="Filters")
+    if width == "phone":  # folded: the first screen shows products, not a form
+        expect(filters).to_be_visible()
+        expect(catalog.get_by_label("Category")).to_be_hidden()
+        filters.click()
+        expect(catalog.get_by_label("Category")).to_be_visible()
+    else:
+        expect(filters).to_be_hidden()
+        expect(catalog.get_by_label("Category")).to_be_visible()
+    catalog.get_by_label("Category").select_option(lineup.category)
+    catalog.get_by_role("button", name="Apply").click()
+    expect(catalog.locator(".results-count")).to_have_text("5 products")
+
+
+def test_a_focused_product_card_shows_its_whole_focus_ring(page, gateway_url):
+    lineup = create_lineup(gateway_url)
+    page.goto(f"/products?q={lineup.tag}")
+    link = page.get_by_role("link", name=lineup.names["Alpha"])
+    link.focus()
+    card = page.locator(".card", has=link)
+    assert link.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+    assert card.evaluate("el => getComputedStyle(el).overflow") == "visible"  # nothing clips the ring
