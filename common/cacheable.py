@@ -16,6 +16,9 @@ from .htmx import HTMX_HEADERS
 PERSONAL = "private, no-store"
 # What a shared answer renders in place of the browser's CSRF token; the shell puts the real one in.
 CSRF_PLACEHOLDER = "csrf-placeholder-2b7e151628aed2a6"
+# The placeholder as the csrf_input macro emits it. Only this is swapped: user text echoed in a page (a search
+# box, a link) is escaped, so it can hold the placeholder but never these quotes around it.
+CSRF_FIELD = f'name="csrf_token" value="{CSRF_PLACEHOLDER}"'
 
 
 def strong_etag(body: bytes) -> str:

@@ -136,6 +136,16 @@ class FragmentSession(CachedSession):
                 request.headers["Cache-Control"] = ", ".join(([asked] if asked else []) + extra)
         return super().send(request, **kwargs)
 
+    def _send_and_cache(self, request, actions, cached_response=None, **kwargs):
+        """As the library does, and an entry whose thing is gone (a deleted product: 404 or 410) is purged with
+        every variant of its URL, so no later outage serves it again from stale-if-error."""
+        response = super()._send_and_cache(request, actions, cached_response, **kwargs)
+        if cached_response is not None and response.status_code in (404, 410):
+            gone = [r.cache_key for r in self.cache.filter(valid=True, expired=True) if r.url == request.url]
+            self.cache.delete(actions.cache_key, *gone)
+            log.info("fragment gone; purged from the cache", extra={"url": request.url})
+        return response
+
     def _resend(self, request, actions, cached_response, **kwargs):
         """A stale entry: ask again; an error or a 5xx answer gives the stale entry inside stale-if-error."""
         try:
@@ -261,20 +271,23 @@ class CachingClient(HttpClient):
             if method != "GET":
                 raise
             # Unreachable, timed out or the breaker is open: what the cache still may serve.
-            resp = self.session.request(
-                "GET",
-                f"{self.base_url}{path}",
-                headers=headers,
-                only_if_cached=True,
-                params=kwargs.get("params"),
-                timeout=timeout,
-            )
-            if resp.status_code == 504 and resp.reason == "Not Cached":
+            kept = self.kept(path, headers, params=kwargs.get("params"))
+            if kept is None:
                 raise
-            _marks.rung = "fresh" if not resp.is_expired else "stale-if-error"
-            return resp
+            return kept
         finally:
             _marks.origin = None
+
+    def kept(self, path: str, headers: dict | None = None, params=None):
+        """The stored answer to this GET that may still be served when the fragment fails (fresh, or stale inside
+        its stale-if-error), asking nobody; None when there is none."""
+        resp = self.session.request(
+            "GET", f"{self.base_url}{path}", headers=headers, only_if_cached=True, params=params
+        )
+        if resp.status_code == 504 and resp.reason == "Not Cached":
+            return None
+        _marks.rung = "fresh" if not resp.is_expired else "stale-if-error"
+        return resp
 
 
 def rung(resp) -> str:

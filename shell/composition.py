@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from werkzeug.http import parse_cookie
 
 from common import tracing
-from common.cacheable import CSRF_PLACEHOLDER
+from common.cacheable import CSRF_FIELD
 from common.csrf import CSRF_COOKIE
 from common.errors import AppError
 
@@ -81,6 +81,7 @@ class Pending:
     futures: dict[Slot, Future]
     page_url: str
     query: bytes = b""
+    headers: dict = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1024)
@@ -125,8 +126,13 @@ def fetch(
         return failed(slot, page_url, method, query)
     finally:
         labelled(latency, slot.fragment).observe(time.perf_counter() - started)
+    return answered(slot, resp, headers)
+
+
+def answered(slot: Slot, resp, headers: dict) -> Fetched:
+    """A fragment's answer (live or from the cache) as the page uses it: headers kept, this browser's CSRF token."""
     served_by = rung(resp)
-    labelled(served, slot.fragment, served_by).inc()
+    labelled(deps().served, slot.fragment, served_by).inc()
     tracing.tag(cache_rung=served_by)
     kept = {h: resp.headers[h] for h in RETURNED_HEADERS if h in resp.headers}
     if "private" in kept.get("Cache-Control", ""):  # the shell keeps it per session (shell/session_cache.py)
@@ -135,8 +141,8 @@ def fetch(
     live = resp.raw is not None and not getattr(resp, "from_cache", False)
     cookies = resp.raw.headers.getlist("Set-Cookie") if live else []
     html = resp.text
-    if CSRF_PLACEHOLDER in html:  # a shared answer with a form: this browser's own token goes in here
-        html = html.replace(CSRF_PLACEHOLDER, _csrf_token(headers))
+    if CSRF_FIELD in html:  # a shared answer with a form: this browser's own token goes in here
+        html = html.replace(CSRF_FIELD, f'name="csrf_token" value="{_csrf_token(headers)}"')
         kept["Cache-Control"] = "private, no-store"
     return Fetched(slot, Markup(html), resp.status_code, kept, cookies)
 
@@ -195,7 +201,7 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
         slot: future if future is not None else _done(fetch(slot, headers, query=slot_query(slot), page_url=page_url))
         for slot, future in futures.items()
     }
-    return Pending(started, page_url, query)
+    return Pending(started, page_url, query, headers)
 
 
 def _done(fetched: Fetched) -> Future:
@@ -210,7 +216,7 @@ def collect(pending: Pending) -> dict[str, Fetched]:
     return {
         slot.name: future.result()
         if future in done
-        else _timed_out(slot, pending.page_url, pending.query if slot.name == "main" else b"")
+        else _timed_out(slot, pending, pending.query if slot.name == "main" else b"")
         for slot, future in pending.futures.items()
     }
 
@@ -219,6 +225,11 @@ def fetch_all(slots: list[Slot], page_url: str, query: bytes = b"") -> dict[str,
     return collect(start_all(slots, page_url, query))
 
 
-def _timed_out(slot: Slot, page_url: str, query: bytes) -> Fetched:
+def _timed_out(slot: Slot, pending: Pending, query: bytes) -> Fetched:
+    """A slot late for the page's deadline: its stored copy when the cache may still serve one, else the fallback."""
     log.warning("fragment timed out", extra={"fragment": slot.fragment, "path": slot.path})
-    return failed(slot, page_url, query=query)
+    kept = getattr(deps().fragments.get(slot.fragment), "kept", None)
+    resp = kept(slot.path, pending.headers, params=query or None) if kept is not None else None
+    if resp is not None:
+        return answered(slot, resp, pending.headers)
+    return failed(slot, pending.page_url, query=query)

@@ -131,11 +131,11 @@ def render_page(title: str, main: Slot, active: str | None = None, own_search: b
     if wants_fragment():
         return fragment_response(fetch(main, forwarded_headers(), query=request.query_string, page_url=page_url))
     pending = start_all([main, *HEADER_SLOTS], page_url, query=request.query_string)  # all at once
-    main_f = collect(Pending({main: pending.futures[main]}, page_url, pending.query))["main"]
+    main_f = collect(Pending({main: pending.futures[main]}, page_url, pending.query, pending.headers))["main"]
     redirected = _redirect(main_f)
     if redirected is not None:
         return redirected
-    header = Pending({s: f for s, f in pending.futures.items() if s.name != "main"}, page_url)
+    header = Pending({s: f for s, f in pending.futures.items() if s.name != "main"}, page_url, headers=pending.headers)
     if EARLY_FLUSH and not all(f.done() for f in header.futures.values()):
         return _flushed_early(title, main_f, header, active, own_search)
     return _layout(title, main_f, collect(header), active, own_search)

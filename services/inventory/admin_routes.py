@@ -15,7 +15,7 @@ from common.validation import StrictModel, parse_body, parse_query
 
 from .deps import deps
 from .routes import spec
-from .schemas import SKU_PATTERN, Stock
+from .schemas import MAX_STOCK, SKU_PATTERN, Stock
 
 bp = Blueprint("inventory_admin", __name__)
 
@@ -27,7 +27,7 @@ class LevelQuery(PageQuery):
 
 
 class StockDelta(StrictModel):
-    delta: int = Field(ge=-1_000_000, le=1_000_000)
+    delta: int = Field(ge=-MAX_STOCK, le=MAX_STOCK)
 
 
 class Level(Stock):

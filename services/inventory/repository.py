@@ -10,6 +10,8 @@ from common.clock import now
 from common.errors import Conflict, NotFound
 from common.moves import move
 
+from .schemas import MAX_STOCK
+
 PUBLIC = {"_id": 0, "sku": 1, "available": 1, "reserved": 1}
 COUNT_FIELDS = ("sku", "available", "reserved")
 # Compare-and-set retries near the low-stock level, where each write must know the exact count it leaves.
@@ -109,6 +111,13 @@ class StockRepository:
             if current is None:
                 raise NotFound("No stock for this SKU", code="SKU_NOT_FOUND")
             after = current["available"] + delta
+            if after > MAX_STOCK:
+                raise Conflict(
+                    f"{current['available']} available: adding {delta} would make {after}, past the most a SKU "
+                    f"may hold ({MAX_STOCK:,})",
+                    {"available": current["available"], "delta": delta},
+                    code="STOCK_TOO_HIGH",
+                )
             if after < 0:
                 raise Conflict(
                     f"Only {current['available']} available: removing {-delta} would leave "

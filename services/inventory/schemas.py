@@ -10,6 +10,7 @@ from common.validation import QueryModel, StrictModel, csv_list
 
 SKU_PATTERN = r"^[A-Za-z0-9-]{1,40}$"
 MAX_SKUS = 100
+MAX_STOCK = 1_000_000  # units of one SKU: the most a count sets or an adjustment reaches
 
 
 class StockQuery(QueryModel):
@@ -17,7 +18,7 @@ class StockQuery(QueryModel):
 
 
 class StockCount(StrictModel):
-    quantity: int = Field(ge=0, le=1_000_000)
+    quantity: int = Field(ge=0, le=MAX_STOCK)
 
 
 # Answers (documented in /openapi.json; the views build them as dicts).

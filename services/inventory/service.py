@@ -32,8 +32,10 @@ def list_stock(repo: Stock, skus) -> list[dict]:
 
 
 def count_stock(repo: Stock, sku: str, quantity: int) -> dict:
-    if not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
-        raise NotFound("No such SKU", code="SKU_NOT_FOUND")
+    """An admin's count of a SKU that has stock: a SKU no product made gets no record (it would later override
+    the product's initial stock), so it is a 404 like any unknown SKU."""
+    if not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII) or repo.get(sku) is None:
+        raise NotFound("No stock for this SKU", code="SKU_NOT_FOUND")
     return repo.set_available(sku, quantity)
 
 

@@ -1,9 +1,9 @@
 """Dead letters for the back office: every `<topic>.dlq` message kept with its error, replayed or discarded.
 
 A collector reads every `.dlq` topic from the start (it never commits: each message is stored once by its
-position, so reading again changes nothing) into the `dead_letters` collection. Replaying sends the message back
-to its topic as it was: each consumer group's inbox drops an event id it already handled, so only the group that
-failed handles it again, and a replay never doubles an effect."""
+position and time, so reading again changes nothing) into the `dead_letters` collection. Replaying sends the
+message back to its topic as it was: each consumer group's inbox drops an event id it already handled, so only
+the group that failed handles it again, and a replay never doubles an effect."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ DLQ_PATTERN = r"^.*\.dlq$"
 STATUSES = ("waiting", "replayed", "discarded")
 
 
-def letter_id(topic: str, partition: int, offset: int) -> str:
-    return hashlib.sha256(f"{topic}:{partition}:{offset}".encode()).hexdigest()[:32]
+def letter_id(topic: str, partition: int, offset: int, timestamp: int) -> str:
+    """A letter's id: its position plus the record's time, since a re-created topic starts again at offset 0."""
+    return hashlib.sha256(f"{topic}:{partition}:{offset}:{timestamp}".encode()).hexdigest()[:32]
 
 
 def summary(raw: bytes) -> dict:
@@ -59,8 +60,8 @@ class DeadLetters:
     def ensure_indexes(self) -> None:
         self.letters.create_index([("status", ASCENDING), ("received_at", DESCENDING)])
 
-    def store(self, dlq_topic: str, partition: int, offset: int, raw: bytes, headers) -> None:
-        """Keep one dead letter; the same position seen again (a re-read) changes nothing."""
+    def store(self, dlq_topic: str, partition: int, offset: int, timestamp: int, raw: bytes, headers) -> None:
+        """Keep one dead letter; the same record seen again (a re-read) changes nothing."""
         error = next((v.decode("utf-8", "replace") for k, v in headers or [] if k == "error" and v), "")
         doc = {
             "dlq_topic": dlq_topic,
@@ -73,7 +74,8 @@ class DeadLetters:
             "received_at": now(),
             **summary(raw),
         }
-        self.letters.update_one({"_id": letter_id(dlq_topic, partition, offset)}, {"$setOnInsert": doc}, upsert=True)
+        key = letter_id(dlq_topic, partition, offset, timestamp)
+        self.letters.update_one({"_id": key}, {"$setOnInsert": doc}, upsert=True)
 
     def page(self, status: str, query: PageQuery) -> dict:
         f = {"status": status}
@@ -141,7 +143,7 @@ class Collector(threading.Thread):
                 while not self.stopping.is_set():
                     for records in consumer.poll(timeout_ms=1000).values():
                         for r in records:
-                            self.letters.store(r.topic, r.partition, r.offset, r.value, r.headers)
+                            self.letters.store(r.topic, r.partition, r.offset, r.timestamp, r.value, r.headers)
             except Exception:
                 log.exception("dead-letter collector crashed; reconnecting")
             finally:

@@ -22,14 +22,14 @@ def admin(office):
     return browser(office.admin_app, office.admin_token)
 
 
-def dead_letter(office, error="ValueError('boom')", raw=None) -> str:
+def dead_letter(office, error="ValueError('boom')", raw=None, offset=None, at=1_700_000_000_000) -> str:
     store = notifications_deps(office.apps["notifications"]).dead_letters
     event_id = uuid.uuid4().hex
     raw = raw or json.dumps({"event_id": event_id, "type": "product.changed", "data": {}}).encode()
-    offset = uuid.uuid4().int % 10**9
-    store.store("product.changed.dlq", 0, offset, raw, [("error", error.encode())])
-    store.store("product.changed.dlq", 0, offset, raw, [("error", error.encode())])  # read again: kept once
-    return letter_id("product.changed.dlq", 0, offset)
+    offset = uuid.uuid4().int % 10**9 if offset is None else offset
+    store.store("product.changed.dlq", 0, offset, at, raw, [("error", error.encode())])
+    store.store("product.changed.dlq", 0, offset, at, raw, [("error", error.encode())])  # read again: kept once
+    return letter_id("product.changed.dlq", 0, offset, at)
 
 
 def call(office, method, path, token=None):
@@ -42,6 +42,15 @@ def test_waiting_letters_are_listed_with_their_error_once(office):
     items = call(office, "GET", "", office.admin_token).json()["items"]
     assert [d["error"] for d in items if d["id"] == letter] == ["ValueError('boom')"]
     assert items[0]["topic"] == "product.changed" and "raw" not in items[0]
+
+
+def test_a_letter_of_a_re_created_topic_at_a_used_offset_is_kept_too(office):
+    offset = uuid.uuid4().int % 10**9
+    first = dead_letter(office, error="first generation", offset=offset, at=1_700_000_000_000)
+    second = dead_letter(office, error="after the broker restart", offset=offset, at=1_700_000_900_000)
+    items = call(office, "GET", "?per_page=100", office.admin_token).json()["items"]
+    assert first != second
+    assert {d["error"] for d in items if d["id"] in (first, second)} == {"first generation", "after the broker restart"}
 
 
 def test_the_dead_letter_api_refuses_a_guest_and_a_customer(office):

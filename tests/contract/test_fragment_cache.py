@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
@@ -20,6 +21,8 @@ import shell
 from common.cacheable import CSRF_PLACEHOLDER
 from devstack.probes import free_port
 from services.products import create_app as create_products
+from services.products.deps import deps as products_deps
+from services.products.service import delete_product
 from shell.cache import CachingClient
 from shell.deps import deps as shell_deps
 from tests.servers import serving
@@ -30,13 +33,21 @@ SHIRT = "/products/classic-linen-shirt"
 
 @pytest.fixture
 def chain(redis_url, issuer):
-    """products service <- gateway <- fragment apps, with `.stop_products()` to take the catalog down mid-test."""
+    """products service <- gateway <- fragment apps, with `.stop_products()` to take the catalog down mid-test
+    and `.hang.set()` to make the products service (so the gateway's answer) hang until the test ends."""
     base = {"redis_url": redis_url, "run_workers": False}
+    hang, released = threading.Event(), threading.Event()
+    products_app = create_products({**base, "service_urls": issuer.service_urls()})
+
+    def hangable(environ, start_response):
+        if hang.is_set():
+            released.wait(10)
+        return products_app(environ, start_response)
+
     with contextlib.ExitStack() as stack:
+        stack.callback(released.set)
         products_stack = contextlib.ExitStack()
-        products = products_stack.enter_context(
-            serving(create_products({**base, "service_urls": issuer.service_urls()}))
-        )
+        products = products_stack.enter_context(serving(hangable))
         stack.callback(products_stack.close)
         gw = stack.enter_context(
             serving(gateway.create_app({**base, "service_urls": dict.fromkeys(SERVICES, products)}))
@@ -46,7 +57,7 @@ def chain(redis_url, issuer):
             name: stack.enter_context(serving(module.create_app(frag)))
             for name, module in (("products", fragments.products), ("auth", fragments.auth), ("cart", fragments.cart))
         }
-        yield SimpleNamespace(fragments=urls, stop_products=products_stack.close)
+        yield SimpleNamespace(fragments=urls, stop_products=products_stack.close, hang=hang, products=products_app)
 
 
 def make_shell(redis_url, fragment_urls, csrf="token-of-browser-a"):
@@ -118,6 +129,14 @@ def test_a_shared_product_page_carries_each_browsers_own_csrf_token(redis_url, c
     assert CSRF_PLACEHOLDER not in a + b and rungs(client)["products:fresh"] == 1
 
 
+def test_the_placeholder_typed_by_a_visitor_is_never_swapped_for_their_token(redis_url, chain):
+    client = make_shell(redis_url, chain.fragments, csrf="token-of-browser-a")
+    html = client.get(f"/products?q={CSRF_PLACEHOLDER}").get_data(as_text=True)
+    own = ('name="csrf_token" value="token-of-browser-a"', '"X-CSRF-Token": "token-of-browser-a"')
+    assert "token-of-browser-a" not in html.replace(own[0], "").replace(own[1], "")
+    assert f'value="{CSRF_PLACEHOLDER}"' in html  # the search box shows what was typed
+
+
 def test_an_expired_entry_is_revalidated_with_a_304_and_the_stored_copy_served(redis_url, chain):
     client = make_shell(redis_url, chain.fragments)
     first = client.get(SHIRT).get_data(as_text=True)
@@ -150,6 +169,32 @@ def test_with_products_down_pages_seen_before_are_served_from_the_cache_and_unse
     assert rungs(client)["products:stale-if-error"] == 3
     cold = client.get("/products/never-seen-before")
     assert cold.status_code == 503 and 'id="fallback-main"' in cold.get_data(as_text=True)
+
+
+def test_with_the_gateway_hung_a_page_seen_before_is_served_from_the_cache(redis_url, chain):
+    client = make_shell(redis_url, chain.fragments)
+    before = client.get(SHIRT).get_data(as_text=True)
+    chain.hang.set()
+    age_every_entry(client, 3600)  # long past max-age, inside stale-if-error: the shell must ask, and waits
+    # On a loaded machine the fragment's own timeout fires after the page's deadline: here it always does.
+    shell_deps(client.application).fragments["products"].timeout = 5.0
+    r = client.get(SHIRT)
+    assert r.status_code == 200 and r.get_data(as_text=True) == before
+    assert rungs(client)["products:stale-if-error"] == 1
+
+
+def test_a_deleted_product_is_purged_and_never_comes_back_from_stale_if_error(redis_url, chain):
+    client = make_shell(redis_url, chain.fragments)
+    assert client.get(SHIRT).status_code == 200
+    with chain.products.app_context():
+        products = products_deps(chain.products)
+        delete_product(products.repo, products.cache, "classic-linen-shirt")
+    age_every_entry(client, 10)  # past max-age and stale-while-revalidate: the next visit asks
+    assert client.get(SHIRT).status_code == 404
+    chain.stop_products()
+    age_every_entry(client, 60)
+    gone = client.get(SHIRT)
+    assert gone.status_code == 503 and "Add to cart" not in gone.get_data(as_text=True)
 
 
 def test_past_stale_if_error_a_down_catalog_is_the_fallback(redis_url, chain):

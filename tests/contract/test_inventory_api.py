@@ -121,8 +121,24 @@ def test_an_admin_count_sets_available_and_leaves_reserved_units_held(client, st
     stock.reserve(sku, 4)
     r = client.put(f"/api/inventory/{sku}", json={"quantity": 30}, headers=admin)
     assert r.status_code == 200 and r.json == {"sku": sku, "available": 30, "reserved": 4}
-    new_sku = f"SKU-{uuid.uuid4().hex}"
-    assert client.put(f"/api/inventory/{new_sku}", json={"quantity": 2}, headers=admin).json["available"] == 2
+
+
+def test_a_count_for_a_sku_no_product_has_is_404_and_leaves_no_record_behind(client, stock, admin):
+    phantom = f"SKU-{uuid.uuid4().hex}"
+    r = client.put(f"/api/inventory/{phantom}", json={"quantity": 2}, headers=admin)
+    assert r.status_code == 404 and r.json["error"] == "SKU_NOT_FOUND"
+    # The product created afterwards gets its own initial stock, not the refused count.
+    service.apply_product_change(stock, ProductChanged.parse(product_changed("created", phantom, initial_stock=7)))
+    assert client.get(f"/api/inventory/{phantom}").json["available"] == 7
+
+
+def test_adjustments_never_push_a_level_past_the_cap_a_count_enforces(client, admin, sku):
+    client.put(f"/api/inventory/{sku}", json={"quantity": 1_000_000}, headers=admin)
+    r = client.post(f"/api/inventory/{sku}/adjust", json={"delta": 10}, headers=admin)
+    assert r.status_code == 409 and r.json["error"] == "STOCK_TOO_HIGH"
+    for _ in range(3):  # the probe's repeated big adjustments from a low level
+        client.post(f"/api/inventory/{sku}/adjust", json={"delta": 1_000_000}, headers=admin)
+    assert client.get(f"/api/inventory/{sku}").json["available"] == 1_000_000
 
 
 @pytest.mark.parametrize(
