@@ -22,3 +22,7 @@ logger_class = "common.logs.QuietAccessLogger"  # skips building the access line
 # gunicorn's 2 s default, a connection idle for 2 s could be closed just as a caller reused it, and a fragment
 # call (no retries: a slow fragment must not hold the page) became a fallback. Keep idle connections longer.
 keepalive = 75
+# Which request says HTTPS is decided by the app (the shell's ProxyFix trusts exactly TRUSTED_PROXY_HOPS of
+# X-Forwarded-Proto). gunicorn's defaults would also believe X-Forwarded-Ssl, -Protocol and -Proto from any
+# loopback peer and serve such a request as HTTPS: none of those headers is gunicorn's to believe.
+secure_scheme_headers: dict[str, str] = {}

@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = create_html_app("shell", __name__, {"CSRF_EXEMPT": True, "EDGE": True, **(config or {})})
     # after_request hooks run in reverse: registered first, this one sees every cookie the others set.
     app.after_request(https.secure_response)
+    app.before_request(https.metrics_are_internal)
     app.before_request(https.redirect_plain_http)
     app.before_request(start_page_clock)
     app.before_request(ensure_csrf_cookie)
@@ -40,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         # Flask's documented way to wrap the WSGI app, which mypy reads as assigning to a method.
         proxied = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=settings.trusted_proxy_hops)
         app.wsgi_app = proxied  # type: ignore[method-assign]
+    app.wsgi_app = https.untraced_callers(app.wsgi_app)  # type: ignore[method-assign]  # outside the tracing
     obs, personal = app.extensions["observability"], SessionCache()
     deps = Deps(
         session_cache=personal,

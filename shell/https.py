@@ -1,12 +1,34 @@
-"""HTTPS at the edge: behind a TLS-terminating proxy, plain HTTP is redirected, pages send HSTS, cookies are Secure."""
+"""The edge's rules: behind a TLS-terminating proxy plain HTTP is redirected, pages send HSTS and cookies are Secure;
+/metrics stays internal and a client's trace context is not continued."""
 
 from __future__ import annotations
 
-from flask import current_app, redirect, request
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import abort, current_app, redirect, request
 
 # Probes and scrapes reach the pod directly over plain HTTP; redirecting them would fail the pod.
 UNREDIRECTED = frozenset({"/healthz", "/readyz", "/metrics"})
 HSTS = "max-age=31536000; includeSubDomains"
+
+
+def metrics_are_internal():
+    """before_request: /metrics answers only callers inside (a scrape reaches the pod directly); a request that came
+    through the TLS proxy or ingress, which always adds X-Forwarded-For, is refused like any unknown path."""
+    if request.path == "/metrics" and ("X-Forwarded-For" in request.headers or "Forwarded" in request.headers):
+        abort(404)
+
+
+def untraced_callers(wsgi_app):
+    """WSGI middleware, outermost: a browser's traceparent, tracestate and baggage are dropped, so the shell starts
+    each trace itself and a client can neither choose trace ids nor switch tracing on or off."""
+
+    def app(environ, start_response):
+        for key in ("HTTP_TRACEPARENT", "HTTP_TRACESTATE", "HTTP_BAGGAGE"):
+            environ.pop(key, None)
+        return wsgi_app(environ, start_response)
+
+    return app
 
 
 def _enforced() -> bool:
@@ -16,7 +38,9 @@ def _enforced() -> bool:
 def redirect_plain_http():
     """before_request, first: 308 keeps the method and body, so a form posted over HTTP is not turned into a GET."""
     if _enforced() and not request.is_secure and request.path not in UNREDIRECTED:
-        return redirect(request.url.replace("http://", "https://", 1), code=308)
+        # The configured public origin, never the request's Host header (the client's word).
+        origin, asked = urlsplit(current_app.extensions["settings"].shop_url), urlsplit(request.url)
+        return redirect(urlunsplit(("https", origin.netloc, asked.path, asked.query, "")), code=308)
     return None
 
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import uuid
 
 import pytest
-from flask import Flask, make_response
+import requests
+from flask import Flask, make_response, request
 
 import fragments.products
 import shell
+from devstack.probes import tcp_open
+from devstack.processes import app_argv
+from tests.polling import wait_until
 from tests.servers import free_port, serving
 
 MARKUP = "<script>alert(1)</script>"
@@ -69,9 +75,54 @@ def test_local_http_keeps_working_when_https_is_not_enforced(redis_url):
 
 @pytest.mark.parametrize("method, path", [("GET", "/products?q=a"), ("POST", "/f/cart/add")])
 def test_plain_http_is_redirected_to_https_with_the_method_kept(redis_url, method, path):
-    client = make_shell(redis_url, enforce_https=True, trusted_proxy_hops=1)
+    client = make_shell(redis_url, enforce_https=True, trusted_proxy_hops=1, shop_url="http://shop.example.com")
     r = client.open(path, method=method, headers={"X-Forwarded-Proto": "http"})
-    assert r.status_code == 308 and r.headers["Location"] == f"https://localhost{path}"
+    assert r.status_code == 308 and r.headers["Location"] == f"https://shop.example.com{path}"
+
+
+def test_the_https_redirect_goes_to_the_configured_origin_whatever_host_the_client_names(redis_url):
+    client = make_shell(redis_url, enforce_https=True, trusted_proxy_hops=1, shop_url="https://shop.example.com")
+    r = client.get("/products?q=a", headers={"X-Forwarded-Proto": "http", "Host": "evil.example"})
+    assert r.status_code == 308 and r.headers["Location"] == "https://shop.example.com/products?q=a"
+
+
+def test_the_shells_metrics_are_refused_through_the_proxy_and_served_to_a_direct_scrape(redis_url):
+    client = make_shell(redis_url, trusted_proxy_hops=1)
+    assert client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 404
+    assert client.get("/metrics", headers={"Forwarded": "for=203.0.113.7"}).status_code == 404
+    assert "http_requests_total" in client.get("/metrics").get_data(as_text=True)
+
+
+def test_the_shell_never_continues_a_clients_trace():
+    seen = []
+    app = shell.create_app({"redis_url": "redis://127.0.0.1:1/0", "fragment_urls": {}})
+    app.before_request(lambda: seen.append(dict(request.headers)))
+    parent = {
+        "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "tracestate": "x=1",
+        "baggage": "k=v",
+    }
+    app.test_client().get("/healthz", headers=parent)
+    assert seen and not {"Traceparent", "Tracestate", "Baggage"} & set(seen[0])
+
+
+def test_gunicorn_never_takes_x_forwarded_ssl_from_a_loopback_peer_for_https(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "ENFORCE_HTTPS": "1",
+        "FRAGMART_PORT_OFFSET": os.environ.get("TEST_PORT_OFFSET", "0"),
+        "KEYS_DIR": str(tmp_path),
+    }
+    proc = subprocess.Popen(app_argv("shell", port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: tcp_open(port), timeout=60)
+        for header in ({"X-Forwarded-Ssl": "on"}, {"X-Forwarded-Proto": "https"}, {"X-Forwarded-Protocol": "ssl"}):
+            r = requests.get(f"http://127.0.0.1:{port}/login", headers=header, allow_redirects=False, timeout=10)
+            assert r.status_code == 308, header
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics"])
