@@ -96,6 +96,9 @@ class Settings:
     # Outbound webhooks: a receiver on a private, loopback or link-local address is refused unless this is set.
     webhooks_allow_private: bool = False
     webhook_timeout: float = 5.0
+    # The legacy catalog import's database (SQLAlchemy URL with its password): from here rather than the command line.
+    legacy_db_url: str | None = None
+    legacy_db_url_file: str | None = None
     extra: dict = field(default_factory=dict)  # Flask flags of one app (TESTING, CSRF_EXEMPT, EDGE), not knobs
 
     def secret(self, name: str) -> str | None:

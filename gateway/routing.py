@@ -17,6 +17,7 @@ UPSTREAM_OF = {
     "audit": "users",  # the back office's audit trail
     "events": "notifications",  # the back office's dead letters
     "webhooks": "notifications",  # the back office's outbound webhook endpoints
+    "imports": "products",  # the legacy catalog import's reports
 }
 
 # Only these request headers travel upstream; hop-by-hop and cookie headers stay at the edge.

@@ -7,7 +7,7 @@ from flask import Flask
 from common.deps import install
 from common.web import create_html_app
 
-from . import access, dashboard, events, images, inventory, orders, products, users, webhooks
+from . import access, dashboard, events, images, imports, inventory, orders, products, users, webhooks
 from .deps import build
 
 
@@ -16,6 +16,16 @@ def create_app(config: dict | None = None) -> Flask:
     install(app, build(app))
     access.init_app(app)
     images.init_app(app)
-    for bp in (images.bp, dashboard.bp, products.bp, inventory.bp, orders.bp, users.bp, events.bp, webhooks.bp):
+    for bp in (
+        images.bp,
+        dashboard.bp,
+        products.bp,
+        inventory.bp,
+        orders.bp,
+        users.bp,
+        events.bp,
+        webhooks.bp,
+        imports.bp,
+    ):
         app.register_blueprint(bp)
     return app

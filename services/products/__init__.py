@@ -7,14 +7,14 @@ from flask import Flask
 from common.deps import install
 from common.service_app import create_service_app, start_workers
 
-from . import consumers, image_routes, routes, service
+from . import consumers, image_routes, import_routes, routes, service
 from .deps import build
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("products", __name__, config)
     deps = install(app, build(app))
-    for bp in (routes.bp, image_routes.bp):
+    for bp in (routes.bp, image_routes.bp, import_routes.bp):
         app.register_blueprint(bp)
     if app.extensions["settings"].local_mode:
         service.seed_catalog(deps.repo, deps.cache)

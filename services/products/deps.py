@@ -12,6 +12,7 @@ from common.mongo import get_database
 
 from .cache import ProductCache
 from .images import image_store
+from .import_runs import ImportRunRepository
 from .repository import ProductRepository
 
 
@@ -20,6 +21,7 @@ class Deps:
     repo: ProductRepository
     cache: ProductCache
     images: gridfs.GridFS  # the back office's product images
+    import_runs: ImportRunRepository  # the legacy catalog import's reports
 
 
 def build(app: Flask) -> Deps:
@@ -32,7 +34,9 @@ def build(app: Flask) -> Deps:
         obs.counter("products_cache_hits_total", "Product cache hits", ["kind"]),
         obs.counter("products_cache_misses_total", "Product cache misses", ["kind"]),
     )
-    return Deps(repo=repo, cache=cache, images=image_store(app.extensions["mongo"], db))
+    runs = ImportRunRepository(db["import_runs"])
+    runs.ensure_indexes()
+    return Deps(repo=repo, cache=cache, images=image_store(app.extensions["mongo"], db), import_runs=runs)
 
 
 def deps(app: Flask | None = None) -> Deps:

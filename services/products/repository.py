@@ -38,10 +38,12 @@ class ProductRepository:
         self.products.create_index([("featured", ASCENDING), ("name", ASCENDING)])
 
     @staticmethod
-    def _filter(q=None, category=None, min_price=None, max_price=None, featured=None, ids=None) -> dict:
+    def _filter(q=None, category=None, min_price=None, max_price=None, featured=None, ids=None, skus=None) -> dict:
         f: dict = {"deleted": {"$ne": True}}
         if ids:
             f["_id"] = {"$in": list(ids)}
+        if skus:
+            f["sku"] = {"$in": list(skus)}
         if q:
             literal = re.escape(q)  # user text is matched literally, never as a pattern
             f["$or"] = [

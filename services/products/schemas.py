@@ -26,6 +26,8 @@ class ProductQuery(PageQuery):
     featured: bool = False
     # Comma-separated product ids: the cart prices all its lines with one call.
     ids: Annotated[tuple[str, ...], csv_list(ID_SCHEMA, MAX_IDS)] = ()
+    # Comma-separated SKUs: the legacy import finds the products it already made, a batch at a time.
+    skus: Annotated[tuple[str, ...], csv_list(SKU, MAX_IDS)] = ()
 
     @model_validator(mode="after")
     def _range(self):

@@ -53,6 +53,7 @@ def _search(repo: Products, query) -> dict:
         max_price=query.max_price,
         featured=query.featured,
         ids=query.ids,
+        skus=query.skus,
     )
     return page_of([public_product(d) for d in docs], total, query)
 

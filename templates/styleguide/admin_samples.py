@@ -20,6 +20,7 @@ NAV = (
     ("users", "Customers"),
     ("events", "Dead letters"),
     ("webhooks", "Webhooks"),
+    ("imports", "Catalog import"),
 )
 
 

@@ -1,5 +1,7 @@
-"""Sample states of the back office's webhook partials (templates/admin/_webhooks.html, _webhook_detail.html)."""
+"""Sample states of the back office's webhook and import partials (admin/_webhooks.html, _webhook_detail.html,
+_imports.html)."""
 
+from fragments.admin.imports import COUNTS
 from fragments.admin.orders import when
 from fragments.admin.webhooks import DONE, EVENT_TYPES, MESSAGES
 
@@ -78,4 +80,20 @@ PARTIALS = {
         "Disabled after a day of failures": detail(DISABLED, SENT[2:]),
         "Resend refused": detail(DISABLED, SENT[2:], error="Enable the endpoint before resending."),
     },
+}
+
+RUN = {
+    "started_at": "2026-03-03T02:00:00+00:00",
+    "finished_at": "2026-03-03T02:00:41+00:00",
+    "high_water": "2026-03-02T23:58:10+00:00",
+    "counts": {"read": 1204, "created": 12, "updated": 40, "stock_set": 310, "unchanged": 840, "refused": 2},
+    "errors": [
+        {"row": 17, "sku": "OLD 17", "error": "sku: String should match pattern '^[A-Za-z0-9-]+$'"},
+        {"row": 230, "sku": "KIT-230", "error": "price: Input should be greater than 0"},
+    ],
+}
+PARTIALS["admin/_imports.html"] = {
+    "Last run, with refused rows": {"last": RUN, "high_water": RUN["high_water"], "counts": COUNTS, "when": when},
+    "Clean run": {"last": {**RUN, "errors": []}, "high_water": RUN["high_water"], "counts": COUNTS, "when": when},
+    "Never run": {"last": None, "high_water": None, "counts": COUNTS, "when": when},
 }
