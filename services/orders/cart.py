@@ -37,12 +37,28 @@ def _short(product: dict, available: int, requested: int, in_cart: int = 0) -> C
     )
 
 
-def view(store, catalog, cart_id: str | None) -> dict:
-    """The cart priced now; lines whose product is gone are dropped, and each line says what stock allows."""
-    lines = store.lines(cart_id) if cart_id else {}
-    products = catalog.products(lines)
+def _priced(store, catalog, cart_id: str | None, lines: dict[str, int]) -> dict[str, dict]:
+    """The lines' products now, remembered for later; with the catalog down, as last seen (if every line was)."""
+    if not lines:
+        return {}
+    try:
+        products = catalog.products(lines)
+    except Unavailable:
+        seen = store.seen(cart_id)
+        if any(pid not in seen for pid in lines):
+            raise
+        return {pid: {**seen[pid], "id": pid} for pid in lines}
     gone = [pid for pid in lines if pid not in products]
     store.remove(cart_id, *gone)
+    store.remember(cart_id, products)
+    return products
+
+
+def view(store, catalog, cart_id: str | None) -> dict:
+    """The cart priced now (as last seen when the catalog is down); lines whose product is gone are dropped, and
+    each line says what stock allows."""
+    lines = store.lines(cart_id) if cart_id else {}
+    products = _priced(store, catalog, cart_id, lines)
     levels = catalog.stock(p["sku"] for p in products.values())
     items = []
     for pid, product in sorted(products.items(), key=lambda kv: (kv[1]["name"], kv[0])):

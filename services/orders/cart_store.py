@@ -1,8 +1,11 @@
-"""Carts in Redis: one hash per cart at `orders:cart:<id>` mapping product id -> quantity."""
+"""Carts in Redis: one hash per cart at `orders:cart:<id>` mapping product id -> quantity, and beside it
+`orders:cart:<id>:seen` mapping product id -> the product as last seen (JSON: sku, name, image, price, currency),
+so the cart still renders when the catalog cannot answer."""
 
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import uuid
 
@@ -14,6 +17,8 @@ from common.ids import is_minted_id
 log = logging.getLogger(__name__)
 
 CART_KEY = "orders:cart:{id}"
+SEEN_KEY = "orders:cart:{id}:seen"
+SEEN_FIELDS = ("sku", "name", "image", "price", "currency")
 GUEST_TTL = 14 * 24 * 3600  # a guest's cart outlives a browser session, not forever
 MAX_QUANTITY = 99
 MAX_LINES = 50
@@ -46,6 +51,11 @@ for i = 1, #guest, 2 do
   end
 end
 redis.call('DEL', KEYS[1])
+local seen = redis.call('HGETALL', KEYS[3])
+for i = 1, #seen, 2 do
+  if redis.call('HEXISTS', KEYS[2], seen[i]) == 1 then redis.call('HSET', KEYS[4], seen[i], seen[i + 1]) end
+end
+redis.call('DEL', KEYS[3])
 return moved
 """
 
@@ -107,14 +117,41 @@ class CartStore:
 
     @_store_call
     def remove(self, cart_id: str, *product_ids: str) -> int:
-        return int(self.redis.hdel(CART_KEY.format(id=cart_id), *product_ids)) if product_ids else 0
+        if not product_ids:
+            return 0
+        self.redis.hdel(SEEN_KEY.format(id=cart_id), *product_ids)
+        return int(self.redis.hdel(CART_KEY.format(id=cart_id), *product_ids))
+
+    @_store_call
+    def seen(self, cart_id: str) -> dict[str, dict]:
+        """The cart's products as last seen, by product id."""
+        return {pid: json.loads(raw) for pid, raw in self.redis.hgetall(SEEN_KEY.format(id=cart_id)).items()}
+
+    @_store_call
+    def remember(self, cart_id: str, products: dict[str, dict]) -> None:
+        """Keep what the lines need to render (and nothing else of the product) for when the catalog is down."""
+        if not products:
+            return
+        key = SEEN_KEY.format(id=cart_id)
+        kept = {pid: json.dumps({f: p.get(f) for f in SEEN_FIELDS}) for pid, p in products.items()}
+        with self.redis.pipeline() as pipe:
+            pipe.hset(key, mapping=kept)
+            if self._ttl(cart_id):
+                pipe.expire(key, self._ttl(cart_id))
+            pipe.execute()
 
     @_store_call
     def merge(self, guest_id: str, into_id: str) -> int:
         """Move every guest line into the other cart (quantities add up, capped) and drop the guest cart."""
         return int(
             self._merge(
-                keys=[CART_KEY.format(id=guest_id), CART_KEY.format(id=into_id)], args=[MAX_QUANTITY, MAX_LINES]
+                keys=[
+                    CART_KEY.format(id=guest_id),
+                    CART_KEY.format(id=into_id),
+                    SEEN_KEY.format(id=guest_id),
+                    SEEN_KEY.format(id=into_id),
+                ],
+                args=[MAX_QUANTITY, MAX_LINES],
             )
         )
 
@@ -122,6 +159,6 @@ class CartStore:
         """Best effort: it runs after the order is placed, and a cart left full is a smaller harm than a 503
         for an order that exists."""
         try:
-            self.redis.delete(CART_KEY.format(id=cart_id))
+            self.redis.delete(CART_KEY.format(id=cart_id), SEEN_KEY.format(id=cart_id))
         except RedisError as e:
             log.warning("cart not cleared after an order", extra={"error": type(e).__name__})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 
@@ -14,6 +15,7 @@ import services.products
 from devstack.probes import free_port
 from services.orders.cart_store import CART_KEY, GUEST_TTL, user_cart_id
 from services.orders.deps import deps as orders_deps
+from tests.servers import serving
 
 SHIRT, JEANS, JACKET = "classic-linen-shirt", "selvedge-denim-jeans", "waxed-canvas-jacket"  # 25, 3, 0 in stock
 
@@ -270,3 +272,24 @@ def test_without_inventory_nothing_can_be_added_but_the_cart_still_shows(redis_u
     orders_deps(client.application).cart_store.add(guest["X-Cart-Id"], SHIRT, 1, limit=10)
     (line,) = client.get("/api/cart", headers=guest).json["items"]
     assert line["available"] is None and line["exceeds_stock"] is False
+
+
+def test_with_the_catalog_down_the_cart_renders_its_lines_as_last_seen(service_config, upstreams, redis_url):
+    with contextlib.ExitStack() as catalog:
+        products = catalog.enter_context(
+            serving(services.products.create_app({"redis_url": redis_url, "run_workers": False}))
+        )
+        app = services.orders.create_app(
+            service_config(urls={"products": products, "inventory": upstreams["inventory"]})
+        )
+        client, guest = app.test_client(), {"X-Cart-Id": uuid.uuid4().hex}
+        add(client, guest, SHIRT, 2)
+        seen = add(client, guest, JEANS, 1).json
+    down = client.get("/api/cart", headers=guest)  # the products service is gone now
+    assert down.status_code == 200 and down.json == seen
+    (shirt,) = [i for i in down.json["items"] if i["product_id"] == SHIRT]
+    assert shirt["name"] and shirt["image"] and shirt["price"] > 0 and shirt["quantity"] == 2
+    removed = client.delete(f"/api/cart/items/{JEANS}", headers=guest)
+    assert removed.status_code == 200 and lines(removed.json) == {SHIRT: 2}
+    # Adding needs the catalog (what is not in the cart has never been seen): still an honest 503.
+    assert add(client, guest, JACKET, 1).status_code == 503
