@@ -46,7 +46,7 @@ $(HTMX): $(VENV)/.npm.stamp
 run: setup
 	$(PY) -m devstack run
 
-# Like `make run`, from a clean seed: the saved data (var/data) and Redis's append-only file are deleted first.
+# Like `make run`, from a clean seed: the database's files (var/mongo) and Redis's append-only file are deleted first.
 reset: setup
 	$(PY) -m devstack run --reset
 

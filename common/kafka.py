@@ -191,8 +191,6 @@ class ConsumerRunner(threading.Thread):
         super().__init__(daemon=True, name=f"consumer-{group}")
         self.bootstrap, self.group, self.handlers = bootstrap, group, handlers
         self.inbox, self.publisher, self.attempts, self.backoff = inbox, publisher, attempts, backoff
-        # Remember handled event ids longer than any topic keeps its messages, then let them go.
-        inbox.create_index("at", expireAfterSeconds=INBOX_DAYS * 86400, name="inbox_ttl")
         self.stopping = threading.Event()
         self.ready = threading.Event()
         self.metrics = metrics or NoConsumerMetrics()

@@ -12,12 +12,9 @@ from .events import OUTBOX_FIELD, Event, off_outbox_write, on_outbox_write
 from .kafka import Publisher
 
 log = logging.getLogger(__name__)
-# Documents with events still to send; a sparse index on the same path keeps the relay's poll cheap on MongoDB.
+# Documents with events still to send; a sparse index on the same path (common/indexes.py OUTBOX) keeps the
+# relay's poll cheap.
 PENDING = {f"{OUTBOX_FIELD}.event_id": {"$exists": True}}
-
-
-def ensure_outbox_index(collection) -> None:
-    collection.create_index([(f"{OUTBOX_FIELD}.event_id", 1)], sparse=True, name="outbox_pending")
 
 
 class OutboxStuck(RuntimeError):
@@ -40,8 +37,6 @@ class OutboxRelay(threading.Thread):
     def __init__(self, publisher: Publisher, collections, interval: float = 2.0):
         super().__init__(daemon=True, name="outbox-relay")
         self.publisher, self.collections, self.interval = publisher, list(collections), interval
-        for collection in self.collections:
-            ensure_outbox_index(collection)
         self.stopping = threading.Event()
         self.wake = threading.Event()
         self._expected: set[str] = set()

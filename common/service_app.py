@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 
 from . import mongo
 from .app import create_json_app
+from .indexes import Indexes, create_indexes
 from .kafka import ConsumerRunner, Publisher
 from .kafka_options import client_options
 from .metrics import ConsumerMetrics
@@ -17,17 +18,15 @@ from .openapi import openapi_document
 from .outbox import OutboxRelay
 
 
-def create_service_app(name: str, import_name: str, config: dict | None = None) -> Flask:
-    """A service: a JSON app plus its Mongo database, the Kafka publisher and /openapi.json."""
+def create_service_app(name: str, import_name: str, indexes: Indexes, config: dict | None = None) -> Flask:
+    """A service: a JSON app plus its Mongo database with its indexes (services/<name>/indexes.py, created here, at
+    start), the Kafka publisher and /openapi.json."""
     app = create_json_app(name, import_name, config)
     settings = app.extensions["settings"]
     obs = app.extensions["observability"]
     client = mongo.create_client(settings.mongo_url)
-    if settings.data_dir and not settings.mongo_url:  # local mode under `make run`: data survives a restart
-        from .snapshot import persist
-
-        app.extensions["mongo.snapshot"] = persist(client, settings.data_dir, name)
     app.extensions["mongo"] = client
+    create_indexes(mongo.get_database(app), indexes)
     obs.add_check("mongo", lambda: mongo.ping(client))
     publisher = Publisher(settings.kafka_bootstrap, client_options(settings))
     app.extensions["publisher"] = publisher

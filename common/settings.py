@@ -20,7 +20,7 @@ SERVICE_PORTS = {
 FRAGMENT_PORTS = {"auth": 4001, "products": 4002, "cart": 4003, "checkout": 4004, "profile": 4005, "admin": 4006}
 GATEWAY_PORT = 5000
 SHELL_PORT = 3000
-INFRA_PORTS = {"redis": 6379, "kafka": 9092, "smtp": 1025, "sms": 4101}
+INFRA_PORTS = {"redis": 6379, "kafka": 9092, "smtp": 1025, "sms": 4101, "mongo": 27017}
 
 
 def port_offset(env=None) -> int:
@@ -53,8 +53,10 @@ class Settings:
     sms_status_callback_url: str
     service_urls: dict
     fragment_urls: dict
-    mongo_url: str | None = None
-    local_mode: bool = True  # no MONGO_URL: each service keeps its data in an in-process engine
+    mongo_url: str
+    # Local mode (no MONGO_URL given: the stack's own database server): the catalog is seeded and the styleguide open.
+    local_mode: bool = True
+    mongo_db_prefix: str = ""  # before each service's database name; tests give each app databases of its own
     kafka_security_protocol: str = "PLAINTEXT"
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
@@ -86,7 +88,6 @@ class Settings:
     # At or below this many units the storefront says "Only N left" and inventory emits stock.low.
     low_stock_level: int = 5
     live_templates: bool = False  # templates and CSS re-read on change (a designer's `make run`), never in production
-    data_dir: str | None = None  # where the in-process engine keeps its snapshot (local mode); None keeps it in memory
     # SMS: "standin" (local default: Twilio's library pointed at the stand-in), "twilio" (api.twilio.com), "log".
     sms_provider: str = "standin"
     twilio_account_sid: str | None = None
@@ -125,7 +126,7 @@ class Settings:
 
 # A variable whose name is not the field's upper-cased; fields set only by load_settings itself.
 ENV_NAMES = {"kafka_bootstrap": "KAFKA_BOOTSTRAP_SERVERS"}
-DERIVED = ("name", "service_urls", "fragment_urls", "local_mode", "extra")
+DERIVED = ("name", "service_urls", "fragment_urls", "extra")
 
 
 def _url(env, key: str, port: int) -> str:
@@ -161,6 +162,7 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
     local = {
         "redis_url": f"redis://127.0.0.1:{INFRA_PORTS['redis'] + off}/0",
         "kafka_bootstrap": f"127.0.0.1:{INFRA_PORTS['kafka'] + off}",
+        "mongo_url": f"mongodb://127.0.0.1:{INFRA_PORTS['mongo'] + off}/",
         "smtp_url": f"smtp://127.0.0.1:{INFRA_PORTS['smtp'] + off}",
         "gateway_url": f"http://127.0.0.1:{GATEWAY_PORT + off}",
         "shop_url": f"http://127.0.0.1:{SHELL_PORT + off}",
@@ -168,11 +170,11 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
     }
     local["sms_status_callback_url"] = f"{env.get('GATEWAY_URL') or local['gateway_url']}/api/notifications/sms/status"
     from_env = _from_env(env)
+    from_env.setdefault("local_mode", "mongo_url" not in from_env)  # no MONGO_URL: the stack's own server
     settings = Settings(
         name=name,
         **{**local, **from_env},
         service_urls={n: _url(env, f"{n.upper()}_SERVICE_URL", p) for n, p in SERVICE_PORTS.items()},
         fragment_urls={n: _url(env, f"{n.upper()}_FRAGMENT_URL", p) for n, p in FRAGMENT_PORTS.items()},
-        local_mode=not from_env.get("mongo_url"),
     )
     return settings.with_overrides(**(overrides or {}))

@@ -86,7 +86,7 @@ def _instrument_libraries() -> None:
         ("kafka", KafkaInstrumentor),
     ):
         if name not in off:
-            instrumentor().instrument()  # pymongo: real MongoDB only, the local mongomock speaks no wire protocol
+            instrumentor().instrument()
 
 
 def install(app, service: str) -> None:

@@ -32,7 +32,7 @@ def print_table(stack: Stack) -> None:
     print(
         f"\nStorefront: {stack.url('shell')}/   logs: {stack.log_dir}   mail: {stack.mail_dir}   texts: {stack.sms_dir}"
     )
-    print(f"Data (kept across restarts; `make reset` starts from a clean seed): {stack.data_dir}")
+    print(f"Database files (kept across restarts; `make reset` starts from a clean seed): {stack.data_dir}")
     if stack.env.get("LIVE_TEMPLATES") == "1":
         print(
             f"Live templates: edit {ROOT / 'templates'} or {ROOT / 'static'} and reload the page; "
@@ -74,11 +74,11 @@ def supervise(stack: Stack) -> None:
 
 
 def local_stack(offset: int | None) -> Stack:
-    """The stack `make run` starts: live templates on, each service's data kept under var/ across restarts."""
+    """The stack `make run` starts: live templates on, the database's files kept under var/mongo across restarts."""
     env = dict(os.environ)
     env.setdefault("LIVE_TEMPLATES", "1")
     offset = port_offset(env) if offset is None else offset
-    return Stack(offset=offset, env=env, data_dir=default_var_dir(ROOT, offset) / "data")
+    return Stack(offset=offset, env=env, data_dir=default_var_dir(ROOT, offset) / "mongo")
 
 
 def run(args) -> int:
@@ -141,7 +141,7 @@ def main(argv=None) -> int:
     p_run.add_argument(
         "--reset",
         action="store_true",
-        help="start from a clean seed: delete the saved data (var/data) and Redis's file first",
+        help="start from a clean seed: delete the database's files (var/mongo) and Redis's file first",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="devstack: %(message)s")

@@ -54,6 +54,21 @@ def smtp_banner(port: int, timeout: float = 1.0) -> bool:
         return False
 
 
+def mongo_ping(port: int, timeout: float = 1.0) -> bool:
+    """The server answers a ping over the wire protocol (a listening socket is not yet a ready database)."""
+    import pymongo
+
+    client: pymongo.MongoClient = pymongo.MongoClient(
+        HOST, port, directConnection=True, serverSelectionTimeoutMS=int(timeout * 1000), connectTimeoutMS=500
+    )
+    try:
+        return client.admin.command("ping").get("ok") == 1
+    except pymongo.errors.PyMongoError:
+        return False
+    finally:
+        client.close()
+
+
 def http_ok(url: str, timeout: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
@@ -68,6 +83,8 @@ def ready(probe: str, port: int, url: str) -> bool:
         return redis_ping(port)
     if probe == "smtp":
         return smtp_banner(port)
+    if probe == "mongo":
+        return mongo_ping(port)
     if probe == "http":
         return http_ok(f"{url}/healthz")
     return tcp_open(port)

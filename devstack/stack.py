@@ -48,17 +48,15 @@ class Stack:
         self.root = root
         self.var_dir = var_dir or default_var_dir(root, self.offset)
         self.log_dir, self.mail_dir, self.sms_dir = self.var_dir / "log", self.var_dir / "mail", self.var_dir / "sms"
-        # data_dir: each service keeps its in-process database there across restarts (`make run`); without it,
-        # every start is a fresh seed (the test fixtures).
+        # data_dir: the database server keeps the services' data there across restarts (`make run`); without it,
+        # the server holds it in memory and every start is a fresh seed (the test fixtures).
         self.data_dir = data_dir
-        if data_dir is not None:
-            env.setdefault("DATA_DIR", str(data_dir))
         self.env = child_env(self.offset, env, root)
         # Every process traces to files under var/ (OTLP JSON) unless an OTLP endpoint is set or TRACING=0.
         self.env.setdefault("TRACES_DIR", str(self.var_dir / "traces"))
         self.env.setdefault("OTEL_BSP_SCHEDULE_DELAY", "1000")
         self.env.setdefault("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", "")  # locally, Redis commands are traced too
-        self.specs = process_table(self.env, root, self.mail_dir)
+        self.specs = process_table(self.env, root, self.mail_dir, data_dir)
         self.timeout = timeout or float(env.get("DEVSTACK_START_TIMEOUT", "90"))
         self.procs: dict[str, Supervised] = {}
 
@@ -127,7 +125,8 @@ class Stack:
             raise
 
     def reset(self) -> list[Path]:
-        """Delete what this stack keeps across restarts (service data, Redis's append-only file); stopped first."""
+        """Delete what this stack keeps across restarts (the database's files, Redis's append-only file); stopped
+        first. The database's on-disk format is WiredTiger's: after a SecantusDB upgrade that changes it, reset."""
         redis_dir = self.root / "var" / "redis" / str(self.specs["redis"].port)
         removed = [d for d in (self.data_dir, redis_dir) if d is not None and d.exists() and any(d.iterdir())]
         for d in removed:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import secrets
 import signal
@@ -33,6 +35,58 @@ def pytest_collection_modifyitems(items):
         kind = next((p for p in item.path.parts if p in KINDS), None)
         if kind:
             item.add_marker(kind)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def mongo_url(tmp_path_factory):
+    """One MongoDB-compatible server (SecantusDB, in memory) for the session, on a free port. Apps created in this
+    process reach it through MONGO_URL, in local mode (the catalog seeded) as under `make run`; each test module
+    and each test gets databases of its own (see _own_databases). A devstack Stack runs its own server."""
+    folder = tmp_path_factory.mktemp("mongo")
+    spec = infra_spec("mongo", free_port())
+    proc = Supervised(spec, folder / "mongo.log", dict(os.environ), ROOT).start()
+    saved = {k: os.environ.get(k) for k in ("MONGO_URL", "LOCAL_MODE", "MONGO_DB_PREFIX")}
+    try:
+        proc.wait_ready(30)
+        os.environ.update(MONGO_URL=spec.url, LOCAL_MODE="1")
+        yield spec.url
+    finally:
+        stop_all([proc])
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+_scopes = itertools.count()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_databases(mongo_url):
+    """Apps a module creates get databases no other module sees: a clean slate, as a fresh process had."""
+    with _database_prefix(f"m{next(_scopes)}_"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _own_databases(_module_databases):
+    """Apps a test creates itself get databases of their own; the module's apps keep theirs."""
+    with _database_prefix(f"f{next(_scopes)}_"):
+        yield
+
+
+@contextlib.contextmanager
+def _database_prefix(prefix: str):
+    before = os.environ.get("MONGO_DB_PREFIX")
+    os.environ["MONGO_DB_PREFIX"] = prefix
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("MONGO_DB_PREFIX", None)
+        else:
+            os.environ["MONGO_DB_PREFIX"] = before
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,13 @@ from common.service_app import create_service_app, start_workers
 
 from . import metrics, role_routes, routes, service
 from .deps import build
+from .indexes import INDEXES
 from .revocations import RevocationWatcher
 from .roles import AccountVerifier
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = create_service_app("auth", __name__, config)
+    app = create_service_app("auth", __name__, INDEXES, config)
     settings, deps = app.extensions["settings"], install(app, build(app))
     app.extensions["verifier"] = AccountVerifier(deps.tokens, deps.repo.accounts)
     for bp in (routes.bp, role_routes.bp):

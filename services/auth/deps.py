@@ -42,7 +42,6 @@ class Deps:
 def build(app: Flask) -> Deps:
     settings, redis, db = app.extensions["settings"], app.extensions["redis"], get_database(app)
     repo = AccountRepository(db["accounts"])
-    repo.ensure_indexes()
     ring = load_key_ring(settings)
     revocations = _revocations(app, db["revocations"])
     return Deps(
@@ -67,7 +66,6 @@ def _revocations(app: Flask, collection) -> Revocations:
             "auth_revocations_published_total", "Full copies of the revocation list written to Redis"
         ),
     )
-    revocations.ensure_indexes()
     try:
         revocations.publish()
     except RedisError as e:  # Redis down at start: the watcher publishes once it is back

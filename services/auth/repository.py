@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from common.errors import Conflict
@@ -14,10 +13,6 @@ PUBLIC = {"password_hash": 0, "_outbox": 0}
 class AccountRepository:
     def __init__(self, collection):
         self.accounts = collection
-
-    def ensure_indexes(self) -> None:
-        # The unique index is what makes a duplicate registration a 409 even when two race.
-        self.accounts.create_index([("email", ASCENDING)], unique=True)
 
     def insert(self, account: dict, event: Event) -> None:
         """The account and its user.registered event, in one document write."""

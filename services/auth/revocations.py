@@ -29,10 +29,6 @@ class Revocations:
         self.republished = republished
         self._dirty = threading.Event()
 
-    def ensure_indexes(self) -> None:
-        if self.docs is not None:
-            self.docs.create_index("expires_at", expireAfterSeconds=0)  # MongoDB drops expired records itself
-
     def add(self, jti: str, ttl: int) -> None:
         ttl = max(1, int(ttl))
         if self.docs is not None:

@@ -11,11 +11,12 @@ from common.service_app import create_service_app, start_workers
 
 from . import admin_routes, consumers, reconcile, reservations, routes
 from .deps import build
+from .indexes import INDEXES
 from .repository import StockRepository
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = create_service_app("inventory", __name__, config)
+    app = create_service_app("inventory", __name__, INDEXES, config)
     settings, deps = app.extensions["settings"], install(app, build(app))
     ttl, paid_ttl = settings.reservation_ttl_seconds, settings.paid_reservation_ttl_seconds
     for bp in (routes.bp, admin_routes.bp):

@@ -24,9 +24,7 @@ class Deps:
 def build(app: Flask) -> Deps:
     db, level = get_database(app), app.extensions["settings"].low_stock_level
     stock = StockRepository(db["stock"], level, partial(service.low_stock_event, level=level))
-    stock.ensure_indexes()
     reservations = ReservationRepository(db["reservations"])
-    reservations.ensure_indexes()
     return Deps(stock=stock, reservations=reservations)
 
 

@@ -32,9 +32,6 @@ class StockRepository:
         self.low_level = low_level  # `available` at or under this is low; crossing it emits low_event
         self.low_event = low_event  # (doc before the change, available after) -> Event
 
-    def ensure_indexes(self) -> None:
-        self.stock.create_index("product_id")
-
     def get(self, sku: str) -> dict | None:
         return self.stock.find_one({"_id": sku}, PUBLIC)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
@@ -23,9 +22,6 @@ RETURNING, RETURNED = "returning", "returned"
 class ReservationRepository:
     def __init__(self, collection):
         self.reservations = collection
-
-    def ensure_indexes(self) -> None:
-        self.reservations.create_index([("status", ASCENDING), ("expires_at", ASCENDING)])
 
     def start(self, doc: dict) -> dict:
         """The reservation for an order: created now, or the one a previous delivery created."""

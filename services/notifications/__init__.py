@@ -12,10 +12,11 @@ from common.service_app import Worker, create_service_app, start_workers
 from . import dead_letter_routes, routes, sms_routes, webhook_handlers, webhook_routes
 from .consumers import all_handlers
 from .deps import build
+from .indexes import INDEXES
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = create_service_app("notifications", __name__, config)
+    app = create_service_app("notifications", __name__, INDEXES, config)
     deps = install(app, build(app))
     app.extensions["observability"].add_check("smtp", deps.mailer.ping)
     for bp in (routes.bp, dead_letter_routes.bp, sms_routes.bp, webhook_routes.bp):

@@ -14,7 +14,7 @@ import logging
 import threading
 
 from kafka import KafkaConsumer
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import DESCENDING, ReturnDocument
 
 from common.clock import now
 from common.errors import Conflict, NotFound
@@ -56,9 +56,6 @@ def public(doc: dict) -> dict:
 class DeadLetters:
     def __init__(self, collection, publisher):
         self.letters, self.publisher = collection, publisher
-
-    def ensure_indexes(self) -> None:
-        self.letters.create_index([("status", ASCENDING), ("received_at", DESCENDING)])
 
     def store(self, dlq_topic: str, partition: int, offset: int, timestamp: int, raw: bytes, headers) -> None:
         """Keep one dead letter; the same record seen again (a re-read) changes nothing."""

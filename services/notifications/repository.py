@@ -30,9 +30,6 @@ class DeliveryRepository:
     def __init__(self, deliveries, contacts):
         self.deliveries, self.contacts = deliveries, contacts
 
-    def ensure_indexes(self) -> None:
-        self.deliveries.create_index([("user_id", ASCENDING), ("created_at", DESCENDING)])
-
     def claim(self, record: dict) -> dict | None:
         """Insert a pending delivery under its key; None if that key was already delivered."""
         try:

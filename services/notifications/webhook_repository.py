@@ -14,9 +14,6 @@ class EndpointRepository:
     def __init__(self, endpoints):
         self.endpoints = endpoints
 
-    def ensure_indexes(self) -> None:
-        self.endpoints.create_index([("idempotency_key", ASCENDING)], unique=True, sparse=True)
-
     def add(self, endpoint: dict) -> bool:
         """False when an endpoint with the same idempotency key exists."""
         try:
@@ -56,10 +53,6 @@ class WebhookDeliveryRepository:
 
     def __init__(self, deliveries):
         self.deliveries = deliveries
-
-    def ensure_indexes(self) -> None:
-        self.deliveries.create_index([("status", ASCENDING), ("next_at", ASCENDING)])
-        self.deliveries.create_index([("endpoint_id", ASCENDING), ("created_at", DESCENDING)])
 
     def add(self, delivery: dict) -> bool:
         """False when this event was already queued for this endpoint (a redelivered event)."""

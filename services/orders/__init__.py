@@ -9,12 +9,13 @@ from common.service_app import create_service_app, start_workers
 
 from . import admin_routes, cart_routes, consumers, routes
 from .deps import build
+from .indexes import INDEXES
 from .repository import OrderRepository
 from .watchdog import Watchdog
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = create_service_app("orders", __name__, config)
+    app = create_service_app("orders", __name__, INDEXES, config)
     deps = install(app, build(app))
     for bp in (cart_routes.bp, routes.bp, admin_routes.bp):
         app.register_blueprint(bp)

@@ -26,7 +26,6 @@ class Deps:
 
 def build(app: Flask) -> Deps:
     repo = OrderRepository(get_database(app)["orders"], OrderMetrics(app.extensions["observability"]))
-    repo.ensure_indexes()
     store = CartStore(app.extensions["redis"])
     return Deps(
         repo=repo,

@@ -39,7 +39,7 @@ class OrderMetrics:
         created = order.get("created_at")
         if created is None or src in states.SETTLED:  # a later cancel is an outcome, not the saga's latency
             return
-        if created.tzinfo is None:  # mongomock and some drivers hand back naive UTC
+        if created.tzinfo is None:  # a client without tz_aware hands back naive UTC
             created = created.replace(tzinfo=UTC)
         elapsed = max(0.0, (now() - created).total_seconds())
         self._settled.labels(outcome).observe(elapsed)

@@ -24,15 +24,6 @@ class OrderRepository:
         self.orders = collection
         self.metrics = metrics or NoOrderMetrics()
 
-    def ensure_indexes(self) -> None:
-        # One order per (user, Idempotency-Key): a retried or concurrent POST finds the first one.
-        # (user_id, idem) rather than idem alone, the same constraint (idem starts with the user id): a sharded
-        # cluster needs a unique index to start with the shard key (devstack/shards.py).
-        self.orders.create_index([("user_id", ASCENDING), ("idem", ASCENDING)], unique=True)
-        self.orders.create_index([("user_id", ASCENDING), ("created_at", DESCENDING)])
-        self.orders.create_index([("status", ASCENDING)])
-        self.orders.create_index([("status", ASCENDING), ("updated_at", ASCENDING)], name="stalled")
-
     def insert(self, doc: dict, event: Event) -> tuple[dict, bool]:
         """Insert the order with its order.placed event; on a duplicate key, the order already there."""
         stamped = {

@@ -9,10 +9,11 @@ from common.service_app import create_service_app, start_workers
 
 from . import consumers, routes
 from .deps import build
+from .indexes import INDEXES
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = create_service_app("payments", __name__, config)
+    app = create_service_app("payments", __name__, INDEXES, config)
     deps = install(app, build(app))
     app.register_blueprint(routes.bp)
     start_workers(

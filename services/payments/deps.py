@@ -23,8 +23,6 @@ class Deps:
 def build(app: Flask) -> Deps:
     db = get_database(app)
     methods, charges = MethodRepository(db["payment_methods"]), ChargeRepository(db["charges"])
-    methods.ensure_indexes()
-    charges.ensure_indexes()
     return Deps(methods=methods, charges=charges, processor=SimulatedProcessor(db["simulated_processor"]))
 
 

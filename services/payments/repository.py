@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
@@ -16,9 +16,6 @@ class MethodRepository:
     def __init__(self, collection):
         self.methods = collection
 
-    def ensure_indexes(self) -> None:
-        self.methods.create_index([("user_id", ASCENDING), ("created_at", DESCENDING)])
-
     def insert(self, doc: dict) -> None:
         self.methods.insert_one({**doc, "created_at": now()})
 
@@ -31,9 +28,6 @@ class ChargeRepository:
 
     def __init__(self, collection):
         self.charges = collection
-
-    def ensure_indexes(self) -> None:
-        self.charges.create_index([("user_id", ASCENDING), ("created_at", DESCENDING)])
 
     def get(self, order_id: str) -> dict | None:
         return self.charges.find_one({"_id": order_id}, HIDDEN)

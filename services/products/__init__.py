@@ -9,10 +9,11 @@ from common.service_app import create_service_app, start_workers
 
 from . import consumers, image_routes, import_routes, routes, service
 from .deps import build
+from .indexes import INDEXES
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = create_service_app("products", __name__, config)
+    app = create_service_app("products", __name__, INDEXES, config)
     deps = install(app, build(app))
     for bp in (routes.bp, image_routes.bp, import_routes.bp):
         app.register_blueprint(bp)

@@ -27,7 +27,6 @@ class Deps:
 def build(app: Flask) -> Deps:
     db = get_database(app)
     repo = ProductRepository(db["products"])
-    repo.ensure_indexes()
     obs = app.extensions["observability"]
     cache = ProductCache(
         app.extensions["redis"],
@@ -35,8 +34,7 @@ def build(app: Flask) -> Deps:
         obs.counter("products_cache_misses_total", "Product cache misses", ["kind"]),
     )
     runs = ImportRunRepository(db["import_runs"])
-    runs.ensure_indexes()
-    return Deps(repo=repo, cache=cache, images=image_store(app.extensions["mongo"], db), import_runs=runs)
+    return Deps(repo=repo, cache=cache, images=image_store(db), import_runs=runs)
 
 
 def deps(app: Flask | None = None) -> Deps:

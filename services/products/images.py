@@ -1,7 +1,5 @@
 """Product images: checked by their content (Pillow decodes them), kept in MongoDB's GridFS under the hash of
-their bytes, served with a content-hash URL that never changes meaning (so caches may keep it a year).
-
-The in-process engine (mongomock) runs GridFS once its integration is enabled; on MongoDB it is GridFS itself."""
+their bytes, served with a content-hash URL that never changes meaning (so caches may keep it a year)."""
 
 from __future__ import annotations
 
@@ -28,11 +26,7 @@ class ImageRefused(AppError):
     status, code = 422, "IMAGE_TYPE"
 
 
-def image_store(client, db) -> gridfs.GridFS:
-    if type(client).__module__.startswith("mongomock"):
-        from mongomock.gridfs import enable_gridfs_integration
-
-        enable_gridfs_integration()
+def image_store(db) -> gridfs.GridFS:
     return gridfs.GridFS(db, collection="images")
 
 

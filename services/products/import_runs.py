@@ -10,9 +10,6 @@ class ImportRunRepository:
     def __init__(self, runs):
         self.runs = runs
 
-    def ensure_indexes(self) -> None:
-        self.runs.create_index([("source", 1), ("finished_at", DESCENDING)])
-
     def add(self, run: dict) -> dict:
         self.runs.insert_one(dict(run))
         return run

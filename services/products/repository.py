@@ -25,18 +25,6 @@ class ProductRepository:
     def __init__(self, collection):
         self.products = collection
 
-    def ensure_indexes(self) -> None:
-        # One per sort order, alone and under a category filter; text search is a literal case-insensitive
-        # regex, which no index can serve, so the category and price filters narrow it first.
-        self.products.create_index([("sku", ASCENDING)], unique=True)
-        self.products.create_index([("name", ASCENDING)])
-        self.products.create_index([("price", ASCENDING)])
-        self.products.create_index([("created_at", DESCENDING)])
-        self.products.create_index([("category", ASCENDING), ("price", ASCENDING)])
-        self.products.create_index([("category", ASCENDING), ("name", ASCENDING)])
-        self.products.create_index([("category", ASCENDING), ("created_at", DESCENDING)])
-        self.products.create_index([("featured", ASCENDING), ("name", ASCENDING)])
-
     @staticmethod
     def _filter(q=None, category=None, min_price=None, max_price=None, featured=None, ids=None, skus=None) -> dict:
         f: dict = {"deleted": {"$ne": True}}

@@ -9,10 +9,11 @@ from common.service_app import create_service_app, start_workers
 
 from . import audit, consumers, routes
 from .deps import build
+from .indexes import INDEXES
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = create_service_app("users", __name__, config)
+    app = create_service_app("users", __name__, INDEXES, config)
     repo = install(app, build(app)).repo
     for bp in (routes.bp, audit.bp):
         app.register_blueprint(bp)

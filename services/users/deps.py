@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask
-from pymongo import DESCENDING
 from pymongo.collection import Collection
 
 from common.deps import deps_of
@@ -23,8 +22,6 @@ class Deps:
 def build(app: Flask) -> Deps:
     db = get_database(app)
     repo = ProfileRepository(db["profiles"])
-    repo.ensure_indexes()
-    db["audit"].create_index([("subject_type", 1), ("subject_id", 1), ("at", DESCENDING)])  # one subject's trail
     return Deps(repo=repo, audit=db["audit"])
 
 

@@ -15,9 +15,6 @@ class ProfileRepository:
     def __init__(self, collection):
         self.profiles = collection
 
-    def ensure_indexes(self) -> None:
-        self.profiles.create_index([("created_at", ASCENDING), ("_id", ASCENDING)])
-
     def ensure(self, user_id: str, email: str, name: str, role: str = "customer") -> dict:
         """Create the profile if absent; a conditional upsert, so replays and races create nothing twice."""
         fields: dict = {"email": email, "name": name, "role": role, "phone": None, "addresses": [], "created_at": now()}

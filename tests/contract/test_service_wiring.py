@@ -10,7 +10,7 @@ import pytest
 from common.deps import KEY, deps_of, install
 
 SERVICES = ("auth", "products", "orders", "payments", "inventory", "notifications", "users")
-SHARED = {"settings", "observability", "redis", "verifier", "mongo", "mongo.snapshot", "publisher", KEY}
+SHARED = {"settings", "observability", "redis", "verifier", "mongo", "publisher", KEY}
 
 
 @pytest.mark.parametrize("name", SERVICES)

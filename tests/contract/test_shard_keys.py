@@ -8,13 +8,15 @@ import uuid
 import pytest
 
 from common.events import make_event
-from common.mongo import create_client
+from common.indexes import create_indexes
 from common.paging import PageQuery
 from devstack import shards
 from services.orders import service
 from services.orders.consumers import handlers
+from services.orders.indexes import INDEXES
 from services.orders.repository import OrderRepository
 from services.orders.schemas import PlaceOrder
+from tests.databases import fresh_database
 
 QUERIES = (
     "find",
@@ -79,9 +81,10 @@ def test_every_sharded_collection_belongs_to_a_service_database():
 
 def test_the_orders_hot_path_names_the_shard_key_except_the_known_by_id_lookups():
     (key,) = shards.SHARD_KEYS["orders"]["orders"][0]
-    recording = Recording(create_client(None)[f"orders_{uuid.uuid4().hex}"]["orders"])
+    db = fresh_database("orders")
+    create_indexes(db, INDEXES)
+    recording = Recording(db["orders"])
     repo = OrderRepository(recording)
-    repo.ensure_indexes()
     on, shopper = handlers(repo), Shopper()
     body = PlaceOrder.model_validate(
         {

@@ -13,7 +13,7 @@ from devstack.processes import process_table
 def free_offset() -> int:
     """An offset at which every port of the process table is free right now."""
     for _ in range(50):
-        offset = free_port() - 9092
+        offset = free_port() - 27017  # the database's base port, the highest: every port stays < 65536
         if offset > 0 and all(
             port_is_free(s.port) for s in process_table({"FRAGMART_PORT_OFFSET": str(offset)}).values()
         ):

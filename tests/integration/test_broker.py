@@ -10,14 +10,14 @@ from kafka import KafkaConsumer
 
 from common.events import make_event, outbox_entries
 from common.kafka import ConsumerRunner, Publisher
-from common.mongo import create_client
 from common.outbox import OutboxRelay
+from tests.databases import database_client
 from tests.polling import wait_until
 
 
 @pytest.fixture()
 def db():
-    return create_client(None)[f"t{uuid.uuid4().hex}"]
+    return database_client()[f"t{uuid.uuid4().hex}"]
 
 
 @pytest.fixture()

@@ -10,7 +10,7 @@ import uuid
 from common.events import make_event
 from common.kafka import ConsumerRunner, Publisher
 from common.kafka_guard import broker_answers
-from common.mongo import create_client
+from tests.databases import database_client
 from tests.polling import wait_until
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -33,7 +33,7 @@ def test_a_consumer_backs_off_instead_of_spinning_while_the_broker_hangs_and_res
     topic, seen = f"hung.{uuid.uuid4().hex[:8]}", []
     publisher = Publisher(broker.url)
     runner = ConsumerRunner(
-        broker.url, f"g-{topic}", {topic: seen.append}, create_client(None)["t"][uuid.uuid4().hex], publisher
+        broker.url, f"g-{topic}", {topic: seen.append}, database_client()["t"][uuid.uuid4().hex], publisher
     )
     runner.start()
     try:

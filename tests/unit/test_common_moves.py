@@ -7,13 +7,13 @@ import uuid
 import pytest
 
 from common.events import make_event
-from common.mongo import create_client
 from common.moves import move, statuses
+from tests.databases import database_client
 
 
 @pytest.fixture()
 def things():
-    collection = create_client(None)[f"moves_{uuid.uuid4().hex}"]["things"]
+    collection = database_client()[f"moves_{uuid.uuid4().hex}"]["things"]
     collection.insert_one({"_id": "t1", "status": "new"})
     return collection
 

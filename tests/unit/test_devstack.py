@@ -22,7 +22,7 @@ EXPECTED_PORTS = {
     **{f"services.{n}": p for n, p in settings.SERVICE_PORTS.items()},
     **{f"fragments.{n}": p for n, p in settings.FRAGMENT_PORTS.items()},
 }
-INFRA = ["redis", "kafka", "smtp"]
+INFRA = ["mongo", "redis", "kafka", "smtp"]
 
 
 def test_the_table_holds_every_process_once_with_its_settings_port():
@@ -41,6 +41,7 @@ def test_the_port_offset_shifts_every_port():
     assert {name: spec.port for name, spec in table.items()} == {n: p + 200 for n, p in EXPECTED_PORTS.items()}
     assert table["services.orders"].url == "http://127.0.0.1:3203"
     assert table["redis"].url == "redis://127.0.0.1:6579/0"
+    assert table["mongo"].url == "mongodb://127.0.0.1:27217/"
 
 
 def test_apps_run_under_gunicorn_with_one_worker_and_their_factory():
@@ -81,9 +82,9 @@ def test_the_smtp_sink_stores_a_real_message(tmp_path):
 
 
 def _free_offset() -> int:
-    """An offset at which the three infrastructure ports are all free right now."""
+    """An offset at which the infrastructure ports are all free right now."""
     for _ in range(50):
-        offset = free_port() - settings.INFRA_PORTS["kafka"]
+        offset = free_port() - settings.INFRA_PORTS["mongo"]  # the highest base port: every port stays < 65536
         if offset > 0 and all(port_is_free(p + offset) for p in settings.INFRA_PORTS.values()):
             return offset
     raise RuntimeError("no free offset found")

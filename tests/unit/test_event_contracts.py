@@ -13,22 +13,25 @@ from pydantic import ValidationError
 
 from common import messages as m
 from common.events import Event
+from common.indexes import create_indexes
 from common.kafka import ConsumerRunner
-from common.mongo import create_client
 from services.auth import service as auth
 from services.inventory import consumers as inventory_consumers
 from services.inventory import reservations as rs
 from services.inventory import service as inventory
+from services.inventory.indexes import INDEXES as INVENTORY_INDEXES
 from services.inventory.repository import StockRepository
 from services.inventory.reservation_store import ReservationRepository
 from services.orders import service as orders
 from services.orders import states
+from services.orders.indexes import INDEXES as ORDER_INDEXES
 from services.orders.repository import OrderRepository
 from services.orders.watchdog import redrive_event
 from services.payments import service as payments
 from services.payments.processor import SimulatedProcessor
 from services.payments.repository import ChargeRepository, MethodRepository
 from services.products import service as products
+from tests.databases import database_client
 
 DESIGN_TOPICS = {
     "user.registered",
@@ -82,7 +85,7 @@ def test_each_class_declares_exactly_the_pinned_field_names(cls):
 
 @pytest.fixture()
 def db():
-    return create_client(None)[f"events_{uuid.uuid4().hex}"]
+    return database_client()[f"events_{uuid.uuid4().hex}"]
 
 
 def _order(status: str = states.CONFIRMED) -> dict:
@@ -110,8 +113,8 @@ def _outbox(collection, doc_id: str) -> list[Event]:
 
 
 def _order_events(db) -> list[Event]:
+    create_indexes(db, ORDER_INDEXES)
     repo = OrderRepository(db["orders"])
-    repo.ensure_indexes()
     order = _order()
     made = [orders.placed_event(order), redrive_event(order, 1), orders.cancelled_event(order, "customer")]
     made.append(orders.confirmed_event(order, {"status": "succeeded", "charge_id": "c", "brand": "visa", "last4": "1"}))
@@ -124,8 +127,8 @@ def _order_events(db) -> list[Event]:
 def _stock_events(db) -> list[Event]:
     stock = StockRepository(db["stock"], 5, partial(inventory.low_stock_event, level=5))
     stock.ensure("S-1", "p1", 9)
+    create_indexes(db, INVENTORY_INDEXES)
     reservations = ReservationRepository(db["reservations"])
-    reservations.ensure_indexes()
     held, short = _order(), {**_order(), "lines": [{**LINE, "sku": "S-NONE"}]}
     for order in (held, short):
         rs.reserve(reservations, stock, m.OrderPlaced.parse(orders.placed_event(order)), 60)

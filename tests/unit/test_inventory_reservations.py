@@ -9,19 +9,21 @@ from functools import partial
 
 import pytest
 
+from common.indexes import create_indexes
 from common.messages import OrderPlaced
-from common.mongo import create_client
 from services.inventory import consumers, service
 from services.inventory import reservations as rs
+from services.inventory.indexes import INDEXES
 from services.inventory.repository import StockRepository
 from services.inventory.reservation_store import ReservationRepository, now
+from tests.databases import database_client
 
 TTL = 60
 
 
 @pytest.fixture()
 def db():
-    return create_client(None)[f"inventory_{uuid.uuid4().hex}"]
+    return database_client()[f"inventory_{uuid.uuid4().hex}"]
 
 
 @pytest.fixture()
@@ -34,8 +36,8 @@ def stock(db):
 
 @pytest.fixture()
 def res(db):
+    create_indexes(db, INDEXES)
     repo = ReservationRepository(db["reservations"])
-    repo.ensure_indexes()
     return repo
 
 

@@ -8,16 +8,16 @@ from functools import partial
 
 import pytest
 
-from common.mongo import create_client
 from services.inventory import service
 from services.inventory.repository import StockRepository
+from tests.databases import database_client
 
 LEVEL = 5
 
 
 @pytest.fixture()
 def stock():
-    db = create_client(None)[f"inventory_{uuid.uuid4().hex}"]
+    db = database_client()[f"inventory_{uuid.uuid4().hex}"]
     return StockRepository(db["stock"], LEVEL, partial(service.low_stock_event, level=LEVEL))
 
 

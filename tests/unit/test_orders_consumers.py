@@ -8,11 +8,13 @@ import pytest
 
 from common.auth import Identity
 from common.events import make_event
-from common.mongo import create_client
+from common.indexes import create_indexes
 from services.orders import service
 from services.orders.consumers import handlers
+from services.orders.indexes import INDEXES
 from services.orders.repository import OrderRepository
 from services.orders.schemas import PlaceOrder
+from tests.databases import fresh_database
 
 
 def shopper() -> Identity:
@@ -38,8 +40,9 @@ class NoCart:
 
 @pytest.fixture()
 def repo():
-    r = OrderRepository(create_client(None)[f"orders_{uuid.uuid4().hex}"]["orders"])
-    r.ensure_indexes()
+    db = fresh_database("orders")
+    create_indexes(db, INDEXES)
+    r = OrderRepository(db["orders"])
     return r
 
 

@@ -12,12 +12,13 @@ import pytest
 
 from common.clock import now
 from common.events import Event
-from common.mongo import create_client
+from common.indexes import create_indexes
 from services.inventory import consumers as inventory_consumers
 from services.inventory import service as inventory
 from services.inventory.repository import StockRepository
 from services.inventory.reservation_store import ReservationRepository
 from services.orders import consumers, service
+from services.orders.indexes import INDEXES as ORDER_INDEXES
 from services.orders.repository import OrderRepository
 from services.orders.schemas import PlaceOrder
 from services.orders.watchdog import redrive_stalled
@@ -25,6 +26,7 @@ from services.payments import consumers as payment_consumers
 from services.payments import service as payments
 from services.payments.processor import SimulatedProcessor
 from services.payments.repository import ChargeRepository, MethodRepository
+from tests.databases import database_client
 from tests.unit.test_orders_consumers import FixedCatalog, NoCart, shopper
 from tests.unit.test_payments_charges import Card
 
@@ -35,9 +37,9 @@ class Shop:
     """Orders, inventory and payments over one in-process engine; `deliver` moves events as the broker would."""
 
     def __init__(self, units: int = 10):
-        db = create_client(None)[f"shop_{uuid.uuid4().hex}"]
+        db = database_client()[f"shop_{uuid.uuid4().hex}"]
+        create_indexes(db, ORDER_INDEXES)
         self.orders = OrderRepository(db["orders"])
-        self.orders.ensure_indexes()
         self.stock = StockRepository(db["stock"], 5, partial(inventory.low_stock_event, level=5))
         self.stock.ensure("SKU-lamp", "lamp", units)
         self.reservations = ReservationRepository(db["reservations"])

@@ -4,8 +4,8 @@ import time
 import uuid
 
 from common.events import make_event, push_outbox
-from common.mongo import create_client
 from common.outbox import OutboxRelay
+from tests.databases import database_client
 from tests.polling import wait_until
 
 
@@ -18,7 +18,7 @@ class RecordingPublisher:
 
 
 def test_a_written_event_leaves_within_milliseconds_although_the_poll_is_a_minute_away():
-    orders = create_client(None)["t"][uuid.uuid4().hex]
+    orders = database_client()["t"][uuid.uuid4().hex]
     orders.insert_one({"_id": "o1", "status": "PENDING"})
     publisher = RecordingPublisher()
     relay = OutboxRelay(publisher, [orders], interval=60)

@@ -7,17 +7,17 @@ import uuid
 import pytest
 
 from common.messages import OrderCancelled, StockReserved
-from common.mongo import create_client
 from services.payments import service
 from services.payments.processor import CardInput, ProcessorUnavailable, SimulatedProcessor
 from services.payments.repository import ChargeRepository, MethodRepository
+from tests.databases import database_client
 
 APPROVE, DECLINE, NO_FUNDS, TRANSIENT = ("4242424242424242", "4000000000000002", "4000000000009995", "4000000000000119")
 
 
 @pytest.fixture()
 def db():
-    return create_client(None)[f"payments_{uuid.uuid4().hex}"]
+    return database_client()[f"payments_{uuid.uuid4().hex}"]
 
 
 @pytest.fixture()

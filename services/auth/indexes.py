@@ -1,0 +1,15 @@
+"""Every index of the auth service's database, created at start (common/indexes.py)."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, IndexModel
+
+from common.indexes import OUTBOX
+
+INDEXES = {
+    # The unique index is what makes a duplicate registration a 409 even when two race.
+    "accounts": (IndexModel([("email", ASCENDING)], unique=True), OUTBOX),
+    # Revoked token ids go once their token would have expired anyway; 60 s late at most (the TTL monitor's
+    # period) is fine, since revoked() compares expires_at itself.
+    "revocations": (IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0),),
+}

@@ -1,0 +1,15 @@
+"""Every index of the inventory service's database, created at start (common/indexes.py)."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, IndexModel
+
+from common.indexes import INBOX, OUTBOX
+
+INDEXES = {
+    "stock": (IndexModel([("product_id", ASCENDING)]), OUTBOX),
+    # Expiry is a sweep, not a TTL index: an expired hold must give its units back and announce stock.released,
+    # which deleting the document would not do.
+    "reservations": (IndexModel([("status", ASCENDING), ("expires_at", ASCENDING)]), OUTBOX),
+    "inbox": INBOX,
+}

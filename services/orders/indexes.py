@@ -1,0 +1,21 @@
+"""Every index of the orders service's database, created at start (common/indexes.py)."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from common.indexes import INBOX, OUTBOX
+
+INDEXES = {
+    "orders": (
+        # One order per (user, Idempotency-Key): a retried or concurrent POST finds the first one. (user_id, idem)
+        # rather than idem alone, the same constraint (idem starts with the user id): a sharded cluster needs a
+        # unique index to start with the shard key (devstack/shards.py).
+        IndexModel([("user_id", ASCENDING), ("idem", ASCENDING)], unique=True),
+        IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)]),  # a customer's orders, newest first
+        IndexModel([("status", ASCENDING)]),
+        IndexModel([("status", ASCENDING), ("updated_at", ASCENDING)], name="stalled"),  # the re-drive watchdog
+        OUTBOX,
+    ),
+    "inbox": INBOX,
+}

@@ -1,0 +1,13 @@
+"""Every index of the payments service's database, created at start (common/indexes.py)."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from common.indexes import INBOX, OUTBOX
+
+INDEXES = {
+    "payment_methods": (IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)]),),
+    "charges": (IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)]), OUTBOX),
+    "inbox": INBOX,
+}
