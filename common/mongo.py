@@ -15,6 +15,14 @@ def get_database(app):
     return app.extensions["mongo"][settings.mongo_db_prefix + settings.name]
 
 
+def in_transaction(collection, work):
+    """`work(session)` as one multi-document transaction on the collection's server: its writes land together or
+    not at all. Retried whole on a transient error (a write conflict with another transaction); any other error
+    aborts it and propagates."""
+    with collection.database.client.start_session() as session:
+        return session.with_transaction(work)
+
+
 def ping(client) -> None:
     client.admin.command("ping")
 

@@ -142,7 +142,7 @@ class StockRepository:
         docs = docs.skip(skip).limit(limit)
         return list(docs), self.stock.count_documents(f)
 
-    def reserve(self, sku: str, qty: int, hold: str | None = None, events=()) -> dict | None:
+    def reserve(self, sku: str, qty: int, hold: str | None = None, events=(), session=None) -> dict | None:
         """Move `qty` from available to reserved; None when there is not enough, or no such live SKU."""
         live = {"_id": sku, "discontinued": {"$ne": True}}
         guard = {"holds.id": {"$ne": hold}} if hold else {}
@@ -150,11 +150,11 @@ class StockRepository:
         if hold:
             change["$push"] = {"holds": {"id": hold, "qty": qty, "at": now()}}
         # Fast path: so much stock that this reservation cannot reach the low-stock level.
-        doc = self._apply({**live, **guard, "available": {"$gte": qty + self.low_level + 1}}, change, events)
+        doc = self._apply({**live, **guard, "available": {"$gte": qty + self.low_level + 1}}, change, events, session)
         if doc is not None:
             return doc
         for _ in range(CAS_ATTEMPTS):
-            current = self.stock.find_one(live)
+            current = self.stock.find_one(live, session=session)
             if current is None:
                 return None
             if hold and any(h["id"] == hold for h in current.get("holds", [])):
@@ -163,7 +163,10 @@ class StockRepository:
                 return None
             after = current["available"] - qty
             doc = self._apply(
-                {**live, **guard, "available": current["available"]}, change, [*events, *self._low(current, after)]
+                {**live, **guard, "available": current["available"]},
+                change,
+                [*events, *self._low(current, after)],
+                session,
             )
             if doc is not None:
                 return doc
@@ -198,8 +201,6 @@ class StockRepository:
         crossing = current["available"] > self.low_level >= after
         return [self.low_event(current, after)] if crossing else []
 
-    def _apply(self, where: dict, change: dict, events=()) -> dict | None:
-        # The projection keeps _id: the in-process engine finds the AFTER document again by _id, and would
-        # otherwise look it up with the original filter, which the change may no longer match.
-        after = move(self.stock, where, change, tuple(events), projection=list(COUNT_FIELDS))
+    def _apply(self, where: dict, change: dict, events=(), session=None) -> dict | None:
+        after = move(self.stock, where, change, tuple(events), projection=list(COUNT_FIELDS), session=session)
         return None if after is None else {k: after[k] for k in COUNT_FIELDS}

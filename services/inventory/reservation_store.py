@@ -44,6 +44,7 @@ class ReservationRepository:
         fields: dict | None = None,
         *events: Event,
         where: dict | None = None,
+        session=None,
     ) -> dict | None:
         """Change status only from one of `src` (and `where`), with its events, in one write."""
         return move(
@@ -52,6 +53,7 @@ class ReservationRepository:
             {"$set": {**(fields or {}), "status": dst}},
             events,
             projection={"_outbox": 0},
+            session=session,
         )
 
     def mark_paid(self, order_id: str) -> None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from prometheus_client import Gauge
 
 from common.messages import OrderPlaced, StockLine, StockRejected, StockReleased, StockReserved
+from common.mongo import in_transaction
 
 from .reservation_store import (
     COMMITTED,
@@ -53,27 +54,38 @@ def _released(res: dict, reason: str | None) -> StockReleased:
     return StockReleased(order_id=res["_id"], lines=_stock_lines(res), reason=reason)
 
 
+class Short(Exception):
+    """A line cannot be served: the transaction holding the order's lines is rolled back."""
+
+    def __init__(self, sku: str):
+        super().__init__(sku)
+        self.sku = sku
+
+
 def reserve(reservations, stock, placed: OrderPlaced, ttl: int) -> dict:
-    """order.placed: hold every line or none. A replay, or a delivery after a crash mid-way, finishes the same job:
-    each SKU's hold is keyed by the order id, so it is taken at most once."""
+    """order.placed: hold every line or none. The holds, the reservation's move to HELD and its stock.reserved
+    event are one transaction (they share the inventory database): a crash or a shortage part-way leaves no hold
+    behind. A replay finishes the same job: each SKU's hold is keyed by the order id, so it is taken at most once."""
     order_id = placed.order_id
     order = placed.model_dump(include={"user_id", "email", "name", "payment"})
     res = reservations.start({"_id": order_id, "lines": _lines(placed), "order": order})
     if res["status"] != RESERVING:
         return announce_again(reservations, res) if placed.redrive else res
-    # Lines go in SKU order and stop at the first shortage: an order that cannot be served never holds the
-    # other lines' units, even briefly, so it never makes a servable order look short.
-    short = next(
-        ([ln["sku"]] for ln in res["lines"] if stock.reserve(ln["sku"], ln["quantity"], hold=order_id) is None), []
-    )
-    if short:
-        for ln in res["lines"]:  # compensate: only SKUs that still carry this order's hold give units back
-            stock.release(ln["sku"], ln["quantity"], hold=order_id)
-        rejected = _rejected(res, short).event(SOURCE)
-        return reservations.move(order_id, (RESERVING,), REJECTED, {"short": short}, rejected) or res
-    expires = now() + timedelta(seconds=ttl)
-    held = _reserved(res, expires.isoformat()).event(SOURCE)
-    return reservations.move(order_id, (RESERVING,), HELD, {"expires_at": expires}, held) or res
+
+    def hold_every_line(session) -> dict | None:
+        # SKU order, stopping at the first shortage (which rolls back the lines held before it).
+        for ln in res["lines"]:
+            if stock.reserve(ln["sku"], ln["quantity"], hold=order_id, session=session) is None:
+                raise Short(ln["sku"])
+        expires = now() + timedelta(seconds=ttl)
+        held = _reserved(res, expires.isoformat()).event(SOURCE)
+        return reservations.move(order_id, (RESERVING,), HELD, {"expires_at": expires}, held, session=session)
+
+    try:
+        return in_transaction(reservations.reservations, hold_every_line) or res
+    except Short as short:
+        rejected = _rejected(res, [short.sku]).event(SOURCE)
+        return reservations.move(order_id, (RESERVING,), REJECTED, {"short": [short.sku]}, rejected) or res
 
 
 def announce_again(reservations, res: dict) -> dict:

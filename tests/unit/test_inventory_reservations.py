@@ -71,6 +71,31 @@ def test_an_order_that_fits_holds_every_line_and_says_so_with_the_payment_to_tak
     assert event["data"]["expires_at"] and event["data"]["user_id"] == "u1"
 
 
+class CrashOnSku:
+    """The stock repository of a process that dies while holding the given SKU: the holds before it are made."""
+
+    def __init__(self, stock, sku):
+        self.stock, self.sku = stock, sku
+
+    def reserve(self, sku, qty, **kwargs):
+        if sku == self.sku:
+            raise SystemExit("killed mid-way")
+        return self.stock.reserve(sku, qty, **kwargs)
+
+
+def test_the_holds_the_move_to_held_and_its_event_are_one_transaction(res, stock):
+    """A crash between two lines' holds leaves no hold behind and the reservation still to do, without its
+    event; the redelivery then holds every line once."""
+    data = placed(("A", 2), ("B", 1))
+    with pytest.raises(SystemExit):
+        rs.reserve(res, CrashOnSku(stock, "B"), OrderPlaced.model_validate(data), TTL)
+    assert counts(stock, "A") == (5, 0) and stock.stock.find_one({"_id": "A"})["holds"] == []
+    assert res.get(data["order_id"])["status"] == "reserving" and outbox(res, data["order_id"]) == []
+    r = rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)
+    assert r["status"] == "held" and counts(stock, "A") == (3, 2) and counts(stock, "B") == (4, 1)
+    assert outbox(res, data["order_id"]) == [("stock.reserved", None)]
+
+
 def test_one_short_line_rejects_the_order_and_gives_every_other_unit_back(res, stock):
     data = placed(("A", 2), ("C", 2))
     r = rs.reserve(res, stock, OrderPlaced.model_validate(data), TTL)
