@@ -12,7 +12,14 @@ from common.errors import NotFound
 from . import client
 
 bp = Blueprint("products", __name__)
-SORT_LABELS = {"name": "Name", "price": "Price: low to high", "-price": "Price: high to low", "-created": "Newest"}
+# "" leaves the order to the API: best match first when searching, else by name.
+SORT_LABELS = {
+    "": "Best match",
+    "name": "Name",
+    "price": "Price: low to high",
+    "-price": "Price: high to low",
+    "-created": "Newest",
+}
 FILTER_KEYS = ("q", "category", "min_price", "max_price", "sort")
 
 

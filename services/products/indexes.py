@@ -6,17 +6,22 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from common.indexes import INBOX, OUTBOX
 
+LIVE = ("deleted", ASCENDING)  # every storefront query asks for live products first: {"deleted": False, ...}
+
 INDEXES = {
     "products": (
         IndexModel([("sku", ASCENDING)], unique=True),
-        # One per sort order, alone and under a category filter.
-        IndexModel([("name", ASCENDING)]),
-        IndexModel([("price", ASCENDING)]),
-        IndexModel([("created_at", DESCENDING)]),
-        IndexModel([("category", ASCENDING), ("price", ASCENDING)]),
-        IndexModel([("category", ASCENDING), ("name", ASCENDING)]),
-        IndexModel([("category", ASCENDING), ("created_at", DESCENDING)]),
-        IndexModel([("featured", ASCENDING), ("name", ASCENDING)]),
+        # Search: one entry per word of the name and description (repository.words); the relevance order
+        # (name words count NAME_WEIGHT times) is computed on the matches.
+        IndexModel([LIVE, ("words", ASCENDING)]),
+        # The category and price filters, under each sort order; the listing alone; the home page's featured.
+        IndexModel([LIVE, ("name", ASCENDING)]),
+        IndexModel([LIVE, ("price", ASCENDING)]),
+        IndexModel([LIVE, ("created_at", DESCENDING)]),
+        IndexModel([LIVE, ("category", ASCENDING), ("price", ASCENDING)]),
+        IndexModel([LIVE, ("category", ASCENDING), ("name", ASCENDING)]),
+        IndexModel([LIVE, ("category", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([LIVE, ("featured", ASCENDING), ("name", ASCENDING)]),
         OUTBOX,
     ),
     "import_runs": (IndexModel([("source", ASCENDING), ("finished_at", DESCENDING)]),),  # a source's last import

@@ -13,12 +13,28 @@ from common.events import Event, outbox_entries
 from common.moves import move
 
 SORTS = {
-    "price": [("price", ASCENDING), ("_id", ASCENDING)],
-    "-price": [("price", DESCENDING), ("_id", ASCENDING)],
-    "name": [("name", ASCENDING), ("_id", ASCENDING)],
-    "-created": [("created_at", DESCENDING), ("_id", ASCENDING)],
+    "price": {"price": ASCENDING, "_id": ASCENDING},
+    "-price": {"price": DESCENDING, "_id": ASCENDING},
+    "name": {"name": ASCENDING, "_id": ASCENDING},
+    "-created": {"created_at": DESCENDING, "_id": ASCENDING},
+    # Weighted matches first (see words), then by name: a stable order for paging.
+    "relevance": {"score": DESCENDING, "name": ASCENDING, "_id": ASCENDING},
 }
-PUBLIC_FIELDS = {"_outbox": 0, "deleted": 0}
+PUBLIC_FIELDS = {"_outbox": 0, "deleted": 0, "words": 0, "name_words": 0, "score": 0}
+# A query word found in the name counts this many times one found only in the description (the text index's weights).
+NAME_WEIGHT = 5
+WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> list[str]:
+    """The distinct words of a text, lower-cased: what search matches (whole words, any language's letters)."""
+    return sorted(set(WORD.findall(text.casefold())))
+
+
+def search_words(doc: dict) -> dict:
+    """The indexed words of a product: every word of its name and description, and those of its name alone."""
+    name, description = doc.get("name", ""), doc.get("description", "")
+    return {"words": words(f"{name} {description}"), "name_words": words(name)}
 
 
 class ProductRepository:
@@ -26,37 +42,66 @@ class ProductRepository:
         self.products = collection
 
     @staticmethod
-    def _filter(q=None, category=None, min_price=None, max_price=None, featured=None, ids=None, skus=None) -> dict:
-        f: dict = {"deleted": {"$ne": True}}
-        if ids:
-            f["_id"] = {"$in": list(ids)}
-        if skus:
-            f["sku"] = {"$in": list(skus)}
-        if q:
-            literal = re.escape(q)  # user text is matched literally, never as a pattern
-            f["$or"] = [
-                {"name": {"$regex": literal, "$options": "i"}},
-                {"description": {"$regex": literal, "$options": "i"}},
-            ]
+    def _filters(
+        q=None, category=None, min_price=None, max_price=None, featured=None, ids=None, skus=None
+    ) -> list[dict]:
+        """The search as $match stages: the first one is what an index serves (services/products/indexes.py),
+        the second narrows what it found. Whole words, all of them, in the name or the description."""
+        first: dict = {"deleted": False}
+        rest: dict = {}
+        wanted = words(q) if q else []
+        if q and not wanted:
+            return [{"_id": {"$in": []}}]  # punctuation only: no word can match
+        by_key = {"_id": {"$in": list(ids)}} if ids else {"sku": {"$in": list(skus)}} if skus else None
+        if by_key:  # the cart's prices, an import's lookups: the _id or the unique sku index
+            first = by_key
+            rest["deleted"] = False
+            if ids and skus:
+                rest["sku"] = {"$in": list(skus)}
+        elif wanted:
+            first["words"] = wanted[0]
+        if wanted[1:] or (by_key and wanted):
+            rest["words"] = {"$all": wanted}
+        narrowing = rest if (by_key or wanted) else first
         if category:
-            f["category"] = category
+            narrowing["category"] = category
         if min_price is not None or max_price is not None:
-            f["price"] = {k: v for k, v in (("$gte", min_price), ("$lte", max_price)) if v is not None}
+            narrowing["price"] = {k: v for k, v in (("$gte", min_price), ("$lte", max_price)) if v is not None}
         if featured:
-            f["featured"] = True
-        return f
+            narrowing["featured"] = True
+        return [first, rest] if rest else [first]
 
-    def search(self, *, sort: str, skip: int, limit: int, **criteria) -> tuple[list[dict], int]:
-        f = self._filter(**criteria)
-        total = self.products.count_documents(f)
-        docs = list(self.products.find(f, PUBLIC_FIELDS).sort(SORTS[sort]).skip(skip).limit(limit))
-        return docs, total
+    def search(self, *, sort: str, skip: int, limit: int, q=None, **criteria) -> tuple[list[dict], int]:
+        """One page and the total, in one round trip."""
+        stages: list[dict] = [{"$match": f} for f in self._filters(q=q, **criteria)]
+        if sort == "relevance":
+            wanted = words(q or "")
+            stages.append(
+                {
+                    "$addFields": {
+                        "score": {
+                            "$add": [
+                                {"$multiply": [NAME_WEIGHT, {"$size": {"$setIntersection": ["$name_words", wanted]}}]},
+                                {"$size": {"$setIntersection": ["$words", wanted]}},
+                            ]
+                        }
+                    }
+                }
+            )
+        stages += [
+            {"$sort": SORTS[sort]},
+            {"$facet": {"total": [{"$count": "n"}], "items": [{"$skip": skip}, {"$limit": limit}]}},
+        ]
+        (found,) = self.products.aggregate(stages)
+        items = [{k: v for k, v in d.items() if k not in PUBLIC_FIELDS} for d in found["items"]]
+        return items, found["total"][0]["n"] if found["total"] else 0
 
     def get(self, product_id: str) -> dict | None:
-        return self.products.find_one({"_id": product_id, "deleted": {"$ne": True}}, PUBLIC_FIELDS)
+        doc = self.products.find_one({"_id": product_id}, {"_outbox": 0, "words": 0, "name_words": 0})
+        return None if doc is None or doc.pop("deleted", False) else doc
 
     def categories(self) -> list[str]:
-        return sorted(self.products.distinct("category", {"deleted": {"$ne": True}}))
+        return sorted(self.products.distinct("category", {"deleted": False}))
 
     def sku_taken(self, sku: str) -> bool:
         return self.products.count_documents({"sku": sku}, limit=1) > 0
@@ -66,6 +111,7 @@ class ProductRepository:
             self.products.insert_one(
                 {
                     **doc,
+                    **search_words(doc),
                     "created_at": doc.get("created_at") or now(),
                     "deleted": False,
                     "_outbox": outbox_entries(event),
@@ -81,10 +127,13 @@ class ProductRepository:
         if current is None:
             return None
         event = event_for({**current, **changes})
+        found = (
+            {**changes, **search_words({**current, **changes})} if {"name", "description"} & set(changes) else changes
+        )
         return move(
             self.products,
-            {"_id": product_id, "deleted": {"$ne": True}},
-            {"$set": changes},
+            {"_id": product_id, "deleted": False},
+            {"$set": found},
             (event,),
             projection=PUBLIC_FIELDS,
         )

@@ -21,13 +21,19 @@ class ProductQuery(PageQuery):
     category: str = Field(default="", max_length=40, pattern=r"^[a-z0-9-]*$")
     min_price: int | None = Field(default=None, ge=0, le=100_000_000)
     max_price: int | None = Field(default=None, ge=0, le=100_000_000)
-    sort: Literal["price", "-price", "name", "-created"] = "name"
+    # By relevance when there is a query (name words first), else by name.
+    sort: Literal["relevance", "price", "-price", "name", "-created"] = "relevance"
     per_page: int = Field(default=12, ge=1, le=100)  # a catalog grid of 3 or 4 columns
     featured: bool = False
     # Comma-separated product ids: the cart prices all its lines with one call.
     ids: Annotated[tuple[str, ...], csv_list(ID_SCHEMA, MAX_IDS)] = ()
     # Comma-separated SKUs: the legacy import finds the products it already made, a batch at a time.
     skus: Annotated[tuple[str, ...], csv_list(SKU, MAX_IDS)] = ()
+
+    @property
+    def order(self) -> str:
+        """The sort in effect: relevance needs a query to rank by."""
+        return "name" if self.sort == "relevance" and not self.q else self.sort
 
     @model_validator(mode="after")
     def _range(self):

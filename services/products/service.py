@@ -44,7 +44,7 @@ def list_products(repo: Products, cache: ReadCache, query) -> dict:
 
 def _search(repo: Products, query) -> dict:
     docs, total = repo.search(
-        sort=query.sort,
+        sort=query.order,
         skip=query.skip,
         limit=query.per_page,
         q=query.q or None,

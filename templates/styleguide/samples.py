@@ -133,7 +133,13 @@ def listing(orders, page=1, pages=1):
 
 EVERY_ORDER = [order(s, n) for n, s in enumerate(STATUSES, start=1)]
 DRAFT = {"address": ADDRESS, "payment": {"brand": "visa", "last4": "4242", "token": "tok_sample"}, "key": "k-sample"}
-SORTS = {"name": "Name", "price": "Price: low to high", "-price": "Price: high to low", "-created": "Newest"}
+SORTS = {
+    "": "Best match",
+    "name": "Name",
+    "price": "Price: low to high",
+    "-price": "Price: high to low",
+    "-created": "Newest",
+}
 CATEGORIES = ["apparel", "electronics", "kitchen", "outdoors", "stationery"]
 SEARCH = {"q": "mug", "category": "", "min_price": "", "max_price": "", "sort": ""}
 BAD_SEARCH = {**SEARCH, "min_price": "cheap", "max_price": "5"}

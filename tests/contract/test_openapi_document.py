@@ -68,7 +68,7 @@ def test_cart_operations_take_an_x_cart_id_header(docs):
 def test_queries_are_listed_as_parameters(docs):
     listed = params(docs["products"]["paths"]["/api/products"]["get"], "query")
     assert {"q", "category", "min_price", "max_price", "sort", "page", "per_page"} <= set(listed)
-    assert listed["sort"]["schema"]["enum"] == ["price", "-price", "name", "-created"]
+    assert listed["sort"]["schema"]["enum"] == ["relevance", "price", "-price", "name", "-created"]
     assert set(params(docs["inventory"]["paths"]["/api/inventory"]["get"], "query")) == {"skus"}
 
 

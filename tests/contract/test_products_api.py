@@ -169,3 +169,22 @@ def test_one_product_by_id_and_unknown_or_malformed_ids_are_404(client):
 def test_categories_are_listed_once_each_sorted(client):
     items = client.get("/api/categories").json["items"]
     assert {"apparel", "kitchen", "electronics", "outdoors", "stationery"} <= set(items) and items == sorted(items)
+
+
+def test_a_query_ranks_name_matches_over_description_matches_unless_another_order_is_asked(client, admin):
+    """The text index's weights: a query word in the name counts five times one in the description; equal scores
+    go by name."""
+    word = f"zq{uuid.uuid4().hex[:8]}"
+    made = {}
+    for label, fields in (
+        ("description", {"name": f"Aardvark mat {word[:4]}", "description": f"Goes with a {word} rug."}),
+        ("name", {"name": f"Zebra {word} lamp", "description": "For reading."}),
+        ("name and description", {"name": f"Mango {word} throw", "description": f"A soft {word}."}),
+    ):
+        made[label] = client.post("/api/products", json=new_product(**fields), headers=admin).json["name"]
+    ranked = names(search(client, q=word.upper()))
+    assert ranked == [made["name and description"], made["name"], made["description"]]
+    assert names(search(client, q=word, sort="relevance")) == ranked
+    assert names(search(client, q=word, sort="name")) == sorted(ranked)
+    assert names(search(client, q=f"{word} zebra")) == [made["name"]]  # every word must match
+    assert search(client, sort="relevance")["total"] == search(client)["total"]  # no query: by name

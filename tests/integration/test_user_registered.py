@@ -12,6 +12,7 @@ import services.auth
 import services.notifications
 import services.users
 from common.events import Event, make_event
+from common.mongo import get_database
 from common.service_app import running_workers
 from devstack.smtp_sink import read_messages
 from services.auth.deps import deps as auth_deps
@@ -105,5 +106,5 @@ def test_registration_reaches_users_and_notifications_once_even_when_replayed(ap
     deliveries = notifications_deps(notifications).repo.deliveries
     assert deliveries.count_documents({"user_id": ada["id"]}) == 1
     for app in (users, notifications):  # each consumer group recorded the original event id once
-        inbox = app.extensions["mongo"][app.extensions["settings"].name]["inbox"]
+        inbox = get_database(app)["inbox"]
         assert inbox.count_documents({"_id": f"{app.extensions['settings'].name}:{original.event_id}"}) == 1
