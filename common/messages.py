@@ -135,6 +135,7 @@ class StockRejected(StockAnswer):
 class StockReleased(StockAnswer):
     TOPIC: ClassVar[Literal["stock.released"]] = "stock.released"
     reason: str | None = None
+    user_id: str | None = None  # the orders shard key: the saga's by-id reads stay on one shard
 
 
 class StockLow(Message):

@@ -10,6 +10,10 @@ INDEXES = {
     "stock": (IndexModel([("product_id", ASCENDING)]), OUTBOX),
     # Expiry is a sweep, not a TTL index: an expired hold must give its units back and announce stock.released,
     # which deleting the document would not do.
-    "reservations": (IndexModel([("status", ASCENDING), ("expires_at", ASCENDING)]), OUTBOX),
+    "reservations": (
+        IndexModel([("status", ASCENDING), ("expires_at", ASCENDING)]),  # the expiry sweep
+        IndexModel([("status", ASCENDING), ("paid", ASCENDING)]),  # paid reservations waiting too long (alert)
+        OUTBOX,
+    ),
     "inbox": INBOX,
 }

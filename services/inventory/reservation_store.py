@@ -64,28 +64,42 @@ class ReservationRepository:
 
     def expired(self, at: datetime, limit: int = 100) -> list[str]:
         """Held, unpaid reservations past their time."""
-        docs = self.reservations.find({"status": HELD, "paid": {"$ne": True}, "expires_at": {"$lt": at}}, {"_id": 1})
-        return [d["_id"] for d in docs.limit(limit)]
+        docs = self.reservations.aggregate(
+            [
+                {"$match": {"status": HELD, "expires_at": {"$lt": at}}},  # the (status, expires_at) index
+                {"$match": {"paid": {"$ne": True}}},
+                {"$limit": limit},
+                {"$project": {"_id": 1}},
+            ]
+        )
+        return [d["_id"] for d in docs]
 
     @staticmethod
-    def _stuck(before: datetime) -> dict:
+    def _stuck(before: datetime) -> list[dict]:
+        """As $match stages: the first is what the (status, paid) index serves."""
         # Reservations paid before `paid_at` was recorded count from their creation.
-        return {
-            "status": HELD,
-            "paid": True,
-            "$or": [{"paid_at": {"$lt": before}}, {"paid_at": {"$exists": False}, "created_at": {"$lt": before}}],
-        }
+        return [
+            {"$match": {"status": HELD, "paid": True}},
+            {
+                "$match": {
+                    "$or": [
+                        {"paid_at": {"$lt": before}},
+                        {"paid_at": {"$exists": False}, "created_at": {"$lt": before}},
+                    ]
+                }
+            },
+        ]
 
     def count_stuck_paid(self, before: datetime) -> int:
         """Held, paid reservations still waiting for order.confirmed since before `before`."""
-        return self.reservations.count_documents(self._stuck(before))
+        counted = list(self.reservations.aggregate([*self._stuck(before), {"$count": "n"}]))
+        return counted[0]["n"] if counted else 0
 
     def flag_stuck_paid(self, before: datetime, limit: int = 100) -> list[dict]:
         """Mark stuck paid reservations not flagged yet; each is returned once, so it is reported once."""
         flagged = []
-        for doc in self.reservations.find(
-            {**self._stuck(before), "stuck_at": {"$exists": False}}, {"_outbox": 0}
-        ).limit(limit):
+        unflagged = [{"$match": {"stuck_at": {"$exists": False}}}, {"$limit": limit}, {"$project": {"_outbox": 0}}]
+        for doc in self.reservations.aggregate([*self._stuck(before), *unflagged]):
             if self.reservations.update_one(
                 {"_id": doc["_id"], "stuck_at": {"$exists": False}}, {"$set": {"stuck_at": now()}}
             ).modified_count:

@@ -51,7 +51,9 @@ def _rejected(res: dict, short: list[str]) -> StockRejected:
 
 
 def _released(res: dict, reason: str | None) -> StockReleased:
-    return StockReleased(order_id=res["_id"], lines=_stock_lines(res), reason=reason)
+    return StockReleased(
+        order_id=res["_id"], lines=_stock_lines(res), reason=reason, user_id=res["order"].get("user_id")
+    )
 
 
 class Short(Exception):

@@ -36,6 +36,7 @@ def handlers(repo) -> dict:
             AWAITING_PAYMENT,
             frozenset({PENDING}),
             fields={"reservation_expires_at": reserved.expires_at},
+            user_id=reserved.user_id,
         )
 
     def stock_rejected(event: Event) -> None:
@@ -47,6 +48,7 @@ def handlers(repo) -> dict:
             frozenset({PENDING}),
             reason="out_of_stock",
             fields={"unavailable": rejected.skus},
+            user_id=rejected.user_id,
         )
 
     def payment_succeeded(event: Event) -> None:
@@ -60,10 +62,11 @@ def handlers(repo) -> dict:
             frozenset({PENDING, AWAITING_PAYMENT}),
             fields={"payment": payment},
             events_for=lambda o: [service.confirmed_event(o, payment)],
+            user_id=paid.user_id,
         )
         if moved is None:
             # Cancelled meanwhile (expiry, the customer): payments refunds on order.cancelled; keep the facts.
-            repo.annotate(paid.order_id, {"payment": None}, {"payment": payment})
+            repo.annotate(paid.order_id, {"payment": None}, {"payment": payment}, user_id=paid.user_id)
 
     def payment_failed(event: Event) -> None:
         failed = PaymentFailed.parse(event)
@@ -76,6 +79,7 @@ def handlers(repo) -> dict:
             reason=reason,
             fields={"payment": _payment_facts(failed, "failed", reason=failed.reason)},
             events_for=lambda o: [service.cancelled_event(o, reason)],
+            user_id=failed.user_id,
         )
 
     def stock_released(event: Event) -> None:
@@ -90,6 +94,7 @@ def handlers(repo) -> dict:
             frozenset({PENDING, AWAITING_PAYMENT, CONFIRMED}),
             reason="reservation_expired",
             events_for=lambda o: [service.cancelled_event(o, "reservation_expired")],
+            user_id=released.user_id,
         )
 
     def payment_refunded(event: Event) -> None:
@@ -100,7 +105,7 @@ def handlers(repo) -> dict:
             "currency": refunded.currency,
             "at": event.occurred_at,
         }
-        repo.annotate(refunded.order_id, {"refund": None}, {"refund": refund})
+        repo.annotate(refunded.order_id, {"refund": None}, {"refund": refund}, user_id=refunded.user_id)
 
     return {
         StockReserved.TOPIC: stock_reserved,

@@ -13,6 +13,9 @@ INDEXES = {
         # unique index to start with the shard key (devstack/shards.py).
         IndexModel([("user_id", ASCENDING), ("idem", ASCENDING)], unique=True),
         IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)]),  # a customer's orders, newest first
+        # The saga's by-id reads and moves name the shard key too ({"_id", "user_id"}): MongoDB serves them by _id,
+        # the local server's planner only by an index holding both fields.
+        IndexModel([("user_id", ASCENDING), ("_id", ASCENDING)]),
         IndexModel([("status", ASCENDING)]),
         IndexModel([("status", ASCENDING), ("updated_at", ASCENDING)], name="stalled"),  # the re-drive watchdog
         OUTBOX,

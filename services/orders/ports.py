@@ -11,7 +11,7 @@ from common.events import Event
 class Orders(Protocol):
     def insert(self, doc: dict, event: Event) -> tuple[dict, bool]: ...
 
-    def get(self, order_id: str) -> dict | None: ...
+    def get(self, order_id: str, user_id: str | None = None) -> dict | None: ...
 
     def by_idempotency(self, idem: str) -> dict | None: ...
 
@@ -25,6 +25,7 @@ class Orders(Protocol):
         reason: str | None = None,
         fields: dict | None = None,
         events: tuple[Event, ...] = (),
+        user_id: str | None = None,
     ) -> dict | None: ...
 
 

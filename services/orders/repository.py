@@ -15,6 +15,10 @@ from .metrics import NoOrderMetrics
 HIDDEN = {"_outbox": 0}
 
 
+def _by_id(order_id: str, user_id: str | None) -> dict:
+    return {"_id": order_id, "user_id": user_id} if user_id else {"_id": order_id}
+
+
 def idempotency_id(user_id: str, key: str) -> str:
     return f"{user_id}:{key}"
 
@@ -37,10 +41,11 @@ class OrderRepository:
         except DuplicateKeyError:
             return written(self.by_idempotency(doc["idem"])), False
         self.metrics.placed(stamped)
-        return written(self.get(doc["_id"])), True
+        return written(self.get(doc["_id"], doc["user_id"])), True
 
-    def get(self, order_id: str) -> dict | None:
-        return self.orders.find_one({"_id": order_id}, HIDDEN)
+    def get(self, order_id: str, user_id: str | None = None) -> dict | None:
+        """By id; with its customer's id (the shard key) when known, so a sharded cluster asks one shard."""
+        return self.orders.find_one(_by_id(order_id, user_id), HIDDEN)
 
     def by_idempotency(self, idem: str) -> dict | None:
         user_id = idem.partition(":")[0]  # idempotency_id's shape; naming the shard key keeps this on one shard
@@ -59,6 +64,7 @@ class OrderRepository:
         reason: str | None = None,
         fields: dict | None = None,
         events: tuple[Event, ...] = (),
+        user_id: str | None = None,
     ) -> dict | None:
         """Move the order along `path` only if it is still in `src`: state, timeline and events in one write.
 
@@ -70,15 +76,15 @@ class OrderRepository:
             "$set": {**(fields or {}), "status": path[-1], "reason": reason, "updated_at": at},
             "$push": {"timeline": {"$each": steps}},
         }
-        moved = move(self.orders, {"_id": order_id, **statuses(src)}, update, events, projection=HIDDEN)
+        moved = move(self.orders, {**_by_id(order_id, user_id), **statuses(src)}, update, events, projection=HIDDEN)
         if moved is not None:
             self.metrics.moved(moved, src)
         return moved
 
-    def annotate(self, order_id: str, condition: dict, fields: dict) -> dict | None:
+    def annotate(self, order_id: str, condition: dict, fields: dict, user_id: str | None = None) -> dict | None:
         """Record a fact that changes no state (a refund), once: `condition` guards a replay."""
         return self.orders.find_one_and_update(
-            {"_id": order_id, **condition},
+            {**_by_id(order_id, user_id), **condition},
             {"$set": {**fields, "updated_at": now()}},
             projection=HIDDEN,
             return_document=ReturnDocument.AFTER,

@@ -58,6 +58,11 @@ def _same_request(order: dict, digest: str) -> dict:
     return order
 
 
+def _shard(identity: Identity) -> str | None:
+    """The shard key a customer's own read names; an admin reads any customer's order, so asks every shard."""
+    return None if identity.is_admin else identity.user_id
+
+
 def _owned(order: dict | None, identity: Identity) -> dict:
     if order is None or (order["user_id"] != identity.user_id and not identity.is_admin):
         raise NotFound("Order not found")  # another customer's order does not exist for you
@@ -130,7 +135,7 @@ def place_order(
 
 
 def get_order(repo: Orders, identity: Identity, order_id: str) -> dict:
-    return _owned(repo.get(order_id), identity)
+    return _owned(repo.get(order_id, _shard(identity)), identity)
 
 
 def list_orders(repo: Orders, identity: Identity, query: PageQuery) -> dict:
@@ -161,13 +166,15 @@ def advance(
     reason: str | None = None,
     fields: dict | None = None,
     events_for=None,
+    user_id: str | None = None,
 ) -> dict | None:
     """Move an order to `dst` if it is in one of `allowed_from`, else change nothing (a replay or a late event).
 
-    The write is conditional on the state just read; if another writer got there first, read again.
+    The write is conditional on the state just read; if another writer got there first, read again. `user_id`
+    (the shard key, carried by the saga's events) keeps the reads and the write on one shard.
     """
     for _ in range(10):
-        order = repo.get(order_id)
+        order = repo.get(order_id, user_id)
         if order is None or order["status"] not in allowed_from:
             return None
         path = states.path_to(order["status"], dst)
@@ -175,14 +182,14 @@ def advance(
             return None
         states.check_path(order["status"], path)
         events = tuple(events_for(order)) if events_for else ()
-        moved = repo.transition(order_id, order["status"], path, reason, fields, events)
+        moved = repo.transition(order_id, order["status"], path, reason, fields, events, user_id=user_id)
         if moved is not None:
             return moved
     raise Conflict("The order is changing; try again", code="ORDER_BUSY")
 
 
 def cancel_order(repo: Orders, identity: Identity, order_id: str) -> dict:
-    order = _owned(repo.get(order_id), identity)
+    order = _owned(repo.get(order_id, _shard(identity)), identity)
     # The back office cancels a customer's order in the shop's name; the refund follows the same events.
     reason = "customer" if order["user_id"] == identity.user_id else "shop"
     moved = advance(
@@ -194,7 +201,7 @@ def cancel_order(repo: Orders, identity: Identity, order_id: str) -> dict:
         events_for=lambda o: [cancelled_event(o, reason)],
     )
     if moved is None:
-        current = _owned(repo.get(order_id), identity)
+        current = _owned(repo.get(order_id, _shard(identity)), identity)
         raise Conflict(
             f"An order that is {current['status'].lower().replace('_', ' ')} cannot be cancelled",
             {"status": current["status"]},

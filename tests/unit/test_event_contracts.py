@@ -64,7 +64,7 @@ PINNED: dict[type[m.Message], set[str]] = {
     m.OrderDelivered: SUMMARY,
     m.StockReserved: ANSWER | {"expires_at", "user_id", "email", "name", "payment", "redrive"},
     m.StockRejected: ANSWER | {"skus", "reason", "user_id"},
-    m.StockReleased: ANSWER | {"reason"},
+    m.StockReleased: ANSWER | {"reason", "user_id"},
     m.StockLow: {"sku", "product_id", "available", "level"},
     m.PaymentSucceeded: PAID | {"charge_id"},
     m.PaymentFailed: PAID | {"reason", "attempts"},

@@ -1,0 +1,137 @@
+"""Every query of the hot paths, as the services send it over the wire, explained by the local server: none may be a
+collection scan. The hot paths: the storefront's catalog reads (home, listing under each filter and order, search,
+product page, cart pricing), sign-in, and the checkout saga end to end (orders, inventory, payments, their inboxes
+and outboxes, and the sweeps that run beside them). A new query or collection on them needs its index in
+services/<name>/indexes.py.
+
+The saga's guarded writes by _id (find_one_and_update {"_id": …, "status": …}) are not listed: MongoDB answers them
+by the _id index, and SecantusDB 0.7.0b3 reads their document by _id too but re-checks the write under $and with a
+scan (README, "MongoDB features relied on")."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+
+import pytest
+from pymongo import monitoring
+
+import services.auth
+from tests.databases import database_client
+
+READS = {"find": "filter", "count": "query", "distinct": "query", "aggregate": None}
+
+
+class Queries(monitoring.CommandListener):
+    """The reads the services send while `recording` is set: one example of each shape."""
+
+    def __init__(self):
+        self.recording = False
+        self.seen: dict[str, tuple[str, str, dict, dict | None]] = {}
+        self._lock = threading.Lock()
+
+    def started(self, event):
+        name = event.command_name
+        if not self.recording or name not in READS:
+            return
+        command, collection = event.command, event.command.get(name)
+        # The simulated processor stands for the card provider's own API (not a collection of ours in production).
+        if not isinstance(collection, str) or collection.startswith("system.") or collection == "simulated_processor":
+            return
+        if name == "aggregate":
+            first = (command.get("pipeline") or [{}])[0]
+            where, sort = first.get("$match", {}), None
+        else:
+            where, sort = command.get(READS[name]) or {}, command.get("sort")
+        shape = json.dumps([collection, name, _shape(where), sort], sort_keys=True, default=str)
+        with self._lock:
+            self.seen.setdefault(shape, (event.database_name, collection, where, sort))
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+def _shape(value):
+    """A filter with its values blanked: queries that differ only in what they look for are one query."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(v) for v in value[:1]]
+    return type(value).__name__
+
+
+QUERIES = Queries()
+monitoring.register(QUERIES)  # before the module's apps make their clients: a listener joins clients made later
+
+
+def plan(database: str, collection: str, where: dict, sort) -> dict:
+    explained = database_client()[database].command(
+        "explain", {"find": collection, "filter": where, **({"sort": sort} if sort else {})}, verbosity="queryPlanner"
+    )
+    return explained["queryPlanner"]["winningPlan"]
+
+
+def stages(node: dict | None) -> list[str]:
+    found = []
+    while node:
+        found.append(node["stage"] + (f" {node['indexName']}" if "indexName" in node else ""))
+        node = node.get("inputStage")
+    return found
+
+
+@pytest.fixture(scope="module")
+def auth_app(redis_url, issuer):
+    return services.auth.create_app({"redis_url": redis_url, "run_workers": False})
+
+
+def browse(products) -> None:
+    catalog = products.test_client()
+    first = catalog.get("/api/products", query_string={"per_page": 12}).json["items"]
+    assert first, "the catalog is empty"
+    for sort in ("name", "price", "-price", "-created"):
+        catalog.get("/api/products", query_string={"sort": sort})
+        catalog.get("/api/products", query_string={"sort": sort, "category": first[0]["category"]})
+        catalog.get("/api/products", query_string={"sort": sort, "category": "kitchen", "min_price": 1000})
+        catalog.get("/api/products", query_string={"sort": sort, "max_price": 5000})
+    catalog.get("/api/products", query_string={"featured": "true", "per_page": 8, "sort": "name"})  # home
+    catalog.get("/api/products", query_string={"q": f"linen {uuid.uuid4().hex[:6]}"})  # a unique search
+    catalog.get("/api/products", query_string={"q": "linen", "category": "apparel", "sort": "price"})
+    catalog.get("/api/products", query_string={"ids": ",".join(p["id"] for p in first[:3])})  # cart pricing
+    catalog.get(f"/api/products/{first[0]['id']}")  # product page
+    catalog.get("/api/categories")
+
+
+def sign_up_and_in(auth_app) -> None:
+    auth = auth_app.test_client()
+    email, password = f"plans-{uuid.uuid4().hex[:8]}@example.com", "correct-horse-9"
+    assert auth.post("/api/auth/register", json={"email": email, "password": password, "name": "P"}).status_code == 201
+    assert auth.post("/api/auth/login", json={"email": email, "password": password}).status_code == 200
+
+
+def test_no_hot_path_query_is_a_collection_scan(system, auth_app, user, capsys):
+    QUERIES.recording = True
+    try:
+        browse(system.products)
+        sign_up_and_in(auth_app)
+        orders = [system.place(user, [("fountain-pen", 1)]), system.place(user, [("fountain-pen", 1)], card="decline")]
+        for order_id in orders:
+            system.wait_settled(order_id)
+        system.orders.test_client().get("/api/orders", headers=system.issuer.headers(user))
+        system.orders.test_client().get(f"/api/orders/{orders[0]}", headers=system.issuer.headers(user))
+    finally:
+        QUERIES.recording = False
+    listed = sorted(QUERIES.seen.values(), key=lambda q: (q[1], json.dumps(q[2], default=str)))
+    scans = []
+    with capsys.disabled():
+        print(f"\n{len(listed)} hot-path queries and their plans on the local server:")
+        for database, collection, where, sort in listed:
+            shown = stages(plan(database, collection, where, sort))
+            print(f"  {collection} {json.dumps(where, default=str)[:110]} sort={sort} -> {' < '.join(shown)}")
+            if any(s.startswith("COLLSCAN") for s in shown):
+                scans.append((collection, where, sort))
+    assert {c for _, c, _, _ in listed} >= {"products", "orders", "reservations", "charges", "accounts", "inbox"}
+    assert not scans, f"collection scans on hot paths: {scans}"
