@@ -24,5 +24,4 @@ def free_offset() -> int:
 def local_stack(folder: Path) -> Stack:
     """Its logs, mail and data in `folder`, never the var/ of a running `make run`."""
     env = {**os.environ, "LIVE_TEMPLATES": "1"}
-    env.pop("DATA_DIR", None)
     return Stack(offset=free_offset(), env=env, var_dir=folder, data_dir=folder / "data")
