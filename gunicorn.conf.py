@@ -1,5 +1,7 @@
 """gunicorn settings shared by `make run`, the tests and the Docker image: its own logs as JSON lines too."""
 
+import sys
+
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -26,3 +28,11 @@ keepalive = 75
 # X-Forwarded-Proto). gunicorn's defaults would also believe X-Forwarded-Ssl, -Protocol and -Proto from any
 # loopback peer and serve such a request as HTTPS: none of those headers is gunicorn's to believe.
 secure_scheme_headers: dict[str, str] = {}
+# The processes clients reach (the shell, the gateway) read requests on gevent's loop with header and body
+# deadlines (common/edge_worker.py): slow clients cannot hold their threads. The others keep gthread, since only
+# our own processes call them. Decided here from the app gunicorn is given, so `make run`, the Docker image,
+# compose and Kubernetes all agree.
+_APP = next((arg for arg in sys.argv if arg.endswith(":create_app()")), "")
+if _APP.partition(":")[0] in ("shell", "gateway"):
+    worker_class = "common.edge_worker.EdgeWorker"
+    worker_connections = 1000

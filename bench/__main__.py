@@ -20,6 +20,7 @@ SCENARIOS = {
     "catalog": ("bench.catalog", 8),
     "orders": ("bench.orders", 8),
     "idle": ("bench.idle", 0),
+    "slow": ("bench.slow", 12),
 }
 DEFAULT = ("pages",)
 BENCH_OFFSET = 700

@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, g, render_template, request
 
-from common.errors import NotFound
+from common.errors import AppError, Forbidden, NotFound, Unauthorized
 from common.htmx import safe_path, wants_fragment
 from common.ids import ID
+from common.session import ACCESS_COOKIE
 
 from .composition import Slot, fetch, forwarded_headers
 from .deps import deps
@@ -129,6 +130,20 @@ def product_image(name):
     return Response(resp.content if resp.status_code == 200 else b"", status=resp.status_code, headers=kept)
 
 
+def _only_admins_upload() -> None:
+    """An upload's body is read only for an admin: anyone else is refused on the headers alone (the admin fragment
+    and the gateway check again; this keeps a guest's 8 MB from being read and relayed)."""
+    token = (g.get("session_tokens") or {}).get("access_token") or request.cookies.get(ACCESS_COOKIE)
+    if not token:
+        raise Unauthorized("Sign in as an admin to upload images")
+    try:
+        admin = deps().styleguide_verifier.identity(token, write=False).is_admin
+    except AppError:
+        raise Unauthorized("Sign in as an admin to upload images") from None
+    if not admin:
+        raise Forbidden("Only admins can upload images")
+
+
 def _internal(rest: str) -> bool:
     """A probe or metrics path of the fragment app, or a dot segment that might resolve to one further on."""
     segments = rest.split("/")
@@ -152,6 +167,7 @@ def proxy(fragment, rest):
         raise NotFound("No such fragment")
     upload = UPLOADS.get(fragment)
     if upload and request.method == "POST" and upload[0].fullmatch(rest):
+        _only_admins_upload()  # before a byte of the body is read
         request.max_content_length = upload[1]
     back = form_page(fragment)
     page_url = back if request.method != "GET" else request.full_path.rstrip("?")

@@ -141,3 +141,32 @@ def test_an_upload_through_the_shell_without_js_is_relayed_and_redirected(office
     assert big.status_code == 413 and "larger than 2 MB" in big.get_data(as_text=True)
     r = upload(client, product["id"], image_bytes("PNG"), "ok.png", "/f/admin")
     assert r.status_code == 303 and r.headers["Location"] == f"/admin/products/{product['id']}?saved=1"
+
+
+class CountingStream(io.BytesIO):
+    """An upload body that counts what the server reads of it."""
+
+    taken = 0
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.taken += len(data)
+        return data
+
+
+@pytest.mark.parametrize("who", ["guest", "customer"])
+def test_the_shell_refuses_a_non_admins_upload_before_reading_its_body(office, product, who):
+    client = browser(office.shell_app, None if who == "guest" else new_user(office.gateway)["access_token"])
+    boundary = "x" * 20
+    body = CountingStream(
+        (f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n\r\n').encode()
+        + b"\x89PNG"
+        + b"\x00" * (8 * 1024 * 1024)
+    )
+    r = client.post(
+        f"/f/admin/products/{product['id']}/image",
+        input_stream=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        content_length=len(body.getvalue()),
+    )
+    assert r.status_code == (401 if who == "guest" else 403) and body.taken == 0

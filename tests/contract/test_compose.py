@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,8 +62,16 @@ def test_only_the_tls_proxy_gateway_and_the_mail_trace_and_metrics_uis_are_publi
 
 def test_the_shell_is_reached_through_the_tls_proxy_and_enforces_https(compose):
     proxy, env = compose["services"]["tls-proxy"], compose["services"]["shell"]["environment"]
-    assert proxy["command"][-2:] == ["--to", "shell:3000"] and "443:443" in proxy["ports"]
+    assert "./deploy/caddy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"] and "443:443" in proxy["ports"]
+    caddyfile = (ROOT / "deploy" / "caddy" / "Caddyfile").read_text()
+    assert re.search(r"reverse_proxy shell:3000 \{", caddyfile)
     assert env["ENFORCE_HTTPS"] == "1" and env["TRUSTED_PROXY_HOPS"] == "1"
+
+
+def test_the_tls_proxy_buffers_request_bodies_and_times_out_slow_clients():
+    caddyfile = (ROOT / "deploy" / "caddy" / "Caddyfile").read_text()
+    assert re.search(r"^\s*request_buffers 9MB$", caddyfile, re.M)
+    assert re.search(r"^\s*read_header 10s$", caddyfile, re.M) and re.search(r"^\s*read_body 60s$", caddyfile, re.M)
 
 
 def test_every_dependency_is_awaited_until_healthy(compose):
