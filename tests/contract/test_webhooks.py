@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -243,3 +244,22 @@ def test_the_same_form_sent_twice_adds_one_endpoint(app, issuer, receiver):
     assert len(app.test_client().get("/api/webhooks", headers=admin(issuer)).json["items"]) == 1
     bad = app.test_client().post("/api/webhooks", json=body, headers={**admin(issuer), "Idempotency-Key": "$ne"})
     assert bad.status_code == 422
+
+
+def test_a_receiver_that_times_out_is_retried(app, issuer, hooks, clock):
+    slow = Flask(__name__)
+    release = threading.Event()
+
+    @slow.post("/hook")
+    def hook():
+        release.wait(5)  # holds the answer past the sender's timeout; released when the test ends
+        return "", 200
+
+    with serving(slow) as url:
+        endpoint = add(app, issuer, f"{url}/hook").json
+        publish(hooks, confirmed())
+        alert = alerter(notifications_deps(app).notifier, ADMIN_EMAIL)
+        assert deliver_due(hooks, partial(post_signed, timeout=0.2), alert) == 1
+        release.set()
+    [delivery] = app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=admin(issuer)).json["deliveries"]
+    assert delivery["status"] == "pending" and "Timeout" in delivery["error"] and delivery["attempts"] == 1
