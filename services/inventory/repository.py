@@ -202,5 +202,6 @@ class StockRepository:
         return [self.low_event(current, after)] if crossing else []
 
     def _apply(self, where: dict, change: dict, events=(), session=None) -> dict | None:
-        after = move(self.stock, where, change, tuple(events), projection=list(COUNT_FIELDS), session=session)
+        # The exact counts this write left (the catalog's SKUs: a small collection, so findAndModify's scan is cheap).
+        after = move(self.stock, where, change, tuple(events), list(COUNT_FIELDS), session=session, exact_after=True)
         return None if after is None else {k: after[k] for k in COUNT_FIELDS}

@@ -76,7 +76,8 @@ class OrderRepository:
             "$set": {**(fields or {}), "status": path[-1], "reason": reason, "updated_at": at},
             "$push": {"timeline": {"$each": steps}},
         }
-        moved = move(self.orders, {**_by_id(order_id, user_id), **statuses(src)}, update, events, projection=HIDDEN)
+        where = {**_by_id(order_id, user_id), **statuses(src)}
+        moved = move(self.orders, where, update, events, projection=HIDDEN, key=tuple(_by_id(order_id, user_id)))
         if moved is not None:
             self.metrics.moved(moved, src)
         return moved
