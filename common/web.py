@@ -9,7 +9,7 @@ from functools import lru_cache
 from flask import Flask, g, make_response, render_template
 from werkzeug.exceptions import HTTPException
 
-from . import address
+from . import address, form_keys
 from .app import ROOT, create_base_app
 from .balancer import upstream_client
 from .cacheable import CSRF_PLACEHOLDER, default_personal
@@ -18,6 +18,7 @@ from .errors import AppError
 from .formatting import money
 from .htmx import vary_on_htmx
 from .live import live_static_url
+from .redis_store import create_redis
 
 log = logging.getLogger(__name__)
 STATIC = ROOT / "static"
@@ -52,10 +53,12 @@ def create_html_app(name: str, import_name: str, config: dict | None = None) -> 
     app.jinja_env.lstrip_blocks = True
     app.extensions["gateway"] = upstream_client("gateway", settings.gateway_url, timeout=settings.http_timeout)
     app.jinja_env.globals["csrf_token"] = template_csrf_token
+    app.jinja_env.globals["form_key"] = lambda: form_keys.PLACEHOLDER  # the shell puts a fresh key per form
     app.after_request(vary_on_htmx)
     app.after_request(default_personal)
-    if not settings.extra.get("CSRF_EXEMPT"):
+    if not settings.extra.get("CSRF_EXEMPT"):  # the fragment apps, where form posts are applied
         app.before_request(verify_csrf)
+        form_keys.install(app, create_redis(settings.redis_url), settings.optional_call_timeout)
 
     @app.errorhandler(AppError)
     def _app_error(e: AppError):

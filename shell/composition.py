@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from common import tracing
 from common.cacheable import CSRF_FIELD
 from common.csrf import CSRF_COOKIE
 from common.errors import AppError
+from common.form_keys import FIELD as FORM_KEY_FIELD
+from common.form_keys import fresh_keys
 
 from .budget import remaining_budget
 from .cache import rung
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="compose")
 
 # Request headers a fragment app needs to act for the browser.
+# Fields never written back into a page: a failed post holding one is not offered again ("Try again").
+SECRET = re.compile(r"^code$|(^|_)(password|card_number|cvc|expiry|otp|secret|token)$", re.I)
 PASSED_HEADERS = (
     "Cookie",
     "Accept-Language",
@@ -144,7 +149,7 @@ def answered(slot: Slot, resp, headers: dict) -> Fetched:
     if CSRF_FIELD in html:  # a shared answer with a form: this browser's own token goes in here
         html = html.replace(CSRF_FIELD, f'name="csrf_token" value="{_csrf_token(headers)}"')
         kept["Cache-Control"] = "private, no-store"
-    return Fetched(slot, Markup(html), resp.status_code, kept, cookies)
+    return Fetched(slot, Markup(fresh_keys(html)), resp.status_code, kept, cookies)
 
 
 def _csrf_token(headers: dict) -> str:
@@ -158,14 +163,31 @@ def failed(slot: Slot, page_url: str, method: str = "GET", query: bytes = b"") -
 
 
 def fallback(slot: Slot, page_url: str, method: str = "GET", query: bytes = b"") -> Markup:
-    """A GET is retried in place. A form post that failed may still take effect when the fragment recovers, so it
-    is never replayed: the shopper goes back to the page the form was on, warned it may have gone through."""
+    """A GET is retried in place. A form post that failed may still take effect when the fragment recovers: the
+    shopper is warned, and "Try again" sends the same submission (its form key too), which the fragment applies at
+    most once (common/form_keys.py). A post without a key, or with a secret in it, is never re-sent."""
     retry_url = f"/f/{slot.fragment}{slot.path}" + (f"?{query.decode('latin-1')}" if query else "")
+    unsafe = method != "GET"
     return Markup(
         render_template(
-            "shell/_fallback.html", slot=slot.name, page_url=page_url, retry_url=retry_url, unsafe=method != "GET"
+            "shell/_fallback.html",
+            slot=slot.name,
+            page_url=page_url,
+            retry_url=retry_url,
+            unsafe=unsafe,
+            resend=_resendable() if unsafe else [],
         )
     )
+
+
+def _resendable() -> list[tuple[str, str]]:
+    """The posted fields, to post again as they were; none unless the form had a key and holds no secret."""
+    if request.mimetype != "application/x-www-form-urlencoded" or FORM_KEY_FIELD not in request.form:
+        return []
+    fields = list(request.form.items(multi=True))
+    if any(SECRET.search(name) and name != "csrf_token" for name, _ in fields):
+        return []
+    return fields
 
 
 def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
