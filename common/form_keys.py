@@ -32,12 +32,16 @@ DROPPED = {"date", "content-length", "server"}
 STILL_APPLYING = "This was sent a moment ago and is still being applied. Check the page before you try again."
 
 
+PLACED = f'name="{FIELD}" value="{PLACEHOLDER}"'  # only a form's own field: never text a visitor typed
+
+
 def fresh_keys(html: str) -> str:
-    """Every placeholder a new key: each rendered form is one submission."""
-    if PLACEHOLDER not in html:
+    """Every form's placeholder a new key: each rendered form is one submission."""
+    if PLACED not in html:
         return html
-    parts = html.split(PLACEHOLDER)
-    return "".join(part + (uuid.uuid4().hex if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+    parts = html.split(PLACED)
+    fresh = (f'name="{FIELD}" value="{uuid.uuid4().hex}"' for _ in parts[1:])
+    return parts[0] + "".join(key + part for key, part in zip(fresh, parts[1:], strict=True))
 
 
 class FormKeys:

@@ -85,6 +85,8 @@ def test_each_rendered_form_gets_its_own_key():
     html_in = f'<input name="form_key" value="{PLACEHOLDER}"><input name="form_key" value="{PLACEHOLDER}">'
     keys = re.findall(r'value="([0-9a-f]{32})"', fresh_keys(html_in))
     assert len(keys) == 2 and keys[0] != keys[1] and PLACEHOLDER not in fresh_keys(html_in)
+    typed = f'<input name="q" value="{PLACEHOLDER}">'  # a visitor's search for it stays as typed
+    assert fresh_keys(typed) == typed
 
 
 def test_the_same_submission_twice_in_a_row_adds_once_and_answers_the_same(cart_url):

@@ -187,7 +187,7 @@ def test_with_the_gateway_hung_a_page_seen_before_is_served_from_the_cache(redis
     # On a loaded machine the fragment's own timeout fires after the page's deadline: here it always does.
     shell_deps(client.application).fragments["products"].timeout = 5.0
     r = client.get(SHIRT)
-    assert r.status_code == 200 and r.get_data(as_text=True) == before
+    assert r.status_code == 200 and FORM_KEY.sub("", r.get_data(as_text=True)) == FORM_KEY.sub("", before)
     assert rungs(client)["products:stale-if-error"] == 1
 
 
