@@ -55,7 +55,7 @@ def on(repo):
 def order(repo):
     body = PlaceOrder.model_validate(
         {
-            "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "XX"},
+            "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "US"},
             "payment_token": "pm_" + "b" * 32,
             "lines": [{"product_id": "lamp", "quantity": 2}],
         }

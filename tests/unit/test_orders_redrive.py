@@ -57,7 +57,7 @@ class Shop:
         card = payments.tokenise(self.methods, self.processor, user.user_id, Card("4242424242424242"))["token"]
         body = PlaceOrder.model_validate(
             {
-                "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "XX"},
+                "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "US"},
                 "payment_token": card,
                 "lines": [{"product_id": "lamp", "quantity": 2}],
             }
