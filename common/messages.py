@@ -200,10 +200,28 @@ class ProductChanged(Message):
     initial_stock: Count | None = Field(default=None, ge=0)
 
 
+Fact = str | int | bool | None
+
+
+class AdminAction(Message):
+    """An admin's change, written by the service that made it in the same write as the change (its outbox); the
+    users service keeps the trail. The actor is the caller's verified token, never a body."""
+
+    TOPIC: ClassVar[Literal["admin.action"]] = "admin.action"
+    action: str
+    subject_type: str
+    subject_id: str
+    actor_id: str
+    actor_email: str | None = None
+    before: dict[str, Fact] = Field(default_factory=dict)
+    after: dict[str, Fact] = Field(default_factory=dict)
+
+
 # Every topic's class, for the contract tests and anyone who needs the full list.
 MESSAGES: tuple[type[Message], ...] = (
     UserRegistered,
     ProductChanged,
+    AdminAction,
     OrderPlaced,
     StockReserved,
     StockRejected,

@@ -50,6 +50,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(m.StockLow.TOPIC, 3, key="sku"),
     TopicSpec(m.ProductChanged.TOPIC, 6, key="product id"),
     TopicSpec(m.UserRegistered.TOPIC, 6, key="user id"),
+    TopicSpec(m.AdminAction.TOPIC, 3, key="subject id"),
 )
 # A dead letter waits for a person: one partition keeps them in arrival order, kept four weeks.
 DLQ = tuple(TopicSpec(f"{t.name}.dlq", 1, retention_days=28, key=t.key) for t in TOPICS)

@@ -100,3 +100,25 @@ def back_office_fixture():
             yield served
 
     return office
+
+
+def deliver_admin_actions(office) -> int:
+    """What the outbox relays and the users service's consumer do over the broker (contract tests run none): every
+    `admin.action` event waiting in a service's outbox is kept in the trail by the users service's own handler."""
+    from common.events import Event
+    from common.messages import AdminAction
+    from common.mongo import get_database
+    from services.users.consumers import handlers as users_handlers
+    from services.users.deps import deps as users_deps
+
+    keep = users_handlers(None, users_deps(office.apps["users"]).audit)[AdminAction.TOPIC]
+    kept = 0
+    for name, collection in (("products", "products"), ("inventory", "stock"), ("auth", "accounts")):
+        for doc in get_database(office.apps[name])[collection].find(
+            {"_outbox.type": AdminAction.TOPIC}, {"_outbox": 1}
+        ):
+            for entry in doc["_outbox"]:
+                if entry["type"] == AdminAction.TOPIC:
+                    keep(Event(**entry))
+                    kept += 1
+    return kept

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template, request
 from common.errors import NotFound
 from common.htmx import redirect_after_post, safe_path
 
-from . import audit, client, forms
+from . import client, forms
 
 bp = Blueprint("admin_inventory", __name__)
 SKU = re.compile(r"[A-Za-z0-9-]{1,40}")
@@ -74,16 +74,8 @@ def _refused(sku: str, field: str, message: str, value: str):
     return _page({sku: {field: message}}, {sku: {field: value}}, 422)
 
 
-def _available(sku: str) -> int | None:
-    """The count before a change, for the audit trail (read just before: a sale in between may move it)."""
-    return client.optional("GET", f"/api/inventory/{sku}", {}).get("available")
-
-
-def _answer(resp, sku: str, field: str, value: str, before: int | None):
-    if resp.status_code == 200:
-        action = "stock.set" if field == "quantity" else "stock.adjust"
-        facts = {"available": resp.json()["available"], **({"delta": int(value)} if field == "delta" else {})}
-        audit.record(action, "stock", sku, {"available": before}, facts)
+def _answer(resp, sku: str, field: str, value: str):
+    if resp.status_code == 200:  # the inventory service audits the change, with the change
         return _back(sku)
     if resp.status_code == 404:
         raise NotFound("We couldn't find that SKU")
@@ -97,9 +89,8 @@ def set_stock(sku):
     quantity = forms.whole(value)
     if quantity is None or quantity < 0:
         return _refused(sku, "quantity", "Enter a whole number of units, 0 or more.", value)
-    before = _available(sku)
     resp = client.call("PUT", f"/api/inventory/{sku}", json={"quantity": quantity})
-    return _answer(resp, sku, "quantity", value, before)
+    return _answer(resp, sku, "quantity", value)
 
 
 @bp.post("/inventory/<sku>/adjust")
@@ -108,6 +99,5 @@ def adjust_stock(sku):
     delta = forms.whole(value)
     if delta is None or delta == 0:
         return _refused(sku, "delta", "Enter a whole number of units to add, or negative to remove.", value)
-    before = _available(sku)
     resp = client.call("POST", f"/api/inventory/{sku}/adjust", json={"delta": delta})
-    return _answer(resp, sku, "delta", str(delta), before)
+    return _answer(resp, sku, "delta", str(delta))

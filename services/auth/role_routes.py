@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Literal
 
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
+from common.audit import admin_action
 from common.auth import require_admin
 from common.errors import NotFound
 from common.ids import is_minted_id
@@ -84,5 +86,7 @@ def get_account(account_id):
 @operation(spec, out=RoleChanged, body=RoleChange, auth="admin", errors=(404, 409))
 def set_role(account_id):
     """Make an admin or take the role away; the last admin keeps it (409 LAST_ADMIN) (admin)."""
-    before, after = _roles().set_role(_checked(account_id), parse_body(RoleChange).role)
+    account_id, role = _checked(account_id), parse_body(RoleChange).role
+    action = f"user.{'grant' if role == 'admin' else 'revoke'}_admin"
+    before, after = _roles().set_role(account_id, role, partial(admin_action, "auth", action, "user", account_id))
     return jsonify(before=before, after=after)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pymongo import DESCENDING, ReturnDocument
+from pymongo import DESCENDING
 
 from common.auth import Identity
 from common.errors import Conflict, NotFound, Unauthorized
+from common.moves import move
 from common.paging import PageQuery, page_of
 
 ADMINS = "admins"
@@ -64,31 +65,28 @@ class Roles:
             raise NotFound("Account not found", code="ACCOUNT_NOT_FOUND")
         return public(found)
 
-    def set_role(self, account_id: str, role: str) -> tuple[dict, dict]:
-        """The account before and after; setting the role it already has changes nothing."""
+    def set_role(self, account_id: str, role: str, audit_for=None) -> tuple[dict, dict]:
+        """The account before and after; setting the role it already has changes nothing. The admin's audit entry
+        (`audit_for(before, after)`) rides in the same write as the change (the account's outbox)."""
         before = self.get(account_id)
         if before["role"] == role:
             return before, before
+        events = [] if audit_for is None else [audit_for({"role": before["role"]}, {"role": role})]
         if role == "admin":
-            changed = self._update({"_id": account_id, "role": {"$ne": "admin"}}, role)
+            changed = self._update({"_id": account_id, "role": {"$ne": "admin"}}, role, events)
             if changed is not None:
                 self.promoted()
             return before, changed or self.get(account_id)
         if self.counters.find_one_and_update({"_id": ADMINS, "count": {"$gt": 1}}, {"$inc": {"count": -1}}) is None:
             raise Conflict("This is the last admin: make someone else an admin first", code="LAST_ADMIN")
-        changed = self._update({"_id": account_id, "role": "admin"}, role)
+        changed = self._update({"_id": account_id, "role": "admin"}, role, events)
         if changed is None:  # someone else took the role away meanwhile: give the count back
             self.promoted()
             return before, self.get(account_id)
         return before, changed
 
-    def _update(self, where: dict, role: str) -> dict | None:
-        doc = self.accounts.find_one_and_update(
-            where,
-            {"$set": {"role": role}},
-            projection={"password_hash": 0, "_outbox": 0},
-            return_document=ReturnDocument.AFTER,
-        )
+    def _update(self, where: dict, role: str, events=()) -> dict | None:
+        doc = move(self.accounts, where, {"$set": {"role": role}}, tuple(events), {"password_hash": 0, "_outbox": 0})
         return public(doc) if doc else None
 
 

@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
+from common.audit import admin_action
 from common.auth import require_admin
 from common.errors import NotFound
 from common.openapi import operation
@@ -61,4 +62,9 @@ def adjust_stock(sku):
     """Add (or, negative, remove) units of available stock atomically; never below zero (admin)."""
     if not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
         raise NotFound("No such SKU", code="SKU_NOT_FOUND")
-    return jsonify(deps().stock.adjust_available(sku, parse_body(StockDelta).delta))
+    delta = parse_body(StockDelta).delta
+
+    def audited(before: dict, after: dict):
+        return admin_action("inventory", "stock.adjust", "stock", sku, before, {**after, "delta": delta})
+
+    return jsonify(deps().stock.adjust_available(sku, delta, audited))

@@ -18,6 +18,10 @@ COUNT_FIELDS = ("sku", "available", "reserved")
 CAS_ATTEMPTS = 50
 
 
+def _audited(audit_for, current: dict, after: int) -> list:
+    return [] if audit_for is None else [audit_for({"available": current["available"]}, {"available": after})]
+
+
 class StockRepository:
     """`available` and `reserved` never go below zero however calls interleave: every change is one
     conditional single-document update, and any event it causes rides in that same write (outbox).
@@ -71,8 +75,9 @@ class StockRepository:
             return False
         return result.upserted_id is not None
 
-    def set_available(self, sku: str, quantity: int) -> dict:
-        """An admin's count: `available` becomes `quantity`; units already reserved stay reserved."""
+    def set_available(self, sku: str, quantity: int, audit_for=None) -> dict:
+        """An admin's count: `available` becomes `quantity`; units already reserved stay reserved. The admin's
+        audit entry (`audit_for(before, after)`) rides in the same write."""
         for _ in range(CAS_ATTEMPTS):
             current = self.stock.find_one({"_id": sku})
             if current is None:
@@ -94,13 +99,13 @@ class StockRepository:
             doc = self._apply(
                 {"_id": sku, "available": current["available"]},
                 {"$set": {"available": quantity}},
-                self._low(current, quantity),
+                [*self._low(current, quantity), *_audited(audit_for, current, quantity)],
             )
             if doc is not None:
                 return doc
         raise Conflict("Stock is changing too fast, try again", code="STOCK_BUSY")
 
-    def adjust_available(self, sku: str, delta: int) -> dict:
+    def adjust_available(self, sku: str, delta: int, audit_for=None) -> dict:
         """An admin's delta (a delivery, a breakage): one compare-and-set on the count it read, so it never
         lands on a count another writer changed meanwhile; a result below zero is refused with the reason."""
         for _ in range(CAS_ATTEMPTS):
@@ -125,7 +130,7 @@ class StockRepository:
             doc = self._apply(
                 {"_id": sku, "available": current["available"]},
                 {"$set": {"available": after}},
-                self._low(current, after),
+                [*self._low(current, after), *_audited(audit_for, current, after)],
             )
             if doc is not None:
                 return doc

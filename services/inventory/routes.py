@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, jsonify
 
+from common.audit import admin_action
 from common.auth import require_admin
 from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
@@ -35,4 +38,5 @@ def get_stock(sku):
 @operation(spec, out=Stock, body=StockCount, auth="admin", errors=(404,))
 def count_stock(sku):
     """Set the available count of a SKU (admin)."""
-    return jsonify(service.count_stock(deps().stock, sku, parse_body(StockCount).quantity))
+    audited = partial(admin_action, service.SOURCE, "stock.set", "stock", sku)
+    return jsonify(service.count_stock(deps().stock, sku, parse_body(StockCount).quantity, audited))

@@ -31,12 +31,12 @@ def list_stock(repo: Stock, skus) -> list[dict]:
     return repo.get_many(skus)
 
 
-def count_stock(repo: Stock, sku: str, quantity: int) -> dict:
+def count_stock(repo: Stock, sku: str, quantity: int, audit_for=None) -> dict:
     """An admin's count of a SKU that has stock: a SKU no product made gets no record (it would later override
     the product's initial stock), so it is a 404 like any unknown SKU."""
     if not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII) or repo.get(sku) is None:
         raise NotFound("No stock for this SKU", code="SKU_NOT_FOUND")
-    return repo.set_available(sku, quantity)
+    return repo.set_available(sku, quantity, audit_for)
 
 
 def apply_product_change(repo: Stock, changed: ProductChanged) -> None:

@@ -121,12 +121,13 @@ class ProductRepository:
             # Two admins racing on one SKU: the unique index decides, the loser hears 409.
             raise Conflict("SKU already exists", {"sku": doc["sku"]}, code="SKU_TAKEN") from None
 
-    def update(self, product_id: str, changes: dict, event_for) -> dict | None:
-        """Apply changes and queue the event in the same single-document write."""
+    def update(self, product_id: str, changes: dict, event_for, audit_for=None) -> dict | None:
+        """Apply changes and queue the event (and the admin's audit entry, `audit_for(current)`) in the same
+        single-document write."""
         current = self.get(product_id)
         if current is None:
             return None
-        event = event_for({**current, **changes})
+        events = (event_for({**current, **changes}), *([audit_for(current)] if audit_for else []))
         found = (
             {**changes, **search_words({**current, **changes})} if {"name", "description"} & set(changes) else changes
         )
@@ -134,7 +135,7 @@ class ProductRepository:
             self.products,
             {"_id": product_id, "deleted": False},
             {"$set": found},
-            (event,),
+            events,
             projection=PUBLIC_FIELDS,
         )
 

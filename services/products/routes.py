@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, jsonify
 
+from common.audit import admin_action
 from common.auth import require_admin
 from common.errors import NotFound
 from common.ids import is_id
@@ -59,8 +62,9 @@ def create_product():
 @operation(spec, out=Product, body=ProductUpdate, auth="admin", errors=(404,))
 def update_product(product_id):
     """Edit a product (admin)."""
-    changes = parse_body(ProductUpdate).model_dump(exclude_unset=True)
-    return jsonify(service.update_product(deps().repo, deps().cache, _checked_id(product_id), changes))
+    changes, product_id = parse_body(ProductUpdate).model_dump(exclude_unset=True), _checked_id(product_id)
+    audited = partial(admin_action, "products", "product.update", "product", product_id)
+    return jsonify(service.update_product(deps().repo, deps().cache, product_id, changes, audited))
 
 
 @bp.delete("/api/products/<product_id>")

@@ -85,8 +85,10 @@ def create_product(repo: Products, cache: ReadCache, fields: dict) -> dict:
     return public_product(written(repo.get(doc["_id"])))
 
 
-def update_product(repo: Products, cache: ReadCache, product_id: str, changes: dict) -> dict:
-    doc = repo.update(product_id, changes, lambda d: changed_event(d, "updated"))
+def update_product(repo: Products, cache: ReadCache, product_id: str, changes: dict, audited=None) -> dict:
+    """An edit; `audited(before, after)` makes the admin's audit entry, written with the change."""
+    audit_for = None if audited is None else lambda current: audited({k: current.get(k) for k in changes}, changes)
+    doc = repo.update(product_id, changes, lambda d: changed_event(d, "updated"), audit_for)
     if doc is None:
         raise NotFound("Product not found", {"id": product_id})
     cache.invalidate()

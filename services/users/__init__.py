@@ -14,8 +14,9 @@ from .indexes import INDEXES
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("users", __name__, INDEXES, config)
-    repo = install(app, build(app)).repo
+    wired = install(app, build(app))
+    repo = wired.repo
     for bp in (routes.bp, audit.bp):
         app.register_blueprint(bp)
-    start_workers(app, handlers=consumers.handlers(repo))
+    start_workers(app, handlers=consumers.handlers(repo, wired.audit))
     return app

@@ -1,9 +1,14 @@
 """The back office's audit trail (admin): who did what, when, with the facts before and after, per subject.
-The actor comes from the caller's verified token, never from the body."""
+
+Price, stock and role changes are recorded by the service that makes them, in the same write as the change
+(common/audit.py: an `admin.action` event in its outbox, kept here by the consumer below), so no API call can skip
+or forge them. The other back-office actions are still reported through POST /api/audit, which refuses the
+actions the services record themselves. The actor comes from a verified token, never from a body."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Literal
 
 from flask import Blueprint, jsonify
@@ -12,7 +17,9 @@ from pymongo import DESCENDING
 
 from common.auth import current_identity, require_admin
 from common.clock import now
+from common.errors import Forbidden
 from common.ids import ID_SCHEMA
+from common.messages import AdminAction
 from common.openapi import operation
 from common.validation import QueryModel, StrictModel, parse_body, parse_query
 
@@ -24,6 +31,9 @@ SUBJECT_ID = ID_SCHEMA
 Subject = Literal["product", "stock", "order", "user", "event", "webhook"]
 Fact = str | int | bool | None
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
+# Recorded only by the services that make these changes (in the change's own write), never through the API.
+SERVICE_AUDITED = frozenset({"stock", "user"})
+SERVICE_AUDITED_ACTIONS = frozenset({"product.update"})
 
 
 class AuditEntry(StrictModel):
@@ -72,10 +82,12 @@ def _public(doc: dict) -> dict:
 
 @bp.post("/api/audit")
 @require_admin
-@operation(spec, ok=201, out=AuditRecord, body=AuditEntry, auth="admin")
+@operation(spec, ok=201, out=AuditRecord, body=AuditEntry, auth="admin", errors=(403,))
 def record_action():
     """Record an admin action (admin); the actor is the caller."""
     entry, who = parse_body(AuditEntry), current_identity()
+    if entry.subject_type in SERVICE_AUDITED or entry.action in SERVICE_AUDITED_ACTIONS:
+        raise Forbidden("The service that makes this change records it", code="AUDITED_BY_SERVICE")
     for facts in (entry.before, entry.after):  # long text is kept short: the trail says what changed, not all of it
         facts.update({k: v[:300] for k, v in facts.items() if isinstance(v, str)})
     doc = {
@@ -87,6 +99,13 @@ def record_action():
     }
     _audit().insert_one(doc)
     return jsonify(_public(doc)), 201
+
+
+def keep(trail, event) -> None:
+    """admin.action: the entry, once (a redelivered event finds its id taken and changes nothing)."""
+    entry = AdminAction.parse(event)
+    doc = {"at": datetime.fromisoformat(event.occurred_at), "source": event.source, **entry.model_dump()}
+    trail.update_one({"_id": event.event_id}, {"$setOnInsert": doc}, upsert=True)
 
 
 @bp.get("/api/audit")

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from tests.accounts_apps import ADMIN, new_user
-from tests.admin_apps import back_office_fixture
+from tests.admin_apps import back_office_fixture, deliver_admin_actions
 
 office = back_office_fixture()
 
@@ -20,7 +20,7 @@ def audit(office, method, token=None, **kwargs):
 
 def entry(**overrides) -> dict:
     return {
-        "action": "product.update",
+        "action": "product.create",
         "subject_type": "product",
         "subject_id": uuid.uuid4().hex,
         "before": {"price": 100},
@@ -72,3 +72,53 @@ def test_markup_in_a_fact_is_stored_as_text_and_long_text_is_cut(office):
     e = entry(after={"name": "<script>x</script>" + "y" * 500})
     stored = audit(office, "POST", office.admin_token, json=e).json()
     assert stored["after"]["name"].startswith("<script>") and len(stored["after"]["name"]) == 300
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"action": "product.update"},
+        {"action": "stock.set", "subject_type": "stock"},
+        {"action": "user.grant_admin", "subject_type": "user"},
+    ],
+)
+def test_an_entry_for_a_change_the_services_record_cannot_be_posted(office, forged):
+    r = audit(office, "POST", office.admin_token, json=entry(**forged))
+    assert r.status_code == 403 and r.json()["error"] == "AUDITED_BY_SERVICE"
+
+
+def test_a_price_change_through_the_api_is_audited_by_the_products_service_with_the_change(office):
+    product = requests.get(f"{office.gateway}/api/products", params={"per_page": 1}, timeout=5).json()["items"][0]
+    token = {"Authorization": f"Bearer {office.admin_token}"}
+    r = requests.patch(
+        f"{office.gateway}/api/products/{product['id']}", json={"price": product["price"] + 1}, headers=token, timeout=5
+    )
+    assert r.status_code == 200
+    assert deliver_admin_actions(office) >= 1
+    items = audit(
+        office, "GET", office.admin_token, params={"subject_type": "product", "subject_id": product["id"]}
+    ).json()["items"]
+    (change,) = [i for i in items if i["action"] == "product.update"][:1]
+    assert change["before"] == {"price": product["price"]} and change["after"] == {"price": product["price"] + 1}
+    assert change["actor_email"] == ADMIN["email"]
+    deliver_admin_actions(office)  # delivered again (a redelivery): still one entry
+    again = audit(
+        office, "GET", office.admin_token, params={"subject_type": "product", "subject_id": product["id"]}
+    ).json()["items"]
+    assert len([i for i in again if i["action"] == "product.update"]) == len(
+        [i for i in items if i["action"] == "product.update"]
+    )
+
+
+def test_a_role_change_through_the_api_is_audited_by_the_auth_service(office):
+    user = new_user(office.gateway)
+    token = {"Authorization": f"Bearer {office.admin_token}"}
+    r = requests.put(
+        f"{office.gateway}/api/auth/accounts/{user['id']}/role", json={"role": "admin"}, headers=token, timeout=5
+    )
+    assert r.status_code == 200
+    deliver_admin_actions(office)
+    items = audit(office, "GET", office.admin_token, params={"subject_type": "user", "subject_id": user["id"]}).json()
+    assert [(i["action"], i["before"], i["after"]) for i in items["items"]] == [
+        ("user.grant_admin", {"role": "customer"}, {"role": "admin"})
+    ]

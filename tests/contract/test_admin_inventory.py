@@ -7,9 +7,10 @@ import uuid
 import pytest
 import requests
 
+from common.mongo import get_database
 from services.inventory.deps import deps as inventory_deps
 from tests.accounts_apps import new_user
-from tests.admin_apps import CSRF, back_office_fixture, browser
+from tests.admin_apps import CSRF, back_office_fixture, browser, deliver_admin_actions
 
 office = back_office_fixture()
 
@@ -140,12 +141,23 @@ def test_concurrent_removals_never_take_stock_below_zero(office, sku):
     assert stock_of(office, sku)["available"] == 0
 
 
+def test_a_stock_change_through_the_api_is_audited_in_the_same_write(office):
+    sku = requests.get(f"{office.gateway}/api/products", params={"per_page": 1}, timeout=5).json()["items"][0]["sku"]
+    token = {"Authorization": f"Bearer {office.admin_token}"}
+    requests.post(f"{office.gateway}/api/inventory/{sku}/adjust", json={"delta": 2}, headers=token, timeout=5)
+    outbox = get_database(office.apps["inventory"])["stock"].find_one({"_id": sku})["_outbox"]
+    (entry,) = [e for e in outbox if e["type"] == "admin.action" and e["data"]["action"] == "stock.adjust"][-1:]
+    assert entry["data"]["subject_id"] == sku and entry["data"]["after"]["delta"] == 2
+    assert entry["data"]["actor_id"] and entry["data"]["after"]["available"] == entry["data"]["before"]["available"] + 2
+
+
 def test_each_stock_change_is_audited_and_shown_on_its_product(office, admin):
     product = requests.get(f"{office.gateway}/api/products", params={"per_page": 1}, timeout=5).json()["items"][0]
     sku = product["sku"]
     before = stock_of(office, sku)["available"]
     assert admin.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": "40"}).status_code == 303
     assert admin.post(f"/inventory/{sku}/adjust", data={"csrf_token": CSRF, "delta": "-3"}).status_code == 303
+    deliver_admin_actions(office)
     page = admin.get(f"/products/{product['id']}").get_data(as_text=True)
     assert "stock.set" in page and "stock.adjust" in page and f"available: {before}" in page
     assert "available: 37" in page and "delta: -3" in page

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from tests.accounts_apps import ADMIN, new_user
-from tests.admin_apps import CSRF, back_office_fixture, browser, sign_in
+from tests.admin_apps import CSRF, back_office_fixture, browser, deliver_admin_actions, sign_in
 
 office = back_office_fixture()
 
@@ -130,6 +130,7 @@ def test_the_pages_list_customers_and_change_a_role_with_an_audit_entry(office, 
     assert user["email"] in html and "Make admin" in html
     r = admin.post(f"/users/{user['id']}/role", data={"csrf_token": CSRF, "role": "admin"})
     assert r.status_code == 303 and r.headers["Location"] == f"/admin/users/{user['id']}?done=admin"
+    deliver_admin_actions(office)
     page = admin.get(f"/users/{user['id']}?done=admin").get_data(as_text=True)
     assert "They are now an admin." in page and "Remove admin" in page and "user.grant_admin" in page
     assert "Orders (0)" in page

@@ -168,10 +168,10 @@ def test_a_count_with_a_malformed_sku_is_404_and_a_body_that_is_not_json_400(cli
 
 def test_falling_to_the_low_level_announces_stock_low_once(client, stock, admin, sku):
     client.put(f"/api/inventory/{sku}", json={"quantity": 6}, headers=admin)
-    assert outbox_types(stock, sku) == []
+    assert outbox_types(stock, sku) == ["admin.action"]  # each count is audited with it
     client.put(f"/api/inventory/{sku}", json={"quantity": 5}, headers=admin)
     client.put(f"/api/inventory/{sku}", json={"quantity": 2}, headers=admin)
-    (event,) = stock.stock.find_one({"_id": sku})["_outbox"]
+    (event,) = [e for e in stock.stock.find_one({"_id": sku})["_outbox"] if e["type"] != "admin.action"]
     assert event["type"] == "stock.low" and event["data"]["available"] == 5 and event["data"]["sku"] == sku
 
 

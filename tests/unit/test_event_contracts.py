@@ -9,9 +9,12 @@ from datetime import UTC, datetime
 from functools import partial
 
 import pytest
+from flask import Flask, g
 from pydantic import ValidationError
 
 from common import messages as m
+from common.audit import admin_action
+from common.auth import Identity
 from common.events import Event
 from common.indexes import create_indexes
 from common.kafka import ConsumerRunner
@@ -34,6 +37,7 @@ from services.products import service as products
 from tests.databases import database_client
 
 DESIGN_TOPICS = {
+    "admin.action",
     "user.registered",
     "product.changed",
     "order.placed",
@@ -66,6 +70,7 @@ PINNED: dict[type[m.Message], set[str]] = {
     m.StockRejected: ANSWER | {"skus", "reason", "user_id"},
     m.StockReleased: ANSWER | {"reason", "user_id"},
     m.StockLow: {"sku", "product_id", "available", "level"},
+    m.AdminAction: {"action", "subject_type", "subject_id", "actor_id", "actor_email", "before", "after"},
     m.PaymentSucceeded: PAID | {"charge_id"},
     m.PaymentFailed: PAID | {"reason", "attempts"},
     m.PaymentRefunded: PAID | {"refund_id", "phone"},
@@ -164,10 +169,14 @@ def _account_and_catalog_events() -> list[Event]:
         "created_at": datetime.now(UTC),
     }
     product = {"_id": "p1", "sku": "S-1", "name": "Lamp", "price": 250, "currency": "USD", "category": "home"}
+    with Flask(__name__).test_request_context():
+        g.identity = Identity("u0", "admin", "admin@example.test")  # the verified caller, as require_admin leaves it
+        audited = admin_action("products", "product.update", "product", "p1", {"price": 200}, {"price": 250})
     return [
         auth.registered_event(account),
         products.changed_event(product, "created", 7),
         products.changed_event(product, "deleted"),
+        audited,
     ]
 
 
@@ -214,6 +223,7 @@ REQUIRED = [(cls, name) for cls in m.MESSAGES for name, field in cls.model_field
 def _valid(cls: type[m.Message]) -> dict:
     """The smallest payload the class accepts."""
     base = {"order_id": "o1", "user_id": "u1", "email": "a@example.test", "sku": "S-1", "action": "created"}
+    base |= {"subject_type": "stock", "subject_id": "S-1", "actor_id": "u1"}
     return {k: v for k, v in {**base, "available": 1, "level": 5}.items() if k in cls.model_fields}
 
 
