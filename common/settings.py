@@ -87,6 +87,8 @@ class Settings:
     paid_reservation_ttl_seconds: int = 86400
     # At or below this many units the storefront says "Only N left" and inventory emits stock.low.
     low_stock_level: int = 5
+    # Who hears of stock.low: this address when set, else every admin.
+    staff_alert_email: str | None = None
     live_templates: bool = False  # templates and CSS re-read on change (a designer's `make run`), never in production
     # SMS: "standin" (local default: Twilio's library pointed at the stand-in), "twilio" (api.twilio.com), "log".
     sms_provider: str = "standin"

@@ -19,8 +19,9 @@ PER_PAGE = 25
 
 def _query() -> dict:
     page = request.args.get("page", "1")
+    # ?sku= is the link a low-stock email and the dashboard give: that SKU's row, as a search for it.
     return {
-        "q": request.args.get("q", "").strip()[:40],
+        "q": (request.args.get("q") or request.args.get("sku") or "").strip()[:40],
         "page": int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1,
     }
 

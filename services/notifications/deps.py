@@ -41,7 +41,7 @@ def build(app: Flask) -> Deps:
     renderer = EmailRenderer({"shop_name": "Fragmart", "shop_url": settings.shop_url})
     letters = DeadLetters(db["dead_letters"], app.extensions["publisher"])
     sms = sms_channel(settings)
-    notifier = Notifier(repo, renderer, mailer, sms)
+    notifier = Notifier(repo, renderer, mailer, sms, settings.staff_alert_email)
     deliveries = WebhookDeliveryRepository(db["webhook_deliveries"])
     endpoints = EndpointRepository(db["webhook_endpoints"])
     hooks = Webhooks(endpoints, deliveries, now, settings.webhooks_allow_private)

@@ -19,8 +19,13 @@ log = logging.getLogger(__name__)
 class Notifier:
     """What event handlers call. `key` makes a send happen once: a repeat with a delivered key is skipped."""
 
-    def __init__(self, repo: Deliveries, renderer, mailer, sms):
+    def __init__(self, repo: Deliveries, renderer, mailer, sms, staff_email: str | None = None):
         self.repo, self.renderer, self.mailer, self.sms = repo, renderer, mailer, sms
+        self.staff_email = staff_email
+
+    def staff_emails(self) -> list[str]:
+        """Who hears of the shop's operations (low stock): STAFF_ALERT_EMAIL when set, else every admin."""
+        return [self.staff_email] if self.staff_email else self.repo.admin_emails()
 
     def send_email(self, to: str, template: str, context: dict, user_id: str | None, key: str | None = None) -> bool:
         email = self.renderer.render(template, context)

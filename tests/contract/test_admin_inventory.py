@@ -161,3 +161,8 @@ def test_each_stock_change_is_audited_and_shown_on_its_product(office, admin):
     page = admin.get(f"/products/{product['id']}").get_data(as_text=True)
     assert "stock.set" in page and "stock.adjust" in page and f"available: {before}" in page
     assert "available: 37" in page and "delta: -3" in page
+
+
+def test_the_sku_link_of_a_low_stock_email_opens_that_skus_row(admin, sku):
+    html = admin.get(f"/inventory?sku={sku}").get_data(as_text=True)
+    assert f'id="stock-{sku}"' in html and html.count('<tr id="stock-') == 1
