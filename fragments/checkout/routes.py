@@ -74,6 +74,16 @@ def start():
             message="Add something you like, then check out.",
             link=("/products", "Browse products"),
         )
+    short = [line["name"] for line in cart["items"] if line.get("exceeds_stock")]
+    if short:  # the shop knows it cannot sell these: the shopper fixes the cart before paying for anything
+        return _step(
+            "_notice.html",
+            409,
+            title="Your cart needs a change first",
+            message=f"We don't have enough of {', '.join(short)}. Remove or reduce the lines marked in your cart, "
+            "then check out.",
+            link=("/cart", "Back to your cart"),
+        )
     draft = deps().drafts.load()
     if not draft or draft.get("placed"):
         draft = deps().drafts.fresh()  # a new attempt, with a new Idempotency-Key
@@ -95,9 +105,16 @@ def save_address():
     return _advance("/checkout/payment", lambda: _payment_step(draft))
 
 
+def _placed(draft: dict):
+    """Back to a step of a checkout that has become an order: that order's page, not an empty form."""
+    return redirect_after_post(f"/orders/{draft['placed']['order_id']}") if draft.get("placed") else None
+
+
 @bp.get("/payment")
 def payment():
     draft = deps().drafts.load()
+    if placed := _placed(draft):
+        return placed
     if not draft.get("address"):
         return redirect_after_post("/checkout")
     return _payment_step(draft)
@@ -124,6 +141,8 @@ def save_payment():
 @bp.get("/review")
 def review():
     draft = deps().drafts.load()
+    if placed := _placed(draft):
+        return placed
     if not draft.get("address") or not draft.get("payment"):
         return redirect_after_post("/checkout/payment" if draft.get("address") else "/checkout")
     return _review_step(draft)

@@ -13,8 +13,10 @@ import fragments.checkout
 import fragments.profile
 from common.csrf import CSRF_COOKIE
 from common.events import make_event
+from services.inventory.deps import deps as inventory_deps
 from services.orders.consumers import handlers
 from services.orders.deps import deps as orders_deps
+from services.products.deps import deps as products_deps
 from tests.accounts_apps import bearer, new_user
 from tests.checkout_apps import fill_cart, serve_shop
 
@@ -272,3 +274,21 @@ def test_order_history_without_js_redirects_after_cancel_and_signed_out_goes_to_
     assert r.status_code == 303 and r.headers["Location"] == f"/orders/{order_id}"
     assert browser(profile_app).get("/orders").headers["Location"] == "/login?next=/orders"
     assert "You have no orders yet" in text(browser(profile_app, new_user(shop.gateway)).get("/orders"))
+
+
+def test_after_the_order_is_placed_going_back_to_a_step_leads_to_the_order(shop, checkout_app, user):
+    c, placed, _ = checked_out(shop, checkout_app, user)
+    order_id = placed.headers["Location"].split("/")[2]
+    for step in ("/review", "/payment"):
+        back = c.get(step)
+        assert back.status_code == 303 and back.headers["Location"] == f"/orders/{order_id}", step
+    assert c.get("/review", headers={"HX-Request": "true"}).headers["HX-Redirect"] == f"/orders/{order_id}"
+
+
+def test_a_line_the_shop_cannot_fill_must_be_fixed_before_checkout_starts(shop, checkout_app, user):
+    fill_cart(shop, user, ("desk-organiser", 2), ("fountain-pen", 1))
+    sku = products_deps(shop.products).repo.get("desk-organiser")["sku"]
+    inventory_deps(shop.inventory).stock.set_available(sku, 1)
+    r = browser(checkout_app, user).get("/start")
+    assert r.status_code == 409 and "Your cart needs a change first" in text(r)
+    assert "Desk Organiser" in text(r) and "Fountain Pen" not in text(r) and 'href="/cart"' in text(r)
