@@ -10,7 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from common.htmx import redirect_after_post
 from common.ids import ID
 
-from . import access, audit, client, forms
+from . import access, client, forms
 from .products import _form_page, _product
 
 bp = Blueprint("admin_images", __name__)
@@ -61,9 +61,6 @@ def upload_image(product_id):
     resp = client.call(
         "PUT", f"/api/products/{product['id']}/image", data=data, headers={"Content-Type": "application/octet-stream"}
     )
-    if resp.status_code == 200:
-        audit.record(
-            "product.image", "product", product["id"], {"image": product.get("image")}, {"image": resp.json()["image"]}
-        )
+    if resp.status_code == 200:  # the products service audits the new image, with it
         return redirect_after_post(f"/admin/products/{product['id']}?saved=1")
     return _refused(product, "large" if resp.status_code == 413 else "type", resp.status_code)

@@ -15,11 +15,6 @@ from . import audit, client, forms
 
 bp = Blueprint("admin_products", __name__)
 PER_PAGE = 20
-AUDITED = ("name", "description", "category", "price", "sku", "featured", "image")
-
-
-def _facts(product: dict | None) -> dict:
-    return {k: product[k] for k in AUDITED if product and k in product}
 
 
 def _page() -> int:
@@ -116,8 +111,7 @@ def create_product():
     form, body, errors = _read_form(creating=True)
     if not errors:
         resp = client.call("POST", "/api/products", json=body)
-        if resp.status_code == 201:
-            audit.record("product.create", "product", resp.json()["id"], None, _facts(resp.json()))
+        if resp.status_code == 201:  # the products service audits the creation, with it
             return redirect_after_post(f"/admin/products/{resp.json()['id']}?saved=1")
         errors = _api_errors(resp)
     return _form_page(None, form, errors, 422)
@@ -149,6 +143,5 @@ def delete_product(product_id):
             f"/admin/products/{product['id']}",
             cancel="No, keep it",
         )
-    if client.call("DELETE", f"/api/products/{product['id']}").status_code == 204:
-        audit.record("product.delete", "product", product["id"], _facts(product), {"deleted": True})
+    client.call("DELETE", f"/api/products/{product['id']}")  # audited by the products service, with it
     return redirect_after_post("/admin/products?deleted=1")

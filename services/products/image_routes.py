@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, jsonify, request
 
+from common.audit import admin_action
 from common.auth import require_admin
 from common.errors import NotFound
 from common.ids import IMAGE_NAME
@@ -26,7 +29,8 @@ def upload_image(product_id):
     product_id = _checked_id(product_id)
     request.max_content_length = images.MAX_BYTES  # larger than any JSON body: only this view reads this much
     url = images.save(deps().images, request.get_data())
-    return jsonify(service.update_product(deps().repo, deps().cache, product_id, {"image": url}))
+    audited = partial(admin_action, "products", "product.image", "product", product_id)
+    return jsonify(service.update_product(deps().repo, deps().cache, product_id, {"image": url}, audited))
 
 
 @bp.get("/api/products/images/<name>")

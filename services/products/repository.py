@@ -106,7 +106,7 @@ class ProductRepository:
     def sku_taken(self, sku: str) -> bool:
         return self.products.count_documents({"sku": sku}, limit=1) > 0
 
-    def insert(self, doc: dict, event: Event) -> None:
+    def insert(self, doc: dict, event: Event, *more: Event) -> None:
         try:
             self.products.insert_one(
                 {
@@ -114,7 +114,7 @@ class ProductRepository:
                     **search_words(doc),
                     "created_at": doc.get("created_at") or now(),
                     "deleted": False,
-                    "_outbox": outbox_entries(event),
+                    "_outbox": outbox_entries(event, *more),
                 }
             )
         except DuplicateKeyError:

@@ -54,7 +54,11 @@ def list_categories():
 def create_product():
     """Create a product (admin)."""
     fields = parse_body(ProductCreate).model_dump()
-    return jsonify(service.create_product(deps().repo, deps().cache, fields)), 201
+
+    def audited(product_id: str):
+        return partial(admin_action, "products", "product.create", "product", product_id)
+
+    return jsonify(service.create_product(deps().repo, deps().cache, fields, audited)), 201
 
 
 @bp.patch("/api/products/<product_id>")
@@ -72,5 +76,7 @@ def update_product(product_id):
 @operation(spec, ok=204, auth="admin", errors=(404,))
 def delete_product(product_id):
     """Delete a product (admin)."""
-    service.delete_product(deps().repo, deps().cache, _checked_id(product_id))
+    product_id = _checked_id(product_id)
+    audited = partial(admin_action, "products", "product.delete", "product", product_id)
+    service.delete_product(deps().repo, deps().cache, product_id, audited)
     return "", 204

@@ -74,13 +74,23 @@ def list_categories(repo: Products, cache: ReadCache) -> list[str]:
     return cache.get_or_compute("categories", {}, repo.categories)
 
 
-def create_product(repo: Products, cache: ReadCache, fields: dict) -> dict:
+# What an audit entry keeps of a product (the trail says what changed, not all of it).
+AUDITED = ("name", "category", "price", "sku", "featured", "image")
+
+
+def audit_facts(doc: dict) -> dict:
+    return {k: doc.get(k) for k in AUDITED}
+
+
+def create_product(repo: Products, cache: ReadCache, fields: dict, audited=None) -> dict:
+    """A new product; `audited(product_id)(before, after)` makes the admin's audit entry, written with it."""
     if repo.sku_taken(fields["sku"]):
         raise Conflict("SKU already exists", {"sku": fields["sku"]}, code="SKU_TAKEN")
     initial_stock = fields.pop("initial_stock", 0)
     doc = {"_id": uuid.uuid4().hex, "currency": "USD", "featured": False, "image": None, **fields}
     doc["image"] = doc["image"] or f"/static/img/categories/{doc['category']}.svg"
-    repo.insert(doc, changed_event(doc, "created", initial_stock))
+    audit = () if audited is None else (audited(doc["_id"])({}, audit_facts(doc)),)
+    repo.insert(doc, changed_event(doc, "created", initial_stock), *audit)
     cache.invalidate()
     return public_product(written(repo.get(doc["_id"])))
 
@@ -95,8 +105,9 @@ def update_product(repo: Products, cache: ReadCache, product_id: str, changes: d
     return public_product(doc)
 
 
-def delete_product(repo: Products, cache: ReadCache, product_id: str) -> None:
-    doc = repo.update(product_id, {"deleted": True}, lambda d: changed_event(d, "deleted"))
+def delete_product(repo: Products, cache: ReadCache, product_id: str, audited=None) -> None:
+    audit_for = None if audited is None else lambda current: audited(audit_facts(current), {"deleted": True})
+    doc = repo.update(product_id, {"deleted": True}, lambda d: changed_event(d, "deleted"), audit_for)
     if doc is None:
         raise NotFound("Product not found", {"id": product_id})
     cache.invalidate()

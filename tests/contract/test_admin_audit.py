@@ -20,8 +20,8 @@ def audit(office, method, token=None, **kwargs):
 
 def entry(**overrides) -> dict:
     return {
-        "action": "product.create",
-        "subject_type": "product",
+        "action": "order.refund",
+        "subject_type": "order",
         "subject_id": uuid.uuid4().hex,
         "before": {"price": 100},
         "after": {"price": 200},
@@ -36,7 +36,7 @@ def test_an_action_is_recorded_with_the_caller_as_actor_and_listed_newest_first(
     assert audit(office, "POST", office.admin_token, json=first).status_code == 201
     assert audit(office, "POST", office.admin_token, json={**first, "after": {"price": 300}}).status_code == 201
     items = audit(
-        office, "GET", office.admin_token, params={"subject_type": "product", "subject_id": first["subject_id"]}
+        office, "GET", office.admin_token, params={"subject_type": "order", "subject_id": first["subject_id"]}
     ).json()["items"]
     assert [i["after"]["price"] for i in items] == [300, 200]
     assert items[0]["actor_email"] == ADMIN["email"] and items[0]["before"] == {"price": 100}
@@ -77,7 +77,8 @@ def test_markup_in_a_fact_is_stored_as_text_and_long_text_is_cut(office):
 @pytest.mark.parametrize(
     "forged",
     [
-        {"action": "product.update"},
+        {"action": "product.update", "subject_type": "product"},
+        {"action": "product.delete", "subject_type": "product"},
         {"action": "stock.set", "subject_type": "stock"},
         {"action": "user.grant_admin", "subject_type": "user"},
     ],

@@ -11,7 +11,7 @@ import requests
 from PIL import Image
 
 from tests.accounts_apps import new_user
-from tests.admin_apps import CSRF, back_office_fixture, browser
+from tests.admin_apps import CSRF, back_office_fixture, browser, deliver_admin_actions
 
 office = back_office_fixture()
 
@@ -117,6 +117,7 @@ def upload(client, product_id, data, filename="photo.png", path_prefix=""):
 def test_uploading_on_the_page_sets_the_image_and_records_it(office, admin, product):
     r = upload(admin, product["id"], image_bytes("JPEG"), filename="shot.webp")  # the name says nothing
     assert r.status_code == 303
+    deliver_admin_actions(office)
     page = admin.get(f"/products/{product['id']}").get_data(as_text=True)
     assert 'src="/images/products/' in page and ".jpg" in page and "product.image" in page
 

@@ -58,7 +58,8 @@ def test_an_admin_creates_a_product_and_its_event_carries_the_initial_stock(app,
     assert re.fullmatch(r"[0-9a-f]{32}", created["id"]) and "initial_stock" not in created
     assert client.get(f"/api/products/{created['id']}").json["sku"] == body["sku"]
     kinds, entries = outbox(app, created["id"])
-    assert kinds == [("product.changed", "created")]
+    assert kinds == [("product.changed", "created"), ("admin.action", "product.create")]  # audited in one write
+    assert entries[1]["data"]["actor_id"] and entries[1]["data"]["after"]["sku"] == body["sku"]
     assert entries[0]["data"]["initial_stock"] == 7 and entries[0]["data"]["sku"] == body["sku"]
 
 
@@ -117,6 +118,7 @@ def test_an_admin_edits_a_product_and_the_change_is_announced(app, client, admin
     # The admin's audit entry rides in the same write as the change it records.
     assert outbox(app, created["id"])[0] == [
         ("product.changed", "created"),
+        ("admin.action", "product.create"),
         ("product.changed", "updated"),
         ("admin.action", "product.update"),
     ]
@@ -160,7 +162,7 @@ def test_a_deleted_product_disappears_from_reads_and_its_deletion_is_announced(a
     assert client.get(f"/api/products/{created['id']}").status_code == 404
     assert client.get("/api/products", query_string={"q": created["name"]}).json["total"] == 0
     assert client.delete(f"/api/products/{created['id']}", headers=admin).status_code == 404
-    assert outbox(app, created["id"])[0][-1] == ("product.changed", "deleted")
+    assert outbox(app, created["id"])[0][-2:] == [("product.changed", "deleted"), ("admin.action", "product.delete")]
 
 
 def test_a_repeated_read_is_a_cache_hit_counted_in_metrics(client):
