@@ -141,7 +141,11 @@ class FragmentSession(CachedSession):
         every variant of its URL, so no later outage serves it again from stale-if-error."""
         response = super()._send_and_cache(request, actions, cached_response, **kwargs)
         if cached_response is not None and response.status_code in (404, 410):
-            gone = [r.cache_key for r in self.cache.filter(valid=True, expired=True) if r.url == request.url]
+            # Over a copy of the keys, reading with peek: the library's filter() reads through the LRU store, whose
+            # reads reorder it, so iterating it directly raises "mutated during iteration".
+            responses = self.cache.responses
+            peek = getattr(responses, "peek", responses.get)
+            gone = [k for k in list(responses.keys()) if getattr(peek(k), "url", None) == request.url]
             self.cache.delete(actions.cache_key, *gone)
             log.info("fragment gone; purged from the cache", extra={"url": request.url})
         return response
