@@ -12,7 +12,7 @@ MINTED_ID = re.compile(r"[0-9a-f]{32}")
 ID_SCHEMA = f"^{ID.pattern}$"
 MINTED_ID_SCHEMA = f"^{MINTED_ID.pattern}$"
 # A product image's stored name: the SHA-256 of its bytes and its type's extension (content-addressed, immutable).
-IMAGE_NAME = re.compile(r"[0-9a-f]{64}\.(png|jpg|webp)")
+IMAGE_NAME = re.compile(r"[0-9a-f]{64}(-(200|400|800))?\.(png|jpg|webp)")  # an original, or a WebP copy of a width
 
 
 def is_id(value: object) -> bool:

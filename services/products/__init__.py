@@ -18,6 +18,6 @@ def create_app(config: dict | None = None) -> Flask:
     for bp in (routes.bp, image_routes.bp, import_routes.bp):
         app.register_blueprint(bp)
     if app.extensions["settings"].local_mode:
-        service.seed_catalog(deps.repo, deps.cache)
+        service.seed_catalog(deps.repo, deps.cache, deps.images)
     start_workers(app, outbox=[deps.repo.products], handlers=consumers.handlers(deps.cache))
     return app

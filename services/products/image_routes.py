@@ -25,12 +25,14 @@ YEAR = 365 * 24 * 3600
 @require_admin
 @operation(spec, out=Product, auth="admin", errors=(404, 413, 422))
 def upload_image(product_id):
-    """Set a product's image: the body is the file (PNG, JPEG or WebP by content, at most 2 MB) (admin)."""
+    """Set a product's image: the body is the file (PNG, JPEG or WebP by content, at most 2 MB); 200, 400 and 800 px
+    WebP copies are made beside it (admin)."""
     product_id = _checked_id(product_id)
     request.max_content_length = images.MAX_BYTES  # larger than any JSON body: only this view reads this much
-    url = images.save(deps().images, request.get_data())
+    url, widths = images.save(deps().images, request.get_data())
     audited = partial(admin_action, "products", "product.image", "product", product_id)
-    return jsonify(service.update_product(deps().repo, deps().cache, product_id, {"image": url}, audited))
+    changes = {"image": url, "image_widths": widths}
+    return jsonify(service.update_product(deps().repo, deps().cache, product_id, changes, audited))
 
 
 @bp.get("/api/products/images/<name>")
@@ -38,7 +40,8 @@ def get_image(name):
     """An image by its content-hash name; it never changes, so it may be cached for a year."""
     if not IMAGE_NAME.fullmatch(name):
         raise NotFound("No such image", code="IMAGE_NOT_FOUND")
-    etag = f'"{name.split(".")[0][:32]}"'
+    stem = name.rsplit(".", 1)[0]
+    etag = f'"{stem[:32]}{stem[64:]}"'  # a copy's width stays in its tag: never the original's 304
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={YEAR}, immutable"}
     if etag in request.headers.get("If-None-Match", ""):
         return Response(status=304, headers=headers)

@@ -1,14 +1,16 @@
 """Product images: checked by their content (Pillow decodes them), kept in MongoDB's GridFS under the hash of
-their bytes, served with a content-hash URL that never changes meaning (so caches may keep it a year)."""
+their bytes, served with a content-hash URL that never changes meaning (so caches may keep it a year). Beside each
+original, 200, 400 and 800 px wide WebP copies (cropped to the pages' 4:3 frame) for srcset."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
 
 import gridfs
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from common.errors import AppError, NotFound
 
@@ -16,6 +18,10 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 25_000_000  # a small file that decodes to a huge bitmap (a "decompression bomb") is refused
 FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "WEBP": ("webp", "image/webp")}
 URL_PREFIX = "/images/products/"
+WIDTHS = (200, 400, 800)  # a phone's card, a phone's product page (or a desktop card at 2x), a desktop product page
+# Decoding is the memory peak (4 bytes a pixel, at most MAX_PIXELS): two at a time per process bound it at ~200 MB;
+# a third upload waits its turn while the others' requests go on.
+_resizing = threading.BoundedSemaphore(2)
 
 
 class ImageTooLarge(AppError):
@@ -58,17 +64,42 @@ def inspect(data: bytes) -> tuple[str, str]:
     return FORMATS[kind]
 
 
-def save(store: gridfs.GridFS, data: bytes) -> str:
-    """Keep the image (once per content) and answer its URL path."""
-    ext, content_type = inspect(data)
-    digest = hashlib.sha256(data).hexdigest()
-    name = f"{digest}.{ext}"
+def copies(data: bytes) -> dict[int, bytes]:
+    """WebP copies of a checked image, per width of WIDTHS it is large enough for (never enlarged), 4:3."""
+    with _resizing, Image.open(io.BytesIO(data)) as img:
+        img.draft("RGB", (WIDTHS[-1] * 2, WIDTHS[-1] * 2))  # a JPEG decodes at a fraction of its size: less memory
+        upright = ImageOps.exif_transpose(img)
+        frame = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
+        widths = [w for w in WIDTHS if w <= frame.width and w * 3 // 4 <= frame.height]
+        if not widths:
+            return {}
+        largest = ImageOps.fit(frame, (widths[-1], widths[-1] * 3 // 4), Image.Resampling.LANCZOS)
+        out = {}
+        for w in widths:
+            sized = largest if w == widths[-1] else largest.resize((w, w * 3 // 4), Image.Resampling.LANCZOS)
+            buf = io.BytesIO()
+            sized.save(buf, "WEBP", quality=80, method=1)
+            out[w] = buf.getvalue()
+        return out
+
+
+def _put(store: gridfs.GridFS, name: str, data: bytes, content_type: str) -> None:
     if not store.exists({"_id": name}):
         try:
             store.put(data, _id=name, filename=name, contentType=content_type)
         except gridfs.errors.FileExists:
             pass  # the same bytes uploaded twice at once: one copy is kept
-    return URL_PREFIX + name
+
+
+def save(store: gridfs.GridFS, data: bytes) -> tuple[str, list[int]]:
+    """Keep the image and its WebP copies (once per content); answer its URL path and the copies' widths."""
+    ext, content_type = inspect(data)
+    digest = hashlib.sha256(data).hexdigest()
+    sized = copies(data)
+    for width, copy in sized.items():
+        _put(store, f"{digest}-{width}.webp", copy, "image/webp")
+    _put(store, f"{digest}.{ext}", data, content_type)  # last: an original present means its copies are too
+    return f"{URL_PREFIX}{digest}.{ext}", sorted(sized)
 
 
 def load(store: gridfs.GridFS, name: str) -> tuple[bytes, str]:

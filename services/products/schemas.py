@@ -83,6 +83,7 @@ class Product(BaseModel):
     category: str
     sku: str
     image: str | None
+    image_widths: list[int] = []  # the WebP copies beside an uploaded image (srcset); empty for any other image
     featured: bool
 
 

@@ -11,6 +11,8 @@ from common.messages import ProductAction, ProductChanged
 from common.mongo import written
 from common.paging import page_of
 
+from . import images
+from .illustrations import illustrate
 from .ports import Products, ReadCache
 from .seed import seed_documents
 
@@ -97,6 +99,8 @@ def create_product(repo: Products, cache: ReadCache, fields: dict, audited=None)
 
 def update_product(repo: Products, cache: ReadCache, product_id: str, changes: dict, audited=None) -> dict:
     """An edit; `audited(before, after)` makes the admin's audit entry, written with the change."""
+    if "image" in changes:
+        changes = {"image_widths": [], **changes}  # a new image has its own copies, or none
     audit_for = None if audited is None else lambda current: audited({k: current.get(k) for k in changes}, changes)
     doc = repo.update(product_id, changes, lambda d: changed_event(d, "updated"), audit_for)
     if doc is None:
@@ -113,14 +117,17 @@ def delete_product(repo: Products, cache: ReadCache, product_id: str, audited=No
     cache.invalidate()
 
 
-def seed_catalog(repo: Products, cache: ReadCache) -> int:
-    """Seed an empty catalog; each product announces itself so inventory creates its stock."""
+def seed_catalog(repo: Products, cache: ReadCache, store=None) -> int:
+    """Seed an empty catalog; each product announces itself so inventory creates its stock. With an image store,
+    each gets a drawing of its own through the upload pipeline (with its WebP copies)."""
     if repo.count():
         return 0
     start = datetime.now(UTC) - timedelta(days=30)
     n = 0
     for n, (doc, stock) in enumerate(seed_documents(), start=1):
         doc["created_at"] = start + timedelta(days=n)
+        if store is not None:
+            doc["image"], doc["image_widths"] = images.save(store, illustrate(doc["name"], doc["category"]))
         repo.insert(doc, changed_event(doc, "created", stock))
     cache.invalidate()
     return n

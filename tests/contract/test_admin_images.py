@@ -77,6 +77,33 @@ def test_the_storefront_serves_the_image_through_the_shell_in_place_of_the_place
     assert client.get("/images/products/..%2F..%2Fmetrics").status_code == 404
 
 
+def test_an_upload_gets_4_3_webp_copies_at_200_400_and_800_px_that_the_pages_offer_by_srcset(office, product):
+    photo = io.BytesIO()
+    Image.radial_gradient("L").resize((1600, 1400)).convert("RGB").save(photo, "JPEG", quality=90)
+    answer = put_image(office, product["id"], photo.getvalue()).json()
+    assert answer["image_widths"] == [200, 400, 800]
+    stem = answer["image"].rsplit(".", 1)[0]
+    tags = set()
+    for width in (200, 400, 800):
+        served = requests.get(
+            f"{office.gateway}/api{stem.replace('/images/products', '/products/images')}-{width}.webp", timeout=5
+        )
+        assert served.status_code == 200 and served.headers["Content-Type"] == "image/webp"
+        with Image.open(io.BytesIO(served.content)) as copy:
+            assert (copy.format, copy.size) == ("WEBP", (width, width * 3 // 4))
+        tags.add(served.headers["ETag"])
+    assert len(tags) == 3 and len(photo.getvalue()) > 4 * len(served.content)
+    page = office.shell_app.test_client().get(f"/products/{product['id']}").get_data(as_text=True)
+    assert f'srcset="{stem}-200.webp 200w, {stem}-400.webp 400w, {stem}-800.webp 800w"' in page
+    assert 'width="560" height="420" loading="eager" fetchpriority="high"' in page
+
+
+def test_a_small_upload_is_never_enlarged_and_a_new_image_drops_the_old_copies(office, product):
+    answer = put_image(office, product["id"], image_bytes("PNG", size=(500, 400))).json()
+    assert answer["image_widths"] == [200, 400]
+    assert put_image(office, product["id"], image_bytes("PNG")).json()["image_widths"] == []
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -1,0 +1,67 @@
+"""Product images on a phone: the page loads a resized WebP copy (never more than 800 px wide) in place of the
+upload, reserves its frame, and loads the product's picture at once; seeded products show generated drawings."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import requests
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.browser.catalog_data import admin_headers, create_lineup
+from tests.browser.test_phone_layout import BOTH
+from tests.browser.variants import open_browser
+
+ALL_LOADED = "() => [...document.images].every(i => i.complete && i.naturalWidth > 0)"
+LOADED = "() => [...document.images].map(i => ({src: i.currentSrc, width: i.naturalWidth, lazy: i.loading}))"
+
+
+def photo() -> bytes:
+    """A 1600×1200 photo-like JPEG, the kind an owner uploads from a camera."""
+    buf = io.BytesIO()
+    gradient = Image.radial_gradient("L").resize((1600, 1200))
+    Image.merge("RGB", (gradient, gradient.rotate(90), Image.linear_gradient("L").resize((1600, 1200)))).save(
+        buf, "JPEG", quality=92
+    )
+    return buf.getvalue()
+
+
+def image_bytes_of_page(page, path: str) -> tuple[int, list[dict]]:
+    """Bytes of every product image the page loaded, and what each <img> shows."""
+    responses = []
+    page.on("response", lambda r: responses.append(r) if "/images/products/" in r.url else None)
+    page.goto(path)
+    page.wait_for_function(ALL_LOADED)
+    return sum(len(r.body()) for r in responses), page.evaluate(LOADED)
+
+
+@BOTH
+def test_a_phone_loads_a_small_webp_copy_of_an_uploaded_photo(kind, request, gateway_url):
+    page = open_browser(request, kind, "phone")
+    product = create_lineup(gateway_url).ids["Alpha"]
+    original = photo()
+    r = requests.put(
+        f"{gateway_url}/api/products/{product}/image",
+        data=original,
+        headers={**admin_headers(gateway_url), "Content-Type": "application/octet-stream"},
+        timeout=20,
+    )
+    assert r.status_code == 200, r.text
+    loaded, shown = image_bytes_of_page(page, f"/products/{product}")
+    [main] = shown
+    assert main["src"].endswith("-400.webp") and main["width"] <= 400 and main["lazy"] == "eager"
+    assert loaded * 10 < len(original)
+    figures = {"original_bytes": len(original), "phone_page_image_bytes": loaded, "kind": kind}
+    print(f"IMAGE-BYTES {json.dumps(figures)}")  # the closing note's before/after figure (-s to see it)
+    expect(page.get_by_role("button", name="Add to cart")).to_be_visible()
+
+
+def test_a_seeded_product_shows_its_generated_drawing_at_phone_size(request):
+    page = open_browser(request, "page", "phone")
+    loaded, shown = image_bytes_of_page(page, "/products/classic-linen-shirt")
+    [main] = shown
+    assert "/images/products/" in main["src"] and main["src"].endswith("-400.webp") and main["width"] <= 800
+    print(f"IMAGE-BYTES {json.dumps({'seeded_phone_page_image_bytes': loaded})}")
+    expect(page.get_by_role("heading", name="Classic Linen Shirt")).to_be_visible()
