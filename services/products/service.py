@@ -101,7 +101,8 @@ def update_product(repo: Products, cache: ReadCache, product_id: str, changes: d
     """An edit; `audited(before, after)` makes the admin's audit entry, written with the change."""
     if "image" in changes:
         changes = {"image_widths": [], **changes}  # a new image has its own copies, or none
-    audit_for = None if audited is None else lambda current: audited({k: current.get(k) for k in changes}, changes)
+    told = {k: v for k, v in changes.items() if k != "image_widths"}  # the copies follow the image: its URL tells
+    audit_for = None if audited is None else lambda current: audited({k: current.get(k) for k in told}, told)
     doc = repo.update(product_id, changes, lambda d: changed_event(d, "updated"), audit_for)
     if doc is None:
         raise NotFound("Product not found", {"id": product_id})
