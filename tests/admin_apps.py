@@ -113,7 +113,8 @@ def deliver_admin_actions(office) -> int:
 
     keep = users_handlers(None, users_deps(office.apps["users"]).audit)[AdminAction.TOPIC]
     kept = 0
-    for name, collection in (("products", "products"), ("inventory", "stock"), ("auth", "accounts")):
+    places = (("products", "products"), ("inventory", "stock"), ("auth", "accounts"), ("notifications", "dead_letters"))
+    for name, collection in places:
         for doc in get_database(office.apps[name])[collection].find(
             {"_outbox.type": AdminAction.TOPIC}, {"_outbox": 1}
         ):

@@ -10,7 +10,7 @@ from common.errors import NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_minted_id
 
-from . import audit, client
+from . import client
 from .orders import when
 
 bp = Blueprint("admin_events", __name__)
@@ -52,15 +52,7 @@ def handle(letter, action):
     resp = client.call("POST", f"/api/events/dead-letters/{letter}/{action}")
     if resp.status_code == 404:
         raise NotFound("We couldn't find that dead letter")
-    if resp.status_code == 200:
-        found = resp.json()
-        audit.record(
-            f"event.{action}",
-            "event",
-            letter,
-            {"status": "waiting", "topic": found["topic"]},
-            {"status": found["status"], "event_id": found.get("event_id") or None},
-        )
+    if resp.status_code == 200:  # the notifications service audits it, with the change
         return redirect_after_post(f"/admin/events?done={action}")
     message, _ = client.error_of(resp)
     return _page("waiting", error=message, code=409)

@@ -26,5 +26,5 @@ def create_app(config: dict | None = None) -> Flask:
         lambda: webhook_handlers.consumer(app),
         lambda: deps.webhook_sender,
     ]
-    start_workers(app, handlers=all_handlers(deps.notifier), workers=workers)
+    start_workers(app, outbox=[deps.dead_letters.letters], handlers=all_handlers(deps.notifier), workers=workers)
     return app

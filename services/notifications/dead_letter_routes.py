@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Literal
 
 from flask import Blueprint, jsonify
 from pydantic import BaseModel
 
+from common.audit import admin_action
 from common.auth import require_admin
 from common.errors import NotFound
 from common.ids import is_minted_id
@@ -78,7 +80,8 @@ def list_dead_letters():
 @operation(spec, out=Letter, auth="admin", errors=(404, 409))
 def replay_dead_letter(letter):
     """Send a waiting dead letter back to its topic; consumers' inboxes keep the effect once (admin)."""
-    return jsonify(_letters().replay(_checked(letter)))
+    letter = _checked(letter)
+    return jsonify(_letters().replay(letter, partial(admin_action, "notifications", "event.replay", "event", letter)))
 
 
 @bp.post("/api/events/dead-letters/<letter>/discard")
@@ -86,4 +89,5 @@ def replay_dead_letter(letter):
 @operation(spec, out=Letter, auth="admin", errors=(404, 409))
 def discard_dead_letter(letter):
     """Set a waiting dead letter aside for good (admin)."""
-    return jsonify(_letters().discard(_checked(letter)))
+    letter = _checked(letter)
+    return jsonify(_letters().discard(letter, partial(admin_action, "notifications", "event.discard", "event", letter)))

@@ -18,6 +18,8 @@ from pymongo import DESCENDING, ReturnDocument
 
 from common.clock import now
 from common.errors import Conflict, NotFound
+from common.events import OUTBOX_FIELD, push_outbox
+from common.messages import AdminAction
 from common.paging import PageQuery, page_of
 
 log = logging.getLogger(__name__)
@@ -80,12 +82,14 @@ class DeadLetters:
         docs = self.letters.find(f, {"raw": 0}).sort([("received_at", DESCENDING), ("_id", 1)])
         return page_of([public(d) for d in docs.skip(query.skip).limit(query.per_page)], total, query)
 
-    def _take(self, letter: str, status: str) -> dict:
-        """Move a waiting letter on, once: two admins pressing the button at once act once."""
+    def _take(self, letter: str, status: str, audited=None) -> dict:
+        """Move a waiting letter on, once: two admins pressing the button at once act once. The admin's audit entry
+        (`audited(before, after)`) rides in the same write (the letter's outbox)."""
+        change: dict = {"$set": {"status": status, "handled_at": now()}}
+        if audited is not None:
+            change["$push"] = push_outbox(audited({"status": "waiting"}, {"status": status}))
         doc = self.letters.find_one_and_update(
-            {"_id": letter, "status": "waiting"},
-            {"$set": {"status": status, "handled_at": now()}},
-            return_document=ReturnDocument.AFTER,
+            {"_id": letter, "status": "waiting"}, change, return_document=ReturnDocument.AFTER
         )
         if doc is None:
             if self.letters.find_one({"_id": letter}, {"_id": 1}) is None:
@@ -93,18 +97,22 @@ class DeadLetters:
             raise Conflict("This dead letter was already replayed or discarded", code="DEAD_LETTER_HANDLED")
         return doc
 
-    def replay(self, letter: str) -> dict:
-        doc = self._take(letter, "replayed")
+    def replay(self, letter: str, audited=None) -> dict:
+        doc = self._take(letter, "replayed", audited)
         try:
             self.publisher.send(doc["topic"], base64.b64decode(doc["raw"]))
         except Exception:
-            self.letters.update_one({"_id": letter}, {"$set": {"status": "waiting"}, "$unset": {"handled_at": ""}})
+            # Not replayed after all: back to waiting, and its audit entry goes too unless already relayed.
+            undo: dict = {"$set": {"status": "waiting"}, "$unset": {"handled_at": ""}}
+            if audited is not None:
+                undo["$pull"] = {OUTBOX_FIELD: {"type": AdminAction.TOPIC, "data.after.status": "replayed"}}
+            self.letters.update_one({"_id": letter}, undo)
             raise
         log.info("dead letter replayed", extra={"topic": doc["topic"], "event_id": doc.get("event_id")})
         return public(doc)
 
-    def discard(self, letter: str) -> dict:
-        doc = self._take(letter, "discarded")
+    def discard(self, letter: str, audited=None) -> dict:
+        doc = self._take(letter, "discarded", audited)
         log.info("dead letter discarded", extra={"topic": doc["topic"], "event_id": doc.get("event_id")})
         return public(doc)
 

@@ -1,8 +1,8 @@
 """The back office's audit trail (admin): who did what, when, with the facts before and after, per subject.
 
-Product, stock and role changes are recorded by the service that makes them, in the same write as the change
-(common/audit.py: an `admin.action` event in its outbox, kept here by the consumer below), so no API call can skip
-or forge them. The other back-office actions are still reported through POST /api/audit, which refuses the
+Product, stock, role and dead-letter changes are recorded by the service that makes them, in the same write as
+the change (common/audit.py: an `admin.action` event in its outbox, kept here by the consumer below), so no API
+call can skip or forge them. The other back-office actions are still reported through POST /api/audit, which refuses the
 actions the services record themselves. The actor comes from a verified token, never from a body."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ Subject = Literal["product", "stock", "order", "user", "event", "webhook"]
 Fact = str | int | bool | None
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
 # Recorded only by the services that make these changes (in the change's own write), never through the API.
-SERVICE_AUDITED = frozenset({"stock", "user", "product"})
+SERVICE_AUDITED = frozenset({"stock", "user", "product", "event"})
 SERVICE_AUDITED_ACTIONS: frozenset[str] = frozenset()
 
 

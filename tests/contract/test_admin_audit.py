@@ -79,6 +79,7 @@ def test_markup_in_a_fact_is_stored_as_text_and_long_text_is_cut(office):
     [
         {"action": "product.update", "subject_type": "product"},
         {"action": "product.delete", "subject_type": "product"},
+        {"action": "event.discard", "subject_type": "event"},
         {"action": "stock.set", "subject_type": "stock"},
         {"action": "user.grant_admin", "subject_type": "user"},
     ],

@@ -12,7 +12,7 @@ import requests
 from services.notifications.dead_letters import letter_id
 from services.notifications.deps import deps as notifications_deps
 from tests.accounts_apps import new_user
-from tests.admin_apps import CSRF, back_office_fixture, browser
+from tests.admin_apps import CSRF, back_office_fixture, browser, deliver_admin_actions
 
 office = back_office_fixture()
 
@@ -58,6 +58,21 @@ def test_the_dead_letter_api_refuses_a_guest_and_a_customer(office):
     for method, path in (("GET", ""), ("POST", f"/{letter}/replay"), ("POST", f"/{letter}/discard")):
         assert call(office, method, path).status_code == 401
         assert call(office, method, path, customer).status_code == 403
+
+
+def test_replay_and_discard_are_audited_by_the_notifications_service(office):
+    letter = dead_letter(office)
+    assert call(office, "POST", f"/{letter}/discard", office.admin_token).status_code == 200
+    deliver_admin_actions(office)
+    r = requests.get(
+        f"{office.gateway}/api/audit",
+        params={"subject_type": "event", "subject_id": letter},
+        headers={"Authorization": f"Bearer {office.admin_token}"},
+        timeout=5,
+    )
+    assert [(i["action"], i["before"], i["after"]) for i in r.json()["items"]] == [
+        ("event.discard", {"status": "waiting"}, {"status": "discarded"})
+    ]
 
 
 def test_a_letter_is_discarded_once(office):
