@@ -20,7 +20,7 @@ SERVICE_PORTS = {
 FRAGMENT_PORTS = {"auth": 4001, "products": 4002, "cart": 4003, "checkout": 4004, "profile": 4005, "admin": 4006}
 GATEWAY_PORT = 5000
 SHELL_PORT = 3000
-INFRA_PORTS = {"redis": 6379, "kafka": 9092, "smtp": 1025, "sms": 4101, "mongo": 27017}
+INFRA_PORTS = {"redis": 6379, "kafka": 9092, "smtp": 1025, "sms": 4101, "pay": 4100, "mongo": 27017}
 
 
 def port_offset(env=None) -> int:
@@ -49,6 +49,8 @@ class Settings:
     gateway_url: str
     shop_url: str
     sms_standin_url: str  # the local SMS stand-in (SMS_PROVIDER=standin)
+    # The payment provider's API base: the local stand-in by default; production sets https://api.stripe.com.
+    payment_provider_url: str | None
     # Where the provider posts delivery statuses; it signs this exact URL, so production sets its public one.
     sms_status_callback_url: str
     service_urls: dict
@@ -99,6 +101,12 @@ class Settings:
     # Outbound webhooks: a receiver on a private, loopback or link-local address is refused unless this is set.
     webhooks_allow_private: bool = False
     webhook_timeout: float = 5.0
+    # Payments: the provider's adapter ("stripe", the only one), its secret key and webhook signing secret.
+    payment_provider: str = "stripe"
+    stripe_api_key: str | None = None
+    stripe_api_key_file: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_webhook_secret_file: str | None = None
     # The legacy catalog import's database (SQLAlchemy URL with its password): from here rather than the command line.
     legacy_db_url: str | None = None
     legacy_db_url_file: str | None = None
@@ -169,6 +177,7 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         "gateway_url": f"http://127.0.0.1:{GATEWAY_PORT + off}",
         "shop_url": f"http://127.0.0.1:{SHELL_PORT + off}",
         "sms_standin_url": f"http://127.0.0.1:{INFRA_PORTS['sms'] + off}",
+        "payment_provider_url": f"http://127.0.0.1:{INFRA_PORTS['pay'] + off}",
     }
     local["sms_status_callback_url"] = f"{env.get('GATEWAY_URL') or local['gateway_url']}/api/notifications/sms/status"
     from_env = _from_env(env)

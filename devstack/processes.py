@@ -12,7 +12,7 @@ from pathlib import Path
 from common.settings import FRAGMENT_PORTS, GATEWAY_PORT, INFRA_PORTS, SERVICE_PORTS, SHELL_PORT, port_offset
 
 ROOT = Path(__file__).resolve().parent.parent
-INFRA_NAMES = ("mongo", "redis", "kafka", "smtp", "sms")
+INFRA_NAMES = ("mongo", "redis", "kafka", "smtp", "sms", "pay")
 APP_MODULES = (
     "gateway",
     *(f"services.{n}" for n in SERVICE_PORTS),
@@ -172,6 +172,9 @@ def infra_spec(
     if name == "sms":  # texts beside the mail: var/sms (or the stack's own var folder)
         sms_dir = (mail_dir.parent if mail_dir else root / "var") / "sms"
         return ProcessSpec(name, "infra", port, sms_argv(port, sms_dir, root), "http")
+    if name == "pay":
+        python = _venv_bin(root, "python") or sys.executable
+        return ProcessSpec(name, "infra", port, (python, "-m", "devstack.pay_standin", "--port", str(port)), "http")
     raise KeyError(name)
 
 
@@ -197,6 +200,10 @@ def child_env(offset: int, env=None, root: Path = ROOT) -> dict[str, str]:
     # The SMS stand-in and the notifications service share one made-up Twilio account per stack (never in the repo).
     if not child.get("TWILIO_AUTH_TOKEN") and not child.get("TWILIO_AUTH_TOKEN_FILE"):
         child["TWILIO_ACCOUNT_SID"], child["TWILIO_AUTH_TOKEN"] = "AC" + secrets.token_hex(16), secrets.token_hex(16)
+    # The payment stand-in and the payments service share one made-up Stripe test key and webhook secret per stack.
+    if not child.get("STRIPE_API_KEY") and not child.get("STRIPE_API_KEY_FILE"):
+        child["STRIPE_API_KEY"] = "sk_test_" + secrets.token_hex(16)
+        child["STRIPE_WEBHOOK_SECRET"] = "whsec_" + secrets.token_hex(16)
     child["FRAGMART_PORT_OFFSET"] = str(offset)
     child["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), child.get("PYTHONPATH", "")) if p)
     child["PYTHONUNBUFFERED"] = "1"

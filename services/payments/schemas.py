@@ -40,3 +40,8 @@ class Charge(BaseModel):
 
 class Charges(BaseModel):
     items: list[Charge]
+
+
+class WebhookAnswer(BaseModel):
+    received: bool
+    outcome: str
