@@ -31,6 +31,7 @@ FORWARDED_REQUEST_HEADERS = (
     "X-Forwarded-For",
     "If-None-Match",
     "X-Twilio-Signature",  # the SMS provider's signed status callbacks
+    "Stripe-Signature",  # the payment provider's signed webhooks
 )
 DROPPED_RESPONSE_HEADERS = {
     "connection",

@@ -1,0 +1,46 @@
+"""The payment provider stand-in as devstack runs it: its signed webhook reaches the payments service through the
+gateway, and a forged one is refused there."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import pytest
+import requests
+
+from services.payments.stripe_adapter import StripeProcessor
+from tests.polling import wait_until
+
+
+def authorized_count(stack) -> float:
+    text = requests.get(f"{stack.url('services.payments')}/metrics", timeout=10).text
+    lines = [ln for ln in text.splitlines() if ln.startswith('payments_outcome_total{outcome="authorized"}')]
+    return float(lines[0].split()[-1]) if lines else 0.0
+
+
+def test_a_forged_webhook_is_refused_at_the_gateway_with_400(stack, gateway_url):
+    body = b'{"id": "evt_forged", "type": "checkout.session.completed", "data": {"object": {}}}'
+    forged = {"Stripe-Signature": f"t={int(time.time())},v1={'0' * 64}", "Content-Type": "application/json"}
+    r = requests.post(f"{gateway_url}/api/payments/webhooks/stripe", data=body, headers=forged, timeout=10)
+    assert r.status_code == 400 and r.json()["error"] == "BAD_SIGNATURE"
+
+
+def test_paying_on_the_hosted_page_sends_a_signed_webhook_that_the_payments_service_applies(stack, gateway_url):
+    if stack.attached:
+        pytest.skip("the stack's made-up Stripe keys are known only to a stack this session started")
+    adapter = StripeProcessor(stack.env["STRIPE_API_KEY"], stack.env["STRIPE_WEBHOOK_SECRET"], stack.url("pay"))
+    before, order_id = authorized_count(stack), secrets.token_hex(12)
+    made = adapter.create_checkout(
+        order_id,
+        1500,
+        "usd",
+        shop="Fragmart",
+        email=None,
+        success_url=f"{stack.url('shell')}/checkout/return?order={order_id}",
+        cancel_url=f"{stack.url('shell')}/orders/{order_id}",
+        expires_at=int(time.time()) + 900,
+    )
+    card = {"number": "4242 4242 4242 4242", "exp": "12 / 34", "cvc": "123"}
+    assert requests.post(made.url, data=card, allow_redirects=False, timeout=10).status_code == 303
+    wait_until(lambda: authorized_count(stack) > before, message="the payments service applied the webhook")
