@@ -1,7 +1,7 @@
 """The checkout saga's four services created in this process, wired to a real broker, with helpers to drive it.
 
-In local mode each service's database lives in its process, so the services run here (not as subprocesses):
-a test can crash and restart one consumer and still read every database afterwards.
+The services run here (not as subprocesses), on the session's database server, so a test can crash and restart
+one consumer and read every service's database directly afterwards.
 """
 
 from __future__ import annotations
