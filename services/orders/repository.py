@@ -94,16 +94,24 @@ class OrderRepository:
     def stalled(self, statuses, quiet_since, at, limit: int = 100) -> list[dict]:
         """Orders in `statuses` unchanged since `quiet_since`, due for a re-drive at `at`, with no event unsent
         (an unsent event is the relay's to deliver, not a lost one)."""
-        docs = self.orders.find(
-            {
-                "status": {"$in": list(statuses)},
-                "updated_at": {"$lt": quiet_since},
-                "_outbox.event_id": {"$exists": False},
-                "$or": [{"redrive_after": {"$exists": False}}, {"redrive_after": {"$lt": at}}],
-            },
-            HIDDEN,
+        # The first $match is what the "stalled" (status, updated_at) index serves on both servers: the local
+        # one's planner uses an index for {status: {$in}} alone, not with the range beside it.
+        docs = self.orders.aggregate(
+            [
+                {"$match": {"status": {"$in": list(statuses)}}},
+                {
+                    "$match": {
+                        "updated_at": {"$lt": quiet_since},
+                        "_outbox.event_id": {"$exists": False},
+                        "$or": [{"redrive_after": {"$exists": False}}, {"redrive_after": {"$lt": at}}],
+                    }
+                },
+                {"$sort": {"updated_at": ASCENDING}},
+                {"$limit": limit},
+                {"$project": HIDDEN},
+            ]
         )
-        return list(docs.sort([("updated_at", ASCENDING)]).limit(limit))
+        return list(docs)
 
     def redrive(self, order: dict, next_at, event: Event) -> dict | None:
         """Queue `event` again for an order still as it was read; None if it moved meanwhile."""
