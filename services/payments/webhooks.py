@@ -8,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 from common.errors import AppError
+from common.ids import is_id
 
 from .ports import Processor, SignatureInvalid
 
@@ -59,7 +60,8 @@ def receive(repo: CheckoutRepository, processor: Processor, metrics, payload: by
         raise BadSignature("The webhook's signature is missing, wrong or too old.") from None
     if not repo.first_delivery(event.event_id, event.type):
         return "duplicate"
-    if not (event.session_id and event.order_id):
+    # Signed is not the same as well-formed: only plain ids reach a query (never {"$ne": …} from a metadata field).
+    if not (is_id(event.order_id) and isinstance(event.session_id, str) and event.session_id.startswith("cs_")):
         return "unchanged"  # intent events: the checkout's own event, or the watchdog, asks the provider
     state = processor.lookup(event.session_id)  # the provider's word now, not the event's (which may be old)
     moved = repo.advance(event.order_id, event.session_id, state.intent_id, state.state)

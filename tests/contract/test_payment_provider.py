@@ -235,3 +235,22 @@ def test_an_unknown_provider_is_404(client):
 def test_signature_failures_are_counted(client):
     client.post("/api/payments/webhooks/stripe", data=b"{}", headers={"Stripe-Signature": "t=1,v1=00"})
     assert 'payment_webhook_signature_failures_total{provider="stripe"}' in client.get("/metrics").text
+
+
+@pytest.mark.parametrize("order_id", [{"$ne": None}, "a.*", ["x"], "x" * 65], ids=["operator", "regex", "list", "long"])
+def test_a_signed_event_with_a_malformed_order_id_changes_nothing(client, adapter, order_id):
+    _, made = checkout(adapter)
+    pay(made.url, "4242424242424242")
+    body = completed("placeholder", made.session_id).replace(b'"placeholder"', json.dumps(order_id).encode())
+    answer = client.post("/api/payments/webhooks/stripe", data=body, headers=signed(body))
+    assert answer.status_code == 200 and answer.json["outcome"] == "unchanged"
+
+
+def test_a_signed_body_that_is_not_json_is_400(client):
+    body = b"not json"
+    assert client.post("/api/payments/webhooks/stripe", data=body, headers=signed(body)).status_code == 400
+
+
+def test_an_oversized_webhook_is_413(client):
+    body = b"{" + b" " * (3 * 1024 * 1024) + b"}"
+    assert client.post("/api/payments/webhooks/stripe", data=body, headers=signed(body)).status_code == 413
