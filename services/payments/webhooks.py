@@ -61,10 +61,13 @@ def receive(repo: CheckoutRepository, processor: Processor, metrics, payload: by
     if not repo.first_delivery(event.event_id, event.type):
         return "duplicate"
     # Signed is not the same as well-formed: only plain ids reach a query (never {"$ne": …} from a metadata field).
-    if not (is_id(event.order_id) and isinstance(event.session_id, str) and event.session_id.startswith("cs_")):
+    order_id, session_id = event.order_id, event.session_id
+    if not (
+        isinstance(order_id, str) and is_id(order_id) and isinstance(session_id, str) and session_id.startswith("cs_")
+    ):
         return "unchanged"  # intent events: the checkout's own event, or the watchdog, asks the provider
-    state = processor.lookup(event.session_id)  # the provider's word now, not the event's (which may be old)
-    moved = repo.advance(event.order_id, event.session_id, state.intent_id, state.state)
+    state = processor.lookup(session_id)  # the provider's word now, not the event's (which may be old)
+    moved = repo.advance(order_id, session_id, state.intent_id, state.state)
     if moved:
         metrics.outcome(state.state)
     return "applied" if moved else "unchanged"
