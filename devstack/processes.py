@@ -43,7 +43,7 @@ class ProcessSpec:
             "redis": "redis://{h}:{p}/0",
             "kafka": "{h}:{p}",
             "smtp": "smtp://{h}:{p}",
-            "mongo": "mongodb://{h}:{p}/",
+            "mongo": "mongodb://{h}:{p}/?retryWrites=false",
         }
         return scheme.get(self.name, "http://{h}:{p}").format(h="127.0.0.1", p=self.port)
 

@@ -20,7 +20,7 @@ def test_settings_come_from_the_environment_given_not_from_import_time():
     assert s.redis_url == "redis://example:1/2"
     assert s.kafka_bootstrap == "127.0.0.1:9192"
     assert s.service_urls["orders"] == "http://127.0.0.1:3103"
-    assert s.mongo_url == "mongodb://127.0.0.1:27117/" and s.local_mode  # the stack's own server
+    assert s.mongo_url == "mongodb://127.0.0.1:27117/?retryWrites=false" and s.local_mode  # the stack's own server
 
 
 def test_explicit_overrides_win_and_unknown_keys_land_in_extra():

@@ -41,7 +41,7 @@ def test_the_port_offset_shifts_every_port():
     assert {name: spec.port for name, spec in table.items()} == {n: p + 200 for n, p in EXPECTED_PORTS.items()}
     assert table["services.orders"].url == "http://127.0.0.1:3203"
     assert table["redis"].url == "redis://127.0.0.1:6579/0"
-    assert table["mongo"].url == "mongodb://127.0.0.1:27217/"
+    assert table["mongo"].url == "mongodb://127.0.0.1:27217/?retryWrites=false"
 
 
 def test_apps_run_under_gunicorn_with_one_worker_and_their_factory():

@@ -27,7 +27,7 @@ def test_a_stack_uses_its_own_database_whatever_the_parent_names(monkeypatch):
     monkeypatch.setenv("MONGO_DB_PREFIX", "t1_")
     stack = Stack(offset=7)
     assert "MONGO_URL" not in stack.env and "MONGO_DB_PREFIX" not in stack.env
-    assert load_settings("orders", env=stack.env).mongo_url == "mongodb://127.0.0.1:27024/"
+    assert load_settings("orders", env=stack.env).mongo_url == "mongodb://127.0.0.1:27024/?retryWrites=false"
     assert load_settings("orders", env=stack.env).local_mode
 
 
