@@ -63,6 +63,18 @@ class PaymentFacts(Part):
     reason: str | None = None
 
 
+class PriceBreakdown(Part):
+    """The order's money as placed (services/orders/totals.py): every page, email and event shows these lines."""
+
+    subtotal: int = 0
+    discount: int = 0
+    delivery: int = 0
+    tax: int = 0
+    total: int = 0
+    tax_inclusive: bool = False
+    promo_code: str | None = None
+
+
 class OrderSummary(Message):
     """What every order event carries, so consumers need not call back."""
 
@@ -74,6 +86,7 @@ class OrderSummary(Message):
     total: int = 0
     currency: str = "USD"
     lines: list[OrderLine] = []
+    breakdown: PriceBreakdown | None = None  # absent from events written before breakdowns
 
 
 class OrderPlaced(OrderSummary):

@@ -12,6 +12,9 @@ UPSTREAM_OF = {
     "inventory": "inventory",
     "cart": "orders",
     "orders": "orders",
+    "shipping": "orders",  # delivery options
+    "tax": "orders",
+    "promotions": "orders",
     "payments": "payments",
     "notifications": "notifications",
     "audit": "users",  # the back office's audit trail

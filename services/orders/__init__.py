@@ -7,7 +7,7 @@ from flask import Flask
 from common.deps import install
 from common.service_app import create_service_app, start_workers
 
-from . import admin_routes, cart_routes, consumers, routes
+from . import admin_routes, cart_routes, consumers, routes, rules_routes, seed
 from .deps import build
 from .indexes import INDEXES
 from .repository import OrderRepository
@@ -17,12 +17,14 @@ from .watchdog import Watchdog
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("orders", __name__, INDEXES, config)
     deps = install(app, build(app))
-    for bp in (cart_routes.bp, routes.bp, admin_routes.bp):
+    for bp in (cart_routes.bp, routes.bp, admin_routes.bp, rules_routes.bp):
         app.register_blueprint(bp)
+    if app.extensions["settings"].local_mode:
+        seed.seed_rules(deps.rules)
     start_workers(
         app,
         outbox=[deps.repo.orders],
-        handlers=consumers.handlers(deps.repo),
+        handlers=consumers.handlers(deps.repo, deps.rules.promotions),
         workers=[lambda: _watchdog(app, deps.repo)],
     )
     return app

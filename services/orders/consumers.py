@@ -15,7 +15,7 @@ from common.messages import (
     StockReserved,
 )
 
-from . import service
+from . import promos, service
 from .states import AWAITING_PAYMENT, CANCELLED, CONFIRMED, PENDING, REJECTED
 
 log = logging.getLogger(__name__)
@@ -25,8 +25,11 @@ def _payment_facts(paid: PaymentOutcome, status: str, charge_id: str | None = No
     return {"status": status, "charge_id": charge_id, "brand": paid.brand, "last4": paid.last4, "reason": reason}
 
 
-def handlers(repo) -> dict:
-    """Topic -> handler. The runner skips repeated event_ids; the conditional writes make replays no-ops too."""
+def handlers(repo, codes=None) -> dict:
+    """Topic -> handler. The runner skips repeated event_ids; the conditional writes make replays no-ops too.
+
+    An order rejected or cancelled before payment gives its promo code's use back (`codes`, the promotions).
+    """
 
     def stock_reserved(event: Event) -> None:
         reserved = StockReserved.parse(event)
@@ -41,7 +44,7 @@ def handlers(repo) -> dict:
 
     def stock_rejected(event: Event) -> None:
         rejected = StockRejected.parse(event)
-        service.advance(
+        moved = service.advance(
             repo,
             rejected.order_id,
             REJECTED,
@@ -50,6 +53,7 @@ def handlers(repo) -> dict:
             fields={"unavailable": rejected.skus},
             user_id=rejected.user_id,
         )
+        promos.release_unpaid(codes, moved)
 
     def payment_succeeded(event: Event) -> None:
         paid = PaymentSucceeded.parse(event)
@@ -71,7 +75,7 @@ def handlers(repo) -> dict:
     def payment_failed(event: Event) -> None:
         failed = PaymentFailed.parse(event)
         reason = failed.reason or "declined"
-        service.advance(
+        moved = service.advance(
             repo,
             failed.order_id,
             CANCELLED,
@@ -81,13 +85,14 @@ def handlers(repo) -> dict:
             events_for=lambda o: [service.cancelled_event(o, reason)],
             user_id=failed.user_id,
         )
+        promos.release_unpaid(codes, moved)
 
     def stock_released(event: Event) -> None:
         released = StockReleased.parse(event)
         # Only an expiry is news here; other releases follow a cancellation this service already made.
         if released.reason != "reservation_expired":
             return
-        service.advance(
+        moved = service.advance(
             repo,
             released.order_id,
             CANCELLED,
@@ -96,6 +101,7 @@ def handlers(repo) -> dict:
             events_for=lambda o: [service.cancelled_event(o, "reservation_expired")],
             user_id=released.user_id,
         )
+        promos.release_unpaid(codes, moved)
 
     def payment_refunded(event: Event) -> None:
         refunded = PaymentRefunded.parse(event)

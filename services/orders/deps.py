@@ -14,6 +14,7 @@ from .cart_lines import CartLines
 from .cart_store import CartStore
 from .metrics import OrderMetrics
 from .repository import OrderRepository
+from .rules import Rules
 
 
 @dataclass(frozen=True)
@@ -22,16 +23,19 @@ class Deps:
     cart_store: CartStore  # carts live in Redis
     catalog: CartCatalog  # prices and stock, asked of the products and inventory services
     cart: CartLines  # an order prices and empties the cart through the cart's own store
+    rules: Rules  # delivery options, tax rates and promo codes
 
 
 def build(app: Flask) -> Deps:
-    repo = OrderRepository(get_database(app)["orders"], OrderMetrics(app.extensions["observability"]))
+    db = get_database(app)
+    repo = OrderRepository(db["orders"], OrderMetrics(app.extensions["observability"]))
     store = CartStore(app.extensions["redis"])
     return Deps(
         repo=repo,
         cart_store=store,
         catalog=CartCatalog.from_settings(app.extensions["settings"]),
         cart=CartLines(store),
+        rules=Rules(db),
     )
 
 

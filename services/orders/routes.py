@@ -51,7 +51,7 @@ def create_order():
     """Place an order (Idempotency-Key header required): 202 with the PENDING order."""
     key = _idempotency_key()
     order, created = service.place_order(
-        deps().repo, deps().catalog, deps().cart, current_identity(), key, parse_body(PlaceOrder)
+        deps().repo, deps().catalog, deps().cart, current_identity(), key, parse_body(PlaceOrder), deps().rules
     )
     resp = jsonify(service.public_order(order))
     resp.headers["Location"] = f"/api/orders/{order['_id']}"
@@ -82,7 +82,7 @@ def get_order(order_id):
 @operation(spec, ok=202, out=Order, auth="user", errors=(404, 409))
 def cancel_order(order_id):
     """Cancel an order that has not shipped: its payment is refunded and its stock released."""
-    order = service.cancel_order(deps().repo, current_identity(), _checked_id(order_id))
+    order = service.cancel_order(deps().repo, current_identity(), _checked_id(order_id), deps().rules.promotions)
     return jsonify(service.public_order(order)), 202
 
 

@@ -11,6 +11,8 @@ from common.validation import StrictModel
 
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,100}$"
 CART_HEADER = "X-Cart-Id"
+OPTION_ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
+PROMO_CODE = r"^\s*[A-Za-z0-9_-]{1,32}\s*$"
 
 
 class ShippingAddress(PostalAddress):
@@ -45,6 +47,9 @@ class PlaceOrder(StrictModel):
     address: ShippingAddress
     payment_token: str = Field(pattern=r"^pm_[A-Za-z0-9]{16,64}$")
     lines: list[LineRequest] | None = Field(default=None, min_length=1, max_length=50)
+    # The shop's cheapest option serving the country when none is named.
+    delivery_option: str | None = Field(default=None, pattern=OPTION_ID)
+    promo_code: str | None = Field(default=None, pattern=PROMO_CODE)
     # For delivery texts; the checkout sends the phone of the shopper's profile when there is one.
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 ().-]{4,18}[0-9]$")
 

@@ -21,9 +21,10 @@ from common.messages import (
 )
 from common.paging import PageQuery, page_of
 
-from . import pricing, states
+from . import pricing, promos, quote, states, totals
 from .ports import Catalog, Orders, ShopperCart
 from .repository import idempotency_id
+from .rules import Rules
 
 SOURCE = "orders"
 PUBLIC_DROP = ("idem", "request_hash", "payment_token", "redrive_after", "redriven_at")
@@ -79,6 +80,7 @@ def summary(order: dict) -> dict:
         "phone": order.get("phone"),
         "total": order["total"],
         "currency": order["currency"],
+        "breakdown": order.get("breakdown"),
         "lines": [
             {k: line[k] for k in ("product_id", "sku", "name", "quantity", "unit_price")} for line in order["lines"]
         ],
@@ -91,10 +93,27 @@ def placed_event(order: dict, **extra) -> Event:
     return OrderPlaced(**summary(order), payment=payment, **extra).event(SOURCE)
 
 
+def price_order(rules: Rules | None, lines: list[dict], body, currency: str) -> dict:
+    """The order's breakdown under the shop's rules (none in a bare test: the lines alone)."""
+    if rules is None:
+        return {**totals.price(lines, body.address.country, None, None, {}).as_dict(), "currency": currency}
+    return quote.breakdown(rules, lines, body.address.country, body.delivery_option, body.promo_code, currency)
+
+
 def place_order(
-    repo: Orders, catalog: Catalog, cart: ShopperCart, identity: Identity, key: str, body
+    repo: Orders,
+    catalog: Catalog,
+    cart: ShopperCart,
+    identity: Identity,
+    key: str,
+    body,
+    rules: Rules | None = None,
 ) -> tuple[dict, bool]:
-    """A PENDING order and its order.placed event; the same key returns the same order."""
+    """A PENDING order and its order.placed event; the same key returns the same order.
+
+    A promo code's use is held for the order before it is written, and given back if the write finds the key's
+    order already there.
+    """
     idem, digest = idempotency_id(identity.user_id, key), request_digest(body)
     existing = repo.by_idempotency(idem)
     if existing is not None:
@@ -106,9 +125,14 @@ def place_order(
     currencies = {line["currency"] for line in lines}
     if len(currencies) != 1:
         raise ValidationError("All products of an order must share one currency", code="MIXED_CURRENCIES")
-    total = sum(line["line_total"] for line in lines)
+    currency = currencies.pop()
+    breakdown = price_order(rules, lines, body, currency)
+    order_id = uuid.uuid4().hex
+    code = breakdown.get("promo_code")
+    if rules is not None and code:
+        promos.hold(rules.promotions, code, order_id, identity.email or identity.user_id)
     doc = {
-        "_id": uuid.uuid4().hex,
+        "_id": order_id,
         "idem": idem,
         "request_hash": digest,
         "user_id": identity.user_id,
@@ -118,16 +142,24 @@ def place_order(
         "status": states.PENDING,
         "reason": None,
         "lines": lines,
-        "subtotal": total,
-        "total": total,
-        "currency": currencies.pop(),
+        "subtotal": breakdown["subtotal"],
+        "total": breakdown["total"],
+        "breakdown": breakdown,  # as priced now: later edits to the rules never change a placed order
+        "currency": currency,
         "address": body.address.model_dump(),
         "payment_token": body.payment_token,
         "payment": None,
         "refund": None,
     }
-    order, created = repo.insert(doc, placed_event(doc))
+    try:
+        order, created = repo.insert(doc, placed_event(doc))
+    except Exception:
+        if rules is not None:
+            promos.release(rules.promotions, doc)
+        raise
     if not created:
+        if rules is not None:
+            promos.release(rules.promotions, doc)
         return _same_request(order, digest), False
     if not body.lines:
         cart.clear(identity)
@@ -188,7 +220,7 @@ def advance(
     raise Conflict("The order is changing; try again", code="ORDER_BUSY")
 
 
-def cancel_order(repo: Orders, identity: Identity, order_id: str) -> dict:
+def cancel_order(repo: Orders, identity: Identity, order_id: str, codes=None) -> dict:
     order = _owned(repo.get(order_id, _shard(identity)), identity)
     # The back office cancels a customer's order in the shop's name; the refund follows the same events.
     reason = "customer" if order["user_id"] == identity.user_id else "shop"
@@ -207,6 +239,8 @@ def cancel_order(repo: Orders, identity: Identity, order_id: str) -> dict:
             {"status": current["status"]},
             code="ORDER_NOT_CANCELLABLE",
         )
+    if codes is not None:
+        promos.release_unpaid(codes, moved)
     return moved
 
 

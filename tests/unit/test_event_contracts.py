@@ -53,7 +53,17 @@ DESIGN_TOPICS = {
     "order.shipped",
     "order.delivered",
 }
-SUMMARY = {"order_id", "user_id", "email", "name", "phone", "total", "currency", "lines"}
+SUMMARY = {
+    "order_id",
+    "user_id",
+    "email",
+    "name",
+    "phone",
+    "total",
+    "currency",
+    "lines",
+    "breakdown",
+}  # breakdown: issue 20
 PAID = {"order_id", "user_id", "email", "name", "amount", "currency", "brand", "last4"}
 ANSWER = {"order_id", "lines"}
 # The field names on the wire, as the producers wrote them before the classes existed: events already in outboxes

@@ -1,0 +1,137 @@
+"""The shop's checkout rules, one repository per collection: delivery options, tax rates and promo codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from common.clock import now
+
+from .totals import DeliveryOption, Promo, TaxRate
+
+
+def _out(doc: dict) -> dict:
+    out = {k: v for k, v in doc.items() if k not in ("_id", "holds")}
+    out["id"] = doc["_id"]
+    for key, value in out.items():
+        if isinstance(value, datetime):
+            out[key] = value.isoformat()
+    return out
+
+
+class DeliveryOptions:
+    def __init__(self, collection):
+        self.options = collection
+
+    def all(self) -> list[dict]:
+        return [_out(d) for d in self.options.find({}).sort([("price", ASCENDING), ("_id", ASCENDING)])]
+
+    def serving(self, country: str) -> list[dict]:
+        return [o for o in self.all() if country in o["countries"]]
+
+    def get(self, option_id: str) -> dict | None:
+        doc = self.options.find_one({"_id": option_id})
+        return _out(doc) if doc else None
+
+    def save(self, option_id: str, fields: dict) -> dict:
+        self.options.update_one({"_id": option_id}, {"$set": {**fields, "updated_at": now()}}, upsert=True)
+        return _out(self.options.find_one({"_id": option_id}))
+
+    def delete(self, option_id: str) -> bool:
+        return self.options.delete_one({"_id": option_id}).deleted_count == 1
+
+    @staticmethod
+    def as_option(doc: dict) -> DeliveryOption:
+        return DeliveryOption(
+            doc["id"], doc["name"], doc["price"], doc.get("free_over"), tuple(doc["countries"]), doc.get("estimate", "")
+        )
+
+
+class TaxRates:
+    def __init__(self, collection):
+        self.rates = collection
+
+    def all(self) -> list[dict]:
+        return [_out(d) for d in self.rates.find({}).sort([("_id", ASCENDING)])]
+
+    def table(self) -> dict[str, TaxRate]:
+        return {r["id"]: TaxRate(r["id"], r["rate"], r["inclusive"]) for r in self.all()}
+
+    def save(self, country: str, rate: int, inclusive: bool) -> dict:
+        fields = {"rate": rate, "inclusive": inclusive, "updated_at": now()}
+        self.rates.update_one({"_id": country}, {"$set": fields}, upsert=True)
+        return _out(self.rates.find_one({"_id": country}))
+
+    def delete(self, country: str) -> bool:
+        return self.rates.delete_one({"_id": country}).deleted_count == 1
+
+
+class Promotions:
+    """A code's uses are holds inside its own document, so a reservation is one conditional write."""
+
+    def __init__(self, collection):
+        self.codes = collection
+
+    def all(self) -> list[dict]:
+        return [_out(d) for d in self.codes.find({}).sort([("_id", ASCENDING)])]
+
+    def get(self, code: str) -> dict | None:
+        doc = self.codes.find_one({"_id": code})
+        return _out(doc) if doc else None
+
+    def create(self, code: str, fields: dict) -> dict | None:
+        try:
+            self.codes.insert_one({"_id": code, **fields, "used": 0, "holds": [], "created_at": now()})
+        except DuplicateKeyError:
+            return None
+        return self.get(code)
+
+    def update(self, code: str, fields: dict) -> dict | None:
+        doc = self.codes.find_one_and_update(
+            {"_id": code}, {"$set": {**fields, "updated_at": now()}}, return_document=ReturnDocument.AFTER
+        )
+        return _out(doc) if doc else None
+
+    def delete(self, code: str) -> bool:
+        return self.codes.delete_one({"_id": code}).deleted_count == 1
+
+    def hold(self, code: str, order_id: str, customer: str, per_customer: bool) -> bool:
+        """Take one use for `order_id`, only while uses are left (and, if one per customer, none is this one's).
+
+        A replay for the same order finds its hold already there and takes nothing more.
+        """
+        if self.codes.find_one({"_id": code, "holds.order_id": order_id}, {"_id": 1}):
+            return True
+        match: dict = {
+            "_id": code,
+            "holds.order_id": {"$ne": order_id},
+            "$or": [{"usage_limit": None}, {"$expr": {"$lt": ["$used", "$usage_limit"]}}],
+        }
+        if per_customer:
+            match["holds.customer"] = {"$ne": customer}
+        update = {"$inc": {"used": 1}, "$push": {"holds": {"order_id": order_id, "customer": customer, "at": now()}}}
+        return self.codes.update_one(match, update).modified_count == 1
+
+    def held_by(self, code: str, customer: str) -> bool:
+        return self.codes.find_one({"_id": code, "holds.customer": customer}, {"_id": 1}) is not None
+
+    def release(self, code: str, order_id: str) -> bool:
+        """Give an order's use back, once: the hold is the condition."""
+        match = {"_id": code, "holds.order_id": order_id}
+        update = {"$inc": {"used": -1}, "$pull": {"holds": {"order_id": order_id}}}
+        return self.codes.update_one(match, update).modified_count == 1
+
+    @staticmethod
+    def as_promo(doc: dict) -> Promo:
+        return Promo(doc["id"], doc["kind"], doc["value"], doc.get("min_spend") or 0)
+
+
+class Rules:
+    """The three rule collections of the orders database, built once."""
+
+    def __init__(self, db):
+        self.options = DeliveryOptions(db["delivery_options"])
+        self.taxes = TaxRates(db["tax_rates"])
+        self.promotions = Promotions(db["promotions"])

@@ -1,0 +1,163 @@
+"""Checkout rules over HTTP: delivery options and tax rates (public to read), promo codes (admin), the cart's quote."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, jsonify
+
+from common.auth import require_admin
+from common.errors import Conflict, NotFound
+from common.openapi import operation
+from common.validation import parse_body, parse_query
+
+from . import cart, promos, quote
+from .cart_routes import _cart
+from .deps import deps
+from .routes import spec
+from .rules_schemas import (
+    CountryQuery,
+    OptionBody,
+    OptionList,
+    OptionOut,
+    PromoBody,
+    PromoFields,
+    PromoList,
+    PromoOut,
+    Quote,
+    QuoteBody,
+    TaxBody,
+    TaxList,
+    TaxOut,
+)
+from .schemas import OPTION_ID, PROMO_CODE, CartHeaders
+
+bp = Blueprint("orders_rules", __name__)
+
+
+def _option_id(option_id: str) -> str:
+    if not re.match(OPTION_ID, option_id):
+        raise NotFound("No such delivery option")
+    return option_id
+
+
+def _country(country: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2}", country):
+        raise NotFound("No tax rate for that country")
+    return country.upper()
+
+
+def _code(code: str) -> str:
+    if not re.match(PROMO_CODE, code):
+        raise NotFound("No such promo code")
+    return promos.normalise(code)
+
+
+@bp.get("/api/shipping")
+@operation(spec, out=OptionList, query=CountryQuery)
+def list_options():
+    """Delivery options, or those serving `country`."""
+    country = parse_query(CountryQuery).country
+    rules = deps().rules.options
+    return jsonify({"items": rules.serving(country) if country else rules.all()})
+
+
+@bp.put("/api/shipping/<option_id>")
+@require_admin
+@operation(spec, out=OptionOut, body=OptionBody, auth="admin", errors=(404,))
+def save_option(option_id):
+    """Create or replace a delivery option (admin)."""
+    body = parse_body(OptionBody)
+    return jsonify(deps().rules.options.save(_option_id(option_id), body.model_dump()))
+
+
+@bp.delete("/api/shipping/<option_id>")
+@require_admin
+@operation(spec, ok=204, auth="admin", errors=(404,))
+def delete_option(option_id):
+    """Remove a delivery option (admin); placed orders keep what they were charged."""
+    if not deps().rules.options.delete(_option_id(option_id)):
+        raise NotFound("No such delivery option")
+    return "", 204
+
+
+@bp.get("/api/tax")
+@operation(spec, out=TaxList)
+def list_taxes():
+    """Tax rates by country (basis points; inclusive: prices hold the tax)."""
+    return jsonify({"items": deps().rules.taxes.all()})
+
+
+@bp.put("/api/tax/<country>")
+@require_admin
+@operation(spec, out=TaxOut, body=TaxBody, auth="admin", errors=(404,))
+def save_tax(country):
+    """Set a country's rate (admin)."""
+    body = parse_body(TaxBody)
+    return jsonify(deps().rules.taxes.save(_country(country), body.rate, body.inclusive))
+
+
+@bp.delete("/api/tax/<country>")
+@require_admin
+@operation(spec, ok=204, auth="admin", errors=(404,))
+def delete_tax(country):
+    """Remove a country's rate (admin)."""
+    if not deps().rules.taxes.delete(_country(country)):
+        raise NotFound("No tax rate for that country")
+    return "", 204
+
+
+@bp.get("/api/promotions")
+@require_admin
+@operation(spec, out=PromoList, auth="admin")
+def list_promotions():
+    """Every promo code with its uses (admin)."""
+    return jsonify({"items": deps().rules.promotions.all()})
+
+
+@bp.post("/api/promotions")
+@require_admin
+@operation(spec, ok=201, out=PromoOut, body=PromoBody, auth="admin", errors=(409,))
+def create_promotion():
+    """Create a promo code (admin); codes are upper-case."""
+    body = parse_body(PromoBody)
+    code = promos.normalise(body.code)
+    created = deps().rules.promotions.create(code, body.model_dump(exclude={"code"}))
+    if created is None:
+        raise Conflict("That promo code exists already", {"code": code}, code="PROMO_EXISTS")
+    return jsonify(created), 201
+
+
+@bp.put("/api/promotions/<code>")
+@require_admin
+@operation(spec, out=PromoOut, body=PromoFields, auth="admin", errors=(404,))
+def update_promotion(code):
+    """Change a promo code's terms (admin); its uses stay."""
+    updated = deps().rules.promotions.update(_code(code), parse_body(PromoFields).model_dump())
+    if updated is None:
+        raise NotFound("No such promo code")
+    return jsonify(updated)
+
+
+@bp.delete("/api/promotions/<code>")
+@require_admin
+@operation(spec, ok=204, auth="admin", errors=(404,))
+def delete_promotion(code):
+    """Remove a promo code (admin)."""
+    if not deps().rules.promotions.delete(_code(code)):
+        raise NotFound("No such promo code")
+    return "", 204
+
+
+@bp.post("/api/cart/quote")
+@operation(spec, out=Quote, body=QuoteBody, headers=CartHeaders, auth="optional", errors=(409, 503))
+def quote_cart():
+    """The cart's breakdown for an address's country, a delivery option and a promo code, with the options."""
+    body = parse_body(QuoteBody)
+    seen = cart.view(deps().cart_store, deps().catalog, _cart().id)
+    lines = [
+        {"product_id": i["product_id"], "unit_price": i["price"], "quantity": i["quantity"]} for i in seen["items"]
+    ]
+    rules = deps().rules
+    priced = quote.breakdown(rules, lines, body.country, body.delivery_option, body.promo_code, seen["currency"])
+    return jsonify({**priced, "options": rules.options.serving(body.country)})

@@ -1,0 +1,188 @@
+"""Delivery options, tax rates and promo codes: seeded, edited by admins, priced into orders, and a code's uses held
+exactly once under a rush."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+
+import services.orders
+import services.products
+from common.events import make_event
+from services.orders.consumers import handlers
+from services.orders.deps import deps as orders_deps
+from tests.servers import serving
+
+TOKEN = "pm_" + "b" * 32
+DE = {"name": "Grace Hopper", "line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115", "country": "DE"}
+US = {"name": "Ada Lovelace", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"}
+
+
+@pytest.fixture(scope="module")
+def products_url(redis_url):
+    app = services.products.create_app({"redis_url": redis_url, "run_workers": False})
+    with serving(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def app(service_config, products_url):
+    return services.orders.create_app(service_config(urls={"products": products_url}))
+
+
+@pytest.fixture(scope="module")
+def prices(products_url):
+    items = requests.get(f"{products_url}/api/products", params={"per_page": 100}).json()["items"]
+    return {p["id"]: p["price"] for p in items}
+
+
+def place(client, issuer, payload, user=None, key=None):
+    headers = issuer.headers(user or uuid.uuid4().hex, **{"Idempotency-Key": key or uuid.uuid4().hex})
+    return client.post("/api/orders", json=payload, headers=headers)
+
+
+def order_body(address, *lines, **extra):
+    return {
+        "address": address,
+        "payment_token": TOKEN,
+        "lines": [{"product_id": pid, "quantity": qty} for pid, qty in lines],
+        **extra,
+    }
+
+
+def new_code(client, admin, **terms) -> str:
+    code = "T" + uuid.uuid4().hex[:10].upper()
+    r = client.post("/api/promotions", json={"code": code, "kind": "percent", "value": 10, **terms}, headers=admin)
+    assert r.status_code == 201, r.json
+    return code
+
+
+def test_the_local_shop_is_seeded_with_two_options_three_rates_and_welcome10(client, admin):
+    options = client.get("/api/shipping", query_string={"country": "de"}).json["items"]
+    assert [(o["name"], o["price"], o["free_over"]) for o in options] == [
+        ("Standard", 490, 7500),
+        ("Express", 1200, None),
+    ]
+    taxes = {t["id"]: (t["rate"], t["inclusive"]) for t in client.get("/api/tax").json["items"]}
+    assert taxes == {"DE": (1900, True), "GB": (2000, True), "US": (700, False)}
+    welcome = next(p for p in client.get("/api/promotions", headers=admin).json["items"] if p["id"] == "WELCOME10")
+    assert (welcome["kind"], welcome["value"], welcome["min_spend"]) == ("percent", 10, 3000)
+
+
+def test_a_country_no_option_serves_gets_an_empty_list_and_a_clear_refusal(client, issuer):
+    assert client.get("/api/shipping", query_string={"country": "JP"}).json["items"] == []
+    jp = {**US, "country": "JP"}
+    r = place(client, issuer, order_body(jp, ("fountain-pen", 1)))
+    assert r.status_code == 422 and r.json["error"] == "DELIVERY_UNSERVED"
+
+
+def test_an_order_stores_its_breakdown_and_charges_exactly_its_total(app, client, issuer, prices):
+    r = place(
+        client, issuer, order_body(DE, ("classic-linen-shirt", 2), delivery_option="express", promo_code="welcome10")
+    )
+    assert r.status_code == 202, r.json
+    b, subtotal = r.json["breakdown"], 2 * prices["classic-linen-shirt"]
+    discount = round(subtotal / 10)
+    assert (b["subtotal"], b["discount"], b["delivery"], b["promo_code"]) == (subtotal, discount, 1200, "WELCOME10")
+    assert b["tax_inclusive"] and b["total"] == subtotal - discount + 1200 == r.json["total"]
+    assert b["tax"] == sum(line["tax"] for line in b["tax_lines"]) > 0
+    placed = orders_deps(app).repo.orders.find_one({"_id": r.json["id"]})["_outbox"][0]["data"]
+    assert placed["payment"]["amount"] == b["total"] and placed["breakdown"]["discount"] == discount
+
+
+def test_us_tax_is_added_on_top_and_a_rate_edit_never_changes_a_placed_order(client, issuer, admin, prices):
+    first = place(client, issuer, order_body(US, ("fountain-pen", 1), delivery_option="standard")).json
+    pen = prices["fountain-pen"]
+    delivery = 0 if pen >= 7500 else 490
+    assert first["breakdown"]["tax"] == round(pen * 0.07) + round(delivery * 0.07)
+    assert first["total"] == pen + delivery + first["breakdown"]["tax"]
+    assert client.put("/api/tax/US", json={"rate": 1000, "inclusive": False}, headers=admin).status_code == 200
+    try:
+        again = client.get(f"/api/orders/{first['id']}", headers=admin).json
+        assert again["breakdown"] == first["breakdown"]
+    finally:
+        client.put("/api/tax/US", json={"rate": 700, "inclusive": False}, headers=admin)
+
+
+@pytest.mark.parametrize(
+    ("terms", "lines", "error"),
+    [
+        ({"ends_at": (datetime.now(UTC) - timedelta(days=1)).isoformat()}, 1, "PROMO_EXPIRED"),
+        ({"starts_at": (datetime.now(UTC) + timedelta(days=1)).isoformat()}, 1, "PROMO_NOT_STARTED"),
+        ({"usage_limit": 0}, 1, "PROMO_USED_UP"),
+        ({"min_spend": 10_000_000}, 1, "PROMO_MIN_SPEND"),
+    ],
+)
+def test_a_code_that_cannot_apply_says_why_beside_the_field(client, issuer, admin, terms, lines, error):
+    code = new_code(client, admin, **terms)
+    r = place(client, issuer, order_body(US, ("fountain-pen", lines), promo_code=code))
+    assert r.status_code in (409, 422) and r.json["error"] == error and "promo_code" in r.json["details"]
+
+
+def test_an_unknown_code_is_refused_as_unknown(client, issuer):
+    r = place(client, issuer, order_body(US, ("fountain-pen", 1), promo_code="NOPE123"))
+    assert r.status_code == 422 and r.json["error"] == "PROMO_UNKNOWN"
+
+
+def test_a_one_per_customer_code_serves_a_customer_once(client, issuer, admin):
+    code, user = new_code(client, admin, per_customer=True), uuid.uuid4().hex
+    assert place(client, issuer, order_body(US, ("fountain-pen", 1), promo_code=code), user).status_code == 202
+    again = place(client, issuer, order_body(US, ("fountain-pen", 1), promo_code=code), user)
+    assert again.status_code == 409 and again.json["error"] == "PROMO_ALREADY_USED"
+
+
+def test_under_a_rush_a_code_with_three_uses_left_is_used_exactly_three_times(app, client, issuer, admin):
+    code = new_code(client, admin, usage_limit=3)
+
+    def post(_):
+        with app.test_client() as c:
+            return place(c, issuer, order_body(US, ("fountain-pen", 1), promo_code=code))
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(post, range(20)))
+    assert sorted(r.status_code for r in results) == [202] * 3 + [409] * 17
+    assert {r.json["error"] for r in results if r.status_code == 409} == {"PROMO_USED_UP"}
+    used = next(p for p in client.get("/api/promotions", headers=admin).json["items"] if p["id"] == code)
+    assert used["used"] == 3
+
+
+def test_a_rejected_order_gives_its_code_back_once(app, client, issuer, admin):
+    code = new_code(client, admin, usage_limit=1)
+    order = place(client, issuer, order_body(US, ("fountain-pen", 1), promo_code=code)).json
+    on = handlers(orders_deps(app).repo, orders_deps(app).rules.promotions)
+    rejected = make_event("stock.rejected", {"order_id": order["id"], "user_id": order["user_id"], "skus": []}, "t")
+    on["stock.rejected"](rejected)
+    on["stock.rejected"](rejected)
+    used = next(p for p in client.get("/api/promotions", headers=admin).json["items"] if p["id"] == code)
+    assert used["used"] == 0
+    assert place(client, issuer, order_body(US, ("fountain-pen", 1), promo_code=code)).status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("path", "payload"),
+    [
+        ("/api/shipping/standard", {"name": "X", "countries": ["US"], "price": {"$ne": 1}}),
+        ("/api/shipping/standard", {"name": "<script>", "countries": ["ZZ"], "price": 1}),
+        ("/api/tax/US", {"rate": "7", "inclusive": False}),
+        ("/api/tax/US", {"rate": 10_001, "inclusive": False}),
+    ],
+)
+def test_bad_rule_bodies_are_refused_with_422(client, admin, path, payload):
+    r = client.put(path, json=payload, headers=admin)
+    assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
+
+
+def test_bad_promo_bodies_and_customers_are_refused(client, issuer, admin):
+    percent = client.post("/api/promotions", json={"code": "TOOMUCH", "kind": "percent", "value": 150}, headers=admin)
+    injected = client.post("/api/promotions", json={"code": {"$ne": ""}, "kind": "fixed", "value": 1}, headers=admin)
+    pattern = client.post("/api/promotions", json={"code": ".*", "kind": "fixed", "value": 1}, headers=admin)
+    assert {percent.status_code, injected.status_code, pattern.status_code} == {422}
+    assert client.get("/api/promotions", headers=issuer.headers()).status_code == 403
+    assert client.put("/api/tax/US", json={"rate": 0, "inclusive": False}, headers=issuer.headers()).status_code == 403
+    assert client.delete("/api/shipping/%24ne", headers=admin).status_code == 404
+    order = order_body(US, ("fountain-pen", 1), promo_code={"$ne": ""})
+    assert place(client, issuer, order).status_code == 422
