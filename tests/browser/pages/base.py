@@ -46,4 +46,7 @@ class PageObject:
                 "this document was loaded before any page object existed for the page: "
                 "make one before the first navigation"
             )
+        # The load event first: without JS, wait_for_function's requestAnimationFrame polling never runs, so only its
+        # first evaluation counts, and that must come after the images have loaded.
+        self.page.wait_for_load_state("load")
         self.page.wait_for_function(BOUND)
