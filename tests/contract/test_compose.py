@@ -57,7 +57,10 @@ def test_every_design_process_runs_in_compose_on_its_port(compose, process, port
 
 def test_only_the_tls_proxy_gateway_and_the_mail_trace_and_metrics_uis_are_published(compose):
     published = {name for name, svc in compose["services"].items() if svc.get("ports")}
-    assert published == {"tls-proxy", "gateway", "mailpit", "jaeger", "prometheus"}
+    assert published == {"tls-proxy", "gateway", "mailpit", "jaeger", "prometheus", "pay-standin"}
+    # The payment provider's stand-in publishes its hosted page to the shopper's browser, under a profile of its own,
+    # so a production `docker compose up` leaves it out.
+    assert compose["services"]["pay-standin"]["profiles"] == ["pay-standin"]
 
 
 def test_the_shell_is_reached_through_the_tls_proxy_and_enforces_https(compose):
