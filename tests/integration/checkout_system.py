@@ -6,6 +6,7 @@ one consumer and read every service's database directly afterwards.
 
 from __future__ import annotations
 
+import os
 import uuid
 from contextlib import ExitStack, contextmanager
 
@@ -66,7 +67,15 @@ def running_system(redis_url: str, tmp_path_factory, **options):
 class CheckoutSystem:
     def __init__(self, bootstrap: str, redis_url: str, issuer, ttl: int = 900):
         self.bootstrap, self.issuer, self._exit = bootstrap, issuer, ExitStack()
-        base = {"redis_url": redis_url, "kafka_bootstrap": bootstrap, "reservation_ttl_seconds": ttl}
+        # Databases of its own: two systems of one module (each on its private broker) would otherwise share them,
+        # and one's orders watchdog would re-drive the other's orders through its own payments consumer.
+        prefix = f"{os.environ.get('MONGO_DB_PREFIX', '')}sys{uuid.uuid4().hex[:8]}_"
+        base = {
+            "redis_url": redis_url,
+            "kafka_bootstrap": bootstrap,
+            "reservation_ttl_seconds": ttl,
+            "mongo_db_prefix": prefix,
+        }
         self.products = services.products.create_app({**base, "service_urls": issuer.service_urls()})
         products_url = self._exit.enter_context(serving(self.products))
         self.inventory = services.inventory.create_app({**base, "service_urls": issuer.service_urls()})
