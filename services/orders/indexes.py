@@ -21,4 +21,6 @@ INDEXES = {
         OUTBOX,
     ),
     "inbox": INBOX,
+    # The delivery step lists every option, cheapest first (the checkout's quote and order placing).
+    "delivery_options": (IndexModel([("price", ASCENDING), ("_id", ASCENDING)]),),
 }

@@ -35,7 +35,7 @@ def breakdown(
     option = delivery_option(rules, option_id, country)
     promo = promos.usable(rules.promotions, code) if code else None
     try:
-        priced = totals.price(lines, country, option, promo, rules.taxes.table())
+        priced = totals.price(lines, country, option, promo, rules.taxes.table(country))
     except totals.PromoNotMet as short:
         raise promos.min_spend_refusal(short.min_spend, currency) from None
     return {

@@ -56,8 +56,11 @@ class TaxRates:
     def all(self) -> list[dict]:
         return [_out(d) for d in self.rates.find({}).sort([("_id", ASCENDING)])]
 
-    def table(self) -> dict[str, TaxRate]:
-        return {r["id"]: TaxRate(r["id"], r["rate"], r["inclusive"]) for r in self.all()}
+    def table(self, country: str) -> dict[str, TaxRate]:
+        """The pricing function's tax table, holding only the one country an order ships to (a point read)."""
+        code = country.upper()
+        doc = self.rates.find_one({"_id": code})
+        return {code: TaxRate(code, doc["rate"], doc["inclusive"])} if doc else {}
 
     def save(self, country: str, rate: int, inclusive: bool) -> dict:
         fields = {"rate": rate, "inclusive": inclusive, "updated_at": now()}
