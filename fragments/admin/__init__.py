@@ -7,7 +7,21 @@ from flask import Flask
 from common.deps import install
 from common.web import create_html_app
 
-from . import access, dashboard, events, images, imports, inventory, orders, products, users, webhooks
+from . import (
+    access,
+    dashboard,
+    events,
+    images,
+    imports,
+    inventory,
+    orders,
+    products,
+    promotions,
+    shipping,
+    tax,
+    users,
+    webhooks,
+)
 from .deps import build
 
 
@@ -25,6 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
         users.bp,
         events.bp,
         webhooks.bp,
+        shipping.bp,
+        tax.bp,
+        promotions.bp,
         imports.bp,
     ):
         app.register_blueprint(bp)

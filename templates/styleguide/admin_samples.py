@@ -21,6 +21,9 @@ NAV = (
     ("events", "Dead letters"),
     ("webhooks", "Webhooks"),
     ("imports", "Catalog import"),
+    ("shipping", "Delivery options"),
+    ("tax", "Tax rates"),
+    ("promotions", "Promo codes"),
 )
 
 

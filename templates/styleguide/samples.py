@@ -484,3 +484,4 @@ def _beside(name):
 
 PARTIALS.update(_beside("admin_samples").PARTIALS)
 PARTIALS.update(_beside("webhook_samples").PARTIALS)
+PARTIALS.update(_beside("checkout_rule_samples").PARTIALS)

@@ -8,7 +8,18 @@ from tests.accounts_apps import new_user
 from tests.admin_apps import CSRF, back_office_fixture, browser
 
 office = back_office_fixture()
-PAGES = ["/", "/products", "/products/new", "/inventory", "/orders", "/users", "/events"]
+PAGES = [
+    "/",
+    "/products",
+    "/products/new",
+    "/inventory",
+    "/orders",
+    "/users",
+    "/events",
+    "/shipping",
+    "/tax",
+    "/promotions",
+]
 
 
 @pytest.fixture(scope="module")
