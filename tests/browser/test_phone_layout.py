@@ -60,6 +60,7 @@ def test_no_storefront_or_back_office_page_scrolls_sideways_on_a_phone(kind, req
     office = ["/admin", "/admin/products", "/admin/products/new", f"/admin/products/{lineup.ids['Alpha']}"]
     office += ["/admin/inventory", "/admin/orders", f"/admin/orders/{order_id}", "/admin/users"]
     office += [f"/admin/users/{user['id']}", "/admin/events", "/admin/webhooks", "/admin/imports", "/styleguide"]
+    office += ["/admin/shipping", "/admin/tax", "/admin/promotions"]
     assert_no_sideways_scroll(page, office)
 
 
