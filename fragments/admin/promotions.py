@@ -71,19 +71,32 @@ def promotion_list():
     return _page(promotions, _as_form(next((p for p in promotions if p["id"] == request.args.get("edit")), None)))
 
 
-def _day(value: str) -> str | None | bool:
-    """A typed date as the API's ISO start of that day (UTC), None when empty, False when not a date."""
+def _day(value: str) -> str | None:
+    """A typed date as the API's ISO start of that day (UTC), or None when empty; ValueError when not a date."""
     if not value:
         return None
-    try:
-        return date.fromisoformat(value).isoformat() + "T00:00:00+00:00" if len(value) == 10 else False
-    except ValueError:
-        return False
+    if len(value) != 10:
+        raise ValueError(value)
+    return date.fromisoformat(value).isoformat() + "T00:00:00+00:00"
+
+
+def _days(form: dict, errors: dict) -> tuple[str | None, str | None]:
+    """The start and end days, each refusal beside its field (an end on or before the start, too)."""
+    days: dict[str, str | None] = {}
+    for name in ("starts_at", "ends_at"):
+        try:
+            days[name] = _day(form[name])
+        except ValueError:
+            days[name], errors[name] = None, MESSAGES[name]
+    starts, ends = days["starts_at"], days["ends_at"]
+    if starts and ends and ends <= starts:
+        errors["ends_at"] = MESSAGES["ends_at"]
+    return starts, ends
 
 
 def _read() -> tuple[dict, dict, dict]:
     """The form as typed, the API body, and the messages for what cannot be sent."""
-    form = {k: text(k, 40) for k in FIELDS}
+    form: dict = {k: text(k, 40) for k in FIELDS}
     form["code"] = form["code"].upper()
     form["per_customer"], form["editing"] = "per_customer" in request.form, request.form.get("editing") == "yes"
     errors = {} if CODE.fullmatch(form["code"]) else {"code": MESSAGES["code"]}
@@ -99,11 +112,7 @@ def _read() -> tuple[dict, dict, dict]:
     min_spend = price_minor(form["min_spend"]) if form["min_spend"] else 0
     if min_spend is None:
         errors["min_spend"] = COMMA_MESSAGE if "," in form["min_spend"] else MESSAGES["min_spend"]
-    starts, ends = _day(form["starts_at"]), _day(form["ends_at"])
-    if starts is False:
-        errors["starts_at"] = MESSAGES["starts_at"]
-    if ends is False or (starts and ends and ends <= starts):
-        errors["ends_at"] = MESSAGES["ends_at"]
+    starts, ends = _days(form, errors)
     limit = whole(form["usage_limit"]) if form["usage_limit"] else None
     if form["usage_limit"] and (limit is None or limit < 0):
         errors["usage_limit"] = MESSAGES["usage_limit"]
