@@ -85,6 +85,7 @@ def view(store, catalog, cart_id: str | None) -> dict:
         "count": sum(i["quantity"] for i in items),
         "subtotal": sum(i["line_total"] for i in items),
         "currency": CURRENCY,
+        "promo_code": store.promo(cart_id) if cart_id else None,
     }
 
 

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 CART_KEY = "orders:cart:{id}"
 SEEN_KEY = "orders:cart:{id}:seen"
+PROMO_KEY = "orders:cart:{id}:promo"  # the promo code the shopper applied in the cart, for the checkout to use
 SEEN_FIELDS = ("sku", "name", "image", "price", "currency")
 GUEST_TTL = 14 * 24 * 3600  # a guest's cart outlives a browser session, not forever
 MAX_QUANTITY = 99
@@ -141,8 +142,26 @@ class CartStore:
             pipe.execute()
 
     @_store_call
+    def promo(self, cart_id: str) -> str | None:
+        return self.redis.get(PROMO_KEY.format(id=cart_id))
+
+    @_store_call
+    def set_promo(self, cart_id: str, code: str | None) -> None:
+        """Keep the applied code beside the cart (as long as a guest's cart lives), or drop it."""
+        if code is None:
+            self.redis.delete(PROMO_KEY.format(id=cart_id))
+        else:
+            self.redis.set(PROMO_KEY.format(id=cart_id), code, ex=self._ttl(cart_id) or None)
+
+    @_store_call
     def merge(self, guest_id: str, into_id: str) -> int:
-        """Move every guest line into the other cart (quantities add up, capped) and drop the guest cart."""
+        """Move every guest line into the other cart (quantities add up, capped) and drop the guest cart; the
+        guest's promo code comes along unless the cart it joins has one."""
+        guest_promo = PROMO_KEY.format(id=guest_id)
+        if self.redis.exists(guest_promo):
+            self.redis.renamenx(guest_promo, PROMO_KEY.format(id=into_id))  # kept only where none was applied
+            self.redis.persist(PROMO_KEY.format(id=into_id))
+            self.redis.delete(guest_promo)
         return int(
             self._merge(
                 keys=[
@@ -159,6 +178,6 @@ class CartStore:
         """Best effort: it runs after the order is placed, and a cart left full is a smaller harm than a 503
         for an order that exists."""
         try:
-            self.redis.delete(CART_KEY.format(id=cart_id), SEEN_KEY.format(id=cart_id))
+            self.redis.delete(CART_KEY.format(id=cart_id), SEEN_KEY.format(id=cart_id), PROMO_KEY.format(id=cart_id))
         except RedisError as e:
             log.warning("cart not cleared after an order", extra={"error": type(e).__name__})

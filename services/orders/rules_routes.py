@@ -20,6 +20,7 @@ from .rules_schemas import (
     OptionBody,
     OptionList,
     OptionOut,
+    PromoApply,
     PromoBody,
     PromoFields,
     PromoList,
@@ -149,15 +150,41 @@ def delete_promotion(code):
     return "", 204
 
 
-@bp.post("/api/cart/quote")
-@operation(spec, out=Quote, body=QuoteBody, headers=CartHeaders, auth="optional", errors=(409, 503))
-def quote_cart():
-    """The cart's breakdown for an address's country, a delivery option and a promo code, with the options."""
-    body = parse_body(QuoteBody)
-    seen = cart.view(deps().cart_store, deps().catalog, _cart().id)
+def _quote(cart_id: str | None, body: QuoteBody) -> dict:
+    seen = cart.view(deps().cart_store, deps().catalog, cart_id)
     lines = [
         {"product_id": i["product_id"], "unit_price": i["price"], "quantity": i["quantity"]} for i in seen["items"]
     ]
     rules = deps().rules
     priced = quote.breakdown(rules, lines, body.country, body.delivery_option, body.promo_code, seen["currency"])
-    return jsonify({**priced, "options": rules.options.serving(body.country)})
+    return {**priced, "options": rules.options.serving(body.country)}
+
+
+@bp.post("/api/cart/quote")
+@operation(spec, out=Quote, body=QuoteBody, headers=CartHeaders, auth="optional", errors=(409, 503))
+def quote_cart():
+    """The cart's breakdown for an address's country, a delivery option and a promo code, with the options."""
+    return jsonify(_quote(_cart().id, parse_body(QuoteBody)))
+
+
+@bp.put("/api/cart/promo")
+@operation(spec, out=Quote, body=PromoApply, headers=CartHeaders, auth="optional", errors=(404, 409, 503))
+def apply_promo():
+    """Apply a promo code to the cart (kept for the checkout) once it prices the cart; the quote with it."""
+    body = parse_body(PromoApply)
+    cart_id = _cart().id
+    if cart_id is None:
+        raise NotFound("Your cart is empty", code="CART_EMPTY")
+    priced = _quote(cart_id, QuoteBody(country=body.country, promo_code=body.promo_code))
+    deps().cart_store.set_promo(cart_id, priced["promo_code"])
+    return jsonify(priced)
+
+
+@bp.delete("/api/cart/promo")
+@operation(spec, ok=204, headers=CartHeaders, auth="optional", errors=(503,))
+def remove_promo():
+    """Take the promo code off the cart."""
+    cart_id = _cart().id
+    if cart_id is not None:
+        deps().cart_store.set_promo(cart_id, None)
+    return "", 204

@@ -99,6 +99,11 @@ class QuoteBody(StrictModel):
     promo_code: str | None = Field(default=None, pattern=PROMO_CODE)
 
 
+class PromoApply(StrictModel):
+    promo_code: str = Field(pattern=PROMO_CODE)
+    country: Country = Field(description="the country the cart is priced for (delivery and tax)")
+
+
 class Quote(BaseModel):
     subtotal: int
     discount: int

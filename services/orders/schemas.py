@@ -118,6 +118,7 @@ class Cart(BaseModel):
     count: int
     subtotal: int
     currency: str
+    promo_code: str | None = None
 
 
 class MergedCart(Cart):

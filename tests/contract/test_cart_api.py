@@ -59,7 +59,7 @@ def admin_product(upstreams, issuer, **fields):
 def test_a_guest_without_a_cart_sees_an_empty_one_and_is_not_given_an_id(client):
     r = client.get("/api/cart")
     assert r.status_code == 200 and "X-Cart-Id" not in r.headers
-    assert r.json == {"cart_id": None, "items": [], "count": 0, "subtotal": 0, "currency": "USD"}
+    assert r.json == {"cart_id": None, "items": [], "count": 0, "subtotal": 0, "currency": "USD", "promo_code": None}
 
 
 def test_a_guests_first_add_mints_a_cart_id_kept_in_redis_with_a_ttl(app, client):

@@ -186,3 +186,64 @@ def test_bad_promo_bodies_and_customers_are_refused(client, issuer, admin):
     assert client.delete("/api/shipping/%24ne", headers=admin).status_code == 404
     order = order_body(US, ("fountain-pen", 1), promo_code={"$ne": ""})
     assert place(client, issuer, order).status_code == 422
+
+
+def guest_cart(app, *lines) -> dict:
+    """A guest cart holding these lines (written to its store: no inventory service here); its X-Cart-Id."""
+    cart_id = uuid.uuid4().hex
+    for pid, qty in lines:
+        assert orders_deps(app).cart_store.add(cart_id, pid, qty, 99) == qty
+    return {"X-Cart-Id": cart_id}
+
+
+def test_the_cart_quote_prices_the_cart_with_its_options(app, client, prices):
+    cart = guest_cart(app, ("fountain-pen", 2))
+    body = client.post("/api/cart/quote", json={"country": "US", "promo_code": "welcome10"}, headers=cart).json
+    goods = 2 * prices["fountain-pen"]
+    assert body["subtotal"] == goods and body["promo_code"] == "WELCOME10" and body["discount"] == goods // 10
+    assert body["total"] == body["subtotal"] - body["discount"] + body["delivery"] + body["tax"]
+    assert [o["id"] for o in body["options"]] == ["standard", "express"]
+
+
+def test_a_code_applied_in_the_cart_is_kept_with_it_until_removed(app, client, prices):
+    cart = guest_cart(app, ("fountain-pen", 2))
+    r = client.put("/api/cart/promo", json={"promo_code": " welcome10 ", "country": "DE"}, headers=cart)
+    assert r.status_code == 200 and r.json["discount"] == 2 * prices["fountain-pen"] // 10
+    assert client.get("/api/cart", headers=cart).json["promo_code"] == "WELCOME10"
+    assert client.delete("/api/cart/promo", headers=cart).status_code == 204
+    assert client.get("/api/cart", headers=cart).json["promo_code"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        ({"promo_code": "NOSUCHCODE", "country": "US"}, 422, "PROMO_UNKNOWN"),
+        ({"promo_code": {"$ne": None}, "country": "US"}, 422, "VALIDATION_ERROR"),
+        ({"promo_code": ".*", "country": "US"}, 422, "VALIDATION_ERROR"),
+        ({"promo_code": "WELCOME10", "country": "XX"}, 422, "VALIDATION_ERROR"),
+        ({"promo_code": "WELCOME10"}, 422, "VALIDATION_ERROR"),
+        ({"promo_code": "A" * 5000, "country": "US"}, 422, "VALIDATION_ERROR"),
+    ],
+)
+def test_a_code_the_cart_cannot_take_is_refused_and_not_kept(app, client, body, status, error):
+    cart = guest_cart(app, ("fountain-pen", 1))
+    r = client.put("/api/cart/promo", json=body, headers=cart)
+    assert r.status_code == status and r.json["error"] == error
+    assert client.get("/api/cart", headers=cart).json["promo_code"] is None
+
+
+def test_a_code_under_its_minimum_spend_is_refused_and_an_empty_cart_has_no_code(app, client, admin):
+    code = new_code(client, admin, min_spend=10_000_000)
+    cart = guest_cart(app, ("fountain-pen", 1))
+    r = client.put("/api/cart/promo", json={"promo_code": code, "country": "US"}, headers=cart)
+    assert r.status_code == 422 and r.json["details"]["promo_code"] == "min_spend"
+    assert client.put("/api/cart/promo", json={"promo_code": code, "country": "US"}).status_code == 404
+
+
+def test_a_guest_s_code_follows_the_cart_into_the_account_at_sign_in(app, client, issuer):
+    cart = guest_cart(app, ("fountain-pen", 1))
+    assert client.put("/api/cart/promo", json={"promo_code": "WELCOME10", "country": "GB"}, headers=cart).status_code
+    user = issuer.headers(uuid.uuid4().hex)
+    r = client.post("/api/cart/merge", headers={**user, **cart})
+    assert r.status_code == 200 and r.json["promo_code"] == "WELCOME10"
+    assert client.get("/api/cart", headers=cart).json["promo_code"] is None
