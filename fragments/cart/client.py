@@ -50,3 +50,19 @@ def set_quantity(product_id: str, quantity: int) -> Result[dict]:
 
 def remove(product_id: str) -> Result[dict]:
     return _result(_call("DELETE", f"/api/cart/items/{product_id}"))
+
+
+def quote(country: str, promo_code: str | None) -> Result[dict]:
+    """The cart's breakdown for a country (and the code), or why the code does not apply; an outage is raised."""
+    body = {"country": country, **({"promo_code": promo_code} if promo_code else {})}
+    return _result(_call("POST", "/api/cart/quote", json=body))
+
+
+def apply_promo(code: str, country: str) -> Result[dict]:
+    return _result(_call("PUT", "/api/cart/promo", json={"promo_code": code, "country": country}))
+
+
+def remove_promo() -> None:
+    resp = _call("DELETE", "/api/cart/promo")
+    if resp.status_code >= 400:
+        raise upstream_failure(resp, UNAVAILABLE, "CART_UNAVAILABLE")

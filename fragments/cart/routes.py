@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, make_response, redirect, render_template, request
 
 from common.cacheable import PERSONAL, per_session, personal
@@ -18,6 +20,10 @@ CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and r
 # How long a shopper's own mini-cart may be reused: the shell drops it at once on any write it relays for the
 # session (an add, a line change, an order), so this bounds only changes made elsewhere (another shell, the API).
 MINI_MAX_AGE = 10
+ESTIMATE_COUNTRY = "US"  # the cart estimates delivery and tax for the shop's home; the checkout prices the address
+PROMO_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+PROMO_EMPTY = "Enter a promo code."
+PROMO_SHAPE = "Promo codes are letters, digits, dashes and underscores, e.g. WELCOME10."
 
 
 def back_after_add(value: str | None) -> str:
@@ -80,10 +86,31 @@ def add():
     return _keep_guest_cart(resp, result)
 
 
+def _page(cart: dict | None, error=None, line_error=None, promo_error=None, typed=""):
+    """The cart page with its breakdown, estimated for the shop's home country; a code that stopped applying
+    (the goods fell under its minimum spend) is left out of the totals and says why beside its field."""
+    quote = None
+    if cart and cart["items"]:
+        priced = client.quote(ESTIMATE_COUNTRY, cart.get("promo_code"))
+        if not priced.ok:
+            promo_error = promo_error or priced.message
+            priced = client.quote(ESTIMATE_COUNTRY, None)
+        quote = priced.value
+    return render_template(
+        "cart/_page.html",
+        cart=cart,
+        error=error,
+        line_error=line_error,
+        quote=quote,
+        estimate_country=ESTIMATE_COUNTRY,
+        promo={"error": promo_error, "typed": typed},
+    )
+
+
 @bp.get("/page")
 @personal
 def page():
-    return render_template("cart/_page.html", cart=client.cart().value, error=None, line_error=None)
+    return _page(client.cart().value)
 
 
 def _after_change(result: Result[dict], product_id: str):
@@ -91,12 +118,10 @@ def _after_change(result: Result[dict], product_id: str):
     if not result.ok:
         current = client.cart().value
         on_page = current is not None and any(i["product_id"] == product_id for i in current["items"])
-        return render_template(
-            "cart/_page.html", cart=current, error=result.message, line_error=product_id if on_page else None
-        ), 422  # else shown above the lines
+        return _page(current, result.message, product_id if on_page else None), 422  # else shown above the lines
     if not wants_fragment():
         return redirect("/cart", code=303)
-    resp = make_response(render_template("cart/_page.html", cart=result.value, error=None, line_error=None))
+    resp = make_response(_page(result.value))
     resp.headers.update(CHANGED)
     return resp
 
@@ -117,3 +142,24 @@ def remove_line(product_id):
     if not is_id(product_id):
         return _after_change(Result.failed("That product is not in your cart"), "")
     return _after_change(client.remove(product_id), product_id)
+
+
+@bp.post("/promo")
+def apply_promo():
+    """ "Apply": the code kept with the cart once it prices it; a refusal beside the field, the typed code kept."""
+    typed = request.form.get("promo_code", "").strip()[:40]
+    if not typed:
+        result: Result[dict] = Result.failed(PROMO_EMPTY)
+    elif not PROMO_CODE.fullmatch(typed):
+        result = Result.failed(PROMO_SHAPE)
+    else:
+        result = client.apply_promo(typed, ESTIMATE_COUNTRY)
+    if not result.ok:
+        return _page(client.cart().value, promo_error=result.message, typed=typed), 422
+    return _after_change(client.cart(), "")
+
+
+@bp.post("/promo/remove")
+def remove_promo():
+    client.remove_promo()
+    return _after_change(client.cart(), "")

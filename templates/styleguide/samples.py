@@ -151,6 +151,33 @@ def results(**over):
     return {**RESULTS, **over}
 
 
+QUOTE = {
+    "subtotal": 5997,
+    "discount": 0,
+    "delivery": 490,
+    "tax": 454,
+    "total": 6941,
+    "currency": "USD",
+    "tax_inclusive": False,
+    "promo_code": None,
+    "delivery_option": {"id": "standard", "name": "Standard", "estimate": "3–5 working days"},
+}
+QUOTE_WITH_CODE = {**QUOTE, "discount": 600, "tax": 412, "total": 6299, "promo_code": "WELCOME10"}
+INCLUSIVE = {**QUOTE_WITH_CODE, "delivery": 0, "tax": 862, "total": 5397, "tax_inclusive": True}
+
+
+def cart_page(cart, quote=QUOTE, promo=None, error=None, line_error=None):
+    """The cart page's context as fragments/cart/routes.py renders it."""
+    return {
+        "cart": cart,
+        "error": error,
+        "line_error": line_error,
+        "quote": quote,
+        "estimate_country": "US",
+        "promo": promo or {"error": None, "typed": ""},
+    }
+
+
 PARTIALS = {
     "products/_featured.html": {
         "In stock, only 2 left, out of stock, stock unknown": {"products": PRODUCTS},
@@ -209,16 +236,15 @@ PARTIALS = {
         "Count unknown (cart service down)": {"count": None},
     },
     "cart/_page.html": {
-        "Full cart": {"cart": FULL_CART, "error": None, "line_error": None},
-        "Empty cart": {"cart": EMPTY_CART, "error": None, "line_error": None},
-        "More than the stock": {"cart": OVER_STOCK, "error": None, "line_error": None},
-        "A line's error": {"cart": FULL_CART, "error": "Only 2 left in stock.", "line_error": LOW["id"]},
-        "Cart error": {
-            "cart": FULL_CART,
-            "error": "We couldn't update your cart. Please try again.",
-            "line_error": None,
-        },
-        "Cart unavailable": {"cart": None, "error": None, "line_error": None},
+        "Full cart": cart_page(FULL_CART),
+        "Empty cart": cart_page(EMPTY_CART, quote=None),
+        "More than the stock": cart_page(OVER_STOCK),
+        "A line's error": cart_page(FULL_CART, error="Only 2 left in stock.", line_error=LOW["id"]),
+        "Cart error": cart_page(FULL_CART, error="We couldn't update your cart. Please try again."),
+        "Cart unavailable": cart_page(None, quote=None),
+        "Promo code applied": cart_page({**FULL_CART, "promo_code": "WELCOME10"}, quote=QUOTE_WITH_CODE),
+        "Promo code refused": cart_page(FULL_CART, promo={"error": "This promo code has expired", "typed": "SPRING5"}),
+        "Quote unavailable": cart_page(FULL_CART, quote=None),
     },
     "auth/_badge.html": {
         "Signed out": {"user": None},
@@ -470,6 +496,11 @@ MACROS = {
         "status_text": {s.title().replace("_", " "): {"status": s} for s in STATUSES},
         "step_text": {s.title().replace("_", " "): {"status": s} for s in STATUSES},
         "badge": {s.title().replace("_", " "): {"order": {"status": s}} for s in STATUSES},
+        "breakdown": {
+            "Tax added (US)": {"b": QUOTE},
+            "With a code": {"b": QUOTE_WITH_CODE},
+            "Tax included, free delivery (DE)": {"b": INCLUSIVE},
+        },
     },
 }
 

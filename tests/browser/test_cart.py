@@ -146,3 +146,32 @@ def test_a_guest_cart_joins_the_account_at_sign_up_and_again_at_a_later_sign_in(
         expect(cart.mini_cart).to_have_accessible_name(cart_count(4))
     finally:
         other.context.close()
+
+
+@pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_promo_code_is_refused_beside_its_field_then_applied_with_the_breakdown(request, kind, width, lineup):
+    page = request.getfixturevalue(kind)
+    page.set_viewport_size({"width": width, "height": 900})
+    add(page, lineup, "Alpha", 2, js=kind == "page")  # $20: under WELCOME10's $30 minimum
+    cart = CartPage(page).navigate()
+    summary = cart.region.locator(".breakdown")
+    expect(summary).to_contain_text("Subtotal$20.00")
+    code = cart.region.get_by_label("Promo code")
+    code.fill("NOSUCHCODE")
+    cart.region.get_by_role("button", name="Apply").click()
+    expect(code).to_have_accessible_description("This promo code does not exist")
+    code.fill("welcome10")
+    cart.region.get_by_role("button", name="Apply").click()
+    expect(code).to_have_accessible_description("This promo code needs a spend of at least 30.00 USD")
+    cart.set_quantity(lineup.names["Alpha"], 4)
+    expect(cart.quantity_of(lineup.names["Alpha"])).to_have_value("4")
+    code = cart.region.get_by_label("Promo code")
+    expect(code).to_have_accessible_description("")  # the swapped page: the refusal went with the old one
+    code.fill("welcome10")
+    cart.region.get_by_role("button", name="Apply").click()
+    expect(code).to_have_accessible_description("WELCOME10 applied.")
+    expect(summary).to_contain_text("Discount (WELCOME10)−$4.00")
+    expect(summary).to_contain_text("Total")
+    cart.region.get_by_role("button", name="Remove code WELCOME10").click()
+    expect(summary).not_to_contain_text("Discount")

@@ -123,7 +123,7 @@ def test_the_cart_page_lists_lines_with_steppers_and_a_checkout_button(browser):
     html = browser.get("/page").get_data(as_text=True)
     assert 'id="cart"' in html and "Classic Linen Shirt" in html and "$98.00" in html
     assert 'aria-label="Increase quantity of Classic Linen Shirt"' in html and ">Checkout</button>" in html
-    assert html.count('name="csrf_token"') == 4  # three stepper forms and remove
+    assert html.count('name="csrf_token"') == 5  # three stepper forms, remove, and the promo code
 
 
 def test_changing_a_line_redirects_without_javascript_and_swaps_with_htmx(browser):
@@ -152,3 +152,21 @@ def test_bad_line_changes_re_render_the_page_with_422_and_the_reason(browser, pa
     post(browser, "/add", product_id=SHIRT, quantity="1")
     r = post(browser, path, **form)
     assert r.status_code == 422 and message in r.get_data(as_text=True) and 'id="cart"' in r.get_data(as_text=True)
+
+
+def test_the_cart_shows_its_breakdown_and_a_promo_code_is_applied_refused_beside_its_field_and_removed(browser):
+    post(browser, "/add", product_id=SHIRT, quantity="2")
+    html = browser.get("/page").get_data(as_text=True)
+    assert "<dt>Subtotal</dt>" in html and "<dt>Delivery</dt>" in html and "<dt>Tax</dt>" in html
+    assert "<dt>Total</dt>" in html and "Discount" not in html
+    for code, says in (("NOSUCH", "does not exist"), ('{"$ne":1}', "Promo codes are letters"), ("", "Enter a promo")):
+        for headers in (HTMX, {}):
+            r = post(browser, "/promo", headers, promo_code=code)
+            html = r.get_data(as_text=True)
+            assert r.status_code == 422 and 'id="promo-code-error"' in html and says in html
+    r = post(browser, "/promo", HTMX, promo_code="welcome10")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "WELCOME10 applied." in html and "Discount (WELCOME10)" in html
+    assert "Discount (WELCOME10)" in browser.get("/page").get_data(as_text=True)
+    assert post(browser, "/promo/remove").status_code == 303
+    assert "Discount" not in browser.get("/page").get_data(as_text=True)
