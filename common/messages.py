@@ -75,6 +75,15 @@ class PriceBreakdown(Part):
     promo_code: str | None = None
 
 
+class Shipment(Part):
+    """The parcel of a shipped order (common/carriers.py): the link is absent for a carrier without one."""
+
+    carrier: str
+    carrier_name: str
+    tracking_number: str
+    tracking_url: str | None = None
+
+
 class OrderSummary(Message):
     """What every order event carries, so consumers need not call back."""
 
@@ -87,6 +96,7 @@ class OrderSummary(Message):
     currency: str = "USD"
     lines: list[OrderLine] = []
     breakdown: PriceBreakdown | None = None  # absent from events written before breakdowns
+    shipment: Shipment | None = None  # once shipped with a carrier and tracking number
 
 
 class OrderPlaced(OrderSummary):

@@ -8,12 +8,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
 
+from common.carriers import CARRIERS, TRACKING_NUMBER
 from common.errors import NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_id
 from fragments.confirm import ask, confirmed
 
 from . import audit, client
+from .forms import text
 
 bp = Blueprint("admin_orders", __name__)
 STATUSES = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED")
@@ -21,6 +23,10 @@ ACTIONS = {
     "ship": ("/ship", "Order marked shipped. The customer is being emailed."),
     "deliver": ("/deliver", "Order marked delivered. The customer is being emailed."),
     "cancel": ("/cancel", "Order cancelled. Any payment is being refunded and the stock released."),
+}
+SHIP_MESSAGES = {
+    "carrier": "Choose the carrier from the list.",
+    "tracking_number": "Enter the tracking number (3 to 40 letters, digits, spaces or dashes).",
 }
 SAVED = {name: message for name, (_, message) in ACTIONS.items()}
 
@@ -78,7 +84,7 @@ def order(order_id: str) -> dict:
     return resp.json()
 
 
-def _detail(found: dict, message: str | None = None, error: str | None = None, status: int = 200):
+def _detail(found: dict, message: str | None = None, error: str | None = None, status: int = 200, **ship):
     return render_template(
         "admin/_order_detail.html",
         order=found,
@@ -86,7 +92,21 @@ def _detail(found: dict, message: str | None = None, error: str | None = None, s
         message=message,
         error=error,
         audit=audit.entries_for("order", found["id"]),
+        carriers=[(key, name) for key, (name, _) in CARRIERS.items()],
+        ship=ship.get("form") or {"carrier": "", "tracking_number": ""},
+        ship_errors=ship.get("errors") or {},
     ), status
+
+
+def _parcel() -> tuple[dict, dict]:
+    """ "Mark shipped"'s fields as typed, and a message beside each one that cannot be sent."""
+    form = {"carrier": text("carrier", 20), "tracking_number": text("tracking_number", 40)}
+    errors = {}
+    if form["carrier"] not in CARRIERS:
+        errors["carrier"] = SHIP_MESSAGES["carrier"]
+    if not re.fullmatch(TRACKING_NUMBER, form["tracking_number"]):
+        errors["tracking_number"] = SHIP_MESSAGES["tracking_number"]
+    return form, errors
 
 
 @bp.get("/orders/<order_id>")
@@ -108,7 +128,12 @@ def order_action(order_id, action):
             cancel="No, keep the order",
         )
     path, _ = ACTIONS[action]
-    resp = client.call("POST", f"/api/orders/{found['id']}{path}")
+    body = None
+    if action == "ship":
+        body, errors = _parcel()
+        if errors:
+            return _detail(found, status=422, form=body, errors=errors)
+    resp = client.call("POST", f"/api/orders/{found['id']}{path}", json=body)
     if resp.status_code in (200, 202):
         audit.record(
             f"order.{action}",

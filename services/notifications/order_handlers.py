@@ -20,6 +20,7 @@ def _context(notice: Notice, contact: dict) -> dict:
     else:
         total, amount, lines, card = notice.total, 0, notice.lines, ""
     cancelled = notice if isinstance(notice, OrderCancelled) else None
+    summary = notice if isinstance(notice, OrderSummary) else None
     return {
         "name": notice.name or contact.get("name") or "there",
         "order_id": notice.order_id,
@@ -33,7 +34,19 @@ def _context(notice: Notice, contact: dict) -> dict:
         "reason": (cancelled.reason_text or "") if cancelled else "",
         "paid": bool(cancelled and cancelled.paid),
         "card": card,
+        "price_lines": price_lines(summary.breakdown, currency) if summary and summary.breakdown else [],
+        "shipment": summary.shipment.model_dump() if summary and summary.shipment else None,
     }
+
+
+def price_lines(b, currency: str) -> list[tuple[str, str]]:
+    """The order's breakdown as the emails print it above the Total, the same lines as every page."""
+    lines = [("Subtotal", money(b.subtotal, currency))]
+    if b.discount:
+        lines.append((f"Discount ({b.promo_code})" if b.promo_code else "Discount", "−" + money(b.discount, currency)))
+    lines.append(("Delivery", money(b.delivery, currency) if b.delivery else "Free"))
+    lines.append(("Tax (included)" if b.tax_inclusive else "Tax", money(b.tax, currency)))
+    return lines
 
 
 def notifier_for(notifier):

@@ -6,6 +6,7 @@ import re
 
 from flask import Blueprint, jsonify, request
 
+from common import carriers
 from common.auth import current_identity, require_admin, require_user
 from common.errors import AppError, NotFound
 from common.ids import is_id
@@ -14,7 +15,7 @@ from common.validation import parse_body, parse_query
 
 from . import service, states
 from .deps import deps
-from .schemas import IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder
+from .schemas import IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder, ShipBody
 
 bp = Blueprint("orders", __name__)
 spec = service_spec("orders")
@@ -88,10 +89,12 @@ def cancel_order(order_id):
 
 @bp.post("/api/orders/<order_id>/ship")
 @require_admin
-@operation(spec, out=Order, auth="admin", errors=(404, 409))
+@operation(spec, out=Order, body=ShipBody, auth="admin", errors=(404, 409))
 def ship_order(order_id):
-    """Mark a confirmed order shipped (admin)."""
-    return jsonify(service.public_order(service.fulfil(deps().repo, _checked_id(order_id), states.SHIPPED)))
+    """Mark a confirmed order shipped (admin), with its parcel's carrier and tracking number."""
+    body = parse_body(ShipBody) if request.get_data() else None
+    parcel = carriers.shipment(body.carrier, body.tracking_number) if body else None
+    return jsonify(service.public_order(service.fulfil(deps().repo, _checked_id(order_id), states.SHIPPED, parcel)))
 
 
 @bp.post("/api/orders/<order_id>/deliver")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.address import PostalAddress
+from common.carriers import CARRIERS, TRACKING_NUMBER
 from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA
 from common.paging import Page, PageQuery
 from common.validation import StrictModel
@@ -74,6 +75,18 @@ class OrderLine(BaseModel):
     line_total: int
 
 
+class ShipBody(StrictModel):
+    carrier: str = Field(description="a key of common/carriers.py: dhl, dpd, fedex, royal-mail, ups, usps, other")
+    tracking_number: str = Field(pattern=TRACKING_NUMBER)
+
+    @field_validator("carrier")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in CARRIERS:
+            raise ValueError(f"choose one of {', '.join(CARRIERS)}")
+        return value
+
+
 class Order(BaseModel):
     id: str
     status: str
@@ -86,6 +99,7 @@ class Order(BaseModel):
     reason_text: str | None
     settled: bool
     cancellable: bool
+    shipment: dict | None = None
 
 
 class OrderPage(Page[Order]):

@@ -81,6 +81,7 @@ def summary(order: dict) -> dict:
         "total": order["total"],
         "currency": order["currency"],
         "breakdown": order.get("breakdown"),
+        "shipment": order.get("shipment"),
         "lines": [
             {k: line[k] for k in ("product_id", "sku", "name", "quantity", "unit_price")} for line in order["lines"]
         ],
@@ -244,14 +245,22 @@ def cancel_order(repo: Orders, identity: Identity, order_id: str, codes=None) ->
     return moved
 
 
-def fulfil(repo: Orders, order_id: str, dst: str) -> dict:
-    """Admin: CONFIRMED -> SHIPPED -> DELIVERED, one step at a time."""
+def fulfil(repo: Orders, order_id: str, dst: str, shipment: dict | None = None) -> dict:
+    """Admin: CONFIRMED -> SHIPPED (with the parcel's carrier and tracking number, when given) -> DELIVERED."""
     src = {states.SHIPPED: states.CONFIRMED, states.DELIVERED: states.SHIPPED}[dst]
     if repo.get(order_id) is None:
         raise NotFound("Order not found")
     message = {states.SHIPPED: OrderShipped, states.DELIVERED: OrderDelivered}[dst]
     # The event rides in the same write as the state change (outbox): the customer hears of it exactly once.
-    moved = advance(repo, order_id, dst, frozenset({src}), events_for=lambda o: [message(**summary(o)).event(SOURCE)])
+    fields = {"shipment": shipment} if shipment else None
+    moved = advance(
+        repo,
+        order_id,
+        dst,
+        frozenset({src}),
+        fields=fields,
+        events_for=lambda o: [message(**summary({**o, **(fields or {})})).event(SOURCE)],
+    )
     if moved is None:
         raise Conflict(f"Only a {src.lower()} order can be marked {dst.lower()}", code="ILLEGAL_TRANSITION")
     return moved

@@ -4,10 +4,11 @@ PARTIALS: template -> {state name: the context its fragments/admin view renders 
 `when` and the status lists are the views' own, so a sample cannot drift from what the pages pass.
 """
 
+from common.carriers import CARRIERS, shipment
 from fragments.admin.events import DONE as LETTER_DONE
 from fragments.admin.events import STATUSES as LETTER_STATUSES
 from fragments.admin.orders import SAVED as ORDER_DONE
-from fragments.admin.orders import STATUSES, when
+from fragments.admin.orders import SHIP_MESSAGES, STATUSES, when
 from fragments.admin.users import DONE as ROLE_DONE
 
 ADMIN_ID, CUSTOMER_ID = "a" * 32, "c" * 32
@@ -122,6 +123,15 @@ LINES = [
 ]
 
 
+BREAKDOWN = {"subtotal": 6500, "discount": 0, "delivery": 0, "tax": 455, "total": 6955, "currency": "USD"}
+PARCEL = shipment("ups", "1Z 999 AA1 01 2345 6784")
+SHIP = {
+    "carriers": [(key, name) for key, (name, _) in CARRIERS.items()],
+    "ship": {"carrier": "", "tracking_number": ""},
+    "ship_errors": {},
+}
+
+
 def order(status, n=1, reason=None, refund=None, steps=None):
     """An order as GET /api/orders/<id> answers an admin: the customer's email and name, and its timeline."""
     steps = steps or {"CONFIRMED": PAID}.get(status, ("PENDING", status))
@@ -137,6 +147,8 @@ def order(status, n=1, reason=None, refund=None, steps=None):
         "currency": "USD",
         "reason_text": reason,
         "refund": refund,
+        "breakdown": BREAKDOWN,
+        "shipment": PARCEL if status in ("SHIPPED", "DELIVERED") else None,
         "timeline": [
             {"status": s, "at": f"2026-11-20T09:3{i}:00+00:00", "reason": reason if s == status else None}
             for i, s in enumerate(steps)
@@ -348,8 +360,18 @@ PARTIALS = {
     },
     "admin/_order_detail.html": {
         **{
-            state: {"order": o, "when": when, "message": None, "error": None, "audit": []}
+            state: {"order": o, "when": when, "message": None, "error": None, "audit": [], **SHIP}
             for state, o in DETAILS.items()
+        },
+        "Mark shipped refused beside the fields": {
+            "order": DETAILS["Confirmed (ship or cancel)"],
+            "when": when,
+            "message": None,
+            "error": None,
+            "audit": [],
+            **SHIP,
+            "ship": {"carrier": "", "tracking_number": "<b>"},
+            "ship_errors": SHIP_MESSAGES,
         },
         "Just shipped, with its audit": {
             "order": DETAILS["Shipped (deliver)"],
@@ -357,6 +379,7 @@ PARTIALS = {
             "audit": ORDER_AUDIT,
             "message": ORDER_DONE["ship"],
             "error": None,
+            **SHIP,
         },
         "Action refused": {
             "order": DETAILS["Delivered (no action)"],
@@ -364,6 +387,7 @@ PARTIALS = {
             "message": None,
             "audit": [],
             "error": "Only a confirmed order can be marked shipped",
+            **SHIP,
         },
     },
     "admin/_users.html": {

@@ -11,6 +11,8 @@ import importlib.util
 from datetime import datetime
 from pathlib import Path
 
+from common.carriers import shipment
+
 STATUSES = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED")
 REASONS = {"REJECTED": "Out of stock", "CANCELLED": "Card declined"}
 
@@ -103,6 +105,21 @@ OVER_STOCK = cart(
 TIMELINE = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED")
 
 
+QUOTE = {
+    "subtotal": 5997,
+    "discount": 0,
+    "delivery": 490,
+    "tax": 454,
+    "total": 6941,
+    "currency": "USD",
+    "tax_inclusive": False,
+    "promo_code": None,
+    "delivery_option": {"id": "standard", "name": "Standard", "estimate": "3–5 working days"},
+}
+QUOTE_WITH_CODE = {**QUOTE, "discount": 600, "tax": 412, "total": 6299, "promo_code": "WELCOME10"}
+INCLUSIVE = {**QUOTE_WITH_CODE, "delivery": 0, "tax": 862, "total": 5397, "tax_inclusive": True}
+
+
 def order(status, n=1, refund=False, reason=None):
     ends = {"REJECTED": ("PENDING", "REJECTED"), "CANCELLED": ("PENDING", "AWAITING_PAYMENT", "CANCELLED")}
     steps = ends[status] if status in ends else TIMELINE[: TIMELINE.index(status) + 1]
@@ -115,6 +132,8 @@ def order(status, n=1, refund=False, reason=None):
         "subtotal": 7000,
         "total": 7000,
         "currency": "USD",
+        "breakdown": {**QUOTE, "subtotal": 7000, "tax": 490, "total": 7980} if n == 1 else None,
+        "shipment": shipment("dhl", "JD014600006281234567") if status in ("SHIPPED", "DELIVERED") else None,
         "address": ADDRESS,
         "created_at": "2026-11-20T09:30:00+00:00",
         "email": "ada@example.com",
@@ -149,21 +168,6 @@ RESULTS = {"page": {"page": 1, "pages": 3, "total": 27}, "products": PRODUCTS, "
 
 def results(**over):
     return {**RESULTS, **over}
-
-
-QUOTE = {
-    "subtotal": 5997,
-    "discount": 0,
-    "delivery": 490,
-    "tax": 454,
-    "total": 6941,
-    "currency": "USD",
-    "tax_inclusive": False,
-    "promo_code": None,
-    "delivery_option": {"id": "standard", "name": "Standard", "estimate": "3–5 working days"},
-}
-QUOTE_WITH_CODE = {**QUOTE, "discount": 600, "tax": 412, "total": 6299, "promo_code": "WELCOME10"}
-INCLUSIVE = {**QUOTE_WITH_CODE, "delivery": 0, "tax": 862, "total": 5397, "tax_inclusive": True}
 
 
 def cart_page(cart, quote=QUOTE, promo=None, error=None, line_error=None):

@@ -121,23 +121,37 @@ def test_setting_stock_to_zero_shows_out_of_stock_on_the_storefront(kind, admin_
 
 
 @BOTH
-def test_shipping_and_delivering_an_order_emails_the_customer(kind, admin_page, gateway_url, stack):
+def test_shipping_and_delivering_an_order_emails_the_customer(kind, admin_page, base_url, gateway_url, stack):
     user, order_id = confirmed_order(gateway_url)
     page = admin_page(kind)
     orders = OrderPage(page)
     orders.find(user["email"])
     expect(orders.status).to_contain_text("Paid and confirmed")
     expect(orders.region).to_contain_text("Event history")
-    orders.button("Mark shipped").click()
+    orders.ship("", "1Z 999 AA1 0123456784")
+    expect(orders.region.get_by_label("Carrier")).to_have_accessible_description("Choose the carrier from the list.")
+    orders.ship("UPS", "1Z 999 AA1 0123456784")
     expect(orders.status).to_contain_text("Shipped")
+    expect(orders.region.get_by_role("link", name="1Z 999 AA1 0123456784")).to_have_attribute(
+        "href", "https://www.ups.com/track?tracknum=1Z999AA10123456784"
+    )
     orders.button("Mark delivered").click()
     expect(orders.status).to_contain_text("Delivered")
     expect(orders.button("Cancel and refund")).to_have_count(0)
     expect(orders.region).to_contain_text("order.deliver")  # the audit trail
     short = order_id[:8]
     wait_until(lambda: mails(stack, user["email"], f"{short} is on its way"), interval=0.2, message="shipped mail")
+    shipped = mails(stack, user["email"], f"{short} is on its way")[0]
+    assert (
+        "Carrier: UPS" in shipped["body"] and "https://www.ups.com/track?tracknum=1Z999AA10123456784" in shipped["body"]
+    )
     wait_until(
         lambda: mails(stack, user["email"], f"{short} has been delivered"), interval=0.2, message="delivered mail"
+    )
+    use_session(page, base_url, user)  # the shopper's own order page shows the parcel too
+    page.goto(f"/orders/{order_id}")
+    expect(page.locator("#order").get_by_role("link", name="1Z 999 AA1 0123456784")).to_have_attribute(
+        "href", "https://www.ups.com/track?tracknum=1Z999AA10123456784"
     )
 
 

@@ -119,10 +119,15 @@ def test_shipping_then_delivering_moves_the_order_and_queues_the_events(office, 
     page = admin.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
     assert "Mark shipped" in page and "Cancel and refund" in page and "Mark delivered" not in page
     assert "Event history" in page and "Paid and confirmed" in page and "Order placed" in page
-    r = admin.post(f"/orders/{confirmed['id']}/ship", data={"csrf_token": CSRF})
+    parcel = {"carrier": "ups", "tracking_number": "1Z 999 AA1 0123456784"}
+    r = admin.post(f"/orders/{confirmed['id']}/ship", data={"csrf_token": CSRF, **parcel})
     assert r.status_code == 303 and r.headers["Location"] == f"/admin/orders/{confirmed['id']}?done=ship"
     page = admin.get(r.headers["Location"].removeprefix("/admin")).get_data(as_text=True)
     assert "Order marked shipped." in page and "Mark delivered" in page and "Mark shipped" not in page
+    assert 'href="https://www.ups.com/track?tracknum=1Z999AA10123456784"' in page and "Shipped with UPS" in page
+    doc = orders_deps(office.apps["orders"]).repo.orders.find_one({"_id": confirmed["id"]})
+    shipped = next(e for e in doc["_outbox"] if e["type"] == "order.shipped")
+    assert shipped["data"]["shipment"]["tracking_number"] == parcel["tracking_number"]
     assert "order.ship" in page  # the audit trail
     assert admin.post(f"/orders/{confirmed['id']}/deliver", data={"csrf_token": CSRF}).status_code == 303
     assert outbox_types(office, confirmed["id"])[-2:] == ["order.shipped", "order.delivered"]
@@ -162,3 +167,33 @@ def test_cancel_and_refund_cancels_in_the_shops_name_and_announces_it(office, ad
 @pytest.mark.parametrize("bad", ["nope", "$ne", "a" * 65])
 def test_an_unknown_order_is_404(admin, bad):
     assert admin.get(f"/orders/{bad}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"carrier": "", "tracking_number": "1Z999"}, "carrier"),
+        ({"carrier": "pigeon", "tracking_number": "1Z999"}, "carrier"),
+        ({"carrier": "ups", "tracking_number": ""}, "tracking_number"),
+        ({"carrier": "ups", "tracking_number": "<script>x</script>"}, "tracking_number"),
+        ({"carrier": "ups", "tracking_number": '{"$ne": 1}'}, "tracking_number"),
+        ({"carrier": "ups", "tracking_number": "9" * 41}, "tracking_number"),
+    ],
+)
+def test_mark_shipped_without_a_carrier_or_tracking_number_is_refused_beside_the_field(admin, confirmed, form, field):
+    for headers in ({}, {"HX-Request": "true"}):
+        r = admin.post(f"/orders/{confirmed['id']}/ship", data={"csrf_token": CSRF, **form}, headers=headers)
+        html = r.get_data(as_text=True)
+        assert r.status_code == 422 and f'id="ship-{field}-error"' in html and "<script>x" not in html
+    assert "Mark shipped" in admin.get(f"/orders/{confirmed['id']}").get_data(as_text=True)  # still confirmed
+
+
+def test_the_ship_api_refuses_an_unknown_carrier_and_a_bad_tracking_number(office, confirmed):
+    for body in ({"carrier": "pigeon", "tracking_number": "123"}, {"carrier": "ups", "tracking_number": ["1"]}):
+        r = requests.post(
+            f"{office.gateway}/api/orders/{confirmed['id']}/ship",
+            json=body,
+            headers=bearer(office.admin_token),
+            timeout=5,
+        )
+        assert r.status_code == 422 and r.json()["error"] == "VALIDATION_ERROR"

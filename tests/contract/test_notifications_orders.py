@@ -121,3 +121,17 @@ def test_a_shipped_or_delivered_order_emails_the_customer_once(on, order, smtp_s
     [mail] = read_messages(smtp_sink.dir, to=order["email"])
     assert mail["subject"] == f"Your Fragmart order {order['order_id'][:8]} {subject}"
     assert says in mail["body"] and "Total: $84.00" in mail["body"]
+
+
+def test_the_shipped_email_names_the_carrier_links_the_tracking_and_lists_the_price_lines(on, order, smtp_sink):
+    breakdown = {"subtotal": 8400, "discount": 840, "delivery": 1200, "tax": 1400, "total": 8760}
+    parcel = {"carrier": "dhl", "carrier_name": "DHL", "tracking_number": "JD0146", "tracking_url": None}
+    parcel["tracking_url"] = "https://www.dhl.com/global-en/home/tracking.html?tracking-id=JD0146"
+    order = {**order, "total": 8760, "breakdown": {**breakdown, "tax_inclusive": True, "promo_code": "WELCOME10"}}
+    on["order.shipped"](ev("order.shipped", **order, shipment=parcel))
+    [mail] = read_messages(smtp_sink.dir, to=order["email"])
+    text = mail["body"]
+    assert "Carrier: DHL" in text and "Tracking number: JD0146" in text and parcel["tracking_url"] in text
+    for line in ("Subtotal: $84.00", "Discount (WELCOME10): −$8.40", "Delivery: $12.00", "Tax (included): $14.00"):
+        assert line in text
+    assert "Total: $87.60" in text and f'href="{parcel["tracking_url"]}"' in mail["html"]

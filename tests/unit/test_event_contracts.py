@@ -63,7 +63,8 @@ SUMMARY = {
     "currency",
     "lines",
     "breakdown",
-}  # breakdown: issue 20
+    "shipment",
+}  # breakdown, shipment: issue 20
 PAID = {"order_id", "user_id", "email", "name", "amount", "currency", "brand", "last4"}
 ANSWER = {"order_id", "lines"}
 # The field names on the wire, as the producers wrote them before the classes existed: events already in outboxes

@@ -73,6 +73,13 @@ class OrderPage(BackOffice):
     def status(self) -> Locator:
         return self.region.locator(".order-status")
 
+    def ship(self, carrier: str, tracking_number: str) -> None:
+        """ "Mark shipped" with the parcel's carrier (by its name in the list) and tracking number."""
+        if carrier:
+            self.region.get_by_label("Carrier").select_option(label=carrier)
+        self.region.get_by_label("Tracking number").fill(tracking_number)
+        self.button("Mark shipped").click()
+
 
 class DeadLetterPage(BackOffice):
     def replay(self, event_id: str) -> None:
