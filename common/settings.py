@@ -107,6 +107,9 @@ class Settings:
     stripe_api_key_file: str | None = None
     stripe_webhook_secret: str | None = None
     stripe_webhook_secret_file: str | None = None
+    # Signed order links (common/order_links.py) for shoppers without an account; local stacks use a fixed one.
+    order_link_secret: str | None = None
+    order_link_secret_file: str | None = None
     # The legacy catalog import's database (SQLAlchemy URL with its password): from here rather than the command line.
     legacy_db_url: str | None = None
     legacy_db_url_file: str | None = None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
-from common import carriers
-from common.auth import current_identity, require_admin, require_user
+from common import carriers, order_links
+from common.auth import Identity, current_identity, require_admin, require_user
 from common.errors import AppError, NotFound
 from common.ids import is_id
 from common.openapi import operation, service_spec
@@ -85,6 +85,32 @@ def cancel_order(order_id):
     """Cancel an order that has not shipped: its payment is refunded and its stock released."""
     order = service.cancel_order(deps().repo, current_identity(), _checked_id(order_id), deps().rules.promotions)
     return jsonify(service.public_order(order)), 202
+
+
+def _linked(token: str) -> dict:
+    """The order a signed link names, while its email is still the order's: else 404, as for any unknown order."""
+    found = order_links.read(current_app.extensions["settings"], token)
+    order = deps().repo.get(found[0]) if found and is_id(found[0]) else None
+    if found is None or order is None or (order.get("email") or "").lower() != found[1]:
+        raise NotFound("Order not found")
+    return order
+
+
+@bp.get("/api/orders/link/<token>")
+@operation(spec, out=Order, errors=(404,))
+def get_linked_order(token):
+    """The order a signed order link names (the link is its own credential: no account needed)."""
+    return jsonify(service.public_order(_linked(token)))
+
+
+@bp.post("/api/orders/link/<token>/cancel")
+@operation(spec, ok=202, out=Order, errors=(404, 409))
+def cancel_linked_order(token):
+    """Cancel the order a signed link names, while its owner could."""
+    order = _linked(token)
+    owner = Identity(user_id=order["user_id"], email=order.get("email"))
+    cancelled = service.cancel_order(deps().repo, owner, order["_id"], deps().rules.promotions)
+    return jsonify(service.public_order(cancelled)), 202
 
 
 @bp.post("/api/orders/<order_id>/ship")

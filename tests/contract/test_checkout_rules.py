@@ -12,6 +12,7 @@ import requests
 
 import services.orders
 import services.products
+from common import order_links
 from common.events import make_event
 from services.orders.consumers import handlers
 from services.orders.deps import deps as orders_deps
@@ -247,3 +248,43 @@ def test_a_guest_s_code_follows_the_cart_into_the_account_at_sign_in(app, client
     r = client.post("/api/cart/merge", headers={**user, **cart})
     assert r.status_code == 200 and r.json["promo_code"] == "WELCOME10"
     assert client.get("/api/cart", headers=cart).json["promo_code"] is None
+
+
+def linked_order(app, client, issuer, email="Guest.Buyer@example.test") -> tuple[str, str]:
+    """An order carrying `email`, and its signed link's token."""
+    r = place(client, issuer, order_body(US, ("fountain-pen", 1)))
+    assert r.status_code == 202, r.json
+    orders_deps(app).repo.orders.update_one({"_id": r.json["id"]}, {"$set": {"email": email}})
+    return r.json["id"], order_links.sign(app.extensions["settings"], r.json["id"], email)
+
+
+def test_a_signed_link_opens_its_order_without_an_account_and_can_cancel_it(app, client, issuer):
+    order_id, token = linked_order(app, client, issuer)
+    r = client.get(f"/api/orders/link/{token}")
+    assert r.status_code == 200 and r.json["id"] == order_id and r.json["cancellable"] is False  # PENDING
+    orders_deps(app).repo.orders.update_one({"_id": order_id}, {"$set": {"status": "CONFIRMED"}})
+    assert client.get(f"/api/orders/link/{token}").json["cancellable"] is True
+    r = client.post(f"/api/orders/link/{token}/cancel")
+    assert r.status_code == 202 and r.json["status"] == "CANCELLED"
+    assert client.post(f"/api/orders/link/{token}/cancel").status_code == 409  # as for its owner: once
+
+
+def test_a_tampered_foreign_or_stale_link_is_404(app, client, issuer):
+    order_id, token = linked_order(app, client, issuer)
+    other_id, _ = linked_order(app, client, issuer)
+    settings = app.extensions["settings"]
+    forged = [
+        token[:-2] + ("AA" if not token.endswith("AA") else "BB"),  # the signature changed
+        order_links.sign(
+            settings.with_overrides(order_link_secret="another shop"), order_id, "guest.buyer@example.test"
+        ),
+        order_links.sign(settings, other_id, "someone.else@example.test"),  # another order's id with the wrong email
+        order_links.sign(settings, "../" + order_id, "guest.buyer@example.test"),
+        "x" * 5000,
+        "%7B%22%24ne%22%3A1%7D",
+    ]
+    for bad in forged:
+        assert client.get(f"/api/orders/link/{bad}").status_code == 404
+        assert client.post(f"/api/orders/link/{bad}/cancel").status_code == 404
+    orders_deps(app).repo.orders.update_one({"_id": order_id}, {"$set": {"email": "new@example.test"}})
+    assert client.get(f"/api/orders/link/{token}").status_code == 404  # bound to the email it was sent to
