@@ -12,25 +12,24 @@ SALT = "order-link"
 MAX_TOKEN = 400  # an order id and an email address, signed, stay well under this
 
 
-def _serializer(settings: Settings) -> URLSafeSerializer:
-    secret = settings.secret("order_link_secret")
-    if not secret:
-        if not settings.local_mode:
-            raise RuntimeError("ORDER_LINK_SECRET (or ORDER_LINK_SECRET_FILE) must be set outside a local stack")
-        secret = LOCAL_SECRET
-    return URLSafeSerializer(secret, salt=SALT)
+def _serializer(settings: Settings) -> URLSafeSerializer | None:
+    """None outside a local stack without ORDER_LINK_SECRET: no link is signed, and none is honoured."""
+    secret = settings.secret("order_link_secret") or (LOCAL_SECRET if settings.local_mode else None)
+    return URLSafeSerializer(secret, salt=SALT) if secret else None
 
 
-def sign(settings: Settings, order_id: str, email: str) -> str:
-    return _serializer(settings).dumps([order_id, email.strip().lower()])
+def sign(settings: Settings, order_id: str, email: str) -> str | None:
+    serializer = _serializer(settings)
+    return serializer.dumps([order_id, email.strip().lower()]) if serializer else None
 
 
 def read(settings: Settings, token: str) -> tuple[str, str] | None:
     """(order id, email) of a token this shop signed; None for anything else (tampered, foreign, malformed)."""
-    if not isinstance(token, str) or len(token) > MAX_TOKEN:
+    serializer = _serializer(settings)
+    if serializer is None or not isinstance(token, str) or len(token) > MAX_TOKEN:
         return None
     try:
-        found = _serializer(settings).loads(token)
+        found = serializer.loads(token)
     except BadSignature:
         return None
     if not (isinstance(found, list) and len(found) == 2 and all(isinstance(v, str) for v in found)):

@@ -79,6 +79,12 @@ def order(order_id):
     return render_page("Order", Slot("main", "profile", f"/orders/{order_id}"))
 
 
+@bp.get("/orders/link/<token>")
+def linked_order(token):
+    """One order by the signed link its emails carry: the link is the credential, no account needed."""
+    return render_page("Order", Slot("main", "profile", f"/orders/link/{token}"))
+
+
 @bp.get("/profile")
 def profile():
     return render_page("Your account", Slot("main", "profile", "/"))

@@ -6,11 +6,12 @@ from flask import Flask
 
 from common.web import create_html_app
 
-from . import orders, routes
+from . import order_links, orders, routes
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_html_app("fragment-profile", __name__, config)
     app.register_blueprint(routes.bp)
     app.register_blueprint(orders.bp)  # order history: /orders, /orders/<id> and the profile's recent orders
+    app.register_blueprint(order_links.bp)  # one order by its signed link, signed in or not
     return app

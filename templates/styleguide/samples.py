@@ -390,6 +390,13 @@ PARTIALS = {
             "message": "Your order is cancelled. Any payment is being refunded.",
             "error": None,
         },
+        "Opened by its signed link (no account)": {
+            "order": order("CONFIRMED"),
+            "when": when,
+            "message": None,
+            "error": None,
+            "link": "WyJhYmMiLCJhZGFAZXhhbXBsZS5jb20iXQ.sig",
+        },
         "Too late to cancel": {
             "order": order("SHIPPED"),
             "when": when,

@@ -255,7 +255,9 @@ def linked_order(app, client, issuer, email="Guest.Buyer@example.test") -> tuple
     r = place(client, issuer, order_body(US, ("fountain-pen", 1)))
     assert r.status_code == 202, r.json
     orders_deps(app).repo.orders.update_one({"_id": r.json["id"]}, {"$set": {"email": email}})
-    return r.json["id"], order_links.sign(app.extensions["settings"], r.json["id"], email)
+    token = order_links.sign(app.extensions["settings"], r.json["id"], email)
+    assert token  # a local stack signs with its fixed secret
+    return r.json["id"], token
 
 
 def test_a_signed_link_opens_its_order_without_an_account_and_can_cancel_it(app, client, issuer):
@@ -288,3 +290,12 @@ def test_a_tampered_foreign_or_stale_link_is_404(app, client, issuer):
         assert client.post(f"/api/orders/link/{bad}/cancel").status_code == 404
     orders_deps(app).repo.orders.update_one({"_id": order_id}, {"$set": {"email": "new@example.test"}})
     assert client.get(f"/api/orders/link/{token}").status_code == 404  # bound to the email it was sent to
+
+
+def test_without_a_secret_outside_a_local_stack_no_link_is_signed_or_honoured(app):
+    settings = app.extensions["settings"]
+    token = order_links.sign(settings, "a" * 32, "x@example.test")
+    production = settings.with_overrides(local_mode=False, order_link_secret=None)
+    assert token and order_links.sign(production, "a" * 32, "x@example.test") is None
+    assert order_links.read(production, token) is None
+    assert order_links.read(settings.with_overrides(local_mode=False, order_link_secret="s3cret"), token) is None
