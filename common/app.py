@@ -7,9 +7,10 @@ from pathlib import Path
 from flask import Flask
 
 from . import redis_store, tracing
-from .auth import TokenVerifier
+from .auth import RedisBlocklist, install_jwt
 from .balancer import split_urls
 from .errors import register_json_errors
+from .jwks import JwksKeys
 from .logs import configure_logging
 from .observability import Observability
 from .settings import Settings, load_settings
@@ -55,7 +56,8 @@ def create_base_app(name: str, import_name: str, config: dict | None = None) -> 
 
 
 def create_json_app(name: str, import_name: str, config: dict | None = None) -> Flask:
-    """A JSON API process (the gateway, every service): base app plus JSON errors, Redis and the JWT verifier."""
+    """A JSON API process (the gateway, every service): base app plus JSON errors, Redis and flask-jwt-extended
+    verifying bearer tokens against the auth service's JWKS and the revocation list."""
     app = create_base_app(name, import_name, config)
     settings = app.extensions["settings"]
     register_json_errors(app)
@@ -64,5 +66,5 @@ def create_json_app(name: str, import_name: str, config: dict | None = None) -> 
     app.extensions["redis"] = r
     app.extensions["observability"].add_check("redis", r.ping)
     auth_url = split_urls(settings.service_urls["auth"])[0]  # the keys are the same on every auth instance
-    app.extensions["verifier"] = TokenVerifier(f"{auth_url}/api/auth/jwks", redis=r)
+    install_jwt(app, JwksKeys(f"{auth_url}/api/auth/jwks", ttl=settings.jwks_ttl), RedisBlocklist(r))
     return app

@@ -78,6 +78,8 @@ class Settings:
     jwt_private_key_file: str | None = None
     jwt_previous_key: str | None = None
     jwt_previous_key_file: str | None = None
+    # Seconds a verifier trusts the JWKS it fetched: the longest a retired signing key still verifies (issue 19.1).
+    jwks_ttl: float = 60.0
     rate_limit_reads: str = "6000/minute"
     rate_limit_writes: str = "120/minute"
     trusted_proxy_hops: int = 0

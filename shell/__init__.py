@@ -7,10 +7,11 @@ from prometheus_client import Histogram
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from common.auth import TokenVerifier
+from common.auth import install_jwt
 from common.csrf import ensure_csrf_cookie, set_csrf_cookie
 from common.deps import install
 from common.errors import AppError
+from common.jwks import JwksKeys
 from common.web import STATIC, create_html_app
 
 from . import https, live, routes, session, styleguide
@@ -60,9 +61,12 @@ def create_app(config: dict | None = None) -> Flask:
             registry=obs.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
         ),
-        styleguide_verifier=TokenVerifier(f"{settings.service_urls['auth']}/api/auth/jwks"),
     )
     install(app, deps)
+    # Admin tokens (the style guide outside local mode, image uploads) are read from the session cookie.
+    install_jwt(
+        app, JwksKeys(f"{settings.service_urls['auth']}/api/auth/jwks", ttl=settings.jwks_ttl), locations=("cookies",)
+    )
     app.register_blueprint(routes.bp)
     app.register_blueprint(styleguide.bp)
     if settings.live_templates:

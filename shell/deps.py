@@ -8,7 +8,6 @@ from flask import Flask
 from markupsafe import Markup
 from prometheus_client import Counter, Histogram
 
-from common.auth import TokenVerifier
 from common.deps import deps_of
 from common.http import HttpClient
 
@@ -21,7 +20,6 @@ class Deps:
     fragments: dict[str, HttpClient]  # one client per fragment app
     served: Counter  # fragment answers by rung of the ladder
     latency: Histogram  # time to a fragment's answer, cache included
-    styleguide_verifier: TokenVerifier  # admin tokens for the style guide outside local mode
     # The signed-out regions, rendered once per process (the live-template watcher empties it).
     signed_out_regions: dict[str, Markup] = field(default_factory=dict)
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, g, render_template, request
 
+from common.auth import token_identity
 from common.errors import AppError, Forbidden, NotFound, Unauthorized
 from common.htmx import safe_path, wants_fragment
 from common.ids import ID
@@ -143,7 +144,7 @@ def _only_admins_upload() -> None:
     if not token:
         raise Unauthorized("Sign in as an admin to upload images")
     try:
-        admin = deps().styleguide_verifier.identity(token, write=False).is_admin
+        admin = token_identity(token).is_admin
     except AppError:
         raise Unauthorized("Sign in as an admin to upload images") from None
     if not admin:

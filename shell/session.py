@@ -1,5 +1,7 @@
 """Silent refresh: when the access cookie is missing or expired, the shell trades the refresh cookie once,
-before it fans out, so parallel fragment requests never race each other on a rotating refresh token."""
+before it fans out, so parallel fragment requests never race each other on a rotating refresh token. Parallel
+browser requests of one session (a page, the mini-cart, an htmx add) do race: the auth service answers each with
+the same pair."""
 
 from __future__ import annotations
 
@@ -61,9 +63,9 @@ def refresh_session() -> None:
         return
     code = resp.json().get("error") if resp.headers.get("Content-Type", "").startswith("application/json") else None
     if resp.status_code in (400, 401, 422):
-        # A request that lost a race with a parallel one keeps the cookies the winner is setting.
-        g.session_cleared = code != "REFRESH_RACE"
-        g.session_dropped = True
+        # Parallel requests presenting one refresh token all get the same new pair (services/auth/tokens.py), so a
+        # refusal here really ends the session.
+        g.session_cleared = g.session_dropped = True
     log.info("silent refresh refused", extra={"status": resp.status_code, "code": code})
 
 

@@ -17,10 +17,8 @@ from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from common.app import TEMPLATES
+from common.auth import verified_identity
 from common.errors import AppError
-from common.session import ACCESS_COOKIE
-
-from .deps import deps
 
 bp = Blueprint("styleguide", __name__)
 SAMPLES = TEMPLATES / "styleguide" / "samples.py"
@@ -110,15 +108,13 @@ def only_local_or_admins():
     settings = current_app.extensions["settings"]
     if settings.local_mode:
         return None
-    token = request.cookies.get(ACCESS_COOKIE)
-    if not token:
-        return redirect(f"/login?next={request.path}", code=303)
-    verifier = deps().styleguide_verifier
     try:
-        admin = verifier.identity(token, write=False).is_admin
+        identity = verified_identity()
     except AppError:
+        identity = None
+    if identity is None:
         return redirect(f"/login?next={request.path}", code=303)
-    if not admin:
+    if not identity.is_admin:
         abort(403, "The styleguide is for admins")
     return None
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
+from common.auth import install_jwt, verified_identity
 from common.errors import AppError, Forbidden
 from common.gateway_api import SignedOut
 from common.htmx import redirect_after_post, safe_path
-from common.session import ACCESS_COOKIE
 
 from .deps import deps
 
@@ -15,7 +15,9 @@ INTERNAL = ("/healthz", "/readyz", "/metrics")
 
 
 def init_app(app: Flask) -> None:
-    """Hooks: every view needs an admin; a lapsed session goes to sign in."""
+    """Hooks: every view needs an admin (flask-jwt-extended reads the session cookie); a lapsed session goes to
+    sign in."""
+    install_jwt(app, deps(app).keys, locations=("cookies",))
     app.before_request(require_admin)
     app.register_error_handler(SignedOut, lambda _: to_sign_in())
 
@@ -34,15 +36,14 @@ def require_admin():
     """Before every view: probes stay open; everything else needs a verified admin token."""
     if request.path in INTERNAL:
         return None
-    token = request.cookies.get(ACCESS_COOKIE)
-    if not token:
-        return to_sign_in()
     try:
-        identity = deps().verifier.identity(token, write=False)
+        identity = verified_identity(("cookies",))
     except AppError as e:
         if e.status == 401:
             return to_sign_in()
         raise
+    if identity is None:
+        return to_sign_in()
     if not identity.is_admin:
         raise Forbidden("The back office is for shop staff only; your account cannot open it.")
     g.admin = identity

@@ -6,19 +6,20 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-from common.auth import TokenVerifier
 from common.deps import deps_of
+from common.jwks import JwksKeys
 
 
 @dataclass(frozen=True)
 class Deps:
-    verifier: TokenVerifier  # admin tokens, checked against the JWKS the gateway serves
+    keys: JwksKeys  # the public keys of admin tokens, from the JWKS the gateway serves
 
 
 def build(app: Flask) -> Deps:
     # Through the gateway, like every other call: fragment apps never talk to a service directly. No Redis here:
     # the API checks revocation on every call the pages make, so a signed-out token still cannot do anything.
-    return Deps(verifier=TokenVerifier(f"{app.extensions['settings'].gateway_url}/api/auth/jwks"))
+    settings = app.extensions["settings"]
+    return Deps(keys=JwksKeys(f"{settings.gateway_url}/api/auth/jwks", ttl=settings.jwks_ttl))
 
 
 def deps(app: Flask | None = None) -> Deps:

@@ -11,13 +11,14 @@ from . import metrics, role_routes, routes, service
 from .deps import build
 from .indexes import INDEXES
 from .revocations import RevocationWatcher
-from .roles import AccountVerifier
+from .roles import AccountIdentity
+from .tokens import install_issuer
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("auth", __name__, INDEXES, config)
     settings, deps = app.extensions["settings"], install(app, build(app))
-    app.extensions["verifier"] = AccountVerifier(deps.tokens, deps.repo.accounts)
+    install_issuer(app, deps.tokens, AccountIdentity(deps.repo.accounts))
     for bp in (routes.bp, role_routes.bp):
         app.register_blueprint(bp)
     metrics.install(app)

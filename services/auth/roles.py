@@ -13,7 +13,7 @@ from datetime import datetime
 from pymongo import DESCENDING
 
 from common.auth import Identity
-from common.errors import Conflict, NotFound, Unauthorized
+from common.errors import Conflict, NotFound
 from common.moves import move
 from common.paging import PageQuery, page_of
 
@@ -90,21 +90,17 @@ class Roles:
         return public(doc) if doc else None
 
 
-class AccountVerifier:
-    """The auth service checks its own tokens with its own keys (not through its JWKS over HTTP), against the
-    durable revocation list, and takes the role from the account as it is now: an admin whose role was taken
-    away cannot change roles with a token issued before."""
+class AccountIdentity:
+    """user_lookup_loader of the auth service: the role is the account's as it is now, so an admin whose role was
+    taken away cannot change roles with a token issued before."""
 
-    def __init__(self, tokens, accounts):
-        self.tokens, self.accounts = tokens, accounts
+    def __init__(self, accounts):
+        self.accounts = accounts
 
-    def identity(self, token: str, write: bool | None = None) -> Identity:
-        claims = self.tokens.decode(token, "access")
-        if self.tokens.is_revoked(claims["jti"]):
-            raise Unauthorized("Token revoked", code="TOKEN_REVOKED")
+    def __call__(self, _header: dict, claims: dict) -> Identity | None:
         account = self.accounts.find_one({"_id": str(claims["sub"])}, {"role": 1, "email": 1, "name": 1})
         if account is None:
-            raise Unauthorized("Unknown account", code="INVALID_TOKEN")
+            return None
         return Identity(
             user_id=account["_id"],
             role=account.get("role", "customer"),

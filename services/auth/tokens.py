@@ -5,8 +5,11 @@ from __future__ import annotations
 import time
 import uuid
 
-import jwt
+from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt.exceptions import ExpiredSignatureError, PyJWTError
 
+from common.auth import has_required_claims, install_jwt
 from common.errors import Unauthorized
 
 from .keys import SigningKey
@@ -15,8 +18,8 @@ from .revocations import Revocations
 ACCESS_TTL = 15 * 60
 REFRESH_TTL = 7 * 24 * 3600
 FAMILY_KEY = "auth:family:{fam}"
-# Two requests racing with one refresh token: the loser within this window is refused without treating
-# it as theft (it gets no tokens either, so nothing is weakened but the alarm).
+# Parallel requests of one session racing with one refresh token: a request that lost the race within this window
+# gets the pair the winner got (same jtis, so one session and one revocation), never a sign-out (issue 19 item 3).
 RACE_GRACE = 10
 
 # Compare-and-swap of the family's current refresh jti, atomic in Redis.
@@ -30,7 +33,7 @@ if cur == ARGV[1] then
 end
 local rotated = tonumber(redis.call('HGET', KEYS[1], 'rotated_at') or '0')
 if redis.call('HGET', KEYS[1], 'prev') == ARGV[1] and tonumber(ARGV[4]) - rotated <= tonumber(ARGV[6]) then
-  return 'race'
+  return {'race', cur, redis.call('HGET', KEYS[1], 'access'), tostring(rotated)}
 end
 return 'reuse'
 """
@@ -59,7 +62,15 @@ class Tokens:
         self.verify_keys = verify_keys or {key.kid: key.public_key}
 
     def _encode(self, claims: dict) -> str:
-        return jwt.encode(claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.kid})
+        """flask-jwt-extended signs (install_issuer gives it this key); our claims set jti, iat and exp."""
+        create = create_refresh_token if claims["type"] == "refresh" else create_access_token
+        return create(
+            claims["sub"], additional_claims=claims, additional_headers={"kid": self.key.kid}, expires_delta=False
+        )
+
+    def verify_key(self, header: dict, _claims: dict | None = None):
+        """decode_key_loader: the key named by the token's kid (the signing key or the previous one)."""
+        return self.verify_keys.get(header.get("kid") or "", self.key.public_key)
 
     def _pair(self, account: dict, fam: str, access_jti: str, refresh_jti: str, now: int) -> dict:
         base = {
@@ -91,18 +102,13 @@ class Tokens:
 
     def decode(self, token: str, expected_type: str, verify_exp: bool = True) -> dict:
         try:
-            public_key = self.verify_keys.get(jwt.get_unverified_header(token).get("kid"), self.key.public_key)
-            claims = jwt.decode(
-                token,
-                public_key,
-                algorithms=["RS256"],
-                leeway=5,
-                options={"require": ["exp", "sub", "jti", "type"], "verify_exp": verify_exp},
-            )
-        except jwt.ExpiredSignatureError:
+            claims = decode_token(token, allow_expired=not verify_exp)
+        except ExpiredSignatureError:
             raise Unauthorized("Token expired", code="TOKEN_EXPIRED") from None
-        except (jwt.PyJWTError, ValueError, TypeError):
+        except (JWTExtendedException, PyJWTError, ValueError, TypeError):
             raise Unauthorized("Invalid token", code="INVALID_TOKEN") from None
+        if not has_required_claims({}, claims):
+            raise Unauthorized("Invalid token", code="INVALID_TOKEN")
         if claims["type"] != expected_type:
             raise Unauthorized("Wrong token type", code="INVALID_TOKEN")
         return claims
@@ -125,8 +131,10 @@ class Tokens:
             keys=[FAMILY_KEY.format(fam=fam)],
             args=[claims["jti"], refresh_jti, access_jti, now, self.refresh_ttl, RACE_GRACE],
         )
-        if outcome == "race":
-            raise Unauthorized("Token was just rotated", code="REFRESH_RACE")
+        if isinstance(outcome, list) and outcome[0] == "race":
+            # The winner's pair again: the same jtis signed anew, so both answers name one session.
+            _, refresh_jti, access_jti, rotated_at = outcome
+            return self._pair(account, fam, access_jti, refresh_jti, int(rotated_at))
         if outcome == "reuse":
             self.revoke_family(fam)
             raise Unauthorized("Token reuse detected; signed out everywhere for this session", code="TOKEN_REUSED")
@@ -150,3 +158,10 @@ class Tokens:
             if current.get(kind):
                 self.revoke(current[kind], ttl + 5)
         self.redis.delete(key)
+
+
+def install_issuer(app, tokens: Tokens, identity) -> None:
+    """flask-jwt-extended signs with the current key and verifies with the ring (not over HTTP, as others do),
+    against the durable revocation record rather than its Redis copy."""
+    manager = install_jwt(app, tokens.verify_key, lambda _header, claims: tokens.is_revoked(claims["jti"]), identity)
+    manager.encode_key_loader(lambda _identity: tokens.key.private_key)

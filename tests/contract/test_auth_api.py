@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import random
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 import pytest
+import requests
 
 import services.auth
-from common.auth import TokenVerifier
 from common.errors import Unauthorized
 from common.redis_store import create_redis
 from services.auth.deps import deps as auth_deps
 from tests.servers import serving
+from tests.verifying import Verifier
 
 ADMIN = {"email": "Admin@Example.com", "password": "admin-password-1"}
 
@@ -35,7 +37,7 @@ def app(redis_url, tmp_path_factory):
 def verifier(app, redis_url):
     """The verifier every service uses, pointed at this auth service's JWKS over real HTTP."""
     with serving(app) as url:
-        yield TokenVerifier(f"{url}/api/auth/jwks", redis=create_redis(redis_url))
+        yield Verifier(f"{url}/api/auth/jwks", redis=create_redis(redis_url))
 
 
 @pytest.fixture()
@@ -317,3 +319,28 @@ def test_the_openapi_document_describes_the_auth_bodies(client):
     ref = paths["/api/auth/register"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     schema = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert set(schema["required"]) == {"email", "password", "name"}
+
+
+def test_parallel_refreshes_of_one_session_all_get_the_same_new_session(app, client, verifier):
+    """Issue 19.3: a page, the mini-cart and an htmx add sent at once with one expired access token each trade
+    the same refresh token; none of them may come back signed out."""
+    first = register(client).json
+    with serving(app) as base, ThreadPoolExecutor(5) as pool:
+        answers = list(
+            pool.map(
+                lambda _: requests.post(
+                    f"{base}/api/auth/refresh", json={"refresh_token": first["refresh_token"]}, timeout=10
+                ),
+                range(5),
+            )
+        )
+    assert [r.status_code for r in answers] == [200] * 5
+    assert len({claims(app, r.json()["refresh_token"])["jti"] for r in answers}) == 1
+    for r in answers:
+        assert verifier.identity(r.json()["access_token"]).user_id == first["user"]["id"]
+    # Still one session: its next refresh works, and signing it out ends every answer's access token.
+    nxt = client.post("/api/auth/refresh", json={"refresh_token": answers[0].json()["refresh_token"]})
+    assert nxt.status_code == 200
+    client.post("/api/auth/logout", json={"refresh_token": nxt.json["refresh_token"]})
+    with pytest.raises(Unauthorized):
+        verifier.identity(nxt.json["access_token"])

@@ -7,13 +7,13 @@ import redis
 import requests
 
 import services.auth
-from common.auth import TokenVerifier
 from common.errors import Unauthorized, Unavailable
 from common.redis_store import create_redis
 from services.auth.deps import deps as auth_deps
 from services.auth.revocations import RevocationWatcher
 from tests.polling import wait_until
 from tests.servers import serving
+from tests.verifying import Verifier
 
 
 def register(base: str) -> dict:
@@ -39,7 +39,7 @@ def test_a_signed_out_token_stays_refused_after_redis_restarts_empty(own_redis, 
     server = own_redis.start(persistent=False)
     app = services.auth.create_app({"redis_url": server.url, "run_workers": False, "keys_dir": str(tmp_path)})
     with serving(app) as base:
-        verifier = TokenVerifier(f"{base}/api/auth/jwks", redis=create_redis(server.url))
+        verifier = Verifier(f"{base}/api/auth/jwks", redis=create_redis(server.url))
         gone, kept = register(base), register(base)
         r = requests.post(
             f"{base}/api/auth/logout",
