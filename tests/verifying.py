@@ -32,7 +32,8 @@ class Verifier:
 
     def identity(self, token: str, write: bool = False) -> Identity:
         r = self.client.open("/me", method="POST" if write else "GET", headers={"Authorization": f"Bearer {token}"})
+        body = r.get_json()
         if r.status_code == 200:
-            return Identity(**r.json)
+            return Identity(**body)
         error = Unavailable if r.status_code == 503 else Unauthorized
-        raise error(r.json["message"], code=r.json["error"])
+        raise error(body["message"], code=body["error"])
