@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import requests
 
@@ -100,3 +102,20 @@ def test_an_htmx_post_without_a_form_carries_its_csrf_header_through_the_shell(a
     c.set_cookie("access_token_cookie", user["access_token"])
     r = c.post("/f/auth/logout", headers={"HX-Request": "true", "X-CSRF-Token": token})
     assert r.status_code == 200 and r.headers["HX-Redirect"] == "/"
+
+
+def test_parallel_requests_of_one_session_with_an_expired_access_cookie_all_stay_signed_in(app, user):
+    """Issue 19.3: a page, the mini-cart and an htmx add sent at once each refresh with the same refresh cookie;
+    every one renders signed in, and none clears the session."""
+    with serving(app) as base, ThreadPoolExecutor(5) as pool:
+        answers = list(
+            pool.map(
+                lambda _: requests.get(
+                    f"{base}/profile", cookies={"refresh_token_cookie": user["refresh_token"]}, timeout=15
+                ),
+                range(5),
+            )
+        )
+    assert [r.status_code for r in answers] == [200] * 5
+    assert all("Refreshing Rita" in r.text for r in answers)
+    assert all(r.cookies.get("refresh_token_cookie") for r in answers)
