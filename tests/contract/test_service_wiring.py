@@ -10,7 +10,8 @@ import pytest
 from common.deps import KEY, deps_of, install
 
 SERVICES = ("auth", "products", "orders", "payments", "inventory", "notifications", "users")
-SHARED = {"settings", "observability", "redis", "verifier", "mongo", "publisher", KEY}
+# "flask-jwt-extended" is the library's own key; "jwt_checks" is what common.auth.install_jwt gives every app.
+SHARED = {"settings", "observability", "redis", "jwt_checks", "flask-jwt-extended", "mongo", "publisher", KEY}
 
 
 @pytest.mark.parametrize("name", SERVICES)

@@ -30,8 +30,11 @@ def test_a_good_card_confirms_the_order_and_its_units_leave_the_shelf(system, us
     assert order["payment"]["brand"] == "visa" and order["payment"]["last4"] == "4242"
     charge = system.charge(order["_id"])
     assert charge["status"] == "succeeded" and charge["amount"] == order["total"] and charge["attempts"] == 1
-    wait_until(lambda: units(system, PEN_SKU) == (8, 0), message="the reservation to be committed")
-    assert system.reservation(order["_id"])["status"] == "committed"
+    wait_until(lambda: units(system, PEN_SKU) == (8, 0), message="the units to leave the shelf")
+    # The stock moves before the reservation records it ('committing' -> 'committed'), so wait for both.
+    wait_until(
+        lambda: system.reservation(order["_id"])["status"] == "committed", message="the reservation to be committed"
+    )
 
 
 @pytest.mark.parametrize(
