@@ -8,10 +8,10 @@ from datetime import date
 from flask import Blueprint, render_template, request
 
 from common.htmx import redirect_after_post
-from fragments.confirm import ask, confirmed
 
 from . import audit, client
 from .forms import COMMA_MESSAGE, price_minor, price_text, text, whole
+from .rules import delete_rule
 
 bp = Blueprint("admin_promotions", __name__)
 CODE = re.compile(r"[A-Z0-9_-]{1,32}")
@@ -152,19 +152,13 @@ def save_promotion():
 
 @bp.post("/promotions/<code>/delete")
 def delete_promotion(code):
-    promo = next((p for p in _promotions() if p["id"] == code), None)
-    if promo is None:
-        return redirect_after_post("/admin/promotions?done=deleted")  # gone already: a second click lands the same
-    if not confirmed():
-        return ask(
-            "admin",
-            f"Delete the promo code {promo['id']}?",
-            "Shoppers can no longer use it. Orders placed with it keep their discount.",
-            f"/f/admin/promotions/{promo['id']}/delete",
-            "Yes, delete code",
-            "/admin/promotions",
-            cancel="No, keep it",
-        )
-    if client.call("DELETE", f"/api/promotions/{promo['id']}").status_code == 204:
-        audit.record("promotion.delete", "promotion", promo["id"], promo, {"deleted": True})
-    return redirect_after_post("/admin/promotions?done=deleted")
+    return delete_rule(
+        next((p for p in _promotions() if p["id"] == code), None),
+        page="/admin/promotions",
+        api="/api/promotions",
+        question=lambda promo: f"Delete the promo code {promo['id']}?",
+        consequence="Shoppers can no longer use it. Orders placed with it keep their discount.",
+        confirm="Yes, delete code",
+        action="promotion.delete",
+        kind="promotion",
+    )

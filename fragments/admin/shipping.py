@@ -8,10 +8,10 @@ from flask import Blueprint, render_template, request
 
 from common.address import COUNTRY_NAMES
 from common.htmx import redirect_after_post
-from fragments.confirm import ask, confirmed
 
 from . import audit, client
 from .forms import COMMA_MESSAGE, price_minor, price_text, text
+from .rules import delete_rule
 
 bp = Blueprint("admin_shipping", __name__)
 MESSAGES = {
@@ -113,19 +113,13 @@ def save_option():
 
 @bp.post("/shipping/<option_id>/delete")
 def delete_option(option_id):
-    option = next((o for o in _options() if o["id"] == option_id), None)
-    if option is None:
-        return redirect_after_post("/admin/shipping?done=deleted")  # gone already: a second click lands the same
-    if not confirmed():
-        return ask(
-            "admin",
-            f"Delete the delivery option {option['name']}?",
-            "Shoppers can no longer choose it. Orders placed with it keep what they were charged.",
-            f"/f/admin/shipping/{option['id']}/delete",
-            "Yes, delete option",
-            "/admin/shipping",
-            cancel="No, keep it",
-        )
-    if client.call("DELETE", f"/api/shipping/{option['id']}").status_code == 204:
-        audit.record("shipping.delete", "delivery_option", option["id"], option, {"deleted": True})
-    return redirect_after_post("/admin/shipping?done=deleted")
+    return delete_rule(
+        next((o for o in _options() if o["id"] == option_id), None),
+        page="/admin/shipping",
+        api="/api/shipping",
+        question=lambda option: f"Delete the delivery option {option['name']}?",
+        consequence="Shoppers can no longer choose it. Orders placed with it keep what they were charged.",
+        confirm="Yes, delete option",
+        action="shipping.delete",
+        kind="delivery_option",
+    )

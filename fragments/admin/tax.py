@@ -8,10 +8,10 @@ from flask import Blueprint, render_template, request
 
 from common.address import COUNTRY_CHOICES, COUNTRY_MESSAGE, COUNTRY_NAMES
 from common.htmx import redirect_after_post
-from fragments.confirm import ask, confirmed
 
 from . import audit, client
 from .forms import text
+from .rules import delete_rule
 
 bp = Blueprint("admin_tax", __name__)
 RATE = re.compile(r"^([0-9]{1,3})(?:\.([0-9]{1,2}))?$")  # percent with up to two decimals: basis points
@@ -83,20 +83,13 @@ def save_rate():
 
 @bp.post("/tax/<country>/delete")
 def delete_rate(country):
-    rate = next((r for r in _rates() if r["id"] == country), None)
-    if rate is None:
-        return redirect_after_post("/admin/tax?done=deleted")  # gone already: a second click lands the same
-    name = COUNTRY_NAMES.get(rate["id"], rate["id"])
-    if not confirmed():
-        return ask(
-            "admin",
-            f"Delete the tax rate for {name}?",
-            "Orders to it are then charged no tax. Placed orders keep the tax they were charged.",
-            f"/f/admin/tax/{rate['id']}/delete",
-            "Yes, delete rate",
-            "/admin/tax",
-            cancel="No, keep it",
-        )
-    if client.call("DELETE", f"/api/tax/{rate['id']}").status_code == 204:
-        audit.record("tax.delete", "tax_rate", rate["id"], rate, {"deleted": True})
-    return redirect_after_post("/admin/tax?done=deleted")
+    return delete_rule(
+        next((r for r in _rates() if r["id"] == country), None),
+        page="/admin/tax",
+        api="/api/tax",
+        question=lambda rate: f"Delete the tax rate for {COUNTRY_NAMES.get(rate['id'], rate['id'])}?",
+        consequence="Orders to it are then charged no tax. Placed orders keep the tax they were charged.",
+        confirm="Yes, delete rate",
+        action="tax.delete",
+        kind="tax_rate",
+    )
