@@ -21,3 +21,4 @@ def serving(app, port: int | None = None):
     finally:
         server.shutdown()
         thread.join(5)
+        server.server_close()  # release the port now, not when the server is collected
