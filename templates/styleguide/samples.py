@@ -305,7 +305,7 @@ PARTIALS = {
             "errors": ADDRESS_ERRORS,
         },
     },
-    "checkout/_confirmation.html": {s.title().replace("_", " "): {"order": order(s)} for s in STATUSES},
+    "checkout/_confirmation.html": {s.title().replace("_", " "): {"order": order(s), "live": False} for s in STATUSES},
     "checkout/_notice.html": {
         "Signed out": {
             "title": "Sign in to check out",
@@ -340,7 +340,7 @@ PARTIALS = {
         "Error": {"draft": DRAFT, "cart": FULL_CART, "error": "We couldn't place your order. Please try again."},
         "Empty cart": {"draft": DRAFT, "cart": EMPTY_CART, "error": None},
     },
-    "checkout/_status.html": {s.title().replace("_", " "): {"order": order(s)} for s in STATUSES},
+    "checkout/_status.html": {s.title().replace("_", " "): {"order": order(s), "live": False} for s in STATUSES},
     "checkout/_steps.html": {step.title(): {"current": step} for step in ("address", "payment", "review")},
     "profile/_addresses.html": {
         "None saved": {"addresses": [], "form": ADDRESS_FORM, "errors": {}, "saved": None},

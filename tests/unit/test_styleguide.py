@@ -87,6 +87,14 @@ def test_the_gallery_shows_every_state_at_once(client, all_entries):
         assert needed in html, needed
 
 
+def test_the_gallery_stays_put_with_and_without_javascript(client):
+    # The pending order status polls and, without JS, reloads the page each second. A sample must do neither:
+    # a designer's gallery would reload under them, and a browser test on it would lose its page mid-check.
+    html = client.get("/styleguide").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in html and 'hx-trigger="every' not in html
+    assert "order-status-pending" in html  # the pending look is still shown
+
+
 def test_every_order_status_has_a_state_where_orders_are_shown(all_entries):
     statuses = {"PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED"}
     for template in ("checkout/_status.html", "checkout/_confirmation.html", "profile/_orders_detail.html"):
