@@ -113,7 +113,15 @@ def deliver_admin_actions(office) -> int:
 
     keep = users_handlers(None, users_deps(office.apps["users"]).audit)[AdminAction.TOPIC]
     kept = 0
-    places = (("products", "products"), ("inventory", "stock"), ("auth", "accounts"), ("notifications", "dead_letters"))
+    places = (
+        ("products", "products"),
+        ("inventory", "stock"),
+        ("auth", "accounts"),
+        ("notifications", "dead_letters"),
+        ("notifications", "audit_outbox"),
+        ("orders", "orders"),
+        ("orders", "audit_outbox"),
+    )
     for name, collection in places:
         for doc in get_database(office.apps[name])[collection].find(
             {"_outbox.type": AdminAction.TOPIC}, {"_outbox": 1}

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request
 
 from common.htmx import redirect_after_post
 
-from . import audit, client
+from . import client
 from .forms import COMMA_MESSAGE, price_minor, price_text, text, whole
 from .rules import delete_rule
 
@@ -138,7 +138,6 @@ def save_promotion():
     else:
         resp = client.call("POST", "/api/promotions", json={"code": form["code"], **body})
     if resp.status_code in (200, 201):
-        audit.record("promotion.save", "promotion", form["code"], None, resp.json())
         return redirect_after_post("/admin/promotions?done=saved")
     if resp.status_code == 409:
         errors = {"code": MESSAGES["taken"]}
@@ -159,6 +158,4 @@ def delete_promotion(code):
         question=lambda promo: f"Delete the promo code {promo['id']}?",
         consequence="Shoppers can no longer use it. Orders placed with it keep their discount.",
         confirm="Yes, delete code",
-        action="promotion.delete",
-        kind="promotion",
     )

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request
 from common.address import COUNTRY_NAMES
 from common.htmx import redirect_after_post
 
-from . import audit, client
+from . import client
 from .forms import COMMA_MESSAGE, price_minor, price_text, text
 from .rules import delete_rule
 
@@ -103,7 +103,6 @@ def save_option():
     if not errors:
         resp = client.call("PUT", f"/api/shipping/{option_id}", json=body)
         if resp.status_code == 200:
-            audit.record("shipping.save", "delivery_option", option_id, known.get(option_id), resp.json())
             return redirect_after_post("/admin/shipping?done=saved")
         _, details = client.error_of(resp)
         fields = {name.split(".")[0] for name in details.get("fields", {})}
@@ -120,6 +119,4 @@ def delete_option(option_id):
         question=lambda option: f"Delete the delivery option {option['name']}?",
         consequence="Shoppers can no longer choose it. Orders placed with it keep what they were charged.",
         confirm="Yes, delete option",
-        action="shipping.delete",
-        kind="delivery_option",
     )

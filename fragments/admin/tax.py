@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request
 from common.address import COUNTRY_CHOICES, COUNTRY_MESSAGE, COUNTRY_NAMES
 from common.htmx import redirect_after_post
 
-from . import audit, client
+from . import client
 from .forms import text
 from .rules import delete_rule
 
@@ -76,8 +76,6 @@ def save_rate():
     resp = client.call("PUT", f"/api/tax/{form['country']}", json={"rate": points, "inclusive": form["inclusive"]})
     if resp.status_code != 200:
         return _page(rates, form, {"form": client.error_of(resp)[0]}, 422)
-    before = next((r for r in rates if r["id"] == form["country"]), None)
-    audit.record("tax.save", "tax_rate", form["country"], before, resp.json())
     return redirect_after_post("/admin/tax?done=saved")
 
 
@@ -90,6 +88,4 @@ def delete_rate(country):
         question=lambda rate: f"Delete the tax rate for {COUNTRY_NAMES.get(rate['id'], rate['id'])}?",
         consequence="Orders to it are then charged no tax. Placed orders keep the tax they were charged.",
         confirm="Yes, delete rate",
-        action="tax.delete",
-        kind="tax_rate",
     )

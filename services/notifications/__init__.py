@@ -26,5 +26,6 @@ def create_app(config: dict | None = None) -> Flask:
         lambda: webhook_handlers.consumer(app),
         lambda: deps.webhook_sender,
     ]
-    start_workers(app, outbox=[deps.dead_letters.letters], handlers=all_handlers(deps.notifier), workers=workers)
+    outbox = [deps.dead_letters.letters, *([deps.webhooks.trail.entries] if deps.webhooks.trail else [])]
+    start_workers(app, outbox=outbox, handlers=all_handlers(deps.notifier), workers=workers)
     return app

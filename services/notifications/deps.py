@@ -7,6 +7,7 @@ from functools import partial
 
 from flask import Flask
 
+from common.audit import AuditOutbox
 from common.clock import now
 from common.deps import deps_of
 from common.mongo import get_database
@@ -44,7 +45,7 @@ def build(app: Flask) -> Deps:
     notifier = Notifier(repo, renderer, mailer, sms, settings.staff_alert_email)
     deliveries = WebhookDeliveryRepository(db["webhook_deliveries"])
     endpoints = EndpointRepository(db["webhook_endpoints"])
-    hooks = Webhooks(endpoints, deliveries, now, settings.webhooks_allow_private)
+    hooks = Webhooks(endpoints, deliveries, now, settings.webhooks_allow_private, AuditOutbox(db["audit_outbox"]))
     post = partial(post_signed, timeout=settings.webhook_timeout)
     sender = WebhookSender(partial(deliver_due, hooks, post, alerter(notifier, settings.admin_email)))
     return Deps(

@@ -14,13 +14,9 @@ class EndpointRepository:
     def __init__(self, endpoints):
         self.endpoints = endpoints
 
-    def add(self, endpoint: dict) -> bool:
-        """False when an endpoint with the same idempotency key exists."""
-        try:
-            self.endpoints.insert_one(endpoint)
-            return True
-        except DuplicateKeyError:
-            return False
+    def add(self, endpoint: dict, session=None) -> None:
+        """Raises DuplicateKeyError when an endpoint with the same idempotency key exists."""
+        self.endpoints.insert_one(endpoint, session=session)
 
     def by_key(self, key: str) -> dict | None:
         return self.endpoints.find_one({"idempotency_key": key})
@@ -34,9 +30,9 @@ class EndpointRepository:
     def subscribed(self, event_type: str) -> list[dict]:
         return list(self.endpoints.find({"enabled": True, "events": event_type}))
 
-    def update(self, endpoint_id: str, changes: dict) -> dict | None:
+    def update(self, endpoint_id: str, changes: dict, session=None) -> dict | None:
         return self.endpoints.find_one_and_update(
-            {"_id": endpoint_id}, {"$set": changes}, return_document=ReturnDocument.AFTER
+            {"_id": endpoint_id}, {"$set": changes}, return_document=ReturnDocument.AFTER, session=session
         )
 
     def failing_since(self, endpoint_id: str, when: datetime) -> dict | None:
@@ -44,8 +40,9 @@ class EndpointRepository:
         self.endpoints.update_one({"_id": endpoint_id, "failing_since": None}, {"$set": {"failing_since": when}})
         return self.get(endpoint_id)
 
-    def delete(self, endpoint_id: str) -> bool:
-        return self.endpoints.delete_one({"_id": endpoint_id}).deleted_count == 1
+    def find_and_delete(self, endpoint_id: str, session=None) -> dict | None:
+        """The endpoint as it was, once deleted; None when there was none."""
+        return self.endpoints.find_one_and_delete({"_id": endpoint_id}, session=session)
 
 
 class WebhookDeliveryRepository:
@@ -77,17 +74,18 @@ class WebhookDeliveryRepository:
     def record(self, delivery_id: str, changes: dict) -> None:
         self.deliveries.update_one({"_id": delivery_id}, {"$set": changes, "$inc": {"attempts": 1}})
 
-    def requeue(self, delivery_id: str, now: datetime) -> dict | None:
+    def requeue(self, delivery_id: str, now: datetime, session=None) -> dict | None:
         """Due now with a fresh 24 h of retries, under the same webhook-id (the back office's Resend)."""
         return self.deliveries.find_one_and_update(
             {"_id": delivery_id},
             {"$set": {"status": "pending", "next_at": now, "window_start": now}},
             return_document=ReturnDocument.AFTER,
+            session=session,
         )
 
     def for_endpoint(self, endpoint_id: str, limit: int = 20) -> list[dict]:
         docs = self.deliveries.find({"endpoint_id": endpoint_id}).sort([("created_at", DESCENDING), ("_id", ASCENDING)])
         return list(docs.limit(limit))
 
-    def drop_for_endpoint(self, endpoint_id: str) -> None:
-        self.deliveries.delete_many({"endpoint_id": endpoint_id})
+    def drop_for_endpoint(self, endpoint_id: str, session=None) -> None:
+        self.deliveries.delete_many({"endpoint_id": endpoint_id}, session=session)

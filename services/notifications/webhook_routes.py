@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Literal
 
 from flask import Blueprint, jsonify, request
 from pydantic import BaseModel, Field
 
+from common.audit import admin_action
 from common.auth import require_admin
 from common.errors import NotFound, ValidationError
 from common.ids import is_minted_id
@@ -85,6 +87,11 @@ class Endpoints(BaseModel):
     items: list[Endpoint]
 
 
+def _audited(action: str):
+    """The admin's audit entry for `action` on an endpoint, written by the use case with the change."""
+    return lambda endpoint_id: partial(admin_action, "notifications", action, "webhook", endpoint_id)
+
+
 def _id(endpoint: str) -> str:
     if not is_minted_id(endpoint):
         raise NotFound("No such webhook endpoint", code="WEBHOOK_NOT_FOUND")
@@ -109,7 +116,9 @@ def add_endpoint():
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and not re.fullmatch(FORM_KEY, key):
         raise ValidationError("Invalid Idempotency-Key", {"fields": {"Idempotency-Key": "8-64 letters, digits, -"}})
-    added = webhooks.add_endpoint(deps().webhooks, body.url, list(body.events), body.description, key)
+    added = webhooks.add_endpoint(
+        deps().webhooks, body.url, list(body.events), body.description, key, _audited("webhook.create")
+    )
     return jsonify(added), 201
 
 
@@ -127,7 +136,8 @@ def endpoint_detail(endpoint):
 def switch_endpoint(endpoint):
     """Enable or disable an endpoint; enabling starts its failure count afresh (admin)."""
     body = parse_body(EndpointSwitch)
-    return jsonify(webhooks.set_enabled(deps().webhooks, _id(endpoint), body.enabled))
+    action = "webhook.enable" if body.enabled else "webhook.disable"
+    return jsonify(webhooks.set_enabled(deps().webhooks, _id(endpoint), body.enabled, _audited(action)))
 
 
 @bp.delete("/api/webhooks/<endpoint>")
@@ -135,7 +145,7 @@ def switch_endpoint(endpoint):
 @operation(spec, ok=204, auth="admin", errors=(404,))
 def remove_endpoint(endpoint):
     """Remove an endpoint and its delivery history (admin)."""
-    webhooks.remove_endpoint(deps().webhooks, _id(endpoint))
+    webhooks.remove_endpoint(deps().webhooks, _id(endpoint), _audited("webhook.delete"))
     return "", 204
 
 
@@ -146,6 +156,6 @@ def resend(endpoint, delivery):
     """Queue a message again under the same webhook-id; the sender posts it (admin)."""
     if not MESSAGE_ID.fullmatch(delivery):
         raise NotFound("No such delivery", code="WEBHOOK_DELIVERY_NOT_FOUND")
-    queued = webhooks.resend(deps().webhooks, _id(endpoint), delivery)
+    queued = webhooks.resend(deps().webhooks, _id(endpoint), delivery, _audited("webhook.resend"))
     deps().webhook_sender.wake.set()
     return jsonify(queued), 202

@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pymongo.errors import DuplicateKeyError
+
+from common.audit import AuditOutbox
 from common.backoff import exponential
 from common.errors import Conflict, NotFound, ValidationError
 
@@ -44,6 +47,24 @@ class Webhooks:
     deliveries: WebhookDeliveryRepository
     clock: Callable[[], datetime]
     allow_private: bool = False
+    trail: AuditOutbox | None = None  # the admin's changes and their audit entries, one transaction each
+
+
+# An admin's change to an endpoint: `audited(endpoint_id)(before, after)` is its admin.action event.
+Audited = Callable[[str], Callable[[dict | None, dict | None], object]]
+
+
+def _audited_write(hooks: Webhooks, audited: Audited | None, endpoint_id: str, change):
+    """`change(session)` -> (result, before, after; after None: nothing changed), with its audit entry in the same
+    transaction when the admin is recorded; the plain change otherwise (the service's own jobs)."""
+    if hooks.trail is None or audited is None:
+        return change(None)[0]
+
+    def work(session):
+        result, before, after = change(session)
+        return result, None if after is None else audited(endpoint_id)(before, after)
+
+    return hooks.trail.write(work)
 
 
 def new_secret() -> str:
@@ -58,7 +79,14 @@ def _checked_url(url: str, allow_private: bool) -> str:
         raise ValidationError(str(e), {"fields": {"url": str(e)}}, code="WEBHOOK_URL_REFUSED") from e
 
 
-def add_endpoint(hooks: Webhooks, url: str, events: list[str], description: str = "", key: str | None = None) -> dict:
+def add_endpoint(
+    hooks: Webhooks,
+    url: str,
+    events: list[str],
+    description: str = "",
+    key: str | None = None,
+    audited: Audited | None = None,
+) -> dict:
     """A new endpoint and its secret: the only answer that ever shows the secret. The same form sent twice (its
     Idempotency-Key) within REPEAT_WINDOW answers the first endpoint again, so a double submit adds one."""
     if key and (earlier := hooks.endpoints.by_key(key)):
@@ -68,8 +96,9 @@ def add_endpoint(hooks: Webhooks, url: str, events: list[str], description: str 
     unknown = sorted(set(events) - set(EVENT_TYPES))
     if unknown or not events:
         raise ValidationError("Choose at least one event type.", {"fields": {"events": "Choose the events to send."}})
+    endpoint_id = uuid.uuid4().hex
     endpoint = {
-        "_id": uuid.uuid4().hex,
+        "_id": endpoint_id,
         "url": _checked_url(url, hooks.allow_private),
         "events": [e for e in EVENT_TYPES if e in events],
         "description": description,
@@ -80,8 +109,15 @@ def add_endpoint(hooks: Webhooks, url: str, events: list[str], description: str 
         "created_at": hooks.clock(),
         **({"idempotency_key": key} if key else {}),
     }
-    if not hooks.endpoints.add(endpoint):  # the same form, sent twice at once: the first one won
-        return add_endpoint(hooks, url, events, description, key)
+
+    def insert(session):
+        hooks.endpoints.add(endpoint, session)
+        return None, None, {"url": endpoint["url"], "events": endpoint["events"]}
+
+    try:
+        _audited_write(hooks, audited, endpoint_id, insert)
+    except DuplicateKeyError:  # the same form, sent twice at once: the first one won
+        return add_endpoint(hooks, url, events, description, key, audited)
     log.info("webhook endpoint added", extra={"endpoint_id": endpoint["_id"], "events": endpoint["events"]})
     return {**public_endpoint(endpoint), "secret": endpoint["secret"]}
 
@@ -103,26 +139,41 @@ def list_endpoints(hooks: Webhooks) -> list[dict]:
     return [public_endpoint(e) for e in hooks.endpoints.all()]
 
 
-def set_enabled(hooks: Webhooks, endpoint_id: str, enabled: bool) -> dict:
-    _endpoint(hooks, endpoint_id)
+def set_enabled(hooks: Webhooks, endpoint_id: str, enabled: bool, audited: Audited | None = None) -> dict:
+    before = _endpoint(hooks, endpoint_id)
     changes = {"enabled": enabled, "failing_since": None, "disabled_at": None if enabled else hooks.clock()}
-    return public_endpoint(hooks.endpoints.update(endpoint_id, changes) or {})
+
+    def change(session):
+        updated = hooks.endpoints.update(endpoint_id, changes, session)
+        return updated, {"enabled": before["enabled"]}, None if updated is None else {"enabled": enabled}
+
+    return public_endpoint(_audited_write(hooks, audited, endpoint_id, change) or {})
 
 
-def remove_endpoint(hooks: Webhooks, endpoint_id: str) -> None:
-    if not hooks.endpoints.delete(endpoint_id):
+def remove_endpoint(hooks: Webhooks, endpoint_id: str, audited: Audited | None = None) -> None:
+    def change(session):
+        gone = hooks.endpoints.find_and_delete(endpoint_id, session)
+        if gone is not None:
+            hooks.deliveries.drop_for_endpoint(endpoint_id, session)
+        return gone, gone and {"url": gone["url"]}, gone and {"deleted": True}
+
+    if _audited_write(hooks, audited, endpoint_id, change) is None:
         raise NotFound("No such webhook endpoint", code="WEBHOOK_NOT_FOUND")
-    hooks.deliveries.drop_for_endpoint(endpoint_id)
 
 
-def resend(hooks: Webhooks, endpoint_id: str, delivery_id: str) -> dict:
+def resend(hooks: Webhooks, endpoint_id: str, delivery_id: str, audited: Audited | None = None) -> dict:
     """Send a message again, with the same webhook-id, by the sender (never on this request)."""
     endpoint, delivery = _endpoint(hooks, endpoint_id), hooks.deliveries.get(delivery_id)
     if not delivery or delivery["endpoint_id"] != endpoint_id:
         raise NotFound("No such delivery", code="WEBHOOK_DELIVERY_NOT_FOUND")
     if not endpoint["enabled"]:
         raise Conflict("Enable the endpoint before resending.", code="WEBHOOK_DISABLED")
-    return public_delivery(hooks.deliveries.requeue(delivery_id, hooks.clock()) or delivery)
+
+    def change(session):
+        queued = hooks.deliveries.requeue(delivery_id, hooks.clock(), session)
+        return queued, None, None if queued is None else {"delivery": delivery_id}
+
+    return public_delivery(_audited_write(hooks, audited, endpoint_id, change) or delivery)
 
 
 def message_id(endpoint_id: str, event_id: str) -> str:

@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
         seed.seed_rules(deps.rules)
     start_workers(
         app,
-        outbox=[deps.repo.orders],
+        outbox=[deps.repo.orders, deps.rules.trail.entries],
         handlers=consumers.handlers(deps.repo, deps.rules.promotions),
         workers=[lambda: _watchdog(app, deps.repo)],
     )

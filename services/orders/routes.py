@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from flask import Blueprint, current_app, jsonify, request
 
 from common import carriers, order_links
+from common.audit import admin_action
 from common.auth import Identity, current_identity, require_admin, require_user
 from common.errors import AppError, NotFound
 from common.ids import is_id
@@ -16,6 +18,7 @@ from common.validation import parse_body, parse_query
 from . import service, states
 from .deps import deps
 from .schemas import IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder, ShipBody
+from .service import SOURCE
 
 bp = Blueprint("orders", __name__)
 spec = service_spec("orders")
@@ -83,7 +86,9 @@ def get_order(order_id):
 @operation(spec, ok=202, out=Order, auth="user", errors=(404, 409))
 def cancel_order(order_id):
     """Cancel an order that has not shipped: its payment is refunded and its stock released."""
-    order = service.cancel_order(deps().repo, current_identity(), _checked_id(order_id), deps().rules.promotions)
+    order_id = _checked_id(order_id)
+    audited = partial(admin_action, SOURCE, "order.cancel", "order", order_id)
+    order = service.cancel_order(deps().repo, current_identity(), order_id, deps().rules.promotions, audited)
     return jsonify(service.public_order(order)), 202
 
 
@@ -120,7 +125,9 @@ def ship_order(order_id):
     """Mark a confirmed order shipped (admin), with its parcel's carrier and tracking number."""
     body = parse_body(ShipBody) if request.get_data() else None
     parcel = carriers.shipment(body.carrier, body.tracking_number) if body else None
-    return jsonify(service.public_order(service.fulfil(deps().repo, _checked_id(order_id), states.SHIPPED, parcel)))
+    order_id = _checked_id(order_id)
+    audited = partial(admin_action, SOURCE, "order.ship", "order", order_id)
+    return jsonify(service.public_order(service.fulfil(deps().repo, order_id, states.SHIPPED, parcel, audited)))
 
 
 @bp.post("/api/orders/<order_id>/deliver")
@@ -128,4 +135,6 @@ def ship_order(order_id):
 @operation(spec, out=Order, auth="admin", errors=(404, 409))
 def deliver_order(order_id):
     """Mark a shipped order delivered (admin)."""
-    return jsonify(service.public_order(service.fulfil(deps().repo, _checked_id(order_id), states.DELIVERED)))
+    order_id = _checked_id(order_id)
+    audited = partial(admin_action, SOURCE, "order.deliver", "order", order_id)
+    return jsonify(service.public_order(service.fulfil(deps().repo, order_id, states.DELIVERED, None, audited)))

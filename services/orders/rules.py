@@ -7,6 +7,7 @@ from datetime import datetime
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from common.audit import AuditOutbox
 from common.clock import now
 
 from .totals import DeliveryOption, Promo, TaxRate
@@ -31,16 +32,18 @@ class DeliveryOptions:
     def serving(self, country: str) -> list[dict]:
         return [o for o in self.all() if country in o["countries"]]
 
-    def get(self, option_id: str) -> dict | None:
-        doc = self.options.find_one({"_id": option_id})
+    def get(self, option_id: str, session=None) -> dict | None:
+        doc = self.options.find_one({"_id": option_id}, session=session)
         return _out(doc) if doc else None
 
-    def save(self, option_id: str, fields: dict) -> dict:
-        self.options.update_one({"_id": option_id}, {"$set": {**fields, "updated_at": now()}}, upsert=True)
-        return _out(self.options.find_one({"_id": option_id}))
+    def save(self, option_id: str, fields: dict, session=None) -> dict:
+        self.options.update_one(
+            {"_id": option_id}, {"$set": {**fields, "updated_at": now()}}, upsert=True, session=session
+        )
+        return _out(self.options.find_one({"_id": option_id}, session=session))
 
-    def delete(self, option_id: str) -> bool:
-        return self.options.delete_one({"_id": option_id}).deleted_count == 1
+    def delete(self, option_id: str, session=None) -> bool:
+        return self.options.delete_one({"_id": option_id}, session=session).deleted_count == 1
 
     @staticmethod
     def as_option(doc: dict) -> DeliveryOption:
@@ -62,13 +65,17 @@ class TaxRates:
         doc = self.rates.find_one({"_id": code})
         return {code: TaxRate(code, doc["rate"], doc["inclusive"])} if doc else {}
 
-    def save(self, country: str, rate: int, inclusive: bool) -> dict:
-        fields = {"rate": rate, "inclusive": inclusive, "updated_at": now()}
-        self.rates.update_one({"_id": country}, {"$set": fields}, upsert=True)
-        return _out(self.rates.find_one({"_id": country}))
+    def get(self, country: str, session=None) -> dict | None:
+        doc = self.rates.find_one({"_id": country}, session=session)
+        return _out(doc) if doc else None
 
-    def delete(self, country: str) -> bool:
-        return self.rates.delete_one({"_id": country}).deleted_count == 1
+    def save(self, country: str, rate: int, inclusive: bool, session=None) -> dict:
+        fields = {"rate": rate, "inclusive": inclusive, "updated_at": now()}
+        self.rates.update_one({"_id": country}, {"$set": fields}, upsert=True, session=session)
+        return _out(self.rates.find_one({"_id": country}, session=session))
+
+    def delete(self, country: str, session=None) -> bool:
+        return self.rates.delete_one({"_id": country}, session=session).deleted_count == 1
 
 
 class Promotions:
@@ -80,25 +87,34 @@ class Promotions:
     def all(self) -> list[dict]:
         return [_out(d) for d in self.codes.find({}).sort([("_id", ASCENDING)])]
 
-    def get(self, code: str) -> dict | None:
-        doc = self.codes.find_one({"_id": code})
+    def get(self, code: str, session=None) -> dict | None:
+        doc = self.codes.find_one({"_id": code}, session=session)
         return _out(doc) if doc else None
 
-    def create(self, code: str, fields: dict) -> dict | None:
-        try:
-            self.codes.insert_one({"_id": code, **fields, "used": 0, "holds": [], "created_at": now()})
-        except DuplicateKeyError:
+    def create(self, code: str, fields: dict, session=None) -> dict | None:
+        """None when the code exists. In a transaction the check is a read (a failed insert would end the
+        transaction; two creating at once conflict, and the retried one finds the code)."""
+        if session is not None and self.codes.find_one({"_id": code}, {"_id": 1}, session=session):
             return None
-        return self.get(code)
+        try:
+            self.codes.insert_one({"_id": code, **fields, "used": 0, "holds": [], "created_at": now()}, session=session)
+        except DuplicateKeyError:
+            if session is not None:
+                raise
+            return None
+        return self.get(code, session)
 
-    def update(self, code: str, fields: dict) -> dict | None:
+    def update(self, code: str, fields: dict, session=None) -> dict | None:
         doc = self.codes.find_one_and_update(
-            {"_id": code}, {"$set": {**fields, "updated_at": now()}}, return_document=ReturnDocument.AFTER
+            {"_id": code},
+            {"$set": {**fields, "updated_at": now()}},
+            return_document=ReturnDocument.AFTER,
+            session=session,
         )
         return _out(doc) if doc else None
 
-    def delete(self, code: str) -> bool:
-        return self.codes.delete_one({"_id": code}).deleted_count == 1
+    def delete(self, code: str, session=None) -> bool:
+        return self.codes.delete_one({"_id": code}, session=session).deleted_count == 1
 
     def hold(self, code: str, order_id: str, customer: str, per_customer: bool) -> bool:
         """Take one use for `order_id`, only while uses are left (and, if one per customer, none is this one's).
@@ -132,9 +148,25 @@ class Promotions:
 
 
 class Rules:
-    """The three rule collections of the orders database, built once."""
+    """The three rule collections of the orders database, built once, and the outbox of the admin's changes to
+    them (a rule's document can't carry its own entry: a delete leaves no document)."""
 
     def __init__(self, db):
         self.options = DeliveryOptions(db["delivery_options"])
         self.taxes = TaxRates(db["tax_rates"])
         self.promotions = Promotions(db["promotions"])
+        self.trail = AuditOutbox(db["audit_outbox"])
+
+    def change(self, read, write, entry):
+        """An admin's change and its audit entry, in one transaction: `read(session)` is the rule before,
+        `write(session)` makes the change (None or False: nothing changed, nothing recorded) and
+        `entry(before, after)` is the admin.action event (common/audit.py)."""
+
+        def work(session):
+            before = read(session)
+            result = write(session)
+            if result is None or result is False:
+                return result, None
+            return result, entry(before, result if isinstance(result, dict) else {"deleted": True})
+
+        return self.trail.write(work)

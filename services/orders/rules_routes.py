@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from flask import Blueprint, jsonify
 
+from common.audit import admin_action
 from common.auth import require_admin
 from common.errors import Conflict, NotFound
 from common.openapi import operation
@@ -68,8 +70,13 @@ def list_options():
 @operation(spec, out=OptionOut, body=OptionBody, auth="admin", errors=(404,))
 def save_option(option_id):
     """Create or replace a delivery option (admin)."""
-    body = parse_body(OptionBody)
-    return jsonify(deps().rules.options.save(_option_id(option_id), body.model_dump()))
+    body, option_id, rules = parse_body(OptionBody), _option_id(option_id), deps().rules
+    saved = rules.change(
+        partial(rules.options.get, option_id),
+        partial(rules.options.save, option_id, body.model_dump()),
+        partial(admin_action, "orders", "shipping.save", "delivery_option", option_id),
+    )
+    return jsonify(saved)
 
 
 @bp.delete("/api/shipping/<option_id>")
@@ -77,7 +84,13 @@ def save_option(option_id):
 @operation(spec, ok=204, auth="admin", errors=(404,))
 def delete_option(option_id):
     """Remove a delivery option (admin); placed orders keep what they were charged."""
-    if not deps().rules.options.delete(_option_id(option_id)):
+    option_id, rules = _option_id(option_id), deps().rules
+    deleted = rules.change(
+        partial(rules.options.get, option_id),
+        partial(rules.options.delete, option_id),
+        partial(admin_action, "orders", "shipping.delete", "delivery_option", option_id),
+    )
+    if not deleted:
         raise NotFound("No such delivery option")
     return "", 204
 
@@ -94,8 +107,13 @@ def list_taxes():
 @operation(spec, out=TaxOut, body=TaxBody, auth="admin", errors=(404,))
 def save_tax(country):
     """Set a country's rate (admin)."""
-    body = parse_body(TaxBody)
-    return jsonify(deps().rules.taxes.save(_country(country), body.rate, body.inclusive))
+    body, country, rules = parse_body(TaxBody), _country(country), deps().rules
+    saved = rules.change(
+        partial(rules.taxes.get, country),
+        partial(rules.taxes.save, country, body.rate, body.inclusive),
+        partial(admin_action, "orders", "tax.save", "tax_rate", country),
+    )
+    return jsonify(saved)
 
 
 @bp.delete("/api/tax/<country>")
@@ -103,7 +121,13 @@ def save_tax(country):
 @operation(spec, ok=204, auth="admin", errors=(404,))
 def delete_tax(country):
     """Remove a country's rate (admin)."""
-    if not deps().rules.taxes.delete(_country(country)):
+    country, rules = _country(country), deps().rules
+    deleted = rules.change(
+        partial(rules.taxes.get, country),
+        partial(rules.taxes.delete, country),
+        partial(admin_action, "orders", "tax.delete", "tax_rate", country),
+    )
+    if not deleted:
         raise NotFound("No tax rate for that country")
     return "", 204
 
@@ -122,8 +146,12 @@ def list_promotions():
 def create_promotion():
     """Create a promo code (admin); codes are upper-case."""
     body = parse_body(PromoBody)
-    code = promos.normalise(body.code)
-    created = deps().rules.promotions.create(code, body.model_dump(exclude={"code"}))
+    code, rules = promos.normalise(body.code), deps().rules
+    created = rules.change(
+        lambda session: None,
+        partial(rules.promotions.create, code, body.model_dump(exclude={"code"})),
+        partial(admin_action, "orders", "promotion.create", "promotion", code),
+    )
     if created is None:
         raise Conflict("That promo code exists already", {"code": code}, code="PROMO_EXISTS")
     return jsonify(created), 201
@@ -134,7 +162,12 @@ def create_promotion():
 @operation(spec, out=PromoOut, body=PromoFields, auth="admin", errors=(404,))
 def update_promotion(code):
     """Change a promo code's terms (admin); its uses stay."""
-    updated = deps().rules.promotions.update(_code(code), parse_body(PromoFields).model_dump())
+    fields, code, rules = parse_body(PromoFields).model_dump(), _code(code), deps().rules
+    updated = rules.change(
+        partial(rules.promotions.get, code),
+        partial(rules.promotions.update, code, fields),
+        partial(admin_action, "orders", "promotion.update", "promotion", code),
+    )
     if updated is None:
         raise NotFound("No such promo code")
     return jsonify(updated)
@@ -145,7 +178,13 @@ def update_promotion(code):
 @operation(spec, ok=204, auth="admin", errors=(404,))
 def delete_promotion(code):
     """Remove a promo code (admin)."""
-    if not deps().rules.promotions.delete(_code(code)):
+    code, rules = _code(code), deps().rules
+    deleted = rules.change(
+        partial(rules.promotions.get, code),
+        partial(rules.promotions.delete, code),
+        partial(admin_action, "orders", "promotion.delete", "promotion", code),
+    )
+    if not deleted:
         raise NotFound("No such promo code")
     return "", 204
 

@@ -221,17 +221,22 @@ def advance(
     raise Conflict("The order is changing; try again", code="ORDER_BUSY")
 
 
-def cancel_order(repo: Orders, identity: Identity, order_id: str, codes=None) -> dict:
+def cancel_order(repo: Orders, identity: Identity, order_id: str, codes=None, audited=None) -> dict:
+    """The owner's cancel, or the back office's in the shop's name (then `audited(before, after)` makes the
+    admin's audit entry, written with the change)."""
     order = _owned(repo.get(order_id, _shard(identity)), identity)
     # The back office cancels a customer's order in the shop's name; the refund follows the same events.
     reason = "customer" if order["user_id"] == identity.user_id else "shop"
+    entry = []
+    if reason == "shop" and audited is not None:
+        entry.append(audited({"status": order["status"]}, {"status": states.CANCELLED}))
     moved = advance(
         repo,
         order["_id"],
         states.CANCELLED,
         states.CANCELLABLE,
         reason=reason,
-        events_for=lambda o: [cancelled_event(o, reason)],
+        events_for=lambda o: [cancelled_event(o, reason), *entry],
     )
     if moved is None:
         current = _owned(repo.get(order_id, _shard(identity)), identity)
@@ -245,21 +250,25 @@ def cancel_order(repo: Orders, identity: Identity, order_id: str, codes=None) ->
     return moved
 
 
-def fulfil(repo: Orders, order_id: str, dst: str, shipment: dict | None = None) -> dict:
-    """Admin: CONFIRMED -> SHIPPED (with the parcel's carrier and tracking number, when given) -> DELIVERED."""
+def fulfil(repo: Orders, order_id: str, dst: str, shipment: dict | None = None, audited=None) -> dict:
+    """Admin: CONFIRMED -> SHIPPED (with the parcel's carrier and tracking number, when given) -> DELIVERED;
+    `audited(before, after)` makes the admin's audit entry."""
     src = {states.SHIPPED: states.CONFIRMED, states.DELIVERED: states.SHIPPED}[dst]
     if repo.get(order_id) is None:
         raise NotFound("Order not found")
     message = {states.SHIPPED: OrderShipped, states.DELIVERED: OrderDelivered}[dst]
-    # The event rides in the same write as the state change (outbox): the customer hears of it exactly once.
+    # The event and the audit entry ride in the same write as the state change (outbox): the customer hears of
+    # it exactly once, and the trail holds it however the change was asked for.
     fields = {"shipment": shipment} if shipment else None
+    parcel = {k: (shipment or {}).get(k) for k in ("carrier", "tracking_number") if (shipment or {}).get(k)}
+    entry = [] if audited is None else [audited({"status": src}, {"status": dst, **parcel})]
     moved = advance(
         repo,
         order_id,
         dst,
         frozenset({src}),
         fields=fields,
-        events_for=lambda o: [message(**summary({**o, **(fields or {})})).event(SOURCE)],
+        events_for=lambda o: [message(**summary({**o, **(fields or {})})).event(SOURCE), *entry],
     )
     if moved is None:
         raise Conflict(f"Only a {src.lower()} order can be marked {dst.lower()}", code="ILLEGAL_TRANSITION")
