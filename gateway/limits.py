@@ -18,7 +18,7 @@ from common.redis_store import HOT_TIMEOUT
 from .deps import Deps, Limits, deps
 
 log = logging.getLogger(__name__)
-READ_METHODS = ("GET", "HEAD")
+READ_METHODS = ("GET", "HEAD", "OPTIONS")  # OPTIONS is forwarded: it costs the service a request
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Passed on to redis-py, which takes float seconds (flask-limiter's annotation says str | int).
 LIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_timeout": HOT_TIMEOUT, "socket_connect_timeout": HOT_TIMEOUT}

@@ -24,8 +24,13 @@ bp = Blueprint("gateway", __name__)
 _health_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="health")
 
 
-@bp.route("/api/<prefix>", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-@bp.route("/api/<prefix>/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+# OPTIONS is forwarded too: the service says which methods its path allows (Flask's own answer would list the
+# proxy's methods, every one of them, whatever the path).
+PROXIED = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@bp.route("/api/<prefix>", defaults={"rest": ""}, methods=PROXIED, provide_automatic_options=False)
+@bp.route("/api/<prefix>/<path:rest>", methods=PROXIED, provide_automatic_options=False)
 def proxy(prefix: str, rest: str):
     """Forward to the owning service; a bad token is refused here, before any upstream work."""
     upstream = UPSTREAM_OF.get(prefix)

@@ -6,6 +6,7 @@ import time
 import uuid
 
 import pytest
+import requests
 from flask import Flask
 
 from gateway import create_app
@@ -54,6 +55,16 @@ def test_the_catalog_is_routed_to_the_products_service_with_the_request_id(gw):
 
 def test_categories_are_served_by_the_products_service(gw):
     assert "kitchen" in gw.get("/api/categories").json["items"]
+
+
+@pytest.mark.parametrize("path", ["/api/products", "/api/categories"])
+@pytest.mark.parametrize("method", ["OPTIONS", "DELETE", "PATCH"])
+def test_the_methods_a_path_allows_are_the_services_own_through_the_gateway(gw, products_url, path, method):
+    direct = requests.request(method, f"{products_url}{path}", timeout=5)
+    through = gw.open(path, method=method)
+    assert through.status_code == direct.status_code
+    allowed = {m.strip() for m in direct.headers["Allow"].split(",")}
+    assert {m.strip() for m in through.headers["Allow"].split(",")} == allowed and "DELETE" not in allowed
 
 
 def test_an_unknown_api_is_a_json_404(gw):
