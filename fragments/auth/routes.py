@@ -17,6 +17,7 @@ bp = Blueprint("auth", __name__)
 # session (a new name, a sign-out), so this bounds only changes made elsewhere (another shell, the API).
 BADGE_MAX_AGE = 10
 NO_RETURN = {"/login", "/register", "/logout"}
+SIGNED_OUT_EVERYWHERE = "You are signed out on every device. Sign in again here."
 
 
 def after_sign_in(value: str | None) -> str:
@@ -41,7 +42,8 @@ def _form(*names: str) -> dict:
 @bp.get("/login")
 def login_form():
     form = {"email": "", "next": after_sign_in(request.args.get("next"))}
-    return render_template("auth/_login.html", form=form, errors={}, message=None)
+    notice = SIGNED_OUT_EVERYWHERE if request.args.get("signed_out") == "everywhere" else None
+    return render_template("auth/_login.html", form=form, errors={}, message=None, notice=notice)
 
 
 @bp.post("/login")

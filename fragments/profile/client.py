@@ -55,6 +55,11 @@ def add_address(fields: dict) -> Result[dict]:
     return Result.failed(errors=field_errors(resp, ADDRESS_MESSAGES))
 
 
+def sign_out_everywhere() -> None:
+    """End every session of the account (this one too)."""
+    _call("POST", "/api/auth/logout-everywhere")
+
+
 def delete_address(address_id: str) -> None:
     _call("DELETE", f"/api/users/me/addresses/{address_id}")
 

@@ -8,6 +8,7 @@ from common import address
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
 from common.ids import is_minted_id
+from common.session import clear_session_cookies
 from fragments.sign_in import require_sign_in
 
 from . import client
@@ -47,6 +48,13 @@ def update_details():
     html = render_template("profile/_details.html", profile=saved.value, errors={}, saved="Your details are saved.")
     # The header's account badge listens for this, so the new name shows there without a reload.
     return Response(html, headers={"HX-Trigger": "profile-changed"})
+
+
+@bp.post("/sign-out-everywhere")
+def sign_out_everywhere():
+    """Every session of the account ends, this browser's too: its cookies go, and it lands on the sign-in page."""
+    client.sign_out_everywhere()
+    return clear_session_cookies(redirect_after_post("/login?signed_out=everywhere"))
 
 
 @bp.post("/addresses")

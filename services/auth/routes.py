@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from common.auth import bearer_token
+from common.auth import bearer_token, current_identity, require_user
 from common.errors import RateLimited, error_body
 from common.forwarded import client_address
 from common.openapi import operation, service_spec
@@ -49,6 +49,15 @@ def logout():
     """Revoke the bearer access token and the refresh token (and its session family)."""
     body = parse_body(LogoutBody) if request.get_data() else LogoutBody()
     service.logout(deps().tokens, bearer_token(), body.refresh_token)
+    return "", 204
+
+
+@bp.post("/api/auth/logout-everywhere")
+@require_user
+@operation(spec, ok=204, auth="user")
+def logout_everywhere():
+    """Sign out everywhere: end every session of the caller's account, this one included."""
+    service.logout_everywhere(deps().tokens, current_identity().user_id)
     return "", 204
 
 

@@ -101,6 +101,14 @@ def logout(tokens: TokenIssuer, access_token: str | None, refresh_token: str | N
             tokens.revoke_family(claims["fam"])
 
 
+def logout_everywhere(tokens: TokenIssuer, user_id: str) -> int:
+    """End every session of the account (this one too): each refresh token answers 401 from now on, and each
+    access token is refused by every verifier (the revocation list)."""
+    ended = tokens.revoke_account(user_id)
+    log.info("signed out everywhere", extra={"user_id": user_id, "sessions": ended})
+    return ended
+
+
 def ensure_admin(
     repo: Accounts, passwords: PasswordHasher, email: str | None, password: str | None, promoted=lambda: None
 ) -> None:

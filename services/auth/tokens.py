@@ -18,6 +18,8 @@ from .revocations import Revocations
 ACCESS_TTL = 15 * 60
 REFRESH_TTL = 7 * 24 * 3600
 FAMILY_KEY = "auth:family:{fam}"
+# Every session (refresh family) of one account, so "Sign out everywhere" can end them all.
+ACCOUNT_FAMILIES_KEY = "auth:account-families:{user}"
 # Parallel requests of one session racing with one refresh token: a request that lost the race within this window
 # gets the pair the winner got (same jtis, so one session and one revocation), never a sign-out (issue 19 item 3).
 RACE_GRACE = 10
@@ -98,6 +100,9 @@ class Tokens:
             key, mapping={"user": str(account["_id"]), "refresh": refresh_jti, "access": access_jti, "rotated_at": now}
         )
         self.redis.expire(key, self.refresh_ttl)
+        families = ACCOUNT_FAMILIES_KEY.format(user=account["_id"])
+        self.redis.sadd(families, fam)
+        self.redis.expire(families, self.refresh_ttl)
         return self._pair(account, fam, access_jti, refresh_jti, now)
 
     def decode(self, token: str, expected_type: str, verify_exp: bool = True) -> dict:
@@ -158,6 +163,17 @@ class Tokens:
             if current.get(kind):
                 self.revoke(current[kind], ttl + 5)
         self.redis.delete(key)
+
+    def revoke_account(self, user_id: str) -> int:
+        """Sign out everywhere: every session of the account ends, its tokens join the revocation list. The
+        number of sessions ended."""
+        families = ACCOUNT_FAMILIES_KEY.format(user=user_id)
+        ended = self.redis.smembers(families)
+        for fam in ended:
+            self.revoke_family(fam)
+        if ended:
+            self.redis.srem(families, *ended)
+        return len(ended)
 
 
 def install_issuer(app, tokens: Tokens, identity) -> None:

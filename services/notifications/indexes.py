@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from common.indexes import INBOX
+from common.indexes import INBOX, OUTBOX
 
 INDEXES = {
     "deliveries": (IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)]),),
@@ -16,4 +16,5 @@ INDEXES = {
         IndexModel([("endpoint_id", ASCENDING), ("created_at", DESCENDING)]),  # an endpoint's log
     ),
     "inbox": INBOX,
+    "audit_outbox": (OUTBOX,),  # the admin's webhook changes' audit entries (common/audit.py AuditOutbox)
 }

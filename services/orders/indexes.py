@@ -21,6 +21,7 @@ INDEXES = {
         OUTBOX,
     ),
     "inbox": INBOX,
+    "audit_outbox": (OUTBOX,),  # the admin's rule changes' audit entries (common/audit.py AuditOutbox)
     # The delivery step lists every option, cheapest first (the checkout's quote and order placing).
     "delivery_options": (IndexModel([("price", ASCENDING), ("_id", ASCENDING)]),),
 }

@@ -272,6 +272,12 @@ PARTIALS = {
             "errors": {},
             "message": "Too many requests. Please wait a moment and try again.",
         },
+        "Signed out everywhere": {
+            "form": {"email": "", "next": "/"},
+            "errors": {},
+            "message": None,
+            "notice": "You are signed out on every device. Sign in again here.",
+        },
     },
     "auth/_logout.html": {
         "Signed in": {"signed_in": True},
@@ -357,6 +363,7 @@ PARTIALS = {
             "saved": None,
         },
     },
+    "profile/_sessions.html": {"Signed in": {}},
     "profile/_details.html": {
         "Plain": {
             "profile": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": ""},

@@ -113,3 +113,32 @@ def test_the_profile_lists_the_shoppers_latest_orders(profile_page, gateway_url)
     for order_id in placed:
         expect(profile.orders_region.get_by_role("link", name=f"Order {order_id[:8]}")).to_be_visible()
     expect(profile.orders_region.get_by_role("row")).to_have_count(1 + len(placed))  # the header row, then each
+
+
+@BOTH
+def test_sign_out_everywhere_ends_this_browser_and_every_other_device(
+    kind, request, new_context, base_url, gateway_url
+):
+    page = request.getfixturevalue(kind)
+    user = new_user(gateway_url)
+    login = {"email": user["email"], "password": user["password"]}
+    phone = requests.post(f"{gateway_url}/api/auth/login", json=login, timeout=10).json()  # another device
+    elsewhere = new_context().new_page()
+    use_session(page, base_url, user)
+    use_session(elsewhere, base_url, phone)
+    elsewhere.goto("/profile")
+    expect(elsewhere.get_by_role("heading", name="Your account")).to_be_visible()
+
+    ProfilePage(page).navigate()
+    page.get_by_role("button", name="Sign out everywhere").click()
+    expect(page).to_have_url(re.compile(r"/login\?signed_out=everywhere$"))
+    expect(page.get_by_role("status")).to_have_text("You are signed out on every device. Sign in again here.")
+    page.goto("/profile")  # this browser holds no session any more
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+
+    elsewhere.goto("/profile")  # the other device's access and refresh tokens are both refused
+    expect(elsewhere).to_have_url(re.compile(r"/login\?next="))
+    refused = requests.post(
+        f"{gateway_url}/api/auth/refresh", json={"refresh_token": phone["refresh_token"]}, timeout=10
+    )
+    assert refused.status_code == 401

@@ -274,6 +274,33 @@ def test_logout_revokes_the_access_token_and_the_refresh_token(client, verifier)
     assert again.status_code == 401 and again.json["error"] == "TOKEN_REVOKED"
 
 
+def test_signing_out_everywhere_ends_every_session_of_the_account_and_no_one_elses(client, verifier):
+    address = email()
+    first = register(client, address).json
+    login = {"email": address, "password": "secret-pass-1"}
+    second = client.post("/api/auth/login", json=login).json
+    # The second device refreshes once: its newest pair is what must end.
+    second = client.post("/api/auth/refresh", json={"refresh_token": second["refresh_token"]}).json
+    other = register(client).json
+    r = client.post("/api/auth/logout-everywhere", headers={"Authorization": f"Bearer {first['access_token']}"})
+    assert r.status_code == 204
+    for pair in (first, second):
+        again = client.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+        assert again.status_code == 401 and again.json["error"] == "TOKEN_REVOKED"
+        with pytest.raises(Unauthorized) as e:
+            verifier.identity(pair["access_token"])
+        assert e.value.code == "TOKEN_REVOKED"
+    assert verifier.identity(other["access_token"])  # another account's session goes on
+    assert client.post("/api/auth/refresh", json={"refresh_token": other["refresh_token"]}).status_code == 200
+    fresh = client.post("/api/auth/login", json=login).json  # and the account can sign in again
+    assert client.post("/api/auth/refresh", json={"refresh_token": fresh["refresh_token"]}).status_code == 200
+
+
+def test_signing_out_everywhere_needs_a_signed_in_caller(client):
+    assert client.post("/api/auth/logout-everywhere").status_code == 401
+    assert client.post("/api/auth/logout-everywhere", headers={"Authorization": "Bearer garbage"}).status_code == 401
+
+
 def test_logout_without_tokens_or_with_foreign_ones_is_harmless(client):
     assert client.post("/api/auth/logout").status_code == 204
     assert (
