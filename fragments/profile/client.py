@@ -55,6 +55,25 @@ def add_address(fields: dict) -> Result[dict]:
     return Result.failed(errors=field_errors(resp, ADDRESS_MESSAGES))
 
 
+PASSWORD_MESSAGES = {
+    "current_password": "Enter your current password.",
+    "new_password": "Use 8 to 128 characters.",
+}
+
+
+def change_password(current: str, new: str) -> Result[dict]:
+    """A new token pair for this device once the password is changed (every other session has ended)."""
+    resp = _call("POST", "/api/auth/password", json={"current_password": current, "new_password": new})
+    if resp.status_code == 200:
+        return Result(resp.json())
+    if resp.status_code == 429:
+        return Result.failed(errors={"form": "Too many tries. Please wait a few minutes and try again."}, status=429)
+    errors = field_errors(resp, PASSWORD_MESSAGES)
+    if body_of(resp).get("error") == "WRONG_PASSWORD":
+        errors = {"current_password": "That is not your current password."}
+    return Result.failed(errors=errors)
+
+
 def sign_out_everywhere() -> None:
     """End every session of the account (this one too)."""
     _call("POST", "/api/auth/logout-everywhere")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, make_response, render_template, request
 
 from common import address
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
 from common.ids import is_minted_id
-from common.session import clear_session_cookies
+from common.session import clear_session_cookies, set_session_cookies
 from fragments.sign_in import require_sign_in
 
 from . import client
@@ -48,6 +48,23 @@ def update_details():
     html = render_template("profile/_details.html", profile=saved.value, errors={}, saved="Your details are saved.")
     # The header's account badge listens for this, so the new name shows there without a reload.
     return Response(html, headers={"HX-Trigger": "profile-changed"})
+
+
+PASSWORD_CHANGED = "Your password is changed. Every other device is signed out."
+
+
+@bp.post("/password")
+def change_password():
+    """The password, changed; this browser keeps signed in with the new session's cookies."""
+    current, new = (request.form.get(n, "")[:200] for n in ("current_password", "new_password"))
+    changed = client.change_password(current, new)
+    if not changed.ok:
+        return render_template("profile/_password.html", errors=changed.errors, saved=None), changed.status
+    if wants_fragment():
+        resp = make_response(render_template("profile/_password.html", errors={}, saved=PASSWORD_CHANGED))
+    else:
+        resp = redirect_after_post("/profile")
+    return set_session_cookies(resp, changed.value)
 
 
 @bp.post("/sign-out-everywhere")

@@ -20,6 +20,7 @@ DEFAULT_RULES = {
     "login_account_failures": (25, 5 * 60),
     "register_ip": (200, 10 * 60),
     "register_account": (10, 60 * 60),
+    "password_change_failures": (10, 15 * 60),  # a stolen session guessing its account's current password
 }
 
 

@@ -27,5 +27,9 @@ class AccountRepository:
     def get(self, account_id: str) -> dict | None:
         return self.accounts.find_one({"_id": account_id}, PUBLIC)
 
+    def credentials(self, account_id: str) -> dict | None:
+        """The account with its password hash (only the password checks read it)."""
+        return self.accounts.find_one({"_id": account_id}, {"_outbox": 0})
+
     def update(self, account_id: str, changes: dict) -> None:
         self.accounts.update_one({"_id": account_id}, {"$set": changes})

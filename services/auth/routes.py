@@ -12,7 +12,7 @@ from common.validation import parse_body
 
 from . import service
 from .deps import deps
-from .schemas import Jwks, LoginBody, LogoutBody, RefreshBody, RegisterBody, Registered, TokenPair
+from .schemas import Jwks, LoginBody, LogoutBody, PasswordChange, RefreshBody, RegisterBody, Registered, TokenPair
 
 bp = Blueprint("auth", __name__)
 spec = service_spec("auth")
@@ -59,6 +59,15 @@ def logout_everywhere():
     """Sign out everywhere: end every session of the caller's account, this one included."""
     service.logout_everywhere(deps().tokens, current_identity().user_id)
     return "", 204
+
+
+@bp.post("/api/auth/password")
+@require_user
+@operation(spec, out=TokenPair, body=PasswordChange, auth="user", errors=(401, 429))
+def change_password():
+    """Change the caller's password (the current one first); every session ends and this one gets a new pair."""
+    body, user_id = parse_body(PasswordChange), current_identity().user_id
+    return jsonify(service.change_password(deps().repo, deps().passwords, deps().tokens, deps().limiter, user_id, body))
 
 
 @bp.get("/api/auth/jwks")

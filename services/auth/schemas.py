@@ -50,6 +50,11 @@ class LoginBody(StrictModel):
     password: LoginPassword
 
 
+class PasswordChange(StrictModel):
+    current_password: LoginPassword
+    new_password: Password
+
+
 class RefreshBody(StrictModel):
     refresh_token: Token
 

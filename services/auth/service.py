@@ -6,7 +6,7 @@ import logging
 import uuid
 
 from common.clock import now
-from common.errors import Conflict, Unauthorized
+from common.errors import Conflict, Unauthorized, ValidationError
 from common.events import Event
 from common.messages import UserRegistered
 
@@ -107,6 +107,28 @@ def logout_everywhere(tokens: TokenIssuer, user_id: str) -> int:
     ended = tokens.revoke_account(user_id)
     log.info("signed out everywhere", extra={"user_id": user_id, "sessions": ended})
     return ended
+
+
+def change_password(
+    repo: Accounts, passwords: PasswordHasher, tokens: TokenIssuer, limiter: AttemptLimiter, user_id: str, body
+) -> dict:
+    """The signed-in account's new password, once its current one is given. Every session of the account ends
+    (a thief's too); the answer is a new pair for the device that asked."""
+    limiter.check("password_change_failures", user_id)
+    account = repo.credentials(user_id)
+    if account is None:
+        raise Unauthorized("Account no longer exists", code="TOKEN_REVOKED")
+    if not passwords.verify(account["password_hash"], body.current_password):
+        limiter.hit("password_change_failures", user_id)
+        raise ValidationError(
+            "That is not your current password",
+            {"fields": {"current_password": "That is not your current password."}},
+            code="WRONG_PASSWORD",
+        )
+    repo.update(user_id, {"password_hash": passwords.hash(body.new_password)})
+    ended = tokens.revoke_account(user_id)
+    log.info("password changed", extra={"user_id": user_id, "sessions_ended": ended})
+    return tokens.issue(account)
 
 
 def ensure_admin(

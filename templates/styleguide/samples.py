@@ -364,6 +364,12 @@ PARTIALS = {
         },
     },
     "profile/_sessions.html": {"Signed in": {}},
+    "profile/_password.html": {
+        "Empty": {"errors": {}, "saved": None},
+        "Wrong current password": {"errors": {"current_password": "That is not your current password."}, "saved": None},
+        "Too short": {"errors": {"new_password": "Use 8 to 128 characters."}, "saved": None},
+        "Changed": {"errors": {}, "saved": "Your password is changed. Every other device is signed out."},
+    },
     "profile/_details.html": {
         "Plain": {
             "profile": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": ""},

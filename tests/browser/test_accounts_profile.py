@@ -142,3 +142,38 @@ def test_sign_out_everywhere_ends_this_browser_and_every_other_device(
         f"{gateway_url}/api/auth/refresh", json={"refresh_token": phone["refresh_token"]}, timeout=10
     )
     assert refused.status_code == 401
+
+
+@BOTH
+def test_a_shopper_changes_their_password_and_every_other_device_is_signed_out(
+    kind, request, new_context, base_url, gateway_url
+):
+    page = request.getfixturevalue(kind)
+    user = new_user(gateway_url)
+    login = {"email": user["email"], "password": user["password"]}
+    phone = requests.post(f"{gateway_url}/api/auth/login", json=login, timeout=10).json()  # another device
+    elsewhere = new_context().new_page()
+    use_session(page, base_url, user)
+    use_session(elsewhere, base_url, phone)
+
+    profile = ProfilePage(page).navigate()
+    form = page.get_by_role("form", name="Change password")
+    form.get_by_label("Current password").fill("not-my-password")
+    form.get_by_label("New password").fill("brand-new-pass-9")
+    form.get_by_role("button", name="Change password").click()
+    form = page.get_by_role("form", name="Change password")
+    expect(form.get_by_label("Current password")).to_have_accessible_description("That is not your current password.")
+
+    form.get_by_label("Current password").fill(user["password"])
+    form.get_by_label("New password").fill("brand-new-pass-9")
+    form.get_by_role("button", name="Change password").click()
+    if kind == "page":
+        expect(profile.status).to_have_text("Your password is changed. Every other device is signed out.")
+    profile.navigate()  # this browser is still signed in, on its new session
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+
+    elsewhere.goto("/profile")  # the other device is not
+    expect(elsewhere).to_have_url(re.compile(r"/login\?next="))
+    assert requests.post(f"{gateway_url}/api/auth/login", json=login, timeout=10).status_code == 401
+    new = {**login, "password": "brand-new-pass-9"}
+    assert requests.post(f"{gateway_url}/api/auth/login", json=new, timeout=10).status_code == 200

@@ -296,6 +296,45 @@ def test_signing_out_everywhere_ends_every_session_of_the_account_and_no_one_els
     assert client.post("/api/auth/refresh", json={"refresh_token": fresh["refresh_token"]}).status_code == 200
 
 
+def test_changing_the_password_needs_the_current_one_and_ends_every_other_session(client, verifier):
+    address = email()
+    mine = register(client, address).json
+    other = client.post("/api/auth/login", json={"email": address, "password": "secret-pass-1"}).json
+    me = {"Authorization": f"Bearer {mine['access_token']}"}
+    wrong = client.post(
+        "/api/auth/password", headers=me, json={"current_password": "nope-nope", "new_password": "x" * 9}
+    )
+    assert wrong.status_code == 422 and wrong.json["details"]["fields"] == {
+        "current_password": "That is not your current password."
+    }
+    for bad in (
+        {"current_password": "secret-pass-1", "new_password": "short"},
+        {"current_password": {"$ne": ""}, "new_password": "long-enough-1"},
+        {"current_password": "secret-pass-1", "new_password": "n" * 129},
+        {"current_password": "secret-pass-1"},
+        {"current_password": "secret-pass-1", "new_password": "long-enough-1", "role": "admin"},
+    ):
+        assert client.post("/api/auth/password", headers=me, json=bad).status_code == 422, bad
+    assert client.post("/api/auth/password", json={"current_password": "a", "new_password": "b" * 8}).status_code == 401
+
+    r = client.post(
+        "/api/auth/password", headers=me, json={"current_password": "secret-pass-1", "new_password": "new-pass-22"}
+    )
+    assert r.status_code == 200 and verifier.identity(r.json["access_token"])  # this device: a new session
+    for pair in (mine, other):  # every session before the change has ended
+        assert client.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+    old = client.post("/api/auth/login", json={"email": address, "password": "secret-pass-1"})
+    assert old.status_code == 401
+    assert client.post("/api/auth/login", json={"email": address, "password": "new-pass-22"}).status_code == 200
+
+
+def test_guessing_the_current_password_meets_a_limit(client):
+    me = {"Authorization": f"Bearer {register(client).json['access_token']}"}
+    wrong = {"current_password": "guess-guess", "new_password": "long-enough-1"}
+    codes = [client.post("/api/auth/password", headers=me, json=wrong).status_code for _ in range(11)]
+    assert codes[:10] == [422] * 10 and codes[10] == 429
+
+
 def test_signing_out_everywhere_needs_a_signed_in_caller(client):
     assert client.post("/api/auth/logout-everywhere").status_code == 401
     assert client.post("/api/auth/logout-everywhere", headers={"Authorization": "Bearer garbage"}).status_code == 401
