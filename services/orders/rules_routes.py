@@ -38,6 +38,11 @@ from .schemas import OPTION_ID, PROMO_CODE, CartHeaders
 bp = Blueprint("orders_rules", __name__)
 
 
+def _entry(action: str, kind: str, subject_id: str):
+    """The admin's audit entry for this change, `(before, after) -> admin.action`, written with it."""
+    return partial(admin_action, "orders", action, kind, subject_id)
+
+
 def _option_id(option_id: str) -> str:
     if not re.match(OPTION_ID, option_id):
         raise NotFound("No such delivery option")
@@ -74,7 +79,7 @@ def save_option(option_id):
     saved = rules.change(
         partial(rules.options.get, option_id),
         partial(rules.options.save, option_id, body.model_dump()),
-        partial(admin_action, "orders", "shipping.save", "delivery_option", option_id),
+        _entry("shipping.save", "delivery_option", option_id),
     )
     return jsonify(saved)
 
@@ -88,7 +93,7 @@ def delete_option(option_id):
     deleted = rules.change(
         partial(rules.options.get, option_id),
         partial(rules.options.delete, option_id),
-        partial(admin_action, "orders", "shipping.delete", "delivery_option", option_id),
+        _entry("shipping.delete", "delivery_option", option_id),
     )
     if not deleted:
         raise NotFound("No such delivery option")
@@ -111,7 +116,7 @@ def save_tax(country):
     saved = rules.change(
         partial(rules.taxes.get, country),
         partial(rules.taxes.save, country, body.rate, body.inclusive),
-        partial(admin_action, "orders", "tax.save", "tax_rate", country),
+        _entry("tax.save", "tax_rate", country),
     )
     return jsonify(saved)
 
@@ -125,7 +130,7 @@ def delete_tax(country):
     deleted = rules.change(
         partial(rules.taxes.get, country),
         partial(rules.taxes.delete, country),
-        partial(admin_action, "orders", "tax.delete", "tax_rate", country),
+        _entry("tax.delete", "tax_rate", country),
     )
     if not deleted:
         raise NotFound("No tax rate for that country")
@@ -150,7 +155,7 @@ def create_promotion():
     created = rules.change(
         lambda session: None,
         partial(rules.promotions.create, code, body.model_dump(exclude={"code"})),
-        partial(admin_action, "orders", "promotion.create", "promotion", code),
+        _entry("promotion.create", "promotion", code),
     )
     if created is None:
         raise Conflict("That promo code exists already", {"code": code}, code="PROMO_EXISTS")
@@ -166,7 +171,7 @@ def update_promotion(code):
     updated = rules.change(
         partial(rules.promotions.get, code),
         partial(rules.promotions.update, code, fields),
-        partial(admin_action, "orders", "promotion.update", "promotion", code),
+        _entry("promotion.update", "promotion", code),
     )
     if updated is None:
         raise NotFound("No such promo code")
@@ -182,7 +187,7 @@ def delete_promotion(code):
     deleted = rules.change(
         partial(rules.promotions.get, code),
         partial(rules.promotions.delete, code),
-        partial(admin_action, "orders", "promotion.delete", "promotion", code),
+        _entry("promotion.delete", "promotion", code),
     )
     if not deleted:
         raise NotFound("No such promo code")

@@ -30,6 +30,23 @@ def profile_page(request, base_url, gateway_url):
     return open_as
 
 
+@pytest.fixture()
+def two_devices(request, new_context, base_url, gateway_url):
+    """One shopper signed in twice: the test's browser (by name) and another device (its own context, with its
+    own sign-in). Returns (page, other device's page, the user, the other device's tokens)."""
+
+    def sign_in_twice(kind: str):
+        page, user = request.getfixturevalue(kind), new_user(gateway_url)
+        login = {"email": user["email"], "password": user["password"]}
+        phone = requests.post(f"{gateway_url}/api/auth/login", json=login, timeout=10).json()
+        elsewhere = new_context().new_page()
+        use_session(page, base_url, user)
+        use_session(elsewhere, base_url, phone)
+        return page, elsewhere, user, phone
+
+    return sign_in_twice
+
+
 @BOTH
 def test_a_shopper_edits_their_name_and_phone(kind, profile_page):
     profile, user = profile_page(kind)
@@ -116,16 +133,8 @@ def test_the_profile_lists_the_shoppers_latest_orders(profile_page, gateway_url)
 
 
 @BOTH
-def test_sign_out_everywhere_ends_this_browser_and_every_other_device(
-    kind, request, new_context, base_url, gateway_url
-):
-    page = request.getfixturevalue(kind)
-    user = new_user(gateway_url)
-    login = {"email": user["email"], "password": user["password"]}
-    phone = requests.post(f"{gateway_url}/api/auth/login", json=login, timeout=10).json()  # another device
-    elsewhere = new_context().new_page()
-    use_session(page, base_url, user)
-    use_session(elsewhere, base_url, phone)
+def test_sign_out_everywhere_ends_this_browser_and_every_other_device(kind, two_devices, gateway_url):
+    page, elsewhere, _, phone = two_devices(kind)
     elsewhere.goto("/profile")
     expect(elsewhere.get_by_role("heading", name="Your account")).to_be_visible()
 
@@ -145,16 +154,9 @@ def test_sign_out_everywhere_ends_this_browser_and_every_other_device(
 
 
 @BOTH
-def test_a_shopper_changes_their_password_and_every_other_device_is_signed_out(
-    kind, request, new_context, base_url, gateway_url
-):
-    page = request.getfixturevalue(kind)
-    user = new_user(gateway_url)
+def test_a_shopper_changes_their_password_and_every_other_device_is_signed_out(kind, two_devices, gateway_url):
+    page, elsewhere, user, _ = two_devices(kind)
     login = {"email": user["email"], "password": user["password"]}
-    phone = requests.post(f"{gateway_url}/api/auth/login", json=login, timeout=10).json()  # another device
-    elsewhere = new_context().new_page()
-    use_session(page, base_url, user)
-    use_session(elsewhere, base_url, phone)
 
     profile = ProfilePage(page).navigate()
     form = page.get_by_role("form", name="Change password")
