@@ -1,5 +1,7 @@
-"""Orders end to end: placed (POST /api/orders through the gateway) to CONFIRMED (the saga over Kafka:
-inventory reserves, payments charges, orders confirms), at one concurrency or a sweep of them.
+"""Orders end to end: placed (POST /api/orders through the gateway) to CONFIRMED (the saga over Kafka: inventory
+reserves; the shopper pays on the provider's hosted page, the local stand-in, and comes back to the return page,
+which asks payments to check with the provider; payments authorizes, orders confirms), at one concurrency or a
+sweep of them. The shopper's round trip to the provider is inside the figure, as it is for a real shopper.
 
 Each of `concurrency` shoppers places an order, polls it until it settles, then places the next (closed loop).
 The time to CONFIRMED runs from the POST to the CONFIRMED step of the order's own timeline (same machine, same
@@ -47,8 +49,9 @@ def _product(gateway: str) -> tuple[str, str]:
     return product["id"], product["sku"]
 
 
-# A signed-in shopper: its session (with the bearer token) and its saved card's payment token.
-Shopper = tuple[requests.Session, str]
+# A signed-in shopper: its session (with the bearer token) and its browser at the provider's page.
+Shopper = tuple[requests.Session, requests.Session]
+CARD = {"number": "4242 4242 4242 4242", "exp": "12 / 34", "cvc": "123"}  # typed on the provider's page only
 
 
 def _shopper(gateway: str) -> Shopper:
@@ -60,18 +63,33 @@ def _shopper(gateway: str) -> Shopper:
     )
     r.raise_for_status()
     session.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
-    card = {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"}
-    token = session.post(f"{gateway}/api/payments/methods", json=card, timeout=10).json()["token"]
-    return session, token
+    return session, requests.Session()
 
 
-def _order_once(gateway: str, session: requests.Session, token: str, product_id: str) -> tuple[bool, float]:
+def _pay(gateway: str, session: requests.Session, browser: requests.Session, order_id: str, started: float) -> bool:
+    """As the storefront does: once the stock is held, the provider's page; the card typed there; back to the shop's
+    return page, which asks payments to check with the provider. False if the order could not be paid."""
+    looks = 0
+    while time.perf_counter() - started < 30:
+        r = session.post(f"{gateway}/api/payments/checkouts", json={"order_id": order_id}, timeout=10)
+        if r.status_code == 201:
+            paid = browser.post(r.json()["url"], data=CARD, allow_redirects=False, timeout=10)
+            session.post(f"{gateway}/api/payments/{order_id}/sync", timeout=10)
+            return paid.status_code == 303
+        if r.json().get("error") != "PAYMENT_NOT_READY":
+            return False
+        time.sleep(POLLS[min(looks, len(POLLS) - 1)])
+        looks += 1
+    return False
+
+
+def _order_once(gateway: str, session: requests.Session, browser: requests.Session, product_id: str):
     """(confirmed?, milliseconds from the POST to the order's CONFIRMED step)."""
-    body = {"address": ADDRESS, "payment_token": token, "lines": [{"product_id": product_id, "quantity": 1}]}
+    body = {"address": ADDRESS, "lines": [{"product_id": product_id, "quantity": 1}]}
     started, wall = time.perf_counter(), time.time()
     try:
         r = session.post(f"{gateway}/api/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}, timeout=10)
-        if r.status_code != 202:
+        if r.status_code != 202 or not _pay(gateway, session, browser, r.json()["id"], started):
             return False, 0.0
         url, looks = f"{gateway}/api/orders/{r.json()['id']}", 0
         while time.perf_counter() - started < 30:
@@ -134,9 +152,9 @@ def run(
     _order_once(gateway, *shoppers[0], product_id)  # warm-up: connections, caches, consumer fetch loops
     latencies, errors, lock = [], [0], threading.Lock()
 
-    def shop(session, token):
+    def shop(session, browser):
         while time.perf_counter() < deadline:
-            ok, ms = _order_once(gateway, session, token, product_id)
+            ok, ms = _order_once(gateway, session, browser, product_id)
             with lock:
                 if ok:
                     latencies.append(ms)

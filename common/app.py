@@ -28,15 +28,24 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
+        "connect-src 'self'; form-action 'self' {payment_page}; frame-ancestors 'none'; base-uri 'self'"
     ),
 }
 
 
-def _security_headers(resp):
-    for k, v in SECURITY_HEADERS.items():
-        resp.headers.setdefault(k, v)
-    return resp
+def _security_headers_for(settings: Settings):
+    """The headers every answer carries. A form may lead to the shop itself and to the payment provider's hosted
+    page ("Place order" and "Pay now" end in a redirect there), and nowhere else."""
+    origin = "".join(ch for ch in settings.payment_page_origin if not ch.isspace() and ch not in ";,'\"")
+    headers = {**SECURITY_HEADERS}
+    headers["Content-Security-Policy"] = SECURITY_HEADERS["Content-Security-Policy"].format(payment_page=origin)
+
+    def security_headers(resp):
+        for k, v in headers.items():
+            resp.headers.setdefault(k, v)
+        return resp
+
+    return security_headers
 
 
 def create_base_app(name: str, import_name: str, config: dict | None = None) -> Flask:
@@ -51,7 +60,7 @@ def create_base_app(name: str, import_name: str, config: dict | None = None) -> 
     configure_logging(name, settings.log_level)
     Observability(app, name)
     tracing.install(app, name)
-    app.after_request(_security_headers)
+    app.after_request(_security_headers_for(settings))
     return app
 
 

@@ -46,7 +46,8 @@ class OrderLine(Part):
 
 
 class PaymentRequest(Part):
-    """What order.placed asks payments to take."""
+    """What order.placed asks payments to take: the amount is authorized at the provider's page, never from a card
+    number here (`token` is read from old events and ignored)."""
 
     token: str = ""
     amount: int
@@ -194,9 +195,26 @@ class PaymentFailed(PaymentOutcome):
 
 
 class PaymentRefunded(PaymentOutcome):
+    """One refund: `amount` is this refund's (minor units), `refunded_total` all refunds of the order so far."""
+
     TOPIC: ClassVar[Literal["payment.refunded"]] = "payment.refunded"
     refund_id: str | None = None
     phone: str | None = None
+    refunded_total: int | None = None
+
+
+class PaymentCaptured(PaymentOutcome):
+    """The authorized amount was taken at shipment (`amount`, minor units)."""
+
+    TOPIC: ClassVar[Literal["payment.captured"]] = "payment.captured"
+    charge_id: str | None = None
+
+
+class PaymentVoided(PaymentOutcome):
+    """The authorization was released before shipment: the shopper is never charged."""
+
+    TOPIC: ClassVar[Literal["payment.voided"]] = "payment.voided"
+    charge_id: str | None = None
 
 
 class UserRegistered(Message):
@@ -253,6 +271,8 @@ MESSAGES: tuple[type[Message], ...] = (
     PaymentSucceeded,
     PaymentFailed,
     PaymentRefunded,
+    PaymentCaptured,
+    PaymentVoided,
     OrderConfirmed,
     OrderCancelled,
     OrderShipped,

@@ -51,6 +51,9 @@ class Settings:
     sms_standin_url: str  # the local SMS stand-in (SMS_PROVIDER=standin)
     # The payment provider's API base: the local stand-in by default; production sets https://api.stripe.com.
     payment_provider_url: str | None
+    # The origin of the provider's hosted payment page, the only place besides the shop a form may lead (CSP
+    # form-action): the local stand-in by default; with Stripe, https://checkout.stripe.com.
+    payment_page_origin: str
     # Where the provider posts delivery statuses; it signs this exact URL, so production sets its public one.
     sms_status_callback_url: str
     service_urls: dict
@@ -185,6 +188,7 @@ def load_settings(name: str, overrides: dict | None = None, env=None) -> Setting
         "shop_url": f"http://127.0.0.1:{SHELL_PORT + off}",
         "sms_standin_url": f"http://127.0.0.1:{INFRA_PORTS['sms'] + off}",
         "payment_provider_url": f"http://127.0.0.1:{INFRA_PORTS['pay'] + off}",
+        "payment_page_origin": env.get("PAY_STANDIN_PUBLIC_URL") or f"http://127.0.0.1:{INFRA_PORTS['pay'] + off}",
     }
     local["sms_status_callback_url"] = f"{env.get('GATEWAY_URL') or local['gateway_url']}/api/notifications/sms/status"
     from_env = _from_env(env)

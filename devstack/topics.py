@@ -40,6 +40,8 @@ SAGA = (
     m.PaymentSucceeded.TOPIC,
     m.PaymentFailed.TOPIC,
     m.PaymentRefunded.TOPIC,
+    m.PaymentCaptured.TOPIC,
+    m.PaymentVoided.TOPIC,
     m.OrderConfirmed.TOPIC,
     m.OrderCancelled.TOPIC,
     m.OrderShipped.TOPIC,

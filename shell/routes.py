@@ -65,6 +65,16 @@ def checkout_step(step):
     return render_page("Checkout", Slot("main", "checkout", f"/{step}"))
 
 
+@bp.get("/checkout/return")
+def checkout_return():
+    """Where the payment provider sends the shopper back: ?order=<id> (and left=1 when they gave up there)."""
+    order_id = request.args.get("order", "")
+    if not ID.fullmatch(order_id):
+        raise NotFound("We couldn't find that order")
+    left = "?left=1" if request.args.get("left") == "1" else ""
+    return render_page("Your order", Slot("main", "checkout", f"/return/{order_id}{left}"))
+
+
 @bp.get("/orders/<order_id>/confirmation")
 def order_confirmation(order_id):
     return render_page("Order confirmation", Slot("main", "checkout", f"/confirmation/{order_id}"))

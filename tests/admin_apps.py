@@ -15,6 +15,7 @@ import services.auth
 import services.inventory
 import services.notifications
 import services.orders
+import services.payments
 import services.products
 import services.users
 import shell
@@ -24,6 +25,7 @@ from common.settings import load_settings
 from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_documents
 from tests.accounts_apps import ADMIN
+from tests.payflow import pay_standin
 from tests.servers import free_port, serving
 
 CSRF = "csrf-" + "a" * 30
@@ -33,6 +35,7 @@ SERVICES = (
     ("inventory", services.inventory),
     ("orders", services.orders),
     ("notifications", services.notifications),
+    ("payments", services.payments),
 )
 
 
@@ -42,6 +45,7 @@ def serve_back_office(redis_url: str, keys_dir: str):
     and a shell whose other fragments are absent. Workers are off: no broker in contract tests."""
     base = {"redis_url": redis_url, "run_workers": False}
     with contextlib.ExitStack() as stack:
+        provider = stack.enter_context(pay_standin())
         auth_app = services.auth.create_app(
             {**base, "keys_dir": keys_dir, "admin_email": ADMIN["email"], "admin_password": ADMIN["password"]}
         )
@@ -50,6 +54,7 @@ def serve_back_office(redis_url: str, keys_dir: str):
         for name, module in SERVICES:
             # Webhook receivers in tests listen on loopback (WEBHOOKS_ALLOW_PRIVATE=1, as for a local receiver).
             extra = {"webhooks_allow_private": True} if name == "notifications" else {}
+            extra |= provider.settings() if name == "payments" else {}
             apps[name] = module.create_app({**base, "service_urls": urls, **extra})
             urls[name] = stack.enter_context(serving(apps[name]))
         for doc, units in seed_documents():

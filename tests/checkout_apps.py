@@ -16,15 +16,17 @@ import services.products
 from services.inventory.deps import deps as inventory_deps
 from services.products.deps import deps as products_deps
 from tests.accounts_apps import bearer, serve_accounts
+from tests.payflow import pay_standin
 from tests.servers import serving
 
 
 @contextlib.contextmanager
 def serve_shop(redis_url: str, keys_dir: str):
-    """Live auth, users, products, inventory, orders, payments and notifications behind a gateway (no workers).
-    The saga's consumers are not running; tests move orders with the orders service's own handlers."""
+    """Live auth, users, products, inventory, orders, payments (with the provider stand-in) and notifications behind
+    a gateway (no workers). The saga's consumers are not running; tests move orders with the services' own handlers."""
     base = {"redis_url": redis_url, "run_workers": False}
     with serve_accounts(redis_url, keys_dir) as accounts, contextlib.ExitStack() as stack:
+        provider = stack.enter_context(pay_standin())
         urls = dict(accounts.service_urls)
         products = services.products.create_app({**base, "service_urls": urls})
         urls["products"] = stack.enter_context(serving(products))
@@ -32,7 +34,7 @@ def serve_shop(redis_url: str, keys_dir: str):
         urls["inventory"] = stack.enter_context(serving(inventory))
         orders = services.orders.create_app({**base, "service_urls": urls})
         urls["orders"] = stack.enter_context(serving(orders))
-        payments = services.payments.create_app({**base, "service_urls": urls})
+        payments = services.payments.create_app({**base, "service_urls": urls, **provider.settings()})
         urls["payments"] = stack.enter_context(serving(payments))
         # Notifications takes admin writes too (the dead letters of the back office).
         urls["notifications"] = stack.enter_context(
@@ -43,8 +45,15 @@ def serve_shop(redis_url: str, keys_dir: str):
                 gateway.create_app({"redis_url": redis_url, "service_urls": urls, "rate_limit_writes": "10000/minute"})
             )
         )
+        provider.hook(f"{gw}/api/payments/webhooks/stripe")
         yield SimpleNamespace(
-            gateway=gw, urls=urls, orders=orders, payments=payments, inventory=inventory, products=products
+            gateway=gw,
+            urls=urls,
+            orders=orders,
+            payments=payments,
+            inventory=inventory,
+            products=products,
+            provider=provider,
         )
 
 

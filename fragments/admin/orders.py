@@ -1,17 +1,20 @@
-"""Order pages: every order filtered by status, date and email; one order with its history; ship, deliver, cancel."""
+"""Order pages: every order filtered by status, date and email; one order with its history and its payment's;
+ship, deliver, cancel, refund."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
 
 from common.carriers import CARRIERS, TRACKING_NUMBER
-from common.errors import NotFound
+from common.errors import AppError, NotFound
 from common.htmx import redirect_after_post
-from common.ids import is_id
+from common.ids import is_id, is_minted_id
 from fragments.confirm import ask, confirmed
 
 from . import audit, client
@@ -22,13 +25,19 @@ STATUSES = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", 
 ACTIONS = {
     "ship": ("/ship", "Order marked shipped. The customer is being emailed."),
     "deliver": ("/deliver", "Order marked delivered. The customer is being emailed."),
-    "cancel": ("/cancel", "Order cancelled. Any payment is being refunded and the stock released."),
+    "cancel": ("/cancel", "Order cancelled. Any payment is being voided or refunded and the stock released."),
+}
+REFUND_MESSAGES = {
+    "amount": "Enter the amount to refund, such as 5.00.",
+    "key": "This form is out of date. Reload the page and try again.",
 }
 SHIP_MESSAGES = {
     "carrier": "Choose the carrier from the list.",
     "tracking_number": "Enter the tracking number (3 to 40 letters, digits, spaces or dashes).",
 }
-SAVED = {name: message for name, (_, message) in ACTIONS.items()}
+SAVED = {name: message for name, (_, message) in ACTIONS.items()} | {
+    "refund": "Refund made. The customer is being emailed."
+}
 
 
 def when(iso: str | None) -> str:
@@ -84,10 +93,29 @@ def order(order_id: str) -> dict:
     return resp.json()
 
 
-def _detail(found: dict, message: str | None = None, error: str | None = None, status: int = 200, **ship):
+def payment_of(order_id: str) -> dict | None:
+    """The order's payment with its history (authorized, captured, voided, refunded), or None before there is one
+    (or while the payments service is away: the rest of the page still serves)."""
+    try:
+        resp = client.call("GET", "/api/payments", params={"order_id": order_id})
+    except AppError:
+        return None
+    items = resp.json().get("items", []) if resp.status_code == 200 else []
+    return items[0] if items else None
+
+
+def _detail(
+    found: dict,
+    message: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+    refund: dict | None = None,
+    **ship,
+):
     return render_template(
         "admin/_order_detail.html",
         order=found,
+        payment=payment_of(found["id"]),
         when=when,
         message=message,
         error=error,
@@ -95,6 +123,8 @@ def _detail(found: dict, message: str | None = None, error: str | None = None, s
         carriers=[(key, name) for key, (name, _) in CARRIERS.items()],
         ship=ship.get("form") or {"carrier": "", "tracking_number": ""},
         ship_errors=ship.get("errors") or {},
+        # A fresh key per form shown: the same form sent twice refunds once.
+        refund={"amount": "", "key": uuid.uuid4().hex, "errors": {}, **(refund or {})},
     ), status
 
 
@@ -138,3 +168,36 @@ def order_action(order_id, action):
         return redirect_after_post(f"/admin/orders/{found['id']}?done={action}")
     message, _ = client.error_of(resp)
     return _detail(order(order_id), error=message, status=409)
+
+
+def _cents(typed: str) -> int | None:
+    """ "5", "5.00" or "$5.00" as minor units; None for anything else (a negative, more than two decimals, text)."""
+    try:
+        amount = Decimal(typed.strip().lstrip("$").replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")) or amount > 10**6:
+        return None
+    return int(amount * 100)
+
+
+@bp.post("/orders/<order_id>/refund")
+def refund(order_id):
+    """ "Refund" with "Refund amount": part or all of a shipped order's captured payment, never more."""
+    found = order(order_id)
+    typed, key = text("amount", 20), request.form.get("key", "")
+    amount = _cents(typed)
+    form = {"amount": typed, "key": key if is_minted_id(key) else uuid.uuid4().hex}
+    if amount is None or not is_minted_id(key):
+        errors = {"amount": REFUND_MESSAGES["amount" if amount is None else "key"]}
+        return _detail(found, status=422, refund={**form, "errors": errors})
+    resp = client.call(
+        "POST", f"/api/payments/{found['id']}/refunds", json={"amount": amount}, headers={"Idempotency-Key": key}
+    )
+    if resp.status_code == 201:  # the payments service audits the refund with the money it moved
+        return redirect_after_post(f"/admin/orders/{found['id']}?done=refund")
+    message, details = client.error_of(resp)
+    field = (details.get("fields") or {}).get("amount") or message
+    return _detail(
+        found, status=resp.status_code if resp.status_code < 500 else 409, refund={**form, "errors": {"amount": field}}
+    )

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 from common.errors import NotFound
 from common.gateway_api import api_or_raise
-from fragments.result import Result, body_of, field_errors
+from fragments.result import Result, body_of
 
-CARD_MESSAGES = {
-    "card_number": "Check the card number.",
-    "exp": "This card has expired.",
-    "exp_month": "Enter the expiry as MM/YY.",
-    "exp_year": "Enter the expiry as MM/YY.",
-    "cvc": "Enter the 3-digit code on the back (4 on the front for American Express).",
-}
-EXPIRY_FIELDS = {"exp": "expiry", "exp_month": "expiry", "exp_year": "expiry"}  # the form asks for MM/YY at once
+# How long "Place order" waits for the stock to be reserved before sending the shopper to pay. The saga takes some
+# tens of milliseconds; past this the shopper sees the order's live status, with "Pay now" once it may be paid.
+READY_WAIT = 5.0
 
 
 def _call(method: str, path: str, **kwargs):
@@ -35,21 +32,6 @@ def cart() -> dict:
     return _call("GET", "/api/cart").json()
 
 
-def tokenise(number: str, month: int, year: int, cvc: str) -> Result[dict]:
-    """The method {token, brand, last4}, or what the card form should say. The number goes to the payments API and
-    nowhere else."""
-    resp = _call(
-        "POST", "/api/payments/methods", json={"card_number": number, "exp_month": month, "exp_year": year, "cvc": cvc}
-    )
-    if resp.status_code == 201:
-        return Result(resp.json())
-    return Result.failed(
-        errors=field_errors(
-            resp, CARD_MESSAGES, aliases=EXPIRY_FIELDS, where="card_number", other="This card was not accepted."
-        )
-    )
-
-
 def phone() -> str | None:
     """The phone on the shopper's profile, for delivery texts; none is fine."""
     resp = _call("GET", "/api/users/me")
@@ -63,9 +45,9 @@ PLACE_MESSAGES = {
 }
 
 
-def place(key: str, address: dict, token: str, phone: str | None) -> Result[dict]:
+def place(key: str, address: dict, phone: str | None) -> Result[dict]:
     """The order, which takes the shopper's cart (the same key always answers with the same order), or why not."""
-    body = {"address": address, "payment_token": token, **({"phone": phone} if phone else {})}
+    body = {"address": address, **({"phone": phone} if phone else {})}
     resp = _call("POST", "/api/orders", json=body, headers={"Idempotency-Key": key})
     if resp.status_code == 202:
         return Result(resp.json())
@@ -80,3 +62,35 @@ def order(order_id: str) -> dict:
     if resp.status_code == 404:
         raise NotFound("We couldn't find that order")
     return resp.json()
+
+
+# The payments API's refusals of a checkout, said the shopper's way.
+PAY_MESSAGES = {
+    "PAYMENT_NOT_READY": "We are still reserving your items. Try again in a moment.",
+    "ALREADY_PAID": "This order is paid already.",
+    "ORDER_CLOSED": "This order can no longer be paid.",
+    "PAYMENTS_UNAVAILABLE": "Payment is unavailable right now. Please try again in a moment.",
+}
+
+
+def payment_page(order_id: str, wait: float = 0.0) -> Result[str]:
+    """The provider's hosted page for the order (the same one however often asked), waiting up to `wait` seconds
+    for its stock to be reserved; or why the order cannot be paid now."""
+    deadline, pause = time.monotonic() + wait, 0.02
+    while True:
+        resp = _call("POST", "/api/payments/checkouts", json={"order_id": order_id})
+        if resp.status_code == 201:
+            return Result(resp.json()["url"])
+        code = body_of(resp).get("error", "")
+        if code == "PAYMENT_NOT_READY" and order(order_id).get("status") not in ("PENDING", "AWAITING_PAYMENT"):
+            code = "ORDER_CLOSED"  # rejected (out of stock) or cancelled: there will be nothing to pay
+        if code != "PAYMENT_NOT_READY" or time.monotonic() + pause > deadline:
+            return Result.failed(PAY_MESSAGES.get(code, PAY_MESSAGES["PAYMENTS_UNAVAILABLE"]), status=409)
+        time.sleep(pause)  # the saga is on its way: a few short waits, then the status page takes over
+        pause = min(pause * 2, 0.5)
+
+
+def ask_provider(order_id: str) -> None:
+    """The return page asks the payments service to check with the provider (a webhook may be late); it never
+    decides anything itself."""
+    _call("POST", f"/api/payments/{order_id}/sync")

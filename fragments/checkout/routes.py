@@ -1,4 +1,5 @@
-"""Checkout fragments: shipping address, payment, review and "Place order", then the live order status."""
+"""Checkout fragments: shipping address, review and "Place order", which sends the shopper to the payment
+provider's page; then the return page with the live order status. No card number ever passes through here."""
 
 from __future__ import annotations
 
@@ -56,10 +57,6 @@ def _address_step(draft: dict, status: int = 200, form: dict | None = None, erro
     )
 
 
-def _payment_step(draft: dict, status: int = 200, errors: dict | None = None, expiry: str = ""):
-    return _step("_payment.html", status, draft=draft, errors=errors or {}, expiry=expiry)
-
-
 def _review_step(draft: dict, status: int = 200, error: str | None = None):
     return _step("_review.html", status, draft=draft, cart=client.cart(), error=error)
 
@@ -102,7 +99,7 @@ def save_address():
         if errors:
             return _address_step(draft, 422, form={**address, "address_id": "new"}, errors=errors)
     draft = deps().drafts.save({**draft, "address": address, "address_id": choice, "placed": None})
-    return _advance("/checkout/payment", lambda: _payment_step(draft))
+    return _advance("/checkout/review", lambda: _review_step(draft))
 
 
 def _placed(draft: dict):
@@ -112,30 +109,8 @@ def _placed(draft: dict):
 
 @bp.get("/payment")
 def payment():
-    draft = deps().drafts.load()
-    if placed := _placed(draft):
-        return placed
-    if not draft.get("address"):
-        return redirect_after_post("/checkout")
-    return _payment_step(draft)
-
-
-@bp.post("/payment")
-def save_payment():
-    """The card number passes through to the payments API in this request; it is never kept or re-rendered."""
-    draft = deps().drafts.load()
-    if not draft.get("address"):
-        return redirect_after_post("/checkout")
-    number, cvc = request.form.get("card_number", "")[:30], request.form.get("cvc", "")[:4]
-    typed = request.form.get("expiry", "")[:7]
-    expiry = forms.expiry(typed)
-    if expiry is None:
-        return _payment_step(draft, 422, {"expiry": "Enter the expiry as MM/YY."}, typed)
-    method = client.tokenise(number, *expiry, cvc)
-    if not method.ok:
-        return _payment_step(draft, method.status, method.errors, typed)
-    draft = deps().drafts.save({**draft, "payment": method.value, "placed": None})
-    return _advance("/checkout/review", lambda: _review_step(draft))
+    """The card is typed on the provider's page now: an old link to this step goes on to the review."""
+    return redirect_after_post("/checkout/review")
 
 
 @bp.get("/review")
@@ -143,26 +118,62 @@ def review():
     draft = deps().drafts.load()
     if placed := _placed(draft):
         return placed
-    if not draft.get("address") or not draft.get("payment"):
-        return redirect_after_post("/checkout/payment" if draft.get("address") else "/checkout")
+    if not draft.get("address"):
+        return redirect_after_post("/checkout")
     return _review_step(draft)
+
+
+def _to_provider(order_id: str, wait: float = 0.0):
+    """Off to the provider's hosted page (HX-Redirect with htmx, a 303 without); if the order cannot be paid yet,
+    to its return page, which shows the live status and "Pay now"."""
+    page = client.payment_page(order_id, wait)
+    return redirect_after_post(page.value if page.ok and page.value else f"/checkout/return?order={order_id}")
 
 
 @bp.post("/place")
 def place():
+    """Place the order (its stock is reserved), then send the shopper to pay on the provider's page."""
     draft, key = deps().drafts.load(), request.form.get("idempotency_key", "")
-    if not is_minted_id(key) or not draft.get("address") or not draft.get("payment"):
+    if not is_minted_id(key) or not draft.get("address"):
         return redirect_after_post("/checkout")
-    if draft.get("placed") and draft["placed"]["key"] == key:  # a second click: the same order
-        return redirect_after_post(f"/orders/{draft['placed']['order_id']}/confirmation")
-    placed = client.place(key, draft["address"], draft["payment"]["token"], client.phone())
+    if draft.get("placed") and draft["placed"]["key"] == key:  # a second click: the same order, the same page
+        return _to_provider(draft["placed"]["order_id"], client.READY_WAIT)
+    placed = client.place(key, draft["address"], client.phone())
     if not placed.ok:
         return _review_step(draft, placed.status, placed.message)
     order = placed.value
     deps().drafts.save({**draft, "placed": {"key": key, "order_id": order["id"]}})
-    resp = redirect_after_post(f"/orders/{order['id']}/confirmation")
+    resp = _to_provider(order["id"], client.READY_WAIT)
     resp.headers["HX-Trigger"] = "cart-changed"  # the order took the cart: the mini-cart empties
     return resp
+
+
+@bp.post("/pay")
+def pay():
+    """ "Pay now" on an order still awaiting payment: the provider's page again (the same checkout)."""
+    order_id = request.form.get("order_id", "")
+    if not is_id(order_id):
+        raise NotFound("We couldn't find that order")
+    page = client.payment_page(order_id)
+    if not page.ok or not page.value:
+        return render_template("checkout/_return.html", order=_order(order_id), error=page.message), 409
+    return redirect_after_post(page.value)
+
+
+@bp.get("/return/<order_id>")
+def back_from_provider(order_id):
+    """Where the provider sends the shopper back (paid, or `left` the page). The payments service is asked to check
+    with the provider; the order's status shows what the provider's word made of it."""
+    if not is_id(order_id):
+        raise NotFound("We couldn't find that order")
+    client.ask_provider(order_id)
+    left = request.args.get("left") == "1"
+    order = _order(order_id)
+    retry = None
+    if left and order.get("status") == "AWAITING_PAYMENT":
+        page = client.payment_page(order_id)
+        retry = page.value if page.ok else None
+    return render_template("checkout/_return.html", order=order, left=left, retry=retry)
 
 
 def _order(order_id: str) -> dict:

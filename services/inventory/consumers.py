@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.messages import OrderCancelled, OrderConfirmed, OrderPlaced, PaymentFailed, PaymentSucceeded, ProductChanged
+from common.messages import OrderCancelled, OrderConfirmed, OrderPlaced, PaymentSucceeded, ProductChanged
 
 from . import reservations as rs
 from . import service
@@ -13,13 +13,11 @@ def catalog_handlers(stock) -> dict:
 
 
 def reservation_handlers(reservations, stock, ttl: int) -> dict:
+    """A failed payment attempt releases nothing: the shopper may try another card until the reservation ends."""
     return {
         OrderPlaced.TOPIC: lambda e: rs.reserve(reservations, stock, OrderPlaced.parse(e), ttl),
         PaymentSucceeded.TOPIC: lambda e: reservations.mark_paid(PaymentSucceeded.parse(e).order_id),
         OrderConfirmed.TOPIC: lambda e: rs.commit(reservations, stock, OrderConfirmed.parse(e).order_id),
-        PaymentFailed.TOPIC: lambda e: rs.release(
-            reservations, stock, PaymentFailed.parse(e).order_id, "payment_failed"
-        ),
         OrderCancelled.TOPIC: lambda e: rs.release(
             reservations, stock, OrderCancelled.parse(e).order_id, "order_cancelled"
         ),

@@ -1,5 +1,5 @@
 """Order events: an email (and a text, when the order carries a phone) when an order is confirmed, cancelled or
-refunded. Each send has a key per order, so a redelivered event never notifies twice."""
+refunded. Each send has a key per order (per refund, for refunds), so a redelivered event never notifies twice."""
 
 from __future__ import annotations
 
@@ -60,13 +60,15 @@ def notifier_for(notifier):
             contact = notifier.contact(user_id) or {}
             ctx = _context(notice, contact)
             email = notice.email or contact.get("email")
+            # Several partial refunds of one order are several notices: each is keyed by its refund.
+            once = f"{notice.order_id}:{notice.refund_id}" if isinstance(notice, PaymentRefunded) else notice.order_id
             if email:
-                notifier.send_email(email, f"order_{kind}", ctx, user_id, key=f"order-{kind}:{notice.order_id}")
+                notifier.send_email(email, f"order_{kind}", ctx, user_id, key=f"order-{kind}:{once}")
             else:
                 log.warning("no email address for an order notice", extra={"order_id": notice.order_id})
             phone = notice.phone or contact.get("phone")
             if phone:
-                notifier.send_sms(phone, sms_text.format(**ctx), user_id, key=f"order-{kind}-sms:{notice.order_id}")
+                notifier.send_sms(phone, sms_text.format(**ctx), user_id, key=f"order-{kind}-sms:{once}")
 
         return handle
 

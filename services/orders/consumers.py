@@ -73,19 +73,11 @@ def handlers(repo, codes=None) -> dict:
             repo.annotate(paid.order_id, {"payment": None}, {"payment": payment}, user_id=paid.user_id)
 
     def payment_failed(event: Event) -> None:
+        """One attempt at the provider failed (declined, 3-D Secure failed): the order keeps awaiting payment, and
+        shows why, until another card pays or the reservation ends."""
         failed = PaymentFailed.parse(event)
-        reason = failed.reason or "declined"
-        moved = service.advance(
-            repo,
-            failed.order_id,
-            CANCELLED,
-            frozenset({PENDING, AWAITING_PAYMENT}),
-            reason=reason,
-            fields={"payment": _payment_facts(failed, "failed", reason=failed.reason)},
-            events_for=lambda o: [service.cancelled_event(o, reason)],
-            user_id=failed.user_id,
-        )
-        promos.release_unpaid(codes, moved)
+        attempt = _payment_facts(failed, "failed", reason=failed.reason or "declined")
+        repo.annotate(failed.order_id, {"status": AWAITING_PAYMENT}, {"payment": attempt}, user_id=failed.user_id)
 
     def stock_released(event: Event) -> None:
         released = StockReleased.parse(event)
@@ -105,13 +97,16 @@ def handlers(repo, codes=None) -> dict:
 
     def payment_refunded(event: Event) -> None:
         refunded = PaymentRefunded.parse(event)
+        total = refunded.refunded_total or refunded.amount  # all refunds so far (an older event: its one refund)
         refund = {
             "refund_id": refunded.refund_id,
-            "amount": refunded.amount,
+            "amount": total,
             "currency": refunded.currency,
             "at": event.occurred_at,
         }
-        repo.annotate(refunded.order_id, {"refund": None}, {"refund": refund}, user_id=refunded.user_id)
+        # The running total only grows: a replayed or late refund event never takes it back.
+        newer = {"$or": [{"refund": None}, {"refund.amount": {"$lt": total}}]}
+        repo.annotate(refunded.order_id, newer, {"refund": refund}, user_id=refunded.user_id)
 
     return {
         StockReserved.TOPIC: stock_reserved,

@@ -39,14 +39,12 @@ class PlaceOrder(StrictModel):
                         "postal_code": "12345",
                         "country": "US",
                     },
-                    "payment_token": "pm_4242424242424242abcd",
                     "lines": [{"product_id": "classic-linen-shirt", "quantity": 1}],
                 }
             ]
         }
     )
     address: ShippingAddress
-    payment_token: str = Field(pattern=r"^pm_[A-Za-z0-9]{16,64}$")
     lines: list[LineRequest] | None = Field(default=None, min_length=1, max_length=50)
     # The shop's cheapest option serving the country when none is named.
     delivery_option: str | None = Field(default=None, pattern=OPTION_ID)

@@ -90,7 +90,7 @@ def summary(order: dict) -> dict:
 
 def placed_event(order: dict, **extra) -> Event:
     """order.placed; the watchdog adds `redrive`."""
-    payment = PaymentRequest(token=order["payment_token"], amount=order["total"], currency=order["currency"])
+    payment = PaymentRequest(amount=order["total"], currency=order["currency"])
     return OrderPlaced(**summary(order), payment=payment, **extra).event(SOURCE)
 
 
@@ -148,7 +148,6 @@ def place_order(
         "breakdown": breakdown,  # as priced now: later edits to the rules never change a placed order
         "currency": currency,
         "address": body.address.model_dump(),
-        "payment_token": body.payment_token,
         "payment": None,
         "refund": None,
     }

@@ -37,6 +37,8 @@ REASONS = {
     "declined": "Card declined",
     "insufficient_funds": "Insufficient funds",
     "processing_error": "Payment could not be processed",
+    "payment_intent_authentication_failure": "Your bank did not confirm the payment",
+    "expired_card": "Card expired",
     "invalid_payment_method": "Payment method not accepted",
     "reservation_expired": "Reservation expired before payment",
     "customer": "Cancelled by you",

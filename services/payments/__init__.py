@@ -1,4 +1,4 @@
-"""The payments service: tokenised payment methods, charges and refunds behind a processor adapter."""
+"""The payments service: the provider's checkout per order, authorization by webhook, capture, void, refunds."""
 
 from __future__ import annotations
 
@@ -17,6 +17,6 @@ def create_app(config: dict | None = None) -> Flask:
     deps = install(app, build(app))
     app.register_blueprint(routes.bp)
     start_workers(
-        app, outbox=[deps.charges.charges], handlers=consumers.handlers(deps.charges, deps.methods, deps.processor)
+        app, outbox=[deps.charges.charges], handlers=consumers.handlers(deps.charges, deps.provider, deps.metrics)
     )
     return app

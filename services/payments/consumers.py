@@ -1,20 +1,27 @@
-"""The payments side of the saga: charge when stock is reserved, refund when a paid order is cancelled."""
+"""The payments side of the saga: open the payment when stock is reserved, capture at shipment, void on cancel."""
 
 from __future__ import annotations
 
 from common.events import Event
-from common.messages import OrderCancelled, StockReserved
+from common.messages import OrderCancelled, OrderShipped, StockReserved
 
 from . import service
 
 
-def handlers(charges, methods, processor) -> dict:
+def handlers(charges, provider, metrics=None) -> dict:
     def stock_reserved(event: Event) -> None:
         reserved = StockReserved.parse(event)
         if "payment" in reserved.model_fields_set:  # a reservation made without a payment to take is not ours
-            service.charge_order(charges, methods, processor, reserved)
+            service.open_payment(charges, provider, reserved)
+
+    def order_shipped(event: Event) -> None:
+        service.capture(charges, provider, OrderShipped.parse(event), metrics)
 
     def order_cancelled(event: Event) -> None:
-        service.refund_order(charges, processor, OrderCancelled.parse(event))
+        service.cancel(charges, provider, OrderCancelled.parse(event), metrics)
 
-    return {StockReserved.TOPIC: stock_reserved, OrderCancelled.TOPIC: order_cancelled}
+    return {
+        StockReserved.TOPIC: stock_reserved,
+        OrderShipped.TOPIC: order_shipped,
+        OrderCancelled.TOPIC: order_cancelled,
+    }

@@ -10,34 +10,31 @@ from common.deps import deps_of
 from common.mongo import get_database
 
 from .metrics import PaymentMetrics
-from .processor import SimulatedProcessor
-from .repository import ChargeRepository, MethodRepository
+from .repository import ChargeRepository
+from .service import Shop
 from .stripe_adapter import StripeProcessor
-from .webhooks import CheckoutRepository
+from .webhooks import DeliveryRepository
 
 
 @dataclass(frozen=True)
 class Deps:
-    methods: MethodRepository
     charges: ChargeRepository
-    processor: SimulatedProcessor  # the saga's charges, until checkout goes through the provider's page
-    provider: StripeProcessor | None  # None when no key is configured: webhooks are then refused
-    checkouts: CheckoutRepository
+    provider: StripeProcessor | None  # None when no key is configured: checkouts answer 503, webhooks 404
+    deliveries: DeliveryRepository
+    shop: Shop
     metrics: PaymentMetrics
 
 
 def build(app: Flask) -> Deps:
     db = get_database(app)
-    methods, charges = MethodRepository(db["payment_methods"]), ChargeRepository(db["charges"])
     settings = app.extensions["settings"]
     key, secret = settings.secret("stripe_api_key"), settings.secret("stripe_webhook_secret")
     provider = StripeProcessor(key, secret, settings.payment_provider_url) if key and secret else None
     return Deps(
-        methods=methods,
-        charges=charges,
-        processor=SimulatedProcessor(db["simulated_processor"]),
+        charges=ChargeRepository(db["charges"]),
         provider=provider,
-        checkouts=CheckoutRepository(db["checkouts"], db["provider_events"]),
+        deliveries=DeliveryRepository(db["provider_events"]),
+        shop=Shop(settings.shop_url.rstrip("/"), "Fragmart"),
         metrics=PaymentMetrics(app.extensions["observability"]),
     )
 

@@ -7,7 +7,6 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from common.indexes import INBOX, OUTBOX
 
 INDEXES = {
-    "payment_methods": (IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)]),),
     "charges": (IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)]), OUTBOX),
     "inbox": INBOX,
 }

@@ -1,4 +1,4 @@
-"""What the payment use cases need from the outside, as Protocols (the card processor's is processor.Processor)."""
+"""What the payment use cases need from the outside, as Protocols: the payments store and the provider."""
 
 from __future__ import annotations
 
@@ -8,22 +8,28 @@ from typing import Protocol
 from common.events import Event
 
 
-class Methods(Protocol):
-    def insert(self, doc: dict) -> None: ...
-
-    def get(self, token: str) -> dict | None: ...
-
-
 class Charges(Protocol):
     def get(self, order_id: str) -> dict | None: ...
 
     def create(self, doc: dict) -> bool: ...
 
     def move(
-        self, order_id: str, src: str | tuple[str, ...], fields: dict, *events: Event, inc: dict | None = None
+        self, order_id: str, src: str | tuple[str, ...], fields: dict, *events: Event, entry: dict | None = None
     ) -> dict | None: ...
 
+    def set_checkout(self, order_id: str, session_id: str, url: str) -> dict | None: ...
+
+    def reserve_refund(self, order_id: str, key: str, amount: int) -> dict | None: ...
+
+    def finish_refund(self, order_id: str, key: str, refund_id: str, amount: int, *events: Event) -> dict | None: ...
+
+    def undo_refund(self, order_id: str, key: str, amount: int) -> None: ...
+
     def for_user(self, user_id: str | None, order_id: str | None, limit: int = 50) -> list[dict]: ...
+
+
+class ProviderUnavailable(Exception):
+    """The provider did not answer, or refused a call the shop made in good faith; nothing changed on our side."""
 
 
 class SignatureInvalid(Exception):
@@ -56,6 +62,8 @@ class ProviderEvent:
     created: int
     order_id: str | None
     session_id: str | None
+    intent_id: str | None = None
+    reason: str | None = None  # a failed attempt's decline code
 
 
 class Processor(Protocol):
@@ -77,6 +85,8 @@ class Processor(Protocol):
     ) -> Checkout: ...
 
     def lookup(self, session_id: str) -> ProviderState: ...
+
+    def cancel_checkout(self, session_id: str) -> None: ...
 
     def capture(self, intent_id: str, amount: int) -> None: ...
 

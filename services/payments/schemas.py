@@ -7,14 +7,22 @@ from pydantic import BaseModel, Field
 from common.ids import ID_SCHEMA
 from common.validation import QueryModel, StrictModel
 
+# A refund's key names a field of the payment document: letters, digits, _ and - only (never a dot or a $).
+REFUND_KEY = r"^[A-Za-z0-9_-]{8,100}$"
 
-class CardIn(StrictModel):
-    """Validation messages never quote the input, so a bad number is not echoed back."""
 
-    card_number: str = Field(min_length=12, max_length=23, pattern=r"^[0-9 -]+$")
-    exp_month: int = Field(ge=1, le=12)
-    exp_year: int = Field(ge=2000, le=2100)
-    cvc: str = Field(pattern=r"^[0-9]{3,4}$")
+class CheckoutIn(StrictModel):
+    order_id: str = Field(pattern=ID_SCHEMA)
+
+
+class RefundIn(StrictModel):
+    amount: int = Field(ge=1, le=100_000_000, description="minor units (cents), at most what is left to refund")
+
+
+class RefundHeaders(BaseModel):
+    """The same key refunds once: a form sent twice, or a retry, gives back the money once."""
+
+    idempotency_key: str = Field(alias="Idempotency-Key", pattern=REFUND_KEY)
 
 
 class PaymentsQuery(QueryModel):
@@ -22,24 +30,30 @@ class PaymentsQuery(QueryModel):
 
 
 # Answers (documented in /openapi.json; the views build them as dicts).
-class Method(BaseModel):
-    token: str
-    brand: str
-    last4: str
-    exp_month: int
-    exp_year: int
-
-
-class Charge(BaseModel):
+class CheckoutOut(BaseModel):
     order_id: str
-    status: str | None
+    url: str = Field(description="the provider's hosted payment page: send the shopper there")
+
+
+class HistoryEntry(BaseModel):
+    kind: str = Field(description="authorized, captured, voided or refunded")
+    amount: int | None
+    at: str | None
+
+
+class Payment(BaseModel):
+    order_id: str
+    status: str | None = Field(description="awaiting, authorized, captured, voided or cancelled")
     amount: int | None
     currency: str | None
+    refunded: int | None
+    charge_id: str | None
+    history: list[HistoryEntry]
     created_at: str | None
 
 
-class Charges(BaseModel):
-    items: list[Charge]
+class Payments(BaseModel):
+    items: list[Payment]
 
 
 class WebhookAnswer(BaseModel):

@@ -1,68 +1,71 @@
-"""Payment use cases: tokenise a card, charge an order once, refund it once."""
+"""Payment use cases: the provider's checkout for an order, its authorization (the provider's word only), capture
+at shipment, void on cancel, and refunds up to the captured total. No card number ever reaches this service."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 import time
+from dataclasses import dataclass
 
+from common import tracing
 from common.auth import Identity
-from common.errors import NotFound, ValidationError
+from common.clock import now
+from common.errors import AppError, Conflict, NotFound, ValidationError
+from common.formatting import money
 from common.messages import (
     OrderCancelled,
+    OrderShipped,
+    PaymentCaptured,
     PaymentFailed,
     PaymentOutcome,
     PaymentRefunded,
     PaymentSucceeded,
+    PaymentVoided,
     StockReserved,
 )
-from common.mongo import written
 
-from . import cards, states
-from .ports import Charges, Methods
-from .processor import CardDeclined, CardInput, Processor, ProcessorUnavailable
+from . import states
+from .ports import Charges, Processor, ProviderState, ProviderUnavailable
 
 log = logging.getLogger(__name__)
 SOURCE = "payments"
-CHARGE_ATTEMPTS = 3
-PUBLIC_CHARGE = ("status", "reason", "amount", "currency", "brand", "last4", "attempts", "charge_id", "refund")
+# Stripe takes a Checkout Session's expiry between 30 minutes and 24 hours ahead; an order whose stock reservation
+# ends first is cancelled, and its checkout expired, by the order.cancelled it brings.
+CHECKOUT_LIFETIME = 31 * 60
+# The provider's decline codes an order shows (services/orders/states.py REASONS); any other is "declined".
+FAILURES = (
+    "declined",
+    "insufficient_funds",
+    "processing_error",
+    "payment_intent_authentication_failure",
+    "expired_card",
+)
+PUBLIC = ("status", "amount", "currency", "refunded", "charge_id")
 
 
-def tokenise(methods: Methods, processor: Processor, user_id: str, body) -> dict:
-    """Turn a card into a token. The number stays in this call's locals; only brand, last4 and expiry remain."""
-    number = cards.digits(body.card_number)
-    errors = cards.check(number, body.exp_month, body.exp_year, body.cvc)
-    if errors:
-        raise ValidationError("The card was not accepted", {"fields": errors}, code="CARD_INVALID")
-    card_ref = processor.tokenise(CardInput(number, body.exp_month, body.exp_year, body.cvc))
-    method = {
-        "_id": f"pm_{secrets.token_hex(16)}",
-        "user_id": user_id,
-        "brand": cards.brand_of(number),
-        "last4": number[-4:],
-        "exp_month": body.exp_month,
-        "exp_year": body.exp_year,
-        "processor": processor.name,
-        "card_ref": card_ref,
-    }
-    methods.insert(method)
-    return public_method(method)
+class PaymentsUnavailable(AppError):
+    status, code = 503, "PAYMENTS_UNAVAILABLE"
 
 
-def public_method(method: dict) -> dict:
-    return {
-        "token": method["_id"],
-        "brand": method["brand"],
-        "last4": method["last4"],
-        "exp_month": method["exp_month"],
-        "exp_year": method["exp_year"],
-    }
+@dataclass(frozen=True)
+class Shop:
+    """Where the provider sends the shopper back, and the name its page shows."""
+
+    url: str
+    name: str
+
+    def return_url(self, order_id: str, left: bool = False) -> str:
+        return f"{self.url}/checkout/return?order={order_id}" + ("&left=1" if left else "")
 
 
-def public_charge(doc: dict) -> dict:
+def public_payment(doc: dict) -> dict:
     return {
         "order_id": doc["_id"],
-        **{k: doc.get(k) for k in PUBLIC_CHARGE},
+        **{k: doc.get(k) for k in PUBLIC},
+        "history": [
+            {"kind": h["kind"], "amount": h.get("amount"), "at": h["at"].isoformat() if h.get("at") else None}
+            for h in doc.get("history", [])
+        ],
         "created_at": doc["created_at"].isoformat() if doc.get("created_at") else None,
     }
 
@@ -71,161 +74,219 @@ def list_payments(charges: Charges, identity: Identity, order_id: str | None) ->
     docs = charges.for_user(None if identity.is_admin else identity.user_id, order_id)
     if order_id and not docs and not identity.is_admin:
         raise NotFound("No payment for that order")  # someone else's order looks the same as none
-    return [public_charge(d) for d in docs]
+    return [public_payment(d) for d in docs]
 
 
-def _outcome(message: type[PaymentOutcome], charge: dict, **extra) -> PaymentOutcome:
-    """The charge's outcome as an event payload; `extra` wins over the charge's own fields (the refund's contact)."""
+def _outcome(message: type[PaymentOutcome], doc: dict, **extra) -> PaymentOutcome:
     facts = {
-        "order_id": charge["_id"],
-        "user_id": charge["user_id"],
-        "email": charge.get("email"),
-        "name": charge.get("name"),
-        "amount": charge["amount"],
-        "currency": charge["currency"],
-        "brand": charge.get("brand"),
-        "last4": charge.get("last4"),
+        "order_id": doc["_id"],
+        "user_id": doc.get("user_id"),
+        "email": doc.get("email"),
+        "name": doc.get("name"),
+        "amount": doc["amount"],
+        "currency": doc["currency"],
     }
     return message(**{**facts, **extra})
 
 
-def _attempt(
-    processor: Processor, method: dict, charge: dict, sleep, backoff: float
-) -> tuple[str | None, str | None, int]:
-    """(charge id, failure reason, attempts): transient errors are retried, declines are final."""
-    for attempt in range(1, CHARGE_ATTEMPTS + 1):
-        try:
-            charge_id = processor.charge(method["card_ref"], charge["amount"], charge["currency"], charge["_id"])
-            return charge_id, None, attempt
-        except CardDeclined as e:
-            return None, e.reason, attempt
-        except ProcessorUnavailable:
-            log.warning("transient processor error", extra={"order_id": charge["_id"], "attempt": attempt})
-            if attempt < CHARGE_ATTEMPTS:
-                sleep(backoff * attempt)
-    return None, "processing_error", CHARGE_ATTEMPTS
+def _move(charges: Charges, doc: dict, dst: str, fields: dict | None = None, *events, entry: dict | None = None):
+    """A legal move of the payment from where it stands to `dst`; None if it had moved meanwhile."""
+    states.check_transition(doc["status"], dst)
+    return charges.move(doc["_id"], doc["status"], {**(fields or {}), "status": dst}, *events, entry=entry)
 
 
-def _move(
-    charges: Charges,
-    order_id: str,
-    src: str | tuple[str, ...],
-    dst: str,
-    fields: dict | None = None,
-    *events,
-    inc: dict | None = None,
-) -> dict | None:
-    """A legal move of the charge from `src` to `dst`, with its events; None if the charge had moved meanwhile."""
-    states.check_transition(src, dst)
-    return charges.move(order_id, src, {**(fields or {}), "status": dst}, *events, inc=inc)
-
-
-def charge_order(
-    charges: Charges,
-    methods: Methods,
-    processor: Processor,
-    reserved: StockReserved,
-    sleep=time.sleep,
-    backoff: float = 0.2,
-) -> dict | None:
-    """Charge the order's card once: a replay, a crash mid-way or a concurrent cancel never charge twice."""
-    payment, order_id = reserved.payment, reserved.order_id
-    if payment is None:
+def open_payment(charges: Charges, provider: Processor | None, reserved: StockReserved) -> dict | None:
+    """stock.reserved: the order may now be paid. A re-drive (the orders watchdog) asks the provider for a webhook
+    that may have been missed, and says a decided authorization again."""
+    order_id, request = reserved.order_id, reserved.payment
+    if request is None:
         raise ValueError(f"stock.reserved for {order_id} carries no payment to take")
-    method = methods.get(payment.token)
     charges.create(
         {
             "_id": order_id,
             "user_id": reserved.user_id,
             "email": reserved.email,
             "name": reserved.name,
-            "amount": payment.amount,
-            "currency": payment.currency,
-            "status": states.PROCESSING,
-            "method": payment.token,
-            "brand": method and method["brand"],
-            "last4": method and method["last4"],
-            "attempts": 0,
-            "reason": None,
-            "refund": None,
+            "amount": request.amount,
+            "currency": request.currency,
+            "status": states.AWAITING,
+            "session_id": None,
+            # The checkout's trace: the provider's word arrives on a webhook of its own, and its event joins this.
+            "traceparent": tracing.current_traceparent(),
         }
     )
-    charge = written(charges.get(order_id))  # created now, or by an earlier delivery
-    if charge["status"] != states.PROCESSING:
-        # Decided before (its events already left) or voided by a cancel; a re-drive asks for the answer again.
-        return announce_again(charges, charge) if reserved.redrive else charge
-    if method is None or method["user_id"] != charge["user_id"] or charge["amount"] <= 0:
-        failed = _outcome(PaymentFailed, charge, reason="invalid_payment_method", attempts=0).event(SOURCE)
-        return _move(
-            charges, order_id, states.PROCESSING, states.FAILED, {"reason": "invalid_payment_method"}, failed
-        ) or charges.get(order_id)
-    charge_id, reason, attempts = _attempt(processor, method, charge, sleep, backoff)
-    if charge_id is None:
-        return _move(
-            charges,
+    doc = charges.get(order_id)
+    if doc is None or not reserved.redrive:
+        return doc
+    if doc["status"] == states.AWAITING and doc.get("session_id") and provider is not None:
+        return settle(charges, provider, order_id, doc["session_id"])
+    if doc["status"] == states.AUTHORIZED:  # decided before: its event is queued again, nothing is taken again
+        log.info("authorization re-announced", extra={"order_id": order_id})
+        return charges.move(order_id, doc["status"], {}, _authorized_event(doc))
+    return doc
+
+
+def _authorized_event(doc: dict):
+    """payment.succeeded, in the trace of the checkout it ends (the webhook that brought the news starts another)."""
+    with tracing.attached(doc.get("traceparent")):
+        return _outcome(PaymentSucceeded, doc, charge_id=doc.get("charge_id")).event(SOURCE)
+
+
+def start_checkout(charges: Charges, provider: Processor | None, shop: Shop, identity: Identity, order_id: str) -> dict:
+    """The provider's hosted page for the order: made once per order, so a double click or a second tab gets the
+    same page. Refused (409) until stock is reserved, and once the order is paid or closed."""
+    doc = charges.get(order_id)
+    if doc is not None and doc.get("user_id") != identity.user_id and not identity.is_admin:
+        doc = None  # someone else's order looks the same as none
+    if doc is None:
+        raise Conflict("The order is not ready to pay yet.", code="PAYMENT_NOT_READY")
+    if doc["status"] != states.AWAITING:
+        code = "ALREADY_PAID" if doc["status"] in (states.AUTHORIZED, states.CAPTURED) else "ORDER_CLOSED"
+        raise Conflict("This order cannot be paid now.", code=code, details={"status": doc["status"]})
+    if doc.get("session_id") and doc.get("url"):
+        return {"order_id": order_id, "url": doc["url"]}
+    if provider is None:
+        raise PaymentsUnavailable("No payment provider is configured.")
+    try:
+        checkout = provider.create_checkout(
             order_id,
-            states.PROCESSING,
-            states.FAILED,
-            {"reason": reason},
-            _outcome(PaymentFailed, charge, reason=reason, attempts=attempts).event(SOURCE),
-            inc={"attempts": attempts},
-        ) or charges.get(order_id)
-    done = _move(
-        charges,
-        order_id,
-        states.PROCESSING,
-        states.SUCCEEDED,
-        {"charge_id": charge_id},
-        _outcome(PaymentSucceeded, charge, charge_id=charge_id).event(SOURCE),
-        inc={"attempts": attempts},
+            doc["amount"],
+            doc["currency"],
+            shop=shop.name,
+            email=doc.get("email"),
+            success_url=shop.return_url(order_id),
+            cancel_url=shop.return_url(order_id, left=True),
+            expires_at=int(time.time()) + CHECKOUT_LIFETIME,
+        )
+    except ProviderUnavailable as e:
+        log.warning("checkout not created", extra={"order_id": order_id, "why": str(e)[:120]})
+        raise PaymentsUnavailable("The payment provider is unavailable. Please try again in a moment.") from None
+    kept = charges.set_checkout(order_id, checkout.session_id, checkout.url) or doc
+    return {"order_id": order_id, "url": kept.get("url") or checkout.url}
+
+
+def settle(charges: Charges, provider: Processor, order_id: str, session_id: str, metrics=None) -> dict | None:
+    """Ask the provider how the order's checkout stands and record it: the only way a payment becomes authorized
+    (from a webhook, the watchdog's re-drive or the return page). Replays and late answers change nothing."""
+    doc = charges.get(order_id)
+    if doc is None or doc.get("session_id") not in (None, session_id):
+        return doc  # an unknown order, or a checkout that is not this order's
+    state: ProviderState = provider.lookup(session_id)
+    if state.state not in ("authorized", "captured"):
+        return doc  # open, pending, failed (try another card) or expired (the order's reservation ends it)
+    if state.amount != doc["amount"]:
+        log.error("provider amount differs", extra={"order_id": order_id, "amount": state.amount})
+        return doc
+    fields = {"charge_id": state.intent_id, "session_id": session_id, "authorized_at": now()}
+    if doc["status"] == states.AWAITING:
+        entry = {"kind": "authorized", "amount": doc["amount"]}
+        moved = _move(charges, doc, states.AUTHORIZED, fields, _authorized_event({**doc, **fields}), entry=entry)
+        if moved is not None and metrics is not None:
+            metrics.outcome("authorized")
+        return moved or charges.get(order_id)
+    if doc["status"] == states.CANCELLED and state.intent_id:  # paid as the order ended: release the hold now
+        provider.void(state.intent_id)
+        voided = _outcome(PaymentVoided, doc, charge_id=state.intent_id).event(SOURCE)
+        return _move(charges, doc, states.VOIDED, fields, voided, entry={"kind": "voided", "amount": doc["amount"]})
+    return doc
+
+
+def attempt_failed(charges: Charges, order_id: str, intent_id: str | None, reason: str | None) -> dict | None:
+    """One attempt failed at the provider (declined, 3-D Secure failed): said once per attempt, and the payment
+    keeps awaiting another card. None when there was nothing to say (paid or closed meanwhile, or said before)."""
+    doc = charges.get(order_id)
+    if doc is None or doc["status"] != states.AWAITING or not isinstance(intent_id, str):
+        return None
+    if any(h.get("id") == intent_id for h in doc.get("history", [])):
+        return None
+    reason = reason if reason in FAILURES else "declined"
+    event = _outcome(PaymentFailed, doc, reason=reason, attempts=1).event(SOURCE)
+    return charges.move(
+        order_id, states.AWAITING, {}, event, entry={"kind": "failed", "id": intent_id, "reason": reason}
     )
-    if done is None:  # the order was cancelled while the processor answered: the money goes back
-        _move(charges, order_id, states.VOID, states.SUCCEEDED, {"charge_id": charge_id}, inc={"attempts": attempts})
-        return refund_order(charges, processor, OrderCancelled(order_id=order_id))
-    return done
 
 
-def announce_again(charges: Charges, charge: dict) -> dict:
-    """Publish a decided charge's outcome again, with no new charge: the orders watchdog re-drove its order."""
-    if charge["status"] == states.SUCCEEDED:
-        again = _outcome(PaymentSucceeded, charge, charge_id=charge["charge_id"]).event(SOURCE)
-    elif charge["status"] == states.FAILED:
-        again = _outcome(PaymentFailed, charge, reason=charge["reason"], attempts=charge["attempts"]).event(SOURCE)
-    else:
-        return charge  # void, refunding, refunded: the order was cancelled, which orders already knows
-    log.info("charge outcome re-announced", extra={"order_id": charge["_id"], "status": charge["status"]})
-    # Not a move: the charge stays where it is, and only its events are queued again.
-    return charges.move(charge["_id"], charge["status"], {}, again) or charge
+def capture(charges: Charges, provider: Processor, shipped: OrderShipped, metrics=None) -> dict | None:
+    """order.shipped: take the authorized amount, once."""
+    doc = charges.get(shipped.order_id)
+    if doc is None or doc["status"] != states.AUTHORIZED:
+        return doc  # captured already (a replay), or nothing to take
+    provider.capture(doc["charge_id"], doc["amount"])  # keyed by the intent at the provider: a retry takes once
+    event = _outcome(PaymentCaptured, doc, charge_id=doc["charge_id"]).event(SOURCE)
+    moved = _move(charges, doc, states.CAPTURED, {}, event, entry={"kind": "captured", "amount": doc["amount"]})
+    if moved is not None and metrics is not None:
+        metrics.outcome("captured")
+        metrics.captured_after((now() - doc["authorized_at"]).total_seconds() if doc.get("authorized_at") else None)
+    return moved or charges.get(shipped.order_id)
 
 
-def refund_order(charges: Charges, processor: Processor, cancelled: OrderCancelled) -> dict | None:
-    """order.cancelled: refund a taken payment once; a charge not yet made is voided so it never happens."""
+def cancel(charges: Charges, provider: Processor | None, cancelled: OrderCancelled, metrics=None) -> dict | None:
+    """order.cancelled before shipment: an unpaid checkout is closed, an authorization voided (never charged)."""
     order_id = cancelled.order_id
+    # Cancelled before stock was reserved: the payment is born closed, so a late stock.reserved opens nothing.
     charges.create(
         {
             "_id": order_id,
             "user_id": cancelled.user_id,
-            "status": states.VOID,
-            "reason": "cancelled",
+            "email": cancelled.email,
+            "name": cancelled.name,
             "amount": cancelled.total,
             "currency": cancelled.currency,
-            "attempts": 0,
-            "refund": None,
+            "status": states.CANCELLED,
+            "session_id": None,
         }
     )
-    _move(charges, order_id, states.PROCESSING, states.VOID, {"reason": "cancelled"})
-    charge = _move(charges, order_id, (states.SUCCEEDED, states.REFUNDING), states.REFUNDING)
-    if charge is None:
-        return charges.get(order_id)
-    refund_id = processor.refund(charge["charge_id"], charge["amount"], order_id)
-    refund = {"refund_id": refund_id, "amount": charge["amount"], "currency": charge["currency"]}
-    # The order's contact, for the notice; the charge's own stands where the order had none.
-    contact = {k: v for k, v in cancelled.model_dump(include={"email", "name", "phone"}).items() if v}
-    return _move(
-        charges,
-        order_id,
-        states.REFUNDING,
-        states.REFUNDED,
-        {"refund": refund},
-        _outcome(PaymentRefunded, charge, refund_id=refund_id, **contact).event(SOURCE),
-    ) or charges.get(order_id)
+    doc = charges.get(order_id)
+    if doc is None:
+        return None
+    if doc["status"] == states.AWAITING:
+        doc = _move(charges, doc, states.CANCELLED, {}) or charges.get(order_id)
+        if doc and doc.get("session_id") and provider is not None:
+            provider.cancel_checkout(doc["session_id"])
+            return settle(charges, provider, order_id, doc["session_id"])  # paid in that very moment: voided
+        return doc
+    if doc["status"] == states.AUTHORIZED and provider is not None:
+        provider.void(doc["charge_id"])
+        event = _outcome(PaymentVoided, doc, charge_id=doc["charge_id"]).event(SOURCE)
+        moved = _move(charges, doc, states.VOIDED, {}, event, entry={"kind": "voided", "amount": doc["amount"]})
+        if moved is not None and metrics is not None:
+            metrics.outcome("voided")
+        return moved or charges.get(order_id)
+    return doc
+
+
+def refund(charges: Charges, provider: Processor | None, order_id: str, amount: int, key: str, metrics=None) -> dict:
+    """Give back `amount` of a captured payment. One key refunds once (a form sent twice); all refunds together never
+    exceed the captured total, whatever runs at the same time."""
+    doc = charges.get(order_id)
+    if doc is None:
+        raise NotFound("No payment for that order")
+    if key in doc.get("refunds", {}):
+        return public_payment(doc)  # this refund was asked for before: the same answer, no second refund
+    if doc["status"] != states.CAPTURED:
+        raise Conflict("Only a shipped order's payment can be refunded.", code="NOT_CAPTURED")
+    left = doc["amount"] - doc.get("refunded", 0)
+    if amount > left:
+        raise ValidationError(
+            "The refund is larger than what is left to refund.",
+            {"fields": {"amount": f"At most {money(left, doc['currency'])} can still be refunded."}},
+            code="REFUND_TOO_LARGE",
+        )
+    claimed = charges.reserve_refund(order_id, key, amount)
+    if claimed is None:  # another refund took the rest meanwhile: ask again, which says why
+        return refund(charges, provider, order_id, amount, key, metrics)
+    if provider is None:
+        charges.undo_refund(order_id, key, amount)
+        raise PaymentsUnavailable("No payment provider is configured.")
+    try:
+        refund_id = provider.refund(doc["charge_id"], amount, f"refund-{order_id}-{key}")
+    except ProviderUnavailable:
+        charges.undo_refund(order_id, key, amount)
+        raise PaymentsUnavailable("The payment provider is unavailable. Please try again in a moment.") from None
+    event = _outcome(
+        PaymentRefunded, claimed, amount=amount, refund_id=refund_id, refunded_total=claimed["refunded"]
+    ).event(SOURCE)
+    done = charges.finish_refund(order_id, key, refund_id, amount, event)
+    if metrics is not None:
+        metrics.outcome("refunded")
+    return public_payment(done or charges.get(order_id) or claimed)

@@ -1,31 +1,34 @@
-"""The charge state machine: states, legal moves and the states a charge ends in (the orders style)."""
+"""The payment state machine: one payment per order, from the provider's checkout to capture, void or refunds.
+
+AWAITING (stock reserved; the shopper pays at the provider's page) → AUTHORIZED (the provider holds the amount) →
+CAPTURED (taken at shipment; refunds, partial or whole, leave it CAPTURED and add up to at most the amount).
+AWAITING → CANCELLED (the order ended before any payment: the provider's checkout is expired).
+AUTHORIZED → VOIDED (the order was cancelled before shipment: the hold is released).
+CANCELLED → VOIDED (the shopper paid in the very moment the order ended: the late hold is released at once).
+"""
 
 from __future__ import annotations
 
-PROCESSING = "processing"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
-VOID = "void"
-REFUNDING = "refunding"
-REFUNDED = "refunded"
+AWAITING = "awaiting"
+AUTHORIZED = "authorized"
+CAPTURED = "captured"
+VOIDED = "voided"
+CANCELLED = "cancelled"
 
-STATES = (PROCESSING, SUCCEEDED, FAILED, VOID, REFUNDING, REFUNDED)
+STATES = (AWAITING, AUTHORIZED, CAPTURED, VOIDED, CANCELLED)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    PROCESSING: frozenset({SUCCEEDED, FAILED, VOID}),
-    # Voided by a cancel while the processor was answering: the money came in after all, and goes back.
-    VOID: frozenset({SUCCEEDED}),
-    SUCCEEDED: frozenset({REFUNDING}),
-    # A refund interrupted (a crash, a redelivery) is taken up again from where it stood.
-    REFUNDING: frozenset({REFUNDING, REFUNDED}),
-    FAILED: frozenset(),
-    REFUNDED: frozenset(),
+    AWAITING: frozenset({AUTHORIZED, CANCELLED}),
+    AUTHORIZED: frozenset({CAPTURED, VOIDED}),
+    CANCELLED: frozenset({VOIDED}),
+    CAPTURED: frozenset(),
+    VOIDED: frozenset(),
 }
 
 
 class IllegalTransition(ValueError):
     def __init__(self, src: str, dst: str):
-        super().__init__(f"a charge cannot go from {src} to {dst}")
+        super().__init__(f"a payment cannot go from {src} to {dst}")
         self.src, self.dst = src, dst
 
 

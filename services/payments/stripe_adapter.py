@@ -8,7 +8,7 @@ import stripe
 from stripe._base_address import BaseAddresses
 from stripe.params.checkout import SessionCreateParams
 
-from .ports import Checkout, ProviderEvent, ProviderState, SignatureInvalid
+from .ports import Checkout, ProviderEvent, ProviderState, ProviderUnavailable, SignatureInvalid
 
 # A PaymentIntent's status, read as the payment's state on our side.
 STATES = {
@@ -21,6 +21,19 @@ STATES = {
     "requires_payment_method": "failed",
 }
 TOLERANCE_SECONDS = 300  # Stripe's own default: a signature older than five minutes is refused
+
+
+def _provider_call(func):
+    """A call to Stripe whose failure (network, refusal) reaches the use case as ProviderUnavailable."""
+
+    def call(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except stripe.StripeError as e:
+            raise ProviderUnavailable(f"{type(e).__name__}: {e.user_message or e.code or ''}") from None
+
+    call.__name__, call.__doc__ = func.__name__, func.__doc__
+    return call
 
 
 @dataclass
@@ -36,6 +49,7 @@ class StripeProcessor:
         bases: BaseAddresses = {"api": self.api_base} if self.api_base else {}
         self.client = stripe.StripeClient(self.api_key, base_addresses=bases, max_network_retries=2)
 
+    @_provider_call
     def create_checkout(
         self,
         order_id: str,
@@ -73,6 +87,7 @@ class StripeProcessor:
         session = self.client.v1.checkout.sessions.create(params, {"idempotency_key": f"checkout-{order_id}"})
         return Checkout(session_id=session.id, url=session.url or "")
 
+    @_provider_call
     def lookup(self, session_id: str) -> ProviderState:
         session = self.client.v1.checkout.sessions.retrieve(session_id)
         intent_id = session.payment_intent if isinstance(session.payment_intent, str) else None
@@ -83,14 +98,24 @@ class StripeProcessor:
         intent = self.client.v1.payment_intents.retrieve(intent_id)
         return ProviderState(STATES.get(intent.status, "pending"), intent_id, intent.amount)
 
+    @_provider_call
+    def cancel_checkout(self, session_id: str) -> None:
+        """Expire an open checkout (the order ended first); one already complete or expired is left as it is."""
+        session = self.client.v1.checkout.sessions.retrieve(session_id)
+        if session.status == "open":
+            self.client.v1.checkout.sessions.expire(session_id)
+
+    @_provider_call
     def capture(self, intent_id: str, amount: int) -> None:
         self.client.v1.payment_intents.capture(
             intent_id, {"amount_to_capture": amount}, {"idempotency_key": f"capture-{intent_id}"}
         )
 
+    @_provider_call
     def void(self, intent_id: str) -> None:
         self.client.v1.payment_intents.cancel(intent_id, options={"idempotency_key": f"void-{intent_id}"})
 
+    @_provider_call
     def refund(self, intent_id: str, amount: int, idempotency_key: str) -> str:
         refund = self.client.v1.refunds.create(
             {"payment_intent": intent_id, "amount": amount}, {"idempotency_key": idempotency_key}
@@ -105,10 +130,13 @@ class StripeProcessor:
             raise SignatureInvalid(str(e)) from None
         obj = event.data.object.to_dict()
         order_id = (obj.get("metadata") or {}).get("order_id") or obj.get("client_reference_id")
+        failure = obj.get("last_payment_error") or {}
         return ProviderEvent(
             event_id=event.id,
             type=event.type,
             created=int(event.created or 0),
             order_id=order_id,
             session_id=obj.get("id") if obj.get("object") == "checkout.session" else None,
+            intent_id=obj.get("id") if obj.get("object") == "payment_intent" else None,
+            reason=failure.get("decline_code") or failure.get("code"),
         )

@@ -169,6 +169,18 @@ DETAILS = {
         refund={"amount": 7000, "currency": "USD"},
     ),
 }
+PAYMENT = {
+    "order_id": "sample",
+    "status": "captured",
+    "amount": 6955,
+    "currency": "USD",
+    "refunded": 500,
+    "history": [
+        {"kind": "authorized", "amount": 6955, "at": "2026-12-01T10:00:00+00:00"},
+        {"kind": "captured", "amount": 6955, "at": "2026-12-02T09:30:00+00:00"},
+        {"kind": "refunded", "amount": 500, "at": "2026-12-03T14:10:00+00:00"},
+    ],
+}
 FILTERS = {"status": "", "date": "", "email": ""}
 ORDERS = {"statuses": STATUSES, "when": when, "page_url": page_url}
 
@@ -388,6 +400,30 @@ PARTIALS = {
             "audit": [],
             "error": "Only a confirmed order can be marked shipped",
             **SHIP,
+        },
+        "Shipped and captured, one refund made": {
+            "order": DETAILS["Shipped (deliver)"],
+            "when": when,
+            "message": "Refund made. The customer is being emailed.",
+            "error": None,
+            "audit": [],
+            **SHIP,
+            "payment": PAYMENT,
+            "refund": {"amount": "", "key": "k" * 32, "errors": {}},
+        },
+        "Refund beyond what is left, said beside the field": {
+            "order": DETAILS["Shipped (deliver)"],
+            "when": when,
+            "message": None,
+            "error": None,
+            "audit": [],
+            **SHIP,
+            "payment": PAYMENT,
+            "refund": {
+                "amount": "80.00",
+                "key": "k" * 32,
+                "errors": {"amount": "At most $19.90 can still be refunded."},
+            },
         },
     },
     "admin/_users.html": {

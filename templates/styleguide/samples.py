@@ -151,7 +151,7 @@ def listing(orders, page=1, pages=1):
 
 
 EVERY_ORDER = [order(s, n) for n, s in enumerate(STATUSES, start=1)]
-DRAFT = {"address": ADDRESS, "payment": {"brand": "visa", "last4": "4242", "token": "tok_sample"}, "key": "k-sample"}
+DRAFT = {"address": ADDRESS, "key": "k-sample"}
 SORTS = {
     "": "Best match",
     "name": "Name",
@@ -324,21 +324,17 @@ PARTIALS = {
             "link": ("/products", "Browse products"),
         },
     },
-    "checkout/_payment.html": {
-        "Empty": {"draft": DRAFT, "errors": {}, "expiry": ""},
-        "Declined card": {
-            "draft": DRAFT,
-            "errors": {"card_number": "Your card was declined. Try another card."},
-            "expiry": "12/29",
+    "checkout/_return.html": {
+        "Paid, confirming": {"order": order("AWAITING_PAYMENT"), "live": False},
+        "Confirmed": {"order": order("CONFIRMED"), "live": False},
+        "Left the payment page": {
+            "order": order("AWAITING_PAYMENT"),
+            "left": True,
+            "retry": "https://checkout.stripe.com/c/pay/cs_test_sample",
         },
-        "Form errors": {
-            "draft": DRAFT,
-            "errors": {
-                "card_number": "Enter the card number.",
-                "expiry": "Use MM/YY.",
-                "cvc": "Enter the 3 or 4 digits.",
-            },
-            "expiry": "13/1",
+        "Could not pay now": {
+            "order": order("AWAITING_PAYMENT"),
+            "error": "Payment is unavailable right now. Please try again in a moment.",
         },
     },
     "checkout/_review.html": {
@@ -346,8 +342,11 @@ PARTIALS = {
         "Error": {"draft": DRAFT, "cart": FULL_CART, "error": "We couldn't place your order. Please try again."},
         "Empty cart": {"draft": DRAFT, "cart": EMPTY_CART, "error": None},
     },
-    "checkout/_status.html": {s.title().replace("_", " "): {"order": order(s), "live": False} for s in STATUSES},
-    "checkout/_steps.html": {step.title(): {"current": step} for step in ("address", "payment", "review")},
+    "checkout/_status.html": {
+        **{s.title().replace("_", " "): {"order": order(s), "live": False} for s in STATUSES},
+        "Awaiting payment, Pay now": {"order": order("AWAITING_PAYMENT"), "pay": True},
+    },
+    "checkout/_steps.html": {step.title(): {"current": step} for step in ("address", "review")},
     "profile/_addresses.html": {
         "None saved": {"addresses": [], "form": ADDRESS_FORM, "errors": {}, "saved": None},
         "Two saved, one just added": {

@@ -8,13 +8,15 @@ import requests
 
 from devstack.accounts import admin_headers
 from tests.accounts_apps import bearer, new_user
+from tests.payflow import pay_order
 from tests.polling import wait_until
 
 ADDRESS = {"name": "Ada", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"}
 
 
 def confirmed_order(gateway_url: str, user: dict | None = None) -> tuple[dict, str]:
-    """A shopper (new unless given) with an order the saga has confirmed (paid with the approving test card)."""
+    """A shopper (new unless given) with an order the saga has confirmed (paid with the approving test card on the
+    provider's page)."""
     user = user or new_user(gateway_url)
     listed = requests.get(f"{gateway_url}/api/products", params={"per_page": 50}, timeout=10).json()["items"]
     levels = requests.get(
@@ -22,18 +24,13 @@ def confirmed_order(gateway_url: str, user: dict | None = None) -> tuple[dict, s
     ).json()["items"]
     plenty = {s["sku"] for s in levels if s["available"] >= 5}
     product = next(p for p in listed if p["sku"] in plenty)
-    card = requests.post(
-        f"{gateway_url}/api/payments/methods",
-        headers=bearer(user),
-        timeout=10,
-        json={"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"},
-    ).json()["token"]
     order = requests.post(
         f"{gateway_url}/api/orders",
         timeout=10,
         headers={**bearer(user), "Idempotency-Key": uuid.uuid4().hex},
-        json={"address": ADDRESS, "payment_token": card, "lines": [{"product_id": product["id"], "quantity": 1}]},
+        json={"address": ADDRESS, "lines": [{"product_id": product["id"], "quantity": 1}]},
     ).json()
+    assert pay_order(gateway_url, bearer(user), order["id"]).status_code == 303  # on the provider's page
     wait_until(
         lambda: (
             requests.get(f"{gateway_url}/api/orders/{order['id']}", headers=bearer(user), timeout=5).json()["status"]

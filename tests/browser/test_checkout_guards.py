@@ -4,6 +4,7 @@ back after ordering leads to the order, never to an empty "Review your order".""
 from __future__ import annotations
 
 import contextlib
+import re
 import uuid
 
 import requests
@@ -66,10 +67,9 @@ def test_back_after_ordering_shows_the_order_not_an_empty_review(kind, width, re
     shopper_with(gateway_url, base_url, page, lineup, ("Alpha", 2))
     checkout = CheckoutPage(page).start_from_cart()
     checkout.enter_address("Ada Lovelace", "12 Analytical Row", "London", "N1 9GU", "GB")
-    checkout.enter_card("4242 4242 4242 4242")
     expect(checkout.place_order_button).to_be_visible()
-    order_id = checkout.place_order().order_id()
+    checkout.place_order()  # at the provider's page
     with contextlib.suppress(PlaywrightError):  # the review entry redirects: Chromium may report that as aborted
         page.go_back()
-    expect(page.get_by_role("heading", name=f"Order {order_id[:8]}")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Order [0-9a-f]{8}$"))).to_be_visible()
     expect(page.get_by_text("Review your order")).to_have_count(0)

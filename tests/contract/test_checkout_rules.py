@@ -18,7 +18,6 @@ from services.orders.consumers import handlers
 from services.orders.deps import deps as orders_deps
 from tests.servers import serving
 
-TOKEN = "pm_" + "b" * 32
 DE = {"name": "Grace Hopper", "line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115", "country": "DE"}
 US = {"name": "Ada Lovelace", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"}
 
@@ -49,7 +48,6 @@ def place(client, issuer, payload, user=None, key=None):
 def order_body(address, *lines, **extra):
     return {
         "address": address,
-        "payment_token": TOKEN,
         "lines": [{"product_id": pid, "quantity": qty} for pid, qty in lines],
         **extra,
     }

@@ -67,7 +67,6 @@ def place(app) -> str:
     body = PlaceOrder.model_validate(
         {
             "address": {"name": "N", "line1": "L", "city": "C", "postal_code": "P1", "country": "GB"},
-            "payment_token": "pm_" + "b" * 32,
             "lines": [{"product_id": "lamp", "quantity": 1}],
         }
     )
@@ -83,7 +82,8 @@ def test_orders_placed_and_their_outcomes_are_counted_with_the_saga_latency(orde
     on["payment.succeeded"](ev("payment.succeeded", order_id=confirmed, charge_id="ch_1", brand="visa", last4="4242"))
     on["stock.rejected"](ev("stock.rejected", order_id=rejected, skus=["SKU-lamp"]))
     on["stock.reserved"](ev("stock.reserved", order_id=cancelled))
-    on["payment.failed"](ev("payment.failed", order_id=cancelled, reason="declined", brand="visa", last4="0002"))
+    on["payment.failed"](ev("payment.failed", order_id=cancelled, reason="declined"))  # one attempt: still awaiting
+    on["stock.released"](ev("stock.released", order_id=cancelled, reason="reservation_expired"))
     after = scrape(orders_app)
 
     def grew(name, **labels):
@@ -92,7 +92,7 @@ def test_orders_placed_and_their_outcomes_are_counted_with_the_saga_latency(orde
     assert grew("orders_placed_total") == 3
     assert grew("orders_outcome_total", outcome="confirmed", reason="none") == 1
     assert grew("orders_outcome_total", outcome="rejected", reason="out_of_stock") == 1
-    assert grew("orders_outcome_total", outcome="cancelled", reason="declined") == 1
+    assert grew("orders_outcome_total", outcome="cancelled", reason="reservation_expired") == 1
     assert grew("order_confirmation_seconds_count") == 1
     assert grew("order_confirmation_seconds_bucket", le="60.0") == 1
     assert grew("order_settle_seconds_count", outcome="rejected") == 1

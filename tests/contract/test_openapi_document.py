@@ -77,7 +77,8 @@ def test_creations_answer_201_and_deletions_204(docs):
     for label in (
         "POST /api/auth/register",
         "POST /api/products",
-        "POST /api/payments/methods",
+        "POST /api/payments/checkouts",
+        "POST /api/payments/{order_id}/refunds",
         "POST /api/users/me/addresses",
     ):
         assert "201" in statuses[label] and "200" not in statuses[label], label

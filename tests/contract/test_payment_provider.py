@@ -18,8 +18,11 @@ import pytest
 import requests
 
 import services.payments
+from common.messages import PaymentRequest, StockReserved
 from devstack.probes import free_port
 from devstack.processes import ROOT
+from services.payments import service
+from services.payments.deps import deps as payments_deps
 from services.payments.ports import SignatureInvalid
 from services.payments.stripe_adapter import StripeProcessor
 
@@ -181,23 +184,43 @@ def completed(order_id: str, session_id: str, event_id: str | None = None) -> by
 
 
 @pytest.fixture(scope="module")
-def client(service_config, provider):
+def app(service_config, provider):
     config = service_config(stripe_api_key=KEY, stripe_webhook_secret=SECRET, payment_provider_url=provider)
-    return services.payments.create_app(config).test_client()
+    return services.payments.create_app(config)
 
 
-def test_a_webhook_moves_the_checkout_once_and_a_duplicate_changes_nothing(client, adapter):
-    order_id, made = checkout(adapter)
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+def awaiting(app, adapter, amount=2599):
+    """An order whose stock is reserved (its payment awaits the shopper) and its checkout at the provider."""
+    order_id, made = checkout(adapter, amount=amount)
+    reserved = StockReserved(order_id=order_id, user_id="u1", payment=PaymentRequest(amount=amount, currency="USD"))
+    service.open_payment(payments_deps(app).charges, adapter, reserved)
+    return order_id, made
+
+
+def test_a_webhook_moves_the_checkout_once_and_a_duplicate_changes_nothing(app, client, adapter):
+    order_id, made = awaiting(app, adapter)
     pay(made.url, "4242424242424242")
     body = completed(order_id, made.session_id)
     first = client.post("/api/payments/webhooks/stripe", data=body, headers=signed(body))
     assert first.status_code == 200 and first.json["outcome"] == "applied"
     again = client.post("/api/payments/webhooks/stripe", data=body, headers=signed(body))
     assert again.status_code == 200 and again.json["outcome"] == "duplicate"
+    other = completed(order_id, made.session_id)  # the same news under another event id: changes nothing more
+    assert (
+        client.post("/api/payments/webhooks/stripe", data=other, headers=signed(other)).json["outcome"] == "unchanged"
+    )
+    payment = payments_deps(app).charges.charges.find_one({"_id": order_id})
+    assert payment["status"] == "authorized" and [e["type"] for e in payment["_outbox"]] == ["payment.succeeded"]
+    assert 'payments_outcome_total{outcome="authorized"}' in client.get("/metrics").text
 
 
-def test_a_late_event_never_takes_the_checkout_back(client, adapter):
-    order_id, made = checkout(adapter)
+def test_a_late_event_never_takes_the_checkout_back(app, client, adapter):
+    order_id, made = awaiting(app, adapter)
     pay(made.url, "4242424242424242")
     adapter.capture(adapter.lookup(made.session_id).intent_id, 2599)
     newer = completed(order_id, made.session_id)
@@ -218,12 +241,13 @@ def test_a_late_event_never_takes_the_checkout_back(client, adapter):
     ],
     ids=["unsigned", "forged", "stale", "garbage"],
 )
-def test_a_forged_or_stale_webhook_is_400_and_changes_nothing(client, adapter, headers):
-    order_id, made = checkout(adapter)
+def test_a_forged_or_stale_webhook_is_400_and_changes_nothing(app, client, adapter, headers):
+    order_id, made = awaiting(app, adapter)
     pay(made.url, "4242424242424242")
     body = completed(order_id, made.session_id)
     refused = client.post("/api/payments/webhooks/stripe", data=body, headers=headers(body))
     assert refused.status_code == 400 and refused.json["error"] == "BAD_SIGNATURE"
+    assert payments_deps(app).charges.get(order_id)["status"] == "awaiting"
     # The same event, properly signed, is then still new: the refused one was not recorded.
     assert client.post("/api/payments/webhooks/stripe", data=body, headers=signed(body)).json["outcome"] == "applied"
 

@@ -22,6 +22,7 @@ from services.inventory.deps import deps as inventory_deps
 from services.orders.deps import deps as orders_deps
 from services.payments.deps import deps as payments_deps
 from tests.integration.broker import private_broker, wait_consumed
+from tests.payflow import Standin, pay, pay_standin
 from tests.polling import wait_until
 from tests.servers import serving
 from tests.tokens import token_issuer
@@ -34,8 +35,11 @@ SAGA_TOPICS = (
     "payment.succeeded",
     "payment.failed",
     "payment.refunded",
+    "payment.captured",
+    "payment.voided",
     "order.confirmed",
     "order.cancelled",
+    "order.shipped",
 )
 ADDRESS = {
     "name": "Grace Hopper",
@@ -44,20 +48,18 @@ ADDRESS = {
     "postal_code": "22201",
     "country": "US",
 }
-CARDS = {
-    "approve": "4242424242424242",
-    "decline": "4000000000000002",
-    "no_funds": "4000000000009995",
-    "transient": "4000000000000119",
-}
 TERMINAL = {"CONFIRMED", "REJECTED", "CANCELLED"}
 
 
 @contextmanager
 def running_system(redis_url: str, tmp_path_factory, **options):
     """A CheckoutSystem on a private broker, with its own token issuer, ready to take orders."""
-    with token_issuer() as issuer, private_broker(tmp_path_factory.mktemp("kafka")) as bootstrap:
-        system = CheckoutSystem(bootstrap, redis_url, issuer, **options)
+    with (
+        token_issuer() as issuer,
+        private_broker(tmp_path_factory.mktemp("kafka")) as bootstrap,
+        pay_standin() as provider,
+    ):
+        system = CheckoutSystem(bootstrap, redis_url, issuer, provider, **options)
         try:
             yield system.wait_ready()
         finally:
@@ -65,8 +67,8 @@ def running_system(redis_url: str, tmp_path_factory, **options):
 
 
 class CheckoutSystem:
-    def __init__(self, bootstrap: str, redis_url: str, issuer, ttl: int = 900):
-        self.bootstrap, self.issuer, self._exit = bootstrap, issuer, ExitStack()
+    def __init__(self, bootstrap: str, redis_url: str, issuer, provider: Standin, ttl: int = 900):
+        self.bootstrap, self.issuer, self.provider, self._exit = bootstrap, issuer, provider, ExitStack()
         # Databases of its own: two systems of one module (each on its private broker) would otherwise share them,
         # and one's orders watchdog would re-drive the other's orders through its own payments consumer.
         prefix = f"{os.environ.get('MONGO_DB_PREFIX', '')}sys{uuid.uuid4().hex[:8]}_"
@@ -82,7 +84,8 @@ class CheckoutSystem:
         inventory_url = self._exit.enter_context(serving(self.inventory))
         urls = issuer.service_urls(products=products_url, inventory=inventory_url)
         self.orders = services.orders.create_app({**base, "service_urls": urls})
-        self.payments = services.payments.create_app({**base, "service_urls": urls})
+        self.payments = services.payments.create_app({**base, "service_urls": urls, **provider.settings()})
+        provider.hook(f"{self._exit.enter_context(serving(self.payments))}/api/payments/webhooks/stripe")
         self.apps = {
             "products": self.products,
             "inventory": self.inventory,
@@ -142,22 +145,39 @@ class CheckoutSystem:
         return doomed, restarted, crashed
 
     # -- driving the shop ----------------------------------------------------------------------------------
-    def card(self, user: str, kind: str = "approve") -> str:
-        body = {"card_number": CARDS[kind], "exp_month": 12, "exp_year": 2099, "cvc": "123"}
-        r = self.payments.test_client().post("/api/payments/methods", json=body, headers=self.issuer.headers(user))
-        assert r.status_code == 201, r.json
-        return (r.json or {})["token"]
-
-    def place(self, user: str, lines: list[tuple[str, int]], card: str = "approve", key: str | None = None) -> str:
-        body = {
-            "address": ADDRESS,
-            "payment_token": self.card(user, card),
-            "lines": [{"product_id": p, "quantity": q} for p, q in lines],
-        }
+    def place(
+        self, user: str, lines: list[tuple[str, int]], card: str | None = "approve", key: str | None = None
+    ) -> str:
+        """Place an order and, with a `card`, pay for it on the provider's page once its stock is reserved."""
+        body = {"address": ADDRESS, "lines": [{"product_id": p, "quantity": q} for p, q in lines]}
         headers = self.issuer.headers(user, **{"Idempotency-Key": key or uuid.uuid4().hex})
         r = self.orders.test_client().post("/api/orders", json=body, headers=headers)
         assert r.status_code == 202, r.json
-        return (r.json or {})["id"]
+        order_id = (r.json or {})["id"]
+        if card:
+            self.pay(user, order_id, card)
+        return order_id
+
+    def payment_page(self, user: str, order_id: str, timeout: float = 30.0) -> str | None:
+        """The provider's page for the order once its stock is reserved; None if the order ended unpaid first."""
+
+        def ready():
+            r = self.payments.test_client().post(
+                "/api/payments/checkouts", json={"order_id": order_id}, headers=self.issuer.headers(user)
+            )
+            if r.status_code == 201:
+                return (r.json or {})["url"]
+            order = self.order(order_id)
+            return "" if order and order["status"] in TERMINAL else None
+
+        return (
+            wait_until(lambda: (page := ready()) is not None and [page], timeout, message="a payment page")[0] or None
+        )
+
+    def pay(self, user: str, order_id: str, card: str = "approve", timeout: float = 30.0):
+        """Type `card` on the order's payment page (see tests/payflow.py); None if there was nothing to pay."""
+        page = self.payment_page(user, order_id, timeout)
+        return pay(page, card) if page else None
 
     def order(self, order_id: str) -> dict | None:
         return orders_deps(self.orders).repo.get(order_id)
@@ -192,12 +212,13 @@ class CheckoutSystem:
         wait_until(empty, timeout, message="every outbox to be relayed")
 
     def snapshot(self) -> dict:
-        """Every document of every saga database but the inboxes (a replay under new event ids adds to those)."""
+        """Every document of every saga database but the inboxes (a replay under new event ids adds to those, and the
+        provider's own deliveries arrive on its clock)."""
         return {
             name: {
                 coll: sorted((d for d in get_database(app)[coll].find({})), key=lambda d: str(d["_id"]))
                 for coll in get_database(app).list_collection_names()
-                if coll != "inbox"
+                if coll not in ("inbox", "provider_events")
             }
             for name, app in self.apps.items()
             if name != "products"

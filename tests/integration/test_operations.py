@@ -10,7 +10,8 @@ import uuid
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.integration.checkout_system import ADDRESS, CARDS
+from tests.integration.checkout_system import ADDRESS
+from tests.payflow import CARDS, pay_order
 from tests.polling import wait_until
 
 SAGA_PROCESSES = {"gateway", "orders", "inventory", "payments"}
@@ -60,12 +61,6 @@ def place_order(gateway_url: str, headers: dict) -> str:
         json={"name": "Tracy", "email": f"{uuid.uuid4().hex[:12]}@example.com", "password": "secret-pass-1"},
     )
     auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    card = requests.post(
-        f"{gateway_url}/api/payments/methods",
-        headers=auth,
-        timeout=10,
-        json={"card_number": CARDS["approve"], "exp_month": 12, "exp_year": 2099, "cvc": "123"},
-    ).json()["token"]
     products = requests.get(f"{gateway_url}/api/products", params={"per_page": 50}, timeout=10).json()["items"]
 
     def in_stock():  # a fresh stack seeds its stock from product.changed events, moments after it starts
@@ -80,10 +75,11 @@ def place_order(gateway_url: str, headers: dict) -> str:
         f"{gateway_url}/api/orders",
         timeout=10,
         headers={**auth, **headers, "Idempotency-Key": uuid.uuid4().hex},
-        json={"address": ADDRESS, "payment_token": card, "lines": [{"product_id": product["id"], "quantity": 1}]},
+        json={"address": ADDRESS, "lines": [{"product_id": product["id"], "quantity": 1}]},
     )
     assert r.status_code == 202, r.text
     order_id = r.json()["id"]
+    assert pay_order(gateway_url, auth, order_id).status_code == 303  # on the provider's page
     wait_until(
         lambda: (
             requests.get(f"{gateway_url}/api/orders/{order_id}", headers=auth, timeout=10).json()["status"]

@@ -13,7 +13,7 @@ import requests
 
 from common.session import ACCESS_COOKIE, REFRESH_COOKIE
 from devstack.accounts import admin_headers
-from tests.integration.checkout_system import ADDRESS, CARDS
+from tests.integration.checkout_system import ADDRESS
 from tests.polling import wait_until
 
 BOUND = 5.0
@@ -31,17 +31,11 @@ def shopper(gateway_url: str, shell_url: str, product: dict) -> dict:
     assert r.status_code == 201, r.text
     tokens = r.json()
     auth = {"Authorization": f"Bearer {tokens['access_token']}"}
-    card = requests.post(
-        f"{gateway_url}/api/payments/methods",
-        headers=auth,
-        timeout=10,
-        json={"card_number": CARDS["approve"], "exp_month": 12, "exp_year": 2099, "cvc": "123"},
-    ).json()["token"]
     order = requests.post(
         f"{gateway_url}/api/orders",
         timeout=10,
         headers={**auth, "Idempotency-Key": uuid.uuid4().hex},
-        json={"address": ADDRESS, "payment_token": card, "lines": [{"product_id": product["id"], "quantity": 1}]},
+        json={"address": ADDRESS, "lines": [{"product_id": product["id"], "quantity": 1}]},
     )
     assert order.status_code == 202, order.text
     added = requests.post(

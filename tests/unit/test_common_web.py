@@ -43,3 +43,17 @@ def test_metrics_count_requests_in_prometheus_text(client):
     client.get("/form")
     text = client.get("/metrics").get_data(as_text=True)
     assert 'http_requests_total{endpoint="/form",method="GET",status="200"}' in text
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("https://checkout.stripe.com", "form-action 'self' https://checkout.stripe.com;"),
+        # Whatever the setting holds, it can add no directive and no second source.
+        ("https://pay.example; script-src *", "form-action 'self' https://pay.examplescript-src*;"),
+    ],
+)
+def test_a_form_may_lead_to_the_shop_and_the_payment_page_and_nowhere_else(redis_url, origin, allowed):
+    app = create_html_app("t", __name__, {"redis_url": redis_url, "run_workers": False, "payment_page_origin": origin})
+    policy = app.test_client().get("/healthz").headers["Content-Security-Policy"]
+    assert allowed in policy and policy.count("form-action") == 1 and "script-src 'self';" in policy

@@ -18,6 +18,7 @@ from common.auth import Identity
 from common.events import Event
 from common.indexes import create_indexes
 from common.kafka import ConsumerRunner
+from common.mongo import written
 from services.auth import service as auth
 from services.inventory import consumers as inventory_consumers
 from services.inventory import reservations as rs
@@ -31,10 +32,11 @@ from services.orders.indexes import INDEXES as ORDER_INDEXES
 from services.orders.repository import OrderRepository
 from services.orders.watchdog import redrive_event
 from services.payments import service as payments
-from services.payments.processor import SimulatedProcessor
-from services.payments.repository import ChargeRepository, MethodRepository
+from services.payments.repository import ChargeRepository
+from services.payments.stripe_adapter import StripeProcessor
 from services.products import service as products
 from tests.databases import database_client
+from tests.payflow import authenticate, pay, pay_standin
 
 DESIGN_TOPICS = {
     "admin.action",
@@ -48,6 +50,8 @@ DESIGN_TOPICS = {
     "payment.succeeded",
     "payment.failed",
     "payment.refunded",
+    "payment.captured",
+    "payment.voided",
     "order.confirmed",
     "order.cancelled",
     "order.shipped",
@@ -84,7 +88,9 @@ PINNED: dict[type[m.Message], set[str]] = {
     m.AdminAction: {"action", "subject_type", "subject_id", "actor_id", "actor_email", "before", "after"},
     m.PaymentSucceeded: PAID | {"charge_id"},
     m.PaymentFailed: PAID | {"reason", "attempts"},
-    m.PaymentRefunded: PAID | {"refund_id", "phone"},
+    m.PaymentRefunded: PAID | {"refund_id", "phone", "refunded_total"},
+    m.PaymentCaptured: PAID | {"charge_id"},
+    m.PaymentVoided: PAID | {"charge_id"},
 }
 BY_TOPIC = {cls.TOPIC: cls for cls in m.MESSAGES}
 LINE = {"product_id": "p1", "sku": "S-1", "name": "Lamp", "quantity": 2, "unit_price": 250}
@@ -118,7 +124,6 @@ def _order(status: str = states.CONFIRMED) -> dict:
         "lines": [{**LINE, "currency": "USD", "line_total": 500}],
         "total": 500,
         "currency": "USD",
-        "payment_token": "pm_1",
         "payment": {"status": "succeeded"},
         "refund": None,
     }
@@ -153,22 +158,33 @@ def _stock_events(db) -> list[Event]:
     return [*made, inventory.low_stock_event({"sku": "S-1", "product_id": "p1"}, 1, 5)]
 
 
-class Card:
-    card_number, exp_month, exp_year, cvc = "4242424242424242", 12, 2099, "123"
+SHOP = payments.Shop("http://shop.test", "Fragmart")
 
 
-def _payment_events(db) -> list[Event]:
-    charges, methods = ChargeRepository(db["charges"]), MethodRepository(db["methods"])
-    processor = SimulatedProcessor(db["processor"])
-    token = payments.tokenise(methods, processor, "u1", Card())["token"]
-    paid, unpaid = _order(), _order()
-    for order, card in ((paid, token), (unpaid, "pm_unknown")):
+def _payment_events(db, provider: StripeProcessor) -> list[Event]:
+    """Every payment topic, from the use cases against the provider stand-in: authorized, captured and refunded;
+    authorized and voided."""
+    charges = ChargeRepository(db["charges"])
+    shipped, cancelled, failed = _order(), _order(), _order()
+    for order in (shipped, cancelled, failed):
         reserved = m.StockReserved(
-            order_id=order["_id"], user_id="u1", payment=m.PaymentRequest(token=card, amount=500, currency="USD")
+            order_id=order["_id"], user_id="u1", payment=m.PaymentRequest(amount=500, currency="USD")
         )
-        payments.charge_order(charges, methods, processor, reserved, sleep=lambda _: None)
-    payments.refund_order(charges, processor, m.OrderCancelled.parse(orders.cancelled_event(paid, "customer")))
-    return _outbox(db["charges"], paid["_id"]) + _outbox(db["charges"], unpaid["_id"])
+        payments.open_payment(charges, provider, reserved)
+        url = payments.start_checkout(charges, provider, SHOP, Identity("u1"), order["_id"])["url"]
+        if order is failed:  # the bank refuses the 3-D Secure challenge
+            pay(url, "3ds")
+            authenticate(url, ok=False)
+            session = provider.client.v1.checkout.sessions.retrieve(written(charges.get(order["_id"]))["session_id"])
+            intent = session.payment_intent if isinstance(session.payment_intent, str) else None
+            payments.attempt_failed(charges, order["_id"], intent, "payment_intent_authentication_failure")
+            continue
+        assert pay(url).status_code == 303
+        payments.settle(charges, provider, order["_id"], written(charges.get(order["_id"]))["session_id"])
+    payments.capture(charges, provider, m.OrderShipped(order_id=shipped["_id"], user_id="u1"))
+    payments.refund(charges, provider, shipped["_id"], 200, "refund-key")
+    payments.cancel(charges, provider, m.OrderCancelled.parse(orders.cancelled_event(cancelled, "customer")))
+    return [e for order in (shipped, cancelled, failed) for e in _outbox(db["charges"], order["_id"])]
 
 
 def _account_and_catalog_events() -> list[Event]:
@@ -191,9 +207,15 @@ def _account_and_catalog_events() -> list[Event]:
     ]
 
 
+@pytest.fixture(scope="module")
+def provider():
+    with pay_standin() as standin:
+        yield StripeProcessor(standin.key, standin.secret, standin.url)
+
+
 @pytest.fixture()
-def produced(db) -> list[Event]:
-    return _order_events(db) + _stock_events(db) + _payment_events(db) + _account_and_catalog_events()
+def produced(db, provider) -> list[Event]:
+    return _order_events(db) + _stock_events(db) + _payment_events(db, provider) + _account_and_catalog_events()
 
 
 def test_the_producers_make_an_event_of_every_topic(produced):
@@ -218,13 +240,13 @@ def test_an_event_written_before_the_classes_still_parses_and_encodes_to_the_sam
     raw = (
         b'{"type":"stock.reserved","data":{"order_id":"o1","lines":[{"sku":"S-1","quantity":2}],'
         b'"expires_at":"2026-01-01T00:15:00+00:00","user_id":"u1","email":"a@example.test","name":"Ada",'
-        b'"payment":{"token":"pm_1","amount":500,"currency":"USD"}},"source":"inventory","correlation_id":"r1",'
+        b'"payment":{"amount":500,"currency":"USD"}},"source":"inventory","correlation_id":"r1",'
         b'"version":1,"event_id":"e1","occurred_at":"2026-01-01T00:00:00+00:00",'
         b'"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}'
     )
     event = Event.from_json(raw)
     reserved = m.StockReserved.parse(event)
-    assert reserved.payment == m.PaymentRequest(token="pm_1", amount=500, currency="USD")
+    assert reserved.payment == m.PaymentRequest(amount=500, currency="USD")
     assert reserved.lines == [m.StockLine(sku="S-1", quantity=2)] and event.to_json() == raw
 
 
@@ -255,8 +277,8 @@ def test_a_payload_missing_a_required_field_is_refused_naming_it(cls, name):
         (m.OrderPlaced, {"lines": [{"sku": "S-1", "quantity": True}]}, ("lines", 0, "quantity")),
         (m.OrderPlaced, {"lines": [{"sku": "S-1", "quantity": 0}]}, ("lines", 0, "quantity")),
         (m.OrderPlaced, {"lines": [{"quantity": 1}]}, ("lines", 0, "sku")),
-        (m.OrderPlaced, {"payment": {"token": "pm_1", "amount": "lots", "currency": "USD"}}, ("payment", "amount")),
-        (m.StockReserved, {"payment": {"token": "pm_1", "currency": "USD"}}, ("payment", "amount")),
+        (m.OrderPlaced, {"payment": {"amount": "lots", "currency": "USD"}}, ("payment", "amount")),
+        (m.StockReserved, {"payment": {"currency": "USD"}}, ("payment", "amount")),
         (m.ProductChanged, {"action": "renamed"}, ("action",)),
         (m.ProductChanged, {"initial_stock": -1}, ("initial_stock",)),
         (m.ProductChanged, {"initial_stock": "5"}, ("initial_stock",)),

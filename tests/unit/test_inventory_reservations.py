@@ -232,6 +232,5 @@ def test_the_handlers_cover_the_saga_topics(res, stock):
         "order.placed",
         "payment.succeeded",
         "order.confirmed",
-        "payment.failed",
         "order.cancelled",
     }

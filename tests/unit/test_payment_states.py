@@ -1,4 +1,4 @@
-"""The charge state machine: every move the payments service makes is allowed, every other refused."""
+"""The payment state machine: every move the payments service makes is allowed, every other refused."""
 
 from __future__ import annotations
 
@@ -7,17 +7,15 @@ import itertools
 import pytest
 
 from services.payments import states
-from services.payments.states import FAILED, PROCESSING, REFUNDED, REFUNDING, SUCCEEDED, VOID, IllegalTransition
+from services.payments.states import AUTHORIZED, AWAITING, CANCELLED, CAPTURED, VOIDED, IllegalTransition
 
 # Written out from services/payments/service.py, independently of the module's table.
 LEGAL = {
-    (PROCESSING, SUCCEEDED),  # the processor took the money
-    (PROCESSING, FAILED),  # declined, or no usable card
-    (PROCESSING, VOID),  # the order was cancelled before the charge was made
-    (VOID, SUCCEEDED),  # ... while the processor was answering: then it is refunded
-    (SUCCEEDED, REFUNDING),
-    (REFUNDING, REFUNDING),  # a refund taken up again after a crash or a redelivery
-    (REFUNDING, REFUNDED),
+    (AWAITING, AUTHORIZED),  # the provider's word: the shopper paid on its page
+    (AWAITING, CANCELLED),  # the order ended before any payment
+    (AUTHORIZED, CAPTURED),  # the order shipped
+    (AUTHORIZED, VOIDED),  # the order was cancelled before shipping
+    (CANCELLED, VOIDED),  # paid in the very moment the order ended: the hold is released at once
 }
 ALL_PAIRS = list(itertools.product(states.STATES, repeat=2))
 
@@ -28,10 +26,10 @@ def test_a_move_is_allowed_exactly_when_it_is_one_the_service_makes(src, dst):
 
 
 def test_a_move_from_any_of_several_states_must_be_legal_from_each():
-    states.check_transition((SUCCEEDED, REFUNDING), REFUNDING)
+    states.check_transition((AUTHORIZED, CANCELLED), VOIDED)
     with pytest.raises(IllegalTransition):
-        states.check_transition((SUCCEEDED, FAILED), REFUNDING)
+        states.check_transition((AUTHORIZED, CAPTURED), VOIDED)
 
 
-def test_failed_and_refunded_charges_are_final():
-    assert not states.TRANSITIONS[FAILED] and not states.TRANSITIONS[REFUNDED]
+def test_captured_and_voided_payments_are_final():
+    assert not states.TRANSITIONS[CAPTURED] and not states.TRANSITIONS[VOIDED]

@@ -20,8 +20,8 @@ from services.orders.cart_catalog import CartCatalog
 from services.orders.cart_lines import CartLines
 from services.orders.repository import OrderRepository
 from services.payments import ports as payments
-from services.payments.processor import Processor, SimulatedProcessor
-from services.payments.repository import ChargeRepository, MethodRepository
+from services.payments.repository import ChargeRepository
+from services.payments.stripe_adapter import StripeProcessor
 from services.products import ports as products
 from services.products.cache import ProductCache
 from services.products.repository import ProductRepository
@@ -39,8 +39,7 @@ PAIRS = [
     (orders.Catalog, CartCatalog),
     (orders.ShopperCart, CartLines),
     (payments.Charges, ChargeRepository),
-    (payments.Methods, MethodRepository),
-    (Processor, SimulatedProcessor),
+    (payments.Processor, StripeProcessor),
     (products.Products, ProductRepository),
     (products.ReadCache, ProductCache),
     (users.Profiles, ProfileRepository),
@@ -58,8 +57,7 @@ def _typed(
     c: CartCatalog,
     lines: CartLines,
     ch: ChargeRepository,
-    m: MethodRepository,
-    sp: SimulatedProcessor,
+    sp: StripeProcessor,
     pr: ProductRepository,
     pc: ProductCache,
     u: ProfileRepository,
@@ -76,12 +74,11 @@ def _typed(
         orders.Catalog,
         orders.ShopperCart,
         payments.Charges,
-        payments.Methods,
-        Processor,
+        payments.Processor,
         products.Products,
         products.ReadCache,
         users.Profiles,
-    ] = (a, p, t, r, s, d, o, c, lines, ch, m, sp, pr, pc, u)
+    ] = (a, p, t, r, s, d, o, c, lines, ch, sp, pr, pc, u)
     return list(fits)
 
 

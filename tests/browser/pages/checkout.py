@@ -1,4 +1,5 @@
-"""The checkout fragment (address, payment, review, "Place order", live status) and the order pages."""
+"""The checkout fragment (address, review, "Place order"), the payment provider's hosted page, the return page with
+the live status, and the order pages."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from tests.browser.pages.cart import CartPage
 from tests.browser.pages.shell import ShellPage
 
 CONFIRMATION_URL = re.compile(rf"/orders/({MINTED_ID.pattern})/confirmation$")
+RETURN_URL = re.compile(rf"/checkout/return\?order=({MINTED_ID.pattern})(&left=1)?$")
+PROVIDER_URL = re.compile(r"/c/pay/cs_[A-Za-z0-9_]+$")
 
 
 class CheckoutPage(ShellPage):
@@ -41,37 +44,63 @@ class CheckoutPage(ShellPage):
         ):
             self.field(label).fill(value)
         self.field("Country").select_option(country.upper())
-        self.region.get_by_role("button", name="Continue to payment").click()
-        expect(self.field("Card number")).to_be_visible()
-
-    def enter_card(self, number: str, expiry: str = "12/34", cvc: str = "123") -> None:
-        self.field("Card number").fill(number)
-        self.field("Expiry").fill(expiry)
-        self.field("CVC").fill(cvc)
         self.region.get_by_role("button", name="Continue to review").click()
+        expect(self.place_order_button).to_be_visible()
 
     @property
     def place_order_button(self) -> Locator:
         return self.region.get_by_role("button", name="Place order")
 
-    def place_order(self) -> OrderConfirmation:
+    def place_order(self) -> ProviderPage:
+        """ "Place order": the stock is held and the browser goes to the payment provider's own page."""
         self.wait_for_htmx()  # with JS, the click must be htmx's (HX-Redirect), not a plain post
         self.place_order_button.click()
+        return ProviderPage(self.page)
+
+
+class ProviderPage:
+    """The payment provider's hosted page (the local stand-in, on its own origin): the only place a card is typed."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        expect(page).to_have_url(PROVIDER_URL)
+
+    def pay(self, number: str, expiry: str = "12 / 34", cvc: str = "123") -> None:
+        self.page.get_by_label("Card number").fill(number)
+        self.page.get_by_label("Expiry").fill(expiry)
+        self.page.get_by_label("CVC").fill(cvc)
+        self.page.get_by_role("button", name="Pay").click()
+
+    def pay_and_return(self, number: str) -> OrderConfirmation:
+        self.pay(number)
+        return OrderConfirmation(self.page)
+
+    def refusal(self) -> Locator:
+        return self.page.get_by_role("alert")
+
+    def bank_says(self, answer: str) -> OrderConfirmation:
+        """The 3-D Secure challenge: "Complete" or "Fail"."""
+        self.page.get_by_role("button", name=answer).click()
         return OrderConfirmation(self.page)
 
 
 class OrderConfirmation(PageObject):
-    """/orders/<id>/confirmation: region #order-status updates itself until the order is settled."""
+    """/checkout/return?order=<id> (back from the provider) or /orders/<id>/confirmation: region #order-status
+    updates itself until the order is settled."""
 
     def __init__(self, page: Page):
         super().__init__(page)
         self.status = page.locator("#order-status")
 
     def order_id(self) -> str:
-        expect(self.page).to_have_url(CONFIRMATION_URL)
-        match = CONFIRMATION_URL.search(self.page.url)
+        expect(self.page).to_have_url(re.compile(f"{RETURN_URL.pattern}|{CONFIRMATION_URL.pattern}"))
+        match = RETURN_URL.search(self.page.url) or CONFIRMATION_URL.search(self.page.url)
         assert match, self.page.url
         return match.group(1)
+
+    def try_another_card(self) -> ProviderPage:
+        self.page.get_by_role("link", name="Try another card").click()
+        return ProviderPage(self.page)
 
     def view_details(self) -> OrderPage:
         self.page.get_by_role("link", name="View order details").click()
