@@ -60,9 +60,18 @@ def checkout():
     return render_page("Checkout", Slot("main", "checkout", "/start"))
 
 
-@bp.get("/checkout/<any(payment, review):step>")
+@bp.get("/checkout/<any(payment, delivery, review):step>")
 def checkout_step(step):
     return render_page("Checkout", Slot("main", "checkout", f"/{step}"))
+
+
+@bp.get("/checkout/pay")
+def checkout_pay():
+    """On the way to the payment provider's page: ?order=<id>, while the saga holds the order's stock."""
+    order_id = request.args.get("order", "")
+    if not ID.fullmatch(order_id):
+        raise NotFound("We couldn't find that order")
+    return render_page("Payment", Slot("main", "checkout", f"/pay/{order_id}"))
 
 
 @bp.get("/checkout/return")

@@ -8,9 +8,10 @@ from common.errors import NotFound
 from common.gateway_api import api_or_raise
 from fragments.result import Result, body_of
 
-# How long "Place order" waits for the stock to be reserved before sending the shopper to pay. The saga takes some
-# tens of milliseconds; past this the shopper sees the order's live status, with "Pay now" once it may be paid.
-READY_WAIT = 5.0
+# How long "Place order" waits for the stock to be held before sending the shopper to pay: the saga takes some tens
+# of milliseconds, and the shell gives a fragment's answer 1.5 s (FRAGMENT_TIMEOUT). Past this, the shopper waits on
+# /checkout/pay, which goes on to the provider's page as soon as the order may be paid.
+READY_WAIT = 0.8
 
 
 def _call(method: str, path: str, **kwargs):
@@ -45,9 +46,23 @@ PLACE_MESSAGES = {
 }
 
 
-def place(key: str, address: dict, phone: str | None) -> Result[dict]:
+def quote(country: str, delivery_option: str | None, promo_code: str | None) -> Result[dict]:
+    """The cart's breakdown for the country, with the delivery options serving it; or why the cart cannot be priced
+    (a promo code that stopped applying is the caller's to drop and ask again)."""
+    body = {"country": country, "delivery_option": delivery_option, "promo_code": promo_code}
+    resp = _call("POST", "/api/cart/quote", json={k: v for k, v in body.items() if v})
+    if resp.status_code == 200:
+        return Result(resp.json())
+    refused = body_of(resp)
+    return Result.failed(refused.get("message") or "Your cart could not be priced.", status=resp.status_code)
+
+
+def place(
+    key: str, address: dict, phone: str | None, delivery_option: str | None = None, promo_code: str | None = None
+) -> Result[dict]:
     """The order, which takes the shopper's cart (the same key always answers with the same order), or why not."""
-    body = {"address": address, **({"phone": phone} if phone else {})}
+    extra = {"phone": phone, "delivery_option": delivery_option, "promo_code": promo_code}
+    body = {"address": address, **{k: v for k, v in extra.items() if v}}
     resp = _call("POST", "/api/orders", json=body, headers={"Idempotency-Key": key})
     if resp.status_code == 202:
         return Result(resp.json())

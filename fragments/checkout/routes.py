@@ -1,5 +1,5 @@
-"""Checkout fragments: shipping address, review and "Place order", which sends the shopper to the payment
-provider's page; then the return page with the live order status. No card number ever passes through here."""
+"""Checkout fragments: shipping address, delivery option, review and "Place order", which sends the shopper to the
+payment provider's page; then the return page with the live order status. No card number ever passes through here."""
 
 from __future__ import annotations
 
@@ -57,8 +57,27 @@ def _address_step(draft: dict, status: int = 200, form: dict | None = None, erro
     )
 
 
+def _priced(draft: dict, cart: dict) -> dict | None:
+    """The cart priced for the draft's address, delivery option and the cart's promo code; a code that stopped
+    applying (the goods fell under its minimum spend) is dropped rather than blocking the checkout."""
+    country, option = draft["address"]["country"], draft.get("delivery_option")
+    priced = client.quote(country, option, cart.get("promo_code"))
+    if not priced.ok and cart.get("promo_code"):
+        priced = client.quote(country, option, None)
+    return priced.value if priced.ok else None
+
+
+def _delivery_step(draft: dict, status: int = 200, error: str | None = None):
+    quote = _priced(draft, client.cart())
+    options = quote["options"] if quote else []
+    chosen = draft.get("delivery_option") or (options[0]["id"] if options else None)
+    subtotal = quote["subtotal"] if quote else 0
+    return _step("_delivery.html", status, draft=draft, options=options, chosen=chosen, subtotal=subtotal, error=error)
+
+
 def _review_step(draft: dict, status: int = 200, error: str | None = None):
-    return _step("_review.html", status, draft=draft, cart=client.cart(), error=error)
+    cart = client.cart()
+    return _step("_review.html", status, draft=draft, cart=cart, quote=_priced(draft, cart), error=error)
 
 
 @bp.get("/start")
@@ -99,6 +118,30 @@ def save_address():
         if errors:
             return _address_step(draft, 422, form={**address, "address_id": "new"}, errors=errors)
     draft = deps().drafts.save({**draft, "address": address, "address_id": choice, "placed": None})
+    return _advance("/checkout/delivery", lambda: _delivery_step(draft))
+
+
+@bp.get("/delivery")
+def delivery():
+    draft = deps().drafts.load()
+    if placed := _placed(draft):
+        return placed
+    if not draft.get("address"):
+        return redirect_after_post("/checkout")
+    return _delivery_step(draft)
+
+
+@bp.post("/delivery")
+def save_delivery():
+    """One of the options serving the address's country; any other answer is asked again, beside the field."""
+    draft = deps().drafts.load()
+    if not draft.get("address"):
+        return redirect_after_post("/checkout")
+    quote = _priced(draft, client.cart())
+    choice = request.form.get("delivery_option", "")
+    if not quote or choice not in {o["id"] for o in quote["options"]}:
+        return _delivery_step(draft, 422, "Choose a delivery option.")
+    draft = deps().drafts.save({**draft, "delivery_option": choice, "placed": None})
     return _advance("/checkout/review", lambda: _review_step(draft))
 
 
@@ -120,25 +163,29 @@ def review():
         return placed
     if not draft.get("address"):
         return redirect_after_post("/checkout")
+    if not draft.get("delivery_option"):
+        return redirect_after_post("/checkout/delivery")
     return _review_step(draft)
 
 
 def _to_provider(order_id: str, wait: float = 0.0):
     """Off to the provider's hosted page (HX-Redirect with htmx, a 303 without); if the order cannot be paid yet,
-    to its return page, which shows the live status and "Pay now"."""
+    to /checkout/pay, which waits for it and then goes on (or says why the order ended)."""
     page = client.payment_page(order_id, wait)
-    return redirect_after_post(page.value if page.ok and page.value else f"/checkout/return?order={order_id}")
+    return redirect_after_post(page.value if page.ok and page.value else f"/checkout/pay?order={order_id}")
 
 
 @bp.post("/place")
 def place():
     """Place the order (its stock is reserved), then send the shopper to pay on the provider's page."""
     draft, key = deps().drafts.load(), request.form.get("idempotency_key", "")
-    if not is_minted_id(key) or not draft.get("address"):
+    if not is_minted_id(key) or not draft.get("address") or not draft.get("delivery_option"):
         return redirect_after_post("/checkout")
     if draft.get("placed") and draft["placed"]["key"] == key:  # a second click: the same order, the same page
         return _to_provider(draft["placed"]["order_id"], client.READY_WAIT)
-    placed = client.place(key, draft["address"], client.phone())
+    # The cart's promo code as the review priced it (the review drops one that no longer applies, and so does this).
+    promo = (_priced(draft, client.cart()) or {}).get("promo_code")
+    placed = client.place(key, draft["address"], client.phone(), draft["delivery_option"], promo)
     if not placed.ok:
         return _review_step(draft, placed.status, placed.message)
     order = placed.value
@@ -158,6 +205,19 @@ def pay():
     if not page.ok or not page.value:
         return render_template("checkout/_return.html", order=_order(order_id), error=page.message), 409
     return redirect_after_post(page.value)
+
+
+@bp.get("/pay/<order_id>")
+def paying(order_id):
+    """On the way to the provider's page: it follows as soon as the order's stock is held (this region polls, or the
+    page refreshes itself without JS); an order that ended first (out of stock) shows its status instead."""
+    order = _order(order_id)
+    if order.get("status") in ("PENDING", "AWAITING_PAYMENT"):
+        page = client.payment_page(order_id)
+        if page.ok and page.value:
+            return redirect_after_post(page.value)
+        order = _order(order_id)
+    return render_template("checkout/_paying.html", order=order)
 
 
 @bp.get("/return/<order_id>")

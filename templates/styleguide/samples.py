@@ -151,7 +151,37 @@ def listing(orders, page=1, pages=1):
 
 
 EVERY_ORDER = [order(s, n) for n, s in enumerate(STATUSES, start=1)]
-DRAFT = {"address": ADDRESS, "key": "k-sample"}
+DRAFT = {"address": ADDRESS, "key": "k-sample", "delivery_option": "standard"}
+OPTIONS = [
+    {
+        "id": "standard",
+        "name": "Standard",
+        "countries": ["GB"],
+        "price": 490,
+        "free_over": 7500,
+        "estimate": "3–5 working days",
+    },
+    {
+        "id": "express",
+        "name": "Express",
+        "countries": ["GB"],
+        "price": 1200,
+        "free_over": None,
+        "estimate": "Next working day",
+    },
+]
+QUOTE = {
+    "subtotal": 8000,
+    "discount": 800,
+    "delivery": 0,
+    "tax": 1200,
+    "total": 7200,
+    "currency": "USD",
+    "tax_inclusive": True,
+    "promo_code": "WELCOME10",
+    "delivery_option": OPTIONS[0],
+    "options": OPTIONS,
+}
 SORTS = {
     "": "Best match",
     "name": "Name",
@@ -324,6 +354,10 @@ PARTIALS = {
             "link": ("/products", "Browse products"),
         },
     },
+    "checkout/_paying.html": {
+        "Reserving the stock": {"order": order("PENDING"), "live": False},
+        "Out of stock first": {"order": order("REJECTED"), "live": False},
+    },
     "checkout/_return.html": {
         "Paid, confirming": {"order": order("AWAITING_PAYMENT"), "live": False},
         "Confirmed": {"order": order("CONFIRMED"), "live": False},
@@ -337,8 +371,38 @@ PARTIALS = {
             "error": "Payment is unavailable right now. Please try again in a moment.",
         },
     },
+    "checkout/_delivery.html": {
+        "Two options, Standard free over $75": {
+            "draft": DRAFT,
+            "options": OPTIONS,
+            "chosen": "standard",
+            "subtotal": 4000,
+            "error": None,
+        },
+        "Free delivery reached": {
+            "draft": DRAFT,
+            "options": OPTIONS,
+            "chosen": "express",
+            "subtotal": 8000,
+            "error": None,
+        },
+        "Nothing chosen": {
+            "draft": DRAFT,
+            "options": OPTIONS,
+            "chosen": None,
+            "subtotal": 4000,
+            "error": "Choose a delivery option.",
+        },
+        "No option serves the country": {
+            "draft": DRAFT,
+            "options": [],
+            "chosen": None,
+            "subtotal": 4000,
+            "error": None,
+        },
+    },
     "checkout/_review.html": {
-        "Ready to place": {"draft": DRAFT, "cart": FULL_CART, "error": None},
+        "Ready to place": {"draft": DRAFT, "cart": FULL_CART, "quote": QUOTE, "error": None},
         "Error": {"draft": DRAFT, "cart": FULL_CART, "error": "We couldn't place your order. Please try again."},
         "Empty cart": {"draft": DRAFT, "cart": EMPTY_CART, "error": None},
     },
@@ -346,7 +410,7 @@ PARTIALS = {
         **{s.title().replace("_", " "): {"order": order(s), "live": False} for s in STATUSES},
         "Awaiting payment, Pay now": {"order": order("AWAITING_PAYMENT"), "pay": True},
     },
-    "checkout/_steps.html": {step.title(): {"current": step} for step in ("address", "review")},
+    "checkout/_steps.html": {step.title(): {"current": step} for step in ("address", "delivery", "review")},
     "profile/_addresses.html": {
         "None saved": {"addresses": [], "form": ADDRESS_FORM, "errors": {}, "saved": None},
         "Two saved, one just added": {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.accounts_apps import new_user
@@ -48,6 +50,14 @@ def test_a_shopper_signs_in_adds_to_cart_and_buys_with_the_keyboard_alone(page, 
         type_into(page, checkout.field(label), value)
     tab_to(page, checkout.field("Postal code"), backwards=True)  # Enter in a text field submits its form (not a list)
     page.keyboard.press("Enter")
+
+    standard = checkout.delivery.get_by_role("radio", name=re.compile("^Standard"))
+    expect(standard).to_be_checked()  # the first option is picked already; arrows move within the group
+    tab_to(page, standard)
+    page.keyboard.press("ArrowDown")
+    expect(checkout.delivery.get_by_role("radio", name=re.compile("^Express"))).to_be_checked()
+    tab_to(page, checkout.region.get_by_role("button", name="Continue to review"))
+    page.keyboard.press("Space")
 
     expect(checkout.place_order_button).to_be_visible()
     tab_to(page, checkout.place_order_button)

@@ -13,6 +13,7 @@ from tests.accounts_apps import bearer, new_user
 from tests.browser.catalog_data import create_lineup
 from tests.browser.order_data import confirmed_order
 from tests.browser.pages.auth import use_session
+from tests.browser.pages.checkout import CheckoutPage
 from tests.browser.variants import EVERY_WAY, open_browser
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
@@ -55,7 +56,14 @@ def test_no_storefront_or_back_office_page_scrolls_sideways_on_a_phone(kind, req
     guest = ["/", "/products", f"/products?q={lineup.tag}", f"/products/{lineup.ids['Alpha']}", "/login", "/register"]
     assert_no_sideways_scroll(page, [*guest, "/shipping", "/returns", "/contact"])
     use_session(page, base_url, user)
-    assert_no_sideways_scroll(page, ["/cart", "/checkout", "/orders", f"/orders/{order_id}", "/profile"])
+    shopper = ["/cart", "/checkout", f"/checkout/return?order={order_id}", f"/checkout/return?order={order_id}&left=1"]
+    assert_no_sideways_scroll(page, [*shopper, "/orders", f"/orders/{order_id}", "/profile"])
+    checkout = CheckoutPage(page).navigate()  # the steps a draft opens: delivery, then the review
+    checkout.enter_address("Bartholomew Featherstonehaugh", "1 Long Lane", "Leeds", "LS1 1AA", "GB", delivery=None)
+    assert_no_sideways_scroll(page, ["/checkout/delivery"])
+    checkout.navigate("/checkout/delivery")
+    checkout.choose_delivery("Express")
+    assert_no_sideways_scroll(page, ["/checkout/review"])
     use_session(page, base_url, admin_tokens(gateway_url))
     office = ["/admin", "/admin/products", "/admin/products/new", f"/admin/products/{lineup.ids['Alpha']}"]
     office += ["/admin/inventory", "/admin/orders", f"/admin/orders/{order_id}", "/admin/users"]

@@ -39,7 +39,7 @@ def test_pages_are_titled_by_what_they_show_and_a_form_with_errors_says_so_first
 
     checkout = CheckoutPage(page).start_from_cart()
     expect(page).to_have_title("Shipping address · Checkout · Fragmart")
-    checkout.region.get_by_role("button", name="Continue to review").click()
+    checkout.region.get_by_role("button", name="Continue to delivery").click()
     expect(page).to_have_title("Error: Shipping address · Checkout · Fragmart")
     summary = checkout.region.get_by_role("alert").filter(has=page.get_by_role("heading", name="There is a problem"))
     link = summary.get_by_role("link", name="Enter the city.")

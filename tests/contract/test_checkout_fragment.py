@@ -33,7 +33,7 @@ ADDRESS = {
     "country": "GB",
 }
 CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"}
-RETURN = re.compile(r"/checkout/return\?order=([0-9a-f]{32})")
+PAYING = re.compile(r"/checkout/pay\?order=([0-9a-f]{32})")
 
 
 @pytest.fixture(autouse=True)
@@ -99,18 +99,19 @@ def held(shop, order_id):
 
 
 def order_of(placed) -> str:
-    found = RETURN.fullmatch(placed.headers.get("Location") or placed.headers["HX-Redirect"])
+    found = PAYING.fullmatch(placed.headers.get("Location") or placed.headers["HX-Redirect"])
     assert found, placed.headers
     return found.group(1)
 
 
 def checked_out(shop, checkout_app, user) -> tuple:
     """Walk every step without htmx; returns (browser, the place-order response, its key). No saga runs, so
-    "Place order" sends the shopper to the order's return page (its status, and "Pay now" once stock is held)."""
+    "Place order" sends the shopper to /checkout/pay, which goes on to the provider once the stock is held."""
     fill_cart(shop, user, ("fountain-pen", 2))
     c = browser(checkout_app, user)
     assert c.get("/start").status_code == 200
-    assert post(c, "/address", **ADDRESS).headers["Location"] == "/checkout/review"
+    assert post(c, "/address", **ADDRESS).headers["Location"] == "/checkout/delivery"
+    assert post(c, "/delivery", delivery_option="express").headers["Location"] == "/checkout/review"
     found = re.search(r'name="idempotency_key" value="([^"]+)"', text(c.get("/review")))
     assert found, "the review step carries the order's Idempotency-Key"
     return c, post(c, "/place", idempotency_key=found.group(1)), found.group(1)
@@ -144,7 +145,7 @@ def test_an_address_typed_at_checkout_can_be_saved_in_the_profile(shop, checkout
     c = browser(checkout_app, user)
     c.get("/start")
     typed = {**ADDRESS, "country": "gb"}
-    assert post(c, "/address", **typed).headers["Location"] == "/checkout/review"
+    assert post(c, "/address", **typed).headers["Location"] == "/checkout/delivery"
     fields = {k: v for k, v in typed.items() if k != "address_id"}
     r = requests.post(f"{shop.gateway}/api/users/me/addresses", json=fields, headers=bearer(user), timeout=5)
     assert r.status_code == 201 and r.json()["country"] == "GB"
@@ -177,7 +178,7 @@ def test_a_saved_address_can_be_picked(shop, checkout_app, user):
     html = text(c.get("/start"))
     assert "Use a saved address" in html
     assert f'value="{address_id}" checked' in html  # picked already: one click to go on
-    assert post(c, "/address", address_id=address_id).headers["Location"] == "/checkout/review"
+    assert post(c, "/address", address_id=address_id).headers["Location"] == "/checkout/delivery"
     assert post(c, "/address", address_id=uuid.uuid4().hex).status_code == 422
 
 
@@ -186,14 +187,54 @@ def test_with_htmx_each_step_swaps_in_place_and_pushes_its_url(shop, checkout_ap
     c = browser(checkout_app, user)
     c.get("/start")
     r = post(c, "/address", htmx=True, **ADDRESS)
+    assert r.status_code == 200 and r.headers["HX-Push-Url"] == "/checkout/delivery"
+    assert 'id="checkout"' in text(r) and "<legend><h2>Delivery</h2></legend>" in text(r)
+    r = post(c, "/delivery", htmx=True, delivery_option="standard")
     assert r.status_code == 200 and r.headers["HX-Push-Url"] == "/checkout/review"
-    assert 'id="checkout"' in text(r) and "Place order" in text(r) and "payment provider" in text(r)
+    assert "Place order" in text(r) and "payment provider" in text(r)
+
+
+def test_the_delivery_step_offers_the_options_serving_the_country_and_the_review_adds_up(shop, checkout_app, user):
+    fill_cart(shop, user, ("fountain-pen", 2))  # 2 x $42.00 with UK VAT included: Standard is free over $75
+    c = browser(checkout_app, user)
+    c.get("/start")
+    post(c, "/address", **ADDRESS)
+    html = text(c.get("/delivery"))
+    assert html.count('type="radio" name="delivery_option"') == 2
+    assert re.search(r"Standard</span>\s*<span class=\"delivery-price\">Free", html)
+    assert re.search(r"Express</span>\s*<span class=\"delivery-price\"><span class=\"price\">\$12.00", html)
+    for bad in ("", "teleport", '{"$ne": ""}'):
+        refused = post(c, "/delivery", delivery_option=bad)
+        assert refused.status_code == 422 and 'id="delivery-error"' in text(refused)
+        assert "Choose a delivery option." in text(refused)
+    assert c.get("/review").headers["Location"] == "/checkout/delivery"  # the review waits for a choice
+    post(c, "/delivery", delivery_option="express")
+    review = text(c.get("/review"))
+    for label in ("Subtotal", "Delivery", "Tax (included)", "Total"):
+        assert f"<dt>{label}</dt>" in review, label
+    assert "$96.00" in review  # $84.00 of goods and $12.00 Express, UK VAT inside both
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', review)
+    assert found
+    order_id = order_of(post(c, "/place", idempotency_key=found.group(1)))
+    order = orders_deps(shop.orders).repo.get(order_id)
+    assert order["total"] == 9600 and order["breakdown"]["delivery_option"]["id"] == "express"
+
+
+def test_an_address_no_option_serves_says_so_with_the_way_back(shop, checkout_app, user):
+    fill_cart(shop, user, ("fountain-pen", 1))
+    c = browser(checkout_app, user)
+    c.get("/start")
+    post(c, "/address", **{**ADDRESS, "country": "JP", "postal_code": "100-0001"})
+    html = text(c.get("/delivery"))
+    assert "We don't deliver to this address's country yet." in html and 'href="/checkout"' in html
+    assert post(c, "/delivery", delivery_option="standard").status_code == 422
 
 
 def test_the_checkout_never_asks_for_a_card_and_a_card_posted_to_it_goes_nowhere(shop, checkout_app, user, redis_url):
     fill_cart(shop, user, ("fountain-pen", 1))
     c = browser(checkout_app, user)
-    pages = [text(c.get("/start")), text(post(c, "/address", htmx=True, **ADDRESS)), text(c.get("/review"))]
+    pages = [text(c.get("/start")), text(post(c, "/address", htmx=True, **ADDRESS))]
+    pages += [text(post(c, "/delivery", htmx=True, delivery_option="standard")), text(c.get("/review"))]
     assert not any("Card number" in page or "cc-number" in page for page in pages)
     assert c.get("/payment").headers["Location"] == "/checkout/review"  # an old link to the card step
     assert post(c, "/payment", **CARD).status_code == 405  # nothing here takes a card
@@ -205,7 +246,7 @@ def test_the_checkout_never_asks_for_a_card_and_a_card_posted_to_it_goes_nowhere
 def test_placing_the_order_sends_the_shopper_to_pay_and_a_second_click_finds_the_same_order(shop, checkout_app, user):
     c, placed, key = checked_out(shop, checkout_app, user)
     assert placed.status_code == 303
-    order_id = order_of(placed)  # not held yet: the order's page, with its live status
+    order_id = order_of(placed)  # not held yet: on the way to pay, waiting for it
     assert orders_deps(shop.orders).repo.orders.count_documents({"user_id": user["id"]}) == 1
     assert requests.get(f"{shop.gateway}/api/cart", headers=bearer(user), timeout=5).json()["items"] == []
     held(shop, order_id)
@@ -217,6 +258,27 @@ def test_placing_the_order_sends_the_shopper_to_pay_and_a_second_click_finds_the
     assert htmx.headers["HX-Redirect"] == page  # one checkout per order, however often asked
     pay_now = post(c, "/pay", order_id=order_id)
     assert pay_now.headers["Location"] == page
+
+
+def test_on_the_way_to_pay_the_page_waits_for_the_stock_then_goes_to_the_provider(shop, checkout_app, user):
+    c, placed, _ = checked_out(shop, checkout_app, user)
+    order_id = order_of(placed)
+    waiting = c.get(f"/pay/{order_id}")
+    html = text(waiting)
+    assert waiting.status_code == 200 and "Reserving your items" in html
+    assert f'hx-get="/f/checkout/pay/{order_id}"' in html and '<noscript><meta http-equiv="refresh"' in html
+    held(shop, order_id)
+    page = c.get(f"/pay/{order_id}").headers["Location"]
+    assert page.startswith(f"{shop.provider.url}/c/pay/cs_")
+    assert c.get(f"/pay/{order_id}", headers={"HX-Request": "true"}).headers["HX-Redirect"] == page
+
+
+def test_an_order_rejected_on_the_way_to_pay_says_why_and_stops_waiting(shop, checkout_app, user):
+    c, placed, _ = checked_out(shop, checkout_app, user)
+    order_id = order_of(placed)
+    saga(shop, order_id, ("stock.rejected", {"skus": ["FM-STA-022"]}))
+    html = text(c.get(f"/pay/{order_id}"))
+    assert "Cancelled" in html and "Out of stock" in html and "hx-trigger" not in html and "refresh" not in html
 
 
 def test_the_status_page_polls_until_confirmed_and_refreshes_without_js(shop, checkout_app, user):

@@ -35,7 +35,10 @@ class CheckoutPage(ShellPage):
     def field(self, label: str) -> Locator:
         return self.region.get_by_label(label, exact=True)
 
-    def enter_address(self, name: str, line1: str, city: str, postal_code: str, country: str) -> None:
+    def enter_address(
+        self, name: str, line1: str, city: str, postal_code: str, country: str, delivery: str | None = "Standard"
+    ) -> None:
+        """The address step, then (unless `delivery` is None) the delivery step with that option: at the review."""
         for label, value in (
             ("Name", name),
             ("Address", line1),
@@ -44,6 +47,17 @@ class CheckoutPage(ShellPage):
         ):
             self.field(label).fill(value)
         self.field("Country").select_option(country.upper())
+        self.region.get_by_role("button", name="Continue to delivery").click()
+        if delivery:
+            self.choose_delivery(delivery)
+
+    @property
+    def delivery(self) -> Locator:
+        return self.region.get_by_role("group", name="Delivery")
+
+    def choose_delivery(self, name: str) -> None:
+        """One radio per option serving the address's country, named by the option (then its price and estimate)."""
+        self.delivery.get_by_role("radio", name=re.compile(rf"^{re.escape(name)}\b")).check()
         self.region.get_by_role("button", name="Continue to review").click()
         expect(self.place_order_button).to_be_visible()
 
