@@ -217,6 +217,17 @@ class PaymentVoided(PaymentOutcome):
     charge_id: str | None = None
 
 
+class PasswordResetRequested(Message):
+    """Someone asked for a reset link for this account: the link (single use, `expires_at`) goes to its email only."""
+
+    TOPIC: ClassVar[Literal["account.password_reset"]] = "account.password_reset"
+    user_id: str
+    email: str
+    name: str | None = None
+    reset_url: str
+    expires_at: str
+
+
 class UserRegistered(Message):
     TOPIC: ClassVar[Literal["user.registered"]] = "user.registered"
     user_id: str
@@ -261,6 +272,7 @@ class AdminAction(Message):
 # Every topic's class, for the contract tests and anyone who needs the full list.
 MESSAGES: tuple[type[Message], ...] = (
     UserRegistered,
+    PasswordResetRequested,
     ProductChanged,
     AdminAction,
     OrderPlaced,

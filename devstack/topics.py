@@ -52,6 +52,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(m.StockLow.TOPIC, 3, key="sku"),
     TopicSpec(m.ProductChanged.TOPIC, 6, key="product id"),
     TopicSpec(m.UserRegistered.TOPIC, 6, key="user id"),
+    TopicSpec(m.PasswordResetRequested.TOPIC, 3, key="user id"),
     TopicSpec(m.AdminAction.TOPIC, 3, key="subject id"),
 )
 # A dead letter waits for a person: one partition keeps them in arrival order, kept four weeks.

@@ -130,6 +130,17 @@ def login():
     return render_page("Sign in", Slot("main", "auth", "/login"))
 
 
+@bp.get("/forgot-password")
+def forgot_password():
+    return render_page("Reset your password", Slot("main", "auth", "/forgot-password"))
+
+
+@bp.get("/reset-password/<token>")
+def reset_password(token):
+    """A reset link from the email: the token is the auth fragment's (and the auth service's) to check."""
+    return render_page("Set a new password", Slot("main", "auth", f"/reset-password/{token}"))
+
+
 @bp.get("/register")
 def register():
     return render_page("Create account", Slot("main", "auth", "/register"))

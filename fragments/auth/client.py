@@ -54,6 +54,52 @@ def register(name: str, email: str, password: str) -> Result[dict]:
     return _post("/api/auth/register", {"name": name, "email": email, "password": password})
 
 
+RESET_SENT = (
+    "If an account exists for that email, we've sent it a link to set a new password. It works once, for one hour."
+)
+RESET_INVALID = "This link has been used already, has expired or is not complete. Ask for a new one."
+RESET_FIELDS = {"new_password": "Use a password of 8 to 128 characters.", "email": "Enter a valid email address."}
+
+
+def forgot_password(email: str) -> Result[dict]:
+    """Ask for a reset link; the answer is the same whether or not the email has an account."""
+    try:
+        resp = api("POST", "/api/auth/password/forgot", json={"email": email})
+    except AppError:
+        return Result.failed(UNAVAILABLE, status=503)
+    if resp.status_code == 202:
+        return Result({})
+    if resp.status_code == 422:
+        return Result.failed(errors={"email": RESET_FIELDS["email"]})
+    return _failure(resp)
+
+
+def reset_link_usable(token: str) -> bool:
+    """Whether the link may still set a password; when the check cannot be made, the form is shown and the reset
+    itself says."""
+    try:
+        return api("POST", "/api/auth/password/reset/check", json={"token": token}).status_code != 400
+    except AppError:
+        return True
+
+
+def reset_password(token: str, new_password: str) -> Result[dict]:
+    try:
+        resp = api("POST", "/api/auth/password/reset", json={"token": token, "new_password": new_password})
+    except AppError:
+        return Result.failed(UNAVAILABLE, status=503)
+    if resp.status_code == 204:
+        return Result({})
+    if resp.status_code == 422:
+        errors = field_errors(resp, RESET_FIELDS)
+        if "token" in errors or not errors:
+            return Result.failed(RESET_INVALID, status=400)
+        return Result.failed(errors.pop("form", None), errors)
+    if resp.status_code == 400:
+        return Result.failed(RESET_INVALID, status=400)
+    return _failure(resp)
+
+
 def logout(access_token: str | None, refresh_token: str | None) -> None:
     """Best effort: the cookies go whatever the API says, and revocation is the API's job."""
     headers = {"Authorization": f"Bearer {access_token}"} if access_token else {}

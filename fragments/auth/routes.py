@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, make_response, render_template, request
@@ -18,6 +19,9 @@ bp = Blueprint("auth", __name__)
 BADGE_MAX_AGE = 10
 NO_RETURN = {"/login", "/register", "/logout"}
 SIGNED_OUT_EVERYWHERE = "You are signed out on every device. Sign in again here."
+PASSWORD_RESET = "Your password is set. Every device was signed out: sign in with the new password."
+NOTICES = {("signed_out", "everywhere"): SIGNED_OUT_EVERYWHERE, ("reset", "done"): PASSWORD_RESET}
+RESET_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
 def after_sign_in(value: str | None) -> str:
@@ -42,7 +46,7 @@ def _form(*names: str) -> dict:
 @bp.get("/login")
 def login_form():
     form = {"email": "", "next": after_sign_in(request.args.get("next"))}
-    notice = SIGNED_OUT_EVERYWHERE if request.args.get("signed_out") == "everywhere" else None
+    notice = next((text for (arg, value), text in NOTICES.items() if request.args.get(arg) == value), None)
     return render_template("auth/_login.html", form=form, errors={}, message=None, notice=notice)
 
 
@@ -59,6 +63,47 @@ def login():
         result.status,
         result.headers,
     )
+
+
+@bp.get("/forgot-password")
+def forgot_form():
+    return render_template("auth/_forgot.html", form={"email": ""}, errors={}, message=None, sent=False)
+
+
+@bp.post("/forgot-password")
+def forgot():
+    """The same answer for any well-formed email, so the page tells nobody which addresses have accounts."""
+    form = _form("email")
+    result = client.forgot_password(form["email"].strip())
+    if result.ok:
+        return render_template("auth/_forgot.html", form=form, errors={}, message=None, sent=True)
+    return (
+        render_template("auth/_forgot.html", form=form, errors=result.errors, message=result.message, sent=False),
+        result.status,
+        result.headers,
+    )
+
+
+@bp.get("/reset-password/<token>")
+def reset_form(token):
+    valid = RESET_TOKEN.fullmatch(token) is not None and client.reset_link_usable(token)
+    return render_template(
+        "auth/_reset.html", token=token, errors={}, message=None if valid else client.RESET_INVALID, spent=not valid
+    )
+
+
+@bp.post("/reset-password/<token>")
+def reset(token):
+    if RESET_TOKEN.fullmatch(token) is None:
+        return render_template(
+            "auth/_reset.html", token=token, errors={}, message=client.RESET_INVALID, spent=True
+        ), 400
+    result = client.reset_password(token, request.form.get("new_password", ""))
+    if result.ok:
+        return redirect_after_post("/login?reset=done")
+    spent = result.status == 400  # used, expired or unknown: only a new link helps
+    page = render_template("auth/_reset.html", token=token, errors=result.errors, message=result.message, spent=spent)
+    return page, result.status, result.headers
 
 
 @bp.get("/register")

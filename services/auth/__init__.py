@@ -26,5 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     service.ensure_admin(
         deps.repo, deps.passwords, settings.admin_email, settings.admin_password, promoted=deps.roles.promoted
     )
-    start_workers(app, outbox=[deps.repo.accounts], workers=[lambda: RevocationWatcher(deps.revocations)])
+    start_workers(
+        app, outbox=[deps.repo.accounts, deps.resets.resets], workers=[lambda: RevocationWatcher(deps.revocations)]
+    )
     return app

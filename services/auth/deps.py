@@ -16,6 +16,7 @@ from .keys import KeyRing, SigningKey, load_key_ring
 from .passwords import Passwords
 from .ratelimit import RateLimiter, parse_rules
 from .repository import AccountRepository
+from .resets import ResetRepository
 from .revocations import Revocations
 from .roles import Roles
 from .tokens import Tokens
@@ -32,6 +33,8 @@ class Deps:
     tokens: Tokens
     limiter: RateLimiter
     roles: Roles  # the back office's role changes
+    resets: ResetRepository  # forgotten passwords' single-use links
+    shop_url: str  # where a reset link points
 
     @property
     def key(self) -> SigningKey:
@@ -52,6 +55,8 @@ def build(app: Flask) -> Deps:
         tokens=Tokens(ring.current, redis, revocations=revocations, verify_keys=ring.public_keys()),
         limiter=RateLimiter(redis, parse_rules(settings.auth_rate_limits)),
         roles=Roles(db["accounts"], db["role_counts"]),
+        resets=ResetRepository(db["password_resets"]),
+        shop_url=settings.shop_url,
     )
 
 

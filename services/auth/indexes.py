@@ -12,4 +12,6 @@ INDEXES = {
     # Revoked token ids go once their token would have expired anyway; 60 s late at most (the TTL monitor's
     # period) is fine, since revoked() compares expires_at itself.
     "revocations": (IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0),),
+    # A reset link's record (its token's hash) goes a day after it expired; the reset itself checks expires_at.
+    "password_resets": (IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=86400), OUTBOX),
 }

@@ -10,9 +10,21 @@ from common.forwarded import client_address
 from common.openapi import operation, service_spec
 from common.validation import parse_body
 
-from . import service
+from . import resets, service
 from .deps import deps
-from .schemas import Jwks, LoginBody, LogoutBody, PasswordChange, RefreshBody, RegisterBody, Registered, TokenPair
+from .schemas import (
+    ForgotBody,
+    Jwks,
+    LoginBody,
+    LogoutBody,
+    PasswordChange,
+    RefreshBody,
+    RegisterBody,
+    Registered,
+    ResetBody,
+    ResetCheck,
+    TokenPair,
+)
 
 bp = Blueprint("auth", __name__)
 spec = service_spec("auth")
@@ -68,6 +80,37 @@ def change_password():
     """Change the caller's password (the current one first); every session ends and this one gets a new pair."""
     body, user_id = parse_body(PasswordChange), current_identity().user_id
     return jsonify(service.change_password(deps().repo, deps().passwords, deps().tokens, deps().limiter, user_id, body))
+
+
+@bp.post("/api/auth/password/forgot")
+@operation(spec, ok=202, body=ForgotBody, errors=(429,))
+def forgot_password():
+    """Email a single-use reset link (valid one hour) to the account with this email. The answer is the same 202,
+    in about the same time, whether or not there is one."""
+    d, body = deps(), parse_body(ForgotBody)
+    resets.request_reset(d.repo, d.resets, d.limiter, d.shop_url, body.email, client_address())
+    return "", 202
+
+
+@bp.post("/api/auth/password/reset/check")
+@operation(spec, ok=204, body=ResetCheck, errors=(429,))
+def check_reset_link():
+    """Whether a reset link's token may still set a password (204), without using it; 400 RESET_LINK_INVALID."""
+    d = deps()
+    resets.check_link(d.resets, d.limiter, parse_body(ResetCheck).token, client_address())
+    return "", 204
+
+
+@bp.post("/api/auth/password/reset")
+@operation(spec, ok=204, body=ResetBody, errors=(429,))
+def reset_password():
+    """Set a new password with a reset link's token (once); every session of the account ends. 400
+    RESET_LINK_INVALID for a used, expired or unknown link."""
+    d, body = deps(), parse_body(ResetBody)
+    resets.reset_password(
+        d.repo, d.resets, d.passwords, d.tokens, d.limiter, body.token, body.new_password, client_address()
+    )
+    return "", 204
 
 
 @bp.get("/api/auth/jwks")

@@ -55,6 +55,22 @@ class PasswordChange(StrictModel):
     new_password: Password
 
 
+class ForgotBody(StrictModel):
+    email: LoginEmail
+
+
+ResetToken = Annotated[str, Field(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class ResetBody(StrictModel):
+    token: ResetToken
+    new_password: Password
+
+
+class ResetCheck(StrictModel):
+    token: ResetToken
+
+
 class RefreshBody(StrictModel):
     refresh_token: Token
 

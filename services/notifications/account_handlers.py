@@ -1,8 +1,8 @@
-"""Account events: remember the user's contact, and send the welcome email."""
+"""Account events: remember the user's contact, and send the welcome and password reset emails."""
 
 from __future__ import annotations
 
-from common.messages import UserRegistered
+from common.messages import PasswordResetRequested, UserRegistered
 
 
 def handlers(notifier) -> dict:
@@ -14,4 +14,10 @@ def handlers(notifier) -> dict:
             return  # the admin account is ensured at every start; it needs no welcome
         notifier.send_email(email, "welcome", {"name": name, "email": email}, user_id, key=f"welcome:{user_id}")
 
-    return {UserRegistered.TOPIC: on_registered}
+    def on_reset_requested(event) -> None:
+        asked = PasswordResetRequested.parse(event)
+        context = {"name": asked.name or "there", "reset_url": asked.reset_url}
+        # One email per link asked for (the event's own id): a redelivery sends nothing more.
+        notifier.send_email(asked.email, "password_reset", context, asked.user_id, key=f"reset:{event.event_id}")
+
+    return {UserRegistered.TOPIC: on_registered, PasswordResetRequested.TOPIC: on_reset_requested}

@@ -285,8 +285,44 @@ PARTIALS = {
         "Signed in": {"user": {"name": "Ada Lovelace"}},
         "Signed in, profile unknown": {"user": {}},
     },
+    "auth/_forgot.html": {
+        "Empty": {"form": {"email": ""}, "errors": {}, "message": None, "sent": False},
+        "Not an email": {
+            "form": {"email": "ada@"},
+            "errors": {"email": "Enter a valid email address."},
+            "message": None,
+            "sent": False,
+        },
+        "Link sent (or not: the same words)": {
+            "form": {"email": "ada@example.com"},
+            "errors": {},
+            "message": None,
+            "sent": True,
+        },
+    },
+    "auth/_reset.html": {
+        "Empty": {"token": "t" * 43, "errors": {}, "message": None, "spent": False},
+        "Too short": {
+            "token": "t" * 43,
+            "errors": {"new_password": "Use a password of 8 to 128 characters."},
+            "message": None,
+            "spent": False,
+        },
+        "Used or expired link": {
+            "token": "t" * 43,
+            "errors": {},
+            "message": "This link has been used already, has expired or is not complete. Ask for a new one.",
+            "spent": True,
+        },
+    },
     "auth/_login.html": {
         "Empty": {"form": {"email": "", "next": "/"}, "errors": {}, "message": None},
+        "After a password reset": {
+            "form": {"email": "", "next": "/"},
+            "errors": {},
+            "message": None,
+            "notice": "Your password is set. Every device was signed out: sign in with the new password.",
+        },
         "Form errors": {
             "form": {"email": "ada@", "next": "/checkout"},
             "errors": {"email": "Enter a valid email address.", "password": "Enter your password."},

@@ -54,6 +54,7 @@ def test_no_storefront_or_back_office_page_scrolls_sideways_on_a_phone(kind, req
             timeout=10,
         ).raise_for_status()
     guest = ["/", "/products", f"/products?q={lineup.tag}", f"/products/{lineup.ids['Alpha']}", "/login", "/register"]
+    guest += ["/forgot-password", f"/reset-password/{'t' * 43}"]
     assert_no_sideways_scroll(page, [*guest, "/shipping", "/returns", "/contact"])
     use_session(page, base_url, user)
     shopper = ["/cart", "/checkout", f"/checkout/return?order={order_id}", f"/checkout/return?order={order_id}&left=1"]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 import pytest
+import redis
 from flask import Flask, g
 from pydantic import ValidationError
 
@@ -19,7 +20,11 @@ from common.events import Event
 from common.indexes import create_indexes
 from common.kafka import ConsumerRunner
 from common.mongo import written
+from services.auth import resets
 from services.auth import service as auth
+from services.auth.ratelimit import RateLimiter
+from services.auth.repository import AccountRepository
+from services.auth.resets import ResetRepository
 from services.inventory import consumers as inventory_consumers
 from services.inventory import reservations as rs
 from services.inventory import service as inventory
@@ -41,6 +46,7 @@ from tests.payflow import authenticate, pay, pay_standin
 DESIGN_TOPICS = {
     "admin.action",
     "user.registered",
+    "account.password_reset",
     "product.changed",
     "order.placed",
     "stock.reserved",
@@ -75,6 +81,7 @@ ANSWER = {"order_id", "lines"}
 # and on the broker must keep parsing, so a change here is a change of contract.
 PINNED: dict[type[m.Message], set[str]] = {
     m.UserRegistered: {"user_id", "email", "name", "role", "registered_at"},
+    m.PasswordResetRequested: {"user_id", "email", "name", "reset_url", "expires_at"},
     m.ProductChanged: {"action", "id", "sku", "name", "price", "currency", "category", "initial_stock"},
     m.OrderPlaced: SUMMARY | {"payment", "redrive"},
     m.OrderConfirmed: SUMMARY | {"payment"},
@@ -213,9 +220,21 @@ def provider():
         yield StripeProcessor(standin.key, standin.secret, standin.url)
 
 
+def _reset_events(db, redis_url) -> list[Event]:
+    """account.password_reset, as the auth service writes it when a known email asks for a link."""
+    accounts = AccountRepository(db["accounts"])
+    account = {"_id": "u9", "email": "reset@example.test", "name": "Ada", "role": "customer", "password_hash": "x"}
+    accounts.insert(account, auth.registered_event({**account, "created_at": datetime.now(UTC)}))
+    links = ResetRepository(db["password_resets"])
+    limiter = RateLimiter(redis.Redis.from_url(redis_url))
+    resets.request_reset(accounts, links, limiter, "http://shop.test", "reset@example.test", "10.0.0.1")
+    return _outbox(db["password_resets"], links.resets.find_one({})["_id"])
+
+
 @pytest.fixture()
-def produced(db, provider) -> list[Event]:
-    return _order_events(db) + _stock_events(db) + _payment_events(db, provider) + _account_and_catalog_events()
+def produced(db, provider, redis_url) -> list[Event]:
+    made = _order_events(db) + _stock_events(db) + _payment_events(db, provider) + _account_and_catalog_events()
+    return made + _reset_events(db, redis_url)
 
 
 def test_the_producers_make_an_event_of_every_topic(produced):
@@ -257,6 +276,7 @@ def _valid(cls: type[m.Message]) -> dict:
     """The smallest payload the class accepts."""
     base = {"order_id": "o1", "user_id": "u1", "email": "a@example.test", "sku": "S-1", "action": "created"}
     base |= {"subject_type": "stock", "subject_id": "S-1", "actor_id": "u1"}
+    base |= {"reset_url": "http://shop.test/reset-password/t", "expires_at": "2026-12-05T12:00:00+00:00"}
     return {k: v for k, v in {**base, "available": 1, "level": 5}.items() if k in cls.model_fields}
 
 

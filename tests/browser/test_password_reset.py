@@ -1,0 +1,73 @@
+"""A forgotten password in Chromium, with and without JavaScript: "Forgot your password?" on the sign-in page, the
+emailed link, a refused password said beside its field, the new password, and the link refused a second time."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from devstack.smtp_sink import read_messages
+from tests.accounts_apps import new_user
+from tests.browser.pages.auth import AccountArea, SignInPage
+from tests.polling import wait_until
+
+BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
+LINK = re.compile(r"https?://[^\s]+/reset-password/[A-Za-z0-9_-]+")
+
+
+@BOTH
+def test_a_shopper_who_forgot_the_password_sets_a_new_one_from_the_emailed_link(kind, request, stack, gateway_url):
+    page = request.getfixturevalue(kind)
+    user = new_user(gateway_url, name=f"Forgetful {uuid.uuid4().hex[:6]}")
+    sign_in = SignInPage(page).navigate()
+    sign_in.panel.get_by_role("link", name="Forgot your password?").click()
+    panel = page.locator("#auth-panel")
+    expect(panel.get_by_role("heading", name="Reset your password")).to_be_visible()
+    panel.get_by_label("Email").fill(user["email"])
+    panel.get_by_role("button", name="Send reset link").click()
+    expect(panel.get_by_role("status")).to_contain_text("we've sent it a link")
+
+    mail = wait_until(
+        lambda: [m for m in read_messages(stack.mail_dir, to=user["email"]) if m["subject"].startswith("Reset your")],
+        interval=0.2,
+        message="the reset email",
+    )[0]
+    found = LINK.search(mail["body"])
+    assert found, mail["body"]
+    link = urlsplit(found.group(0)).path  # the stack's own shop, whatever host the email names
+    page.goto(link)
+    password = panel.get_by_label("New password", exact=True)
+    password.fill("short")
+    panel.get_by_role("button", name="Set new password").click()
+    expect(panel.get_by_label("New password", exact=True)).to_have_accessible_description(
+        re.compile("8 to 128 characters")
+    )
+    panel.get_by_label("New password", exact=True).fill("brand-new-pass-7")
+    panel.get_by_role("button", name="Set new password").click()
+
+    expect(page).to_have_url(re.compile(r"/login\?reset=done$"))
+    expect(sign_in.panel.get_by_role("status")).to_contain_text("Your password is set.")
+    sign_in.sign_in(user["email"], user["password"])
+    expect(sign_in.error).to_contain_text("Wrong email or password.")
+    sign_in.sign_in(user["email"], "brand-new-pass-7")
+    expect(AccountArea(page).sign_out_link).to_be_visible()
+
+    page.goto(link)  # the same link, a second time
+    expect(panel.get_by_role("alert")).to_contain_text("This link has been used already")
+    expect(panel.get_by_role("link", name="Send me a new link")).to_have_attribute("href", "/forgot-password")
+
+
+@BOTH
+def test_an_unknown_email_hears_the_same_as_a_known_one(kind, request):
+    page = request.getfixturevalue(kind)
+    page.goto("/forgot-password")
+    panel = page.locator("#auth-panel")
+    panel.get_by_label("Email").fill(f"nobody-{uuid.uuid4().hex}@example.com")
+    panel.get_by_role("button", name="Send reset link").click()
+    expect(panel.get_by_role("status")).to_contain_text("If an account exists for")
+    panel_text = panel.inner_text()
+    assert "no account" not in panel_text.lower()
