@@ -88,8 +88,8 @@ def reset_password(token: str, new_password: str) -> Result[dict]:
         resp = api("POST", "/api/auth/password/reset", json={"token": token, "new_password": new_password})
     except AppError:
         return Result.failed(UNAVAILABLE, status=503)
-    if resp.status_code == 204:
-        return Result({})
+    if resp.status_code == 200:
+        return Result(resp.json())
     if resp.status_code == 422:
         errors = field_errors(resp, RESET_FIELDS)
         if "token" in errors or not errors:

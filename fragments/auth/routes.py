@@ -19,8 +19,7 @@ bp = Blueprint("auth", __name__)
 BADGE_MAX_AGE = 10
 NO_RETURN = {"/login", "/register", "/logout"}
 SIGNED_OUT_EVERYWHERE = "You are signed out on every device. Sign in again here."
-PASSWORD_RESET = "Your password is set. Every device was signed out: sign in with the new password."
-NOTICES = {("signed_out", "everywhere"): SIGNED_OUT_EVERYWHERE, ("reset", "done"): PASSWORD_RESET}
+NOTICES = {("signed_out", "everywhere"): SIGNED_OUT_EVERYWHERE}
 RESET_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
@@ -99,8 +98,8 @@ def reset(token):
             "auth/_reset.html", token=token, errors={}, message=client.RESET_INVALID, spent=True
         ), 400
     result = client.reset_password(token, request.form.get("new_password", ""))
-    if result.ok:
-        return redirect_after_post("/login?reset=done")
+    if result.ok:  # signed in with the new password; every other device was signed out
+        return _signed_in(result.value, "/profile?password=reset")
     spent = result.status == 400  # used, expired or unknown: only a new link helps
     page = render_template("auth/_reset.html", token=token, errors=result.errors, message=result.message, spent=spent)
     return page, result.status, result.headers

@@ -27,10 +27,21 @@ def _addresses(status: int = 200, form: dict | None = None, errors: dict | None 
     ), status
 
 
+PASSWORD_RESET = "Your new password is set. Every other device is signed out."
+
+
 @bp.get("/")
 def page():
+    """The profile; after a reset link set the password (?password=reset), its section says so."""
+    reset = PASSWORD_RESET if request.args.get("password") == "reset" else None
     return render_template(
-        "profile/_page.html", profile=client.profile(), addresses=client.addresses(), form={}, errors={}, saved=None
+        "profile/_page.html",
+        profile=client.profile(),
+        addresses=client.addresses(),
+        form={},
+        errors={},
+        saved=None,
+        password_saved=reset,
     )
 
 

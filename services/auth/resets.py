@@ -90,13 +90,20 @@ def check_link(resets: ResetRepository, limiter, token: str, ip: str) -> None:
         raise InvalidResetLink("This reset link is not valid: it was used already, it expired or it is wrong.")
 
 
-def reset_password(accounts, resets: ResetRepository, passwords, tokens, limiter, token: str, new_password: str, ip):
-    """Set the account's new password with a link's token, once; every session of the account ends."""
+def reset_password(
+    accounts, resets: ResetRepository, passwords, tokens, limiter, token: str, new_password: str, ip: str
+) -> dict:
+    """Set the account's new password with a link's token, once. Every other session of the account ends, and the
+    answer is a new pair: the shopper who set it is signed in."""
     limiter.check("reset_failures", ip)
     taken = resets.take(token)
     if taken is None:
         limiter.hit("reset_failures", ip)
         raise InvalidResetLink("This reset link is not valid: it was used already, it expired or it is wrong.")
+    account = accounts.credentials(taken["user_id"])
+    if account is None:  # deleted since the link was sent
+        raise InvalidResetLink("This reset link is not valid: its account no longer exists.")
     accounts.update(taken["user_id"], {"password_hash": passwords.hash(new_password)})
     ended = tokens.revoke_account(taken["user_id"])
     log.info("password reset", extra={"user_id": taken["user_id"], "sessions_ended": ended})
+    return tokens.issue(account)

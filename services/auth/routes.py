@@ -102,15 +102,15 @@ def check_reset_link():
 
 
 @bp.post("/api/auth/password/reset")
-@operation(spec, ok=204, body=ResetBody, errors=(429,))
+@operation(spec, out=TokenPair, body=ResetBody, errors=(429,))
 def reset_password():
-    """Set a new password with a reset link's token (once); every session of the account ends. 400
-    RESET_LINK_INVALID for a used, expired or unknown link."""
+    """Set a new password with a reset link's token (once): every other session of the account ends and the answer
+    signs this one in. 400 RESET_LINK_INVALID for a used, expired or unknown link."""
     d, body = deps(), parse_body(ResetBody)
-    resets.reset_password(
+    pair = resets.reset_password(
         d.repo, d.resets, d.passwords, d.tokens, d.limiter, body.token, body.new_password, client_address()
     )
-    return "", 204
+    return jsonify(pair)
 
 
 @bp.get("/api/auth/jwks")

@@ -317,12 +317,6 @@ PARTIALS = {
     },
     "auth/_login.html": {
         "Empty": {"form": {"email": "", "next": "/"}, "errors": {}, "message": None},
-        "After a password reset": {
-            "form": {"email": "", "next": "/"},
-            "errors": {},
-            "message": None,
-            "notice": "Your password is set. Every device was signed out: sign in with the new password.",
-        },
         "Form errors": {
             "form": {"email": "ada@", "next": "/checkout"},
             "errors": {"email": "Enter a valid email address.", "password": "Enter your password."},

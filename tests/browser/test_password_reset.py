@@ -49,12 +49,16 @@ def test_a_shopper_who_forgot_the_password_sets_a_new_one_from_the_emailed_link(
     panel.get_by_label("New password", exact=True).fill("brand-new-pass-7")
     panel.get_by_role("button", name="Set new password").click()
 
-    expect(page).to_have_url(re.compile(r"/login\?reset=done$"))
-    expect(sign_in.panel.get_by_role("status")).to_contain_text("Your password is set.")
+    expect(page).to_have_url(re.compile(r"/profile\?password=reset$"))  # signed in with the new password
+    expect(page.locator("#profile-password")).to_contain_text("Your new password is set.")
+    account = AccountArea(page)
+    account.sign_out(confirm=kind == "page_nojs")
+    expect(account.sign_out_link).to_have_count(0)
+    sign_in.navigate()
     sign_in.sign_in(user["email"], user["password"])
     expect(sign_in.error).to_contain_text("Wrong email or password.")
     sign_in.sign_in(user["email"], "brand-new-pass-7")
-    expect(AccountArea(page).sign_out_link).to_be_visible()
+    expect(account.sign_out_link).to_be_visible()
 
     page.goto(link)  # the same link, a second time
     expect(panel.get_by_role("alert")).to_contain_text("This link has been used already")

@@ -79,11 +79,12 @@ def test_a_reset_link_sets_a_new_password_once_and_ends_every_session(app, maile
     weak = client.post("/api/auth/password/reset", json={"token": token, "new_password": "short"})
     assert weak.status_code == 422  # the link is not spent on a refused password
     done = client.post("/api/auth/password/reset", json={"token": token, "new_password": "second-pass-2"})
-    assert done.status_code == 204
+    assert done.status_code == 200 and done.json["access_token"]  # setting it signs this browser in
     again = client.post("/api/auth/password/reset", json={"token": token, "new_password": "third-pass-33"})
     assert again.status_code == 400 and again.json["error"] == "RESET_LINK_INVALID"
     assert client.post("/api/auth/password/reset/check", json={"token": token}).status_code == 400
     assert client.post("/api/auth/refresh", json={"refresh_token": ada["refresh_token"]}).status_code == 401
+    assert client.post("/api/auth/refresh", json={"refresh_token": done.json["refresh_token"]}).status_code == 200
     old = client.post("/api/auth/login", json={"email": ada["email"], "password": "first-pass-1"})
     new = client.post("/api/auth/login", json={"email": ada["email"], "password": "second-pass-2"})
     assert old.status_code == 401 and new.status_code == 200
