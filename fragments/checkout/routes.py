@@ -101,8 +101,19 @@ def start():
             link=("/cart", "Back to your cart"),
         )
     draft = deps().drafts.load()
+    if draft and draft.get("placed"):
+        waiting = _order(draft["placed"]["order_id"])
+        if waiting.get("status") in ("PENDING", "AWAITING_PAYMENT"):  # the cart is that order's until it is paid
+            return _step(
+                "_notice.html",
+                title="Your order is waiting for payment",
+                message="Your items are held for the order you placed. Pay for it, or cancel it to start again.",
+                link=(f"/checkout/pay?order={waiting['id']}", "Pay now"),
+            )
     if not draft or draft.get("placed"):
-        draft = deps().drafts.fresh()  # a new attempt, with a new Idempotency-Key
+        # A new attempt, with a new Idempotency-Key; the address and delivery of one that ended unpaid are kept.
+        kept = {k: draft[k] for k in ("address", "address_id", "delivery_option") if draft and k in draft}
+        draft = deps().drafts.save({**deps().drafts.fresh(), **kept})
     return _address_step(draft)
 
 
@@ -190,9 +201,7 @@ def place():
         return _review_step(draft, placed.status, placed.message)
     order = placed.value
     deps().drafts.save({**draft, "placed": {"key": key, "order_id": order["id"]}})
-    resp = _to_provider(order["id"], client.READY_WAIT)
-    resp.headers["HX-Trigger"] = "cart-changed"  # the order took the cart: the mini-cart empties
-    return resp
+    return _to_provider(order["id"], client.READY_WAIT)  # the cart stays until the order is confirmed
 
 
 @bp.post("/pay")

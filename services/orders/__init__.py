@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     start_workers(
         app,
         outbox=[deps.repo.orders, deps.rules.trail.entries],
-        handlers=consumers.handlers(deps.repo, deps.rules.promotions),
+        handlers=consumers.handlers(deps.repo, deps.rules.promotions, deps.cart),
         workers=[lambda: _watchdog(app, deps.repo)],
     )
     return app

@@ -1,4 +1,4 @@
-"""The order's view of the shopper's cart: its lines when an order is placed, and clearing it after."""
+"""The order's view of the shopper's cart: its lines when an order is placed, and taking them out once it is paid."""
 
 from __future__ import annotations
 
@@ -15,3 +15,10 @@ class CartLines:
 
     def clear(self, identity) -> None:
         self.store.clear(user_cart_id(identity.user_id))
+
+    def take_ordered(self, user_id: str, lines: list[dict]) -> None:
+        """The confirmed order's quantities leave the cart: until then a failed or abandoned order keeps it whole."""
+        ordered: dict[str, int] = {}
+        for line in lines:
+            ordered[line["product_id"]] = ordered.get(line["product_id"], 0) + int(line["quantity"])
+        self.store.take(user_cart_id(user_id), ordered)

@@ -123,6 +123,21 @@ class CartStore:
         self.redis.hdel(SEEN_KEY.format(id=cart_id), *product_ids)
         return int(self.redis.hdel(CART_KEY.format(id=cart_id), *product_ids))
 
+    def take(self, cart_id: str, ordered: dict[str, int]) -> None:
+        """Take an order's quantities out of the cart once it is confirmed (what was added since stays). Best
+        effort, like clear(): a line left over is a smaller harm than a failed confirmation."""
+        try:
+            key = CART_KEY.format(id=cart_id)
+            left = {pid: self.redis.hincrby(key, pid, -qty) for pid, qty in ordered.items() if qty > 0}
+            gone = [pid for pid, qty in left.items() if qty <= 0]
+            if gone:
+                self.redis.hdel(key, *gone)
+                self.redis.hdel(SEEN_KEY.format(id=cart_id), *gone)
+            if not self.redis.hlen(key):
+                self.redis.delete(PROMO_KEY.format(id=cart_id))
+        except RedisError as e:
+            log.warning("cart not emptied after a confirmed order", extra={"error": type(e).__name__})
+
     @_store_call
     def seen(self, cart_id: str) -> dict[str, dict]:
         """The cart's products as last seen, by product id."""

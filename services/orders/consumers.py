@@ -25,10 +25,11 @@ def _payment_facts(paid: PaymentOutcome, status: str, charge_id: str | None = No
     return {"status": status, "charge_id": charge_id, "brand": paid.brand, "last4": paid.last4, "reason": reason}
 
 
-def handlers(repo, codes=None) -> dict:
+def handlers(repo, codes=None, carts=None) -> dict:
     """Topic -> handler. The runner skips repeated event_ids; the conditional writes make replays no-ops too.
 
-    An order rejected or cancelled before payment gives its promo code's use back (`codes`, the promotions).
+    An order rejected or cancelled before payment gives its promo code's use back (`codes`, the promotions); a
+    confirmed order placed from the cart takes its lines out of the cart then (`carts`, CartLines), once.
     """
 
     def stock_reserved(event: Event) -> None:
@@ -69,8 +70,10 @@ def handlers(repo, codes=None) -> dict:
             user_id=paid.user_id,
         )
         if moved is None:
-            # Cancelled meanwhile (expiry, the customer): payments refunds on order.cancelled; keep the facts.
+            # Cancelled meanwhile (expiry, the customer): payments voids on order.cancelled; keep the facts.
             repo.annotate(paid.order_id, {"payment": None}, {"payment": payment}, user_id=paid.user_id)
+        elif carts is not None and moved.get("from_cart") and moved.get("user_id"):
+            carts.take_ordered(moved["user_id"], moved["lines"])
 
     def payment_failed(event: Event) -> None:
         """One attempt at the provider failed (declined, 3-D Secure failed): the order keeps awaiting payment, and

@@ -142,6 +142,7 @@ def place_order(
         "phone": body.phone,
         "status": states.PENDING,
         "reason": None,
+        "from_cart": not body.lines,  # its lines leave the cart once it is confirmed, not before
         "lines": lines,
         "subtotal": breakdown["subtotal"],
         "total": breakdown["total"],
@@ -161,8 +162,8 @@ def place_order(
         if rules is not None:
             promos.release(rules.promotions, doc)
         return _same_request(order, digest), False
-    if not body.lines:
-        cart.clear(identity)
+    # The cart stays as it is until the order is confirmed (consumers.py takes the ordered lines out then), so a
+    # rejected, declined or abandoned order leaves the shopper their cart.
     return order, True
 
 

@@ -80,7 +80,8 @@ def text(resp) -> str:
 
 
 def saga(shop, order_id, *events):
-    on = handlers(orders_deps(shop.orders).repo)
+    """The orders service's consumers, handed the events as the broker would (with its cart, as in the service)."""
+    on = handlers(orders_deps(shop.orders).repo, None, orders_deps(shop.orders).cart)
     for type_, data in events:
         on[type_](make_event(type_, {"order_id": order_id, **data}, "test"))
 
@@ -248,7 +249,7 @@ def test_placing_the_order_sends_the_shopper_to_pay_and_a_second_click_finds_the
     assert placed.status_code == 303
     order_id = order_of(placed)  # not held yet: on the way to pay, waiting for it
     assert orders_deps(shop.orders).repo.orders.count_documents({"user_id": user["id"]}) == 1
-    assert requests.get(f"{shop.gateway}/api/cart", headers=bearer(user), timeout=5).json()["items"] == []
+    assert cart_lines(shop, user) == [("fountain-pen", 2)]  # the cart stays until the order is paid
     held(shop, order_id)
     again = post(c, "/place", idempotency_key=key)  # held now: off to the provider's page
     page = again.headers["Location"]
@@ -258,6 +259,34 @@ def test_placing_the_order_sends_the_shopper_to_pay_and_a_second_click_finds_the
     assert htmx.headers["HX-Redirect"] == page  # one checkout per order, however often asked
     pay_now = post(c, "/pay", order_id=order_id)
     assert pay_now.headers["Location"] == page
+
+
+def cart_lines(shop, user) -> list[tuple[str, int]]:
+    items = requests.get(f"{shop.gateway}/api/cart", headers=bearer(user), timeout=5).json()["items"]
+    return [(i["product_id"], i["quantity"]) for i in items]
+
+
+def test_the_cart_is_kept_until_the_order_is_confirmed_and_then_only_its_lines_leave(shop, checkout_app, user):
+    c, placed, _ = checked_out(shop, checkout_app, user)
+    order_id = order_of(placed)
+    waiting = text(c.get("/start"))  # back to the checkout while the order waits: no second order of the same cart
+    assert "Your order is waiting for payment" in waiting and f'href="/checkout/pay?order={order_id}"' in waiting
+    fill_cart(shop, user, ("desk-organiser", 1))  # added meanwhile: stays after the order is paid
+    saga(shop, order_id, ("stock.reserved", {}), ("payment.succeeded", {}))
+    assert cart_lines(shop, user) == [("desk-organiser", 1)]
+    saga(shop, order_id, ("payment.succeeded", {}))  # a replay takes nothing more
+    assert cart_lines(shop, user) == [("desk-organiser", 1)]
+
+
+def test_a_rejected_order_leaves_the_cart_and_the_address_for_another_try(shop, checkout_app, user):
+    c, placed, _ = checked_out(shop, checkout_app, user)
+    order_id = order_of(placed)
+    saga(shop, order_id, ("stock.rejected", {"skus": ["FM-STA-022"]}))
+    html = text(c.get(f"/pay/{order_id}"))
+    assert "Out of stock" in html and 'href="/cart"' in html
+    assert cart_lines(shop, user) == [("fountain-pen", 2)]
+    again = text(c.get("/start"))  # a new attempt, the address kept
+    assert "12 Analytical Row" in again and "Your order is waiting" not in again
 
 
 def test_on_the_way_to_pay_the_page_waits_for_the_stock_then_goes_to_the_provider(shop, checkout_app, user):

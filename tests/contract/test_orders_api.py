@@ -274,7 +274,7 @@ def test_the_openapi_document_describes_the_order_body(client):
     assert {"post"} <= set(doc["paths"]["/api/orders/{order_id}/cancel"])
 
 
-def test_without_lines_the_order_takes_the_shoppers_cart_and_clears_it(app, client, issuer, user):
+def test_without_lines_the_order_takes_the_cart_which_empties_once_the_order_is_paid(app, client, issuer, user):
     store = orders_deps(app).cart.store
     store.add(user_cart_id(user), "fountain-pen", 2, 99)
     store.add(user_cart_id(user), "weekly-planner", 1, 99)
@@ -284,4 +284,8 @@ def test_without_lines_the_order_takes_the_shoppers_cart_and_clears_it(app, clie
         ("fountain-pen", 2),
         ("weekly-planner", 1),
     ]
+    assert store.lines(user_cart_id(user)) == {"fountain-pen": 2, "weekly-planner": 1}  # not paid yet: kept
+    on = handlers(orders_deps(app).repo, None, orders_deps(app).cart)
+    for topic in ("stock.reserved", "payment.succeeded"):
+        on[topic](make_event(topic, {"order_id": r.json["id"], "user_id": user}, "test"))
     assert store.lines(user_cart_id(user)) == {}
