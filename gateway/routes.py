@@ -27,6 +27,11 @@ _health_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="health")
 # OPTIONS is forwarded too: the service says which methods its path allows (Flask's own answer would list the
 # proxy's methods, every one of them, whatever the path).
 PROXIED = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+# Auth paths a stale or revoked token must not block: signing in again, and a forgotten password's link (a browser
+# still holding the access cookie of a session the reset just ended must reach the reset).
+PUBLIC_AUTH = frozenset(
+    ("login", "register", "refresh", "logout", "jwks", "password/forgot", "password/reset", "password/reset/check")
+)
 
 
 @bp.route("/api/<prefix>", defaults={"rest": ""}, methods=PROXIED, provide_automatic_options=False)
@@ -36,7 +41,7 @@ def proxy(prefix: str, rest: str):
     upstream = UPSTREAM_OF.get(prefix)
     if upstream is None:
         raise NotFound(f"No API at /api/{prefix}")
-    if not (prefix == "auth" and rest in ("login", "register", "refresh", "logout", "jwks")):
+    if not (prefix == "auth" and rest in PUBLIC_AUTH):
         verified_identity()  # flask-jwt-extended: signature, kid, expiry, revocation (none sent: a guest)
     if request.method == "PUT" and prefix == "products" and IMAGE_UPLOAD.fullmatch(rest):
         request.max_content_length = IMAGE_UPLOAD_MAX_BYTES

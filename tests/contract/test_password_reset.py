@@ -162,3 +162,11 @@ def test_a_guessed_link_is_refused_and_guessing_is_limited(client):
         for _ in range(25)
     }
     assert codes == {400, 429}
+
+
+@pytest.mark.parametrize("path", ["forgot", "reset", "reset/check"])
+def test_an_oversized_or_broken_body_is_a_4xx_json_error_before_parsing(client, path):
+    big = client.post(f"/api/auth/password/{path}", json={"email": "a@example.com", "pad": "p" * 100_000})
+    assert big.status_code == 413 and big.is_json
+    broken = client.post(f"/api/auth/password/{path}", data="{", content_type="application/json")
+    assert broken.status_code == 400 and broken.json["error"] == "INVALID_JSON"
