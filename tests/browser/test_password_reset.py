@@ -8,11 +8,12 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from devstack.smtp_sink import read_messages
-from tests.accounts_apps import new_user
-from tests.browser.pages.auth import AccountArea, SignInPage
+from tests.accounts_apps import bearer, new_user
+from tests.browser.pages.auth import AccountArea, SignInPage, use_session
 from tests.polling import wait_until
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
@@ -75,3 +76,32 @@ def test_an_unknown_email_hears_the_same_as_a_known_one(kind, request):
     expect(panel.get_by_role("status")).to_contain_text("If an account exists for")
     panel_text = panel.inner_text()
     assert "no account" not in panel_text.lower()
+
+
+@BOTH
+def test_a_browser_whose_session_ended_elsewhere_can_still_reset_the_password(
+    kind, request, stack, base_url, gateway_url
+):
+    """Its cookie holds a revoked token (the shopper signed out everywhere from another device): the reset still
+    gets through, as signing in does."""
+    page = request.getfixturevalue(kind)
+    user = new_user(gateway_url, name=f"Revoked {uuid.uuid4().hex[:6]}")
+    use_session(page, base_url, user)
+    ended = requests.post(f"{gateway_url}/api/auth/logout-everywhere", headers=bearer(user), timeout=10)
+    assert ended.status_code == 204
+    page.goto("/forgot-password")
+    panel = page.locator("#auth-panel")
+    panel.get_by_label("Email").fill(user["email"])
+    panel.get_by_role("button", name="Send reset link").click()
+    expect(panel.get_by_role("status")).to_contain_text("If an account exists for")
+    mail = wait_until(
+        lambda: [m for m in read_messages(stack.mail_dir, to=user["email"]) if m["subject"].startswith("Reset your")],
+        interval=0.2,
+        message="the reset email",
+    )[0]
+    found = LINK.search(mail["body"])
+    assert found, mail["body"]
+    page.goto(urlsplit(found.group(0)).path)
+    panel.get_by_label("New password", exact=True).fill("after-revoke-pass-8")
+    panel.get_by_role("button", name="Set new password").click()
+    expect(page).to_have_url(re.compile(r"/profile\?password=reset$"))
