@@ -21,6 +21,7 @@ from .schemas import (
     RefreshBody,
     RegisterBody,
     Registered,
+    ResetAsked,
     ResetBody,
     ResetCheck,
     TokenPair,
@@ -83,13 +84,13 @@ def change_password():
 
 
 @bp.post("/api/auth/password/forgot")
-@operation(spec, ok=202, body=ForgotBody, errors=(429,))
+@operation(spec, ok=202, out=ResetAsked, body=ForgotBody, errors=(429,))
 def forgot_password():
     """Email a single-use reset link (valid one hour) to the account with this email. The answer is the same 202,
     in about the same time, whether or not there is one."""
     d, body = deps(), parse_body(ForgotBody)
     resets.request_reset(d.repo, d.resets, d.limiter, d.shop_url, body.email, client_address())
-    return "", 202
+    return jsonify(message="If an account exists for that email, a reset link is on its way."), 202
 
 
 @bp.post("/api/auth/password/reset/check")

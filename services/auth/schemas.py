@@ -67,6 +67,10 @@ class ResetBody(StrictModel):
     new_password: Password
 
 
+class ResetAsked(BaseModel):
+    message: str
+
+
 class ResetCheck(StrictModel):
     token: ResetToken
 
