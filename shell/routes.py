@@ -65,23 +65,25 @@ def checkout_step(step):
     return render_page("Checkout", Slot("main", "checkout", f"/{step}"))
 
 
-@bp.get("/checkout/pay")
-def checkout_pay():
-    """On the way to the payment provider's page: ?order=<id>, while the saga holds the order's stock."""
+def _order_arg() -> str:
+    """The ?order=<id> of the pages around the payment provider; anything else is no such order."""
     order_id = request.args.get("order", "")
     if not ID.fullmatch(order_id):
         raise NotFound("We couldn't find that order")
-    return render_page("Payment", Slot("main", "checkout", f"/pay/{order_id}"))
+    return order_id
+
+
+@bp.get("/checkout/pay")
+def checkout_pay():
+    """On the way to the payment provider's page: ?order=<id>, while the saga holds the order's stock."""
+    return render_page("Payment", Slot("main", "checkout", f"/pay/{_order_arg()}"))
 
 
 @bp.get("/checkout/return")
 def checkout_return():
     """Where the payment provider sends the shopper back: ?order=<id> (and left=1 when they gave up there)."""
-    order_id = request.args.get("order", "")
-    if not ID.fullmatch(order_id):
-        raise NotFound("We couldn't find that order")
     left = "?left=1" if request.args.get("left") == "1" else ""
-    return render_page("Your order", Slot("main", "checkout", f"/return/{order_id}{left}"))
+    return render_page("Your order", Slot("main", "checkout", f"/return/{_order_arg()}{left}"))
 
 
 @bp.get("/orders/<order_id>/confirmation")

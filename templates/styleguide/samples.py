@@ -384,6 +384,7 @@ PARTIALS = {
             "link": ("/products", "Browse products"),
         },
     },
+    "checkout/_order_summary.html": {"Two lines to a UK address": {"order": order("CONFIRMED")}},
     "checkout/_paying.html": {
         "Reserving the stock": {"order": order("PENDING"), "live": False},
         "Out of stock first": {"order": order("REJECTED"), "live": False},
