@@ -76,6 +76,7 @@ def reconcile(stock, catalog: dict[str, str], history: Callable[[], dict[str, di
 
     A missing SKU gets the initial stock its product.changed `created` event carried. One whose events the
     broker no longer holds gets 0, but only on the `last_try`: before that, its event may still be on its way.
+    If it was only late after all, the event still sets the count (the record is marked guessed until counted).
     """
     have = {d["sku"] for chunk in _chunks(list(catalog)) for d in stock.get_many(chunk)}
     missing = {sku: pid for sku, pid in catalog.items() if sku not in have}
@@ -86,7 +87,7 @@ def reconcile(stock, catalog: dict[str, str], history: Callable[[], dict[str, di
         if past and past["initial"] is not None:
             if stock.ensure_missing(sku, product_id, past["initial"], past["discontinued"]):
                 restored.append(sku)
-        elif last_try and stock.ensure_missing(sku, product_id, 0):
+        elif last_try and stock.ensure_missing(sku, product_id, 0, guessed=True):
             zeroed.append(sku)
     if restored:
         log.warning("stock restored from product events", extra={"skus": restored, "count": len(restored)})

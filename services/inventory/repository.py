@@ -14,6 +14,8 @@ from .schemas import MAX_STOCK
 
 PUBLIC = {"_id": 0, "sku": 1, "available": 1, "reserved": 1}
 COUNT_FIELDS = ("sku", "available", "reserved")
+# Set on a record the reconciler created at 0 for want of its product's events; an admin's count clears it.
+GUESSED = "guessed"
 # Compare-and-set retries near the low-stock level, where each write must know the exact count it leaves.
 CAS_ATTEMPTS = 50
 
@@ -43,7 +45,19 @@ class StockRepository:
         return list(self.stock.find({"_id": {"$in": list(skus)}}, PUBLIC).sort("_id", 1))
 
     def ensure(self, sku: str, product_id: str | None, available: int, discontinued: bool = False) -> None:
-        """Stock for a product; a replayed or late event never resets counts that exist."""
+        """Stock for a product; a replayed or late event never resets counts that exist, but for a record the
+        reconciler had to guess at 0 (its `created` event was late), still untouched: that one gets `available`."""
+        if (
+            available
+            and self.stock.update_one(
+                {"_id": sku, GUESSED: True, "available": 0, "reserved": 0},
+                {
+                    "$set": {"available": available, "product_id": product_id, "discontinued": discontinued},
+                    "$unset": {GUESSED: ""},
+                },
+            ).matched_count
+        ):
+            return
         fresh: dict = {"sku": sku, "available": available, "reserved": 0, "holds": [], "created_at": now()}
         try:
             self.stock.update_one(
@@ -57,8 +71,11 @@ class StockRepository:
         except DuplicateKeyError:  # two upserts raced to insert; the loser now finds the document
             self.stock.update_one({"_id": sku}, {"$set": {"product_id": product_id, "discontinued": discontinued}})
 
-    def ensure_missing(self, sku: str, product_id: str | None, available: int, discontinued: bool = False) -> bool:
-        """Create stock for a SKU that has none; True if created. Never changes a record that exists."""
+    def ensure_missing(
+        self, sku: str, product_id: str | None, available: int, discontinued: bool = False, guessed: bool = False
+    ) -> bool:
+        """Create stock for a SKU that has none; True if created. Never changes a record that exists. A `guessed`
+        record (no event said how many) takes the count of a `created` event that turns up late (see ensure)."""
         fresh: dict = {
             "sku": sku,
             "product_id": product_id,
@@ -68,6 +85,7 @@ class StockRepository:
             "discontinued": discontinued,
             "created_at": now(),
             "updated_at": now(),
+            **({GUESSED: True} if guessed else {}),
         }
         try:
             result = self.stock.update_one({"_id": sku}, {"$setOnInsert": fresh}, upsert=True)
@@ -98,7 +116,7 @@ class StockRepository:
                     continue
             doc = self._apply(
                 {"_id": sku, "available": current["available"]},
-                {"$set": {"available": quantity}},
+                {"$set": {"available": quantity}, "$unset": {GUESSED: ""}},
                 [*self._low(current, quantity), *_audited(audit_for, current, quantity)],
             )
             if doc is not None:
@@ -129,7 +147,7 @@ class StockRepository:
                 )
             doc = self._apply(
                 {"_id": sku, "available": current["available"]},
-                {"$set": {"available": after}},
+                {"$set": {"available": after}, "$unset": {GUESSED: ""}},
                 [*self._low(current, after), *_audited(audit_for, current, after)],
             )
             if doc is not None:

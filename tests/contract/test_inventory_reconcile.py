@@ -97,3 +97,18 @@ def test_the_reconciler_thread_runs_once_in_the_background(stock, get_page, brok
     worker.join(timeout=30)
     assert worker.result == {"products": len(SEED), "restored": len(SEED), "zeroed": 0, "pending": 0}
     assert available(stock) == SEED
+
+
+def test_a_created_event_later_than_the_grace_still_sets_the_stock_it_was_zeroed_for(stock, get_page):
+    """The reconciler gave up waiting and pinned 0, but the event was only late: it sets the count after all,
+    while an admin's count (knowledge, not a guess) is never overwritten by it."""
+    catalog = rc.catalog_skus(get_page)
+    rc.reconcile(stock, catalog, lambda: {}, last_try=True)
+    late, counted = list(SEED)[:2]
+    stock.set_available(counted, 3)
+    for sku in (late, counted):
+        stock.ensure(sku, catalog[sku], SEED[sku])
+    assert stock.get(late) == {"sku": late, "available": SEED[late], "reserved": 0}
+    assert stock.get(counted) == {"sku": counted, "available": 3, "reserved": 0}
+    stock.ensure(late, catalog[late], SEED[late] + 5)  # a replay of it now finds a known count
+    assert stock.get(late)["available"] == SEED[late]

@@ -19,6 +19,7 @@ from common.kafka import ConsumerRunner
 from common.mongo import get_database
 from common.service_app import running_workers
 from services.inventory.deps import deps as inventory_deps
+from services.inventory.reconcile import Reconciler
 from services.orders.deps import deps as orders_deps
 from services.payments.deps import deps as payments_deps
 from tests.integration.broker import private_broker, wait_consumed
@@ -80,7 +81,11 @@ class CheckoutSystem:
         }
         self.products = services.products.create_app({**base, "service_urls": issuer.service_urls()})
         products_url = self._exit.enter_context(serving(self.products))
-        self.inventory = services.inventory.create_app({**base, "service_urls": issuer.service_urls()})
+        # Its own products service: the reconciler reads the catalog, and one found on the default port (another
+        # test's) would have it create stock for products this system has never heard of.
+        self.inventory = services.inventory.create_app(
+            {**base, "service_urls": issuer.service_urls(products=products_url)}
+        )
         inventory_url = self._exit.enter_context(serving(self.inventory))
         urls = issuer.service_urls(products=products_url, inventory=inventory_url)
         self.orders = services.orders.create_app({**base, "service_urls": urls})
@@ -101,7 +106,9 @@ class CheckoutSystem:
         """Every consumer has joined its group and the catalog's stock exists."""
         for runner in self.runners():
             assert runner.ready.wait(timeout), f"{runner.group} consumer never joined its group"
-        wait_until(lambda: self.stock("FM-STA-021"), timeout, message="seeded stock from product.changed")
+        # Every product of the catalog has its stock: the reconciler is done and will write nothing more.
+        reconciler = next(w for w in running_workers(self.inventory) if isinstance(w, Reconciler))
+        wait_until(lambda: reconciler.result is not None, timeout, message="the stock reconciled with the catalog")
         return self
 
     def stop(self) -> None:
@@ -223,6 +230,21 @@ class CheckoutSystem:
             for name, app in self.apps.items()
             if name != "products"
         }
+
+    @staticmethod
+    def changed(before: dict, after: dict) -> list[str]:
+        """The documents that differ between two snapshots, field by field, as readable lines."""
+        lines = []
+        for name in sorted(before.keys() | after.keys()):
+            for coll in sorted(before.get(name, {}).keys() | after.get(name, {}).keys()):
+                was = {str(d["_id"]): d for d in before.get(name, {}).get(coll, [])}
+                now = {str(d["_id"]): d for d in after.get(name, {}).get(coll, [])}
+                for key in sorted(was.keys() | now.keys()):
+                    a, b = was.get(key, {}), now.get(key, {})
+                    for field in sorted(a.keys() | b.keys()):
+                        if a.get(field) != b.get(field):
+                            lines.append(f"{name}.{coll}[{key}].{field}: {a.get(field)!r} -> {b.get(field)!r}")
+        return lines
 
     def wait_consumed(self, groups=("orders", "payments", "inventory"), timeout: float = 60.0) -> None:
         wait_consumed(self.bootstrap, [r for r in self.runners() if r.group in groups], timeout)
