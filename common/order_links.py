@@ -3,6 +3,8 @@ order (and only it) from the confirmation email. No expiry: the link lives as lo
 
 from __future__ import annotations
 
+import re
+
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .settings import Settings
@@ -10,6 +12,12 @@ from .settings import Settings
 LOCAL_SECRET = "fragmart-local-order-links"  # local stacks only: production sets ORDER_LINK_SECRET(_FILE)
 SALT = "order-link"
 MAX_TOKEN = 400  # an order id and an email address, signed, stay well under this
+TOKEN = re.compile(r"[A-Za-z0-9_.-]{10,400}")  # what sign() makes: URL-safe base64 and dots
+
+
+def looks_like_token(text: str) -> bool:
+    """Worth a request: the shape of a link token (only read() says whether it is one of ours)."""
+    return isinstance(text, str) and TOKEN.fullmatch(text) is not None
 
 
 def _serializer(settings: Settings) -> URLSafeSerializer | None:

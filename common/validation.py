@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
+from email_validator import EmailNotValidError, validate_email
 from flask import Request, request
 from flask.json.provider import DefaultJSONProvider
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticError
 
 from .errors import InvalidJson, ValidationError
@@ -57,6 +58,24 @@ class GuardedRequest(Request):
 # A PATCH field's default: a field not sent stays as it is, while an explicit null still fails the field's type.
 # (Typed Any because no annotation says "absent, but never null".)
 NOT_SENT: Any = None
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def _valid_email(value: str) -> str:
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as e:
+        raise ValueError(f"not a valid email address: {e}") from None
+    return normalise_email(value)
+
+
+# An address someone gives to be written to (an account's, a guest's order's): checked, lower-cased.
+Email = Annotated[
+    str, Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_valid_email)
+]
 
 
 class StrictModel(BaseModel):

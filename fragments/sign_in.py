@@ -23,16 +23,19 @@ def require_sign_in(
     *,
     paths_are_pages: bool = False,
     notice: Callable[[str], ResponseReturnValue] | None = None,
+    allow: Callable[[], bool] | None = None,
 ) -> None:
     """Every view of `bp` needs a session. Without one (no cookie, or the API answered 401) the shopper signs in and
     comes back to `page`, the area's page; a GET comes back to its own path when the fragment's paths are the shell's
     (`paths_are_pages`), since a link there (an email's "See your order") should still work after signing in.
-    `notice` lets a GET explain in place, given the sign-in URL, instead of leaving the page."""
+    `notice` lets a GET explain in place, given the sign-in URL, instead of leaving the page; `allow` lets a request
+    without a session through (a guest's checkout)."""
 
     def needs_session() -> None:
         # No cookie at all: the API would answer 401, so skip the call.
         if not request.cookies.get(ACCESS_COOKIE) and not request.cookies.get(REFRESH_COOKIE):
-            raise SignedOut()
+            if allow is None or not allow():
+                raise SignedOut()
 
     def signed_out(_: SignedOut) -> ResponseReturnValue:
         is_get = request.method == "GET"

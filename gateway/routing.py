@@ -30,6 +30,7 @@ FORWARDED_REQUEST_HEADERS = (
     "Accept",
     "Idempotency-Key",
     "X-Cart-Id",
+    "X-Order-Link",  # a guest's signed order link, naming the one order it may pay
     "X-Request-ID",
     "X-Forwarded-For",
     "If-None-Match",

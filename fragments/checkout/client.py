@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from common import order_links
 from common.errors import NotFound
 from common.gateway_api import api_or_raise
 from fragments.result import Result, body_of
@@ -58,10 +59,16 @@ def quote(country: str, delivery_option: str | None, promo_code: str | None) -> 
 
 
 def place(
-    key: str, address: dict, phone: str | None, delivery_option: str | None = None, promo_code: str | None = None
+    key: str,
+    address: dict,
+    phone: str | None,
+    delivery_option: str | None = None,
+    promo_code: str | None = None,
+    guest_email: str | None = None,
 ) -> Result[dict]:
-    """The order, which takes the shopper's cart (the same key always answers with the same order), or why not."""
-    extra = {"phone": phone, "delivery_option": delivery_option, "promo_code": promo_code}
+    """The order, which takes the shopper's cart (the same key always answers with the same order), or why not.
+    A guest's order answers with its signed `link`, the guest's only way back to it."""
+    extra = {"phone": phone, "delivery_option": delivery_option, "promo_code": promo_code, "email": guest_email}
     body = {"address": address, **{k: v for k, v in extra.items() if v}}
     resp = _call("POST", "/api/orders", json=body, headers={"Idempotency-Key": key})
     if resp.status_code == 202:
@@ -72,8 +79,15 @@ def place(
     )
 
 
-def order(order_id: str) -> dict:
-    resp = _call("GET", f"/api/orders/{order_id}")
+def _linked(link: str | None) -> dict:
+    return {"headers": {"X-Order-Link": link}} if link else {}
+
+
+def order(order_id: str, link: str | None = None) -> dict:
+    """The shopper's order; a guest's by its signed link."""
+    if link is not None and not order_links.looks_like_token(link):
+        raise NotFound("We couldn't find that order")
+    resp = _call("GET", f"/api/orders/link/{link}" if link else f"/api/orders/{order_id}")
     if resp.status_code == 404:
         raise NotFound("We couldn't find that order")
     return resp.json()
@@ -88,16 +102,16 @@ PAY_MESSAGES = {
 }
 
 
-def payment_page(order_id: str, wait: float = 0.0) -> Result[str]:
+def payment_page(order_id: str, wait: float = 0.0, link: str | None = None) -> Result[str]:
     """The provider's hosted page for the order (the same one however often asked), waiting up to `wait` seconds
-    for its stock to be reserved; or why the order cannot be paid now."""
+    for its stock to be reserved; or why the order cannot be paid now. A guest names the order by its `link`."""
     deadline, pause = time.monotonic() + wait, 0.02
     while True:
-        resp = _call("POST", "/api/payments/checkouts", json={"order_id": order_id})
+        resp = _call("POST", "/api/payments/checkouts", json={"order_id": order_id}, **_linked(link))
         if resp.status_code == 201:
             return Result(resp.json()["url"])
         code = body_of(resp).get("error", "")
-        if code == "PAYMENT_NOT_READY" and order(order_id).get("status") not in ("PENDING", "AWAITING_PAYMENT"):
+        if code == "PAYMENT_NOT_READY" and order(order_id, link).get("status") not in ("PENDING", "AWAITING_PAYMENT"):
             code = "ORDER_CLOSED"  # rejected (out of stock) or cancelled: there will be nothing to pay
         if code != "PAYMENT_NOT_READY" or time.monotonic() + pause > deadline:
             return Result.failed(PAY_MESSAGES.get(code, PAY_MESSAGES["PAYMENTS_UNAVAILABLE"]), status=409)
@@ -105,7 +119,7 @@ def payment_page(order_id: str, wait: float = 0.0) -> Result[str]:
         pause = min(pause * 2, 0.5)
 
 
-def ask_provider(order_id: str) -> None:
+def ask_provider(order_id: str, link: str | None = None) -> None:
     """The return page asks the payments service to check with the provider (a webhook may be late); it never
     decides anything itself."""
-    _call("POST", f"/api/payments/{order_id}/sync")
+    _call("POST", f"/api/payments/{order_id}/sync", **_linked(link))

@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, make_response, redirect, render_template, request
 
 from common import address as address_fields
+from common import order_links
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
 from common.ids import is_id, is_minted_id
-from fragments.sign_in import require_sign_in
+from fragments.sign_in import require_sign_in, sign_in_url
 
 from . import client, forms
 from .deps import deps
@@ -17,17 +18,44 @@ from .deps import deps
 bp = Blueprint("checkout", __name__)
 
 
-def _sign_in_notice(url: str):
-    """A shopper on the way to checkout hears why and keeps the page, rather than being sent off it."""
+def _sign_in_or_guest(url: str, status: int = 200, form: dict | None = None, errors: dict | None = None):
+    """A shopper without a session on the way to checkout keeps the page: sign in (the cart comes along), or go on
+    as a guest with an email."""
+    if not client.cart().get("items"):
+        return _empty_cart()
+    return _step("_guest.html", status, sign_in=url, form=form or {}, errors=errors or {})
+
+
+def _as_guest() -> bool:
+    """A checkout without a session goes on once the shopper gave an email ("Continue as guest")."""
+    if request.endpoint == "checkout.continue_as_guest":
+        return True
+    if request.endpoint == "checkout.pay" and request.form.get("link"):  # "Pay now" on a guest's order link page
+        return True
+    return bool(deps().drafts.load().get("guest"))
+
+
+require_sign_in(bp, "/checkout", notice=_sign_in_or_guest, allow=_as_guest)
+
+
+def _guest(draft: dict) -> str | None:
+    """The guest's email: their checkout never asks the account's APIs (addresses, profile)."""
+    return draft.get("guest") or None
+
+
+def _link(order_id: str) -> str | None:
+    """A guest's way to their order: the signed link its placing answered with, kept in the draft."""
+    placed = deps().drafts.load().get("placed") or {}
+    return placed.get("link") if placed.get("order_id") == order_id else None
+
+
+def _empty_cart():
     return _step(
         "_notice.html",
-        title="Sign in to check out",
-        message="Sign in and your cart comes with you.",
-        link=(url, "Sign in"),
+        title="Your cart is empty",
+        message="Add something you like, then check out.",
+        link=("/products", "Browse products"),
     )
-
-
-require_sign_in(bp, "/checkout", notice=_sign_in_notice)
 
 
 def _advance(url: str, render):
@@ -44,7 +72,7 @@ def _step(template: str, status: int = 200, **context):
 
 
 def _address_step(draft: dict, status: int = 200, form: dict | None = None, errors: dict | None = None):
-    saved = client.addresses()
+    saved = [] if _guest(draft) else client.addresses()
     # A returning shopper's first saved address is picked already: one click to go on.
     chosen = (form or {}).get("address_id") or draft.get("address_id") or (saved[0]["id"] if saved else "new")
     return _step(
@@ -84,12 +112,7 @@ def _review_step(draft: dict, status: int = 200, error: str | None = None):
 def start():
     cart = client.cart()
     if not cart.get("items"):
-        return _step(
-            "_notice.html",
-            title="Your cart is empty",
-            message="Add something you like, then check out.",
-            link=("/products", "Browse products"),
-        )
+        return _empty_cart()
     short = [line["name"] for line in cart["items"] if line.get("exceeds_stock")]
     if short:  # the shop knows it cannot sell these: the shopper fixes the cart before paying for anything
         return _step(
@@ -112,14 +135,26 @@ def start():
             )
     if not draft or draft.get("placed"):
         # A new attempt, with a new Idempotency-Key; the address and delivery of one that ended unpaid are kept.
-        kept = {k: draft[k] for k in ("address", "address_id", "delivery_option") if draft and k in draft}
+        kept = {k: draft[k] for k in ("address", "address_id", "delivery_option", "guest") if draft and k in draft}
         draft = deps().drafts.save({**deps().drafts.fresh(), **kept})
     return _address_step(draft)
+
+
+@bp.post("/guest")
+def continue_as_guest():
+    """ "Continue as guest": the email the order's receipts and link go to; then the address, as for everyone."""
+    email, error = forms.email(request.form.get("email", ""))
+    if error:
+        return _sign_in_or_guest(sign_in_url("/checkout"), 422, form={"email": email}, errors={"email": error})
+    draft = deps().drafts.save({**deps().drafts.fresh(), "guest": email})
+    return _advance("/checkout", lambda: _address_step(draft))
 
 
 @bp.post("/address")
 def save_address():
     draft, choice = deps().drafts.load() or deps().drafts.fresh(), request.form.get("address_id", "new")
+    if _guest(draft):
+        choice = "new"  # a guest has no saved addresses
     if choice != "new":
         address = next(({k: a[k] for k in address_fields.NAMES} for a in client.addresses() if a["id"] == choice), None)
         if address is None:
@@ -158,7 +193,10 @@ def save_delivery():
 
 def _placed(draft: dict):
     """Back to a step of a checkout that has become an order: that order's page, not an empty form."""
-    return redirect_after_post(f"/orders/{draft['placed']['order_id']}") if draft.get("placed") else None
+    if not draft.get("placed"):
+        return None
+    link = draft["placed"].get("link")
+    return redirect_after_post(f"/orders/link/{link}" if link else f"/orders/{draft['placed']['order_id']}")
 
 
 @bp.get("/payment")
@@ -182,7 +220,7 @@ def review():
 def _to_provider(order_id: str, wait: float = 0.0):
     """Off to the provider's hosted page (HX-Redirect with htmx, a 303 without); if the order cannot be paid yet,
     to /checkout/pay, which waits for it and then goes on (or says why the order ended)."""
-    page = client.payment_page(order_id, wait)
+    page = client.payment_page(order_id, wait, _link(order_id))
     return redirect_after_post(page.value if page.ok and page.value else f"/checkout/pay?order={order_id}")
 
 
@@ -196,11 +234,13 @@ def place():
         return _to_provider(draft["placed"]["order_id"], client.READY_WAIT)
     # The cart's promo code as the review priced it (the review drops one that no longer applies, and so does this).
     promo = (_priced(draft, client.cart()) or {}).get("promo_code")
-    placed = client.place(key, draft["address"], client.phone(), draft["delivery_option"], promo)
+    guest = _guest(draft)
+    phone = None if guest else client.phone()
+    placed = client.place(key, draft["address"], phone, draft["delivery_option"], promo, guest)
     if not placed.ok:
         return _review_step(draft, placed.status, placed.message)
     order = placed.value
-    deps().drafts.save({**draft, "placed": {"key": key, "order_id": order["id"]}})
+    deps().drafts.save({**draft, "placed": {"key": key, "order_id": order["id"], "link": order.get("link")}})
     return _to_provider(order["id"], client.READY_WAIT)  # the cart stays until the order is confirmed
 
 
@@ -210,9 +250,11 @@ def pay():
     order_id = request.form.get("order_id", "")
     if not is_id(order_id):
         raise NotFound("We couldn't find that order")
-    page = client.payment_page(order_id)
+    sent = request.form.get("link", "")  # from a guest's order link page
+    link = _link(order_id) or (sent if order_links.looks_like_token(sent) else None)
+    page = client.payment_page(order_id, link=link)
     if not page.ok or not page.value:
-        return render_template("checkout/_return.html", order=_order(order_id), error=page.message), 409
+        return _order_page("checkout/_return.html", order_id, 409, error=page.message, link=link)
     return redirect_after_post(page.value)
 
 
@@ -222,11 +264,10 @@ def paying(order_id):
     page refreshes itself without JS); an order that ended first (out of stock) shows its status instead."""
     order = _order(order_id)
     if order.get("status") in ("PENDING", "AWAITING_PAYMENT"):
-        page = client.payment_page(order_id)
+        page = client.payment_page(order_id, link=_link(order_id))
         if page.ok and page.value:
             return redirect_after_post(page.value)
-        order = _order(order_id)
-    return render_template("checkout/_paying.html", order=order)
+    return _order_page("checkout/_paying.html", order_id)
 
 
 @bp.get("/return/<order_id>")
@@ -235,28 +276,36 @@ def back_from_provider(order_id):
     with the provider; the order's status shows what the provider's word made of it."""
     if not is_id(order_id):
         raise NotFound("We couldn't find that order")
-    client.ask_provider(order_id)
+    link = _link(order_id)
+    client.ask_provider(order_id, link)
     left = request.args.get("left") == "1"
     order = _order(order_id)
     retry = None
     if left and order.get("status") == "AWAITING_PAYMENT":
-        page = client.payment_page(order_id)
+        page = client.payment_page(order_id, link=link)
         retry = page.value if page.ok else None
-    return render_template("checkout/_return.html", order=order, left=left, retry=retry)
+    return _order_page("checkout/_return.html", order_id, left=left, retry=retry)
 
 
-def _order(order_id: str) -> dict:
+def _order(order_id: str, link: str | None = None) -> dict:
     if not is_id(order_id):
         raise NotFound("We couldn't find that order")
-    return client.order(order_id)
+    return client.order(order_id, link or _link(order_id))
+
+
+def _order_page(template: str, order_id: str, status: int = 200, link: str | None = None, **context):
+    """A page about one order, with the way back to it: its page for a shopper, its signed link for a guest."""
+    link = link or _link(order_id)
+    order_url = f"/orders/link/{link}" if link else f"/orders/{order_id}"
+    return render_template(template, order=_order(order_id, link), order_url=order_url, **context), status
 
 
 @bp.get("/confirmation/<order_id>")
 def confirmation(order_id):
-    return render_template("checkout/_confirmation.html", order=_order(order_id))
+    return _order_page("checkout/_confirmation.html", order_id)
 
 
 @bp.get("/confirmation/<order_id>/status")
 def status(order_id):
     """Polled by htmx every second until the order is settled; the settled answer carries no trigger."""
-    return render_template("checkout/_status.html", order=_order(order_id))
+    return _order_page("checkout/_status.html", order_id)

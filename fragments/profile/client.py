@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from common import order_links
 from common.address import COUNTRY_MESSAGE
 from common.errors import NotFound
 from common.gateway_api import api_or_raise
@@ -103,12 +102,9 @@ def cancel(order_id: str) -> Result[dict]:
     return Result.failed(body_of(resp).get("message") or "This order can no longer be cancelled.", status=409)
 
 
-TOKEN = re.compile(r"[A-Za-z0-9_.-]{10,400}")  # what common/order_links.py signs: URL-safe base64 and dots
-
-
 def linked_order(token: str) -> dict:
     """The order a signed link names; anything else is the same 404 as an unknown order."""
-    resp = _call("GET", f"/api/orders/link/{token}") if TOKEN.fullmatch(token) else None
+    resp = _call("GET", f"/api/orders/link/{token}") if order_links.looks_like_token(token) else None
     if resp is None or resp.status_code == 404:
         raise NotFound("We couldn't find that order")
     return resp.json()

@@ -4,32 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from common.validation import StrictModel
+from common.validation import Email, StrictModel, normalise_email
 
 NO_CONTROL_CHARS = r"^[^\x00-\x1f\x7f]+$"
-
-
-def normalise_email(value: str) -> str:
-    return value.strip().lower()
-
-
-def _valid_email(value: str) -> str:
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError as e:
-        raise ValueError(f"not a valid email address: {e}") from None
-    return normalise_email(value)
 
 
 # Passwords are taken exactly as typed: no stripping. The cap keeps argon2 input bounded.
 Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=128)]
 LoginPassword = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=128)]
-NewEmail = Annotated[
-    str, Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_valid_email)
-]
+NewEmail = Email
 LoginEmail = Annotated[str, Field(min_length=1, max_length=254), AfterValidator(normalise_email)]
 Token = Annotated[str, Field(min_length=1, max_length=4096)]
 

@@ -7,6 +7,7 @@ from functools import partial
 
 from flask import Flask
 
+from common import order_links
 from common.audit import AuditOutbox
 from common.clock import now
 from common.deps import deps_of
@@ -42,7 +43,7 @@ def build(app: Flask) -> Deps:
     renderer = EmailRenderer({"shop_name": "Fragmart", "shop_url": settings.shop_url})
     letters = DeadLetters(db["dead_letters"], app.extensions["publisher"])
     sms = sms_channel(settings)
-    notifier = Notifier(repo, renderer, mailer, sms, settings.staff_alert_email)
+    notifier = Notifier(repo, renderer, mailer, sms, settings.staff_alert_email, partial(order_links.sign, settings))
     deliveries = WebhookDeliveryRepository(db["webhook_deliveries"])
     endpoints = EndpointRepository(db["webhook_endpoints"])
     hooks = Webhooks(endpoints, deliveries, now, settings.webhooks_allow_private, AuditOutbox(db["audit_outbox"]))

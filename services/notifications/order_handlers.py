@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 Notice = OrderSummary | PaymentRefunded  # every event about one order that the customer hears of
 
 
-def _context(notice: Notice, contact: dict) -> dict:
+def _context(notice: Notice, contact: dict, link: str | None = None) -> dict:
     currency = notice.currency
     if isinstance(notice, PaymentRefunded):  # a refund's notice speaks of the money given back and the card
         total, amount, lines = notice.amount, notice.amount, []
@@ -25,6 +25,8 @@ def _context(notice: Notice, contact: dict) -> dict:
         "name": notice.name or contact.get("name") or "there",
         "order_id": notice.order_id,
         "short_id": notice.order_id[:8],
+        # A guest's order opens by its signed link; a shopper's by its page, after signing in.
+        "order_path": f"/orders/link/{link}" if link else f"/orders/{notice.order_id}",
         "total": money(total, currency),
         "amount": money(amount, currency),
         "lines": [
@@ -56,10 +58,11 @@ def notifier_for(notifier):
     def notify(kind: str, message: type[Notice], sms_text: str):
         def handle(event) -> None:
             notice = message.parse(event)
-            user_id = str(notice.user_id)
-            contact = notifier.contact(user_id) or {}
-            ctx = _context(notice, contact)
+            user_id = notice.user_id  # None: a guest's order
+            contact = (notifier.contact(user_id) if user_id else None) or {}
             email = notice.email or contact.get("email")
+            link = notifier.order_link(notice.order_id, email) if email and not user_id else None
+            ctx = _context(notice, contact, link)
             # Several partial refunds of one order are several notices: each is keyed by its refund.
             once = f"{notice.order_id}:{notice.refund_id}" if isinstance(notice, PaymentRefunded) else notice.order_id
             if email:

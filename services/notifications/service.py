@@ -19,9 +19,13 @@ log = logging.getLogger(__name__)
 class Notifier:
     """What event handlers call. `key` makes a send happen once: a repeat with a delivered key is skipped."""
 
-    def __init__(self, repo: Deliveries, renderer, mailer, sms, staff_email: str | None = None):
+    def __init__(self, repo: Deliveries, renderer, mailer, sms, staff_email: str | None = None, order_link=None):
         self.repo, self.renderer, self.mailer, self.sms = repo, renderer, mailer, sms
         self.staff_email = staff_email
+        self._order_link = order_link  # (order id, email) -> a signed order link, for guests' orders
+
+    def order_link(self, order_id: str, email: str) -> str | None:
+        return self._order_link(order_id, email) if self._order_link else None
 
     def staff_emails(self) -> list[str]:
         """Who hears of the shop's operations (low stock): STAFF_ALERT_EMAIL when set, else every admin."""

@@ -9,16 +9,17 @@ class CartLines:
     def __init__(self, store: CartStore):
         self.store = store
 
-    def lines(self, identity) -> list[dict]:
-        held = self.store.lines(user_cart_id(identity.user_id))
+    def lines(self, cart_id: str | None) -> list[dict]:
+        held = self.store.lines(cart_id) if cart_id else {}
         return [{"product_id": pid, "quantity": qty} for pid, qty in held.items()]
 
-    def clear(self, identity) -> None:
-        self.store.clear(user_cart_id(identity.user_id))
-
-    def take_ordered(self, user_id: str, lines: list[dict]) -> None:
-        """The confirmed order's quantities leave the cart: until then a failed or abandoned order keeps it whole."""
+    def take_ordered(self, order: dict) -> None:
+        """The confirmed order's quantities leave the cart it was placed from: until then a failed or abandoned
+        order keeps it whole. Orders placed before guests could order name their cart by their user only."""
+        cart_id = order.get("cart_id") or (user_cart_id(order["user_id"]) if order.get("user_id") else None)
+        if not cart_id:
+            return
         ordered: dict[str, int] = {}
-        for line in lines:
+        for line in order["lines"]:
             ordered[line["product_id"]] = ordered.get(line["product_id"], 0) + int(line["quantity"])
-        self.store.take(user_cart_id(user_id), ordered)
+        self.store.take(cart_id, ordered)

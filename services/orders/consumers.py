@@ -72,8 +72,8 @@ def handlers(repo, codes=None, carts=None) -> dict:
         if moved is None:
             # Cancelled meanwhile (expiry, the customer): payments voids on order.cancelled; keep the facts.
             repo.annotate(paid.order_id, {"payment": None}, {"payment": payment}, user_id=paid.user_id)
-        elif carts is not None and moved.get("from_cart") and moved.get("user_id"):
-            carts.take_ordered(moved["user_id"], moved["lines"])
+        elif carts is not None and moved.get("from_cart"):
+            carts.take_ordered(moved)
 
     def payment_failed(event: Event) -> None:
         """One attempt at the provider failed (declined, 3-D Secure failed): the order keeps awaiting payment, and

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from common.auth import Identity
 from common.events import Event
 
 
@@ -13,7 +12,7 @@ class Orders(Protocol):
 
     def get(self, order_id: str, user_id: str | None = None) -> dict | None: ...
 
-    def by_idempotency(self, idem: str) -> dict | None: ...
+    def by_idempotency(self, idem: str, user_id: str | None) -> dict | None: ...
 
     def list_for_user(self, user_id: str, skip: int, limit: int) -> tuple[list[dict], int]: ...
 
@@ -34,8 +33,8 @@ class Catalog(Protocol):
 
 
 class ShopperCart(Protocol):
-    """The signed-in shopper's cart, as an order takes it."""
+    """The shopper's cart (a signed-in shopper's own, or the guest's it names), as an order takes it."""
 
-    def lines(self, identity: Identity) -> list[dict]: ...
+    def lines(self, cart_id: str | None) -> list[dict]: ...
 
-    def clear(self, identity: Identity) -> None: ...
+    def take_ordered(self, order: dict) -> None: ...

@@ -19,8 +19,9 @@ def _by_id(order_id: str, user_id: str | None) -> dict:
     return {"_id": order_id, "user_id": user_id} if user_id else {"_id": order_id}
 
 
-def idempotency_id(user_id: str, key: str) -> str:
-    return f"{user_id}:{key}"
+def idempotency_id(owner: str, key: str) -> str:
+    """A key is its owner's: a customer's user id, or a guest's email."""
+    return f"{owner}:{key}"
 
 
 class OrderRepository:
@@ -39,7 +40,7 @@ class OrderRepository:
         try:
             self.orders.insert_one({**stamped, "_outbox": outbox_entries(event)})
         except DuplicateKeyError:
-            return written(self.by_idempotency(doc["idem"])), False
+            return written(self.by_idempotency(doc["idem"], doc["user_id"])), False
         self.metrics.placed(stamped)
         return written(self.get(doc["_id"], doc["user_id"])), True
 
@@ -47,8 +48,8 @@ class OrderRepository:
         """By id; with its customer's id (the shard key) when known, so a sharded cluster asks one shard."""
         return self.orders.find_one(_by_id(order_id, user_id), HIDDEN)
 
-    def by_idempotency(self, idem: str) -> dict | None:
-        user_id = idem.partition(":")[0]  # idempotency_id's shape; naming the shard key keeps this on one shard
+    def by_idempotency(self, idem: str, user_id: str | None) -> dict | None:
+        """The order placed with this key; naming the shard key (None: a guest's) keeps this on one shard."""
         return self.orders.find_one({"user_id": user_id, "idem": idem}, HIDDEN)
 
     def list_for_user(self, user_id: str, skip: int, limit: int) -> tuple[list[dict], int]:

@@ -10,14 +10,15 @@ from flask import Blueprint, current_app, jsonify, request
 from common import carriers, order_links
 from common.audit import admin_action
 from common.auth import Identity, current_identity, require_admin, require_user
-from common.errors import AppError, NotFound
+from common.errors import AppError, NotFound, ValidationError
 from common.ids import is_id
 from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service, states
+from .cart_store import is_guest_id
 from .deps import deps
-from .schemas import IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder, ShipBody
+from .schemas import CART_HEADER, IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder, ShipBody
 from .service import SOURCE
 
 bp = Blueprint("orders", __name__)
@@ -39,25 +40,40 @@ def _idempotency_key() -> str:
     return key
 
 
+def _buyer(body: PlaceOrder) -> service.Buyer:
+    """The signed-in shopper; else a guest, who gives an email and names their cart by X-Cart-Id."""
+    identity = current_identity()
+    if identity is not None:
+        return service.Buyer.signed_in(identity)
+    if body.email is None:
+        raise ValidationError(
+            "Give an email for your order, or sign in", {"fields": {"email": "required"}}, code="EMAIL_REQUIRED"
+        )
+    cart_id = request.headers.get(CART_HEADER, "")
+    return service.Buyer.guest(body.email, body.address.name, cart_id if is_guest_id(cart_id) else None)
+
+
 @bp.post("/api/orders")
-@require_user
 @operation(
     spec,
     ok=202,
     out=Order,
     body=PlaceOrder,
     headers=OrderHeaders,
-    auth="user",
+    auth="optional",
     errors=(404, 409),
     ok_headers={"Location": {"type": "string"}, "Idempotent-Replayed": {"const": "true"}},
 )
 def create_order():
-    """Place an order (Idempotency-Key header required): 202 with the PENDING order."""
-    key = _idempotency_key()
-    order, created = service.place_order(
-        deps().repo, deps().catalog, deps().cart, current_identity(), key, parse_body(PlaceOrder), deps().rules
-    )
-    resp = jsonify(service.public_order(order))
+    """Place an order (Idempotency-Key header required): 202 with the PENDING order. A guest sends no token but an
+    `email` (and the cart by X-Cart-Id): the answer carries the order's signed `link`, its only way back to it."""
+    key, body = _idempotency_key(), parse_body(PlaceOrder)
+    buyer = _buyer(body)
+    order, created = service.place_order(deps().repo, deps().catalog, deps().cart, buyer, key, body, deps().rules)
+    public = service.public_order(order)
+    if buyer.user_id is None:
+        public["link"] = order_links.sign(current_app.extensions["settings"], order["_id"], order["email"])
+    resp = jsonify(public)
     resp.headers["Location"] = f"/api/orders/{order['_id']}"
     if not created:
         resp.headers["Idempotent-Replayed"] = "true"

@@ -8,7 +8,7 @@ from common.address import PostalAddress
 from common.carriers import CARRIERS, TRACKING_NUMBER
 from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA
 from common.paging import Page, PageQuery
-from common.validation import StrictModel
+from common.validation import Email, StrictModel
 
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,100}$"
 CART_HEADER = "X-Cart-Id"
@@ -51,6 +51,8 @@ class PlaceOrder(StrictModel):
     promo_code: str | None = Field(default=None, pattern=PROMO_CODE)
     # For delivery texts; the checkout sends the phone of the shopper's profile when there is one.
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 ().-]{4,18}[0-9]$")
+    # A guest's order (no token sent) is theirs by this email: its notices and its signed link go there.
+    email: Email | None = None
 
 
 class OrderListQuery(PageQuery):
@@ -88,7 +90,8 @@ class ShipBody(StrictModel):
 class Order(BaseModel):
     id: str
     status: str
-    user_id: str
+    user_id: str | None  # None for a guest's order
+    email: str | None = None
     lines: list[OrderLine]
     total: int
     currency: str
@@ -98,6 +101,8 @@ class Order(BaseModel):
     settled: bool
     cancellable: bool
     shipment: dict | None = None
+    # A guest's order, as just placed: the signed link that opens it (and pays, cancels it) without an account.
+    link: str | None = None
 
 
 class OrderPage(Page[Order]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from common.auth import Identity
@@ -22,12 +23,37 @@ from common.messages import (
 from common.paging import PageQuery, page_of
 
 from . import pricing, promos, quote, states, totals
+from .cart_store import user_cart_id
 from .ports import Catalog, Orders, ShopperCart
 from .repository import idempotency_id
 from .rules import Rules
 
 SOURCE = "orders"
-PUBLIC_DROP = ("idem", "request_hash", "payment_token", "redrive_after", "redriven_at")
+PUBLIC_DROP = ("idem", "request_hash", "payment_token", "redrive_after", "redriven_at", "cart_id")
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who places an order: a signed-in shopper (their account, their cart) or a guest (the email they gave, the
+    cart their browser names)."""
+
+    user_id: str | None
+    email: str | None
+    name: str | None
+    cart_id: str | None
+
+    @classmethod
+    def signed_in(cls, identity: Identity) -> Buyer:
+        return cls(identity.user_id, identity.email, identity.name, user_cart_id(identity.user_id))
+
+    @classmethod
+    def guest(cls, email: str, name: str | None, cart_id: str | None) -> Buyer:
+        return cls(None, email, name, cart_id)
+
+    @property
+    def keys(self) -> str:
+        """Whose Idempotency-Keys these are: a guest's are theirs by email."""
+        return self.user_id or f"guest:{self.email}"
 
 
 def public_order(doc: dict) -> dict:
@@ -105,7 +131,7 @@ def place_order(
     repo: Orders,
     catalog: Catalog,
     cart: ShopperCart,
-    identity: Identity,
+    buyer: Buyer,
     key: str,
     body,
     rules: Rules | None = None,
@@ -115,11 +141,11 @@ def place_order(
     A promo code's use is held for the order before it is written, and given back if the write finds the key's
     order already there.
     """
-    idem, digest = idempotency_id(identity.user_id, key), request_digest(body)
-    existing = repo.by_idempotency(idem)
+    idem, digest = idempotency_id(buyer.keys, key), request_digest(body)
+    existing = repo.by_idempotency(idem, buyer.user_id)
     if existing is not None:
         return _same_request(existing, digest), False
-    wanted = [line.model_dump() for line in body.lines] if body.lines else cart.lines(identity)
+    wanted = [line.model_dump() for line in body.lines] if body.lines else cart.lines(buyer.cart_id)
     if not wanted:
         raise ValidationError("Your cart is empty", code="CART_EMPTY")
     lines = pricing.snapshot(catalog, wanted)
@@ -131,18 +157,19 @@ def place_order(
     order_id = uuid.uuid4().hex
     code = breakdown.get("promo_code")
     if rules is not None and code:
-        promos.hold(rules.promotions, code, order_id, identity.email or identity.user_id)
+        promos.hold(rules.promotions, code, order_id, buyer.email or buyer.keys)
     doc = {
         "_id": order_id,
         "idem": idem,
         "request_hash": digest,
-        "user_id": identity.user_id,
-        "email": identity.email,
-        "name": identity.name,
+        "user_id": buyer.user_id,  # None for a guest: their order is theirs by its signed link
+        "email": buyer.email,
+        "name": buyer.name,
         "phone": body.phone,
         "status": states.PENDING,
         "reason": None,
         "from_cart": not body.lines,  # its lines leave the cart once it is confirmed, not before
+        "cart_id": None if body.lines else buyer.cart_id,
         "lines": lines,
         "subtotal": breakdown["subtotal"],
         "total": breakdown["total"],

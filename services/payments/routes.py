@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
-from common.auth import current_identity, require_admin, require_user
-from common.errors import AppError, NotFound
+from common import order_links
+from common.auth import current_identity, require_admin
+from common.errors import AppError, NotFound, Unauthorized
 from common.ids import is_id
 from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
@@ -18,6 +19,7 @@ from .schemas import (
     REFUND_KEY,
     CheckoutIn,
     CheckoutOut,
+    LinkHeaders,
     Payment,
     Payments,
     PaymentsQuery,
@@ -30,6 +32,23 @@ bp = Blueprint("payments", __name__)
 spec = service_spec("payments")
 
 
+ORDER_LINK_HEADER = "X-Order-Link"
+
+
+def _payer() -> service.Payer:
+    """A guest's signed order link (X-Order-Link) names the one order it may pay; else the caller's token."""
+    token = request.headers.get(ORDER_LINK_HEADER)
+    if token is not None:
+        found = order_links.read(current_app.extensions["settings"], token)
+        if found is None or not is_id(found[0]):
+            raise NotFound("No payment for that order")
+        return service.OrderLink(*found)
+    identity = current_identity()
+    if identity is None:
+        raise Unauthorized("Sign in, or open your order's link", code="AUTH_REQUIRED")
+    return identity
+
+
 def _order_id(order_id: str) -> str:
     if not is_id(order_id):
         raise NotFound("No payment for that order")
@@ -37,25 +56,24 @@ def _order_id(order_id: str) -> str:
 
 
 @bp.post("/api/payments/checkouts")
-@require_user
-@operation(spec, ok=201, out=CheckoutOut, body=CheckoutIn, auth="user", errors=(409, 503))
+@operation(spec, ok=201, out=CheckoutOut, body=CheckoutIn, headers=LinkHeaders, auth="optional", errors=(404, 409, 503))
 def create_checkout():
     """The provider's hosted page for one of the caller's orders (made once per order): send the shopper there.
-    409 PAYMENT_NOT_READY until the order's stock is reserved; 409 ALREADY_PAID or ORDER_CLOSED after."""
+    A guest names the order by its signed link (X-Order-Link). 409 PAYMENT_NOT_READY until the order's stock is
+    reserved; 409 ALREADY_PAID or ORDER_CLOSED after."""
     body = parse_body(CheckoutIn)
     d = deps()
-    checkout = service.start_checkout(d.charges, d.provider, d.shop, current_identity(), body.order_id)
+    checkout = service.start_checkout(d.charges, d.provider, d.shop, _payer(), body.order_id)
     return jsonify(checkout), 201
 
 
 @bp.post("/api/payments/<order_id>/sync")
-@require_user
-@operation(spec, out=Payment, auth="user", errors=(404,))
+@operation(spec, out=Payment, headers=LinkHeaders, auth="optional", errors=(404,))
 def sync(order_id: str):
     """Ask the provider how the order's checkout stands (the return page does, in case its webhook is late)."""
-    d, identity = deps(), current_identity()
+    d = deps()
     doc = d.charges.get(_order_id(order_id))
-    if doc is None or identity is None or (doc.get("user_id") != identity.user_id and not identity.is_admin):
+    if doc is None or not service.owns(doc, _payer()):
         raise NotFound("No payment for that order")
     if doc.get("session_id") and d.provider is not None:
         doc = service.settle(d.charges, d.provider, order_id, doc["session_id"], d.metrics) or doc
@@ -79,12 +97,12 @@ def create_refund(order_id: str):
 
 
 @bp.get("/api/payments")
-@require_user
-@operation(spec, out=Payments, query=PaymentsQuery, auth="user", errors=(404,))
+@operation(spec, out=Payments, query=PaymentsQuery, headers=LinkHeaders, auth="optional", errors=(404,))
 def list_payments():
-    """The caller's payments with their history (authorized, captured, voided, refunded), optionally for one order."""
+    """The caller's payments with their history (authorized, captured, voided, refunded), optionally for one order;
+    a guest's, by their order's signed link (X-Order-Link)."""
     q = parse_query(PaymentsQuery)
-    items = service.list_payments(deps().charges, current_identity(), q.order_id)
+    items = service.list_payments(deps().charges, _payer(), q.order_id)
     return jsonify(items=items)
 
 

@@ -59,3 +59,9 @@ class Payments(BaseModel):
 class WebhookAnswer(BaseModel):
     received: bool
     outcome: str
+
+
+class LinkHeaders(BaseModel):
+    """A guest, without an account, names their order by its signed link (from placing it, or its emails)."""
+
+    x_order_link: str | None = Field(default=None, alias="X-Order-Link", max_length=400)

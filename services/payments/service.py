@@ -70,9 +70,33 @@ def public_payment(doc: dict) -> dict:
     }
 
 
-def list_payments(charges: Charges, identity: Identity, order_id: str | None) -> list[dict]:
-    docs = charges.for_user(None if identity.is_admin else identity.user_id, order_id)
-    if order_id and not docs and not identity.is_admin:
+@dataclass(frozen=True)
+class OrderLink:
+    """A guest's signed order link (common/order_links.py): that one order, while its email is the payment's."""
+
+    order_id: str
+    email: str
+
+
+Payer = Identity | OrderLink  # a signed-in shopper (or an admin), or a guest holding their order's link
+
+
+def owns(doc: dict | None, payer: Payer) -> bool:
+    """Whether the payer may see and pay this payment: someone else's looks the same as none."""
+    if doc is None:
+        return False
+    if isinstance(payer, OrderLink):
+        return doc["_id"] == payer.order_id and (doc.get("email") or "").lower() == payer.email
+    return payer.is_admin or doc.get("user_id") == payer.user_id
+
+
+def list_payments(charges: Charges, payer: Payer, order_id: str | None) -> list[dict]:
+    if isinstance(payer, OrderLink):
+        doc = charges.get(payer.order_id) if order_id in (None, payer.order_id) else None
+        docs = [doc] if doc is not None and owns(doc, payer) else []
+    else:
+        docs = charges.for_user(None if payer.is_admin else payer.user_id, order_id)
+    if order_id and not docs and not (isinstance(payer, Identity) and payer.is_admin):
         raise NotFound("No payment for that order")  # someone else's order looks the same as none
     return [public_payment(d) for d in docs]
 
@@ -132,11 +156,11 @@ def _authorized_event(doc: dict):
         return _outcome(PaymentSucceeded, doc, charge_id=doc.get("charge_id")).event(SOURCE)
 
 
-def start_checkout(charges: Charges, provider: Processor | None, shop: Shop, identity: Identity, order_id: str) -> dict:
+def start_checkout(charges: Charges, provider: Processor | None, shop: Shop, payer: Payer, order_id: str) -> dict:
     """The provider's hosted page for the order: made once per order, so a double click or a second tab gets the
     same page. Refused (409) until stock is reserved, and once the order is paid or closed."""
     doc = charges.get(order_id)
-    if doc is not None and doc.get("user_id") != identity.user_id and not identity.is_admin:
+    if not owns(doc, payer):
         doc = None  # someone else's order looks the same as none
     if doc is None:
         raise Conflict("The order is not ready to pay yet.", code="PAYMENT_NOT_READY")

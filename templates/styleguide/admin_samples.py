@@ -253,7 +253,7 @@ def letters(status="waiting", listing=LETTERS, message=None, error=None):
     }
 
 
-HEALTH = {"status": "ok", "upstreams": {n: "ok" for n in ("auth", "cart", "inventory", "orders", "products")}}
+HEALTH: dict = {"status": "ok", "upstreams": {n: "ok" for n in ("auth", "cart", "inventory", "orders", "products")}}
 SUMMARY = {
     "date": "2026-11-20",
     "orders": 12,

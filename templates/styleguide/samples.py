@@ -64,7 +64,8 @@ ADDRESS = {
     "country": "GB",
 }
 ADDRESS_2 = {**ADDRESS, "id": "addr-2", "line1": "1 Engine Street", "city": "Cambridge", "postal_code": "CB2 1TN"}
-NO_ERRORS, ADDRESS_FORM = {}, {k: "" for k in ("name", "line1", "city", "postal_code", "country")}
+NO_ERRORS: dict[str, str] = {}
+ADDRESS_FORM = {k: "" for k in ("name", "line1", "city", "postal_code", "country")}
 ADDRESS_ERRORS = {
     "name": "Enter the name.",
     "line1": "Enter the address.",
@@ -372,19 +373,25 @@ PARTIALS = {
         },
     },
     "checkout/_confirmation.html": {s.title().replace("_", " "): {"order": order(s), "live": False} for s in STATUSES},
-    "checkout/_notice.html": {
-        "Signed out": {
-            "title": "Sign in to check out",
-            "message": "Sign in or create an account to check out.",
-            "link": ("/login?next=/checkout", "Sign in"),
+    "checkout/_guest.html": {
+        "Sign in or continue as guest": {"sign_in": "/login?next=/checkout", "form": {}, "errors": NO_ERRORS},
+        "Not an email": {
+            "sign_in": "/login?next=/checkout",
+            "form": {"email": "ada@"},
+            "errors": {"email": "Enter an email address like name@example.com."},
         },
+    },
+    "checkout/_notice.html": {
         "Empty cart": {
             "title": "Your cart is empty",
             "message": "Add something you like, then check out.",
             "link": ("/products", "Browse products"),
         },
     },
-    "checkout/_order_summary.html": {"Two lines to a UK address": {"order": order("CONFIRMED")}},
+    "checkout/_order_summary.html": {
+        "Two lines to a UK address": {"order": order("CONFIRMED")},
+        "A guest's order (its signed link)": {"order": order("CONFIRMED"), "order_url": "/orders/link/sample.token"},
+    },
     "checkout/_paying.html": {
         "Reserving the stock": {"order": order("PENDING"), "live": False},
         "Out of stock first": {"order": order("REJECTED"), "live": False},

@@ -14,6 +14,7 @@ import fragments.profile
 from common.csrf import CSRF_COOKIE
 from common.events import make_event
 from common.messages import OrderCancelled, PaymentRequest, StockReserved
+from common.session import CART_COOKIE
 from services.inventory.deps import deps as inventory_deps
 from services.orders.consumers import handlers
 from services.orders.deps import deps as orders_deps
@@ -118,11 +119,75 @@ def checked_out(shop, checkout_app, user) -> tuple:
     return c, post(c, "/place", idempotency_key=found.group(1)), found.group(1)
 
 
-def test_signed_out_checkout_asks_to_sign_in_and_comes_back(checkout_app):
+def guest_browser(shop, app, *lines: tuple[str, int]):
+    """A browser without an account whose guest cart (the fm_cart cookie) holds `lines`."""
+    c, cart_id = browser(app), None
+    for product_id, quantity in lines:
+        product = products_deps(shop.products).repo.get(product_id)
+        assert product is not None, product_id
+        inventory_deps(shop.inventory).stock.set_available(product["sku"], 50)
+        r = requests.post(
+            f"{shop.gateway}/api/cart/items",
+            json={"product_id": product_id, "quantity": quantity},
+            headers={"X-Cart-Id": cart_id} if cart_id else {},
+            timeout=10,
+        )
+        cart_id = r.json()["cart_id"]
+    c.set_cookie(CART_COOKIE, cart_id)
+    return c
+
+
+def test_signed_out_checkout_offers_sign_in_or_continue_as_guest(shop, checkout_app):
     r = browser(checkout_app).get("/start")
-    assert r.status_code == 200 and "Sign in to check out" in text(r) and "/login?next=/checkout" in text(r)
-    r = post(browser(checkout_app), "/address", **ADDRESS)
+    assert r.status_code == 200 and "Your cart is empty" in text(r)
+    c = guest_browser(shop, checkout_app, ("fountain-pen", 1))
+    html = text(c.get("/start"))
+    assert "/login?next=/checkout" in html and ">Sign in</a>" in html
+    assert ">Email</label>" in html and "Continue as guest</button>" in html
+    r = post(c, "/address", **ADDRESS)  # no session and no guest email yet: nowhere to go but the choice
     assert r.status_code == 303 and r.headers["Location"] == "/login?next=/checkout"
+
+
+@pytest.mark.parametrize(
+    "email, message",
+    [
+        ("", "Enter your email address."),
+        ("ada@", "Enter an email address like name@example.com."),
+        ("<script>alert(1)</script>", "Enter an email address like name@example.com."),
+    ],
+)
+def test_a_guests_email_is_checked_beside_the_field(shop, checkout_app, email, message):
+    c = guest_browser(shop, checkout_app, ("fountain-pen", 1))
+    for htmx in (False, True):
+        r = post(c, "/guest", htmx=htmx, email=email)
+        html = text(r)
+        assert r.status_code == 422 and 'id="f-email-error"' in html and message in html
+        assert "<script>alert" not in html
+
+
+def test_a_guest_checks_out_pays_and_gets_to_their_order_by_its_link(shop, checkout_app):
+    c = guest_browser(shop, checkout_app, ("fountain-pen", 2))
+    r = post(c, "/guest", email="Ada.Guest@Example.com")
+    assert r.status_code == 303 and r.headers["Location"] == "/checkout"
+    html = text(c.get("/start"))
+    assert "Use a saved address" not in html and ">Name</label>" in html  # a guest has no address book
+    assert post(c, "/address", **ADDRESS).headers["Location"] == "/checkout/delivery"
+    assert post(c, "/delivery", delivery_option="express").headers["Location"] == "/checkout/review"
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', text(c.get("/review"))).group(1)
+    placed = post(c, "/place", idempotency_key=key)
+    order_id = order_of(placed)
+    order = orders_deps(shop.orders).repo.get(order_id)
+    assert order["user_id"] is None and order["email"] == "ada.guest@example.com"
+    assert post(c, "/place", idempotency_key=key).status_code == 303  # a second click: the same order
+    assert orders_deps(shop.orders).repo.orders.count_documents({"email": "ada.guest@example.com"}) == 1
+    held(shop, order_id)
+    page = post(c, "/pay", order_id=order_id)
+    assert page.status_code == 303 and "/c/pay/" in page.headers["Location"]  # the provider's page
+    back = c.get(f"/return/{order_id}")
+    link = re.search(r'href="/orders/link/([A-Za-z0-9_.-]+)"', text(back))
+    assert back.status_code == 200 and link, "the return page leads to the order by its signed link"
+    assert requests.get(f"{shop.gateway}/api/orders/link/{link.group(1)}", timeout=5).json()["id"] == order_id
+    assert c.get("/review").headers["Location"] == f"/orders/link/{link.group(1)}"  # back after ordering
 
 
 def test_an_empty_cart_has_nothing_to_check_out(checkout_app, user):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
 
 import services.notifications
+from common import order_links
 from common.events import make_event
 from devstack.smtp_sink import read_messages
 from services.notifications.consumers import all_handlers
@@ -70,6 +72,17 @@ def test_a_confirmed_order_sends_one_email_and_one_text_both_in_the_delivery_log
     assert sorted((i["channel"], i["status"]) for i in items) == [("email", "sent"), ("sms", "queued")]
     sms = next(i for i in items if i["channel"] == "sms")
     assert sms["to"] == "+14155552671" and "is confirmed ($84.00)" in sms["body"]
+
+
+@pytest.mark.parametrize("kind", ["order.confirmed", "order.shipped", "order.cancelled"])
+def test_a_guests_order_emails_carry_its_signed_link_not_an_account_page(app, on, order, smtp_sink, kind):
+    guest = {**order, "user_id": None, "email": f"guest-{uuid.uuid4().hex[:8]}@example.com", "phone": None}
+    on[kind](ev(kind, **guest))
+    [mail] = read_messages(smtp_sink.dir, to=guest["email"])
+    found = re.search(r"https://shop\.example/orders/link/([A-Za-z0-9_.-]+)", mail["body"])
+    assert found and f"/orders/{order['order_id']}" not in mail["body"], mail["body"]
+    assert order_links.read(app.extensions["settings"], found.group(1)) == (order["order_id"], guest["email"])
+    assert f"/orders/link/{found.group(1)}" in (mail["html"] or "")
 
 
 def test_a_cancelled_order_says_why_and_whether_money_comes_back(on, order, smtp_sink):

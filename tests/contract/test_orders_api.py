@@ -10,9 +10,10 @@ import requests
 
 import services.orders
 import services.products
+from common import order_links
 from common.events import make_event
 from services.orders import states
-from services.orders.cart_store import user_cart_id
+from services.orders.cart_store import new_guest_id, user_cart_id
 from services.orders.consumers import handlers
 from services.orders.deps import deps as orders_deps
 from tests.servers import serving
@@ -139,9 +140,9 @@ def test_a_missing_or_malformed_idempotency_key_is_400(client, issuer, user, key
     assert r.status_code == 400 and r.json["error"] == code
 
 
-def test_placing_an_order_needs_a_signed_in_customer(client):
+def test_placing_an_order_needs_a_signed_in_customer_or_a_guests_email(client):
     r = client.post("/api/orders", json=body(("fountain-pen", 1)), headers={"Idempotency-Key": uuid.uuid4().hex})
-    assert r.status_code == 401
+    assert r.status_code == 422 and r.json["error"] == "EMAIL_REQUIRED" and "email" in r.json["details"]["fields"]
     r = client.post(
         "/api/orders",
         json=body(("fountain-pen", 1)),
@@ -289,3 +290,80 @@ def test_without_lines_the_order_takes_the_cart_which_empties_once_the_order_is_
     for topic in ("stock.reserved", "payment.succeeded"):
         on[topic](make_event(topic, {"order_id": r.json["id"], "user_id": user}, "test"))
     assert store.lines(user_cart_id(user)) == {}
+
+
+def guest_place(client, payload, key=None, cart_id=None):
+    headers = {"Idempotency-Key": key or uuid.uuid4().hex, **({"X-Cart-Id": cart_id} if cart_id else {})}
+    return client.post("/api/orders", json=payload, headers=headers)
+
+
+def test_a_guest_places_an_order_with_an_email_and_gets_its_signed_link(app, client, issuer):
+    email = f"guest-{uuid.uuid4().hex[:8]}@example.com"
+    r = guest_place(client, {**body(("fountain-pen", 1)), "email": email.upper()})
+    assert r.status_code == 202, r.json
+    order = r.json
+    assert order["user_id"] is None and order["email"] == email and order["address"] == ADDRESS
+    assert order_links.read(app.extensions["settings"], order["link"]) == (order["id"], email)
+    assert client.get(f"/api/orders/link/{order['link']}").json["id"] == order["id"]
+    assert client.get(f"/api/orders/{order['id']}").status_code == 401  # no account: only the link opens it
+    someone = uuid.uuid4().hex
+    assert client.get(f"/api/orders/{order['id']}", headers=issuer.headers(someone)).status_code == 404
+    placed = orders_deps(app).repo.orders.find_one({"_id": order["id"]})
+    assert placed["_outbox"][0]["data"]["email"] == email  # every notice of the order reaches the guest
+
+
+def test_a_guests_order_takes_the_cart_its_browser_names_which_empties_once_paid(app, client):
+    store, cart_id = orders_deps(app).cart.store, new_guest_id()
+    store.add(cart_id, "weekly-planner", 2, 99)
+    r = guest_place(client, {"address": ADDRESS, "email": "cart-guest@example.com"}, cart_id=cart_id)
+    assert r.status_code == 202 and [(ln["product_id"], ln["quantity"]) for ln in r.json["lines"]] == [
+        ("weekly-planner", 2)
+    ]
+    assert "cart_id" not in r.json
+    on = handlers(orders_deps(app).repo, None, orders_deps(app).cart)
+    for topic in ("stock.reserved", "payment.succeeded"):
+        on[topic](make_event(topic, {"order_id": r.json["id"], "user_id": None}, "test"))
+    assert orders_deps(app).repo.get(r.json["id"])["status"] == states.CONFIRMED
+    assert store.lines(cart_id) == {}
+
+
+def test_a_guest_without_a_cart_or_lines_has_nothing_to_order(client):
+    r = guest_place(client, {"address": ADDRESS, "email": "nocart@example.com"})
+    assert r.status_code == 422 and r.json["error"] == "CART_EMPTY"
+    r = guest_place(client, {"address": ADDRESS, "email": "nocart@example.com"}, cart_id="not-a-cart")
+    assert r.status_code == 422 and r.json["error"] == "CART_EMPTY"
+
+
+def test_a_guests_key_returns_the_same_order_and_another_guest_may_use_it_too(client):
+    key, payload = uuid.uuid4().hex, body(("fountain-pen", 1))
+    first = guest_place(client, {**payload, "email": "one@example.com"}, key)
+    again = guest_place(client, {**payload, "email": "one@example.com"}, key)
+    other = guest_place(client, {**payload, "email": "two@example.com"}, key)
+    assert first.status_code == again.status_code == other.status_code == 202
+    assert again.json["id"] == first.json["id"] and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json["link"] == first.json["link"] and other.json["id"] != first.json["id"]
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "",
+        "not-an-email",
+        "a@",
+        "<script>alert(1)</script>@example.com",
+        "x" * 250 + "@example.com",
+        7,
+        ["a@b.c"],
+        {"$ne": None},
+        {"$regex": ".*"},
+    ],
+)
+def test_a_guests_email_must_be_an_email(client, email):
+    r = guest_place(client, {**body(("fountain-pen", 1)), "email": email})
+    assert r.status_code == 422 and r.is_json and "email" in str(r.json["details"])
+
+
+def test_a_signed_in_customers_order_is_theirs_whatever_email_the_body_names(client, issuer, user):
+    r = place(client, issuer, user, {**body(("fountain-pen", 1)), "email": "someone-else@example.com"})
+    assert r.status_code == 202 and r.json["user_id"] == user and r.json["email"] != "someone-else@example.com"
+    assert r.json.get("link") is None

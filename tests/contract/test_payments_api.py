@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 import services.payments
+from common import order_links
 from common.messages import PaymentRequest, StockReserved
 from services.payments import service
 from services.payments.deps import deps as payments_deps
@@ -128,8 +129,53 @@ def test_a_bad_refund_is_a_4xx_json_error(app, client, issuer, user, payload, ke
     assert payments_deps(app).charges.get(order_id)["refunded"] == 0
 
 
-def test_paying_needs_a_signed_in_customer(client):
+def test_paying_needs_a_signed_in_customer_or_the_orders_link(client):
     assert client.post("/api/payments/checkouts", json={"order_id": "a" * 32}).status_code == 401
+    assert client.get("/api/payments").status_code == 401
+
+
+def guest_reserved(app, email: str) -> tuple[str, str]:
+    """A guest's order whose stock is held, and its signed link (as the orders API answered placing it)."""
+    order_id = uuid.uuid4().hex
+    held = StockReserved(
+        order_id=order_id, user_id=None, email=email, payment=PaymentRequest(amount=1800, currency="USD")
+    )
+    service.open_payment(payments_deps(app).charges, payments_deps(app).provider, held)
+    link = order_links.sign(app.extensions["settings"], order_id, email)
+    assert link, "a local stack signs order links"
+    return order_id, link
+
+
+def test_a_guest_pays_and_follows_their_order_by_its_link_and_only_that_order(app, client, issuer):
+    order_id, link = guest_reserved(app, "guest@example.com")
+    headers = {"X-Order-Link": link}
+    page = client.post("/api/payments/checkouts", json={"order_id": order_id}, headers=headers)
+    assert page.status_code == 201
+    pay(page.json["url"])
+    synced = client.post(f"/api/payments/{order_id}/sync", headers=headers)
+    assert synced.status_code == 200 and synced.json["status"] == "authorized"
+    listed = client.get("/api/payments", headers=headers)
+    assert [p["order_id"] for p in listed.json["items"]] == [order_id]
+    other_id, _ = guest_reserved(app, "guest@example.com")
+    assert client.post("/api/payments/checkouts", json={"order_id": other_id}, headers=headers).status_code == 409
+    assert client.post(f"/api/payments/{other_id}/sync", headers=headers).status_code == 404
+    assert client.get(f"/api/payments?order_id={other_id}", headers=headers).status_code == 404
+    # A customer's token does not open a guest's payment either.
+    assert client.post(f"/api/payments/{order_id}/sync", headers=issuer.headers(uuid.uuid4().hex)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["", "tampered.token.value", "x" * 401, '{"$ne": null}', "<script>alert(1)</script>", "bad link with spaces"],
+)
+def test_a_tampered_or_foreign_order_link_finds_nothing(app, client, link):
+    order_id, real = guest_reserved(app, "someone@example.com")
+    forged = real[:-2] + ("AA" if not real.endswith("AA") else "BB")
+    for bad in (link, forged, order_links.sign(app.extensions["settings"], order_id, "other@example.com")):
+        headers = {"X-Order-Link": bad}
+        r = client.post("/api/payments/checkouts", json={"order_id": order_id}, headers=headers)
+        assert r.status_code in (404, 409) and r.is_json and r.json["error"] != "ALREADY_PAID", bad
+        assert client.post(f"/api/payments/{order_id}/sync", headers=headers).status_code == 404
 
 
 def test_a_malformed_order_id_query_is_422(client, issuer, user):

@@ -59,10 +59,10 @@ class FixedCatalog:
 
 
 class NoCart:
-    def lines(self, identity):
+    def lines(self, cart_id):
         return []
 
-    def clear(self, identity):
+    def take_ordered(self, order):
         pass
 
 
@@ -90,8 +90,10 @@ def test_the_orders_hot_path_names_the_shard_key_in_every_query():
         }
     )
     key_header = uuid.uuid4().hex
-    order, _ = service.place_order(repo, FixedCatalog(), NoCart(), shopper, key_header, body)
-    service.place_order(repo, FixedCatalog(), NoCart(), shopper, key_header, body)  # a retried POST
+    order, _ = service.place_order(repo, FixedCatalog(), NoCart(), service.Buyer.signed_in(shopper), key_header, body)
+    service.place_order(
+        repo, FixedCatalog(), NoCart(), service.Buyer.signed_in(shopper), key_header, body
+    )  # a retried POST
     # The saga's events carry the customer's id, as inventory and payments send them.
     on["stock.reserved"](
         make_event("stock.reserved", {"order_id": order["_id"], "user_id": shopper.user_id}, "inventory")

@@ -31,10 +31,10 @@ class FixedCatalog:
 
 
 class NoCart:
-    def lines(self, identity):
+    def lines(self, cart_id):
         return []
 
-    def clear(self, identity):
+    def take_ordered(self, order):
         pass
 
 
@@ -59,7 +59,9 @@ def order(repo):
             "lines": [{"product_id": "lamp", "quantity": 2}],
         }
     )
-    placed, _ = service.place_order(repo, FixedCatalog(), NoCart(), shopper(), uuid.uuid4().hex, body)
+    placed, _ = service.place_order(
+        repo, FixedCatalog(), NoCart(), service.Buyer.signed_in(shopper()), uuid.uuid4().hex, body
+    )
     return placed["_id"]
 
 

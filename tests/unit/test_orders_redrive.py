@@ -62,7 +62,9 @@ class Shop:
                 "lines": [{"product_id": "lamp", "quantity": 2}],
             }
         )
-        oid = service.place_order(self.orders, FixedCatalog(), NoCart(), user, uuid.uuid4().hex, body)[0]["_id"]
+        oid = service.place_order(
+            self.orders, FixedCatalog(), NoCart(), service.Buyer.signed_in(user), uuid.uuid4().hex, body
+        )[0]["_id"]
         self.users[oid] = user
         return oid
 
