@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, make_response, redirect, render_template, request
 
 from common.cacheable import PERSONAL, per_session, personal
 from common.htmx import safe_path, wants_fragment
 from common.ids import is_id
 from common.session import CART_COOKIE
+from fragments import promo
 from fragments.result import Result
 
 from . import client
@@ -21,9 +20,6 @@ CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and r
 # session (an add, a line change, an order), so this bounds only changes made elsewhere (another shell, the API).
 MINI_MAX_AGE = 10
 ESTIMATE_COUNTRY = "US"  # the cart estimates delivery and tax for the shop's home; the checkout prices the address
-PROMO_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
-PROMO_EMPTY = "Enter a promo code."
-PROMO_SHAPE = "Promo codes are letters, digits, dashes and underscores, e.g. WELCOME10."
 
 
 def back_after_add(value: str | None) -> str:
@@ -147,13 +143,8 @@ def remove_line(product_id):
 @bp.post("/promo")
 def apply_promo():
     """ "Apply": the code kept with the cart once it prices it; a refusal beside the field, the typed code kept."""
-    typed = request.form.get("promo_code", "").strip()[:40]
-    if not typed:
-        result: Result[dict] = Result.failed(PROMO_EMPTY)
-    elif not PROMO_CODE.fullmatch(typed):
-        result = Result.failed(PROMO_SHAPE)
-    else:
-        result = client.apply_promo(typed, ESTIMATE_COUNTRY)
+    typed, wrong = promo.typed(request.form)
+    result: Result[dict] = Result.failed(wrong) if wrong else client.apply_promo(typed, ESTIMATE_COUNTRY)
     if not result.ok:
         return _page(client.cart().value, promo_error=result.message, typed=typed), 422
     return _after_change(client.cart(), "")

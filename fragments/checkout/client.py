@@ -58,6 +58,18 @@ def quote(country: str, delivery_option: str | None, promo_code: str | None) -> 
     return Result.failed(refused.get("message") or "Your cart could not be priced.", status=resp.status_code)
 
 
+def apply_promo(code: str, country: str) -> Result[dict]:
+    """The code kept with the cart once it prices the cart for `country`; or why it does not apply."""
+    resp = _call("PUT", "/api/cart/promo", json={"promo_code": code, "country": country})
+    if resp.status_code == 200:
+        return Result(resp.json())
+    return Result.failed(body_of(resp).get("message") or "That code does not apply.", status=422)
+
+
+def remove_promo() -> None:
+    _call("DELETE", "/api/cart/promo")
+
+
 def place(
     key: str,
     address: dict,

@@ -10,6 +10,7 @@ from common import order_links
 from common.errors import NotFound
 from common.htmx import redirect_after_post, wants_fragment
 from common.ids import is_id, is_minted_id
+from fragments import promo
 from fragments.sign_in import require_sign_in, sign_in_url
 
 from . import client, forms
@@ -103,9 +104,18 @@ def _delivery_step(draft: dict, status: int = 200, error: str | None = None):
     return _step("_delivery.html", status, draft=draft, options=options, chosen=chosen, subtotal=subtotal, error=error)
 
 
-def _review_step(draft: dict, status: int = 200, error: str | None = None):
+def _review_step(draft: dict, status: int = 200, error: str | None = None, promo_error=None, promo_typed=""):
     cart = client.cart()
-    return _step("_review.html", status, draft=draft, cart=cart, quote=_priced(draft, cart), error=error)
+    return _step(
+        "_review.html",
+        status,
+        draft=draft,
+        cart=cart,
+        quote=_priced(draft, cart),
+        error=error,
+        promo_error=promo_error,
+        promo_typed=promo_typed,
+    )
 
 
 @bp.get("/start")
@@ -215,6 +225,31 @@ def review():
     if not draft.get("delivery_option"):
         return redirect_after_post("/checkout/delivery")
     return _review_step(draft)
+
+
+@bp.post("/promo")
+def apply_promo():
+    """ "Apply" at the review: the code joins the cart, priced for this address; a refusal (unknown, expired, used
+    up, under its minimum spend) beside the field, the typed code kept."""
+    draft = deps().drafts.load()
+    if placed := _placed(draft):
+        return placed
+    if not draft.get("address") or not draft.get("delivery_option"):
+        return redirect_after_post("/checkout")
+    code, wrong = promo.typed(request.form)
+    applied = client.apply_promo(code, draft["address"]["country"]) if not wrong else None
+    if wrong or (applied is not None and not applied.ok):
+        return _review_step(draft, 422, promo_error=wrong or (applied and applied.message), promo_typed=code)
+    return _advance("/checkout/review", lambda: _review_step(draft))
+
+
+@bp.post("/promo/remove")
+def remove_promo():
+    draft = deps().drafts.load()
+    if placed := _placed(draft):
+        return placed
+    client.remove_promo()
+    return _advance("/checkout/review", lambda: _review_step(draft))
 
 
 def _to_provider(order_id: str, wait: float = 0.0):

@@ -443,6 +443,14 @@ PARTIALS = {
         "Ready to place": {"draft": DRAFT, "cart": FULL_CART, "quote": QUOTE, "error": None},
         "Error": {"draft": DRAFT, "cart": FULL_CART, "error": "We couldn't place your order. Please try again."},
         "Empty cart": {"draft": DRAFT, "cart": EMPTY_CART, "error": None},
+        "A promo code refused": {
+            "draft": DRAFT,
+            "cart": FULL_CART,
+            "quote": QUOTE,
+            "error": None,
+            "promo_error": "WELCOME10 needs a spend of at least $30.00.",
+            "promo_typed": "WELCOME10",
+        },
     },
     "checkout/_status.html": {
         **{s.title().replace("_", " "): {"order": order(s), "live": False} for s in STATUSES},
@@ -625,6 +633,17 @@ MACROS = {
             "Tax added (US)": {"b": QUOTE},
             "With a code": {"b": QUOTE_WITH_CODE},
             "Tax included, free delivery (DE)": {"b": INCLUSIVE},
+        },
+        "promo_forms": {
+            "No code yet": {"action": "/f/cart/promo", "target": "#cart", "code": None},
+            "A code applied": {"action": "/f/cart/promo", "target": "#cart", "code": "WELCOME10"},
+            "A code refused": {
+                "action": "/f/checkout/promo",
+                "target": "#checkout",
+                "code": None,
+                "error": "This code has expired.",
+                "typed": "SUMMER24",
+            },
         },
     },
 }

@@ -20,7 +20,7 @@ from devstack.smtp_sink import read_messages
 from tests.accounts_apps import new_user
 from tests.browser.order_data import confirmed_order
 from tests.browser.pages.admin import BackOffice, DeadLetterPage, OrderPage, ProductForm, StockPage
-from tests.browser.pages.auth import SignInPage, use_session
+from tests.browser.pages.auth import SignInPage, sign_in_as_admin, use_session
 from tests.polling import wait_until
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
@@ -33,13 +33,7 @@ def admin_page(request, base_url, gateway_url):
 
     def make(kind: str):
         page = request.getfixturevalue(kind)
-        r = requests.post(
-            f"{gateway_url}/api/auth/login",
-            timeout=10,
-            json={"email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]},
-        )
-        r.raise_for_status()
-        use_session(page, base_url, r.json())
+        sign_in_as_admin(page, base_url, gateway_url)
         return page
 
     return make

@@ -13,12 +13,11 @@ import requests
 from kafka import KafkaConsumer
 from playwright.sync_api import expect
 
-from devstack.processes import LOCAL_DEFAULTS
 from devstack.smtp_sink import read_messages
 from tests.accounts_apps import bearer, new_user
 from tests.browser.catalog_data import create_lineup
 from tests.browser.pages.admin import OrderPage as AdminOrderPage
-from tests.browser.pages.auth import use_session
+from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.checkout import CheckoutPage, ProviderPage
 from tests.integration.broker import read_all
 from tests.polling import wait_until
@@ -54,13 +53,7 @@ def shopper(request, base_url, gateway_url, lineup):
 
 def admin_session(page, base_url: str, gateway_url: str) -> AdminOrderPage:
     """The same browser, now signed in as the local admin (the shop's owner at the back office)."""
-    r = requests.post(
-        f"{gateway_url}/api/auth/login",
-        timeout=10,
-        json={"email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]},
-    )
-    r.raise_for_status()
-    use_session(page, base_url, r.json())
+    sign_in_as_admin(page, base_url, gateway_url)
     return AdminOrderPage(page)
 
 

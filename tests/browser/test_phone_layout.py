@@ -8,26 +8,15 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from devstack.processes import LOCAL_DEFAULTS
 from tests.accounts_apps import bearer, new_user
 from tests.browser.catalog_data import create_lineup
 from tests.browser.order_data import confirmed_order
-from tests.browser.pages.auth import use_session
+from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.checkout import CheckoutPage
 from tests.browser.variants import EVERY_WAY, open_browser
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
-
-
-def admin_tokens(gateway_url: str) -> dict:
-    r = requests.post(
-        f"{gateway_url}/api/auth/login",
-        timeout=10,
-        json={"email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]},
-    )
-    r.raise_for_status()
-    return r.json()
 
 
 def assert_no_sideways_scroll(page, paths: list[str]) -> None:
@@ -65,7 +54,7 @@ def test_no_storefront_or_back_office_page_scrolls_sideways_on_a_phone(kind, req
     checkout.navigate("/checkout/delivery")
     checkout.choose_delivery("Express")
     assert_no_sideways_scroll(page, ["/checkout/review"])
-    use_session(page, base_url, admin_tokens(gateway_url))
+    sign_in_as_admin(page, base_url, gateway_url)
     office = ["/admin", "/admin/products", "/admin/products/new", f"/admin/products/{lineup.ids['Alpha']}"]
     office += ["/admin/inventory", "/admin/orders", f"/admin/orders/{order_id}", "/admin/users"]
     office += [f"/admin/users/{user['id']}", "/admin/events", "/admin/webhooks", "/admin/imports", "/styleguide"]

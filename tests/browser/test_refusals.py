@@ -9,24 +9,13 @@ import requests
 from playwright.sync_api import expect
 
 from devstack.accounts import admin_headers
-from devstack.processes import LOCAL_DEFAULTS
 from tests.browser.order_data import confirmed_order, ship_behind_the_page
 from tests.browser.pages.admin import BackOffice, ProductForm
-from tests.browser.pages.auth import use_session
+from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.checkout import OrderPage
 from tests.browser.variants import EVERY_WAY, open_browser
 
 SHIPPED = "An order that is shipped cannot be cancelled"
-
-
-def as_admin(page, base_url, gateway_url) -> None:
-    r = requests.post(
-        f"{gateway_url}/api/auth/login",
-        timeout=10,
-        json={"email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]},
-    )
-    r.raise_for_status()
-    use_session(page, base_url, r.json())
 
 
 @EVERY_WAY
@@ -56,7 +45,7 @@ def test_the_shop_is_asked_before_cancelling_or_deleting_and_a_stale_tab_hears_w
 ):
     _, order_id = confirmed_order(gateway_url)
     page = open_browser(request, kind, width)
-    as_admin(page, base_url, gateway_url)
+    sign_in_as_admin(page, base_url, gateway_url)
     office = BackOffice(page).navigate(f"/orders/{order_id}")
     ship_behind_the_page(gateway_url, order_id)  # the tab still offers "Cancel and refund"
     office.button("Cancel and refund").click()

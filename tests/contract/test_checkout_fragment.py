@@ -286,6 +286,36 @@ def test_the_delivery_step_offers_the_options_serving_the_country_and_the_review
     assert order["total"] == 9600 and order["breakdown"]["delivery_option"]["id"] == "express"
 
 
+@pytest.mark.parametrize("htmx", [False, True], ids=["nojs", "htmx"])
+def test_a_promo_code_applies_at_the_review_and_a_wrong_one_says_why_beside_the_field(shop, checkout_app, user, htmx):
+    fill_cart(shop, user, ("fountain-pen", 2))  # $84.00: WELCOME10 (10 % off over $30) takes $8.40
+    c = browser(checkout_app, user)
+    c.get("/start")
+    post(c, "/address", **ADDRESS)
+    post(c, "/delivery", delivery_option="express")
+    review = text(c.get("/review"))
+    assert '<label for="promo-code">Promo code</label>' in review and ">Apply</button>" in review
+    for typed, words in (
+        ("", "Enter a promo code."),
+        ("NOPE-NOT-A-CODE", "NOPE-NOT-A-CODE"),
+        ("<script>x</script>", "Promo codes are letters, digits, dashes and underscores"),
+        ('{"$ne": ""}', "Promo codes are letters, digits, dashes and underscores"),
+    ):
+        refused = post(c, "/promo", htmx=htmx, promo_code=typed)
+        html = text(refused)
+        assert refused.status_code == 422 and 'id="promo-code-error"' in html and words in html, html
+        assert "<script>x" not in html and "Place order" in html  # the review, re-rendered with the reason
+    applied = post(c, "/promo", htmx=htmx, promo_code="welcome10")
+    if htmx:
+        assert applied.status_code == 200 and applied.headers["HX-Push-Url"] == "/checkout/review"
+    else:
+        assert applied.status_code == 303 and applied.headers["Location"] == "/checkout/review"
+    review = text(c.get("/review"))
+    assert "<dt>Discount (WELCOME10)</dt>" in review and "WELCOME10 applied." in review and "$87.60" in review
+    post(c, "/promo/remove")
+    assert "Discount" not in text(c.get("/review"))
+
+
 def test_an_address_no_option_serves_says_so_with_the_way_back(shop, checkout_app, user):
     fill_cart(shop, user, ("fountain-pen", 1))
     c = browser(checkout_app, user)
