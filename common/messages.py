@@ -228,6 +228,25 @@ class PasswordResetRequested(Message):
     expires_at: str
 
 
+class EmailVerificationRequested(Message):
+    """A link to confirm that this address is the account's (single use, `expires_at`): it goes to that address only."""
+
+    TOPIC: ClassVar[Literal["account.verify_email"]] = "account.verify_email"
+    user_id: str
+    email: str
+    name: str | None = None
+    verify_url: str
+    expires_at: str
+
+
+class EmailVerified(Message):
+    """The account's owner confirmed this address: a guest's orders placed with it now belong to the account."""
+
+    TOPIC: ClassVar[Literal["account.email_verified"]] = "account.email_verified"
+    user_id: str
+    email: str
+
+
 class UserRegistered(Message):
     TOPIC: ClassVar[Literal["user.registered"]] = "user.registered"
     user_id: str

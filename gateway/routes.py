@@ -30,7 +30,17 @@ PROXIED = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 # Auth paths a stale or revoked token must not block: signing in again, and a forgotten password's link (a browser
 # still holding the access cookie of a session the reset just ended must reach the reset).
 PUBLIC_AUTH = frozenset(
-    ("login", "register", "refresh", "logout", "jwks", "password/forgot", "password/reset", "password/reset/check")
+    (
+        "login",
+        "register",
+        "refresh",
+        "logout",
+        "jwks",
+        "password/forgot",
+        "password/reset",
+        "password/reset/check",
+        "email/verify",
+    )
 )
 
 

@@ -143,6 +143,12 @@ def reset_password(token):
     return render_page("Set a new password", Slot("main", "auth", f"/reset-password/{token}"))
 
 
+@bp.get("/verify-email/<token>")
+def verify_email(token):
+    """A "Confirm your email" link: the auth fragment asks before confirming."""
+    return render_page("Confirm your email", Slot("main", "auth", f"/verify-email/{token}"))
+
+
 @bp.get("/register")
 def register():
     return render_page("Create account", Slot("main", "auth", "/register"))

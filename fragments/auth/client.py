@@ -8,7 +8,7 @@ from flask import current_app
 
 from common.errors import AppError
 from common.gateway_api import api, retry_after
-from fragments.result import Result, field_errors
+from fragments.result import Result, body_of, field_errors
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,23 @@ def forgot_password(email: str) -> Result[dict]:
         return Result({})
     if resp.status_code == 422:
         return Result.failed(errors={"email": RESET_FIELDS["email"]})
+    return _failure(resp)
+
+
+VERIFY_INVALID = "This confirmation link has been used already, has expired or is not complete."
+
+
+def verify_email(token: str) -> Result[dict]:
+    """Confirm the account's address with its link, once."""
+    try:
+        resp = api("POST", "/api/auth/email/verify", json={"token": token})
+    except AppError:
+        return Result.failed(UNAVAILABLE, status=503)
+    if resp.status_code == 200:
+        return Result(resp.json())
+    if resp.status_code in (400, 422):
+        message = body_of(resp).get("message") if resp.status_code == 400 else None
+        return Result.failed(message or VERIFY_INVALID, status=400)
     return _failure(resp)
 
 

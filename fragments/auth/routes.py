@@ -105,6 +105,25 @@ def reset(token):
     return page, result.status, result.headers
 
 
+@bp.get("/verify-email/<token>")
+def verify_form(token):
+    """The link from "Confirm your email": a button, since opening a link must not confirm (scanners open them)."""
+    if RESET_TOKEN.fullmatch(token) is None:
+        return render_template("auth/_verify.html", token=token, done=None, message=client.VERIFY_INVALID)
+    return render_template("auth/_verify.html", token=token, done=None, message=None)
+
+
+@bp.post("/verify-email/<token>")
+def verify(token):
+    if RESET_TOKEN.fullmatch(token) is None:
+        return render_template("auth/_verify.html", token=token, done=None, message=client.VERIFY_INVALID), 400
+    result = client.verify_email(token)
+    if not result.ok:
+        page = render_template("auth/_verify.html", token=token, done=None, message=result.message)
+        return page, result.status, result.headers
+    return render_template("auth/_verify.html", token=token, done=result.value["email"], message=None)
+
+
 @bp.get("/register")
 def register_form():
     form = {"name": "", "email": "", "next": after_sign_in(request.args.get("next"))}

@@ -73,6 +73,16 @@ def change_password(current: str, new: str) -> Result[dict]:
     return Result.failed(errors=errors)
 
 
+def send_verification() -> Result[dict]:
+    """A new email confirmation link; refused once the address is confirmed (409) or too often (429)."""
+    resp = _call("POST", "/api/auth/email/verify/resend")
+    if resp.status_code == 202:
+        return Result({})
+    if resp.status_code == 409:
+        return Result.failed("Your email address is confirmed already.", status=409)
+    return Result.failed(body_of(resp).get("message") or "We couldn't send a new link. Try again later.", status=422)
+
+
 def sign_out_everywhere() -> None:
     """End every session of the account (this one too)."""
     _call("POST", "/api/auth/logout-everywhere")

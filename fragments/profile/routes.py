@@ -42,7 +42,26 @@ def page():
         errors={},
         saved=None,
         password_saved=reset,
+        email_sent=EMAIL_SENT if request.args.get("email") == "sent" else None,
     )
+
+
+EMAIL_SENT = "A new confirmation link is on its way. It works for 7 days."
+
+
+@bp.post("/email/verify")
+def send_verification_again():
+    """ "Send again": a new confirmation link to the account's address."""
+    sent = client.send_verification()
+    if not wants_fragment() and sent.ok:
+        return redirect_after_post("/profile?email=sent")
+    page = render_template(
+        "profile/_email.html",
+        profile=client.profile(),
+        sent=EMAIL_SENT if sent.ok else None,
+        error=None if sent.ok else sent.message,
+    )
+    return page, sent.status if not sent.ok else 200
 
 
 @bp.post("/details")

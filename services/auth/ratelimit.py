@@ -23,7 +23,8 @@ DEFAULT_RULES = {
     "password_change_failures": (10, 15 * 60),  # a stolen session guessing its account's current password
     "reset_ip": (20, 15 * 60),  # reset links asked from one address
     "reset_account": (5, 60 * 60),  # reset emails to one address: nobody floods an inbox through us
-    "reset_failures": (20, 15 * 60),  # wrong or used reset links tried from one address
+    "reset_failures": (20, 15 * 60),  # wrong or used reset or confirmation links tried from one address
+    "verify_resend": (5, 60 * 60),  # "Send again" of the email confirmation: nobody floods an inbox through us
 }
 
 

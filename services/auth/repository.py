@@ -5,7 +5,7 @@ from __future__ import annotations
 from pymongo.errors import DuplicateKeyError
 
 from common.errors import Conflict
-from common.events import Event, outbox_entries
+from common.events import Event, outbox_entries, push_outbox
 
 PUBLIC = {"password_hash": 0, "_outbox": 0}
 
@@ -33,3 +33,11 @@ class AccountRepository:
 
     def update(self, account_id: str, changes: dict) -> None:
         self.accounts.update_one({"_id": account_id}, {"$set": changes})
+
+    def mark_verified(self, account_id: str, email: str, event: Event) -> bool:
+        """Confirm the address, if it is still the account's, with account.email_verified in the same write."""
+        done = self.accounts.update_one(
+            {"_id": account_id, "email": email},
+            {"$set": {"email_verified": True}, "$push": push_outbox(event)},
+        )
+        return done.matched_count == 1

@@ -26,6 +26,14 @@ class InvalidResetLink(AppError):
     status, code = 400, "RESET_LINK_INVALID"
 
 
+RESET = "reset"  # the collection also keeps email confirmation links (verification.py), by `purpose`
+
+
+def _for(purpose: str) -> dict:
+    """Reset links were stored before `purpose` existed: a reset is any link that is not for something else."""
+    return {"purpose": {"$in": [None, RESET]}} if purpose == RESET else {"purpose": purpose}
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -40,19 +48,17 @@ class ResetRepository:
         """The link's record and its event, in one document write."""
         self.resets.insert_one({**doc, OUTBOX_FIELD: outbox_entries(event)})
 
-    def take(self, token: str) -> dict | None:
-        """The link's record, marked used by this call; None if unknown, used or expired."""
+    def take(self, token: str, purpose: str = RESET) -> dict | None:
+        """The link's record, marked used by this call; None if unknown, used, expired or for something else."""
         return self.resets.find_one_and_update(
-            {"_id": token_hash(token), "used_at": None, "expires_at": {"$gt": now()}},
+            {"_id": token_hash(token), "used_at": None, "expires_at": {"$gt": now()}, **_for(purpose)},
             {"$set": {"used_at": now()}},
             projection={OUTBOX_FIELD: 0},
         )
 
     def usable(self, token: str) -> bool:
-        return (
-            self.resets.find_one({"_id": token_hash(token), "used_at": None, "expires_at": {"$gt": now()}}, {"_id": 1})
-            is not None
-        )
+        live = {"_id": token_hash(token), "used_at": None, "expires_at": {"$gt": now()}, **_for(RESET)}
+        return self.resets.find_one(live, {"_id": 1}) is not None
 
     def look(self, token: str) -> None:
         """A read as costly as a link's write, for an email with no account (the answer must not tell them apart)."""

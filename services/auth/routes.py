@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, jsonify, request
 
 from common.auth import bearer_token, current_identity, require_user
@@ -10,7 +12,7 @@ from common.forwarded import client_address
 from common.openapi import operation, service_spec
 from common.validation import parse_body
 
-from . import resets, service
+from . import resets, service, verification
 from .deps import deps
 from .schemas import (
     ForgotBody,
@@ -25,8 +27,11 @@ from .schemas import (
     ResetBody,
     ResetCheck,
     TokenPair,
+    Verified,
+    VerifyBody,
 )
 
+log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
 spec = service_spec("auth")
 
@@ -35,9 +40,32 @@ spec = service_spec("auth")
 @operation(spec, ok=201, out=Registered, body=RegisterBody, errors=(409, 429))
 def register():
     """Create a customer account; answers with the user and a signed-in token pair."""
-    body = parse_body(RegisterBody)
-    result = service.register(deps().repo, deps().passwords, deps().tokens, deps().limiter, body, client_address())
+    body, d = parse_body(RegisterBody), deps()
+    result = service.register(d.repo, d.passwords, d.tokens, d.limiter, body, client_address())
+    try:  # "Confirm your email": the account stands without it, and the profile can send it again
+        verification.send_link(d.resets, d.shop_url, d.repo.credentials(result["user"]["id"]) or {})
+    except Exception:
+        log.exception("the email confirmation link was not sent", extra={"user_id": result["user"]["id"]})
     return jsonify(result), 201
+
+
+@bp.post("/api/auth/email/verify")
+@operation(spec, out=Verified, body=VerifyBody, errors=(429,))
+def verify_email():
+    """Confirm the account's email address with its link's token (once); 400 VERIFY_LINK_INVALID for a used,
+    expired or unknown link, or one sent to an address the account no longer has."""
+    d = deps()
+    return jsonify(verification.confirm(d.repo, d.resets, d.limiter, parse_body(VerifyBody).token, client_address()))
+
+
+@bp.post("/api/auth/email/verify/resend")
+@require_user
+@operation(spec, ok=202, out=ResetAsked, auth="user", errors=(409, 429))
+def resend_verification():
+    """ "Send again": a new confirmation link to the caller's address; 409 EMAIL_VERIFIED once it is confirmed."""
+    d = deps()
+    verification.send_again(d.repo, d.resets, d.limiter, d.shop_url, current_identity().user_id)
+    return jsonify(message="A new confirmation link is on its way."), 202
 
 
 @bp.post("/api/auth/login")

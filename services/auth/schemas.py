@@ -60,6 +60,17 @@ class ResetCheck(StrictModel):
     token: ResetToken
 
 
+class VerifyBody(StrictModel):
+    """The token of an email confirmation link (`/verify-email/<token>`)."""
+
+    token: ResetToken
+
+
+class Verified(BaseModel):
+    email: str
+    email_verified: bool
+
+
 class RefreshBody(StrictModel):
     refresh_token: Token
 

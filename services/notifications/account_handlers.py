@@ -1,8 +1,8 @@
-"""Account events: remember the user's contact, and send the welcome and password reset emails."""
+"""Account events: remember the user's contact, and send the welcome, email confirmation and password reset emails."""
 
 from __future__ import annotations
 
-from common.messages import PasswordResetRequested, UserRegistered
+from common.messages import EmailVerificationRequested, PasswordResetRequested, UserRegistered
 
 
 def handlers(notifier) -> dict:
@@ -20,4 +20,13 @@ def handlers(notifier) -> dict:
         # One email per link asked for (the event's own id): a redelivery sends nothing more.
         notifier.send_email(asked.email, "password_reset", context, asked.user_id, key=f"reset:{event.event_id}")
 
-    return {UserRegistered.TOPIC: on_registered, PasswordResetRequested.TOPIC: on_reset_requested}
+    def on_verify_requested(event) -> None:
+        asked = EmailVerificationRequested.parse(event)
+        context = {"name": asked.name or "there", "verify_url": asked.verify_url, "email": asked.email}
+        notifier.send_email(asked.email, "verify_email", context, asked.user_id, key=f"verify:{event.event_id}")
+
+    return {
+        UserRegistered.TOPIC: on_registered,
+        PasswordResetRequested.TOPIC: on_reset_requested,
+        EmailVerificationRequested.TOPIC: on_verify_requested,
+    }

@@ -6,6 +6,7 @@ import logging
 
 from common.events import Event
 from common.messages import (
+    EmailVerified,
     PaymentFailed,
     PaymentOutcome,
     PaymentRefunded,
@@ -111,7 +112,13 @@ def handlers(repo, codes=None, carts=None) -> dict:
         newer = {"$or": [{"refund": None}, {"refund.amount": {"$lt": total}}]}
         repo.annotate(refunded.order_id, newer, {"refund": refund}, user_id=refunded.user_id)
 
+    def email_verified(event: Event) -> None:
+        """An account confirmed its address: the orders a guest placed with it are the account's now."""
+        verified = EmailVerified.parse(event)
+        repo.claim_guest(verified.email, verified.user_id)
+
     return {
+        EmailVerified.TOPIC: email_verified,
         StockReserved.TOPIC: stock_reserved,
         StockRejected.TOPIC: stock_rejected,
         PaymentSucceeded.TOPIC: payment_succeeded,

@@ -52,6 +52,17 @@ class OrderRepository:
         """The order placed with this key; naming the shard key (None: a guest's) keeps this on one shard."""
         return self.orders.find_one({"user_id": user_id, "idem": idem}, HIDDEN)
 
+    def claim_guest(self, email: str, user_id: str) -> int:
+        """A guest's orders with this address join the account that confirmed it: one write each, since user_id
+        is the shard key (a sharded cluster moves a document to its new shard only by a single-document update)."""
+        claimed = 0
+        for doc in self.orders.find({"user_id": None, "email": email}, {"_id": 1}):
+            done = self.orders.update_one(
+                {"_id": doc["_id"], "user_id": None}, {"$set": {"user_id": user_id, "updated_at": now()}}
+            )
+            claimed += done.modified_count
+        return claimed
+
     def list_for_user(self, user_id: str, skip: int, limit: int) -> tuple[list[dict], int]:
         f = {"user_id": user_id}
         docs = self.orders.find(f, HIDDEN).sort([("created_at", DESCENDING), ("_id", ASCENDING)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from common.events import Event
-from common.messages import OrderCancelled, OrderShipped, StockReserved
+from common.messages import EmailVerified, OrderCancelled, OrderShipped, StockReserved
 
 from . import service
 
@@ -20,7 +20,13 @@ def handlers(charges, provider, metrics=None) -> dict:
     def order_cancelled(event: Event) -> None:
         service.cancel(charges, provider, OrderCancelled.parse(event), metrics)
 
+    def email_verified(event: Event) -> None:
+        """An account confirmed its address: a guest's payments with it are the account's now, as their orders."""
+        verified = EmailVerified.parse(event)
+        charges.claim_guest(verified.email, verified.user_id)
+
     return {
+        EmailVerified.TOPIC: email_verified,
         StockReserved.TOPIC: stock_reserved,
         OrderShipped.TOPIC: order_shipped,
         OrderCancelled.TOPIC: order_cancelled,

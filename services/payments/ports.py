@@ -27,6 +27,8 @@ class Charges(Protocol):
 
     def for_user(self, user_id: str | None, order_id: str | None, limit: int = 50) -> list[dict]: ...
 
+    def claim_guest(self, email: str, user_id: str) -> int: ...
+
 
 class ProviderUnavailable(Exception):
     """The provider did not answer, or refused a call the shop made in good faith; nothing changed on our side."""

@@ -93,6 +93,17 @@ class ChargeRepository:
     def _open_refund(order_id: str, key: str) -> dict:
         return {"_id": order_id, f"refunds.{key}": {"$exists": True}, f"refunds.{key}.refund_id": None}
 
+    def claim_guest(self, email: str, user_id: str) -> int:
+        """A guest's payments with this address join the account that confirmed it: one write each, since user_id
+        is the shard key (a sharded cluster moves a document to its new shard only by a single-document update)."""
+        claimed = 0
+        for doc in self.charges.find({"user_id": None, "email": email}, {"_id": 1}):
+            done = self.charges.update_one(
+                {"_id": doc["_id"], "user_id": None}, {"$set": {"user_id": user_id, "updated_at": now()}}
+            )
+            claimed += done.modified_count
+        return claimed
+
     def for_user(self, user_id: str | None, order_id: str | None, limit: int = 50) -> list[dict]:
         f = {k: v for k, v in (("user_id", user_id), ("_id", order_id)) if v is not None}
         return list(self.charges.find(f, HIDDEN).sort([("created_at", DESCENDING)]).limit(limit))

@@ -1,8 +1,9 @@
-"""The topics the users service consumes: a new account gets its profile; an admin's action joins the trail."""
+"""The topics the users service consumes: a new account gets its profile, a confirmed address shows as confirmed;
+an admin's action joins the trail."""
 
 from __future__ import annotations
 
-from common.messages import AdminAction, UserRegistered
+from common.messages import AdminAction, EmailVerified, UserRegistered
 
 from . import audit, service
 
@@ -10,5 +11,6 @@ from . import audit, service
 def handlers(repo, trail) -> dict:
     return {
         UserRegistered.TOPIC: lambda event: service.profile_from_event(repo, UserRegistered.parse(event)),
+        EmailVerified.TOPIC: lambda event: service.email_verified(repo, EmailVerified.parse(event)),
         AdminAction.TOPIC: lambda event: audit.keep(trail, event),
     }

@@ -45,6 +45,7 @@ class Profile(BaseModel):
     email: str
     name: str
     phone: str | None
+    email_verified: bool = False  # the account's owner confirmed the address (its link was opened)
     created_at: str | None
 
 

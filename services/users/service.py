@@ -9,7 +9,7 @@ from datetime import datetime
 from common import address
 from common.auth import Identity
 from common.errors import Conflict, NotFound
-from common.messages import UserRegistered
+from common.messages import EmailVerified, UserRegistered
 from common.mongo import written
 from common.paging import PageQuery, page_of
 
@@ -27,6 +27,7 @@ def public_profile(doc: dict, with_role: bool = False) -> dict:
         "email": doc["email"],
         "name": doc["name"],
         "phone": doc.get("phone"),
+        "email_verified": bool(doc.get("email_verified")),
         "created_at": created.isoformat() if isinstance(created, datetime) else created,
     }
     if with_role:
@@ -42,6 +43,11 @@ def profile_from_event(repo: Profiles, registered: UserRegistered) -> None:
     """user.registered -> the user's profile (idempotent: the upsert only ever inserts once)."""
     repo.ensure(registered.user_id, registered.email, registered.name or "", registered.role or "customer")
     log.info("profile ensured", extra={"user_id": registered.user_id})
+
+
+def email_verified(repo: Profiles, verified: EmailVerified) -> None:
+    """account.email_verified: the profile shows the address as confirmed, while it is still the profile's."""
+    repo.mark_verified(verified.user_id, verified.email)
 
 
 def _profile(repo: Profiles, identity: Identity) -> dict:

@@ -301,6 +301,15 @@ PARTIALS = {
             "sent": True,
         },
     },
+    "auth/_verify.html": {
+        "Opened from the email": {"token": "t" * 43, "done": None, "message": None},
+        "Confirmed": {"token": "t" * 43, "done": "ada@example.com", "message": None},
+        "Used or expired link": {
+            "token": "t" * 43,
+            "done": None,
+            "message": "This confirmation link has been used already, has expired or is not complete.",
+        },
+    },
     "auth/_reset.html": {
         "Empty": {"token": "t" * 43, "errors": {}, "message": None, "spent": False},
         "Too short": {
@@ -478,6 +487,15 @@ PARTIALS = {
         "Wrong current password": {"errors": {"current_password": "That is not your current password."}, "saved": None},
         "Too short": {"errors": {"new_password": "Use 8 to 128 characters."}, "saved": None},
         "Changed": {"errors": {}, "saved": "Your password is changed. Every other device is signed out."},
+    },
+    "profile/_email.html": {
+        "Not confirmed yet": {"profile": {"email": "ada@example.com"}, "sent": None, "error": None},
+        "Link sent again": {
+            "profile": {"email": "ada@example.com"},
+            "sent": "A new confirmation link is on its way. It works for 7 days.",
+            "error": None,
+        },
+        "Confirmed": {"profile": {"email": "ada@example.com", "email_verified": True}, "sent": None, "error": None},
     },
     "profile/_details.html": {
         "Plain": {

@@ -367,3 +367,22 @@ def test_a_signed_in_customers_order_is_theirs_whatever_email_the_body_names(cli
     r = place(client, issuer, user, {**body(("fountain-pen", 1)), "email": "someone-else@example.com"})
     assert r.status_code == 202 and r.json["user_id"] == user and r.json["email"] != "someone-else@example.com"
     assert r.json.get("link") is None
+
+
+def test_a_guests_orders_join_the_account_that_confirms_their_email_and_only_those(app, client, issuer):
+    email, other = f"claim-{uuid.uuid4().hex[:8]}@example.com", f"other-{uuid.uuid4().hex[:8]}@example.com"
+    mine = [guest_place(client, {**body(("fountain-pen", 1)), "email": email}).json["id"] for _ in range(2)]
+    theirs = guest_place(client, {**body(("fountain-pen", 1)), "email": other}).json["id"]
+    user = uuid.uuid4().hex
+    assert client.get("/api/orders", headers=issuer.headers(user)).json["items"] == []  # not before it is confirmed
+    on = handlers(orders_deps(app).repo, None, orders_deps(app).cart)
+    verified = make_event("account.email_verified", {"user_id": user, "email": email}, "auth")
+    on["account.email_verified"](verified)
+    on["account.email_verified"](verified)  # a replay finds nothing more to move
+    listed = client.get("/api/orders", headers=issuer.headers(user)).json["items"]
+    assert sorted(o["id"] for o in listed) == sorted(mine)
+    assert client.get(f"/api/orders/{mine[0]}", headers=issuer.headers(user)).status_code == 200
+    assert orders_deps(app).repo.get(theirs)["user_id"] is None
+    stranger = make_event("account.email_verified", {"user_id": uuid.uuid4().hex, "email": email}, "auth")
+    on["account.email_verified"](stranger)  # an order belongs to one account: the first to confirm keeps it
+    assert {orders_deps(app).repo.get(oid)["user_id"] for oid in mine} == {user}

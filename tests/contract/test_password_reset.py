@@ -60,7 +60,7 @@ def reset_link(app, mailer, smtp_sink, address: str) -> str:
     outboxes = auth_deps(app).resets.resets.find({"_outbox.0": {"$exists": True}})
     for doc in outboxes:
         for entry in doc["_outbox"]:
-            if entry["data"]["email"] == address:
+            if entry["type"] == "account.password_reset" and entry["data"]["email"] == address:
                 mailer[entry["type"]](Event(**entry))
     mail = wait_until(lambda: read_messages(smtp_sink.dir, to=address), interval=0.1, message="the reset email")[-1]
     assert mail["subject"] == "Reset your Fragmart password"

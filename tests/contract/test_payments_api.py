@@ -9,8 +9,10 @@ import pytest
 
 import services.payments
 from common import order_links
+from common.events import make_event
 from common.messages import PaymentRequest, StockReserved
 from services.payments import service
+from services.payments.consumers import handlers
 from services.payments.deps import deps as payments_deps
 from tests.payflow import pay, pay_standin
 
@@ -181,3 +183,14 @@ def test_a_tampered_or_foreign_order_link_finds_nothing(app, client, link):
 def test_a_malformed_order_id_query_is_422(client, issuer, user):
     answer = client.get("/api/payments?order_id=%7B%22%24ne%22%3A1%7D", headers=issuer.headers(user))
     assert answer.status_code == 422
+
+
+def test_a_guests_payments_join_the_account_that_confirms_their_email(app, client, issuer):
+    email, user = f"claim-{uuid.uuid4().hex[:8]}@example.com", uuid.uuid4().hex
+    order_id, _ = guest_reserved(app, email)
+    assert client.get("/api/payments", headers=issuer.headers(user)).json["items"] == []
+    on = handlers(payments_deps(app).charges, payments_deps(app).provider)
+    on["account.email_verified"](make_event("account.email_verified", {"user_id": user, "email": email}, "auth"))
+    assert [p["order_id"] for p in client.get("/api/payments", headers=issuer.headers(user)).json["items"]] == [
+        order_id
+    ]

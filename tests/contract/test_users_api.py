@@ -13,6 +13,7 @@ from common.events import make_event
 from common.messages import UserRegistered
 from common.settings import load_settings
 from services.users import service
+from services.users.consumers import handlers
 from services.users.deps import deps as users_deps
 from services.users.repository import MAX_ADDRESSES
 from tests.servers import serving
@@ -225,6 +226,17 @@ def test_user_registered_creates_the_profile_once_however_often_it_arrives(app):
     assert repo.profiles.count_documents({"_id": uid}) == 1
     doc = repo.get(uid)
     assert (doc["name"], doc["phone"]) == ("Eve", "+1 555 0100")  # a replay never overwrites later changes
+
+
+def test_a_confirmed_email_shows_on_the_profile_while_it_is_the_profiles_address(app, client, user):
+    uid, email = user["id"], user["email"]
+    on = handlers(users_deps(app).repo, None)
+    on["user.registered"](make_event("user.registered", {"user_id": uid, "email": email, "name": "Ada"}, "auth"))
+    assert client.get("/api/users/me", headers=user["headers"]).json["email_verified"] is False
+    on["account.email_verified"](make_event("account.email_verified", {"user_id": uid, "email": "old@x.com"}, "auth"))
+    assert client.get("/api/users/me", headers=user["headers"]).json["email_verified"] is False
+    on["account.email_verified"](make_event("account.email_verified", {"user_id": uid, "email": email}, "auth"))
+    assert client.get("/api/users/me", headers=user["headers"]).json["email_verified"] is True
 
 
 def test_the_openapi_document_lists_the_users_paths(client):
