@@ -186,6 +186,15 @@ def test_a_guest_checks_out_pays_and_gets_to_their_order_by_its_link(shop, check
     back = c.get(f"/return/{order_id}")
     link = re.search(r'href="/orders/link/([A-Za-z0-9_.-]+)"', text(back))
     assert back.status_code == 200 and link, "the return page leads to the order by its signed link"
+    for words in ("ada.guest@example.com", "Fountain Pen", "12 Analytical Row"):  # the email, items and address
+        assert words in text(back), words
+    confirmed = text(c.get(f"/confirmation/{order_id}"))
+    assert "We've emailed you a confirmation at <strong>ada.guest@example.com</strong>" in confirmed
+    assert (
+        "Fountain Pen" in confirmed
+        and "12 Analytical Row" in confirmed
+        and f"/orders/link/{link.group(1)}" in confirmed
+    )
     assert requests.get(f"{shop.gateway}/api/orders/link/{link.group(1)}", timeout=5).json()["id"] == order_id
     assert c.get("/review").headers["Location"] == f"/orders/link/{link.group(1)}"  # back after ordering
 
