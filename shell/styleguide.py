@@ -10,6 +10,7 @@ import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
@@ -18,10 +19,18 @@ from markupsafe import Markup
 
 from common.app import TEMPLATES
 from common.auth import verified_identity
+from common.email_templates import EmailRenderer, RenderedEmail
 from common.errors import AppError
 
 bp = Blueprint("styleguide", __name__)
 SAMPLES = TEMPLATES / "styleguide" / "samples.py"
+EMAIL_SAMPLES = TEMPLATES / "styleguide" / "email_samples.py"
+# An email's HTML part is a whole document styled on its elements, as mail clients need: shown as it is, with only
+# its inline styles and images allowed.
+EMAIL_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; form-action 'none'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 # A page rendering one of these has its own "Search products" box, so the layout leaves out the header's.
 OWN_SEARCH = ("products/_grid.html",)
 
@@ -49,11 +58,11 @@ class Entry:
         return f"/styleguide/{self.key}/{self.slug}"
 
 
-def load_samples() -> ModuleType:
-    """The samples module, read from its file each time (so live templates cover the samples too)."""
-    spec = importlib.util.spec_from_file_location("styleguide_samples", SAMPLES)
+def load_samples(path: Path = SAMPLES) -> ModuleType:
+    """A samples module, read from its file each time (so live templates cover the samples too)."""
+    spec = importlib.util.spec_from_file_location(f"styleguide_{path.stem}", path)
     if spec is None or spec.loader is None:  # only for a path Python cannot load as a module
-        raise ImportError(f"cannot load the style guide's samples from {SAMPLES}")
+        raise ImportError(f"cannot load the style guide's samples from {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -132,3 +141,46 @@ def one(key, slug):
         abort(404, "No such styleguide entry")
     main = Markup(render_template("styleguide/_entry.html", entry=found, html=render_entry(found)))
     return _page(f"{found.key} · {found.state}", main, own_search=found.template in OWN_SEARCH)
+
+
+@dataclass(frozen=True)
+class EmailEntry:
+    """One state of one email (templates/emails/<name>.*), from templates/styleguide/email_samples.py."""
+
+    name: str
+    state: str
+    context: dict
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.state.lower()).strip("-")
+
+    @property
+    def url(self) -> str:
+        return f"/styleguide/emails/{self.name}/{self.slug}"
+
+
+def email_entries() -> list[tuple[EmailEntry, RenderedEmail]]:
+    """Every email in each sample state, rendered as the notifications service renders it (StrictUndefined)."""
+    samples = load_samples(EMAIL_SAMPLES)
+    renderer = EmailRenderer(samples.SHOP)
+    found = [EmailEntry(name, state, ctx) for name, states in samples.EMAILS.items() for state, ctx in states.items()]
+    return [(e, renderer.render(e.name, e.context)) for e in found]
+
+
+@bp.get("/styleguide/emails")
+def emails():
+    """Each email's subject and text part, with a link to its HTML part as a mail client shows it."""
+    main = Markup(render_template("styleguide/_emails.html", rendered=email_entries()))
+    return _page("Emails · Styleguide", main)
+
+
+@bp.get("/styleguide/emails/<name>/<slug>")
+def email_html(name, slug):
+    found = next((r for e, r in email_entries() if e.name == name and e.slug == slug), None)
+    if found is None:
+        abort(404, "No such email sample")
+    resp = Response(found.html, mimetype="text/html")
+    resp.headers["Content-Security-Policy"] = EMAIL_CSP
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

@@ -11,11 +11,11 @@ from common import order_links
 from common.audit import AuditOutbox
 from common.clock import now
 from common.deps import deps_of
+from common.email_templates import EmailRenderer
 from common.mongo import get_database
 
 from .channels import SmtpMailer
 from .dead_letters import DeadLetters
-from .emails import EmailRenderer
 from .repository import DeliveryRepository
 from .service import Notifier
 from .sms import LogSms, TwilioSms, sms_channel

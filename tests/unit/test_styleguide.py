@@ -10,7 +10,7 @@ import shell
 from common.app import TEMPLATES
 from common.session import ACCESS_COOKIE
 from services.products.seed import seed_documents
-from shell.styleguide import entries, load_samples, template_macros
+from shell.styleguide import EMAIL_SAMPLES, email_entries, entries, load_samples, template_macros
 from tests.tokens import token_issuer
 
 SKIPPED = ("emails", "styleguide")  # emails are not fragments; the gallery does not show itself
@@ -170,3 +170,24 @@ def test_the_galleries_sample_products_are_products_of_the_local_catalog_so_thei
     samples = load_samples()
     for product in samples.PRODUCTS:
         assert seeded.get(product["id"]) == product["sku"], product["id"]
+
+
+def test_every_email_has_sample_states_and_every_sample_names_an_email():
+    emails = {p.name.removesuffix(".subject.txt") for p in (TEMPLATES / "emails").glob("*.subject.txt")}
+    assert set(load_samples(EMAIL_SAMPLES).EMAILS) == emails
+
+
+def test_the_email_page_shows_each_email_with_its_subject_and_text_and_its_html_alone(client):
+    with _app().test_request_context():
+        rendered = email_entries()  # StrictUndefined: a sample missing a template's data fails here
+    html = client.get("/styleguide/emails").get_data(as_text=True)
+    assert html.count('class="sg-state"') == len(rendered) >= 15
+    for entry, email in rendered:
+        assert email.subject in html or email.subject.replace("'", "&#39;") in html, entry.url
+        resp = client.get(entry.url)
+        assert resp.status_code == 200 and resp.mimetype == "text/html", entry.url
+        assert resp.get_data(as_text=True) == email.html
+        assert "style-src 'unsafe-inline'" in resp.headers["Content-Security-Policy"]
+        assert "script-src" not in resp.headers["Content-Security-Policy"]  # default-src 'none': no script at all
+    assert client.get("/styleguide/emails/welcome/no-such-state").status_code == 404
+    assert client.get("/styleguide/emails/../../etc/passwd/x").status_code == 404

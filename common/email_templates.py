@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from common.app import TEMPLATES
+from .app import TEMPLATES
 
 
 @dataclass(frozen=True)
