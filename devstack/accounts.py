@@ -7,12 +7,17 @@ import requests
 from .processes import LOCAL_DEFAULTS
 
 
-def admin_headers(gateway_url: str) -> dict:
-    """Sign in as the local admin through the gateway; the bearer header for admin-only calls."""
+def admin_tokens(gateway_url: str) -> dict:
+    """Sign in as the local admin through the gateway: its token pair (for a browser's cookies, say)."""
     r = requests.post(
         f"{gateway_url}/api/auth/login",
         timeout=10,
         json={"email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]},
     )
     r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return r.json()
+
+
+def admin_headers(gateway_url: str) -> dict:
+    """The bearer header for admin-only calls."""
+    return {"Authorization": f"Bearer {admin_tokens(gateway_url)['access_token']}"}

@@ -3,19 +3,15 @@ address confirmed and announces account.email_verified; "Send again" sends a fre
 
 from __future__ import annotations
 
-import random
 import re
 import uuid
 
 import pytest
 
-import services.auth
-import services.notifications
 from common.events import Event
 from devstack.smtp_sink import read_messages
 from services.auth.deps import deps as auth_deps
-from services.notifications.consumers import all_handlers
-from services.notifications.deps import deps as notifications_deps
+from tests.auth_links import auth_app, client_of_its_own, mail_handlers
 from tests.polling import wait_until
 
 LINK = re.compile(r"https://shop\.example/verify-email/([A-Za-z0-9_-]{40,})")
@@ -23,23 +19,17 @@ LINK = re.compile(r"https://shop\.example/verify-email/([A-Za-z0-9_-]{40,})")
 
 @pytest.fixture(scope="module")
 def app(redis_url, tmp_path_factory):
-    keys = str(tmp_path_factory.mktemp("keys"))
-    config = {"redis_url": redis_url, "run_workers": False, "keys_dir": keys, "shop_url": "https://shop.example"}
-    return services.auth.create_app(config)
+    return auth_app(redis_url, str(tmp_path_factory.mktemp("keys")))
 
 
 @pytest.fixture(scope="module")
 def mailer(service_config, smtp_sink, sms_standin):
-    config = service_config(smtp_url=smtp_sink.url, shop_url="https://shop.example", sms_status_callback_url="")
-    app = services.notifications.create_app({**config, **sms_standin.settings})
-    return all_handlers(notifications_deps(app).notifier)
+    return mail_handlers(service_config, smtp_sink, sms_standin)
 
 
 @pytest.fixture()
 def client(app):
-    c = app.test_client()  # each test from its own address: per-IP limits of one never touch another
-    c.environ_base["HTTP_X_FORWARDED_FOR"] = f"10.{random.randrange(256)}.{random.randrange(256)}.9"
-    return c
+    return client_of_its_own(app)
 
 
 def account(client) -> dict:

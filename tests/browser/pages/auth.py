@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import requests
 from playwright.sync_api import Locator, Page
 
-from devstack.processes import LOCAL_DEFAULTS
+from devstack.accounts import admin_tokens
 from tests.browser.pages.base import PageObject
 
 
@@ -92,17 +91,6 @@ def use_session(page: Page, base_url: str, tokens: dict) -> None:
             for name, key in (("access_token_cookie", "access_token"), ("refresh_token_cookie", "refresh_token"))
         ]
     )
-
-
-def admin_tokens(gateway_url: str) -> dict:
-    """The local admin's tokens (ADMIN_EMAIL and ADMIN_PASSWORD of the local stack), from the sign-in API."""
-    r = requests.post(
-        f"{gateway_url}/api/auth/login",
-        timeout=10,
-        json={"email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]},
-    )
-    r.raise_for_status()
-    return r.json()
 
 
 def sign_in_as_admin(page: Page, base_url: str, gateway_url: str) -> None:
