@@ -1,4 +1,5 @@
-"""A checkout in progress (address, card token, Idempotency-Key) in Redis, keyed by a cookie. Never a card number."""
+"""A checkout in progress (address, delivery option, a guest's email, Idempotency-Key, the order once placed) in
+Redis, keyed by a cookie. Never a card number."""
 
 from __future__ import annotations
 
@@ -39,13 +40,17 @@ class Drafts:
         return draft_id
 
     def load(self) -> dict:
-        raw = self.redis.get(DRAFT_KEY.format(id=self._id()))
-        draft = json.loads(raw) if raw else {}
-        return draft if draft.get("owner") == shopper() else {}
+        """The browser's draft, read from Redis once per request (the guard, the view and its order pages all ask)."""
+        if "checkout_draft" not in g:
+            raw = self.redis.get(DRAFT_KEY.format(id=self._id()))
+            draft = json.loads(raw) if raw else {}
+            g.checkout_draft = draft if draft.get("owner") == shopper() else {}
+        return g.checkout_draft
 
     def save(self, draft: dict) -> dict:
         draft = {**draft, "owner": shopper()}
         self.redis.set(DRAFT_KEY.format(id=self._id()), json.dumps(draft), ex=TTL_SECONDS)
+        g.checkout_draft = draft
         return draft
 
     def fresh(self) -> dict:

@@ -1,8 +1,6 @@
-"""Checkout form input: the shipping address and the card's expiry, checked before anything is sent on."""
+"""Checkout form input: the shipping address and a guest's email, checked before anything is sent on."""
 
 from __future__ import annotations
-
-import re
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -10,8 +8,6 @@ from common.address import COUNTRY_MESSAGE, FIELDS, PostalAddress
 from common.validation import Email
 
 EMAIL = TypeAdapter(Email)
-
-EXPIRY = re.compile(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*")
 
 
 def _message(field, value: str, error_type: str) -> str:
@@ -45,14 +41,3 @@ def email(text: str) -> tuple[str, str | None]:
         return EMAIL.validate_python(text), None
     except ValidationError:
         return text, "Enter an email address like name@example.com."
-
-
-def expiry(text: str) -> tuple[int, int] | None:
-    """MM/YY or MM/YYYY as (month, four-digit year), or None."""
-    match = EXPIRY.fullmatch(text or "")
-    if not match:
-        return None
-    month, year = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
-        return None
-    return month, year + 2000 if year < 100 else year

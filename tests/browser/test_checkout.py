@@ -13,14 +13,13 @@ import requests
 from kafka import KafkaConsumer
 from playwright.sync_api import expect
 
-from devstack.smtp_sink import read_messages
 from tests.accounts_apps import bearer, new_user
 from tests.browser.catalog_data import create_lineup
+from tests.browser.mail import mails_to
 from tests.browser.pages.admin import OrderPage as AdminOrderPage
 from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.checkout import CheckoutPage, ProviderPage
 from tests.integration.broker import read_all
-from tests.polling import wait_until
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 SETTLE_MS = 30_000  # the saga crosses three services and the broker; the page polls (or refreshes) meanwhile
@@ -55,15 +54,6 @@ def admin_session(page, base_url: str, gateway_url: str) -> AdminOrderPage:
     """The same browser, now signed in as the local admin (the shop's owner at the back office)."""
     sign_in_as_admin(page, base_url, gateway_url)
     return AdminOrderPage(page)
-
-
-def mail_about(stack, user: dict, words: str) -> dict:
-    """The email to this shopper whose subject has `words`, once it arrived (bounded wait)."""
-    return wait_until(
-        lambda: [m for m in read_messages(stack.mail_dir, to=user["email"]) if words in m["subject"]],
-        interval=0.2,
-        message=f"an email about {words!r}",
-    )[0]
 
 
 def assert_card_number_left_no_trace(page, stack, number: str) -> None:
@@ -112,7 +102,7 @@ def test_a_shopper_pays_on_the_providers_page_and_the_shop_ships_and_refunds_par
     confirmation = check_out(page).pay_and_return("4242 4242 4242 4242")
     order_id = confirmation.order_id()
     expect(confirmation.status).to_have_text("Confirmed", timeout=SETTLE_MS)
-    assert mail_about(stack, user, f"{order_id[:8]} is confirmed")
+    assert mails_to(stack, user["email"], f"{order_id[:8]} is confirmed")[0]
     assert_card_number_left_no_trace(page, stack, "4242424242424242")
 
     office = admin_session(page, base_url, gateway_url)
@@ -132,8 +122,8 @@ def test_a_shopper_pays_on_the_providers_page_and_the_shop_ships_and_refunds_par
     office.button("Refund").click()
     expect(office.region).to_contain_text("Refund made.")
     expect(history).to_contain_text("Refunded $5.00")
-    assert mail_about(stack, user, f"{order_id[:8]} is on its way")
-    refunded = mail_about(stack, user, f"refunded for your Fragmart order {order_id[:8]}")
+    assert mails_to(stack, user["email"], f"{order_id[:8]} is on its way")[0]
+    refunded = mails_to(stack, user["email"], f"refunded for your Fragmart order {order_id[:8]}")[0]
     assert "$5.00" in refunded["body"]
 
 
@@ -177,7 +167,7 @@ def test_a_confirmed_order_cancelled_by_the_shopper_is_never_charged(kind, shopp
     expect(order.status).to_contain_text("Cancelled")
     expect(order.region.get_by_role("button", name="Cancel order")).to_have_count(0)
     expect(order.region).to_contain_text("Cancelled by you")
-    assert mail_about(stack, user, f"{order_id[:8]} is cancelled")
+    assert mails_to(stack, user["email"], f"{order_id[:8]} is cancelled")[0]
 
 
 def test_a_shopper_who_leaves_the_providers_page_can_pay_later_from_the_order(shopper):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -16,17 +15,16 @@ from playwright.sync_api import Locator, expect
 from common.events import Event
 from common.formatting import money
 from common.messages import OrderConfirmed
-from devstack.smtp_sink import read_messages
 from services.notifications.order_handlers import price_lines
 from tests.accounts_apps import bearer, new_user
 from tests.browser.catalog_data import create_lineup
+from tests.browser.mail import link_path, mails_to
 from tests.browser.pages.admin import OrderPage as AdminOrderPage
 from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.cart import CartPage
 from tests.browser.pages.checkout import CheckoutPage, OrderPage
 from tests.browser.pages.products import ProductPage, cart_count
 from tests.integration.broker import read_all
-from tests.polling import wait_until
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 SETTLE_MS = 30_000  # the saga crosses three services and the broker; the page polls (or refreshes) meanwhile
@@ -49,14 +47,6 @@ def breakdown(region: Locator) -> dict[str, str]:
 def price_line(region: Locator, name: str) -> Locator:
     """The amount beside one line of the breakdown (Subtotal, Discount, Delivery, Tax, Total)."""
     return region.locator(".breakdown > div").filter(has=region.page.get_by_text(name, exact=True)).locator("dd")
-
-
-def mail_to(stack, email: str, words: str) -> dict:
-    return wait_until(
-        lambda: [m for m in read_messages(stack.mail_dir, to=email) if words in m["subject"]],
-        interval=0.2,
-        message=f"an email to {email} about {words!r}",
-    )[0]
 
 
 def emailed(mail: dict) -> dict[str, str]:
@@ -136,13 +126,11 @@ def test_a_guest_buys_with_welcome10_and_express_to_germany_then_opens_the_order
     expect(confirmation.status).to_have_text("Confirmed", timeout=SETTLE_MS)
     expect(page.get_by_role("link", name="View order details")).to_have_attribute("href", re.compile("/orders/link/"))
 
-    mail = mail_to(stack, email, f"{order_id[:8]} is confirmed")
-    found = LINK.search(mail["body"])
-    assert found, mail["body"]
+    mail = mails_to(stack, email, f"{order_id[:8]} is confirmed")[0]
     other_device = page.context.browser.new_context(base_url=base_url, java_script_enabled=kind == "page")
     try:
         fresh = other_device.new_page()
-        fresh.goto(urlsplit(found.group(0)).path)
+        fresh.goto(link_path(mail, LINK))
         order = OrderPage(fresh)
         expect(order.region.get_by_role("heading", name=f"Order {order_id[:8]}")).to_be_visible()
         expect(order.status).to_contain_text("Confirmed")
@@ -192,7 +180,7 @@ def test_a_signed_in_shopper_buys_to_the_us_and_every_place_shows_the_same_total
     assert_one_total(
         reviewed,
         ("the order page", breakdown(order.region)),
-        ("the email", emailed(mail_to(stack, user["email"], f"{order_id[:8]} is confirmed"))),
+        ("the email", emailed(mails_to(stack, user["email"], f"{order_id[:8]} is confirmed")[0])),
         ("the back office", back_office(page.context.browser, base_url, gateway_url, order_id)),
         ("order.confirmed", announced(stack, order_id)),
     )

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from devstack.smtp_sink import read_messages
 from tests.accounts_apps import bearer
+from tests.browser.mail import link_path, mails_to
 from tests.browser.pages.auth import use_session
 from tests.browser.pages.base import PageObject
 from tests.polling import wait_until
@@ -35,16 +34,7 @@ def guest_order(gateway_url: str, email: str) -> str:
 
 
 def confirmation_links(stack, email: str, count: int) -> list[str]:
-    mails = wait_until(
-        lambda: (
-            (found := [m for m in read_messages(stack.mail_dir, to=email) if "Confirm your email" in m["subject"]])
-            and len(found) >= count
-            and found
-        ),
-        interval=0.2,
-        message=f"{count} confirmation emails",
-    )
-    return [urlsplit(LINK.search(m["body"]).group(0)).path for m in mails]  # type: ignore[union-attr]
+    return [link_path(m, LINK) for m in mails_to(stack, email, "Confirm your email", count)]
 
 
 @BOTH

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from devstack.smtp_sink import read_messages
 from tests.accounts_apps import bearer, new_user
+from tests.browser.mail import link_path, mails_to
 from tests.browser.pages.auth import AccountArea, SignInPage, use_session
-from tests.polling import wait_until
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 LINK = re.compile(r"https?://[^\s]+/reset-password/[A-Za-z0-9_-]+")
@@ -32,14 +30,7 @@ def test_a_shopper_who_forgot_the_password_sets_a_new_one_from_the_emailed_link(
     panel.get_by_role("button", name="Send reset link").click()
     expect(panel.get_by_role("status")).to_contain_text("we've sent it a link")
 
-    mail = wait_until(
-        lambda: [m for m in read_messages(stack.mail_dir, to=user["email"]) if m["subject"].startswith("Reset your")],
-        interval=0.2,
-        message="the reset email",
-    )[0]
-    found = LINK.search(mail["body"])
-    assert found, mail["body"]
-    link = urlsplit(found.group(0)).path  # the stack's own shop, whatever host the email names
+    link = link_path(mails_to(stack, user["email"], "Reset your")[0], LINK)
     page.goto(link)
     password = panel.get_by_label("New password", exact=True)
     password.fill("short")
@@ -94,14 +85,7 @@ def test_a_browser_whose_session_ended_elsewhere_can_still_reset_the_password(
     panel.get_by_label("Email").fill(user["email"])
     panel.get_by_role("button", name="Send reset link").click()
     expect(panel.get_by_role("status")).to_contain_text("If an account exists for")
-    mail = wait_until(
-        lambda: [m for m in read_messages(stack.mail_dir, to=user["email"]) if m["subject"].startswith("Reset your")],
-        interval=0.2,
-        message="the reset email",
-    )[0]
-    found = LINK.search(mail["body"])
-    assert found, mail["body"]
-    page.goto(urlsplit(found.group(0)).path)
+    page.goto(link_path(mails_to(stack, user["email"], "Reset your")[0], LINK))
     panel.get_by_label("New password", exact=True).fill("after-revoke-pass-8")
     panel.get_by_role("button", name="Set new password").click()
     expect(page).to_have_url(re.compile(r"/profile\?password=reset$"))
