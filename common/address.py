@@ -8,7 +8,7 @@ from typing import Annotated, NamedTuple
 import pycountry
 from pydantic import AfterValidator, Field
 
-from .validation import StrictModel
+from .validation import StrictModel, any_case
 
 
 class AddressField(NamedTuple):
@@ -52,7 +52,9 @@ def country_name(code: str) -> str:
     return COUNTRY_NAMES.get(code, code)
 
 
-Country = Annotated[str, AfterValidator(country_code)]
+# The document names exactly the codes accepted, in any case.
+COUNTRY_PATTERN = "^(?:" + "|".join(any_case(code) for code in sorted(COUNTRY_NAMES)) + ")$"
+Country = Annotated[str, Field(json_schema_extra={"pattern": COUNTRY_PATTERN}), AfterValidator(country_code)]
 
 
 class PostalAddress(StrictModel):

@@ -66,9 +66,11 @@ def operation(
     headers=None,
     auth: str | None = None,
     ok_headers: dict | None = None,
+    body_optional: bool = False,
 ):
     """Declare a view's query, body, headers, auth and answers for /openapi.json.
-    Requests are still checked by common.validation (skip_validation), so behaviour does not change."""
+    Requests are still checked by common.validation (skip_validation), so behaviour does not change.
+    `body_optional`: the view also takes no body at all (the body's model is then all defaults)."""
     security, auth_errors = _AUTH[auth]
     statuses = {400, 413, 422, *auth_errors, *errors} if body else {400, *auth_errors, *errors}
     codes = {f"HTTP_{ok}": out, **{f"HTTP_{s}": ErrorBody for s in sorted(statuses)}}
@@ -78,9 +80,19 @@ def operation(
 
     def mark(view):
         view.openapi_ok_headers = ok_headers or {}
+        view.openapi_body_optional = body_optional
         return decorate(view)
 
     return mark
+
+
+def _comma_separated_lists(doc: dict) -> None:
+    """A list in a query string is one comma-separated value (common.validation.csv_list): `explode: false`."""
+    for operations in doc.get("paths", {}).values():
+        for described in operations.values():
+            for parameter in described.get("parameters", []) if isinstance(described, dict) else []:
+                if parameter.get("in") == "query" and parameter.get("schema", {}).get("type") == "array":
+                    parameter["explode"] = False
 
 
 def openapi_document(app: Flask) -> dict:
@@ -89,14 +101,18 @@ def openapi_document(app: Flask) -> dict:
     if spec is None:
         return {"openapi": "3.1.0", "info": {"title": app.name, "version": "1.0.0"}, "paths": {}}
     doc = spec.spec
+    _comma_separated_lists(doc)
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
-        extra = getattr(view, "openapi_ok_headers", None)
-        if not extra:
+        extra, optional = getattr(view, "openapi_ok_headers", None), getattr(view, "openapi_body_optional", False)
+        if not extra and not optional:
             continue
         path = rule.rule.replace("<", "{").replace(">", "}")
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
-            for status, answer in doc["paths"][path][method.lower()]["responses"].items():
-                if status.startswith("2"):
+            described = doc["paths"][path][method.lower()]
+            if optional:
+                described["requestBody"]["required"] = False
+            for status, answer in described["responses"].items():
+                if status.startswith("2") and extra:
                     answer["headers"] = {k: {"schema": v} for k, v in extra.items()}
     return doc

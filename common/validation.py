@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from flask import Request, request
 from flask.json.provider import DefaultJSONProvider
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -32,11 +35,25 @@ def _deeper_than(value, limit: int) -> bool:
     return False
 
 
+def _number(text: str) -> int | float:
+    """A JSON number with a fraction part: JSON Schema counts 5.0 as an integer, so an integral one is read as
+    one (exactly, through Decimal) and strict `int` fields take it; others stay floats, which `float` fields take."""
+    exact = Decimal(text)
+    if exact.is_finite() and exact.adjusted() < MAX_INT_DIGITS and exact == exact.to_integral_value():
+        return int(exact)
+    return float(text)
+
+
+# Past any bound a field of ours has; larger integral numbers stay floats (their fields' ranges refuse them).
+MAX_INT_DIGITS = 19
+
+
 class GuardedJSONProvider(DefaultJSONProvider):
     """Flask's JSON, with over-deep nesting reported as the ValueError Werkzeug already treats as bad JSON
-    (the parser's own RecursionError would escape `get_json(silent=True)` as a 500)."""
+    (the parser's own RecursionError would escape `get_json(silent=True)` as a 500), and integral numbers as ints."""
 
     def loads(self, s, **kwargs):
+        kwargs.setdefault("parse_float", _number)
         try:
             value = super().loads(s, **kwargs)
         except RecursionError:
@@ -72,33 +89,67 @@ def _valid_email(value: str) -> str:
     return normalise_email(value)
 
 
+def any_case(word: str) -> str:
+    """A pattern matching the word in any case (JSON Schema patterns have no case-insensitive flag)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+# email_validator refuses the special-use names (RFC 6761: test, localhost, invalid, ...), and so does the document.
+_SPECIAL_USE = "@(?:[^@]*\\.)?(?:" + "|".join(any_case(d) for d in SPECIAL_USE_DOMAIN_NAMES) + ")$"
 # An address someone gives to be written to (an account's, a guest's order's): checked, lower-cased.
 Email = Annotated[
-    str, Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_valid_email)
+    str,
+    Field(min_length=3, max_length=254, json_schema_extra={"format": "email", "not": {"pattern": _SPECIAL_USE}}),
+    AfterValidator(_valid_email),
 ]
 
 
-class StrictModel(BaseModel):
-    """Unknown fields are rejected and types are not coerced from the wrong JSON kind."""
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+def _text_matching(pattern: re.Pattern, example: str):
+    def check(value):
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            raise ValueError(f"write it as {example}")
+        return value
+
+    return BeforeValidator(check)
+
+
+# Dates and times as JSON Schema's `format: date` / `date-time` (RFC 3339) say, and only so: pydantic alone would
+# also read numbers as Unix times and a date without its time.
+Day = Annotated[date, Field(strict=False), _text_matching(_DAY, "YYYY-MM-DD")]
+DateTime = Annotated[datetime, Field(strict=False), _text_matching(_RFC3339, "2026-12-05T09:30:00Z")]
+
+
+class StrictModel(BaseModel):
+    """Unknown fields are rejected and types are not coerced from the wrong JSON kind. Text is taken as sent (the
+    forms trim what people type), so its lengths and patterns are the ones the document states."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class QueryModel(BaseModel):
-    """Query strings are text, so their values may be coerced (page=2), but nothing else is loose."""
+    """Query strings are text, so their values may be coerced (page=2), but nothing else is loose (text as sent)."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore")
 
 
 def _split_csv(value):
+    """`a,b,c` as sent: a blank or padded item is refused by the item pattern, as the document says."""
     if isinstance(value, str):
-        return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+        return tuple(value.split(",")) if value else ()
     return value
+
+
+def _unique(items: tuple) -> tuple:
+    return tuple(dict.fromkeys(items))
 
 
 @dataclass(frozen=True)
 class csv_list:  # noqa: N801 (read as a type: `ids: Annotated[tuple[str, ...], csv_list(PATTERN, 100)]`)
-    """A query-string list sent as `a,b,c` (trimmed; blanks and repeats dropped), each item matching the pattern.
+    """A query-string list sent as `a,b,c` (repeats counted, then dropped), each item matching the pattern.
     Metadata rather than a type, so type checkers see the plain tuple of strings."""
 
     item_pattern: str
@@ -109,7 +160,9 @@ class csv_list:  # noqa: N801 (read as a type: `ids: Annotated[tuple[str, ...], 
         item = Annotated[str, StringConstraints(pattern=self.item_pattern)]
         count = Field(max_length=self.max_items, **({"min_length": self.min_items} if self.min_items else {}))
         # The count bounds the tuple itself (maxItems/minItems in the schema); the split runs before it.
-        return handler.generate_schema(Annotated[tuple[item, ...], count, BeforeValidator(_split_csv)])
+        return handler.generate_schema(
+            Annotated[tuple[item, ...], count, BeforeValidator(_split_csv), AfterValidator(_unique)]
+        )
 
 
 def _details(err: PydanticError) -> dict:

@@ -10,6 +10,7 @@ UPSTREAM_OF = {
     "products": "products",
     "categories": "products",
     "inventory": "inventory",
+    "stock": "inventory",  # the back office's paged stock list
     "cart": "orders",
     "orders": "orders",
     "shipping": "orders",  # delivery options

@@ -13,6 +13,6 @@ LOW_STOCK_SHOWN = 8
 @bp.get("/")
 def dashboard():
     summary = client.optional("GET", "/api/orders/summary", None)
-    low = client.optional("GET", "/api/inventory/levels", None, params={"per_page": LOW_STOCK_SHOWN, "low": "true"})
+    low = client.optional("GET", "/api/stock", None, params={"per_page": LOW_STOCK_SHOWN, "low": "true"})
     dead = client.optional("GET", "/api/events/dead-letters", None, params={"per_page": 1})
     return render_template("admin/_dashboard.html", summary=summary, low=low, dead=dead, health=client.health())

@@ -37,7 +37,7 @@ def _names(items: list[dict]) -> dict[str, str]:
 
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):
     query = _query()
-    levels = client.call("GET", "/api/inventory/levels", params={**query, "per_page": PER_PAGE}).json()
+    levels = client.call("GET", "/api/stock", params={**query, "per_page": PER_PAGE}).json()
     back = "/admin/inventory?" + urlencode(query)
     return render_template(
         "admin/_inventory.html",

@@ -85,8 +85,8 @@ def verify_email(token: str) -> Result[dict]:
         return Result.failed(UNAVAILABLE, status=503)
     if resp.status_code == 200:
         return Result(resp.json())
-    if resp.status_code in (400, 422):
-        message = body_of(resp).get("message") if resp.status_code == 400 else None
+    if resp.status_code in (404, 422):
+        message = body_of(resp).get("message") if resp.status_code == 404 else None
         return Result.failed(message or VERIFY_INVALID, status=400)
     return _failure(resp)
 
@@ -95,7 +95,7 @@ def reset_link_usable(token: str) -> bool:
     """Whether the link may still set a password; when the check cannot be made, the form is shown and the reset
     itself says."""
     try:
-        return api("POST", "/api/auth/password/reset/check", json={"token": token}).status_code != 400
+        return api("POST", "/api/auth/password/reset/check", json={"token": token}).status_code != 404
     except AppError:
         return True
 
@@ -112,7 +112,7 @@ def reset_password(token: str, new_password: str) -> Result[dict]:
         if "token" in errors or not errors:
             return Result.failed(RESET_INVALID, status=400)
         return Result.failed(errors.pop("form", None), errors)
-    if resp.status_code == 400:
+    if resp.status_code == 404:
         return Result.failed(RESET_INVALID, status=400)
     return _failure(resp)
 

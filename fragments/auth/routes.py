@@ -39,7 +39,8 @@ def _signed_in(tokens: dict, next_url: str):
 
 
 def _form(*names: str) -> dict:
-    return {n: request.form.get(n, "")[:512] for n in names}
+    """What was typed, trimmed (a phone's keyboard adds a space after an address; the API takes text as sent)."""
+    return {n: request.form.get(n, "").strip()[:512] for n in names}
 
 
 @bp.get("/login")

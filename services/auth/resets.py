@@ -23,7 +23,7 @@ LIFETIME = timedelta(hours=1)
 
 
 class InvalidResetLink(AppError):
-    status, code = 400, "RESET_LINK_INVALID"
+    status, code = 404, "RESET_LINK_INVALID"
 
 
 RESET = "reset"  # the collection also keeps email confirmation links (verification.py), by `purpose`

@@ -50,9 +50,9 @@ def register():
 
 
 @bp.post("/api/auth/email/verify")
-@operation(spec, out=Verified, body=VerifyBody, errors=(429,))
+@operation(spec, out=Verified, body=VerifyBody, errors=(404, 429))
 def verify_email():
-    """Confirm the account's email address with its link's token (once); 400 VERIFY_LINK_INVALID for a used,
+    """Confirm the account's email address with its link's token (once); 404 VERIFY_LINK_INVALID for a used,
     expired or unknown link, or one sent to an address the account no longer has."""
     d = deps()
     return jsonify(verification.confirm(d.repo, d.resets, d.limiter, parse_body(VerifyBody).token, client_address()))
@@ -85,7 +85,7 @@ def refresh():
 
 
 @bp.post("/api/auth/logout")
-@operation(spec, ok=204, body=LogoutBody, auth="optional")
+@operation(spec, ok=204, body=LogoutBody, auth="optional", body_optional=True)
 def logout():
     """Revoke the bearer access token and the refresh token (and its session family)."""
     body = parse_body(LogoutBody) if request.get_data() else LogoutBody()
@@ -122,19 +122,19 @@ def forgot_password():
 
 
 @bp.post("/api/auth/password/reset/check")
-@operation(spec, ok=204, body=ResetCheck, errors=(429,))
+@operation(spec, ok=204, body=ResetCheck, errors=(404, 429))
 def check_reset_link():
-    """Whether a reset link's token may still set a password (204), without using it; 400 RESET_LINK_INVALID."""
+    """Whether a reset link's token may still set a password (204), without using it; 404 RESET_LINK_INVALID."""
     d = deps()
     resets.check_link(d.resets, d.limiter, parse_body(ResetCheck).token, client_address())
     return "", 204
 
 
 @bp.post("/api/auth/password/reset")
-@operation(spec, out=TokenPair, body=ResetBody, errors=(429,))
+@operation(spec, out=TokenPair, body=ResetBody, errors=(404, 429))
 def reset_password():
     """Set a new password with a reset link's token (once): every other session of the account ends and the answer
-    signs this one in. 400 RESET_LINK_INVALID for a used, expired or unknown link."""
+    signs this one in. 404 RESET_LINK_INVALID for a used, expired or unknown link."""
     d, body = deps(), parse_body(ResetBody)
     pair = resets.reset_password(
         d.repo, d.resets, d.passwords, d.tokens, d.limiter, body.token, body.new_password, client_address()

@@ -16,7 +16,8 @@ Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8
 LoginPassword = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=128)]
 NewEmail = Email
 LoginEmail = Annotated[str, Field(min_length=1, max_length=254), AfterValidator(normalise_email)]
-Token = Annotated[str, Field(min_length=1, max_length=4096)]
+# Taken as sent (no stripping), so that its length is the one the document states.
+Token = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=4096)]
 
 
 class RegisterBody(StrictModel):

@@ -22,7 +22,7 @@ INVALID = "This confirmation link is not valid: it was used already, it expired 
 
 
 class InvalidVerifyLink(AppError):
-    status, code = 400, "VERIFY_LINK_INVALID"
+    status, code = 404, "VERIFY_LINK_INVALID"
 
 
 def send_link(links: ResetRepository, shop_url: str, account: dict) -> None:

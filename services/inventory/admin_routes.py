@@ -44,8 +44,8 @@ class StockPage(BaseModel):
     low_level: int
 
 
-# A static segment: Flask prefers it to /api/inventory/<sku>, so a SKU named "levels" is only reachable by ?skus=.
-@bp.get("/api/inventory/levels")
+# Its own prefix (/api/stock), so that no SKU route (/api/inventory/<sku>) also matches its path.
+@bp.get("/api/stock")
 @require_admin
 @operation(spec, out=StockPage, query=LevelQuery, auth="admin")
 def stock_levels():

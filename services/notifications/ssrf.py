@@ -18,12 +18,18 @@ def _public(address: str) -> bool:
     return ip.is_global and not (ip.is_multicast or ip.is_reserved)
 
 
+SHAPE_REFUSED = "Use an http:// or https:// URL with a host name."
+
+
 def check_url(url: str, allow_private: bool = False, resolve=socket.getaddrinfo) -> str:
     """The URL when it may be called; UnsafeUrl says why not. Checked at save time and again before each send,
     since a name may resolve elsewhere later."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnsafeUrl("Use an http:// or https:// URL with a host name.")
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 host
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeUrl(SHAPE_REFUSED)
     if parts.username or parts.password:
         raise UnsafeUrl("Put no user name or password in the URL; verify the signature instead.")
     try:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Literal
+from typing import Annotated, Literal
 
 from flask import Blueprint, jsonify, request
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from common.audit import admin_action
 from common.auth import require_admin
@@ -19,6 +20,7 @@ from common.validation import StrictModel, parse_body
 from . import webhooks
 from .deps import deps
 from .routes import spec
+from .ssrf import SHAPE_REFUSED
 
 bp = Blueprint("webhooks", __name__)
 MESSAGE_ID = re.compile(r"msg_[0-9a-f]{32}")
@@ -35,8 +37,23 @@ EventType = Literal[
 ]
 
 
+# The shape the document can state; that the host resolves, and to a public address, is checked on save and send.
+URL_SHAPE = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\s]+([/?#]\S*)?$"
+URL_RULE = "an http(s) URL whose host resolves to a public address (422 WEBHOOK_URL_REFUSED otherwise)"
+
+
+def _url_shape(url: str) -> str:
+    if not re.fullmatch(URL_SHAPE, url):
+        raise ValueError(SHAPE_REFUSED)
+    return url
+
+
 class EndpointCreate(StrictModel):
-    url: str = Field(min_length=8, max_length=2000)
+    url: Annotated[
+        str,
+        Field(min_length=8, max_length=2000, description=URL_RULE, json_schema_extra={"pattern": URL_SHAPE}),
+        AfterValidator(_url_shape),
+    ]
     events: list[EventType] = Field(min_length=1, max_length=len(webhooks.EVENT_TYPES))
     description: str = Field(default="", max_length=200)
 
@@ -44,7 +61,9 @@ class EndpointCreate(StrictModel):
 class FormKey(BaseModel):
     """A form's key: the same key within 10 minutes answers the endpoint it added, never a second one."""
 
-    idempotency_key: str | None = Field(default=None, alias="Idempotency-Key", pattern=FORM_KEY)
+    idempotency_key: Annotated[str, Field(pattern=FORM_KEY)] | SkipJsonSchema[None] = Field(
+        default=None, alias="Idempotency-Key"
+    )
 
 
 class EndpointSwitch(StrictModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from flask import Blueprint, jsonify
@@ -12,7 +11,7 @@ from common.auth import require_admin
 from common.ids import ID_SCHEMA
 from common.openapi import operation
 from common.paging import PageQuery
-from common.validation import parse_query
+from common.validation import Day, parse_query
 
 from . import admin, states
 from .deps import deps
@@ -24,7 +23,7 @@ bp = Blueprint("orders_admin", __name__)
 
 class OrderSearch(PageQuery):
     status: Literal["", states.Status] = ""
-    date: dt.date | None = None
+    date: Day | None = None
     email: str = Field(default="", max_length=254)
     user_id: str = Field(default="", pattern=rf"^$|{ID_SCHEMA}")
 

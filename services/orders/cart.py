@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.errors import Conflict, NotFound, Unavailable, ValidationError
+from common.errors import Conflict, NotFound, Unavailable
 
 from .cart_store import MAX_LINES, MAX_QUANTITY, is_guest_id
 
@@ -108,7 +108,7 @@ def add_item(store, catalog, cart_id: str, product_id: str, quantity: int) -> di
     if result < 0:
         in_cart = store.lines(cart_id).get(product_id, 0)
         if in_cart + quantity > MAX_QUANTITY and available >= in_cart + quantity:
-            raise ValidationError(
+            raise Conflict(
                 f"At most {MAX_QUANTITY} of one product per cart",
                 {"product_id": product_id, "max": MAX_QUANTITY},
                 code="QUANTITY_LIMIT",

@@ -38,19 +38,20 @@ class CartRef:
     minted: bool = False
 
 
-def _guest_header() -> str | None:
-    raw = request.headers.get(CART_HEADER, "").strip()
-    if raw and not is_guest_id(raw):
+def guest_cart_header() -> str | None:
+    """The guest cart X-Cart-Id names, if sent; a header that is not a cart id (an empty one too) is a 400, signed in
+    or not."""
+    raw = request.headers.get(CART_HEADER)
+    if raw is not None and not is_guest_id(raw):
         raise AppError("X-Cart-Id is not a cart id", code="INVALID_CART_ID")
-    return raw or None
+    return raw
 
 
 def _cart(mint: bool = False) -> CartRef:
     """A signed-in shopper's own cart; else the guest cart named by X-Cart-Id, minted on first write."""
-    identity = current_identity()
+    guest, identity = guest_cart_header(), current_identity()
     if identity is not None:
         return CartRef(user_cart_id(identity.user_id))
-    guest = _guest_header()
     if guest is None and mint:
         return CartRef(new_guest_id(), minted=True)
     return CartRef(guest)
@@ -122,4 +123,4 @@ def remove_item(product_id):
 @operation(spec, out=MergedCart, headers=CartHeaders, auth="user", errors=(503,))
 def merge_cart():
     """Merge the guest cart named by X-Cart-Id into the signed-in shopper's cart (call after sign-in)."""
-    return _reply(cart.merge(deps().cart_store, deps().catalog, _guest_header(), _cart().id))
+    return _reply(cart.merge(deps().cart_store, deps().catalog, guest_cart_header(), _cart().id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.errors import ValidationError
+from common.errors import Conflict, ValidationError
 
 from .cart_store import MAX_QUANTITY
 
@@ -26,7 +26,7 @@ def snapshot(catalog, wanted: list[dict]) -> list[dict]:
     products = catalog.products(merged)
     missing = [pid for pid in merged if pid not in products]
     if missing:
-        raise ValidationError("Some products are no longer sold", {"products": missing}, code="UNKNOWN_PRODUCT")
+        raise Conflict("Some products are no longer sold", {"products": missing}, code="UNKNOWN_PRODUCT")
     lines = []
     for pid, quantity in merged.items():
         p = products[pid]

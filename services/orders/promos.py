@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from common.errors import Conflict, ValidationError
+from common.errors import Conflict, NotFound
 
 from .rules import Promotions
 from .totals import Promo
@@ -26,22 +26,20 @@ def usable(codes: Promotions, code: str, at: datetime | None = None) -> Promo:
     doc = codes.get(normalise(code))
     at = at or datetime.now(UTC)
     if doc is None:
-        raise ValidationError("This promo code does not exist", {"promo_code": "unknown"}, code="PROMO_UNKNOWN")
+        raise NotFound("This promo code does not exist", {"promo_code": "unknown"}, code="PROMO_UNKNOWN")
     starts, ends = _aware(doc.get("starts_at")), _aware(doc.get("ends_at"))
     if starts and at < starts:
-        raise ValidationError(
-            "This promo code is not valid yet", {"promo_code": "not_started"}, code="PROMO_NOT_STARTED"
-        )
+        raise Conflict("This promo code is not valid yet", {"promo_code": "not_started"}, code="PROMO_NOT_STARTED")
     if ends and at >= ends:
-        raise ValidationError("This promo code has expired", {"promo_code": "expired"}, code="PROMO_EXPIRED")
+        raise Conflict("This promo code has expired", {"promo_code": "expired"}, code="PROMO_EXPIRED")
     if doc.get("usage_limit") is not None and doc["used"] >= doc["usage_limit"]:
         raise Conflict("This promo code has been used up", {"promo_code": "used_up"}, code="PROMO_USED_UP")
     return Promotions.as_promo(doc)
 
 
-def min_spend_refusal(min_spend: int, currency: str) -> ValidationError:
+def min_spend_refusal(min_spend: int, currency: str) -> Conflict:
     amount = f"{min_spend // 100}.{min_spend % 100:02d}"
-    return ValidationError(
+    return Conflict(
         f"This promo code needs a spend of at least {amount} {currency}",
         {"promo_code": "min_spend", "min_spend": min_spend},
         code="PROMO_MIN_SPEND",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.errors import ValidationError
+from common.errors import Conflict
 
 from . import promos, totals
 from .rules import DeliveryOptions, Rules
@@ -13,13 +13,13 @@ def delivery_option(rules: Rules, option_id: str | None, country: str) -> totals
     if option_id is None:
         serving = rules.options.serving(country)
         if not serving and rules.options.all():
-            raise ValidationError(
+            raise Conflict(
                 "We do not deliver to this country yet", {"delivery_option": "unserved"}, code="DELIVERY_UNSERVED"
             )
         return DeliveryOptions.as_option(serving[0]) if serving else None
     doc = rules.options.get(option_id)
     if doc is None or country not in doc["countries"]:
-        raise ValidationError(
+        raise Conflict(
             "This delivery option does not serve the address's country",
             {"delivery_option": "unserved"},
             code="DELIVERY_UNSERVED",

@@ -16,9 +16,9 @@ from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
 from . import service, states
-from .cart_store import is_guest_id
+from .cart_routes import guest_cart_header
 from .deps import deps
-from .schemas import CART_HEADER, IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder, ShipBody
+from .schemas import IDEMPOTENCY_KEY, Order, OrderHeaders, OrderListQuery, OrderPage, PlaceOrder, ShipBody
 from .service import SOURCE
 
 bp = Blueprint("orders", __name__)
@@ -42,15 +42,14 @@ def _idempotency_key() -> str:
 
 def _buyer(body: PlaceOrder) -> service.Buyer:
     """The signed-in shopper; else a guest, who gives an email and names their cart by X-Cart-Id."""
-    identity = current_identity()
+    identity, cart_id = current_identity(), guest_cart_header()
     if identity is not None:
         return service.Buyer.signed_in(identity)
     if body.email is None:
         raise ValidationError(
             "Give an email for your order, or sign in", {"fields": {"email": "required"}}, code="EMAIL_REQUIRED"
         )
-    cart_id = request.headers.get(CART_HEADER, "")
-    return service.Buyer.guest(body.email, body.address.name, cart_id if is_guest_id(cart_id) else None)
+    return service.Buyer.guest(body.email, body.address.name, cart_id)
 
 
 @bp.post("/api/orders")

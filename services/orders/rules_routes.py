@@ -205,7 +205,7 @@ def _quote(cart_id: str | None, body: QuoteBody) -> dict:
 
 
 @bp.post("/api/cart/quote")
-@operation(spec, out=Quote, body=QuoteBody, headers=CartHeaders, auth="optional", errors=(409, 503))
+@operation(spec, out=Quote, body=QuoteBody, headers=CartHeaders, auth="optional", errors=(404, 409, 503))
 def quote_cart():
     """The cart's breakdown for an address's country, a delivery option and a promo code, with the options."""
     return jsonify(_quote(_cart().id, parse_body(QuoteBody)))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from common.address import Country
-from common.validation import StrictModel
+from common.validation import DateTime, StrictModel
 
 from .schemas import OPTION_ID, PROMO_CODE
 
@@ -56,11 +55,19 @@ class TaxList(BaseModel):
 
 
 class PromoFields(StrictModel):
+    # The document says what _sane checks where JSON Schema can: a percentage is at most 100.
+    model_config = StrictModel.model_config | ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"kind": {"const": "percent"}}, "required": ["kind"]},
+            "then": {"properties": {"value": {"maximum": 100}}},
+        }
+    )
+
     kind: Literal["percent", "fixed"]
     value: int = Field(ge=1, le=MAX_MONEY)
     min_spend: int = Field(default=0, ge=0, le=MAX_MONEY)
-    starts_at: datetime | None = Field(default=None, strict=False)  # ISO 8601 text in JSON
-    ends_at: datetime | None = Field(default=None, strict=False)
+    starts_at: DateTime | None = None
+    ends_at: DateTime | None = Field(default=None, description="after starts_at (422 otherwise)")
     usage_limit: int | None = Field(default=None, ge=0, le=10_000_000)
     per_customer: bool = False
 
@@ -68,9 +75,16 @@ class PromoFields(StrictModel):
     def _sane(self):
         if self.kind == "percent" and self.value > 100:
             raise ValueError("a percentage is at most 100")
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValueError("the end must come after the start")
         return self
+
+    @field_validator("ends_at")
+    @classmethod
+    def _after_start(cls, value, info: ValidationInfo):
+        """Refused at ends_at; JSON Schema cannot compare two fields."""
+        starts = info.data.get("starts_at")
+        if value and starts and value <= starts:
+            raise ValueError("the end must come after the start")
+        return value
 
 
 class PromoBody(PromoFields):

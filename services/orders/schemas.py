@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from common.address import PostalAddress
 from common.carriers import CARRIERS, TRACKING_NUMBER
@@ -12,6 +15,7 @@ from common.validation import Email, StrictModel
 
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,100}$"
 CART_HEADER = "X-Cart-Id"
+CartId = Annotated[str, Field(pattern=MINTED_ID_SCHEMA)]  # a guest cart's; absent (or empty) names none
 OPTION_ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
 PROMO_CODE = r"^\s*[A-Za-z0-9_-]{1,32}\s*$"
 
@@ -60,9 +64,10 @@ class OrderListQuery(PageQuery):
 
 
 class OrderHeaders(BaseModel):
-    """The same key returns the same order, never a second one."""
+    """The same key returns the same order, never a second one; a guest names the cart to check out."""
 
     idempotency_key: str = Field(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY, examples=["order-7f3c2a1e"])
+    x_cart_id: CartId | SkipJsonSchema[None] = Field(default=None, alias="X-Cart-Id")
 
 
 # Answers (documented in /openapi.json; the views build them as dicts).
@@ -76,7 +81,7 @@ class OrderLine(BaseModel):
 
 
 class ShipBody(StrictModel):
-    carrier: str = Field(description="a key of common/carriers.py: dhl, dpd, fedex, royal-mail, ups, usps, other")
+    carrier: str = Field(description="a key of common/carriers.py", json_schema_extra={"enum": list(CARRIERS)})
     tracking_number: str = Field(pattern=TRACKING_NUMBER)
 
     @field_validator("carrier")
@@ -112,7 +117,7 @@ class OrderPage(Page[Order]):
 class CartHeaders(BaseModel):
     """A guest names its cart; a signed-in shopper's token names theirs."""
 
-    x_cart_id: str | None = Field(default=None, validation_alias=CART_HEADER, pattern=MINTED_ID_SCHEMA)
+    x_cart_id: CartId | SkipJsonSchema[None] = Field(default=None, validation_alias=CART_HEADER)
 
 
 class CartItem(BaseModel):

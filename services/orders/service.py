@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from common.auth import Identity
-from common.errors import Conflict, NotFound, ValidationError
+from common.errors import Conflict, NotFound
 from common.events import Event
 from common.messages import (
     OrderCancelled,
@@ -147,11 +147,11 @@ def place_order(
         return _same_request(existing, digest), False
     wanted = [line.model_dump() for line in body.lines] if body.lines else cart.lines(buyer.cart_id)
     if not wanted:
-        raise ValidationError("Your cart is empty", code="CART_EMPTY")
+        raise Conflict("Your cart is empty", code="CART_EMPTY")
     lines = pricing.snapshot(catalog, wanted)
     currencies = {line["currency"] for line in lines}
     if len(currencies) != 1:
-        raise ValidationError("All products of an order must share one currency", code="MIXED_CURRENCIES")
+        raise Conflict("All products of an order must share one currency", code="MIXED_CURRENCIES")
     currency = currencies.pop()
     breakdown = price_order(rules, lines, body, currency)
     order_id = uuid.uuid4().hex

@@ -20,19 +20,22 @@ SOURCE = "legacy"
 STAMP = r"^[0-9T:+.\- ]{10,40}$"
 
 
+MAX_COUNT = 10**12  # far past any catalog; MongoDB stores at most 64-bit integers
+
+
 class RowError(StrictModel):
-    row: int = Field(ge=0)
+    row: int = Field(ge=0, le=MAX_COUNT)
     sku: str | None = Field(default=None, max_length=100)
     error: str = Field(max_length=500)
 
 
 class Counts(StrictModel):
-    read: int = Field(ge=0)
-    created: int = Field(ge=0)
-    updated: int = Field(ge=0)
-    unchanged: int = Field(ge=0)
-    stock_set: int = Field(ge=0)
-    refused: int = Field(ge=0)
+    read: int = Field(ge=0, le=MAX_COUNT)
+    created: int = Field(ge=0, le=MAX_COUNT)
+    updated: int = Field(ge=0, le=MAX_COUNT)
+    unchanged: int = Field(ge=0, le=MAX_COUNT)
+    stock_set: int = Field(ge=0, le=MAX_COUNT)
+    refused: int = Field(ge=0, le=MAX_COUNT)
 
 
 class RunReport(StrictModel):

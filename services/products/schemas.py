@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.ids import ID_SCHEMA, IMAGE_NAME
 from common.paging import Page, PageQuery
@@ -20,7 +20,7 @@ class ProductQuery(PageQuery):
     q: str = Field(default="", max_length=100)
     category: str = Field(default="", max_length=40, pattern=r"^[a-z0-9-]*$")
     min_price: int | None = Field(default=None, ge=0, le=100_000_000)
-    max_price: int | None = Field(default=None, ge=0, le=100_000_000)
+    max_price: int | None = Field(default=None, ge=0, le=100_000_000, description="at least min_price")
     # By relevance when there is a query (name words first), else by name.
     sort: Literal["relevance", "price", "-price", "name", "-created"] = "relevance"
     per_page: int = Field(default=12, ge=1, le=100)  # a catalog grid of 3 or 4 columns
@@ -37,6 +37,7 @@ class ProductQuery(PageQuery):
 
     @model_validator(mode="after")
     def _range(self):
+        """A rule of the whole query (the storefront says it above the filters); JSON Schema cannot compare two."""
         if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
             raise ValueError("min_price must not exceed max_price")
         return self
@@ -58,6 +59,8 @@ class ProductCreate(StrictModel):
 class ProductUpdate(StrictModel):
     """Fields default to None but an explicit null fails their type, so a PATCH cannot blank a field.
     The SKU is not editable: stock, carts and orders refer to it."""
+
+    model_config = StrictModel.model_config | ConfigDict(json_schema_extra={"minProperties": 1})
 
     name: str = Field(default=NOT_SENT, min_length=1, max_length=200)
     description: str = Field(default=NOT_SENT, max_length=2000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from common.address import TEXT, PostalAddress
 from common.paging import Page, PageQuery
@@ -14,9 +14,15 @@ PHONE = r"^(\+?[0-9][0-9 ().-]{4,18}[0-9])?$"
 
 
 class ProfileUpdate(StrictModel):
+    model_config = StrictModel.model_config | ConfigDict(json_schema_extra={"minProperties": 1})
     # A name may be changed but never removed, so null is refused by the str type.
     name: str = Field(default=NOT_SENT, min_length=1, max_length=100, pattern=TEXT)
-    phone: str | None = Field(default=None, max_length=20, pattern=PHONE)
+    phone: str | None = Field(
+        default=None,
+        max_length=20,
+        pattern=PHONE,
+        description='a number libphonenumber knows (422 otherwise); "" clears',
+    )
 
     @field_validator("phone")
     @classmethod

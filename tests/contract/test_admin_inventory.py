@@ -42,17 +42,17 @@ def test_levels_list_low_stock_first(office):
     stock = inventory_deps(office.apps["inventory"]).stock
     low = f"LOW-{uuid.uuid4().hex[:8].upper()}"
     stock.ensure(low, None, 0)
-    body = api(office, "GET", "/api/inventory/levels", office.admin_token).json()
+    body = api(office, "GET", "/api/stock", office.admin_token).json()
     counts = [i["available"] for i in body["items"]]
     assert counts == sorted(counts) and body["items"][0]["available"] == 0 and body["low_level"] == 5
-    only_low = api(office, "GET", "/api/inventory/levels", office.admin_token, params={"low": "true"}).json()
+    only_low = api(office, "GET", "/api/stock", office.admin_token, params={"low": "true"}).json()
     assert all(i["available"] <= 5 for i in only_low["items"]) and any(i["sku"] == low for i in only_low["items"])
 
 
 def test_the_admin_stock_apis_refuse_a_guest_and_a_customer(office, sku):
     customer = new_user(office.gateway)["access_token"]
     for method, path, body in (
-        ("GET", "/api/inventory/levels", None),
+        ("GET", "/api/stock", None),
         ("POST", f"/api/inventory/{sku}/adjust", {"delta": 1}),
     ):
         assert requests.request(method, f"{office.gateway}{path}", json=body, timeout=5).status_code == 401
@@ -95,8 +95,8 @@ def test_a_bad_delta_is_422(office, sku, body):
 
 @pytest.mark.parametrize("query", ["q[$ne]=x", "page=0", "per_page=1000", "q=" + "x" * 41])
 def test_bad_level_queries_are_4xx_and_a_pattern_is_taken_literally(office, query):
-    assert api(office, "GET", f"/api/inventory/levels?{query}", office.admin_token).status_code in (200, 422)
-    literal = api(office, "GET", "/api/inventory/levels", office.admin_token, params={"q": ".*"}).json()
+    assert api(office, "GET", f"/api/stock?{query}", office.admin_token).status_code in (200, 422)
+    literal = api(office, "GET", "/api/stock", office.admin_token, params={"q": ".*"}).json()
     assert literal["total"] == 0
 
 

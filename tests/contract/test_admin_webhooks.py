@@ -53,7 +53,7 @@ def test_the_same_form_sent_twice_adds_one_endpoint_and_shows_the_same_secret(ad
 @pytest.mark.parametrize(
     ("url", "events", "field", "says"),
     [
-        ("ftp://example.com/in", ["order.placed"], "url", "Use an http:// or https:// URL"),
+        ("ftp://example.com/in", ["order.placed"], "url", "Enter the receiver&#39;s URL, starting with https://"),
         ("", ["order.placed"], "url", "Enter the receiver&#39;s URL"),
         ("http://127.0.0.1:9/x", [], "events", "Choose at least one event"),
         ("http://127.0.0.1:9/x", ["order.exploded"], "events", "Choose at least one event"),

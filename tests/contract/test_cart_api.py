@@ -239,7 +239,7 @@ def test_one_line_holds_at_most_99(client, guest, upstreams, issuer):
     product = admin_product(upstreams, issuer, initial_stock=500)
     assert add(client, guest, product["id"], 99).status_code == 200
     r = add(client, guest, product["id"], 1)
-    assert r.status_code == 422 and r.json["error"] == "QUANTITY_LIMIT"
+    assert r.status_code == 409 and r.json["error"] == "QUANTITY_LIMIT"
 
 
 def test_a_cart_holds_at_most_50_different_products(app, client, guest, upstreams, issuer):

@@ -71,7 +71,7 @@ def test_a_new_account_confirms_its_email_once_with_the_emailed_link(app, mailer
     assert r.status_code == 200 and r.json == {"email": grace["email"], "email_verified": True}
     assert announced(app, grace["user"]["id"]) == [{"user_id": grace["user"]["id"], "email": grace["email"]}]
     again = client.post("/api/auth/email/verify", json={"token": token})
-    assert again.status_code == 400 and again.json["error"] == "VERIFY_LINK_INVALID"
+    assert again.status_code == 404 and again.json["error"] == "VERIFY_LINK_INVALID"
     assert len(announced(app, grace["user"]["id"])) == 1
     sent = client.post("/api/auth/email/verify/resend", headers=bearer(grace))
     assert sent.status_code == 409 and sent.json["error"] == "EMAIL_VERIFIED"
@@ -94,8 +94,8 @@ def test_a_reset_link_does_not_confirm_an_email_nor_a_confirmation_link_reset_a_
     grace = account(client)
     [token] = links(app, mailer, smtp_sink, grace["email"])
     r = client.post("/api/auth/password/reset", json={"token": token, "new_password": "second-pass-2"})
-    assert r.status_code == 400 and r.json["error"] == "RESET_LINK_INVALID"
-    assert client.post("/api/auth/password/reset/check", json={"token": token}).status_code == 400
+    assert r.status_code == 404 and r.json["error"] == "RESET_LINK_INVALID"
+    assert client.post("/api/auth/password/reset/check", json={"token": token}).status_code == 404
     assert client.post("/api/auth/email/verify", json={"token": token}).status_code == 200
 
 
@@ -113,4 +113,4 @@ def test_a_reset_link_does_not_confirm_an_email_nor_a_confirmation_link_reset_a_
 )
 def test_a_wrong_link_is_a_clear_4xx_and_confirms_nothing(app, client, body):
     r = client.post("/api/auth/email/verify", json=body)
-    assert r.status_code in (400, 422) and r.is_json and r.json["error"]
+    assert r.status_code in (404, 422) and r.is_json and r.json["error"]

@@ -192,7 +192,7 @@ def test_a_body_that_is_not_a_json_object_is_400(client, issuer, user, raw):
 
 def test_an_unknown_product_is_422(client, issuer, user):
     r = place(client, issuer, user, body(("no-such-product", 1)))
-    assert r.status_code == 422 and r.json["error"] == "UNKNOWN_PRODUCT"
+    assert r.status_code == 409 and r.json["error"] == "UNKNOWN_PRODUCT"
     assert r.json["details"]["products"] == ["no-such-product"]
 
 
@@ -206,7 +206,7 @@ def test_lines_of_one_product_are_merged_and_capped_at_99(client, issuer, user):
 def test_without_lines_the_order_takes_the_cart_and_an_empty_cart_is_422(client, issuer, user):
     payload = {"address": ADDRESS}
     r = place(client, issuer, user, payload)
-    assert r.status_code == 422 and r.json["error"] == "CART_EMPTY"
+    assert r.status_code == 409 and r.json["error"] == "CART_EMPTY"
 
 
 def test_a_customer_sees_their_own_orders_and_no_one_elses(client, issuer, user):
@@ -329,9 +329,9 @@ def test_a_guests_order_takes_the_cart_its_browser_names_which_empties_once_paid
 
 def test_a_guest_without_a_cart_or_lines_has_nothing_to_order(client):
     r = guest_place(client, {"address": ADDRESS, "email": "nocart@example.com"})
-    assert r.status_code == 422 and r.json["error"] == "CART_EMPTY"
+    assert r.status_code == 409 and r.json["error"] == "CART_EMPTY"
     r = guest_place(client, {"address": ADDRESS, "email": "nocart@example.com"}, cart_id="not-a-cart")
-    assert r.status_code == 422 and r.json["error"] == "CART_EMPTY"
+    assert r.status_code == 400 and r.json["error"] == "INVALID_CART_ID"
 
 
 def test_a_guests_key_returns_the_same_order_and_another_guest_may_use_it_too(client):

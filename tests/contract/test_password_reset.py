@@ -70,8 +70,8 @@ def test_a_reset_link_sets_a_new_password_once_and_ends_every_session(app, maile
     done = client.post("/api/auth/password/reset", json={"token": token, "new_password": "second-pass-2"})
     assert done.status_code == 200 and done.json["access_token"]  # setting it signs this browser in
     again = client.post("/api/auth/password/reset", json={"token": token, "new_password": "third-pass-33"})
-    assert again.status_code == 400 and again.json["error"] == "RESET_LINK_INVALID"
-    assert client.post("/api/auth/password/reset/check", json={"token": token}).status_code == 400
+    assert again.status_code == 404 and again.json["error"] == "RESET_LINK_INVALID"
+    assert client.post("/api/auth/password/reset/check", json={"token": token}).status_code == 404
     assert client.post("/api/auth/refresh", json={"refresh_token": ada["refresh_token"]}).status_code == 401
     assert client.post("/api/auth/refresh", json={"refresh_token": done.json["refresh_token"]}).status_code == 200
     old = client.post("/api/auth/login", json={"email": ada["email"], "password": "first-pass-1"})
@@ -86,7 +86,7 @@ def test_a_link_older_than_an_hour_is_refused(app, mailer, smtp_sink, client):
     past = now() - timedelta(seconds=1)  # as if the hour had gone by
     auth_deps(app).resets.resets.update_many({"user_id": ada["user"]["id"]}, {"$set": {"expires_at": past}})
     refused = client.post("/api/auth/password/reset", json={"token": token, "new_password": "second-pass-2"})
-    assert refused.status_code == 400 and refused.json["error"] == "RESET_LINK_INVALID"
+    assert refused.status_code == 404 and refused.json["error"] == "RESET_LINK_INVALID"
 
 
 def test_an_unknown_email_gets_the_same_answer_in_about_the_same_time(app, client):
@@ -150,7 +150,7 @@ def test_a_guessed_link_is_refused_and_guessing_is_limited(client):
         client.post("/api/auth/password/reset", json={"token": "g" * 43, "new_password": "second-pass-2"}).status_code
         for _ in range(25)
     }
-    assert codes == {400, 429}
+    assert codes == {404, 429}
 
 
 @pytest.mark.parametrize("path", ["forgot", "reset", "reset/check"])

@@ -216,6 +216,7 @@ def test_a_receiver_that_became_private_is_refused_at_delivery(app, issuer, hook
     [
         ({"url": "ftp://example.com/x", "events": ["order.placed"]}, "url"),
         ({"url": "http://user:pw@example.com/x", "events": ["order.placed"]}, "url"),
+        ({"url": "http://[::1", "events": ["order.placed"]}, "url"),  # urlsplit's ValueError was a 500
         ({"url": "https://example.com/" + "x" * 2000, "events": ["order.placed"]}, "url"),
         ({"url": "https://example.com/x", "events": []}, "events"),
         ({"url": "https://example.com/x", "events": ["order.exploded"]}, "events.0"),
