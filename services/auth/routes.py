@@ -7,12 +7,12 @@ import logging
 from flask import Blueprint, jsonify, request
 
 from common.auth import bearer_token, current_identity, require_user
-from common.errors import RateLimited, error_body
+from common.errors import RateLimited, Unauthorized, error_body
 from common.forwarded import client_address
 from common.openapi import operation, service_spec
 from common.validation import parse_body
 
-from . import resets, service, verification
+from . import resets, service, two_factor, verification
 from .deps import deps
 from .schemas import (
     ForgotBody,
@@ -26,7 +26,14 @@ from .schemas import (
     ResetAsked,
     ResetBody,
     ResetCheck,
+    SignInChallenge,
+    SignInCode,
     TokenPair,
+    TwoFactorCode,
+    TwoFactorOff,
+    TwoFactorOn,
+    TwoFactorSetup,
+    TwoFactorStatus,
     Verified,
     VerifyBody,
 )
@@ -69,11 +76,71 @@ def resend_verification():
 
 
 @bp.post("/api/auth/login")
-@operation(spec, out=TokenPair, body=LoginBody, errors=(401, 429))
+@operation(spec, out=TokenPair, body=LoginBody, errors=(401, 429), also={202: SignInChallenge})
 def login():
-    """Exchange email and password for an access and a refresh token."""
-    body = parse_body(LoginBody)
-    return jsonify(service.login(deps().repo, deps().passwords, deps().tokens, deps().limiter, body, client_address()))
+    """Exchange email and password for an access and a refresh token; for an account with two-factor sign-in, 202
+    and a pending sign-in's challenge instead (valid 5 minutes), which /api/auth/login/2fa completes with a code."""
+    body, d = parse_body(LoginBody), deps()
+    challenge = lambda account: two_factor.open_challenge(d.redis, account)  # noqa: E731
+    result = service.login(d.repo, d.passwords, d.tokens, d.limiter, body, client_address(), challenge)
+    return jsonify(result), 202 if result.get("two_factor_required") else 200
+
+
+@bp.post("/api/auth/login/2fa")
+@operation(spec, out=TokenPair, body=SignInCode, errors=(401, 429))
+def login_second_factor():
+    """Complete a pending sign-in with a code of the authenticator app or a recovery code (each works once):
+    422 INVALID_CODE (details.fields.code), 401 SIGN_IN_EXPIRED (expired, used, or five wrong codes)."""
+    body, d = parse_body(SignInCode), deps()
+    pair = two_factor.complete_sign_in(
+        d.redis, d.two_factor, d.repo, d.tokens, d.limiter, body.challenge, body.code, client_address()
+    )
+    return jsonify(pair)
+
+
+@bp.get("/api/auth/2fa")
+@require_user
+@operation(spec, out=TwoFactorStatus, auth="user")
+def two_factor_status():
+    """The caller's two-factor sign-in: on or off, recovery codes left, and a setup not yet confirmed."""
+    return jsonify(two_factor.status(deps().two_factor, _caller()))
+
+
+@bp.post("/api/auth/2fa/setup")
+@require_user
+@operation(spec, out=TwoFactorSetup, auth="user", errors=(403, 409))
+def start_two_factor():
+    """A TOTP secret to scan (admins only; 403 otherwise), valid 15 minutes until a first code confirms it; the
+    same one while it is pending. 409 TWO_FACTOR_ON."""
+    return jsonify(two_factor.start_setup(deps().two_factor, _caller()))
+
+
+@bp.post("/api/auth/2fa/enable")
+@require_user
+@operation(spec, out=TwoFactorOn, body=TwoFactorCode, auth="user", errors=(409, 429))
+def enable_two_factor():
+    """Confirm the setup with a first code: on, ten single-use recovery codes (shown this once), every other session
+    ended and a new pair for this one. 422 INVALID_CODE; 409 TWO_FACTOR_ON or TWO_FACTOR_NOT_STARTED."""
+    body, d = parse_body(TwoFactorCode), deps()
+    return jsonify(two_factor.turn_on(d.two_factor, d.repo, d.tokens, d.limiter, _caller(), body.code))
+
+
+@bp.post("/api/auth/2fa/disable")
+@require_user
+@operation(spec, out=TokenPair, body=TwoFactorOff, auth="user", errors=(409, 429))
+def disable_two_factor():
+    """Turn it off with the password or a code: every other session ends and this one gets a new pair.
+    422 WRONG_PASSWORD or INVALID_CODE; 409 TWO_FACTOR_OFF."""
+    body, d = parse_body(TwoFactorOff), deps()
+    return jsonify(two_factor.turn_off(d.two_factor, d.repo, d.passwords, d.tokens, d.limiter, _caller(), body))
+
+
+def _caller() -> dict:
+    identity = current_identity(optional=False)
+    account = deps().repo.credentials(identity.user_id) if identity else None
+    if account is None:
+        raise Unauthorized("Account no longer exists", code="TOKEN_REVOKED")
+    return account
 
 
 @bp.post("/api/auth/refresh")
