@@ -12,7 +12,7 @@ from common.session import set_session_cookies
 from fragments.result import Result, body_of
 from fragments.sign_in import require_sign_in
 
-from .client import _call
+from . import client
 
 bp = Blueprint("two_factor", __name__, url_prefix="/two-factor")
 require_sign_in(bp, "/profile")
@@ -33,7 +33,7 @@ def qr_svg(uri: str) -> Markup:
 
 def state() -> dict | None:
     """The region's state for the profile page; None for an account that cannot turn it on (not an admin)."""
-    status = _call("GET", "/api/auth/2fa").json()
+    status = client.two_factor_status()
     if not status.get("available") and not status.get("enabled"):
         return None
     setup = status.get("setup")
@@ -68,7 +68,7 @@ def _refusal(resp, field: str, wrong: str) -> Result[dict]:
 @bp.post("/setup")
 def start_setup():
     """A secret to scan; asked twice, the same one (the API keeps the pending one)."""
-    resp = _call("POST", "/api/auth/2fa/setup")
+    resp = client.two_factor("setup")
     if resp.status_code != 200:
         return region(409 if resp.status_code == 409 else 403, message=body_of(resp).get("message"))
     if not wants_fragment():
@@ -79,7 +79,7 @@ def start_setup():
 @bp.post("/enable")
 def turn_on():
     """On with the first code: this browser keeps its session (new cookies), the recovery codes show once."""
-    resp = _call("POST", "/api/auth/2fa/enable", json={"code": request.form.get("code", "")[:64]})
+    resp = client.two_factor("enable", {"code": request.form.get("code", "")[:64]})
     if resp.status_code != 200:
         refused = _refusal(resp, "code", WRONG_CODE)
         return region(refused.status, errors=refused.errors, message=refused.message)
@@ -92,7 +92,7 @@ def turn_on():
 @bp.post("/disable")
 def turn_off():
     """Off with the password: this browser keeps its session (new cookies); every other one ends."""
-    answer = _call("POST", "/api/auth/2fa/disable", json={"password": request.form.get("password", "")[:200]})
+    answer = client.two_factor("disable", {"password": request.form.get("password", "")[:200]})
     if answer.status_code != 200:
         refused = _refusal(answer, "password", WRONG_PASSWORD)
         return region(refused.status, errors=refused.errors, message=refused.message)

@@ -139,6 +139,6 @@ def complete_sign_in(redis, repo: TwoFactorRepository, accounts, tokens, limiter
     # Single use: of two requests racing with one pending sign-in, only the one that deletes it signs in.
     if not redis.delete(key) or account is None:
         raise SignInExpired("Your sign-in has expired. Enter your email and password again.")
-    if totp.normalise(code) and not totp.is_totp(totp.normalise(code)):
+    if not totp.is_totp(totp.normalise(code)):
         log.info("signed in with a recovery code", extra={"user_id": user_id})
     return tokens.issue(account)
