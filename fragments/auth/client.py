@@ -65,14 +65,12 @@ def login_code(challenge: str, code: str) -> Result[dict]:
         return Result.failed(UNAVAILABLE, status=503)
     if resp.status_code == 200:
         return Result(resp.json())
-    if resp.status_code == 422:
-        fields = (body_of(resp).get("details") or {}).get("fields") or {}
-        if "challenge" in fields:
-            return Result.failed(SIGN_IN_EXPIRED, status=401)
-        return Result.failed(
-            errors={"code": WRONG_CODE if body_of(resp).get("error") == "INVALID_CODE" else CODE_SHAPE}
-        )
-    if resp.status_code == 401:
+    body = body_of(resp)
+    if resp.status_code == 401 and body.get("error") == "INVALID_CODE":
+        return Result.failed(errors={"code": WRONG_CODE})
+    if resp.status_code == 422 and "challenge" not in ((body.get("details") or {}).get("fields") or {}):
+        return Result.failed(errors={"code": CODE_SHAPE})
+    if resp.status_code in (401, 422):  # over (expired, used, five wrong codes), or a mangled one
         return Result.failed(SIGN_IN_EXPIRED, status=401)
     return _failure(resp)
 

@@ -73,7 +73,7 @@ def login_code():
     """The second step for an account with two-factor sign-in: the code (or a recovery code) completes it. When the
     pending sign-in is over (expired, used, too many wrong codes), the password form again, saying so."""
     form = {**_form("email", "challenge"), "next": after_sign_in(request.form.get("next"))}
-    result = client.login_code(form["challenge"], request.form.get("code", "")[:64])
+    result = client.login_code(form["challenge"], request.form.get("code", "")[:64].strip())
     if result.ok:
         return _signed_in(result.value, form["next"])
     if result.status == 401:

@@ -22,6 +22,7 @@ TURNED_ON = "Two-factor authentication is on. Every other device is signed out."
 TURNED_OFF = "Two-factor authentication is off. Every other device is signed out."
 WRONG_CODE = "That code is not right. Check the time on your phone and enter the newest code."
 WRONG_PASSWORD = "That is not your password."
+SHAPE = {"code": "Enter the 6-digit code your app shows.", "password": "Enter your password."}
 TOO_MANY = "Too many tries. Please wait a few minutes and try again."
 
 
@@ -62,7 +63,9 @@ def _refusal(resp, field: str, wrong: str) -> Result[dict]:
         return Result.failed(errors={field: TOO_MANY}, status=429)
     if resp.status_code == 409:  # on or off already (a second tab): the region shows how it is now
         return Result.failed(body.get("message"), status=409)
-    return Result.failed(errors={field: wrong})
+    if resp.status_code == 422:  # not the shape of a code at all
+        return Result.failed(errors={field: SHAPE.get(field, wrong)})
+    return Result.failed(errors={field: wrong})  # 403: the wrong code or password
 
 
 @bp.post("/setup")
@@ -79,7 +82,7 @@ def start_setup():
 @bp.post("/enable")
 def turn_on():
     """On with the first code: this browser keeps its session (new cookies), the recovery codes show once."""
-    resp = client.two_factor("enable", {"code": request.form.get("code", "")[:64]})
+    resp = client.two_factor("enable", {"code": request.form.get("code", "")[:64].strip()})
     if resp.status_code != 200:
         refused = _refusal(resp, "code", WRONG_CODE)
         return region(refused.status, errors=refused.errors, message=refused.message)

@@ -90,7 +90,7 @@ def login():
 @operation(spec, out=TokenPair, body=SignInCode, errors=(401, 429))
 def login_second_factor():
     """Complete a pending sign-in with a code of the authenticator app or a recovery code (each works once):
-    422 INVALID_CODE (details.fields.code), 401 SIGN_IN_EXPIRED (expired, used, or five wrong codes)."""
+    401 INVALID_CODE (details.fields.code), 401 SIGN_IN_EXPIRED (expired, used, or five wrong codes)."""
     body, d = parse_body(SignInCode), deps()
     pair = two_factor.complete_sign_in(
         d.redis, d.two_factor, d.repo, d.tokens, d.limiter, body.challenge, body.code, client_address()
@@ -117,20 +117,20 @@ def start_two_factor():
 
 @bp.post("/api/auth/2fa/enable")
 @require_user
-@operation(spec, out=TwoFactorOn, body=TwoFactorCode, auth="user", errors=(409, 429))
+@operation(spec, out=TwoFactorOn, body=TwoFactorCode, auth="user", errors=(403, 409, 429))
 def enable_two_factor():
     """Confirm the setup with a first code: on, ten single-use recovery codes (shown this once), every other session
-    ended and a new pair for this one. 422 INVALID_CODE; 409 TWO_FACTOR_ON or TWO_FACTOR_NOT_STARTED."""
+    ended and a new pair for this one. 403 INVALID_CODE; 409 TWO_FACTOR_ON or TWO_FACTOR_NOT_STARTED."""
     body, d = parse_body(TwoFactorCode), deps()
     return jsonify(two_factor.turn_on(d.two_factor, d.repo, d.tokens, d.limiter, _caller(), body.code))
 
 
 @bp.post("/api/auth/2fa/disable")
 @require_user
-@operation(spec, out=TokenPair, body=TwoFactorOff, auth="user", errors=(409, 429))
+@operation(spec, out=TokenPair, body=TwoFactorOff, auth="user", errors=(403, 409, 429))
 def disable_two_factor():
     """Turn it off with the password or a code: every other session ends and this one gets a new pair.
-    422 WRONG_PASSWORD or INVALID_CODE; 409 TWO_FACTOR_OFF."""
+    403 WRONG_PASSWORD or INVALID_CODE; 409 TWO_FACTOR_OFF."""
     body, d = parse_body(TwoFactorOff), deps()
     return jsonify(two_factor.turn_off(d.two_factor, d.repo, d.passwords, d.tokens, d.limiter, _caller(), body))
 

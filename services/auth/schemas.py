@@ -104,7 +104,8 @@ class Jwks(BaseModel):
 
 
 # Two-factor sign-in (two_factor.py). A code as typed: six digits, or a recovery code like k7mq-x2pd-9rtf.
-AuthCode = Annotated[str, Field(min_length=6, max_length=20, pattern=r"^[0-9A-Za-z -]+$")]
+# Letters or digits at both ends: the models strip whitespace, so a padded code would shrink below its minimum.
+AuthCode = Annotated[str, Field(min_length=6, max_length=20, pattern=r"^[0-9A-Za-z][0-9A-Za-z -]*[0-9A-Za-z]$")]
 
 
 class TwoFactorCode(StrictModel):

@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from common.clock import now
-from common.errors import AppError, Conflict, Forbidden, ValidationError
+from common.errors import AppError, Conflict, Forbidden
 
 from . import totp
 from .totp import TwoFactorRepository
@@ -25,11 +25,19 @@ CHALLENGE_KEY = "auth:signin-challenge:{digest}"
 INVALID_CODE = "That code is not right, or was used already."
 
 
-class InvalidCode(ValidationError):
+class InvalidCode(AppError):
+    """A wrong or spent code: 401 where it was to sign in (as a wrong password is), 403 where a signed-in account
+    had to prove itself. Never 422: the request was well formed (schemathesis' positive_data_acceptance)."""
+
     code = "INVALID_CODE"
 
-    def __init__(self, message: str = INVALID_CODE):
+    def __init__(self, message: str = INVALID_CODE, status: int = 403):
         super().__init__(message, {"fields": {"code": message}})
+        self.status = status
+
+
+class WrongPassword(AppError):
+    status, code = 403, "WRONG_PASSWORD"
 
 
 class SignInExpired(AppError):
@@ -96,9 +104,7 @@ def turn_off(repo: TwoFactorRepository, accounts, passwords, tokens, limiter, ac
         raise Conflict("Two-factor authentication is off already.", code="TWO_FACTOR_OFF")
     if body.password is not None and not passwords.verify(account["password_hash"], body.password):
         limiter.hit("two_factor_failures", user_id)
-        raise ValidationError(
-            "That is not your password", {"fields": {"password": "That is not your password."}}, code="WRONG_PASSWORD"
-        )
+        raise WrongPassword("That is not your password", {"fields": {"password": "That is not your password."}})
     if body.code is not None and not repo.use_code(user_id, body.code):
         limiter.hit("two_factor_failures", user_id)
         raise InvalidCode()
@@ -134,7 +140,7 @@ def complete_sign_in(redis, repo: TwoFactorRepository, accounts, tokens, limiter
         limiter.hit("two_factor_failures", user_id)
         if redis.hincrby(key, "attempts", 1) >= CHALLENGE_ATTEMPTS:
             redis.delete(key)
-        raise InvalidCode()
+        raise InvalidCode(status=401)
     account = accounts.credentials(user_id)
     # Single use: of two requests racing with one pending sign-in, only the one that deletes it signs in.
     if not redis.delete(key) or account is None:
