@@ -28,7 +28,9 @@ TOO_MANY = "Too many tries. Please wait a few minutes and try again."
 
 def qr_svg(uri: str) -> Markup:
     """The setup URI as an inline SVG (no image request, no script); its title names it for screen readers."""
-    svg = segno.make(uri, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff", title="Setup QR code")
+    svg = segno.make(uri, error="m").svg_inline(
+        scale=4, border=4, dark="#000", light="#fff", title="Setup QR code", omitsize=True
+    )
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 (segno's own markup, no user text)
 
 
