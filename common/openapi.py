@@ -67,13 +67,16 @@ def operation(
     auth: str | None = None,
     ok_headers: dict | None = None,
     body_optional: bool = False,
+    also: dict[int, type[BaseModel]] | None = None,
 ):
     """Declare a view's query, body, headers, auth and answers for /openapi.json.
     Requests are still checked by common.validation (skip_validation), so behaviour does not change.
-    `body_optional`: the view also takes no body at all (the body's model is then all defaults)."""
+    `body_optional`: the view also takes no body at all (the body's model is then all defaults).
+    `also` names a second success answer and its model (a sign-in that asks for a code: 202)."""
     security, auth_errors = _AUTH[auth]
     statuses = {400, 413, 422, *auth_errors, *errors} if body else {400, *auth_errors, *errors}
-    codes = {f"HTTP_{ok}": out, **{f"HTTP_{s}": ErrorBody for s in sorted(statuses)}}
+    codes = {f"HTTP_{ok}": out, **{f"HTTP_{s}": m for s, m in (also or {}).items()}}
+    codes.update({f"HTTP_{s}": ErrorBody for s in sorted(statuses)})
     decorate = spec.validate(
         query=query, json=body, headers=headers, resp=Response(**codes), security=security, skip_validation=True
     )

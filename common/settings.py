@@ -112,6 +112,11 @@ class Settings:
     stripe_api_key_file: str | None = None
     stripe_webhook_secret: str | None = None
     stripe_webhook_secret_file: str | None = None
+    # Two-factor sign-in: the passphrase TOTP secrets are encrypted with (local stacks use a fixed one), and
+    # whether the back office refuses an admin who has not turned it on (sent to /profile to set it up).
+    two_factor_key: str | None = None
+    two_factor_key_file: str | None = None
+    admin_require_2fa: bool = False
     # Signed order links (common/order_links.py) for shoppers without an account; local stacks use a fixed one.
     order_link_secret: str | None = None
     order_link_secret_file: str | None = None

@@ -15,6 +15,8 @@ def admin_tokens(gateway_url: str) -> dict:
         json={"email": LOCAL_DEFAULTS["ADMIN_EMAIL"], "password": LOCAL_DEFAULTS["ADMIN_PASSWORD"]},
     )
     r.raise_for_status()
+    if r.status_code == 202:  # the password was right, and the account asks for an authenticator's code next
+        raise RuntimeError("the local admin has two-factor sign-in on: turn it off in /profile to drive the stack")
     return r.json()
 
 

@@ -32,6 +32,7 @@ PROXIED = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 PUBLIC_AUTH = frozenset(
     (
         "login",
+        "login/2fa",
         "register",
         "refresh",
         "logout",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
+from flask_jwt_extended import get_jwt
 
 from common.auth import install_jwt, verified_identity
 from common.errors import AppError, Forbidden
@@ -12,6 +13,7 @@ from common.htmx import redirect_after_post, safe_path
 from .deps import deps
 
 INTERNAL = ("/healthz", "/readyz", "/metrics")
+TWO_FACTOR_SETUP = "/profile?two_factor=required#profile-two-factor"
 
 
 def init_app(app: Flask) -> None:
@@ -46,5 +48,8 @@ def require_admin():
         return to_sign_in()
     if not identity.is_admin:
         raise Forbidden("The back office is for shop staff only; your account cannot open it.")
+    if current_app.extensions["settings"].admin_require_2fa and not get_jwt().get("tfa"):
+        # ADMIN_REQUIRE_2FA: only a session of an account with two-factor sign-in on (its tokens say so).
+        return redirect_after_post(TWO_FACTOR_SETUP)
     g.admin = identity
     return None

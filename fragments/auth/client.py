@@ -43,11 +43,36 @@ def _post(path: str, body: dict) -> Result[dict]:
         resp = api("POST", path, json=body)
     except AppError:
         return Result.failed(UNAVAILABLE, status=503)
-    return Result(resp.json()) if resp.status_code in (200, 201) else _failure(resp)
+    # 202: the password was right and the account asks for a code next (a pending sign-in, no tokens yet).
+    return Result(resp.json()) if resp.status_code in (200, 201, 202) else _failure(resp)
 
 
 def login(email: str, password: str) -> Result[dict]:
     return _post("/api/auth/login", {"email": email, "password": password})
+
+
+WRONG_CODE = "That code is not right, or was used already. Enter the newest code from your app."
+CODE_SHAPE = "Enter the 6-digit code from your app, or one of your recovery codes."
+SIGN_IN_EXPIRED = "Your sign-in has expired. Enter your email and password again."
+
+
+def login_code(challenge: str, code: str) -> Result[dict]:
+    """The second step of an account with two-factor sign-in: the session's tokens, or what the form should say
+    (status 401 when the pending sign-in is over and the password must be given again)."""
+    try:
+        resp = api("POST", "/api/auth/login/2fa", json={"challenge": challenge, "code": code})
+    except AppError:
+        return Result.failed(UNAVAILABLE, status=503)
+    if resp.status_code == 200:
+        return Result(resp.json())
+    body = body_of(resp)
+    if resp.status_code == 401 and body.get("error") == "INVALID_CODE":
+        return Result.failed(errors={"code": WRONG_CODE})
+    if resp.status_code == 422 and "challenge" not in ((body.get("details") or {}).get("fields") or {}):
+        return Result.failed(errors={"code": CODE_SHAPE})
+    if resp.status_code in (401, 422):  # over (expired, used, five wrong codes), or a mangled one
+        return Result.failed(SIGN_IN_EXPIRED, status=401)
+    return _failure(resp)
 
 
 def register(name: str, email: str, password: str) -> Result[dict]:

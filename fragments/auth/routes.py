@@ -54,6 +54,10 @@ def login_form():
 def login():
     form = {**_form("email"), "next": after_sign_in(request.form.get("next"))}
     result = client.login(form["email"], request.form.get("password", ""))
+    if result.ok and result.value and result.value.get("two_factor_required"):
+        return render_template(
+            "auth/_login_code.html", form=form, challenge=result.value["challenge"], errors={}, message=None
+        )
     if result.ok:
         return _signed_in(result.value, form["next"])
     return (
@@ -63,6 +67,23 @@ def login():
         result.status,
         result.headers,
     )
+
+
+@bp.post("/login/code")
+def login_code():
+    """The second step for an account with two-factor sign-in: the code (or a recovery code) completes it. When the
+    pending sign-in is over (expired, used, too many wrong codes), the password form again, saying so."""
+    form = {**_form("email", "challenge"), "next": after_sign_in(request.form.get("next"))}
+    result = client.login_code(form["challenge"], request.form.get("code", "")[:64].strip())
+    if result.ok:
+        return _signed_in(result.value, form["next"])
+    if result.status == 401:
+        page = render_template("auth/_login.html", form=form, errors={}, message=result.message, notice=None)
+        return page, 422
+    page = render_template(
+        "auth/_login_code.html", form=form, challenge=form["challenge"], errors=result.errors, message=result.message
+    )
+    return page, result.status, result.headers
 
 
 @bp.get("/forgot-password")

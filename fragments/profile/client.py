@@ -73,6 +73,16 @@ def change_password(current: str, new: str) -> Result[dict]:
     return Result.failed(errors=errors)
 
 
+def two_factor_status() -> dict:
+    """{enabled, available, recovery_codes_left, setup}: `available` for accounts that may turn it on (admins)."""
+    return _call("GET", "/api/auth/2fa").json()
+
+
+def two_factor(action: str, body: dict | None = None):
+    """POST /api/auth/2fa/<setup|enable|disable>: the answer as it is (the region says what each status means)."""
+    return _call("POST", f"/api/auth/2fa/{action}", json=body)
+
+
 def send_verification() -> Result[dict]:
     """A new email confirmation link; refused once the address is confirmed (409) or too often (429)."""
     resp = _call("POST", "/api/auth/email/verify/resend")

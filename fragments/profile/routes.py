@@ -11,7 +11,7 @@ from common.ids import is_minted_id
 from common.session import clear_session_cookies, set_session_cookies
 from fragments.sign_in import require_sign_in
 
-from . import client
+from . import client, two_factor
 
 bp = Blueprint("profile", __name__)
 require_sign_in(bp, "/profile")
@@ -43,6 +43,8 @@ def page():
         saved=None,
         password_saved=reset,
         email_sent=EMAIL_SENT if request.args.get("email") == "sent" else None,
+        two_factor=two_factor.state(),
+        two_factor_notice=two_factor.REQUIRED if request.args.get("two_factor") == "required" else None,
     )
 
 

@@ -20,6 +20,7 @@ from .resets import ResetRepository
 from .revocations import Revocations
 from .roles import Roles
 from .tokens import Tokens
+from .totp import LOCAL_KEY, SecretBox, TwoFactorRepository
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ class Deps:
     roles: Roles  # the back office's role changes
     resets: ResetRepository  # forgotten passwords' single-use links
     shop_url: str  # where a reset link points
+    two_factor: TwoFactorRepository  # admins' TOTP secrets and recovery codes
+    redis: object  # pending sign-ins between the password and the code (two_factor.py)
 
     @property
     def key(self) -> SigningKey:
@@ -57,7 +60,16 @@ def build(app: Flask) -> Deps:
         roles=Roles(db["accounts"], db["role_counts"]),
         resets=ResetRepository(db["password_resets"]),
         shop_url=settings.shop_url,
+        two_factor=TwoFactorRepository(db["two_factor"], SecretBox(_two_factor_key(settings))),
+        redis=redis,
     )
+
+
+def _two_factor_key(settings) -> str | None:
+    key = settings.secret("two_factor_key") or (LOCAL_KEY if settings.local_mode else None)
+    if key is None:
+        log.warning("TWO_FACTOR_KEY is not set: TOTP secrets are stored unencrypted")
+    return key
 
 
 def _revocations(app: Flask, collection) -> Revocations:

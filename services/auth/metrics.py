@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, request
 
 LOGIN_FAILURES = {401: "invalid_credentials", 429: "rate_limited", 400: "invalid_request", 422: "invalid_request"}
+# The second step of a two-factor sign-in (/api/auth/login/2fa).
+CODE_FAILURES = {401: "sign_in_expired", 422: "invalid_code", 429: "rate_limited", 400: "invalid_request"}
 
 
 def install(app: Flask) -> None:
@@ -16,6 +18,8 @@ def install(app: Flask) -> None:
     def _count(resp):
         if request.endpoint == "auth.login" and resp.status_code in LOGIN_FAILURES:
             failures.labels(LOGIN_FAILURES[resp.status_code]).inc()
+        if request.endpoint == "auth.login_second_factor" and resp.status_code in CODE_FAILURES:
+            failures.labels(CODE_FAILURES[resp.status_code]).inc()
         if resp.status_code == 429:
             refusals.labels("auth", request.endpoint or "unmatched").inc()
         return resp

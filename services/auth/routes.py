@@ -12,7 +12,7 @@ from common.forwarded import client_address
 from common.openapi import operation, service_spec
 from common.validation import parse_body
 
-from . import resets, service, verification
+from . import resets, service, two_factor, verification
 from .deps import deps
 from .schemas import (
     ForgotBody,
@@ -26,6 +26,8 @@ from .schemas import (
     ResetAsked,
     ResetBody,
     ResetCheck,
+    SignInChallenge,
+    SignInCode,
     TokenPair,
     Verified,
     VerifyBody,
@@ -69,11 +71,26 @@ def resend_verification():
 
 
 @bp.post("/api/auth/login")
-@operation(spec, out=TokenPair, body=LoginBody, errors=(401, 429))
+@operation(spec, out=TokenPair, body=LoginBody, errors=(401, 429), also={202: SignInChallenge})
 def login():
-    """Exchange email and password for an access and a refresh token."""
-    body = parse_body(LoginBody)
-    return jsonify(service.login(deps().repo, deps().passwords, deps().tokens, deps().limiter, body, client_address()))
+    """Exchange email and password for an access and a refresh token; for an account with two-factor sign-in, 202
+    and a pending sign-in's challenge instead (valid 5 minutes), which /api/auth/login/2fa completes with a code."""
+    body, d = parse_body(LoginBody), deps()
+    challenge = lambda account: two_factor.open_challenge(d.redis, account)  # noqa: E731
+    result = service.login(d.repo, d.passwords, d.tokens, d.limiter, body, client_address(), challenge)
+    return jsonify(result), 202 if result.get("two_factor_required") else 200
+
+
+@bp.post("/api/auth/login/2fa")
+@operation(spec, out=TokenPair, body=SignInCode, errors=(401, 429))
+def login_second_factor():
+    """Complete a pending sign-in with a code of the authenticator app or a recovery code (each works once):
+    401 INVALID_CODE (details.fields.code), 401 SIGN_IN_EXPIRED (expired, used, or five wrong codes)."""
+    body, d = parse_body(SignInCode), deps()
+    pair = two_factor.complete_sign_in(
+        d.redis, d.two_factor, d.repo, d.tokens, d.limiter, body.challenge, body.code, client_address()
+    )
+    return jsonify(pair)
 
 
 @bp.post("/api/auth/refresh")

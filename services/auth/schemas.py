@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from common.validation import Email, StrictModel, normalise_email
+from common.validation import NOT_SENT, Email, StrictModel, normalise_email
 
 NO_CONTROL_CHARS = r"^[^\x00-\x1f\x7f]+$"
 
@@ -102,3 +102,59 @@ class Registered(TokenPair):
 
 class Jwks(BaseModel):
     keys: list[dict]
+
+
+# Two-factor sign-in (two_factor.py). A code as typed: six digits, or a recovery code like k7mq-x2pd-9rtf.
+# Letters or digits at both ends: the models strip whitespace, so a padded code would shrink below its minimum.
+AuthCode = Annotated[str, Field(min_length=6, max_length=20, pattern=r"^[0-9A-Za-z][0-9A-Za-z -]*[0-9A-Za-z]$")]
+
+
+class TwoFactorCode(StrictModel):
+    """The first code from the authenticator app, which confirms the secret."""
+
+    code: AuthCode
+
+
+class TwoFactorOff(StrictModel):
+    """Either the account's password or one of its codes (an authenticator's or a recovery code), not both."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
+    password: LoginPassword = NOT_SENT
+    code: AuthCode = NOT_SENT
+
+    @model_validator(mode="after")
+    def _one_proof(self):
+        if (self.password is None) == (self.code is None):
+            raise ValueError("give either password or code")
+        return self
+
+
+class SignInCode(StrictModel):
+    """The pending sign-in's challenge (from the 202 of /api/auth/login) and the code that completes it."""
+
+    challenge: ResetToken
+    code: AuthCode
+
+
+class SignInChallenge(BaseModel):
+    """The password was right and the account has two-factor sign-in: no tokens until a code is given."""
+
+    two_factor_required: Literal[True]
+    challenge: str
+    expires_in: int
+
+
+class TwoFactorSetup(BaseModel):
+    secret: str
+    otpauth_uri: str
+
+
+class TwoFactorStatus(BaseModel):
+    enabled: bool
+    available: bool  # whether this account may turn it on (admins)
+    recovery_codes_left: int
+    setup: TwoFactorSetup | None  # a secret shown and not yet confirmed; never once it is on
+
+
+class TwoFactorOn(TokenPair):
+    recovery_codes: list[str]

@@ -81,6 +81,8 @@ class Tokens:
             "email": account["email"],
             "name": account.get("name", ""),
             "iat": now,
+            # An account with a second factor: the back office may require it (ADMIN_REQUIRE_2FA).
+            **({"tfa": True} if account.get("two_factor") else {}),
         }
         return {
             "access_token": self._encode({**base, "type": "access", "jti": access_jti, "exp": now + self.access_ttl}),

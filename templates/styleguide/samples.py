@@ -12,7 +12,18 @@ from datetime import datetime
 from pathlib import Path
 
 from common.carriers import shipment
+from fragments.profile.two_factor import REQUIRED, qr_svg
 
+SETUP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+SETUP_URI = f"otpauth://totp/Fragmart:admin%40example.com?secret={SETUP_SECRET}&issuer=Fragmart"
+TWO_FACTOR = {"errors": {}, "saved": None, "message": None, "recovery_codes": None, "notice": None}
+TWO_FACTOR_OFF = {"enabled": False, "available": True, "recovery_codes_left": 0, "setup": None, "qr": None}
+TWO_FACTOR_SETUP = {
+    **TWO_FACTOR_OFF,
+    "setup": {"secret": SETUP_SECRET, "otpauth_uri": SETUP_URI},
+    "qr": qr_svg(SETUP_URI),
+}
+TWO_FACTOR_ON = {"enabled": True, "available": True, "recovery_codes_left": 10, "setup": None, "qr": None}
 STATUSES = ("PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED")
 REASONS = {"REJECTED": "Out of stock", "CANCELLED": "Card declined"}
 
@@ -349,6 +360,26 @@ PARTIALS = {
             "notice": "You are signed out on every device. Sign in again here.",
         },
     },
+    "auth/_login_code.html": {
+        "Asks for the code": {
+            "form": {"email": "admin@example.com", "next": "/admin"},
+            "challenge": "c" * 43,
+            "errors": {},
+            "message": None,
+        },
+        "Wrong or used code": {
+            "form": {"email": "admin@example.com", "next": "/admin"},
+            "challenge": "c" * 43,
+            "errors": {"code": "That code is not right, or was used already. Enter the newest code from your app."},
+            "message": None,
+        },
+        "Too many codes": {
+            "form": {"email": "admin@example.com", "next": "/"},
+            "challenge": "c" * 43,
+            "errors": {},
+            "message": "Too many attempts. Please wait a few minutes and try again.",
+        },
+    },
     "auth/_logout.html": {
         "Signed in": {"signed_in": True},
         "Signed out": {"signed_in": False},
@@ -549,6 +580,33 @@ PARTIALS = {
         "No orders": {"listing": listing([]), "when": when},
     },
     "profile/_orders_table.html": {"Every order status": {"listing": listing(EVERY_ORDER), "when": when}},
+    "profile/_two_factor.html": {
+        "Off": {**TWO_FACTOR, "two_factor": TWO_FACTOR_OFF},
+        "Sent here by the back office": {**TWO_FACTOR, "two_factor": TWO_FACTOR_OFF, "notice": REQUIRED},
+        "Setting up": {**TWO_FACTOR, "two_factor": TWO_FACTOR_SETUP},
+        "Setting up, wrong code": {
+            **TWO_FACTOR,
+            "two_factor": TWO_FACTOR_SETUP,
+            "errors": {"code": "That code is not right. Check the time on your phone and enter the newest code."},
+        },
+        "Just turned on (recovery codes, shown once)": {
+            **TWO_FACTOR,
+            "two_factor": TWO_FACTOR_ON,
+            "saved": "Two-factor authentication is on. Every other device is signed out.",
+            "recovery_codes": [f"k7mq-x2pd-9rt{c}" for c in "abcdefghjk"],
+        },
+        "On": {**TWO_FACTOR, "two_factor": {**TWO_FACTOR_ON, "recovery_codes_left": 3}},
+        "On, wrong password": {
+            **TWO_FACTOR,
+            "two_factor": TWO_FACTOR_ON,
+            "errors": {"password": "That is not your password."},
+        },
+        "Too many tries": {
+            **TWO_FACTOR,
+            "two_factor": TWO_FACTOR_ON,
+            "errors": {"password": "Too many tries. Please wait a few minutes and try again."},
+        },
+    },
     "profile/_page.html": {
         "Account": {
             "profile": {"email": "ada@example.com", "name": "Ada Lovelace", "phone": ""},
@@ -556,6 +614,14 @@ PARTIALS = {
             "form": ADDRESS_FORM,
             "errors": {},
             "saved": None,
+        },
+        "An admin's account": {
+            "profile": {"email": "admin@example.com", "name": "Administrator", "phone": ""},
+            "addresses": [],
+            "form": ADDRESS_FORM,
+            "errors": {},
+            "saved": None,
+            "two_factor": TWO_FACTOR_OFF,
         },
     },
     "shell/_fallback.html": {

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts_apps import new_user
+import fragments.admin
+from services.auth.deps import deps as auth_deps
+from tests.accounts_apps import ADMIN, new_user
 from tests.admin_apps import CSRF, back_office_fixture, browser
 
 office = back_office_fixture()
@@ -89,3 +91,20 @@ def test_the_admin_signs_in_and_sees_the_dashboard(office):
     for text in ("Dashboard", "Orders today", "Revenue today", "Low stock", "Dead letters", "Service health"):
         assert text in html
     assert "$0.00" in html and "users" in html  # no order yet today; the health table lists the upstreams
+
+
+def test_with_admin_require_2fa_an_admin_without_two_factor_sign_in_is_sent_to_set_it_up(office):
+
+    strict = fragments.admin.create_app(
+        {"run_workers": False, "gateway_url": office.gateway, "admin_require_2fa": True}
+    )
+    r = browser(strict, office.admin_token).get("/orders")
+    assert r.status_code == 303 and r.headers["Location"] == "/profile?two_factor=required#profile-two-factor"
+    htmx = browser(strict, office.admin_token).post("/", headers={"HX-Request": "true"}, data={"csrf_token": CSRF})
+    assert htmx.headers["HX-Redirect"].startswith("/profile?two_factor=required")
+    auth = office.apps["auth"]
+    with auth.app_context():
+        account = auth_deps(auth).repo.by_email(ADMIN["email"])
+        with_code = auth_deps(auth).tokens.issue({**account, "two_factor": True})["access_token"]
+    assert browser(strict, with_code).get("/orders").status_code == 200
+    assert browser(office.admin_app, office.admin_token).get("/orders").status_code == 200  # off by default
