@@ -25,6 +25,7 @@ DEFAULT_RULES = {
     "reset_account": (5, 60 * 60),  # reset emails to one address: nobody floods an inbox through us
     "reset_failures": (20, 15 * 60),  # wrong or used reset or confirmation links tried from one address
     "verify_resend": (5, 60 * 60),  # "Send again" of the email confirmation: nobody floods an inbox through us
+    "email_change": (5, 60 * 60),  # "Change email" links asked by one account: nobody floods an inbox through us
 }
 
 
