@@ -131,3 +131,14 @@ def test_the_undo_page_puts_the_old_email_back_and_drops_this_browsers_session(a
     assert undone.status_code == 200 and f"Your email address is {user['email']} again" in html
     assert 'href="/forgot-password"' in html
     assert any(h.startswith("access_token_cookie=;") for h in undone.headers.getlist("Set-Cookie"))
+
+
+def test_asking_too_often_is_said_in_the_form(profile_app, user):
+    c = browser(profile_app, user)
+    for _ in range(5):
+        new = f"moved-{uuid.uuid4().hex}@example.com"
+        assert post(c, "/email/change", htmx=True, new_email=new, current_password=user["password"]).status_code == 200
+    r = post(c, "/email/change", htmx=True, new_email="late@example.com", current_password=user["password"])
+    html = r.get_data(as_text=True)
+    assert r.status_code == 429 and r.headers["Retry-After"].isdigit() and "Too many tries." in html
+    assert 'id="profile-email-change"' in html and 'value="late@example.com"' in html
