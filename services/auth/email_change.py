@@ -3,7 +3,8 @@ a notice with a single-use undo link (7 days). Both links live beside the reset 
 their token's hash, and are taken in one guarded write, so two clicks on one link cannot both succeed.
 
 Every change of the address is one guarded write on the account (its `email_version` must be the one read) that
-also announces account.email_changed with the new version, so consumers apply a late replay over nothing newer."""
+also announces account.email_changed with the new version, so consumers apply a late replay over nothing newer; a
+confirmed change also announces account.email_verified for the new address (a guest's orders with it join)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 from common.errors import AppError, Conflict, Unauthorized, ValidationError
-from common.events import push_outbox
-from common.messages import EmailChanged, EmailChangeRequested
+from common.events import Event, push_outbox
+from common.messages import EmailChanged, EmailChangeRequested, EmailVerified
 
 from .resets import ResetRepository, token_hash
 
@@ -66,8 +67,8 @@ def request_change(accounts, links: ResetRepository, passwords, limiter, shop_ur
     return {"new_email": body.new_email, "expires_at": expires.isoformat()}
 
 
-def _switch(accounts, account: dict, email: str, verified: bool, event_of) -> EmailChanged:
-    """The account's address set to `email` if nothing changed it since `account` was read, with its event."""
+def _switch(accounts, account: dict, email: str, verified: bool, event_of, *also: Event) -> EmailChanged:
+    """The account's address set to `email` if nothing changed it since `account` was read, with its events."""
     version = int(account.get("email_version") or 0)
     message = event_of(version + 1)
     try:
@@ -75,7 +76,7 @@ def _switch(accounts, account: dict, email: str, verified: bool, event_of) -> Em
             {"_id": account["_id"], "email": account["email"], "email_version": account.get("email_version")},
             {
                 "$set": {"email": email, "email_verified": verified, "email_version": version + 1},
-                "$push": push_outbox(message.event(SOURCE)),
+                "$push": push_outbox(message.event(SOURCE), *also),
             },
         )
     except DuplicateKeyError:  # another account took the address meanwhile (the unique index)
@@ -129,7 +130,9 @@ def confirm_change(accounts, links: ResetRepository, limiter, shop_url: str, tok
             undo_expires_at=expires.isoformat(),
         )
 
-    _switch(accounts, account, taken["new_email"], True, event_of)
+    # The new address is confirmed by its link: as after "Confirm your email", a guest's orders with it join.
+    confirmed = EmailVerified(user_id=account["_id"], email=taken["new_email"]).event(SOURCE)
+    _switch(accounts, account, taken["new_email"], True, event_of, confirmed)
     log.info("email changed", extra={"user_id": account["_id"]})
     return {"email": taken["new_email"], "email_verified": True}
 

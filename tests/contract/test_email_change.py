@@ -122,6 +122,9 @@ def test_the_new_address_confirms_the_change_once_and_the_old_one_is_told_with_a
         "email_verified": True,
         "version": 1,
     }
+    doc = auth_deps(app).repo.accounts.find_one({"_id": ada["user"]["id"]})
+    verified = [e["data"] for e in doc["_outbox"] if e["type"] == "account.email_verified"]
+    assert verified == [{"user_id": ada["user"]["id"], "email": new}]  # a guest's orders with it join the account
     undo = undo_link(app, mailer, smtp_sink, ada["email"])
     kept = auth_deps(app).resets.resets.find_one({"purpose": "email_undo", "user_id": ada["user"]["id"]})
     assert changed["undo_url"].endswith(undo) and undo not in str(kept)  # only its hash is kept
