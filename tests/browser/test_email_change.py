@@ -10,11 +10,12 @@ import uuid
 import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import new_user
+from tests.accounts_apps import bearer, new_user
 from tests.browser.mail import link_path, mails_to
 from tests.browser.pages.auth import AccountArea, SignInPage, use_session
 from tests.browser.pages.email_change import ChangeEmail, EmailLinkPage
 from tests.browser.variants import EVERY_WAY, open_browser
+from tests.polling import wait_until
 
 CONFIRM = re.compile(r"https?://[^\s\"]+/confirm-email-change/[A-Za-z0-9_-]+")
 UNDO = re.compile(r"https?://[^\s\"]+/undo-email-change/[A-Za-z0-9_-]+")
@@ -23,6 +24,12 @@ WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.inn
 
 def fits(page) -> None:
     assert page.evaluate(WIDER_THAN_THE_SCREEN) <= 0, page.url
+
+
+def profile_email(gateway_url: str, email: str, password: str) -> str:
+    """The address the users service's profile shows, read with a session of the account signed in as `email`."""
+    tokens = requests.post(f"{gateway_url}/api/auth/login", json={"email": email, "password": password}, timeout=10)
+    return requests.get(f"{gateway_url}/api/users/me", headers=bearer(tokens.json()), timeout=10).json()["email"]
 
 
 def signs_in(page, email: str, password: str, kind: str) -> bool:
@@ -73,6 +80,9 @@ def test_a_shopper_changes_their_email_signs_in_with_it_and_undoes_it_from_the_o
     expect(account.sign_out_link).to_have_count(0)
     assert signs_in(page, new, user["password"], kind)
     assert not signs_in(page, old, user["password"], kind)
+    wait_until(  # account.email_changed, through the broker
+        lambda: profile_email(gateway_url, new, user["password"]) == new, message="the profile to show the new email"
+    )
 
     page.goto(link_path(mails_to(stack, old, "email address was changed")[0], UNDO))
     expect(link.panel.get_by_role("heading", name="Undo the email change")).to_be_visible()
@@ -83,11 +93,15 @@ def test_a_shopper_changes_their_email_signs_in_with_it_and_undoes_it_from_the_o
         fits(page)
     assert signs_in(page, old, user["password"], kind)
     assert not signs_in(page, new, user["password"], kind)
+    wait_until(
+        lambda: profile_email(gateway_url, old, user["password"]) == old, message="the profile to show the old email"
+    )
     refreshed = requests.post(
         f"{gateway_url}/api/auth/refresh", json={"refresh_token": user["refresh_token"]}, timeout=10
     )
     assert refreshed.status_code == 401  # the session from before the undo ended
 
-    page.goto(link_path(mails_to(stack, old, "email address was changed")[0], UNDO))  # the same link again
-    link.press("Undo the change")
-    expect(link.error).to_contain_text("not valid")
+    if width == "desktop":  # the same link again (once per JS way: every used link counts against 127.0.0.1)
+        page.goto(link_path(mails_to(stack, old, "email address was changed")[0], UNDO))
+        link.press("Undo the change")
+        expect(link.error).to_contain_text("not valid")
