@@ -247,6 +247,36 @@ class EmailVerified(Message):
     email: str
 
 
+class EmailChangeRequested(Message):
+    """A signed-in shopper asked to move the account to `new_email`: a single-use link to confirm it goes there only."""
+
+    TOPIC: ClassVar[Literal["account.email_change_requested"]] = "account.email_change_requested"
+    user_id: str
+    new_email: str
+    name: str | None = None
+    confirm_url: str
+    expires_at: str
+
+
+class EmailChanged(Message):
+    """The account's address is now `new_email` (confirmed by its link, so it counts as confirmed), or, undone, back
+    to the one it had. `version` grows with each change: a consumer applies a change only over an older one, so a
+    late replay never undoes an undo. A confirmed change carries the undo link the old address is emailed (valid
+    until `undo_expires_at`); an undone one carries none."""
+
+    TOPIC: ClassVar[Literal["account.email_changed"]] = "account.email_changed"
+    user_id: str
+    old_email: str
+    new_email: str
+    email_verified: bool = True
+    version: int
+    changed_at: str
+    undone: bool = False
+    name: str | None = None
+    undo_url: str | None = None
+    undo_expires_at: str | None = None
+
+
 class UserRegistered(Message):
     TOPIC: ClassVar[Literal["user.registered"]] = "user.registered"
     user_id: str
@@ -292,6 +322,8 @@ class AdminAction(Message):
 MESSAGES: tuple[type[Message], ...] = (
     UserRegistered,
     PasswordResetRequested,
+    EmailChangeRequested,
+    EmailChanged,
     ProductChanged,
     AdminAction,
     OrderPlaced,

@@ -41,6 +41,8 @@ PUBLIC_AUTH = frozenset(
         "password/reset",
         "password/reset/check",
         "email/verify",
+        "email/change/confirm",
+        "email/change/undo",
     )
 )
 

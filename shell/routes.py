@@ -149,6 +149,18 @@ def verify_email(token):
     return render_page("Confirm your email", Slot("main", "auth", f"/verify-email/{token}"))
 
 
+@bp.get("/confirm-email-change/<token>")
+def confirm_email_change(token):
+    """The link "Change email" sends to the new address: the auth fragment asks before changing anything."""
+    return render_page("Confirm your new email", Slot("main", "auth", f"/confirm-email-change/{token}"))
+
+
+@bp.get("/undo-email-change/<token>")
+def undo_email_change(token):
+    """The link the old address gets once the email changed: the auth fragment asks before undoing."""
+    return render_page("Undo the email change", Slot("main", "auth", f"/undo-email-change/{token}"))
+
+
 @bp.get("/register")
 def register():
     return render_page("Create account", Slot("main", "auth", "/register"))

@@ -6,10 +6,11 @@ from flask import Flask
 
 from common.web import create_html_app
 
-from . import routes
+from . import email_change, routes
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_html_app("fragment-auth", __name__, config)
     app.register_blueprint(routes.bp)
+    app.register_blueprint(email_change.bp)  # the confirm and undo links of "Change email"
     return app

@@ -26,6 +26,7 @@ DEFAULT_RULES = {
     "reset_failures": (20, 15 * 60),  # wrong or used reset or confirmation links tried from one address
     "verify_resend": (5, 60 * 60),  # "Send again" of the email confirmation: nobody floods an inbox through us
     "two_factor_failures": (10, 15 * 60),  # wrong authentication codes for one account (sign-in, on, off)
+    "email_change": (5, 60 * 60),  # "Change email" links asked by one account: nobody floods an inbox through us
 }
 
 

@@ -68,6 +68,11 @@ class DeliveryRepository:
         fields = {"email": email, "name": name, "updated_at": now(), **({"role": role} if role else {})}
         self.contacts.update_one({"_id": user_id}, {"$set": fields}, upsert=True)
 
+    def follow_email(self, user_id: str, email: str, version: int) -> None:
+        """account.email_changed: the contact's address, unless a newer change is already applied (a late replay)."""
+        newer = {"_id": user_id, "$or": [{"email_version": None}, {"email_version": {"$lt": version}}]}
+        self.contacts.update_one(newer, {"$set": {"email": email, "email_version": version, "updated_at": now()}})
+
     def admin_emails(self) -> list[str]:
         """The addresses of the admins seen registering (the back office's people)."""
         return sorted({c["email"] for c in self.contacts.find({"role": "admin"}) if c.get("email")})

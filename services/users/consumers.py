@@ -3,7 +3,7 @@ an admin's action joins the trail."""
 
 from __future__ import annotations
 
-from common.messages import AdminAction, EmailVerified, UserRegistered
+from common.messages import AdminAction, EmailChanged, EmailVerified, UserRegistered
 
 from . import audit, service
 
@@ -12,5 +12,6 @@ def handlers(repo, trail) -> dict:
     return {
         UserRegistered.TOPIC: lambda event: service.profile_from_event(repo, UserRegistered.parse(event)),
         EmailVerified.TOPIC: lambda event: service.email_verified(repo, EmailVerified.parse(event)),
+        EmailChanged.TOPIC: lambda event: service.email_changed(repo, EmailChanged.parse(event)),
         AdminAction.TOPIC: lambda event: audit.keep(trail, event),
     }

@@ -31,6 +31,12 @@ class ProfileRepository:
         """A replay sets it again; an address changed since is left unconfirmed."""
         self.profiles.update_one({"_id": user_id, "email": email}, {"$set": {"email_verified": True}})
 
+    def follow_email(self, user_id: str, email: str, verified: bool, version: int) -> None:
+        """The account's address, unless a newer change is applied already (a late replay must not undo an undo)."""
+        newer = {"_id": user_id, "$or": [{"email_version": None}, {"email_version": {"$lt": version}}]}
+        changes = {"email": email, "email_verified": verified, "email_version": version, "updated_at": now()}
+        self.profiles.update_one(newer, {"$set": changes})
+
     def update(self, user_id: str, changes: dict) -> dict | None:
         return self.profiles.find_one_and_update(
             {"_id": user_id}, {"$set": {**changes, "updated_at": now()}}, return_document=ReturnDocument.AFTER

@@ -9,7 +9,7 @@ from datetime import datetime
 from common import address
 from common.auth import Identity
 from common.errors import Conflict, NotFound
-from common.messages import EmailVerified, UserRegistered
+from common.messages import EmailChanged, EmailVerified, UserRegistered
 from common.mongo import written
 from common.paging import PageQuery, page_of
 
@@ -48,6 +48,11 @@ def profile_from_event(repo: Profiles, registered: UserRegistered) -> None:
 def email_verified(repo: Profiles, verified: EmailVerified) -> None:
     """account.email_verified: the profile shows the address as confirmed, while it is still the profile's."""
     repo.mark_verified(verified.user_id, verified.email)
+
+
+def email_changed(repo: Profiles, changed: EmailChanged) -> None:
+    """account.email_changed: the profile shows the account's new address (or its old one again, after an undo)."""
+    repo.follow_email(changed.user_id, changed.new_email, changed.email_verified, changed.version)
 
 
 def _profile(repo: Profiles, identity: Identity) -> dict:

@@ -51,6 +51,21 @@ EMAILS: dict[str, dict[str, dict]] = {
             "verify_url": "https://shop.example/verify-email/sample-token-sample-token-sample-token-12",
         }
     },
+    "email_change_confirm": {
+        "To the new address": {
+            "name": "Ada Lovelace",
+            "new_email": "ada.new@example.com",
+            "confirm_url": "https://shop.example/confirm-email-change/sample-token-sample-token-sample-token-12",
+        }
+    },
+    "email_changed": {
+        "To the old address, with the undo link": {
+            "name": "Ada Lovelace",
+            "old_email": "ada@example.com",
+            "new_email": "ada.new@example.com",
+            "undo_url": "https://shop.example/undo-email-change/sample-token-sample-token-sample-token-12",
+        }
+    },
     "password_reset": {
         "A reset link": {
             "name": "Ada Lovelace",

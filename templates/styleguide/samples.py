@@ -321,6 +321,29 @@ PARTIALS = {
             "message": "This confirmation link has been used already, has expired or is not complete.",
         },
     },
+    "auth/_email_change_confirm.html": {
+        "Opened from the email": {"token": "t" * 43, "done": None, "message": None},
+        "Changed": {"token": "t" * 43, "done": "ada.new@example.com", "message": None},
+        "Used or expired link": {
+            "token": "t" * 43,
+            "done": None,
+            "message": "This link has been used already, has expired or is not complete.",
+        },
+        "Address taken meanwhile": {
+            "token": "t" * 43,
+            "done": None,
+            "message": "Another account uses this email address.",
+        },
+    },
+    "auth/_email_change_undo.html": {
+        "Opened from the notice": {"token": "t" * 43, "done": None, "message": None},
+        "Undone": {"token": "t" * 43, "done": "ada@example.com", "message": None},
+        "Used or expired link": {
+            "token": "t" * 43,
+            "done": None,
+            "message": "This link has been used already, has expired or is not complete.",
+        },
+    },
     "auth/_reset.html": {
         "Empty": {"token": "t" * 43, "errors": {}, "message": None, "spent": False},
         "Too short": {
@@ -518,6 +541,29 @@ PARTIALS = {
         "Wrong current password": {"errors": {"current_password": "That is not your current password."}, "saved": None},
         "Too short": {"errors": {"new_password": "Use 8 to 128 characters."}, "saved": None},
         "Changed": {"errors": {}, "saved": "Your password is changed. Every other device is signed out."},
+    },
+    "profile/_email_change.html": {
+        "Empty": {"change": {}, "errors": {}, "sent": None},
+        "Wrong password": {
+            "change": {"new_email": "ada.new@example.com"},
+            "errors": {"current_password": "That is not your current password."},
+            "sent": None,
+        },
+        "Address taken": {
+            "change": {"new_email": "grace@example.com"},
+            "errors": {"new_email": "Another account uses this email address."},
+            "sent": None,
+        },
+        "Too many tries": {
+            "change": {"new_email": "ada.new@example.com"},
+            "errors": {"form": "Too many tries. Please wait a while and try again."},
+            "sent": None,
+        },
+        "Link sent": {
+            "change": {},
+            "errors": {},
+            "sent": "We've emailed a link to ada.new@example.com. Your email changes once you open it.",
+        },
     },
     "profile/_email.html": {
         "Not confirmed yet": {"profile": {"email": "ada@example.com"}, "sent": None, "error": None},

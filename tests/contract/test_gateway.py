@@ -88,7 +88,9 @@ def test_a_garbage_bearer_token_is_refused_at_the_edge(gw):
 
 
 @pytest.mark.parametrize(
-    "path", ["login", "password/forgot", "password/reset", "password/reset/check"], ids=lambda p: p.replace("/", "-")
+    "path",
+    ["login", "password/forgot", "password/reset", "password/reset/check", "email/change/confirm", "email/change/undo"],
+    ids=lambda p: p.replace("/", "-"),
 )
 def test_a_stale_token_does_not_block_signing_in_or_a_forgotten_passwords_link(gw, path):
     """The token of a session a reset just ended is still in the browser's cookie: the reset must get through (here

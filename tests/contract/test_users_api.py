@@ -239,6 +239,32 @@ def test_a_confirmed_email_shows_on_the_profile_while_it_is_the_profiles_address
     assert client.get("/api/users/me", headers=user["headers"]).json["email_verified"] is True
 
 
+def test_the_profile_follows_the_accounts_email_changes_and_a_late_replay_never_undoes_an_undo(app, client, user):
+    uid, email = user["id"], user["email"]
+    on = handlers(users_deps(app).repo, None)
+    on["user.registered"](make_event("user.registered", {"user_id": uid, "email": email, "name": "Ada"}, "auth"))
+    new = f"new-{uid}@example.com"
+    at = "2026-12-05T12:00:00+00:00"
+    changed = make_event(
+        "account.email_changed",
+        {"user_id": uid, "old_email": email, "new_email": new, "version": 1, "changed_at": at, "undo_url": "u"},
+        "auth",
+    )
+    on["account.email_changed"](changed)
+    me = client.get("/api/users/me", headers=user["headers"]).json
+    assert (me["email"], me["email_verified"]) == (new, True)  # confirmed by its link
+    undone = make_event(
+        "account.email_changed",
+        {"user_id": uid, "old_email": new, "new_email": email, "email_verified": False, "version": 2}
+        | {"changed_at": at, "undone": True},
+        "auth",
+    )
+    for event in (undone, changed):  # the change redelivered after its undo
+        on["account.email_changed"](event)
+    me = client.get("/api/users/me", headers=user["headers"]).json
+    assert (me["email"], me["email_verified"]) == (email, False)
+
+
 def test_the_openapi_document_lists_the_users_paths(client):
     paths = client.get("/openapi.json").json["paths"]
     assert {"/api/users/me", "/api/users/me/addresses", "/api/users/me/addresses/{address_id}", "/api/users"} <= set(

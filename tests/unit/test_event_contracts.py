@@ -7,6 +7,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 from functools import partial
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -20,8 +21,9 @@ from common.events import Event
 from common.indexes import create_indexes
 from common.kafka import ConsumerRunner
 from common.mongo import written
-from services.auth import resets
+from services.auth import email_change, resets
 from services.auth import service as auth
+from services.auth.passwords import Passwords
 from services.auth.ratelimit import RateLimiter
 from services.auth.repository import AccountRepository
 from services.auth.resets import ResetRepository
@@ -47,6 +49,8 @@ DESIGN_TOPICS = {
     "admin.action",
     "user.registered",
     "account.password_reset",
+    "account.email_change_requested",
+    "account.email_changed",
     "product.changed",
     "order.placed",
     "stock.reserved",
@@ -82,6 +86,9 @@ ANSWER = {"order_id", "lines"}
 PINNED: dict[type[m.Message], set[str]] = {
     m.UserRegistered: {"user_id", "email", "name", "role", "registered_at"},
     m.PasswordResetRequested: {"user_id", "email", "name", "reset_url", "expires_at"},
+    m.EmailChangeRequested: {"user_id", "new_email", "name", "confirm_url", "expires_at"},
+    m.EmailChanged: {"user_id", "old_email", "new_email", "email_verified", "version", "changed_at", "undone", "name"}
+    | {"undo_url", "undo_expires_at"},
     m.ProductChanged: {"action", "id", "sku", "name", "price", "currency", "category", "initial_stock"},
     m.OrderPlaced: SUMMARY | {"payment", "redrive"},
     m.OrderConfirmed: SUMMARY | {"payment"},
@@ -231,10 +238,31 @@ def _reset_events(db, redis_url) -> list[Event]:
     return _outbox(db["password_resets"], links.resets.find_one({})["_id"])
 
 
+def _email_change_events(db, redis_url) -> list[Event]:
+    """account.email_change_requested, then account.email_changed twice (the change, its undo), as the auth service
+    writes them for "Change email"."""
+    accounts, passwords = AccountRepository(db["accounts"]), Passwords()
+    account = {"_id": "u8", "email": "old@example.com", "name": "Ada", "role": "customer"}
+    accounts.insert(
+        {**account, "password_hash": passwords.hash("first-pass-1")},
+        auth.registered_event({**account, "created_at": datetime.now(UTC)}),
+    )
+    links, limiter = ResetRepository(db["password_resets"]), RateLimiter(redis.Redis.from_url(redis_url))
+    body = SimpleNamespace(new_email="new@example.com", current_password="first-pass-1")
+    email_change.request_change(accounts, links, passwords, limiter, "http://shop.test", "u8", body)
+    [asked] = _outbox(db["password_resets"], links.resets.find_one({"purpose": email_change.CONFIRM})["_id"])
+    token = asked.data["confirm_url"].rsplit("/", 1)[1]
+    email_change.confirm_change(accounts, links, limiter, "http://shop.test", token, "10.0.0.2")
+    changed = [e for e in _outbox(db["accounts"], "u8") if e.type == m.EmailChanged.TOPIC]
+    undo = changed[0].data["undo_url"].rsplit("/", 1)[1]
+    email_change.undo_change(accounts, links, SimpleNamespace(revoke_account=lambda _: 0), limiter, undo, "10.0.0.2")
+    return [asked, *(e for e in _outbox(db["accounts"], "u8") if e.type == m.EmailChanged.TOPIC)]
+
+
 @pytest.fixture()
 def produced(db, provider, redis_url) -> list[Event]:
     made = _order_events(db) + _stock_events(db) + _payment_events(db, provider) + _account_and_catalog_events()
-    return made + _reset_events(db, redis_url)
+    return made + _reset_events(db, redis_url) + _email_change_events(db, redis_url)
 
 
 def test_the_producers_make_an_event_of_every_topic(produced):
@@ -277,7 +305,9 @@ def _valid(cls: type[m.Message]) -> dict:
     base = {"order_id": "o1", "user_id": "u1", "email": "a@example.test", "sku": "S-1", "action": "created"}
     base |= {"subject_type": "stock", "subject_id": "S-1", "actor_id": "u1"}
     base |= {"reset_url": "http://shop.test/reset-password/t", "expires_at": "2026-12-05T12:00:00+00:00"}
-    return {k: v for k, v in {**base, "available": 1, "level": 5}.items() if k in cls.model_fields}
+    base |= {"old_email": "a@example.test", "new_email": "b@example.test", "confirm_url": "http://shop.test/c/t"}
+    base |= {"changed_at": "2026-12-05T12:00:00+00:00"}
+    return {k: v for k, v in {**base, "available": 1, "level": 5, "version": 1}.items() if k in cls.model_fields}
 
 
 @pytest.mark.parametrize(("cls", "name"), REQUIRED, ids=lambda p: getattr(p, "TOPIC", p))
