@@ -30,7 +30,7 @@ def _use(kind: str, token: str) -> Result[dict]:
         return Result.failed(UNAVAILABLE, status=503)
     if resp.status_code == 200:
         return Result(resp.json())
-    if resp.status_code in (400, 409, 422):
+    if resp.status_code in (404, 409, 422):
         message = body_of(resp).get("message") if resp.status_code != 422 else None
         return Result.failed(message or INVALID, status=resp.status_code if resp.status_code == 409 else 400)
     if resp.status_code == 429:

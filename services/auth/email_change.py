@@ -15,7 +15,7 @@ from datetime import timedelta
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
-from common.errors import AppError, Conflict, Unauthorized, ValidationError
+from common.errors import AppError, Conflict, Forbidden, Unauthorized
 from common.events import Event, push_outbox
 from common.messages import EmailChanged, EmailChangeRequested, EmailVerified
 
@@ -31,11 +31,7 @@ TAKEN = "Another account uses this email address."
 
 
 class InvalidChangeLink(AppError):
-    status, code = 400, "EMAIL_CHANGE_LINK_INVALID"
-
-
-def _refused(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError(message, {"fields": {field: message}}, code=code)
+    status, code = 404, "EMAIL_CHANGE_LINK_INVALID"
 
 
 def request_change(accounts, links: ResetRepository, passwords, limiter, shop_url: str, user_id: str, body) -> dict:
@@ -47,9 +43,11 @@ def request_change(accounts, links: ResetRepository, passwords, limiter, shop_ur
         raise Unauthorized("Account no longer exists", code="TOKEN_REVOKED")
     if not passwords.verify(account["password_hash"], body.current_password):
         limiter.hit("password_change_failures", user_id)
-        raise _refused("current_password", "That is not your current password.", "WRONG_PASSWORD")
+        message = "That is not your current password."  # a well-formed request refused: 403, never 422
+        raise Forbidden(message, {"fields": {"current_password": message}}, code="WRONG_PASSWORD")
     if body.new_email == account["email"]:
-        raise _refused("new_email", "That is your email address already.", "SAME_EMAIL")
+        same = "That is your email address already."
+        raise Conflict(same, {"fields": {"new_email": same}}, code="SAME_EMAIL")
     if accounts.by_email(body.new_email) is not None:
         raise Conflict(TAKEN, {"fields": {"new_email": TAKEN}}, code="EMAIL_TAKEN")
     token, expires = secrets.token_urlsafe(32), now() + CONFIRM_LIFETIME

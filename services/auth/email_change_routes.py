@@ -48,7 +48,7 @@ class EmailChangeUndone(BaseModel):
 
 @bp.post("/api/auth/email/change")
 @require_user
-@operation(spec, ok=202, out=EmailChangeAsked, body=EmailChangeBody, auth="user", errors=(409, 429))
+@operation(spec, ok=202, out=EmailChangeAsked, body=EmailChangeBody, auth="user", errors=(403, 409, 429))
 def request_email_change():
     """Email a single-use link (24 h) to the new address; the address changes once it is opened. 422
     WRONG_PASSWORD (current_password) or SAME_EMAIL (new_email), 409 EMAIL_TAKEN (new_email), each with the field's
@@ -62,10 +62,10 @@ def request_email_change():
 
 
 @bp.post("/api/auth/email/change/confirm")
-@operation(spec, out=EmailChangeConfirmed, body=EmailLinkBody, errors=(409, 429))
+@operation(spec, out=EmailChangeConfirmed, body=EmailLinkBody, errors=(404, 409, 429))
 def confirm_email_change():
     """Use the new address's link (once): the account's email is the new one, confirmed, and the old address gets an
-    undo link. 400 EMAIL_CHANGE_LINK_INVALID (used, expired, unknown, or the address changed since); 409
+    undo link. 404 EMAIL_CHANGE_LINK_INVALID (used, expired, unknown, or the address changed since); 409
     EMAIL_TAKEN when another account took the address meanwhile."""
     d = deps()
     token = parse_body(EmailLinkBody).token
@@ -79,10 +79,10 @@ UNDONE = (
 
 
 @bp.post("/api/auth/email/change/undo")
-@operation(spec, out=EmailChangeUndone, body=EmailLinkBody, errors=(409, 429))
+@operation(spec, out=EmailChangeUndone, body=EmailLinkBody, errors=(404, 409, 429))
 def undo_email_change():
     """Use the old address's undo link (once, 7 days): the account has its old email again and every session ends.
-    400 EMAIL_CHANGE_LINK_INVALID; 409 EMAIL_TAKEN when another account took the old address meanwhile."""
+    404 EMAIL_CHANGE_LINK_INVALID; 409 EMAIL_TAKEN when another account took the old address meanwhile."""
     d = deps()
     token = parse_body(EmailLinkBody).token
     undone = email_change.undo_change(d.repo, d.resets, d.tokens, d.limiter, token, client_address())

@@ -121,7 +121,7 @@ def logout_everywhere():
 
 @bp.post("/api/auth/password")
 @require_user
-@operation(spec, out=TokenPair, body=PasswordChange, auth="user", errors=(401, 429))
+@operation(spec, out=TokenPair, body=PasswordChange, auth="user", errors=(401, 403, 429))
 def change_password():
     """Change the caller's password (the current one first); every session ends and this one gets a new pair."""
     body, user_id = parse_body(PasswordChange), current_identity().user_id

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from common.clock import now
-from common.errors import Conflict, Unauthorized, ValidationError
+from common.errors import Conflict, Forbidden, Unauthorized
 from common.events import Event
 from common.messages import UserRegistered
 
@@ -130,7 +130,7 @@ def change_password(
         raise Unauthorized("Account no longer exists", code="TOKEN_REVOKED")
     if not passwords.verify(account["password_hash"], body.current_password):
         limiter.hit("password_change_failures", user_id)
-        raise ValidationError(
+        raise Forbidden(  # a well-formed request refused: 403, never 422
             "That is not your current password",
             {"fields": {"current_password": "That is not your current password."}},
             code="WRONG_PASSWORD",

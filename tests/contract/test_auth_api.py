@@ -306,7 +306,7 @@ def test_changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     wrong = client.post(
         "/api/auth/password", headers=me, json={"current_password": "nope-nope", "new_password": "x" * 9}
     )
-    assert wrong.status_code == 422 and wrong.json["details"]["fields"] == {
+    assert wrong.status_code == 403 and wrong.json["details"]["fields"] == {
         "current_password": "That is not your current password."
     }
     for bad in (
@@ -334,7 +334,7 @@ def test_guessing_the_current_password_meets_a_limit(client):
     me = {"Authorization": f"Bearer {register(client).json['access_token']}"}
     wrong = {"current_password": "guess-guess", "new_password": "long-enough-1"}
     codes = [client.post("/api/auth/password", headers=me, json=wrong).status_code for _ in range(11)]
-    assert codes[:10] == [422] * 10 and codes[10] == 429
+    assert codes[:10] == [403] * 10 and codes[10] == 429
 
 
 def test_signing_out_everywhere_needs_a_signed_in_caller(client):
