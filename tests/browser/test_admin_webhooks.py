@@ -45,7 +45,7 @@ def test_an_admin_adds_an_endpoint_and_sees_its_signed_deliveries(kind, width, a
     hooks.navigate()
     hooks.add("ftp://nowhere.example/hook", "Order confirmed")
     expect(hooks.region.get_by_label("URL")).to_have_accessible_description(
-        "Use an http:// or https:// URL with a host name."
+        "Enter the receiver's URL, starting with https:// (a public address)."
     )
     endpoint_url = f"{url}/hook?{uuid.uuid4().hex[:8]}"
     hooks.add(endpoint_url, "Order confirmed")
