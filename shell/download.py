@@ -7,8 +7,11 @@ says no-store, and so does the answer), so one shopper's file is never kept or s
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, current_app, redirect
 
+from common.errors import AppError
 from common.htmx import safe_path
 from common.session import ACCESS_COOKIE, REFRESH_COOKIE
 
@@ -16,7 +19,9 @@ from .composition import forwarded_headers
 from .deps import deps
 from .responses import error_page
 
+log = logging.getLogger(__name__)
 bp = Blueprint("download", __name__)
+UNAVAILABLE = "Your data is unavailable right now. Please try again in a moment."
 SIGN_IN = "/login?next=/profile"  # signed out: sign in, then back to the profile
 FILE_HEADERS = ("Content-Type", "Content-Disposition")
 # Headers that would make the fragment answer as a region (HX-Redirect instead of a redirect): a file never is one.
@@ -43,7 +48,11 @@ def my_data():
     # A few API calls, each paged: more time than one region gets, still bounded.
     settings = current_app.extensions["settings"]
     timeout = max(settings.http_timeout, settings.fragment_timeout) * 2
-    resp = deps().fragments["profile"].request("GET", "/my-data", headers=headers, timeout=timeout)
+    try:
+        resp = deps().fragments["profile"].request("GET", "/my-data", headers=headers, timeout=timeout)
+    except AppError as e:  # unreachable, timed out or its breaker open: an outage, as for a page
+        log.warning("my data unavailable", extra={"error": e.code})
+        return error_page(503, UNAVAILABLE)
     if _is_file(resp):
         kept = {h: resp.headers[h] for h in FILE_HEADERS}
         return Response(
@@ -53,4 +62,4 @@ def my_data():
         return redirect(safe_path(resp.headers.get("Location"), SIGN_IN), code=303)
     if resp.status_code in (403, 404, 429):
         return error_page(resp.status_code, "Your data can't be downloaded right now.")
-    return error_page(503, "Your data is unavailable right now. Please try again in a moment.")
+    return error_page(503, UNAVAILABLE)

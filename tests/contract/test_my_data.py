@@ -18,7 +18,7 @@ from common.settings import load_settings
 from services.notifications.deps import deps as notifications_deps
 from tests.accounts_apps import bearer, new_user
 from tests.checkout_apps import serve_shop
-from tests.servers import serving
+from tests.servers import free_port, serving
 
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 Analytical Row", "city": "London", "postal_code": "N1 9GU"}
 FILE = re.compile(r'attachment; filename="fragmart-my-data-(\d{4}-\d{2}-\d{2})\.json"')
@@ -152,3 +152,22 @@ def test_the_profile_links_to_the_download(shell_app, shop):
     html = browser(shell_app, new_user(shop.gateway)).get("/profile").get_data(as_text=True)
     assert 'id="profile-data"' in html and "Your data</h2>" in html
     assert re.search(r'<a class="btn" href="/profile/my-data" download hx-boost="false">Download my data</a>', html)
+
+
+def test_an_outage_is_the_error_page_never_half_a_file(shop, redis_url):
+    """The profile fragment unreachable, then the users API: a 503 page, no attachment."""
+    user = new_user(shop.gateway)
+    dead = f"http://127.0.0.1:{free_port()}"
+    urls = load_settings("test").fragment_urls
+    no_fragment = shell.create_app(
+        {"redis_url": redis_url, "gateway_url": shop.gateway, "fragment_urls": {**urls, "profile": dead}}
+    )
+    config = {"redis_url": redis_url, "gateway_url": dead}  # the fragment's API calls go nowhere
+    with serving(fragments.profile.create_app(config)) as profile:
+        no_api = shell.create_app(
+            {**config, "gateway_url": shop.gateway, "fragment_urls": {**urls, "profile": profile}}
+        )
+        for app in (no_fragment, no_api):
+            r = browser(app, user).get("/profile/my-data")
+            assert r.status_code == 503 and "Content-Disposition" not in r.headers
+            assert r.mimetype == "text/html" and user["email"] not in r.get_data(as_text=True)
