@@ -14,7 +14,7 @@ from common.errors import AppError
 from common.jwks import JwksKeys
 from common.web import STATIC, create_html_app
 
-from . import https, live, routes, session, styleguide
+from . import download, https, live, routes, session, styleguide
 from .budget import start_page_clock
 from .cache import fragment_clients
 from .deps import Deps
@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
         app, JwksKeys(f"{settings.service_urls['auth']}/api/auth/jwks", ttl=settings.jwks_ttl), locations=("cookies",)
     )
     app.register_blueprint(routes.bp)
+    app.register_blueprint(download.bp)  # "Download my data": a file, not a page
     app.register_blueprint(styleguide.bp)
     if settings.live_templates:
         live.watch_templates(app)

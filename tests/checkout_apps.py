@@ -37,9 +37,8 @@ def serve_shop(redis_url: str, keys_dir: str):
         payments = services.payments.create_app({**base, "service_urls": urls, **provider.settings()})
         urls["payments"] = stack.enter_context(serving(payments))
         # Notifications takes admin writes too (the dead letters of the back office).
-        urls["notifications"] = stack.enter_context(
-            serving(services.notifications.create_app({**base, "service_urls": urls}))
-        )
+        notifications = services.notifications.create_app({**base, "service_urls": urls})
+        urls["notifications"] = stack.enter_context(serving(notifications))
         gw = stack.enter_context(
             serving(
                 gateway.create_app({"redis_url": redis_url, "service_urls": urls, "rate_limit_writes": "10000/minute"})
@@ -54,6 +53,7 @@ def serve_shop(redis_url: str, keys_dir: str):
             inventory=inventory,
             products=products,
             provider=provider,
+            notifications=notifications,
         )
 
 

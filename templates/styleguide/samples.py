@@ -536,6 +536,7 @@ PARTIALS = {
         },
     },
     "profile/_sessions.html": {"Signed in": {}},
+    "profile/_data.html": {"Signed in": {}},
     "profile/_password.html": {
         "Empty": {"errors": {}, "saved": None},
         "Wrong current password": {"errors": {"current_password": "That is not your current password."}, "saved": None},
