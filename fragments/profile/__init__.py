@@ -6,7 +6,7 @@ from flask import Flask
 
 from common.web import create_html_app
 
-from . import email_change, order_links, orders, routes, two_factor
+from . import delete_account, email_change, order_links, orders, routes, two_factor
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -16,4 +16,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(orders.bp)  # order history: /orders, /orders/<id> and the profile's recent orders
     app.register_blueprint(order_links.bp)  # one order by its signed link, signed in or not
     app.register_blueprint(two_factor.bp)  # an admin's "Two-factor authentication"
+    app.register_blueprint(delete_account.bp)  # "Delete my account"
     return app
