@@ -20,6 +20,13 @@ class DeleteAccount(PageObject):
     def password(self) -> Locator:
         return self.form.get_by_label("Password")
 
-    def delete(self, password: str) -> None:
+    @property
+    def button(self) -> Locator:
+        return self.form.get_by_role("button", name="Delete my account")
+
+    def delete(self, password: str, double_click: bool = False) -> None:
         self.password.fill(password)
-        self.form.get_by_role("button", name="Delete my account").click()
+        if double_click:
+            self.button.dblclick()
+        else:
+            self.button.click()
