@@ -14,6 +14,13 @@ def handlers(repo, trail) -> dict:
         UserRegistered.TOPIC: lambda event: service.profile_from_event(repo, UserRegistered.parse(event)),
         EmailVerified.TOPIC: lambda event: service.email_verified(repo, EmailVerified.parse(event)),
         EmailChanged.TOPIC: lambda event: service.email_changed(repo, EmailChanged.parse(event)),
-        AccountDeleted.TOPIC: lambda event: service.account_deleted(repo, AccountDeleted.parse(event)),
+        AccountDeleted.TOPIC: lambda event: account_deleted(repo, trail, AccountDeleted.parse(event)),
         AdminAction.TOPIC: lambda event: audit.keep(trail, event),
     }
+
+
+def account_deleted(repo, trail, deleted: AccountDeleted) -> None:
+    """The profile goes; an admin's entries in the trail stay (what was done, when) without their email."""
+    service.account_deleted(repo, deleted)
+    if trail is not None:
+        audit.forget_actor(trail, deleted.user_id)

@@ -37,9 +37,12 @@ def uid() -> str:
     return uuid.uuid4().hex
 
 
-def test_the_profile_and_its_addresses_go():
-    profiles = ProfileRepository(fresh_database("users")["profiles"])
-    on, who, other = users_consumers.handlers(profiles, None), uid(), uid()
+def test_the_profile_and_its_addresses_go_and_the_audit_trail_forgets_the_admins_email():
+    db = fresh_database("users")
+    profiles, trail = ProfileRepository(db["profiles"]), db["audit"]
+    on, who, other = users_consumers.handlers(profiles, trail), uid(), uid()
+    action = {"action": "product.update", "subject_type": "product", "subject_id": "p1", "actor_id": who}
+    on["admin.action"](make_event("admin.action", {**action, "actor_email": "ada@example.com"}, "products"))
     for user in (who, other):
         profiles.ensure(user, f"{user}@example.com", "Ada")
         profiles.add_address(user, {"id": uid(), **ADDRESS})
@@ -47,6 +50,8 @@ def test_the_profile_and_its_addresses_go():
     for _ in range(2):
         on["account.deleted"](event)
     assert profiles.get(who) is None and profiles.get(other)["addresses"]
+    [entry] = trail.find({"actor_id": who})
+    assert entry["actor_email"] is None and entry["action"] == "product.update"
 
 
 def _order(user_id: str, status: str = "DELIVERED") -> dict:
