@@ -277,6 +277,16 @@ class EmailChanged(Message):
     undo_expires_at: str | None = None
 
 
+class AccountDeleted(Message):
+    """The account is gone: every service forgets or blanks what it holds about `user_id` (orders and payments are
+    kept for the books, without the personal fields). Nothing else is needed to find the data, so nothing personal
+    travels."""
+
+    TOPIC: ClassVar[Literal["account.deleted"]] = "account.deleted"
+    user_id: str
+    deleted_at: str
+
+
 class UserRegistered(Message):
     TOPIC: ClassVar[Literal["user.registered"]] = "user.registered"
     user_id: str
@@ -324,6 +334,7 @@ MESSAGES: tuple[type[Message], ...] = (
     PasswordResetRequested,
     EmailChangeRequested,
     EmailChanged,
+    AccountDeleted,
     ProductChanged,
     AdminAction,
     OrderPlaced,

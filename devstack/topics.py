@@ -55,6 +55,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(m.PasswordResetRequested.TOPIC, 3, key="user id"),
     TopicSpec(m.EmailChangeRequested.TOPIC, 3, key="link"),
     TopicSpec(m.EmailChanged.TOPIC, 6, key="user id"),
+    TopicSpec(m.AccountDeleted.TOPIC, 3, key="user id"),
     TopicSpec(m.AdminAction.TOPIC, 3, key="subject id"),
 )
 # A dead letter waits for a person: one partition keeps them in arrival order, kept four weeks.

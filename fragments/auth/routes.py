@@ -19,7 +19,8 @@ bp = Blueprint("auth", __name__)
 BADGE_MAX_AGE = 10
 NO_RETURN = {"/login", "/register", "/logout"}
 SIGNED_OUT_EVERYWHERE = "You are signed out on every device. Sign in again here."
-NOTICES = {("signed_out", "everywhere"): SIGNED_OUT_EVERYWHERE}
+ACCOUNT_DELETED = "Your account is deleted and every device is signed out. Your orders are kept without your details."
+NOTICES = {("signed_out", "everywhere"): SIGNED_OUT_EVERYWHERE, ("signed_out", "deleted"): ACCOUNT_DELETED}
 RESET_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 

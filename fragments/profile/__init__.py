@@ -6,7 +6,7 @@ from flask import Flask
 
 from common.web import create_html_app
 
-from . import email_change, export, order_links, orders, routes, two_factor
+from . import delete_account, email_change, export, order_links, orders, routes, two_factor
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -17,4 +17,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(order_links.bp)  # one order by its signed link, signed in or not
     app.register_blueprint(two_factor.bp)  # an admin's "Two-factor authentication"
     app.register_blueprint(export.bp)  # "Download my data": the JSON file the shell's /profile/my-data relays
+    app.register_blueprint(delete_account.bp)  # "Delete my account"
     return app

@@ -7,7 +7,7 @@ from flask import Flask
 from common.deps import install
 from common.service_app import create_service_app, start_workers
 
-from . import email_change_routes, metrics, role_routes, routes, service, two_factor_routes
+from . import deletion_routes, email_change_routes, metrics, role_routes, routes, service, two_factor_routes
 from .deps import build
 from .indexes import INDEXES
 from .revocations import RevocationWatcher
@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("auth", __name__, INDEXES, config)
     settings, deps = app.extensions["settings"], install(app, build(app))
     install_issuer(app, deps.tokens, AccountIdentity(deps.repo.accounts))
-    for bp in (routes.bp, role_routes.bp, email_change_routes.bp, two_factor_routes.bp):
+    for bp in (routes.bp, role_routes.bp, email_change_routes.bp, two_factor_routes.bp, deletion_routes.bp):
         app.register_blueprint(bp)
     metrics.install(app)
     deps.roles.count_existing()  # before the admin account is ensured, which counts itself in

@@ -48,7 +48,7 @@ class Roles:
         return (self.counters.find_one({"_id": ADMINS}) or {}).get("count", 0)
 
     def search(self, q: str, role: str, query: PageQuery) -> dict:
-        f: dict = {}
+        f: dict = {"deleted_at": None}  # a deleted account's tombstone is nobody's (deletion.py)
         if q:
             literal = re.escape(q)  # typed text is matched literally, never as a pattern
             f["$or"] = [{"email": {"$regex": literal, "$options": "i"}}, {"name": {"$regex": literal, "$options": "i"}}]
@@ -98,8 +98,10 @@ class AccountIdentity:
         self.accounts = accounts
 
     def __call__(self, _header: dict, claims: dict) -> Identity | None:
-        account = self.accounts.find_one({"_id": str(claims["sub"])}, {"role": 1, "email": 1, "name": 1})
-        if account is None:
+        account = self.accounts.find_one(
+            {"_id": str(claims["sub"])}, {"role": 1, "email": 1, "name": 1, "deleted_at": 1}
+        )
+        if account is None or account.get("deleted_at"):
             return None
         return Identity(
             user_id=account["_id"],

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from . import account_handlers, email_change_handlers, fulfilment_handlers, order_handlers, stock_handlers
+from . import (
+    account_handlers,
+    deletion_handlers,
+    email_change_handlers,
+    fulfilment_handlers,
+    order_handlers,
+    stock_handlers,
+)
 
 # To handle more topics, add a module with `def handlers(notifier)` (e.g. order_handlers) to this tuple.
-MODULES = (account_handlers, email_change_handlers, order_handlers, fulfilment_handlers, stock_handlers)
+MODULES = (
+    account_handlers,
+    deletion_handlers,
+    email_change_handlers,
+    order_handlers,
+    fulfilment_handlers,
+    stock_handlers,
+)
 
 
 def all_handlers(notifier, modules=MODULES) -> dict:

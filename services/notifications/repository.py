@@ -65,12 +65,29 @@ class DeliveryRepository:
         return list(docs.skip(skip).limit(limit)), self.deliveries.count_documents(query)
 
     def remember_contact(self, user_id: str, email: str, name: str, role: str | None = None) -> None:
+        """A deleted account's contact stays forgotten, even when its user.registered comes again (a replay)."""
         fields = {"email": email, "name": name, "updated_at": now(), **({"role": role} if role else {})}
-        self.contacts.update_one({"_id": user_id}, {"$set": fields}, upsert=True)
+        try:
+            self.contacts.update_one({"_id": user_id, "deleted": {"$ne": True}}, {"$set": fields}, upsert=True)
+        except DuplicateKeyError:  # the tombstone is there: the upsert's insert collides with it
+            pass
+
+    def forget(self, user_id: str) -> None:
+        """account.deleted: the contact becomes a tombstone (nothing is sent to it again) and the delivery log keeps
+        what was sent when, without the address or the text."""
+        self.contacts.replace_one({"_id": user_id}, {"deleted": True, "updated_at": now()}, upsert=True)
+        self.deliveries.update_many({"user_id": user_id}, {"$set": {"to": "", "body": None, "forgotten": True}})
+
+    def forgotten(self, user_id: str) -> bool:
+        return self.contacts.count_documents({"_id": user_id, "deleted": True}, limit=1) == 1
 
     def follow_email(self, user_id: str, email: str, version: int) -> None:
         """account.email_changed: the contact's address, unless a newer change is already applied (a late replay)."""
-        newer = {"_id": user_id, "$or": [{"email_version": None}, {"email_version": {"$lt": version}}]}
+        newer = {
+            "_id": user_id,
+            "deleted": {"$ne": True},
+            "$or": [{"email_version": None}, {"email_version": {"$lt": version}}],
+        }
         self.contacts.update_one(newer, {"$set": {"email": email, "email_version": version, "updated_at": now()}})
 
     def admin_emails(self) -> list[str]:

@@ -32,6 +32,8 @@ class Notifier:
         return [self.staff_email] if self.staff_email else self.repo.admin_emails()
 
     def send_email(self, to: str, template: str, context: dict, user_id: str | None, key: str | None = None) -> bool:
+        if self._deleted(user_id):
+            return False
         email = self.renderer.render(template, context)
         record = {
             "_id": key or uuid.uuid4().hex,
@@ -44,6 +46,8 @@ class Notifier:
         return self._deliver(record, lambda: self.mailer.send(to, email.subject, email.text, email.html))
 
     def send_sms(self, to: str, text: str, user_id: str | None, key: str | None = None) -> bool:
+        if self._deleted(user_id):
+            return False
         record = {
             "_id": key or uuid.uuid4().hex,
             "user_id": user_id,
@@ -58,6 +62,13 @@ class Notifier:
     def contact(self, user_id: str) -> dict | None:
         """The email and name last seen for a user (from user.registered), for handlers of other events."""
         return self.repo.contact(user_id)
+
+    def _deleted(self, user_id: str | None) -> bool:
+        """A deleted account is never written to, whatever late event still names it."""
+        if user_id and self.repo.forgotten(user_id):
+            log.info("not sent: the account is deleted", extra={"user_id": user_id})
+            return True
+        return False
 
     def _deliver(self, record: dict, send) -> bool:
         if self.repo.claim(record) is None:

@@ -6,6 +6,7 @@ import logging
 
 from common.events import Event
 from common.messages import (
+    AccountDeleted,
     EmailVerified,
     PaymentFailed,
     PaymentOutcome,
@@ -16,7 +17,7 @@ from common.messages import (
     StockReserved,
 )
 
-from . import promos, service
+from . import deletion, promos, service
 from .states import AWAITING_PAYMENT, CANCELLED, CONFIRMED, PENDING, REJECTED
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,12 @@ def handlers(repo, codes=None, carts=None) -> dict:
         verified = EmailVerified.parse(event)
         repo.claim_guest(verified.email, verified.user_id)
 
+    def account_deleted(event: Event) -> None:
+        """The account is gone: its orders stay for the books without the personal fields; its cart goes."""
+        deletion.forget_customer(repo.orders, carts, AccountDeleted.parse(event))
+
     return {
+        AccountDeleted.TOPIC: account_deleted,
         EmailVerified.TOPIC: email_verified,
         StockReserved.TOPIC: stock_reserved,
         StockRejected.TOPIC: stock_rejected,

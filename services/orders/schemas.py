@@ -106,6 +106,8 @@ class Order(BaseModel):
     settled: bool
     cancellable: bool
     shipment: dict | None = None
+    # Its account was deleted: the personal fields (email, name, phone, address lines) are blank; the rest stays.
+    customer_deleted: bool = False
     # A guest's order, as just placed: the signed link that opens it (and pays, cancels it) without an account.
     link: str | None = None
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from common.events import Event
-from common.messages import EmailVerified, OrderCancelled, OrderShipped, StockReserved
+from common.messages import AccountDeleted, EmailVerified, OrderCancelled, OrderShipped, StockReserved
 
-from . import service
+from . import deletion, service
 
 
 def handlers(charges, provider, metrics=None) -> dict:
@@ -25,7 +25,12 @@ def handlers(charges, provider, metrics=None) -> dict:
         verified = EmailVerified.parse(event)
         charges.claim_guest(verified.email, verified.user_id)
 
+    def account_deleted(event: Event) -> None:
+        """The account is gone: its payments stay for the books without the personal fields."""
+        deletion.forget_customer(charges.charges, AccountDeleted.parse(event))
+
     return {
+        AccountDeleted.TOPIC: account_deleted,
         EmailVerified.TOPIC: email_verified,
         StockReserved.TOPIC: stock_reserved,
         OrderShipped.TOPIC: order_shipped,

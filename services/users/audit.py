@@ -70,6 +70,11 @@ def keep(trail, event) -> None:
     trail.update_one({"_id": event.event_id}, {"$setOnInsert": doc}, upsert=True)
 
 
+def forget_actor(trail, user_id: str) -> None:
+    """account.deleted: the admin's entries keep their id (an account that is gone), not their email."""
+    trail.update_many({"actor_id": user_id}, {"$set": {"actor_email": None}})
+
+
 @bp.get("/api/audit")
 @require_admin
 @operation(spec, out=AuditList, query=AuditQuery, auth="admin")

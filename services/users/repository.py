@@ -27,6 +27,10 @@ class ProfileRepository:
     def get(self, user_id: str) -> dict | None:
         return self.profiles.find_one({"_id": user_id})
 
+    def delete(self, user_id: str) -> None:
+        """The profile and its addresses (account.deleted)."""
+        self.profiles.delete_one({"_id": user_id})
+
     def mark_verified(self, user_id: str, email: str) -> None:
         """A replay sets it again; an address changed since is left unconfirmed."""
         self.profiles.update_one({"_id": user_id, "email": email}, {"$set": {"email_verified": True}})

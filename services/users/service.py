@@ -9,7 +9,7 @@ from datetime import datetime
 from common import address
 from common.auth import Identity
 from common.errors import Conflict, NotFound
-from common.messages import EmailChanged, EmailVerified, UserRegistered
+from common.messages import AccountDeleted, EmailChanged, EmailVerified, UserRegistered
 from common.mongo import written
 from common.paging import PageQuery, page_of
 
@@ -53,6 +53,12 @@ def email_verified(repo: Profiles, verified: EmailVerified) -> None:
 def email_changed(repo: Profiles, changed: EmailChanged) -> None:
     """account.email_changed: the profile shows the account's new address (or its old one again, after an undo)."""
     repo.follow_email(changed.user_id, changed.new_email, changed.email_verified, changed.version)
+
+
+def account_deleted(repo: Profiles, deleted: AccountDeleted) -> None:
+    """account.deleted: the profile goes, its addresses with it (idempotent: a replay deletes nothing more)."""
+    repo.delete(deleted.user_id)
+    log.info("profile deleted", extra={"user_id": deleted.user_id})
 
 
 def _profile(repo: Profiles, identity: Identity) -> dict:

@@ -375,6 +375,21 @@ PARTIALS = {
             state: {"order": o, "when": when, "message": None, "error": None, "audit": [], **SHIP}
             for state, o in DETAILS.items()
         },
+        "A deleted customer's order, kept without their details": {
+            "order": {
+                **DETAILS["Delivered (no action)"],
+                "email": None,
+                "name": None,
+                "phone": None,
+                "customer_deleted": True,
+                "address": {"name": "", "line1": "", "city": "", "postal_code": "", "country": "GB"},
+            },
+            "when": when,
+            "message": None,
+            "error": None,
+            "audit": [],
+            **SHIP,
+        },
         "Mark shipped refused beside the fields": {
             "order": DETAILS["Confirmed (ship or cancel)"],
             "when": when,

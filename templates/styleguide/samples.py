@@ -382,6 +382,13 @@ PARTIALS = {
             "message": None,
             "notice": "You are signed out on every device. Sign in again here.",
         },
+        "Account deleted": {
+            "form": {"email": "", "next": "/"},
+            "errors": {},
+            "message": None,
+            "notice": "Your account is deleted and every device is signed out. "
+            "Your orders are kept without your details.",
+        },
     },
     "auth/_login_code.html": {
         "Asks for the code": {
@@ -537,6 +544,12 @@ PARTIALS = {
     },
     "profile/_sessions.html": {"Signed in": {}},
     "profile/_data.html": {"Signed in": {}},
+    "profile/_delete_account.html": {
+        "Empty": {"errors": {}},
+        "Wrong password": {"errors": {"password": "That is not your password."}},
+        "The last admin": {"errors": {"password": "You are the last admin: make someone else an admin first."}},
+        "Too many tries": {"errors": {"form": "Too many tries. Please wait a while and try again."}},
+    },
     "profile/_password.html": {
         "Empty": {"errors": {}, "saved": None},
         "Wrong current password": {"errors": {"current_password": "That is not your current password."}, "saved": None},

@@ -21,12 +21,13 @@ from common.events import Event
 from common.indexes import create_indexes
 from common.kafka import ConsumerRunner
 from common.mongo import written
-from services.auth import email_change, resets
+from services.auth import deletion, email_change, resets
 from services.auth import service as auth
 from services.auth.passwords import Passwords
 from services.auth.ratelimit import RateLimiter
 from services.auth.repository import AccountRepository
 from services.auth.resets import ResetRepository
+from services.auth.roles import Roles
 from services.inventory import consumers as inventory_consumers
 from services.inventory import reservations as rs
 from services.inventory import service as inventory
@@ -51,6 +52,7 @@ DESIGN_TOPICS = {
     "account.password_reset",
     "account.email_change_requested",
     "account.email_changed",
+    "account.deleted",
     "product.changed",
     "order.placed",
     "stock.reserved",
@@ -89,6 +91,7 @@ PINNED: dict[type[m.Message], set[str]] = {
     m.EmailChangeRequested: {"user_id", "new_email", "name", "confirm_url", "expires_at"},
     m.EmailChanged: {"user_id", "old_email", "new_email", "email_verified", "version", "changed_at", "undone", "name"}
     | {"undo_url", "undo_expires_at"},
+    m.AccountDeleted: {"user_id", "deleted_at"},
     m.ProductChanged: {"action", "id", "sku", "name", "price", "currency", "category", "initial_stock"},
     m.OrderPlaced: SUMMARY | {"payment", "redrive"},
     m.OrderConfirmed: SUMMARY | {"payment"},
@@ -259,10 +262,26 @@ def _email_change_events(db, redis_url) -> list[Event]:
     return [asked, *(e for e in _outbox(db["accounts"], "u8") if e.type == m.EmailChanged.TOPIC)]
 
 
+def _deletion_events(db, redis_url) -> list[Event]:
+    """account.deleted, as the auth service writes it for "Delete my account"."""
+    accounts, passwords = AccountRepository(db["accounts"]), Passwords()
+    account = {"_id": "u7", "email": "gone@example.com", "name": "Ada", "role": "customer"}
+    accounts.insert(
+        {**account, "password_hash": passwords.hash("first-pass-1")},
+        auth.registered_event({**account, "created_at": datetime.now(UTC)}),
+    )
+    limiter = RateLimiter(redis.Redis.from_url(redis_url))
+    roles, no_sessions = Roles(db["accounts"], db["role_counts"]), SimpleNamespace(revoke_account=lambda _: 0)
+    two_factor = SimpleNamespace(docs=db["two_factor"])
+    deletion.delete_account(accounts, roles, passwords, no_sessions, two_factor, limiter, "u7", "first-pass-1")
+    return [e for e in _outbox(db["accounts"], "u7") if e.type == m.AccountDeleted.TOPIC]
+
+
 @pytest.fixture()
 def produced(db, provider, redis_url) -> list[Event]:
     made = _order_events(db) + _stock_events(db) + _payment_events(db, provider) + _account_and_catalog_events()
-    return made + _reset_events(db, redis_url) + _email_change_events(db, redis_url)
+    made += _reset_events(db, redis_url) + _email_change_events(db, redis_url)
+    return made + _deletion_events(db, redis_url)
 
 
 def test_the_producers_make_an_event_of_every_topic(produced):
@@ -306,7 +325,7 @@ def _valid(cls: type[m.Message]) -> dict:
     base |= {"subject_type": "stock", "subject_id": "S-1", "actor_id": "u1"}
     base |= {"reset_url": "http://shop.test/reset-password/t", "expires_at": "2026-12-05T12:00:00+00:00"}
     base |= {"old_email": "a@example.test", "new_email": "b@example.test", "confirm_url": "http://shop.test/c/t"}
-    base |= {"changed_at": "2026-12-05T12:00:00+00:00"}
+    base |= {"changed_at": "2026-12-05T12:00:00+00:00", "deleted_at": "2026-12-05T12:00:00+00:00"}
     return {k: v for k, v in {**base, "available": 1, "level": 5, "version": 1}.items() if k in cls.model_fields}
 
 
