@@ -7,6 +7,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+import redis
 import requests
 
 import gateway
@@ -20,7 +21,10 @@ ADMIN = {"email": "admin@example.com", "password": "admin-password-1"}
 
 @contextlib.contextmanager
 def serve_accounts(redis_url: str, keys_dir: str, auth_config: dict | None = None):
-    """Yield URLs of a live auth service, users service and gateway (workers off: no broker needed)."""
+    """Yield URLs of a live auth service, users service and gateway (workers off: no broker needed).
+    The auth service starts with no sign-in or link-failure counts: the session's Redis is shared by every module,
+    and every test client is 127.0.0.1, so one module's wrong links would otherwise use up the next one's budget."""
+    forget_auth_limits(redis_url)
     base = {"redis_url": redis_url, "run_workers": False}
     auth_app = services.auth.create_app(
         {
@@ -48,6 +52,12 @@ def serve_accounts(redis_url: str, keys_dir: str, auth_config: dict | None = Non
                     auth_app=auth_app,
                     users_app=users_app,
                 )
+
+
+def forget_auth_limits(redis_url: str) -> None:
+    with redis.Redis.from_url(redis_url) as r:
+        for key in r.scan_iter("auth:ratelimit:*", count=1000):
+            r.delete(key)
 
 
 def new_user(base_url: str, password: str = "secret-pass-1", name: str = "Ada Tester") -> dict:
