@@ -1,5 +1,6 @@
 """A forgotten password in Chromium, with and without JavaScript: "Forgot your password?" on the sign-in page, the
-emailed link, a refused password said beside its field, the new password, and the link refused a second time."""
+emailed link, a refused password said beside its field, the new password, and the link refused a second time; a
+device signed in before the reset is signed out by it (its refresh token is refused)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,15 @@ LINK = re.compile(r"https?://[^\s]+/reset-password/[A-Za-z0-9_-]+")
 
 
 @BOTH
-def test_a_shopper_who_forgot_the_password_sets_a_new_one_from_the_emailed_link(kind, request, stack, gateway_url):
+def test_a_shopper_who_forgot_the_password_sets_a_new_one_from_the_emailed_link(
+    kind, request, stack, gateway_url, new_context, base_url
+):
     page = request.getfixturevalue(kind)
     user = new_user(gateway_url, name=f"Forgetful {uuid.uuid4().hex[:6]}")
+    elsewhere = new_context().new_page()  # another device, signed in with the registration's pair
+    use_session(elsewhere, base_url, user)
+    elsewhere.goto("/profile")
+    expect(AccountArea(elsewhere).sign_out_link).to_be_visible()
     sign_in = SignInPage(page).navigate()
     sign_in.panel.get_by_role("link", name="Forgot your password?").click()
     panel = page.locator("#auth-panel")
@@ -51,6 +58,14 @@ def test_a_shopper_who_forgot_the_password_sets_a_new_one_from_the_emailed_link(
     expect(sign_in.error).to_contain_text("Wrong email or password.")
     sign_in.sign_in(user["email"], "brand-new-pass-7")
     expect(account.sign_out_link).to_be_visible()
+
+    elsewhere.goto("/profile")  # its access token and its refresh token are both refused now
+    expect(elsewhere).to_have_url(re.compile(r"/login"))
+    expect(AccountArea(elsewhere).sign_out_link).to_have_count(0)
+    refreshed = requests.post(
+        f"{gateway_url}/api/auth/refresh", json={"refresh_token": user["refresh_token"]}, timeout=5
+    )
+    assert refreshed.status_code == 401
 
     page.goto(link)  # the same link, a second time
     expect(panel.get_by_role("alert")).to_contain_text("This link has been used already")
