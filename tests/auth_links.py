@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 import services.auth
 import services.notifications
 from services.notifications.consumers import all_handlers
@@ -32,3 +34,22 @@ def client_of_its_own(app):
         f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
     )
     return c
+
+
+def link_fixtures():
+    """The module-scoped `app` and `mailer` and a per-test `client` of an emailed-link test module; bind them there as
+    `app, mailer, client = link_fixtures()`."""
+
+    @pytest.fixture(scope="module")
+    def app(redis_url, tmp_path_factory):
+        return auth_app(redis_url, str(tmp_path_factory.mktemp("keys")))
+
+    @pytest.fixture(scope="module")
+    def mailer(service_config, smtp_sink, sms_standin):
+        return mail_handlers(service_config, smtp_sink, sms_standin)
+
+    @pytest.fixture()
+    def client(app):
+        return client_of_its_own(app)
+
+    return app, mailer, client

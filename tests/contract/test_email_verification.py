@@ -11,25 +11,13 @@ import pytest
 from common.events import Event
 from devstack.smtp_sink import read_messages
 from services.auth.deps import deps as auth_deps
-from tests.auth_links import auth_app, client_of_its_own, mail_handlers
+from tests.auth_links import link_fixtures
 from tests.polling import wait_until
 
 LINK = re.compile(r"https://shop\.example/verify-email/([A-Za-z0-9_-]{40,})")
 
 
-@pytest.fixture(scope="module")
-def app(redis_url, tmp_path_factory):
-    return auth_app(redis_url, str(tmp_path_factory.mktemp("keys")))
-
-
-@pytest.fixture(scope="module")
-def mailer(service_config, smtp_sink, sms_standin):
-    return mail_handlers(service_config, smtp_sink, sms_standin)
-
-
-@pytest.fixture()
-def client(app):
-    return client_of_its_own(app)
+app, mailer, client = link_fixtures()
 
 
 def account(client) -> dict:
