@@ -12,6 +12,9 @@ from common.redis_store import RedisBreaker, RedisSkipped
 
 log = logging.getLogger(__name__)
 GEN_KEY = "products:cache:gen"
+# Kinds with a generation of their own beside the catalog's: a confirmed order changes what "You may also like"
+# says, and bumping the catalog's generation for it would empty every grid's cache at each sale.
+OWN_GEN_KEYS = {"related": "products:related:gen"}
 TTL_SECONDS = 300
 
 
@@ -25,7 +28,12 @@ class ProductCache:
         self.breaker = breaker or RedisBreaker()
 
     def _key(self, kind: str, params: dict) -> str:
-        gen = self.breaker.call(self.redis.get, GEN_KEY) or "0"
+        own = OWN_GEN_KEYS.get(kind)
+        if own:  # still under the catalog's generation too: an edited or deleted product drops these answers
+            gens = self.breaker.call(self.redis.mget, [GEN_KEY, own])
+            gen = ".".join(g or "0" for g in gens)
+        else:
+            gen = self.breaker.call(self.redis.get, GEN_KEY) or "0"
         digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
         return f"products:cache:{gen}:{kind}:{digest}"
 
@@ -58,6 +66,7 @@ class ProductCache:
         except RedisError as e:
             log.error("product cache invalidation failed", extra={"error": type(e).__name__})
 
-    def invalidate_or_raise(self) -> None:
-        """For the event consumer: raising makes the runner retry, then dead-letter."""
-        self.redis.incr(GEN_KEY)
+    def invalidate_or_raise(self, kind: str | None = None) -> None:
+        """For the event consumer: raising makes the runner retry, then dead-letter. With a kind of OWN_GEN_KEYS,
+        only that kind's answers go stale."""
+        self.redis.incr(OWN_GEN_KEYS[kind] if kind else GEN_KEY)

@@ -11,6 +11,7 @@ from common.deps import deps_of
 from common.mongo import get_database
 
 from .cache import ProductCache
+from .copurchases import CoPurchaseRepository
 from .images import image_store
 from .import_runs import ImportRunRepository
 from .repository import ProductRepository
@@ -22,6 +23,7 @@ class Deps:
     cache: ProductCache
     images: gridfs.GridFS  # the back office's product images
     import_runs: ImportRunRepository  # the legacy catalog import's reports
+    copurchases: CoPurchaseRepository  # confirmed orders' products counted together ("You may also like")
 
 
 def build(app: Flask) -> Deps:
@@ -34,7 +36,8 @@ def build(app: Flask) -> Deps:
         obs.counter("products_cache_misses_total", "Product cache misses", ["kind"]),
     )
     runs = ImportRunRepository(db["import_runs"])
-    return Deps(repo=repo, cache=cache, images=image_store(db), import_runs=runs)
+    copurchases = CoPurchaseRepository(db["copurchases"], db["copurchase_orders"])
+    return Deps(repo=repo, cache=cache, images=image_store(db), import_runs=runs, copurchases=copurchases)
 
 
 def deps(app: Flask | None = None) -> Deps:

@@ -13,9 +13,9 @@ from common.ids import is_id
 from common.openapi import operation, service_spec
 from common.validation import parse_body, parse_query
 
-from . import service
+from . import related, service
 from .deps import deps
-from .schemas import Categories, Product, ProductCreate, ProductPage, ProductQuery, ProductUpdate
+from .schemas import Categories, Product, ProductCreate, ProductPage, ProductQuery, ProductUpdate, RelatedProducts
 
 bp = Blueprint("products", __name__)
 spec = service_spec("products")
@@ -39,6 +39,14 @@ def list_products():
 def get_product(product_id):
     """One product."""
     return jsonify(service.get_product(deps().repo, deps().cache, _checked_id(product_id)))
+
+
+@bp.get("/api/products/<product_id>/related")
+@operation(spec, out=RelatedProducts, errors=(404,))
+def related_products(product_id):
+    """ "You may also like": up to 4 products bought with this one, then its category's best sellers."""
+    d = deps()
+    return jsonify(related.related_products(d.repo, d.copurchases, d.cache, _checked_id(product_id)))
 
 
 @bp.get("/api/categories")

@@ -94,5 +94,11 @@ class ProductPage(Page[Product]):
     pass
 
 
+class RelatedProducts(BaseModel):
+    """ "You may also like": at most 4, never the product asked about, never a deleted one."""
+
+    items: list[Product] = Field(max_length=4)
+
+
 class Categories(BaseModel):
     items: list[str]

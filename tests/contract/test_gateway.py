@@ -57,7 +57,14 @@ def test_categories_are_served_by_the_products_service(gw):
     assert "kitchen" in gw.get("/api/categories").json["items"]
 
 
-@pytest.mark.parametrize("path", ["/api/products", "/api/categories"])
+def test_you_may_also_like_is_served_by_the_products_service(gw):
+    r = gw.get("/api/products/ceramic-mug-set/related")
+    assert r.status_code == 200 and len(r.json["items"]) == 4
+    assert {p["category"] for p in r.json["items"]} == {"kitchen"}
+    assert gw.get("/api/products/$ne/related").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/products", "/api/categories", "/api/products/ceramic-mug-set/related"])
 @pytest.mark.parametrize("method", ["OPTIONS", "DELETE", "PATCH"])
 def test_the_methods_a_path_allows_are_the_services_own_through_the_gateway(gw, products_url, path, method):
     direct = requests.request(method, f"{products_url}{path}", timeout=5)

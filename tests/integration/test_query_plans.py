@@ -104,6 +104,7 @@ def browse(products) -> None:
     catalog.get("/api/products", query_string={"q": "linen", "category": "apparel", "sort": "price"})
     catalog.get("/api/products", query_string={"ids": ",".join(p["id"] for p in first[:3])})  # cart pricing
     catalog.get(f"/api/products/{first[0]['id']}")  # product page
+    catalog.get(f"/api/products/{first[0]['id']}/related")  # its "You may also like"
     catalog.get("/api/categories")
 
 
