@@ -59,15 +59,34 @@ def _has_own_search(main: Fetched, own_search: bool) -> bool:
     return own_search and not main.failed and main.status in (200, 422)
 
 
+def _below(main: Fetched, below: tuple[Slot, ...]) -> list[str]:
+    """The optional regions shown under the main one: only under a page that is there (a missing product's 404 page
+    has nothing to be related to)."""
+    return [s.name for s in below] if main.status == 200 and not main.failed else []
+
+
+def _shown(name: str, f: Fetched, below: tuple[Slot, ...]) -> Markup:
+    """A region as the page shows it. An optional one below the main region: its answer, its fallback, or nothing
+    for a 4xx (it has nothing to say that the main region does not say better)."""
+    optional = any(s.name == name for s in below)
+    return f.html if not optional or f.status == 200 or f.failed else Markup("")
+
+
 def _layout(
-    title: str, main: Fetched, header: dict[str, Fetched], active: str | None, own_search: bool = False
+    title: str,
+    main: Fetched,
+    header: dict[str, Fetched],
+    active: str | None,
+    own_search: bool = False,
+    below: tuple[Slot, ...] = (),
 ) -> Response:
     html = render_template(
         "layouts/base.html",
         title=page_title(title, main.html, main.status),
         main=main.html,
         active=active,
-        regions={name: f.html for name, f in header.items()},
+        regions={name: _shown(name, f, below) for name, f in header.items()},
+        below=_below(main, below),
         own_search=_has_own_search(main, own_search),
     )
     resp = Response(html, status=main.status, mimetype="text/html")
@@ -90,7 +109,9 @@ def page_response(
     return _layout(title, main, collect(header or start_header(page_url)), active)
 
 
-def _flushed_early(title: str, main: Fetched, header: Pending, active: str | None, own_search: bool) -> Response:
+def _flushed_early(
+    title: str, main: Fetched, header: Pending, active: str | None, own_search: bool, below: tuple[Slot, ...] = ()
+) -> Response:
     """The layout streamed: everything before the first header region now, the rest once the header's slots are
     in (by the page's deadline, so a slow one is its fallback). The status and headers are the main slot's."""
     # Placeholders no fragment can forge (a product named like one must not move the cut), filled in later.
@@ -102,6 +123,7 @@ def _flushed_early(title: str, main: Fetched, header: Pending, active: str | Non
         main=main.html,
         active=active,
         regions={name: Markup(mark) for name, mark in marks.items()},
+        below=_below(main, below),
         own_search=_has_own_search(main, own_search),
     )
     cut = min((i for i in (html.find(mark) for mark in marks.values()) if i >= 0), default=len(html))
@@ -116,7 +138,7 @@ def _flushed_early(title: str, main: Fetched, header: Pending, active: str | Non
             )
         rest = html[cut:]
         for name, mark in marks.items():
-            rest = rest.replace(mark, str(regions[name].html), 1)
+            rest = rest.replace(mark, str(_shown(name, regions[name], below)), 1)
         yield rest
 
     resp = Response(stream_with_context(body()), status=main.status, mimetype="text/html")
@@ -124,21 +146,24 @@ def _flushed_early(title: str, main: Fetched, header: Pending, active: str | Non
     return _finish(resp, [main])
 
 
-def render_page(title: str, main: Slot, active: str | None = None, own_search: bool = False) -> BaseResponse:
+def render_page(
+    title: str, main: Slot, active: str | None = None, own_search: bool = False, below: tuple[Slot, ...] = ()
+) -> BaseResponse:
     """A shell page: only its main fragment for an htmx swap, or the whole composed page. `own_search`: the main
-    fragment has the page's "Search products" box."""
+    fragment has the page's "Search products" box. `below`: optional slots shown under the main region, in order
+    (a failure is its fallback, the page keeps the main slot's status)."""
     page_url = request.full_path.rstrip("?")
     if wants_fragment():
         return fragment_response(fetch(main, forwarded_headers(), query=request.query_string, page_url=page_url))
-    pending = start_all([main, *HEADER_SLOTS], page_url, query=request.query_string)  # all at once
+    pending = start_all([main, *HEADER_SLOTS, *below], page_url, query=request.query_string)  # all at once
     main_f = collect(Pending({main: pending.futures[main]}, page_url, pending.query, pending.headers))["main"]
     redirected = _redirect(main_f)
     if redirected is not None:
         return redirected
     header = Pending({s: f for s, f in pending.futures.items() if s.name != "main"}, page_url, headers=pending.headers)
     if EARLY_FLUSH and not all(f.done() for f in header.futures.values()):
-        return _flushed_early(title, main_f, header, active, own_search)
-    return _layout(title, main_f, collect(header), active, own_search)
+        return _flushed_early(title, main_f, header, active, own_search, below)
+    return _layout(title, main_f, collect(header), active, own_search, below)
 
 
 def shell_page(html: str, status: int = 200, title: str = "Fragmart") -> BaseResponse:

@@ -47,12 +47,16 @@ def products():
 
 @bp.get("/products/<product_id>")
 def product(product_id):
-    return render_page("Product", Slot("main", "products", f"/detail/{product_id}"), active="products")
+    related = Slot("related", "products", f"/related/{product_id}")
+    return render_page(
+        "Product", Slot("main", "products", f"/detail/{product_id}"), active="products", below=(related,)
+    )
 
 
 @bp.get("/cart")
 def cart():
-    return render_page("Your cart", Slot("main", "cart", "/page"))
+    related = Slot("related", "products", "/related-to-cart")
+    return render_page("Your cart", Slot("main", "cart", "/page"), below=(related,))
 
 
 @bp.get("/checkout")

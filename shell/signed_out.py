@@ -29,6 +29,8 @@ class SignedOut:
 SIGNED_OUT = {
     "/badge": SignedOut((ACCESS_COOKIE,), "auth/_badge.html", {"user": None}),
     "/mini": SignedOut((ACCESS_COOKIE, CART_COOKIE), "cart/_mini.html", {"count": 0}, only_while_connected=True),
+    # The cart's "You may also like": no cart, nothing to be related to (fragments/products, cart_product_ids()).
+    "/related-to-cart": SignedOut((ACCESS_COOKIE, CART_COOKIE), "products/_related.html", {"products": []}),
 }
 
 

@@ -6,11 +6,12 @@ import logging
 import threading
 import time
 
-from flask import current_app
+from flask import current_app, request
 
 from common.errors import AppError, NotFound
 from common.gateway_api import api, api_or_outage, upstream_failure
 from common.ids import is_id
+from common.session import ACCESS_COOKIE, CART_COOKIE
 from fragments.result import Result, field_errors
 
 from .deps import deps
@@ -105,3 +106,26 @@ def stock_state(available: int | None) -> dict | None:
 def with_stock(products: list[dict]) -> list[dict]:
     levels = stock_levels([p["sku"] for p in products])
     return [{**p, "stock": stock_state(levels.get(p["sku"]))} for p in products]
+
+
+def related(product_id: str) -> list[dict]:
+    """ "You may also like" for a product: up to 4 summaries; [] for an unknown one (the page says that itself)."""
+    if not is_id(product_id):
+        return []
+    resp = _catalog(f"/api/products/{product_id}/related")
+    if resp.status_code == 404:
+        return []
+    if resp.status_code != 200:
+        raise upstream_failure(resp, UNAVAILABLE, "CATALOG_UNAVAILABLE")
+    return resp.json()["items"]
+
+
+def cart_product_ids() -> list[str]:
+    """The products in this browser's cart (its session or guest cart), in the cart's order; [] for no cart."""
+    if not request.cookies.get(CART_COOKIE) and not request.cookies.get(ACCESS_COOKIE):
+        return []
+    resp = api_or_outage("GET", "/api/cart", UNAVAILABLE, "CATALOG_UNAVAILABLE")
+    if resp.status_code != 200:
+        raise upstream_failure(resp, UNAVAILABLE, "CATALOG_UNAVAILABLE")
+    ids = [line.get("product_id") for line in resp.json().get("items", [])]
+    return list(dict.fromkeys(p for p in ids if is_id(p)))  # two variants of one product are one product

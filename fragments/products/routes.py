@@ -21,6 +21,8 @@ SORT_LABELS = {
     "-created": "Newest",
 }
 FILTER_KEYS = ("q", "category", "min_price", "max_price", "sort")
+# "You may also like" in the cart: the related products of its first lines, interleaved, minus what is in it.
+CART_SOURCES, SHOWN = 3, 4
 
 
 # The same for every shopper. A price or stock change shows within max-age + stale-while-revalidate = 5 s (the
@@ -73,3 +75,24 @@ def grid():
 def detail(product_id):
     product = client.with_stock([client.product(product_id)])[0]
     return render_template("products/_detail.html", product=product)
+
+
+@bp.get("/related/<product_id>")
+@shared()
+def related(product_id):
+    """The product page's "You may also like"."""
+    return render_template("products/_related.html", products=client.with_stock(client.related(product_id)))
+
+
+@bp.get("/related-to-cart")
+def cart_related():
+    """The cart's "You may also like" (personal: it reads the cart). It asks again when the cart changes."""
+    in_cart = client.cart_product_ids()
+    lists = [client.related(p) for p in in_cart[:CART_SOURCES]]
+    picked: dict[str, dict] = {}
+    for rank in range(SHOWN):  # the first line's best, then the second's best, ...
+        for items in lists:
+            if rank < len(items) and items[rank]["id"] not in in_cart:
+                picked.setdefault(items[rank]["id"], items[rank])
+    products = client.with_stock(list(picked.values())[:SHOWN])
+    return render_template("products/_related.html", products=products, refresh_url="/f/products/related-to-cart")

@@ -229,6 +229,14 @@ PARTIALS = {
         "In stock, only 2 left, out of stock, stock unknown": {"products": PRODUCTS},
         "No featured products": {"products": []},
     },
+    "products/_related.html": {
+        "Four products (a product page)": {"products": PRODUCTS},
+        "Two products (the cart: asked again when the cart changes)": {
+            "products": [LOW, UNKNOWN],
+            "refresh_url": "/f/products/related-to-cart",
+        },
+        "Nothing to offer (renders nothing)": {"products": []},
+    },
     "products/_detail.html": {
         "In stock": {"product": IN_STOCK},
         "Only 2 left": {"product": LOW},

@@ -14,8 +14,10 @@ from tests.browser.catalog_data import admin_headers, create_lineup
 from tests.browser.test_phone_layout import BOTH
 from tests.browser.variants import open_browser
 
-ALL_LOADED = "() => [...document.images].every(i => i.complete && i.naturalWidth > 0)"
-LOADED = "() => [...document.images].map(i => ({src: i.currentSrc, width: i.naturalWidth, lazy: i.loading}))"
+# The product's own pictures (#product): the cards of "You may also like" below it are lazy, so may never load.
+PICTURES = "[...document.querySelectorAll('#product img')]"
+ALL_LOADED = f"() => {PICTURES}.every(i => i.complete && i.naturalWidth > 0)"
+LOADED = f"() => {PICTURES}.map(i => ({{src: i.currentSrc, width: i.naturalWidth, lazy: i.loading}}))"
 
 
 def photo() -> bytes:
@@ -29,7 +31,8 @@ def photo() -> bytes:
 
 
 def image_bytes_of_page(page, path: str) -> tuple[int, list[dict]]:
-    """Bytes of every product image the page loaded, and what each <img> shows."""
+    """Bytes of every product image the page loaded (the related cards' too, when near enough to load), and what each
+    of the product's own <img> shows."""
     responses = []
     page.on("response", lambda r: responses.append(r) if "/images/products/" in r.url else None)
     page.goto(path)

@@ -115,3 +115,18 @@ class ProductPage(ShellPage):
 def cart_count(n: int) -> re.Pattern:
     """The mini-cart's accessible name for n items."""
     return re.compile(rf"^Cart, {n} items?$")
+
+
+class RelatedProducts:
+    """ "You may also like", under a product page or the cart."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.region = page.get_by_role("region", name="You may also like")
+
+    @property
+    def product_links(self) -> Locator:
+        return self.region.get_by_role("link")
+
+    def choose(self, name: str) -> None:
+        self.region.get_by_role("link", name=name).click()
