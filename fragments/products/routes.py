@@ -10,6 +10,7 @@ from common.cacheable import cacheable
 from common.errors import NotFound
 
 from . import client
+from .related import for_cart as related_for_cart
 
 bp = Blueprint("products", __name__)
 # "" leaves the order to the API: best match first when searching, else by name.
@@ -21,8 +22,8 @@ SORT_LABELS = {
     "-created": "Newest",
 }
 FILTER_KEYS = ("q", "category", "min_price", "max_price", "sort")
-# "You may also like" in the cart: the related products of its first lines, interleaved, minus what is in it.
-CART_SOURCES, SHOWN = 3, 4
+# "You may also like" in the cart: the related products of its first lines (fragments/products/related.py).
+CART_SOURCES = 3
 
 
 # The same for every shopper. A price or stock change shows within max-age + stale-while-revalidate = 5 s (the
@@ -88,11 +89,6 @@ def related(product_id):
 def cart_related():
     """The cart's "You may also like" (personal: it reads the cart). It asks again when the cart changes."""
     in_cart = client.cart_product_ids()
-    lists = [client.related(p) for p in in_cart[:CART_SOURCES]]
-    picked: dict[str, dict] = {}
-    for rank in range(SHOWN):  # the first line's best, then the second's best, ...
-        for items in lists:
-            if rank < len(items) and items[rank]["id"] not in in_cart:
-                picked.setdefault(items[rank]["id"], items[rank])
-    products = client.with_stock(list(picked.values())[:SHOWN])
+    products = related_for_cart([client.related(p) for p in in_cart[:CART_SOURCES]], in_cart)
+    products = client.with_stock(products)
     return render_template("products/_related.html", products=products, refresh_url="/f/products/related-to-cart")

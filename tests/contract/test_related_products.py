@@ -101,3 +101,18 @@ def test_an_order_line_whose_product_id_is_shaped_like_an_operator_or_a_path_cou
 
 def test_writes_are_refused_on_the_related_path(client):
     assert client.post("/api/products/ceramic-mug-set/related", json={}).status_code == 405
+
+
+def test_a_confirmed_order_drops_the_cached_related_answers_but_not_the_catalogs_other_caches(client, confirm, app):
+    hits = deps(app).cache.hits
+
+    def hit_count(kind: str) -> float:
+        return hits.labels(kind)._value.get()
+
+    client.get("/api/products?category=kitchen")  # cached now
+    related(client, "ceramic-mug-set")
+    grid_hits, related_hits = hit_count("list"), hit_count("related")
+    confirm("ceramic-mug-set", "fountain-pen")
+    client.get("/api/products?category=kitchen")
+    assert hit_count("list") == grid_hits + 1  # the grid's answer is still the cached one
+    assert related(client, "ceramic-mug-set")[0] == "fountain-pen" and hit_count("related") == related_hits
