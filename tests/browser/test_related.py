@@ -39,9 +39,9 @@ def test_the_product_page_offers_four_other_products_of_its_category_that_lead_t
     expect(related.product_links).to_have_text([lineup.names[w] for w in ("Alpha", "Bravo", "Charlie", "Echo")])
 
 
-@pytest.mark.parametrize("kind", ["page", "page_nojs"])
-def test_the_cart_offers_products_related_to_its_lines_and_never_one_already_in_it(request, kind, lineup):
-    page = request.getfixturevalue(kind)
+@EVERY_WAY
+def test_the_cart_offers_products_related_to_its_lines_and_never_one_already_in_it(request, kind, width, lineup):
+    page = open_browser(request, kind, width)
     product = ProductPage(page).navigate(lineup.ids["Bravo"])
     product.add_to_cart(1)
     expect(product.mini_cart).to_have_accessible_name(cart_count(1))
