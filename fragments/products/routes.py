@@ -21,9 +21,11 @@ SORT_LABELS = {
     "-price": "Price: high to low",
     "-created": "Newest",
 }
-FILTER_KEYS = ("q", "category", "min_price", "max_price", "sort")
 # "You may also like" in the cart: the related products of its first lines (fragments/products/related.py).
 CART_SOURCES = 3
+FILTER_KEYS = ("q", "category", "min_price", "max_price", "sort", "price_band", "in_stock")
+# Checkboxes: a GET form repeats the name (size=M&size=L); the API takes them comma-separated.
+CHOICE_KEYS = ("size", "colour")
 
 
 # The same for every shopper. A price or stock change shows within max-age + stale-while-revalidate = 5 s (the
@@ -50,8 +52,15 @@ def _price_cents(text: str):
 @bp.get("/grid")
 @shared(vary=("HX-Target",))  # HX-Target picks the results region or the whole catalog
 def grid():
-    form = {k: request.args.get(k, "").strip() for k in FILTER_KEYS + ("page", "per_page")}
-    params = {**form, "min_price": _price_cents(form["min_price"]), "max_price": _price_cents(form["max_price"])}
+    form: dict = {k: request.args.get(k, "").strip() for k in FILTER_KEYS + ("page", "per_page")}
+    form |= {k: [v.strip() for v in request.args.getlist(k) if v.strip()] for k in CHOICE_KEYS}
+    params = {
+        **form,
+        "min_price": _price_cents(form["min_price"]),
+        "max_price": _price_cents(form["max_price"]),
+        **{k: ",".join(form[k]) for k in CHOICE_KEYS},
+        "facets": "true",
+    }
     result = client.search(params)
     page = result.value
     if page and page["page"] > max(page["pages"], 1):  # "Page 99 of 3" is no page at all
@@ -62,13 +71,36 @@ def grid():
         "errors": result.errors,
         "form": form,
         "products": client.with_stock(page["items"]) if page else [],
-        "page_url": lambda n: "/products?" + urlencode({**keep, "page": n}),
+        "page_url": lambda n: "/products?" + urlencode({**keep, "page": n}, doseq=True),
+        "facets": facet_choices(page.get("facets") if page else None, form),
     }
-    if request.headers.get("HX-Target") == "results":  # a search or page swap: only #results, no form to fill
-        return render_template("products/_results.html", **context), result.status
-    return render_template(
-        "products/_grid.html", categories=client.categories(), sorts=SORT_LABELS, **context
-    ), result.status
+    if request.headers.get("HX-Target") == "results":  # a search or page swap: #results, and #facets' new counts
+        return render_template("products/_results.html", **context) + render_template(
+            "products/_facets.html", **context
+        ), result.status
+    return render_template("products/_grid.html", sorts=SORT_LABELS, **context), result.status
+
+
+def _dollars(cents: int) -> str:
+    return f"${cents // 100}" if cents % 100 == 0 else f"${cents / 100:.2f}"
+
+
+def band_label(band: dict) -> str:
+    if not band["min"]:
+        return f"Under {_dollars(band['max'])}"
+    if band["max"] is None:
+        return f"{_dollars(band['min'])} and over"
+    return f"{_dollars(band['min'])} to {_dollars(band['max'])}"
+
+
+def facet_choices(facets: dict | None, form: dict) -> dict:
+    """The filters' choices with their counts; when the search failed (the form has errors), the categories alone,
+    without counts, so the form can still be put right."""
+    if facets is None:
+        listed = [{"value": c, "count": None} for c in client.categories()]
+        return {"category": listed, "price_band": [], "size": [], "colour": [], "in_stock": None}
+    bands = [{**b, "label": band_label(b)} for b in facets["price_band"]]
+    return {**facets, "price_band": bands}
 
 
 @bp.get("/detail/<product_id>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
@@ -11,6 +12,8 @@ from common.clock import now
 from common.errors import Conflict
 from common.events import Event, outbox_entries
 from common.moves import move
+
+from . import facets
 
 SORTS = {
     "price": {"price": ASCENDING, "_id": ASCENDING},
@@ -71,8 +74,34 @@ class ProductRepository:
             narrowing["featured"] = True
         return [first, rest] if rest else [first]
 
-    def search(self, *, sort: str, skip: int, limit: int, q=None, **criteria) -> tuple[list[dict], int]:
+    def search(self, *, sort: str, skip: int, limit: int, **criteria) -> tuple[list[dict], int]:
         """One page and the total, in one round trip."""
+        items, total, _ = self._search(sort=sort, skip=skip, limit=limit, **criteria)
+        return items, total
+
+    def search_with_facets(self, *, sort: str, skip: int, limit: int, **criteria) -> tuple[list[dict], int, dict]:
+        """One page, the total and each filter's counts (services/products/facets.py), in one round trip."""
+        items, total, counts = self._search(sort=sort, skip=skip, limit=limit, with_facets=True, **criteria)
+        return items, total, cast(dict, counts)
+
+    def _search(
+        self,
+        *,
+        sort: str,
+        skip: int,
+        limit: int,
+        q=None,
+        with_facets: bool = False,
+        category=None,
+        price_band=None,
+        size=(),
+        colour=(),
+        in_stock=False,
+        **criteria,
+    ) -> tuple[list[dict], int, dict | None]:
+        narrowing = facets.chosen(category, price_band, size, colour, in_stock)
+        if not with_facets:  # the category stays in the first stages, where an index serves it
+            criteria["category"] = narrowing.pop("category", {}).get("category")
         stages: list[dict] = [{"$match": f} for f in self._filters(q=q, **criteria)]
         if sort == "relevance":
             wanted = words(q or "")
@@ -88,13 +117,20 @@ class ProductRepository:
                     }
                 }
             )
-        stages += [
-            {"$sort": SORTS[sort]},
-            {"$facet": {"total": [{"$count": "n"}], "items": [{"$skip": skip}, {"$limit": limit}]}},
-        ]
+        every = [{"$match": facets.all_of(narrowing.values())}] if narrowing else []
+        branches: dict[str, list[dict]] = {
+            "total": [*every, {"$count": "n"}],
+            "items": [*every, {"$skip": skip}, {"$limit": limit}],
+        }
+        if with_facets:
+            branches |= facets.branches(narrowing)
+        stages += [{"$sort": SORTS[sort]}, {"$facet": branches}]
         (found,) = self.products.aggregate(stages)
         items = [{k: v for k, v in d.items() if k not in PUBLIC_FIELDS} for d in found["items"]]
-        return items, found["total"][0]["n"] if found["total"] else 0
+        total = found["total"][0]["n"] if found["total"] else 0
+        if not with_facets:
+            return items, total, None
+        return items, total, facets.counts(found, {"category": category, "size": size, "colour": colour})
 
     def get(self, product_id: str) -> dict | None:
         doc = self.products.find_one({"_id": product_id}, {"_outbox": 0, "words": 0, "name_words": 0})

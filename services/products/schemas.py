@@ -10,10 +10,15 @@ from common.ids import ID_SCHEMA, IMAGE_NAME
 from common.paging import Page, PageQuery
 from common.validation import NOT_SENT, StrictModel, csv_list
 
+from .facets import BAND_KEYS
+
 CATEGORY = r"^[a-z0-9-]+$"
 SKU = r"^[A-Za-z0-9-]+$"
 IMAGE = rf"^(/static/[A-Za-z0-9/_.-]+|/images/products/{IMAGE_NAME.pattern})$"
 MAX_IDS = 100
+# An option's value as a filter takes it: "M", "Sand", "42", "9.5", "One size" (a comma separates values).
+OPTION_VALUE = r"^[A-Za-z0-9][A-Za-z0-9 ./+-]{0,29}$"
+MAX_OPTION_VALUES = 20
 
 
 class ProductQuery(PageQuery):
@@ -29,6 +34,14 @@ class ProductQuery(PageQuery):
     ids: Annotated[tuple[str, ...], csv_list(ID_SCHEMA, MAX_IDS)] = ()
     # Comma-separated SKUs: the legacy import finds the products it already made, a batch at a time.
     skus: Annotated[tuple[str, ...], csv_list(SKU, MAX_IDS)] = ()
+    # The storefront's filters with counts (services/products/facets.py). A price band is on the lowest variant
+    # price: under-25 is [0, 2500) cents, 25-50 [2500, 5000), 50-100 [5000, 10000), 100-plus from 10000.
+    price_band: Literal["", *BAND_KEYS] = ""  # type: ignore[valid-type]
+    # Comma-separated option values, any of them: size=M,L has a product with Size M or L (and colour likewise).
+    size: Annotated[tuple[str, ...], csv_list(OPTION_VALUE, MAX_OPTION_VALUES)] = ()
+    colour: Annotated[tuple[str, ...], csv_list(OPTION_VALUE, MAX_OPTION_VALUES)] = ()
+    in_stock: bool = Field(default=False, description="only products with a variant not sold out")
+    facets: bool = Field(default=False, description="also answer `facets`: each filter's counts for this query")
 
     @property
     def order(self) -> str:
@@ -90,8 +103,30 @@ class Product(BaseModel):
     featured: bool
 
 
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class PriceBand(BaseModel):
+    value: str
+    min: int
+    max: int | None  # cents; None: no upper end
+    count: int
+
+
+class Facets(BaseModel):
+    """Each filter's counts under every other chosen filter (so a chosen value's siblings keep theirs)."""
+
+    category: list[FacetValue]
+    price_band: list[PriceBand]
+    size: list[FacetValue]
+    colour: list[FacetValue]
+    in_stock: int  # products with a variant not sold out
+
+
 class ProductPage(Page[Product]):
-    pass
+    facets: Facets | None = None  # with facets=true
 
 
 class RelatedProducts(BaseModel):

@@ -45,19 +45,27 @@ def list_products(repo: Products, cache: ReadCache, query) -> dict:
 
 
 def _search(repo: Products, query) -> dict:
-    docs, total = repo.search(
-        sort=query.order,
-        skip=query.skip,
-        limit=query.per_page,
-        q=query.q or None,
-        category=query.category or None,
-        min_price=query.min_price,
-        max_price=query.max_price,
-        featured=query.featured,
-        ids=query.ids,
-        skus=query.skus,
-    )
-    return page_of([public_product(d) for d in docs], total, query)
+    criteria = {
+        "sort": query.order,
+        "skip": query.skip,
+        "limit": query.per_page,
+        "q": query.q or None,
+        "category": query.category or None,
+        "price_band": query.price_band or None,
+        "size": query.size,
+        "colour": query.colour,
+        "in_stock": query.in_stock,
+        "min_price": query.min_price,
+        "max_price": query.max_price,
+        "featured": query.featured,
+        "ids": query.ids,
+        "skus": query.skus,
+    }
+    if not query.facets:
+        docs, total = repo.search(**criteria)
+        return page_of([public_product(d) for d in docs], total, query)
+    docs, total, counts = repo.search_with_facets(**criteria)
+    return {**page_of([public_product(d) for d in docs], total, query), "facets": counts}
 
 
 def get_product(repo: Products, cache: ReadCache, product_id: str) -> dict:

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from common.carriers import shipment
+from fragments.products.routes import band_label
 from fragments.profile.two_factor import REQUIRED, qr_svg
 
 SETUP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -203,6 +204,35 @@ SORTS = {
 }
 CATEGORIES = ["apparel", "electronics", "kitchen", "outdoors", "stationery"]
 SEARCH = {"q": "mug", "category": "", "min_price": "", "max_price": "", "sort": ""}
+SEARCH_CHOSEN = {**SEARCH, "q": "", "category": "apparel", "price_band": "25-50", "size": ["M"], "in_stock": "true"}
+
+
+def band(value, low, high, count):
+    found = {"value": value, "min": low, "max": high, "count": count}
+    return {**found, "label": band_label(found)}
+
+
+def counted(*pairs):
+    return [{"value": v, "count": n} for v, n in pairs]
+
+
+# The filters' counts as fragments/products/routes.py facet_choices makes them.
+FACETS = {
+    "category": counted(("apparel", 6), ("electronics", 5), ("kitchen", 5), ("outdoors", 4), ("stationery", 4)),
+    "price_band": [band("under-25", 0, 2500, 7), band("25-50", 2500, 5000, 9), band("50-100", 5000, 10000, 5)]
+    + [band("100-plus", 10000, None, 3)],
+    "size": counted(("S", 2), ("M", 3), ("L", 3), ("XL", 1)),
+    "colour": counted(("Navy", 2), ("Sand", 1)),
+    "in_stock": 22,
+}
+FACETS_CHOSEN = {**FACETS, "colour": counted(("Navy", 1), ("Red", 0)), "in_stock": 2}
+FACETS_WITHOUT_COUNTS = {
+    "category": [{"value": c, "count": None} for c in CATEGORIES],
+    "price_band": [],
+    "size": [],
+    "colour": [],
+    "in_stock": None,
+}
 BAD_SEARCH = {**SEARCH, "min_price": "cheap", "max_price": "5"}
 FILTER_ERRORS = {"min_price": "Enter a price in dollars, like 25 or 19.99."}
 RESULTS = {"page": {"page": 1, "pages": 3, "total": 27}, "products": PRODUCTS, "errors": {}, "page_url": page_url}
@@ -243,24 +273,33 @@ PARTIALS = {
         "Out of stock": {"product": OUT},
         "Stock unknown, no image": {"product": UNKNOWN},
     },
+    "products/_facets.html": {
+        "Counts, nothing chosen (no product has options)": {
+            "facets": {**FACETS, "size": [], "colour": []},
+            "form": SEARCH,
+        },
+        "Sizes and colours, some chosen, one at 0": {"facets": FACETS_CHOSEN, "form": SEARCH_CHOSEN},
+        "The search failed: categories without counts": {"facets": FACETS_WITHOUT_COUNTS, "form": BAD_SEARCH},
+    },
     "products/_grid.html": {
-        "Results, page 1 of 3": {**results(), "form": SEARCH, "categories": CATEGORIES, "sorts": SORTS},
+        "Results, page 1 of 3": {**results(), "form": SEARCH, "facets": FACETS, "sorts": SORTS},
+        "Filters chosen": {**results(), "form": SEARCH_CHOSEN, "facets": FACETS_CHOSEN, "sorts": SORTS},
         "Page 2 of 3": {
             **results(page={"page": 2, "pages": 3, "total": 27}),
             "form": SEARCH,
-            "categories": CATEGORIES,
+            "facets": FACETS,
             "sorts": SORTS,
         },
         "No match": {
             **results(page={"page": 1, "pages": 0, "total": 0}, products=[]),
             "form": SEARCH,
-            "categories": CATEGORIES,
+            "facets": FACETS,
             "sorts": SORTS,
         },
         "Form errors": {
             **results(page=None, products=[], errors=FILTER_ERRORS),
             "form": BAD_SEARCH,
-            "categories": CATEGORIES,
+            "facets": FACETS_WITHOUT_COUNTS,
             "sorts": SORTS,
         },
     },

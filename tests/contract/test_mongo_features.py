@@ -97,6 +97,50 @@ def aggregation(db):
     assert sorted(coll.distinct("w")) == ["mug", "red"]
 
 
+def facet_counts(db):
+    """The catalog's filter counts: one $facet branch per filter, each with its own $match (products/facets.py)."""
+    coll = db["f"]
+    coll.insert_many(
+        [
+            {"c": "shirts", "p": 1500, "o": [{"name": "Size", "values": ["S", "M"]}], "in": True},
+            {
+                "c": "shirts",
+                "p": 6000,
+                "o": [{"name": "Size", "values": ["M"]}, {"name": "Colour", "values": ["Navy"]}],
+            },
+            {"c": "mugs", "p": 900, "o": [], "in": False},
+        ]
+    )
+    band = {"$switch": {"branches": [{"case": {"$lt": ["$p", 2500]}, "then": "low"}], "default": "high"}}
+    (found,) = coll.aggregate(
+        [
+            {"$match": {"p": {"$gte": 0}}},
+            {
+                "$facet": {
+                    "c": [{"$group": {"_id": "$c", "n": {"$sum": 1}}}, {"$sort": {"_id": 1}}],
+                    "band": [{"$group": {"_id": band, "n": {"$sum": 1}}}, {"$sort": {"_id": 1}}],
+                    "bucket": [{"$bucket": {"groupBy": "$p", "boundaries": [0, 2500, 10000], "default": "other"}}],
+                    "size": [
+                        {"$match": {"c": "shirts"}},
+                        {"$unwind": "$o"},
+                        {"$match": {"o.name": "Size"}},
+                        {"$unwind": "$o.values"},
+                        {"$group": {"_id": "$o.values", "n": {"$sum": 1}}},
+                        {"$sort": {"_id": 1}},
+                    ],
+                    "colour": [{"$match": {"o": {"$elemMatch": {"name": "Colour", "values": {"$in": ["Navy"]}}}}}],
+                    "in": [{"$match": {"in": True}}, {"$count": "n"}],
+                }
+            },
+        ]
+    )
+    assert found["c"] == [{"_id": "mugs", "n": 1}, {"_id": "shirts", "n": 2}]
+    assert found["band"] == [{"_id": "high", "n": 1}, {"_id": "low", "n": 2}]
+    assert found["bucket"] == [{"_id": 0, "count": 2}, {"_id": 2500, "count": 1}]
+    assert found["size"] == [{"_id": "M", "n": 2}, {"_id": "S", "n": 1}]
+    assert len(found["colour"]) == 1 and found["in"] == [{"n": 1}]
+
+
 def query_operators(db):
     coll = db["q"]
     coll.insert_many([{"e": "Ann@Example.com", "l": [{"s": "A", "q": 1}]}, {"e": "bob@example.com", "l": []}])
@@ -133,6 +177,7 @@ FEATURES = {
     "TTL indexes": ttl_indexes,
     "multi-document transactions": multi_document_transactions,
     "aggregation: $match $addFields $setIntersection $size $sort $facet $count, distinct": aggregation,
+    "aggregation in $facet branches: $group $sum $switch $bucket $unwind $elemMatch": facet_counts,
     "query operators $regex $elemMatch $in $exists $all $ne": query_operators,
     "timezone-aware dates (tz_aware clients)": timezone_aware_dates,
     "GridFS": gridfs_files,

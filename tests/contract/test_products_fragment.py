@@ -64,6 +64,26 @@ def test_a_search_swap_gets_only_the_results_region_the_same_as_in_the_full_grid
     body = swap.get_data(as_text=True)
     assert swap.status_code == 200 and body.lstrip().startswith('<div id="results"')
     assert "<form" not in body and titles(body) == titles(full) and len(titles(body)) > 0
+    facets = body[body.index('<div id="facets"') :].strip()  # the new counts, which the form swaps out of band
+    assert 'id="price_band-any"' in facets and full[full.index('<div id="facets"') :].startswith(facets)
+
+
+def test_the_filters_show_counts_and_a_price_band_narrows_the_grid_keeping_the_bands_counts(client):
+    everything = client.get("/grid", query_string={"category": "kitchen"}).get_data(as_text=True)
+    chosen = client.get("/grid", query_string={"category": "kitchen", "price_band": "25-50"}).get_data(as_text=True)
+    assert 0 < len(titles(chosen)) < len(titles(everything))
+    band = re.compile(r'id="price_band-25-50" name="price_band" value="25-50"( checked)?>\s*<label[^>]*>([^<]+)<')
+    assert band.search(everything).group(1) is None and band.search(chosen).group(1) == " checked"
+    assert band.search(chosen).group(2) == band.search(everything).group(2) == "$25 to $50 "
+    assert re.search(r'value="kitchen" selected>Kitchen \(5\)</option>', everything)
+    assert re.search(rf'value="kitchen" selected>Kitchen \({len(titles(chosen))}\)</option>', chosen)
+
+
+def test_checked_sizes_reach_the_api_as_one_list_and_stay_checked_with_their_count(client):
+    page = client.get("/grid?size=M&size=XL").get_data(as_text=True)
+    assert titles(page) == []  # no product of the seed has options yet
+    assert re.search(r'id="size-M" name="size" value="M" checked>\s*<label for="size-M">M <span', page)
+    assert re.search(r'id="size-XL" name="size" value="XL" checked>', page)
 
 
 @pytest.mark.parametrize(
@@ -77,6 +97,9 @@ def test_a_search_swap_gets_only_the_results_region_the_same_as_in_the_full_grid
         ({"per_page": "10000"}, "Some of these filters can&#39;t be used."),
         ({"page": "0"}, "Some of these filters can&#39;t be used."),
         ({"sort": "$natural"}, "Some of these filters can&#39;t be used."),
+        ({"price_band": "cheap"}, "Some of these filters can&#39;t be used."),
+        ({"size": "$ne"}, "Some of these filters can&#39;t be used."),
+        ({"in_stock": "perhaps"}, "Some of these filters can&#39;t be used."),
     ],
 )
 def test_bad_filters_re_render_the_form_with_422_and_a_message(client, query, message):
@@ -112,8 +135,11 @@ def test_without_inventory_the_catalog_still_renders_without_stock_states(redis_
         assert client.get("/grid").status_code == 200
 
 
-def test_the_category_list_is_asked_once_for_many_grids_until_it_ages(redis_url, monkeypatch):
-    """Every grid shows the same categories: one answer serves them all for CATEGORIES_SECONDS."""
+def test_the_grid_takes_its_categories_from_the_search_and_asks_the_list_only_to_fix_a_failed_one(
+    redis_url, monkeypatch
+):
+    """A search answers its categories with their counts; a refused one (the form re-rendered with its message) shows
+    the whole list, and one answer of that serves every such grid for CATEGORIES_SECONDS."""
     from fragments.products import client as products_client
 
     base = {"redis_url": redis_url, "run_workers": False}
@@ -136,9 +162,14 @@ def test_the_category_list_is_asked_once_for_many_grids_until_it_ages(redis_url,
                 )
                 return int(float(found.group(1))) if found else 0
 
-            for query in ("kettle", "shirt", "mug"):
-                assert 'value="kitchen"' in client.get("/grid", query_string={"q": query}).get_data(as_text=True)
+            for query in ("kettle", "mug"):
+                html = client.get("/grid", query_string={"q": query}).get_data(as_text=True)
+                assert re.search(r'value="kitchen"\s*>Kitchen \(\d+\)</option>', html), html
+            assert asked() == 0
+            for price in ("cheap", "dear"):
+                html = client.get("/grid", query_string={"min_price": price}).get_data(as_text=True)
+                assert 'value="kitchen"' in html and 'value="apparel"' in html
             assert asked() == 1
             now[0] += products_client.CATEGORIES_SECONDS  # its lifetime later
-            client.get("/grid", query_string={"q": "tee"})
+            client.get("/grid", query_string={"min_price": "free"})
             assert asked() == 2

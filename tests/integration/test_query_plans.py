@@ -102,6 +102,8 @@ def browse(products) -> None:
     catalog.get("/api/products", query_string={"featured": "true", "per_page": 8, "sort": "name"})  # home
     catalog.get("/api/products", query_string={"q": f"linen {uuid.uuid4().hex[:6]}"})  # a unique search
     catalog.get("/api/products", query_string={"q": "linen", "category": "apparel", "sort": "price"})
+    catalog.get("/api/products", query_string={"facets": "true", "category": "kitchen", "price_band": "25-50"})  # grid
+    catalog.get("/api/products", query_string={"facets": "true", "q": "linen", "size": "M", "in_stock": "true"})
     catalog.get("/api/products", query_string={"ids": ",".join(p["id"] for p in first[:3])})  # cart pricing
     catalog.get(f"/api/products/{first[0]['id']}")  # product page
     catalog.get(f"/api/products/{first[0]['id']}/related")  # its "You may also like"

@@ -63,8 +63,26 @@ class CatalogPage(ShellPage):
         """Key by key, as a shopper types: htmx waits for a pause before it searches."""
         self.search_box.press_sequentially(text, delay=40)
 
-    def choose_category(self, label: str) -> None:
-        self.category.select_option(label=label)
+    def choose_category(self, category: str) -> None:
+        """By its value: the option's text carries the count ("Kitchen (5)")."""
+        self.category.select_option(category)
+
+    @property
+    def filters_summary(self) -> Locator:
+        return self.region.locator("summary", has_text="Filters")
+
+    def open_filters(self) -> None:
+        """On a phone the filters fold into "Filters"; wider, they are open already."""
+        if self.filters_summary.is_visible():
+            self.filters_summary.click()
+
+    def choice(self, name: str) -> Locator:
+        """A filter's radio or checkbox by its label, count included: "$25 to $50 (2)", "M (3)", "In stock only"."""
+        return self.region.get_by_role("radio", name=name).or_(self.region.get_by_role("checkbox", name=name))
+
+    @property
+    def in_stock_only(self) -> Locator:
+        return self.region.get_by_role("checkbox", name="In stock only")
 
     def sort_by(self, label: str) -> None:
         self.sort.select_option(label=label)

@@ -1,0 +1,46 @@
+"""The catalog's filters with counts, in Chromium: choosing one narrows the grid and the URL, and every other filter's
+counts follow while the chosen filter keeps its own; the same by full page loads without JavaScript, on a phone too."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.catalog_data import create_lineup
+from tests.browser.pages.products import CatalogPage
+from tests.browser.variants import EVERY_WAY, open_browser
+
+
+@EVERY_WAY
+def test_facets_narrow_the_grid_with_the_right_counts(kind, width, request, gateway_url):
+    page = open_browser(request, kind, width)
+    lineup = create_lineup(gateway_url)  # $10, $20, $30, $40, $50; Charlie has none in stock
+    names = lineup.names
+    catalog = CatalogPage(page).navigate(f"/products?q={lineup.tag}")
+    catalog.open_filters()
+    for band, n in (("Under $25", 2), ("$25 to $50", 2), ("$50 to $100", 1), ("$100 and over", 0)):
+        expect(catalog.choice(f"{band} ({n})")).to_be_visible()
+    expect(catalog.category.locator("option:checked")).to_have_text("All categories")
+    expect(catalog.category.locator(f'option[value="{lineup.category}"]')).to_have_text(
+        f"{lineup.category.capitalize()} (5)"
+    )
+
+    catalog.choice("$25 to $50").check()
+    if kind == "page_nojs":
+        catalog.apply()
+    expect(page).to_have_url(re.compile(rf"q={lineup.tag}.*price_band=25-50"))
+    expect(catalog.product_titles).to_have_text([names["Charlie"], names["Delta"]])
+    expect(catalog.result_count).to_have_text("2 products")
+    # The price bands keep their counts (a band's count leaves its own choice out); the category's follows.
+    expect(catalog.choice("Under $25 (2)")).to_be_visible()
+    expect(catalog.choice("$25 to $50 (2)")).to_be_checked()
+    expect(catalog.category.locator(f'option[value="{lineup.category}"]')).to_have_text(
+        f"{lineup.category.capitalize()} (2)"
+    )
+
+    catalog.choice("Any price").check()
+    if kind == "page_nojs":
+        catalog.apply()
+    expect(catalog.product_titles).to_have_count(5)
+    expect(page).not_to_have_url(re.compile("price_band=25"))
