@@ -48,6 +48,7 @@ DROPPED_RESPONSE_HEADERS = {
     "date",
 }
 
-# The one body larger than JSON: a product image upload (the products service checks it is at most 2 MB).
-IMAGE_UPLOAD = re.compile(rf"{ID.pattern}/image")
+# The one body larger than JSON: a product image upload, the product's or one of its gallery's (the products service
+# checks it is at most 2 MB).
+IMAGE_UPLOAD = re.compile(rf"{ID.pattern}/image(s/[1-8])?")
 IMAGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024

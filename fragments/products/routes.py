@@ -103,11 +103,28 @@ def facet_choices(facets: dict | None, form: dict) -> dict:
     return {**facets, "price_band": bands}
 
 
+# What a gallery link keeps of the page's query besides ?image=N: the chosen variant.
+GALLERY_KEEPS = ("variant",)
+
+
+def _gallery(product: dict) -> dict:
+    """The gallery's context: the image chosen by ?image=N (from 1; anything else shows the first) and the link to
+    each image's page."""
+    numbers = [str(n) for n in range(1, len(product.get("images") or []) + 1)]
+    asked = request.args.get("image", "")
+    shown = numbers.index(asked) if asked in numbers else 0
+    keep = {k: request.args[k] for k in GALLERY_KEEPS if k in request.args}
+    return {
+        "shown": shown,
+        "image_url": lambda n: f"/products/{product['id']}?" + urlencode({**keep, "image": n}),
+    }
+
+
 @bp.get("/detail/<product_id>")
 @shared()  # its add-to-cart form carries the CSRF placeholder; the shell fills in each browser's token
 def detail(product_id):
     product = client.with_stock([client.product(product_id)])[0]
-    return render_template("products/_detail.html", product=product)
+    return render_template("products/_detail.html", product=product, **_gallery(product))
 
 
 @bp.get("/related/<product_id>")

@@ -1,4 +1,5 @@
-"""Image routes: an admin uploads a product's image (raw bytes); anyone reads it by its content-hash name."""
+"""Image routes: an admin uploads a product's image or one of its gallery (raw bytes); anyone reads it by its
+content-hash name."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from common.auth import require_admin
 from common.errors import NotFound
 from common.ids import IMAGE_NAME
 from common.openapi import operation
+from common.validation import parse_query
 
 from . import images, service
 from .deps import deps
 from .routes import _checked_id, spec
-from .schemas import Product
+from .schemas import GalleryImageQuery, Product
 
 bp = Blueprint("product_images", __name__)
 YEAR = 365 * 24 * 3600
@@ -33,6 +35,21 @@ def upload_image(product_id):
     audited = partial(admin_action, "products", "product.image", "product", product_id)
     changes = {"image": url, "image_widths": widths}
     return jsonify(service.update_product(deps().repo, deps().cache, product_id, changes, audited))
+
+
+@bp.put("/api/products/<product_id>/images/<int(min=1, max=8):position>")
+@require_admin
+@operation(spec, out=Product, query=GalleryImageQuery, auth="admin", errors=(404, 409, 413, 422))
+def place_image(product_id, position):
+    """Set the gallery's image at a position (1 to 8; one past the last adds it) with its alt text: the body is the
+    file, checked and copied as for the product's image (admin). 409 when the position would leave a gap."""
+    product_id = _checked_id(product_id)
+    alt = parse_query(GalleryImageQuery).alt
+    request.max_content_length = images.MAX_BYTES
+    url, widths = images.save(deps().images, request.get_data())
+    audited = partial(admin_action, "products", "product.image", "product", product_id)
+    image = {"url": url, "widths": widths, "alt": alt}
+    return jsonify(service.place_image(deps().repo, deps().cache, product_id, position, image, audited))
 
 
 @bp.get("/api/products/images/<name>")

@@ -15,13 +15,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from common.errors import AppError, NotFound
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_PIXELS = 25_000_000  # a small file that decodes to a huge bitmap (a "decompression bomb") is refused
+MAX_PIXELS = 40_000_000  # a small file that decodes to a huge bitmap (a "decompression bomb") is refused
 FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "WEBP": ("webp", "image/webp")}
 URL_PREFIX = "/images/products/"
 WIDTHS = (200, 400, 800)  # a phone's card, a phone's product page (or a desktop card at 2x), a desktop product page
-# Decoding is the memory peak (4 bytes a pixel, at most MAX_PIXELS): two at a time per process bound it at ~200 MB;
-# a third upload waits its turn while the others' requests go on.
-_resizing = threading.BoundedSemaphore(2)
+# Decoding is the memory peak (at most 4 bytes a pixel of MAX_PIXELS, 160 MB; the bitmap is shrunk before any converted
+# copy is made): one at a time per process bounds it, and a second upload waits its turn while other requests go on.
+_resizing = threading.BoundedSemaphore(1)
+# Modes Image.reduce takes; the others (palette, 1-bit) hold a byte a pixel, so converting them first costs less.
+REDUCIBLE = {"L", "LA", "RGB", "RGBA", "CMYK", "YCbCr", "I", "F"}
 
 
 class ImageTooLarge(AppError):
@@ -68,8 +70,17 @@ def copies(data: bytes) -> dict[int, bytes]:
     """WebP copies of a checked image, per width of WIDTHS it is large enough for (never enlarged), 4:3."""
     with _resizing, Image.open(io.BytesIO(data)) as img:
         img.draft("RGB", (WIDTHS[-1] * 2, WIDTHS[-1] * 2))  # a JPEG decodes at a fraction of its size: less memory
-        upright = ImageOps.exif_transpose(img)
-        frame = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
+        mode = "RGBA" if "A" in img.getbands() else "RGB"
+        decoded = img if img.mode in REDUCIBLE else img.convert(mode)
+        # Shrunk by a whole factor while still at least twice the largest copy (either way up), before any copy of it
+        # is made (turning it upright or converting it): the decoded bitmap stays the one large allocation.
+        factor = min(max(decoded.size) // (WIDTHS[-1] * 2), min(decoded.size) // (WIDTHS[-1] * 3 // 2))
+        if factor > 1:
+            reduced = decoded.reduce(factor)  # keeps the image's info, so its EXIF orientation too
+            upright = ImageOps.exif_transpose(reduced, in_place=True) or reduced
+        else:
+            upright = ImageOps.exif_transpose(decoded)
+        frame = upright.convert(mode)
         widths = [w for w in WIDTHS if w <= frame.width and w * 3 // 4 <= frame.height]
         if not widths:
             return {}

@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.ids import ID_SCHEMA, IMAGE_NAME
 from common.paging import Page, PageQuery
-from common.validation import NOT_SENT, StrictModel, csv_list
+from common.validation import NOT_SENT, QueryModel, StrictModel, csv_list
+
+from .gallery import MAX_IMAGES
 
 from .facets import BAND_KEYS
 
@@ -19,6 +21,8 @@ MAX_IDS = 100
 # An option's value as a filter takes it: "M", "Sand", "42", "9.5", "One size" (a comma separates values).
 OPTION_VALUE = r"^[A-Za-z0-9][A-Za-z0-9 ./+-]{0,29}$"
 MAX_OPTION_VALUES = 20
+# Alt text says what the image shows to whoever cannot see it: required, and more than blanks.
+Alt = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S", description="what the image shows")]
 
 
 class ProductQuery(PageQuery):
@@ -56,6 +60,20 @@ class ProductQuery(PageQuery):
         return self
 
 
+class GalleryImage(StrictModel):
+    """One image of a product's gallery: its URL, the widths of its WebP copies (from the upload's answer) and its
+    alt text."""
+
+    url: str = Field(max_length=300, pattern=IMAGE)
+    widths: list[Literal[200, 400, 800]] = Field(default=[], max_length=3)
+    alt: Alt
+
+
+GALLERY_DESCRIPTION = (
+    f"the ordered gallery, at most {MAX_IMAGES} images; the first one is also the product's image and image_widths"
+)
+
+
 class ProductCreate(StrictModel):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
@@ -64,7 +82,10 @@ class ProductCreate(StrictModel):
     currency: Literal["USD"] = "USD"
     category: str = Field(min_length=1, max_length=40, pattern=CATEGORY)
     sku: str = Field(min_length=1, max_length=40, pattern=SKU)
-    image: str | None = Field(default=None, max_length=300, pattern=IMAGE)
+    image: str | None = Field(
+        default=None, max_length=300, pattern=IMAGE, description="a one-image gallery; left aside when images is sent"
+    )
+    images: list[GalleryImage] | None = Field(default=None, max_length=MAX_IMAGES, description=GALLERY_DESCRIPTION)
     featured: bool = False
     initial_stock: int = Field(default=0, ge=0, le=1_000_000)
 
@@ -79,7 +100,10 @@ class ProductUpdate(StrictModel):
     description: str = Field(default=NOT_SENT, max_length=2000)
     price: int = Field(default=NOT_SENT, gt=0, le=100_000_000)
     category: str = Field(default=NOT_SENT, min_length=1, max_length=40, pattern=CATEGORY)
-    image: str = Field(default=NOT_SENT, max_length=300, pattern=IMAGE)
+    image: str = Field(
+        default=NOT_SENT, max_length=300, pattern=IMAGE, description="the gallery's first image; left aside with images"
+    )
+    images: list[GalleryImage] = Field(default=NOT_SENT, max_length=MAX_IMAGES, description=GALLERY_DESCRIPTION)
     featured: bool = Field(default=NOT_SENT)
 
     @model_validator(mode="after")
@@ -100,6 +124,7 @@ class Product(BaseModel):
     sku: str
     image: str | None
     image_widths: list[int] = []  # the WebP copies beside an uploaded image (srcset); empty for any other image
+    images: list[GalleryImage] = []  # image and image_widths are its first one's (or a category placeholder's)
     featured: bool
 
 
@@ -123,6 +148,10 @@ class Facets(BaseModel):
     size: list[FacetValue]
     colour: list[FacetValue]
     in_stock: int  # products with a variant not sold out
+
+
+class GalleryImageQuery(QueryModel):
+    alt: Alt
 
 
 class ProductPage(Page[Product]):

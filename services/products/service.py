@@ -11,7 +11,7 @@ from common.messages import ProductAction, ProductChanged
 from common.mongo import written
 from common.paging import page_of
 
-from . import images
+from . import gallery, images
 from .illustrations import illustrate
 from .ports import Products, ReadCache
 from .seed import seed_documents
@@ -22,6 +22,7 @@ SOURCE = "products"
 def public_product(doc: dict) -> dict:
     doc = dict(doc)
     doc["id"] = doc.pop("_id")
+    doc["images"] = gallery.gallery_of(doc)  # a product stored before galleries has its one image as its gallery
     for key in ("created_at", "updated_at"):
         if isinstance(doc.get(key), datetime):
             doc[key] = doc[key].isoformat()
@@ -85,11 +86,13 @@ def list_categories(repo: Products, cache: ReadCache) -> list[str]:
 
 
 # What an audit entry keeps of a product (the trail says what changed, not all of it).
-AUDITED = ("name", "category", "price", "sku", "featured", "image")
+AUDITED = ("name", "category", "price", "sku", "featured", "image", "images")
 
 
 def audit_facts(doc: dict) -> dict:
-    return {k: doc.get(k) for k in AUDITED}
+    facts = {k: doc.get(k) for k in AUDITED}
+    facts["images"] = gallery.audit_label(gallery.gallery_of(doc))
+    return facts
 
 
 def create_product(repo: Products, cache: ReadCache, fields: dict, audited=None) -> dict:
@@ -97,8 +100,11 @@ def create_product(repo: Products, cache: ReadCache, fields: dict, audited=None)
     if repo.sku_taken(fields["sku"]):
         raise Conflict("SKU already exists", {"sku": fields["sku"]}, code="SKU_TAKEN")
     initial_stock = fields.pop("initial_stock", 0)
-    doc = {"_id": uuid.uuid4().hex, "currency": "USD", "featured": False, "image": None, **fields}
-    doc["image"] = doc["image"] or f"/static/img/categories/{doc['category']}.svg"
+    doc = {"_id": uuid.uuid4().hex, "currency": "USD", "featured": False, **fields}
+    sent = doc.pop("images", None)
+    first = doc.pop("image", None)
+    one = [{"url": first, "widths": [], "alt": doc["name"]}] if first else []
+    doc.update(gallery.cover(one if sent is None else sent, doc["category"]))
     audit = () if audited is None else (audited(doc["_id"])({}, audit_facts(doc)),)
     repo.insert(doc, changed_event(doc, "created", initial_stock), *audit)
     cache.invalidate()
@@ -106,16 +112,34 @@ def create_product(repo: Products, cache: ReadCache, fields: dict, audited=None)
 
 
 def update_product(repo: Products, cache: ReadCache, product_id: str, changes: dict, audited=None) -> dict:
-    """An edit; `audited(before, after)` makes the admin's audit entry, written with the change."""
-    if "image" in changes:
-        changes = {"image_widths": [], **changes}  # a new image has its own copies, or none
-    told = {k: v for k, v in changes.items() if k != "image_widths"}  # the copies follow the image: its URL tells
-    audit_for = None if audited is None else lambda current: audited({k: current.get(k) for k in told}, told)
-    doc = repo.update(product_id, changes, lambda d: changed_event(d, "updated"), audit_for)
+    """An edit; `audited(before, after)` makes the admin's audit entry, written with the change. A gallery edit
+    (`images`, or an older client's `image`) sets the image fields that follow it."""
+    if "images" in changes or "image" in changes:
+        current = repo.get(product_id)
+        if current is None:
+            raise NotFound("Product not found", {"id": product_id})
+        changes = {**changes, **gallery.changed(current, changes)}
+    told = [k for k in changes if k != "image_widths"]  # the copies follow the image: its URL tells
+
+    def audit_for(current: dict):
+        before, after = audit_facts(current), audit_facts({**current, **changes})
+        return audited({k: before.get(k, current.get(k)) for k in told}, {k: after.get(k, changes[k]) for k in told})
+
+    doc = repo.update(
+        product_id, changes, lambda d: changed_event(d, "updated"), None if audited is None else audit_for
+    )
     if doc is None:
         raise NotFound("Product not found", {"id": product_id})
     cache.invalidate()
     return public_product(doc)
+
+
+def place_image(repo: Products, cache: ReadCache, product_id: str, position: int, image: dict, audited=None) -> dict:
+    """An uploaded image at a position of the gallery (1-based): in place of the one there, or added at the end."""
+    current = repo.get(product_id)
+    if current is None:
+        raise NotFound("Product not found", {"id": product_id})
+    return update_product(repo, cache, product_id, {"images": gallery.placed(current, position, image)}, audited)
 
 
 def delete_product(repo: Products, cache: ReadCache, product_id: str, audited=None) -> None:
@@ -136,7 +160,8 @@ def seed_catalog(repo: Products, cache: ReadCache, store=None) -> int:
     for n, (doc, stock) in enumerate(seed_documents(), start=1):
         doc["created_at"] = start + timedelta(days=n)
         if store is not None:
-            doc["image"], doc["image_widths"] = images.save(store, illustrate(doc["name"], doc["category"]))
+            url, widths = images.save(store, illustrate(doc["name"], doc["category"]))
+            doc.update(gallery.cover([{"url": url, "widths": widths, "alt": doc["name"]}], doc["category"]))
         repo.insert(doc, changed_event(doc, "created", stock))
     cache.invalidate()
     return n

@@ -67,6 +67,19 @@ LOW = product("bamboo-cutting-board", "FM-KIT-010", "Bamboo Cutting Board", 2400
 OUT = product("waxed-canvas-jacket", "FM-APP-004", "Waxed Canvas Jacket", 18900, 0, "apparel")
 UNKNOWN = product("insulated-water-bottle", "FM-OUT-017", "Insulated Water Bottle", 3400, None, "outdoors", image=False)
 PRODUCTS = [IN_STOCK, LOW, OUT, UNKNOWN]
+# A gallery of three (the styleguide has no uploads, so drawings without WebP copies stand in for them).
+GALLERY = [
+    {"url": "/static/img/categories/kitchen.svg", "widths": [], "alt": "Four mugs in sand, navy, rust and white"},
+    {"url": "/static/img/categories/default.svg", "widths": [], "alt": "The mugs stacked, seen from above"},
+    {"url": "/static/img/categories/stationery.svg", "widths": [], "alt": "One mug held in a hand, for scale"},
+]
+WITH_GALLERY = {**IN_STOCK, "images": GALLERY}
+
+
+def image_url(n):
+    return f"/products/ceramic-mug-set?image={n}"
+
+
 ADDRESS = {
     "id": "addr-1",
     "name": "Ada Lovelace",
@@ -272,6 +285,17 @@ PARTIALS = {
         "Only 2 left": {"product": LOW},
         "Out of stock": {"product": OUT},
         "Stock unknown, no image": {"product": UNKNOWN},
+        "A gallery of three": {"product": WITH_GALLERY, "shown": 0, "image_url": image_url},
+    },
+    "products/_gallery.html": {
+        "Three images, the first shown": {"product": WITH_GALLERY, "shown": 0, "image_url": image_url},
+        "Three images, the third chosen (?image=3)": {"product": WITH_GALLERY, "shown": 2, "image_url": image_url},
+        "One image (no thumbnails)": {
+            "product": {**IN_STOCK, "images": GALLERY[:1]},
+            "shown": 0,
+            "image_url": image_url,
+        },
+        "No image (the placeholder)": {"product": UNKNOWN, "shown": 0, "image_url": image_url},
     },
     "products/_facets.html": {
         "Counts, nothing chosen (no product has options)": {
@@ -783,6 +807,11 @@ MACROS = {
             "Only 2 left": {"stock": stock(2)},
             "Out of stock": {"stock": stock(0)},
             "Unknown (renders nothing)": {"stock": None},
+        },
+        "picture": {
+            "Large, with alt text": {"url": GALLERY[0]["url"], "widths": [], "size": "large", "alt": GALLERY[0]["alt"]},
+            "Thumbnail": {"url": GALLERY[1]["url"], "widths": [], "size": "thumb", "alt": GALLERY[1]["alt"]},
+            "No URL (default)": {"url": None, "widths": []},
         },
         "product_image": {
             "Card": {"product": IN_STOCK},

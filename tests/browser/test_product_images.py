@@ -1,10 +1,12 @@
 """Product images on a phone: the page loads a resized WebP copy (never more than 800 px wide) in place of the
-upload, reserves its frame, and loads the product's picture at once; seeded products show generated drawings."""
+upload, reserves its frame, and loads the product's picture at once, its gallery's thumbnails later and small;
+seeded products show generated drawings."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 
 import requests
 from PIL import Image
@@ -20,10 +22,10 @@ ALL_LOADED = f"() => {PICTURES}.every(i => i.complete && i.naturalWidth > 0)"
 LOADED = f"() => {PICTURES}.map(i => ({{src: i.currentSrc, width: i.naturalWidth, lazy: i.loading}}))"
 
 
-def photo() -> bytes:
-    """A 1600×1200 photo-like JPEG, the kind an owner uploads from a camera."""
+def photo(tint: int = 0) -> bytes:
+    """A 1600×1200 photo-like JPEG, the kind an owner uploads from a camera (each tint a different photo)."""
     buf = io.BytesIO()
-    gradient = Image.radial_gradient("L").resize((1600, 1200))
+    gradient = Image.radial_gradient("L").resize((1600, 1200)).point(lambda v: (v + tint) % 256)
     Image.merge("RGB", (gradient, gradient.rotate(90), Image.linear_gradient("L").resize((1600, 1200)))).save(
         buf, "JPEG", quality=92
     )
@@ -68,3 +70,37 @@ def test_a_seeded_product_shows_its_generated_drawing_at_phone_size(request):
     assert "/images/products/" in main["src"] and main["src"].endswith("-400.webp") and main["width"] <= 800
     print(f"IMAGE-BYTES {json.dumps({'seeded_phone_page_image_bytes': loaded})}")
     expect(page.get_by_role("heading", name="Classic Linen Shirt")).to_be_visible()
+
+
+VIEWS = ("Front view", "Back view", "Folded on a shelf")
+
+
+def upload_gallery(gateway_url: str, product: str, alts=VIEWS) -> None:
+    for n, alt in enumerate(alts, start=1):
+        r = requests.put(
+            f"{gateway_url}/api/products/{product}/images/{n}",
+            params={"alt": alt},
+            data=photo(tint=40 * n),
+            headers={**admin_headers(gateway_url), "Content-Type": "application/octet-stream"},
+            timeout=20,
+        )
+        assert r.status_code == 200, r.text
+
+
+@BOTH
+def test_a_phone_shows_a_gallery_of_three_and_loads_no_image_wider_than_800_px(kind, request, gateway_url):
+    page = open_browser(request, kind, "phone")
+    product = create_lineup(gateway_url).ids["Alpha"]
+    upload_gallery(gateway_url, product)
+    loaded, shown = image_bytes_of_page(page, f"/products/{product}")
+    main, *thumbnails = shown
+    assert main["src"].endswith("-400.webp") and main["lazy"] == "eager" and len(thumbnails) == 3
+    assert all(t["src"].endswith("-200.webp") and t["lazy"] == "lazy" for t in thumbnails)
+    assert max(i["width"] for i in shown) <= 800
+    print(f"IMAGE-BYTES {json.dumps({'gallery_of_3_phone_page_image_bytes': loaded, 'kind': kind})}")
+    page.get_by_role("link", name="Back view").click()
+    expect(page).to_have_url(re.compile(rf"/products/{product}\?image=2$"))
+    expect(page.get_by_role("link", name="Back view")).to_have_attribute("aria-current", "true")
+    expect(page.get_by_role("img", name="Back view")).to_have_count(2)  # shown large, and its thumbnail
+    expect(page.get_by_role("img", name="Front view")).to_have_count(1)
+    expect(page.get_by_role("button", name="Add to cart")).to_be_visible()

@@ -198,3 +198,35 @@ def test_the_shell_refuses_a_non_admins_upload_before_reading_its_body(office, p
         content_length=len(body.getvalue()),
     )
     assert r.status_code == (401 if who == "guest" else 403) and body.taken == 0
+
+
+def put_gallery_image(office, product_id, position, data, alt):
+    return requests.put(
+        f"{office.gateway}/api/products/{product_id}/images/{position}",
+        params={"alt": alt},
+        data=data,
+        headers={"Authorization": f"Bearer {office.admin_token}", "Content-Type": "application/octet-stream"},
+        timeout=10,
+    )
+
+
+def test_the_product_page_shows_the_chosen_gallery_image_large_and_the_others_as_lazy_thumbnails(office, product):
+    for n, alt in enumerate(("Front view", "Back view", "On a shelf"), start=1):
+        r = put_gallery_image(office, product["id"], n, image_bytes("PNG", size=(1000, 800)), alt)
+        assert r.status_code == 200, r.text
+    images = r.json()["images"]
+    client = office.shell_app.test_client()
+    first = client.get(f"/products/{product['id']}").get_data(as_text=True)
+    stem = images[0]["url"].rsplit(".", 1)[0]
+    assert f'src="{stem}-800.webp"' in first and 'alt="Front view" width="560" height="420" loading="eager"' in first
+    assert first.count('loading="lazy"') == 3 and first.count('sizes="96px"') == 3
+    assert f'href="/products/{product["id"]}?image=2"' in first
+    chosen = client.get(f"/products/{product['id']}?image=2").get_data(as_text=True)
+    stem = images[1]["url"].rsplit(".", 1)[0]
+    assert f'src="{stem}-800.webp"' in chosen and 'alt="Back view" width="560" height="420" loading="eager"' in chosen
+    assert chosen.index('aria-current="true"') < chosen.index(f'href="/products/{product["id"]}?image=3"')
+    for wrong in ("9", "0", "-1", "two", "²", "1" * 5000):
+        page = client.get(f"/products/{product['id']}", query_string={"image": wrong})
+        assert page.status_code == 200 and 'alt="Front view" width="560"' in page.get_data(as_text=True)
+    partial = client.get(f"/products/{product['id']}?image=3", headers={"HX-Request": "true"})
+    assert 'id="product-gallery"' in partial.get_data(as_text=True) and "<html" not in partial.get_data(as_text=True)

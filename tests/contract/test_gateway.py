@@ -131,3 +131,15 @@ def test_an_api_client_cannot_dodge_the_limit_by_inventing_forwarded_addresses(r
         for n in range(4)
     ]
     assert codes == [401, 401, 429, 429]
+
+
+@pytest.mark.parametrize("path", ["image", "images/1", "images/8"])
+def test_an_image_upload_may_be_larger_than_a_json_body_and_reaches_the_products_service(gw, path):
+    photo = b"\x89PNG" + b"\x00" * (200 * 1024)  # over the 64 KB of a JSON body, under the 2 MB of an image
+    assert gw.put(f"/api/products/some-product/{path}", data=photo).status_code == 401  # the service: admins only
+    assert gw.put(f"/api/products/some-product/{path}", data=photo * 11).status_code == 413
+
+
+@pytest.mark.parametrize("path", ["images/9", "images/1/x", "images"])
+def test_no_other_product_path_takes_a_body_larger_than_json(gw, path):
+    assert gw.put(f"/api/products/some-product/{path}", data=b"\x00" * (200 * 1024)).status_code == 413

@@ -34,6 +34,10 @@ SEMANTIC_422 = {
     ("PATCH /api/users/me", "phone"): "a number libphonenumber knows for its country",
     ("POST /api/webhooks", "url"): "a host that resolves to a public address",
     ("PUT /api/products/{product_id}/image", "IMAGE_TYPE"): "bytes that decode as a PNG, JPEG or WebP image",
+    (
+        "PUT /api/products/{product_id}/images/{position}",
+        "IMAGE_TYPE",
+    ): "bytes that decode as a PNG, JPEG or WebP image",
     ("GET /api/products", "body"): "max_price at least min_price (the query's one rule of the whole)",
     ("POST /api/promotions", "ends_at"): "the end after the start",
     ("PUT /api/promotions/{code}", "ends_at"): "the end after the start",
