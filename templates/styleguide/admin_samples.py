@@ -62,6 +62,12 @@ PRODUCT = {
     "featured": True,
     "image": "/static/img/categories/kitchen.svg",
 }
+GALLERY = [
+    {"url": "/static/img/categories/kitchen.svg", "widths": [], "alt": "The mug, full, on a wooden table"},
+    {"url": "/static/img/categories/default.svg", "widths": [], "alt": "The glaze up close"},
+    {"url": "/static/img/categories/stationery.svg", "widths": [], "alt": "Two mugs side by side, for scale"},
+]
+WITH_GALLERY = {**PRODUCT, "images": GALLERY}
 PLAIN = {
     **PRODUCT,
     "id": "brass-pen",
@@ -327,12 +333,33 @@ PARTIALS = {
         "Edit, the API refused": product_form(PRODUCT, {"form": "The catalog is busy. Please try again."}),
         "Edit, image refused": product_form(PRODUCT, {"image": "The image is larger than 2 MB."}),
     },
-    "admin/_product_image.html": {
-        "With image": {"product": PRODUCT, "errors": {}},
-        "No image (placeholder)": {"product": PLAIN, "errors": {}},
-        "Wrong type": {
+    "admin/_product_gallery.html": {
+        "Three images": {"product": WITH_GALLERY, "form": {}, "errors": {}},
+        "No images yet (the category drawing shows)": {"product": PLAIN, "form": {}, "errors": {}},
+        "Eight images: the upload form gives way": {
+            "product": {**PRODUCT, "images": GALLERY * 2 + GALLERY[:2]},
+            "form": {},
+            "errors": {},
+        },
+        "Upload refused: wrong type, no alt text": {
             "product": PLAIN,
-            "errors": {"image": "Choose a PNG, JPEG or WebP image (this file is not one, whatever its name says)."},
+            "form": {"gallery": {"new_alt": "   "}},
+            "errors": {
+                "image": "Choose a PNG, JPEG or WebP image (this file is not one, whatever its name says).",
+                "image_alt": "Describe the image for people who cannot see it (1 to 200 characters).",
+            },
+        },
+        "An image's alt text emptied": {
+            "product": WITH_GALLERY,
+            "form": {"gallery": {"alt_2": ""}},
+            "errors": {"alt_2": "Describe the image for people who cannot see it (1 to 200 characters)."},
+        },
+        "The gallery changed meanwhile": {
+            "product": WITH_GALLERY,
+            "form": {},
+            "errors": {
+                "gallery": "The images changed while you were editing them. Here they are now: please try again."
+            },
         },
     },
     "admin/_inventory.html": {

@@ -133,20 +133,22 @@ def test_a_guest_and_a_customer_cannot_set_an_image(office, product):
     assert put_image(office, product["id"], image_bytes("PNG"), token=customer).status_code == 403
 
 
-def upload(client, product_id, data, filename="photo.png", path_prefix=""):
+def upload(client, product_id, data, filename="photo.png", path_prefix="", alt="The print, framed, on a wall"):
     return client.post(
         f"{path_prefix}/products/{product_id}/image",
         content_type="multipart/form-data",
-        data={"csrf_token": CSRF, "image": (io.BytesIO(data), filename)},
+        data={"csrf_token": CSRF, "image": (io.BytesIO(data), filename), "alt": alt},
     )
 
 
-def test_uploading_on_the_page_sets_the_image_and_records_it(office, admin, product):
+def test_uploading_on_the_page_adds_the_image_to_the_gallery_and_records_it(office, admin, product):
     r = upload(admin, product["id"], image_bytes("JPEG"), filename="shot.webp")  # the name says nothing
     assert r.status_code == 303
     deliver_admin_actions(office)
     page = admin.get(f"/products/{product['id']}").get_data(as_text=True)
     assert 'src="/images/products/' in page and ".jpg" in page and "product.image" in page
+    assert 'value="The print, framed, on a wall"' in page and 'aria-label="Image 1"' in page
+    assert "The print, framed, on a wall (" in page  # the audit trail names the image by its alt text
 
 
 @pytest.mark.parametrize(
@@ -230,3 +232,85 @@ def test_the_product_page_shows_the_chosen_gallery_image_large_and_the_others_as
         assert page.status_code == 200 and 'alt="Front view" width="560"' in page.get_data(as_text=True)
     partial = client.get(f"/products/{product['id']}?image=3", headers={"HX-Request": "true"})
     assert 'id="product-gallery"' in partial.get_data(as_text=True) and "<html" not in partial.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("alt", ["", "   ", "x" * 201])
+def test_an_upload_without_alt_text_says_so_beside_the_alt_text_field_and_adds_nothing(office, admin, product, alt):
+    r = upload(admin, product["id"], image_bytes("PNG"), alt=alt)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="f-image-alt-error"' in html and "Describe the image" in html
+    assert requests.get(f"{office.gateway}/api/products/{product['id']}", timeout=5).json()["images"] == []
+
+
+def gallery(office, product_id) -> list[dict]:
+    return requests.get(f"{office.gateway}/api/products/{product_id}", timeout=5).json()["images"]
+
+
+def edit(client, product_id, number, url, action, alt="", path_prefix=""):
+    return client.post(
+        f"{path_prefix}/products/{product_id}/images/{number}",
+        data={"csrf_token": CSRF, "url": url, "action": action, "alt": alt},
+    )
+
+
+def test_each_image_moves_up_or_down_gets_new_alt_text_or_is_removed(office, admin, product):
+    for alt in ("Front", "Back", "Side"):
+        assert upload(admin, product["id"], image_bytes("PNG"), alt=alt).status_code == 303
+    urls = [i["url"] for i in gallery(office, product["id"])]
+    assert edit(admin, product["id"], 3, urls[2], "up").status_code == 303
+    assert [i["alt"] for i in gallery(office, product["id"])] == ["Front", "Side", "Back"]
+    assert edit(admin, product["id"], 1, urls[0], "down").status_code == 303
+    assert [i["alt"] for i in gallery(office, product["id"])] == ["Side", "Front", "Back"]
+    assert edit(admin, product["id"], 1, urls[2], "save", alt="  The side seam  ").status_code == 303
+    assert edit(admin, product["id"], 3, urls[1], "remove").status_code == 303
+    now = requests.get(f"{office.gateway}/api/products/{product['id']}", timeout=5).json()
+    assert [(i["url"], i["alt"]) for i in now["images"]] == [(urls[2], "The side seam"), (urls[0], "Front")]
+    assert now["image"] == urls[2]
+
+
+def test_an_emptied_alt_text_is_refused_beside_that_images_field(office, admin, product):
+    upload(admin, product["id"], image_bytes("PNG"), alt="Front")
+    url = gallery(office, product["id"])[0]["url"]
+    r = edit(admin, product["id"], 1, url, "save", alt="  ")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="f-alt-1-error"' in html and "Describe the image" in html
+    assert gallery(office, product["id"])[0]["alt"] == "Front"
+
+
+@pytest.mark.parametrize(
+    ("number", "url", "action"),
+    [(1, "/images/products/" + "e" * 64 + ".png", "remove"), (2, None, "up"), (1, None, "delete-all"), (0, None, "up")],
+)
+def test_a_form_for_an_image_that_moved_or_is_gone_changes_nothing_and_says_so(
+    office, admin, product, number, url, action
+):
+    upload(admin, product["id"], image_bytes("PNG"), alt="Front")
+    before = gallery(office, product["id"])
+    r = edit(admin, product["id"], number, url or before[0]["url"], action)
+    assert r.status_code in (404, 409) and gallery(office, product["id"]) == before
+    if r.status_code == 409:
+        assert "The images changed while you were editing them" in r.get_data(as_text=True)
+
+
+def test_the_ninth_upload_is_refused_and_the_page_offers_no_upload_form_at_eight(office, admin, product):
+    for n in range(8):
+        assert upload(admin, product["id"], image_bytes("PNG"), alt=f"View {n + 1}").status_code == 303
+    page = admin.get(f"/products/{product['id']}").get_data(as_text=True)
+    assert 'aria-label="Image 8"' in page and 'id="f-image"' not in page and "has 8 images" in page
+    r = upload(admin, product["id"], image_bytes("PNG"), alt="View 9")
+    assert r.status_code == 409 and "at most 8 images" in r.get_data(as_text=True)
+    assert len(gallery(office, product["id"])) == 8
+
+
+def test_the_same_upload_posted_twice_through_the_shell_adds_one_image(office, product):
+    client = browser(office.shell_app, office.admin_token)
+    page = client.get(f"/admin/products/{product['id']}").get_data(as_text=True)
+    key = page.split('aria-label="Add an image"', 1)[1].split('name="form_key" value="', 1)[1].split('"', 1)[0]
+    for _ in range(2):
+        r = client.post(
+            f"/f/admin/products/{product['id']}/image",
+            content_type="multipart/form-data",
+            data={"csrf_token": CSRF, "form_key": key, "image": (io.BytesIO(image_bytes("PNG")), "a.png"), "alt": "A"},
+        )
+        assert r.status_code == 303
+    assert len(gallery(office, product["id"])) == 1
