@@ -43,14 +43,25 @@ class ProductForm(BackOffice):
         self.region.get_by_label("Featured").check()
         self.button("Save product").click()
 
-    def upload_image(self, filename: str, mime: str, data: bytes) -> None:
+    def upload_image(self, filename: str, mime: str, data: bytes, alt: str = "The product from the front") -> None:
+        """Add an image at the end of the gallery, with its alt text."""
         payload: FilePayload = {"name": filename, "mimeType": mime, "buffer": data}
-        self.region.get_by_label("Image").set_input_files(files=[payload])
-        self.button("Upload image").click()
+        self.uploader.get_by_label("Image", exact=True).set_input_files(files=[payload])
+        self.uploader.get_by_label("Alt text").fill(alt)
+        self.uploader.get_by_role("button", name="Upload image").click()
+
+    @property
+    def uploader(self) -> Locator:
+        return self.region.get_by_role("form", name="Add an image")
+
+    def gallery_image(self, number: int) -> Locator:
+        """The form of the gallery's image `number` (from 1): its "Alt text" and its buttons."""
+        return self.region.get_by_role("form", name=f"Image {number}")
 
     @property
     def image(self) -> Locator:
-        return self.region.locator("img.product-img")
+        """The gallery's first image."""
+        return self.gallery_image(1).locator("img.product-img")
 
 
 class StockPage(BackOffice):
