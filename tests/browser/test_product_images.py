@@ -95,9 +95,13 @@ def test_a_phone_shows_a_gallery_of_three_and_loads_no_image_wider_than_800_px(k
     loaded, shown = image_bytes_of_page(page, f"/products/{product}")
     main, *thumbnails = shown
     assert main["src"].endswith("-400.webp") and main["lazy"] == "eager" and len(thumbnails) == 3
-    assert all(t["src"].endswith("-200.webp") and t["lazy"] == "lazy" for t in thumbnails)
+    # Each thumbnail is lazy and at most 400 px: its 200 px copy, or the first's 400 px one that Chromium may reuse
+    # from the large image it has just loaded.
+    assert all(t["lazy"] == "lazy" and t["width"] <= 400 for t in thumbnails), thumbnails
+    assert all(t["src"].endswith("-200.webp") for t in thumbnails[1:]), thumbnails
     assert max(i["width"] for i in shown) <= 800
-    print(f"IMAGE-BYTES {json.dumps({'gallery_of_3_phone_page_image_bytes': loaded, 'kind': kind})}")
+    figures = {"gallery_of_3_phone_page_image_bytes": loaded, "thumbnails": [t["src"][-9:] for t in thumbnails]}
+    print(f"IMAGE-BYTES {json.dumps({**figures, 'kind': kind})}")
     page.get_by_role("link", name="Back view").click()
     expect(page).to_have_url(re.compile(rf"/products/{product}\?image=2$"))
     expect(page.get_by_role("link", name="Back view")).to_have_attribute("aria-current", "true")

@@ -221,7 +221,8 @@ def test_the_product_page_shows_the_chosen_gallery_image_large_and_the_others_as
     first = client.get(f"/products/{product['id']}").get_data(as_text=True)
     stem = images[0]["url"].rsplit(".", 1)[0]
     assert f'src="{stem}-800.webp"' in first and 'alt="Front view" width="560" height="420" loading="eager"' in first
-    assert first.count('loading="lazy"') == 3 and first.count('sizes="96px"') == 3
+    region = first.split('id="product-gallery"', 1)[1].split("</div>", 1)[0]
+    assert region.count('loading="lazy"') == 3 and region.count('sizes="96px"') == 3
     assert f'href="/products/{product["id"]}?image=2"' in first
     chosen = client.get(f"/products/{product['id']}?image=2").get_data(as_text=True)
     stem = images[1]["url"].rsplit(".", 1)[0]
