@@ -10,9 +10,8 @@ from common.ids import ID_SCHEMA, IMAGE_NAME
 from common.paging import Page, PageQuery
 from common.validation import NOT_SENT, QueryModel, StrictModel, csv_list
 
-from .gallery import MAX_IMAGES
-
 from .facets import BAND_KEYS
+from .gallery import MAX_IMAGES
 
 CATEGORY = r"^[a-z0-9-]+$"
 SKU = r"^[A-Za-z0-9-]+$"
