@@ -27,8 +27,8 @@ YEAR = 365 * 24 * 3600
 @require_admin
 @operation(spec, out=Product, auth="admin", errors=(404, 413, 422))
 def upload_image(product_id):
-    """Set a product's image: the body is the file (PNG, JPEG or WebP by content, at most 2 MB); 200, 400 and 800 px
-    WebP copies are made beside it (admin)."""
+    """Set a product's image, its gallery's first (keeping that one's alt text): the body is the file (PNG, JPEG or
+    WebP by content, at most 2 MB and 40 megapixels); 200, 400 and 800 px WebP copies are made beside it (admin)."""
     product_id = _checked_id(product_id)
     request.max_content_length = images.MAX_BYTES  # larger than any JSON body: only this view reads this much
     url, widths = images.save(deps().images, request.get_data())
