@@ -45,6 +45,7 @@ def place_image(product_id, position):
     file, checked and copied as for the product's image (admin). 409 when the position would leave a gap."""
     product_id = _checked_id(product_id)
     alt = parse_query(GalleryImageQuery).alt
+    service.check_place(deps().repo, product_id, position)  # a refusal stores nothing
     request.max_content_length = images.MAX_BYTES
     url, widths = images.save(deps().images, request.get_data())
     audited = partial(admin_action, "products", "product.image", "product", product_id)

@@ -134,11 +134,18 @@ def update_product(repo: Products, cache: ReadCache, product_id: str, changes: d
     return public_product(doc)
 
 
-def place_image(repo: Products, cache: ReadCache, product_id: str, position: int, image: dict, audited=None) -> dict:
-    """An uploaded image at a position of the gallery (1-based): in place of the one there, or added at the end."""
+def check_place(repo: Products, product_id: str, position: int) -> dict:
+    """The product, when an image may go at that position of its gallery (asked before the upload is stored)."""
     current = repo.get(product_id)
     if current is None:
         raise NotFound("Product not found", {"id": product_id})
+    gallery.placed(current, position, {})
+    return current
+
+
+def place_image(repo: Products, cache: ReadCache, product_id: str, position: int, image: dict, audited=None) -> dict:
+    """An uploaded image at a position of the gallery (1-based): in place of the one there, or added at the end."""
+    current = check_place(repo, product_id, position)
     return update_product(repo, cache, product_id, {"images": gallery.placed(current, position, image)}, audited)
 
 

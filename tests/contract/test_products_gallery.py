@@ -3,6 +3,7 @@ or set as a list; the product's image fields follow the first image; a product s
 
 from __future__ import annotations
 
+import hashlib
 import io
 import uuid
 
@@ -177,3 +178,14 @@ def test_an_upload_is_checked_as_the_product_image_is(client, admin):
 def test_only_an_admin_uploads_to_a_gallery(client, issuer):
     assert upload(client, {}, "fountain-pen", 1).status_code == 401
     assert upload(client, issuer.headers(), "fountain-pen", 1).status_code == 403
+
+
+def test_an_upload_to_a_position_that_would_leave_a_gap_stores_nothing(app, client, admin):
+    product_id = client.post("/api/products", json=new_product(), headers=admin).json["id"]
+    data = photo()
+    assert upload(client, admin, product_id, 2, data=data).status_code == 409
+    assert upload(client, admin, "no-such-product", 1, data=data).status_code == 404
+    store = products_deps(app).images
+    assert not store.exists({"_id": hashlib.sha256(data).hexdigest() + ".jpg"})
+    assert upload(client, admin, product_id, 1, data=data).status_code == 200
+    assert store.exists({"_id": hashlib.sha256(data).hexdigest() + ".jpg"})
