@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages.admin import ProductForm
 from tests.browser.pages.auth import sign_in_as_admin
+from tests.browser.test_phone_layout import assert_no_sideways_scroll
 from tests.browser.variants import EVERY_WAY, open_browser
 
 VIEWS = ("The tray from above", "The tray's walnut grain, up close", "The tray on a breakfast table")
@@ -67,6 +68,8 @@ def test_the_admin_creates_a_product_with_three_images_and_the_storefront_shows_
     expect(large).to_have_attribute("loading", "eager")
     expect(large).to_have_attribute("srcset", re.compile(r"-800\.webp 800w$"))
     expect(page.get_by_role("button", name="Add to cart")).to_be_visible()
+    if width == "phone":
+        assert_no_sideways_scroll(page, [f"/admin/products/{product_id}", f"/products/{product_id}?image=2"])
 
 
 @EVERY_WAY
