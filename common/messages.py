@@ -170,6 +170,18 @@ class StockLow(Message):
     level: int
 
 
+class StockChanged(Message):
+    """A SKU's `available` crossed zero, either way: the catalog keeps which variants are sold out ("In stock only").
+    Inventory writes it in the same write as the count that crossed (admin counts, reservations, releases, restocks);
+    keyed by SKU, so one SKU's changes arrive in order."""
+
+    TOPIC: ClassVar[Literal["stock.changed"]] = "stock.changed"
+    sku: str
+    product_id: str | None = None
+    available: Count
+    in_stock: bool
+
+
 class PaymentOutcome(Message):
     """Payments' word about one order's charge."""
 
@@ -342,6 +354,7 @@ MESSAGES: tuple[type[Message], ...] = (
     StockRejected,
     StockReleased,
     StockLow,
+    StockChanged,
     PaymentSucceeded,
     PaymentFailed,
     PaymentRefunded,

@@ -50,6 +50,7 @@ SAGA = (
 TOPICS: tuple[TopicSpec, ...] = (
     *(TopicSpec(t, 12) for t in SAGA),
     TopicSpec(m.StockLow.TOPIC, 3, key="sku"),
+    TopicSpec(m.StockChanged.TOPIC, 3, key="sku"),
     TopicSpec(m.ProductChanged.TOPIC, 6, key="product id"),
     TopicSpec(m.UserRegistered.TOPIC, 6, key="user id"),
     TopicSpec(m.PasswordResetRequested.TOPIC, 3, key="user id"),

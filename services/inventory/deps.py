@@ -23,7 +23,9 @@ class Deps:
 
 def build(app: Flask) -> Deps:
     db, level = get_database(app), app.extensions["settings"].low_stock_level
-    stock = StockRepository(db["stock"], level, partial(service.low_stock_event, level=level))
+    stock = StockRepository(
+        db["stock"], level, partial(service.low_stock_event, level=level), service.stock_changed_event
+    )
     reservations = ReservationRepository(db["reservations"])
     return Deps(stock=stock, reservations=reservations)
 

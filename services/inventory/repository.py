@@ -33,10 +33,12 @@ class StockRepository:
     Each method returns the stock after the change ({sku, available, reserved}) or None when it cannot apply.
     """
 
-    def __init__(self, collection, low_level: int, low_event):
+    def __init__(self, collection, low_level: int, low_event, changed_event=None):
         self.stock = collection
         self.low_level = low_level  # `available` at or under this is low; crossing it emits low_event
         self.low_event = low_event  # (doc before the change, available after) -> Event
+        # (doc before the change, available after) -> Event, when `available` crosses zero either way: stock.changed
+        self.changed_event = changed_event
 
     def get(self, sku: str) -> dict | None:
         return self.stock.find_one({"_id": sku}, PUBLIC)
@@ -117,7 +119,11 @@ class StockRepository:
             doc = self._apply(
                 {"_id": sku, "available": current["available"]},
                 {"$set": {"available": quantity}, "$unset": {GUESSED: ""}},
-                [*self._low(current, quantity), *_audited(audit_for, current, quantity)],
+                [
+                    *self._low(current, quantity),
+                    *self._crossing(current, quantity),
+                    *_audited(audit_for, current, quantity),
+                ],
             )
             if doc is not None:
                 return doc
@@ -148,7 +154,7 @@ class StockRepository:
             doc = self._apply(
                 {"_id": sku, "available": current["available"]},
                 {"$set": {"available": after}, "$unset": {GUESSED: ""}},
-                [*self._low(current, after), *_audited(audit_for, current, after)],
+                [*self._low(current, after), *self._crossing(current, after), *_audited(audit_for, current, after)],
             )
             if doc is not None:
                 return doc
@@ -188,7 +194,7 @@ class StockRepository:
             doc = self._apply(
                 {**live, **guard, "available": current["available"]},
                 change,
-                [*events, *self._low(current, after)],
+                [*events, *self._low(current, after), *self._crossing(current, after)],
                 session,
             )
             if doc is not None:
@@ -206,9 +212,10 @@ class StockRepository:
     def restock(self, sku: str, qty: int, hold: str, events=()) -> dict | None:
         """Committed units come back to available (a paid order cancelled before shipping), once per hold:
         the last returns are remembered in the document, so a redelivery cannot add them twice."""
-        return self._apply(
+        return self._increase(
             {"_id": sku, "returns": {"$ne": hold}},
             {"$inc": {"available": qty}, "$push": {"returns": {"$each": [hold], "$slice": -1000}}},
+            qty,
             events,
         )
 
@@ -218,11 +225,39 @@ class StockRepository:
         if hold:
             where["holds"] = {"$elemMatch": {"id": hold, "qty": qty}}
             change["$pull"] = {"holds": {"id": hold}}
+        if inc.get("available", 0) > 0:
+            return self._increase(where, change, inc["available"], events)
         return self._apply(where, change, events)
+
+    def _increase(self, where: dict, change: dict, qty: int, events) -> dict | None:
+        """A change that adds `qty` to `available` where `where` holds: while stock is left, as it is; from zero,
+        with stock.changed in the same write (a compare-and-set on the zero it read)."""
+        if self.changed_event is None:
+            return self._apply(where, change, events)
+        for _ in range(CAS_ATTEMPTS):
+            doc = self._apply({**where, "available": {"$gt": 0}}, change, events)
+            if doc is not None:
+                return doc
+            current = self.stock.find_one(where)
+            if current is None:
+                return None  # the guard does not hold (a hold already settled, a return already made)
+            if current["available"] > 0:
+                continue  # restocked meanwhile: the first form applies
+            after = current["available"] + qty
+            doc = self._apply(
+                {**where, "available": current["available"]}, change, [*events, *self._crossing(current, after)]
+            )
+            if doc is not None:
+                return doc
+        raise Conflict("Stock is changing too fast, try again", code="STOCK_BUSY")
 
     def _low(self, current: dict, after: int) -> list:
         crossing = current["available"] > self.low_level >= after
         return [self.low_event(current, after)] if crossing else []
+
+    def _crossing(self, current: dict, after: int) -> list:
+        crossing = self.changed_event is not None and (current["available"] > 0) != (after > 0)
+        return [self.changed_event(current, after)] if crossing else []
 
     def _apply(self, where: dict, change: dict, events=(), session=None) -> dict | None:
         # The exact counts this write left (the catalog's SKUs: a small collection, so findAndModify's scan is cheap).

@@ -6,7 +6,7 @@ import re
 
 from common.errors import NotFound
 from common.events import Event
-from common.messages import ProductChanged, StockLow
+from common.messages import ProductChanged, StockChanged, StockLow
 
 from .ports import Stock
 from .schemas import SKU_PATTERN
@@ -17,6 +17,14 @@ SOURCE = "inventory"
 def low_stock_event(current: dict, available: int, level: int) -> Event:
     low = StockLow(sku=current["sku"], product_id=current.get("product_id"), available=available, level=level)
     return low.event(SOURCE)
+
+
+def stock_changed_event(current: dict, available: int) -> Event:
+    """`available` crossed zero: the catalog's "In stock only" follows (services/products/stock_flags.py)."""
+    changed = StockChanged(
+        sku=current["sku"], product_id=current.get("product_id"), available=available, in_stock=available > 0
+    )
+    return changed.event(SOURCE)
 
 
 def get_stock(repo: Stock, sku: str) -> dict:

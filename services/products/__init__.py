@@ -19,5 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(bp)
     if app.extensions["settings"].local_mode:
         service.seed_catalog(deps.repo, deps.cache, deps.images)
-    start_workers(app, outbox=[deps.repo.products], handlers=consumers.handlers(deps.cache, deps.copurchases))
+    start_workers(
+        app, outbox=[deps.repo.products], handlers=consumers.handlers(deps.cache, deps.copurchases, deps.repo)
+    )
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
 
 from common.events import Event
@@ -24,6 +25,8 @@ class Products(Protocol):
     def update(
         self, product_id: str, changes: dict, event_for: Callable[[dict], Event], audit_for=None
     ) -> dict | None: ...
+
+    def set_stock_flags(self, product_id: str | None, sku: str, in_stock: bool, at: datetime) -> bool: ...
 
     def count(self) -> int: ...
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import cast
 
 from pymongo import ASCENDING, DESCENDING
@@ -13,7 +14,7 @@ from common.errors import Conflict
 from common.events import Event, outbox_entries
 from common.moves import move
 
-from . import facets
+from . import facets, stock_flags
 
 SORTS = {
     "price": {"price": ASCENDING, "_id": ASCENDING},
@@ -23,7 +24,11 @@ SORTS = {
     # Weighted matches first (see words), then by name: a stable order for paging.
     "relevance": {"score": DESCENDING, "name": ASCENDING, "_id": ASCENDING},
 }
-PUBLIC_FIELDS = {"_outbox": 0, "deleted": 0, "words": 0, "name_words": 0, "score": 0}
+PUBLIC_FIELDS = {"_outbox": 0, "deleted": 0, "words": 0, "name_words": 0, "score": 0, "stock_at": 0}
+# What a product's stock flags are computed from (services/products/stock_flags.py).
+FLAG_INPUTS = ("sku", "variants", "sold_out", "stock_at")
+# Compare-and-set retries of a stock flag change racing another write of the same product.
+CAS_ATTEMPTS = 20
 # A query word found in the name counts this many times one found only in the description (the text index's weights).
 NAME_WEIGHT = 5
 WORD = re.compile(r"[^\W_]+")
@@ -133,7 +138,7 @@ class ProductRepository:
         return items, total, facets.counts(found, {"category": category, "size": size, "colour": colour})
 
     def get(self, product_id: str) -> dict | None:
-        doc = self.products.find_one({"_id": product_id}, {"_outbox": 0, "words": 0, "name_words": 0})
+        doc = self.products.find_one({"_id": product_id}, {"_outbox": 0, "words": 0, "name_words": 0, "stock_at": 0})
         return None if doc is None or doc.pop("deleted", False) else doc
 
     def categories(self) -> list[str]:
@@ -174,6 +179,24 @@ class ProductRepository:
             events,
             projection=PUBLIC_FIELDS,
         )
+
+    def set_stock_flags(self, product_id: str | None, sku: str, in_stock: bool, at: datetime) -> bool:
+        """stock.changed: the flags after one SKU's stock crossed zero at `at`; False when no live product has the
+        SKU. An older word than the last applied for this SKU (a replay from the dead letters) changes nothing. A
+        compare-and-set on what the flags were computed from, so a concurrent edit of the variants is not undone."""
+        where = {"_id": product_id} if product_id else {"$or": [{"sku": sku}, {"variants.sku": sku}]}
+        for _ in range(CAS_ATTEMPTS):
+            doc = self.products.find_one({**where, "deleted": False}, {k: 1 for k in FLAG_INPUTS})
+            if doc is None:
+                return False
+            seen = doc.get("stock_at") or {}
+            if sku in seen and seen[sku] >= at:
+                return True
+            guard = {k: doc[k] if k in doc else {"$exists": False} for k in FLAG_INPUTS}
+            change = {**stock_flags.after_change(doc, sku, in_stock), f"stock_at.{sku}": at}
+            if self.products.update_one({"_id": doc["_id"], **guard}, {"$set": change}).matched_count:
+                return True
+        raise Conflict("The product is changing too fast, try again", code="PRODUCT_BUSY")
 
     def count(self) -> int:
         return self.products.count_documents({})

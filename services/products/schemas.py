@@ -125,6 +125,10 @@ class Product(BaseModel):
     image_widths: list[int] = []  # the WebP copies beside an uploaded image (srcset); empty for any other image
     images: list[GalleryImage] = []  # image and image_widths are its first one's (or a category placeholder's)
     featured: bool
+    # Fed by inventory's stock.changed (services/products/stock_flags.py): the variant SKUs with no stock left, and
+    # whether some variant has stock. A product from before the flags has neither, and counts as in stock.
+    sold_out: list[str] = []
+    in_stock: bool = True
 
 
 class FacetValue(BaseModel):

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from common.errors import Conflict, NotFound
 from common.events import Event
-from common.messages import ProductAction, ProductChanged
+from common.messages import ProductAction, ProductChanged, StockChanged
 from common.mongo import written
 from common.paging import page_of
 
-from . import gallery, images
+from . import gallery, images, stock_flags
 from .illustrations import illustrate
 from .ports import Products, ReadCache
 from .seed import seed_documents
@@ -105,6 +105,7 @@ def create_product(repo: Products, cache: ReadCache, fields: dict, audited=None)
     first = doc.pop("image", None)
     one = [{"url": first, "widths": [], "alt": doc["name"]}] if first else []
     doc.update(gallery.cover(one if sent is None else sent, doc["category"]))
+    doc |= stock_flags.at_creation(doc, {doc["sku"]: initial_stock})
     audit = () if audited is None else (audited(doc["_id"])({}, audit_facts(doc)),)
     repo.insert(doc, changed_event(doc, "created", initial_stock), *audit)
     cache.invalidate()
@@ -157,6 +158,15 @@ def delete_product(repo: Products, cache: ReadCache, product_id: str, audited=No
     cache.invalidate()
 
 
+def apply_stock_change(repo: Products, cache: ReadCache, event: Event) -> None:
+    """stock.changed: a SKU's stock crossed zero; its product's "In stock only" flags follow. The cache is dropped
+    or the consumer retries (the flags are already right: setting them again changes nothing)."""
+    changed = StockChanged.parse(event)
+    at = datetime.fromisoformat(event.occurred_at)
+    if repo.set_stock_flags(changed.product_id, changed.sku, changed.in_stock, at):
+        cache.invalidate_or_raise()
+
+
 def seed_catalog(repo: Products, cache: ReadCache, store=None) -> int:
     """Seed an empty catalog; each product announces itself so inventory creates its stock. With an image store,
     each gets a drawing of its own through the upload pipeline (with its WebP copies)."""
@@ -169,6 +179,7 @@ def seed_catalog(repo: Products, cache: ReadCache, store=None) -> int:
         if store is not None:
             url, widths = images.save(store, illustrate(doc["name"], doc["category"]))
             doc.update(gallery.cover([{"url": url, "widths": widths, "alt": doc["name"]}], doc["category"]))
+        doc |= stock_flags.at_creation(doc, {doc["sku"]: stock})
         repo.insert(doc, changed_event(doc, "created", stock))
     cache.invalidate()
     return n

@@ -27,7 +27,7 @@ def client(app):
 @pytest.fixture()
 def confirm(app):
     """Deliver order.confirmed to the service's handler, as the consumer runner does; returns the event."""
-    handle = consumers.handlers(deps(app).cache, deps(app).copurchases)[OrderConfirmed.TOPIC]
+    handle = consumers.handlers(deps(app).cache, deps(app).copurchases, deps(app).repo)[OrderConfirmed.TOPIC]
 
     def deliver(*product_ids: str, event=None):
         lines = [OrderLine(product_id=p, sku=f"SKU-{p}", quantity=1) for p in product_ids]

@@ -111,3 +111,24 @@ def test_an_admin_count_and_a_deletion_reach_the_storefront(shell_url, gateway_u
         interval=0.2,
         message=f"the deleted product's page to be 404 within {BOUND} s",
     )
+
+
+def test_stock_counted_to_zero_and_back_reaches_in_stock_only_through_the_broker(gateway_url, admin):
+    """Inventory's stock.changed, from its outbox through the broker to the catalog's consumer: no request asks."""
+    product = create(gateway_url, admin, initial_stock=2)
+    wait_until(
+        lambda: requests.get(f"{gateway_url}/api/inventory/{product['sku']}", timeout=5).status_code == 200,
+        message="inventory to create the stock",
+    )
+    query = {"q": product["name"], "in_stock": "true"}
+
+    def shown() -> bool:
+        return requests.get(f"{gateway_url}/api/products", params=query, timeout=5).json()["total"] == 1
+
+    assert shown()
+    for units, expected in ((0, False), (5, True)):
+        r = requests.put(
+            f"{gateway_url}/api/inventory/{product['sku']}", json={"quantity": units}, headers=admin, timeout=10
+        )
+        assert r.status_code == 200, r.text
+        wait_until(lambda expected=expected: shown() is expected, message=f"'In stock only' to say {expected}")

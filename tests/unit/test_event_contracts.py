@@ -59,6 +59,7 @@ DESIGN_TOPICS = {
     "stock.rejected",
     "stock.released",
     "stock.low",
+    "stock.changed",
     "payment.succeeded",
     "payment.failed",
     "payment.refunded",
@@ -102,6 +103,7 @@ PINNED: dict[type[m.Message], set[str]] = {
     m.StockRejected: ANSWER | {"skus", "reason", "user_id"},
     m.StockReleased: ANSWER | {"reason", "user_id"},
     m.StockLow: {"sku", "product_id", "available", "level"},
+    m.StockChanged: {"sku", "product_id", "available", "in_stock"},
     m.AdminAction: {"action", "subject_type", "subject_id", "actor_id", "actor_email", "before", "after"},
     m.PaymentSucceeded: PAID | {"charge_id"},
     m.PaymentFailed: PAID | {"reason", "attempts"},
@@ -172,7 +174,10 @@ def _stock_events(db) -> list[Event]:
         rs.reserve(reservations, stock, m.OrderPlaced.parse(orders.placed_event(order)), 60)
     rs.release(reservations, stock, held["_id"], "payment_failed")
     made = _outbox(db["reservations"], held["_id"]) + _outbox(db["reservations"], short["_id"])
-    return [*made, inventory.low_stock_event({"sku": "S-1", "product_id": "p1"}, 1, 5)]
+    stock.changed_event = inventory.stock_changed_event
+    stock.set_available("S-1", 0)  # the count crosses zero: stock.changed rides in its write
+    crossed = [Event(**e) for e in db["stock"].find_one({"_id": "S-1"})["_outbox"] if e["type"] == "stock.changed"]
+    return [*made, *crossed, inventory.low_stock_event({"sku": "S-1", "product_id": "p1"}, 1, 5)]
 
 
 SHOP = payments.Shop("http://shop.test", "Fragmart")
@@ -321,12 +326,13 @@ REQUIRED = [(cls, name) for cls in m.MESSAGES for name, field in cls.model_field
 
 def _valid(cls: type[m.Message]) -> dict:
     """The smallest payload the class accepts."""
-    base = {"order_id": "o1", "user_id": "u1", "email": "a@example.test", "sku": "S-1", "action": "created"}
-    base |= {"subject_type": "stock", "subject_id": "S-1", "actor_id": "u1"}
+    base: dict[str, object] = {"order_id": "o1", "user_id": "u1", "email": "a@example.test", "sku": "S-1"}
+    base |= {"action": "created", "subject_type": "stock", "subject_id": "S-1", "actor_id": "u1"}
     base |= {"reset_url": "http://shop.test/reset-password/t", "expires_at": "2026-12-05T12:00:00+00:00"}
     base |= {"old_email": "a@example.test", "new_email": "b@example.test", "confirm_url": "http://shop.test/c/t"}
     base |= {"changed_at": "2026-12-05T12:00:00+00:00", "deleted_at": "2026-12-05T12:00:00+00:00"}
-    return {k: v for k, v in {**base, "available": 1, "level": 5, "version": 1}.items() if k in cls.model_fields}
+    base |= {"available": 1, "level": 5, "version": 1, "in_stock": True}
+    return {k: v for k, v in base.items() if k in cls.model_fields}
 
 
 @pytest.mark.parametrize(("cls", "name"), REQUIRED, ids=lambda p: getattr(p, "TOPIC", p))
