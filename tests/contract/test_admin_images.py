@@ -315,3 +315,14 @@ def test_the_same_upload_posted_twice_through_the_shell_adds_one_image(office, p
         )
         assert r.status_code == 303
     assert len(gallery(office, product["id"])) == 1
+
+
+def test_a_png_carrying_html_after_its_end_is_only_ever_served_as_an_image(office, product):
+    """A polyglot decodes as a PNG, so it is kept; it is served with the type its decoding found and nosniff, so no
+    browser reads the HTML in it."""
+    polyglot = image_bytes("PNG") + b"<html><script>alert(document.cookie)</script></html>"
+    r = put_gallery_image(office, product["id"], 1, polyglot, "A polyglot")
+    assert r.status_code == 200, r.text
+    served = office.shell_app.test_client().get(r.json()["images"][0]["url"])
+    assert served.status_code == 200 and served.headers["Content-Type"] == "image/png"
+    assert served.headers["X-Content-Type-Options"] == "nosniff" and served.data == polyglot
