@@ -1,4 +1,5 @@
-"""Reconcile at start: every product of the catalog has a stock record, even when this service lost its data."""
+"""Reconcile at start: every product of the catalog has a stock record, even when this service lost its data, and the
+catalog's "In stock only" flags agree with the counts."""
 
 from __future__ import annotations
 
@@ -20,15 +21,44 @@ TOPIC = ProductChanged.TOPIC
 PER_PAGE = 100
 
 
-def catalog_skus(get_page: Callable[[int], dict]) -> dict[str, str]:
-    """{sku: product id} for every live product, read page by page from the products API."""
-    found, page = {}, 1
+def catalog_items(get_page: Callable[[int], dict]) -> Iterable[dict]:
+    """Every live product, read page by page from the products API."""
+    page = 1
     while True:
         body = get_page(page)
-        found.update({item["sku"]: item["id"] for item in body["items"]})
+        yield from body["items"]
         if page >= body["pages"]:
-            return found
+            return
         page += 1
+
+
+def catalog_skus(get_page: Callable[[int], dict]) -> dict[str, str]:
+    """{sku: product id} for every live product."""
+    return {item["sku"]: item["id"] for item in catalog_items(get_page)}
+
+
+def catalog_sold_out(get_page: Callable[[int], dict]) -> dict[str, bool]:
+    """{variant SKU: the catalog holds it sold out} (services/products/stock_flags.py); a product from before the
+    flags has none, which the catalog reads as in stock."""
+    found = {}
+    for item in catalog_items(get_page):
+        sold_out = set(item.get("sold_out") or ())
+        for sku in [v["sku"] for v in item.get("variants") or []] or [item["sku"]]:
+            found[sku] = sku in sold_out
+    return found
+
+
+def align_stock_flags(stock, sold_out: dict[str, bool]) -> list[str]:
+    """stock.changed for each SKU whose count the catalog's "In stock only" flags disagree with: products from before
+    the event existed (the one-off backfill), or a word lost on the way. The catalog's consumer sets the flags."""
+    told = []
+    for chunk in _chunks(list(sold_out)):
+        for d in stock.get_many(chunk):
+            if (d["available"] <= 0) != sold_out[d["sku"]] and stock.announce(d["sku"]):
+                told.append(d["sku"])
+    if told:
+        log.warning("stock flags told to the catalog", extra={"skus": told[:100], "count": len(told)})
+    return told
 
 
 def fold_history(raws: Iterable[bytes]) -> dict[str, dict]:
@@ -122,6 +152,7 @@ class Reconciler(threading.Thread):
             try:
                 result = reconcile(self.stock, catalog_skus(self.get_page), self.history, last_try)
                 if not result["pending"]:
+                    result["flags_told"] = len(align_stock_flags(self.stock, catalog_sold_out(self.get_page)))
                     self.result = result
                     log.info("stock reconciled with the catalog", extra=result)
                     return

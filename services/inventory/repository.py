@@ -251,6 +251,15 @@ class StockRepository:
                 return doc
         raise Conflict("Stock is changing too fast, try again", code="STOCK_BUSY")
 
+    def announce(self, sku: str) -> bool:
+        """stock.changed for the count as it stands, written with a compare-and-set on it (the reconciler's word to
+        a catalog whose flags disagree); False when there is no such SKU or the count moved meanwhile."""
+        current = self.stock.find_one({"_id": sku})
+        if current is None or self.changed_event is None:
+            return False
+        event = self.changed_event(current, current["available"])
+        return self._apply({"_id": sku, "available": current["available"]}, {"$set": {}}, [event]) is not None
+
     def _low(self, current: dict, after: int) -> list:
         crossing = current["available"] > self.low_level >= after
         return [self.low_event(current, after)] if crossing else []

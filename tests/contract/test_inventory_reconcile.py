@@ -8,12 +8,17 @@ import services.inventory
 import services.products
 from common.events import Event
 from common.kafka import Publisher, ensure_topics
+from common.messages import StockChanged
 from services.inventory import reconcile as rc
 from services.inventory.deps import deps as inventory_deps
+from services.products import consumers
 from services.products.deps import deps as products_deps
 from services.products.seed import seed_documents
 
 SEED = {doc["sku"]: units for doc, units in seed_documents()}
+SEED_HISTORY = {
+    doc["sku"]: {"initial": units, "product_id": doc["_id"], "discontinued": False} for doc, units in seed_documents()
+}
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +100,7 @@ def test_the_reconciler_thread_runs_once_in_the_background(stock, get_page, brok
     worker = rc.Reconciler(stock, get_page, broker_history, grace=0)
     worker.start()
     worker.join(timeout=30)
-    assert worker.result == {"products": len(SEED), "restored": len(SEED), "zeroed": 0, "pending": 0}
+    assert worker.result == {"products": len(SEED), "restored": len(SEED), "zeroed": 0, "pending": 0, "flags_told": 0}
     assert available(stock) == SEED
 
 
@@ -112,3 +117,28 @@ def test_a_created_event_later_than_the_grace_still_sets_the_stock_it_was_zeroed
     assert stock.get(counted) == {"sku": counted, "available": 3, "reserved": 0}
     stock.ensure(late, catalog[late], SEED[late] + 5)  # a replay of it now finds a known count
     assert stock.get(late)["available"] == SEED[late]
+
+
+def test_the_reconciler_tells_the_catalog_of_stock_its_in_stock_flags_disagree_with_then_nothing(
+    products, stock, get_page
+):
+    """Products from before stock.changed have no flags (read as in stock); a word may have been lost. Each such SKU
+    gets a stock.changed with its count as it stands, and once the catalog's consumer has read them, none."""
+    rc.reconcile(stock, rc.catalog_skus(get_page), lambda: SEED_HISTORY, last_try=False)
+    catalog = products_deps(products).repo.products
+    sold_out_at_seed = next(sku for sku, units in SEED.items() if units == 0)
+    assert rc.align_stock_flags(stock, rc.catalog_sold_out(get_page)) == []  # the seed's flags are right
+    old, drifted = [sku for sku, units in SEED.items() if units > 0][:2]
+    stock.set_available(old, 0)  # as if before the event: the catalog was never told
+    catalog.update_one({"sku": old}, {"$unset": {"sold_out": "", "in_stock": ""}})
+    catalog.update_one({"sku": drifted}, {"$set": {"sold_out": [drifted], "in_stock": False}})  # a lost word
+    products_deps(products).cache.invalidate()
+    told = rc.align_stock_flags(stock, rc.catalog_sold_out(get_page))
+    assert sorted(told) == sorted([old, drifted]) and sold_out_at_seed not in told
+    on_stock = consumers.handlers(products_deps(products).cache, None, products_deps(products).repo)
+    for sku in told:
+        for entry in stock.stock.find_one({"_id": sku})["_outbox"]:
+            if entry["type"] == StockChanged.TOPIC:
+                on_stock[StockChanged.TOPIC](Event(**entry))
+    assert catalog.find_one({"sku": old})["in_stock"] is False and catalog.find_one({"sku": drifted})["in_stock"]
+    assert rc.align_stock_flags(stock, rc.catalog_sold_out(get_page)) == []
