@@ -75,9 +75,10 @@ def grid():
         "facets": facet_choices(page.get("facets") if page else None, form),
     }
     if request.headers.get("HX-Target") == "results":  # a search or page swap: #results, and #facets' new counts
-        return render_template("products/_results.html", **context) + render_template(
-            "products/_facets.html", **context
-        ), result.status
+        results = render_template("products/_results.html", **context)
+        if page is None:  # refused: the filters on the page stay as the shopper set them, to be put right
+            return results, result.status
+        return results + render_template("products/_facets.html", **context), result.status
     return render_template("products/_grid.html", sorts=SORT_LABELS, **context), result.status
 
 
@@ -94,11 +95,12 @@ def band_label(band: dict) -> str:
 
 
 def facet_choices(facets: dict | None, form: dict) -> dict:
-    """The filters' choices with their counts; when the search failed (the form has errors), the categories alone,
-    without counts, so the form can still be put right."""
-    if facets is None:
+    """The filters' choices with their counts; when the search failed (the form has errors), the categories and the
+    chosen values, without counts, so the form can still be put right."""
+    if facets is None:  # the chosen sizes and colours stay checked, and the price band goes along unseen
         listed = [{"value": c, "count": None} for c in client.categories()]
-        return {"category": listed, "price_band": [], "size": [], "colour": [], "in_stock": None}
+        chosen = {k: [{"value": v, "count": None} for v in form[k]] for k in CHOICE_KEYS}
+        return {"category": listed, "price_band": [], **chosen, "in_stock": None, "kept_band": form["price_band"]}
     bands = [{**b, "label": band_label(b)} for b in facets["price_band"]]
     return {**facets, "price_band": bands}
 

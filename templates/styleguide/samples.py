@@ -242,9 +242,10 @@ FACETS_CHOSEN = {**FACETS, "colour": counted(("Navy", 1), ("Red", 0)), "in_stock
 FACETS_WITHOUT_COUNTS = {
     "category": [{"value": c, "count": None} for c in CATEGORIES],
     "price_band": [],
-    "size": [],
+    "size": [{"value": "M", "count": None}],
     "colour": [],
     "in_stock": None,
+    "kept_band": "25-50",
 }
 BAD_SEARCH = {**SEARCH, "min_price": "cheap", "max_price": "5"}
 FILTER_ERRORS = {"min_price": "Enter a price in dollars, like 25 or 19.99."}

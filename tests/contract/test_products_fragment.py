@@ -174,3 +174,13 @@ def test_the_grid_takes_its_categories_from_the_search_and_asks_the_list_only_to
             now[0] += products_client.CATEGORIES_SECONDS  # its lifetime later
             client.get("/grid", query_string={"min_price": "free"})
             assert asked() == 2
+
+
+def test_a_refused_search_keeps_the_chosen_filters_in_the_form_and_an_htmx_swap_leaves_them_alone(client):
+    query = {"min_price": "cheap", "price_band": "25-50", "size": ["M", "L"], "in_stock": "true"}
+    page = client.get("/grid", query_string=query).get_data(as_text=True)
+    assert '<input type="hidden" name="price_band" value="25-50">' in page
+    assert re.search(r'id="size-L" name="size" value="L" checked>', page)
+    assert re.search(r'id="in_stock" name="in_stock" value="true" checked>', page)
+    swap = client.get("/grid", query_string=query, headers={"HX-Request": "true", "HX-Target": "results"})
+    assert swap.status_code == 422 and 'id="facets"' not in swap.get_data(as_text=True)
