@@ -311,6 +311,17 @@ class UserRegistered(Message):
 ProductAction = Literal["created", "updated", "deleted"]
 
 
+class VariantFacts(Part):
+    """One variant in product.changed: its SKU is a unit of stock. `initial_stock` for a variant new with this
+    change; `discontinued` for one the change took away."""
+
+    sku: str
+    options: dict[str, str] = {}
+    price: int | None = None
+    initial_stock: Count | None = Field(default=None, ge=0)
+    discontinued: bool = False
+
+
 class ProductChanged(Message):
     TOPIC: ClassVar[Literal["product.changed"]] = "product.changed"
     action: ProductAction
@@ -321,6 +332,14 @@ class ProductChanged(Message):
     currency: str | None = None
     category: str | None = None
     initial_stock: Count | None = Field(default=None, ge=0)
+    # Every variant of the product (events written before variants have none: their one SKU is `sku`).
+    variants: list[VariantFacts] | None = None
+
+    def stock_units(self) -> list[VariantFacts]:
+        """The SKUs this change is about: the variants, or for an event of the one-SKU shape its SKU."""
+        if self.variants is not None:
+            return self.variants
+        return [VariantFacts(sku=self.sku, initial_stock=self.initial_stock)]
 
 
 Fact = str | int | bool | None

@@ -23,7 +23,7 @@ from common.csrf import CSRF_COOKIE
 from common.session import ACCESS_COOKIE
 from common.settings import load_settings
 from services.inventory.deps import deps as inventory_deps
-from services.products.seed import seed_documents
+from services.products.seed import seed_stock
 from tests.accounts_apps import ADMIN
 from tests.payflow import pay_standin
 from tests.servers import free_port, serving
@@ -57,8 +57,8 @@ def serve_back_office(redis_url: str, keys_dir: str):
             extra |= provider.settings() if name == "payments" else {}
             apps[name] = module.create_app({**base, "service_urls": urls, **extra})
             urls[name] = stack.enter_context(serving(apps[name]))
-        for doc, units in seed_documents():
-            inventory_deps(apps["inventory"]).stock.ensure(doc["sku"], doc["_id"], units)
+        for sku, product_id, units in seed_stock():
+            inventory_deps(apps["inventory"]).stock.ensure(sku, product_id, units)
         gw = stack.enter_context(
             serving(gateway.create_app({**base, "service_urls": urls, "rate_limit_writes": "10000/minute"}))
         )

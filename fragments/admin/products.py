@@ -11,7 +11,7 @@ from common.htmx import redirect_after_post
 from common.ids import is_id
 from fragments.confirm import ask, confirmed
 
-from . import audit, client, forms
+from . import audit, client, forms, variant_form
 
 bp = Blueprint("admin_products", __name__)
 PER_PAGE = 20
@@ -65,17 +65,31 @@ def _trail(product: dict | None) -> list[dict]:
 
 @bp.get("/products/new")
 def new_product():
-    return _form_page(None, {"featured": False, "initial_stock": "0"}, {})
+    form = {"featured": False, "initial_stock": "0", "options": variant_form.blank_options(), "variants": []}
+    return _form_page(None, form, {})
 
 
 @bp.get("/products/<product_id>")
 def edit_product(product_id):
     product = _product(product_id)
-    form = {**product, "price": forms.price_text(product["price"])}
+    form = {
+        **product,
+        "price": forms.price_text(product["price"]),
+        "options": variant_form.options_form(product),
+        "variants": variant_form.variant_rows(product, variant_form.stock_levels(product)),
+    }
     return _form_page(product, form, {}, saved="Product saved." if request.args.get("saved") else None)
 
 
-def _read_form(creating: bool) -> tuple[dict, dict, dict]:
+def _existing(product: dict | None) -> dict[str, dict]:
+    """The product's variants by their combination's key (a combination kept keeps its SKU)."""
+    if not product or not product.get("options"):
+        return {}
+    names = [o["name"] for o in product["options"]]
+    return {variant_form.key_of(v["options"].get(n, "") for n in names): v for v in product["variants"]}
+
+
+def _read_form(creating: bool, product: dict | None = None) -> tuple[dict, dict, dict]:
     """What was typed (to show again), the API body, and errors found before asking the API."""
     form = {k: forms.text(k) for k in ("name", "description", "category", "price", "sku", "initial_stock")}
     featured = request.form.get("featured") == "on"
@@ -96,13 +110,22 @@ def _read_form(creating: bool) -> tuple[dict, dict, dict]:
         if stock is None or stock < 0:
             errors["initial_stock"] = forms.PRODUCT_MESSAGES["initial_stock"]
         body["initial_stock"] = stock
-    return {**form, "featured": featured}, body, errors
+    typed_options, options = variant_form.read_options(errors)
+    # A combination new to the form starts with the product's initial stock (when creating), else 0.
+    new_stock = form["initial_stock"] if creating and "initial_stock" not in errors else "0"
+    rows, body["variants"] = variant_form.read_variants(options, errors, _existing(product), new_stock or "0")
+    body["options"] = options
+    return {**form, "featured": featured, "options": typed_options, "variants": rows}, body, errors
 
 
-def _api_errors(resp) -> dict:
+def _api_errors(resp, sku: str = "") -> dict:
+    """The API's refusal beside its field: the product's SKU taken beside "SKU", a variant's above the form."""
     message, details = client.error_of(resp)
     if resp.status_code == 409:
-        return {"sku": "Another product already has this SKU."}
+        taken = details.get("sku")
+        return {"sku": "Another product already has this SKU."} if taken in (None, sku) else {"form": message}
+    if set((details or {}).get("fields", {})) & {"options", "variants"}:
+        return {"form": message}
     return forms.field_errors(details, forms.PRODUCT_MESSAGES, message)
 
 
@@ -113,18 +136,20 @@ def create_product():
         resp = client.call("POST", "/api/products", json=body)
         if resp.status_code == 201:  # the products service audits the creation, with it
             return redirect_after_post(f"/admin/products/{resp.json()['id']}?saved=1")
-        errors = _api_errors(resp)
+        errors = _api_errors(resp, form["sku"])
     return _form_page(None, form, errors, 422)
 
 
 @bp.post("/products/<product_id>")
 def update_product(product_id):
     product = _product(product_id)
-    form, body, errors = _read_form(creating=False)
+    form, body, errors = _read_form(creating=False, product=product)
     form["sku"] = product["sku"]
     if not errors:
         resp = client.call("PATCH", f"/api/products/{product['id']}", json=body)
         if resp.status_code == 200:  # the products service audits the edit, with the edit
+            for sku, units in variant_form.stock_counts(form["variants"]).items():
+                client.call("PUT", f"/api/inventory/{sku}", json={"quantity": units})  # audited by inventory
             return redirect_after_post(f"/admin/products/{product['id']}?saved=1")
         errors = _api_errors(resp)
     return _form_page(product, form, errors, 422)

@@ -40,16 +40,18 @@ def cart() -> Result[dict]:
     return _result(_call("GET", "/api/cart"))
 
 
-def add(product_id: str, quantity: int) -> Result[dict]:
-    return _result(_call("POST", "/api/cart/items", json={"product_id": product_id, "quantity": quantity}))
+def add(product_id: str, quantity: int, sku: str | None = None, options: dict | None = None) -> Result[dict]:
+    """A product's variant by SKU or option values (a product without options needs neither)."""
+    chosen = {"sku": sku} if sku else {"options": options} if options else {}
+    return _result(_call("POST", "/api/cart/items", json={"product_id": product_id, "quantity": quantity, **chosen}))
 
 
-def set_quantity(product_id: str, quantity: int) -> Result[dict]:
-    return _result(_call("PATCH", f"/api/cart/items/{product_id}", json={"quantity": quantity}))
+def set_quantity(sku: str, quantity: int) -> Result[dict]:
+    return _result(_call("PATCH", f"/api/cart/items/{sku}", json={"quantity": quantity}))
 
 
-def remove(product_id: str) -> Result[dict]:
-    return _result(_call("DELETE", f"/api/cart/items/{product_id}"))
+def remove(sku: str) -> Result[dict]:
+    return _result(_call("DELETE", f"/api/cart/items/{sku}"))
 
 
 def quote(country: str, promo_code: str | None) -> Result[dict]:

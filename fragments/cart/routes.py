@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from flask import Blueprint, make_response, redirect, render_template, request
 
 from common.cacheable import PERSONAL, per_session, personal
@@ -14,6 +17,8 @@ from fragments.result import Result
 from . import client
 
 bp = Blueprint("cart", __name__)
+SKU = re.compile(r"[A-Za-z0-9-]{1,40}", re.ASCII)
+OPTION_FIELD = "option:"  # the product page's radio groups: option:Size=M
 GUEST_COOKIE_AGE = 14 * 24 * 3600  # as long as the API keeps a guest cart
 CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and refetches itself
 # How long a shopper's own mini-cart may be reused: the shell drops it at once on any write it relays for the
@@ -66,20 +71,34 @@ def add():
     """With htmx: a status line for #add-status plus cart-changed. Without: back to `next`, or the error."""
     product_id, quantity = request.form.get("product_id", ""), _quantity(request.form.get("quantity", "1"))
     back = back_after_add(request.form.get("next"))
-    if not is_id(product_id):
+    choice = chosen_variant(request.form)
+    if not is_id(product_id) or choice is None:
         result = Result.failed("That product is not available")
     elif not quantity:
         result = Result.failed("Choose a quantity from 1 to 99")
     else:
-        result = client.add(product_id, quantity)
+        result = client.add(product_id, quantity, **choice)
     if not result.ok:
         return render_template("cart/_added.html", result=result, back=back, full=not wants_fragment()), 422
     if wants_fragment():
         resp = make_response(render_template("cart/_added.html", result=result, back=back, full=False))
         resp.headers.update(CHANGED)
-    else:
-        resp = redirect(back, code=303)
+    else:  # the product page answers for the variant just added
+        chosen = {f"{OPTION_FIELD}{k}": v for k, v in (choice or {}).get("options", {}).items()}
+        resp = redirect(f"{back}?{urlencode(chosen)}" if chosen and "?" not in back else back, code=303)
     return _keep_guest_cart(resp, result)
+
+
+def chosen_variant(form) -> dict | None:
+    """Which variant the product page's form names: its radio groups (`option:<name>`, what a shopper without
+    JavaScript sends) or a SKU; neither for a product without options. None when the form is malformed."""
+    options = {k.removeprefix(OPTION_FIELD): v for k, v in form.items() if k.startswith(OPTION_FIELD)}
+    sku = form.get("sku") or None
+    if len(options) > 3 or any(len(k) > 30 or len(v) > 30 for k, v in options.items()):
+        return None
+    if sku is not None and not SKU.fullmatch(sku):
+        return None
+    return {"options": options} if options else {"sku": sku} if sku else {}
 
 
 def _page(cart: dict | None, error=None, line_error=None, promo_error=None, typed=""):
@@ -109,12 +128,12 @@ def page():
     return _page(client.cart().value)
 
 
-def _after_change(result: Result[dict], product_id: str):
+def _after_change(result: Result[dict], sku: str):
     """A line changed: the page again (htmx) or a redirect to /cart (no JS); an error re-renders with 422."""
     if not result.ok:
         current = client.cart().value
-        on_page = current is not None and any(i["product_id"] == product_id for i in current["items"])
-        return _page(current, result.message, product_id if on_page else None), 422  # else shown above the lines
+        on_page = current is not None and any(i["sku"] == sku for i in current["items"])
+        return _page(current, result.message, sku if on_page else None), 422  # else shown above the lines
     if not wants_fragment():
         return redirect("/cart", code=303)
     resp = make_response(_page(result.value))
@@ -122,22 +141,23 @@ def _after_change(result: Result[dict], product_id: str):
     return resp
 
 
-@bp.post("/items/<product_id>")
-def update_line(product_id):
-    """A new quantity from the stepper (its -/+ forms carry quantity ±1; the middle one the typed number)."""
+@bp.post("/items/<sku>")
+def update_line(sku):
+    """A new quantity from the stepper (its -/+ forms carry quantity ±1; the middle one the typed number). A line
+    is one variant, named by its SKU."""
     quantity = _quantity(request.form.get("quantity"))
-    if not is_id(product_id):
+    if not SKU.fullmatch(sku):
         return _after_change(Result.failed("That product is not in your cart"), "")
     if quantity is None:
-        return _after_change(Result.failed("Choose a quantity from 0 to 99"), product_id)
-    return _after_change(client.set_quantity(product_id, quantity), product_id)
+        return _after_change(Result.failed("Choose a quantity from 0 to 99"), sku)
+    return _after_change(client.set_quantity(sku, quantity), sku)
 
 
-@bp.post("/items/<product_id>/remove")
-def remove_line(product_id):
-    if not is_id(product_id):
+@bp.post("/items/<sku>/remove")
+def remove_line(sku):
+    if not SKU.fullmatch(sku):
         return _after_change(Result.failed("That product is not in your cart"), "")
-    return _after_change(client.remove(product_id), product_id)
+    return _after_change(client.remove(sku), sku)
 
 
 @bp.post("/promo")

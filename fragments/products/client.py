@@ -103,9 +103,18 @@ def stock_state(available: int | None) -> dict | None:
     return {"label": "In stock", "level": "in", "available": available}
 
 
+def _skus(product: dict) -> list[str]:
+    return [v["sku"] for v in product.get("variants") or [{"sku": product["sku"]}]]
+
+
 def with_stock(products: list[dict]) -> list[dict]:
-    levels = stock_levels([p["sku"] for p in products])
-    return [{**p, "stock": stock_state(levels.get(p["sku"]))} for p in products]
+    """Each product with its stock line: over all its variants (a card says "In stock" while any size is)."""
+    levels = stock_levels([sku for p in products for sku in _skus(p)])
+    out = []
+    for p in products:
+        known = [levels[sku] for sku in _skus(p) if sku in levels]
+        out.append({**p, "stock": stock_state(sum(known)) if known else None})
+    return out
 
 
 def related(product_id: str) -> list[dict]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, make_response, render_template, request
 
 from common.cacheable import cacheable
 from common.errors import NotFound
 
-from . import client
+from . import choice, client
 from .related import for_cart as related_for_cart
 
 bp = Blueprint("products", __name__)
@@ -109,12 +109,14 @@ def facet_choices(facets: dict | None, form: dict) -> dict:
 GALLERY_KEEPS = ("variant",)
 
 
-def _gallery(product: dict) -> dict:
-    """The gallery's context: the image chosen by ?image=N (from 1; anything else shows the first) and the link to
-    each image's page."""
-    numbers = [str(n) for n in range(1, len(product.get("images") or []) + 1)]
+def _gallery(product: dict, variant: dict | None = None) -> dict:
+    """The gallery's context: the image chosen by ?image=N (from 1; anything else shows the first, or the chosen
+    variant's own image) and the link to each image's page."""
+    images = product.get("images") or []
+    numbers = [str(n) for n in range(1, len(images) + 1)]
     asked = request.args.get("image", "")
-    shown = numbers.index(asked) if asked in numbers else 0
+    own = [i for i, image in enumerate(images) if variant and image["url"] == variant.get("image")]
+    shown = numbers.index(asked) if asked in numbers else own[0] if own else 0
     keep = {k: request.args[k] for k in GALLERY_KEEPS if k in request.args}
     return {
         "shown": shown,
@@ -125,8 +127,27 @@ def _gallery(product: dict) -> dict:
 @bp.get("/detail/<product_id>")
 @shared()  # its add-to-cart form carries the CSRF placeholder; the shell fills in each browser's token
 def detail(product_id):
-    product = client.with_stock([client.product(product_id)])[0]
-    return render_template("products/_detail.html", product=product, **_gallery(product))
+    """The product as the chosen variant (?variant=<sku>): its price, stock line and add-to-cart, its gallery
+    opened at the variant's image. With htmx a choice swaps #product and the URL keeps ?variant=; without, the form
+    says which values were chosen."""
+    product = client.product(product_id)
+    levels = client.stock_levels([v["sku"] for v in product["variants"]])
+    current = choice.chosen(product, request.args, levels)
+    shown = {
+        **product,
+        "price": current["price"] if current.get("price") is not None else product["price"],
+        "stock": client.stock_state(levels.get(current["sku"])) if levels else None,
+    }
+    groups = choice.groups(product, current, levels)
+    page = render_template(
+        "products/_detail.html", product=shown, variant=current, groups=groups, **_gallery(product, current)
+    )
+    resp = make_response(page)
+    if product.get("options"):
+        image = request.args.get("image", "")
+        shown_image = f"&image={image}" if image.isdigit() and len(image) < 3 else ""
+        resp.headers["HX-Push-Url"] = f"/products/{product['id']}?variant={current['sku']}{shown_image}"
+    return resp
 
 
 @bp.get("/related/<product_id>")

@@ -33,8 +33,12 @@ def catalog_items(get_page: Callable[[int], dict]) -> Iterable[dict]:
 
 
 def catalog_skus(get_page: Callable[[int], dict]) -> dict[str, str]:
-    """{sku: product id} for every live product."""
-    return {item["sku"]: item["id"] for item in catalog_items(get_page)}
+    """{sku: product id} for every variant of every live product."""
+    return {
+        v["sku"]: item["id"]
+        for item in catalog_items(get_page)
+        for v in item.get("variants") or [{"sku": item["sku"]}]
+    }
 
 
 def catalog_sold_out(get_page: Callable[[int], dict]) -> dict[str, bool]:
@@ -62,20 +66,22 @@ def align_stock_flags(stock, sold_out: dict[str, bool]) -> list[str]:
 
 
 def fold_history(raws: Iterable[bytes]) -> dict[str, dict]:
-    """{sku: {product_id, initial, discontinued}} from product.changed in order; the first `created` sets the
-    initial stock, as it did when the events were first consumed. Malformed events were dead-lettered: skip them."""
+    """{sku: {product_id, initial, discontinued}} per variant SKU from product.changed in order; the first event
+    that gives a SKU's initial stock (its product's creation, or the edit that added the variant) sets it, as it did
+    when the events were first consumed. Malformed events were dead-lettered: skip them."""
     history: dict[str, dict] = {}
     for raw in raws:
         try:
             changed = ProductChanged.parse(Event.from_json(raw))
         except (ValueError, TypeError):
             continue
-        if not re.fullmatch(SKU_PATTERN, changed.sku, flags=re.ASCII):
-            continue
-        known = history.setdefault(changed.sku, {"initial": None})
-        if changed.action == "created" and known["initial"] is None:
-            known["initial"] = changed.initial_stock or 0
-        known.update(product_id=changed.id, discontinued=changed.action == "deleted")
+        for unit in changed.stock_units():
+            if not re.fullmatch(SKU_PATTERN, unit.sku, flags=re.ASCII):
+                continue
+            known = history.setdefault(unit.sku, {"initial": None})
+            if known["initial"] is None and (changed.action == "created" or unit.initial_stock is not None):
+                known["initial"] = unit.initial_stock or 0
+            known.update(product_id=changed.id, discontinued=changed.action == "deleted" or unit.discontinued)
     return history
 
 

@@ -48,9 +48,13 @@ def count_stock(repo: Stock, sku: str, quantity: int, audit_for=None) -> dict:
 
 
 def apply_product_change(repo: Stock, changed: ProductChanged) -> None:
-    """product.changed: new products get their initial stock; deleted ones can no longer be reserved.
-    A malformed event raises, so the consumer retries and then dead-letters it."""
-    if not re.fullmatch(SKU_PATTERN, changed.sku, flags=re.ASCII):
-        raise ValueError(f"unusable SKU in product.changed: {changed.sku!r}")
-    initial = (changed.initial_stock or 0) if changed.action == "created" else 0
-    repo.ensure(changed.sku, changed.id, initial, discontinued=changed.action == "deleted")
+    """product.changed: each variant is a SKU with stock. New ones get their initial stock; those of a deleted
+    product, or a variant an edit took away, can no longer be reserved. A malformed event raises, so the consumer
+    retries and then dead-letters it."""
+    units = changed.stock_units()
+    bad = [u.sku for u in units if not re.fullmatch(SKU_PATTERN, u.sku, flags=re.ASCII)]
+    if bad:
+        raise ValueError(f"unusable SKU in product.changed: {bad[0]!r}")
+    for unit in units:
+        initial = unit.initial_stock or 0
+        repo.ensure(unit.sku, changed.id, initial, discontinued=changed.action == "deleted" or unit.discontinued)

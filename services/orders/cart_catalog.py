@@ -7,7 +7,42 @@ from typing import Protocol
 import requests
 
 from common.balancer import upstream_client
-from common.errors import AppError, Unavailable
+from common.errors import AppError, Conflict, NotFound, Unavailable
+
+
+def sellable(product: dict, variant: dict) -> dict:
+    """What a cart line or an order line is: one variant of a product, named as carts, orders, emails and the back
+    office show it ("Linen Shirt — M / Sand"), at its own price and image when it has them."""
+    label = variant.get("label") or ""
+    return {
+        "id": product["id"],
+        "sku": variant["sku"],
+        "name": f"{product['name']} — {label}" if label else product["name"],
+        "variant": label or None,
+        "price": product["price"] if variant.get("price") is None else variant["price"],
+        "currency": product["currency"],
+        "image": variant.get("image") or product.get("image"),
+    }
+
+
+def variant_of(product: dict, sku: str | None = None, options: dict[str, str] | None = None) -> dict:
+    """The product's variant named by SKU or by its option values; with neither, its only one. 409 when the product
+    needs a choice, 404 when the SKU or values name none of its variants."""
+    variants = product.get("variants") or [{"sku": product["sku"], "options": {}, "price": None, "label": ""}]
+    if sku is None and not options:
+        if len(variants) == 1:
+            return variants[0]
+        names = ", ".join(o["name"] for o in product.get("options") or []) or "an option"
+        message = f"Choose {names} first"
+        raise Conflict(message, {"product_id": product["id"], "fields": {"sku": message}}, code="VARIANT_REQUIRED")
+    for v in variants:
+        if (sku is not None and v["sku"] == sku) or (sku is None and v["options"] == options):
+            return v
+    raise NotFound(
+        "That choice is not sold",
+        {"product_id": product["id"], "fields": {"sku": "That choice is not sold"}},
+        code="VARIANT_NOT_FOUND",
+    )
 
 
 class Upstream(Protocol):
@@ -42,6 +77,20 @@ class CartCatalog:
         if resp is None or resp.status_code != 200:
             raise Unavailable("Prices cannot be checked right now, try again shortly", code="CATALOG_UNAVAILABLE")
         return {p["id"]: p for p in resp.json()["items"]}
+
+    def by_skus(self, skus) -> dict[str, dict]:
+        """The variants with these SKUs, as sellables (see sellable); unknown SKUs are absent. 503 as products()."""
+        skus = sorted(set(skus))
+        if not skus:
+            return {}
+        try:
+            resp = self.products_api.get("/api/products", params={"skus": ",".join(skus), "per_page": 100})
+        except AppError:
+            resp = None
+        if resp is None or resp.status_code != 200:
+            raise Unavailable("Prices cannot be checked right now, try again shortly", code="CATALOG_UNAVAILABLE")
+        found = {v["sku"]: sellable(p, v) for p in resp.json()["items"] for v in p.get("variants") or []}
+        return {sku: found[sku] for sku in skus if sku in found}
 
     def stock(self, skus) -> dict[str, int] | None:
         """Available units per SKU (a SKU without stock counts 0), or None when inventory cannot say."""

@@ -11,7 +11,7 @@ class CartLines:
 
     def lines(self, cart_id: str | None) -> list[dict]:
         held = self.store.lines(cart_id) if cart_id else {}
-        return [{"product_id": pid, "quantity": qty} for pid, qty in held.items()]
+        return [{"sku": sku, "quantity": qty} for sku, qty in held.items()]
 
     def take_ordered(self, order: dict) -> None:
         """The confirmed order's quantities leave the cart it was placed from: until then a failed or abandoned
@@ -20,6 +20,8 @@ class CartLines:
         if not cart_id:
             return
         ordered: dict[str, int] = {}
-        for line in order["lines"]:
-            ordered[line["product_id"]] = ordered.get(line["product_id"], 0) + int(line["quantity"])
+        for line in order["lines"]:  # a line is a variant, and the cart holds variants by SKU
+            # (a cart written before variants held the product by id: a key it lacks is dropped at once)
+            for key in {line["sku"], line["product_id"]}:
+                ordered[key] = ordered.get(key, 0) + int(line["quantity"])
         self.store.take(cart_id, ordered)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Annotated
 
 from flask import Blueprint, jsonify, request
 from pydantic import ConfigDict, Field
 
 from common.auth import current_identity, require_user
 from common.errors import AppError, NotFound
-from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA, is_id
+from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA
 from common.openapi import operation, service_spec
 from common.validation import StrictModel, parse_body
 
 from . import cart
 from .cart_store import MAX_QUANTITY, is_guest_id, new_guest_id, user_cart_id
 from .deps import deps
+from .pricing import SKU_PATTERN
 from .schemas import CART_HEADER, Cart, CartHeaders, CartSummary, MergedCart
 
 bp = Blueprint("cart", __name__)
@@ -23,8 +26,22 @@ spec = service_spec("orders")
 
 
 class AddItem(StrictModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"product_id": "classic-linen-shirt", "quantity": 1}]})
+    """A product's variant, named by its SKU or by its option values; a product without options needs neither."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"product_id": "ceramic-mug-set", "quantity": 1},
+                {"product_id": "classic-linen-shirt", "sku": "FM-APP-001-M-SAND", "quantity": 1},
+                {"product_id": "classic-linen-shirt", "options": {"Size": "M", "Colour": "Sand"}},
+            ]
+        }
+    )
     product_id: str = Field(pattern=ID_SCHEMA)
+    sku: str | None = Field(default=None, pattern=SKU_PATTERN)
+    options: dict[Annotated[str, Field(max_length=30)], Annotated[str, Field(max_length=30)]] | None = Field(
+        default=None, max_length=3
+    )
     quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY)
 
 
@@ -57,12 +74,12 @@ def _cart(mint: bool = False) -> CartRef:
     return CartRef(guest)
 
 
-def _line(product_id: str) -> tuple[str, str]:
-    """(cart id, product id) of a line that can exist: no cart or a malformed id means no such line."""
+def _line(sku: str) -> tuple[str, str]:
+    """(cart id, SKU) of a line that can exist: no cart or a malformed SKU means no such line."""
     cart_id = _cart().id
-    if cart_id is None or not is_id(product_id):
+    if cart_id is None or not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
         raise NotFound("That product is not in your cart", code="LINE_NOT_FOUND")
-    return cart_id, product_id
+    return cart_id, sku
 
 
 def _reply(body: dict, ref: CartRef | None = None):
@@ -97,25 +114,28 @@ def get_summary():
     ok_headers={CART_HEADER: {"type": "string", "pattern": MINTED_ID_SCHEMA}},
 )
 def add_item():
-    """Add a product (quantities add up); a guest without X-Cart-Id gets a new cart id."""
+    """Add a variant of a product (quantities add up); a guest without X-Cart-Id gets a new cart id."""
     body = parse_body(AddItem)
     ref = _cart(mint=True)
-    return _reply(cart.add_item(deps().cart_store, deps().catalog, ref.id, body.product_id, body.quantity), ref)
+    added = cart.add_item(
+        deps().cart_store, deps().catalog, ref.id, body.product_id, body.quantity, body.sku, body.options
+    )
+    return _reply(added, ref)
 
 
-@bp.patch("/api/cart/items/<product_id>")
+@bp.patch("/api/cart/items/<sku>")
 @operation(spec, out=Cart, body=SetQuantity, headers=CartHeaders, auth="optional", errors=(404, 409, 503))
-def set_quantity(product_id):
-    """Set a line's quantity (0 removes it)."""
+def set_quantity(sku):
+    """Set a line's quantity (0 removes it); a line is one variant, named by its SKU."""
     body = parse_body(SetQuantity)
-    return _reply(cart.set_quantity(deps().cart_store, deps().catalog, *_line(product_id), body.quantity))
+    return _reply(cart.set_quantity(deps().cart_store, deps().catalog, *_line(sku), body.quantity))
 
 
-@bp.delete("/api/cart/items/<product_id>")
+@bp.delete("/api/cart/items/<sku>")
 @operation(spec, out=Cart, headers=CartHeaders, auth="optional", errors=(404, 503))
-def remove_item(product_id):
-    """Remove a line."""
-    return _reply(cart.remove_item(deps().cart_store, deps().catalog, *_line(product_id)))
+def remove_item(sku):
+    """Remove a line (one variant, by its SKU)."""
+    return _reply(cart.remove_item(deps().cart_store, deps().catalog, *_line(sku)))
 
 
 @bp.post("/api/cart/merge")

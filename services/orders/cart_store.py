@@ -1,6 +1,7 @@
-"""Carts in Redis: one hash per cart at `orders:cart:<id>` mapping product id -> quantity, and beside it
-`orders:cart:<id>:seen` mapping product id -> the product as last seen (JSON: sku, name, image, price, currency),
-so the cart still renders when the catalog cannot answer."""
+"""Carts in Redis: one hash per cart at `orders:cart:<id>` mapping variant SKU -> quantity, and beside it
+`orders:cart:<id>:seen` mapping SKU -> the variant as last seen (JSON: SKU, name, image, price, currency),
+so the cart still renders when the catalog cannot answer. Carts written before variants name a product id instead
+of a SKU: the cart renames such a line to the product's one variant when it meets it (cart.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 CART_KEY = "orders:cart:{id}"
 SEEN_KEY = "orders:cart:{id}:seen"
 PROMO_KEY = "orders:cart:{id}:promo"  # the promo code the shopper applied in the cart, for the checkout to use
-SEEN_FIELDS = ("sku", "name", "image", "price", "currency")
+SEEN_FIELDS = ("id", "sku", "name", "variant", "image", "price", "currency")
 GUEST_TTL = 14 * 24 * 3600  # a guest's cart outlives a browser session, not forever
 MAX_QUANTITY = 99
 MAX_LINES = 50
@@ -40,6 +41,15 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return -3 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if tonumber(ARGV[3]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 return tonumber(ARGV[2])
+"""
+_RENAME = """
+local qty = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+if qty == 0 then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+local now = tonumber(redis.call('HGET', KEYS[1], ARGV[2]) or '0')
+redis.call('HSET', KEYS[1], ARGV[2], math.min(now + qty, tonumber(ARGV[3])))
+return qty
 """
 _MERGE = """
 local guest = redis.call('HGETALL', KEYS[1])
@@ -92,44 +102,51 @@ def _store_call(method):
 class CartStore:
     def __init__(self, redis, guest_ttl: int = GUEST_TTL):
         self.redis, self.guest_ttl = redis, guest_ttl
-        self._add, self._set, self._merge = (redis.register_script(s) for s in (_ADD, _SET, _MERGE))
+        self._add, self._set, self._merge, self._rename = (
+            redis.register_script(s) for s in (_ADD, _SET, _MERGE, _RENAME)
+        )
 
     def _ttl(self, cart_id: str) -> int:
         return self.guest_ttl if is_guest_id(cart_id) else 0
 
     @_store_call
     def lines(self, cart_id: str) -> dict[str, int]:
-        return {pid: int(qty) for pid, qty in self.redis.hgetall(CART_KEY.format(id=cart_id)).items()}
+        return {sku: int(qty) for sku, qty in self.redis.hgetall(CART_KEY.format(id=cart_id)).items()}
 
     @_store_call
-    def add(self, cart_id: str, product_id: str, quantity: int, limit: int) -> int:
+    def add(self, cart_id: str, sku: str, quantity: int, limit: int) -> int:
         """Add to a line unless its total would pass `limit`; the new quantity, or -1 / -2 (see above)."""
         return int(
             self._add(
                 keys=[CART_KEY.format(id=cart_id)],
-                args=[product_id, quantity, min(limit, MAX_QUANTITY), MAX_LINES, self._ttl(cart_id)],
+                args=[sku, quantity, min(limit, MAX_QUANTITY), MAX_LINES, self._ttl(cart_id)],
             )
         )
 
     @_store_call
-    def set(self, cart_id: str, product_id: str, quantity: int) -> int:
+    def set(self, cart_id: str, sku: str, quantity: int) -> int:
         """Set an existing line's quantity; -3 when the cart has no such line."""
-        return int(self._set(keys=[CART_KEY.format(id=cart_id)], args=[product_id, quantity, self._ttl(cart_id)]))
+        return int(self._set(keys=[CART_KEY.format(id=cart_id)], args=[sku, quantity, self._ttl(cart_id)]))
 
     @_store_call
-    def remove(self, cart_id: str, *product_ids: str) -> int:
-        if not product_ids:
+    def rename(self, cart_id: str, old: str, new: str) -> None:
+        """A line of the old shape (a product id) becomes its variant's (a SKU), its quantity kept, atomically."""
+        self._rename(keys=[CART_KEY.format(id=cart_id), SEEN_KEY.format(id=cart_id)], args=[old, new, MAX_QUANTITY])
+
+    @_store_call
+    def remove(self, cart_id: str, *skus: str) -> int:
+        if not skus:
             return 0
-        self.redis.hdel(SEEN_KEY.format(id=cart_id), *product_ids)
-        return int(self.redis.hdel(CART_KEY.format(id=cart_id), *product_ids))
+        self.redis.hdel(SEEN_KEY.format(id=cart_id), *skus)
+        return int(self.redis.hdel(CART_KEY.format(id=cart_id), *skus))
 
     def take(self, cart_id: str, ordered: dict[str, int]) -> None:
         """Take an order's quantities out of the cart once it is confirmed (what was added since stays). Best
         effort, like clear(): a line left over is a smaller harm than a failed confirmation."""
         try:
             key = CART_KEY.format(id=cart_id)
-            left = {pid: self.redis.hincrby(key, pid, -qty) for pid, qty in ordered.items() if qty > 0}
-            gone = [pid for pid, qty in left.items() if qty <= 0]
+            left = {sku: self.redis.hincrby(key, sku, -qty) for sku, qty in ordered.items() if qty > 0}
+            gone = [sku for sku, qty in left.items() if qty <= 0]
             if gone:
                 self.redis.hdel(key, *gone)
                 self.redis.hdel(SEEN_KEY.format(id=cart_id), *gone)
@@ -140,8 +157,8 @@ class CartStore:
 
     @_store_call
     def seen(self, cart_id: str) -> dict[str, dict]:
-        """The cart's products as last seen, by product id."""
-        return {pid: json.loads(raw) for pid, raw in self.redis.hgetall(SEEN_KEY.format(id=cart_id)).items()}
+        """The cart's products as last seen, by SKU."""
+        return {sku: json.loads(raw) for sku, raw in self.redis.hgetall(SEEN_KEY.format(id=cart_id)).items()}
 
     @_store_call
     def remember(self, cart_id: str, products: dict[str, dict]) -> None:
@@ -149,7 +166,7 @@ class CartStore:
         if not products:
             return
         key = SEEN_KEY.format(id=cart_id)
-        kept = {pid: json.dumps({f: p.get(f) for f in SEEN_FIELDS}) for pid, p in products.items()}
+        kept = {sku: json.dumps({f: p.get(f) for f in SEEN_FIELDS}) for sku, p in products.items()}
         with self.redis.pipeline() as pipe:
             pipe.hset(key, mapping=kept)
             if self._ttl(cart_id):

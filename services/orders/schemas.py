@@ -25,7 +25,10 @@ class ShippingAddress(PostalAddress):
 
 
 class LineRequest(StrictModel):
+    """A product, and which of its variants by SKU when it has options."""
+
     product_id: str = Field(pattern=ID_SCHEMA)
+    sku: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]{1,40}$")
     quantity: int = Field(ge=1, le=99)
 
 
@@ -43,7 +46,7 @@ class PlaceOrder(StrictModel):
                         "postal_code": "12345",
                         "country": "US",
                     },
-                    "lines": [{"product_id": "classic-linen-shirt", "quantity": 1}],
+                    "lines": [{"product_id": "ceramic-mug-set", "quantity": 1}],
                 }
             ]
         }
@@ -73,8 +76,9 @@ class OrderHeaders(BaseModel):
 # Answers (documented in /openapi.json; the views build them as dicts).
 class OrderLine(BaseModel):
     product_id: str
-    sku: str
-    name: str
+    sku: str  # the variant's
+    name: str  # with the variant: "Linen Shirt — M / Sand"
+    variant: str | None = None  # "M / Sand"; absent for a product without options
     quantity: int
     unit_price: int
     line_total: int
@@ -124,8 +128,9 @@ class CartHeaders(BaseModel):
 
 class CartItem(BaseModel):
     product_id: str
-    sku: str
-    name: str
+    sku: str  # the line's variant; PATCH and DELETE /api/cart/items/{sku} name the line by it
+    name: str  # with the variant: "Linen Shirt — M / Sand"
+    variant: str | None  # "M / Sand"; null for a product without options
     image: str | None
     price: int
     currency: str

@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     deps = install(app, build(app))
     for bp in (routes.bp, image_routes.bp, import_routes.bp):
         app.register_blueprint(bp)
+    service.migrate_variants(deps.repo.products)
     if app.extensions["settings"].local_mode:
         service.seed_catalog(deps.repo, deps.cache, deps.images)
     start_workers(

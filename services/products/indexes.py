@@ -11,14 +11,17 @@ LIVE = ("deleted", ASCENDING)  # every storefront query asks for live products f
 INDEXES = {
     "products": (
         IndexModel([("sku", ASCENDING)], unique=True),
+        # A variant's SKU is its stock's: no two products may share one (the cart and the import find it here).
+        # Sparse, so products written before variants (migrated at start) do not all collide on a missing field.
+        IndexModel([("variants.sku", ASCENDING)], unique=True, sparse=True),
         # Search: one entry per word of the name and description (repository.words); the relevance order
         # (name words count NAME_WEIGHT times) is computed on the matches.
         IndexModel([LIVE, ("words", ASCENDING)]),
         # The category and price filters, under each sort order; the listing alone; the home page's featured.
         IndexModel([LIVE, ("name", ASCENDING)]),
-        IndexModel([LIVE, ("price", ASCENDING)]),
+        IndexModel([LIVE, ("price_min", ASCENDING)]),
         IndexModel([LIVE, ("created_at", DESCENDING)]),
-        IndexModel([LIVE, ("category", ASCENDING), ("price", ASCENDING)]),
+        IndexModel([LIVE, ("category", ASCENDING), ("price_min", ASCENDING)]),
         IndexModel([LIVE, ("category", ASCENDING), ("name", ASCENDING)]),
         IndexModel([LIVE, ("category", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([LIVE, ("featured", ASCENDING), ("name", ASCENDING)]),

@@ -17,8 +17,8 @@ from common.moves import move
 from . import facets, stock_flags
 
 SORTS = {
-    "price": {"price": ASCENDING, "_id": ASCENDING},
-    "-price": {"price": DESCENDING, "_id": ASCENDING},
+    "price": {"price_min": ASCENDING, "_id": ASCENDING},  # a product with variants sorts by its "from" price
+    "-price": {"price_min": DESCENDING, "_id": ASCENDING},
     "name": {"name": ASCENDING, "_id": ASCENDING},
     "-created": {"created_at": DESCENDING, "_id": ASCENDING},
     # Weighted matches first (see words), then by name: a stable order for paging.
@@ -60,12 +60,14 @@ class ProductRepository:
         wanted = words(q) if q else []
         if q and not wanted:
             return [{"_id": {"$in": []}}]  # punctuation only: no word can match
-        by_key = {"_id": {"$in": list(ids)}} if ids else {"sku": {"$in": list(skus)}} if skus else None
+        # A SKU finds its product by the product's own SKU or one of its variants' (the unique variants.sku index).
+        by_sku = {"$or": [{"variants.sku": {"$in": list(skus)}}, {"sku": {"$in": list(skus)}}]} if skus else None
+        by_key = {"_id": {"$in": list(ids)}} if ids else by_sku
         if by_key:  # the cart's prices, an import's lookups: the _id or the unique sku index
             first = by_key
             rest["deleted"] = False
-            if ids and skus:
-                rest["sku"] = {"$in": list(skus)}
+            if ids and by_sku:
+                rest.update(by_sku)
         elif wanted:
             first["words"] = wanted[0]
         if wanted[1:] or (by_key and wanted):
@@ -74,7 +76,7 @@ class ProductRepository:
         if category:
             narrowing["category"] = category
         if min_price is not None or max_price is not None:
-            narrowing["price"] = {k: v for k, v in (("$gte", min_price), ("$lte", max_price)) if v is not None}
+            narrowing["price_min"] = {k: v for k, v in (("$gte", min_price), ("$lte", max_price)) if v is not None}
         if featured:
             narrowing["featured"] = True
         return [first, rest] if rest else [first]
@@ -145,7 +147,8 @@ class ProductRepository:
         return sorted(self.products.distinct("category", {"deleted": False}))
 
     def sku_taken(self, sku: str) -> bool:
-        return self.products.count_documents({"sku": sku}, limit=1) > 0
+        """Whether a product or a variant has this SKU (deleted ones too: their orders and stock still name it)."""
+        return any(self.products.count_documents({field: sku}, limit=1) for field in ("sku", "variants.sku"))
 
     def insert(self, doc: dict, event: Event, *more: Event) -> None:
         try:

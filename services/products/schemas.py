@@ -12,6 +12,7 @@ from common.validation import NOT_SENT, QueryModel, StrictModel, csv_list
 
 from .facets import BAND_KEYS
 from .gallery import MAX_IMAGES
+from .variants import MAX_OPTIONS, MAX_VALUES, MAX_VARIANTS
 
 CATEGORY = r"^[a-z0-9-]+$"
 SKU = r"^[A-Za-z0-9-]+$"
@@ -72,6 +73,32 @@ GALLERY_DESCRIPTION = (
     f"the ordered gallery, at most {MAX_IMAGES} images; the first one is also the product's image and image_widths"
 )
 
+# Printable, starting with a character that is not a space, no markup. The class lists what Python's and JSON
+# Schema's \s differ on (\x1c-\x1f, \x85 and \ufeff) so both read the pattern alike.
+OPTION_TEXT = r"^[^\s\x00-\x1f\x7f-\x9f\ufeff<>][^\x00-\x1f\x7f-\x9f<>]*$"
+
+
+class OptionSpec(StrictModel):
+    """One choice a shopper makes, e.g. Size: S, M, L, XL."""
+
+    name: str = Field(min_length=1, max_length=30, pattern=OPTION_TEXT)
+    values: list[Annotated[str, Field(min_length=1, max_length=30, pattern=OPTION_TEXT)]] = Field(
+        min_length=1, max_length=MAX_VALUES
+    )
+
+
+class VariantSpec(StrictModel):
+    """One combination of option values: its own SKU (proposed from the product's when left out), stock, and
+    optionally a price and an image of its own."""
+
+    sku: str | None = Field(default=None, min_length=1, max_length=40, pattern=SKU)
+    options: dict[
+        Annotated[str, Field(min_length=1, max_length=30)], Annotated[str, Field(min_length=1, max_length=30)]
+    ] = Field(default_factory=dict, max_length=MAX_OPTIONS)
+    price: int | None = Field(default=None, gt=0, le=100_000_000)
+    image: str | None = Field(default=None, max_length=300, pattern=IMAGE)
+    initial_stock: int = Field(default=0, ge=0, le=1_000_000)
+
 
 class ProductCreate(StrictModel):
     name: str = Field(min_length=1, max_length=200)
@@ -86,7 +113,10 @@ class ProductCreate(StrictModel):
     )
     images: list[GalleryImage] | None = Field(default=None, max_length=MAX_IMAGES, description=GALLERY_DESCRIPTION)
     featured: bool = False
+    # A product without options: its one variant's stock. With options, each variant says its own.
     initial_stock: int = Field(default=0, ge=0, le=1_000_000)
+    options: list[OptionSpec] = Field(default_factory=list, max_length=MAX_OPTIONS)
+    variants: list[VariantSpec] = Field(default_factory=list, max_length=MAX_VARIANTS)
 
 
 class ProductUpdate(StrictModel):
@@ -104,6 +134,10 @@ class ProductUpdate(StrictModel):
     )
     images: list[GalleryImage] = Field(default=NOT_SENT, max_length=MAX_IMAGES, description=GALLERY_DESCRIPTION)
     featured: bool = Field(default=NOT_SENT)
+    # Options and variants change together: the variants listed are the product's from now on (a SKU left out is
+    # discontinued; a new one starts with its initial_stock).
+    options: list[OptionSpec] = Field(default=NOT_SENT, max_length=MAX_OPTIONS)
+    variants: list[VariantSpec] = Field(default=NOT_SENT, max_length=MAX_VARIANTS)
 
     @model_validator(mode="after")
     def _not_empty(self):
@@ -113,6 +147,19 @@ class ProductUpdate(StrictModel):
 
 
 # Answers (documented in /openapi.json; the views build them as dicts).
+class Option(BaseModel):
+    name: str
+    values: list[str]
+
+
+class Variant(BaseModel):
+    sku: str
+    options: dict[str, str]
+    price: int | None
+    image: str | None
+    label: str  # "M / Sand"; "" for a product's default variant
+
+
 class Product(BaseModel):
     id: str
     name: str
@@ -125,6 +172,10 @@ class Product(BaseModel):
     image_widths: list[int] = []  # the WebP copies beside an uploaded image (srcset); empty for any other image
     images: list[GalleryImage] = []  # image and image_widths are its first one's (or a category placeholder's)
     featured: bool
+    options: list[Option]
+    variants: list[Variant]
+    price_min: int
+    price_max: int
     # Fed by inventory's stock.changed (services/products/stock_flags.py): the variant SKUs with no stock left, and
     # whether some variant has stock. A product from before the flags has neither, and counts as in stock.
     sold_out: list[str] = []

@@ -86,11 +86,37 @@ PRODUCT_AUDIT = audit(
 )
 
 
+NO_OPTIONS = [{"name": "", "values": ""}] * 3
+OPTIONS_FORM = [
+    {"name": "Size", "values": "S, M"},
+    {"name": "Colour", "values": "Sand, Navy"},
+    {"name": "", "values": ""},
+]
+
+
+def variant_row(key, sku, stock, price="", new=False):
+    return {"key": key, "sku": sku, "price": price, "stock": stock, "stock_was": stock, "new": new}
+
+
+VARIANT_ROWS = [
+    variant_row("S / Sand", "APP-010-S-SAND", "4"),
+    variant_row("S / Navy", "APP-010-S-NAVY", "0"),
+    variant_row("M / Sand", "APP-010-M-SAND", "7", "54.00"),
+    variant_row("M / Navy", "", "0", new=True),
+]
+
+
+def variants_form(rows, errors=None, options=OPTIONS_FORM):
+    return {"form": {"options": options, "variants": rows}, "errors": errors or {}, "product": None}
+
+
 def product_form(product, errors=None, saved=None, **typed):
     """The form as the edit view fills it: the product's values, the price as a decimal, then what was typed."""
     form = (
         {**product, "price": f"{product['price'] / 100:.2f}"} if product else {"featured": False, "initial_stock": "0"}
     )
+    form.setdefault("options", OPTIONS_FORM if product and product.get("options") else NO_OPTIONS)
+    form.setdefault("variants", VARIANT_ROWS if product and product.get("options") else [])
     return {
         "product": product,
         "form": {**form, **typed},
@@ -332,6 +358,18 @@ PARTIALS = {
         ),
         "Edit, the API refused": product_form(PRODUCT, {"form": "The catalog is busy. Please try again."}),
         "Edit, image refused": product_form(PRODUCT, {"image": "The image is larger than 2 MB."}),
+    },
+    "admin/_product_variants.html": {
+        "No options (one variant)": variants_form([], options=NO_OPTIONS),
+        "Size and colour, one combination new": variants_form(VARIANT_ROWS),
+        "Errors beside the fields": variants_form(
+            VARIANT_ROWS,
+            {
+                "option-2-values": "Colour lists a value twice.",
+                "variant-3-price": "Enter a price above 0 like 19.99, or leave it empty for the product's price.",
+                "variant-4-sku": "Use letters, digits and dashes (up to 40), e.g. KIT-010-M.",
+            },
+        ),
     },
     "admin/_product_gallery.html": {
         "Three images": {"product": WITH_GALLERY, "form": {}, "errors": {}},

@@ -80,6 +80,37 @@ def image_url(n):
     return f"/products/ceramic-mug-set?image={n}"
 
 
+# The linen shirt: sizes and colours, each combination a variant; XL in Navy is sold out.
+SHIRT = {
+    **product("classic-linen-shirt", "FM-APP-001", "Classic Linen Shirt", 4900, 3, "apparel"),
+    "price_min": 4900,
+    "price_max": 5400,
+}
+
+
+def choice(name, values, checked, sold_out=(), sku=lambda v: f"FM-APP-001-{v.upper()}"):
+    """One option's radio group as the product page builds it (fragments/products/choice.py)."""
+    return {
+        "name": name,
+        "values": [{"value": v, "checked": v == checked, "sku": sku(v), "sold_out": v in sold_out} for v in values],
+    }
+
+
+SIZES, COLOURS = ["S", "M", "L", "XL"], ["Sand", "Navy"]
+SHIRT_L_NAVY = {
+    "product": SHIRT,
+    "variant": {"sku": "FM-APP-001-L-NAVY", "options": {"Size": "L", "Colour": "Navy"}},
+    "groups": [choice("Size", SIZES, "L", sold_out=("XL",)), choice("Colour", COLOURS, "Navy")],
+    "shown": 0,
+    "image_url": lambda n: f"/products/classic-linen-shirt?variant=FM-APP-001-L-NAVY&image={n}",
+}
+SHIRT_XL_NAVY = {
+    "product": {**SHIRT, "stock": stock(0)},
+    "variant": {"sku": "FM-APP-001-XL-NAVY", "options": {"Size": "XL", "Colour": "Navy"}},
+    "groups": [choice("Size", SIZES, "XL", sold_out=("XL",)), choice("Colour", COLOURS, "Navy", sold_out=("Navy",))],
+    "shown": 0,
+    "image_url": lambda n: f"/products/classic-linen-shirt?variant=FM-APP-001-XL-NAVY&image={n}",
+}
 ADDRESS = {
     "id": "addr-1",
     "name": "Ada Lovelace",
@@ -287,6 +318,8 @@ PARTIALS = {
         "Out of stock": {"product": OUT},
         "Stock unknown, no image": {"product": UNKNOWN},
         "A gallery of three": {"product": WITH_GALLERY, "shown": 0, "image_url": image_url},
+        "Options: Size and Colour, a sold-out size": SHIRT_L_NAVY,
+        "Options: the chosen combination is sold out": SHIRT_XL_NAVY,
     },
     "products/_gallery.html": {
         "Three images, the first shown": {"product": WITH_GALLERY, "shown": 0, "image_url": image_url},
@@ -803,6 +836,10 @@ MACROS = {
     },
     "components/macros.html": {
         "price": {"Dollars": {"amount": 1999}, "Euros": {"amount": 123456, "currency": "EUR"}, "Free": {"amount": 0}},
+        "price_range": {
+            "One price": {"product": IN_STOCK},
+            "Variants at different prices: from": {"product": SHIRT},
+        },
         "stock_badge": {
             "In stock": {"stock": stock(40)},
             "Only 2 left": {"stock": stock(2)},

@@ -9,7 +9,7 @@ import pytest
 import services.inventory
 import services.products
 from services.inventory.deps import deps as inventory_deps
-from services.products.seed import seed_documents
+from services.products.seed import seed_stock
 from tests.servers import serving
 
 
@@ -46,8 +46,8 @@ def upstreams(redis_url, issuer):
     """Live products and inventory services; inventory holds the seeded stock (no broker in contract tests)."""
     base = {"redis_url": redis_url, "run_workers": False, "service_urls": issuer.service_urls()}
     products, inventory = services.products.create_app(base), services.inventory.create_app(base)
-    for doc, units in seed_documents():
-        inventory_deps(inventory).stock.ensure(doc["sku"], doc["_id"], units)
+    for sku, product_id, units in seed_stock():
+        inventory_deps(inventory).stock.ensure(sku, product_id, units)
     with contextlib.ExitStack() as stack:
         yield {
             "products": stack.enter_context(serving(products)),

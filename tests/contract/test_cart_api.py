@@ -17,7 +17,9 @@ from services.orders.cart_store import CART_KEY, GUEST_TTL, user_cart_id
 from services.orders.deps import deps as orders_deps
 from tests.servers import serving
 
-SHIRT, JEANS, JACKET = "classic-linen-shirt", "selvedge-denim-jeans", "waxed-canvas-jacket"  # 25, 3, 0 in stock
+# Cart lines are variants, by SKU: the tee in M (16 in stock), the linen shirt in L / Sand (3), the jacket in M (0).
+SHIRT, JEANS, JACKET = "FM-APP-005-M", "FM-APP-001-L-SAND", "FM-APP-004-M"
+PRODUCT_OF = {SHIRT: "everyday-cotton-tee", JEANS: "classic-linen-shirt", JACKET: "waxed-canvas-jacket"}
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +34,14 @@ def guest():
     return {"X-Cart-Id": uuid.uuid4().hex}
 
 
-def add(client, headers, product_id=SHIRT, quantity=1):
-    return client.post("/api/cart/items", json={"product_id": product_id, "quantity": quantity}, headers=headers)
+def add(client, headers, item=SHIRT, quantity=1):
+    """Add a seeded variant (by SKU), or a product without options (by id)."""
+    chosen = {"product_id": PRODUCT_OF[item], "sku": item} if item in PRODUCT_OF else {"product_id": item}
+    return client.post("/api/cart/items", json={**chosen, "quantity": quantity}, headers=headers)
 
 
 def lines(cart):
-    return {i["product_id"]: i["quantity"] for i in cart["items"]}
+    return {i["sku"]: i["quantity"] for i in cart["items"]}
 
 
 def admin_product(upstreams, issuer, **fields):
@@ -89,7 +93,11 @@ def test_lines_are_priced_by_the_products_service_and_follow_its_price_changes(c
 
 
 def test_a_price_sent_by_the_client_is_refused(client, guest):
-    r = client.post("/api/cart/items", json={"product_id": SHIRT, "quantity": 1, "price": 1}, headers=guest)
+    r = client.post(
+        "/api/cart/items",
+        json={"product_id": PRODUCT_OF[SHIRT], "sku": SHIRT, "quantity": 1, "price": 1},
+        headers=guest,
+    )
     assert r.status_code == 422 and "price" in r.json["details"]["fields"]
 
 
@@ -97,13 +105,19 @@ def test_quantities_add_up_and_are_held_to_the_stock(client, guest):
     assert lines(add(client, guest, JEANS, 2).json) == {JEANS: 2}
     r = add(client, guest, JEANS, 2)
     assert r.status_code == 409 and r.json["error"] == "INSUFFICIENT_STOCK"
-    assert r.json["details"] == {"product_id": JEANS, "available": 3, "in_cart": 2, "requested": 2}
+    assert r.json["details"] == {
+        "product_id": PRODUCT_OF[JEANS],
+        "sku": JEANS,
+        "available": 3,
+        "in_cart": 2,
+        "requested": 2,
+    }
     assert lines(add(client, guest, JEANS, 1).json) == {JEANS: 3}
 
 
 def test_an_out_of_stock_product_cannot_be_added_and_an_unknown_one_is_404(client, guest):
     r = add(client, guest, JACKET)
-    assert r.status_code == 409 and r.json["message"] == "Waxed Canvas Jacket is out of stock"
+    assert r.status_code == 409 and r.json["message"] == "Waxed Canvas Jacket — M is out of stock"
     r = add(client, guest, "no-such-product")
     assert r.status_code == 404 and r.json["error"] == "PRODUCT_NOT_FOUND"
     assert client.get("/api/cart", headers=guest).json["items"] == []
@@ -112,12 +126,19 @@ def test_an_out_of_stock_product_cannot_be_added_and_an_unknown_one_is_404(clien
 @pytest.mark.parametrize(
     "body",
     [
-        *({"product_id": SHIRT, "quantity": bad} for bad in (-1, 0, 100, "2", 1.5, True, {"$gt": 0}, None)),
+        *(
+            {"product_id": PRODUCT_OF[SHIRT], "sku": SHIRT, "quantity": bad}
+            for bad in (-1, 0, 100, "2", 1.5, True, {"$gt": 0}, None)
+        ),
         {"product_id": {"$ne": None}, "quantity": 1},
         {"product_id": "../orders", "quantity": 1},
         {"product_id": "x" * 65, "quantity": 1},
         {"quantity": 1},
-        {"product_id": SHIRT, "quantity": 1, "$set": {"quantity": 5}},
+        {"product_id": PRODUCT_OF[SHIRT], "quantity": 1, "$set": {"quantity": 5}},
+        {"product_id": PRODUCT_OF[SHIRT], "sku": {"$ne": None}, "quantity": 1},
+        {"product_id": PRODUCT_OF[SHIRT], "sku": "M/../x", "quantity": 1},
+        {"product_id": PRODUCT_OF[SHIRT], "options": {"Size": {"$ne": "S"}}, "quantity": 1},
+        {"product_id": PRODUCT_OF[SHIRT], "options": ["Size", "M"], "quantity": 1},
     ],
 )
 def test_bad_add_bodies_are_422(client, guest, body):
@@ -287,9 +308,70 @@ def test_with_the_catalog_down_the_cart_renders_its_lines_as_last_seen(service_c
         seen = add(client, guest, JEANS, 1).json
     down = client.get("/api/cart", headers=guest)  # the products service is gone now
     assert down.status_code == 200 and down.json == seen
-    (shirt,) = [i for i in down.json["items"] if i["product_id"] == SHIRT]
+    (shirt,) = [i for i in down.json["items"] if i["sku"] == SHIRT]
     assert shirt["name"] and shirt["image"] and shirt["price"] > 0 and shirt["quantity"] == 2
     removed = client.delete(f"/api/cart/items/{JEANS}", headers=guest)
     assert removed.status_code == 200 and lines(removed.json) == {SHIRT: 2}
     # Adding needs the catalog (what is not in the cart has never been seen): still an honest 503.
     assert add(client, guest, JACKET, 1).status_code == 503
+
+
+def test_a_product_with_options_needs_a_choice_made_by_sku_or_by_its_values(client, guest):
+    r = client.post("/api/cart/items", json={"product_id": "classic-linen-shirt", "quantity": 1}, headers=guest)
+    assert r.status_code == 409 and r.json["error"] == "VARIANT_REQUIRED"
+    assert r.json["message"] == "Choose Size, Colour first"
+    r = client.post(
+        "/api/cart/items",
+        json={"product_id": "classic-linen-shirt", "options": {"Size": "L", "Colour": "Sand"}, "quantity": 2},
+        headers=guest,
+    )
+    assert r.status_code == 200 and lines(r.json) == {JEANS: 2}
+    (line,) = r.json["items"]
+    assert (line["name"], line["variant"], line["product_id"]) == (
+        "Classic Linen Shirt — L / Sand",
+        "L / Sand",
+        SHIRT_ID,
+    )
+
+
+SHIRT_ID = "classic-linen-shirt"
+
+
+@pytest.mark.parametrize(
+    "choice",
+    [
+        {"sku": "FM-KIT-006"},  # a SKU of another product
+        {"sku": "FM-APP-001-XXL-SAND"},
+        {"options": {"Size": "XXL", "Colour": "Sand"}},
+        {"options": {"Size": "M"}},
+    ],
+)
+def test_a_choice_that_is_not_one_of_the_products_variants_is_404(client, guest, choice):
+    r = client.post("/api/cart/items", json={"product_id": SHIRT_ID, "quantity": 1, **choice}, headers=guest)
+    assert r.status_code == 404 and r.json["error"] == "VARIANT_NOT_FOUND"
+    assert client.get("/api/cart", headers=guest).json["items"] == []
+
+
+def test_two_sizes_of_one_product_are_two_lines_each_held_to_its_own_stock(client, guest):
+    add(client, guest, JEANS, 3)  # L / Sand: all 3
+    r = client.post(
+        "/api/cart/items", json={"product_id": SHIRT_ID, "sku": "FM-APP-001-M-SAND", "quantity": 2}, headers=guest
+    )
+    assert r.status_code == 200 and lines(r.json) == {JEANS: 3, "FM-APP-001-M-SAND": 2}
+    r = add(client, guest, JEANS, 1)
+    assert r.status_code == 409 and r.json["details"]["sku"] == JEANS
+    sold_out = {"product_id": SHIRT_ID, "sku": "FM-APP-001-XL-NAVY", "quantity": 1}
+    r = client.post("/api/cart/items", json=sold_out, headers=guest)
+    assert r.status_code == 409 and r.json["message"] == "Classic Linen Shirt — XL / Navy is out of stock"
+
+
+def test_a_cart_line_written_before_variants_becomes_its_products_one_variant_when_the_cart_is_read(app, client, guest):
+    """Carts kept a product id per line before variants; the product's single variant takes the line over."""
+    store = orders_deps(app).cart_store
+    store.add(guest["X-Cart-Id"], "fountain-pen", 2, limit=10)
+    cart = client.get("/api/cart", headers=guest).json
+    assert lines(cart) == {"FM-STA-022": 2} and cart["items"][0]["product_id"] == "fountain-pen"
+    assert store.lines(guest["X-Cart-Id"]) == {"FM-STA-022": 2}
+    store.add(guest["X-Cart-Id"], "classic-linen-shirt", 1, limit=10)  # now has choices: which one is not known
+    assert lines(client.get("/api/cart", headers=guest).json) == {"FM-STA-022": 2}
+    assert store.lines(guest["X-Cart-Id"]) == {"FM-STA-022": 2}

@@ -14,11 +14,12 @@ import services.orders
 import services.products
 from fragments.cart.routes import back_after_add
 from services.inventory.deps import deps as inventory_deps
-from services.products.seed import seed_documents
+from services.products.seed import seed_stock
 from tests.servers import serving
 from tests.tokens import token_issuer
 
-SHIRT, JACKET = "classic-linen-shirt", "waxed-canvas-jacket"  # 25 and 0 in stock
+# Products without options: 40 and 0 in stock; a cart line is named by its SKU.
+SHIRT, SHIRT_SKU, JACKET = "ceramic-mug-set", "FM-KIT-009", "camping-lantern"
 CSRF = "test-csrf-token"
 HTMX = {"HX-Request": "true"}
 
@@ -29,8 +30,8 @@ def fragment(redis_url):
     with token_issuer() as issuer, contextlib.ExitStack() as stack:
         urls = issuer.service_urls()
         products, inventory = services.products.create_app(base), services.inventory.create_app(base)
-        for doc, units in seed_documents():
-            inventory_deps(inventory).stock.ensure(doc["sku"], doc["_id"], units)
+        for sku, product_id, units in seed_stock():
+            inventory_deps(inventory).stock.ensure(sku, product_id, units)
         urls.update(products=stack.enter_context(serving(products)), inventory=stack.enter_context(serving(inventory)))
         urls["orders"] = stack.enter_context(serving(services.orders.create_app({**base, "service_urls": urls})))
         gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": urls})))
@@ -92,6 +93,36 @@ def test_without_javascript_adding_redirects_back_and_keeps_the_new_guest_cart_i
     assert cart_cookie(again).split(";")[0] == cookie.split(";")[0]  # the same cart, its cookie renewed
 
 
+def test_without_javascript_the_chosen_size_and_colour_are_added_and_the_product_page_answers_for_them(browser):
+    chosen = {"option:Size": "M", "option:Colour": "Navy"}
+    r = post(
+        browser, "/add", product_id="classic-linen-shirt", quantity="1", next="/products/classic-linen-shirt", **chosen
+    )
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/products/classic-linen-shirt?option%3ASize=M&option%3AColour=Navy"
+    page = browser.get("/page").get_data(as_text=True)
+    assert (
+        "Classic Linen Shirt — M / Navy" in page and "/products/classic-linen-shirt?variant=FM-APP-001-M-NAVY" in page
+    )
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({}, "Choose Size, Colour first"),
+        ({"option:Size": "XL", "option:Colour": "Navy"}, "Classic Linen Shirt — XL / Navy is out of stock"),
+        ({"option:Size": "XXL", "option:Colour": "Navy"}, "That choice is not sold"),
+        ({"sku": "FM-KIT-009"}, "That choice is not sold"),
+        ({"sku": '{"$ne": 1}'}, "That product is not available"),
+        ({"option:Size": "M" * 31, "option:Colour": "Navy"}, "That product is not available"),
+    ],
+)
+def test_a_choice_that_cannot_be_added_is_refused_with_its_reason(browser, form, message):
+    r = post(browser, "/add", product_id="classic-linen-shirt", quantity="1", **form)
+    assert r.status_code == 422 and message in r.get_data(as_text=True)
+    assert 'aria-label="Cart, 0 items"' in browser.get("/mini").get_data(as_text=True) or not cart_cookie(r)
+
+
 def test_with_htmx_adding_answers_a_status_line_and_tells_the_mini_cart(browser):
     r = post(browser, "/add", HTMX, product_id=SHIRT, quantity="1", next="/")
     assert r.status_code == 200 and r.headers["HX-Trigger"] == "cart-changed"
@@ -102,7 +133,7 @@ def test_with_htmx_adding_answers_a_status_line_and_tells_the_mini_cart(browser)
 @pytest.mark.parametrize(
     "form, message",
     [
-        ({"product_id": JACKET, "quantity": "1"}, "Waxed Canvas Jacket is out of stock"),
+        ({"product_id": JACKET, "quantity": "1"}, "Camping Lantern is out of stock"),
         ({"product_id": SHIRT, "quantity": "abc"}, "Choose a quantity from 1 to 99"),
         ({"product_id": SHIRT, "quantity": "-1"}, "Choose a quantity from 1 to 99"),
         ({"product_id": SHIRT, "quantity": "0"}, "Choose a quantity from 1 to 99"),
@@ -121,21 +152,21 @@ def test_a_refused_add_is_422_with_the_reason_and_changes_nothing(browser, form,
 def test_the_cart_page_lists_lines_with_steppers_and_a_checkout_button(browser):
     post(browser, "/add", product_id=SHIRT, quantity="2")
     html = browser.get("/page").get_data(as_text=True)
-    assert 'id="cart"' in html and "Classic Linen Shirt" in html and "$98.00" in html
-    assert 'aria-label="Increase quantity of Classic Linen Shirt"' in html and ">Checkout</button>" in html
+    assert 'id="cart"' in html and "Ceramic Mug Set" in html and "$64.00" in html
+    assert 'aria-label="Increase quantity of Ceramic Mug Set"' in html and ">Checkout</button>" in html
     assert html.count('name="csrf_token"') == 5  # three stepper forms, remove, and the promo code
 
 
 def test_changing_a_line_redirects_without_javascript_and_swaps_with_htmx(browser):
     post(browser, "/add", product_id=SHIRT, quantity="1")
-    r = post(browser, f"/items/{SHIRT}", quantity="3")
+    r = post(browser, f"/items/{SHIRT_SKU}", quantity="3")
     assert r.status_code == 303 and r.headers["Location"] == "/cart"
-    r = post(browser, f"/items/{SHIRT}", HTMX, quantity="4")
+    r = post(browser, f"/items/{SHIRT_SKU}", HTMX, quantity="4")
     assert r.status_code == 200 and r.headers["HX-Trigger"] == "cart-changed"
     assert 'value="4"' in r.get_data(as_text=True)
-    r = post(browser, f"/items/{SHIRT}", HTMX, quantity="26")
-    assert r.status_code == 422 and "Only 25 available" in r.get_data(as_text=True)
-    r = post(browser, f"/items/{SHIRT}/remove", HTMX)
+    r = post(browser, f"/items/{SHIRT_SKU}", HTMX, quantity="41")
+    assert r.status_code == 422 and "Only 40 available" in r.get_data(as_text=True)
+    r = post(browser, f"/items/{SHIRT_SKU}/remove", HTMX)
     assert r.status_code == 200 and "Your cart is empty." in r.get_data(as_text=True)
 
 
@@ -144,8 +175,8 @@ def test_changing_a_line_redirects_without_javascript_and_swaps_with_htmx(browse
     [
         ("/items/not-in-cart/remove", {}, "That product is not in your cart"),
         ("/items/bad$id", {"quantity": "1"}, "That product is not in your cart"),
-        (f"/items/{SHIRT}", {"quantity": "many"}, "Choose a quantity from 0 to 99"),
-        (f"/items/{SHIRT}", {"quantity": "-2"}, "Choose a quantity from 0 to 99"),
+        (f"/items/{SHIRT_SKU}", {"quantity": "many"}, "Choose a quantity from 0 to 99"),
+        (f"/items/{SHIRT_SKU}", {"quantity": "-2"}, "Choose a quantity from 0 to 99"),
     ],
 )
 def test_bad_line_changes_re_render_the_page_with_422_and_the_reason(browser, path, form, message):

@@ -23,11 +23,11 @@ import services.products
 import shell
 from common.form_keys import PLACEHOLDER, fresh_keys
 from services.inventory.deps import deps as inventory_deps
-from services.products.seed import seed_documents
+from services.products.seed import seed_stock
 from tests.servers import free_port, serving
 from tests.tokens import token_issuer
 
-SHIRT = "classic-linen-shirt"
+SHIRT, SHIRT_SKU = "ceramic-mug-set", "FM-KIT-009"  # one variant: its line is named by its SKU
 CSRF = "test-csrf-token"
 HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
 
@@ -54,8 +54,8 @@ def apps(redis_url):
     with token_issuer() as issuer, contextlib.ExitStack() as stack:
         urls = issuer.service_urls()
         products, inventory = services.products.create_app(base), services.inventory.create_app(base)
-        for doc, units in seed_documents():
-            inventory_deps(inventory).stock.ensure(doc["sku"], doc["_id"], units)
+        for sku, product_id, units in seed_stock():
+            inventory_deps(inventory).stock.ensure(sku, product_id, units)
         urls.update(products=stack.enter_context(serving(products)), inventory=stack.enter_context(serving(inventory)))
         urls["orders"] = stack.enter_context(serving(services.orders.create_app({**base, "service_urls": urls})))
         gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": urls})))
@@ -77,7 +77,7 @@ def add_form(key: str) -> dict:
 
 def quantity_in_cart(cart_url: str, cookies: dict) -> int:
     page = requests.get(f"{cart_url}/page", cookies=cookies, timeout=5).text
-    found = re.search(rf'id="qty-{SHIRT}" name="quantity" type="number" min="0" max="99" value="(\d+)"', page)
+    found = re.search(rf'id="qty-{SHIRT_SKU}" name="quantity" type="number" min="0" max="99" value="(\d+)"', page)
     return int(found.group(1)) if found else 0
 
 

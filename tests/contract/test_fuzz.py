@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import gateway
 from services.inventory.deps import deps as inventory_deps
-from services.products.seed import seed_documents
+from services.products.seed import seed_documents, seed_stock
 from tests.checkout_apps import serve_shop
 from tests.servers import serving
 
@@ -146,7 +146,7 @@ segments = (
     | st.sampled_from(
         ["0", "-1", "x" * 300, ".", "..", uuid.uuid4().hex[:24]]
         + [d["_id"] for d, _ in SEEDED]
-        + [d["sku"] for d, _ in SEEDED]
+        + [sku for _, stock in SEEDED for sku in stock]
     )
 )
 roles = st.sampled_from([None, "customer", "admin"])
@@ -180,8 +180,8 @@ def apps(service_config, tmp_path_factory) -> Iterator[dict]:
     """Every service in-process; products and inventory also served, since orders calls them for prices and stock."""
     config = service_config(keys_dir=str(tmp_path_factory.mktemp("keys")))
     found = {name: importlib.import_module(f"services.{name}").create_app(config) for name in SERVICES}
-    for doc, units in SEEDED:
-        inventory_deps(found["inventory"]).stock.ensure(doc["sku"], doc["_id"], units)
+    for sku, product_id, units in seed_stock():
+        inventory_deps(found["inventory"]).stock.ensure(sku, product_id, units)
     with serving(found["products"]) as products, serving(found["inventory"]) as inventory:
         orders_config = service_config(urls={"products": products, "inventory": inventory})
         found["orders"] = importlib.import_module("services.orders").create_app(orders_config)

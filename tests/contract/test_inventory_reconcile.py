@@ -13,11 +13,11 @@ from services.inventory import reconcile as rc
 from services.inventory.deps import deps as inventory_deps
 from services.products import consumers
 from services.products.deps import deps as products_deps
-from services.products.seed import seed_documents
+from services.products.seed import seed_stock
 
-SEED = {doc["sku"]: units for doc, units in seed_documents()}
+SEED = {sku: units for sku, _, units in seed_stock()}
 SEED_HISTORY = {
-    doc["sku"]: {"initial": units, "product_id": doc["_id"], "discontinued": False} for doc, units in seed_documents()
+    sku: {"initial": units, "product_id": product_id, "discontinued": False} for sku, product_id, units in seed_stock()
 }
 
 

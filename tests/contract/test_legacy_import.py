@@ -122,10 +122,10 @@ def test_an_updated_row_is_updated_and_only_rows_since_the_mark_are_read(office,
 
 
 def test_stock_of_a_known_sku_is_set_through_the_stock_api(office, legacy, run):
-    legacy.add(1, SKU="FM-APP-001", NAME="Classic Linen Shirt", PRICE_CENTS=4900, CATEGORY="apparel", STOCK=17)
+    legacy.add(1, SKU="FM-KIT-006", NAME="Pour-Over Coffee Kettle", PRICE_CENTS=5400, CATEGORY="kitchen", STOCK=17)
     report = run("--url", legacy.url, "--full")
     assert report["counts"]["stock_set"] == 1
-    assert requests.get(f"{office.gateway}/api/inventory/FM-APP-001", timeout=10).json()["available"] == 17
+    assert requests.get(f"{office.gateway}/api/inventory/FM-KIT-006", timeout=10).json()["available"] == 17
 
 
 def test_a_row_with_bad_data_is_reported_and_skipped(office, legacy, run):

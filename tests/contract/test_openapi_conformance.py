@@ -40,6 +40,10 @@ SEMANTIC_422 = {
     ): "bytes that decode as a PNG, JPEG or WebP image",
     ("GET /api/products", "body"): "max_price at least min_price (the query's one rule of the whole)",
     ("POST /api/promotions", "ends_at"): "the end after the start",
+    ("POST /api/products", "options"): "each option named once, its values each listed once",
+    ("POST /api/products", "variants"): "one variant per combination of the options' values, SKUs unique",
+    ("PATCH /api/products/{product_id}", "options"): "each option named once, its values each listed once",
+    ("PATCH /api/products/{product_id}", "variants"): "one variant per combination of the options' values, SKUs unique",
     ("PUT /api/promotions/{code}", "ends_at"): "the end after the start",
 }
 

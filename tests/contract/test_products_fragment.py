@@ -14,7 +14,7 @@ import services.inventory
 import services.products
 from common.settings import load_settings
 from services.inventory.deps import deps as inventory_deps
-from services.products.seed import seed_documents
+from services.products.seed import seed_stock
 from tests.servers import free_port, serving
 
 
@@ -26,8 +26,8 @@ def fragment_app(redis_url, with_inventory=True):
         urls["products"] = stack.enter_context(serving(services.products.create_app(base)))
         if with_inventory:
             inventory = services.inventory.create_app(base)
-            for doc, units in seed_documents():
-                inventory_deps(inventory).stock.ensure(doc["sku"], doc["_id"], units)
+            for sku, product_id, units in seed_stock():
+                inventory_deps(inventory).stock.ensure(sku, product_id, units)
             urls["inventory"] = stack.enter_context(serving(inventory))
         gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": urls})))
         yield fragments.products.create_app({**base, "gateway_url": gw}).test_client()
@@ -111,9 +111,9 @@ def test_bad_filters_re_render_the_form_with_422_and_a_message(client, query, me
 @pytest.mark.parametrize(
     "product_id, state",
     [
-        ("classic-linen-shirt", "In stock"),
-        ("selvedge-denim-jeans", "Only 3 left"),
-        ("waxed-canvas-jacket", "Out of stock"),
+        ("ceramic-mug-set", "In stock"),
+        ("bamboo-cutting-board", "Only 2 left"),
+        ("camping-lantern", "Out of stock"),
     ],
 )
 def test_the_detail_shows_the_stock_state_and_sold_out_in_place_of_the_button(client, product_id, state):
@@ -121,6 +121,44 @@ def test_the_detail_shows_the_stock_state_and_sold_out_in_place_of_the_button(cl
     assert 'class="stock stock-' in page and f">{state}</span>" in page
     sold_out = state == "Out of stock"
     assert ("Add to cart</button>" in page) is not sold_out and ("Sold out" in page) is sold_out
+
+
+def test_a_product_with_options_shows_a_radio_group_per_option_for_its_first_variant_in_stock(client):
+    r = client.get("/detail/classic-linen-shirt")
+    page = r.get_data(as_text=True)
+    assert page.count('role="radiogroup"') == 2 and ">Size</legend>" in page and ">Colour</legend>" in page
+    assert 'name="option:Size" value="S" checked' in page and 'name="option:Colour" value="Sand" checked' in page
+    assert "SKU FM-APP-001-S-SAND" in page and "Add to cart</button>" in page
+    assert r.headers["HX-Push-Url"] == "/products/classic-linen-shirt?variant=FM-APP-001-S-SAND"
+    # each other value leads to its variant, swapped in place with htmx
+    assert 'hx-get="/products/classic-linen-shirt?variant=FM-APP-001-M-SAND"' in page
+
+
+def test_the_chosen_variant_gives_the_price_stock_line_and_which_values_lead_to_a_sold_out_combination(client):
+    page = client.get("/detail/classic-linen-shirt?variant=FM-APP-001-L-NAVY").get_data(as_text=True)
+    assert ">Only 3 left</span>" in page and "$49.00" in page and "SKU FM-APP-001-L-NAVY" in page
+    xl = re.search(r'<input type="radio" id="[^"]+" name="option:Size" value="XL"[^>]*>', page)[0]
+    assert " disabled" in xl and "hx-get" not in xl  # XL in Navy is sold out
+    assert 'value="XL"' in page and "Sold out</span>" in page
+    sand = client.get("/detail/classic-linen-shirt?variant=FM-APP-001-XL-SAND").get_data(as_text=True)
+    assert "$54.00" in sand and ">Only 3 left</span>" in sand  # XL costs more
+    chosen = client.get("/detail/classic-linen-shirt", query_string={"option:Size": "M", "option:Colour": "Navy"})
+    assert "SKU FM-APP-001-M-NAVY" in chosen.get_data(as_text=True)  # what a form without JavaScript sent
+
+
+def test_a_sold_out_choice_says_so_and_keeps_the_form_so_another_can_be_picked(client):
+    page = client.get("/detail/classic-linen-shirt?variant=FM-APP-001-XL-NAVY").get_data(as_text=True)
+    assert 'class="sold-out" role="status">Sold out</p>' in page and "Add to cart</button>" in page
+    jacket = client.get("/detail/waxed-canvas-jacket").get_data(as_text=True)
+    assert ">Out of stock</span>" in jacket and jacket.count(" disabled") == 3  # the 4 sizes: 1 shown, 3 disabled
+
+
+def test_grids_list_a_product_once_from_its_lowest_price_when_its_variants_differ(client):
+    page = client.get("/grid", query_string={"q": "linen shirt"}).get_data(as_text=True)
+    assert page.count('aria-labelledby="p-classic-linen-shirt"') == 1
+    assert re.search(r'<span class="price-from">from</span> <span class="price">\$49\.00</span>', page)
+    mug = client.get("/grid", query_string={"q": "mug"}).get_data(as_text=True)
+    assert "price-from" not in mug
 
 
 @pytest.mark.parametrize("product_id", ["no-such-product", "bad$id", "x" * 65])

@@ -24,10 +24,10 @@ from common.settings import load_settings
 from services.auth.deps import deps as auth_deps
 from services.auth.revocations import RevocationWatcher
 from services.inventory.deps import deps as inventory_deps
-from services.products.seed import seed_documents
+from services.products.seed import seed_stock
 from tests.servers import serving
 
-SHIRT = "classic-linen-shirt"
+SHIRT = "ceramic-mug-set"
 RECOVERY_BOUND = 3.0  # seconds from Redis accepting connections to the first 200 on a write
 
 
@@ -42,8 +42,8 @@ def serve_shop(redis_url: str, keys_dir: str):
         urls = {**load_settings("test").service_urls, "auth": stack.enter_context(serving(auth))}
         products = services.products.create_app({**base, "service_urls": urls})
         inventory = services.inventory.create_app({**base, "service_urls": urls})
-        for doc, units in seed_documents():
-            inventory_deps(inventory).stock.ensure(doc["sku"], doc["_id"], units)
+        for sku, product_id, units in seed_stock():
+            inventory_deps(inventory).stock.ensure(sku, product_id, units)
         urls |= {
             "products": stack.enter_context(serving(products)),
             "inventory": stack.enter_context(serving(inventory)),

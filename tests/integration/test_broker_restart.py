@@ -15,7 +15,7 @@ from tests.integration.checkout_system import TERMINAL, CheckoutSystem
 from tests.polling import wait_until
 
 MUG, MUG_SKU = "ceramic-mug-set", "FM-KIT-009"  # the mid-traffic test counts this SKU's units
-TEE = "everyday-cotton-tee"  # the readiness test buys this: its saga, maybe still in flight, cannot move the mugs
+TEE = "wireless-mouse"  # the readiness test buys this: its saga, maybe still in flight, cannot move the mugs
 REDRIVE_AFTER, OUTBOX_MAX_AGE = 5, 3
 # Every order ends terminal within this after the broker is back. Observed 9-71 s (first new order confirmed
 # 4-26 s): consumers re-join a fresh broker, the watchdog re-drives orders quiet for REDRIVE_AFTER (gap doubling),

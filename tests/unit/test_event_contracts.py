@@ -93,7 +93,7 @@ PINNED: dict[type[m.Message], set[str]] = {
     m.EmailChanged: {"user_id", "old_email", "new_email", "email_verified", "version", "changed_at", "undone", "name"}
     | {"undo_url", "undo_expires_at"},
     m.AccountDeleted: {"user_id", "deleted_at"},
-    m.ProductChanged: {"action", "id", "sku", "name", "price", "currency", "category", "initial_stock"},
+    m.ProductChanged: {"action", "id", "sku", "name", "price", "currency", "category", "initial_stock", "variants"},
     m.OrderPlaced: SUMMARY | {"payment", "redrive"},
     m.OrderConfirmed: SUMMARY | {"payment"},
     m.OrderCancelled: SUMMARY | {"reason", "reason_text", "previous_status", "paid"},
@@ -223,7 +223,7 @@ def _account_and_catalog_events() -> list[Event]:
         audited = admin_action("products", "product.update", "product", "p1", {"price": 200}, {"price": 250})
     return [
         auth.registered_event(account),
-        products.changed_event(product, "created", 7),
+        products.changed_event(product, "created", {"S-1": 7}),
         products.changed_event(product, "deleted"),
         audited,
     ]
