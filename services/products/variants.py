@@ -52,9 +52,10 @@ def normalized(doc: dict) -> dict:
     unchanged) and its price range. Read paths and the start-up migration both use it."""
     doc = dict(doc)
     doc.setdefault("options", [])
-    if not doc.get("variants"):
+    if not doc.get("variants") and doc.get("sku"):
         doc["variants"] = [default_variant(doc["sku"])]
-    doc.update(price_range(doc["variants"], doc["price"]))
+    if "price" in doc:
+        doc.update(price_range(doc.get("variants") or [], doc["price"]))
     return doc
 
 
