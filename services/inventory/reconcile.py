@@ -35,9 +35,7 @@ def catalog_items(get_page: Callable[[int], dict]) -> Iterable[dict]:
 def catalog_skus(get_page: Callable[[int], dict]) -> dict[str, str]:
     """{sku: product id} for every variant of every live product."""
     return {
-        v["sku"]: item["id"]
-        for item in catalog_items(get_page)
-        for v in item.get("variants") or [{"sku": item["sku"]}]
+        v["sku"]: item["id"] for item in catalog_items(get_page) for v in item.get("variants") or [{"sku": item["sku"]}]
     }
 
 
