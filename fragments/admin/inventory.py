@@ -28,11 +28,15 @@ def _query() -> dict:
 
 def _names(items: list[dict]) -> dict[str, str]:
     """Product names for the SKUs shown (one catalog call), so the table says what each SKU is."""
-    ids = [i["product_id"] for i in items if i.get("product_id")]
+    ids = sorted({i["product_id"] for i in items if i.get("product_id")})
     if not ids:
         return {}
     found = client.optional("GET", "/api/products", {"items": []}, params={"ids": ",".join(ids), "per_page": 100})
-    return {p["sku"]: p["name"] for p in found["items"]}
+    names = {}
+    for p in found["items"]:  # each variant by its own name: "Classic Linen Shirt — M / Sand"
+        for v in p.get("variants") or [{"sku": p["sku"], "label": ""}]:
+            names[v["sku"]] = f"{p['name']} — {v['label']}" if v.get("label") else p["name"]
+    return names
 
 
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):

@@ -43,7 +43,7 @@ def test_no_storefront_or_back_office_page_scrolls_sideways_on_a_phone(kind, req
             timeout=10,
         ).raise_for_status()
     guest = ["/", "/products", f"/products?q={lineup.tag}", f"/products/{lineup.ids['Alpha']}", "/login", "/register"]
-    guest += ["/forgot-password", f"/reset-password/{'t' * 43}"]
+    guest += ["/forgot-password", f"/reset-password/{'t' * 43}", "/products/classic-linen-shirt"]  # sizes, colours
     assert_no_sideways_scroll(page, [*guest, "/shipping", "/returns", "/contact"])
     use_session(page, base_url, user)
     shopper = ["/cart", "/checkout", f"/checkout/return?order={order_id}", f"/checkout/return?order={order_id}&left=1"]
@@ -56,6 +56,7 @@ def test_no_storefront_or_back_office_page_scrolls_sideways_on_a_phone(kind, req
     assert_no_sideways_scroll(page, ["/checkout/review"])
     sign_in_as_admin(page, base_url, gateway_url)
     office = ["/admin", "/admin/products", "/admin/products/new", f"/admin/products/{lineup.ids['Alpha']}"]
+    office += ["/admin/products/classic-linen-shirt"]  # options and the variants table
     office += ["/admin/inventory", "/admin/orders", f"/admin/orders/{order_id}", "/admin/users"]
     office += [f"/admin/users/{user['id']}", "/admin/events", "/admin/webhooks", "/admin/imports", "/styleguide"]
     office += ["/admin/shipping", "/admin/tax", "/admin/promotions"]

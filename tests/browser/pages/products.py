@@ -129,6 +129,18 @@ class ProductPage(ShellPage):
         self.quantity.fill(str(quantity))
         self.add_button.click()
 
+    def option(self, name: str) -> Locator:
+        """One option's radio group, named by the option ("Size")."""
+        return self.region.get_by_role("radiogroup", name=name)
+
+    def value(self, option: str, value: str) -> Locator:
+        """A value's radio: its accessible name is the value, then "Sold out" when that choice is."""
+        return self.option(option).get_by_role("radio", name=re.compile(rf"^{re.escape(value)}( Sold out)?$"))
+
+    @property
+    def sku(self) -> Locator:
+        return self.region.locator(".sku")
+
 
 def cart_count(n: int) -> re.Pattern:
     """The mini-cart's accessible name for n items."""
