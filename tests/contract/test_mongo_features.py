@@ -55,6 +55,20 @@ def unique_indexes(db):
         coll.insert_one({"user_id": "u", "idem": "k"})
 
 
+def unique_multikey_indexes(db):
+    """A unique index on a field of an array's documents: no two products share a variant SKU (one product may
+    list its own twice only by mistake, which the service refuses first); sparse, so documents without the array
+    (products stored before variants, migrated at start) do not collide on a missing value."""
+    coll = db["v"]
+    coll.create_indexes([IndexModel([("variants.sku", ASCENDING)], unique=True, sparse=True)])
+    coll.insert_many([{"_id": 1, "variants": [{"sku": "A"}, {"sku": "B"}]}, {"_id": 2}, {"_id": 3}])
+    with pytest.raises(DuplicateKeyError):
+        coll.insert_one({"_id": 4, "variants": [{"sku": "B"}]})
+    with pytest.raises(DuplicateKeyError):
+        coll.update_one({"_id": 2}, {"$set": {"variants": [{"sku": "A"}]}})
+    assert [d["_id"] for d in coll.find({"variants.sku": {"$in": ["B", "Z"]}})] == [1]
+
+
 def sparse_and_compound_indexes(db):
     coll = db["s"]
     coll.create_indexes([IndexModel([("_outbox.event_id", ASCENDING)], sparse=True), IndexModel([("a", 1), ("b", -1)])])
@@ -173,6 +187,7 @@ FEATURES = {
     "conditional find_one_and_update, atomic per document": conditional_find_one_and_update,
     "update operators $set $inc $push $pull $unset $setOnInsert, upserts, bulk writes": update_operators,
     "unique compound indexes (DuplicateKeyError)": unique_indexes,
+    "unique sparse indexes on an array's field (multikey)": unique_multikey_indexes,
     "sparse and compound indexes": sparse_and_compound_indexes,
     "TTL indexes": ttl_indexes,
     "multi-document transactions": multi_document_transactions,
