@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from types import SimpleNamespace
 
 import requests
+from PIL import Image
 
 from devstack.accounts import admin_headers
 from tests.polling import wait_until
@@ -46,3 +48,10 @@ def create_lineup(gateway_url: str) -> SimpleNamespace:
         names={w: p["name"] for w, p in made.items()},
         ids={w: p["id"] for w, p in made.items()},
     )
+
+
+def photo(shade: int) -> bytes:
+    """A 900×700 JPEG of its own (the shade makes each one different bytes)."""
+    buf = io.BytesIO()
+    Image.linear_gradient("L").resize((900, 700)).point(lambda v: (v + shade) % 256).convert("RGB").save(buf, "JPEG")
+    return buf.getvalue()

@@ -4,27 +4,19 @@ JavaScript on and off, desktop and phone."""
 
 from __future__ import annotations
 
-import io
 import re
 import uuid
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.catalog_data import photo
 from tests.browser.pages.admin import ProductForm
 from tests.browser.pages.auth import sign_in_as_admin
 from tests.browser.test_phone_layout import assert_no_sideways_scroll
 from tests.browser.variants import EVERY_WAY, open_browser
 
 VIEWS = ("The tray from above", "The tray's walnut grain, up close", "The tray on a breakfast table")
-
-
-def photo(shade: int) -> bytes:
-    """A 900×700 JPEG of its own (the shade makes each one different bytes)."""
-    buf = io.BytesIO()
-    Image.linear_gradient("L").resize((900, 700)).point(lambda v: (v + shade) % 256).convert("RGB").save(buf, "JPEG")
-    return buf.getvalue()
 
 
 @pytest.fixture()

@@ -1,6 +1,7 @@
 """Sizes and colours in Chromium, every way (JavaScript on and off, desktop and phone): the shopper picks Size M of a
 linen shirt, adds it and buys it, and M's stock moves while L's does not; a sold-out combination is shown, disabled,
-and cannot be added; the back office makes a product with two options that the storefront then sells."""
+and cannot be added; the back office makes a product with two options and three images that the storefront then
+sells."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 
 from devstack.accounts import admin_headers
 from tests.accounts_apps import new_user
+from tests.browser.catalog_data import photo
 from tests.browser.pages.admin import ProductForm
 from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.cart import CartPage
@@ -124,8 +126,11 @@ def test_a_sold_out_combination_is_shown_disabled_and_cannot_be_added(request, k
     expect(product.mini_cart).to_have_accessible_name(cart_count(0))
 
 
+VIEWS = ("The socks, a pair", "The heel, up close", "Worn with a trail shoe")
+
+
 @EVERY_WAY
-def test_the_admin_makes_a_product_with_two_options_and_the_storefront_sells_each_combination(
+def test_the_admin_makes_a_product_with_two_options_and_three_images_and_the_storefront_sells_each_combination(
     request, kind, width, base_url, gateway_url
 ):
     page = open_browser(request, kind, width)
@@ -159,6 +164,9 @@ def test_the_admin_makes_a_product_with_two_options_and_the_storefront_sells_eac
         "14.00"
     )
     product_id = page.url.split("/admin/products/")[1].split("?")[0]
+    for n, alt in enumerate(VIEWS, start=1):
+        form.upload_image(f"sock-{n}.jpg", "image/jpeg", photo(70 * n), alt=alt)
+        expect(form.gallery_image(n).get_by_label("Alt text")).to_have_value(alt)
 
     page.goto(f"/products/{product_id}?variant=TS-{tag}-M-OLIVE")
     product = ProductPage(page)
@@ -167,5 +175,8 @@ def test_the_admin_makes_a_product_with_two_options_and_the_storefront_sells_eac
     expect(product.option("Colour").get_by_role("radio")).to_have_count(2)
     expect(product.region.locator(".product-price")).to_have_text("$14.00")
     expect(product.stock_state).to_have_text("Only 4 left", timeout=10_000)
+    gallery = page.locator("#product-gallery")
+    expect(gallery.locator("img").first).to_have_attribute("alt", VIEWS[0])
+    expect(gallery.get_by_role("link")).to_have_count(3)  # one thumbnail per image, each showing it large
     page.goto(f"/products?q=Trail+Sock+{tag}")
     expect(page.locator("#results")).to_contain_text("from $12.50")
