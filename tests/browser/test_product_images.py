@@ -33,13 +33,16 @@ def photo(tint: int = 0) -> bytes:
 
 
 def image_bytes_of_page(page, path: str) -> tuple[int, list[dict]]:
-    """Bytes of every product image the page loaded (the related cards' too, when near enough to load), and what each
-    of the product's own <img> shows."""
+    """Bytes of every product image the page loaded (the related cards' too, when near enough to load), none of them
+    wider than 800 px, and what each of the product's own <img> shows."""
     responses = []
     page.on("response", lambda r: responses.append(r) if "/images/products/" in r.url else None)
     page.goto(path)
     page.wait_for_function(ALL_LOADED)
-    return sum(len(r.body()) for r in responses), page.evaluate(LOADED)
+    bodies = [r.body() for r in responses]
+    widths = {r.url: Image.open(io.BytesIO(body)).width for r, body in zip(responses, bodies, strict=True)}
+    assert max(widths.values(), default=0) <= 800, widths
+    return sum(len(b) for b in bodies), page.evaluate(LOADED)
 
 
 @BOTH
