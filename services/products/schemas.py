@@ -18,8 +18,9 @@ CATEGORY = r"^[a-z0-9-]+$"
 SKU = r"^[A-Za-z0-9-]+$"
 IMAGE = rf"^(/static/[A-Za-z0-9/_.-]+|/images/products/{IMAGE_NAME.pattern})$"
 MAX_IDS = 100
-# An option's value as a filter takes it: "M", "Sand", "42", "9.5", "One size" (a comma separates values).
-OPTION_VALUE = r"^[A-Za-z0-9][A-Za-z0-9 ./+-]{0,29}$"
+# An option's value as a filter takes it: any value an option may have (OPTION_TEXT) but for a comma, which
+# separates the values of a filter.
+OPTION_VALUE = r"^[^\s\x00-\x1f\x7f-\x9f\ufeff<>,][^\x00-\x1f\x7f-\x9f<>,]{0,29}$"
 MAX_OPTION_VALUES = 20
 # Alt text says what the image shows to whoever cannot see it: required, and more than blanks.
 Alt = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S", description="what the image shows")]

@@ -55,3 +55,34 @@ def photo(shade: int) -> bytes:
     buf = io.BytesIO()
     Image.linear_gradient("L").resize((900, 700)).point(lambda v: (v + shade) % 256).convert("RGB").save(buf, "JPEG")
     return buf.getvalue()
+
+
+# name, its sizes and colours, units per variant: three shirts of a category of their own (the facets' test).
+SIZED = (
+    ("Linen", ("S", "M"), ("Sand", "Navy"), 5),
+    ("Oxford", ("M", "L"), ("Navy",), 5),
+    ("Flannel", ("L",), ("Red",), 0),
+)
+
+
+def create_sized_lineup(gateway_url: str) -> SimpleNamespace:
+    """Products with options Size and Colour, one variant per combination; the Flannel has no stock at all."""
+    tag = uuid.uuid4().hex[:10]
+    category, headers = f"bt-{tag}", admin_headers(gateway_url)
+    names = {}
+    for word, sizes, colours, units in SIZED:
+        body = {
+            "name": f"{word} {tag}",
+            "price": 3000,
+            "category": category,
+            "sku": f"BT-{uuid.uuid4().hex[:20]}",
+            "options": [{"name": "Size", "values": list(sizes)}, {"name": "Colour", "values": list(colours)}],
+            "variants": [
+                {"options": {"Size": size, "Colour": colour}, "initial_stock": units}
+                for size in sizes
+                for colour in colours
+            ],
+        }
+        requests.post(f"{gateway_url}/api/products", json=body, headers=headers, timeout=10).raise_for_status()
+        names[word] = body["name"]
+    return SimpleNamespace(tag=tag, category=category, names=names)

@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.catalog_data import create_lineup
+from tests.browser.catalog_data import create_lineup, create_sized_lineup
 from tests.browser.pages.products import CatalogPage
 from tests.browser.variants import EVERY_WAY, open_browser
 
@@ -57,3 +57,32 @@ def test_facets_narrow_the_grid_with_the_right_counts(kind, width, request, gate
     expect(catalog.in_stock_only).to_be_checked()
     expect(catalog.choice("In stock only (4)")).to_be_visible()
     expect(page).not_to_have_url(re.compile("price_band=25"))
+
+
+@EVERY_WAY
+def test_sizes_and_colours_narrow_the_grid_each_keeping_its_own_counts(kind, width, request, gateway_url):
+    page = open_browser(request, kind, width)
+    shirts = create_sized_lineup(gateway_url)  # Linen S, M × Sand, Navy; Oxford M, L × Navy; Flannel L × Red, none left
+    names = shirts.names
+    catalog = CatalogPage(page).navigate(f"/products?category={shirts.category}")
+    catalog.open_filters()
+    for label in ("S (1)", "M (2)", "L (2)", "Navy (2)", "Red (1)", "Sand (1)", "In stock only (2)"):
+        expect(catalog.choice(label)).to_be_visible()
+
+    catalog.choice("M (2)").check()
+    if kind == "page_nojs":
+        catalog.apply()
+    expect(page).to_have_url(re.compile(r"size=M"))
+    expect(catalog.product_titles).to_have_text([names["Linen"], names["Oxford"]])
+    expect(catalog.choice("L (2)")).to_be_visible()  # the sizes keep their counts
+    expect(catalog.choice("Navy (2)")).to_be_visible()
+    expect(catalog.choice("Red")).to_have_count(0)  # no product in M comes in red
+
+    catalog.choice("Sand (1)").check()
+    if kind == "page_nojs":
+        catalog.apply()
+    expect(page).to_have_url(re.compile(r"size=M.*colour=Sand"))
+    expect(catalog.product_titles).to_have_text([names["Linen"]])
+    expect(catalog.choice("M (1)")).to_be_checked()  # sizes in sand: the Linen's
+    expect(catalog.choice("S (1)")).to_be_visible()
+    expect(catalog.choice("Navy (2)")).to_be_visible()  # colours in M, as before

@@ -151,10 +151,13 @@ def test_the_api_answers_the_counts_with_facets_true_and_only_then(client):
     [
         {"price_band": "cheap"},
         {"price_band": "$ne"},
-        {"size": "M,$ne"},
+        {"size": "M,,L"},
         {"size": "M,"},
-        {"size": '{"$gt": ""}'},
+        {"size": "<script>"},
         {"colour": "a" * 31},
+        {"colour": "<b>"},
+        {"colour": " Navy"},
+        {"size": "M\x00"},
         {"colour": ",".join(f"c{i}" for i in range(21))},
         {"in_stock": "perhaps"},
         {"in_stock": "[1]"},
@@ -165,6 +168,19 @@ def test_bad_filter_values_are_422_with_the_field_named(client, params):
     r = client.get("/api/products", query_string=params)
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
     assert {f.split(".")[0] for f in r.json["details"]["fields"]} & set(params), r.json
+
+
+@pytest.mark.parametrize("value", ["$ne", '{"$gt": ""}', "$where", ".*"])
+def test_an_operator_shaped_value_is_a_literal_value_matching_nothing(client, value):
+    r = client.get("/api/products", query_string={"size": value, "colour": value})
+    assert r.status_code == 200 and r.json["total"] == 0
+
+
+def test_any_option_value_but_a_comma_can_be_asked_for(client):
+    query = {"colour": "Crème brûlée,Navy/White,O'Neill green", "size": "10½", "facets": "true"}
+    r = client.get("/api/products", query_string=query)
+    assert r.status_code == 200 and r.json["total"] == 0
+    assert {c["value"] for c in r.json["facets"]["colour"]} >= {"Crème brûlée", "Navy/White", "O'Neill green"}
 
 
 @pytest.mark.parametrize("query", ["size[$ne]=M", "colour[$regex]=.*", "in_stock[$exists]=1", "price_band[$gt]="])

@@ -72,8 +72,9 @@ class CatalogPage(ShellPage):
         return self.region.locator("summary", has_text="Filters")
 
     def open_filters(self) -> None:
-        """On a phone the filters fold into "Filters"; wider, they are open already."""
-        if self.filters_summary.is_visible():
+        """On a phone the filters fold into "Filters" (unless some are chosen); wider, they are open already."""
+        folded = self.region.locator("details.filters-more:not([open])")
+        if self.filters_summary.is_visible() and folded.count():
             self.filters_summary.click()
 
     def choice(self, name: str) -> Locator:
