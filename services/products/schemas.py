@@ -74,9 +74,10 @@ GALLERY_DESCRIPTION = (
     f"the ordered gallery, at most {MAX_IMAGES} images; the first one is also the product's image and image_widths"
 )
 
-# Printable, starting with a character that is not a space, no markup. The class lists what Python's and JSON
+# Printable, starting with a character that is not a space, no markup, no comma (it separates the size and colour
+# filters' values, and the back office's list of values). The class lists what Python's and JSON
 # Schema's \s differ on (\x1c-\x1f, \x85 and \ufeff) so both read the pattern alike.
-OPTION_TEXT = r"^[^\s\x00-\x1f\x7f-\x9f\ufeff<>][^\x00-\x1f\x7f-\x9f<>]*$"
+OPTION_TEXT = r"^[^\s\x00-\x1f\x7f-\x9f\ufeff<>,][^\x00-\x1f\x7f-\x9f<>,]*$"
 
 
 class OptionSpec(StrictModel):

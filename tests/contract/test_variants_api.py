@@ -109,6 +109,7 @@ def test_a_variant_sku_used_by_another_product_is_refused_with_409(client, admin
         {"options": [{"name": {"$ne": ""}, "values": ["S"]}]},
         {"options": [{"name": "Size", "values": [{"$gt": ""}]}]},
         {"options": [{"name": "<script>alert(1)</script>", "values": ["S"]}]},
+        {"options": [{"name": "Size", "values": ["S,M"]}]},  # a comma separates the filters' values
         {"options": [{"name": "Size", "values": ["S"] * 13}]},
         {"options": [{"name": "Size", "values": []}]},
         {"options": [SIZE, COLOUR, {"name": "Fit", "values": ["Slim"]}, {"name": "Cut", "values": ["A"]}]},
