@@ -63,10 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
         ),
     )
     install(app, deps)
-    # Admin tokens (the style guide outside local mode, image uploads) are read from the session cookie.
-    install_jwt(
-        app, JwksKeys(f"{settings.service_urls['auth']}/api/auth/jwks", ttl=settings.jwks_ttl), locations=("cookies",)
-    )
+    # Admin tokens (the style guide outside local mode, image uploads) are read from the session cookie and
+    # verified with the JWKS the gateway serves: the shell reaches the gateway and the fragments, never a service.
+    install_jwt(app, JwksKeys(f"{settings.gateway_url}/api/auth/jwks", ttl=settings.jwks_ttl), locations=("cookies",))
     app.register_blueprint(routes.bp)
     app.register_blueprint(download.bp)  # "Download my data": a file, not a page
     app.register_blueprint(styleguide.bp)

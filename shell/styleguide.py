@@ -13,14 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from jinja2.runtime import Macro
 from markupsafe import Markup
 
+from common.admin_page import require_admin_page
 from common.app import TEMPLATES
-from common.auth import verified_identity
 from common.email_templates import EmailRenderer, RenderedEmail
-from common.errors import AppError
 
 bp = Blueprint("styleguide", __name__)
 SAMPLES = TEMPLATES / "styleguide" / "samples.py"
@@ -113,19 +112,10 @@ def _page(title: str, main: Markup, own_search: bool = False) -> Response:
 
 @bp.before_request
 def only_local_or_admins():
-    """Local mode: open. Elsewhere: a guest is sent to sign in, a customer gets 403."""
-    settings = current_app.extensions["settings"]
-    if settings.local_mode:
+    """Local mode: open. Elsewhere the staff pages' guard: a guest is sent to sign in, a customer gets 403."""
+    if current_app.extensions["settings"].local_mode:
         return None
-    try:
-        identity = verified_identity()
-    except AppError:
-        identity = None
-    if identity is None:
-        return redirect(f"/login?next={request.path}", code=303)
-    if not identity.is_admin:
-        abort(403, "The styleguide is for admins")
-    return None
+    return require_admin_page(request.path, "The styleguide is for admins")
 
 
 @bp.get("/styleguide")

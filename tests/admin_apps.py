@@ -69,7 +69,7 @@ def serve_back_office(redis_url: str, keys_dir: str):
         shell_app = shell.create_app(
             {
                 **base,
-                "service_urls": urls,  # the shell checks an upload's admin token against auth's keys
+                "gateway_url": gw,  # the shell checks an upload's admin token against the keys the gateway serves
                 "fragment_timeout": 3.0,
                 "fragment_urls": {n: dead for n in ("auth", "cart", "checkout", "profile")}
                 | {"admin": admin_url, "products": products_url},

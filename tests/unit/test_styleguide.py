@@ -153,13 +153,22 @@ def issuer_urls():
 
 
 def test_outside_local_mode_guests_sign_in_customers_are_refused_and_admins_see_it(issuer_urls):
-    app = _app(local_mode=False, service_urls=issuer_urls.service_urls())
+    app = _app(local_mode=False, gateway_url=issuer_urls.url)
     guest = app.test_client()
     resp = guest.get("/styleguide")
     assert resp.status_code == 303 and resp.headers["Location"] == "/login?next=/styleguide"
     customer = app.test_client()
     customer.set_cookie(ACCESS_COOKIE, issuer_urls.token(role="customer"))
     assert customer.get("/styleguide").status_code == 403
+    admin = app.test_client()
+    admin.set_cookie(ACCESS_COOKIE, issuer_urls.token(role="admin"))
+    assert admin.get("/styleguide/cart/_mini/empty").status_code == 200
+
+
+def test_outside_local_mode_the_admin_check_asks_the_gateway_never_the_auth_service(issuer_urls):
+    """The k8s NetworkPolicy lets only the gateway and the services reach a service (devstack/k8s_policies.py):
+    with the auth service unreachable and the gateway serving the JWKS, an admin still sees the style guide."""
+    app = _app(local_mode=False, gateway_url=issuer_urls.url, service_urls=issuer_urls.service_urls(auth=NOWHERE))
     admin = app.test_client()
     admin.set_cookie(ACCESS_COOKIE, issuer_urls.token(role="admin"))
     assert admin.get("/styleguide/cart/_mini/empty").status_code == 200
