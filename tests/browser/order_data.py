@@ -14,9 +14,9 @@ from tests.polling import wait_until
 ADDRESS = {"name": "Ada", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"}
 
 
-def confirmed_order(gateway_url: str, user: dict | None = None) -> tuple[dict, str]:
+def confirmed_order(gateway_url: str, user: dict | None = None, phone: str | None = None) -> tuple[dict, str]:
     """A shopper (new unless given) with an order the saga has confirmed (paid with the approving test card on the
-    provider's page)."""
+    provider's page); a phone is sent with the order as the checkout sends the profile's."""
     user = user or new_user(gateway_url)
     listed = requests.get(f"{gateway_url}/api/products", params={"per_page": 50}, timeout=10).json()["items"]
     levels = requests.get(
@@ -28,7 +28,11 @@ def confirmed_order(gateway_url: str, user: dict | None = None) -> tuple[dict, s
         f"{gateway_url}/api/orders",
         timeout=10,
         headers={**bearer(user), "Idempotency-Key": uuid.uuid4().hex},
-        json={"address": ADDRESS, "lines": [{"product_id": product["id"], "quantity": 1}]},
+        json={
+            "address": ADDRESS,
+            "lines": [{"product_id": product["id"], "quantity": 1}],
+            **({"phone": phone} if phone else {}),
+        },
     ).json()
     assert pay_order(gateway_url, bearer(user), order["id"]).status_code == 303  # on the provider's page
     wait_until(

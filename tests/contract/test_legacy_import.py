@@ -10,6 +10,11 @@ import pytest
 import requests
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, insert, update
 
+from common.events import Event
+from common.messages import ProductChanged
+from common.mongo import get_database
+from services.inventory.consumers import catalog_handlers
+from services.inventory.deps import deps as inventory_deps
 from services.products.__main__ import main
 from tests.accounts_apps import ADMIN
 from tests.admin_apps import back_office_fixture, browser
@@ -96,6 +101,21 @@ def test_a_first_run_creates_the_products_and_the_storefront_shows_them(office, 
     assert (product["name"], product["price"], product["category"]) == (rows[0]["NAME"], 1001, "home-kitchen")
     page = office.shell_app.test_client().get(f"/products?q=Legacy+item+{legacy.prefix}")
     assert page.status_code == 200 and all(r["NAME"] in page.get_data(as_text=True) for r in rows)
+    # A legacy row is a product without options: one default variant whose SKU is the row's, stocked as the row says
+    default = {"sku": rows[0]["SKU"], "options": {}, "price": None, "image": None, "label": ""}
+    assert product["options"] == [] and product["variants"] == [default]
+    assert (product["price_min"], product["price_max"]) == (1001, 1001)
+    # The same use case as the admin API: product.changed (its variant with the row's stock) and the audit entry
+    outbox = get_database(office.apps["products"])["products"].find_one({"sku": rows[0]["SKU"]})["_outbox"]
+    changed = next(e for e in outbox if e["type"] == ProductChanged.TOPIC)
+    assert changed["data"]["variants"] == [{"sku": rows[0]["SKU"], "options": {}, "price": 1001, "initial_stock": 6}]
+    assert any(e["type"] == "admin.action" and e["data"]["action"] == "product.create" for e in outbox)
+    # inventory's own handler takes it as the broker would hand it over (contract tests run no broker)
+    catalog_handlers(inventory_deps(office.apps["inventory"]).stock)[ProductChanged.TOPIC](Event(**changed))
+    stock = requests.get(f"{office.gateway}/api/inventory/{rows[0]['SKU']}", timeout=10).json()
+    assert stock["available"] == rows[0]["STOCK"]
+    detail = office.shell_app.test_client().get(f"/products/{product['id']}")
+    assert detail.status_code == 200 and rows[0]["NAME"] in detail.get_data(as_text=True)
 
 
 def test_a_second_run_changes_nothing(office, legacy, run):

@@ -9,6 +9,7 @@ from kafka import KafkaProducer
 from common.events import make_event
 from devstack.sms_standin import read_texts
 from tests.accounts_apps import bearer, new_user
+from tests.browser.order_data import confirmed_order
 from tests.polling import wait_until
 
 
@@ -34,6 +35,27 @@ def test_a_confirmed_order_texts_the_shopper_and_the_delivery_log_reads_delivere
         message="the text in var/sms",
     )
     assert text["body"].startswith(f"Fragmart: order {order['order_id'][:8]} is confirmed ($12.00)")
+
+    def sms_status():
+        log = requests.get(f"{gateway_url}/api/notifications", headers=bearer(user), timeout=10).json()["items"]
+        return next((d["status"] for d in log if d["channel"] == "sms"), None)
+
+    wait_until(lambda: sms_status() == "delivered", 30, message="the delivery log to read delivered")
+
+
+def test_a_purchase_texts_the_shopper_and_the_delivery_log_reads_delivered(stack, gateway_url):
+    """The issue's "done when": a real purchase (the saga, the payment stand-in), no event made by the test."""
+    user = new_user(gateway_url)
+    phone = requests.patch(
+        f"{gateway_url}/api/users/me", json={"phone": "+1 415 555 2671"}, headers=bearer(user), timeout=10
+    ).json()["phone"]
+    user, order_id = confirmed_order(gateway_url, user, phone=phone)
+
+    def texts():
+        return [t for t in read_texts(stack.sms_dir, to=phone) if order_id in (t["status_callback"] or "")]
+
+    [text] = wait_until(texts, 30, message="the order's text in var/sms")
+    assert text["body"].startswith(f"Fragmart: order {order_id[:8]} is confirmed (")
 
     def sms_status():
         log = requests.get(f"{gateway_url}/api/notifications", headers=bearer(user), timeout=10).json()["items"]
