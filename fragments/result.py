@@ -44,6 +44,16 @@ def body_of(resp) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+def message_of(resp) -> str:
+    """The API's own sentence about a refusal, said once for the whole form; CHECK_THE_FORM when it gives none."""
+    return body_of(resp).get("message") or CHECK_THE_FORM
+
+
+def fields_of(resp) -> dict[str, Any]:
+    """The API's field errors (`details.fields`): field name -> what pydantic said, {} when it names none."""
+    return (body_of(resp).get("details") or {}).get("fields") or {}
+
+
 def field_errors(
     resp,
     messages: Mapping[str, str],
@@ -55,10 +65,9 @@ def field_errors(
     """The API's field errors (`details.fields`) said the way a shopper needs to hear them, keyed by the form's field
     (`aliases` renames an API field the form shows elsewhere). What the form has no place for, an unnamed field or an
     answer that names none, is said once under `where`: `other`, else the API's own message."""
-    body = body_of(resp)
-    fields = (body.get("details") or {}).get("fields") or {}
+    fields = fields_of(resp)
     aliases = aliases or {}
     errors = {aliases.get(name, name): messages[name] for name in fields if name in messages}
     if not errors or any(name not in messages for name in fields):
-        errors.setdefault(where, other or body.get("message") or CHECK_THE_FORM)
+        errors.setdefault(where, other or message_of(resp))
     return errors

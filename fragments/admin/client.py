@@ -21,12 +21,6 @@ def call(method: str, path: str, **kwargs):
     return resp
 
 
-def error_of(resp) -> tuple[str, dict]:
-    """An API error's message and its field details (pydantic's field names to messages)."""
-    body = resp.json() if resp.headers.get("Content-Type", "").startswith("application/json") else {}
-    return body.get("message", "Please check the form."), body.get("details", {}) or {}
-
-
 def health() -> dict:
     """The gateway's /health: every upstream's readiness (a 503 there is a report, not a failure here)."""
     try:

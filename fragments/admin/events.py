@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from common.errors import NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_minted_id
+from fragments.result import message_of
 
 from . import client
 from .orders import when
@@ -54,5 +55,4 @@ def handle(letter, action):
         raise NotFound("We couldn't find that dead letter")
     if resp.status_code == 200:  # the notifications service audits it, with the change
         return redirect_after_post(f"/admin/events?done={action}")
-    message, _ = client.error_of(resp)
-    return _page("waiting", error=message, code=409)
+    return _page("waiting", error=message_of(resp), code=409)

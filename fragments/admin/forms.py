@@ -50,10 +50,3 @@ def price_text(minor) -> str:
 def whole(value: str) -> int | None:
     value = value.strip()
     return int(value) if re.fullmatch(r"-?[0-9]{1,7}", value) else None
-
-
-def field_errors(details: dict, messages: dict, default: str) -> dict:
-    """The API's field names (from details.fields) as messages beside the fields; anything else on the form."""
-    fields = (details or {}).get("fields", {})
-    errors = {k: messages[k] for k in fields if k in messages}
-    return errors or {"form": default}

@@ -10,6 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from common.htmx import redirect_after_post
 from common.ids import ID
+from fragments.result import message_of
 
 from . import access, client, forms
 from .products import _form_page, _product
@@ -124,4 +125,4 @@ def edit_image(product_id, number):
     resp = client.call("PATCH", f"/api/products/{product['id']}", json={"images": _edited(images, index, action, alt)})
     if resp.status_code == 200:  # audited by the products service, with the change
         return redirect_after_post(f"/admin/products/{product['id']}?saved=1")
-    return _refused(product, {"gallery": client.error_of(resp)[0]}, resp.status_code, typed)
+    return _refused(product, {"gallery": message_of(resp)}, resp.status_code, typed)

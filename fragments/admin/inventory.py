@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post, safe_path
+from fragments.result import message_of
 
 from . import client, forms
 
@@ -84,8 +85,9 @@ def _answer(resp, sku: str, field: str, value: str):
         return _back(sku)
     if resp.status_code == 404:
         raise NotFound("We couldn't find that SKU")
-    message, _ = client.error_of(resp)
-    return _refused(sku, field, message if resp.status_code == 409 else "Enter a whole number of units.", value)
+    return _refused(
+        sku, field, message_of(resp) if resp.status_code == 409 else "Enter a whole number of units.", value
+    )
 
 
 @bp.post("/inventory/<sku>")

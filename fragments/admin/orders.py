@@ -16,6 +16,7 @@ from common.errors import AppError, NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_id, is_minted_id
 from fragments.confirm import ask, confirmed
+from fragments.result import fields_of, message_of
 
 from . import audit, client
 from .forms import text
@@ -166,8 +167,7 @@ def order_action(order_id, action):
     resp = client.call("POST", f"/api/orders/{found['id']}{path}", json=body)
     if resp.status_code in (200, 202):  # the orders service recorded it in the trail, with the change
         return redirect_after_post(f"/admin/orders/{found['id']}?done={action}")
-    message, _ = client.error_of(resp)
-    return _detail(order(order_id), error=message, status=409)
+    return _detail(order(order_id), error=message_of(resp), status=409)
 
 
 def _cents(typed: str) -> int | None:
@@ -196,8 +196,7 @@ def refund(order_id):
     )
     if resp.status_code == 201:  # the payments service audits the refund with the money it moved
         return redirect_after_post(f"/admin/orders/{found['id']}?done=refund")
-    message, details = client.error_of(resp)
-    field = (details.get("fields") or {}).get("amount") or message
+    field = fields_of(resp).get("amount") or message_of(resp)
     return _detail(
         found, status=resp.status_code if resp.status_code < 500 else 409, refund={**form, "errors": {"amount": field}}
     )

@@ -10,6 +10,7 @@ from common.errors import NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_id
 from fragments.confirm import ask, confirmed
+from fragments.result import body_of, field_errors, fields_of, message_of
 
 from . import audit, client, forms, variant_form
 
@@ -120,13 +121,12 @@ def _read_form(creating: bool, product: dict | None = None) -> tuple[dict, dict,
 
 def _api_errors(resp, sku: str = "") -> dict:
     """The API's refusal beside its field: the product's SKU taken beside "SKU", a variant's above the form."""
-    message, details = client.error_of(resp)
     if resp.status_code == 409:
-        taken = details.get("sku")
-        return {"sku": "Another product already has this SKU."} if taken in (None, sku) else {"form": message}
-    if set((details or {}).get("fields", {})) & {"options", "variants"}:
-        return {"form": message}
-    return forms.field_errors(details, forms.PRODUCT_MESSAGES, message)
+        taken = (body_of(resp).get("details") or {}).get("sku")
+        return {"sku": "Another product already has this SKU."} if taken in (None, sku) else {"form": message_of(resp)}
+    if set(fields_of(resp)) & {"options", "variants"}:
+        return {"form": message_of(resp)}
+    return field_errors(resp, forms.PRODUCT_MESSAGES)
 
 
 @bp.post("/products")

@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, render_template, request
 
 from common.htmx import redirect_after_post
+from fragments.result import message_of
 
 from . import client
 from .forms import COMMA_MESSAGE, price_minor, price_text, text, whole
@@ -145,7 +146,7 @@ def save_promotion():
         errors = {"code": "That code was deleted meanwhile: add it again."}
         form["editing"] = False
     else:
-        errors = {"form": client.error_of(resp)[0]}
+        errors = {"form": message_of(resp)}
     return _page(_promotions(), form, errors, 409 if resp.status_code == 409 else 422)
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 
 from common.address import COUNTRY_NAMES
 from common.htmx import redirect_after_post
+from fragments.result import fields_of, message_of
 
 from . import client
 from .forms import COMMA_MESSAGE, price_minor, price_text, text
@@ -104,9 +105,8 @@ def save_option():
         resp = client.call("PUT", f"/api/shipping/{option_id}", json=body)
         if resp.status_code == 200:
             return redirect_after_post("/admin/shipping?done=saved")
-        _, details = client.error_of(resp)
-        fields = {name.split(".")[0] for name in details.get("fields", {})}
-        errors = {k: MESSAGES[k] for k in fields if k in MESSAGES} or {"form": client.error_of(resp)[0]}
+        fields = {name.split(".")[0] for name in fields_of(resp)}
+        errors = {k: MESSAGES[k] for k in fields if k in MESSAGES} or {"form": message_of(resp)}
     return _page(options, form, errors, 422)
 
 

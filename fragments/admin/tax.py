@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 
 from common.address import COUNTRY_CHOICES, COUNTRY_MESSAGE, COUNTRY_NAMES
 from common.htmx import redirect_after_post
+from fragments.result import message_of
 
 from . import client
 from .forms import text
@@ -75,7 +76,7 @@ def save_rate():
         return _page(rates, form, errors, 422)
     resp = client.call("PUT", f"/api/tax/{form['country']}", json={"rate": points, "inclusive": form["inclusive"]})
     if resp.status_code != 200:
-        return _page(rates, form, {"form": client.error_of(resp)[0]}, 422)
+        return _page(rates, form, {"form": message_of(resp)}, 422)
     return redirect_after_post("/admin/tax?done=saved")
 
 

@@ -10,6 +10,7 @@ from common.errors import NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_minted_id
 from fragments.confirm import ask, confirmed
+from fragments.result import message_of
 
 from . import audit, client
 from .orders import when
@@ -81,5 +82,4 @@ def set_role(account_id):
     resp = client.call("PUT", f"/api/auth/accounts/{account['id']}/role", json={"role": role})
     if resp.status_code == 200:  # the auth service audits the change, with the change
         return redirect_after_post(f"/admin/users/{account['id']}?done={role}")
-    message, _ = client.error_of(resp)
-    return _detail(_account(account_id), error=message, status=409 if resp.status_code == 409 else 422)
+    return _detail(_account(account_id), error=message_of(resp), status=409 if resp.status_code == 409 else 422)

@@ -10,6 +10,7 @@ from common.errors import NotFound
 from common.htmx import redirect_after_post
 from common.ids import is_minted_id
 from fragments.confirm import ask, confirmed
+from fragments.result import body_of, fields_of, message_of
 
 from . import client
 from .orders import when
@@ -73,11 +74,10 @@ def add_endpoint():
 
 def _errors(resp) -> dict:
     """The API's refusal beside the field it is about: the SSRF check's own sentence, else the form's wording."""
-    message, details = client.error_of(resp)
-    if resp.json().get("error") == "WEBHOOK_URL_REFUSED":
-        return {"url": message}
-    fields = {name.split(".")[0] for name in details.get("fields", {})}
-    return {k: MESSAGES[k] for k in MESSAGES if k in fields} or {"form": message}
+    if body_of(resp).get("error") == "WEBHOOK_URL_REFUSED":
+        return {"url": message_of(resp)}
+    fields = {name.split(".")[0] for name in fields_of(resp)}
+    return {k: MESSAGES[k] for k in MESSAGES if k in fields} or {"form": message_of(resp)}
 
 
 def _endpoint_id(endpoint_id: str) -> str:
@@ -140,5 +140,5 @@ def resend(endpoint_id, delivery_id):
     if resp.status_code == 404:
         raise NotFound("We couldn't find that delivery")
     if resp.status_code != 202:
-        return _detail_page(endpoint, error=client.error_of(resp)[0], code=409)
+        return _detail_page(endpoint, error=message_of(resp), code=409)
     return redirect_after_post(f"/admin/webhooks/{endpoint['id']}?done=resend")
