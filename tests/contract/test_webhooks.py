@@ -15,10 +15,12 @@ from standardwebhooks import Webhook
 import services.notifications
 from common.events import make_event
 from devstack.smtp_sink import read_messages
+from devstack.topics import ALL
 from services.notifications.deps import deps as notifications_deps
 from services.notifications.webhook_alerts import alerter
 from services.notifications.webhook_handlers import handlers
 from services.notifications.webhook_sender import deliver_due, post_signed
+from services.notifications.webhooks import EVENT_TYPES
 from tests.servers import serving
 
 ADMIN_EMAIL = "owner@example.test"
@@ -264,3 +266,18 @@ def test_a_receiver_that_times_out_is_retried(app, issuer, hooks, clock):
         release.set()
     [delivery] = app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=admin(issuer)).json["deliveries"]
     assert delivery["status"] == "pending" and "Timeout" in delivery["error"] and delivery["attempts"] == 1
+
+
+def test_every_event_type_the_owner_can_choose_is_a_declared_topic_and_arrives_signed(
+    app, issuer, hooks, send, receiver
+):
+    issue = "order.placed order.confirmed order.cancelled order.shipped order.delivered payment.refunded"
+    assert set(EVENT_TYPES) == {*issue.split(), "product.changed", "stock.low"}
+    assert set(EVENT_TYPES) <= set(ALL)  # each a topic the broker is given and the consumer group can read
+    assert set(handlers(hooks, lambda: None)) == set(EVENT_TYPES)
+    endpoint = add(app, issuer, f"{receiver.url}/hook", events=EVENT_TYPES).json
+    for kind in EVENT_TYPES:
+        publish(hooks, make_event(kind, {"order_id": uuid.uuid4().hex, "sku": "FM-KIT-006"}, "t"))
+    assert send() == len(EVENT_TYPES)
+    verify = Webhook(endpoint["secret"]).verify
+    assert sorted(verify(g["body"], g["headers"])["type"] for g in receiver.got) == sorted(EVENT_TYPES)
