@@ -11,7 +11,6 @@ from typing import Literal
 
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
-from pymongo import DESCENDING
 
 from common.auth import require_admin
 from common.messages import AdminAction
@@ -19,6 +18,7 @@ from common.openapi import operation
 from common.validation import QueryModel, parse_query
 
 from .deps import deps
+from .repository import AuditRepository
 from .routes import spec
 
 bp = Blueprint("users_audit", __name__)
@@ -48,10 +48,6 @@ class AuditList(BaseModel):
     items: list[AuditRecord]
 
 
-def _audit():
-    return deps().audit
-
-
 def _public(doc: dict) -> dict:
     return {
         "id": doc["_id"],
@@ -63,16 +59,12 @@ def _public(doc: dict) -> dict:
     }
 
 
-def keep(trail, event) -> None:
+def keep(trail: AuditRepository, event) -> None:
     """admin.action: the entry, once (a redelivered event finds its id taken and changes nothing)."""
     entry = AdminAction.parse(event)
-    doc = {"at": datetime.fromisoformat(event.occurred_at), "source": event.source, **entry.model_dump()}
-    trail.update_one({"_id": event.event_id}, {"$setOnInsert": doc}, upsert=True)
-
-
-def forget_actor(trail, user_id: str) -> None:
-    """account.deleted: the admin's entries keep their id (an account that is gone), not their email."""
-    trail.update_many({"actor_id": user_id}, {"$set": {"actor_email": None}})
+    trail.add(
+        event.event_id, {"at": datetime.fromisoformat(event.occurred_at), "source": event.source, **entry.model_dump()}
+    )
 
 
 @bp.get("/api/audit")
@@ -81,5 +73,4 @@ def forget_actor(trail, user_id: str) -> None:
 def list_actions():
     """The last 50 admin actions on one subject, newest first (admin)."""
     q = parse_query(AuditQuery)
-    docs = _audit().find({"subject_type": q.subject_type, "subject_id": q.subject_id}).sort("at", DESCENDING)
-    return jsonify(items=[_public(d) for d in docs.limit(50)])
+    return jsonify(items=[_public(d) for d in deps().audit.for_subject(q.subject_type, q.subject_id)])

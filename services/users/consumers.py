@@ -7,9 +7,10 @@ from __future__ import annotations
 from common.messages import AccountDeleted, AdminAction, EmailChanged, EmailVerified, UserRegistered
 
 from . import audit, service
+from .repository import AuditRepository
 
 
-def handlers(repo, trail) -> dict:
+def handlers(repo, trail: AuditRepository) -> dict:
     return {
         UserRegistered.TOPIC: lambda event: service.profile_from_event(repo, UserRegistered.parse(event)),
         EmailVerified.TOPIC: lambda event: service.email_verified(repo, EmailVerified.parse(event)),
@@ -19,8 +20,7 @@ def handlers(repo, trail) -> dict:
     }
 
 
-def account_deleted(repo, trail, deleted: AccountDeleted) -> None:
+def account_deleted(repo, trail: AuditRepository, deleted: AccountDeleted) -> None:
     """The profile goes; an admin's entries in the trail stay (what was done, when) without their email."""
     service.account_deleted(repo, deleted)
-    if trail is not None:
-        audit.forget_actor(trail, deleted.user_id)
+    trail.forget_actor(deleted.user_id)

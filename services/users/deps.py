@@ -5,24 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask
-from pymongo.collection import Collection
 
 from common.deps import deps_of
 from common.mongo import get_database
 
-from .repository import ProfileRepository
+from .repository import AuditRepository, ProfileRepository
 
 
 @dataclass(frozen=True)
 class Deps:
     repo: ProfileRepository
-    audit: Collection  # the back office's audit trail
+    audit: AuditRepository  # the back office's audit trail
 
 
 def build(app: Flask) -> Deps:
     db = get_database(app)
     repo = ProfileRepository(db["profiles"])
-    return Deps(repo=repo, audit=db["audit"])
+    return Deps(repo=repo, audit=AuditRepository(db["audit"]))
 
 
 def deps(app: Flask | None = None) -> Deps:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
@@ -64,3 +64,22 @@ class ProfileRepository:
     def page(self, skip: int, limit: int) -> tuple[list[dict], int]:
         docs = self.profiles.find({}).sort([("created_at", ASCENDING), ("_id", ASCENDING)]).skip(skip).limit(limit)
         return list(docs), self.profiles.count_documents({})
+
+
+class AuditRepository:
+    """The back office's audit trail: one entry per `admin.action` event, read per subject, newest first."""
+
+    def __init__(self, collection):
+        self.entries = collection
+
+    def add(self, entry_id: str, doc: dict) -> None:
+        """The entry, once: a redelivered event finds its id taken and changes nothing."""
+        self.entries.update_one({"_id": entry_id}, {"$setOnInsert": doc}, upsert=True)
+
+    def forget_actor(self, user_id: str) -> None:
+        """The admin's entries keep their id (an account that is gone), not their email."""
+        self.entries.update_many({"actor_id": user_id}, {"$set": {"actor_email": None}})
+
+    def for_subject(self, subject_type: str, subject_id: str, limit: int = 50) -> list[dict]:
+        found = self.entries.find({"subject_type": subject_type, "subject_id": subject_id})
+        return list(found.sort("at", DESCENDING).limit(limit))

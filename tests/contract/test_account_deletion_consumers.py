@@ -21,7 +21,7 @@ from services.orders.repository import OrderRepository
 from services.payments import consumers as payments_consumers
 from services.payments.repository import ChargeRepository
 from services.users import consumers as users_consumers
-from services.users.repository import ProfileRepository
+from services.users.repository import AuditRepository, ProfileRepository
 from tests.auth_links import SHOP_URL
 from tests.databases import fresh_database
 
@@ -40,7 +40,7 @@ def uid() -> str:
 def test_the_profile_and_its_addresses_go_and_the_audit_trail_forgets_the_admins_email():
     db = fresh_database("users")
     profiles, trail = ProfileRepository(db["profiles"]), db["audit"]
-    on, who, other = users_consumers.handlers(profiles, trail), uid(), uid()
+    on, who, other = users_consumers.handlers(profiles, AuditRepository(trail)), uid(), uid()
     action = {"action": "product.update", "subject_type": "product", "subject_id": "p1", "actor_id": who}
     on["admin.action"](make_event("admin.action", {**action, "actor_email": "ada@example.com"}, "products"))
     for user in (who, other):

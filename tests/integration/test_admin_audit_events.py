@@ -40,7 +40,7 @@ def test_a_stock_count_through_the_api_reaches_the_audit_trail(apps, issuer):
         f"/api/inventory/{sku}", json={"quantity": 9}, headers=issuer.headers(admin, "admin")
     )
     assert r.status_code == 200
-    trail = users_deps(users).audit
+    trail = users_deps(users).audit.entries
     entry = wait_until(lambda: trail.find_one({"subject_id": sku}), timeout=60, message="the audit entry")
     assert (entry["action"], entry["actor_id"], entry["before"], entry["after"]) == (
         "stock.set",
