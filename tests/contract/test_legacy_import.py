@@ -3,6 +3,7 @@ first run creates, a second changes nothing, an updated row is updated, a bad ro
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 
@@ -162,6 +163,11 @@ def test_a_row_with_bad_data_is_reported_and_skipped(office, legacy, run):
     assert catalog(office, f"LG-{legacy.prefix}-2") is None
     html = browser(office.admin_app, office.admin_token).get("/imports").get_data(as_text=True)
     assert "has spaces!" in html and "Refused" in html
+    # the back office shows the last import's time, its counts and each refused row with why
+    shown = {"Rows read": 5, "Created": 1, "Updated": 0, "Stock set": 0, "Unchanged": 0, "Refused": 4}
+    assert all(f"<dt>{label}</dt><dd>{n}</dd>" in html for label, n in shown.items()), html
+    assert re.search(r"<dt>Finished</dt><dd>[^<]*\d[^<]*</dd>", html)
+    assert html.count('<th scope="row">') == 4 and by_row[2]["error"] in html.replace("&gt;", ">")
 
 
 def test_another_table_is_read_with_a_mapping_file(office, tmp_path, run):

@@ -52,3 +52,18 @@ def test_an_empty_variable_counts_as_unset():
 def test_a_fragments_optional_calls_give_up_before_the_shell_stops_waiting_for_it(outer):
     loaded = load_settings("x", env={"FRAGMENT_TIMEOUT": str(outer)})
     assert 0 < loaded.optional_call_timeout < loaded.fragment_timeout == outer
+
+
+SECRETS = [f.name.removesuffix("_file") for f in KNOBS if f.name.endswith("_file")]
+
+
+@pytest.mark.parametrize("name", SECRETS)
+def test_a_secret_comes_from_its_variable_or_else_from_the_file_its_file_variable_names(name, tmp_path):
+    """The provider token (TWILIO_AUTH_TOKEN), the legacy database's URL and the rest: never from the repo."""
+    mounted = tmp_path / "secret"
+    mounted.write_text("from-the-file\n")
+    from_file = load_settings("x", env={_variable(f"{name}_file"): str(mounted)})
+    assert from_file.secret(name) == "from-the-file"
+    both = {_variable(name): "from-the-variable", _variable(f"{name}_file"): str(mounted)}
+    assert load_settings("x", env=both).secret(name) == "from-the-variable"
+    assert load_settings("x", env={}).secret(name) is None
