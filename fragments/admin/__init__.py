@@ -10,7 +10,7 @@ from common.web import create_html_app
 from . import (
     access,
     dashboard,
-    events,
+    dead_letters,
     images,
     imports,
     inventory,
@@ -37,7 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
         inventory.bp,
         orders.bp,
         users.bp,
-        events.bp,
+        dead_letters.bp,
         webhooks.bp,
         shipping.bp,
         tax.bp,

@@ -5,8 +5,8 @@ PARTIALS: template -> {state name: the context its fragments/admin view renders 
 """
 
 from common.carriers import CARRIERS, shipment
-from fragments.admin.events import DONE as LETTER_DONE
-from fragments.admin.events import STATUSES as LETTER_STATUSES
+from fragments.admin.dead_letters import DONE as LETTER_DONE
+from fragments.admin.dead_letters import STATUSES as LETTER_STATUSES
 from fragments.admin.orders import SAVED as ORDER_DONE
 from fragments.admin.orders import SHIP_MESSAGES, STATUSES, when
 from fragments.admin.users import DONE as ROLE_DONE
@@ -19,7 +19,7 @@ NAV = (
     ("inventory", "Stock"),
     ("orders", "Orders"),
     ("users", "Customers"),
-    ("events", "Dead letters"),
+    ("dead_letters", "Dead letters"),
     ("webhooks", "Webhooks"),
     ("imports", "Catalog import"),
     ("shipping", "Delivery options"),
@@ -523,7 +523,7 @@ PARTIALS = {
         "Customer (Make admin)": {"account": CUSTOMER},
         "Admin (Remove admin)": {"account": ADMIN},
     },
-    "admin/_events.html": {
+    "admin/_dead_letters.html": {
         "Waiting": letters(),
         "None waiting": letters(listing=page([])),
         "Just replayed": letters(listing=page(LETTERS["items"][1:]), message=LETTER_DONE["replay"]),

@@ -1,4 +1,6 @@
-"""Dead-letter page: messages on every <topic>.dlq with their error; Replay or Discard each one."""
+"""Dead-letter page: messages on every <topic>.dlq with their error; Replay or Discard each one.
+
+Its public URL stays /admin/events (DESIGN.md); the code says what it is about: dead letters."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from fragments.result import message_of
 from . import client
 from .orders import when
 
-bp = Blueprint("admin_events", __name__)
+bp = Blueprint("admin_dead_letters", __name__)
 STATUSES = {"waiting": "Waiting", "replayed": "Replayed", "discarded": "Discarded"}
 DONE = {"replay": "Sent back to its topic: its consumer handles it again (once).", "discard": "Dead letter discarded."}
 
@@ -29,7 +31,7 @@ def _listing(status: str) -> dict:
 
 def _page(status: str, message: str | None = None, error: str | None = None, code: int = 200):
     return render_template(
-        "admin/_events.html",
+        "admin/_dead_letters.html",
         listing=_listing(status),
         status=status,
         statuses=STATUSES,
@@ -47,7 +49,7 @@ def dead_letters():
 
 
 @bp.post("/events/<letter>/<any(replay, discard):action>")
-def handle(letter, action):
+def replay_or_discard(letter, action):
     if not is_minted_id(letter):
         raise NotFound("We couldn't find that dead letter")
     resp = client.call("POST", f"/api/events/dead-letters/{letter}/{action}")
