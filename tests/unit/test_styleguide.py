@@ -9,6 +9,7 @@ import pytest
 import shell
 from common.app import TEMPLATES
 from common.session import ACCESS_COOKIE
+from common.settings import load_settings
 from services.products.seed import seed_documents
 from shell.styleguide import EMAIL_SAMPLES, email_entries, entries, load_samples, template_macros
 from tests.tokens import token_issuer
@@ -168,7 +169,8 @@ def test_outside_local_mode_guests_sign_in_customers_are_refused_and_admins_see_
 def test_outside_local_mode_the_admin_check_asks_the_gateway_never_the_auth_service(issuer_urls):
     """The k8s NetworkPolicy lets only the gateway and the services reach a service (devstack/k8s_policies.py):
     with the auth service unreachable and the gateway serving the JWKS, an admin still sees the style guide."""
-    app = _app(local_mode=False, gateway_url=issuer_urls.url, service_urls=issuer_urls.service_urls(auth=NOWHERE))
+    services = dict.fromkeys(load_settings("test").service_urls, NOWHERE)  # no service answers, auth included
+    app = _app(local_mode=False, gateway_url=issuer_urls.url, service_urls=services)
     admin = app.test_client()
     admin.set_cookie(ACCESS_COOKIE, issuer_urls.token(role="admin"))
     assert admin.get("/styleguide/cart/_mini/empty").status_code == 200
