@@ -281,3 +281,15 @@ def test_every_event_type_the_owner_can_choose_is_a_declared_topic_and_arrives_s
     assert send() == len(EVENT_TYPES)
     verify = Webhook(endpoint["secret"]).verify
     assert sorted(verify(g["body"], g["headers"])["type"] for g in receiver.got) == sorted(EVENT_TYPES)
+
+
+def test_a_name_that_resolves_to_loopback_is_refused_at_delivery_and_its_receiver_gets_nothing(
+    app, issuer, hooks, send, receiver
+):
+    by_name = receiver.url.replace("127.0.0.1", "localhost")  # a DNS name, resolved again before each attempt
+    endpoint = add(app, issuer, f"{by_name}/hook").json  # saved while private receivers were allowed
+    publish(hooks, confirmed())
+    assert send(replace(hooks, allow_private=False)) == 1
+    assert receiver.got == []
+    [delivery] = app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=admin(issuer)).json["deliveries"]
+    assert delivery["status"] == "pending" and "private, loopback or link-local" in delivery["error"]
