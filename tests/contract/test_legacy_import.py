@@ -222,3 +222,21 @@ def test_the_import_record_is_for_admins_only(office):
 def test_a_bad_sku_list_is_a_422(office, skus):
     r = requests.get(f"{office.gateway}/api/products", params={"skus": skus}, timeout=10)
     assert r.status_code == 422 and any(k.startswith("skus") for k in r.json()["details"]["fields"])
+
+
+def test_a_row_naming_a_variant_of_a_product_with_options_is_refused_not_made_a_second_product(office, legacy, run):
+    """Legacy rows are products without options; a row whose SKU is another product's variant is reported, and
+    neither a second product nor a change to the variant follows."""
+    params = {"q": "Classic Linen Shirt"}
+    [shirt] = requests.get(f"{office.gateway}/api/products", params=params, timeout=10).json()["items"]
+    variant = shirt["variants"][-1]["sku"]
+    assert variant != shirt["sku"]
+    legacy.add(1, SKU=variant, NAME="Old linen shirt", STOCK=99)
+    report = run("--url", legacy.url, "--full")
+    assert (report["counts"]["created"], report["counts"]["refused"]) == (0, 1)
+    assert report["errors"][0]["sku"] == variant and "already used" in report["errors"][0]["error"]
+    assert [
+        p["id"]
+        for p in requests.get(f"{office.gateway}/api/products", params={"skus": variant}, timeout=10).json()["items"]
+    ] == [shirt["id"]]
+    assert requests.get(f"{office.gateway}/api/inventory/{variant}", timeout=10).json()["available"] != 99
