@@ -35,9 +35,10 @@ class CatalogClient:
             body = resp.json()
         except ValueError:
             return f"HTTP {resp.status_code}"
+        message = body.get("message", resp.status_code)
         fields = (body.get("details") or {}).get("fields") or {}
-        detail = "; ".join(f"{k}: {v}" for k, v in fields.items())
-        return f"{body.get('message', resp.status_code)}{' (' + detail + ')' if detail else ''}"
+        detail = "; ".join(f"{k}: {v}" for k, v in fields.items() if v != message)  # said once, not twice
+        return f"{message}{' (' + detail + ')' if detail else ''}"
 
     def products_by_sku(self, skus: list[str]) -> dict[str, dict]:
         resp = self._call("GET", "/api/products", params={"skus": ",".join(skus), "per_page": 100})

@@ -234,7 +234,11 @@ def test_a_row_naming_a_variant_of_a_product_with_options_is_refused_not_made_a_
     legacy.add(1, SKU=variant, NAME="Old linen shirt", STOCK=99)
     report = run("--url", legacy.url, "--full")
     assert (report["counts"]["created"], report["counts"]["refused"]) == (0, 1)
-    assert report["errors"][0]["sku"] == variant and "already used" in report["errors"][0]["error"]
+    assert report["errors"][0] == {
+        "row": 1,
+        "sku": variant,
+        "error": f"SKU {variant} is already used by another product",
+    }
     assert [
         p["id"]
         for p in requests.get(f"{office.gateway}/api/products", params={"skus": variant}, timeout=10).json()["items"]
