@@ -91,6 +91,8 @@ def test_a_shopper_picks_size_m_adds_it_and_buys_it_and_only_ms_stock_moves(
     confirmation = checkout.place_order().pay_and_return("4242 4242 4242 4242")
     expect(confirmation.status).to_have_text("Confirmed", timeout=SETTLE_MS)
 
+    # the confirmed order's units leave the shelf when inventory reads order.confirmed: wait for that
+    wait_until(lambda: stock(gateway_url, shirt)[m_sand] == before[m_sand] - 1, message="M / Sand's unit to be taken")
     after = stock(gateway_url, shirt)
     assert after[m_sand] == before[m_sand] - 1
     assert {sku: n for sku, n in after.items() if sku != m_sand} == {
