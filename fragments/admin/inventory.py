@@ -33,11 +33,8 @@ def _names(items: list[dict]) -> dict[str, str]:
     if not ids:
         return {}
     found = client.optional("GET", "/api/products", {"items": []}, params={"ids": ",".join(ids), "per_page": 100})
-    names = {}
-    for p in found["items"]:  # each variant by its own name: "Classic Linen Shirt — M / Sand"
-        for v in p.get("variants") or [{"sku": p["sku"], "label": ""}]:
-            names[v["sku"]] = f"{p['name']} — {v['label']}" if v.get("label") else p["name"]
-    return names
+    # each variant by its own name: "Classic Linen Shirt — M / Sand"
+    return {v["sku"]: v["name"] for p in found["items"] for v in p.get("variants") or []}
 
 
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):

@@ -17,7 +17,7 @@ def sellable(product: dict, variant: dict) -> dict:
     return {
         "id": product["id"],
         "sku": variant["sku"],
-        "name": f"{product['name']} — {label}" if label else product["name"],
+        "name": variant.get("name") or product["name"],
         "variant": label or None,
         "price": product["price"] if variant.get("price") is None else variant["price"],
         "currency": product["currency"],
@@ -65,31 +65,27 @@ class CartCatalog:
             upstream_client("inventory", urls["inventory"], timeout=timeout),
         )
 
-    def products(self, ids) -> dict[str, dict]:
-        """Current products by id; ids that no longer exist are absent. Raises 503 when prices are unknown."""
-        ids = sorted(set(ids))
-        if not ids:
-            return {}
+    def _listed(self, key: str, values: list[str]) -> list[dict]:
+        """The current products a listing by `ids` or `skus` finds. Raises 503 when prices are unknown."""
         try:
-            resp = self.products_api.get("/api/products", params={"ids": ",".join(ids), "per_page": 100})
+            resp = self.products_api.get("/api/products", params={key: ",".join(values), "per_page": 100})
         except AppError:
             resp = None
         if resp is None or resp.status_code != 200:
             raise Unavailable("Prices cannot be checked right now, try again shortly", code="CATALOG_UNAVAILABLE")
-        return {p["id"]: p for p in resp.json()["items"]}
+        return resp.json()["items"]
+
+    def products(self, ids) -> dict[str, dict]:
+        """Current products by id; ids that no longer exist are absent."""
+        ids = sorted(set(ids))
+        return {p["id"]: p for p in self._listed("ids", ids)} if ids else {}
 
     def by_skus(self, skus) -> dict[str, dict]:
-        """The variants with these SKUs, as sellables (see sellable); unknown SKUs are absent. 503 as products()."""
+        """The variants with these SKUs, as sellables (see sellable); unknown SKUs are absent."""
         skus = sorted(set(skus))
         if not skus:
             return {}
-        try:
-            resp = self.products_api.get("/api/products", params={"skus": ",".join(skus), "per_page": 100})
-        except AppError:
-            resp = None
-        if resp is None or resp.status_code != 200:
-            raise Unavailable("Prices cannot be checked right now, try again shortly", code="CATALOG_UNAVAILABLE")
-        found = {v["sku"]: sellable(p, v) for p in resp.json()["items"] for v in p.get("variants") or []}
+        found = {v["sku"]: sellable(p, v) for p in self._listed("skus", skus) for v in p.get("variants") or []}
         return {sku: found[sku] for sku in skus if sku in found}
 
     def stock(self, skus) -> dict[str, int] | None:

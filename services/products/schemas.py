@@ -160,6 +160,7 @@ class Variant(BaseModel):
     price: int | None
     image: str | None
     label: str  # "M / Sand"; "" for a product's default variant
+    name: str  # what carts, orders and the back office call it: "Classic Linen Shirt — M / Sand"
 
 
 class Product(BaseModel):

@@ -23,7 +23,10 @@ def public_product(doc: dict) -> dict:
     doc = variants.normalized(doc)
     doc["id"] = doc.pop("_id")
     doc["images"] = gallery.gallery_of(doc)  # a product stored before galleries has its one image as its gallery
-    doc["variants"] = [{**v, "label": variants.label(v, doc["options"])} for v in doc.get("variants", [])]
+    doc["variants"] = [
+        {**v, "label": variants.label(v, doc["options"]), "name": variants.display_name(doc["name"], v, doc["options"])}
+        for v in doc.get("variants", [])
+    ]
     for key in ("created_at", "updated_at"):
         if isinstance(doc.get(key), datetime):
             doc[key] = doc[key].isoformat()

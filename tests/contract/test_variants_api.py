@@ -52,6 +52,7 @@ def test_a_product_with_two_options_has_a_variant_per_combination_each_with_its_
     base = made["sku"]
     assert [v["sku"] for v in made["variants"]][:2] == [f"{base}-S-SAND", f"{base}-S-NAVY"]
     assert [v["label"] for v in made["variants"]][:2] == ["S / Sand", "S / Navy"]
+    assert made["variants"][0]["name"] == f"{made['name']} — S / Sand"
     assert (made["price_min"], made["price_max"]) == (4900, 5400)
     (created,) = events(app, made["id"])
     assert created.action == "created" and len(created.variants) == 6
