@@ -103,7 +103,7 @@ def test_a_first_run_creates_the_products_and_the_storefront_shows_them(office, 
     page = office.shell_app.test_client().get(f"/products?q=Legacy+item+{legacy.prefix}")
     assert page.status_code == 200 and all(r["NAME"] in page.get_data(as_text=True) for r in rows)
     # A legacy row is a product without options: one default variant whose SKU is the row's, stocked as the row says
-    default = {"sku": rows[0]["SKU"], "options": {}, "price": None, "image": None, "label": ""}
+    default = {"sku": rows[0]["SKU"], "options": {}, "price": None, "image": None, "label": "", "name": rows[0]["NAME"]}
     assert product["options"] == [] and product["variants"] == [default]
     assert (product["price_min"], product["price_max"]) == (1001, 1001)
     # The same use case as the admin API: product.changed (its variant with the row's stock) and the audit entry
