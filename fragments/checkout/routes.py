@@ -296,11 +296,18 @@ def pay():
 @bp.get("/pay/<order_id>")
 def paying(order_id):
     """On the way to the provider's page: it follows as soon as the order's stock is held (this region polls, or the
-    page refreshes itself without JS); an order that ended first (out of stock) shows its status instead."""
+    page refreshes itself without JS); an order that ended first (out of stock) shows its status instead. Once it
+    has sent the shopper on, Back to this page shows the order (with "Pay now") rather than the provider again."""
+    draft = deps().drafts.load()
+    placed = draft.get("placed") or {}
+    if placed.get("order_id") == order_id and placed.get("sent") and not wants_fragment():
+        return _placed(draft)  # Back from the provider's page: the order, never a page that bounces forward again
     order = _order(order_id)
     if order.get("status") in ("PENDING", "AWAITING_PAYMENT"):
         page = client.payment_page(order_id, link=_link(order_id))
         if page.ok and page.value:
+            if placed.get("order_id") == order_id:
+                deps().drafts.save({**draft, "placed": {**placed, "sent": True}})
             return redirect_after_post(page.value)
     return _order_page("checkout/_paying.html", order_id)
 
