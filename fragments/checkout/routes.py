@@ -300,8 +300,10 @@ def paying(order_id):
     has sent the shopper on, Back to this page shows the order (with "Pay now") rather than the provider again."""
     draft = deps().drafts.load()
     placed = draft.get("placed") or {}
-    if placed.get("order_id") == order_id and placed.get("sent") and not wants_fragment():
-        return _placed(draft)  # Back from the provider's page: the order, never a page that bounces forward again
+    if placed.get("order_id") == order_id and placed.get("sent"):
+        # Back from the provider's page (loaded again, or restored from the back/forward cache and polling again):
+        # the order, never a page that bounces forward to the provider.
+        return _placed(draft)
     order = _order(order_id)
     if order.get("status") in ("PENDING", "AWAITING_PAYMENT"):
         page = client.payment_page(order_id, link=_link(order_id))

@@ -403,7 +403,8 @@ def test_on_the_way_to_pay_the_page_waits_for_the_stock_then_goes_to_the_provide
     held(shop, order_id)
     page = c.get(f"/pay/{order_id}").headers["Location"]
     assert page.startswith(f"{shop.provider.url}/c/pay/cs_")
-    assert c.get(f"/pay/{order_id}", headers={"HX-Request": "true"}).headers["HX-Redirect"] == page
+    polled = browser(checkout_app, user).get(f"/pay/{order_id}", headers={"HX-Request": "true"})
+    assert polled.headers["HX-Redirect"] == page
 
 
 def test_back_from_the_provider_to_the_waiting_page_shows_the_order_not_the_provider_again(shop, checkout_app, user):
@@ -415,6 +416,8 @@ def test_back_from_the_provider_to_the_waiting_page_shows_the_order_not_the_prov
     assert polled.headers["HX-Redirect"].startswith(f"{shop.provider.url}/c/pay/cs_")
     back = c.get(f"/pay/{order_id}")  # Back from the provider's page loads the waiting page again
     assert back.status_code == 303 and back.headers["Location"] == f"/orders/{order_id}"
+    restored = c.get(f"/pay/{order_id}", headers={"HX-Request": "true"})  # or restores it, and its poll resumes
+    assert restored.headers["HX-Redirect"] == f"/orders/{order_id}"
 
 
 def test_an_order_rejected_on_the_way_to_pay_says_why_and_stops_waiting(shop, checkout_app, user):
