@@ -93,8 +93,9 @@ test-unit: $(VENV)/.requirements.stamp
 test-contract: $(VENV)/.requirements.stamp
 	$(PY) -m pytest -q tests/contract
 
+# --durations: CI prints the slowest tests, where its time goes.
 test: setup lint rules
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25
 
 # Only the Chromium suite (it starts its own stack; TEST_STACK=running uses one already running, see README).
 test-browser: setup
