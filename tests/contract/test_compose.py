@@ -11,12 +11,29 @@ import pytest
 from ruamel.yaml import YAML
 
 from common import settings
+from devstack import containers
 from tests.design import PLANNED, design_ports, design_table, settings_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "compose.yaml"
 
 PROCESSES = design_ports()
+
+
+def test_the_committed_app_services_and_their_urls_are_what_the_generator_writes():
+    assert COMPOSE.read_text() == containers.render()[COMPOSE], (
+        "compose.yaml is stale: run `python -m devstack.containers`"
+    )
+
+
+def test_the_committed_dockerfile_exposes_what_the_generator_writes():
+    dockerfile = ROOT / "Dockerfile"
+    assert dockerfile.read_text() == containers.render()[dockerfile], "run `python -m devstack.containers`"
+
+
+def test_the_image_exposes_the_port_of_every_design_process():
+    [exposed] = re.findall(r"^EXPOSE (.*)$", (ROOT / "Dockerfile").read_text(), re.M)
+    assert sorted(map(int, exposed.split())) == sorted(PROCESSES.values())
 
 
 @pytest.fixture(scope="module")

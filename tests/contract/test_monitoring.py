@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from common.service_app import running_workers
+from devstack import containers
 from devstack.monitoring import RULES, scrape_config, write_config
 from devstack.processes import APP_MODULES, ROOT, process_table
 
@@ -148,6 +149,11 @@ def test_promtool_accepts_the_config_the_rules_and_their_unit_tests(tmp_path):
     ):
         done = subprocess.run(["promtool", *args], capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_committed_compose_scrape_targets_are_what_the_generator_writes():
+    path = MONITORING / "prometheus-compose.yml"
+    assert path.read_text() == containers.render()[path], f"{path.name} is stale: run `python -m devstack.containers`"
 
 
 def test_compose_sends_traces_to_jaeger_and_scrapes_every_process_with_the_same_rules():
