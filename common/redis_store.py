@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import redis
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
+
+from .breaker import BreakerOpen, CircuitBreaker
 
 # Every request-path call: a hung Redis (CLIENT PAUSE, a stalled failover) costs this, not the HTTP timeout.
 HOT_TIMEOUT = 0.3
@@ -33,27 +34,28 @@ class RedisSkipped(RedisConnectionError):
     """Raised instead of calling Redis while the breaker is open."""
 
 
-class RedisBreaker:
-    """After a Redis error, skip Redis for `cooldown` seconds: one request pays the timeout, not every one."""
+class RedisBreaker(CircuitBreaker):
+    """common/breaker.py's breaker, set for Redis on hot paths: one error opens it for `cooldown` seconds, so one
+    request pays the timeout, not every one. It shows in /metrics as upstream "redis", like every breaker."""
 
-    def __init__(self, cooldown: float = 1.0, clock=time.monotonic):
-        self.cooldown, self.clock = cooldown, clock
-        self._open_until = 0.0
-        self._lock = threading.Lock()
-
-    @property
-    def is_open(self) -> bool:
-        return self.clock() < self._open_until
+    def __init__(self, cooldown: float = 1.0, clock=time.monotonic, name: str = "redis"):
+        super().__init__(name, fail_max=1, reset_timeout=cooldown, clock=clock)
 
     def call(self, fn, *args, **kwargs):
-        if self.is_open:
-            raise RedisSkipped("Redis skipped after a recent error")
         try:
-            return fn(*args, **kwargs)
+            trial = self.admit()
+        except BreakerOpen:
+            raise RedisSkipped("Redis skipped after a recent error") from None
+        try:
+            result = fn(*args, **kwargs)
         except redis.RedisError:
-            with self._lock:
-                self._open_until = self.clock() + self.cooldown
+            self.record("down", trial)
             raise
+        except BaseException:
+            self.record(None, trial)  # our own failure says nothing about Redis
+            raise
+        self.record("ok", trial)
+        return result
 
 
 def register_redis_errors(app) -> None:

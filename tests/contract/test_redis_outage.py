@@ -64,6 +64,17 @@ def test_the_catalog_answers_quickly_with_redis_hung(shop):
     assert max(latencies) < 2.5 and sorted(latencies)[2] < 0.5, latencies
 
 
+def test_the_redis_breaker_shows_open_on_metrics_once_redis_is_down(shop):
+    assert shop.gateway.get("/api/products").status_code == 200
+    metrics = shop.products.test_client().get("/metrics").get_data(as_text=True)
+    assert 'circuit_breaker_state{upstream="redis"}' in metrics
+    shop.redis.stop()
+    assert shop.gateway.get("/api/products?per_page=5").status_code == 200
+    metrics = shop.products.test_client().get("/metrics").get_data(as_text=True)
+    assert 'circuit_breaker_state{upstream="redis"} 2.0' in metrics
+    assert 'circuit_breaker_opened_total{upstream="redis"}' in metrics
+
+
 def test_writes_with_a_token_answer_503_auth_unavailable_while_redis_is_down(shop, issuer):
     shop.redis.stop()
     r = shop.gateway.post("/api/cart/items", json={"product_id": "x", "quantity": 1}, headers=issuer.headers())
