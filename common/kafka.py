@@ -177,6 +177,8 @@ class Publisher:
 class ConsumerRunner(threading.Thread):
     """Consumes topics for one group: skips handled event_ids, retries, dead-letters, then commits."""
 
+    RETRY_MAX = 5.0  # the longest wait between two tries of one handler (`backoff` doubles from the first)
+
     def __init__(
         self,
         bootstrap: str,
@@ -304,7 +306,7 @@ class ConsumerRunner(threading.Thread):
                         self._dead_letter(topic, raw, repr(e))
                         return
                     self.metrics.retried(topic)
-                    time.sleep(self.backoff * attempt)
+                    time.sleep(exponential(attempt, self.backoff, self.RETRY_MAX))
             self.inbox.update_one(
                 {"_id": key}, {"$setOnInsert": {"topic": topic, "at": datetime.now(UTC)}}, upsert=True
             )

@@ -17,6 +17,8 @@ import ssl
 import struct
 import time
 
+from .backoff import exponential
+
 log = logging.getLogger(__name__)
 API_VERSIONS_V0 = struct.pack(">hhih", 18, 0, 0x5AFE, 5) + b"guard"  # api key, version, correlation id, client
 
@@ -42,7 +44,7 @@ class SpinGuard:
 
     def __init__(self, name: str, options: dict, probe=broker_answers):
         self.name, self.options, self.probe = name, options, probe
-        self.delay, self.spins = 0.0, 0
+        self.delay, self.spins, self.streak = 0.0, 0, 0  # streak: back-offs since the broker last answered
         self._wall = self._cpu = 0.0
 
     def before_poll(self) -> None:
@@ -55,12 +57,12 @@ class SpinGuard:
         if not spun or self.probe(self.options):
             if self.delay:
                 log.info("broker answers again; polling normally", extra={"group": self.name})
-            self.delay = 0.0
+            self.delay, self.streak = 0.0, 0
             return 0.0
         if not self.delay:
             log.warning("poll spins and the broker does not answer; backing off", extra={"group": self.name})
-        self.spins += 1
-        self.delay = min(self.MAX, max(self.FIRST, self.delay * 2))
+        self.spins, self.streak = self.spins + 1, self.streak + 1
+        self.delay = exponential(self.streak, self.FIRST, self.MAX)
         return self.delay
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from common import order_links
+from common.backoff import exponential
 from common.errors import NotFound
 from common.gateway_api import api_or_raise
 from fragments.result import Result, body_of
@@ -117,7 +118,7 @@ PAY_MESSAGES = {
 def payment_page(order_id: str, wait: float = 0.0, link: str | None = None) -> Result[str]:
     """The provider's hosted page for the order (the same one however often asked), waiting up to `wait` seconds
     for its stock to be reserved; or why the order cannot be paid now. A guest names the order by its `link`."""
-    deadline, pause = time.monotonic() + wait, 0.02
+    deadline, waits = time.monotonic() + wait, 0
     while True:
         resp = _call("POST", "/api/payments/checkouts", json={"order_id": order_id}, **_linked(link))
         if resp.status_code == 201:
@@ -125,10 +126,11 @@ def payment_page(order_id: str, wait: float = 0.0, link: str | None = None) -> R
         code = body_of(resp).get("error", "")
         if code == "PAYMENT_NOT_READY" and order(order_id, link).get("status") not in ("PENDING", "AWAITING_PAYMENT"):
             code = "ORDER_CLOSED"  # rejected (out of stock) or cancelled: there will be nothing to pay
+        waits += 1
+        pause = exponential(waits, 0.02, 0.5)
         if code != "PAYMENT_NOT_READY" or time.monotonic() + pause > deadline:
             return Result.failed(PAY_MESSAGES.get(code, PAY_MESSAGES["PAYMENTS_UNAVAILABLE"]), status=409)
         time.sleep(pause)  # the saga is on its way: a few short waits, then the status page takes over
-        pause = min(pause * 2, 0.5)
 
 
 def ask_provider(order_id: str, link: str | None = None) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from kafka import KafkaConsumer, TopicPartition
 
+from common.backoff import exponential
 from common.events import Event
 from common.messages import ProductChanged
 
@@ -150,7 +151,7 @@ class Reconciler(threading.Thread):
         self.result: dict | None = None
 
     def run(self) -> None:
-        started, delay = time.monotonic(), 1.0
+        started, delay, failures = time.monotonic(), 1.0, 0
         while not self.stopping.is_set():
             last_try = time.monotonic() - started >= self.grace
             try:
@@ -160,10 +161,11 @@ class Reconciler(threading.Thread):
                     self.result = result
                     log.info("stock reconciled with the catalog", extra=result)
                     return
-                delay = 1.0  # products answered: only in-flight events are awaited
+                delay, failures = 1.0, 0  # products answered: only in-flight events are awaited
             except Exception as e:
+                failures += 1
+                delay = exponential(failures, 2.0, 30.0)
                 log.warning("stock reconcile failed (%s); retrying in %.0fs", type(e).__name__, delay)
-                delay = min(30.0, delay * 2)
             self.stopping.wait(delay)
 
     def stop(self) -> None:
