@@ -59,7 +59,7 @@ def create_base_app(name: str, import_name: str, config: dict | None = None) -> 
     app.extensions["settings"] = settings
     configure_logging(name, settings.log_level)
     Observability(app, name)
-    tracing.install(app, name)
+    tracing.install(app, settings)
     app.after_request(_security_headers_for(settings))
     return app
 

@@ -96,6 +96,12 @@ class Settings:
     low_stock_level: int = 5
     # Who hears of stock.low: this address when set, else every admin.
     staff_alert_email: str | None = None
+    # Tracing (common/tracing.py): on when an OTLP endpoint or traces_dir is set, unless tracing is off. The
+    # exporter reads the other OTEL_EXPORTER_OTLP_* variables (headers, timeout) itself.
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_exporter_otlp_traces_endpoint: str | None = None
+    traces_dir: str | None = None  # without an endpoint: spans as OTLP JSON lines here, one file per process
+    tracing: bool = True
     live_templates: bool = False  # templates and CSS re-read on change (a designer's `make run`), never in production
     # SMS: "standin" (local default: Twilio's library pointed at the stand-in), "twilio" (api.twilio.com), "log".
     sms_provider: str = "standin"

@@ -13,6 +13,8 @@ import threading
 
 from opentelemetry import context, propagate, trace
 
+from .settings import Settings
+
 TRACEPARENT = "traceparent"
 _tracer = trace.get_tracer("fragmart")
 _lock = threading.Lock()
@@ -21,22 +23,21 @@ _configured: list[str] = []
 EXCLUDED_URLS = "healthz,readyz,metrics,static/"
 
 
-def enabled(env=None) -> bool:
-    env = os.environ if env is None else env
-    if env.get("TRACING", "").strip().lower() in ("0", "off", "false", "no"):
-        return False
-    return bool(
-        env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("TRACES_DIR")
-    )
+def _endpoint(settings: Settings) -> str | None:
+    return settings.otel_exporter_otlp_endpoint or settings.otel_exporter_otlp_traces_endpoint
 
 
-def configure(service: str, env=None) -> bool:
+def enabled(settings: Settings) -> bool:
+    return settings.tracing and bool(_endpoint(settings) or settings.traces_dir)
+
+
+def configure(settings: Settings) -> bool:
     """Once per process: the tracer provider, its exporter and the library instrumentations. True if tracing is on."""
-    env = os.environ if env is None else env
+    service = settings.name
     with _lock:
         if _configured:
             return True
-        if not enabled(env):
+        if not enabled(settings):
             return False
         from opentelemetry.sdk.resources import Resource
         from opentelemetry.sdk.trace import TracerProvider
@@ -44,7 +45,7 @@ def configure(service: str, env=None) -> bool:
 
         # The sampler comes from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default: parentbased_always_on).
         provider = TracerProvider(resource=Resource.create({"service.name": service, "service.namespace": "fragmart"}))
-        provider.add_span_processor(BatchSpanProcessor(_exporter(service, env)))
+        provider.add_span_processor(BatchSpanProcessor(_exporter(settings)))
         trace.set_tracer_provider(provider)
         _instrument_libraries()
         atexit.register(provider.shutdown)
@@ -52,14 +53,14 @@ def configure(service: str, env=None) -> bool:
         return True
 
 
-def _exporter(service: str, env):
-    if env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+def _exporter(settings: Settings):
+    if _endpoint(settings):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         return OTLPSpanExporter()  # endpoint, headers and timeout from the OTEL_EXPORTER_OTLP_* variables
     from .trace_files import OtlpJsonFileExporter
 
-    return OtlpJsonFileExporter(os.path.join(env["TRACES_DIR"], f"{service}.jsonl"))
+    return OtlpJsonFileExporter(os.path.join(str(settings.traces_dir), f"{settings.name}.jsonl"))
 
 
 def disabled_instrumentations(env=None) -> set[str]:
@@ -89,9 +90,9 @@ def _instrument_libraries() -> None:
             instrumentor().instrument()
 
 
-def install(app, service: str) -> None:
+def install(app, settings: Settings) -> None:
     """Trace this Flask app's requests, continuing the caller's trace from its traceparent header."""
-    if not configure(service) or "flask" in disabled_instrumentations():
+    if not configure(settings) or "flask" in disabled_instrumentations():
         return
     from opentelemetry.instrumentation.flask import FlaskInstrumentor
 

@@ -10,6 +10,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
 from common import tracing
 from common.events import Event, make_event
+from common.settings import load_settings
 from common.trace_files import OtlpJsonFileExporter
 
 
@@ -49,10 +50,13 @@ def test_an_event_made_outside_any_trace_has_no_traceparent_in_its_envelope():
 
 
 def test_tracing_is_on_with_an_otlp_endpoint_or_a_traces_dir_and_off_when_told():
-    assert not tracing.enabled({})
-    assert tracing.enabled({"TRACES_DIR": "var/traces"})
-    assert tracing.enabled({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://jaeger:4318"})
-    assert not tracing.enabled({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://jaeger:4318", "TRACING": "0"})
+    def env(**variables):
+        return load_settings("web", env=variables)
+
+    assert not tracing.enabled(env())
+    assert tracing.enabled(env(TRACES_DIR="var/traces"))
+    assert tracing.enabled(env(OTEL_EXPORTER_OTLP_ENDPOINT="http://jaeger:4318"))
+    assert not tracing.enabled(env(OTEL_EXPORTER_OTLP_ENDPOINT="http://jaeger:4318", TRACING="0"))
 
 
 def test_redis_commands_are_traced_only_when_asked_for_since_they_cost_the_most():
