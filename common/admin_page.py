@@ -6,12 +6,13 @@ common/auth.install_jwt): the shell and the fragments reach the gateway, never t
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import g
 from flask_jwt_extended import get_jwt
 
 from .auth import verified_identity
 from .errors import AppError, Forbidden
 from .htmx import redirect_after_post, safe_path
+from .platform import platform_of
 
 TWO_FACTOR_SETUP = "/profile?two_factor=required#profile-two-factor"
 
@@ -35,7 +36,7 @@ def require_admin_page(next_path: str, refusal: str, default: str = "/"):
         return to_sign_in(next_path, default)
     if not identity.is_admin:
         raise Forbidden(refusal)
-    if current_app.extensions["settings"].admin_require_2fa and not get_jwt().get("tfa"):
+    if platform_of().settings.admin_require_2fa and not get_jwt().get("tfa"):
         # ADMIN_REQUIRE_2FA: only a session of an account with two-factor sign-in on (its tokens say so).
         return redirect_after_post(TWO_FACTOR_SETUP)
     g.admin = identity

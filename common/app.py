@@ -13,6 +13,7 @@ from .errors import register_json_errors
 from .jwks import JwksKeys
 from .logs import configure_logging
 from .observability import Observability
+from .platform import ApiPlatform, Platform, install_platform, platform_of, widen_platform
 from .settings import Settings, load_settings
 from .validation import GuardedJSONProvider, GuardedRequest
 
@@ -56,9 +57,8 @@ def create_base_app(name: str, import_name: str, config: dict | None = None) -> 
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, TESTING=bool(settings.extra.get("TESTING")))
     app.config["TEMPLATES_AUTO_RELOAD"] = settings.live_templates  # Jinja re-reads a changed template (local only)
     app.config.update({k: v for k, v in settings.extra.items() if k.isupper()})
-    app.extensions["settings"] = settings
     configure_logging(name, settings.log_level)
-    Observability(app, name)
+    install_platform(app, Platform(settings=settings, observability=Observability(app, name, settings)))
     tracing.install(app, settings)
     app.after_request(_security_headers_for(settings))
     return app
@@ -68,12 +68,11 @@ def create_json_app(name: str, import_name: str, config: dict | None = None) -> 
     """A JSON API process (the gateway, every service): base app plus JSON errors, Redis and flask-jwt-extended
     verifying bearer tokens against the auth service's JWKS and the revocation list."""
     app = create_base_app(name, import_name, config)
-    settings = app.extensions["settings"]
+    settings = platform_of(app).settings
     register_json_errors(app)
     redis_store.register_redis_errors(app)
     r = redis_store.create_redis(settings.redis_url)
-    app.extensions["redis"] = r
-    app.extensions["observability"].add_check("redis", r.ping)
+    widen_platform(app, ApiPlatform, redis=r).observability.add_check("redis", r.ping)
     auth_url = split_urls(settings.service_urls["auth"])[0]  # the keys are the same on every auth instance
     install_jwt(app, JwksKeys(f"{auth_url}/api/auth/jwks", ttl=settings.jwks_ttl), RedisBlocklist(r))
     return app

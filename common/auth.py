@@ -6,7 +6,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask_jwt_extended import JWTManager, decode_token, get_current_user, verify_jwt_in_request
@@ -166,6 +166,14 @@ def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+@overload
+def current_identity(optional: Literal[False]) -> Identity: ...
+
+
+@overload
+def current_identity(optional: bool = True) -> Identity | None: ...
 
 
 def current_identity(optional: bool = True) -> Identity | None:

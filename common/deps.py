@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 KEY = "deps"
 D = TypeVar("D")
@@ -24,3 +24,10 @@ def deps_of(kind: type[D], app: Flask | None = None) -> D:
     if not isinstance(deps, kind):
         raise TypeError(f"{type(deps).__name__} is not {kind.__name__}")
     return deps
+
+
+def current_deps_if(kind: type[D]) -> D | None:
+    """The current app's dependencies when there is one and they are of that kind, else None: for a hook every app
+    in the process shares (a library's logger, say)."""
+    deps = current_app.extensions.get(KEY) if has_app_context() else None
+    return deps if isinstance(deps, kind) else None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
 from .errors import AppError, RateLimited, Unavailable
 from .forwarded import client_address
+from .platform import WebPlatform, platform_of
 from .session import ACCESS_COOKIE, CART_COOKIE
 
 
@@ -19,7 +20,7 @@ def api(method: str, path: str, headers: dict | None = None, **kwargs):
     if cart_id:
         headers.setdefault("X-Cart-Id", cart_id)
     headers["X-Forwarded-For"] = client_address()
-    return current_app.extensions["gateway"].request(method, path, headers=headers, **kwargs)
+    return platform_of(kind=WebPlatform).gateway.request(method, path, headers=headers, **kwargs)
 
 
 class SignedOut(Exception):

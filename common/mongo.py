@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pymongo
 
+from .platform import ServicePlatform, platform_of
+
 
 def create_client(mongo_url: str):
     return pymongo.MongoClient(mongo_url, tz_aware=True, serverSelectionTimeoutMS=3000)
@@ -11,8 +13,7 @@ def create_client(mongo_url: str):
 
 def get_database(app):
     """The service's own database, named after the service (after MONGO_DB_PREFIX, which tests set to isolate)."""
-    settings = app.extensions["settings"]
-    return app.extensions["mongo"][settings.mongo_db_prefix + settings.name]
+    return platform_of(app, kind=ServicePlatform).database
 
 
 def in_transaction(collection, work):

@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 
 from .logs import REQUEST_ID_HEADER, is_minted_id, new_id, request_id_var
 from .metrics import BreakerCollector
+from .settings import Settings
 
 log = logging.getLogger("http")
 _SKIP_LOG = {"/healthz", "/readyz", "/metrics"}
@@ -24,9 +25,8 @@ def _forget_request_id(_error: BaseException | None) -> None:
 class Observability:
     """Per-app metrics registry plus the readiness checks that /readyz runs."""
 
-    def __init__(self, app: Flask, service: str):
+    def __init__(self, app: Flask, service: str, settings: Settings):
         self.service = service
-        settings = app.extensions["settings"]
         # The edge (the shell) always mints its own id; any other process believes one only from its callers.
         self.id_sources = (
             []
@@ -43,7 +43,6 @@ class Observability:
             "http_request_duration_seconds", "HTTP request latency", ["endpoint"], registry=self.registry
         )
         self.registry.register(BreakerCollector())
-        app.extensions["observability"] = self
         app.before_request(self._before)
         app.after_request(self._after)
         app.teardown_request(_forget_request_id)

@@ -7,6 +7,8 @@ from pydantic import BaseModel
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
 
+from .platform import platform_of
+
 BEARER = "bearerAuth"
 _SPECS: dict[str, SpecTree] = {}
 # Who may call an operation: the security requirement it declares and the errors that follow from it.
@@ -100,7 +102,7 @@ def _comma_separated_lists(doc: dict) -> None:
 
 def openapi_document(app: Flask) -> dict:
     """The service's document: SpecTree's, plus the response headers views declare."""
-    spec = _SPECS.get(app.extensions["settings"].name)
+    spec = _SPECS.get(platform_of(app).settings.name)
     if spec is None:
         return {"openapi": "3.1.0", "info": {"title": app.name, "version": "1.0.0"}, "paths": {}}
     doc = spec.spec

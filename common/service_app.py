@@ -16,21 +16,20 @@ from .kafka_options import client_options
 from .metrics import ConsumerMetrics
 from .openapi import openapi_document
 from .outbox import OutboxRelay
+from .platform import ServicePlatform, platform_of, widen_platform
 
 
 def create_service_app(name: str, import_name: str, indexes: Indexes, config: dict | None = None) -> Flask:
     """A service: a JSON app plus its Mongo database with its indexes (services/<name>/indexes.py, created here, at
     start), the Kafka publisher and /openapi.json."""
     app = create_json_app(name, import_name, config)
-    settings = app.extensions["settings"]
-    obs = app.extensions["observability"]
+    settings = platform_of(app).settings
     client = mongo.create_client(settings.mongo_url)
-    app.extensions["mongo"] = client
-    create_indexes(mongo.get_database(app), indexes)
-    obs.add_check("mongo", lambda: mongo.ping(client))
     publisher = Publisher(settings.kafka_bootstrap, client_options(settings))
-    app.extensions["publisher"] = publisher
-    obs.add_check("kafka", publisher.ping)
+    platform = widen_platform(app, ServicePlatform, mongo=client, publisher=publisher)
+    create_indexes(platform.database, indexes)
+    platform.observability.add_check("mongo", lambda: mongo.ping(client))
+    platform.observability.add_check("kafka", publisher.ping)
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(openapi_document(app)))
     return app
 
@@ -60,17 +59,17 @@ def start_workers(
 ) -> None:
     """Start every background worker of this process: the outbox relay, the consumers, then the service's own
     (built by the given factories), unless settings say not to (tests)."""
-    settings = app.extensions["settings"]
+    platform = platform_of(app, kind=ServicePlatform)
+    settings, publisher, obs = platform.settings, platform.publisher, platform.observability
     if not settings.run_workers:
         return
-    publisher = app.extensions["publisher"]
     running: list[Worker] = []
     if outbox:
         relay = OutboxRelay(publisher, outbox)
         running.append(relay)
-        _watch_outbox(app.extensions["observability"], relay, settings.outbox_max_age_seconds)
+        _watch_outbox(obs, relay, settings.outbox_max_age_seconds)
     if handlers:
-        inbox = mongo.get_database(app)["inbox"]
+        inbox = platform.database["inbox"]
         running.append(
             ConsumerRunner(
                 settings.kafka_bootstrap,
@@ -78,7 +77,7 @@ def start_workers(
                 handlers,
                 inbox,
                 publisher,
-                metrics=ConsumerMetrics(app.extensions["observability"], settings.name),
+                metrics=ConsumerMetrics(obs, settings.name),
             )
         )
     running.extend(make() for make in workers)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import threading
 
@@ -157,13 +158,12 @@ def in_span(name_of):
     """Decorator: run the function in its own span; `name_of(*args)` gives (name, attributes)."""
 
     def wrap(func):
+        @functools.wraps(func)
         def traced(*args, **kwargs):
             name, attributes = name_of(*args, **kwargs)
             with _tracer.start_as_current_span(name, attributes=attributes):
                 return func(*args, **kwargs)
 
-        traced.__wrapped__ = func
-        traced.__name__, traced.__doc__ = func.__name__, func.__doc__
         return traced
 
     return wrap

@@ -158,7 +158,11 @@ class csv_list:  # noqa: N801 (read as a type: `ids: Annotated[tuple[str, ...], 
 
     def __get_pydantic_core_schema__(self, source, handler):
         item = Annotated[str, StringConstraints(pattern=self.item_pattern)]
-        count = Field(max_length=self.max_items, **({"min_length": self.min_items} if self.min_items else {}))
+        count = (
+            Field(max_length=self.max_items, min_length=self.min_items)
+            if self.min_items
+            else Field(max_length=self.max_items)
+        )
         # The count bounds the tuple itself (maxItems/minItems in the schema); the split runs before it.
         return handler.generate_schema(
             Annotated[tuple[item, ...], count, BeforeValidator(_split_csv), AfterValidator(_unique)]

@@ -18,6 +18,7 @@ from .errors import AppError
 from .formatting import money
 from .htmx import vary_on_htmx
 from .live import live_static_url
+from .platform import WebPlatform, platform_of, widen_platform
 from .redis_store import create_redis
 
 log = logging.getLogger(__name__)
@@ -44,14 +45,16 @@ def template_csrf_token() -> str:
 
 def create_html_app(name: str, import_name: str, config: dict | None = None) -> Flask:
     app = create_base_app(name, import_name, config)
-    settings = app.extensions["settings"]
+    settings = platform_of(app).settings
     app.jinja_env.filters["money"] = money
     app.jinja_env.globals["static_url"] = live_static_url(STATIC) if settings.live_templates else static_url
     app.jinja_env.globals["address_fields"] = address.FIELDS  # the forms ask for what the APIs accept
     app.jinja_env.globals["country_name"] = address.country_name
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.extensions["gateway"] = upstream_client("gateway", settings.gateway_url, timeout=settings.http_timeout)
+    widen_platform(
+        app, WebPlatform, gateway=upstream_client("gateway", settings.gateway_url, timeout=settings.http_timeout)
+    )
     app.jinja_env.globals["csrf_token"] = template_csrf_token
     app.jinja_env.globals["form_key"] = lambda: form_keys.PLACEHOLDER  # the shell puts a fresh key per form
     app.after_request(vary_on_htmx)

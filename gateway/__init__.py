@@ -7,6 +7,7 @@ from flask import Flask
 from common.app import create_json_app
 from common.balancer import upstream_client
 from common.deps import install
+from common.platform import platform_of
 
 from . import routes
 from .deps import Deps
@@ -16,7 +17,7 @@ from .routing import UPSTREAM_OF
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_json_app("gateway", __name__, config)
-    settings = app.extensions["settings"]
+    settings = platform_of(app).settings
     upstreams = {
         # Several comma-separated URLs are balanced, skipping instances whose breaker is open (common/balancer.py).
         name: upstream_client(name, settings.service_urls[name], timeout=settings.http_timeout)

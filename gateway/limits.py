@@ -8,11 +8,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g, has_app_context, jsonify, request
+from flask import g, jsonify, request
 from flask_limiter import Limiter, RateLimitExceeded
 
-from common.deps import KEY
+from common.deps import current_deps_if
 from common.errors import error_body
+from common.platform import platform_of
 from common.redis_store import HOT_TIMEOUT
 
 from .deps import Deps, Limits, deps
@@ -55,7 +56,7 @@ def _trusted(remote: str) -> bool:
 
 def install_limits(app, settings) -> Limits:
     """Limit the proxy view: reads and writes counted apart per client, X-RateLimit-* on every limited answer."""
-    storage_events = app.extensions["observability"].counter(
+    storage_events = platform_of(app).observability.counter(
         "gateway_rate_limit_storage_events_total",
         "Rate-limit storage failures survived (limits kept in memory)",
         ["event"],
@@ -88,7 +89,7 @@ def install_limits(app, settings) -> Limits:
         # Default limits on the proxy only, each limiter on its own methods: checked once, before the view (a
         # decorated view is checked twice), and a read never consults the Redis limiter, not even in an outage.
         limiter.request_filter(_other_than(methods))
-    refusals = app.extensions["observability"].counter(
+    refusals = platform_of(app).observability.counter(
         "rate_limit_refusals_total", "Requests refused by a rate limit", ["limiter", "route"]
     )
     app.register_error_handler(RateLimitExceeded, _too_many)
@@ -129,7 +130,7 @@ def _rate_limit_headers(resp):
 
 def _count(record: logging.LogRecord) -> bool:
     # flask-limiter's logger is shared by every app in the process; each app counts its own requests.
-    if has_app_context() and isinstance(gateway := current_app.extensions.get(KEY), Deps):
+    if (gateway := current_deps_if(Deps)) is not None:
         message = record.getMessage()
         for needle, event in STORAGE_EVENTS.items():
             if needle in message:

@@ -12,6 +12,7 @@ from common.csrf import ensure_csrf_cookie, set_csrf_cookie
 from common.deps import install
 from common.errors import AppError
 from common.jwks import JwksKeys
+from common.platform import platform_of
 from common.web import STATIC, create_html_app
 
 from . import download, https, live, routes, session, styleguide
@@ -37,13 +38,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(set_csrf_cookie)
     app.before_request(session.refresh_session)
     app.after_request(session.store_session)
-    settings = app.extensions["settings"]
+    settings = platform_of(app).settings
     if settings.trusted_proxy_hops:
         # Flask's documented way to wrap the WSGI app, which mypy reads as assigning to a method.
         proxied = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops, x_proto=settings.trusted_proxy_hops)
         app.wsgi_app = proxied  # type: ignore[method-assign]
     app.wsgi_app = https.untraced_callers(app.wsgi_app)  # type: ignore[method-assign]  # outside the tracing
-    obs, personal = app.extensions["observability"], SessionCache()
+    obs, personal = platform_of(app).observability, SessionCache()
     deps = Deps(
         session_cache=personal,
         fragments=fragment_clients(settings, personal),

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, g
+from flask import g
+
+from common.platform import platform_of
 
 # Past the fragments' own timeout: a little time to render the layout around them.
 RENDER_MARGIN = 0.25
 
 
 def page_budget() -> float:
-    return current_app.extensions["settings"].fragment_timeout + RENDER_MARGIN
+    return platform_of().settings.fragment_timeout + RENDER_MARGIN
 
 
 def start_page_clock() -> None:

@@ -115,7 +115,7 @@ class FragmentSession(CachedSession):
         self._refresh_lock = threading.Lock()  # not `_lock`: CachedSession has its own
         self.keys: dict[tuple, str] = {}  # request origin -> cache key, learnt on the library's path
 
-    def send(self, request, **kwargs):
+    def send(self, request, **kwargs):  # type: ignore[override]  # the library's own keywords pass on in **kwargs
         if request.method != "GET":  # a form post is never cached; its body (any bytes) never reaches the keying
             return Session.send(self, request, **kwargs)
         key = self.cache.create_key(request, **kwargs)

@@ -14,6 +14,8 @@ class LruStorage(DictStorage):
     """In-process entries, the least recently used dropped past `maxsize`; each read is a copy, so one request's
     revalidation never changes another's response object mid-use."""
 
+    data: OrderedDict  # the library's dict, kept in use order
+
     def __init__(self, maxsize: int = 2000):
         super().__init__()
         self.data, self.maxsize, self._lock = OrderedDict(), maxsize, threading.Lock()

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, redirect
+from flask import Blueprint, Response, redirect
 
 from common.errors import AppError
 from common.htmx import safe_path
+from common.platform import platform_of
 from common.session import ACCESS_COOKIE, REFRESH_COOKIE
 
 from .composition import forwarded_headers
@@ -46,7 +47,7 @@ def my_data():
         return redirect(SIGN_IN, code=303)  # nothing to ask the fragment: no session at all
     headers.update({"Cache-Control": "no-store", "Fragment-Download": "1"})
     # A few API calls, each paged: more time than one region gets, still bounded.
-    settings = current_app.extensions["settings"]
+    settings = platform_of().settings
     timeout = max(settings.http_timeout, settings.fragment_timeout) * 2
     try:
         resp = deps().fragments["profile"].request("GET", "/my-data", headers=headers, timeout=timeout)

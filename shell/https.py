@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import abort, current_app, redirect, request
+from flask import abort, redirect, request
+
+from common.platform import platform_of
 
 # Probes and scrapes reach the pod directly over plain HTTP; redirecting them would fail the pod.
 UNREDIRECTED = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -32,14 +34,14 @@ def untraced_callers(wsgi_app):
 
 
 def _enforced() -> bool:
-    return current_app.extensions["settings"].enforce_https
+    return platform_of().settings.enforce_https
 
 
 def redirect_plain_http():
     """before_request, first: 308 keeps the method and body, so a form posted over HTTP is not turned into a GET."""
     if _enforced() and not request.is_secure and request.path not in UNREDIRECTED:
         # The configured public origin, never the request's Host header (the client's word).
-        origin, asked = urlsplit(current_app.extensions["settings"].shop_url), urlsplit(request.url)
+        origin, asked = urlsplit(platform_of().settings.shop_url), urlsplit(request.url)
         return redirect(urlunsplit(("https", origin.netloc, asked.path, asked.query, "")), code=308)
     return None
 

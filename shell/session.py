@@ -9,9 +9,10 @@ import logging
 import time
 
 import jwt
-from flask import current_app, g, request
+from flask import g, request
 
 from common.errors import AppError
+from common.platform import WebPlatform, platform_of
 from common.session import (
     ACCESS_COOKIE,
     REFRESH_COOKIE,
@@ -47,9 +48,9 @@ def refresh_session() -> None:
         return
     # The refresh is part of the page: it gets half the page's budget, not the full HTTP timeout, so a slow
     # gateway costs at most that, and the fan-out still has the other half.
-    timeout = max(min(current_app.extensions["settings"].http_timeout, remaining_budget() / 2), 0.05)
+    timeout = max(min(platform_of().settings.http_timeout, remaining_budget() / 2), 0.05)
     try:
-        resp = current_app.extensions["gateway"].post(
+        resp = platform_of(kind=WebPlatform).gateway.post(
             "/api/auth/refresh",
             json={"refresh_token": refresh},
             headers={"X-Forwarded-For": request.remote_addr or ""},

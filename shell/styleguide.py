@@ -20,6 +20,7 @@ from markupsafe import Markup
 from common.admin_page import require_admin_page
 from common.app import TEMPLATES
 from common.email_templates import EmailRenderer, RenderedEmail
+from common.platform import platform_of
 
 bp = Blueprint("styleguide", __name__)
 SAMPLES = TEMPLATES / "styleguide" / "samples.py"
@@ -113,7 +114,7 @@ def _page(title: str, main: Markup, own_search: bool = False) -> Response:
 @bp.before_request
 def only_local_or_admins():
     """Local mode: open. Elsewhere the staff pages' guard: a guest is sent to sign in, a customer gets 403."""
-    if current_app.extensions["settings"].local_mode:
+    if platform_of().settings.local_mode:
         return None
     return require_admin_page(request.path, "The styleguide is for admins")
 

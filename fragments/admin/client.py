@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
-
 from common.errors import AppError, Forbidden
 from common.gateway_api import api_or_raise
+from common.platform import WebPlatform, platform_of
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "The back office cannot reach the shop right now. Please try again in a moment."
@@ -24,7 +23,7 @@ def call(method: str, path: str, **kwargs):
 def health() -> dict:
     """The gateway's /health: every upstream's readiness (a 503 there is a report, not a failure here)."""
     try:
-        resp = current_app.extensions["gateway"].request("GET", "/health")
+        resp = platform_of(kind=WebPlatform).gateway.request("GET", "/health")
         return resp.json()
     except (AppError, ValueError) as e:
         log.warning("gateway health unreadable", extra={"error": repr(e)})

@@ -8,6 +8,7 @@ from flask import Flask
 
 from common.deps import deps_of
 from common.jwks import JwksKeys
+from common.platform import platform_of
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Deps:
 def build(app: Flask) -> Deps:
     # Through the gateway, like every other call: fragment apps never talk to a service directly. No Redis here:
     # the API checks revocation on every call the pages make, so a signed-out token still cannot do anything.
-    settings = app.extensions["settings"]
+    settings = platform_of(app).settings
     return Deps(keys=JwksKeys(f"{settings.gateway_url}/api/auth/jwks", ttl=settings.jwks_ttl))
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
-
 from common.errors import AppError
 from common.gateway_api import api, retry_after
+from common.platform import platform_of
 from fragments.result import Result, body_of, field_errors
 
 log = logging.getLogger(__name__)
@@ -154,7 +153,7 @@ def logout(access_token: str | None, refresh_token: str | None) -> None:
 def current_user() -> dict | None:
     """The signed-in user's profile, {} if signed in but the profile is unavailable, None if signed out."""
     try:
-        resp = api("GET", "/api/users/me", timeout=current_app.extensions["settings"].optional_call_timeout)
+        resp = api("GET", "/api/users/me", timeout=platform_of().settings.optional_call_timeout)
     except AppError:
         return {}
     if resp.status_code == 200:

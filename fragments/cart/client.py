@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
 from common.errors import AppError
 from common.gateway_api import api, api_or_outage, upstream_failure
+from common.platform import platform_of
 from common.session import ACCESS_COOKIE, CART_COOKIE
 from fragments.result import Result, body_of
 
@@ -30,7 +31,7 @@ def count() -> int | None:
     if not request.cookies.get(CART_COOKIE) and not request.cookies.get(ACCESS_COOKIE):
         return 0  # a browser with no cart and no account has nothing in a cart: no need to ask
     try:
-        resp = api("GET", "/api/cart/summary", timeout=current_app.extensions["settings"].optional_call_timeout)
+        resp = api("GET", "/api/cart/summary", timeout=platform_of().settings.optional_call_timeout)
     except AppError:
         return None
     return resp.json()["count"] if resp.status_code == 200 else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from common.deps import install
+from common.platform import platform_of
 from common.redis_store import create_redis
 from common.web import create_html_app
 
@@ -14,9 +15,10 @@ from .deps import Deps
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_html_app("fragment-checkout", __name__, config)
-    redis = create_redis(app.extensions["settings"].redis_url)
+    platform = platform_of(app)
+    redis = create_redis(platform.settings.redis_url)
     install(app, Deps(drafts=drafts.Drafts(redis)))
-    app.extensions["observability"].add_check("redis", redis.ping)
+    platform.observability.add_check("redis", redis.ping)
     app.after_request(drafts.remember)
     app.register_blueprint(routes.bp)
     return app

@@ -6,11 +6,12 @@ import logging
 import threading
 import time
 
-from flask import current_app, request
+from flask import request
 
 from common.errors import AppError, NotFound
 from common.gateway_api import api, api_or_outage, upstream_failure
 from common.ids import is_id
+from common.platform import platform_of
 from common.session import ACCESS_COOKIE, CART_COOKIE
 from fragments.result import Result, field_errors
 
@@ -84,7 +85,7 @@ def stock_levels(skus: list[str]) -> dict[str, int]:
             "GET",
             "/api/inventory",
             params={"skus": ",".join(skus)},
-            timeout=current_app.extensions["settings"].optional_call_timeout,
+            timeout=platform_of().settings.optional_call_timeout,
         )
     except AppError:
         return {}
@@ -98,7 +99,7 @@ def stock_state(available: int | None) -> dict | None:
         return None
     if available <= 0:
         return {"label": "Out of stock", "level": "out", "available": 0}
-    if available <= current_app.extensions["settings"].low_stock_level:
+    if available <= platform_of().settings.low_stock_level:
         return {"label": f"Only {available} left", "level": "low", "available": available}
     return {"label": "In stock", "level": "in", "available": available}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from common.deps import install
+from common.platform import platform_of
 from common.service_app import create_service_app, start_workers
 
 from . import deletion_routes, email_change_routes, metrics, role_routes, routes, service, two_factor_routes
@@ -17,7 +18,7 @@ from .tokens import install_issuer
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("auth", __name__, INDEXES, config)
-    settings, deps = app.extensions["settings"], install(app, build(app))
+    settings, deps = platform_of(app).settings, install(app, build(app))
     install_issuer(app, deps.tokens, AccountIdentity(deps.repo.accounts))
     for bp in (routes.bp, role_routes.bp, email_change_routes.bp, two_factor_routes.bp, deletion_routes.bp):
         app.register_blueprint(bp)

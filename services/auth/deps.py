@@ -10,6 +10,7 @@ from redis.exceptions import RedisError
 
 from common.deps import deps_of
 from common.mongo import get_database
+from common.platform import ApiPlatform, platform_of
 from common.redis_store import BACKGROUND_TIMEOUT, create_redis
 
 from .keys import KeyRing, SigningKey, load_key_ring
@@ -46,7 +47,8 @@ class Deps:
 
 
 def build(app: Flask) -> Deps:
-    settings, redis, db = app.extensions["settings"], app.extensions["redis"], get_database(app)
+    platform, db = platform_of(app, kind=ApiPlatform), get_database(app)
+    settings, redis = platform.settings, platform.redis
     repo = AccountRepository(db["accounts"])
     ring = load_key_ring(settings)
     revocations = _revocations(app, db["revocations"])
@@ -74,10 +76,11 @@ def _two_factor_key(settings) -> str | None:
 
 def _revocations(app: Flask, collection) -> Revocations:
     """Revocations live in MongoDB; Redis gets a copy now and again whenever it loses it (see revocations.py)."""
-    settings, obs = app.extensions["settings"], app.extensions["observability"]
+    platform = platform_of(app, kind=ApiPlatform)
+    settings, obs = platform.settings, platform.observability
     revocations = Revocations(
         collection,
-        app.extensions["redis"],
+        platform.redis,
         publish_redis=create_redis(settings.redis_url, timeout=BACKGROUND_TIMEOUT),
         republished=obs.counter(
             "auth_revocations_published_total", "Full copies of the revocation list written to Redis"

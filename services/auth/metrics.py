@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import Flask, request
 
+from common.platform import platform_of
+
 LOGIN_FAILURES = {401: "invalid_credentials", 429: "rate_limited", 400: "invalid_request", 422: "invalid_request"}
 # The second step of a two-factor sign-in (/api/auth/login/2fa).
 CODE_FAILURES = {401: "sign_in_expired", 422: "invalid_code", 429: "rate_limited", 400: "invalid_request"}
 
 
 def install(app: Flask) -> None:
-    obs = app.extensions["observability"]
+    obs = platform_of(app).observability
     failures = obs.counter("auth_login_failures_total", "Sign-ins refused, by why (never by account)", ("reason",))
     refusals = obs.counter("rate_limit_refusals_total", "Requests refused by a rate limit", ("limiter", "route"))
 

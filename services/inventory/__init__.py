@@ -7,6 +7,7 @@ from flask import Flask
 from common.balancer import upstream_client
 from common.deps import install
 from common.kafka_options import client_options
+from common.platform import platform_of
 from common.service_app import create_service_app, start_workers
 
 from . import admin_routes, consumers, reconcile, reservations, routes
@@ -17,11 +18,11 @@ from .repository import StockRepository
 
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("inventory", __name__, INDEXES, config)
-    settings, deps = app.extensions["settings"], install(app, build(app))
+    settings, deps = platform_of(app).settings, install(app, build(app))
     ttl, paid_ttl = settings.reservation_ttl_seconds, settings.paid_reservation_ttl_seconds
     for bp in (routes.bp, admin_routes.bp):
         app.register_blueprint(bp)
-    reservations.watch_stuck_paid(app.extensions["observability"].registry, deps.reservations, paid_ttl)
+    reservations.watch_stuck_paid(platform_of(app).observability.registry, deps.reservations, paid_ttl)
     handlers = consumers.handlers(deps.reservations, deps.stock, ttl)
     start_workers(
         app,
@@ -37,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _reconciler(app: Flask, stock: StockRepository) -> reconcile.Reconciler:
     """A restarted process may have lost its data (the local in-process engine): rebuild missing stock records."""
-    settings = app.extensions["settings"]
+    settings = platform_of(app).settings
     products = upstream_client("products", settings.service_urls["products"], timeout=settings.http_timeout)
 
     def get_page(page: int) -> dict:

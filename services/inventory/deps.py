@@ -9,6 +9,7 @@ from flask import Flask
 
 from common.deps import deps_of
 from common.mongo import get_database
+from common.platform import platform_of
 
 from . import service
 from .repository import StockRepository
@@ -22,7 +23,7 @@ class Deps:
 
 
 def build(app: Flask) -> Deps:
-    db, level = get_database(app), app.extensions["settings"].low_stock_level
+    db, level = get_database(app), platform_of(app).settings.low_stock_level
     stock = StockRepository(
         db["stock"], level, partial(service.low_stock_event, level=level), service.stock_changed_event
     )

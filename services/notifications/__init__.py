@@ -7,6 +7,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from common.deps import install
+from common.platform import platform_of
 from common.service_app import Worker, create_service_app, start_workers
 
 from . import dead_letter_routes, routes, sms_routes, webhook_handlers, webhook_routes
@@ -18,7 +19,7 @@ from .indexes import INDEXES
 def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("notifications", __name__, INDEXES, config)
     deps = install(app, build(app))
-    app.extensions["observability"].add_check("smtp", deps.mailer.ping)
+    platform_of(app).observability.add_check("smtp", deps.mailer.ping)
     for bp in (routes.bp, dead_letter_routes.bp, sms_routes.bp, webhook_routes.bp):
         app.register_blueprint(bp)
     workers: list[Callable[[], Worker]] = [

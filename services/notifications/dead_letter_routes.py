@@ -15,6 +15,7 @@ from common.ids import is_minted_id
 from common.kafka_options import client_options
 from common.openapi import operation
 from common.paging import PageQuery
+from common.platform import platform_of
 from common.validation import parse_query
 
 from .dead_letters import Collector, DeadLetters
@@ -51,7 +52,7 @@ class LetterPage(BaseModel):
 
 def collector(app) -> Collector:
     """The consumer that files every dead letter of the saga's topics (started by start_workers)."""
-    settings = app.extensions["settings"]
+    settings = platform_of(app).settings
     options = {**client_options(settings), "bootstrap_servers": settings.kafka_bootstrap}
     return Collector(options, deps(app).dead_letters)
 

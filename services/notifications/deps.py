@@ -13,6 +13,7 @@ from common.clock import now
 from common.deps import deps_of
 from common.email_templates import EmailRenderer
 from common.mongo import get_database
+from common.platform import ServicePlatform, platform_of
 
 from .channels import SmtpMailer
 from .dead_letters import DeadLetters
@@ -37,11 +38,11 @@ class Deps:
 
 
 def build(app: Flask) -> Deps:
-    settings, db = app.extensions["settings"], get_database(app)
+    settings, db = platform_of(app).settings, get_database(app)
     repo = DeliveryRepository(db["deliveries"], db["contacts"])
     mailer = SmtpMailer(settings.smtp_url, settings.mail_from)
     renderer = EmailRenderer({"shop_name": "Fragmart", "shop_url": settings.shop_url})
-    letters = DeadLetters(db["dead_letters"], app.extensions["publisher"])
+    letters = DeadLetters(db["dead_letters"], platform_of(app, kind=ServicePlatform).publisher)
     sms = sms_channel(settings)
     notifier = Notifier(repo, renderer, mailer, sms, settings.staff_alert_email, partial(order_links.sign, settings))
     deliveries = WebhookDeliveryRepository(db["webhook_deliveries"])

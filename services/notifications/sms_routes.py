@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from pydantic import BaseModel, Field
 
 from common.errors import Forbidden, ValidationError
 from common.openapi import operation
+from common.platform import platform_of
 
 from . import service
 from .deps import deps
@@ -23,7 +24,7 @@ class DeliveryRef(BaseModel):
 @operation(spec, ok=204, query=DeliveryRef, errors=(403,))
 def sms_status():
     """A text's new status (queued, sent, delivered, undelivered, failed), posted and signed by the provider."""
-    settings = current_app.extensions["settings"]
+    settings = platform_of().settings
     query = request.query_string.decode("utf-8", "replace")
     url = f"{settings.sms_status_callback_url}?{query}" if query else settings.sms_status_callback_url
     form = request.form.to_dict()

@@ -6,7 +6,7 @@ from flask import Flask
 
 from common.kafka import ConsumerRunner
 from common.metrics import ConsumerMetrics
-from common.mongo import get_database
+from common.platform import ServicePlatform, platform_of
 
 from .deps import deps
 from .webhooks import EVENT_TYPES, Webhooks, enqueue
@@ -25,12 +25,12 @@ def handlers(hooks: Webhooks, wake) -> dict:
 
 
 def consumer(app: Flask) -> ConsumerRunner:
-    settings, found = app.extensions["settings"], deps(app)
+    platform, found = platform_of(app, kind=ServicePlatform), deps(app)
     return ConsumerRunner(
-        settings.kafka_bootstrap,
+        platform.settings.kafka_bootstrap,
         GROUP,
         handlers(found.webhooks, found.webhook_sender.wake.set),
-        get_database(app)["inbox"],
-        app.extensions["publisher"],
-        metrics=ConsumerMetrics(app.extensions["observability"], GROUP),
+        platform.database["inbox"],
+        platform.publisher,
+        metrics=ConsumerMetrics(platform.observability, GROUP),
     )

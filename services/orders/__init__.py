@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from common.deps import install
+from common.platform import platform_of
 from common.service_app import create_service_app, start_workers
 
 from . import admin_routes, cart_routes, consumers, routes, rules_routes, seed
@@ -19,7 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     deps = install(app, build(app))
     for bp in (cart_routes.bp, routes.bp, admin_routes.bp, rules_routes.bp):
         app.register_blueprint(bp)
-    if app.extensions["settings"].local_mode:
+    if platform_of(app).settings.local_mode:
         seed.seed_rules(deps.rules)
     start_workers(
         app,
@@ -32,8 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _watchdog(app: Flask, repo: OrderRepository) -> Watchdog:
     """Orders stuck mid-saga longer than the bound are re-driven; each re-drive is counted and logged."""
-    bound = app.extensions["settings"].order_redrive_after_seconds
-    counter = app.extensions["observability"].counter(
-        "orders_redriven_total", "Orders re-driven by the watchdog", ["status"]
-    )
+    platform = platform_of(app)
+    bound = platform.settings.order_redrive_after_seconds
+    counter = platform.observability.counter("orders_redriven_total", "Orders re-driven by the watchdog", ["status"])
     return Watchdog(repo, bound, counter)

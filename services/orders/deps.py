@@ -8,6 +8,7 @@ from flask import Flask
 
 from common.deps import deps_of
 from common.mongo import get_database
+from common.platform import ApiPlatform, platform_of
 
 from .cart_catalog import CartCatalog
 from .cart_lines import CartLines
@@ -27,13 +28,13 @@ class Deps:
 
 
 def build(app: Flask) -> Deps:
-    db = get_database(app)
-    repo = OrderRepository(db["orders"], OrderMetrics(app.extensions["observability"]))
-    store = CartStore(app.extensions["redis"])
+    platform, db = platform_of(app, kind=ApiPlatform), get_database(app)
+    repo = OrderRepository(db["orders"], OrderMetrics(platform.observability))
+    store = CartStore(platform.redis)
     return Deps(
         repo=repo,
         cart_store=store,
-        catalog=CartCatalog.from_settings(app.extensions["settings"]),
+        catalog=CartCatalog.from_settings(platform.settings),
         cart=CartLines(store),
         rules=Rules(db),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from common import carriers, order_links
 from common.audit import admin_action
@@ -13,6 +13,7 @@ from common.auth import Identity, current_identity, require_admin, require_user
 from common.errors import AppError, NotFound, ValidationError
 from common.ids import is_id
 from common.openapi import operation, service_spec
+from common.platform import platform_of
 from common.validation import parse_body, parse_query
 
 from . import service, states
@@ -71,7 +72,7 @@ def create_order():
     order, created = service.place_order(deps().repo, deps().catalog, deps().cart, buyer, key, body, deps().rules)
     public = service.public_order(order)
     if buyer.user_id is None:
-        public["link"] = order_links.sign(current_app.extensions["settings"], order["_id"], order["email"])
+        public["link"] = order_links.sign(platform_of().settings, order["_id"], order["email"])
     resp = jsonify(public)
     resp.headers["Location"] = f"/api/orders/{order['_id']}"
     if not created:
@@ -109,7 +110,7 @@ def cancel_order(order_id):
 
 def _linked(token: str) -> dict:
     """The order a signed link names, while its email is still the order's: else 404, as for any unknown order."""
-    found = order_links.read(current_app.extensions["settings"], token)
+    found = order_links.read(platform_of().settings, token)
     order = deps().repo.get(found[0]) if found and is_id(found[0]) else None
     if found is None or order is None or (order.get("email") or "").lower() != found[1]:
         raise NotFound("Order not found")

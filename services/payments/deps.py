@@ -8,6 +8,7 @@ from flask import Flask
 
 from common.deps import deps_of
 from common.mongo import get_database
+from common.platform import platform_of
 
 from .metrics import PaymentMetrics
 from .repository import ChargeRepository
@@ -27,7 +28,8 @@ class Deps:
 
 def build(app: Flask) -> Deps:
     db = get_database(app)
-    settings = app.extensions["settings"]
+    platform = platform_of(app)
+    settings = platform.settings
     key, secret = settings.secret("stripe_api_key"), settings.secret("stripe_webhook_secret")
     provider = StripeProcessor(key, secret, settings.payment_provider_url) if key and secret else None
     return Deps(
@@ -35,7 +37,7 @@ def build(app: Flask) -> Deps:
         provider=provider,
         deliveries=DeliveryRepository(db["provider_events"]),
         shop=Shop(settings.shop_url.rstrip("/"), "Fragmart"),
-        metrics=PaymentMetrics(app.extensions["observability"]),
+        metrics=PaymentMetrics(platform.observability),
     )
 
 

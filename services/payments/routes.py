@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from common import order_links
 from common.auth import current_identity, require_admin
 from common.errors import AppError, NotFound, Unauthorized
 from common.ids import is_id
 from common.openapi import operation, service_spec
+from common.platform import platform_of
 from common.validation import parse_body, parse_query
 
 from . import service, webhooks
@@ -39,7 +40,7 @@ def _payer() -> service.Payer:
     """A guest's signed order link (X-Order-Link) names the one order it may pay; else the caller's token."""
     token = request.headers.get(ORDER_LINK_HEADER)
     if token is not None:
-        found = order_links.read(current_app.extensions["settings"], token)
+        found = order_links.read(platform_of().settings, token)
         if found is None or not is_id(found[0]):
             raise NotFound("No payment for that order")
         return service.OrderLink(*found)

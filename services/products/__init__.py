@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from common.deps import install
+from common.platform import platform_of
 from common.service_app import create_service_app, start_workers
 
 from . import consumers, image_routes, import_routes, routes, service
@@ -18,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     for bp in (routes.bp, image_routes.bp, import_routes.bp):
         app.register_blueprint(bp)
     service.migrate_variants(deps.repo.products)
-    if app.extensions["settings"].local_mode:
+    if platform_of(app).settings.local_mode:
         service.seed_catalog(deps.repo, deps.cache, deps.images)
     start_workers(
         app, outbox=[deps.repo.products], handlers=consumers.handlers(deps.cache, deps.copurchases, deps.repo)

@@ -9,6 +9,7 @@ from flask import Flask
 
 from common.deps import deps_of
 from common.mongo import get_database
+from common.platform import ApiPlatform, platform_of
 
 from .cache import ProductCache
 from .copurchases import CoPurchaseRepository
@@ -29,9 +30,10 @@ class Deps:
 def build(app: Flask) -> Deps:
     db = get_database(app)
     repo = ProductRepository(db["products"])
-    obs = app.extensions["observability"]
+    platform = platform_of(app, kind=ApiPlatform)
+    obs = platform.observability
     cache = ProductCache(
-        app.extensions["redis"],
+        platform.redis,
         obs.counter("products_cache_hits_total", "Product cache hits", ["kind"]),
         obs.counter("products_cache_misses_total", "Product cache misses", ["kind"]),
     )

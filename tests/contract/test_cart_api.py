@@ -12,6 +12,7 @@ import requests
 import services.inventory
 import services.orders
 import services.products
+from common.platform import ApiPlatform, platform_of
 from devstack.probes import free_port
 from services.orders.cart_store import CART_KEY, GUEST_TTL, user_cart_id
 from services.orders.deps import deps as orders_deps
@@ -71,7 +72,7 @@ def test_a_guests_first_add_mints_a_cart_id_kept_in_redis_with_a_ttl(app, client
     assert r.status_code == 200
     cart_id = r.headers["X-Cart-Id"]
     assert re.fullmatch(r"[0-9a-f]{32}", cart_id) and r.json["cart_id"] == cart_id
-    redis = app.extensions["redis"]
+    redis = platform_of(app, kind=ApiPlatform).redis
     assert redis.hgetall(CART_KEY.format(id=cart_id)) == {SHIRT: "2"}
     assert 0 < redis.ttl(CART_KEY.format(id=cart_id)) <= GUEST_TTL
     again = add(client, {"X-Cart-Id": cart_id}, SHIRT, 1)
@@ -205,7 +206,7 @@ def test_a_signed_in_shopper_has_a_cart_of_their_own_that_does_not_expire(app, c
     add(client, guest, JEANS, 1)
     cart = add(client, {**issuer.headers(alice), **guest}, SHIRT, 2).json  # the guest header is ignored
     assert lines(cart) == {SHIRT: 2} and cart["cart_id"] is None
-    assert app.extensions["redis"].ttl(CART_KEY.format(id=user_cart_id(alice))) == -1
+    assert platform_of(app, kind=ApiPlatform).redis.ttl(CART_KEY.format(id=user_cart_id(alice))) == -1
     assert client.get("/api/cart", headers=issuer.headers(bob)).json["items"] == []
     assert lines(client.get("/api/cart", headers=guest).json) == {JEANS: 1}
 
@@ -217,7 +218,7 @@ def test_merging_at_sign_in_adds_the_guest_lines_to_the_account_and_drops_the_gu
     add(client, guest, JEANS, 1)
     r = client.post("/api/cart/merge", headers={**user, **guest})
     assert r.status_code == 200 and r.json["merged"] == 2 and lines(r.json) == {SHIRT: 3, JEANS: 1}
-    assert not app.extensions["redis"].exists(CART_KEY.format(id=guest["X-Cart-Id"]))
+    assert not platform_of(app, kind=ApiPlatform).redis.exists(CART_KEY.format(id=guest["X-Cart-Id"]))
     again = client.post("/api/cart/merge", headers={**user, **guest})
     assert again.json["merged"] == 0 and lines(again.json) == {SHIRT: 3, JEANS: 1}
     assert client.post("/api/cart/merge", headers=user).json["merged"] == 0
@@ -264,7 +265,7 @@ def test_one_line_holds_at_most_99(client, guest, upstreams, issuer):
 
 
 def test_a_cart_holds_at_most_50_different_products(app, client, guest, upstreams, issuer):
-    redis = app.extensions["redis"]
+    redis = platform_of(app, kind=ApiPlatform).redis
     redis.hset(CART_KEY.format(id=guest["X-Cart-Id"]), mapping={f"filler-{i}": 1 for i in range(50)})
     r = add(client, guest, SHIRT, 1)
     assert r.status_code == 409 and r.json["error"] == "CART_FULL"

@@ -14,6 +14,7 @@ import services.orders
 import services.products
 from common import order_links
 from common.events import make_event
+from common.platform import platform_of
 from services.orders.consumers import handlers
 from services.orders.deps import deps as orders_deps
 from tests.servers import serving
@@ -251,7 +252,7 @@ def linked_order(app, client, issuer, email="Guest.Buyer@example.test") -> tuple
     r = place(client, issuer, order_body(US, ("fountain-pen", 1)))
     assert r.status_code == 202, r.json
     orders_deps(app).repo.orders.update_one({"_id": r.json["id"]}, {"$set": {"email": email}})
-    token = order_links.sign(app.extensions["settings"], r.json["id"], email)
+    token = order_links.sign(platform_of(app).settings, r.json["id"], email)
     assert token  # a local stack signs with its fixed secret
     return r.json["id"], token
 
@@ -270,7 +271,7 @@ def test_a_signed_link_opens_its_order_without_an_account_and_can_cancel_it(app,
 def test_a_tampered_foreign_or_stale_link_is_404(app, client, issuer):
     order_id, token = linked_order(app, client, issuer)
     other_id, _ = linked_order(app, client, issuer)
-    settings = app.extensions["settings"]
+    settings = platform_of(app).settings
     forged = [
         token[:-2] + ("AA" if not token.endswith("AA") else "BB"),  # the signature changed
         order_links.sign(
@@ -289,7 +290,7 @@ def test_a_tampered_foreign_or_stale_link_is_404(app, client, issuer):
 
 
 def test_without_a_secret_outside_a_local_stack_no_link_is_signed_or_honoured(app):
-    settings = app.extensions["settings"]
+    settings = platform_of(app).settings
     token = order_links.sign(settings, "a" * 32, "x@example.test")
     production = settings.with_overrides(local_mode=False, order_link_secret=None)
     assert token and order_links.sign(production, "a" * 32, "x@example.test") is None

@@ -8,6 +8,7 @@ import pytest
 
 from common.balancer import BalancedClient, split_urls
 from common.breaker import OPEN
+from common.platform import platform_of
 from gateway import create_app
 from gateway.deps import deps as gateway_deps
 from services.products import create_app as create_products
@@ -16,7 +17,7 @@ from tests.servers import free_port, serving
 
 def served(app) -> float:
     """Requests an instance answered on the products list."""
-    registry = app.extensions["observability"].registry
+    registry = platform_of(app).observability.registry
     return sum(
         registry.get_sample_value("http_requests_total", {"method": "GET", "endpoint": e, "status": "200"}) or 0
         for e in ("/api/products",)

@@ -16,6 +16,7 @@ from common.auth import Identity
 from common.events import make_event
 from common.kafka import ConsumerRunner, Publisher
 from common.metrics import ConsumerMetrics
+from common.platform import ServicePlatform, platform_of
 from common.settings import SERVICE_PORTS
 from services.orders import service
 from services.orders.consumers import handlers
@@ -110,7 +111,7 @@ def test_a_replayed_event_counts_no_second_outcome(orders_app):
 
 
 def test_a_consumer_counts_handled_retried_and_dead_lettered_events(orders_app, kafka_bootstrap):
-    obs = orders_app.extensions["observability"]
+    obs = platform_of(orders_app).observability
     group = f"metrics-{uuid.uuid4().hex[:8]}"
     calls = []
 
@@ -120,7 +121,7 @@ def test_a_consumer_counts_handled_retried_and_dead_lettered_events(orders_app, 
         if fail == "always" or (fail == "once" and calls.count(event.event_id) == 1):
             raise RuntimeError("boom")
 
-    inbox = orders_app.extensions["mongo"][f"inbox_{group}"]["inbox"]
+    inbox = platform_of(orders_app, kind=ServicePlatform).mongo[f"inbox_{group}"]["inbox"]
     runner = ConsumerRunner(
         kafka_bootstrap,
         group,

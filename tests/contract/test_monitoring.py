@@ -12,6 +12,7 @@ import subprocess
 import pytest
 import yaml
 
+from common.platform import platform_of
 from common.service_app import running_workers
 from devstack import containers
 from devstack.monitoring import RULES, scrape_config, write_config
@@ -70,7 +71,7 @@ def exported(redis_url, kafka_bootstrap, tmp_path_factory) -> set[str]:
     for module in APP_MODULES:
         config = {**base, "run_workers": module == "services.orders"}
         app = importlib.import_module(module).create_app(config)
-        names |= sample_names(app.extensions["observability"].registry)
+        names |= sample_names(platform_of(app).observability.registry)
         for worker in running_workers(app):
             worker.stop()
     return names

@@ -10,6 +10,7 @@ import pytest
 import services.notifications
 from common import order_links
 from common.events import make_event
+from common.platform import platform_of
 from devstack.smtp_sink import read_messages
 from services.notifications.consumers import all_handlers
 from services.notifications.deps import deps as notifications_deps
@@ -81,7 +82,7 @@ def test_a_guests_order_emails_carry_its_signed_link_not_an_account_page(app, on
     [mail] = read_messages(smtp_sink.dir, to=guest["email"])
     found = re.search(r"https://shop\.example/orders/link/([A-Za-z0-9_.-]+)", mail["body"])
     assert found and f"/orders/{order['order_id']}" not in mail["body"], mail["body"]
-    assert order_links.read(app.extensions["settings"], found.group(1)) == (order["order_id"], guest["email"])
+    assert order_links.read(platform_of(app).settings, found.group(1)) == (order["order_id"], guest["email"])
     assert f"/orders/link/{found.group(1)}" in (mail["html"] or "")
 
 

@@ -12,6 +12,7 @@ import services.orders
 import services.products
 from common import order_links
 from common.events import make_event
+from common.platform import platform_of
 from services.orders import states
 from services.orders.cart_store import new_guest_id, user_cart_id
 from services.orders.consumers import handlers
@@ -303,7 +304,7 @@ def test_a_guest_places_an_order_with_an_email_and_gets_its_signed_link(app, cli
     assert r.status_code == 202, r.json
     order = r.json
     assert order["user_id"] is None and order["email"] == email and order["address"] == ADDRESS
-    assert order_links.read(app.extensions["settings"], order["link"]) == (order["id"], email)
+    assert order_links.read(platform_of(app).settings, order["link"]) == (order["id"], email)
     assert client.get(f"/api/orders/link/{order['link']}").json["id"] == order["id"]
     assert client.get(f"/api/orders/{order['id']}").status_code == 401  # no account: only the link opens it
     someone = uuid.uuid4().hex

@@ -11,6 +11,7 @@ import services.payments
 from common import order_links
 from common.events import make_event
 from common.messages import PaymentRequest, StockReserved
+from common.platform import platform_of
 from services.payments import service
 from services.payments.consumers import handlers
 from services.payments.deps import deps as payments_deps
@@ -143,7 +144,7 @@ def guest_reserved(app, email: str) -> tuple[str, str]:
         order_id=order_id, user_id=None, email=email, payment=PaymentRequest(amount=1800, currency="USD")
     )
     service.open_payment(payments_deps(app).charges, payments_deps(app).provider, held)
-    link = order_links.sign(app.extensions["settings"], order_id, email)
+    link = order_links.sign(platform_of(app).settings, order_id, email)
     assert link, "a local stack signs order links"
     return order_id, link
 
@@ -173,7 +174,7 @@ def test_a_guest_pays_and_follows_their_order_by_its_link_and_only_that_order(ap
 def test_a_tampered_or_foreign_order_link_finds_nothing(app, client, link):
     order_id, real = guest_reserved(app, "someone@example.com")
     forged = real[:-2] + ("AA" if not real.endswith("AA") else "BB")
-    for bad in (link, forged, order_links.sign(app.extensions["settings"], order_id, "other@example.com")):
+    for bad in (link, forged, order_links.sign(platform_of(app).settings, order_id, "other@example.com")):
         headers = {"X-Order-Link": bad}
         r = client.post("/api/payments/checkouts", json={"order_id": order_id}, headers=headers)
         assert r.status_code in (404, 409) and r.is_json and r.json["error"] != "ALREADY_PAID", bad

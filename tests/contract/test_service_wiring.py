@@ -8,10 +8,12 @@ import importlib
 import pytest
 
 from common.deps import KEY, deps_of, install
+from common.platform import KEY as PLATFORM
+from common.platform import ApiPlatform, Platform, ServicePlatform, WebPlatform, platform_of
 
 SERVICES = ("auth", "products", "orders", "payments", "inventory", "notifications", "users")
 # "flask-jwt-extended" is the library's own key; "jwt_checks" is what common.auth.install_jwt gives every app.
-SHARED = {"settings", "observability", "redis", "jwt_checks", "flask-jwt-extended", "mongo", "publisher", KEY}
+SHARED = {PLATFORM, "jwt_checks", "flask-jwt-extended", KEY}
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -21,6 +23,7 @@ def test_a_service_keeps_its_dependencies_in_one_dataclass(name, service_config,
     deps = wiring.deps(app)
     assert dataclasses.is_dataclass(deps) and type(deps) is wiring.Deps
     assert not set(app.extensions) - SHARED
+    assert type(platform_of(app)) is ServicePlatform
     with app.app_context():
         assert wiring.deps() is deps
 
@@ -43,5 +46,13 @@ def test_the_edge_apps_keep_their_dependencies_in_one_dataclass_too(module, serv
     app = importlib.import_module(module).create_app(service_config())
     wiring = importlib.import_module(f"{module}.deps")
     assert type(wiring.deps(app)) is wiring.Deps
-    # flask-limiter files itself under "limiter"; the HTML apps share the gateway client from common/web.py.
-    assert not set(app.extensions) - SHARED - {"limiter", "gateway"}
+    # flask-limiter files itself under "limiter".
+    assert not set(app.extensions) - SHARED - {"limiter"}
+    assert type(platform_of(app)) is (ApiPlatform if module == "gateway" else WebPlatform)
+
+
+def test_the_platform_is_read_as_the_kind_of_app_that_has_it(service_config):
+    app = importlib.import_module("fragments.products").create_app(service_config())
+    assert isinstance(platform_of(app), Platform)
+    with pytest.raises(TypeError):
+        platform_of(app, kind=ServicePlatform)

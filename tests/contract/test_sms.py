@@ -14,6 +14,7 @@ import services.notifications
 from common.events import make_event
 from common.kafka import ConsumerRunner
 from common.mongo import get_database
+from common.platform import platform_of
 from devstack.probes import free_port
 from devstack.sms_standin import read_texts
 from devstack.sms_standin import serve as serve_sms
@@ -55,7 +56,7 @@ def sms_of(app, issuer, user_id) -> dict:
 
 
 def post_status(app, token: str, delivery: str, status: str, signature: str | None = None):
-    url = app.extensions["settings"].sms_status_callback_url + "?" + urlencode({"delivery": delivery})
+    url = platform_of(app).settings.sms_status_callback_url + "?" + urlencode({"delivery": delivery})
     form = {"MessageSid": "SM" + "0" * 32, "MessageStatus": status, "AccountSid": "AC1", "To": PHONE}
     signature = signature if signature is not None else RequestValidator(token).compute_signature(url, form)
     path = "/api/notifications/sms/status?" + urlencode({"delivery": delivery})

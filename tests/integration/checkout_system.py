@@ -17,6 +17,7 @@ import services.products
 from common.events import OUTBOX_FIELD
 from common.kafka import ConsumerRunner
 from common.mongo import get_database
+from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from services.inventory.deps import deps as inventory_deps
 from services.inventory.reconcile import Reconciler
@@ -118,7 +119,7 @@ class CheckoutSystem:
         for app in self.apps.values():
             for worker in running_workers(app):
                 worker.join(10)
-            app.extensions["publisher"].close()
+            platform_of(app, kind=ServicePlatform).publisher.close()
         self._exit.close()
 
     def crash_and_restart(self, app_name: str, crash_when) -> tuple[ConsumerRunner, ConsumerRunner, list]:

@@ -12,6 +12,7 @@ import services.notifications
 import services.users
 from common.events import Event
 from common.mongo import get_database
+from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from services.notifications.deps import deps as notifications_deps
 from services.users.deps import deps as users_deps
@@ -34,7 +35,7 @@ def apps(redis_url, kafka_bootstrap, smtp_sink, tmp_path_factory):
     for worker in workers:
         worker.join(10)
     for app in (auth, users, notifications):
-        app.extensions["publisher"].close()
+        platform_of(app, kind=ServicePlatform).publisher.close()
 
 
 def forgotten(users, notifications, user_id: str) -> bool:
@@ -72,5 +73,5 @@ def test_a_deletion_reaches_users_and_notifications_once_and_a_replay_brings_not
     assert deliveries.count_documents({"user_id": ada["id"]}) == sent
     for app in (users, notifications):  # the replay was seen, and skipped by its event id
         inbox = get_database(app)["inbox"]
-        name = app.extensions["settings"].name
+        name = platform_of(app).settings.name
         assert inbox.count_documents({"_id": f"{name}:{Event.from_json(registered).event_id}"}) == 1

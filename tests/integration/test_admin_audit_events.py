@@ -9,6 +9,7 @@ import pytest
 
 import services.inventory
 import services.users
+from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from services.inventory.deps import deps as inventory_deps
 from services.users.deps import deps as users_deps
@@ -29,7 +30,7 @@ def apps(redis_url, kafka_bootstrap, issuer):
     for worker in workers:
         worker.join(10)
     for app in (inventory, users):
-        app.extensions["publisher"].close()
+        platform_of(app, kind=ServicePlatform).publisher.close()
 
 
 def test_a_stock_count_through_the_api_reaches_the_audit_trail(apps, issuer):

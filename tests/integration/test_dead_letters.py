@@ -10,6 +10,7 @@ from kafka import KafkaProducer
 import services.notifications
 from common.events import make_event
 from common.paging import PageQuery
+from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from devstack.smtp_sink import read_messages
 from services.notifications.deps import deps as notifications_deps
@@ -29,7 +30,7 @@ def app(redis_url, kafka_bootstrap, smtp_sink):
         worker.stop()
     for worker in workers:
         worker.join(10)
-    app.extensions["publisher"].close()
+    platform_of(app, kind=ServicePlatform).publisher.close()
 
 
 @pytest.fixture()

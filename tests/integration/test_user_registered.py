@@ -13,6 +13,7 @@ import services.notifications
 import services.users
 from common.events import Event, make_event
 from common.mongo import get_database
+from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from devstack.smtp_sink import read_messages
 from services.auth.deps import deps as auth_deps
@@ -38,7 +39,7 @@ def apps(redis_url, kafka_bootstrap, smtp_sink, tmp_path_factory):
     for worker in workers:
         worker.join(10)  # before the broker goes away, so nothing reconnects in vain
     for app in (auth, users, notifications):
-        app.extensions["publisher"].close()
+        platform_of(app, kind=ServicePlatform).publisher.close()
 
 
 def register(auth, name: str) -> dict:
@@ -114,4 +115,4 @@ def test_registration_reaches_users_and_notifications_once_even_when_replayed(ap
     assert deliveries.count_documents({"user_id": ada["id"], "template": "welcome"}) == 1
     for app in (users, notifications):  # each consumer group recorded the original event id once
         inbox = get_database(app)["inbox"]
-        assert inbox.count_documents({"_id": f"{app.extensions['settings'].name}:{original.event_id}"}) == 1
+        assert inbox.count_documents({"_id": f"{platform_of(app).settings.name}:{original.event_id}"}) == 1

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-COMMON = Path(__file__).resolve().parents[2] / "common"
+ROOT = Path(__file__).resolve().parents[2]
+COMMON = ROOT / "common"
 UPPER = ("services", "gateway", "shell", "fragments", "devstack", "bench", "tests")
 
 
@@ -29,6 +30,32 @@ def test_nothing_in_common_imports_a_process_package():
         if name.split(".")[0] in UPPER
     }
     assert not upward
+
+
+def _extension_reads(path: Path) -> list[int]:
+    """Lines that read a Flask app's extensions by key: `….extensions[key]` or `….extensions.get(key)`."""
+
+    def on_extensions(node: ast.AST) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "extensions"
+
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text()))
+        if (isinstance(node, ast.Subscript) and on_extensions(node.value))
+        or (isinstance(node, ast.Attribute) and node.attr == "get" and on_extensions(node.value))
+    ]
+
+
+def test_only_common_reads_app_extensions():
+    # Shared dependencies are read typed: common.platform.platform_of, and each app's own Deps through deps_of.
+    reads = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for package in UPPER
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for line in _extension_reads(path)
+    ]
+    assert not reads
+    assert _extension_reads(COMMON / "platform.py"), "the check finds the reads common/ makes"
 
 
 def _modules_after(statement: str) -> set[str]:
