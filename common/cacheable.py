@@ -81,7 +81,7 @@ def per_session(max_age: int):
     """About one shopper, and theirs to reuse for `max_age` seconds: `private, max-age`, varying on the Cookie.
 
     Only a private cache may keep it: the browser's own, or the shell acting as one per session
-    (shell/session_cache.py), which drops it when it relays a write for that session. An answer that cannot
+    (shell/caching/per_session.py), which drops it when it relays a write for that session. An answer that cannot
     be trusted for that long (an outage message, say) sets its own Cache-Control, which this leaves alone.
     """
     directives = f"private, max-age={max_age}"

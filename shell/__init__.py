@@ -17,10 +17,9 @@ from common.web import STATIC, create_html_app
 
 from . import download, https, live, routes, session, styleguide
 from .budget import start_page_clock
-from .cache import fragment_clients
+from .caching import SessionCache, fragment_clients
 from .deps import Deps
 from .responses import error_page
-from .session_cache import SessionCache
 
 YEAR = 365 * 24 * 3600
 

@@ -15,17 +15,16 @@ from markupsafe import Markup, escape
 from werkzeug.http import parse_cookie
 
 from common import tracing
-from common.cacheable import CSRF_FIELD
+from common.cacheable import CSRF_FIELD, PERSONAL
 from common.csrf import CSRF_COOKIE
 from common.errors import AppError
 from common.form_keys import FIELD as FORM_KEY_FIELD
 from common.form_keys import fresh_keys
 
 from .budget import remaining_budget
-from .cache import rung
+from .caching import Answer
 from .deps import deps
 from .session import with_session_cookies
-from .session_cache import BROWSER_CACHE_CONTROL
 from .signed_out import signed_out_region
 
 log = logging.getLogger(__name__)
@@ -107,48 +106,63 @@ def forwarded_headers() -> dict:
     return headers
 
 
+def fetch(
+    slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", body: bytes | None = None, page_url: str = "/"
+) -> Fetched:
+    """One fragment: what the cache holds for it when that needs nobody asked, else the fragment's answer; any
+    failure or timeout becomes a fallback (503 if it is the page's main slot)."""
+    client = deps().fragments[slot.fragment]
+    found = client.lookup(slot.path, headers, query or None) if method == "GET" and body is None else None
+    return served(slot, headers, page_url, found, method, query, body)
+
+
 @tracing.in_span(
     lambda slot, *a, **k: (
         f"fragment {slot.fragment}",
         {"fragmart.fragment": slot.fragment, "fragmart.slot": slot.name},
     )
 )
-def fetch(
-    slot: Slot, headers: dict, method: str = "GET", query: bytes = b"", body: bytes | None = None, page_url: str = "/"
+def served(
+    slot: Slot,
+    headers: dict,
+    page_url: str,
+    found: Answer | None = None,
+    method: str = "GET",
+    query: bytes = b"",
+    body: bytes | None = None,
 ) -> Fetched:
-    """One fragment; any failure or timeout becomes a fallback (503 if it is the page's main slot)."""
-    client = deps().fragments[slot.fragment]
-    served, latency = deps().served, deps().latency
+    """A slot as the page uses it: the answer a lookup found, else the fragment's, fetched now (so the cache's
+    front answers each slot once); a failure (no answer, or a 5xx) is the fallback."""
     started = time.perf_counter()
     try:
-        resp = client.request(method, slot.path, headers=headers, params=query or None, data=body)
-        if resp.status_code >= 500:
-            raise AppError(f"fragment answered {resp.status_code}")
+        answer = found or deps().fragments[slot.fragment].fetch(method, slot.path, headers, query or None, body)
+        if answer.response.status_code >= 500:
+            raise AppError(f"fragment answered {answer.response.status_code}")
     except AppError as e:
         log.warning("fragment failed", extra={"fragment": slot.fragment, "path": slot.path, "error": e.message})
-        labelled(served, slot.fragment, "fallback").inc()
+        labelled(deps().served, slot.fragment, "fallback").inc()
         tracing.tag(cache_rung="fallback")
         return failed(slot, page_url, method, query)
     finally:
-        labelled(latency, slot.fragment).observe(time.perf_counter() - started)
-    return answered(slot, resp, headers)
+        labelled(deps().latency, slot.fragment).observe(time.perf_counter() - started)
+    return answered(slot, answer, headers)
 
 
-def answered(slot: Slot, resp, headers: dict) -> Fetched:
+def answered(slot: Slot, answer: Answer, headers: dict) -> Fetched:
     """A fragment's answer (live or from the cache) as the page uses it: headers kept, this browser's CSRF token."""
-    served_by = rung(resp)
-    labelled(deps().served, slot.fragment, served_by).inc()
-    tracing.tag(cache_rung=served_by)
+    resp = answer.response
+    labelled(deps().served, slot.fragment, answer.rung).inc()
+    tracing.tag(cache_rung=answer.rung)
     kept = {h: resp.headers[h] for h in RETURNED_HEADERS if h in resp.headers}
-    if "private" in kept.get("Cache-Control", ""):  # the shell keeps it per session (shell/session_cache.py)
-        kept["Cache-Control"] = BROWSER_CACHE_CONTROL
+    if "private" in kept.get("Cache-Control", ""):  # the shell keeps it per session (shell/caching/per_session.py)
+        kept["Cache-Control"] = PERSONAL  # only the shell sees the writes that end it, so the browser keeps nothing
     # A cached answer replays no cookies: a shared answer never sets any, and a personal one is never stored.
     live = resp.raw is not None and not getattr(resp, "from_cache", False)
     cookies = resp.raw.headers.getlist("Set-Cookie") if live else []
     html = resp.text
     if CSRF_FIELD in html:  # a shared answer with a form: this browser's own token goes in here
         html = html.replace(CSRF_FIELD, f'name="csrf_token" value="{_csrf_token(headers)}"')
-        kept["Cache-Control"] = "private, no-store"
+        kept["Cache-Control"] = PERSONAL
     return Fetched(slot, Markup(fresh_keys(html)), resp.status_code, kept, cookies)
 
 
@@ -200,28 +214,30 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
 
     def run(slot: Slot) -> Fetched:
         with app.app_context():
-            return fetch(slot, headers, query=slot_query(slot), page_url=page_url)
+            return served(slot, headers, page_url, query=slot_query(slot))
 
-    def start(slot: Slot) -> Future | None:
-        """A slot's future, or None for a slot a fresh cache entry answers (fetched here once the others run)."""
-        client = deps().fragments.get(slot.fragment)
+    def start(slot: Slot) -> Future | Answer:
+        """A slot's future, or the answer the cache has for it without asking (taken here once the others run)."""
+        client = deps().fragments[slot.fragment]
         local = None if slot.name == "main" else signed_out_region(slot.path, cookies, client)
         if local is not None:
             labelled(deps().served, slot.fragment, "signed-out").inc()
             return _done(Fetched(slot, local))
-        has_fresh = getattr(client, "has_fresh", None)
-        if has_fresh is not None and has_fresh(slot.path, headers, params=slot_query(slot) or None, data=None):
-            return None  # no wait to overlap: a thread hand-off would cost more than the answer
+        found = client.lookup(slot.path, headers, slot_query(slot) or None)
+        if found is not None:
+            return found  # no wait to overlap: a thread hand-off would cost more than the answer
         # Each slot runs in a copy of this context, so its log lines carry the page's request id.
         return _pool.submit(contextvars.copy_context().run, run, slot)
 
     def slot_query(slot: Slot) -> bytes:
         return query if slot.name == "main" else b""
 
-    futures = {slot: start(slot) for slot in slots}  # every call under way before any is fetched here
+    futures = {slot: start(slot) for slot in slots}  # every call under way before any answer is used here
     started = {
-        slot: future if future is not None else _done(fetch(slot, headers, query=slot_query(slot), page_url=page_url))
-        for slot, future in futures.items()
+        slot: found
+        if isinstance(found, Future)
+        else _done(served(slot, headers, page_url, found, query=slot_query(slot)))
+        for slot, found in futures.items()
     }
     return Pending(started, page_url, query, headers)
 
@@ -250,8 +266,7 @@ def fetch_all(slots: list[Slot], page_url: str, query: bytes = b"") -> dict[str,
 def _timed_out(slot: Slot, pending: Pending, query: bytes) -> Fetched:
     """A slot late for the page's deadline: its stored copy when the cache may still serve one, else the fallback."""
     log.warning("fragment timed out", extra={"fragment": slot.fragment, "path": slot.path})
-    kept = getattr(deps().fragments.get(slot.fragment), "kept", None)
-    resp = kept(slot.path, pending.headers, params=query or None) if kept is not None else None
-    if resp is not None:
-        return answered(slot, resp, pending.headers)
+    kept = deps().fragments[slot.fragment].kept(slot.path, pending.headers, query or None)
+    if kept is not None:
+        return answered(slot, kept, pending.headers)
     return failed(slot, pending.page_url, query=query)

@@ -9,15 +9,14 @@ from markupsafe import Markup
 from prometheus_client import Counter, Histogram
 
 from common.deps import deps_of
-from common.http import HttpClient
 
-from .session_cache import SessionCache
+from .caching import FragmentClient, SessionCache
 
 
 @dataclass(frozen=True)
 class Deps:
     session_cache: SessionCache  # answers kept for one session
-    fragments: dict[str, HttpClient]  # one client per fragment app
+    fragments: dict[str, FragmentClient]  # one client per fragment app
     served: Counter  # fragment answers by rung of the ladder
     latency: Histogram  # time to a fragment's answer, cache included
     # The signed-out regions, rendered once per process (the live-template watcher empties it).

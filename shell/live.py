@@ -9,7 +9,6 @@ from flask import Flask
 from common.app import TEMPLATES
 from common.live import tree_version
 
-from .cache import CachingClient
 from .deps import deps
 
 
@@ -28,9 +27,7 @@ def watch_templates(app: Flask) -> None:
             if version == seen["version"]:
                 return
             for client in deps(app).fragments.values():
-                if isinstance(client, CachingClient):  # FRAGMENT_CACHE is not off
-                    client.session.cache.clear()
-                    client.session.keys.clear()
+                client.forget()
             deps(app).signed_out_regions.clear()
             seen["version"] = version
 

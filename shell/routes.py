@@ -13,10 +13,10 @@ from common.htmx import safe_path, wants_fragment
 from common.ids import ID
 from common.session import ACCESS_COOKIE
 
+from .caching import sessions
 from .composition import Slot, fetch, forwarded_headers
 from .deps import deps
 from .responses import fragment_response, page_response, render_page, shell_page, start_header
-from .session_cache import sessions
 
 bp = Blueprint("shell", __name__)
 # Every process serves these; through the shell they would show a fragment app's internals to the world.

@@ -20,7 +20,7 @@ class SignedOut:
     template: str
     context: dict = field(default_factory=dict)
     # The fragment's fallback means something to a guest (a dead cart app: nothing can be added), so the shell
-    # renders it only while the app is up as far as it can tell for free (shell/cache.py, `connected`).
+    # renders it only while the app is up as far as it can tell for free (shell/caching/front.py, `connected`).
     only_while_connected: bool = False
 
 

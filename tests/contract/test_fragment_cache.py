@@ -24,7 +24,6 @@ from devstack.probes import free_port
 from services.products import create_app as create_products
 from services.products.deps import deps as products_deps
 from services.products.service import delete_product
-from shell.cache import CachingClient
 from shell.deps import deps as shell_deps
 from tests.servers import serving
 
@@ -85,9 +84,9 @@ def rungs(client) -> dict[str, float]:
 
 def age_every_entry(client, seconds: float) -> None:
     """Time passes for the cache: every stored answer is `seconds` older than it was."""
-    fragment = shell_deps(client.application).fragments["products"]
-    assert isinstance(fragment, CachingClient), "the fragment cache is on in these tests"
-    store: Any = fragment.session.cache.responses  # requests-cache's in-memory storage, a dict underneath
+    cache = shell_deps(client.application).fragments["products"].cache
+    assert cache is not None, "the fragment cache is on in these tests"
+    store: Any = cache.responses  # requests-cache's in-memory storage, a dict underneath
     for entry in store.data.values():
         entry.expires = (entry.expires or datetime.now(timezone.utc)) - timedelta(seconds=seconds)
 
@@ -106,7 +105,7 @@ def test_personal_fragments_are_never_storable_by_a_shared_cache(chain):
     for fragment, path in (("cart", "/page"), ("auth", "/login")):
         r = requests.get(f"{chain.fragments[fragment]}{path}", timeout=5)
         assert r.headers["Cache-Control"] == "private, no-store", path
-    # The header's regions may be kept by one shopper's own cache for a few seconds (shell/session_cache.py).
+    # The header's regions may be kept by one shopper's own cache for a few seconds (shell/caching/per_session.py).
     for fragment, path in (("auth", "/badge"), ("cart", "/mini")):
         r = requests.get(f"{chain.fragments[fragment]}{path}", timeout=5)
         assert r.headers["Cache-Control"] == "private, max-age=10" and "Cookie" in r.headers["Vary"], path

@@ -6,8 +6,8 @@ import jwt
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from shell.cache import KEYED
-from shell.session_cache import SessionCache, lifetime, sessions
+from shell.caching.per_session import SessionCache, lifetime, sessions
+from shell.caching.requests_cache_glue import KEYED
 
 
 class Answer:

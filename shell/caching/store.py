@@ -29,7 +29,7 @@ class LruStorage(DictStorage):
         return attr.evolve(item, headers=CaseInsensitiveDict(item.headers))
 
     def peek(self, key):
-        """The stored entry itself, no copy, for readers that never change it (shell/cache.py, fresh_hit)."""
+        """The stored entry itself, no copy, for readers that never change it (front.py, fresh_hit)."""
         with self._lock:
             item = self.data.get(key)
             if item is not None:

@@ -4,7 +4,7 @@ A fragment that says `private, max-age=N` (common/cacheable.py, `per_session`) l
 for N seconds. The shell keeps such an answer under the exact Cookie header it forwarded, so only a request carrying
 the same session cookies ever gets it back, and drops every answer of a session when it relays a write for it
 (shell/routes.py): the shell sees every write a browser makes, so a shopper's own change shows at once. Nothing here
-is shared: a shared cache (shell/cache.py) never stores a `private` answer.
+is shared: the shared cache (requests_cache_glue.py) never stores a `private` answer.
 """
 
 from __future__ import annotations
@@ -21,9 +21,6 @@ from werkzeug.http import parse_cookie
 
 from common.session import ACCESS_COOKIE, CART_COOKIE
 
-# What a browser may store of an answer the shell keeps per session: nothing, since only the shell sees the
-# writes that end it.
-BROWSER_CACHE_CONTROL = "private, no-store"
 MAX_ENTRIES = 10_000
 
 
