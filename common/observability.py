@@ -15,7 +15,8 @@ from .metrics import BreakerCollector
 from .settings import Settings
 
 log = logging.getLogger("http")
-_SKIP_LOG = {"/healthz", "/readyz", "/metrics"}
+# What every process serves for probes and scrapes: not logged, traced or redirected, never shown through the shell.
+INTERNAL_PATHS = ("/healthz", "/readyz", "/metrics")
 
 
 def _forget_request_id(_error: BaseException | None) -> None:
@@ -92,7 +93,7 @@ class Observability:
         self.requests.labels(request.method, endpoint, resp.status_code).inc()
         self.latency.labels(endpoint).observe(elapsed)
         resp.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
-        if request.path not in _SKIP_LOG:
+        if request.path not in INTERNAL_PATHS:
             log.info(
                 "request",
                 extra={

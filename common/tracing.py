@@ -14,6 +14,7 @@ import threading
 
 from opentelemetry import context, propagate, trace
 
+from .observability import INTERNAL_PATHS
 from .settings import Settings
 
 TRACEPARENT = "traceparent"
@@ -21,7 +22,7 @@ _tracer = trace.get_tracer("fragmart")
 _lock = threading.Lock()
 _configured: list[str] = []
 # Probes and scrapes are not requests anyone waits for; tracing them would drown the traces that matter.
-EXCLUDED_URLS = "healthz,readyz,metrics,static/"
+EXCLUDED_URLS = ",".join([path.removeprefix("/") for path in INTERNAL_PATHS] + ["static/"])
 
 
 def _endpoint(settings: Settings) -> str | None:

@@ -7,10 +7,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import abort, redirect, request
 
+from common.observability import INTERNAL_PATHS
 from common.platform import platform_of
 
-# Probes and scrapes reach the pod directly over plain HTTP; redirecting them would fail the pod.
-UNREDIRECTED = frozenset({"/healthz", "/readyz", "/metrics"})
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -39,7 +38,9 @@ def _enforced() -> bool:
 
 def redirect_plain_http():
     """before_request, first: 308 keeps the method and body, so a form posted over HTTP is not turned into a GET."""
-    if _enforced() and not request.is_secure and request.path not in UNREDIRECTED:
+    if (
+        _enforced() and not request.is_secure and request.path not in INTERNAL_PATHS
+    ):  # probes and scrapes reach the pod over plain HTTP
         # The configured public origin, never the request's Host header (the client's word).
         origin, asked = urlsplit(platform_of().settings.shop_url), urlsplit(request.url)
         return redirect(urlunsplit(("https", origin.netloc, asked.path, asked.query, "")), code=308)

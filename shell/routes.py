@@ -11,6 +11,7 @@ from common.auth import token_identity
 from common.errors import AppError, Forbidden, NotFound, Unauthorized
 from common.htmx import safe_path, wants_fragment
 from common.ids import ID
+from common.observability import INTERNAL_PATHS
 from common.session import ACCESS_COOKIE
 
 from .caching import sessions
@@ -20,7 +21,7 @@ from .responses import fragment_response, page_response, render_page, shell_page
 
 bp = Blueprint("shell", __name__)
 # Every process serves these; through the shell they would show a fragment app's internals to the world.
-INTERNAL_PATHS = frozenset({"healthz", "readyz", "metrics"})
+INTERNAL_SEGMENTS = frozenset(path.removeprefix("/") for path in INTERNAL_PATHS)
 # Where a failed form post sends the shopper back to when the browser sent no usable Referer.
 IMAGE_HEADERS = ("Content-Type", "Cache-Control", "ETag")
 # Form posts that carry a file, and how large their body may be (every other post stays under MAX_BODY).
@@ -208,7 +209,7 @@ def _only_admins_upload() -> None:
 def _internal(rest: str) -> bool:
     """A probe or metrics path of the fragment app, or a dot segment that might resolve to one further on."""
     segments = rest.split("/")
-    return segments[0] in INTERNAL_PATHS or any(part in (".", "..") for part in segments)
+    return segments[0] in INTERNAL_SEGMENTS or any(part in (".", "..") for part in segments)
 
 
 def form_page(fragment: str) -> str:

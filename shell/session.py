@@ -12,6 +12,7 @@ import jwt
 from flask import g, request
 
 from common.errors import AppError
+from common.observability import INTERNAL_PATHS
 from common.platform import WebPlatform, platform_of
 from common.session import (
     ACCESS_COOKIE,
@@ -27,7 +28,7 @@ from .budget import remaining_budget
 log = logging.getLogger(__name__)
 # A token this close to expiry is renewed now rather than expiring halfway through composing the page.
 MARGIN_SECONDS = 15
-SKIPPED = ("/static/", "/healthz", "/readyz", "/metrics")
+SKIPPED = ("/static/", *INTERNAL_PATHS)
 
 
 def needs_refresh(access_token: str | None, now: float | None = None) -> bool:

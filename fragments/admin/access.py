@@ -7,10 +7,10 @@ from flask import Flask, request
 from common.admin_page import require_admin_page, to_sign_in
 from common.auth import install_jwt
 from common.gateway_api import SignedOut
+from common.observability import INTERNAL_PATHS
 
 from .deps import deps
 
-INTERNAL = ("/healthz", "/readyz", "/metrics")
 REFUSAL = "The back office is for shop staff only; your account cannot open it."
 
 
@@ -30,6 +30,6 @@ def shell_path() -> str:
 
 def require_admin():
     """Before every view: probes stay open; everything else needs a verified admin token."""
-    if request.path in INTERNAL:
+    if request.path in INTERNAL_PATHS:
         return None
     return require_admin_page(shell_path(), REFUSAL, "/admin")
