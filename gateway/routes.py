@@ -9,13 +9,13 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from common.auth import verified_identity
 from common.errors import NotFound
+from common.ids import IMAGE_UPLOAD_API
 
 from .deps import deps
 from .limits import client_ip
 from .routing import (
     DROPPED_RESPONSE_HEADERS,
     FORWARDED_REQUEST_HEADERS,
-    IMAGE_UPLOAD,
     IMAGE_UPLOAD_MAX_BYTES,
     UPSTREAM_OF,
 )
@@ -56,7 +56,7 @@ def proxy(prefix: str, rest: str):
         raise NotFound(f"No API at /api/{prefix}")
     if not (prefix == "auth" and rest in PUBLIC_AUTH):
         verified_identity()  # flask-jwt-extended: signature, kid, expiry, revocation (none sent: a guest)
-    if request.method == "PUT" and prefix == "products" and IMAGE_UPLOAD.fullmatch(rest):
+    if request.method == "PUT" and IMAGE_UPLOAD_API.fullmatch(f"{prefix}/{rest}"):
         request.max_content_length = IMAGE_UPLOAD_MAX_BYTES
     headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
     headers["X-Request-ID"] = g.request_id

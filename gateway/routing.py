@@ -1,9 +1,5 @@
 """Which service answers which /api/<prefix>."""
 
-import re
-
-from common.ids import ID
-
 UPSTREAM_OF = {
     "auth": "auth",
     "users": "users",
@@ -48,7 +44,6 @@ DROPPED_RESPONSE_HEADERS = {
     "date",
 }
 
-# The one body larger than JSON: a product image upload, the product's or one of its gallery's (the products service
-# checks it is at most 2 MB).
-IMAGE_UPLOAD = re.compile(rf"{ID.pattern}/image(s/[1-8])?")
+# The one body larger than JSON: a product image upload (IMAGE_UPLOAD_API), the product's or one of its gallery's
+# (the products service checks it is at most 2 MB).
 IMAGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024

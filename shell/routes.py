@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, g, render_template, request
@@ -10,7 +9,7 @@ from flask import Blueprint, Response, g, render_template, request
 from common.auth import token_identity
 from common.errors import AppError, Forbidden, NotFound, Unauthorized
 from common.htmx import safe_path, wants_fragment
-from common.ids import ID
+from common.ids import ID, IMAGE_UPLOAD_FORM
 from common.observability import INTERNAL_PATHS
 from common.session import ACCESS_COOKIE
 
@@ -25,7 +24,7 @@ INTERNAL_SEGMENTS = frozenset(path.removeprefix("/") for path in INTERNAL_PATHS)
 # Where a failed form post sends the shopper back to when the browser sent no usable Referer.
 IMAGE_HEADERS = ("Content-Type", "Cache-Control", "ETag")
 # Form posts that carry a file, and how large their body may be (every other post stays under MAX_BODY).
-UPLOADS = {"admin": (re.compile(rf"products/{ID.pattern}/image"), 8 * 1024 * 1024)}
+UPLOADS = {"admin": (IMAGE_UPLOAD_FORM, 8 * 1024 * 1024)}
 FORM_PAGES = {
     "auth": "/login",
     "products": "/products",

@@ -3,13 +3,11 @@ content and keeps it); each image's own form edits its alt text, moves it up or 
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from common.htmx import redirect_after_post
-from common.ids import ID
+from common.ids import IMAGE_UPLOAD_FORM
 from fragments.result import message_of
 
 from . import access, client, forms
@@ -23,7 +21,6 @@ bp = Blueprint("admin_images", __name__)
 MAX_BYTES = 2 * 1024 * 1024
 # Up to this the page says "too large" beside the field; the shell refuses bigger bodies with its 413 page.
 BODY_MAX = 8 * 1024 * 1024
-UPLOAD = re.compile(rf"/products/{ID.pattern}/image")
 MESSAGES = {
     "missing": "Choose an image file to upload.",
     "large": "The image is larger than 2 MB.",
@@ -41,13 +38,13 @@ def init_app(app: Flask) -> None:
 
 
 def _allow_upload():
-    if request.method == "POST" and UPLOAD.fullmatch(request.path):
+    if request.method == "POST" and IMAGE_UPLOAD_FORM.fullmatch(request.path.removeprefix("/")):
         request.max_content_length = BODY_MAX
 
 
 def _too_large(e):
     """A body over BODY_MAX, refused while the CSRF check read the form: beside the field, for an admin."""
-    if not UPLOAD.fullmatch(request.path):
+    if not IMAGE_UPLOAD_FORM.fullmatch(request.path.removeprefix("/")):
         return e
     return access.require_admin() or _refused(_product(request.path.split("/")[2]), {"image": "large"}, 413)
 

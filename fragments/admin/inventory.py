@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
 from common.htmx import redirect_after_post, safe_path
+from common.ids import SKU
 from fragments.result import message_of
 
 from . import client, forms
 
 bp = Blueprint("admin_inventory", __name__)
-SKU = re.compile(r"[A-Za-z0-9-]{1,40}")
 PER_PAGE = 25
 
 

@@ -9,6 +9,8 @@ import re
 
 from flask import request
 
+from common.ids import SKU
+
 from . import client, forms
 
 MAX_OPTIONS = 3
@@ -22,7 +24,6 @@ MESSAGES = {
     "stock": "Enter a whole number of units, 0 or more.",
     "price": "Enter a price above 0 like 19.99, or leave it empty for the product's price.",
 }
-SKU = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 
 def key_of(values) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, make_response, redirect, render_template, request
 
 from common.cacheable import PERSONAL, per_session, personal
 from common.htmx import safe_path, wants_fragment
-from common.ids import is_id
+from common.ids import SKU, is_id
 from common.session import CART_COOKIE
 from fragments import promo
 from fragments.result import Result
@@ -17,7 +16,6 @@ from fragments.result import Result
 from . import client
 
 bp = Blueprint("cart", __name__)
-SKU = re.compile(r"[A-Za-z0-9-]{1,40}", re.ASCII)
 OPTION_FIELD = "option:"  # the product page's radio groups: option:Size=M
 GUEST_COOKIE_AGE = 14 * 24 * 3600  # as long as the API keeps a guest cart
 CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and refetches itself

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
 from common.audit import admin_action
 from common.auth import require_admin
 from common.errors import NotFound
+from common.ids import SKU
 from common.openapi import operation
 from common.paging import PageQuery, page_of
 from common.validation import StrictModel, parse_body, parse_query
 
 from .deps import deps
 from .routes import spec
-from .schemas import MAX_STOCK, SKU_PATTERN, Stock
+from .schemas import MAX_STOCK, Stock
 
 bp = Blueprint("inventory_admin", __name__)
 
@@ -60,7 +59,7 @@ def stock_levels():
 @operation(spec, out=Stock, body=StockDelta, auth="admin", errors=(404, 409))
 def adjust_stock(sku):
     """Add (or, negative, remove) units of available stock atomically; never below zero (admin)."""
-    if not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
+    if not SKU.fullmatch(sku):
         raise NotFound("No such SKU", code="SKU_NOT_FOUND")
     delta = parse_body(StockDelta).delta
 

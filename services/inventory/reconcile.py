@@ -4,7 +4,6 @@ catalog's "In stock only" flags agree with the counts."""
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -13,9 +12,8 @@ from kafka import KafkaConsumer, TopicPartition
 
 from common.backoff import exponential
 from common.events import Event
+from common.ids import SKU
 from common.messages import ProductChanged
-
-from .schemas import SKU_PATTERN
 
 log = logging.getLogger(__name__)
 TOPIC = ProductChanged.TOPIC
@@ -75,7 +73,7 @@ def fold_history(raws: Iterable[bytes]) -> dict[str, dict]:
         except (ValueError, TypeError):
             continue
         for unit in changed.stock_units():
-            if not re.fullmatch(SKU_PATTERN, unit.sku, flags=re.ASCII):
+            if not SKU.fullmatch(unit.sku):
                 continue
             known = history.setdefault(unit.sku, {"initial": None})
             if known["initial"] is None and (changed.action == "created" or unit.initial_stock is not None):

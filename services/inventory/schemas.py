@@ -6,15 +6,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from common.ids import SKU_SCHEMA
 from common.validation import QueryModel, StrictModel, csv_list
 
-SKU_PATTERN = r"^[A-Za-z0-9-]{1,40}$"
 MAX_SKUS = 100
 MAX_STOCK = 1_000_000  # units of one SKU: the most a count sets or an adjustment reaches
 
 
 class StockQuery(QueryModel):
-    skus: Annotated[tuple[str, ...], csv_list(SKU_PATTERN, MAX_SKUS, min_items=1)]
+    skus: Annotated[tuple[str, ...], csv_list(SKU_SCHEMA, MAX_SKUS, min_items=1)]
 
 
 class StockCount(StrictModel):

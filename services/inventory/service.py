@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from common.errors import NotFound
 from common.events import Event
+from common.ids import SKU
 from common.messages import ProductChanged, StockChanged, StockLow
 
 from .ports import Stock
-from .schemas import SKU_PATTERN
 
 SOURCE = "inventory"
 
@@ -28,7 +26,7 @@ def stock_changed_event(current: dict, available: int) -> Event:
 
 
 def get_stock(repo: Stock, sku: str) -> dict:
-    found = repo.get(sku) if re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII) else None
+    found = repo.get(sku) if SKU.fullmatch(sku) else None
     if found is None:
         raise NotFound("No stock for this SKU", code="SKU_NOT_FOUND")
     return found
@@ -42,7 +40,7 @@ def list_stock(repo: Stock, skus) -> list[dict]:
 def count_stock(repo: Stock, sku: str, quantity: int, audit_for=None) -> dict:
     """An admin's count of a SKU that has stock: a SKU no product made gets no record (it would later override
     the product's initial stock), so it is a 404 like any unknown SKU."""
-    if not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII) or repo.get(sku) is None:
+    if not SKU.fullmatch(sku) or repo.get(sku) is None:
         raise NotFound("No stock for this SKU", code="SKU_NOT_FOUND")
     return repo.set_available(sku, quantity, audit_for)
 
@@ -52,7 +50,7 @@ def apply_product_change(repo: Stock, changed: ProductChanged) -> None:
     product, or a variant an edit took away, can no longer be reserved. A malformed event raises, so the consumer
     retries and then dead-letters it."""
     units = changed.stock_units()
-    bad = [u.sku for u in units if not re.fullmatch(SKU_PATTERN, u.sku, flags=re.ASCII)]
+    bad = [u.sku for u in units if not SKU.fullmatch(u.sku)]
     if bad:
         raise ValueError(f"unusable SKU in product.changed: {bad[0]!r}")
     for unit in units:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -11,14 +10,13 @@ from pydantic import ConfigDict, Field
 
 from common.auth import current_identity, require_user
 from common.errors import AppError, NotFound
-from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA
+from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA, SKU, SKU_SCHEMA
 from common.openapi import operation, service_spec
 from common.validation import StrictModel, parse_body
 
 from . import cart
 from .cart_store import MAX_QUANTITY, is_guest_id, new_guest_id, user_cart_id
 from .deps import deps
-from .pricing import SKU_PATTERN
 from .schemas import CART_HEADER, Cart, CartHeaders, CartSummary, MergedCart
 
 bp = Blueprint("cart", __name__)
@@ -38,7 +36,7 @@ class AddItem(StrictModel):
         }
     )
     product_id: str = Field(pattern=ID_SCHEMA)
-    sku: str | None = Field(default=None, pattern=SKU_PATTERN)
+    sku: str | None = Field(default=None, pattern=SKU_SCHEMA)
     options: dict[Annotated[str, Field(max_length=30)], Annotated[str, Field(max_length=30)]] | None = Field(
         default=None, max_length=3
     )
@@ -77,7 +75,7 @@ def _cart(mint: bool = False) -> CartRef:
 def _line(sku: str) -> tuple[str, str]:
     """(cart id, SKU) of a line that can exist: no cart or a malformed SKU means no such line."""
     cart_id = _cart().id
-    if cart_id is None or not re.fullmatch(SKU_PATTERN, sku, flags=re.ASCII):
+    if cart_id is None or not SKU.fullmatch(sku):
         raise NotFound("That product is not in your cart", code="LINE_NOT_FOUND")
     return cart_id, sku
 

@@ -8,8 +8,6 @@ from common.errors import AppError, Conflict, ValidationError
 from .cart_catalog import sellable, variant_of
 from .cart_store import MAX_QUANTITY
 
-SKU_PATTERN = r"^[A-Za-z0-9-]{1,40}$"
-
 
 def _resolve(catalog, wanted: list[dict]) -> list[tuple[dict, int]]:
     """Each wanted line's variant and quantity: a cart line names a SKU; an API line a product id, and a SKU when

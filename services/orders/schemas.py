@@ -9,7 +9,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from common.address import PostalAddress
 from common.carriers import CARRIERS, TRACKING_NUMBER
-from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA
+from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA, SKU_SCHEMA
 from common.paging import Page, PageQuery
 from common.validation import Email, StrictModel
 
@@ -28,7 +28,7 @@ class LineRequest(StrictModel):
     """A product, and which of its variants by SKU when it has options."""
 
     product_id: str = Field(pattern=ID_SCHEMA)
-    sku: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]{1,40}$")
+    sku: str | None = Field(default=None, pattern=SKU_SCHEMA)
     quantity: int = Field(ge=1, le=99)
 
 

@@ -13,7 +13,9 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from .schemas import CATEGORY, SKU
+from common.ids import SKU_SCHEMA
+
+from .schemas import CATEGORY
 
 BATCH = 100  # SKUs looked up per catalog call
 MAX_ERRORS = 200  # refused rows kept in the report (all are counted)
@@ -25,7 +27,7 @@ class LegacyRow(BaseModel):
     """One legacy row as the catalog takes it; anything else is a refused row with the reason."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
-    sku: str = Field(min_length=1, max_length=40, pattern=SKU)
+    sku: str = Field(min_length=1, max_length=40, pattern=SKU_SCHEMA)
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
     price: int = Field(gt=0, le=100_000_000, strict=True)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from common.ids import ID_SCHEMA, IMAGE_NAME
+from common.ids import ID_SCHEMA, IMAGE_NAME, SKU_SCHEMA
 from common.paging import Page, PageQuery
 from common.validation import NOT_SENT, QueryModel, StrictModel, csv_list
 
@@ -15,7 +15,6 @@ from .gallery import MAX_IMAGES
 from .variants import MAX_OPTIONS, MAX_VALUES, MAX_VARIANTS
 
 CATEGORY = r"^[a-z0-9-]+$"
-SKU = r"^[A-Za-z0-9-]+$"
 IMAGE = rf"^(/static/[A-Za-z0-9/_.-]+|/images/products/{IMAGE_NAME.pattern})$"
 MAX_IDS = 100
 # An option's value as a filter takes it: any value an option may have (OPTION_TEXT) but for a comma, which
@@ -38,7 +37,7 @@ class ProductQuery(PageQuery):
     # Comma-separated product ids: the cart prices all its lines with one call.
     ids: Annotated[tuple[str, ...], csv_list(ID_SCHEMA, MAX_IDS)] = ()
     # Comma-separated SKUs: the legacy import finds the products it already made, a batch at a time.
-    skus: Annotated[tuple[str, ...], csv_list(SKU, MAX_IDS)] = ()
+    skus: Annotated[tuple[str, ...], csv_list(SKU_SCHEMA, MAX_IDS)] = ()
     # The storefront's filters with counts (services/products/facets.py). A price band is on the lowest variant
     # price: under-25 is [0, 2500) cents, 25-50 [2500, 5000), 50-100 [5000, 10000), 100-plus from 10000.
     price_band: Literal["", *BAND_KEYS] = ""  # type: ignore[valid-type]
@@ -93,7 +92,7 @@ class VariantSpec(StrictModel):
     """One combination of option values: its own SKU (proposed from the product's when left out), stock, and
     optionally a price and an image of its own."""
 
-    sku: str | None = Field(default=None, min_length=1, max_length=40, pattern=SKU)
+    sku: str | None = Field(default=None, min_length=1, max_length=40, pattern=SKU_SCHEMA)
     options: dict[
         Annotated[str, Field(min_length=1, max_length=30)], Annotated[str, Field(min_length=1, max_length=30)]
     ] = Field(default_factory=dict, max_length=MAX_OPTIONS)
@@ -109,7 +108,7 @@ class ProductCreate(StrictModel):
     price: int = Field(gt=0, le=100_000_000)
     currency: Literal["USD"] = "USD"
     category: str = Field(min_length=1, max_length=40, pattern=CATEGORY)
-    sku: str = Field(min_length=1, max_length=40, pattern=SKU)
+    sku: str = Field(min_length=1, max_length=40, pattern=SKU_SCHEMA)
     image: str | None = Field(
         default=None, max_length=300, pattern=IMAGE, description="a one-image gallery; left aside when images is sent"
     )
