@@ -1,4 +1,4 @@
-"""/styleguide: every partial and component macro in each of its states, from templates/styleguide/samples.py.
+"""/styleguide: every partial and component macro in each of its states, from the samples beside each template.
 
 It asks no fragment app and no service, so a designer sees a changed partial in all its states with nothing else
 running. Open in local mode; elsewhere for admins only (it shows sample data, never a shopper's).
@@ -6,25 +6,20 @@ running. Open in local mode; elsewhere for admins only (it shows sample data, ne
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from types import ModuleType
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from common.admin_page import require_admin_page
-from common.app import TEMPLATES
 from common.email_templates import EmailRenderer, RenderedEmail
 from common.platform import platform_of
 
+from .styleguide_samples import Samples, load
+
 bp = Blueprint("styleguide", __name__)
-SAMPLES = TEMPLATES / "styleguide" / "samples.py"
-EMAIL_SAMPLES = TEMPLATES / "styleguide" / "email_samples.py"
 # An email's HTML part is a whole document styled on its elements, as mail clients need: shown as it is, with only
 # its inline styles and images allowed.
 EMAIL_CSP = (
@@ -58,27 +53,12 @@ class Entry:
         return f"/styleguide/{self.key}/{self.slug}"
 
 
-def load_samples(path: Path = SAMPLES) -> ModuleType:
-    """A samples module, read from its file each time (so live templates cover the samples too)."""
-    spec = importlib.util.spec_from_file_location(f"styleguide_{path.stem}", path)
-    if spec is None or spec.loader is None:  # only for a path Python cannot load as a module
-        raise ImportError(f"cannot load the style guide's samples from {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@lru_cache(maxsize=1)
-def _cached_samples() -> ModuleType:
-    return load_samples()
-
-
-def entries(samples: ModuleType | None = None) -> list[Entry]:
-    samples = samples or (load_samples() if current_app.config["TEMPLATES_AUTO_RELOAD"] else _cached_samples())
-    found = [Entry(t, None, state, ctx) for t, states in samples.PARTIALS.items() for state, ctx in states.items()]
+def entries(samples: Samples | None = None) -> list[Entry]:
+    samples = samples or load()
+    found = [Entry(t, None, state, ctx) for t, states in samples.partials.items() for state, ctx in states.items()]
     found += [
         Entry(t, m, state, args)
-        for t, macros in samples.MACROS.items()
+        for t, macros in samples.macros.items()
         for m, states in macros.items()
         for state, args in states.items()
     ]
@@ -136,7 +116,7 @@ def one(key, slug):
 
 @dataclass(frozen=True)
 class EmailEntry:
-    """One state of one email (templates/emails/<name>.*), from templates/styleguide/email_samples.py."""
+    """One state of one email (templates/emails/<name>.*), from templates/emails/<name>.samples.yaml."""
 
     name: str
     state: str
@@ -153,9 +133,9 @@ class EmailEntry:
 
 def email_entries() -> list[tuple[EmailEntry, RenderedEmail]]:
     """Every email in each sample state, rendered as the notifications service renders it (StrictUndefined)."""
-    samples = load_samples(EMAIL_SAMPLES)
-    renderer = EmailRenderer(samples.SHOP)
-    found = [EmailEntry(name, state, ctx) for name, states in samples.EMAILS.items() for state, ctx in states.items()]
+    samples = load()
+    renderer = EmailRenderer(samples.shared["shop"])
+    found = [EmailEntry(name, state, ctx) for name, states in samples.emails.items() for state, ctx in states.items()]
     return [(e, renderer.render(e.name, e.context)) for e in found]
 
 

@@ -36,6 +36,8 @@ SHIP_MESSAGES = {
     "carrier": "Choose the carrier from the list.",
     "tracking_number": "Enter the tracking number (3 to 40 letters, digits, spaces or dashes).",
 }
+# The ship form's carrier choices: (key, name), in the carriers' order.
+CARRIER_CHOICES = [(key, name) for key, (name, _) in CARRIERS.items()]
 SAVED = {name: message for name, (_, message) in ACTIONS.items()} | {
     "refund": "Refund made. The customer is being emailed."
 }
@@ -121,7 +123,7 @@ def _detail(
         message=message,
         error=error,
         audit=audit.entries_for("order", found["id"]),
-        carriers=[(key, name) for key, (name, _) in CARRIERS.items()],
+        carriers=CARRIER_CHOICES,
         ship=ship.get("form") or {"carrier": "", "tracking_number": ""},
         ship_errors=ship.get("errors") or {},
         # A fresh key per form shown: the same form sent twice refunds once.

@@ -11,7 +11,8 @@ from common.app import TEMPLATES
 from common.session import ACCESS_COOKIE
 from common.settings import load_settings
 from services.products.seed import seed_documents
-from shell.styleguide import EMAIL_SAMPLES, email_entries, entries, load_samples, template_macros
+from shell.styleguide import email_entries, entries, template_macros
+from shell.styleguide_samples import load
 from tests.tokens import token_issuer
 
 SKIPPED = ("emails", "styleguide")  # emails are not fragments; the gallery does not show itself
@@ -42,19 +43,37 @@ def _partials() -> set[str]:
     }
 
 
+def _samples():
+    with _app().test_request_context():
+        return load()
+
+
 def test_every_partial_has_sample_states_and_every_sample_names_a_partial():
-    samples = load_samples()
-    assert _partials() - set(samples.PARTIALS) == set(), "add the missing partials to templates/styleguide/samples.py"
-    assert set(samples.PARTIALS) - _partials() == set(), "samples for partials that no longer exist"
-    assert all(samples.PARTIALS.values()), "every partial needs at least one state"
+    samples = _samples()
+    assert _partials() - set(samples.partials) == set(), "add a <partial>.samples.yaml beside each missing partial"
+    assert set(samples.partials) - _partials() == set(), "samples for partials that no longer exist"
+    assert all(samples.partials.values()), "every partial needs at least one state"
+
+
+def test_no_python_is_left_among_the_templates():
+    assert sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.py")) == []
+
+
+def test_a_sample_stock_line_is_the_products_view_s_at_the_configured_level():
+    """The sample with 2 units left says what the product pages say: 'Only 2 left' at the default level, and
+    'In stock' where LOW_STOCK_LEVEL is 1 (the samples once copied the view's helper with the level fixed at 5)."""
+    low = _samples().shared["low"]["stock"]
+    with _app(low_stock_level=1).test_request_context():
+        relaxed = load().shared["low"]["stock"]
+    assert (low["label"], relaxed["label"]) == ("Only 2 left", "In stock")
 
 
 def test_every_component_macro_has_sample_states():
-    samples = load_samples()
+    samples = _samples()
     with _app().test_request_context():
         for path in sorted((TEMPLATES / "components").glob("*.html")):
             name = path.relative_to(TEMPLATES).as_posix()
-            assert set(samples.MACROS.get(name, {})) == set(template_macros(name)), f"macros of {name}"
+            assert set(samples.macros.get(name, {})) == set(template_macros(name)), f"macros of {name}"
 
 
 def test_every_entry_renders_alone_in_the_layout(client, all_entries):
@@ -178,14 +197,14 @@ def test_outside_local_mode_the_admin_check_asks_the_gateway_never_the_auth_serv
 
 def test_the_galleries_sample_products_are_products_of_the_local_catalog_so_their_links_lead_somewhere():
     seeded = {doc["_id"]: doc["sku"] for doc, _ in seed_documents()}
-    samples = load_samples()
-    for product in samples.PRODUCTS:
+    samples = _samples()
+    for product in samples.shared["products"]:
         assert seeded.get(product["id"]) == product["sku"], product["id"]
 
 
 def test_every_email_has_sample_states_and_every_sample_names_an_email():
     emails = {p.name.removesuffix(".subject.txt") for p in (TEMPLATES / "emails").glob("*.subject.txt")}
-    assert set(load_samples(EMAIL_SAMPLES).EMAILS) == emails
+    assert set(_samples().emails) == emails
 
 
 def test_the_email_page_shows_each_email_with_its_subject_and_text_and_its_html_alone(client):
