@@ -99,7 +99,8 @@ Loader.add_constructor("!call", _call)
 
 @lru_cache(maxsize=512)
 def _parse(path: Path, mtime: float) -> Any:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 (SafeLoader plus tags)
+    with path.open(encoding="utf-8") as stream:  # a stream, so a syntax error names the file
+        return yaml.load(stream, Loader=Loader)  # noqa: S506 (SafeLoader plus tags)
 
 
 def parse(path: Path) -> Any:
@@ -164,7 +165,7 @@ class Samples:
     shared: dict[str, Any]
 
 
-def _states(listed: list, where: Path) -> dict[str, dict]:
+def states_of(listed: list, where: Path) -> dict[str, dict]:
     states = {}
     for item in listed:
         if not isinstance(item, dict) or set(item) - {"state", "context"} or "state" not in item:
@@ -183,13 +184,13 @@ def template_of(path: Path) -> str:
 def load() -> Samples:
     """Every samples file under templates/, its tags built (call it in an app context: the views read settings)."""
     resolve = Resolver(parse(SHARED))
-    partials = {template_of(p): resolve(_states(parse(p), p)) for p in sorted(TEMPLATES.rglob(f"_*{SUFFIX}"))}
+    partials = {template_of(p): resolve(states_of(parse(p), p)) for p in sorted(TEMPLATES.rglob(f"_*{SUFFIX}"))}
     macros = {
-        template_of(p): {macro: resolve(_states(states, p)) for macro, states in parse(p).items()}
+        template_of(p): {macro: resolve(states_of(states, p)) for macro, states in parse(p).items()}
         for p in sorted((TEMPLATES / "components").glob(f"*{SUFFIX}"))
     }
     emails = {
-        p.name.removesuffix(SUFFIX): resolve(_states(parse(p), p))
+        p.name.removesuffix(SUFFIX): resolve(states_of(parse(p), p))
         for p in sorted((TEMPLATES / "emails").glob(f"*{SUFFIX}"))
     }
     return Samples(partials, macros, emails, {name: resolve(Sample(name)) for name in resolve.shared})

@@ -221,3 +221,15 @@ def test_the_email_page_shows_each_email_with_its_subject_and_text_and_its_html_
         assert "script-src" not in resp.headers["Content-Security-Policy"]  # default-src 'none': no script at all
     assert client.get("/styleguide/emails/welcome/no-such-state").status_code == 404
     assert client.get("/styleguide/emails/../../etc/passwd/x").status_code == 404
+
+
+def test_a_mistyped_sample_is_refused_with_the_file_and_what_was_expected(tmp_path):
+    from shell.styleguide_samples import Resolver, parse, states_of
+
+    bad = tmp_path / "_bad.samples.yaml"
+    bad.write_text("- name: Empty\n  context: {}\n")
+    with pytest.raises(ValueError, match=r"_bad\.samples\.yaml: each state is \{state: name"):
+        states_of(parse(bad), bad)
+    bad.write_text("- state: Empty\n  context: {stock: !call [stok, 2]}\n")
+    with _app().test_request_context(), pytest.raises(LookupError, match="!call 'stok'"):
+        Resolver({})(states_of(parse(bad), bad))
