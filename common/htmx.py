@@ -6,19 +6,34 @@ from urllib.parse import urlsplit
 
 from flask import Request, Response, redirect, request
 
+# The headers htmx sends with a request (htmx.org/reference/#request_headers); HX-Trigger names the element.
+HX_REQUEST = "HX-Request"
+HX_BOOSTED = "HX-Boosted"
+HX_HISTORY_RESTORE_REQUEST = "HX-History-Restore-Request"
+HX_TARGET = "HX-Target"
+HX_TRIGGER = "HX-Trigger"
+HX_CURRENT_URL = "HX-Current-URL"
+# The headers htmx acts on in an answer (htmx.org/reference/#response_headers); HX-Trigger fires an event.
+HX_REDIRECT = "HX-Redirect"
+HX_PUSH_URL = "HX-Push-Url"
+HX_REPLACE_URL = "HX-Replace-Url"
+HX_RETARGET = "HX-Retarget"
+HX_RESWAP = "HX-Reswap"
+HX_REFRESH = "HX-Refresh"
+
 
 def wants_fragment(req: Request | None = None) -> bool:
     """True for an htmx swap; false for boosted navigation, history restores and plain browsers."""
     req = req or request
     return (
-        req.headers.get("HX-Request") == "true"
-        and req.headers.get("HX-Boosted") != "true"
-        and req.headers.get("HX-History-Restore-Request") != "true"
+        req.headers.get(HX_REQUEST) == "true"
+        and req.headers.get(HX_BOOSTED) != "true"
+        and req.headers.get(HX_HISTORY_RESTORE_REQUEST) != "true"
     )
 
 
 # The headers wants_fragment() reads: every HTML answer varies on them.
-HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+HTMX_HEADERS = (HX_REQUEST, HX_BOOSTED, HX_HISTORY_RESTORE_REQUEST)
 
 
 def vary_on_htmx(response):
@@ -32,7 +47,7 @@ def redirect_after_post(url: str):
     """Where a successful form post goes: a 303 for a plain browser, HX-Redirect (a full navigation, so every
     region re-renders, the header included) for htmx."""
     if wants_fragment(request):
-        return Response("", status=200, headers={"HX-Redirect": url})
+        return Response("", status=200, headers={HX_REDIRECT: url})
     return redirect(url, code=303)
 
 

@@ -20,6 +20,20 @@ from common.csrf import CSRF_COOKIE
 from common.errors import AppError
 from common.form_keys import FIELD as FORM_KEY_FIELD
 from common.form_keys import fresh_keys
+from common.htmx import (
+    HX_BOOSTED,
+    HX_CURRENT_URL,
+    HX_HISTORY_RESTORE_REQUEST,
+    HX_PUSH_URL,
+    HX_REDIRECT,
+    HX_REFRESH,
+    HX_REPLACE_URL,
+    HX_REQUEST,
+    HX_RESWAP,
+    HX_RETARGET,
+    HX_TARGET,
+    HX_TRIGGER,
+)
 
 from .budget import remaining_budget
 from .caching import Answer
@@ -36,25 +50,25 @@ SECRET = re.compile(r"^code$|(^|_)(password|card_number|cvc|expiry|otp|secret|to
 PASSED_HEADERS = (
     "Cookie",
     "Accept-Language",
-    "HX-Request",
-    "HX-Target",
-    "HX-Trigger",
-    "HX-Current-URL",
-    "HX-Boosted",
-    "HX-History-Restore-Request",
+    HX_REQUEST,
+    HX_TARGET,
+    HX_TRIGGER,
+    HX_CURRENT_URL,
+    HX_BOOSTED,
+    HX_HISTORY_RESTORE_REQUEST,
     "Content-Type",
     "X-CSRF-Token",
 )
 # Response headers the browser must see from a fragment.
 RETURNED_HEADERS = (
     "Location",
-    "HX-Trigger",
-    "HX-Redirect",
-    "HX-Push-Url",
-    "HX-Replace-Url",
-    "HX-Retarget",
-    "HX-Reswap",
-    "HX-Refresh",
+    HX_TRIGGER,
+    HX_REDIRECT,
+    HX_PUSH_URL,
+    HX_REPLACE_URL,
+    HX_RETARGET,
+    HX_RESWAP,
+    HX_REFRESH,
     "Cache-Control",
     "Vary",
     "Retry-After",
@@ -207,7 +221,7 @@ def _resendable() -> list[tuple[str, str]]:
 def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
     """Start fetching every slot at once; only the main slot gets the page's query string."""
     headers = forwarded_headers()
-    for h in ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request", "Content-Type"):
+    for h in (HX_REQUEST, HX_TARGET, HX_TRIGGER, HX_BOOSTED, HX_HISTORY_RESTORE_REQUEST, "Content-Type"):
         headers.pop(h, None)  # composed slots are always rendered whole, and are GETs without a body
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app itself, for the pool's threads
     cookies = parse_cookie(headers.get("Cookie", ""))

@@ -12,7 +12,7 @@ import logging
 from flask import Blueprint, Response, redirect
 
 from common.errors import AppError
-from common.htmx import safe_path
+from common.htmx import HX_BOOSTED, HX_CURRENT_URL, HX_REQUEST, HX_TARGET, HX_TRIGGER, safe_path
 from common.platform import platform_of
 from common.session import ACCESS_COOKIE, REFRESH_COOKIE
 
@@ -26,7 +26,7 @@ UNAVAILABLE = "Your data is unavailable right now. Please try again in a moment.
 SIGN_IN = "/login?next=/profile"  # signed out: sign in, then back to the profile
 FILE_HEADERS = ("Content-Type", "Content-Disposition")
 # Headers that would make the fragment answer as a region (HX-Redirect instead of a redirect): a file never is one.
-REGION_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Current-URL", "HX-Boosted", "Content-Type")
+REGION_HEADERS = (HX_REQUEST, HX_TARGET, HX_TRIGGER, HX_CURRENT_URL, HX_BOOSTED, "Content-Type")
 
 
 def _is_file(resp) -> bool:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, make_response, redirect, render_template, request
 
 from common.cacheable import PERSONAL, per_session, personal
-from common.htmx import safe_path, wants_fragment
+from common.htmx import HX_TRIGGER, safe_path, wants_fragment
 from common.ids import SKU, is_id
 from common.session import CART_COOKIE
 from fragments import promo
@@ -18,7 +18,7 @@ from . import client
 bp = Blueprint("cart", __name__)
 OPTION_FIELD = "option:"  # the product page's radio groups: option:Size=M
 GUEST_COOKIE_AGE = 14 * 24 * 3600  # as long as the API keeps a guest cart
-CHANGED = {"HX-Trigger": "cart-changed"}  # the mini-cart listens for this and refetches itself
+CHANGED = {HX_TRIGGER: "cart-changed"}  # the mini-cart listens for this and refetches itself
 # How long a shopper's own mini-cart may be reused: the shell drops it at once on any write it relays for the
 # session (an add, a line change, an order), so this bounds only changes made elsewhere (another shell, the API).
 MINI_MAX_AGE = 10

@@ -8,7 +8,7 @@ from flask import Blueprint, make_response, redirect, render_template, request
 from common import address as address_fields
 from common import order_links
 from common.errors import NotFound
-from common.htmx import redirect_after_post, wants_fragment
+from common.htmx import HX_PUSH_URL, redirect_after_post, wants_fragment
 from common.ids import is_id, is_minted_id
 from fragments import promo
 from fragments.sign_in import require_sign_in, sign_in_url
@@ -64,7 +64,7 @@ def _advance(url: str, render):
     if not wants_fragment():
         return redirect(url, code=303)
     resp = make_response(render())
-    resp.headers["HX-Push-Url"] = url
+    resp.headers[HX_PUSH_URL] = url
     return resp
 
 

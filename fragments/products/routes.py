@@ -8,6 +8,7 @@ from flask import Blueprint, make_response, render_template, request
 
 from common.cacheable import cacheable
 from common.errors import NotFound
+from common.htmx import HX_PUSH_URL, HX_TARGET
 
 from . import choice, client
 from .related import for_cart as related_for_cart
@@ -50,7 +51,7 @@ def _price_cents(text: str):
 
 
 @bp.get("/grid")
-@shared(vary=("HX-Target",))  # HX-Target picks the results region or the whole catalog
+@shared(vary=(HX_TARGET,))  # HX-Target picks the results region or the whole catalog
 def grid():
     form: dict = {k: request.args.get(k, "").strip() for k in FILTER_KEYS + ("page", "per_page")}
     form |= {k: [v.strip() for v in request.args.getlist(k) if v.strip()] for k in CHOICE_KEYS}
@@ -74,7 +75,7 @@ def grid():
         "page_url": lambda n: "/products?" + urlencode({**keep, "page": n}, doseq=True),
         "facets": facet_choices(page.get("facets") if page else None, form),
     }
-    if request.headers.get("HX-Target") == "results":  # a search or page swap: #results, and #facets' new counts
+    if request.headers.get(HX_TARGET) == "results":  # a search or page swap: #results, and #facets' new counts
         results = render_template("products/_results.html", **context)
         if page is None:  # refused: the filters on the page stay as the shopper set them, to be put right
             return results, result.status
@@ -146,7 +147,7 @@ def detail(product_id):
     if product.get("options"):
         image = request.args.get("image", "")
         shown_image = f"&image={image}" if image.isdigit() and len(image) < 3 else ""
-        resp.headers["HX-Push-Url"] = f"/products/{product['id']}?variant={current['sku']}{shown_image}"
+        resp.headers[HX_PUSH_URL] = f"/products/{product['id']}?variant={current['sku']}{shown_image}"
     return resp
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, make_response, render_template, request
 
 from common import address
 from common.errors import NotFound
-from common.htmx import redirect_after_post, wants_fragment
+from common.htmx import HX_TRIGGER, redirect_after_post, wants_fragment
 from common.ids import is_minted_id
 from common.session import clear_session_cookies, set_session_cookies
 from fragments.sign_in import require_sign_in
@@ -79,7 +79,7 @@ def update_details():
         return redirect_after_post("/profile")
     html = render_template("profile/_details.html", profile=saved.value, errors={}, saved="Your details are saved.")
     # The header's account badge listens for this, so the new name shows there without a reload.
-    return Response(html, headers={"HX-Trigger": "profile-changed"})
+    return Response(html, headers={HX_TRIGGER: "profile-changed"})
 
 
 PASSWORD_CHANGED = "Your password is changed. Every other device is signed out."

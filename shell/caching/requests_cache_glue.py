@@ -28,6 +28,8 @@ from requests_cache import CachedSession
 from requests_cache.backends.base import BaseCache
 from requests_cache.policy import CacheDirectives
 
+from common.htmx import HX_BOOSTED, HX_HISTORY_RESTORE_REQUEST, HX_REQUEST, HX_TARGET, HX_TRIGGER
+
 log = logging.getLogger(__name__)
 REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements.txt"
 
@@ -58,7 +60,7 @@ _refresher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fragment-refr
 
 # Every request header the shell forwards that may change a shared answer is part of the key, so the variants a
 # fragment's Vary names never overwrite each other (Cookie is not: a shared answer may not vary on it).
-KEY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request", "Accept-Language")
+KEY_HEADERS = (HX_REQUEST, HX_TARGET, HX_TRIGGER, HX_BOOSTED, HX_HISTORY_RESTORE_REQUEST, "Accept-Language")
 KEYED_ORDER = tuple(h.lower() for h in KEY_HEADERS)
 KEYED = frozenset(KEYED_ORDER)
 
