@@ -1,4 +1,5 @@
-"""Kafka producer and the consumer runner (inbox, retries, DLQ, manual commits)."""
+"""Kafka producer, the one consumer loop (the runner with inbox, retries, DLQ and manual commits is one) and a
+topic's history read from its start."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
@@ -174,7 +175,82 @@ class Publisher:
             producer.close(timeout=2)
 
 
-class ConsumerRunner(threading.Thread):
+def read_topic(options: dict, topic: str, timeout: float = 15.0) -> list[bytes]:
+    """Every message the broker still holds on `topic`, from the beginning up to its end when asked (no group).
+    `options` are the shared Kafka client arguments (common.kafka_options.client_options)."""
+    consumer = KafkaConsumer(**options, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=100)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end, raws = consumer.end_offsets(partitions), list[bytes]()
+        deadline = time.monotonic() + timeout
+        while any(consumer.position(tp) < end[tp] for tp in partitions):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"could not read {topic} to its end within {timeout}s")
+            for records in consumer.poll(timeout_ms=200).values():
+                raws.extend(r.value for r in records)
+        return raws
+    finally:
+        consumer.close()
+
+
+class ConsumerLoop(threading.Thread):
+    """The one consuming thread every reader of topics runs: it builds its consumer (retrying each second while the
+    broker is away), polls until stopped behind the spin guard, and after a crash closes and builds a new one.
+    A subclass says how its consumer is built (`_consumer`) and what a batch does (`_handle`)."""
+
+    POLL_MS = 200
+
+    def __init__(self, name: str, options: dict, group: str | None = None):
+        super().__init__(daemon=True, name=name)
+        self.stopping = threading.Event()
+        self.ready = threading.Event()
+        self.guard = SpinGuard(group or name, options)
+
+    def _consumer(self) -> KafkaConsumer:
+        raise NotImplementedError
+
+    def _before_poll(self, consumer: KafkaConsumer) -> None:
+        """Room for a subclass to adjust its consumer before each poll."""
+
+    def _handle(self, consumer: KafkaConsumer, batch: dict) -> None:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                consumer = self._consumer()
+            except Exception as e:
+                log.warning("kafka not reachable (%s); retrying", type(e).__name__, extra={"consumer": self.name})
+                self.stopping.wait(1.0)
+                continue
+            try:
+                self._loop(consumer)
+            except Exception:
+                log.exception("consumer loop crashed; reconnecting", extra={"consumer": self.name})
+            finally:
+                consumer.close(autocommit=False)
+
+    def _loop(self, consumer: KafkaConsumer) -> None:
+        while not self.stopping.is_set():
+            self._before_poll(consumer)
+            self.guard.before_poll()
+            batch = consumer.poll(timeout_ms=self.POLL_MS)
+            pause = self.guard.after_poll(bool(batch))
+            if pause:
+                self.stopping.wait(pause)
+            if consumer.assignment():
+                self.ready.set()
+            self._handle(consumer, batch)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class ConsumerRunner(ConsumerLoop):
     """Consumes topics for one group: skips handled event_ids, retries, dead-letters, then commits."""
 
     RETRY_MAX = 5.0  # the longest wait between two tries of one handler (`backoff` doubles from the first)
@@ -190,18 +266,16 @@ class ConsumerRunner(threading.Thread):
         backoff: float = 0.2,
         metrics=None,
     ):
-        super().__init__(daemon=True, name=f"consumer-{group}")
+        super().__init__(f"consumer-{group}", {**publisher.options, "bootstrap_servers": bootstrap}, group)
         self.bootstrap, self.group, self.handlers = bootstrap, group, handlers
         self.inbox, self.publisher, self.attempts, self.backoff = inbox, publisher, attempts, backoff
-        self.stopping = threading.Event()
-        self.ready = threading.Event()
         self.metrics = metrics or NoConsumerMetrics()
-        options = {**publisher.options, "bootstrap_servers": bootstrap}
-        self.guard, self.watch = SpinGuard(group, options), TopicWatch()
+        self.watch, self.last_record = TopicWatch(), time.monotonic()
 
     def _consumer(self) -> KafkaConsumer:
         options = {**self.publisher.options, "bootstrap_servers": self.bootstrap}
         ensure_topics(options, list(self.handlers) + [f"{t}.dlq" for t in self.handlers])
+        self.last_record = time.monotonic()  # a new consumer fetches briskly until it has been idle a while
         return KafkaConsumer(
             *self.handlers,
             **options,
@@ -219,21 +293,6 @@ class ConsumerRunner(threading.Thread):
             metadata_max_age_ms=5000,
         )
 
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                consumer = self._consumer()
-            except Exception as e:
-                log.warning("kafka not reachable (%s); retrying", type(e).__name__)
-                self.stopping.wait(1.0)
-                continue
-            try:
-                self._loop(consumer)
-            except Exception:
-                log.exception("consumer loop crashed; reconnecting")
-            finally:
-                consumer.close(autocommit=False)
-
     # Tansu does not answer a held fetch when data arrives: it answers after part of fetch_max_wait (measured on
     # 0.6: a message waits ~15 ms at 100 ms, ~70 ms at 500, ~700 ms at 2000). So the wait bounds each hop's latency
     # while busy, and each empty fetch costs ~3 ms of CPU (3 % of a core at 100 ms, 0.25 % at 2000). A consumer
@@ -243,27 +302,20 @@ class ConsumerRunner(threading.Thread):
     # keeps the spin guard's grain fine (a poll against a hung broker spins for all of it; 1 s was measured flaky).
     POLL_MS = 200
 
-    def _loop(self, consumer: KafkaConsumer) -> None:
-        guard, last_record = self.guard, time.monotonic()
-        while not self.stopping.is_set():
-            self._rewind_recreated(consumer)
-            idle = time.monotonic() - last_record > self.IDLE_AFTER
-            set_fetch_wait(consumer, self.IDLE_FETCH_WAIT_MS if idle else self.BUSY_FETCH_WAIT_MS)
-            guard.before_poll()
-            batch = consumer.poll(timeout_ms=self.POLL_MS)
-            if batch:
-                last_record = time.monotonic()
-            pause = guard.after_poll(bool(batch))
-            if pause:
-                self.stopping.wait(pause)
-            if consumer.assignment():
-                self.ready.set()
-            for records in batch.values():
-                for record in records:
-                    self.handle_record(record.topic, record.value, record.headers)
-            if batch:
-                consumer.commit()
-            self.metrics.read_lag(consumer)
+    def _before_poll(self, consumer: KafkaConsumer) -> None:
+        self._rewind_recreated(consumer)
+        idle = time.monotonic() - self.last_record > self.IDLE_AFTER
+        set_fetch_wait(consumer, self.IDLE_FETCH_WAIT_MS if idle else self.BUSY_FETCH_WAIT_MS)
+
+    def _handle(self, consumer: KafkaConsumer, batch: dict) -> None:
+        if batch:
+            self.last_record = time.monotonic()
+        for records in batch.values():
+            for record in records:
+                self.handle_record(record.topic, record.value, record.headers)
+        if batch:
+            consumer.commit()
+        self.metrics.read_lag(consumer)
 
     def _rewind_recreated(self, consumer: KafkaConsumer) -> None:
         recreated = self.watch.recreated(topic_ids(consumer, self.handlers))
@@ -318,6 +370,3 @@ class ConsumerRunner(threading.Thread):
         log.error("dead-lettering message", extra={"topic": topic, "error": error})
         self.metrics.dead_lettered(topic)
         self.publisher.send(f"{topic}.dlq", raw, headers=[("error", error.encode()[:1000])])
-
-    def stop(self) -> None:
-        self.stopping.set()

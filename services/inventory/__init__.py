@@ -6,6 +6,7 @@ from flask import Flask
 
 from common.balancer import upstream_client
 from common.deps import install
+from common.kafka import read_topic
 from common.kafka_options import client_options
 from common.platform import platform_of
 from common.service_app import create_service_app, start_workers
@@ -47,5 +48,5 @@ def _reconciler(app: Flask, stock: StockRepository) -> reconcile.Reconciler:
         return resp.json()
 
     return reconcile.Reconciler(
-        stock, get_page, lambda: reconcile.fold_history(reconcile.read_topic(client_options(settings)))
+        stock, get_page, lambda: reconcile.fold_history(read_topic(client_options(settings), reconcile.TOPIC))
     )

@@ -8,8 +8,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
-from kafka import KafkaConsumer, TopicPartition
-
 from common.backoff import exponential
 from common.events import Event
 from common.ids import SKU
@@ -80,28 +78,6 @@ def fold_history(raws: Iterable[bytes]) -> dict[str, dict]:
                 known["initial"] = unit.initial_stock or 0
             known.update(product_id=changed.id, discontinued=changed.action == "deleted" or unit.discontinued)
     return history
-
-
-def read_topic(options: dict, topic: str = TOPIC, timeout: float = 15.0) -> list[bytes]:
-    """Every message the broker still holds on `topic`, from the beginning up to its end when asked (no group).
-    `options` are the shared Kafka client arguments (common.kafka_options.client_options)."""
-    consumer = KafkaConsumer(**options, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=100)
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end, raws = consumer.end_offsets(partitions), list[bytes]()
-        deadline = time.monotonic() + timeout
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"could not read {topic} to its end within {timeout}s")
-            for records in consumer.poll(timeout_ms=200).values():
-                raws.extend(r.value for r in records)
-        return raws
-    finally:
-        consumer.close()
 
 
 def reconcile(stock, catalog: dict[str, str], history: Callable[[], dict[str, dict]], last_try: bool) -> dict:

@@ -11,7 +11,6 @@ import base64
 import hashlib
 import json
 import logging
-import threading
 
 from kafka import KafkaConsumer
 from pymongo import DESCENDING, ReturnDocument
@@ -19,6 +18,7 @@ from pymongo import DESCENDING, ReturnDocument
 from common.clock import now
 from common.errors import Conflict, NotFound
 from common.events import OUTBOX_FIELD, push_outbox
+from common.kafka import ConsumerLoop
 from common.messages import AdminAction
 from common.paging import PageQuery, page_of
 
@@ -117,42 +117,31 @@ class DeadLetters:
         return public(doc)
 
 
-class Collector(threading.Thread):
-    """Reads every `.dlq` topic (new ones within seconds) into the store."""
+class Collector(ConsumerLoop):
+    """Reads every `.dlq` topic (new ones within seconds) into the store, on the shared consumer loop."""
+
+    POLL_MS = 1000  # dead letters are rare and nobody waits on one
 
     def __init__(self, options: dict, letters: DeadLetters):
-        super().__init__(daemon=True, name="dead-letters")
+        super().__init__("dead-letters", options)
         self.options, self.letters = options, letters
-        self.stopping = threading.Event()
 
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                # No group: no join to wait for, no offsets kept. Each start reads every dead letter again from
-                # the start, and the store keeps each position once, so reading twice changes nothing.
-                consumer = KafkaConsumer(
-                    **self.options,
-                    group_id=None,
-                    enable_auto_commit=False,
-                    auto_offset_reset="earliest",
-                    metadata_max_age_ms=5000,
-                    # Dead letters are rare and nobody waits on one: a long-held fetch keeps the idle stack idle.
-                    fetch_max_wait_ms=2000,
-                )
-                consumer.subscribe(pattern=DLQ_PATTERN)
-            except Exception as e:
-                log.warning("dead-letter collector cannot reach kafka (%s); retrying", type(e).__name__)
-                self.stopping.wait(1.0)
-                continue
-            try:
-                while not self.stopping.is_set():
-                    for records in consumer.poll(timeout_ms=1000).values():
-                        for r in records:
-                            self.letters.store(r.topic, r.partition, r.offset, r.timestamp, r.value, r.headers)
-            except Exception:
-                log.exception("dead-letter collector crashed; reconnecting")
-            finally:
-                consumer.close(autocommit=False)
+    def _consumer(self) -> KafkaConsumer:
+        # No group: no join to wait for, no offsets kept. Each start reads every dead letter again from the start,
+        # and the store keeps each position once, so reading twice changes nothing.
+        consumer = KafkaConsumer(
+            **self.options,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            metadata_max_age_ms=5000,
+            # A long-held fetch keeps the idle stack idle.
+            fetch_max_wait_ms=2000,
+        )
+        consumer.subscribe(pattern=DLQ_PATTERN)
+        return consumer
 
-    def stop(self) -> None:
-        self.stopping.set()
+    def _handle(self, consumer: KafkaConsumer, batch: dict) -> None:
+        for records in batch.values():
+            for r in records:
+                self.letters.store(r.topic, r.partition, r.offset, r.timestamp, r.value, r.headers)

@@ -7,7 +7,7 @@ import pytest
 import services.inventory
 import services.products
 from common.events import Event
-from common.kafka import Publisher, ensure_topics
+from common.kafka import Publisher, ensure_topics, read_topic
 from common.messages import StockChanged
 from services.inventory import reconcile as rc
 from services.inventory.deps import deps as inventory_deps
@@ -42,7 +42,7 @@ def broker_history(products, kafka_bootstrap):
         for entry in doc["_outbox"]:
             publisher.publish(rc.TOPIC, Event(**entry), key=doc["_id"])
     publisher.close()
-    return lambda: rc.fold_history(rc.read_topic({"bootstrap_servers": kafka_bootstrap}))
+    return lambda: rc.fold_history(read_topic({"bootstrap_servers": kafka_bootstrap}, rc.TOPIC))
 
 
 @pytest.fixture()
