@@ -64,6 +64,12 @@ def cacheable(max_age: int, swr: int = 0, sie: int = 0, vary: tuple[str, ...] = 
     return decorate
 
 
+def signed_out(view):
+    """A region as every browser without a session sees it (the shell asks for it instead of the personal one):
+    shared for a minute, then refreshed in the background for an hour, and served through a day's outage."""
+    return cacheable(max_age=60, swr=3600, sie=86400)(view)
+
+
 def personal(view):
     """About one shopper: never stored by a shared cache (the default too, said here for the reader)."""
 

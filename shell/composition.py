@@ -7,7 +7,7 @@ import logging
 import re
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from flask import current_app, g, render_template, request
@@ -39,7 +39,7 @@ from .budget import remaining_budget
 from .caching import Answer
 from .deps import deps
 from .session import with_session_cookies
-from .signed_out import signed_out_region
+from .signed_out import signed_out_path
 
 log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="compose")
@@ -80,6 +80,7 @@ class Slot:
     name: str
     fragment: str
     path: str
+    signed_out: bool = False  # asked as every browser without a session sees it (shell/signed_out.py)
 
 
 @dataclass
@@ -165,8 +166,9 @@ def served(
 def answered(slot: Slot, answer: Answer, headers: dict) -> Fetched:
     """A fragment's answer (live or from the cache) as the page uses it: headers kept, this browser's CSRF token."""
     resp = answer.response
-    labelled(deps().served, slot.fragment, answer.rung).inc()
-    tracing.tag(cache_rung=answer.rung)
+    rung = "signed-out" if slot.signed_out else answer.rung  # counted apart: the region no session changes
+    labelled(deps().served, slot.fragment, rung).inc()
+    tracing.tag(cache_rung=rung)
     kept = {h: resp.headers[h] for h in RETURNED_HEADERS if h in resp.headers}
     if "private" in kept.get("Cache-Control", ""):  # the shell keeps it per session (shell/caching/per_session.py)
         kept["Cache-Control"] = PERSONAL  # only the shell sees the writes that end it, so the browser keeps nothing
@@ -230,14 +232,14 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
         with app.app_context():
             return served(slot, headers, page_url, query=slot_query(slot))
 
+    def asked(slot: Slot) -> Slot:
+        """The slot as it is asked: a header region of a browser without a session is the one everyone shares."""
+        guest = None if slot.name == "main" else signed_out_path(slot.path, cookies, deps().fragments[slot.fragment])
+        return slot if guest is None else replace(slot, path=guest, signed_out=True)
+
     def start(slot: Slot) -> Future | Answer:
         """A slot's future, or the answer the cache has for it without asking (taken here once the others run)."""
-        client = deps().fragments[slot.fragment]
-        local = None if slot.name == "main" else signed_out_region(slot.path, cookies, client)
-        if local is not None:
-            labelled(deps().served, slot.fragment, "signed-out").inc()
-            return _done(Fetched(slot, local))
-        found = client.lookup(slot.path, headers, slot_query(slot) or None)
+        found = deps().fragments[slot.fragment].lookup(slot.path, headers, slot_query(slot) or None)
         if found is not None:
             return found  # no wait to overlap: a thread hand-off would cost more than the answer
         # Each slot runs in a copy of this context, so its log lines carry the page's request id.
@@ -246,7 +248,7 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
     def slot_query(slot: Slot) -> bytes:
         return query if slot.name == "main" else b""
 
-    futures = {slot: start(slot) for slot in slots}  # every call under way before any answer is used here
+    futures = {slot: start(slot) for slot in map(asked, slots)}  # every call under way before any answer is used
     started = {
         slot: found
         if isinstance(found, Future)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Flask
-from markupsafe import Markup
 from prometheus_client import Counter, Histogram
 
 from common.deps import deps_of
@@ -19,8 +18,6 @@ class Deps:
     fragments: dict[str, FragmentClient]  # one client per fragment app
     served: Counter  # fragment answers by rung of the ladder
     latency: Histogram  # time to a fragment's answer, cache included
-    # The signed-out regions, rendered once per process (the live-template watcher empties it).
-    signed_out_regions: dict[str, Markup] = field(default_factory=dict)
 
 
 def deps(app: Flask | None = None) -> Deps:

@@ -14,7 +14,7 @@ from .deps import deps
 
 def watch_templates(app: Flask) -> None:
     """Before each request, compare the template tree with the last request's; on a change, drop the fragment
-    cache and the signed-out regions, so the next page is rendered from the new files (a fresh entry would
+    cache (the signed-out regions too), so the next page is rendered from the new files (a fresh entry would
     otherwise keep the old HTML for its max-age, and a stale one for its stale-while-revalidate)."""
     lock = threading.Lock()
     seen = {"version": tree_version(TEMPLATES)}
@@ -28,7 +28,6 @@ def watch_templates(app: Flask) -> None:
                 return
             for client in deps(app).fragments.values():
                 client.forget()
-            deps(app).signed_out_regions.clear()
             seen["version"] = version
 
     app.before_request(check)

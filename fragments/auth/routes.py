@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, make_response, render_template, request
 
-from common.cacheable import PERSONAL, per_session
+from common.cacheable import PERSONAL, per_session, signed_out
 from common.htmx import redirect_after_post, safe_path
 from common.session import ACCESS_COOKIE, CART_COOKIE, REFRESH_COOKIE, clear_session_cookies, set_session_cookies
 
@@ -176,6 +176,13 @@ def logout_form():
 def logout():
     client.logout(request.cookies.get(ACCESS_COOKIE), request.cookies.get(REFRESH_COOKIE))
     return clear_session_cookies(redirect_after_post("/"))
+
+
+@bp.get("/badge/signed-out")
+@signed_out
+def signed_out_badge():
+    """The badge of every browser without a session: the shell asks for this one for them, from its cache."""
+    return render_template("auth/_badge.html", user=None)
 
 
 @bp.get("/badge")

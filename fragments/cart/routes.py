@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, make_response, redirect, render_template, request
 
-from common.cacheable import PERSONAL, per_session, personal
+from common.cacheable import PERSONAL, per_session, personal, signed_out
 from common.htmx import HX_TRIGGER, safe_path, wants_fragment
 from common.ids import SKU, is_id
 from common.session import CART_COOKIE
@@ -52,6 +52,13 @@ def _keep_guest_cart(resp, result: Result[dict]):
             secure=request.is_secure,
         )
     return resp
+
+
+@bp.get("/mini/signed-out")
+@signed_out
+def signed_out_mini():
+    """The mini-cart of every browser with no cart and no account: empty (client.count() asks nobody for them)."""
+    return render_template("cart/_mini.html", count=0)
 
 
 @bp.get("/mini")

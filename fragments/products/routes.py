@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, make_response, render_template, request
 
-from common.cacheable import cacheable
+from common.cacheable import cacheable, signed_out
 from common.errors import NotFound
 from common.htmx import HX_PUSH_URL, HX_TARGET
 
@@ -156,6 +156,13 @@ def detail(product_id):
 def related(product_id):
     """The product page's "You may also like"."""
     return render_template("products/_related.html", products=client.with_stock(client.related(product_id)))
+
+
+@bp.get("/related-to-cart/signed-out")
+@signed_out
+def signed_out_cart_related():
+    """The cart's "You may also like" for a browser with no cart and no account: nothing to be related to."""
+    return render_template("products/_related.html", products=[])
 
 
 @bp.get("/related-to-cart")

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import requests
+from flask import render_template
 
 import fragments.auth
 import fragments.cart
@@ -20,6 +21,7 @@ import fragments.products
 import gateway
 import shell
 from common.cacheable import CSRF_PLACEHOLDER
+from common.session import ACCESS_COOKIE, CART_COOKIE
 from devstack.probes import free_port
 from services.products import create_app as create_products
 from services.products.deps import deps as products_deps
@@ -120,6 +122,42 @@ def test_a_warm_cache_serves_the_main_slot_without_asking_the_fragment(redis_url
     assert counted["products:live"] == 1 and counted["products:fresh"] == 1
     assert counted["auth:signed-out"] == 2 and "auth:live" not in counted  # no call for a guest's badge
     assert counted["cart:live"] == 2  # personal: asked every time, never stored
+
+
+GUEST_REGIONS = (
+    ("auth", "/badge/signed-out"),
+    ("cart", "/mini/signed-out"),
+    ("products", "/related-to-cart/signed-out"),
+)
+
+
+def asked(fragment_url: str, endpoint: str) -> float:
+    """How often a fragment app answered this endpoint with a 200, from its own /metrics."""
+    text = requests.get(f"{fragment_url}/metrics", timeout=5).text
+    pattern = rf'^http_requests_total\{{endpoint="{re.escape(endpoint)}",method="GET",status="200"\}} ([0-9.]+)$'
+    found = re.search(pattern, text, re.M)
+    return float(found[1]) if found else 0.0
+
+
+def test_the_regions_of_a_browser_without_a_session_are_their_fragments_shared_answers(chain):
+    for fragment, path in GUEST_REGIONS:
+        url = f"{chain.fragments[fragment]}{path}"
+        plain = requests.get(url, timeout=5)
+        signed_in = requests.get(url, cookies={ACCESS_COOKIE: "x", CART_COOKIE: "y"}, timeout=5)
+        assert "public" in plain.headers["Cache-Control"] and "stale-if-error" in plain.headers["Cache-Control"]
+        assert "Cookie" not in plain.headers["Vary"] and plain.headers["ETag"], path
+        assert signed_in.text == plain.text  # a shared view never sees the browser's cookies
+
+
+def test_a_guests_page_asks_the_auth_fragment_for_its_badge_once_and_then_takes_it_from_the_cache(redis_url, chain):
+    client = make_shell(redis_url, chain.fragments)
+    with client.application.test_request_context():  # the bytes the shell rendered itself before
+        badge = render_template("auth/_badge.html", user=None)
+    pages = [client.get("/").get_data(as_text=True) for _ in range(3)]
+    assert all(badge in page for page in pages)
+    assert asked(chain.fragments["auth"], "/badge/signed-out") == 1
+    assert asked(chain.fragments["auth"], "/badge") == 0
+    assert rungs(client)["auth:signed-out"] == 3
 
 
 def test_a_shared_product_page_carries_each_browsers_own_csrf_token(redis_url, chain):
