@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from common.breaker import CLOSED, HALF_OPEN, OPEN, BreakerOpen, CircuitBreaker
+from common.redis_store import RedisBreaker, RedisSkipped
 
 
 class Clock:
@@ -108,3 +110,27 @@ def test_failures_before_an_opening_do_not_count_after_it_closes(breaker, clock)
     breaker.record("ok", breaker.admit())
     calls(breaker, "error")
     assert breaker.state == CLOSED
+
+
+def test_the_redis_breaker_skips_redis_for_its_cooldown_after_one_error_then_tries_again(clock):
+    redis_breaker = RedisBreaker(cooldown=1.0, clock=clock)
+
+    def fails():
+        raise RedisConnectionError("refused")
+
+    assert redis_breaker.call(lambda: "ok") == "ok"
+    with pytest.raises(RedisConnectionError):
+        redis_breaker.call(fails)
+    assert redis_breaker.state == OPEN
+    with pytest.raises(RedisSkipped):
+        redis_breaker.call(lambda: "never called")
+    clock.now += 1.0
+    assert redis_breaker.call(lambda: "back") == "back"
+    assert redis_breaker.state == CLOSED
+
+
+def test_a_bug_in_the_caller_never_opens_the_redis_breaker(clock):
+    redis_breaker = RedisBreaker(clock=clock)
+    with pytest.raises(KeyError):
+        redis_breaker.call(lambda: {}["missing"])
+    assert redis_breaker.state == CLOSED
