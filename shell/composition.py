@@ -36,7 +36,7 @@ from common.htmx import (
 )
 
 from .budget import remaining_budget
-from .caching import Answer
+from .caching import Answer, FragmentClient
 from .deps import deps
 from .session import with_session_cookies
 from .signed_out import signed_out_path
@@ -126,9 +126,7 @@ def fetch(
 ) -> Fetched:
     """One fragment: what the cache holds for it when that needs nobody asked, else the fragment's answer; any
     failure or timeout becomes a fallback (503 if it is the page's main slot)."""
-    client = deps().fragments[slot.fragment]
-    found = client.lookup(slot.path, headers, query or None) if method == "GET" and body is None else None
-    return served(slot, headers, page_url, found, method, query, body)
+    return served(slot, headers, page_url, None, method, query, body)
 
 
 @tracing.in_span(
@@ -145,12 +143,14 @@ def served(
     method: str = "GET",
     query: bytes = b"",
     body: bytes | None = None,
+    looked_up: bool = False,
 ) -> Fetched:
-    """A slot as the page uses it: the answer a lookup found, else the fragment's, fetched now (so the cache's
-    front answers each slot once); a failure (no answer, or a 5xx) is the fallback."""
+    """A slot as the page uses it: the answer start_all's lookup found, else the cache front's fetch (which looks
+    up first unless `looked_up` says that lookup found nothing); a failure (no answer, or a 5xx) is the fallback."""
     started = time.perf_counter()
     try:
-        answer = found or deps().fragments[slot.fragment].fetch(method, slot.path, headers, query or None, body)
+        client: FragmentClient = deps().fragments[slot.fragment]
+        answer = found or client.fetch(method, slot.path, headers, query or None, body, looked_up)
         if answer.response.status_code >= 500:
             raise AppError(f"fragment answered {answer.response.status_code}")
     except AppError as e:
@@ -230,7 +230,7 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
 
     def run(slot: Slot) -> Fetched:
         with app.app_context():
-            return served(slot, headers, page_url, query=slot_query(slot))
+            return served(slot, headers, page_url, query=slot_query(slot), looked_up=True)
 
     def asked(slot: Slot) -> Slot:
         """The slot as it is asked: a header region of a browser without a session is the one everyone shares."""
@@ -248,7 +248,7 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
     def slot_query(slot: Slot) -> bytes:
         return query if slot.name == "main" else b""
 
-    futures = {slot: start(slot) for slot in map(asked, slots)}  # every call under way before any answer is used
+    futures = {slot: start(slot) for slot in [asked(s) for s in slots]}  # every call under way before any is used
     started = {
         slot: found
         if isinstance(found, Future)

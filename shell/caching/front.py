@@ -91,11 +91,21 @@ class FragmentClient(HttpClient):
         return Answer(kept, "session") if kept is not None else None
 
     def fetch(
-        self, method: str, path: str, headers: dict | None = None, params: Any = None, data: Any = None
+        self,
+        method: str,
+        path: str,
+        headers: dict | None = None,
+        params: Any = None,
+        data: Any = None,
+        looked_up: bool = False,
     ) -> Answer:
-        """The fragment's answer, through the shared cache's own rungs for a GET (fresh, revalidated, stale): for
-        a call lookup() found nothing for. A GET the fragment cannot answer (unreachable, timed out, breaker open)
-        gets what the cache still may serve, else raises the AppError."""
+        """lookup()'s answer, else the fragment's, through the shared cache's own rungs for a GET (revalidated,
+        stale). `looked_up`: the caller's lookup() found nothing, so it is not looked up twice. A GET the fragment
+        cannot answer (unreachable, timed out, breaker open) gets what the cache still may serve, else raises the
+        AppError."""
+        found = None if looked_up or method != "GET" or data is not None else self.lookup(path, headers, params)
+        if found is not None:
+            return found
         origin = request_origin(path, headers, params, data) if method == "GET" else None
         store = self.personal
         personal = self._personal_key(origin, headers) if origin is not None else None

@@ -3,7 +3,10 @@ the library's own keying would."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, make_response, request
 
 from shell.caching import FragmentClient
 from shell.caching.store import memory_cache
@@ -59,3 +62,61 @@ def test_a_request_with_its_own_directive_is_never_answered_by_the_fast_path():
         assert client.lookup("/x", {"Cache-Control": "no-cache"}) is None
         client.fetch("GET", "/x", headers={"Cache-Control": "no-cache"})
     assert len(asked) == 2
+
+
+def ladder_app(cache_control: str) -> tuple[Flask, list]:
+    """An origin whose one answer carries an ETag and answers a matching If-None-Match with a 304."""
+    app, asked = Flask(__name__), []
+
+    @app.get("/y")
+    def y():
+        asked.append(request.headers.get("If-None-Match"))
+        resp = make_response("the same page")
+        resp.headers["Cache-Control"] = cache_control
+        resp.set_etag("v1")
+        return resp.make_conditional(request)
+
+    return app, asked
+
+
+def age(client: FragmentClient, seconds: float) -> None:
+    """Every stored answer is `seconds` older than it was."""
+    assert client.cache is not None
+    store: Any = client.cache.responses  # the in-memory storage, a dict underneath
+    for entry in store.data.values():
+        entry.expires -= timedelta(seconds=seconds)
+
+
+def test_an_expired_answer_revalidated_with_a_304_says_so():
+    app, asked = ladder_app("public, max-age=60")
+    with serving(app) as url:
+        client = client_of(url)
+        assert client.fetch("GET", "/y").rung == "live"
+        age(client, 61)
+        again = client.fetch("GET", "/y")
+    assert again.rung == "revalidated" and again.response.text == "the same page"
+    assert asked == [None, '"v1"']
+
+
+def test_inside_stale_while_revalidate_the_answer_says_it_was_served_stale():
+    app, _ = ladder_app("public, max-age=60, stale-while-revalidate=30")
+    with serving(app) as url:
+        client = client_of(url)
+        client.fetch("GET", "/y")
+        age(client, 70)
+        stale = client.fetch("GET", "/y")
+    assert stale.rung == "stale-while-revalidate" and stale.response.text == "the same page"
+
+
+def test_with_the_fragment_gone_inside_stale_if_error_the_answer_says_so_and_past_it_nothing_is_served():
+    app, _ = ladder_app("public, max-age=60, stale-if-error=600")
+    with serving(app) as url:
+        client = client_of(url)
+        client.fetch("GET", "/y")
+    age(client, 120)  # the server is gone: nothing answers at its port
+    stale = client.fetch("GET", "/y")
+    assert stale.rung == "stale-if-error" and stale.response.text == "the same page"
+    kept = client.kept("/y")
+    assert kept is not None and kept.rung == "stale-if-error"
+    age(client, 600)
+    assert client.kept("/y") is None
