@@ -113,6 +113,6 @@ bench-packages:
 	  fi; \
 	}
 
-# BENCH_ARGS picks scenarios and flags, e.g. `make bench BENCH_ARGS="pages --duration 20"`.
+# BENCH_ARGS picks scenarios and flags (default: pages orders idle), e.g. `make bench BENCH_ARGS="pages --duration 20"`.
 bench: setup bench-packages
 	$(PY) -m bench $(BENCH_ARGS)

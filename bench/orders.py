@@ -1,32 +1,72 @@
-"""Orders end to end: placed (POST /api/orders through the gateway) to CONFIRMED (the saga over Kafka: inventory
-reserves; the shopper pays on the provider's hosted page, the local stand-in, and comes back to the return page,
-which asks payments to check with the provider; payments authorizes, orders confirms), at one concurrency or a
-sweep of them. The shopper's round trip to the provider is inside the figure, as it is for a real shopper.
+"""Orders end to end, as a shopper waits for them: placed (POST /api/orders through the gateway) to the moment the
+shopper's own look shows CONFIRMED. Between the two the shopper does what the storefront makes them do:
+- "Place order" waits for the stock to be held, asking payments for the provider's page after 20 ms, then twice as
+  long each time up to 0.5 s, for 0.8 s (fragments/checkout/client.py); past that the waiting page asks every
+  second (templates/checkout/_paying.html);
+- the card goes in on the provider's hosted page (the local stand-in, driven by its HTTP form as a browser posts
+  it; the bench pays at once, so no time of the shopper's own is in the figure);
+- the return page asks payments to check with the provider, then shows the order; until it is settled its status
+  region looks again each time the page's poll interval has passed since the last answer (`hx-trigger="every 1s"`
+  in templates/checkout/_status.html, read from the template, so the bench follows the page).
 
-Each of `concurrency` shoppers places an order, polls it until it settles, then places the next (closed loop).
-The time to CONFIRMED runs from the POST to the CONFIRMED step of the order's own timeline (same machine, same
-clock), so it does not depend on how often the shopper looks; the shopper looks after 20 ms, then less often.
-Each row also gives the load generator's own CPU, and the stack's CPU per confirmed order, process by process.
+Each of N shoppers places an order, waits as above, then places the next (closed loop), for a warm-up and then the
+measured window. Beside each figure, from the same orders: the time to the CONFIRMED step of the order's own
+timeline (what `bench orders` reported before issue 26: it leaves out the wait for the page's next look, and its
+shoppers looked after 20 ms, 40 ms, …). The stack's CPU is summed over every process of the stack's trees
+(bench/procs.py): the database, Redis, the broker, the stand-ins, gunicorn masters and the supervisor included.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import requests
 
 from bench.load import Result
-from bench.procs import NOT_OURS, CpuMeter, ours, stack_processes
+from bench.procs import CpuMeter, by_app, ours, stack_processes, total
+from common.backoff import exponential
 from common.settings import SHELL_PORT
 from devstack.accounts import admin_headers
+from fragments.checkout.client import READY_WAIT
 
-POLLS = (0.02, 0.02, 0.04, 0.08, 0.16, 0.25)  # pauses between looks at one order; the last one repeats
+ROWS = (8, 64)  # the issue's rows: 8 shoppers for latency, 64 for orders/s at saturation
+WARM_UP = 10.0  # seconds of the row's own load before it is measured (connections, caches, busy consumers)
 STOCK = 1_000_000
+GIVE_UP = 30.0  # an order not confirmed this long after it was placed counts as an error
 ADDRESS = {"name": "Bench Shopper", "line1": "1 Load St", "city": "Benchville", "postal_code": "10001", "country": "US"}
+CARD = {"number": "4242 4242 4242 4242", "exp": "12 / 34", "cvc": "123"}  # typed on the provider's page only
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Issue 26's saga targets."""
+
+    p50_ms: float = 100.0
+    p95_ms: float = 250.0
+    latency_shoppers: int = 8
+    orders_per_s: float = 100.0
+    saturation_shoppers: int = 64
+    cpu_ms: float = 15.0
+
+
+TARGETS = Targets()
+
+
+def page_poll_seconds(template: str = "checkout/_status.html") -> float:
+    """How long the page waits between looks at a pending order: its `hx-trigger="every Ns"` (or `Nms`)."""
+    text = (TEMPLATES / template).read_text()
+    found = re.search(r'hx-trigger="every (\d+(?:\.\d+)?)(ms|s)"', text)
+    if found is None:
+        raise RuntimeError(f'templates/{template} no longer polls with hx-trigger="every …": update bench/orders.py')
+    return float(found[1]) / (1000 if found[2] == "ms" else 1)
 
 
 def _product(gateway: str) -> tuple[str, str]:
@@ -51,7 +91,6 @@ def _product(gateway: str) -> tuple[str, str]:
 
 # A signed-in shopper: its session (with the bearer token) and its browser at the provider's page.
 Shopper = tuple[requests.Session, requests.Session]
-CARD = {"number": "4242 4242 4242 4242", "exp": "12 / 34", "cvc": "123"}  # typed on the provider's page only
 
 
 def _shopper(gateway: str) -> Shopper:
@@ -66,125 +105,225 @@ def _shopper(gateway: str) -> Shopper:
     return session, requests.Session()
 
 
-def _pay(gateway: str, session: requests.Session, browser: requests.Session, order_id: str, started: float) -> bool:
-    """As the storefront does: once the stock is held, the provider's page; the card typed there; back to the shop's
-    return page, which asks payments to check with the provider. False if the order could not be paid."""
+@dataclass(frozen=True)
+class Outcome:
+    """One confirmed order: when the shopper saw it, when its timeline says it was confirmed, how often it looked."""
+
+    seen_ms: float
+    stamp_ms: float
+    looks: int
+
+
+class _Gave(Exception):
+    """The order ended otherwise, could not be paid, or took longer than GIVE_UP."""
+
+
+def _provider_page(gateway: str, session: requests.Session, order_id: str, started: float, poll: float) -> str:
+    """The provider's page for the order, waited for as "Place order" and then the waiting page wait for it."""
     looks = 0
-    while time.perf_counter() - started < 30:
+    while time.perf_counter() - started < GIVE_UP:
         r = session.post(f"{gateway}/api/payments/checkouts", json={"order_id": order_id}, timeout=10)
         if r.status_code == 201:
-            paid = browser.post(r.json()["url"], data=CARD, allow_redirects=False, timeout=10)
-            session.post(f"{gateway}/api/payments/{order_id}/sync", timeout=10)
-            return paid.status_code == 303
+            return r.json()["url"]
         if r.json().get("error") != "PAYMENT_NOT_READY":
-            return False
-        time.sleep(POLLS[min(looks, len(POLLS) - 1)])
+            raise _Gave
         looks += 1
-    return False
+        waited = time.perf_counter() - started
+        pause = exponential(looks, 0.02, 0.5)
+        time.sleep(pause if waited + pause <= READY_WAIT else poll)
+    raise _Gave
 
 
-def _order_once(gateway: str, session: requests.Session, browser: requests.Session, product_id: str):
-    """(confirmed?, milliseconds from the POST to the order's CONFIRMED step)."""
+def _order_once(gateway: str, shopper: Shopper, product_id: str, poll: float) -> Outcome:
+    session, browser = shopper
     body = {"address": ADDRESS, "lines": [{"product_id": product_id, "quantity": 1}]}
     started, wall = time.perf_counter(), time.time()
-    try:
-        r = session.post(f"{gateway}/api/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}, timeout=10)
-        if r.status_code != 202 or not _pay(gateway, session, browser, r.json()["id"], started):
-            return False, 0.0
-        url, looks = f"{gateway}/api/orders/{r.json()['id']}", 0
-        while time.perf_counter() - started < 30:
-            order = session.get(url, timeout=10).json()
-            if order.get("status") in ("CONFIRMED", "REJECTED", "CANCELLED"):
-                if order["status"] != "CONFIRMED":
-                    return False, 0.0
-                at = next(t["at"] for t in order["timeline"] if t["status"] == "CONFIRMED")
-                return True, (datetime.fromisoformat(at).timestamp() - wall) * 1000
-            time.sleep(POLLS[min(looks, len(POLLS) - 1)])
-            looks += 1
-    except requests.RequestException:
-        pass
-    return False, 0.0
+    r = session.post(f"{gateway}/api/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}, timeout=10)
+    if r.status_code != 202:
+        raise _Gave
+    order_id = r.json()["id"]
+    page = _provider_page(gateway, session, order_id, started, poll)
+    if browser.post(page, data=CARD, allow_redirects=False, timeout=10).status_code != 303:
+        raise _Gave
+    # The return page: payments asks the provider, then the page shows the order; its status region looks again
+    # `poll` seconds after each answer until the order is settled.
+    session.post(f"{gateway}/api/payments/{order_id}/sync", timeout=10)
+    url, looks = f"{gateway}/api/orders/{order_id}", 0
+    while True:
+        order = session.get(url, timeout=10).json()
+        looks += 1
+        if order.get("status") in ("CONFIRMED", "REJECTED", "CANCELLED"):
+            break
+        if time.perf_counter() - started > GIVE_UP:
+            raise _Gave
+        time.sleep(poll)
+    seen = time.perf_counter()
+    if order["status"] != "CONFIRMED":
+        raise _Gave
+    at = next(t["at"] for t in order["timeline"] if t["status"] == "CONFIRMED")
+    return Outcome((seen - started) * 1000, (datetime.fromisoformat(at).timestamp() - wall) * 1000, looks)
 
 
-class Row:
-    """One concurrency's figures: the load result, the bench's own CPU, the stack's CPU by process, oversold."""
+@dataclass
+class Loop:
+    """What the shoppers did in one stretch of the closed loop."""
 
-    def __init__(self, concurrency: int, result: Result, bench_cpu: float, used: dict[str, float], oversold: int):
-        self.concurrency, self.result, self.bench_cpu, self.used = concurrency, result, bench_cpu, used
-        self.oversold = oversold
-
-    def line(self) -> str:
-        r = self.result
-        n = max(r.requests, 1)
-        return (
-            f"{self.concurrency:>5} {r.throughput:9.1f} {r.percentile(50):8.0f} "
-            f"{r.percentile(95):8.0f} {r.percentile(99):8.0f} {r.errors:6d} {self.oversold:8d} "
-            f"{self.bench_cpu / r.seconds * 100:7.0f}% {self.bench_cpu * 1000 / n:9.1f} "
-            f"{ours(self.used) * 1000 / n:9.1f}"
-        )
-
-    def per_process(self) -> str:
-        n = max(self.result.requests, 1)
-        ranked = sorted(self.used.items(), key=lambda kv: -kv[1])
-        mine = [f"{name} {v * 1000 / n:.1f}" for name, v in ranked if name not in NOT_OURS and v * 1000 / n >= 0.05]
-        infra = [f"{name} {self.used[name] * 1000 / n:.1f}" for name in NOT_OURS if name in self.used]
-        return f"      CPU ms per order: {', '.join(mine)} | not ours: {', '.join(infra)}"
+    outcomes: list[Outcome] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
 
 
-HEADER = (
-    f"{'shop.':>5} {'orders/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'oversold':>8} "
-    f"{'bench':>8} {'bench ms':>9} {'stack ms':>9}"
-)
-LEGEND = (
-    "shop.: shoppers at once; p50/p95/p99: POST to CONFIRMED; bench: the load generator's own CPU (share of "
-    "one core) and per order; stack ms: CPU of Fragmart's processes per confirmed order (broker and redis "
-    "apart); oversold: confirmed orders the shelf did not pay for"
-)
-
-
-def run(
-    gateway: str, concurrency: int, duration: float, processes: dict[str, set[int]], shoppers: list[Shopper]
-) -> Row:
-    product_id, sku = _product(gateway)
-    # Shoppers carry over from row to row: the auth service lets one address sign up 200 accounts in 10 minutes.
-    shoppers += [_shopper(gateway) for _ in range(concurrency - len(shoppers))]
-    shoppers = shoppers[:concurrency]
-    _order_once(gateway, *shoppers[0], product_id)  # warm-up: connections, caches, consumer fetch loops
-    latencies, errors, lock = [], [0], threading.Lock()
-
-    def shop(session, browser):
-        while time.perf_counter() < deadline:
-            ok, ms = _order_once(gateway, session, browser, product_id)
-            with lock:
-                if ok:
-                    latencies.append(ms)
-                else:
-                    errors[0] += 1
-
-    meter, bench_cpu = CpuMeter(processes).start(), time.process_time()
+def _loop(gateway: str, shoppers: list[Shopper], product_id: str, seconds: float, poll: float) -> Loop:
+    """Every shopper orders again and again until `seconds` have passed; the orders under way are finished."""
+    done, lock = Loop(), threading.Lock()
     started = time.perf_counter()
-    deadline = started + duration
-    threads = [threading.Thread(target=shop, args=s) for s in shoppers]
+    deadline = started + seconds
+
+    def shop(shopper: Shopper) -> None:
+        while time.perf_counter() < deadline:
+            try:
+                outcome = _order_once(gateway, shopper, product_id, poll)
+            except (_Gave, requests.RequestException, ValueError, KeyError):
+                with lock:
+                    done.errors += 1
+                continue
+            with lock:
+                done.outcomes.append(outcome)
+
+    threads = [threading.Thread(target=shop, args=(s,)) for s in shoppers]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    seconds, used, bench_cpu = time.perf_counter() - started, meter.stop(), time.process_time() - bench_cpu
+    done.seconds = time.perf_counter() - started
+    return done
+
+
+class Row:
+    """One concurrency's figures: as the shopper waits, to the timeline's stamp, the stack's CPU by process."""
+
+    def __init__(self, concurrency: int, loop: Loop, bench_cpu: float, used: dict[str, float], oversold: int):
+        self.concurrency, self.loop, self.bench_cpu, self.used = concurrency, loop, bench_cpu, used
+        self.oversold = oversold
+        n = len(loop.outcomes)
+        self.seen = Result("seen", n, loop.errors, loop.seconds, [o.seen_ms for o in loop.outcomes])
+        self.stamp = Result("stamp", n, loop.errors, loop.seconds, [o.stamp_ms for o in loop.outcomes])
+
+    def cpu_ms(self, used: float) -> float:
+        return used * 1000 / max(self.seen.requests, 1)
+
+    def line(self) -> str:
+        s, t = self.seen, self.stamp
+        looks = sum(o.looks for o in self.loop.outcomes) / max(s.requests, 1)
+        return (
+            f"{self.concurrency:>5} {s.throughput:8.1f} {s.percentile(50):7.0f} {s.percentile(95):7.0f} "
+            f"{s.percentile(99):7.0f} | {t.percentile(50):7.0f} {t.percentile(95):7.0f} | {looks:5.1f} "
+            f"{s.errors:6d} {self.oversold:8d} | {self.cpu_ms(total(self.used)):8.1f} "
+            f"{total(self.used) / s.seconds:6.2f} | {self.cpu_ms(ours(self.used)):8.1f} | "
+            f"{self.bench_cpu / s.seconds * 100:5.0f}%"
+        )
+
+    def per_process(self) -> str:
+        ranked = sorted(by_app(self.used).items(), key=lambda kv: -kv[1])
+        parts = [f"{name} {self.cpu_ms(v):.1f}" for name, v in ranked if abs(self.cpu_ms(v)) >= 0.05]
+        return f"      CPU ms per order, every process: {', '.join(parts)}"
+
+    def verdicts(self, targets: Targets = TARGETS) -> list[str]:
+        """Each of the issue's targets this row measures, with its figure, the old way's beside it, met or missed."""
+        s, t, found = self.seen, self.stamp, []
+
+        def verdict(ok: bool) -> str:
+            return "met" if ok else "MISSED"
+
+        if self.concurrency == targets.latency_shoppers:
+            p50, p95 = s.percentile(50), s.percentile(95)
+            found.append(
+                f"p50 <= {targets.p50_ms:.0f} ms as the shopper waits: {p50:.0f} ms, {verdict(p50 <= targets.p50_ms)}"
+                f" (to the timeline's stamp: {t.percentile(50):.0f} ms)"
+            )
+            found.append(
+                f"p95 <= {targets.p95_ms:.0f} ms as the shopper waits: {p95:.0f} ms, {verdict(p95 <= targets.p95_ms)}"
+                f" (to the timeline's stamp: {t.percentile(95):.0f} ms)"
+            )
+        if self.concurrency == targets.saturation_shoppers:
+            rate = s.throughput
+            found.append(
+                f">= {targets.orders_per_s:.0f} orders/s at {self.concurrency} shoppers: {rate:.1f}, "
+                f"{verdict(rate >= targets.orders_per_s)} (the stack busy {total(self.used) / s.seconds:.2f} of "
+                f"{os.cpu_count()} cores)"
+            )
+        cpu = self.cpu_ms(total(self.used))
+        found.append(
+            f"<= {targets.cpu_ms:.0f} ms of CPU per confirmed order, every process: {cpu:.1f} ms, "
+            f"{verdict(cpu <= targets.cpu_ms)} (without the broker and Redis, as before: "
+            f"{self.cpu_ms(ours(self.used)):.1f} ms)"
+        )
+        return [f"      {self.concurrency} shoppers: {v}" for v in found]
+
+
+HEADER = (
+    f"{'shop.':>5} {'orders/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} | {'stamp50':>7} {'stamp95':>7} | "
+    f"{'looks':>5} {'errors':>6} {'oversold':>8} | {'stack ms':>8} {'cores':>6} | {'w/o b+r':>8} | {'bench':>6}"
+)
+LEGEND = (
+    "shop.: shoppers at once; orders/s, p50/p95/p99: placed -> CONFIRMED as the shopper waits for it (seen on their "
+    "own look, polled as the page polls); stamp50/95: the same orders to the CONFIRMED step of their timeline (the "
+    "figure before issue 26); looks: order reads per order after paying; stack ms: CPU per confirmed order summed "
+    "over every process of the stack; cores: the stack's CPU over the window, in cores; w/o b+r: the same without "
+    "the broker and Redis (as before issue 26); bench: the load generator's own CPU, share of one core; oversold: "
+    "confirmed orders the shelf did not pay for"
+)
+
+
+def run(
+    gateway: str,
+    concurrency: int,
+    duration: float,
+    warm_up: float,
+    roots: dict[str, set[int]],
+    shoppers: list[Shopper],
+    poll: float,
+) -> Row:
+    product_id, sku = _product(gateway)
+    # Shoppers carry over from row to row: the auth service lets one address sign up 200 accounts in 10 minutes.
+    shoppers += [_shopper(gateway) for _ in range(concurrency - len(shoppers))]
+    mine = shoppers[:concurrency]
+    warm = _loop(gateway, mine, product_id, warm_up, poll) if warm_up > 0 else Loop()
+    meter, bench_cpu = CpuMeter(roots).start(), time.process_time()
+    measured = _loop(gateway, mine, product_id, duration, poll)
+    used, bench_cpu = meter.stop(), time.process_time() - bench_cpu
     shelf = requests.get(f"{gateway}/api/inventory/{sku}", timeout=5).json()
-    confirmed = len(latencies) + 1  # the warm-up order too
+    confirmed = len(warm.outcomes) + len(measured.outcomes)
     oversold = max(0, confirmed - (STOCK - shelf["available"]), -shelf["available"], -shelf["reserved"])
-    result = Result(f"placed -> CONFIRMED, {concurrency} shoppers", len(latencies), errors[0], seconds, latencies)
-    return Row(concurrency, result, bench_cpu, used, oversold)
+    return Row(concurrency, measured, bench_cpu, used, oversold)
 
 
-def main(urls: dict, concurrency: int, duration: float, sweep: list[int] | None = None) -> None:
+def main(
+    urls: dict,
+    concurrency: int,
+    duration: float,
+    sweep: list[int] | None = None,
+    warm_up: float | None = None,
+) -> None:
     offset = int(urls["shell"].rsplit(":", 1)[1]) - SHELL_PORT
-    processes = stack_processes(offset)
-    print(f"load generator: this process (pid {os.getpid()}); stack processes found: {len(processes)}")
-    print(HEADER)
+    roots = stack_processes(offset)
+    poll, warm_up = page_poll_seconds(), WARM_UP if warm_up is None else warm_up
+    print(
+        f"load generator: this process (pid {os.getpid()}); the stack's processes: {len(roots)} found by port "
+        f"or supervisor, each with its tree; the page looks every {poll:g} s; {warm_up:g} s of warm-up per row",
+        flush=True,
+    )
     shoppers: list[Shopper] = []
-    for n in sweep or [concurrency]:
-        row = run(urls["gateway"], n, max(duration, 10.0), processes, shoppers)
+    rows = []
+    for n in sweep or ROWS:
+        row = run(urls["gateway"], n, duration, warm_up, roots, shoppers, poll)
+        rows.append(row)
+        print(f"  measured {n} shoppers: {row.seen.throughput:.1f} orders/s", flush=True)
+    print(HEADER)
+    for row in rows:
         print(row.line())
-        print(row.per_process(), flush=True)
+        print(row.per_process())
+    print("targets (issue 26):")
+    for row in rows:
+        print("\n".join(row.verdicts()))
     print(LEGEND)
