@@ -3,8 +3,8 @@ shopper's own look shows CONFIRMED. Between the two the shopper does what the st
 - "Place order" waits for the stock to be held, asking payments for the provider's page after 20 ms, then twice as
   long each time up to 0.5 s, for 0.8 s (fragments/checkout/client.py); past that the waiting page asks every
   second (templates/checkout/_paying.html);
-- the card goes in on the provider's hosted page (the local stand-in, driven by its HTTP form as a browser posts
-  it; the bench pays at once, so no time of the shopper's own is in the figure);
+- the browser loads the provider's hosted page and the card goes in there (the local stand-in, driven by its HTTP
+  form as a browser posts it; the bench pays at once, so no time of the shopper's own is in the figure);
 - the return page asks payments to check with the provider, then shows the order; until it is settled its status
   region looks again each time the page's poll interval has passed since the last answer (`hx-trigger="every 1s"`
   in templates/checkout/_status.html, read from the template, so the bench follows the page).
@@ -143,6 +143,7 @@ def _order_once(gateway: str, shopper: Shopper, product_id: str, poll: float) ->
         raise _Gave
     order_id = r.json()["id"]
     page = _provider_page(gateway, session, order_id, started, poll)
+    browser.get(page, timeout=10).raise_for_status()  # the browser loads the provider's page, then pays at once
     if browser.post(page, data=CARD, allow_redirects=False, timeout=10).status_code != 303:
         raise _Gave
     # The return page: payments asks the provider, then the page shows the order; its status region looks again

@@ -85,3 +85,18 @@ def test_every_process_counts_in_the_total_and_the_old_sum_left_out_the_broker_a
 def test_the_bench_looks_at_a_pending_order_as_often_as_the_page_does():
     assert orders.page_poll_seconds() == 1.0  # templates/checkout/_status.html: hx-trigger="every 1s"
     assert orders.page_poll_seconds("checkout/_paying.html") == 1.0
+
+
+def test_the_saga_rows_print_each_target_with_the_figure_the_shopper_waited_for_and_the_old_one_beside_it():
+    seen = [orders.Outcome(seen_ms=80.0 + i, stamp_ms=40.0 + i, looks=1) for i in range(10)]
+    loop = orders.Loop(outcomes=seen, errors=0, seconds=0.1)  # 100 orders/s
+    used = {"services.orders worker": 0.04, "kafka": 0.04, "mongo": 0.04}  # 12 ms an order, 8 without the broker
+    latency = "\n".join(orders.Row(8, loop, 0.01, used, 0).verdicts())
+    assert "p50 <= 100 ms as the shopper waits: 84 ms, met (to the timeline's stamp: 44 ms)" in latency
+    assert (
+        "<= 15 ms of CPU per confirmed order, every process: 12.0 ms, met "
+        "(without the broker and Redis, as before: 8.0 ms)" in latency
+    )
+    assert "orders/s" not in latency  # 8 shoppers do not saturate: the throughput target is the 64 shoppers' row
+    saturated = "\n".join(orders.Row(64, orders.Loop(seen, 0, 0.2), 0.01, used, 0).verdicts())
+    assert ">= 100 orders/s at 64 shoppers: 50.0, MISSED" in saturated and "p50" not in saturated
