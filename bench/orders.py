@@ -107,24 +107,29 @@ def _shopper(gateway: str) -> Shopper:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One confirmed order: when the shopper saw it, when its timeline says it was confirmed, how often it looked."""
+    """One confirmed order: when the shopper saw it, when its timeline says it was confirmed, and how many requests
+    the shopper sent the stack for it (the order, the asks for the provider's page, the page and the card, the
+    check with the provider, the looks at the order)."""
 
     seen_ms: float
     stamp_ms: float
-    looks: int
+    calls: int
 
 
 class _Gave(Exception):
     """The order ended otherwise, could not be paid, or took longer than GIVE_UP."""
 
 
-def _provider_page(gateway: str, session: requests.Session, order_id: str, started: float, poll: float) -> str:
-    """The provider's page for the order, waited for as "Place order" and then the waiting page wait for it."""
+def _provider_page(
+    gateway: str, session: requests.Session, order_id: str, started: float, poll: float
+) -> tuple[str, int]:
+    """The provider's page for the order, waited for as "Place order" and then the waiting page wait for it; and
+    how many times it was asked for."""
     looks = 0
     while time.perf_counter() - started < GIVE_UP:
         r = session.post(f"{gateway}/api/payments/checkouts", json={"order_id": order_id}, timeout=10)
         if r.status_code == 201:
-            return r.json()["url"]
+            return r.json()["url"], looks + 1
         if r.json().get("error") != "PAYMENT_NOT_READY":
             raise _Gave
         looks += 1
@@ -142,7 +147,7 @@ def _order_once(gateway: str, shopper: Shopper, product_id: str, poll: float) ->
     if r.status_code != 202:
         raise _Gave
     order_id = r.json()["id"]
-    page = _provider_page(gateway, session, order_id, started, poll)
+    page, asks = _provider_page(gateway, session, order_id, started, poll)
     browser.get(page, timeout=10).raise_for_status()  # the browser loads the provider's page, then pays at once
     if browser.post(page, data=CARD, allow_redirects=False, timeout=10).status_code != 303:
         raise _Gave
@@ -162,7 +167,8 @@ def _order_once(gateway: str, shopper: Shopper, product_id: str, poll: float) ->
     if order["status"] != "CONFIRMED":
         raise _Gave
     at = next(t["at"] for t in order["timeline"] if t["status"] == "CONFIRMED")
-    return Outcome((seen - started) * 1000, (datetime.fromisoformat(at).timestamp() - wall) * 1000, looks)
+    calls = 1 + asks + 2 + 1 + looks  # the order; the asks; the provider's page and the card; the check; the looks
+    return Outcome((seen - started) * 1000, (datetime.fromisoformat(at).timestamp() - wall) * 1000, calls)
 
 
 @dataclass
@@ -215,10 +221,10 @@ class Row:
 
     def line(self) -> str:
         s, t = self.seen, self.stamp
-        looks = sum(o.looks for o in self.loop.outcomes) / max(s.requests, 1)
+        calls = sum(o.calls for o in self.loop.outcomes) / max(s.requests, 1)
         return (
             f"{self.concurrency:>5} {s.throughput:8.1f} {s.percentile(50):7.0f} {s.percentile(95):7.0f} "
-            f"{s.percentile(99):7.0f} | {t.percentile(50):7.0f} {t.percentile(95):7.0f} | {looks:5.1f} "
+            f"{s.percentile(99):7.0f} | {t.percentile(50):7.0f} {t.percentile(95):7.0f} | {calls:5.1f} "
             f"{s.errors:6d} {self.oversold:8d} | {self.cpu_ms(total(self.used)):8.1f} "
             f"{total(self.used) / s.seconds:6.2f} | {self.cpu_ms(ours(self.used)):8.1f} | "
             f"{self.bench_cpu / s.seconds * 100:5.0f}%"
@@ -264,15 +270,15 @@ class Row:
 
 HEADER = (
     f"{'shop.':>5} {'orders/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} | {'stamp50':>7} {'stamp95':>7} | "
-    f"{'looks':>5} {'errors':>6} {'oversold':>8} | {'stack ms':>8} {'cores':>6} | {'w/o b+r':>8} | {'bench':>6}"
+    f"{'calls':>5} {'errors':>6} {'oversold':>8} | {'stack ms':>8} {'cores':>6} | {'w/o b+r':>8} | {'bench':>6}"
 )
 LEGEND = (
     "shop.: shoppers at once; orders/s, p50/p95/p99: placed -> CONFIRMED as the shopper waits for it (seen on their "
     "own look, polled as the page polls); stamp50/95: the same orders to the CONFIRMED step of their timeline (the "
-    "figure before issue 26); looks: order reads per order after paying; stack ms: CPU per confirmed order summed "
-    "over every process of the stack; cores: the stack's CPU over the window, in cores; w/o b+r: the same without "
-    "the broker and Redis (as before issue 26); bench: the load generator's own CPU, share of one core; oversold: "
-    "confirmed orders the shelf did not pay for"
+    "figure before issue 26); calls: requests a shopper sent the stack per order; stack ms: CPU per confirmed "
+    "order summed over every process of the stack; cores: the stack's CPU over the window, in cores; w/o b+r: the "
+    "same without the broker and Redis (as before issue 26); bench: the load generator's own CPU, share of one "
+    "core; oversold: confirmed orders the shelf did not pay for"
 )
 
 

@@ -88,7 +88,7 @@ def test_the_bench_looks_at_a_pending_order_as_often_as_the_page_does():
 
 
 def test_the_saga_rows_print_each_target_with_the_figure_the_shopper_waited_for_and_the_old_one_beside_it():
-    seen = [orders.Outcome(seen_ms=80.0 + i, stamp_ms=40.0 + i, looks=1) for i in range(10)]
+    seen = [orders.Outcome(seen_ms=80.0 + i, stamp_ms=40.0 + i, calls=6) for i in range(10)]
     loop = orders.Loop(outcomes=seen, errors=0, seconds=0.1)  # 100 orders/s
     used = {"services.orders worker": 0.04, "kafka": 0.04, "mongo": 0.04}  # 12 ms an order, 8 without the broker
     latency = "\n".join(orders.Row(8, loop, 0.01, used, 0).verdicts())
