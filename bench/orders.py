@@ -5,10 +5,14 @@ shopper's own look shows CONFIRMED. Between the two the shopper does what the st
   second (templates/checkout/_paying.html);
 - the browser loads the provider's hosted page and the card goes in there (the local stand-in, driven by its HTTP
   form as a browser posts it; the bench pays at once, so no time of the shopper's own is in the figure);
-- the return page asks payments to check with the provider, then shows the order; until it is settled its status
-  region looks again each time the page's poll interval has passed since the last answer (`hx-trigger="every 1s"`
-  in templates/checkout/_status.html, read from the template, so the bench follows the page).
+- the provider sends the browser back to the shop's return page (through the shell: the checkout fragment asks
+  payments to check with the provider, then shows the order); until it is settled, its status region
+  (/f/checkout/confirmation/<id>/status through the shell) asks again each time the page's poll interval has passed
+  since the last answer (`hx-trigger="every 1s"` in templates/checkout/_status.html, read from the template, so the
+  bench follows the page). The shopper sees CONFIRMED when a page or region answer shows it.
 
+The order is placed and the provider's page asked for through the gateway's API (what the checkout fragment sends
+for "Place order"); the pages after the provider's go through the shell with the shopper's cookies.
 Each of N shoppers places an order, waits as above, then places the next (closed loop), for a warm-up and then the
 measured window. Beside each figure, from the same orders: the time to the CONFIRMED step of the order's own
 timeline (what `bench orders` reported before issue 26: it leaves out the wait for the page's next look, and its
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import threading
 import time
 import uuid
@@ -32,6 +37,8 @@ import requests
 from bench.load import Result
 from bench.procs import CpuMeter, by_app, ours, stack_processes, total
 from common.backoff import exponential
+from common.csrf import CSRF_COOKIE
+from common.session import ACCESS_COOKIE, REFRESH_COOKIE
 from common.settings import SHELL_PORT
 from devstack.accounts import admin_headers
 from fragments.checkout.client import READY_WAIT
@@ -89,7 +96,14 @@ def _product(gateway: str) -> tuple[str, str]:
     return product["id"], product["sku"]
 
 
-# A signed-in shopper: its session (with the bearer token) and its browser at the provider's page.
+@dataclass(frozen=True)
+class Shop:
+    gateway: str
+    shell: str
+
+
+# A signed-in shopper: its API session (with the bearer token) and its browser, which holds the shop's cookies and
+# visits the provider's page, the shop's return page and its status region.
 Shopper = tuple[requests.Session, requests.Session]
 
 
@@ -101,8 +115,23 @@ def _shopper(gateway: str) -> Shopper:
         json={"email": f"bench-{uuid.uuid4().hex}@example.com", "password": "bench-password-1", "name": "Bench"},
     )
     r.raise_for_status()
-    session.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
-    return session, requests.Session()
+    tokens = r.json()
+    session.headers["Authorization"] = f"Bearer {tokens['access_token']}"
+    browser = requests.Session()
+    browser.headers["Cookie"] = (
+        f"{ACCESS_COOKIE}={tokens['access_token']}; {REFRESH_COOKIE}={tokens['refresh_token']}; "
+        f"{CSRF_COOKIE}={secrets.token_urlsafe(32)}"
+    )
+    return session, browser
+
+
+SETTLED = re.compile(r'class="order-status order-status-(confirmed|rejected|cancelled)"')
+
+
+def _settled(html: str) -> str | None:
+    """The settled status an order page or its status region shows (`confirmed`…), or None while it is pending."""
+    found = SETTLED.search(html)
+    return found[1] if found else None
 
 
 @dataclass(frozen=True)
@@ -139,8 +168,8 @@ def _provider_page(
     raise _Gave
 
 
-def _order_once(gateway: str, shopper: Shopper, product_id: str, poll: float) -> Outcome:
-    session, browser = shopper
+def _order_once(shop: Shop, shopper: Shopper, product_id: str, poll: float) -> Outcome:
+    session, browser, gateway = *shopper, shop.gateway
     body = {"address": ADDRESS, "lines": [{"product_id": product_id, "quantity": 1}]}
     started, wall = time.perf_counter(), time.time()
     r = session.post(f"{gateway}/api/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}, timeout=10)
@@ -149,25 +178,25 @@ def _order_once(gateway: str, shopper: Shopper, product_id: str, poll: float) ->
     order_id = r.json()["id"]
     page, asks = _provider_page(gateway, session, order_id, started, poll)
     browser.get(page, timeout=10).raise_for_status()  # the browser loads the provider's page, then pays at once
-    if browser.post(page, data=CARD, allow_redirects=False, timeout=10).status_code != 303:
+    paid = browser.post(page, data=CARD, allow_redirects=False, timeout=10)
+    if paid.status_code != 303:
         raise _Gave
-    # The return page: payments asks the provider, then the page shows the order; its status region looks again
-    # `poll` seconds after each answer until the order is settled.
-    session.post(f"{gateway}/api/payments/{order_id}/sync", timeout=10)
-    url, looks = f"{gateway}/api/orders/{order_id}", 0
-    while True:
-        order = session.get(url, timeout=10).json()
-        looks += 1
-        if order.get("status") in ("CONFIRMED", "REJECTED", "CANCELLED"):
-            break
+    # Back at the shop's return page (the shell; its fragment asks payments to check with the provider, then shows
+    # the order); its status region asks again `poll` seconds after each answer until the order is settled.
+    html, looks = browser.get(paid.headers["Location"], timeout=10).text, 1
+    region = f"{shop.shell}/f/checkout/confirmation/{order_id}/status"
+    while (status := _settled(html)) is None:
         if time.perf_counter() - started > GIVE_UP:
             raise _Gave
         time.sleep(poll)
+        html, looks = browser.get(region, headers={"HX-Request": "true"}, timeout=10).text, looks + 1
     seen = time.perf_counter()
-    if order["status"] != "CONFIRMED":
+    if status != "confirmed":
         raise _Gave
+    # The CONFIRMED step of the order's timeline, for the figure beside (one read more per order, after the clock).
+    order = session.get(f"{gateway}/api/orders/{order_id}", timeout=10).json()
     at = next(t["at"] for t in order["timeline"] if t["status"] == "CONFIRMED")
-    calls = 1 + asks + 2 + 1 + looks  # the order; the asks; the provider's page and the card; the check; the looks
+    calls = 1 + asks + 2 + looks + 1  # the order; the asks; the provider's page and the card; the looks; the read
     return Outcome((seen - started) * 1000, (datetime.fromisoformat(at).timestamp() - wall) * 1000, calls)
 
 
@@ -180,16 +209,16 @@ class Loop:
     seconds: float = 0.0
 
 
-def _loop(gateway: str, shoppers: list[Shopper], product_id: str, seconds: float, poll: float) -> Loop:
+def _loop(shop: Shop, shoppers: list[Shopper], product_id: str, seconds: float, poll: float) -> Loop:
     """Every shopper orders again and again until `seconds` have passed; the orders under way are finished."""
     done, lock = Loop(), threading.Lock()
     started = time.perf_counter()
     deadline = started + seconds
 
-    def shop(shopper: Shopper) -> None:
+    def orders_of(shopper: Shopper) -> None:
         while time.perf_counter() < deadline:
             try:
-                outcome = _order_once(gateway, shopper, product_id, poll)
+                outcome = _order_once(shop, shopper, product_id, poll)
             except (_Gave, requests.RequestException, ValueError, KeyError):
                 with lock:
                     done.errors += 1
@@ -197,7 +226,7 @@ def _loop(gateway: str, shoppers: list[Shopper], product_id: str, seconds: float
             with lock:
                 done.outcomes.append(outcome)
 
-    threads = [threading.Thread(target=shop, args=(s,)) for s in shoppers]
+    threads = [threading.Thread(target=orders_of, args=(s,)) for s in shoppers]
     for t in threads:
         t.start()
     for t in threads:
@@ -283,7 +312,7 @@ LEGEND = (
 
 
 def run(
-    gateway: str,
+    shop: Shop,
     concurrency: int,
     duration: float,
     warm_up: float,
@@ -291,13 +320,14 @@ def run(
     shoppers: list[Shopper],
     poll: float,
 ) -> Row:
+    gateway = shop.gateway
     product_id, sku = _product(gateway)
     # Shoppers carry over from row to row: the auth service lets one address sign up 200 accounts in 10 minutes.
     shoppers += [_shopper(gateway) for _ in range(concurrency - len(shoppers))]
     mine = shoppers[:concurrency]
-    warm = _loop(gateway, mine, product_id, warm_up, poll) if warm_up > 0 else Loop()
+    warm = _loop(shop, mine, product_id, warm_up, poll) if warm_up > 0 else Loop()
     meter, bench_cpu = CpuMeter(roots).start(), time.process_time()
-    measured = _loop(gateway, mine, product_id, duration, poll)
+    measured = _loop(shop, mine, product_id, duration, poll)
     used, bench_cpu = meter.stop(), time.process_time() - bench_cpu
     shelf = requests.get(f"{gateway}/api/inventory/{sku}", timeout=5).json()
     confirmed = len(warm.outcomes) + len(measured.outcomes)
@@ -323,7 +353,7 @@ def main(
     shoppers: list[Shopper] = []
     rows = []
     for n in sweep or ROWS:
-        row = run(urls["gateway"], n, duration, warm_up, roots, shoppers, poll)
+        row = run(Shop(urls["gateway"], urls["shell"]), n, duration, warm_up, roots, shoppers, poll)
         rows.append(row)
         print(f"  measured {n} shoppers: {row.seen.throughput:.1f} orders/s", flush=True)
     print(HEADER)

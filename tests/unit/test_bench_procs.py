@@ -100,3 +100,14 @@ def test_the_saga_rows_print_each_target_with_the_figure_the_shopper_waited_for_
     assert "orders/s" not in latency  # 8 shoppers do not saturate: the throughput target is the 64 shoppers' row
     saturated = "\n".join(orders.Row(64, orders.Loop(seen, 0, 0.2), 0.01, used, 0).verdicts())
     assert ">= 100 orders/s at 64 shoppers: 50.0, MISSED" in saturated and "p50" not in saturated
+
+
+def test_the_bench_reads_a_settled_order_from_the_status_region_as_the_page_renders_it():
+    template = (orders.TEMPLATES / "checkout" / "_status.html").read_text()
+    assert 'class="order-status order-status-{{ order.status | lower }}"' in template  # the settled answer
+    assert orders._settled('<div id="order-status" class="order-status order-status-confirmed" role="status">') == (
+        "confirmed"
+    )
+    assert orders._settled('<div class="order-status order-status-rejected">') == "rejected"
+    assert orders._settled('<div class="order-status order-status-pending" hx-trigger="every 1s">') is None
+    assert orders._settled('<div class="order-status order-status-awaiting">') is None
