@@ -36,10 +36,10 @@ import requests
 
 from bench.load import Result
 from bench.procs import CpuMeter, by_app, ours, stack_processes, total
+from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
 from common.backoff import exponential
-from common.csrf import CSRF_COOKIE
-from common.session import ACCESS_COOKIE, REFRESH_COOKIE
 from common.settings import SHELL_PORT
+from common.web.csrf import CSRF_COOKIE
 from devstack.accounts import admin_headers
 from fragments.checkout.client import READY_WAIT
 

@@ -7,8 +7,8 @@ import uuid
 
 import requests
 
-from common.csrf import CSRF_COOKIE
-from common.session import ACCESS_COOKIE, REFRESH_COOKIE
+from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
+from common.web.csrf import CSRF_COOKIE
 
 NAME = "Bench Shopper"
 

@@ -6,16 +6,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import redis_store, tracing
-from .auth import RedisBlocklist, install_jwt
-from .balancer import split_urls
+from . import redis_store
+from .api.validation import GuardedJSONProvider, GuardedRequest
+from .auth.identity import RedisBlocklist, install_jwt
+from .auth.jwks import JwksKeys
 from .errors import register_json_errors
-from .jwks import JwksKeys
-from .logs import configure_logging
-from .observability import Observability
+from .http.balancer import split_urls
+from .observability import tracing
+from .observability.logs import configure_logging
+from .observability.registry import Observability
 from .platform import ApiPlatform, Platform, install_platform, platform_of, widen_platform
 from .settings import Settings, load_settings
-from .validation import GuardedJSONProvider, GuardedRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

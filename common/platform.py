@@ -13,10 +13,10 @@ if TYPE_CHECKING:  # the JSON apps import neither the broker nor Mongo (tests/un
     from pymongo import MongoClient
     from pymongo.database import Database
 
-    from .balancer import BalancedClient
-    from .http import HttpClient
-    from .kafka import Publisher
-    from .observability import Observability
+    from .http.balancer import BalancedClient
+    from .http.client import HttpClient
+    from .messaging.kafka import Publisher
+    from .observability.registry import Observability
     from .settings import Settings
 
 KEY = "platform"

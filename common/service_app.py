@@ -8,14 +8,14 @@ from typing import Protocol
 
 from flask import Flask, jsonify
 
-from . import mongo
+from .api.openapi import openapi_document
 from .app import create_json_app
-from .indexes import Indexes, create_indexes
-from .kafka import ConsumerRunner, Publisher
-from .kafka_options import client_options
-from .metrics import ConsumerMetrics
-from .openapi import openapi_document
-from .outbox import OutboxRelay
+from .messaging.kafka import ConsumerRunner, Publisher
+from .messaging.kafka_options import client_options
+from .messaging.outbox import OutboxRelay
+from .mongo.database import create_client, ping
+from .mongo.indexes import Indexes, create_indexes
+from .observability.metrics import ConsumerMetrics
 from .platform import ServicePlatform, platform_of, widen_platform
 
 
@@ -24,11 +24,11 @@ def create_service_app(name: str, import_name: str, indexes: Indexes, config: di
     start), the Kafka publisher and /openapi.json."""
     app = create_json_app(name, import_name, config)
     settings = platform_of(app).settings
-    client = mongo.create_client(settings.mongo_url)
+    client = create_client(settings.mongo_url)
     publisher = Publisher(settings.kafka_bootstrap, client_options(settings))
     platform = widen_platform(app, ServicePlatform, mongo=client, publisher=publisher)
     create_indexes(platform.database, indexes)
-    platform.observability.add_check("mongo", lambda: mongo.ping(client))
+    platform.observability.add_check("mongo", lambda: ping(client))
     platform.observability.add_check("kafka", publisher.ping)
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(openapi_document(app)))
     return app

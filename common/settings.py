@@ -96,8 +96,8 @@ class Settings:
     low_stock_level: int = 5
     # Who hears of stock.low: this address when set, else every admin.
     staff_alert_email: str | None = None
-    # Tracing (common/tracing.py): on when an OTLP endpoint or traces_dir is set, unless tracing is off. The
-    # exporter reads the other OTEL_EXPORTER_OTLP_* variables (headers, timeout) itself.
+    # Tracing (common/observability/tracing.py): on when an OTLP endpoint or traces_dir is set, unless tracing is off.
+    # The exporter reads the other OTEL_EXPORTER_OTLP_* variables (headers, timeout) itself.
     otel_exporter_otlp_endpoint: str | None = None
     otel_exporter_otlp_traces_endpoint: str | None = None
     traces_dir: str | None = None  # without an endpoint: spans as OTLP JSON lines here, one file per process
@@ -123,7 +123,7 @@ class Settings:
     two_factor_key: str | None = None
     two_factor_key_file: str | None = None
     admin_require_2fa: bool = False
-    # Signed order links (common/order_links.py) for shoppers without an account; local stacks use a fixed one.
+    # Signed order links (common/auth/order_links.py) for shoppers without an account; local stacks use a fixed one.
     order_link_secret: str | None = None
     order_link_secret_file: str | None = None
     # The legacy catalog import's database (SQLAlchemy URL with its password): from here rather than the command line.

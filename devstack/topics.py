@@ -12,7 +12,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 
-from common import messages as m
+from common.messaging import messages as m
 
 DAY_MS = 86_400_000
 
@@ -117,7 +117,7 @@ def apply(options: dict, out=sys.stdout, specs=None) -> int:
 
 
 def main(argv=None) -> int:
-    from common.kafka_options import client_options
+    from common.messaging.kafka_options import client_options
     from common.settings import load_settings
 
     parser = argparse.ArgumentParser(prog="python -m devstack topics", description=__doc__.splitlines()[0])

@@ -8,9 +8,9 @@ from urllib.parse import quote
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
-from common.gateway_api import SignedOut
-from common.htmx import redirect_after_post
-from common.session import ACCESS_COOKIE, REFRESH_COOKIE
+from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
+from common.web.htmx import redirect_after_post
+from fragments.gateway_api import SignedOut
 
 
 def sign_in_url(back: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from common.app import create_json_app
-from common.balancer import upstream_client
 from common.deps import install
+from common.http.balancer import upstream_client
 from common.platform import platform_of
 
 from . import routes
@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = create_json_app("gateway", __name__, config)
     settings = platform_of(app).settings
     upstreams = {
-        # Several comma-separated URLs are balanced, skipping instances whose breaker is open (common/balancer.py).
+        # Several comma-separated URLs are balanced, skipping instances whose breaker is open (common/http/balancer.py).
         name: upstream_client(name, settings.service_urls[name], timeout=settings.http_timeout)
         for name in sorted(set(UPSTREAM_OF.values()))
     }

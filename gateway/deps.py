@@ -9,9 +9,9 @@ from flask import Flask
 from flask_limiter import Limiter
 from prometheus_client import Counter
 
-from common.balancer import BalancedClient
 from common.deps import deps_of
-from common.http import HttpClient
+from common.http.balancer import BalancedClient
+from common.http.client import HttpClient
 
 
 @dataclass(frozen=True)

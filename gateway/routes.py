@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from common.auth import verified_identity
+from common.auth.identity import verified_identity
 from common.errors import NotFound
 from common.ids import IMAGE_UPLOAD_API
 

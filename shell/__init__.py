@@ -7,13 +7,13 @@ from prometheus_client import Histogram
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from common.auth import install_jwt
-from common.csrf import ensure_csrf_cookie, set_csrf_cookie
+from common.auth.identity import install_jwt
+from common.auth.jwks import JwksKeys
 from common.deps import install
 from common.errors import AppError
-from common.jwks import JwksKeys
 from common.platform import platform_of
-from common.web import STATIC, create_html_app
+from common.web.app import STATIC, create_html_app
+from common.web.csrf import ensure_csrf_cookie, set_csrf_cookie
 
 from . import download, https, live, routes, session, styleguide
 from .budget import start_page_clock

@@ -14,13 +14,13 @@ from flask import current_app, g, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.http import parse_cookie
 
-from common import tracing
-from common.cacheable import CSRF_FIELD, PERSONAL
-from common.csrf import CSRF_COOKIE
 from common.errors import AppError
-from common.form_keys import FIELD as FORM_KEY_FIELD
-from common.form_keys import fresh_keys
-from common.htmx import (
+from common.observability import tracing
+from common.web.cacheable import CSRF_FIELD, PERSONAL
+from common.web.csrf import CSRF_COOKIE
+from common.web.form_keys import FIELD as FORM_KEY_FIELD
+from common.web.form_keys import fresh_keys
+from common.web.htmx import (
     HX_BOOSTED,
     HX_CURRENT_URL,
     HX_HISTORY_RESTORE_REQUEST,
@@ -195,7 +195,7 @@ def failed(slot: Slot, page_url: str, method: str = "GET", query: bytes = b"") -
 def fallback(slot: Slot, page_url: str, method: str = "GET", query: bytes = b"") -> Markup:
     """A GET is retried in place. A form post that failed may still take effect when the fragment recovers: the
     shopper is warned, and "Try again" sends the same submission (its form key too), which the fragment applies at
-    most once (common/form_keys.py). A post without a key, or with a secret in it, is never re-sent."""
+    most once (common/web/form_keys.py). A post without a key, or with a secret in it, is never re-sent."""
     retry_url = f"/f/{slot.fragment}{slot.path}" + (f"?{query.decode('latin-1')}" if query else "")
     unsafe = method != "GET"
     return Markup(

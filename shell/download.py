@@ -11,10 +11,10 @@ import logging
 
 from flask import Blueprint, Response, redirect
 
+from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
 from common.errors import AppError
-from common.htmx import HX_BOOSTED, HX_CURRENT_URL, HX_REQUEST, HX_TARGET, HX_TRIGGER, safe_path
 from common.platform import platform_of
-from common.session import ACCESS_COOKIE, REFRESH_COOKIE
+from common.web.htmx import HX_BOOSTED, HX_CURRENT_URL, HX_REQUEST, HX_TARGET, HX_TRIGGER, safe_path
 
 from .composition import forwarded_headers
 from .deps import deps

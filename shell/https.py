@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import abort, redirect, request
 
-from common.observability import INTERNAL_PATHS
+from common.observability.registry import INTERNAL_PATHS
 from common.platform import platform_of
 
 HSTS = "max-age=31536000; includeSubDomains"

@@ -7,7 +7,7 @@ import threading
 from flask import Flask
 
 from common.app import TEMPLATES
-from common.live import tree_version
+from common.web.live import tree_version
 
 from .deps import deps
 

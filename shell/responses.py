@@ -10,7 +10,7 @@ from flask import Response, redirect, render_template, request, stream_with_cont
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from common.htmx import wants_fragment
+from common.web.htmx import wants_fragment
 
 from .composition import Fetched, Pending, Slot, collect, fetch, forwarded_headers, start_all
 from .titles import page_title, title_element

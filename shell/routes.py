@@ -6,12 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, g, render_template, request
 
-from common.auth import token_identity
+from common.auth.identity import token_identity
+from common.auth.session import ACCESS_COOKIE
 from common.errors import AppError, Forbidden, NotFound, Unauthorized
-from common.htmx import safe_path, wants_fragment
 from common.ids import ID, IMAGE_UPLOAD_FORM
-from common.observability import INTERNAL_PATHS
-from common.session import ACCESS_COOKIE
+from common.observability.registry import INTERNAL_PATHS
+from common.web.htmx import safe_path, wants_fragment
 
 from .caching import sessions
 from .composition import Slot, fetch, forwarded_headers

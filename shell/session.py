@@ -11,10 +11,7 @@ import time
 import jwt
 from flask import g, request
 
-from common.errors import AppError
-from common.observability import INTERNAL_PATHS
-from common.platform import WebPlatform, platform_of
-from common.session import (
+from common.auth.session import (
     ACCESS_COOKIE,
     REFRESH_COOKIE,
     SESSION_COOKIES,
@@ -22,6 +19,9 @@ from common.session import (
     set_session_cookies,
     sets_session_cookie,
 )
+from common.errors import AppError
+from common.observability.registry import INTERNAL_PATHS
+from common.platform import WebPlatform, platform_of
 
 from .budget import remaining_budget
 

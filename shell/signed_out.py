@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.session import ACCESS_COOKIE, CART_COOKIE
+from common.auth.session import ACCESS_COOKIE, CART_COOKIE
 
 from .caching import FragmentClient
 

@@ -13,9 +13,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from jinja2.runtime import Macro
 from markupsafe import Markup
 
-from common.admin_page import require_admin_page
 from common.email_templates import EmailRenderer, RenderedEmail
 from common.platform import platform_of
+from common.web.admin_page import require_admin_page
 
 from .styleguide_samples import Samples, load
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from common.address import COUNTRY_CHOICES
+from common.api.address import COUNTRY_CHOICES
 from common.carriers import shipment
 from fragments.admin import dead_letters, imports, orders, promotions, shipping, tax, users, webhooks
 from fragments.admin.forms import COMMA_MESSAGE, price_text

@@ -19,9 +19,9 @@ import services.payments
 import services.products
 import services.users
 import shell
-from common.csrf import CSRF_COOKIE
-from common.session import ACCESS_COOKIE
+from common.auth.session import ACCESS_COOKIE
 from common.settings import load_settings
+from common.web.csrf import CSRF_COOKIE
 from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_stock
 from tests.accounts_apps import ADMIN
@@ -110,9 +110,9 @@ def back_office_fixture():
 def deliver_admin_actions(office) -> int:
     """What the outbox relays and the users service's consumer do over the broker (contract tests run none): every
     `admin.action` event waiting in a service's outbox is kept in the trail by the users service's own handler."""
-    from common.events import Event
-    from common.messages import AdminAction
-    from common.mongo import get_database
+    from common.messaging.events import Event
+    from common.messaging.messages import AdminAction
+    from common.mongo.database import get_database
     from services.users.consumers import handlers as users_handlers
     from services.users.deps import deps as users_deps
 

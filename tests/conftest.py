@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 import redis
 
-from common.auth import REVOCATIONS_READY_KEY
+from common.auth.identity import REVOCATIONS_READY_KEY
 from devstack import Stack
 from devstack.probes import free_port
 from devstack.processes import infra_spec

@@ -6,7 +6,7 @@ import functools
 import os
 import uuid
 
-from common.mongo import create_client
+from common.mongo.database import create_client
 
 
 @functools.cache

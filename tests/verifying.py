@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from common.auth import Identity, RedisBlocklist, current_identity, install_jwt, never_revoked
+from common.auth.identity import Identity, RedisBlocklist, current_identity, install_jwt, never_revoked
+from common.auth.jwks import JwksKeys
 from common.errors import Unauthorized, Unavailable, register_json_errors
-from common.jwks import JwksKeys
 
 
 def verifying_app(jwks_url: str, redis=None, jwks_ttl: float = 60.0) -> Flask:

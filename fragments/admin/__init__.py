@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from common.deps import install
-from common.web import create_html_app
+from common.web.app import create_html_app
 
 from . import (
     access,

@@ -1,13 +1,13 @@
-"""Who may use the back office: common/admin_page.py's guard before every view; probes stay open."""
+"""Who may use the back office: common/web/admin_page.py's guard before every view; probes stay open."""
 
 from __future__ import annotations
 
 from flask import Flask, request
 
-from common.admin_page import require_admin_page, to_sign_in
-from common.auth import install_jwt
-from common.gateway_api import SignedOut
-from common.observability import INTERNAL_PATHS
+from common.auth.identity import install_jwt
+from common.observability.registry import INTERNAL_PATHS
+from common.web.admin_page import require_admin_page, to_sign_in
+from fragments.gateway_api import SignedOut
 
 from .deps import deps
 

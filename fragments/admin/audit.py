@@ -1,5 +1,5 @@
 """The audit trail: every admin action (who, what, when, before, after), shown on its product, order or user. The
-services record each action with the change itself (common/audit.py); the back office only reads the trail."""
+services record each action with the change itself (common/mongo/audit.py); the back office only reads the trail."""
 
 from __future__ import annotations
 

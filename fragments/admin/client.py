@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from common.errors import AppError, Forbidden
-from common.gateway_api import api_or_raise
 from common.platform import WebPlatform, platform_of
+from fragments.gateway_api import api_or_raise
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "The back office cannot reach the shop right now. Please try again in a moment."

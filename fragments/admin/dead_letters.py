@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
-from common.htmx import redirect_after_post
 from common.ids import is_minted_id
+from common.web.htmx import redirect_after_post
 from fragments.result import message_of
 
 from . import client

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from common.auth.jwks import JwksKeys
 from common.deps import deps_of
-from common.jwks import JwksKeys
 from common.platform import platform_of
 
 

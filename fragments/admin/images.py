@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from common.htmx import redirect_after_post
 from common.ids import IMAGE_UPLOAD_FORM
+from common.web.htmx import redirect_after_post
 from fragments.result import message_of
 
 from . import access, client, forms

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
-from common.htmx import redirect_after_post, safe_path
 from common.ids import SKU
+from common.web.htmx import redirect_after_post, safe_path
 from fragments.result import message_of
 
 from . import client, forms

@@ -13,8 +13,8 @@ from flask import Blueprint, render_template, request
 
 from common.carriers import CARRIERS, TRACKING_NUMBER
 from common.errors import AppError, NotFound
-from common.htmx import redirect_after_post
 from common.ids import is_id, is_minted_id
+from common.web.htmx import redirect_after_post
 from fragments.confirm import ask, confirmed
 from fragments.result import fields_of, message_of
 

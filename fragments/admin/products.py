@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request
 
 from common.errors import NotFound
-from common.htmx import redirect_after_post
 from common.ids import is_id
+from common.web.htmx import redirect_after_post
 from fragments.confirm import ask, confirmed
 from fragments.result import body_of, field_errors, fields_of, message_of
 

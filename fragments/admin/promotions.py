@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
-from common.htmx import redirect_after_post
+from common.web.htmx import redirect_after_post
 from fragments.result import message_of
 
 from . import client

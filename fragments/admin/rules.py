@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from common.htmx import redirect_after_post
+from common.web.htmx import redirect_after_post
 from fragments.confirm import ask, confirmed
 
 from . import client

@@ -6,8 +6,8 @@ import re
 
 from flask import Blueprint, render_template, request
 
-from common.address import COUNTRY_CHOICES, COUNTRY_MESSAGE, COUNTRY_NAMES
-from common.htmx import redirect_after_post
+from common.api.address import COUNTRY_CHOICES, COUNTRY_MESSAGE, COUNTRY_NAMES
+from common.web.htmx import redirect_after_post
 from fragments.result import message_of
 
 from . import client

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, g, render_template, request
 
 from common.errors import NotFound
-from common.htmx import redirect_after_post
 from common.ids import is_minted_id
+from common.web.htmx import redirect_after_post
 from fragments.confirm import ask, confirmed
 from fragments.result import message_of
 

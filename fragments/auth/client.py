@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from common.errors import AppError
-from common.gateway_api import api, retry_after
 from common.platform import platform_of
+from fragments.gateway_api import api, retry_after
 from fragments.result import Result, body_of, field_errors
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ import logging
 
 from flask import Blueprint, make_response, render_template
 
+from common.auth.session import clear_session_cookies
 from common.errors import AppError
-from common.gateway_api import api, retry_after
-from common.session import clear_session_cookies
+from fragments.gateway_api import api, retry_after
 from fragments.result import Result, body_of
 
 from .routes import RESET_TOKEN

@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, make_response, render_template, request
 
-from common.cacheable import PERSONAL, per_session, signed_out
-from common.htmx import redirect_after_post, safe_path
-from common.session import ACCESS_COOKIE, CART_COOKIE, REFRESH_COOKIE, clear_session_cookies, set_session_cookies
+from common.auth.session import ACCESS_COOKIE, CART_COOKIE, REFRESH_COOKIE, clear_session_cookies, set_session_cookies
+from common.web.cacheable import PERSONAL, per_session, signed_out
+from common.web.htmx import redirect_after_post, safe_path
 
 from . import client
 

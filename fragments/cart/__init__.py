@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from common.web import create_html_app
+from common.web.app import create_html_app
 
 from . import routes
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import request
 
+from common.auth.session import ACCESS_COOKIE, CART_COOKIE
 from common.errors import AppError
-from common.gateway_api import api, api_or_outage, upstream_failure
 from common.platform import platform_of
-from common.session import ACCESS_COOKIE, CART_COOKIE
+from fragments.gateway_api import api, api_or_outage, upstream_failure
 from fragments.result import Result, body_of
 
 UNAVAILABLE = "Your cart is unavailable right now. Please try again in a moment."

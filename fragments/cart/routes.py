@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, make_response, redirect, render_template, request
 
-from common.cacheable import PERSONAL, per_session, personal, signed_out
-from common.htmx import HX_TRIGGER, safe_path, wants_fragment
+from common.auth.session import CART_COOKIE
 from common.ids import SKU, is_id
-from common.session import CART_COOKIE
+from common.web.cacheable import PERSONAL, per_session, personal, signed_out
+from common.web.htmx import HX_TRIGGER, safe_path, wants_fragment
 from fragments import promo
 from fragments.result import Result
 

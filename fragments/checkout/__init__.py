@@ -7,7 +7,7 @@ from flask import Flask
 from common.deps import install
 from common.platform import platform_of
 from common.redis_store import create_redis
-from common.web import create_html_app
+from common.web.app import create_html_app
 
 from . import drafts, routes
 from .deps import Deps

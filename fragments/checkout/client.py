@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from common import order_links
+from common.auth import order_links
 from common.backoff import exponential
 from common.errors import NotFound
-from common.gateway_api import api_or_raise
+from fragments.gateway_api import api_or_raise
 from fragments.result import Result, body_of
 
 # How long "Place order" waits for the stock to be held before sending the shopper to pay: the saga takes some tens

@@ -9,7 +9,7 @@ import uuid
 import jwt
 from flask import g, request
 
-from common.session import ACCESS_COOKIE
+from common.auth.session import ACCESS_COOKIE
 
 COOKIE = "fm_checkout"
 DRAFT_KEY = "checkout:draft:{id}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter, ValidationError
 
-from common.address import COUNTRY_MESSAGE, FIELDS, PostalAddress
-from common.validation import Email
+from common.api.address import COUNTRY_MESSAGE, FIELDS, PostalAddress
+from common.api.validation import Email
 
 EMAIL = TypeAdapter(Email)
 

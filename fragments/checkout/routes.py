@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, make_response, redirect, render_template, request
 
-from common import address as address_fields
-from common import order_links
+from common.api import address as address_fields
+from common.auth import order_links
 from common.errors import NotFound
-from common.htmx import HX_PUSH_URL, redirect_after_post, wants_fragment
 from common.ids import is_id, is_minted_id
+from common.web.htmx import HX_PUSH_URL, redirect_after_post, wants_fragment
 from fragments import promo
 from fragments.sign_in import require_sign_in, sign_in_url
 

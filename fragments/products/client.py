@@ -8,11 +8,11 @@ import time
 
 from flask import request
 
+from common.auth.session import ACCESS_COOKIE, CART_COOKIE
 from common.errors import AppError, NotFound
-from common.gateway_api import api, api_or_outage, upstream_failure
 from common.ids import is_id
 from common.platform import platform_of
-from common.session import ACCESS_COOKIE, CART_COOKIE
+from fragments.gateway_api import api, api_or_outage, upstream_failure
 from fragments.result import Result, field_errors
 
 from .deps import deps

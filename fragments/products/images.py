@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from common.errors import NotFound
-from common.gateway_api import api_or_outage
 from common.ids import IMAGE_NAME
+from fragments.gateway_api import api_or_outage
 
 bp = Blueprint("product_images", __name__)
 KEPT = ("Content-Type", "Cache-Control", "ETag")

@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, make_response, render_template, request
 
-from common.cacheable import cacheable, signed_out
 from common.errors import NotFound
-from common.htmx import HX_PUSH_URL, HX_TARGET
+from common.web.cacheable import cacheable, signed_out
+from common.web.htmx import HX_PUSH_URL, HX_TARGET
 
 from . import choice, client
 from .related import for_cart as related_for_cart

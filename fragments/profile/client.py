@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from common import order_links
-from common.address import COUNTRY_MESSAGE
+from common.api.address import COUNTRY_MESSAGE
+from common.auth import order_links
 from common.errors import NotFound
-from common.gateway_api import api_or_raise
 from common.ids import is_id
+from fragments.gateway_api import api_or_raise
 from fragments.result import Result, body_of, field_errors
 
 DETAIL_MESSAGES = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from common.gateway_api import SignedOut, api_or_outage, retry_after, upstream_failure
-from common.htmx import redirect_after_post
-from common.session import clear_session_cookies
+from common.auth.session import clear_session_cookies
+from common.web.htmx import redirect_after_post
+from fragments.gateway_api import SignedOut, api_or_outage, retry_after, upstream_failure
 from fragments.result import Result, body_of, field_errors
 from fragments.sign_in import require_sign_in
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, request
 
 from common.errors import NotFound, Unavailable
-from common.gateway_api import api_or_raise
+from fragments.gateway_api import api_or_raise
 from fragments.sign_in import require_sign_in
 
 bp = Blueprint("profile_export", __name__)

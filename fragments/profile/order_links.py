@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from common.htmx import redirect_after_post, wants_fragment
+from common.web.htmx import redirect_after_post, wants_fragment
 from fragments.confirm import ask, confirmed
 
 from . import client

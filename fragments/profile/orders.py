@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, render_template, request
 
-from common.htmx import redirect_after_post, wants_fragment
+from common.web.htmx import redirect_after_post, wants_fragment
 from fragments.confirm import ask, confirmed
 from fragments.sign_in import require_sign_in
 

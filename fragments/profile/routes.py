@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, render_template, request
 
-from common import address
+from common.api import address
+from common.auth.session import clear_session_cookies, set_session_cookies
 from common.errors import NotFound
-from common.htmx import HX_TRIGGER, redirect_after_post, wants_fragment
 from common.ids import is_minted_id
-from common.session import clear_session_cookies, set_session_cookies
+from common.web.htmx import HX_TRIGGER, redirect_after_post, wants_fragment
 from fragments.sign_in import require_sign_in
 
 from . import client, two_factor

@@ -7,8 +7,8 @@ import segno
 from flask import Blueprint, make_response, render_template, request
 from markupsafe import Markup
 
-from common.htmx import redirect_after_post, wants_fragment
-from common.session import set_session_cookies
+from common.auth.session import set_session_cookies
+from common.web.htmx import redirect_after_post, wants_fragment
 from fragments.result import Result, body_of
 from fragments.sign_in import require_sign_in
 

@@ -12,8 +12,8 @@ import logging
 
 from common.clock import now
 from common.errors import Conflict, Forbidden, Unauthorized
-from common.events import push_outbox
-from common.messages import AccountDeleted
+from common.messaging.events import push_outbox
+from common.messaging.messages import AccountDeleted
 
 from .roles import ADMINS
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from common.auth import current_identity, require_user
-from common.openapi import operation
-from common.validation import StrictModel, parse_body
+from common.api.openapi import operation
+from common.api.validation import StrictModel, parse_body
+from common.auth.identity import current_identity, require_user
 
 from . import deletion
 from .deps import deps

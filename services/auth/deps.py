@@ -9,7 +9,7 @@ from flask import Flask
 from redis.exceptions import RedisError
 
 from common.deps import deps_of
-from common.mongo import get_database
+from common.mongo.database import get_database
 from common.platform import ApiPlatform, platform_of
 from common.redis_store import BACKGROUND_TIMEOUT, create_redis
 

@@ -16,8 +16,8 @@ from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 from common.errors import AppError, Conflict, Forbidden, Unauthorized
-from common.events import Event, push_outbox
-from common.messages import EmailChanged, EmailChangeRequested, EmailVerified
+from common.messaging.events import Event, push_outbox
+from common.messaging.messages import EmailChanged, EmailChangeRequested, EmailVerified
 
 from .resets import ResetRepository, token_hash
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from pydantic import BaseModel
 
-from common.auth import current_identity, require_user
-from common.forwarded import client_address
-from common.openapi import operation
-from common.validation import Email, StrictModel, parse_body
+from common.api.openapi import operation
+from common.api.validation import Email, StrictModel, parse_body
+from common.auth.identity import current_identity, require_user
+from common.http.forwarded import client_address
 
 from . import email_change
 from .deps import deps

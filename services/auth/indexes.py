@@ -1,10 +1,10 @@
-"""Every index of the auth service's database, created at start (common/indexes.py)."""
+"""Every index of the auth service's database, created at start (common/mongo/indexes.py)."""
 
 from __future__ import annotations
 
 from pymongo import ASCENDING, IndexModel
 
-from common.indexes import OUTBOX
+from common.mongo.indexes import OUTBOX
 
 INDEXES = {
     # The unique index is what makes a duplicate registration a 409 even when two race.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from common.events import Event
+from common.messaging.events import Event
 
 
 class Accounts(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pymongo.errors import DuplicateKeyError
 
 from common.errors import Conflict
-from common.events import Event, outbox_entries, push_outbox
+from common.messaging.events import Event, outbox_entries, push_outbox
 
 PUBLIC = {"password_hash": 0, "_outbox": 0}
 

@@ -14,8 +14,8 @@ from datetime import timedelta
 
 from common.clock import now
 from common.errors import AppError
-from common.events import OUTBOX_FIELD, outbox_entries
-from common.messages import PasswordResetRequested
+from common.messaging.events import OUTBOX_FIELD, outbox_entries
+from common.messaging.messages import PasswordResetRequested
 
 log = logging.getLogger(__name__)
 SOURCE = "auth"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pymongo.errors import PyMongoError
 from redis.exceptions import RedisError
 
-from common.auth import REVOCATIONS_READY_KEY, REVOKED_KEY
+from common.auth.identity import REVOCATIONS_READY_KEY, REVOKED_KEY
 from common.clock import now
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ def _aware(moment: datetime) -> datetime:
 
 class Revocations:
     """MongoDB is the record; Redis is a copy that a restart may empty. The copy carries a sentinel key, set
-    only after a full publish, so a verifier can tell "not revoked" from "Redis forgot" (common/auth.py)."""
+    only after a full publish, so a verifier can tell "not revoked" from "Redis forgot" (common/auth/identity.py)."""
 
     def __init__(self, collection, redis, publish_redis=None, republished=None):
         self.docs, self.redis = collection, redis

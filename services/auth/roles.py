@@ -12,10 +12,10 @@ from datetime import datetime
 
 from pymongo import DESCENDING
 
-from common.auth import Identity
+from common.api.paging import PageQuery, page_of
+from common.auth.identity import Identity
 from common.errors import Conflict, NotFound
-from common.moves import move
-from common.paging import PageQuery, page_of
+from common.mongo.moves import move
 
 ADMINS = "admins"
 ROLES = ("customer", "admin")

@@ -6,11 +6,11 @@ import logging
 
 from flask import Blueprint, jsonify, request
 
-from common.auth import bearer_token, current_identity, require_user
+from common.api.openapi import operation, service_spec
+from common.api.validation import parse_body
+from common.auth.identity import bearer_token, current_identity, require_user
 from common.errors import RateLimited, error_body
-from common.forwarded import client_address
-from common.openapi import operation, service_spec
-from common.validation import parse_body
+from common.http.forwarded import client_address
 
 from . import resets, service, two_factor, verification
 from .deps import deps

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from common.validation import NOT_SENT, Email, StrictModel, normalise_email
+from common.api.validation import NOT_SENT, Email, StrictModel, normalise_email
 
 NO_CONTROL_CHARS = r"^[^\x00-\x1f\x7f]+$"
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from common.clock import now
 from common.errors import Conflict, Forbidden, Unauthorized
-from common.events import Event
-from common.messages import UserRegistered
+from common.messaging.events import Event
+from common.messaging.messages import UserRegistered
 
 from .ports import Accounts, AttemptLimiter, PasswordHasher, TokenIssuer
 

@@ -9,7 +9,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import ExpiredSignatureError, PyJWTError
 
-from common.auth import has_required_claims, install_jwt
+from common.auth.identity import has_required_claims, install_jwt
 from common.errors import Unauthorized
 
 from .keys import SigningKey

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from common.auth import current_identity, require_user
+from common.api.openapi import operation
+from common.api.validation import parse_body
+from common.auth.identity import current_identity, require_user
 from common.errors import Unauthorized
-from common.openapi import operation
-from common.validation import parse_body
 
 from . import two_factor
 from .deps import deps

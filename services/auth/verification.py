@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from common.clock import now
 from common.errors import AppError, Conflict, NotFound
-from common.messages import EmailVerificationRequested, EmailVerified
+from common.messaging.messages import EmailVerificationRequested, EmailVerified
 
 from .resets import ResetRepository, token_hash
 

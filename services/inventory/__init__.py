@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from common.balancer import upstream_client
 from common.deps import install
-from common.kafka import read_topic
-from common.kafka_options import client_options
+from common.http.balancer import upstream_client
+from common.messaging.kafka import read_topic
+from common.messaging.kafka_options import client_options
 from common.platform import platform_of
 from common.service_app import create_service_app, start_workers
 

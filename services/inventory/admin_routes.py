@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
-from common.audit import admin_action
-from common.auth import require_admin
+from common.api.openapi import operation
+from common.api.paging import PageQuery, page_of
+from common.api.validation import StrictModel, parse_body, parse_query
+from common.auth.identity import require_admin
 from common.errors import NotFound
 from common.ids import SKU
-from common.openapi import operation
-from common.paging import PageQuery, page_of
-from common.validation import StrictModel, parse_body, parse_query
+from common.mongo.audit import admin_action
 
 from .deps import deps
 from .routes import spec

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.messages import OrderCancelled, OrderConfirmed, OrderPlaced, PaymentSucceeded, ProductChanged
+from common.messaging.messages import OrderCancelled, OrderConfirmed, OrderPlaced, PaymentSucceeded, ProductChanged
 
 from . import reservations as rs
 from . import service

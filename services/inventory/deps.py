@@ -8,7 +8,7 @@ from functools import partial
 from flask import Flask
 
 from common.deps import deps_of
-from common.mongo import get_database
+from common.mongo.database import get_database
 from common.platform import platform_of
 
 from . import service

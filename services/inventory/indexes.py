@@ -1,10 +1,10 @@
-"""Every index of the inventory service's database, created at start (common/indexes.py)."""
+"""Every index of the inventory service's database, created at start (common/mongo/indexes.py)."""
 
 from __future__ import annotations
 
 from pymongo import ASCENDING, IndexModel
 
-from common.indexes import INBOX, OUTBOX
+from common.mongo.indexes import INBOX, OUTBOX
 
 INDEXES = {
     "stock": (IndexModel([("product_id", ASCENDING)]), OUTBOX),

@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable, Iterable
 
 from common.backoff import exponential
-from common.events import Event
 from common.ids import SKU
-from common.messages import ProductChanged
+from common.messaging.events import Event
+from common.messaging.messages import ProductChanged
 
 log = logging.getLogger(__name__)
 TOPIC = ProductChanged.TOPIC

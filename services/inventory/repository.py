@@ -8,7 +8,7 @@ from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 from common.errors import Conflict, NotFound
-from common.moves import move
+from common.mongo.moves import move
 
 from .schemas import MAX_STOCK
 

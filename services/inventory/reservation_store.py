@@ -7,9 +7,9 @@ from datetime import datetime
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
-from common.events import Event
-from common.mongo import written
-from common.moves import move, statuses
+from common.messaging.events import Event
+from common.mongo.database import written
+from common.mongo.moves import move, statuses
 
 # reserving -> held | rejected;  held -> committing -> committed;  held -> releasing -> released;
 # committed -> returning -> returned. The "-ing" states let a redelivered event finish an interrupted step.

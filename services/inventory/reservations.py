@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from prometheus_client import Gauge
 
-from common.messages import OrderPlaced, StockLine, StockRejected, StockReleased, StockReserved
-from common.mongo import in_transaction
+from common.messaging.messages import OrderPlaced, StockLine, StockRejected, StockReleased, StockReserved
+from common.mongo.database import in_transaction
 
 from .reservation_store import (
     COMMITTED,

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from common.api.validation import QueryModel, StrictModel, csv_list
 from common.ids import SKU_SCHEMA
-from common.validation import QueryModel, StrictModel, csv_list
 
 MAX_SKUS = 100
 MAX_STOCK = 1_000_000  # units of one SKU: the most a count sets or an adjustment reaches

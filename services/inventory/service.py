@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from common.errors import NotFound
-from common.events import Event
 from common.ids import SKU
-from common.messages import ProductChanged, StockChanged, StockLow
+from common.messaging.events import Event
+from common.messaging.messages import ProductChanged, StockChanged, StockLow
 
 from .ports import Stock
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.messages import EmailVerificationRequested, PasswordResetRequested, UserRegistered
+from common.messaging.messages import EmailVerificationRequested, PasswordResetRequested, UserRegistered
 
 
 def handlers(notifier) -> dict:

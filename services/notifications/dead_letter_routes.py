@@ -8,15 +8,15 @@ from typing import Literal
 from flask import Blueprint, jsonify
 from pydantic import BaseModel
 
-from common.audit import admin_action
-from common.auth import require_admin
+from common.api.openapi import operation
+from common.api.paging import PageQuery
+from common.api.validation import parse_query
+from common.auth.identity import require_admin
 from common.errors import NotFound
 from common.ids import is_minted_id
-from common.kafka_options import client_options
-from common.openapi import operation
-from common.paging import PageQuery
+from common.messaging.kafka_options import client_options
+from common.mongo.audit import admin_action
 from common.platform import platform_of
-from common.validation import parse_query
 
 from .dead_letters import Collector, DeadLetters
 from .deps import deps

@@ -15,12 +15,12 @@ import logging
 from kafka import KafkaConsumer
 from pymongo import DESCENDING, ReturnDocument
 
+from common.api.paging import PageQuery, page_of
 from common.clock import now
 from common.errors import Conflict, NotFound
-from common.events import OUTBOX_FIELD, push_outbox
-from common.kafka import ConsumerLoop
-from common.messages import AdminAction
-from common.paging import PageQuery, page_of
+from common.messaging.events import OUTBOX_FIELD, push_outbox
+from common.messaging.kafka import ConsumerLoop
+from common.messaging.messages import AdminAction
 
 log = logging.getLogger(__name__)
 DLQ_PATTERN = r"^.*\.dlq$"

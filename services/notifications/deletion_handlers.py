@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.messages import AccountDeleted
+from common.messaging.messages import AccountDeleted
 
 
 def handlers(notifier) -> dict:

@@ -7,12 +7,12 @@ from functools import partial
 
 from flask import Flask
 
-from common import order_links
-from common.audit import AuditOutbox
+from common.auth import order_links
 from common.clock import now
 from common.deps import deps_of
 from common.email_templates import EmailRenderer
-from common.mongo import get_database
+from common.mongo.audit import AuditOutbox
+from common.mongo.database import get_database
 from common.platform import ServicePlatform, platform_of
 
 from .channels import SmtpMailer

@@ -4,7 +4,7 @@ address and the old address gets a notice with the undo link (the event carries 
 
 from __future__ import annotations
 
-from common.messages import EmailChanged, EmailChangeRequested
+from common.messaging.messages import EmailChanged, EmailChangeRequested
 
 
 def handlers(notifier) -> dict:

@@ -3,7 +3,7 @@ Keyed per order like every order notice, so a redelivered or replayed event neve
 
 from __future__ import annotations
 
-from common.messages import OrderDelivered, OrderShipped
+from common.messaging.messages import OrderDelivered, OrderShipped
 
 from . import order_handlers
 

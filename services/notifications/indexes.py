@@ -1,10 +1,10 @@
-"""Every index of the notifications service's database, created at start (common/indexes.py)."""
+"""Every index of the notifications service's database, created at start (common/mongo/indexes.py)."""
 
 from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from common.indexes import INBOX, OUTBOX
+from common.mongo.indexes import INBOX, OUTBOX
 
 INDEXES = {
     "deliveries": (IndexModel([("user_id", ASCENDING), ("created_at", DESCENDING)]),),
@@ -16,5 +16,5 @@ INDEXES = {
         IndexModel([("endpoint_id", ASCENDING), ("created_at", DESCENDING)]),  # an endpoint's log
     ),
     "inbox": INBOX,
-    "audit_outbox": (OUTBOX,),  # the admin's webhook changes' audit entries (common/audit.py AuditOutbox)
+    "audit_outbox": (OUTBOX,),  # the admin's webhook changes' audit entries (common/mongo/audit.py AuditOutbox)
 }

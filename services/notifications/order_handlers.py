@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from common.formatting import money
-from common.messages import OrderCancelled, OrderConfirmed, OrderSummary, PaymentRefunded
+from common.messaging.messages import OrderCancelled, OrderConfirmed, OrderSummary, PaymentRefunded
 
 log = logging.getLogger(__name__)
 Notice = OrderSummary | PaymentRefunded  # every event about one order that the customer hears of

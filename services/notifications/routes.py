@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from pydantic import BaseModel
 
-from common.auth import current_identity, require_user
-from common.openapi import operation, service_spec
-from common.paging import Page, PageQuery
-from common.validation import parse_query
+from common.api.openapi import operation, service_spec
+from common.api.paging import Page, PageQuery
+from common.api.validation import parse_query
+from common.auth.identity import current_identity, require_user
 
 from . import service
 from .deps import deps

@@ -6,8 +6,8 @@ import logging
 import uuid
 from datetime import datetime
 
+from common.api.paging import PageQuery, page_of
 from common.errors import ValidationError
-from common.paging import PageQuery, page_of
 
 from .ports import Deliveries
 from .repository import SMS_RANK

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, request
 from pydantic import BaseModel, Field
 
+from common.api.openapi import operation
 from common.errors import Forbidden, ValidationError
-from common.openapi import operation
 from common.platform import platform_of
 
 from . import service

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from common.messages import StockLow
+from common.messaging.messages import StockLow
 
 
 def handlers(notifier) -> dict:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from common.kafka import ConsumerRunner
-from common.metrics import ConsumerMetrics
+from common.messaging.kafka import ConsumerRunner
+from common.observability.metrics import ConsumerMetrics
 from common.platform import ServicePlatform, platform_of
 
 from .deps import deps

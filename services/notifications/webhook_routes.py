@@ -10,12 +10,12 @@ from flask import Blueprint, jsonify, request
 from pydantic import AfterValidator, BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from common.audit import admin_action
-from common.auth import require_admin
+from common.api.openapi import operation
+from common.api.validation import StrictModel, parse_body
+from common.auth.identity import require_admin
 from common.errors import NotFound, ValidationError
 from common.ids import is_minted_id
-from common.openapi import operation
-from common.validation import StrictModel, parse_body
+from common.mongo.audit import admin_action
 
 from . import webhooks
 from .deps import deps

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 from pymongo.errors import DuplicateKeyError
 
-from common.audit import AuditOutbox
 from common.backoff import exponential
 from common.errors import Conflict, NotFound, ValidationError
+from common.mongo.audit import AuditOutbox
 
 from .ssrf import UnsafeUrl, check_url
 from .webhook_repository import EndpointRepository, WebhookDeliveryRepository

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
-from common.paging import page_of
+from common.api.paging import page_of
 
 from . import states
 from .service import public_order

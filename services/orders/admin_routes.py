@@ -7,11 +7,11 @@ from typing import Literal
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
-from common.auth import require_admin
+from common.api.openapi import operation
+from common.api.paging import PageQuery
+from common.api.validation import Day, parse_query
+from common.auth.identity import require_admin
 from common.ids import ID_SCHEMA
-from common.openapi import operation
-from common.paging import PageQuery
-from common.validation import Day, parse_query
 
 from . import admin, states
 from .deps import deps

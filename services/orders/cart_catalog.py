@@ -6,8 +6,8 @@ from typing import Protocol
 
 import requests
 
-from common.balancer import upstream_client
 from common.errors import AppError, Conflict, NotFound, Unavailable
+from common.http.balancer import upstream_client
 
 
 def sellable(product: dict, variant: dict) -> dict:

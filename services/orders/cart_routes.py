@@ -8,11 +8,11 @@ from typing import Annotated
 from flask import Blueprint, jsonify, request
 from pydantic import ConfigDict, Field
 
-from common.auth import current_identity, require_user
+from common.api.openapi import operation, service_spec
+from common.api.validation import StrictModel, parse_body
+from common.auth.identity import current_identity, require_user
 from common.errors import AppError, NotFound
 from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA, SKU, SKU_SCHEMA
-from common.openapi import operation, service_spec
-from common.validation import StrictModel, parse_body
 
 from . import cart
 from .cart_store import MAX_QUANTITY, is_guest_id, new_guest_id, user_cart_id

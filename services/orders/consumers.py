@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from common.events import Event
-from common.messages import (
+from common.messaging.events import Event
+from common.messaging.messages import (
     AccountDeleted,
     EmailVerified,
     PaymentFailed,

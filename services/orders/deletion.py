@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from common.clock import now
-from common.messages import AccountDeleted
+from common.messaging.messages import AccountDeleted
 
 from .cart_store import user_cart_id
 

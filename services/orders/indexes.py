@@ -1,10 +1,10 @@
-"""Every index of the orders service's database, created at start (common/indexes.py)."""
+"""Every index of the orders service's database, created at start (common/mongo/indexes.py)."""
 
 from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from common.indexes import INBOX, OUTBOX
+from common.mongo.indexes import INBOX, OUTBOX
 
 INDEXES = {
     "orders": (
@@ -21,7 +21,7 @@ INDEXES = {
         OUTBOX,
     ),
     "inbox": INBOX,
-    "audit_outbox": (OUTBOX,),  # the admin's rule changes' audit entries (common/audit.py AuditOutbox)
+    "audit_outbox": (OUTBOX,),  # the admin's rule changes' audit entries (common/mongo/audit.py AuditOutbox)
     # The delivery step lists every option, cheapest first (the checkout's quote and order placing).
     "delivery_options": (IndexModel([("price", ASCENDING), ("_id", ASCENDING)]),),
 }

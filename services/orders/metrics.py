@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from common import tracing
 from common.clock import now
-from common.metrics import SAGA_BUCKETS
+from common.observability import tracing
 
 from . import states
 
+# Saga latencies: sub-second is the goal, tens of seconds is an incident.
+SAGA_BUCKETS = (0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60)
 ENDINGS = {states.CONFIRMED: "confirmed", states.CANCELLED: "cancelled", states.REJECTED: "rejected"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from common.events import Event
+from common.messaging.events import Event
 
 
 class Orders(Protocol):

@@ -6,9 +6,9 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
-from common.events import Event, outbox_entries, push_outbox
-from common.mongo import written
-from common.moves import move, statuses
+from common.messaging.events import Event, outbox_entries, push_outbox
+from common.mongo.database import written
+from common.mongo.moves import move, statuses
 
 from .metrics import NoOrderMetrics
 

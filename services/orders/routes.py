@@ -7,14 +7,15 @@ from functools import partial
 
 from flask import Blueprint, jsonify, request
 
-from common import carriers, order_links
-from common.audit import admin_action
-from common.auth import Identity, current_identity, require_admin, require_user
+from common import carriers
+from common.api.openapi import operation, service_spec
+from common.api.validation import parse_body, parse_query
+from common.auth import order_links
+from common.auth.identity import Identity, current_identity, require_admin, require_user
 from common.errors import AppError, NotFound, ValidationError
 from common.ids import is_id
-from common.openapi import operation, service_spec
+from common.mongo.audit import admin_action
 from common.platform import platform_of
-from common.validation import parse_body, parse_query
 
 from . import service, states
 from .cart_routes import guest_cart_header

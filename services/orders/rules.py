@@ -7,8 +7,8 @@ from datetime import datetime
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from common.audit import AuditOutbox
 from common.clock import now
+from common.mongo.audit import AuditOutbox
 
 from .totals import DeliveryOption, Promo, TaxRate
 
@@ -160,7 +160,7 @@ class Rules:
     def change(self, read, write, entry):
         """An admin's change and its audit entry, in one transaction: `read(session)` is the rule before,
         `write(session)` makes the change (None or False: nothing changed, nothing recorded) and
-        `entry(before, after)` is the admin.action event (common/audit.py)."""
+        `entry(before, after)` is the admin.action event (common/mongo/audit.py)."""
 
         def work(session):
             before = read(session)

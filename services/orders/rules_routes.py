@@ -7,11 +7,11 @@ from functools import partial
 
 from flask import Blueprint, jsonify
 
-from common.audit import admin_action
-from common.auth import require_admin
+from common.api.openapi import operation
+from common.api.validation import parse_body, parse_query
+from common.auth.identity import require_admin
 from common.errors import Conflict, NotFound
-from common.openapi import operation
-from common.validation import parse_body, parse_query
+from common.mongo.audit import admin_action
 
 from . import cart, promos, quote
 from .cart_routes import _cart

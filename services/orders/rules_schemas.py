@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from common.address import Country
-from common.validation import DateTime, StrictModel
+from common.api.address import Country
+from common.api.validation import DateTime, StrictModel
 
 from .schemas import OPTION_ID, PROMO_CODE
 

@@ -7,11 +7,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from common.address import PostalAddress
+from common.api.address import PostalAddress
+from common.api.paging import Page, PageQuery
+from common.api.validation import Email, StrictModel
 from common.carriers import CARRIERS, TRACKING_NUMBER
 from common.ids import ID_SCHEMA, MINTED_ID_SCHEMA, SKU_SCHEMA
-from common.paging import Page, PageQuery
-from common.validation import Email, StrictModel
 
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,100}$"
 CART_HEADER = "X-Cart-Id"

@@ -8,10 +8,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from common.auth import Identity
+from common.api.paging import PageQuery, page_of
+from common.auth.identity import Identity
 from common.errors import Conflict, NotFound
-from common.events import Event
-from common.messages import (
+from common.messaging.events import Event
+from common.messaging.messages import (
     OrderCancelled,
     OrderConfirmed,
     OrderDelivered,
@@ -20,7 +21,6 @@ from common.messages import (
     PaymentFacts,
     PaymentRequest,
 )
-from common.paging import PageQuery, page_of
 
 from . import pricing, promos, quote, states, totals
 from .cart_store import user_cart_id

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from common.events import Event
-from common.messages import AccountDeleted, EmailVerified, OrderCancelled, OrderShipped, StockReserved
+from common.messaging.events import Event
+from common.messaging.messages import AccountDeleted, EmailVerified, OrderCancelled, OrderShipped, StockReserved
 
 from . import deletion, service
 

@@ -4,7 +4,7 @@ personal fields."""
 from __future__ import annotations
 
 from common.clock import now
-from common.messages import AccountDeleted
+from common.messaging.messages import AccountDeleted
 
 BLANK = {"email": None, "name": None, "phone": None, "customer_deleted": True}
 

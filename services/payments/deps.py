@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from common.deps import deps_of
-from common.mongo import get_database
+from common.mongo.database import get_database
 from common.platform import platform_of
 
 from .metrics import PaymentMetrics

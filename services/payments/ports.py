@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from common.events import Event
+from common.messaging.events import Event
 
 
 class Charges(Protocol):

@@ -6,8 +6,8 @@ from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
-from common.events import Event
-from common.moves import move, statuses
+from common.messaging.events import Event
+from common.mongo.moves import move, statuses
 
 HIDDEN = {"_outbox": 0}
 

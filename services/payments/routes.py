@@ -6,13 +6,13 @@ import re
 
 from flask import Blueprint, jsonify, request
 
-from common import order_links
-from common.auth import current_identity, require_admin
+from common.api.openapi import operation, service_spec
+from common.api.validation import parse_body, parse_query
+from common.auth import order_links
+from common.auth.identity import current_identity, require_admin
 from common.errors import AppError, NotFound, Unauthorized
 from common.ids import is_id
-from common.openapi import operation, service_spec
 from common.platform import platform_of
-from common.validation import parse_body, parse_query
 
 from . import service, webhooks
 from .deps import deps

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from common.api.validation import QueryModel, StrictModel
 from common.ids import ID_SCHEMA
-from common.validation import QueryModel, StrictModel
 
 # A refund's key names a field of the payment document: letters, digits, _ and - only (never a dot or a $).
 REFUND_KEY = r"^[A-Za-z0-9_-]{8,100}$"

@@ -7,12 +7,11 @@ import logging
 import time
 from dataclasses import dataclass
 
-from common import tracing
-from common.auth import Identity
+from common.auth.identity import Identity
 from common.clock import now
 from common.errors import AppError, Conflict, NotFound, ValidationError
 from common.formatting import money
-from common.messages import (
+from common.messaging.messages import (
     OrderCancelled,
     OrderShipped,
     PaymentCaptured,
@@ -23,6 +22,7 @@ from common.messages import (
     PaymentVoided,
     StockReserved,
 )
+from common.observability import tracing
 
 from . import states
 from .ports import Charges, Processor, ProviderState, ProviderUnavailable
@@ -72,7 +72,7 @@ def public_payment(doc: dict) -> dict:
 
 @dataclass(frozen=True)
 class OrderLink:
-    """A guest's signed order link (common/order_links.py): that one order, while its email is the payment's."""
+    """A guest's signed order link (common/auth/order_links.py): that one order, while its email is the payment's."""
 
     order_id: str
     email: str

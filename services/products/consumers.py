@@ -4,7 +4,7 @@ each product's "In stock only" flags."""
 
 from __future__ import annotations
 
-from common.messages import OrderConfirmed, ProductChanged, StockChanged
+from common.messaging.messages import OrderConfirmed, ProductChanged, StockChanged
 
 from .related import count_confirmed_order
 from .service import apply_stock_change

@@ -8,7 +8,7 @@ from pymongo import UpdateOne
 
 from common.clock import now
 from common.ids import is_id
-from common.mongo import in_transaction
+from common.mongo.database import in_transaction
 
 # How many of a product's companions a read looks at: the ranking needs a few beyond the 4 it shows, since some may
 # have been deleted since they were bought.

@@ -8,7 +8,7 @@ import gridfs
 from flask import Flask
 
 from common.deps import deps_of
-from common.mongo import get_database
+from common.mongo.database import get_database
 from common.platform import ApiPlatform, platform_of
 
 from .cache import ProductCache

@@ -7,12 +7,12 @@ from functools import partial
 
 from flask import Blueprint, Response, jsonify, request
 
-from common.audit import admin_action
-from common.auth import require_admin
+from common.api.openapi import operation
+from common.api.validation import parse_query
+from common.auth.identity import require_admin
 from common.errors import NotFound
 from common.ids import IMAGE_NAME
-from common.openapi import operation
-from common.validation import parse_query
+from common.mongo.audit import admin_action
 
 from . import images, service
 from .deps import deps

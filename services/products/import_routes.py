@@ -7,10 +7,10 @@ import uuid
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
-from common.auth import require_admin
+from common.api.openapi import operation
+from common.api.validation import StrictModel, parse_body
+from common.auth.identity import require_admin
 from common.clock import now
-from common.openapi import operation
-from common.validation import StrictModel, parse_body
 
 from .deps import deps
 from .routes import spec

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
-from common.events import Event
+from common.messaging.events import Event
 
 
 class Products(Protocol):

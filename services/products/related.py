@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from common.errors import NotFound
-from common.messages import OrderConfirmed
+from common.messaging.messages import OrderConfirmed
 
 from .copurchases import CoPurchaseRepository, order_counts
 from .ports import Products, ReadCache

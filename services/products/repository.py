@@ -11,8 +11,8 @@ from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
 from common.errors import Conflict
-from common.events import Event, outbox_entries
-from common.moves import move
+from common.messaging.events import Event, outbox_entries
+from common.mongo.moves import move
 
 from . import facets, stock_flags
 

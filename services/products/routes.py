@@ -6,12 +6,12 @@ from functools import partial
 
 from flask import Blueprint, jsonify
 
-from common.audit import admin_action
-from common.auth import require_admin
+from common.api.openapi import operation, service_spec
+from common.api.validation import parse_body, parse_query
+from common.auth.identity import require_admin
 from common.errors import NotFound
 from common.ids import is_id
-from common.openapi import operation, service_spec
-from common.validation import parse_body, parse_query
+from common.mongo.audit import admin_action
 
 from . import related, service
 from .deps import deps

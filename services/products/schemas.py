@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from common.api.paging import Page, PageQuery
+from common.api.validation import NOT_SENT, QueryModel, StrictModel, csv_list
 from common.ids import ID_SCHEMA, IMAGE_NAME, SKU_SCHEMA
-from common.paging import Page, PageQuery
-from common.validation import NOT_SENT, QueryModel, StrictModel, csv_list
 
 from .facets import BAND_KEYS
 from .gallery import MAX_IMAGES

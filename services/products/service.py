@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from common.api.paging import page_of
 from common.errors import Conflict, NotFound
-from common.events import Event
-from common.messages import ProductAction, ProductChanged, StockChanged
-from common.mongo import written
-from common.paging import page_of
+from common.messaging.events import Event
+from common.messaging.messages import ProductAction, ProductChanged, StockChanged
+from common.mongo.database import written
 
 from . import gallery, images, stock_flags, variants
 from .illustrations import illustrate

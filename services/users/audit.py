@@ -1,7 +1,7 @@
 """The back office's audit trail (admin): who did what, when, with the facts before and after, per subject.
 
 Every admin change is recorded by the service that makes it, in the same write or transaction as the change
-(common/audit.py: an `admin.action` event in its outbox, kept here by the consumer below), so no API call can skip
+(common/mongo/audit.py: an `admin.action` event in its outbox, kept here by the consumer below), so no API call can skip
 one and there is no way to write an entry by hand. The actor comes from a verified token, never from a body."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Literal
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
-from common.auth import require_admin
-from common.messages import AdminAction
-from common.openapi import operation
-from common.validation import QueryModel, parse_query
+from common.api.openapi import operation
+from common.api.validation import QueryModel, parse_query
+from common.auth.identity import require_admin
+from common.messaging.messages import AdminAction
 
 from .deps import deps
 from .repository import AuditRepository

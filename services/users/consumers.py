@@ -4,7 +4,7 @@ a deleted account's profile and addresses go."""
 
 from __future__ import annotations
 
-from common.messages import AccountDeleted, AdminAction, EmailChanged, EmailVerified, UserRegistered
+from common.messaging.messages import AccountDeleted, AdminAction, EmailChanged, EmailVerified, UserRegistered
 
 from . import audit, service
 from .repository import AuditRepository

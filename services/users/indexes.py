@@ -1,10 +1,10 @@
-"""Every index of the users service's database, created at start (common/indexes.py)."""
+"""Every index of the users service's database, created at start (common/mongo/indexes.py)."""
 
 from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from common.indexes import INBOX
+from common.mongo.indexes import INBOX
 
 INDEXES = {
     "profiles": (IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)]),),  # the admin list, oldest first

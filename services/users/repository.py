@@ -6,7 +6,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from common.clock import now
-from common.mongo import written
+from common.mongo.database import written
 
 MAX_ADDRESSES = 20
 

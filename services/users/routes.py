@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from common.auth import current_identity, require_admin, require_user
-from common.openapi import operation, service_spec
-from common.validation import parse_body, parse_query
+from common.api.openapi import operation, service_spec
+from common.api.validation import parse_body, parse_query
+from common.auth.identity import current_identity, require_admin, require_user
 
 from . import service
 from .deps import deps

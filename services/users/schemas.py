@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from common.address import TEXT, PostalAddress
-from common.paging import Page, PageQuery
-from common.phone import to_e164
-from common.validation import NOT_SENT, StrictModel
+from common.api.address import TEXT, PostalAddress
+from common.api.paging import Page, PageQuery
+from common.api.validation import NOT_SENT, StrictModel
+
+from .phone import to_e164
 
 # Digits with the usual separators, an optional leading +, 6 to 20 characters; "" clears the phone.
 PHONE = r"^(\+?[0-9][0-9 ().-]{4,18}[0-9])?$"

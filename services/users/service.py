@@ -6,12 +6,12 @@ import logging
 import uuid
 from datetime import datetime
 
-from common import address
-from common.auth import Identity
+from common.api import address
+from common.api.paging import PageQuery, page_of
+from common.auth.identity import Identity
 from common.errors import Conflict, NotFound
-from common.messages import AccountDeleted, EmailChanged, EmailVerified, UserRegistered
-from common.mongo import written
-from common.paging import PageQuery, page_of
+from common.messaging.messages import AccountDeleted, EmailChanged, EmailVerified, UserRegistered
+from common.mongo.database import written
 
 from .ports import Profiles
 from .repository import MAX_ADDRESSES

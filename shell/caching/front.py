@@ -11,7 +11,7 @@ from urllib3.util.connection import is_connection_dropped
 
 from common.breaker import CLOSED
 from common.errors import AppError
-from common.http import HttpClient
+from common.http.client import HttpClient
 
 from .per_session import SessionCache, lifetime, sessions
 from .requests_cache_glue import KEYED, KEYED_ORDER, FragmentSession

@@ -1,6 +1,6 @@
 """The shell as each shopper's own private cache: a personal answer kept for the one session that asked for it.
 
-A fragment that says `private, max-age=N` (common/cacheable.py, `per_session`) lets a private cache reuse its answer
+A fragment that says `private, max-age=N` (common/web/cacheable.py, `per_session`) lets a private cache reuse its answer
 for N seconds. The shell keeps such an answer under the exact Cookie header it forwarded, so only a request carrying
 the same session cookies ever gets it back, and drops every answer of a session when it relays a write for it
 (shell/routes.py): the shell sees every write a browser makes, so a shopper's own change shows at once. Nothing here
@@ -19,7 +19,7 @@ import jwt
 from requests.structures import CaseInsensitiveDict
 from werkzeug.http import parse_cookie
 
-from common.session import ACCESS_COOKIE, CART_COOKIE
+from common.auth.session import ACCESS_COOKIE, CART_COOKIE
 
 MAX_ENTRIES = 10_000
 

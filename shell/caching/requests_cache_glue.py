@@ -28,7 +28,7 @@ from requests_cache import CachedSession
 from requests_cache.backends.base import BaseCache
 from requests_cache.policy import CacheDirectives
 
-from common.htmx import HX_BOOSTED, HX_HISTORY_RESTORE_REQUEST, HX_REQUEST, HX_TARGET, HX_TRIGGER
+from common.web.htmx import HX_BOOSTED, HX_HISTORY_RESTORE_REQUEST, HX_REQUEST, HX_TARGET, HX_TRIGGER
 
 log = logging.getLogger(__name__)
 REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements.txt"

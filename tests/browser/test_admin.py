@@ -13,7 +13,7 @@ from kafka import KafkaProducer
 from PIL import Image
 from playwright.sync_api import expect
 
-from common.events import make_event
+from common.messaging.events import make_event
 from devstack.accounts import admin_headers
 from devstack.processes import LOCAL_DEFAULTS
 from devstack.smtp_sink import read_messages

@@ -11,7 +11,7 @@ from kafka import KafkaProducer
 from playwright.sync_api import expect
 from standardwebhooks import Webhook
 
-from common.events import make_event
+from common.messaging.events import make_event
 from tests.browser import test_admin
 from tests.browser.pages.webhooks import WebhooksPage
 from tests.polling import wait_until

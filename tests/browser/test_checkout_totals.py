@@ -12,9 +12,9 @@ import pytest
 import requests
 from playwright.sync_api import Locator, expect
 
-from common.events import Event
 from common.formatting import money
-from common.messages import OrderConfirmed
+from common.messaging.events import Event
+from common.messaging.messages import OrderConfirmed
 from services.notifications.order_handlers import price_lines
 from tests.accounts_apps import bearer, new_user
 from tests.browser.catalog_data import create_lineup

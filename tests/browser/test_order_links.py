@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from common import order_links
+from common.auth import order_links
 from common.settings import load_settings
 from tests.browser.order_data import confirmed_order
 from tests.browser.pages.checkout import OrderPage

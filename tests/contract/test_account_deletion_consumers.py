@@ -10,7 +10,7 @@ import pytest
 import redis
 
 import services.notifications
-from common.events import make_event
+from common.messaging.events import make_event
 from devstack.smtp_sink import read_messages
 from services.notifications.consumers import all_handlers
 from services.notifications.deps import deps as notifications_deps

@@ -8,7 +8,7 @@ import requests
 
 import fragments.auth
 import fragments.profile
-from common.csrf import CSRF_COOKIE
+from common.web.csrf import CSRF_COOKIE
 from tests.accounts_apps import ADMIN, accounts_fixture, new_user
 
 CSRF = "csrf-" + "d" * 30
@@ -42,7 +42,7 @@ def test_the_profile_page_has_the_delete_my_account_form(profile_app, user):
     assert 'id="profile-delete-account"' in html and '<h2 id="delete-account-title">Delete my account</h2>' in html
     assert '<label for="da-password">Password</label>' in html and 'class="btn btn-danger">Delete my account' in html
     region = html.split('id="profile-delete-account"', 1)[1].split("</section>", 1)[0]
-    assert 'name="form_key"' in region  # a double click without JavaScript is applied once (common/form_keys.py)
+    assert 'name="form_key"' in region  # a double click without JavaScript is applied once (common/web/form_keys.py)
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["nojs", "htmx"])

@@ -7,7 +7,7 @@ import uuid
 import pytest
 import requests
 
-from common.mongo import get_database
+from common.mongo.database import get_database
 from services.inventory.deps import deps as inventory_deps
 from tests.accounts_apps import new_user
 from tests.admin_apps import CSRF, back_office_fixture, browser, deliver_admin_actions

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from common.events import make_event
+from common.messaging.events import make_event
 from services.notifications.deps import deps as notifications_deps
 from services.notifications.webhook_handlers import handlers
 from tests.accounts_apps import new_user

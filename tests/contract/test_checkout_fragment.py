@@ -11,10 +11,10 @@ import requests
 
 import fragments.checkout
 import fragments.profile
-from common.csrf import CSRF_COOKIE
-from common.events import make_event
-from common.messages import OrderCancelled, PaymentRequest, StockReserved
-from common.session import CART_COOKIE
+from common.auth.session import CART_COOKIE
+from common.messaging.events import make_event
+from common.messaging.messages import OrderCancelled, PaymentRequest, StockReserved
+from common.web.csrf import CSRF_COOKIE
 from services.inventory.deps import deps as inventory_deps
 from services.orders.consumers import handlers
 from services.orders.deps import deps as orders_deps

@@ -12,8 +12,8 @@ import requests
 
 import services.orders
 import services.products
-from common import order_links
-from common.events import make_event
+from common.auth import order_links
+from common.messaging.events import make_event
 from common.platform import platform_of
 from services.orders.consumers import handlers
 from services.orders.deps import deps as orders_deps

@@ -9,7 +9,7 @@ import pytest
 
 import fragments.auth
 import fragments.profile
-from common.csrf import CSRF_COOKIE
+from common.web.csrf import CSRF_COOKIE
 from services.auth.deps import deps as auth_deps
 from tests.accounts_apps import accounts_fixture, new_user
 

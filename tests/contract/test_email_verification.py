@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from common.events import Event
+from common.messaging.events import Event
 from devstack.smtp_sink import read_messages
 from services.auth.deps import deps as auth_deps
 from tests.auth_links import link_fixtures

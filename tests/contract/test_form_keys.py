@@ -21,7 +21,7 @@ import services.inventory
 import services.orders
 import services.products
 import shell
-from common.form_keys import PLACEHOLDER, fresh_keys
+from common.web.form_keys import PLACEHOLDER, fresh_keys
 from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_stock
 from tests.servers import free_port, serving

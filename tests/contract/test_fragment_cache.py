@@ -20,8 +20,8 @@ import fragments.cart
 import fragments.products
 import gateway
 import shell
-from common.cacheable import CSRF_PLACEHOLDER
-from common.session import ACCESS_COOKIE, CART_COOKIE
+from common.auth.session import ACCESS_COOKIE, CART_COOKIE
+from common.web.cacheable import CSRF_PLACEHOLDER
 from devstack.probes import free_port
 from services.products import create_app as create_products
 from services.products.deps import deps as products_deps

@@ -6,8 +6,8 @@ import contextlib
 
 import pytest
 
-from common.balancer import BalancedClient, split_urls
 from common.breaker import OPEN
+from common.http.balancer import BalancedClient, split_urls
 from common.platform import platform_of
 from gateway import create_app
 from gateway.deps import deps as gateway_deps

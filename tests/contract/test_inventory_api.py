@@ -10,8 +10,8 @@ import pytest
 
 import services.inventory
 from common.clock import now
-from common.events import make_event
-from common.messages import OrderPlaced, ProductChanged
+from common.messaging.events import make_event
+from common.messaging.messages import OrderPlaced, ProductChanged
 from services.inventory import reservations as rs
 from services.inventory import service
 from services.inventory.deps import deps as inventory_deps

@@ -6,9 +6,9 @@ import pytest
 
 import services.inventory
 import services.products
-from common.events import Event
-from common.kafka import Publisher, ensure_topics, read_topic
-from common.messages import StockChanged
+from common.messaging.events import Event
+from common.messaging.kafka import Publisher, ensure_topics, read_topic
+from common.messaging.messages import StockChanged
 from services.inventory import reconcile as rc
 from services.inventory.deps import deps as inventory_deps
 from services.products import consumers

@@ -11,9 +11,9 @@ import pytest
 import requests
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, insert, update
 
-from common.events import Event
-from common.messages import ProductChanged
-from common.mongo import get_database
+from common.messaging.events import Event
+from common.messaging.messages import ProductChanged
+from common.mongo.database import get_database
 from services.inventory.consumers import catalog_handlers
 from services.inventory.deps import deps as inventory_deps
 from services.products.__main__ import main

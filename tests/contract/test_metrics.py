@@ -12,10 +12,10 @@ from prometheus_client.parser import text_string_to_metric_families
 import gateway
 import services.auth
 import services.orders
-from common.auth import Identity
-from common.events import make_event
-from common.kafka import ConsumerRunner, Publisher
-from common.metrics import ConsumerMetrics
+from common.auth.identity import Identity
+from common.messaging.events import make_event
+from common.messaging.kafka import ConsumerRunner, Publisher
+from common.observability.metrics import ConsumerMetrics
 from common.platform import ServicePlatform, platform_of
 from common.settings import SERVICE_PORTS
 from services.orders import service

@@ -9,7 +9,7 @@ import requests
 
 import services.auth
 import services.notifications
-from common.events import make_event
+from common.messaging.events import make_event
 from common.settings import load_settings
 from devstack.probes import free_port
 from devstack.smtp_sink import read_messages

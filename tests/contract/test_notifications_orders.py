@@ -8,8 +8,8 @@ import uuid
 import pytest
 
 import services.notifications
-from common import order_links
-from common.events import make_event
+from common.auth import order_links
+from common.messaging.events import make_event
 from common.platform import platform_of
 from devstack.smtp_sink import read_messages
 from services.notifications.consumers import all_handlers

@@ -10,8 +10,8 @@ import requests
 
 import services.orders
 import services.products
-from common import order_links
-from common.events import make_event
+from common.auth import order_links
+from common.messaging.events import make_event
 from common.platform import platform_of
 from services.orders import states
 from services.orders.cart_store import new_guest_id, user_cart_id

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from common.clock import now
-from common.events import Event
+from common.messaging.events import Event
 from devstack.smtp_sink import read_messages
 from services.auth.deps import deps as auth_deps
 from tests.auth_links import link_fixtures

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 import services.payments
-from common.messages import PaymentRequest, StockReserved
+from common.messaging.messages import PaymentRequest, StockReserved
 from devstack.probes import free_port
 from devstack.processes import ROOT
 from services.payments import service

@@ -8,9 +8,9 @@ import uuid
 import pytest
 
 import services.payments
-from common import order_links
-from common.events import make_event
-from common.messages import PaymentRequest, StockReserved
+from common.auth import order_links
+from common.messaging.events import make_event
+from common.messaging.messages import PaymentRequest, StockReserved
 from common.platform import platform_of
 from services.payments import service
 from services.payments.consumers import handlers

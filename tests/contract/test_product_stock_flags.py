@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import services.products
-from common.events import make_event
-from common.messages import StockChanged
+from common.messaging.events import make_event
+from common.messaging.messages import StockChanged
 from services.products import consumers, stock_flags
 from services.products.deps import deps
 

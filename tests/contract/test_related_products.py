@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 import services.products
-from common.messages import OrderConfirmed, OrderLine
+from common.messaging.messages import OrderConfirmed, OrderLine
 from services.products import consumers
 from services.products.deps import deps
 

@@ -12,7 +12,7 @@ from common.platform import KEY as PLATFORM
 from common.platform import ApiPlatform, Platform, ServicePlatform, WebPlatform, platform_of
 
 SERVICES = ("auth", "products", "orders", "payments", "inventory", "notifications", "users")
-# "flask-jwt-extended" is the library's own key; "jwt_checks" is what common.auth.install_jwt gives every app.
+# "flask-jwt-extended" is the library's own key; "jwt_checks" is what common.auth.identity.install_jwt gives every app.
 SHARED = {PLATFORM, "jwt_checks", "flask-jwt-extended", KEY}
 
 

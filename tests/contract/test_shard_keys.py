@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 
-from common.events import make_event
-from common.indexes import create_indexes
-from common.paging import PageQuery
+from common.api.paging import PageQuery
+from common.messaging.events import make_event
+from common.mongo.indexes import create_indexes
 from devstack import shards
 from services.orders import service
 from services.orders.consumers import handlers

@@ -16,7 +16,7 @@ import fragments.cart
 import fragments.products
 import gateway
 import shell
-from common.session import ACCESS_COOKIE
+from common.auth.session import ACCESS_COOKIE
 from services.products import create_app as create_products
 from tests.servers import free_port, serving
 

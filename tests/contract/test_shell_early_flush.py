@@ -10,8 +10,8 @@ import requests
 from flask import Flask
 
 import shell
-from common.cacheable import cacheable, per_session
-from common.session import ACCESS_COOKIE
+from common.auth.session import ACCESS_COOKIE
+from common.web.cacheable import cacheable, per_session
 from tests.servers import serving
 
 # The badge answers only once the test has the page's first chunk (or after this long, inside the shell's 1.5 s

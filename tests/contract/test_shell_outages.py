@@ -17,7 +17,7 @@ import fragments.products
 import fragments.profile
 import gateway
 import shell
-from common.session import ACCESS_COOKIE, REFRESH_COOKIE
+from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
 from devstack.probes import free_port
 from tests.servers import serving
 

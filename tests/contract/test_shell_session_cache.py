@@ -12,8 +12,8 @@ import pytest
 from flask import Flask, request
 
 import shell
-from common.cacheable import cacheable, per_session
-from common.session import ACCESS_COOKIE, CART_COOKIE
+from common.auth.session import ACCESS_COOKIE, CART_COOKIE
+from common.web.cacheable import cacheable, per_session
 from tests.servers import serving
 
 HTMX = {"HX-Request": "true"}

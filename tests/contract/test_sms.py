@@ -11,9 +11,9 @@ from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
 import services.notifications
-from common.events import make_event
-from common.kafka import ConsumerRunner
-from common.mongo import get_database
+from common.messaging.events import make_event
+from common.messaging.kafka import ConsumerRunner
+from common.mongo.database import get_database
 from common.platform import platform_of
 from devstack.probes import free_port
 from devstack.sms_standin import read_texts

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from kafka.admin import KafkaAdminClient
 
-from common.kafka import ensure_topics
+from common.messaging.kafka import ensure_topics
 from devstack import topics
 from devstack.topics import ALL, SAGA, TopicSpec, plan
 from tests.design import design_topics

@@ -9,8 +9,8 @@ import requests
 
 import services.auth
 import services.users
-from common.events import make_event
-from common.messages import UserRegistered
+from common.messaging.events import make_event
+from common.messaging.messages import UserRegistered
 from common.settings import load_settings
 from services.users import service
 from services.users.consumers import handlers

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 import fragments.profile
-from common.csrf import CSRF_COOKIE
+from common.web.csrf import CSRF_COOKIE
 from tests.accounts_apps import accounts_fixture, bearer, new_user
 
 CSRF = "csrf-" + "p" * 30

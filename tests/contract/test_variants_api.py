@@ -10,8 +10,8 @@ import pytest
 
 import services.inventory
 import services.products
-from common.events import Event
-from common.messages import ProductChanged
+from common.messaging.events import Event
+from common.messaging.messages import ProductChanged
 from services.inventory import service as inventory_service
 from services.inventory.deps import deps as inventory_deps
 from services.products import service as products_service

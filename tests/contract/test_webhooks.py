@@ -13,7 +13,7 @@ from flask import Flask, redirect, request
 from standardwebhooks import Webhook
 
 import services.notifications
-from common.events import make_event
+from common.messaging.events import make_event
 from devstack.smtp_sink import read_messages
 from devstack.topics import ALL
 from services.notifications.deps import deps as notifications_deps

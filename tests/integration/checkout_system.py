@@ -14,9 +14,9 @@ import services.inventory
 import services.orders
 import services.payments
 import services.products
-from common.events import OUTBOX_FIELD
-from common.kafka import ConsumerRunner
-from common.mongo import get_database
+from common.messaging.events import OUTBOX_FIELD
+from common.messaging.kafka import ConsumerRunner
+from common.mongo.database import get_database
 from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from services.inventory.deps import deps as inventory_deps

@@ -10,8 +10,8 @@ from kafka import KafkaProducer
 import services.auth
 import services.notifications
 import services.users
-from common.events import Event
-from common.mongo import get_database
+from common.messaging.events import Event
+from common.mongo.database import get_database
 from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from services.notifications.deps import deps as notifications_deps

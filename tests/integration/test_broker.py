@@ -8,9 +8,9 @@ import uuid
 import pytest
 from kafka import KafkaConsumer
 
-from common.events import make_event, outbox_entries
-from common.kafka import ConsumerRunner, Publisher
-from common.outbox import OutboxRelay
+from common.messaging.events import make_event, outbox_entries
+from common.messaging.kafka import ConsumerRunner, Publisher
+from common.messaging.outbox import OutboxRelay
 from tests.databases import database_client
 from tests.polling import wait_until
 

@@ -7,9 +7,9 @@ import threading
 import time
 import uuid
 
-from common.events import make_event
-from common.kafka import ConsumerRunner, Publisher
-from common.kafka_guard import broker_answers
+from common.messaging.events import make_event
+from common.messaging.kafka import ConsumerRunner, Publisher
+from common.messaging.kafka_guard import broker_answers
 from tests.databases import database_client
 from tests.polling import wait_until
 

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from common.events import Event
-from common.kafka import Publisher
+from common.messaging.events import Event
+from common.messaging.kafka import Publisher
 from tests.integration.checkout_system import TERMINAL, CheckoutSystem
 from tests.polling import wait_until
 

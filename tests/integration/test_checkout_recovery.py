@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from common.kafka import ConsumerRunner
+from common.messaging.kafka import ConsumerRunner
 from common.service_app import running_workers
 from tests.integration.checkout_system import running_system
 from tests.polling import wait_until

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from common.events import Event
-from common.kafka import Publisher
+from common.messaging.events import Event
+from common.messaging.kafka import Publisher
 from tests.integration.broker import read_all
 from tests.integration.checkout_system import SAGA_TOPICS
 from tests.polling import wait_until

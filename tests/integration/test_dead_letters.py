@@ -8,8 +8,8 @@ import pytest
 from kafka import KafkaProducer
 
 import services.notifications
-from common.events import make_event
-from common.paging import PageQuery
+from common.api.paging import PageQuery
+from common.messaging.events import make_event
 from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from devstack.smtp_sink import read_messages

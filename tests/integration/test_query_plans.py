@@ -4,8 +4,8 @@ product page, cart pricing), sign-in, and the checkout saga end to end (orders, 
 and outboxes, and the sweeps that run beside them). A new query or collection on them needs its index in
 services/<name>/indexes.py.
 
-The saga's guarded writes (common/moves.py: an update by _id and a guard, then a read by _id) find their document by
-_id on both servers; they are not find_one_and_update, which SecantusDB 0.7.0b3 runs with a scan (its re-check of the
+The saga's guarded writes (common/mongo/moves.py: an update by _id and a guard, then a read by _id) find their document
+by _id on both servers; they are not find_one_and_update, which SecantusDB 0.7.0b3 runs with a scan (its re-check of the
 filter under $and defeats the _id lookup)."""
 
 from __future__ import annotations

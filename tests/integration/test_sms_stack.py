@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 from kafka import KafkaProducer
 
-from common.events import make_event
+from common.messaging.events import make_event
 from devstack.sms_standin import read_texts
 from tests.accounts_apps import bearer, new_user
 from tests.browser.order_data import confirmed_order

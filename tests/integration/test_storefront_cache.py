@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from common.session import ACCESS_COOKIE, REFRESH_COOKIE
+from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
 from devstack.accounts import admin_headers
 from tests.integration.checkout_system import ADDRESS
 from tests.polling import wait_until

@@ -11,8 +11,8 @@ from kafka import KafkaConsumer, KafkaProducer
 import services.auth
 import services.notifications
 import services.users
-from common.events import Event, make_event
-from common.mongo import get_database
+from common.messaging.events import Event, make_event
+from common.mongo.database import get_database
 from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from devstack.smtp_sink import read_messages

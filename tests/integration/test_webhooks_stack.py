@@ -10,7 +10,7 @@ from flask import Flask, request
 from kafka import KafkaProducer
 from standardwebhooks import Webhook
 
-from common.events import make_event
+from common.messaging.events import make_event
 from devstack.processes import LOCAL_DEFAULTS
 from tests.polling import wait_until
 from tests.servers import serving

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 
-from common.auth import REVOKED_KEY, Identity
+from common.auth.identity import REVOKED_KEY, Identity
 from common.errors import Unauthorized
 from common.redis_store import create_redis
 from services.auth.keys import SigningKey, thumbprint

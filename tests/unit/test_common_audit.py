@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from common.audit import MAX_TEXT, facts
+from common.mongo.audit import MAX_TEXT, facts
 
 
 def test_facts_are_short_scalars_whatever_the_document_holds():

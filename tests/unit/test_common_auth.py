@@ -11,8 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 
-from common.auth import REVOCATIONS_READY_KEY, REVOKED_KEY
-from common.jwks import JwksKeys
+from common.auth.identity import REVOCATIONS_READY_KEY, REVOKED_KEY
+from common.auth.jwks import JwksKeys
 from common.redis_store import create_redis
 from tests.servers import serving
 from tests.verifying import verifying_app

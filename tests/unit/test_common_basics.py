@@ -8,10 +8,10 @@ import pytest
 from flask import Flask
 
 from common.errors import Conflict, register_json_errors
-from common.events import Event, make_event, push_outbox
 from common.formatting import money
-from common.htmx import wants_fragment
+from common.messaging.events import Event, make_event, push_outbox
 from common.settings import load_settings
+from common.web.htmx import wants_fragment
 
 
 def test_settings_come_from_the_environment_given_not_from_import_time():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import make_response, render_template_string, request
 
-from common.cacheable import CSRF_PLACEHOLDER, cacheable, personal
-from common.web import create_html_app
+from common.web.app import create_html_app
+from common.web.cacheable import CSRF_PLACEHOLDER, cacheable, personal
 
 
 @pytest.fixture()

@@ -7,7 +7,7 @@ from typing import Annotated
 import pytest
 from pydantic import ValidationError
 
-from common.validation import QueryModel, csv_list
+from common.api.validation import QueryModel, csv_list
 
 
 class Query(QueryModel):

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask, request
 
 from common.errors import Unavailable, UpstreamError, UpstreamTimeout
-from common.http import HttpClient
+from common.http.client import HttpClient
 from tests.servers import free_port, serving
 
 
@@ -139,7 +139,7 @@ def test_calls_through_one_client_run_concurrently(upstream):
 
 
 def test_the_request_id_travels_with_the_call(upstream):
-    from common.logs import request_id_var
+    from common.observability.logs import request_id_var
 
     url, _ = upstream
     token = request_id_var.set("rid-123")

@@ -7,9 +7,9 @@ import json
 import pytest
 from flask import request
 
+from common.api.validation import MAX_JSON_DEPTH
 from common.app import create_base_app
 from common.errors import register_json_errors
-from common.validation import MAX_JSON_DEPTH
 
 
 @pytest.fixture()

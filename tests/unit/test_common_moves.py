@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from common.events import make_event
-from common.moves import move, statuses
+from common.messaging.events import make_event
+from common.mongo.moves import move, statuses
 from tests.databases import database_client
 
 

@@ -6,8 +6,8 @@ import pytest
 from flask import Flask
 from pydantic import Field
 
+from common.api.validation import StrictModel, parse_body
 from common.errors import register_json_errors
-from common.validation import StrictModel, parse_body
 
 
 class Body(StrictModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import render_template_string
 
-from common.web import create_html_app
+from common.web.app import create_html_app
 
 
 @pytest.fixture()

@@ -14,13 +14,13 @@ import redis
 from flask import Flask, g
 from pydantic import ValidationError
 
-from common import messages as m
-from common.audit import admin_action
-from common.auth import Identity
-from common.events import Event
-from common.indexes import create_indexes
-from common.kafka import ConsumerRunner
-from common.mongo import written
+from common.auth.identity import Identity
+from common.messaging import messages as m
+from common.messaging.events import Event
+from common.messaging.kafka import ConsumerRunner
+from common.mongo.audit import admin_action
+from common.mongo.database import written
+from common.mongo.indexes import create_indexes
 from services.auth import deletion, email_change, resets
 from services.auth import service as auth
 from services.auth.passwords import Passwords

@@ -8,7 +8,7 @@ import pytest
 import requests
 from flask import Blueprint, Flask
 
-from common.gateway_api import SignedOut
+from fragments.gateway_api import SignedOut
 from fragments.result import CHECK_THE_FORM, Result, field_errors
 from fragments.sign_in import require_sign_in
 

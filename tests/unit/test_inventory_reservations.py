@@ -9,8 +9,8 @@ from functools import partial
 
 import pytest
 
-from common.indexes import create_indexes
-from common.messages import OrderPlaced
+from common.messaging.messages import OrderPlaced
+from common.mongo.indexes import create_indexes
 from services.inventory import consumers, service
 from services.inventory import reservations as rs
 from services.inventory.indexes import INDEXES

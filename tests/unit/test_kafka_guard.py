@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from common import kafka_guard
-from common.kafka_guard import SpinGuard, broker_answers
+from common.messaging import kafka_guard
+from common.messaging.kafka_guard import SpinGuard, broker_answers
 
 SILENT, ANSWERS = (lambda options: False), (lambda options: True)
 

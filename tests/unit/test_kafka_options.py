@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from common.kafka_options import KafkaSettingsError, client_options
+from common.messaging.kafka_options import KafkaSettingsError, client_options
 from common.settings import load_settings
 
 

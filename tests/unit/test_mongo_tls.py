@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from common.mongo import create_client
+from common.mongo.database import create_client
 
 
 def a_ca_file(path) -> str:

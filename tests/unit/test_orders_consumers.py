@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from common.auth import Identity
-from common.events import make_event
-from common.indexes import create_indexes
+from common.auth.identity import Identity
+from common.messaging.events import make_event
+from common.mongo.indexes import create_indexes
 from services.orders import service
 from services.orders.consumers import handlers
 from services.orders.indexes import INDEXES

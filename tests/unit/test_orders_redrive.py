@@ -10,11 +10,11 @@ from functools import partial
 
 import pytest
 
-from common.auth import Identity
+from common.auth.identity import Identity
 from common.clock import now
-from common.events import Event
-from common.indexes import create_indexes
-from common.mongo import written
+from common.messaging.events import Event
+from common.mongo.database import written
+from common.mongo.indexes import create_indexes
 from services.inventory import consumers as inventory_consumers
 from services.inventory import service as inventory
 from services.inventory.repository import StockRepository

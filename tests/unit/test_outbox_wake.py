@@ -3,8 +3,8 @@
 import time
 import uuid
 
-from common.events import make_event, push_outbox
-from common.outbox import OutboxRelay
+from common.messaging.events import make_event, push_outbox
+from common.messaging.outbox import OutboxRelay
 from tests.databases import database_client
 from tests.polling import wait_until
 

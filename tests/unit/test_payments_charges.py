@@ -9,9 +9,9 @@ import uuid
 import pytest
 import requests
 
-from common.auth import Identity
+from common.auth.identity import Identity
 from common.errors import Conflict, ValidationError
-from common.messages import OrderCancelled, OrderShipped, StockReserved
+from common.messaging.messages import OrderCancelled, OrderShipped, StockReserved
 from services.payments import service
 from services.payments.repository import ChargeRepository
 from services.payments.stripe_adapter import StripeProcessor

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.messages import OrderLine
+from common.messaging.messages import OrderLine
 from services.products.copurchases import order_counts
 from services.products.related import rank
 

@@ -8,7 +8,7 @@ import pytest
 
 import shell
 from common.app import TEMPLATES
-from common.session import ACCESS_COOKIE
+from common.auth.session import ACCESS_COOKIE
 from common.settings import load_settings
 from services.products.seed import seed_documents
 from shell.styleguide import email_entries, entries, template_macros

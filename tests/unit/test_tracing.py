@@ -8,10 +8,10 @@ from opentelemetry import propagate
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
-from common import tracing
-from common.events import Event, make_event
+from common.messaging.events import Event, make_event
+from common.observability import tracing
+from common.observability.trace_files import OtlpJsonFileExporter
 from common.settings import load_settings
-from common.trace_files import OtlpJsonFileExporter
 
 
 def test_spans_are_written_as_otlp_json_lines_with_hex_ids_and_parent_links(tmp_path):

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from .logs import current_request_id
-from .tracing import current_traceparent
+from ..observability.logs import current_request_id
+from ..observability.tracing import current_traceparent
 
 OUTBOX_FIELD = "_outbox"
 # Called with the event ids each time outbox entries are built for a write: the in-process relay publishes them

@@ -17,7 +17,7 @@ import ssl
 import struct
 import time
 
-from .backoff import exponential
+from ..backoff import exponential
 
 log = logging.getLogger(__name__)
 API_VERSIONS_V0 = struct.pack(">hhih", 18, 0, 0x5AFE, 5) + b"guard"  # api key, version, correlation id, client

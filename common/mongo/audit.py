@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from .auth import current_identity
-from .clock import now
-from .events import OUTBOX_FIELD, Event, outbox_entries
-from .messages import AdminAction, Fact
-from .mongo import in_transaction
+from ..auth.identity import current_identity
+from ..clock import now
+from ..messaging.events import OUTBOX_FIELD, Event, outbox_entries
+from ..messaging.messages import AdminAction, Fact
+from .database import in_transaction
 
 MAX_TEXT = 300  # the trail says what changed, not all of it
 T = TypeVar("T")

@@ -14,12 +14,12 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from . import tracing
-from .backoff import exponential
+from ..backoff import exponential
+from ..observability import tracing
+from ..observability.logs import request_id_var
+from ..observability.metrics import NoConsumerMetrics
 from .events import Event
 from .kafka_guard import SpinGuard, TopicWatch, set_fetch_wait, topic_ids
-from .logs import request_id_var
-from .metrics import NoConsumerMetrics
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Event], None]
@@ -177,7 +177,7 @@ class Publisher:
 
 def read_topic(options: dict, topic: str, timeout: float = 15.0) -> list[bytes]:
     """Every message the broker still holds on `topic`, from the beginning up to its end when asked (no group).
-    `options` are the shared Kafka client arguments (common.kafka_options.client_options)."""
+    `options` are the shared Kafka client arguments (common.messaging.kafka_options.client_options)."""
     consumer = KafkaConsumer(**options, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=100)
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]

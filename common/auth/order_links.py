@@ -7,7 +7,7 @@ import re
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from .settings import Settings
+from ..settings import Settings
 
 LOCAL_SECRET = "fragmart-local-order-links"  # local stacks only: production sets ORDER_LINK_SECRET(_FILE)
 SALT = "order-link"

@@ -1,8 +1,8 @@
 """The key hook flask-jwt-extended lacks: a token's `kid` picks its public key from the auth service's JWKS.
 
-Plugged in as the JWTManager's decode_key_loader (common/auth.py). The set is held for `ttl` seconds, so a key that
-the JWKS no longer lists (retired by two rotations) is refused within that time, in every process. An unknown kid
-refetches the set at once, rate limited per kid (a new key is trusted as soon as the JWKS lists it), with a floor
+Plugged in as the JWTManager's decode_key_loader (common/auth/identity.py). The set is held for `ttl` seconds, so a
+key that the JWKS no longer lists (retired by two rotations) is refused within that time, in every process. An unknown
+kid refetches the set at once, rate limited per kid (a new key is trusted as soon as the JWKS lists it), with a floor
 across kids so made-up kids cannot turn every request into a fetch.
 """
 
@@ -16,7 +16,7 @@ from collections import OrderedDict
 import jwt
 import requests
 
-from .errors import Unavailable
+from ..errors import Unavailable
 
 log = logging.getLogger(__name__)
 JWKS_TTL = 60  # seconds a fetched set is trusted: the bound on how long a retired key still verifies

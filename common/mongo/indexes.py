@@ -9,13 +9,13 @@ from collections.abc import Mapping, Sequence
 
 from pymongo import ASCENDING, IndexModel
 
-from .events import OUTBOX_FIELD
-from .kafka import INBOX_DAYS
+from ..messaging.events import OUTBOX_FIELD
+from ..messaging.kafka import INBOX_DAYS
 
 # collection name -> its indexes (beyond _id)
 Indexes = Mapping[str, Sequence[IndexModel]]
 
-# Every collection with an outbox: the relay looks for documents with events still to send (common/outbox.py).
+# Every collection with an outbox: the relay looks for documents with events still to send (common/messaging/outbox.py).
 OUTBOX = IndexModel([(f"{OUTBOX_FIELD}.event_id", ASCENDING)], sparse=True, name="outbox_pending")
 # Every consumer's inbox: handled event ids are remembered longer than any topic keeps its messages, then the
 # TTL monitor lets them go.

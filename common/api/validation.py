@@ -14,7 +14,7 @@ from flask.json.provider import DefaultJSONProvider
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticError
 
-from .errors import InvalidJson, ValidationError
+from ..errors import InvalidJson, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 # No body of ours nests past a handful of levels; deeper input is refused before any model or store walks it.

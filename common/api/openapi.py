@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
 
-from .platform import platform_of
+from ..platform import platform_of
 
 BEARER = "bearerAuth"
 _SPECS: dict[str, SpecTree] = {}
@@ -72,7 +72,7 @@ def operation(
     also: dict[int, type[BaseModel]] | None = None,
 ):
     """Declare a view's query, body, headers, auth and answers for /openapi.json.
-    Requests are still checked by common.validation (skip_validation), so behaviour does not change.
+    Requests are still checked by common.api.validation (skip_validation), so behaviour does not change.
     `body_optional`: the view also takes no body at all (the body's model is then all defaults).
     `also` names a second success answer and its model (a sign-in that asks for a code: 202)."""
     security, auth_errors = _AUTH[auth]
@@ -92,7 +92,7 @@ def operation(
 
 
 def _comma_separated_lists(doc: dict) -> None:
-    """A list in a query string is one comma-separated value (common.validation.csv_list): `explode: false`."""
+    """A list in a query string is one comma-separated value (common.api.validation.csv_list): `explode: false`."""
     for operations in doc.get("paths", {}).values():
         for described in operations.values():
             for parameter in described.get("parameters", []) if isinstance(described, dict) else []:

@@ -14,8 +14,8 @@ import threading
 
 from opentelemetry import context, propagate, trace
 
-from .observability import INTERNAL_PATHS
-from .settings import Settings
+from ..settings import Settings
+from .registry import INTERNAL_PATHS
 
 TRACEPARENT = "traceparent"
 _tracer = trace.get_tracer("fragmart")

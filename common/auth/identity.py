@@ -14,8 +14,8 @@ from flask_jwt_extended.exceptions import JWTExtendedException, RevokedTokenErro
 from jwt.exceptions import ExpiredSignatureError, PyJWTError
 from redis.exceptions import RedisError
 
-from .errors import AppError, Forbidden, Unauthorized, Unavailable
-from .redis_store import RedisBreaker
+from ..errors import AppError, Forbidden, Unauthorized, Unavailable
+from ..redis_store import RedisBreaker
 from .session import ACCESS_COOKIE, REFRESH_COOKIE
 
 log = logging.getLogger(__name__)
@@ -90,14 +90,14 @@ def install_jwt(
     locations: tuple[str, ...] = ("headers",),
 ) -> JWTManager:
     """flask-jwt-extended verifies this process's tokens: RS256 only, the key chosen by `keys` (the JWKS hook in
-    common/jwks.py, or the auth service's own ring), revocation by `blocklist`, the Identity made by `identity`."""
+    common/auth/jwks.py, or the auth service's own ring), revocation by `blocklist`, the Identity made by `identity`."""
     app.config.update(
         JWT_ALGORITHM="RS256",
         JWT_DECODE_ALGORITHMS=["RS256"],
         JWT_DECODE_LEEWAY=5,
         JWT_TOKEN_LOCATION=list(locations),
         JWT_ENCODE_NBF=False,
-        # The storefront's forms (guests' too) carry the double-submit token of common/csrf.py.
+        # The storefront's forms (guests' too) carry the double-submit token of common/web/csrf.py.
         JWT_COOKIE_CSRF_PROTECT=False,
         JWT_ACCESS_COOKIE_NAME=ACCESS_COOKIE,
         JWT_REFRESH_COOKIE_NAME=REFRESH_COOKIE,

@@ -11,9 +11,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from .breaker import BreakerOpen, CircuitBreaker, FailureRate
-from .errors import Unavailable, UpstreamError, UpstreamTimeout
-from .logs import REQUEST_ID_HEADER, current_request_id
+from ..breaker import BreakerOpen, CircuitBreaker, FailureRate
+from ..errors import Unavailable, UpstreamError, UpstreamTimeout
+from ..observability.logs import REQUEST_ID_HEADER, current_request_id
 
 log = logging.getLogger(__name__)
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})

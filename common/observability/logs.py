@@ -10,7 +10,7 @@ import uuid
 from gunicorn.glogging import Logger as GunicornLogger
 from pythonjsonlogger.json import JsonFormatter
 
-from .ids import is_minted_id as is_minted_id  # re-exported: the request-id check beside the id it mints
+from ..ids import is_minted_id as is_minted_id  # re-exported: the request-id check beside the id it mints
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 REQUEST_ID_HEADER = "X-Request-ID"

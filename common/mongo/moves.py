@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pymongo import ReturnDocument
 
-from .clock import now
-from .events import Event, push_outbox
+from ..clock import now
+from ..messaging.events import Event, push_outbox
 
 
 def move(

@@ -6,10 +6,8 @@ import time
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from . import breaker
+from .. import breaker
 
-# Saga and page latencies: sub-second is the goal, tens of seconds is an incident.
-SAGA_BUCKETS = (0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60)
 BREAKER_STATES = {breaker.CLOSED: 0, breaker.HALF_OPEN: 1, breaker.OPEN: 2}
 
 

@@ -12,7 +12,7 @@ from .events import OUTBOX_FIELD, Event, off_outbox_write, on_outbox_write
 from .kafka import Publisher
 
 log = logging.getLogger(__name__)
-# Documents with events still to send; a sparse index on the same path (common/indexes.py OUTBOX) keeps the
+# Documents with events still to send; a sparse index on the same path (common/mongo/indexes.py OUTBOX) keeps the
 # relay's poll cheap.
 PENDING = {f"{OUTBOX_FIELD}.event_id": {"$exists": True}}
 
@@ -24,8 +24,8 @@ class OutboxStuck(RuntimeError):
 class OutboxRelay(threading.Thread):
     """Publishes events stored in documents' outbox arrays, then removes them (at least once).
 
-    A write in this process announces its event ids (common.events.on_outbox_write) just before it lands, and the
-    relay looks at once: an event leaves within milliseconds. Until every announced id is found the relay looks
+    A write in this process announces its event ids (common.messaging.events.on_outbox_write) just before it lands,
+    and the relay looks at once: an event leaves within milliseconds. Until every announced id is found the relay looks
     again after growing pauses (the write may still be under way, or it may never land: a conditional update that
     matched nothing), then forgets it. The slow poll every `interval` seconds is only the safety net for events
     nobody announced: written by a process that crashed before its relay sent them.

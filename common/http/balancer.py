@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 import threading
 
-from .breaker import OPEN
-from .errors import Unavailable, UpstreamError
-from .http import IDEMPOTENT, HttpClient
+from ..breaker import OPEN
+from ..errors import Unavailable, UpstreamError
+from .client import IDEMPOTENT, HttpClient
 
 
 def split_urls(value: str) -> list[str]:

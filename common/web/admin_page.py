@@ -1,7 +1,7 @@
 """The one guard of the pages only shop staff may open (the back office, the style guide outside local mode).
 
-The token is the session cookie, verified against the gateway's JWKS (common/jwks.py, installed by the app with
-common/auth.install_jwt): the shell and the fragments reach the gateway, never the auth service.
+The token is the session cookie, verified against the gateway's JWKS (common/auth/jwks.py, installed by the app with
+common.auth.identity.install_jwt): the shell and the fragments reach the gateway, never the auth service.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import g
 from flask_jwt_extended import get_jwt
 
-from .auth import verified_identity
-from .errors import AppError, Forbidden
+from ..auth.identity import verified_identity
+from ..errors import AppError, Forbidden
+from ..platform import platform_of
 from .htmx import redirect_after_post, safe_path
-from .platform import platform_of
 
 TWO_FACTOR_SETUP = "/profile?two_factor=required#profile-two-factor"
 

@@ -7,7 +7,7 @@ import secrets
 
 from flask import g, request
 
-from .errors import Forbidden
+from ..errors import Forbidden
 
 CSRF_COOKIE = "fm_csrf"
 CSRF_FIELD = "csrf_token"

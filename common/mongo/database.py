@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pymongo
 
-from .platform import ServicePlatform, platform_of
+from ..platform import ServicePlatform, platform_of
 
 
 def create_client(mongo_url: str):

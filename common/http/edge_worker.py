@@ -86,7 +86,7 @@ class DeadlineBody:
 
 
 class EdgeWorker(GeventWorker):
-    """gunicorn's gevent worker with the two deadlines (`--worker-class common.edge_worker.EdgeWorker`)."""
+    """gunicorn's gevent worker with the two deadlines (`--worker-class common.http.edge_worker.EdgeWorker`)."""
 
     def handle(self, listener, client, addr):
         _conn.client = client  # greenlet-local: timeout_ctx() is asked without the connection

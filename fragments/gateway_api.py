@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import request
 
-from .errors import AppError, RateLimited, Unavailable
-from .forwarded import client_address
-from .platform import WebPlatform, platform_of
-from .session import ACCESS_COOKIE, CART_COOKIE
+from common.auth.session import ACCESS_COOKIE, CART_COOKIE
+from common.errors import AppError, RateLimited, Unavailable
+from common.http.forwarded import client_address
+from common.platform import WebPlatform, platform_of
 
 
 def api(method: str, path: str, headers: dict | None = None, **kwargs):

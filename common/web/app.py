@@ -9,17 +9,18 @@ from functools import lru_cache
 from flask import Flask, g, make_response, render_template
 from werkzeug.exceptions import HTTPException
 
-from . import address, form_keys
-from .app import ROOT, create_base_app
-from .balancer import upstream_client
+from ..api import address
+from ..app import ROOT, create_base_app
+from ..errors import AppError
+from ..formatting import money
+from ..http.balancer import upstream_client
+from ..platform import WebPlatform, platform_of, widen_platform
+from ..redis_store import create_redis
+from . import form_keys
 from .cacheable import CSRF_PLACEHOLDER, default_personal
 from .csrf import csrf_token, verify_csrf
-from .errors import AppError
-from .formatting import money
 from .htmx import vary_on_htmx
 from .live import live_static_url
-from .platform import WebPlatform, platform_of, widen_platform
-from .redis_store import create_redis
 
 log = logging.getLogger(__name__)
 STATIC = ROOT / "static"

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from flask import Flask, Response, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from ..settings import Settings
 from .logs import REQUEST_ID_HEADER, is_minted_id, new_id, request_id_var
 from .metrics import BreakerCollector
-from .settings import Settings
 
 log = logging.getLogger("http")
 # What every process serves for probes and scrapes: not logged, traced or redirected, never shown through the shell.

@@ -1,0 +1,1 @@
+"""HTTP between processes: the outbound client and balancer, the caller's address, the edge's worker."""

@@ -1,0 +1,1 @@
+"""Logs, request ids, health, metrics and traces for every process."""
