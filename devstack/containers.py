@@ -120,7 +120,8 @@ def prometheus() -> str:
     )
     return (
         "# Prometheus in compose.yaml: every process by its compose host name, labelled as devstack/monitoring.py\n"
-        "# labels them locally, so deploy/monitoring/alerts.yml works in both (tests/contract/test_monitoring.py).\n"
+        "# labels them locally, so deploy/monitoring/alerts.yml works in both\n"
+        "# (tests/contract/deploy/test_monitoring.py).\n"
         f"# Written by `{COMMAND}` from the process table: edit that, not this file.\n"
         "global: {scrape_interval: 15s, evaluation_interval: 15s}\n"
         "rule_files: [/etc/prometheus/alerts.yml]\n"

@@ -1,7 +1,7 @@
 """Shard keys per collection for a sharded MongoDB, and `python -m devstack.shards` writing the mongosh script
 that shards them (deploy/mongo/shard-init.js, run by compose's `sharded` profile; `--check` fails on drift).
 
-A key is what the hot path's queries name, so each goes to one shard (tests/contract/test_shard_keys.py checks
+A key is what the hot path's queries name, so each goes to one shard (tests/contract/deploy/test_shard_keys.py checks
 the orders service's flow against it). Collections not listed stay unsharded on their database's primary shard:
 small ones (the catalog, accounts: looked up by email and unique on it) gain nothing from sharding.
 """

@@ -23,7 +23,7 @@ from devstack.processes import infra_spec
 from devstack.sms_standin import serve as serve_sms
 from devstack.smtp_sink import start_sink
 from devstack.supervised import Supervised, stop_all
-from tests.tokens import token_issuer
+from tests.support.tokens import token_issuer
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("unit", "contract", "integration", "browser")
@@ -149,7 +149,7 @@ def redis_url(tmp_path_factory):
     """A private redis-server on a free port, for apps created in-process with {"redis_url": url}.
 
     Its revocation list is marked published (and empty), as an auth service would at start, since most
-    tests sign their tokens with tests/tokens.py and run no auth service."""
+    tests sign their tokens with tests/support/tokens.py and run no auth service."""
     for url in _throwaway("redis", tmp_path_factory):
         mark_revocations_published(url)
         yield url
@@ -231,6 +231,7 @@ def sms_standin(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def issuer():
-    """A stand-in token issuer for tests of one service (tests/tokens.py): .token(), .headers(), .service_urls()."""
+    """A stand-in token issuer for tests of one service (tests/support/tokens.py): .token(), .headers(),
+    .service_urls()."""
     with token_issuer() as found:
         yield found

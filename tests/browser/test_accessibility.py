@@ -9,12 +9,12 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import bearer, new_user
-from tests.browser.axe import STRUCTURE, describe, swap_region, violations
-from tests.browser.catalog_data import create_lineup
 from tests.browser.pages.auth import SignInPage, use_session
 from tests.browser.pages.checkout import CheckoutPage
 from tests.browser.pages.shell import ShellPage
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.browser.axe import STRUCTURE, describe, swap_region, violations
+from tests.support.browser.catalog_data import create_lineup
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,11 @@ import requests
 from playwright.sync_api import expect
 
 from devstack.accounts import admin_headers
-from tests.browser.order_data import confirmed_order
 from tests.browser.pages.auth import AccountArea, SignInPage, sign_in_as_admin, use_session
 from tests.browser.pages.delete_account import DeleteAccount
-from tests.browser.variants import EVERY_WAY, open_browser
-from tests.polling import wait_until
+from tests.support.browser.order_data import confirmed_order
+from tests.support.browser.variants import EVERY_WAY, open_browser
+from tests.support.polling import wait_until
 
 WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
 

@@ -10,11 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from devstack.smtp_sink import wait_for_messages
-from tests.accounts_apps import new_user
 from tests.browser.pages.auth import AccountArea, SignInPage, SignUpPage
 from tests.browser.pages.products import ProductPage
 from tests.browser.pages.profile import ProfilePage
 from tests.browser.pages.shell import ShellPage
+from tests.support.accounts_apps import new_user
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 

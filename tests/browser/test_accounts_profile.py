@@ -9,10 +9,10 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import bearer, new_user
-from tests.browser.catalog_data import create_lineup
 from tests.browser.pages.auth import AccountArea, use_session
 from tests.browser.pages.profile import ProfilePage
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.browser.catalog_data import create_lineup
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 

@@ -17,11 +17,11 @@ from common.messaging.events import make_event
 from devstack.accounts import admin_headers
 from devstack.processes import LOCAL_DEFAULTS
 from devstack.smtp_sink import read_messages
-from tests.accounts_apps import new_user
-from tests.browser.order_data import confirmed_order
 from tests.browser.pages.admin import BackOffice, DeadLetterPage, OrderPage, ProductForm, StockPage
 from tests.browser.pages.auth import SignInPage, sign_in_as_admin, use_session
-from tests.polling import wait_until
+from tests.support.accounts_apps import new_user
+from tests.support.browser.order_data import confirmed_order
+from tests.support.polling import wait_until
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 SETTLE_MS = 30_000

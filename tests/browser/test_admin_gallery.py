@@ -10,11 +10,11 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.catalog_data import photo
 from tests.browser.pages.admin import ProductForm
 from tests.browser.pages.auth import sign_in_as_admin
 from tests.browser.test_phone_layout import assert_no_sideways_scroll
-from tests.browser.variants import EVERY_WAY, open_browser
+from tests.support.browser.catalog_data import photo
+from tests.support.browser.variants import EVERY_WAY, open_browser
 
 VIEWS = ("The tray from above", "The tray's walnut grain, up close", "The tray on a breakfast table")
 

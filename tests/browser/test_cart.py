@@ -8,10 +8,10 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.catalog_data import create_lineup
 from tests.browser.pages.auth import SignInPage, SignUpPage
 from tests.browser.pages.cart import CartPage
 from tests.browser.pages.products import ProductPage, cart_count
+from tests.support.browser.catalog_data import create_lineup
 
 
 @pytest.fixture(scope="module")

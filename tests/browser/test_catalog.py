@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.catalog_data import create_lineup
 from tests.browser.pages.products import CatalogPage, ProductPage
+from tests.support.browser.catalog_data import create_lineup
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,13 @@ import requests
 from kafka import KafkaConsumer
 from playwright.sync_api import expect
 
-from tests.accounts_apps import bearer, new_user
-from tests.browser.catalog_data import create_lineup
-from tests.browser.mail import mails_to
 from tests.browser.pages.admin import OrderPage as AdminOrderPage
 from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.checkout import CheckoutPage, ProviderPage
-from tests.integration.broker import read_all
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.broker import read_all
+from tests.support.browser.catalog_data import create_lineup
+from tests.support.browser.mail import mails_to
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 SETTLE_MS = 30_000  # the saga crosses three services and the broker; the page polls (or refreshes) meanwhile

@@ -12,12 +12,12 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from devstack.accounts import admin_headers
-from tests.accounts_apps import bearer, new_user
-from tests.browser.catalog_data import create_lineup
 from tests.browser.pages.auth import use_session
 from tests.browser.pages.cart import CartPage
 from tests.browser.pages.checkout import CheckoutPage
-from tests.browser.variants import EVERY_WAY, open_browser
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.browser.catalog_data import create_lineup
+from tests.support.browser.variants import EVERY_WAY, open_browser
 
 
 def shopper_with(gateway_url: str, base_url: str, page, lineup, *lines: tuple[str, int]) -> dict:

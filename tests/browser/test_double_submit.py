@@ -7,10 +7,10 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.catalog_data import create_lineup
 from tests.browser.pages.cart import CartPage
 from tests.browser.pages.products import ProductPage, cart_count
-from tests.browser.variants import EVERY_WAY, open_browser
+from tests.support.browser.catalog_data import create_lineup
+from tests.support.browser.variants import EVERY_WAY, open_browser
 
 
 @EVERY_WAY

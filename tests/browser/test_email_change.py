@@ -10,12 +10,12 @@ import uuid
 import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import bearer, new_user
-from tests.browser.mail import link_path, mails_to
 from tests.browser.pages.auth import AccountArea, SignInPage, use_session
 from tests.browser.pages.email_change import ChangeEmail, EmailLinkPage
-from tests.browser.variants import EVERY_WAY, open_browser
-from tests.polling import wait_until
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.browser.mail import link_path, mails_to
+from tests.support.browser.variants import EVERY_WAY, open_browser
+from tests.support.polling import wait_until
 
 CONFIRM = re.compile(r"https?://[^\s\"]+/confirm-email-change/[A-Za-z0-9_-]+")
 UNDO = re.compile(r"https?://[^\s\"]+/undo-email-change/[A-Za-z0-9_-]+")

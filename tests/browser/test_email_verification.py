@@ -11,11 +11,11 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import bearer
-from tests.browser.mail import link_path, mails_to
 from tests.browser.pages.auth import use_session
 from tests.browser.pages.base import PageObject
-from tests.polling import wait_until
+from tests.support.accounts_apps import bearer
+from tests.support.browser.mail import link_path, mails_to
+from tests.support.polling import wait_until
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 LINK = re.compile(r"https?://[^\s\"]+/verify-email/[A-Za-z0-9_-]+")

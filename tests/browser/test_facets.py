@@ -8,9 +8,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.catalog_data import create_lineup, create_sized_lineup
 from tests.browser.pages.products import CatalogPage
-from tests.browser.variants import EVERY_WAY, open_browser
+from tests.support.browser.catalog_data import create_lineup, create_sized_lineup
+from tests.support.browser.variants import EVERY_WAY, open_browser
 
 
 @EVERY_WAY

@@ -6,12 +6,12 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.accounts_apps import new_user
-from tests.browser.catalog_data import create_lineup
-from tests.browser.keyboard import is_focused, tab_to, type_into
 from tests.browser.pages.cart import CartPage
 from tests.browser.pages.checkout import CheckoutPage, OrderConfirmation, ProviderPage
 from tests.browser.pages.products import ProductPage, cart_count
+from tests.support.accounts_apps import new_user
+from tests.support.browser.catalog_data import create_lineup
+from tests.support.browser.keyboard import is_focused, tab_to, type_into
 
 
 def test_a_shopper_signs_in_adds_to_cart_and_buys_with_the_keyboard_alone(page, gateway_url):

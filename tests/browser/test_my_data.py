@@ -12,13 +12,13 @@ from pathlib import Path
 import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import bearer, new_user
-from tests.browser.mail import mails_to
-from tests.browser.order_data import ADDRESS
 from tests.browser.pages.auth import SignInPage, use_session
 from tests.browser.pages.profile import ProfilePage
-from tests.browser.variants import EVERY_WAY, open_browser
-from tests.polling import wait_until
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.browser.mail import mails_to
+from tests.support.browser.order_data import ADDRESS
+from tests.support.browser.variants import EVERY_WAY, open_browser
+from tests.support.polling import wait_until
 
 WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
 

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from common.auth import order_links
 from common.settings import load_settings
-from tests.browser.order_data import confirmed_order
 from tests.browser.pages.checkout import OrderPage
+from tests.support.browser.order_data import confirmed_order
 
 
 class LinkedOrderPage(OrderPage):

@@ -11,9 +11,9 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import bearer, new_user
-from tests.browser.mail import link_path, mails_to
 from tests.browser.pages.auth import AccountArea, SignInPage, use_session
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.browser.mail import link_path, mails_to
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 LINK = re.compile(r"https?://[^\s]+/reset-password/[A-Za-z0-9_-]+")

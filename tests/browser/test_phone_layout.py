@@ -8,12 +8,12 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import bearer, new_user
-from tests.browser.catalog_data import create_lineup
-from tests.browser.order_data import confirmed_order
 from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.checkout import CheckoutPage
-from tests.browser.variants import EVERY_WAY, open_browser
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.browser.catalog_data import create_lineup
+from tests.support.browser.order_data import confirmed_order
+from tests.support.browser.variants import EVERY_WAY, open_browser
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"

@@ -9,11 +9,11 @@ import requests
 from playwright.sync_api import expect
 
 from devstack.accounts import admin_headers
-from tests.browser.order_data import confirmed_order, ship_behind_the_page
 from tests.browser.pages.admin import BackOffice, ProductForm
 from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.checkout import OrderPage
-from tests.browser.variants import EVERY_WAY, open_browser
+from tests.support.browser.order_data import confirmed_order, ship_behind_the_page
+from tests.support.browser.variants import EVERY_WAY, open_browser
 
 SHIPPED = "An order that is shipped cannot be cancelled"
 

@@ -9,14 +9,14 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import bearer, new_user
-from tests.browser.catalog_data import create_lineup
-from tests.browser.order_data import ADDRESS
 from tests.browser.pages.cart import CartPage
 from tests.browser.pages.products import ProductPage, RelatedProducts, cart_count
-from tests.browser.variants import EVERY_WAY, open_browser
-from tests.payflow import pay_order
-from tests.polling import wait_until
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.browser.catalog_data import create_lineup
+from tests.support.browser.order_data import ADDRESS
+from tests.support.browser.variants import EVERY_WAY, open_browser
+from tests.support.payflow import pay_order
+from tests.support.polling import wait_until
 
 
 @pytest.fixture(scope="module")

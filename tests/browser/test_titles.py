@@ -8,13 +8,13 @@ import re
 import requests
 from playwright.sync_api import expect
 
-from tests.accounts_apps import bearer
-from tests.browser.catalog_data import create_lineup
-from tests.browser.order_data import confirmed_order
 from tests.browser.pages.auth import use_session
 from tests.browser.pages.checkout import CheckoutPage, OrderPage
 from tests.browser.pages.products import ProductPage
-from tests.browser.variants import EVERY_WAY, open_browser
+from tests.support.accounts_apps import bearer
+from tests.support.browser.catalog_data import create_lineup
+from tests.support.browser.order_data import confirmed_order
+from tests.support.browser.variants import EVERY_WAY, open_browser
 
 
 @EVERY_WAY

@@ -13,9 +13,9 @@ import requests
 from playwright.sync_api import Locator, Page, expect
 
 from devstack.accounts import admin_tokens
-from tests.accounts_apps import bearer, new_user
 from tests.browser.pages.auth import AccountArea, SignInPage
-from tests.browser.variants import EVERY_WAY, open_browser
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.browser.variants import EVERY_WAY, open_browser
 
 WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
 

@@ -13,15 +13,15 @@ import requests
 from playwright.sync_api import expect
 
 from devstack.accounts import admin_headers
-from tests.accounts_apps import new_user
-from tests.browser.catalog_data import photo
 from tests.browser.pages.admin import ProductForm
 from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.cart import CartPage
 from tests.browser.pages.checkout import CheckoutPage
 from tests.browser.pages.products import ProductPage, cart_count
-from tests.browser.variants import EVERY_WAY, open_browser
-from tests.polling import wait_until
+from tests.support.accounts_apps import new_user
+from tests.support.browser.catalog_data import photo
+from tests.support.browser.variants import EVERY_WAY, open_browser
+from tests.support.polling import wait_until
 
 SETTLE_MS = 30_000
 

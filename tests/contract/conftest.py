@@ -10,7 +10,7 @@ import services.inventory
 import services.products
 from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_stock
-from tests.servers import serving
+from tests.support.servers import serving
 
 
 @pytest.fixture(scope="session")

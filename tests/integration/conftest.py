@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from tests.integration.checkout_system import running_system
-from tests.integration.restartable_broker import Broker
+from tests.support.checkout_system import running_system
+from tests.support.restartable_broker import Broker
 
 
 @pytest.fixture(scope="module")

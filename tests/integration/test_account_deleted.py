@@ -17,7 +17,7 @@ from common.service_app import running_workers
 from services.notifications.deps import deps as notifications_deps
 from services.users.deps import deps as users_deps
 from tests.integration.test_user_registered import handled, published_message, register, welcomes
-from tests.polling import wait_until
+from tests.support.polling import wait_until
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from services.inventory.deps import deps as inventory_deps
 from services.users.deps import deps as users_deps
-from tests.polling import wait_until
+from tests.support.polling import wait_until
 
 
 @pytest.fixture(scope="module")

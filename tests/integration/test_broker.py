@@ -11,8 +11,8 @@ from kafka import KafkaConsumer
 from common.messaging.events import make_event, outbox_entries
 from common.messaging.kafka import ConsumerRunner, Publisher
 from common.messaging.outbox import OutboxRelay
-from tests.databases import database_client
-from tests.polling import wait_until
+from tests.support.databases import database_client
+from tests.support.polling import wait_until
 
 
 @pytest.fixture()

@@ -10,8 +10,8 @@ import uuid
 from common.messaging.events import make_event
 from common.messaging.kafka import ConsumerRunner, Publisher
 from common.messaging.kafka_guard import broker_answers
-from tests.databases import database_client
-from tests.polling import wait_until
+from tests.support.databases import database_client
+from tests.support.polling import wait_until
 
 TICK = os.sysconf("SC_CLK_TCK")
 

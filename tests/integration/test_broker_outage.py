@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tests.integration.checkout_system import TERMINAL, CheckoutSystem
-from tests.polling import wait_until
+from tests.support.checkout_system import TERMINAL, CheckoutSystem
+from tests.support.polling import wait_until
 
 KETTLE, KETTLE_SKU = "pour-over-coffee-kettle", "FM-KIT-006"
 OUTAGE, SETTLE = 30.0, 120.0  # SETTLE: the test's patience, far past the 30 s target
@@ -18,8 +18,8 @@ SHOPPERS = 6
 
 @pytest.fixture(scope="module")
 def system(broker, redis_url):
-    from tests.payflow import pay_standin
-    from tests.tokens import token_issuer
+    from tests.support.payflow import pay_standin
+    from tests.support.tokens import token_issuer
 
     with token_issuer() as issuer, pay_standin() as provider:
         s = CheckoutSystem(broker.url, redis_url, issuer, provider)

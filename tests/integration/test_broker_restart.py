@@ -11,8 +11,8 @@ import pytest
 
 from common.messaging.events import Event
 from common.messaging.kafka import Publisher
-from tests.integration.checkout_system import TERMINAL, CheckoutSystem
-from tests.polling import wait_until
+from tests.support.checkout_system import TERMINAL, CheckoutSystem
+from tests.support.polling import wait_until
 
 MUG, MUG_SKU = "ceramic-mug-set", "FM-KIT-009"  # the mid-traffic test counts this SKU's units
 TEE = "wireless-mouse"  # the readiness test buys this: its saga, maybe still in flight, cannot move the mugs
@@ -28,8 +28,8 @@ def system(broker, redis_url, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ORDER_REDRIVE_AFTER_SECONDS", str(REDRIVE_AFTER))
         mp.setenv("OUTBOX_MAX_AGE_SECONDS", str(OUTBOX_MAX_AGE))
-        from tests.payflow import pay_standin
-        from tests.tokens import token_issuer
+        from tests.support.payflow import pay_standin
+        from tests.support.tokens import token_issuer
 
         with token_issuer() as issuer, pay_standin() as provider:
             s = CheckoutSystem(broker.url, redis_url, issuer, provider)

@@ -10,7 +10,7 @@ import requests
 
 from devstack.accounts import admin_headers
 from tests.integration.test_storefront_cache import BOUND
-from tests.polling import wait_until
+from tests.support.polling import wait_until
 
 
 @pytest.fixture(scope="module")

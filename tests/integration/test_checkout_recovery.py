@@ -7,8 +7,8 @@ import requests
 
 from common.messaging.kafka import ConsumerRunner
 from common.service_app import running_workers
-from tests.integration.checkout_system import running_system
-from tests.polling import wait_until
+from tests.support.checkout_system import running_system
+from tests.support.polling import wait_until
 
 MUG, MUG_SKU = "ceramic-mug-set", "FM-KIT-009"
 TTL = 2

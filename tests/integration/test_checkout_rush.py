@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.polling import wait_until
+from tests.support.polling import wait_until
 
 RUSHES = {
     "product": ("camping-lantern", None, "FM-OUT-019", None),

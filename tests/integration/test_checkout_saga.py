@@ -9,9 +9,9 @@ import pytest
 
 from common.messaging.events import Event
 from common.messaging.kafka import Publisher
-from tests.integration.broker import read_all
-from tests.integration.checkout_system import SAGA_TOPICS
-from tests.polling import wait_until
+from tests.support.broker import read_all
+from tests.support.checkout_system import SAGA_TOPICS
+from tests.support.polling import wait_until
 
 PEN, PEN_SKU = "fountain-pen", "FM-STA-022"
 PLANNER, PLANNER_SKU = "weekly-planner", "FM-STA-024"

@@ -14,7 +14,7 @@ from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from devstack.smtp_sink import read_messages
 from services.notifications.deps import deps as notifications_deps
-from tests.polling import wait_until
+from tests.support.polling import wait_until
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ import pytest
 import requests
 
 from common.app import ROOT
-from tests.integration.checkout_system import ADDRESS
-from tests.integration.local_stack import local_stack
-from tests.payflow import pay_order
-from tests.polling import wait_until
+from tests.support.checkout_system import ADDRESS
+from tests.support.local_stack import local_stack
+from tests.support.payflow import pay_order
+from tests.support.polling import wait_until
 
 APPS = [
     "shell",

@@ -10,9 +10,9 @@ import uuid
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.integration.checkout_system import ADDRESS
-from tests.payflow import CARDS, pay_order
-from tests.polling import wait_until
+from tests.support.checkout_system import ADDRESS
+from tests.support.payflow import CARDS, pay_order
+from tests.support.polling import wait_until
 
 SAGA_PROCESSES = {"gateway", "orders", "inventory", "payments"}
 

@@ -7,8 +7,8 @@ import time
 
 import requests
 
-from tests.browser.order_data import confirmed_order
-from tests.polling import wait_until
+from tests.support.browser.order_data import confirmed_order
+from tests.support.polling import wait_until
 
 
 def authorized_count(stack) -> float:

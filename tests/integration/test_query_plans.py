@@ -21,7 +21,7 @@ from pymongo import monitoring
 import services.auth
 from services.inventory.deps import deps as inventory_deps
 from services.orders.deps import deps as orders_deps
-from tests.databases import database_client
+from tests.support.databases import database_client
 
 READS = {"find": "filter", "count": "query", "distinct": "query", "aggregate": None}
 

@@ -8,9 +8,9 @@ from kafka import KafkaProducer
 
 from common.messaging.events import make_event
 from devstack.sms_standin import read_texts
-from tests.accounts_apps import bearer, new_user
-from tests.browser.order_data import confirmed_order
-from tests.polling import wait_until
+from tests.support.accounts_apps import bearer, new_user
+from tests.support.browser.order_data import confirmed_order
+from tests.support.polling import wait_until
 
 
 def test_a_confirmed_order_texts_the_shopper_and_the_delivery_log_reads_delivered(stack, gateway_url):

@@ -13,8 +13,8 @@ import requests
 
 from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
 from devstack.accounts import admin_headers
-from tests.integration.checkout_system import ADDRESS
-from tests.polling import wait_until
+from tests.support.checkout_system import ADDRESS
+from tests.support.polling import wait_until
 
 BOUND = 5.0
 HTMX = {"HX-Request": "true"}

@@ -7,7 +7,7 @@ import uuid
 
 import requests
 
-from tests.polling import wait_until
+from tests.support.polling import wait_until
 
 
 def log_lines(stack, name: str, request_id: str) -> list[dict]:

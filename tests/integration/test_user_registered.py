@@ -19,7 +19,7 @@ from devstack.smtp_sink import read_messages
 from services.auth.deps import deps as auth_deps
 from services.notifications.deps import deps as notifications_deps
 from services.users.deps import deps as users_deps
-from tests.polling import wait_until
+from tests.support.polling import wait_until
 
 TOPIC = "user.registered"
 

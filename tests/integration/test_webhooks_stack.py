@@ -12,8 +12,8 @@ from standardwebhooks import Webhook
 
 from common.messaging.events import make_event
 from devstack.processes import LOCAL_DEFAULTS
-from tests.polling import wait_until
-from tests.servers import serving
+from tests.support.polling import wait_until
+from tests.support.servers import serving
 
 
 def test_an_endpoint_gets_order_confirmed_signed_and_again_after_a_500(stack, gateway_url):

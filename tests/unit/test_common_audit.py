@@ -1,5 +1,5 @@
 """An audit entry's facts: short scalars, markup kept as text (that an entry is written only with its change, in
-its transaction, is tested on the real server: tests/contract/test_admin_audit.py)."""
+its transaction, is tested on the real server: tests/contract/api/test_admin_audit.py)."""
 
 from __future__ import annotations
 

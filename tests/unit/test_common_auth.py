@@ -14,8 +14,8 @@ from flask import Flask
 from common.auth.identity import REVOCATIONS_READY_KEY, REVOKED_KEY
 from common.auth.jwks import JwksKeys
 from common.redis_store import create_redis
-from tests.servers import serving
-from tests.verifying import verifying_app
+from tests.support.servers import serving
+from tests.support.verifying import verifying_app
 
 
 def jwk_of(private, kid: str) -> dict:

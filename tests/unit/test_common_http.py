@@ -10,7 +10,7 @@ from flask import Flask, request
 
 from common.errors import Unavailable, UpstreamError, UpstreamTimeout
 from common.http.client import HttpClient
-from tests.servers import free_port, serving
+from tests.support.servers import free_port, serving
 
 
 @pytest.fixture(scope="module")

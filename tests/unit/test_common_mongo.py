@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.databases import database_client
+from tests.support.databases import database_client
 
 
 def test_conditional_decrements_from_many_threads_never_go_below_zero():

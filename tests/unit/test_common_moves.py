@@ -8,7 +8,7 @@ import pytest
 
 from common.messaging.events import make_event
 from common.mongo.moves import move, statuses
-from tests.databases import database_client
+from tests.support.databases import database_client
 
 
 @pytest.fixture()

@@ -12,7 +12,7 @@ import pytest
 from devstack.processes import ProcessSpec
 from devstack.restarts import Backoff, Restarter
 from devstack.supervised import Supervised, stop_all
-from tests.polling import wait_until
+from tests.support.polling import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = Backoff(first=0.05, cap=0.2, stable_after=0.5)

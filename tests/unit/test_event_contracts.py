@@ -43,8 +43,8 @@ from services.payments import service as payments
 from services.payments.repository import ChargeRepository
 from services.payments.stripe_adapter import StripeProcessor
 from services.products import service as products
-from tests.databases import database_client
-from tests.payflow import authenticate, pay, pay_standin
+from tests.support.databases import database_client
+from tests.support.payflow import authenticate, pay, pay_standin
 
 DESIGN_TOPICS = {
     "admin.action",

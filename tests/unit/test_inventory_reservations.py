@@ -16,7 +16,7 @@ from services.inventory import reservations as rs
 from services.inventory.indexes import INDEXES
 from services.inventory.repository import StockRepository
 from services.inventory.reservation_store import ReservationRepository, now
-from tests.databases import database_client
+from tests.support.databases import database_client
 
 TTL = 60
 

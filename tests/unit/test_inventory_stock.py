@@ -10,7 +10,7 @@ import pytest
 
 from services.inventory import service
 from services.inventory.repository import StockRepository
-from tests.databases import database_client
+from tests.support.databases import database_client
 
 LEVEL = 5
 

@@ -11,7 +11,7 @@ import pytest
 
 from services.inventory import service
 from services.inventory.repository import StockRepository
-from tests.databases import database_client
+from tests.support.databases import database_client
 
 
 @pytest.fixture()

@@ -14,7 +14,7 @@ from services.orders.consumers import handlers
 from services.orders.indexes import INDEXES
 from services.orders.repository import OrderRepository
 from services.orders.schemas import PlaceOrder
-from tests.databases import fresh_database
+from tests.support.databases import fresh_database
 
 
 def shopper() -> Identity:

@@ -5,8 +5,8 @@ import uuid
 
 from common.messaging.events import make_event, push_outbox
 from common.messaging.outbox import OutboxRelay
-from tests.databases import database_client
-from tests.polling import wait_until
+from tests.support.databases import database_client
+from tests.support.polling import wait_until
 
 
 class RecordingPublisher:

@@ -15,8 +15,8 @@ from common.messaging.messages import OrderCancelled, OrderShipped, StockReserve
 from services.payments import service
 from services.payments.repository import ChargeRepository
 from services.payments.stripe_adapter import StripeProcessor
-from tests.databases import database_client
-from tests.payflow import authenticate, pay, pay_standin
+from tests.support.databases import database_client
+from tests.support.payflow import authenticate, pay, pay_standin
 
 SHOP = service.Shop("http://shop.test", "Fragmart")
 ADA = Identity(user_id="u1", role="customer", email="ada@example.test", name="Ada")

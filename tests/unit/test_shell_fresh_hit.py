@@ -10,7 +10,7 @@ from flask import Flask, make_response, request
 
 from shell.caching import FragmentClient
 from shell.caching.store import memory_cache
-from tests.servers import serving
+from tests.support.servers import serving
 
 
 def origin_app(vary: str) -> tuple[Flask, list]:

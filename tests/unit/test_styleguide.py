@@ -13,7 +13,7 @@ from common.settings import load_settings
 from services.products.seed import seed_documents
 from shell.styleguide import email_entries, entries, template_macros
 from shell.styleguide_samples import load
-from tests.tokens import token_issuer
+from tests.support.tokens import token_issuer
 
 SKIPPED = ("emails", "styleguide")  # emails are not fragments; the gallery does not show itself
 NOWHERE = "http://127.0.0.1:9"  # nothing listens: the gallery must never need a fragment app or a service
