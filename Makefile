@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HTMX := static/vendor/htmx.min.js
 APT_PACKAGES := redis-server chromium
 
-.PHONY: setup system-packages bench-packages monitor-packages run monitor reset rules test bench lint fmt typecheck test-unit test-contract test-browser
+.PHONY: setup system-packages bench-packages monitor-packages run monitor reset rules test bench lint fmt typecheck test-unit test-contract test-integration test-browser
 
 setup: system-packages $(VENV)/.requirements.stamp $(HTMX)
 
@@ -86,12 +86,17 @@ fmt: $(VENV)/.requirements.stamp
 typecheck: $(VENV)/.requirements.stamp
 	$(VENV)/bin/mypy
 
-# One layer of the suite each (`make test` runs them all): in-process, HTTP contracts, Chromium.
+# One layer of the suite each (`make test` runs them all): in-process, HTTP contracts, the broker and the whole
+# stack, Chromium.
 test-unit: $(VENV)/.requirements.stamp
 	$(PY) -m pytest -q tests/unit
 
 test-contract: $(VENV)/.requirements.stamp
 	$(PY) -m pytest -q tests/contract
+
+# The real broker (Tansu), redis-server, the SMTP sink and, for some, the whole local stack (started privately).
+test-integration: setup
+	$(PY) -m pytest -q tests/integration
 
 # --durations: CI prints the slowest tests, where its time goes.
 test: setup lint rules

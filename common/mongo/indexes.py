@@ -1,6 +1,6 @@
 """A service's indexes: declared once in services/<name>/indexes.py, created by the bootstrap at start.
 
-A new collection or query adds its index there; tests/contract/test_query_plans.py runs every hot-path query
+A new collection or query adds its index there; tests/integration/test_query_plans.py runs every hot-path query
 against the local server with explain() and fails on a collection scan."""
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ VIEWS = ("The tray from above", "The tray's walnut grain, up close", "The tray o
 
 
 @pytest.fixture()
-def admin(request, base_url, gateway_url):
+def admin_page(request, base_url, gateway_url):
     def make(kind: str, width: str):
         page = open_browser(request, kind, width)
         sign_in_as_admin(page, base_url, gateway_url)
@@ -30,8 +30,8 @@ def admin(request, base_url, gateway_url):
 
 
 @EVERY_WAY
-def test_the_admin_creates_a_product_with_three_images_and_the_storefront_shows_the_gallery(kind, width, admin):
-    page = admin(kind, width)
+def test_the_admin_creates_a_product_with_three_images_and_the_storefront_shows_the_gallery(kind, width, admin_page):
+    page = admin_page(kind, width)
     name = f"Walnut Tray {uuid.uuid4().hex[:6]}"
     form = ProductForm(page)
     form.create(name, "Oiled walnut.", "kitchen", "24.50", f"GAL-{uuid.uuid4().hex[:8].upper()}", "5")
@@ -65,8 +65,8 @@ def test_the_admin_creates_a_product_with_three_images_and_the_storefront_shows_
 
 
 @EVERY_WAY
-def test_an_image_without_alt_text_is_refused_with_the_message_beside_the_field(kind, width, admin):
-    page = admin(kind, width)
+def test_an_image_without_alt_text_is_refused_with_the_message_beside_the_field(kind, width, admin_page):
+    page = admin_page(kind, width)
     form = ProductForm(page)
     form.create(f"Oak Board {uuid.uuid4().hex[:6]}", "", "kitchen", "30", f"GAL-{uuid.uuid4().hex[:8].upper()}", "1")
     expect(form.notice).to_have_text("Product saved.")

@@ -14,7 +14,7 @@ from tests.support.servers import serving
 
 
 @pytest.fixture(scope="session")
-def admin(issuer) -> dict:
+def admin_headers(issuer) -> dict:
     """Headers of a signed-in admin."""
     return issuer.headers(role="admin")
 

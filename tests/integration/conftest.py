@@ -26,5 +26,5 @@ def broker(tmp_path_factory):
 
 
 @pytest.fixture()
-def user():
+def user_id():
     return uuid.uuid4().hex

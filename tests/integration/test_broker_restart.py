@@ -59,11 +59,11 @@ def _sends(publisher) -> bool:
         return False
 
 
-def test_orders_readyz_turns_unready_while_the_outbox_is_stuck_and_ready_again_after(broker, system, user):
+def test_orders_readyz_turns_unready_while_the_outbox_is_stuck_and_ready_again_after(broker, system, user_id):
     client = system.orders.test_client()
     wait_until(lambda: client.get("/readyz").status_code == 200, 60, message="orders to be ready")
     with broker.frozen():  # the broker still accepts connections (the kernel does), but answers nothing
-        system.place(user, [(TEE, 1)], card=None)
+        system.place(user_id, [(TEE, 1)], card=None)
         answer = wait_until(
             lambda: (r := client.get("/readyz")).status_code == 503 and r,
             OUTBOX_MAX_AGE + 15,

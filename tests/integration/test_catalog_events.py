@@ -8,17 +8,17 @@ import uuid
 import pytest
 import requests
 
-from devstack.accounts import admin_headers
+from devstack import accounts
 from tests.integration.test_storefront_cache import BOUND
 from tests.support.polling import wait_until
 
 
 @pytest.fixture(scope="module")
-def admin(gateway_url):
-    return admin_headers(gateway_url)
+def admin_headers(gateway_url):
+    return accounts.admin_headers(gateway_url)
 
 
-def create(gateway_url, admin, **fields):
+def create(gateway_url, admin_headers, **fields):
     body = {
         "name": f"Integration {uuid.uuid4().hex}",
         "description": "Made by an integration test.",
@@ -28,7 +28,7 @@ def create(gateway_url, admin, **fields):
         "initial_stock": 7,
         **fields,
     }
-    r = requests.post(f"{gateway_url}/api/products", json=body, headers=admin, timeout=10)
+    r = requests.post(f"{gateway_url}/api/products", json=body, headers=admin_headers, timeout=10)
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -41,8 +41,8 @@ def cache_counts(stack) -> dict:
     }
 
 
-def test_a_new_product_gets_its_stock_through_the_broker(gateway_url, admin):
-    product = create(gateway_url, admin, initial_stock=7)
+def test_a_new_product_gets_its_stock_through_the_broker(gateway_url, admin_headers):
+    product = create(gateway_url, admin_headers, initial_stock=7)
     stock = wait_until(
         lambda: (
             (r := requests.get(f"{gateway_url}/api/inventory/{product['sku']}", timeout=5)).status_code == 200
@@ -53,8 +53,10 @@ def test_a_new_product_gets_its_stock_through_the_broker(gateway_url, admin):
     assert stock == {"sku": product["sku"], "available": 7, "reserved": 0}
 
 
-def test_an_admin_price_change_through_the_api_is_served_at_once_not_from_a_stale_cache(stack, gateway_url, admin):
-    product = create(gateway_url, admin, price=2100)
+def test_an_admin_price_change_through_the_api_is_served_at_once_not_from_a_stale_cache(
+    stack, gateway_url, admin_headers
+):
+    product = create(gateway_url, admin_headers, price=2100)
     query = {"q": product["name"]}
     assert requests.get(f"{gateway_url}/api/products", params=query, timeout=5).json()["items"][0]["price"] == 2100
 
@@ -68,14 +70,16 @@ def test_an_admin_price_change_through_the_api_is_served_at_once_not_from_a_stal
 
     wait_until(repeated_read_is_a_hit, timeout=15, interval=0.2, message="a repeated read served from the cache")
 
-    r = requests.patch(f"{gateway_url}/api/products/{product['id']}", json={"price": 2600}, headers=admin, timeout=10)
+    r = requests.patch(
+        f"{gateway_url}/api/products/{product['id']}", json={"price": 2600}, headers=admin_headers, timeout=10
+    )
     assert r.status_code == 200
     assert requests.get(f"{gateway_url}/api/products", params=query, timeout=5).json()["items"][0]["price"] == 2600
     assert requests.get(f"{gateway_url}/api/products/{product['id']}", timeout=5).json()["price"] == 2600
 
 
-def test_the_storefront_shows_an_admin_change_within_its_cache_bound(shell_url, gateway_url, admin):
-    product = create(gateway_url, admin, price=3100, initial_stock=2)
+def test_the_storefront_shows_an_admin_change_within_its_cache_bound(shell_url, gateway_url, admin_headers):
+    product = create(gateway_url, admin_headers, price=3100, initial_stock=2)
     page = wait_until(
         lambda: (
             (html := requests.get(f"{shell_url}/products/{product['id']}", timeout=10).text)
@@ -85,7 +89,9 @@ def test_the_storefront_shows_an_admin_change_within_its_cache_bound(shell_url, 
         message="the product page to show the stock",
     )
     assert "$31.00" in page
-    requests.patch(f"{gateway_url}/api/products/{product['id']}", json={"price": 3300}, headers=admin, timeout=10)
+    requests.patch(
+        f"{gateway_url}/api/products/{product['id']}", json={"price": 3300}, headers=admin_headers, timeout=10
+    )
     wait_until(
         lambda: "$33.00" in requests.get(f"{shell_url}/products/{product['id']}", timeout=10).text,
         timeout=BOUND,
@@ -94,17 +100,22 @@ def test_the_storefront_shows_an_admin_change_within_its_cache_bound(shell_url, 
     )
 
 
-def test_an_admin_count_and_a_deletion_reach_the_storefront(shell_url, gateway_url, admin):
-    product = create(gateway_url, admin, initial_stock=9)
+def test_an_admin_count_and_a_deletion_reach_the_storefront(shell_url, gateway_url, admin_headers):
+    product = create(gateway_url, admin_headers, initial_stock=9)
     wait_until(
         lambda: requests.get(f"{gateway_url}/api/inventory/{product['sku']}", timeout=5).status_code == 200,
         message="the stock record",
     )
-    r = requests.put(f"{gateway_url}/api/inventory/{product['sku']}", json={"quantity": 0}, headers=admin, timeout=10)
+    r = requests.put(
+        f"{gateway_url}/api/inventory/{product['sku']}", json={"quantity": 0}, headers=admin_headers, timeout=10
+    )
     assert r.status_code == 200 and r.json()["available"] == 0
     html = requests.get(f"{shell_url}/products/{product['id']}", timeout=10).text
     assert "Sold out" in html and "Add to cart</button>" not in html
-    assert requests.delete(f"{gateway_url}/api/products/{product['id']}", headers=admin, timeout=10).status_code == 204
+    assert (
+        requests.delete(f"{gateway_url}/api/products/{product['id']}", headers=admin_headers, timeout=10).status_code
+        == 204
+    )
     wait_until(
         lambda: requests.get(f"{shell_url}/products/{product['id']}", timeout=10).status_code == 404,
         timeout=BOUND,
@@ -113,9 +124,9 @@ def test_an_admin_count_and_a_deletion_reach_the_storefront(shell_url, gateway_u
     )
 
 
-def test_stock_counted_to_zero_and_back_reaches_in_stock_only_through_the_broker(gateway_url, admin):
+def test_stock_counted_to_zero_and_back_reaches_in_stock_only_through_the_broker(gateway_url, admin_headers):
     """Inventory's stock.changed, from its outbox through the broker to the catalog's consumer: no request asks."""
-    product = create(gateway_url, admin, initial_stock=2)
+    product = create(gateway_url, admin_headers, initial_stock=2)
     wait_until(
         lambda: requests.get(f"{gateway_url}/api/inventory/{product['sku']}", timeout=5).status_code == 200,
         message="inventory to create the stock",
@@ -128,7 +139,7 @@ def test_stock_counted_to_zero_and_back_reaches_in_stock_only_through_the_broker
     assert shown()
     for units, expected in ((0, False), (5, True)):
         r = requests.put(
-            f"{gateway_url}/api/inventory/{product['sku']}", json={"quantity": units}, headers=admin, timeout=10
+            f"{gateway_url}/api/inventory/{product['sku']}", json={"quantity": units}, headers=admin_headers, timeout=10
         )
         assert r.status_code == 200, r.text
         wait_until(lambda expected=expected: shown() is expected, message=f"'In stock only' to say {expected}")

@@ -33,7 +33,7 @@ def test_five_units_and_twenty_simultaneous_shoppers_make_exactly_five_confirmed
 
     start, order_ids, lock = threading.Barrier(20), [], threading.Lock()
 
-    def shop(user):
+    def shop(user_id):
         body = {
             "address": {
                 "name": "Rush",
@@ -44,13 +44,13 @@ def test_five_units_and_twenty_simultaneous_shoppers_make_exactly_five_confirmed
             },
             "lines": [{"product_id": product, "quantity": 1, **({"sku": chosen} if chosen else {})}],
         }
-        headers = system.issuer.headers(user, **{"Idempotency-Key": uuid.uuid4().hex})
+        headers = system.issuer.headers(user_id, **{"Idempotency-Key": uuid.uuid4().hex})
         start.wait()
         r = system.orders.test_client().post("/api/orders", json=body, headers=headers)
         assert r.status_code == 202
         with lock:
             order_ids.append(r.json["id"])
-        system.pay(user, r.json["id"], timeout=60)  # on the provider's page, once the stock is held (if it is)
+        system.pay(user_id, r.json["id"], timeout=60)  # on the provider's page, once the stock is held (if it is)
 
     sampler = threading.Thread(target=watch)
     sampler.start()

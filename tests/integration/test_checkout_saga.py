@@ -37,9 +37,9 @@ def refund(system, order_id, amount, key=None):
     )
 
 
-def test_a_good_card_on_the_providers_page_confirms_the_order_and_its_units_leave_the_shelf(system, user):
+def test_a_good_card_on_the_providers_page_confirms_the_order_and_its_units_leave_the_shelf(system, user_id):
     system.set_stock(PEN_SKU, 10)
-    order = system.wait_settled(system.place(user, [(PEN, 2)]))
+    order = system.wait_settled(system.place(user_id, [(PEN, 2)]))
     assert order["status"] == "CONFIRMED"
     assert [t["status"] for t in order["timeline"]] == ["PENDING", "AWAITING_PAYMENT", "CONFIRMED"]
     payment = system.charge(order["_id"])
@@ -55,36 +55,36 @@ def test_a_good_card_on_the_providers_page_confirms_the_order_and_its_units_leav
 
 
 @pytest.mark.parametrize("card", ["decline", "no_funds", "transient"])
-def test_a_refused_card_leaves_the_order_awaiting_payment_and_another_card_confirms_it(system, user, card):
+def test_a_refused_card_leaves_the_order_awaiting_payment_and_another_card_confirms_it(system, user_id, card):
     system.set_stock(PLANNER_SKU, 10)
-    oid = system.place(user, [(PLANNER, 3)], card=None)
-    refused = system.pay(user, oid, card)
+    oid = system.place(user_id, [(PLANNER, 3)], card=None)
+    refused = system.pay(user_id, oid, card)
     assert refused.status_code == 402 and "Card number" in refused.text  # the provider's page says why, again
     # The provider's page opens once payments hears stock.reserved; orders hears the same event on its own clock.
     wait_until(lambda: system.order(oid)["status"] == "AWAITING_PAYMENT", message="the order to await payment")
     assert system.charge(oid)["status"] == "awaiting"
     assert units(system, PLANNER_SKU) == (7, 3)  # still held for the shopper
-    paid = system.pay(user, oid, "approve")
+    paid = system.pay(user_id, oid, "approve")
     assert paid.status_code == 303 and paid.headers["Location"].endswith(f"/checkout/return?order={oid}")
     assert system.wait_settled(oid)["status"] == "CONFIRMED"
 
 
-def test_an_order_for_more_than_the_shelf_holds_is_rejected_and_there_is_nothing_to_pay(system, user):
+def test_an_order_for_more_than_the_shelf_holds_is_rejected_and_there_is_nothing_to_pay(system, user_id):
     system.set_stock(PEN_SKU, 1)
-    oid = system.place(user, [(PLANNER, 1), (PEN, 2)], card=None)
+    oid = system.place(user_id, [(PLANNER, 1), (PEN, 2)], card=None)
     order = system.wait_settled(oid)
     assert order["status"] == "REJECTED" and order["reason"] == "out_of_stock"
     assert order["unavailable"] == [PEN_SKU]
-    assert system.payment_page(user, oid) is None and system.charge(oid) is None
+    assert system.payment_page(user_id, oid) is None and system.charge(oid) is None
     assert units(system, PEN_SKU) == (1, 0)
 
 
-def test_cancelling_a_confirmed_order_voids_the_authorization_and_returns_the_units(system, user):
+def test_cancelling_a_confirmed_order_voids_the_authorization_and_returns_the_units(system, user_id):
     system.set_stock(PEN_SKU, 5)
-    oid = system.place(user, [(PEN, 1)])
+    oid = system.place(user_id, [(PEN, 1)])
     assert system.wait_settled(oid)["status"] == "CONFIRMED"
     wait_until(lambda: units(system, PEN_SKU) == (4, 0), message="the commit")
-    r = system.orders.test_client().post(f"/api/orders/{oid}/cancel", headers=system.issuer.headers(user))
+    r = system.orders.test_client().post(f"/api/orders/{oid}/cancel", headers=system.issuer.headers(user_id))
     assert r.status_code == 202 and r.json["status"] == "CANCELLED"
     voided = wait_until(lambda: (c := system.charge(oid))["status"] == "voided" and c, message="the void")
     assert [h["kind"] for h in voided["history"]] == ["authorized", "voided"]
@@ -94,9 +94,9 @@ def test_cancelling_a_confirmed_order_voids_the_authorization_and_returns_the_un
     wait_until(lambda: units(system, PEN_SKU) == (5, 0), message="the units to come back")
 
 
-def test_shipping_captures_and_refunds_add_up_to_at_most_the_captured_total(system, user):
+def test_shipping_captures_and_refunds_add_up_to_at_most_the_captured_total(system, user_id):
     system.set_stock(PEN_SKU, 5)
-    oid = system.place(user, [(PEN, 1)])
+    oid = system.place(user_id, [(PEN, 1)])
     total = system.wait_settled(oid)["total"]
     ship(system, oid)
     captured = wait_until(lambda: (c := system.charge(oid))["status"] == "captured" and c, message="the capture")
@@ -116,17 +116,17 @@ def test_shipping_captures_and_refunds_add_up_to_at_most_the_captured_total(syst
     assert kinds == ["authorized", "captured", "refunded", "refunded"]
 
 
-def test_replaying_every_saga_topic_changes_nothing(system, user):
+def test_replaying_every_saga_topic_changes_nothing(system, user_id):
     system.set_stock(PEN_SKU, 20)
-    paid = system.place(user, [(PEN, 1)])
-    retried = system.place(user, [(PEN, 1)], card=None)
-    system.pay(user, retried, "decline")
-    system.pay(user, retried, "approve")  # every order ends: a waiting one is the watchdog's to re-drive meanwhile
-    cancelled = system.place(user, [(PEN, 1)])
-    shipped = system.place(user, [(PEN, 1)])
+    paid = system.place(user_id, [(PEN, 1)])
+    retried = system.place(user_id, [(PEN, 1)], card=None)
+    system.pay(user_id, retried, "decline")
+    system.pay(user_id, retried, "approve")  # every order ends: a waiting one is the watchdog's to re-drive meanwhile
+    cancelled = system.place(user_id, [(PEN, 1)])
+    shipped = system.place(user_id, [(PEN, 1)])
     for oid in (paid, retried, cancelled, shipped):
         system.wait_settled(oid)
-    system.orders.test_client().post(f"/api/orders/{cancelled}/cancel", headers=system.issuer.headers(user))
+    system.orders.test_client().post(f"/api/orders/{cancelled}/cancel", headers=system.issuer.headers(user_id))
     ship(system, shipped)
     wait_until(lambda: system.charge(shipped)["status"] == "captured", message="the capture")
     assert refund(system, shipped, 300).status_code == 201

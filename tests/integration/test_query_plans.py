@@ -126,17 +126,20 @@ def sign_up_and_in(auth_app) -> None:
     assert auth.post("/api/auth/login", json={"email": email, "password": password}).status_code == 200
 
 
-def test_no_hot_path_query_is_a_collection_scan(system, auth_app, user, capsys):
+def test_no_hot_path_query_is_a_collection_scan(system, auth_app, user_id, capsys):
     QUERIES.recording = True
     try:
         browse(system.products)
         sign_up_and_in(auth_app)
-        orders = [system.place(user, [("fountain-pen", 1)]), system.place(user, [("fountain-pen", 1)], card="decline")]
-        system.pay(user, orders[1], "approve")  # another card after a declined one
+        orders = [
+            system.place(user_id, [("fountain-pen", 1)]),
+            system.place(user_id, [("fountain-pen", 1)], card="decline"),
+        ]
+        system.pay(user_id, orders[1], "approve")  # another card after a declined one
         for order_id in orders:
             system.wait_settled(order_id)
-        system.orders.test_client().get("/api/orders", headers=system.issuer.headers(user))
-        system.orders.test_client().get(f"/api/orders/{orders[0]}", headers=system.issuer.headers(user))
+        system.orders.test_client().get("/api/orders", headers=system.issuer.headers(user_id))
+        system.orders.test_client().get(f"/api/orders/{orders[0]}", headers=system.issuer.headers(user_id))
         sweeps(system)  # the background loops' queries, whether or not their timers fired meanwhile
     finally:
         QUERIES.recording = False

@@ -20,9 +20,10 @@ def _variable(name: str) -> str:
 
 def test_with_nothing_set_every_knob_has_its_declared_default():
     loaded = load_settings("x", env={})
-    for f in KNOBS:
-        if f.default is not MISSING:
-            assert getattr(loaded, f.name) == f.default, f.name
+    defaulted = [f for f in KNOBS if f.default is not MISSING]
+    assert defaulted, "no knob has a default: the loop below would check nothing"
+    for f in defaulted:
+        assert getattr(loaded, f.name) == f.default, f.name
 
 
 @pytest.mark.parametrize("knob", KNOBS, ids=lambda f: f.name)

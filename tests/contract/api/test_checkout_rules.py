@@ -54,14 +54,16 @@ def order_body(address, *lines, **extra):
     }
 
 
-def new_code(client, admin, **terms) -> str:
+def new_code(client, admin_headers, **terms) -> str:
     code = "T" + uuid.uuid4().hex[:10].upper()
-    r = client.post("/api/promotions", json={"code": code, "kind": "percent", "value": 10, **terms}, headers=admin)
+    r = client.post(
+        "/api/promotions", json={"code": code, "kind": "percent", "value": 10, **terms}, headers=admin_headers
+    )
     assert r.status_code == 201, r.json
     return code
 
 
-def test_the_local_shop_is_seeded_with_two_options_three_rates_and_welcome10(client, admin):
+def test_the_local_shop_is_seeded_with_two_options_three_rates_and_welcome10(client, admin_headers):
     options = client.get("/api/shipping", query_string={"country": "de"}).json["items"]
     assert [(o["name"], o["price"], o["free_over"]) for o in options] == [
         ("Standard", 490, 7500),
@@ -69,7 +71,9 @@ def test_the_local_shop_is_seeded_with_two_options_three_rates_and_welcome10(cli
     ]
     taxes = {t["id"]: (t["rate"], t["inclusive"]) for t in client.get("/api/tax").json["items"]}
     assert taxes == {"DE": (1900, True), "GB": (2000, True), "US": (700, False)}
-    welcome = next(p for p in client.get("/api/promotions", headers=admin).json["items"] if p["id"] == "WELCOME10")
+    welcome = next(
+        p for p in client.get("/api/promotions", headers=admin_headers).json["items"] if p["id"] == "WELCOME10"
+    )
     assert (welcome["kind"], welcome["value"], welcome["min_spend"]) == ("percent", 10, 3000)
 
 
@@ -92,18 +96,18 @@ def test_an_order_stores_its_breakdown_and_charges_exactly_its_total(app, client
     assert placed["payment"]["amount"] == b["total"] and placed["breakdown"]["discount"] == discount
 
 
-def test_us_tax_is_added_on_top_and_a_rate_edit_never_changes_a_placed_order(client, issuer, admin, prices):
+def test_us_tax_is_added_on_top_and_a_rate_edit_never_changes_a_placed_order(client, issuer, admin_headers, prices):
     first = place(client, issuer, order_body(US, ("fountain-pen", 1), delivery_option="standard")).json
     pen = prices["fountain-pen"]
     delivery = 0 if pen >= 7500 else 490
     assert first["breakdown"]["tax"] == round(pen * 0.07) + round(delivery * 0.07)
     assert first["total"] == pen + delivery + first["breakdown"]["tax"]
-    assert client.put("/api/tax/US", json={"rate": 1000, "inclusive": False}, headers=admin).status_code == 200
+    assert client.put("/api/tax/US", json={"rate": 1000, "inclusive": False}, headers=admin_headers).status_code == 200
     try:
-        again = client.get(f"/api/orders/{first['id']}", headers=admin).json
+        again = client.get(f"/api/orders/{first['id']}", headers=admin_headers).json
         assert again["breakdown"] == first["breakdown"]
     finally:
-        client.put("/api/tax/US", json={"rate": 700, "inclusive": False}, headers=admin)
+        client.put("/api/tax/US", json={"rate": 700, "inclusive": False}, headers=admin_headers)
 
 
 @pytest.mark.parametrize(
@@ -115,8 +119,8 @@ def test_us_tax_is_added_on_top_and_a_rate_edit_never_changes_a_placed_order(cli
         ({"min_spend": 10_000_000}, 1, "PROMO_MIN_SPEND"),
     ],
 )
-def test_a_code_that_cannot_apply_says_why_beside_the_field(client, issuer, admin, terms, lines, error):
-    code = new_code(client, admin, **terms)
+def test_a_code_that_cannot_apply_says_why_beside_the_field(client, issuer, admin_headers, terms, lines, error):
+    code = new_code(client, admin_headers, **terms)
     r = place(client, issuer, order_body(US, ("fountain-pen", lines), promo_code=code))
     assert r.status_code == 409 and r.json["error"] == error and "promo_code" in r.json["details"]
 
@@ -126,15 +130,15 @@ def test_an_unknown_code_is_refused_as_unknown(client, issuer):
     assert r.status_code == 404 and r.json["error"] == "PROMO_UNKNOWN"
 
 
-def test_a_one_per_customer_code_serves_a_customer_once(client, issuer, admin):
-    code, user = new_code(client, admin, per_customer=True), uuid.uuid4().hex
+def test_a_one_per_customer_code_serves_a_customer_once(client, issuer, admin_headers):
+    code, user = new_code(client, admin_headers, per_customer=True), uuid.uuid4().hex
     assert place(client, issuer, order_body(US, ("fountain-pen", 1), promo_code=code), user).status_code == 202
     again = place(client, issuer, order_body(US, ("fountain-pen", 1), promo_code=code), user)
     assert again.status_code == 409 and again.json["error"] == "PROMO_ALREADY_USED"
 
 
-def test_under_a_rush_a_code_with_three_uses_left_is_used_exactly_three_times(app, client, issuer, admin):
-    code = new_code(client, admin, usage_limit=3)
+def test_under_a_rush_a_code_with_three_uses_left_is_used_exactly_three_times(app, client, issuer, admin_headers):
+    code = new_code(client, admin_headers, usage_limit=3)
 
     def post(_):
         with app.test_client() as c:
@@ -144,18 +148,18 @@ def test_under_a_rush_a_code_with_three_uses_left_is_used_exactly_three_times(ap
         results = list(pool.map(post, range(20)))
     assert sorted(r.status_code for r in results) == [202] * 3 + [409] * 17
     assert {r.json["error"] for r in results if r.status_code == 409} == {"PROMO_USED_UP"}
-    used = next(p for p in client.get("/api/promotions", headers=admin).json["items"] if p["id"] == code)
+    used = next(p for p in client.get("/api/promotions", headers=admin_headers).json["items"] if p["id"] == code)
     assert used["used"] == 3
 
 
-def test_a_rejected_order_gives_its_code_back_once(app, client, issuer, admin):
-    code = new_code(client, admin, usage_limit=1)
+def test_a_rejected_order_gives_its_code_back_once(app, client, issuer, admin_headers):
+    code = new_code(client, admin_headers, usage_limit=1)
     order = place(client, issuer, order_body(US, ("fountain-pen", 1), promo_code=code)).json
     on = handlers(orders_deps(app).repo, orders_deps(app).rules.promotions)
     rejected = make_event("stock.rejected", {"order_id": order["id"], "user_id": order["user_id"], "skus": []}, "t")
     on["stock.rejected"](rejected)
     on["stock.rejected"](rejected)
-    used = next(p for p in client.get("/api/promotions", headers=admin).json["items"] if p["id"] == code)
+    used = next(p for p in client.get("/api/promotions", headers=admin_headers).json["items"] if p["id"] == code)
     assert used["used"] == 0
     assert place(client, issuer, order_body(US, ("fountain-pen", 1), promo_code=code)).status_code == 202
 
@@ -169,19 +173,23 @@ def test_a_rejected_order_gives_its_code_back_once(app, client, issuer, admin):
         ("/api/tax/US", {"rate": 10_001, "inclusive": False}),
     ],
 )
-def test_bad_rule_bodies_are_refused_with_422(client, admin, path, payload):
-    r = client.put(path, json=payload, headers=admin)
+def test_bad_rule_bodies_are_refused_with_422(client, admin_headers, path, payload):
+    r = client.put(path, json=payload, headers=admin_headers)
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
 
 
-def test_bad_promo_bodies_and_customers_are_refused(client, issuer, admin):
-    percent = client.post("/api/promotions", json={"code": "TOOMUCH", "kind": "percent", "value": 150}, headers=admin)
-    injected = client.post("/api/promotions", json={"code": {"$ne": ""}, "kind": "fixed", "value": 1}, headers=admin)
-    pattern = client.post("/api/promotions", json={"code": ".*", "kind": "fixed", "value": 1}, headers=admin)
+def test_bad_promo_bodies_and_customers_are_refused(client, issuer, admin_headers):
+    percent = client.post(
+        "/api/promotions", json={"code": "TOOMUCH", "kind": "percent", "value": 150}, headers=admin_headers
+    )
+    injected = client.post(
+        "/api/promotions", json={"code": {"$ne": ""}, "kind": "fixed", "value": 1}, headers=admin_headers
+    )
+    pattern = client.post("/api/promotions", json={"code": ".*", "kind": "fixed", "value": 1}, headers=admin_headers)
     assert {percent.status_code, injected.status_code, pattern.status_code} == {422}
     assert client.get("/api/promotions", headers=issuer.headers()).status_code == 403
     assert client.put("/api/tax/US", json={"rate": 0, "inclusive": False}, headers=issuer.headers()).status_code == 403
-    assert client.delete("/api/shipping/%24ne", headers=admin).status_code == 404
+    assert client.delete("/api/shipping/%24ne", headers=admin_headers).status_code == 404
     order = order_body(US, ("fountain-pen", 1), promo_code={"$ne": ""})
     assert place(client, issuer, order).status_code == 422
 
@@ -230,8 +238,8 @@ def test_a_code_the_cart_cannot_take_is_refused_and_not_kept(app, client, body, 
     assert client.get("/api/cart", headers=cart).json["promo_code"] is None
 
 
-def test_a_code_under_its_minimum_spend_is_refused_and_an_empty_cart_has_no_code(app, client, admin):
-    code = new_code(client, admin, min_spend=10_000_000)
+def test_a_code_under_its_minimum_spend_is_refused_and_an_empty_cart_has_no_code(app, client, admin_headers):
+    code = new_code(client, admin_headers, min_spend=10_000_000)
     cart = guest_cart(app, ("fountain-pen", 1))
     r = client.put("/api/cart/promo", json={"promo_code": code, "country": "US"}, headers=cart)
     assert r.status_code == 409 and r.json["details"]["promo_code"] == "min_spend"

@@ -15,12 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gateway
+from common.settings import SERVICE_PORTS
 from services.inventory.deps import deps as inventory_deps
 from services.products.seed import seed_documents, seed_stock
 from tests.support.checkout_apps import serve_shop
 from tests.support.servers import serving
 
-SERVICES = ["auth", "products", "orders", "payments", "inventory", "notifications", "users"]
+SERVICES = list(SERVICE_PORTS)
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 INTERNAL = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
 # Names our bodies and queries use, so random values reach the validators and the code behind them.

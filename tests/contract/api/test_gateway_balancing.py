@@ -9,6 +9,7 @@ import pytest
 from common.breaker import OPEN
 from common.http.balancer import BalancedClient, split_urls
 from common.platform import platform_of
+from common.settings import SERVICE_PORTS
 from gateway import create_app
 from gateway.deps import deps as gateway_deps
 from services.products import create_app as create_products
@@ -33,10 +34,7 @@ def instances(redis_url):
 
 def gateway(redis_url, products: str):
     dead = f"http://127.0.0.1:{free_port()}"
-    urls = {
-        **dict.fromkeys(("auth", "users", "inventory", "payments", "notifications", "orders"), dead),
-        "products": products,
-    }
+    urls = {**dict.fromkeys(SERVICE_PORTS, dead), "products": products}
     app = create_app({"redis_url": redis_url, "http_timeout": 1.0, "service_urls": urls})
     return app, app.test_client()
 

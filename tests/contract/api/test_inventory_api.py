@@ -117,27 +117,27 @@ def test_counting_stock_needs_the_admin_role(client, issuer, sku):
     assert client.put(f"/api/inventory/{sku}", json={"quantity": 1}, headers=issuer.headers()).status_code == 403
 
 
-def test_an_admin_count_sets_available_and_leaves_reserved_units_held(client, stock, admin, sku):
+def test_an_admin_count_sets_available_and_leaves_reserved_units_held(client, stock, admin_headers, sku):
     stock.reserve(sku, 4)
-    r = client.put(f"/api/inventory/{sku}", json={"quantity": 30}, headers=admin)
+    r = client.put(f"/api/inventory/{sku}", json={"quantity": 30}, headers=admin_headers)
     assert r.status_code == 200 and r.json == {"sku": sku, "available": 30, "reserved": 4}
 
 
-def test_a_count_for_a_sku_no_product_has_is_404_and_leaves_no_record_behind(client, stock, admin):
+def test_a_count_for_a_sku_no_product_has_is_404_and_leaves_no_record_behind(client, stock, admin_headers):
     phantom = f"SKU-{uuid.uuid4().hex}"
-    r = client.put(f"/api/inventory/{phantom}", json={"quantity": 2}, headers=admin)
+    r = client.put(f"/api/inventory/{phantom}", json={"quantity": 2}, headers=admin_headers)
     assert r.status_code == 404 and r.json["error"] == "SKU_NOT_FOUND"
     # The product created afterwards gets its own initial stock, not the refused count.
     service.apply_product_change(stock, ProductChanged.parse(product_changed("created", phantom, initial_stock=7)))
     assert client.get(f"/api/inventory/{phantom}").json["available"] == 7
 
 
-def test_adjustments_never_push_a_level_past_the_cap_a_count_enforces(client, admin, sku):
-    client.put(f"/api/inventory/{sku}", json={"quantity": 1_000_000}, headers=admin)
-    r = client.post(f"/api/inventory/{sku}/adjust", json={"delta": 10}, headers=admin)
+def test_adjustments_never_push_a_level_past_the_cap_a_count_enforces(client, admin_headers, sku):
+    client.put(f"/api/inventory/{sku}", json={"quantity": 1_000_000}, headers=admin_headers)
+    r = client.post(f"/api/inventory/{sku}/adjust", json={"delta": 10}, headers=admin_headers)
     assert r.status_code == 409 and r.json["error"] == "STOCK_TOO_HIGH"
     for _ in range(3):  # the probe's repeated big adjustments from a low level
-        client.post(f"/api/inventory/{sku}/adjust", json={"delta": 1_000_000}, headers=admin)
+        client.post(f"/api/inventory/{sku}/adjust", json={"delta": 1_000_000}, headers=admin_headers)
     assert client.get(f"/api/inventory/{sku}").json["available"] == 1_000_000
 
 
@@ -155,22 +155,22 @@ def test_adjustments_never_push_a_level_past_the_cap_a_count_enforces(client, ad
         {"$set": {"available": 5}},
     ],
 )
-def test_bad_counts_are_422(client, admin, sku, body):
-    r = client.put(f"/api/inventory/{sku}", json=body, headers=admin)
+def test_bad_counts_are_422(client, admin_headers, sku, body):
+    r = client.put(f"/api/inventory/{sku}", json=body, headers=admin_headers)
     assert r.status_code == 422 and r.json["details"]["fields"]
 
 
-def test_a_count_with_a_malformed_sku_is_404_and_a_body_that_is_not_json_400(client, admin, sku):
-    assert client.put("/api/inventory/$ne", json={"quantity": 1}, headers=admin).status_code == 404
-    r = client.put(f"/api/inventory/{sku}", data="7", content_type="application/json", headers=admin)
+def test_a_count_with_a_malformed_sku_is_404_and_a_body_that_is_not_json_400(client, admin_headers, sku):
+    assert client.put("/api/inventory/$ne", json={"quantity": 1}, headers=admin_headers).status_code == 404
+    r = client.put(f"/api/inventory/{sku}", data="7", content_type="application/json", headers=admin_headers)
     assert r.status_code == 400
 
 
-def test_falling_to_the_low_level_announces_stock_low_once(client, stock, admin, sku):
-    client.put(f"/api/inventory/{sku}", json={"quantity": 6}, headers=admin)
+def test_falling_to_the_low_level_announces_stock_low_once(client, stock, admin_headers, sku):
+    client.put(f"/api/inventory/{sku}", json={"quantity": 6}, headers=admin_headers)
     assert outbox_types(stock, sku) == ["admin.action"]  # each count is audited with it
-    client.put(f"/api/inventory/{sku}", json={"quantity": 5}, headers=admin)
-    client.put(f"/api/inventory/{sku}", json={"quantity": 2}, headers=admin)
+    client.put(f"/api/inventory/{sku}", json={"quantity": 5}, headers=admin_headers)
+    client.put(f"/api/inventory/{sku}", json={"quantity": 2}, headers=admin_headers)
     (event,) = [e for e in stock.stock.find_one({"_id": sku})["_outbox"] if e["type"] != "admin.action"]
     assert event["type"] == "stock.low" and event["data"]["available"] == 5 and event["data"]["sku"] == sku
 

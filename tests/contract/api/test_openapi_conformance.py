@@ -18,9 +18,10 @@ from schemathesis.generation.hypothesis.builder import HypothesisTestConfig, Hyp
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 import gateway
+from common.settings import SERVICE_PORTS
 from tests.support.servers import serving
 
-SERVICES = ["auth", "products", "orders", "payments", "inventory", "notifications", "users"]
+SERVICES = list(SERVICE_PORTS)
 # Through the gateway, every service but auth: the gateway checks tokens against auth's JWKS, which in these tests is
 # the test issuer's (tests/support/tokens.py), so a real auth service behind it could not be reached as a signed-in
 # caller.

@@ -46,7 +46,7 @@ def catalog(products_url):
 
 
 @pytest.fixture()
-def user(issuer):
+def user_id(issuer):
     return uuid.uuid4().hex
 
 
@@ -57,13 +57,13 @@ def body(*lines, address=ADDRESS):
     }
 
 
-def place(client, issuer, user, payload, key=None):
-    headers = issuer.headers(user, **{"Idempotency-Key": key or uuid.uuid4().hex})
+def place(client, issuer, user_id, payload, key=None):
+    headers = issuer.headers(user_id, **{"Idempotency-Key": key or uuid.uuid4().hex})
     return client.post("/api/orders", json=payload, headers=headers)
 
 
-def test_placing_an_order_returns_202_with_a_pending_order_priced_from_the_catalog(client, issuer, user, catalog):
-    r = place(client, issuer, user, body(("ceramic-mug-set", 2), ("fountain-pen", 1)))
+def test_placing_an_order_returns_202_with_a_pending_order_priced_from_the_catalog(client, issuer, user_id, catalog):
+    r = place(client, issuer, user_id, body(("ceramic-mug-set", 2), ("fountain-pen", 1)))
     assert r.status_code == 202, r.json
     order = r.json
     assert order["status"] == states.PENDING and r.headers["Location"] == f"/api/orders/{order['id']}"
@@ -77,31 +77,31 @@ def test_placing_an_order_returns_202_with_a_pending_order_priced_from_the_catal
     assert "payment_token" not in order and "idem" not in order
 
 
-def test_the_order_and_its_order_placed_event_are_one_document(app, client, issuer, user):
-    r = place(client, issuer, user, body(("wireless-mouse", 1)))
+def test_the_order_and_its_order_placed_event_are_one_document(app, client, issuer, user_id):
+    r = place(client, issuer, user_id, body(("wireless-mouse", 1)))
     doc = orders_deps(app).repo.orders.find_one({"_id": r.json["id"]})
     (event,) = doc["_outbox"]
     assert event["type"] == "order.placed" and event["source"] == "orders"
     assert set(event) == {"event_id", "type", "version", "occurred_at", "source", "correlation_id", "data"}
     data = event["data"]
-    assert data["order_id"] == doc["_id"] and data["user_id"] == user
+    assert data["order_id"] == doc["_id"] and data["user_id"] == user_id
     assert data["payment"] == {"amount": doc["total"], "currency": "USD"}  # no card: paid on the provider's page
     assert [ln["sku"] for ln in data["lines"]] == [doc["lines"][0]["sku"]]
 
 
-def test_the_same_key_returns_the_same_order_and_never_a_second(app, client, issuer, user):
+def test_the_same_key_returns_the_same_order_and_never_a_second(app, client, issuer, user_id):
     key, payload = uuid.uuid4().hex, body(("ceramic-mug-set", 1))
-    first = place(client, issuer, user, payload, key)
-    again = place(client, issuer, user, payload, key)
+    first = place(client, issuer, user_id, payload, key)
+    again = place(client, issuer, user_id, payload, key)
     assert first.status_code == again.status_code == 202
     assert again.json["id"] == first.json["id"] and again.headers["Idempotent-Replayed"] == "true"
-    assert orders_deps(app).repo.orders.count_documents({"user_id": user}) == 1
+    assert orders_deps(app).repo.orders.count_documents({"user_id": user_id}) == 1
 
 
-def test_a_different_body_with_the_same_key_is_409(client, issuer, user):
+def test_a_different_body_with_the_same_key_is_409(client, issuer, user_id):
     key = uuid.uuid4().hex
-    assert place(client, issuer, user, body(("ceramic-mug-set", 1)), key).status_code == 202
-    r = place(client, issuer, user, body(("ceramic-mug-set", 2)), key)
+    assert place(client, issuer, user_id, body(("ceramic-mug-set", 1)), key).status_code == 202
+    r = place(client, issuer, user_id, body(("ceramic-mug-set", 2)), key)
     assert r.status_code == 409 and r.json["error"] == "IDEMPOTENCY_KEY_REUSED"
 
 
@@ -112,18 +112,18 @@ def test_two_customers_may_use_the_same_key_for_their_own_orders(client, issuer)
     assert a.status_code == b.status_code == 202 and a.json["id"] != b.json["id"]
 
 
-def test_concurrent_requests_with_one_key_make_one_order(app, issuer, user):
+def test_concurrent_requests_with_one_key_make_one_order(app, issuer, user_id):
     key, payload = uuid.uuid4().hex, body(("hardcover-notebook", 1))
 
     def post(_):
         with app.test_client() as c:
-            return place(c, issuer, user, payload, key)
+            return place(c, issuer, user_id, payload, key)
 
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(post, range(8)))
     assert {r.status_code for r in results} == {202}
     assert len({r.json["id"] for r in results}) == 1
-    assert orders_deps(app).repo.orders.count_documents({"user_id": user}) == 1
+    assert orders_deps(app).repo.orders.count_documents({"user_id": user_id}) == 1
 
 
 @pytest.mark.parametrize(
@@ -135,8 +135,8 @@ def test_concurrent_requests_with_one_key_make_one_order(app, issuer, user):
         ("bad key with spaces", "INVALID_IDEMPOTENCY_KEY"),
     ],
 )
-def test_a_missing_or_malformed_idempotency_key_is_400(client, issuer, user, key, code):
-    headers = issuer.headers(user, **({"Idempotency-Key": key} if key else {}))
+def test_a_missing_or_malformed_idempotency_key_is_400(client, issuer, user_id, key, code):
+    headers = issuer.headers(user_id, **({"Idempotency-Key": key} if key else {}))
     r = client.post("/api/orders", json=body(("fountain-pen", 1)), headers=headers)
     assert r.status_code == 400 and r.json["error"] == code
 
@@ -174,94 +174,94 @@ def test_placing_an_order_needs_a_signed_in_customer_or_a_guests_email(client):
         body(("a" * 65, 1)),
     ],
 )
-def test_bad_bodies_are_422_never_500(client, issuer, user, payload):
-    r = place(client, issuer, user, payload)
+def test_bad_bodies_are_422_never_500(client, issuer, user_id, payload):
+    r = place(client, issuer, user_id, payload)
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR"
 
 
-def test_an_unknown_country_code_is_refused_naming_the_code(client, issuer, user):
-    r = place(client, issuer, user, body(("fountain-pen", 1), address={**ADDRESS, "country": "XX"}))
+def test_an_unknown_country_code_is_refused_naming_the_code(client, issuer, user_id):
+    r = place(client, issuer, user_id, body(("fountain-pen", 1), address={**ADDRESS, "country": "XX"}))
     assert r.status_code == 422 and "'XX' is not an ISO 3166-1 alpha-2" in str(r.json["details"]["fields"])
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"[]", b'"text"', b"null"])
-def test_a_body_that_is_not_a_json_object_is_400(client, issuer, user, raw):
-    headers = issuer.headers(user, **{"Idempotency-Key": uuid.uuid4().hex, "Content-Type": "application/json"})
+def test_a_body_that_is_not_a_json_object_is_400(client, issuer, user_id, raw):
+    headers = issuer.headers(user_id, **{"Idempotency-Key": uuid.uuid4().hex, "Content-Type": "application/json"})
     r = client.post("/api/orders", data=raw, headers=headers)
     assert r.status_code == 400 and r.json["error"] == "INVALID_JSON"
 
 
-def test_an_unknown_product_is_422(client, issuer, user):
-    r = place(client, issuer, user, body(("no-such-product", 1)))
+def test_an_unknown_product_is_422(client, issuer, user_id):
+    r = place(client, issuer, user_id, body(("no-such-product", 1)))
     assert r.status_code == 409 and r.json["error"] == "UNKNOWN_PRODUCT"
     assert r.json["details"]["products"] == ["no-such-product"]
 
 
-def test_lines_of_one_product_are_merged_and_capped_at_99(client, issuer, user):
-    r = place(client, issuer, user, body(("fountain-pen", 1), ("fountain-pen", 2)))
+def test_lines_of_one_product_are_merged_and_capped_at_99(client, issuer, user_id):
+    r = place(client, issuer, user_id, body(("fountain-pen", 1), ("fountain-pen", 2)))
     assert [(ln["product_id"], ln["quantity"]) for ln in r.json["lines"]] == [("fountain-pen", 3)]
-    r = place(client, issuer, user, body(("fountain-pen", 60), ("fountain-pen", 60)))
+    r = place(client, issuer, user_id, body(("fountain-pen", 60), ("fountain-pen", 60)))
     assert r.status_code == 422 and r.json["error"] == "QUANTITY_TOO_LARGE"
 
 
-def test_without_lines_the_order_takes_the_cart_and_an_empty_cart_is_422(client, issuer, user):
+def test_without_lines_the_order_takes_the_cart_and_an_empty_cart_is_422(client, issuer, user_id):
     payload = {"address": ADDRESS}
-    r = place(client, issuer, user, payload)
+    r = place(client, issuer, user_id, payload)
     assert r.status_code == 409 and r.json["error"] == "CART_EMPTY"
 
 
-def test_a_customer_sees_their_own_orders_and_no_one_elses(client, issuer, user):
-    mine = [place(client, issuer, user, body(("fountain-pen", n))).json["id"] for n in (1, 2)]
+def test_a_customer_sees_their_own_orders_and_no_one_elses(client, issuer, user_id):
+    mine = [place(client, issuer, user_id, body(("fountain-pen", n))).json["id"] for n in (1, 2)]
     other = place(client, issuer, uuid.uuid4().hex, body(("fountain-pen", 1))).json["id"]
-    listed = client.get("/api/orders", headers=issuer.headers(user)).json
+    listed = client.get("/api/orders", headers=issuer.headers(user_id)).json
     assert [o["id"] for o in listed["items"]] == mine[::-1] and listed["total"] == 2
-    assert client.get(f"/api/orders/{mine[0]}", headers=issuer.headers(user)).status_code == 200
-    r = client.get(f"/api/orders/{other}", headers=issuer.headers(user))
+    assert client.get(f"/api/orders/{mine[0]}", headers=issuer.headers(user_id)).status_code == 200
+    r = client.get(f"/api/orders/{other}", headers=issuer.headers(user_id))
     assert r.status_code == 404 and r.json["error"] == "NOT_FOUND"
     assert client.get(f"/api/orders/{other}", headers=issuer.headers(role="admin")).status_code == 200
 
 
 @pytest.mark.parametrize("query", ["per_page=0", "per_page=10000", "page=0", "page=x"])
-def test_bad_paging_is_422(client, issuer, user, query):
-    assert client.get(f"/api/orders?{query}", headers=issuer.headers(user)).status_code == 422
+def test_bad_paging_is_422(client, issuer, user_id, query):
+    assert client.get(f"/api/orders?{query}", headers=issuer.headers(user_id)).status_code == 422
 
 
-def test_an_unknown_or_malformed_order_id_is_404(client, issuer, user):
-    assert client.get(f"/api/orders/{uuid.uuid4().hex}", headers=issuer.headers(user)).status_code == 404
-    assert client.get("/api/orders/%24ne", headers=issuer.headers(user)).status_code == 404
+def test_an_unknown_or_malformed_order_id_is_404(client, issuer, user_id):
+    assert client.get(f"/api/orders/{uuid.uuid4().hex}", headers=issuer.headers(user_id)).status_code == 404
+    assert client.get("/api/orders/%24ne", headers=issuer.headers(user_id)).status_code == 404
 
 
 def _event(type_, **data):
     return make_event(type_, data, "test")
 
 
-def test_a_customer_cancels_an_unshipped_order_and_the_event_says_whether_it_was_paid(app, client, issuer, user):
+def test_a_customer_cancels_an_unshipped_order_and_the_event_says_whether_it_was_paid(app, client, issuer, user_id):
     repo, on = orders_deps(app).repo, handlers(orders_deps(app).repo)
-    oid = place(client, issuer, user, body(("fountain-pen", 1))).json["id"]
-    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user))
+    oid = place(client, issuer, user_id, body(("fountain-pen", 1))).json["id"]
+    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user_id))
     assert r.status_code == 409 and r.json["error"] == "ORDER_NOT_CANCELLABLE"  # PENDING: the saga is deciding
     on["payment.succeeded"](_event("payment.succeeded", order_id=oid, charge_id="ch_1", brand="visa", last4="4242"))
     assert client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(uuid.uuid4().hex)).status_code == 404
-    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user))
+    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user_id))
     assert r.status_code == 202 and r.json["status"] == "CANCELLED" and r.json["reason"] == "customer"
     cancelled = [e for e in repo.orders.find_one({"_id": oid})["_outbox"] if e["type"] == "order.cancelled"]
     assert len(cancelled) == 1 and cancelled[0]["data"]["paid"] is True
     assert cancelled[0]["data"]["previous_status"] == "CONFIRMED"
-    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user))
+    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user_id))
     assert r.status_code == 409
 
 
-def test_only_admins_ship_and_deliver_and_only_in_order(app, client, issuer, user):
+def test_only_admins_ship_and_deliver_and_only_in_order(app, client, issuer, user_id):
     on = handlers(orders_deps(app).repo)
-    oid = place(client, issuer, user, body(("fountain-pen", 1))).json["id"]
+    oid = place(client, issuer, user_id, body(("fountain-pen", 1))).json["id"]
     admin = issuer.headers(role="admin")
-    assert client.post(f"/api/orders/{oid}/ship", headers=issuer.headers(user)).status_code == 403
+    assert client.post(f"/api/orders/{oid}/ship", headers=issuer.headers(user_id)).status_code == 403
     r = client.post(f"/api/orders/{oid}/ship", headers=admin)
     assert r.status_code == 409 and r.json["error"] == "ILLEGAL_TRANSITION"
     on["payment.succeeded"](_event("payment.succeeded", order_id=oid, charge_id="ch_2", brand="visa", last4="4242"))
     assert client.post(f"/api/orders/{oid}/deliver", headers=admin).status_code == 409
     assert client.post(f"/api/orders/{oid}/ship", headers=admin).json["status"] == "SHIPPED"
-    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user))
+    r = client.post(f"/api/orders/{oid}/cancel", headers=issuer.headers(user_id))
     assert r.status_code == 409  # shipped: too late to cancel
     assert client.post(f"/api/orders/{oid}/deliver", headers=admin).json["status"] == "DELIVERED"
     assert client.post(f"/api/orders/{oid}/deliver", headers=admin).status_code == 409
@@ -276,21 +276,21 @@ def test_the_openapi_document_describes_the_order_body(client):
     assert {"post"} <= set(doc["paths"]["/api/orders/{order_id}/cancel"])
 
 
-def test_without_lines_the_order_takes_the_cart_which_empties_once_the_order_is_paid(app, client, issuer, user):
+def test_without_lines_the_order_takes_the_cart_which_empties_once_the_order_is_paid(app, client, issuer, user_id):
     store = orders_deps(app).cart.store
-    store.add(user_cart_id(user), "FM-STA-022", 2, 99)  # the fountain pen's one variant
-    store.add(user_cart_id(user), "FM-STA-024", 1, 99)  # the weekly planner's
-    r = place(client, issuer, user, {"address": ADDRESS})
+    store.add(user_cart_id(user_id), "FM-STA-022", 2, 99)  # the fountain pen's one variant
+    store.add(user_cart_id(user_id), "FM-STA-024", 1, 99)  # the weekly planner's
+    r = place(client, issuer, user_id, {"address": ADDRESS})
     assert r.status_code == 202
     assert sorted((ln["product_id"], ln["quantity"]) for ln in r.json["lines"]) == [
         ("fountain-pen", 2),
         ("weekly-planner", 1),
     ]
-    assert store.lines(user_cart_id(user)) == {"FM-STA-022": 2, "FM-STA-024": 1}  # not paid yet: kept
+    assert store.lines(user_cart_id(user_id)) == {"FM-STA-022": 2, "FM-STA-024": 1}  # not paid yet: kept
     on = handlers(orders_deps(app).repo, None, orders_deps(app).cart)
     for topic in ("stock.reserved", "payment.succeeded"):
-        on[topic](make_event(topic, {"order_id": r.json["id"], "user_id": user}, "test"))
-    assert store.lines(user_cart_id(user)) == {}
+        on[topic](make_event(topic, {"order_id": r.json["id"], "user_id": user_id}, "test"))
+    assert store.lines(user_cart_id(user_id)) == {}
 
 
 def guest_place(client, payload, key=None, cart_id=None):
@@ -366,9 +366,9 @@ def test_a_guests_email_must_be_an_email(client, email):
     assert r.status_code == 422 and r.is_json and "email" in str(r.json["details"])
 
 
-def test_a_signed_in_customers_order_is_theirs_whatever_email_the_body_names(client, issuer, user):
-    r = place(client, issuer, user, {**body(("fountain-pen", 1)), "email": "someone-else@example.com"})
-    assert r.status_code == 202 and r.json["user_id"] == user and r.json["email"] != "someone-else@example.com"
+def test_a_signed_in_customers_order_is_theirs_whatever_email_the_body_names(client, issuer, user_id):
+    r = place(client, issuer, user_id, {**body(("fountain-pen", 1)), "email": "someone-else@example.com"})
+    assert r.status_code == 202 and r.json["user_id"] == user_id and r.json["email"] != "someone-else@example.com"
     assert r.json.get("link") is None
 
 

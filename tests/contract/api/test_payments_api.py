@@ -32,20 +32,20 @@ def app(service_config, provider):
 
 
 @pytest.fixture()
-def user():
+def user_id():
     return uuid.uuid4().hex
 
 
-def reserved(app, user: str, amount: int = 2500) -> str:
+def reserved(app, user_id: str, amount: int = 2500) -> str:
     """An order of `user`'s whose stock inventory has just reserved (stock.reserved reached payments)."""
     order_id = uuid.uuid4().hex
-    held = StockReserved(order_id=order_id, user_id=user, payment=PaymentRequest(amount=amount, currency="USD"))
+    held = StockReserved(order_id=order_id, user_id=user_id, payment=PaymentRequest(amount=amount, currency="USD"))
     service.open_payment(payments_deps(app).charges, payments_deps(app).provider, held)
     return order_id
 
 
-def checkout(client, issuer, user, order_id):
-    return client.post("/api/payments/checkouts", json={"order_id": order_id}, headers=issuer.headers(user))
+def checkout(client, issuer, user_id, order_id):
+    return client.post("/api/payments/checkouts", json={"order_id": order_id}, headers=issuer.headers(user_id))
 
 
 def refund(client, issuer, order_id, amount, key=None, role="admin"):
@@ -53,38 +53,38 @@ def refund(client, issuer, order_id, amount, key=None, role="admin"):
     return client.post(f"/api/payments/{order_id}/refunds", json={"amount": amount}, headers=headers)
 
 
-def test_the_card_endpoint_is_gone(client, issuer, user):
-    assert client.post("/api/payments/methods", json=CARD, headers=issuer.headers(user)).status_code == 404
+def test_the_card_endpoint_is_gone(client, issuer, user_id):
+    assert client.post("/api/payments/methods", json=CARD, headers=issuer.headers(user_id)).status_code == 404
 
 
-def test_an_order_is_paid_on_the_providers_page_made_once_for_it(app, client, issuer, user):
+def test_an_order_is_paid_on_the_providers_page_made_once_for_it(app, client, issuer, user_id):
     order_id = str(uuid.uuid4().hex)
-    assert checkout(client, issuer, user, order_id).json["error"] == "PAYMENT_NOT_READY"  # stock not held yet
-    order_id = reserved(app, user)
-    first, again = checkout(client, issuer, user, order_id), checkout(client, issuer, user, order_id)
+    assert checkout(client, issuer, user_id, order_id).json["error"] == "PAYMENT_NOT_READY"  # stock not held yet
+    order_id = reserved(app, user_id)
+    first, again = checkout(client, issuer, user_id, order_id), checkout(client, issuer, user_id, order_id)
     assert first.status_code == again.status_code == 201 and first.json["url"] == again.json["url"]
     assert pay(first.json["url"]).headers["Location"] == f"http://shop.test/checkout/return?order={order_id}"
-    synced = client.post(f"/api/payments/{order_id}/sync", headers=issuer.headers(user))  # the return page asks
+    synced = client.post(f"/api/payments/{order_id}/sync", headers=issuer.headers(user_id))  # the return page asks
     assert synced.status_code == 200 and synced.json["status"] == "authorized"
     assert [h["kind"] for h in synced.json["history"]] == ["authorized"]
-    paid = checkout(client, issuer, user, order_id)
+    paid = checkout(client, issuer, user_id, order_id)
     assert paid.status_code == 409 and paid.json["error"] == "ALREADY_PAID"
 
 
-def test_a_customer_never_pays_for_or_sees_another_customers_order(app, client, issuer, user):
-    order_id = reserved(app, user)
+def test_a_customer_never_pays_for_or_sees_another_customers_order(app, client, issuer, user_id):
+    order_id = reserved(app, user_id)
     stranger = uuid.uuid4().hex
     assert checkout(client, issuer, stranger, order_id).json["error"] == "PAYMENT_NOT_READY"  # looks like none
     assert client.get(f"/api/payments?order_id={order_id}", headers=issuer.headers(stranger)).status_code == 404
     assert client.post(f"/api/payments/{order_id}/sync", headers=issuer.headers(stranger)).status_code == 404
-    own = client.get(f"/api/payments?order_id={order_id}", headers=issuer.headers(user))
+    own = client.get(f"/api/payments?order_id={order_id}", headers=issuer.headers(user_id))
     assert [p["order_id"] for p in own.json["items"]] == [order_id]
     admin = client.get(f"/api/payments?order_id={order_id}", headers=issuer.headers("a", role="admin"))
     assert [p["status"] for p in admin.json["items"]] == ["awaiting"]
 
 
-def test_only_an_admin_refunds_and_only_a_captured_payment(app, client, issuer, user):
-    order_id = reserved(app, user)
+def test_only_an_admin_refunds_and_only_a_captured_payment(app, client, issuer, user_id):
+    order_id = reserved(app, user_id)
     assert refund(client, issuer, order_id, 100, role="customer").status_code == 403
     not_shipped = refund(client, issuer, order_id, 100)
     assert not_shipped.status_code == 409 and not_shipped.json["error"] == "NOT_CAPTURED"
@@ -104,8 +104,8 @@ def test_only_an_admin_refunds_and_only_a_captured_payment(app, client, issuer, 
     ],
     ids=["operator", "regex", "number", "long", "card smuggled", "empty", "list"],
 )
-def test_a_bad_checkout_body_is_a_4xx_json_error(client, issuer, user, payload):
-    answer = client.post("/api/payments/checkouts", json=payload, headers=issuer.headers(user))
+def test_a_bad_checkout_body_is_a_4xx_json_error(client, issuer, user_id, payload):
+    answer = client.post("/api/payments/checkouts", json=payload, headers=issuer.headers(user_id))
     assert 400 <= answer.status_code < 500 and answer.json["error"]
     assert "4242" not in answer.get_data(as_text=True)
 
@@ -124,8 +124,8 @@ def test_a_bad_checkout_body_is_a_4xx_json_error(client, issuer, user, payload):
         ({"amount": 5}, ""),
     ],
 )
-def test_a_bad_refund_is_a_4xx_json_error(app, client, issuer, user, payload, key):
-    order_id = reserved(app, user)
+def test_a_bad_refund_is_a_4xx_json_error(app, client, issuer, user_id, payload, key):
+    order_id = reserved(app, user_id)
     headers = issuer.headers("admin-1", role="admin", **({"Idempotency-Key": key} if key else {}))
     answer = client.post(f"/api/payments/{order_id}/refunds", json=payload, headers=headers)
     assert 400 <= answer.status_code < 500 and answer.json["error"]
@@ -181,8 +181,8 @@ def test_a_tampered_or_foreign_order_link_finds_nothing(app, client, link):
         assert client.post(f"/api/payments/{order_id}/sync", headers=headers).status_code == 404
 
 
-def test_a_malformed_order_id_query_is_422(client, issuer, user):
-    answer = client.get("/api/payments?order_id=%7B%22%24ne%22%3A1%7D", headers=issuer.headers(user))
+def test_a_malformed_order_id_query_is_422(client, issuer, user_id):
+    answer = client.get("/api/payments?order_id=%7B%22%24ne%22%3A1%7D", headers=issuer.headers(user_id))
     assert answer.status_code == 422
 
 

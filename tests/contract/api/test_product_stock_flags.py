@@ -36,7 +36,7 @@ def changed(product_id, sku, available, at=None):
     return event if at is None else dataclasses.replace(event, occurred_at=at.isoformat())
 
 
-def create(client, admin, units: int) -> dict:
+def create(client, admin_headers, units: int) -> dict:
     body = {
         "name": f"Flag test {uuid.uuid4().hex[:8]}",
         "price": 2000,
@@ -44,7 +44,7 @@ def create(client, admin, units: int) -> dict:
         "sku": f"FL-{uuid.uuid4().hex}",
         "initial_stock": units,
     }
-    r = client.post("/api/products", json=body, headers=admin)
+    r = client.post("/api/products", json=body, headers=admin_headers)
     assert r.status_code == 201, r.json
     return r.json
 
@@ -54,15 +54,17 @@ def listed(client, product, **params) -> list[str]:
     return [p["id"] for p in client.get("/api/products", query_string=query).json["items"]]
 
 
-def test_a_product_created_with_no_stock_starts_sold_out_and_one_with_stock_in_stock(client, admin):
-    empty, stocked = create(client, admin, 0), create(client, admin, 3)
+def test_a_product_created_with_no_stock_starts_sold_out_and_one_with_stock_in_stock(client, admin_headers):
+    empty, stocked = create(client, admin_headers, 0), create(client, admin_headers, 3)
     assert empty["in_stock"] is False and empty["sold_out"] == [empty["sku"]]
     assert stocked["in_stock"] is True and stocked["sold_out"] == []
     assert listed(client, empty, in_stock="true") == [] and listed(client, stocked, in_stock="true") == [stocked["id"]]
 
 
-def test_stock_changed_crossing_zero_flips_in_stock_each_way_and_the_cached_listing_follows(client, admin, on_stock):
-    product = create(client, admin, 2)
+def test_stock_changed_crossing_zero_flips_in_stock_each_way_and_the_cached_listing_follows(
+    client, admin_headers, on_stock
+):
+    product = create(client, admin_headers, 2)
     assert listed(client, product, in_stock="true") == [product["id"]]  # cached now
     on_stock(changed(product["id"], product["sku"], 0))
     assert listed(client, product, in_stock="true") == [] and listed(client, product) == [product["id"]]
@@ -73,8 +75,8 @@ def test_stock_changed_crossing_zero_flips_in_stock_each_way_and_the_cached_list
     assert client.get(f"/api/products/{product['id']}").json["sold_out"] == []
 
 
-def test_a_redelivered_or_older_event_changes_nothing(client, admin, on_stock):
-    product = create(client, admin, 2)
+def test_a_redelivered_or_older_event_changes_nothing(client, admin_headers, on_stock):
+    product = create(client, admin_headers, 2)
     now = datetime.now(UTC)
     sold_out = changed(product["id"], product["sku"], 0, now)
     on_stock(sold_out)

@@ -49,9 +49,9 @@ def test_writes_need_a_token_and_the_admin_role(client, issuer):
     assert client.post("/api/products", json=body, headers=bad).status_code == 401
 
 
-def test_an_admin_creates_a_product_and_its_event_carries_the_initial_stock(app, client, admin):
+def test_an_admin_creates_a_product_and_its_event_carries_the_initial_stock(app, client, admin_headers):
     body = new_product()
-    r = client.post("/api/products", json=body, headers=admin)
+    r = client.post("/api/products", json=body, headers=admin_headers)
     assert r.status_code == 201
     created = r.json
     assert created["name"] == body["name"] and created["price"] == 1999 and created["currency"] == "USD"
@@ -63,10 +63,10 @@ def test_an_admin_creates_a_product_and_its_event_carries_the_initial_stock(app,
     assert entries[0]["data"]["initial_stock"] == 7 and entries[0]["data"]["sku"] == body["sku"]
 
 
-def test_a_duplicate_sku_is_409(client, admin):
+def test_a_duplicate_sku_is_409(client, admin_headers):
     body = new_product()
-    assert client.post("/api/products", json=body, headers=admin).status_code == 201
-    r = client.post("/api/products", json=new_product(sku=body["sku"]), headers=admin)
+    assert client.post("/api/products", json=body, headers=admin_headers).status_code == 201
+    r = client.post("/api/products", json=new_product(sku=body["sku"]), headers=admin_headers)
     assert r.status_code == 409 and r.json["error"] == "SKU_TAKEN"
 
 
@@ -97,22 +97,22 @@ def test_a_duplicate_sku_is_409(client, admin):
         {"unknown": 1},
     ],
 )
-def test_bad_create_bodies_are_422_and_name_the_field(client, admin, change):
-    r = client.post("/api/products", json=new_product(**change), headers=admin)
+def test_bad_create_bodies_are_422_and_name_the_field(client, admin_headers, change):
+    r = client.post("/api/products", json=new_product(**change), headers=admin_headers)
     assert r.status_code == 422 and r.json["error"] == "VALIDATION_ERROR" and r.json["details"]["fields"]
 
 
-def test_a_body_that_is_not_a_json_object_is_400_and_an_oversized_one_413(client, admin):
+def test_a_body_that_is_not_a_json_object_is_400_and_an_oversized_one_413(client, admin_headers):
     for data in ("not json", "[1, 2]", '"text"'):
-        r = client.post("/api/products", data=data, content_type="application/json", headers=admin)
+        r = client.post("/api/products", data=data, content_type="application/json", headers=admin_headers)
         assert r.status_code == 400 and r.json["error"] == "INVALID_JSON"
     huge = new_product(description="x" * 70_000)
-    assert client.post("/api/products", json=huge, headers=admin).status_code == 413
+    assert client.post("/api/products", json=huge, headers=admin_headers).status_code == 413
 
 
-def test_an_admin_edits_a_product_and_the_change_is_announced(app, client, admin):
-    created = client.post("/api/products", json=new_product(), headers=admin).json
-    r = client.patch(f"/api/products/{created['id']}", json={"price": 2500, "featured": True}, headers=admin)
+def test_an_admin_edits_a_product_and_the_change_is_announced(app, client, admin_headers):
+    created = client.post("/api/products", json=new_product(), headers=admin_headers).json
+    r = client.patch(f"/api/products/{created['id']}", json={"price": 2500, "featured": True}, headers=admin_headers)
     assert r.status_code == 200 and r.json["price"] == 2500 and r.json["featured"] is True
     assert r.json["name"] == created["name"]
     # The admin's audit entry rides in the same write as the change it records.
@@ -136,32 +136,32 @@ def test_an_admin_edits_a_product_and_the_change_is_announced(app, client, admin
         {"price": {"$inc": 1}},
     ],
 )
-def test_bad_edits_are_422_the_sku_is_not_editable_and_nulls_cannot_blank_a_field(client, admin, change):
-    r = client.patch("/api/products/fountain-pen", json=change, headers=admin)
+def test_bad_edits_are_422_the_sku_is_not_editable_and_nulls_cannot_blank_a_field(client, admin_headers, change):
+    r = client.patch("/api/products/fountain-pen", json=change, headers=admin_headers)
     assert r.status_code == 422, change
 
 
-def test_a_zero_price_is_refused_on_create_and_edit_since_nobody_could_ever_pay_for_it(client, admin):
-    r = client.post("/api/products", json=new_product(price=0), headers=admin)
+def test_a_zero_price_is_refused_on_create_and_edit_since_nobody_could_ever_pay_for_it(client, admin_headers):
+    r = client.post("/api/products", json=new_product(price=0), headers=admin_headers)
     assert r.status_code == 422 and "price" in str(r.json["details"]["fields"])
-    created = client.post("/api/products", json=new_product(), headers=admin).json
-    r = client.patch(f"/api/products/{created['id']}", json={"price": 0}, headers=admin)
+    created = client.post("/api/products", json=new_product(), headers=admin_headers).json
+    r = client.patch(f"/api/products/{created['id']}", json={"price": 0}, headers=admin_headers)
     assert r.status_code == 422 and "price" in str(r.json["details"]["fields"])
     assert client.get(f"/api/products/{created['id']}").json["price"] == 1999
 
 
-def test_editing_or_deleting_an_unknown_product_is_404(client, admin):
-    assert client.patch("/api/products/no-such-thing", json={"price": 1}, headers=admin).status_code == 404
-    assert client.delete("/api/products/no-such-thing", headers=admin).status_code == 404
+def test_editing_or_deleting_an_unknown_product_is_404(client, admin_headers):
+    assert client.patch("/api/products/no-such-thing", json={"price": 1}, headers=admin_headers).status_code == 404
+    assert client.delete("/api/products/no-such-thing", headers=admin_headers).status_code == 404
 
 
-def test_a_deleted_product_disappears_from_reads_and_its_deletion_is_announced(app, client, admin):
-    created = client.post("/api/products", json=new_product(), headers=admin).json
+def test_a_deleted_product_disappears_from_reads_and_its_deletion_is_announced(app, client, admin_headers):
+    created = client.post("/api/products", json=new_product(), headers=admin_headers).json
     assert client.get("/api/products", query_string={"q": created["name"]}).json["total"] == 1
-    assert client.delete(f"/api/products/{created['id']}", headers=admin).status_code == 204
+    assert client.delete(f"/api/products/{created['id']}", headers=admin_headers).status_code == 204
     assert client.get(f"/api/products/{created['id']}").status_code == 404
     assert client.get("/api/products", query_string={"q": created["name"]}).json["total"] == 0
-    assert client.delete(f"/api/products/{created['id']}", headers=admin).status_code == 404
+    assert client.delete(f"/api/products/{created['id']}", headers=admin_headers).status_code == 404
     assert outbox(app, created["id"])[0][-2:] == [("product.changed", "deleted"), ("admin.action", "product.delete")]
 
 
@@ -177,15 +177,15 @@ def test_a_repeated_read_is_a_cache_hit_counted_in_metrics(client):
     assert metric(client, "products_cache_hits_total", "list") == hits + 1
 
 
-def test_every_write_invalidates_cached_lists_and_details(client, admin):
-    created = client.post("/api/products", json=new_product(), headers=admin).json
+def test_every_write_invalidates_cached_lists_and_details(client, admin_headers):
+    created = client.post("/api/products", json=new_product(), headers=admin_headers).json
     pid, query = created["id"], {"q": created["name"]}
     assert client.get("/api/products", query_string=query).json["items"][0]["price"] == 1999
     assert client.get(f"/api/products/{pid}").json["price"] == 1999  # both now cached
-    client.patch(f"/api/products/{pid}", json={"price": 2999}, headers=admin)
+    client.patch(f"/api/products/{pid}", json={"price": 2999}, headers=admin_headers)
     assert client.get("/api/products", query_string=query).json["items"][0]["price"] == 2999
     assert client.get(f"/api/products/{pid}").json["price"] == 2999
-    client.delete(f"/api/products/{pid}", headers=admin)
+    client.delete(f"/api/products/{pid}", headers=admin_headers)
     assert client.get("/api/products", query_string=query).json["total"] == 0
 
 

@@ -73,10 +73,10 @@ def test_the_categorys_best_sellers_come_before_its_other_products(client, confi
     assert related(client, "ceramic-mug-set")[0] == "pour-over-coffee-kettle"
 
 
-def test_a_deleted_product_is_never_offered_even_after_being_bought_together(client, confirm, admin):
+def test_a_deleted_product_is_never_offered_even_after_being_bought_together(client, confirm, admin_headers):
     confirm("ceramic-mug-set", "fountain-pen")
     assert related(client, "ceramic-mug-set")[0] == "fountain-pen"
-    assert client.delete("/api/products/fountain-pen", headers=admin).status_code == 204
+    assert client.delete("/api/products/fountain-pen", headers=admin_headers).status_code == 204
     assert "fountain-pen" not in related(client, "ceramic-mug-set")
     assert client.get("/api/products/fountain-pen/related").status_code == 404
 

@@ -6,7 +6,9 @@ import importlib
 
 import pytest
 
-SERVICES = ["auth", "products", "orders", "payments", "inventory", "notifications", "users"]
+from common.settings import SERVICE_PORTS
+
+SERVICES = list(SERVICE_PORTS)
 
 
 @pytest.fixture(scope="module", params=SERVICES)

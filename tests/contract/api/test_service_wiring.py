@@ -10,8 +10,9 @@ import pytest
 from common.deps import KEY, deps_of, install
 from common.platform import KEY as PLATFORM
 from common.platform import ApiPlatform, Platform, ServicePlatform, WebPlatform, platform_of
+from common.settings import SERVICE_PORTS
 
-SERVICES = ("auth", "products", "orders", "payments", "inventory", "notifications", "users")
+SERVICES = tuple(SERVICE_PORTS)
 # "flask-jwt-extended" is the library's own key; "jwt_checks" is what common.auth.identity.install_jwt gives every app.
 SHARED = {PLATFORM, "jwt_checks", "flask-jwt-extended", KEY}
 

@@ -64,7 +64,7 @@ def user(auth_url):
 
 
 @pytest.fixture(scope="module")
-def admin(auth_url):
+def admin_headers(auth_url):
     r = requests.post(f"{auth_url}/api/auth/login", json=ADMIN, timeout=10)
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
@@ -199,17 +199,17 @@ def test_a_customer_gets_403_on_the_user_list(client, user):
     assert r.status_code == 403 and r.json["error"] == "FORBIDDEN"
 
 
-def test_an_admin_lists_users_page_by_page(client, admin, auth_url):
+def test_an_admin_lists_users_page_by_page(client, admin_headers, auth_url):
     for _ in range(3):
         client.get("/api/users/me", headers=_register(auth_url)["headers"])
-    page = client.get("/api/users?per_page=2&page=1", headers=admin).json
+    page = client.get("/api/users?per_page=2&page=1", headers=admin_headers).json
     assert page["per_page"] == 2 and len(page["items"]) == 2 and page["total"] >= 3 and page["pages"] >= 2
     assert {"id", "email", "name", "role"} <= set(page["items"][0])
 
 
 @pytest.mark.parametrize("query", ["page=0", "per_page=10000", "page=abc", "per_page=-1"])
-def test_bad_paging_of_the_user_list_is_422(client, admin, query):
-    assert client.get(f"/api/users?{query}", headers=admin).status_code == 422
+def test_bad_paging_of_the_user_list_is_422(client, admin_headers, query):
+    assert client.get(f"/api/users?{query}", headers=admin_headers).status_code == 422
 
 
 def test_user_registered_creates_the_profile_once_however_often_it_arrives(app):

@@ -41,12 +41,14 @@ def events(app, product_id) -> list[ProductChanged]:
     return [ProductChanged.parse(Event(**e)) for e in doc.get("_outbox", []) if e["type"] == "product.changed"]
 
 
-def test_a_product_with_two_options_has_a_variant_per_combination_each_with_its_stock(app, client, admin, inventory):
+def test_a_product_with_two_options_has_a_variant_per_combination_each_with_its_stock(
+    app, client, admin_headers, inventory
+):
     given = [
         {"options": {"Size": s, "Colour": c}, "initial_stock": n, **({"price": 5400} if s == "L" else {})}
         for n, (s, c) in enumerate([(s, c) for s in SIZE["values"] for c in COLOUR["values"]], start=1)
     ]
-    r = client.post("/api/products", json=body(options=[SIZE, COLOUR], variants=given), headers=admin)
+    r = client.post("/api/products", json=body(options=[SIZE, COLOUR], variants=given), headers=admin_headers)
     assert r.status_code == 201, r.json
     made = r.json
     base = made["sku"]
@@ -67,12 +69,12 @@ def test_a_product_with_two_options_has_a_variant_per_combination_each_with_its_
 
 
 def test_an_edit_that_drops_a_combination_discontinues_its_stock_and_a_new_one_starts_with_its_own(
-    app, client, admin, inventory
+    app, client, admin_headers, inventory
 ):
     made = client.post(
         "/api/products",
         json=body(options=[SIZE], variants=[{"options": {"Size": s}, "initial_stock": 5} for s in ("S", "M")]),
-        headers=admin,
+        headers=admin_headers,
     ).json
     stock = inventory_deps(inventory).stock
     inventory_service.apply_product_change(stock, events(app, made["id"])[0])
@@ -80,7 +82,7 @@ def test_an_edit_that_drops_a_combination_discontinues_its_stock_and_a_new_one_s
         {"sku": made["variants"][0]["sku"], "options": {"Size": "S"}},
         {"options": {"Size": "L"}, "initial_stock": 2},
     ]
-    r = client.patch(f"/api/products/{made['id']}", json={"variants": kept}, headers=admin)
+    r = client.patch(f"/api/products/{made['id']}", json={"variants": kept}, headers=admin_headers)
     assert r.status_code == 200, r.json
     assert [v["label"] for v in r.json["variants"]] == ["S", "L"]
     updated = events(app, made["id"])[-1]
@@ -94,12 +96,12 @@ def test_an_edit_that_drops_a_combination_discontinues_its_stock_and_a_new_one_s
     assert stock.reserve(m, 1) is None  # discontinued: cannot be reserved
 
 
-def test_a_variant_sku_used_by_another_product_is_refused_with_409(client, admin):
-    first = client.post("/api/products", json=body(), headers=admin).json
+def test_a_variant_sku_used_by_another_product_is_refused_with_409(client, admin_headers):
+    first = client.post("/api/products", json=body(), headers=admin_headers).json
     r = client.post(
         "/api/products",
         json=body(options=[SIZE], variants=[{"sku": first["sku"], "options": {"Size": "S"}}]),
-        headers=admin,
+        headers=admin_headers,
     )
     assert r.status_code == 409 and r.json["error"] == "SKU_TAKEN" and r.json["details"]["sku"] == first["sku"]
 
@@ -124,8 +126,8 @@ def test_a_variant_sku_used_by_another_product_is_refused_with_409(client, admin
         {"variants": [{"options": {"Size": "S"}}]},
     ],
 )
-def test_options_and_variants_that_cannot_be_are_refused_with_422_naming_the_field(client, admin, fields):
-    r = client.post("/api/products", json=body(**fields), headers=admin)
+def test_options_and_variants_that_cannot_be_are_refused_with_422_naming_the_field(client, admin_headers, fields):
+    r = client.post("/api/products", json=body(**fields), headers=admin_headers)
     assert r.status_code == 422, r.json
     assert {"options", "variants"} & {f.split(".")[0] for f in r.json["details"]["fields"]}
 
@@ -168,9 +170,9 @@ def test_an_event_of_the_one_sku_shape_still_gives_its_product_stock(inventory):
     assert stock.get(sku)["available"] == 6
 
 
-def test_searching_by_sku_finds_the_product_of_a_variant(client, admin):
+def test_searching_by_sku_finds_the_product_of_a_variant(client, admin_headers):
     made = client.post(
-        "/api/products", json=body(options=[SIZE], variants=[{"options": {"Size": "M"}}]), headers=admin
+        "/api/products", json=body(options=[SIZE], variants=[{"options": {"Size": "M"}}]), headers=admin_headers
     ).json
     found = client.get("/api/products", query_string={"skus": f"{made['sku']}-M"}).json["items"]
     assert [p["id"] for p in found] == [made["id"]]

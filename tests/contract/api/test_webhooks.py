@@ -86,12 +86,14 @@ def receiver():
         yield r
 
 
-def admin(issuer) -> dict:
+def fresh_admin_headers(issuer) -> dict:
     return issuer.headers(uuid.uuid4().hex, role="admin")
 
 
 def add(app, issuer, url: str, events=("order.confirmed",)):
-    return app.test_client().post("/api/webhooks", json={"url": url, "events": list(events)}, headers=admin(issuer))
+    return app.test_client().post(
+        "/api/webhooks", json={"url": url, "events": list(events)}, headers=fresh_admin_headers(issuer)
+    )
 
 
 def confirmed():
@@ -108,7 +110,7 @@ def test_a_new_endpoint_shows_its_secret_once_and_gets_each_event_signed_for_the
 ):
     created = add(app, issuer, f"{receiver.url}/hook")
     assert created.status_code == 201 and created.json["secret"].startswith("whsec_")
-    detail = app.test_client().get(f"/api/webhooks/{created.json['id']}", headers=admin(issuer))
+    detail = app.test_client().get(f"/api/webhooks/{created.json['id']}", headers=fresh_admin_headers(issuer))
     assert "secret" not in detail.json and created.json["secret"] not in detail.get_data(as_text=True)
     event = confirmed()
     publish(hooks, event)
@@ -133,7 +135,9 @@ def test_a_500_is_retried_after_a_backoff_with_the_same_webhook_id(app, issuer, 
     first, second = receiver.got
     assert first["headers"]["Webhook-Id"] == second["headers"]["Webhook-Id"]
     Webhook(endpoint["secret"]).verify(second["body"], second["headers"])
-    [delivery] = app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=admin(issuer)).json["deliveries"]
+    [delivery] = (
+        app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=fresh_admin_headers(issuer)).json["deliveries"]
+    )
     assert (delivery["status"], delivery["attempts"], delivery["response_code"]) == ("succeeded", 2, 200)
 
 
@@ -146,7 +150,7 @@ def test_an_endpoint_failing_for_a_day_is_disabled_and_the_admins_are_emailed(
     waits = []
     while send():
         before = clock.at
-        detail = app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=admin(issuer)).json
+        detail = app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=fresh_admin_headers(issuer)).json
         if not detail["enabled"]:
             break
         clock.at = datetime.fromisoformat(detail["deliveries"][0]["next_at"])
@@ -165,9 +169,13 @@ def test_an_admin_resends_a_delivery_under_the_same_id(app, issuer, hooks, clock
     endpoint = add(app, issuer, f"{receiver.url}/hook").json
     publish(hooks, confirmed())
     send()
-    [delivery] = app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=admin(issuer)).json["deliveries"]
+    [delivery] = (
+        app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=fresh_admin_headers(issuer)).json["deliveries"]
+    )
     path = f"/api/webhooks/{endpoint['id']}/deliveries/{delivery['id']}/resend"
-    assert app.test_client().post(path, headers=admin(issuer)).status_code == 202  # due at the app's own clock
+    assert (
+        app.test_client().post(path, headers=fresh_admin_headers(issuer)).status_code == 202
+    )  # due at the app's own clock
     clock.move(seconds=1)
     assert send() == 1
     assert [g["headers"]["Webhook-Id"] for g in receiver.got] == [delivery["id"], delivery["id"]]
@@ -181,7 +189,9 @@ def test_a_redirect_is_not_followed(app, issuer, hooks, send, receiver):
         publish(hooks, confirmed())
         send()
     assert target.got == []
-    [delivery] = app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=admin(issuer)).json["deliveries"]
+    [delivery] = (
+        app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=fresh_admin_headers(issuer)).json["deliveries"]
+    )
     assert (delivery["status"], delivery["response_code"]) == ("pending", 302)
 
 
@@ -228,7 +238,7 @@ def test_a_receiver_that_became_private_is_refused_at_delivery(app, issuer, hook
     ],
 )
 def test_a_bad_endpoint_is_a_422_naming_the_field(app, issuer, body, field):
-    r = app.test_client().post("/api/webhooks", json=body, headers=admin(issuer))
+    r = app.test_client().post("/api/webhooks", json=body, headers=fresh_admin_headers(issuer))
     assert r.status_code == 422 and field in r.json["details"]["fields"], r.json
 
 
@@ -236,16 +246,18 @@ def test_only_admins_reach_the_webhook_api(app, issuer):
     customer = issuer.headers(uuid.uuid4().hex)
     assert app.test_client().get("/api/webhooks", headers=customer).status_code == 403
     assert app.test_client().get("/api/webhooks").status_code == 401
-    assert app.test_client().get("/api/webhooks/nope", headers=admin(issuer)).status_code == 404
+    assert app.test_client().get("/api/webhooks/nope", headers=fresh_admin_headers(issuer)).status_code == 404
 
 
 def test_the_same_form_sent_twice_adds_one_endpoint(app, issuer, receiver):
-    headers = {**admin(issuer), "Idempotency-Key": "form-" + uuid.uuid4().hex}
+    headers = {**fresh_admin_headers(issuer), "Idempotency-Key": "form-" + uuid.uuid4().hex}
     body = {"url": f"{receiver.url}/hook", "events": ["stock.low"]}
     first, second = (app.test_client().post("/api/webhooks", json=body, headers=headers) for _ in range(2))
     assert (first.json["id"], first.json["secret"]) == (second.json["id"], second.json["secret"])
-    assert len(app.test_client().get("/api/webhooks", headers=admin(issuer)).json["items"]) == 1
-    bad = app.test_client().post("/api/webhooks", json=body, headers={**admin(issuer), "Idempotency-Key": "$ne"})
+    assert len(app.test_client().get("/api/webhooks", headers=fresh_admin_headers(issuer)).json["items"]) == 1
+    bad = app.test_client().post(
+        "/api/webhooks", json=body, headers={**fresh_admin_headers(issuer), "Idempotency-Key": "$ne"}
+    )
     assert bad.status_code == 422
 
 
@@ -264,7 +276,9 @@ def test_a_receiver_that_times_out_is_retried(app, issuer, hooks, clock):
         alert = alerter(notifications_deps(app).notifier, ADMIN_EMAIL)
         assert deliver_due(hooks, partial(post_signed, timeout=0.2), alert) == 1
         release.set()
-    [delivery] = app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=admin(issuer)).json["deliveries"]
+    [delivery] = (
+        app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=fresh_admin_headers(issuer)).json["deliveries"]
+    )
     assert delivery["status"] == "pending" and "Timeout" in delivery["error"] and delivery["attempts"] == 1
 
 
@@ -291,5 +305,7 @@ def test_a_name_that_resolves_to_loopback_is_refused_at_delivery_and_its_receive
     publish(hooks, confirmed())
     assert send(replace(hooks, allow_private=False)) == 1
     assert receiver.got == []
-    [delivery] = app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=admin(issuer)).json["deliveries"]
+    [delivery] = (
+        app.test_client().get(f"/api/webhooks/{endpoint['id']}", headers=fresh_admin_headers(issuer)).json["deliveries"]
+    )
     assert delivery["status"] == "pending" and "private, loopback or link-local" in delivery["error"]

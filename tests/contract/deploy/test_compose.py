@@ -96,10 +96,11 @@ def test_the_tls_proxy_buffers_request_bodies_and_times_out_slow_clients():
 
 def test_every_dependency_is_awaited_until_healthy(compose):
     services = compose["services"]
-    for name, svc in services.items():
-        for dep, rule in svc.get("depends_on", {}).items():
-            assert rule == {"condition": "service_healthy"}, (name, dep)
-            assert "healthcheck" in services[dep], dep
+    awaited = [(name, dep, rule) for name, svc in services.items() for dep, rule in svc.get("depends_on", {}).items()]
+    assert awaited, "no service depends on another: the loop below would check nothing"
+    for name, dep, rule in awaited:
+        assert rule == {"condition": "service_healthy"}, (name, dep)
+        assert "healthcheck" in services[dep], dep
 
 
 def test_mongo_runs_as_a_replica_set_that_apps_address(compose):

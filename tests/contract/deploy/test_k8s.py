@@ -48,7 +48,9 @@ def container(objects, name: str) -> dict:
 
 
 def test_the_committed_manifests_are_what_the_generator_writes():
-    for name, text in k8s.render().items():
+    rendered = k8s.render()
+    assert rendered, "the generator wrote no manifest: the loop below would check nothing"
+    for name, text in rendered.items():
         assert (BASE / name).read_text() == text, f"{name} is stale: run `python -m devstack.k8s`"
 
 

@@ -18,7 +18,7 @@ office = back_office_fixture()
 
 
 @pytest.fixture()
-def admin(office):
+def admin_client(office):
     return browser(office.admin_app, office.admin_token)
 
 
@@ -98,17 +98,17 @@ def test_an_operator_in_a_query_key_is_an_unknown_parameter(office):
     assert r.status_code == 200 and all(d["status"] == "waiting" for d in r.json()["items"])
 
 
-def test_the_page_shows_replay_and_discard_and_markup_in_a_message_as_text(office, admin):
+def test_the_page_shows_replay_and_discard_and_markup_in_a_message_as_text(office, admin_client):
     dead_letter(office, error="<img src=x onerror=alert(1)>", raw=b"<script>alert(1)</script>")
-    html = admin.get("/events").get_data(as_text=True)
+    html = admin_client.get("/events").get_data(as_text=True)
     assert "Replay" in html and "Discard" in html and "product.changed" in html
     assert "<img src=x" not in html and "<script>alert" not in html
 
 
-def test_discarding_on_the_page_returns_to_the_list_with_a_message(office, admin):
+def test_discarding_on_the_page_returns_to_the_list_with_a_message(office, admin_client):
     letter = dead_letter(office)
-    r = admin.post(f"/events/{letter}/discard", data={"csrf_token": CSRF})
+    r = admin_client.post(f"/events/{letter}/discard", data={"csrf_token": CSRF})
     assert r.status_code == 303 and r.headers["Location"] == "/admin/events?done=discard"
-    assert "Dead letter discarded." in admin.get("/events?done=discard").get_data(as_text=True)
-    r = admin.post(f"/events/{letter}/discard", data={"csrf_token": CSRF})
+    assert "Dead letter discarded." in admin_client.get("/events?done=discard").get_data(as_text=True)
+    r = admin_client.post(f"/events/{letter}/discard", data={"csrf_token": CSRF})
     assert r.status_code == 409 and "already replayed or discarded" in r.get_data(as_text=True)

@@ -36,7 +36,7 @@ def product(office) -> dict:
 
 
 @pytest.fixture()
-def admin(office):
+def admin_client(office):
     return browser(office.admin_app, office.admin_token)
 
 
@@ -141,11 +141,11 @@ def upload(client, product_id, data, filename="photo.png", path_prefix="", alt="
     )
 
 
-def test_uploading_on_the_page_adds_the_image_to_the_gallery_and_records_it(office, admin, product):
-    r = upload(admin, product["id"], image_bytes("JPEG"), filename="shot.webp")  # the name says nothing
+def test_uploading_on_the_page_adds_the_image_to_the_gallery_and_records_it(office, admin_client, product):
+    r = upload(admin_client, product["id"], image_bytes("JPEG"), filename="shot.webp")  # the name says nothing
     assert r.status_code == 303
     deliver_admin_actions(office)
-    page = admin.get(f"/products/{product['id']}").get_data(as_text=True)
+    page = admin_client.get(f"/products/{product['id']}").get_data(as_text=True)
     assert 'src="/images/products/' in page and ".jpg" in page and "product.image" in page
     assert 'value="The print, framed, on a wall"' in page and 'aria-label="Image 1"' in page
     assert "The print, framed, on a wall (" in page  # the audit trail names the image by its alt text
@@ -159,8 +159,10 @@ def test_uploading_on_the_page_adds_the_image_to_the_gallery_and_records_it(offi
         (b"\x89PNG" + b"\x00" * (3 * 1024 * 1024), "huge.png", 413, "larger than 2 MB"),
     ],
 )
-def test_a_bad_upload_on_the_page_says_why_beside_the_image_field(admin, product, data, filename, status, message):
-    r = upload(admin, product["id"], data, filename)
+def test_a_bad_upload_on_the_page_says_why_beside_the_image_field(
+    admin_client, product, data, filename, status, message
+):
+    r = upload(admin_client, product["id"], data, filename)
     html = r.get_data(as_text=True)
     assert r.status_code == status and message in html and 'id="f-image-error"' in html
 
@@ -236,8 +238,10 @@ def test_the_product_page_shows_the_chosen_gallery_image_large_and_the_others_as
 
 
 @pytest.mark.parametrize("alt", ["", "   ", "x" * 201])
-def test_an_upload_without_alt_text_says_so_beside_the_alt_text_field_and_adds_nothing(office, admin, product, alt):
-    r = upload(admin, product["id"], image_bytes("PNG"), alt=alt)
+def test_an_upload_without_alt_text_says_so_beside_the_alt_text_field_and_adds_nothing(
+    office, admin_client, product, alt
+):
+    r = upload(admin_client, product["id"], image_bytes("PNG"), alt=alt)
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and 'id="f-image-alt-error"' in html and "Describe the image" in html
     assert requests.get(f"{office.gateway}/api/products/{product['id']}", timeout=5).json()["images"] == []
@@ -254,25 +258,25 @@ def edit(client, product_id, number, url, action, alt="", path_prefix=""):
     )
 
 
-def test_each_image_moves_up_or_down_gets_new_alt_text_or_is_removed(office, admin, product):
+def test_each_image_moves_up_or_down_gets_new_alt_text_or_is_removed(office, admin_client, product):
     for alt in ("Front", "Back", "Side"):
-        assert upload(admin, product["id"], image_bytes("PNG"), alt=alt).status_code == 303
+        assert upload(admin_client, product["id"], image_bytes("PNG"), alt=alt).status_code == 303
     urls = [i["url"] for i in gallery(office, product["id"])]
-    assert edit(admin, product["id"], 3, urls[2], "up").status_code == 303
+    assert edit(admin_client, product["id"], 3, urls[2], "up").status_code == 303
     assert [i["alt"] for i in gallery(office, product["id"])] == ["Front", "Side", "Back"]
-    assert edit(admin, product["id"], 1, urls[0], "down").status_code == 303
+    assert edit(admin_client, product["id"], 1, urls[0], "down").status_code == 303
     assert [i["alt"] for i in gallery(office, product["id"])] == ["Side", "Front", "Back"]
-    assert edit(admin, product["id"], 1, urls[2], "save", alt="  The side seam  ").status_code == 303
-    assert edit(admin, product["id"], 3, urls[1], "remove").status_code == 303
+    assert edit(admin_client, product["id"], 1, urls[2], "save", alt="  The side seam  ").status_code == 303
+    assert edit(admin_client, product["id"], 3, urls[1], "remove").status_code == 303
     now = requests.get(f"{office.gateway}/api/products/{product['id']}", timeout=5).json()
     assert [(i["url"], i["alt"]) for i in now["images"]] == [(urls[2], "The side seam"), (urls[0], "Front")]
     assert now["image"] == urls[2]
 
 
-def test_an_emptied_alt_text_is_refused_beside_that_images_field(office, admin, product):
-    upload(admin, product["id"], image_bytes("PNG"), alt="Front")
+def test_an_emptied_alt_text_is_refused_beside_that_images_field(office, admin_client, product):
+    upload(admin_client, product["id"], image_bytes("PNG"), alt="Front")
     url = gallery(office, product["id"])[0]["url"]
-    r = edit(admin, product["id"], 1, url, "save", alt="  ")
+    r = edit(admin_client, product["id"], 1, url, "save", alt="  ")
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and 'id="f-alt-1-error"' in html and "Describe the image" in html
     assert gallery(office, product["id"])[0]["alt"] == "Front"
@@ -283,22 +287,22 @@ def test_an_emptied_alt_text_is_refused_beside_that_images_field(office, admin, 
     [(1, "/images/products/" + "e" * 64 + ".png", "remove"), (2, None, "up"), (1, None, "delete-all"), (0, None, "up")],
 )
 def test_a_form_for_an_image_that_moved_or_is_gone_changes_nothing_and_says_so(
-    office, admin, product, number, url, action
+    office, admin_client, product, number, url, action
 ):
-    upload(admin, product["id"], image_bytes("PNG"), alt="Front")
+    upload(admin_client, product["id"], image_bytes("PNG"), alt="Front")
     before = gallery(office, product["id"])
-    r = edit(admin, product["id"], number, url or before[0]["url"], action)
+    r = edit(admin_client, product["id"], number, url or before[0]["url"], action)
     assert r.status_code in (404, 409) and gallery(office, product["id"]) == before
     if r.status_code == 409:
         assert "The images changed while you were editing them" in r.get_data(as_text=True)
 
 
-def test_the_ninth_upload_is_refused_and_the_page_offers_no_upload_form_at_eight(office, admin, product):
+def test_the_ninth_upload_is_refused_and_the_page_offers_no_upload_form_at_eight(office, admin_client, product):
     for n in range(8):
-        assert upload(admin, product["id"], image_bytes("PNG"), alt=f"View {n + 1}").status_code == 303
-    page = admin.get(f"/products/{product['id']}").get_data(as_text=True)
+        assert upload(admin_client, product["id"], image_bytes("PNG"), alt=f"View {n + 1}").status_code == 303
+    page = admin_client.get(f"/products/{product['id']}").get_data(as_text=True)
     assert 'aria-label="Image 8"' in page and 'id="f-image"' not in page and "has 8 images" in page
-    r = upload(admin, product["id"], image_bytes("PNG"), alt="View 9")
+    r = upload(admin_client, product["id"], image_bytes("PNG"), alt="View 9")
     assert r.status_code == 409 and "at most 8 images" in r.get_data(as_text=True)
     assert len(gallery(office, product["id"])) == 8
 

@@ -16,7 +16,7 @@ office = back_office_fixture()
 
 
 @pytest.fixture()
-def admin(office):
+def admin_client(office):
     return browser(office.admin_app, office.admin_token)
 
 
@@ -100,32 +100,36 @@ def test_bad_level_queries_are_4xx_and_a_pattern_is_taken_literally(office, quer
     assert literal["total"] == 0
 
 
-def test_the_page_lists_each_sku_with_a_stock_field_and_save_button(admin, sku):
-    html = admin.get(f"/inventory?q={sku}").get_data(as_text=True)
+def test_the_page_lists_each_sku_with_a_stock_field_and_save_button(admin_client, sku):
+    html = admin_client.get(f"/inventory?q={sku}").get_data(as_text=True)
     assert f'id="stock-{sku}"' in html and ">Stock<" in html and "Save stock" in html and 'value="12"' in html
 
 
-def test_saving_stock_without_js_sets_the_level_and_returns_to_the_list(office, admin, sku):
-    r = admin.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": "0", "back": f"/admin/inventory?q={sku}"})
+def test_saving_stock_without_js_sets_the_level_and_returns_to_the_list(office, admin_client, sku):
+    r = admin_client.post(
+        f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": "0", "back": f"/admin/inventory?q={sku}"}
+    )
     assert r.status_code == 303 and r.headers["Location"] == f"/admin/inventory?q={sku}&saved={sku}"
     assert stock_of(office, sku)["available"] == 0
 
 
-def test_a_foreign_back_url_is_ignored(admin, sku):
-    r = admin.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": "3", "back": "//evil.example/x"})
+def test_a_foreign_back_url_is_ignored(admin_client, sku):
+    r = admin_client.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": "3", "back": "//evil.example/x"})
     assert r.headers["Location"] == f"/admin/inventory?saved={sku}"
 
 
-def test_a_negative_adjustment_on_the_page_shows_the_reason_beside_the_field(office, admin, sku):
-    r = admin.post(f"/inventory/{sku}/adjust", data={"csrf_token": CSRF, "delta": "-20"}, query_string={"q": sku})
+def test_a_negative_adjustment_on_the_page_shows_the_reason_beside_the_field(office, admin_client, sku):
+    r = admin_client.post(
+        f"/inventory/{sku}/adjust", data={"csrf_token": CSRF, "delta": "-20"}, query_string={"q": sku}
+    )
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and f'id="delta-{sku}-error"' in html and "cannot go below zero" in html
     assert stock_of(office, sku)["available"] == 12
 
 
 @pytest.mark.parametrize("value", ["-1", "abc", "1.5", ""])
-def test_a_bad_level_on_the_page_is_refused_beside_the_field(admin, sku, value):
-    r = admin.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": value}, query_string={"q": sku})
+def test_a_bad_level_on_the_page_is_refused_beside_the_field(admin_client, sku, value):
+    r = admin_client.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": value}, query_string={"q": sku})
     assert r.status_code == 422 and f'id="qty-{sku}-error"' in r.get_data(as_text=True)
 
 
@@ -151,18 +155,18 @@ def test_a_stock_change_through_the_api_is_audited_in_the_same_write(office):
     assert entry["data"]["actor_id"] and entry["data"]["after"]["available"] == entry["data"]["before"]["available"] + 2
 
 
-def test_each_stock_change_is_audited_and_shown_on_its_product(office, admin):
+def test_each_stock_change_is_audited_and_shown_on_its_product(office, admin_client):
     product = requests.get(f"{office.gateway}/api/products", params={"per_page": 1}, timeout=5).json()["items"][0]
     sku = product["sku"]
     before = stock_of(office, sku)["available"]
-    assert admin.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": "40"}).status_code == 303
-    assert admin.post(f"/inventory/{sku}/adjust", data={"csrf_token": CSRF, "delta": "-3"}).status_code == 303
+    assert admin_client.post(f"/inventory/{sku}", data={"csrf_token": CSRF, "quantity": "40"}).status_code == 303
+    assert admin_client.post(f"/inventory/{sku}/adjust", data={"csrf_token": CSRF, "delta": "-3"}).status_code == 303
     deliver_admin_actions(office)
-    page = admin.get(f"/products/{product['id']}").get_data(as_text=True)
+    page = admin_client.get(f"/products/{product['id']}").get_data(as_text=True)
     assert "stock.set" in page and "stock.adjust" in page and f"available: {before}" in page
     assert "available: 37" in page and "delta: -3" in page
 
 
-def test_the_sku_link_of_a_low_stock_email_opens_that_skus_row(admin, sku):
-    html = admin.get(f"/inventory?sku={sku}").get_data(as_text=True)
+def test_the_sku_link_of_a_low_stock_email_opens_that_skus_row(admin_client, sku):
+    html = admin_client.get(f"/inventory?sku={sku}").get_data(as_text=True)
     assert f'id="stock-{sku}"' in html and html.count('<tr id="stock-') == 1

@@ -17,7 +17,7 @@ ADDRESS = {"name": "Ada", "line1": "1 Main St", "city": "Springfield", "postal_c
 
 
 @pytest.fixture()
-def admin(office):
+def admin_client(office):
     return browser(office.admin_app, office.admin_token)
 
 
@@ -103,53 +103,57 @@ def test_the_order_admin_apis_refuse_a_guest_and_a_customer(office, shopper, con
         )
 
 
-def test_the_list_page_filters_and_links_to_each_order(admin, shopper, confirmed):
-    html = admin.get("/orders", query_string={"email": shopper["email"], "status": "CONFIRMED"}).get_data(as_text=True)
+def test_the_list_page_filters_and_links_to_each_order(admin_client, shopper, confirmed):
+    html = admin_client.get("/orders", query_string={"email": shopper["email"], "status": "CONFIRMED"}).get_data(
+        as_text=True
+    )
     assert f'href="/admin/orders/{confirmed["id"]}"' in html and ">Status</label>" in html
 
 
 @pytest.mark.parametrize("query", [{"date": "31/12/2020"}, {"status": "<b>"}])
-def test_a_bad_filter_is_shown_beside_its_field(admin, query):
-    r = admin.get("/orders", query_string=query)
+def test_a_bad_filter_is_shown_beside_its_field(admin_client, query):
+    r = admin_client.get("/orders", query_string=query)
     assert r.status_code == 422 and "field-error" in r.get_data(as_text=True) and "<b>" not in r.get_data(as_text=True)
 
 
-def test_shipping_then_delivering_moves_the_order_and_queues_the_events(office, admin, confirmed):
-    page = admin.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
+def test_shipping_then_delivering_moves_the_order_and_queues_the_events(office, admin_client, confirmed):
+    page = admin_client.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
     assert "Mark shipped" in page and "Cancel and refund" in page and "Mark delivered" not in page
     assert "Event history" in page and "Paid and confirmed" in page and "Order placed" in page
     parcel = {"carrier": "ups", "tracking_number": "1Z 999 AA1 0123456784"}
-    r = admin.post(f"/orders/{confirmed['id']}/ship", data={"csrf_token": CSRF, **parcel})
+    r = admin_client.post(f"/orders/{confirmed['id']}/ship", data={"csrf_token": CSRF, **parcel})
     assert r.status_code == 303 and r.headers["Location"] == f"/admin/orders/{confirmed['id']}?done=ship"
     deliver_admin_actions(office)  # the orders service wrote the audit entry with the change; the trail keeps it
-    page = admin.get(r.headers["Location"].removeprefix("/admin")).get_data(as_text=True)
+    page = admin_client.get(r.headers["Location"].removeprefix("/admin")).get_data(as_text=True)
     assert "Order marked shipped." in page and "Mark delivered" in page and "Mark shipped" not in page
     assert 'href="https://www.ups.com/track?tracknum=1Z999AA10123456784"' in page and "Shipped with UPS" in page
     doc = orders_deps(office.apps["orders"]).repo.orders.find_one({"_id": confirmed["id"]})
     shipped = next(e for e in doc["_outbox"] if e["type"] == "order.shipped")
     assert shipped["data"]["shipment"]["tracking_number"] == parcel["tracking_number"]
     assert "order.ship" in page  # the audit trail
-    assert admin.post(f"/orders/{confirmed['id']}/deliver", data={"csrf_token": CSRF}).status_code == 303
+    assert admin_client.post(f"/orders/{confirmed['id']}/deliver", data={"csrf_token": CSRF}).status_code == 303
     assert outbox_types(office, confirmed["id"])[-2:] == ["order.shipped", "order.delivered"]
-    assert "Delivered" in admin.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
+    assert "Delivered" in admin_client.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
 
 
-def test_the_order_page_shows_where_to_ship_and_how_to_reach_the_customer(admin, shopper, confirmed):
-    html = admin.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
+def test_the_order_page_shows_where_to_ship_and_how_to_reach_the_customer(admin_client, shopper, confirmed):
+    html = admin_client.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
     assert "Ship to" in html and "1 Main St" in html and "12345 Springfield" in html and "United States" in html
     assert f'href="mailto:{shopper["email"]}"' in html and 'href="tel:+15550100"' in html and "+1 555 0100" in html
 
 
-def test_an_action_the_state_machine_refuses_says_why(admin, confirmed):
-    r = admin.post(f"/orders/{confirmed['id']}/deliver", data={"csrf_token": CSRF})
+def test_an_action_the_state_machine_refuses_says_why(admin_client, confirmed):
+    r = admin_client.post(f"/orders/{confirmed['id']}/deliver", data={"csrf_token": CSRF})
     assert r.status_code == 409 and "Only a shipped order can be marked delivered" in r.get_data(as_text=True)
 
 
-def test_cancel_and_refund_cancels_in_the_shops_name_and_announces_it(office, admin, confirmed):
-    asked = admin.post(f"/orders/{confirmed['id']}/cancel", data={"csrf_token": CSRF}, headers={"HX-Request": "true"})
+def test_cancel_and_refund_cancels_in_the_shops_name_and_announces_it(office, admin_client, confirmed):
+    asked = admin_client.post(
+        f"/orders/{confirmed['id']}/cancel", data={"csrf_token": CSRF}, headers={"HX-Request": "true"}
+    )
     assert asked.status_code == 200 and "Yes, cancel and refund" in asked.get_data(as_text=True)
     assert orders_deps(office.apps["orders"]).repo.get(confirmed["id"])["status"] == "CONFIRMED"  # only asked
-    r = admin.post(
+    r = admin_client.post(
         f"/orders/{confirmed['id']}/cancel",
         data={"csrf_token": CSRF, "confirmed": "yes"},
         headers={"HX-Request": "true"},
@@ -160,13 +164,13 @@ def test_cancel_and_refund_cancels_in_the_shops_name_and_announces_it(office, ad
     doc = orders_deps(office.apps["orders"]).repo.orders.find_one({"_id": confirmed["id"]})
     cancelled = next(e for e in reversed(doc["_outbox"]) if e["type"] != "admin.action")
     assert cancelled["type"] == "order.cancelled" and cancelled["data"]["paid"] is True  # payments refunds it
-    html = admin.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
+    html = admin_client.get(f"/orders/{confirmed['id']}").get_data(as_text=True)
     assert "Cancelled by the shop" in html and "Cancel and refund" not in html
 
 
 @pytest.mark.parametrize("bad", ["nope", "$ne", "a" * 65])
-def test_an_unknown_order_is_404(admin, bad):
-    assert admin.get(f"/orders/{bad}").status_code == 404
+def test_an_unknown_order_is_404(admin_client, bad):
+    assert admin_client.get(f"/orders/{bad}").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -180,12 +184,14 @@ def test_an_unknown_order_is_404(admin, bad):
         ({"carrier": "ups", "tracking_number": "9" * 41}, "tracking_number"),
     ],
 )
-def test_mark_shipped_without_a_carrier_or_tracking_number_is_refused_beside_the_field(admin, confirmed, form, field):
+def test_mark_shipped_without_a_carrier_or_tracking_number_is_refused_beside_the_field(
+    admin_client, confirmed, form, field
+):
     for headers in ({}, {"HX-Request": "true"}):
-        r = admin.post(f"/orders/{confirmed['id']}/ship", data={"csrf_token": CSRF, **form}, headers=headers)
+        r = admin_client.post(f"/orders/{confirmed['id']}/ship", data={"csrf_token": CSRF, **form}, headers=headers)
         html = r.get_data(as_text=True)
         assert r.status_code == 422 and f'id="ship-{field}-error"' in html and "<script>x" not in html
-    assert "Mark shipped" in admin.get(f"/orders/{confirmed['id']}").get_data(as_text=True)  # still confirmed
+    assert "Mark shipped" in admin_client.get(f"/orders/{confirmed['id']}").get_data(as_text=True)  # still confirmed
 
 
 def test_the_ship_api_refuses_an_unknown_carrier_and_a_bad_tracking_number(office, confirmed):

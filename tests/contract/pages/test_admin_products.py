@@ -14,7 +14,7 @@ XSS = '<script>alert("x")</script>'
 
 
 @pytest.fixture()
-def admin(office):
+def admin_client(office):
     return browser(office.admin_app, office.admin_token)
 
 
@@ -40,33 +40,33 @@ def api_product(office, product_id):
     return requests.get(f"{office.gateway}/api/products/{product_id}", timeout=5)
 
 
-def test_the_list_searches_and_pages_the_catalog(admin):
-    html = admin.get("/products?q=linen").get_data(as_text=True)
+def test_the_list_searches_and_pages_the_catalog(admin_client):
+    html = admin_client.get("/products?q=linen").get_data(as_text=True)
     assert "Classic Linen Shirt" in html and "New product" in html and "Search the catalog" in html
-    paged = admin.get("/products?page=2").get_data(as_text=True)
+    paged = admin_client.get("/products?page=2").get_data(as_text=True)
     assert "Page 2 of" in paged or "Page" not in paged
 
 
-def test_the_new_product_form_has_the_design_labels(admin):
-    html = admin.get("/products/new").get_data(as_text=True)
+def test_the_new_product_form_has_the_design_labels(admin_client):
+    html = admin_client.get("/products/new").get_data(as_text=True)
     for label in ("Name", "Description", "Category", "Price", "SKU", "Featured"):
         assert f">{label}</label>" in html
     assert "Save product" in html and 'name="csrf_token"' in html
 
 
-def test_creating_a_product_stores_the_price_in_minor_units_and_redirects_to_it(office, admin):
+def test_creating_a_product_stores_the_price_in_minor_units_and_redirects_to_it(office, admin_client):
     form = product_form()
-    r = post(admin, "/products", **form)
+    r = post(admin_client, "/products", **form)
     assert r.status_code == 303 and r.headers["Location"].startswith("/admin/products/")
     product_id = r.headers["Location"].split("/")[-1].split("?")[0]
     product = api_product(office, product_id).json()
     assert (product["price"], product["featured"], product["sku"]) == (2450, True, form["sku"])
-    page = admin.get(f"/products/{product_id}?saved=1").get_data(as_text=True)
+    page = admin_client.get(f"/products/{product_id}?saved=1").get_data(as_text=True)
     assert "Product saved." in page and 'value="24.50"' in page and "Delete product" in page
 
 
-def test_with_htmx_a_saved_product_redirects_the_whole_page(admin):
-    r = post(admin, "/products", htmx=True, **product_form())
+def test_with_htmx_a_saved_product_redirects_the_whole_page(admin_client):
+    r = post(admin_client, "/products", htmx=True, **product_form())
     assert r.status_code == 200 and r.headers["HX-Redirect"].startswith("/admin/products/")
 
 
@@ -89,53 +89,55 @@ def test_with_htmx_a_saved_product_redirects_the_whole_page(admin):
         ("category", "$where", "lowercase"),
     ],
 )
-def test_a_bad_field_is_refused_with_its_message_beside_it(admin, field, value, message):
-    r = post(admin, "/products", **product_form(**{field: value}))
+def test_a_bad_field_is_refused_with_its_message_beside_it(admin_client, field, value, message):
+    r = post(admin_client, "/products", **product_form(**{field: value}))
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and message in html
     assert f'id="f-{field}-error"' in html
 
 
-def test_a_taken_sku_is_refused_beside_the_sku(admin):
+def test_a_taken_sku_is_refused_beside_the_sku(admin_client):
     form = product_form()
-    assert post(admin, "/products", **form).status_code == 303
-    r = post(admin, "/products", **product_form(sku=form["sku"]))
+    assert post(admin_client, "/products", **form).status_code == 303
+    r = post(admin_client, "/products", **product_form(sku=form["sku"]))
     assert r.status_code == 422 and "Another product already has this SKU." in r.get_data(as_text=True)
 
 
-def test_markup_in_a_name_is_shown_as_text(office, admin):
-    r = post(admin, "/products", **product_form(name=XSS))
+def test_markup_in_a_name_is_shown_as_text(office, admin_client):
+    r = post(admin_client, "/products", **product_form(name=XSS))
     product_id = r.headers["Location"].split("/")[-1].split("?")[0]
-    html = admin.get(f"/products/{product_id}").get_data(as_text=True)
+    html = admin_client.get(f"/products/{product_id}").get_data(as_text=True)
     assert XSS not in html and "&lt;script&gt;" in html
 
 
-def test_editing_changes_the_product_and_keeps_its_sku(office, admin):
-    r = post(admin, "/products", **product_form())
+def test_editing_changes_the_product_and_keeps_its_sku(office, admin_client):
+    r = post(admin_client, "/products", **product_form())
     product_id = r.headers["Location"].split("/")[-1].split("?")[0]
-    r = post(admin, f"/products/{product_id}", **product_form(name="Renamed Board", price="1,299.00", sku="IGNORED"))
+    r = post(
+        admin_client, f"/products/{product_id}", **product_form(name="Renamed Board", price="1,299.00", sku="IGNORED")
+    )
     assert r.status_code == 303
     product = api_product(office, product_id).json()
     assert (product["name"], product["price"]) == ("Renamed Board", 129900) and product["sku"] != "IGNORED"
 
 
-def test_deleting_a_product_takes_it_off_the_catalog(office, admin):
-    r = post(admin, "/products", **product_form())
+def test_deleting_a_product_takes_it_off_the_catalog(office, admin_client):
+    r = post(admin_client, "/products", **product_form())
     product_id = r.headers["Location"].split("/")[-1].split("?")[0]
-    asked = post(admin, f"/products/{product_id}/delete")
+    asked = post(admin_client, f"/products/{product_id}/delete")
     assert asked.status_code == 200 and "Yes, delete product" in asked.get_data(as_text=True)
     assert api_product(office, product_id).status_code == 200  # only asked
-    r = post(admin, f"/products/{product_id}/delete", confirmed="yes")
+    r = post(admin_client, f"/products/{product_id}/delete", confirmed="yes")
     assert r.status_code == 303 and r.headers["Location"] == "/admin/products?deleted=1"
     assert api_product(office, product_id).status_code == 404
-    assert admin.get(f"/products/{product_id}").status_code == 404
+    assert admin_client.get(f"/products/{product_id}").status_code == 404
 
 
-def test_a_post_without_the_csrf_token_is_refused(office, admin):
-    r = admin.post("/products", data=product_form())
+def test_a_post_without_the_csrf_token_is_refused(office, admin_client):
+    r = admin_client.post("/products", data=product_form())
     assert r.status_code == 403
 
 
 @pytest.mark.parametrize("bad", ["..%2Fmetrics", "$ne", "a" * 65])
-def test_an_unknown_product_id_is_404(admin, bad):
-    assert admin.get(f"/products/{bad}").status_code == 404
+def test_an_unknown_product_id_is_404(admin_client, bad):
+    assert admin_client.get(f"/products/{bad}").status_code == 404

@@ -14,7 +14,7 @@ office = back_office_fixture()
 
 
 @pytest.fixture()
-def admin(office):
+def admin_client(office):
     return browser(office.admin_app, office.admin_token)
 
 
@@ -124,31 +124,35 @@ def test_a_token_issued_before_the_role_was_taken_cannot_change_roles(office):
     assert set_role(office, other["id"], "admin", token).status_code == 403
 
 
-def test_the_pages_list_customers_and_change_a_role_with_an_audit_entry(office, admin):
+def test_the_pages_list_customers_and_change_a_role_with_an_audit_entry(office, admin_client):
     user = new_user(office.gateway)
-    html = admin.get("/users", query_string={"q": user["email"]}).get_data(as_text=True)
+    html = admin_client.get("/users", query_string={"q": user["email"]}).get_data(as_text=True)
     assert user["email"] in html and "Make admin" in html
-    r = admin.post(f"/users/{user['id']}/role", data={"csrf_token": CSRF, "role": "admin"})
+    r = admin_client.post(f"/users/{user['id']}/role", data={"csrf_token": CSRF, "role": "admin"})
     assert r.status_code == 303 and r.headers["Location"] == f"/admin/users/{user['id']}?done=admin"
     deliver_admin_actions(office)
-    page = admin.get(f"/users/{user['id']}?done=admin").get_data(as_text=True)
+    page = admin_client.get(f"/users/{user['id']}?done=admin").get_data(as_text=True)
     assert "They are now an admin." in page and "Remove admin" in page and "user.grant_admin" in page
     assert "Orders (0)" in page
-    asked = admin.post(f"/users/{user['id']}/role", data={"csrf_token": CSRF, "role": "customer"})
+    asked = admin_client.post(f"/users/{user['id']}/role", data={"csrf_token": CSRF, "role": "customer"})
     assert asked.status_code == 200 and "Yes, remove admin" in asked.get_data(as_text=True)
-    done = admin.post(f"/users/{user['id']}/role", data={"csrf_token": CSRF, "role": "customer", "confirmed": "yes"})
+    done = admin_client.post(
+        f"/users/{user['id']}/role", data={"csrf_token": CSRF, "role": "customer", "confirmed": "yes"}
+    )
     assert done.status_code == 303
 
 
-def test_the_page_says_why_the_last_admin_keeps_the_role(office, admin):
+def test_the_page_says_why_the_last_admin_keeps_the_role(office, admin_client):
     admins = requests.get(
         f"{office.gateway}/api/auth/accounts", params={"role": "admin"}, headers=bearer(office.admin_token), timeout=5
     ).json()
     assert admins["total"] == 1
-    r = admin.post(f"/users/{admin_id(office)}/role", data={"csrf_token": CSRF, "role": "customer", "confirmed": "yes"})
+    r = admin_client.post(
+        f"/users/{admin_id(office)}/role", data={"csrf_token": CSRF, "role": "customer", "confirmed": "yes"}
+    )
     assert r.status_code == 409 and "last admin" in r.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("bad", ["nope", "$ne", "0" * 33])
-def test_an_unknown_account_is_404(admin, bad):
-    assert admin.get(f"/users/{bad}").status_code == 404
+def test_an_unknown_account_is_404(admin_client, bad):
+    assert admin_client.get(f"/users/{bad}").status_code == 404

@@ -21,6 +21,7 @@ import fragments.products
 import gateway
 import shell
 from common.auth.session import ACCESS_COOKIE, CART_COOKIE
+from common.settings import SERVICE_PORTS
 from common.web.cacheable import CSRF_PLACEHOLDER
 from devstack.probes import free_port
 from services.products import create_app as create_products
@@ -29,7 +30,6 @@ from services.products.service import delete_product
 from shell.deps import deps as shell_deps
 from tests.support.servers import serving
 
-SERVICES = ("auth", "users", "products", "inventory", "orders", "payments", "notifications")
 SHIRT = "/products/classic-linen-shirt"
 # A product page asks the products fragment twice: its detail and its "You may also like" (both shared).
 SHIRT_SLOTS = 2
@@ -56,7 +56,7 @@ def chain(redis_url, issuer):
         products = products_stack.enter_context(serving(hangable))
         stack.callback(products_stack.close)
         gw = stack.enter_context(
-            serving(gateway.create_app({**base, "service_urls": dict.fromkeys(SERVICES, products)}))
+            serving(gateway.create_app({**base, "service_urls": dict.fromkeys(SERVICE_PORTS, products)}))
         )
         frag = {**base, "gateway_url": gw}
         urls = {

@@ -14,6 +14,7 @@ from flask import Flask
 import fragments.products
 import gateway
 import shell
+from common.settings import SERVICE_PORTS
 from services.products import create_app as create_products
 from tests.support.servers import free_port, serving
 
@@ -26,7 +27,7 @@ def frag_urls(redis_url, issuer):
     with contextlib.ExitStack() as stack:
         products = stack.enter_context(serving(create_products({**base, "service_urls": issuer.service_urls()})))
         dead = f"http://127.0.0.1:{free_port()}"
-        urls = dict.fromkeys(("auth", "users", "inventory", "orders", "payments", "notifications"), dead)
+        urls = dict.fromkeys(SERVICE_PORTS, dead)
         gw = stack.enter_context(serving(gateway.create_app({**base, "service_urls": {**urls, "products": products}})))
         yield {"products": stack.enter_context(serving(fragments.products.create_app({**base, "gateway_url": gw})))}
 

@@ -17,6 +17,7 @@ import fragments.products
 import gateway
 import shell
 from common.auth.session import ACCESS_COOKIE
+from common.settings import SERVICE_PORTS
 from services.products import create_app as create_products
 from tests.support.servers import free_port, serving
 
@@ -32,10 +33,7 @@ def chain(redis_url, issuer):
                 gateway.create_app(
                     {
                         **base,
-                        "service_urls": {
-                            n: products
-                            for n in ("auth", "users", "products", "inventory", "orders", "payments", "notifications")
-                        },
+                        "service_urls": dict.fromkeys(SERVICE_PORTS, products),
                     }
                 )
             )

@@ -18,6 +18,7 @@ import fragments.profile
 import gateway
 import shell
 from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
+from common.settings import SERVICE_PORTS
 from devstack.probes import free_port
 from tests.support.servers import serving
 
@@ -28,7 +29,7 @@ FRAGMENTS = {
     "checkout": fragments.checkout,
     "profile": fragments.profile,
 }
-SERVICES = ("products", "orders", "payments", "inventory", "notifications", "users")
+SERVICES = tuple(n for n in SERVICE_PORTS if n != "auth")
 CSRF = "test-csrf-token"
 HTMX = {"HX-Request": "true"}
 ADD = {"csrf_token": CSRF, "product_id": "classic-linen-shirt", "quantity": "1"}
