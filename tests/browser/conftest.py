@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
+from tests.browser.pages.auth import sign_in_as_admin
+from tests.support.browser.variants import open_browser
+
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling out, and this machine has no network.
 CHROMIUM_ARGS = [
@@ -54,6 +57,19 @@ def context(new_context) -> BrowserContext:
 def page_nojs(new_context):
     """A page with JavaScript disabled: every form must still work by full page loads."""
     return _timed(new_context(java_script_enabled=False)).new_page()
+
+
+@pytest.fixture
+def admin_page(request, base_url, gateway_url):
+    """Makes the test's page signed in as the local admin: `admin_page(kind)` for `page` or `page_nojs`,
+    `admin_page(kind, width)` at one of tests/support/browser/variants.py's widths."""
+
+    def make(kind: str, width: str | None = None):
+        page = open_browser(request, kind, width) if width else request.getfixturevalue(kind)
+        sign_in_as_admin(page, base_url, gateway_url)
+        return page
+
+    return make
 
 
 def _timed(context: BrowserContext) -> BrowserContext:

@@ -7,7 +7,6 @@ import io
 import re
 import uuid
 
-import pytest
 import requests
 from kafka import KafkaProducer
 from PIL import Image
@@ -18,25 +17,13 @@ from devstack.accounts import admin_headers
 from devstack.processes import LOCAL_DEFAULTS
 from devstack.smtp_sink import read_messages
 from tests.browser.pages.admin import BackOffice, DeadLetterPage, OrderPage, ProductForm, StockPage
-from tests.browser.pages.auth import SignInPage, sign_in_as_admin, use_session
+from tests.browser.pages.auth import SignInPage, use_session
 from tests.support.accounts_apps import new_user
 from tests.support.browser.order_data import confirmed_order
+from tests.support.browser.variants import BOTH
 from tests.support.polling import wait_until
 
-BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 SETTLE_MS = 30_000
-
-
-@pytest.fixture()
-def admin_page(request, base_url, gateway_url):
-    """A browser (with or without JS) signed in as the local admin."""
-
-    def make(kind: str):
-        page = request.getfixturevalue(kind)
-        sign_in_as_admin(page, base_url, gateway_url)
-        return page
-
-    return make
 
 
 def png(color=(200, 80, 30)) -> bytes:

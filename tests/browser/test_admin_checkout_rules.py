@@ -12,12 +12,10 @@ from playwright.sync_api import expect
 from devstack.accounts import admin_headers
 from fragments.admin import promotions, shipping, tax
 from fragments.admin.forms import COMMA_MESSAGE
-from tests.browser import test_admin
 from tests.browser.pages.checkout_rules import PromotionsPage, ShippingPage, TaxPage
+from tests.support.browser.variants import BOTH
 
-BOTH = test_admin.BOTH
 WIDTHS = pytest.mark.parametrize("width", [390, 1280])
-admin_page = test_admin.admin_page  # the signed-in admin's browser, with or without JavaScript
 COUNTRIES = {("page", 390): "Sweden", ("page", 1280): "Norway", ("page_nojs", 390): "Denmark"}
 CODES = {"Sweden": "SE", "Norway": "NO", "Denmark": "DK"}
 

@@ -7,26 +7,13 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages.admin import ProductForm
-from tests.browser.pages.auth import sign_in_as_admin
-from tests.browser.test_phone_layout import assert_no_sideways_scroll
 from tests.support.browser.catalog_data import photo
-from tests.support.browser.variants import EVERY_WAY, open_browser
+from tests.support.browser.variants import EVERY_WAY, assert_no_sideways_scroll
 
 VIEWS = ("The tray from above", "The tray's walnut grain, up close", "The tray on a breakfast table")
-
-
-@pytest.fixture()
-def admin_page(request, base_url, gateway_url):
-    def make(kind: str, width: str):
-        page = open_browser(request, kind, width)
-        sign_in_as_admin(page, base_url, gateway_url)
-        return page
-
-    return make
 
 
 @EVERY_WAY

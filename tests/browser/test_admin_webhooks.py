@@ -12,13 +12,10 @@ from playwright.sync_api import expect
 from standardwebhooks import Webhook
 
 from common.messaging.events import make_event
-from tests.browser import test_admin
 from tests.browser.pages.webhooks import WebhooksPage
+from tests.support.browser.variants import BOTH
 from tests.support.polling import wait_until
 from tests.support.servers import serving
-
-BOTH = test_admin.BOTH
-admin_page = test_admin.admin_page  # the signed-in admin's browser, with or without JavaScript
 
 
 @pytest.fixture()

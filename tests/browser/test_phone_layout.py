@@ -4,7 +4,6 @@ product card's focus ring shows whole."""
 
 from __future__ import annotations
 
-import pytest
 import requests
 from playwright.sync_api import expect
 
@@ -13,21 +12,7 @@ from tests.browser.pages.checkout import CheckoutPage
 from tests.support.accounts_apps import bearer, new_user
 from tests.support.browser.catalog_data import create_lineup
 from tests.support.browser.order_data import confirmed_order
-from tests.support.browser.variants import EVERY_WAY, open_browser
-
-BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
-WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
-
-
-def assert_no_sideways_scroll(page, paths: list[str]) -> None:
-    wide = {}
-    for path in paths:
-        response = page.goto(path)
-        assert response is not None and response.status < 400, (path, response and response.status)
-        overflow = page.evaluate(WIDER_THAN_THE_SCREEN)
-        if overflow > 0:
-            wide[path] = overflow
-    assert wide == {}, f"pages wider than 390 px (by px): {wide}"
+from tests.support.browser.variants import BOTH, EVERY_WAY, assert_no_sideways_scroll, open_browser
 
 
 @BOTH

@@ -12,9 +12,8 @@ import requests
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.test_phone_layout import BOTH
 from tests.support.browser.catalog_data import admin_headers, create_lineup
-from tests.support.browser.variants import open_browser
+from tests.support.browser.variants import BOTH, open_browser
 
 # The product's own pictures (#product): the cards of "You may also like" below it are lazy, so may never load.
 PICTURES = "[...document.querySelectorAll('#product img')]"

@@ -16,8 +16,8 @@ from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
 from services.notifications.deps import deps as notifications_deps
 from services.users.deps import deps as users_deps
-from tests.integration.test_user_registered import handled, published_message, register, welcomes
 from tests.support.polling import wait_until
+from tests.support.registration import handled, published_message, register, welcomes
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pytest
 import requests
 
 from devstack import accounts
-from tests.integration.test_storefront_cache import BOUND
 from tests.support.polling import wait_until
+from tests.support.storefront_cache import BOUND
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
 from devstack.accounts import admin_headers
 from tests.support.checkout_system import ADDRESS
 from tests.support.polling import wait_until
+from tests.support.storefront_cache import BOUND
 
-BOUND = 5.0
 HTMX = {"HX-Request": "true"}
 
 

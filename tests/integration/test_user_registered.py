@@ -3,10 +3,8 @@ then the very same message replayed twice, and the same fact under a new event i
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 
 import services.auth
 import services.notifications
@@ -15,13 +13,11 @@ from common.messaging.events import Event, make_event
 from common.mongo.database import get_database
 from common.platform import ServicePlatform, platform_of
 from common.service_app import running_workers
-from devstack.smtp_sink import read_messages
 from services.auth.deps import deps as auth_deps
 from services.notifications.deps import deps as notifications_deps
 from services.users.deps import deps as users_deps
 from tests.support.polling import wait_until
-
-TOPIC = "user.registered"
+from tests.support.registration import TOPIC, handled, published_message, register, welcomes
 
 
 @pytest.fixture(scope="module")
@@ -40,50 +36,6 @@ def apps(redis_url, kafka_bootstrap, smtp_sink, tmp_path_factory):
         worker.join(10)  # before the broker goes away, so nothing reconnects in vain
     for app in (auth, users, notifications):
         platform_of(app, kind=ServicePlatform).publisher.close()
-
-
-def register(auth, name: str) -> dict:
-    address = f"{name.lower()}-{uuid.uuid4().hex}@example.com"
-    r = auth.test_client().post(
-        "/api/auth/register", json={"email": address, "password": "secret-pass-1", "name": name}
-    )
-    assert r.status_code == 201
-    return {"id": r.json["user"]["id"], "email": address}
-
-
-def welcomes(smtp_sink, user) -> list[dict]:
-    """The welcome emails to the user (the "Confirm your email" one is another event's)."""
-    return [m for m in read_messages(smtp_sink.dir, to=user["email"]) if m["subject"].startswith("Welcome")]
-
-
-def handled(users, notifications, smtp_sink, user) -> bool:
-    return (
-        users_deps(users).repo.get(user["id"]) is not None
-        and len(welcomes(smtp_sink, user)) >= 1
-        and notifications_deps(notifications).repo.deliveries.count_documents(
-            {"user_id": user["id"], "status": "sent", "template": "welcome"}
-        )
-        >= 1
-    )
-
-
-def published_message(kafka_bootstrap, event_data_user_id: str) -> bytes:
-    """The exact bytes the outbox relay put on the topic for this user."""
-    consumer = KafkaConsumer(
-        TOPIC,
-        bootstrap_servers=kafka_bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        consumer_timeout_ms=5000,
-        group_id=None,
-    )
-    try:
-        for record in consumer:
-            if Event.from_json(record.value).data["user_id"] == event_data_user_id:
-                return record.value
-    finally:
-        consumer.close()
-    raise AssertionError("the relay never published the event")
 
 
 def test_registration_reaches_users_and_notifications_once_even_when_replayed(apps, kafka_bootstrap, smtp_sink):

@@ -45,6 +45,7 @@ from services.payments.stripe_adapter import StripeProcessor
 from services.products import service as products
 from tests.support.databases import database_client
 from tests.support.payflow import authenticate, pay, pay_standin
+from tests.support.publishers import RecordingPublisher
 
 DESIGN_TOPICS = {
     "admin.action",
@@ -367,18 +368,6 @@ def test_a_mistyped_field_is_refused_naming_where_it_is(cls, change, loc):
     with pytest.raises(ValidationError) as refused:
         cls.model_validate({**_valid(cls), **change})
     assert [e["loc"] for e in refused.value.errors()] == [loc]
-
-
-class RecordingPublisher:
-    """Stands in for the broker at the runner's edge: what would have been sent to a `.dlq` topic."""
-
-    options: dict = {}
-
-    def __init__(self):
-        self.sent: list[tuple[str, bytes, list]] = []
-
-    def send(self, topic, raw, headers=()):
-        self.sent.append((topic, raw, list(headers)))
 
 
 def test_a_malformed_event_is_retried_then_dead_lettered_with_the_refusal_as_its_error(db):

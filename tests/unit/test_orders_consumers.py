@@ -6,7 +6,6 @@ import uuid
 
 import pytest
 
-from common.auth.identity import Identity
 from common.messaging.events import make_event
 from common.mongo.indexes import create_indexes
 from services.orders import service
@@ -15,27 +14,7 @@ from services.orders.indexes import INDEXES
 from services.orders.repository import OrderRepository
 from services.orders.schemas import PlaceOrder
 from tests.support.databases import fresh_database
-
-
-def shopper() -> Identity:
-    return Identity(uuid.uuid4().hex, email="shopper@example.test", name="Shopper")
-
-
-class FixedCatalog:
-    """Prices as the products service would give them; the catalog is another service's contract."""
-
-    def products(self, ids):
-        return {
-            pid: {"id": pid, "sku": f"SKU-{pid}", "name": pid.title(), "price": 1250, "currency": "USD"} for pid in ids
-        }
-
-
-class NoCart:
-    def lines(self, cart_id):
-        return []
-
-    def take_ordered(self, order):
-        pass
+from tests.support.orders_fakes import FixedCatalog, NoCart, shopper
 
 
 @pytest.fixture()

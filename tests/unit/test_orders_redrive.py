@@ -29,8 +29,8 @@ from services.payments import service as payments
 from services.payments.repository import ChargeRepository
 from services.payments.stripe_adapter import StripeProcessor
 from tests.support.databases import database_client
+from tests.support.orders_fakes import FixedCatalog, NoCart, shopper
 from tests.support.payflow import pay, pay_standin
-from tests.unit.test_orders_consumers import FixedCatalog, NoCart, shopper
 
 BOUND = 30
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 import services.products
 from services.products.deps import deps as products_deps
-from tests.contract.api.test_products_admin import new_product, outbox
+from tests.support.products import new_product, outbox
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from devstack.sms_standin import serve as serve_sms
 from services.notifications.consumers import all_handlers
 from services.notifications.deps import deps as notifications_deps
 from tests.support.polling import wait_until
-from tests.unit.test_event_contracts import RecordingPublisher
+from tests.support.publishers import RecordingPublisher
 
 PHONE = "+14155552671"
 
