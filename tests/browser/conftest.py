@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from tests.browser.pages.auth import sign_in_as_admin
+from tests.support.browser.catalog_data import create_lineup
 from tests.support.browser.variants import open_browser
 
 CHROMIUM = "/usr/bin/chromium"
@@ -57,6 +58,12 @@ def context(new_context) -> BrowserContext:
 def page_nojs(new_context):
     """A page with JavaScript disabled: every form must still work by full page loads."""
     return _timed(new_context(java_script_enabled=False)).new_page()
+
+
+@pytest.fixture(scope="module")
+def lineup(gateway_url):
+    """Products of the test module's own, made through the API (tests/support/browser/catalog_data.py)."""
+    return create_lineup(gateway_url)
 
 
 @pytest.fixture

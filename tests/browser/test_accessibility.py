@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 import requests
 from playwright.sync_api import expect
 
@@ -14,13 +13,6 @@ from tests.browser.pages.checkout import CheckoutPage
 from tests.browser.pages.shell import ShellPage
 from tests.support.accounts_apps import bearer, new_user
 from tests.support.browser.axe import STRUCTURE, describe, swap_region, violations
-from tests.support.browser.catalog_data import create_lineup
-
-
-@pytest.fixture(scope="module")
-def lineup(gateway_url):
-    return create_lineup(gateway_url)
-
 
 ENTRY = "#styleguide-entry"
 

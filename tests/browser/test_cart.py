@@ -11,12 +11,6 @@ from playwright.sync_api import expect
 from tests.browser.pages.auth import SignInPage, SignUpPage
 from tests.browser.pages.cart import CartPage
 from tests.browser.pages.products import ProductPage, cart_count
-from tests.support.browser.catalog_data import create_lineup
-
-
-@pytest.fixture(scope="module")
-def lineup(gateway_url):
-    return create_lineup(gateway_url)
 
 
 def add(page, lineup, word: str, quantity: int = 1, js: bool = True) -> ProductPage:

@@ -8,12 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages.products import CatalogPage, ProductPage
-from tests.support.browser.catalog_data import create_lineup
-
-
-@pytest.fixture(scope="module")
-def lineup(gateway_url):
-    return create_lineup(gateway_url)
 
 
 def mark_document(page) -> None:

@@ -18,20 +18,14 @@ from tests.browser.pages.auth import sign_in_as_admin, use_session
 from tests.browser.pages.checkout import CheckoutPage, ProviderPage
 from tests.support.accounts_apps import bearer, new_user
 from tests.support.broker import read_all
-from tests.support.browser.catalog_data import create_lineup
 from tests.support.browser.mail import mails_to
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 SETTLE_MS = 30_000  # the saga crosses three services and the broker; the page polls (or refreshes) meanwhile
 
 
-@pytest.fixture(scope="module")
-def lineup(gateway_url):
-    return create_lineup(gateway_url)
-
-
 @pytest.fixture()
-def shopper(request, base_url, gateway_url, lineup):
+def shopper_page(request, base_url, gateway_url, lineup):
     """A signed-in shopper with two of "Alpha" in the cart, in the browser the test names."""
 
     def make(kind: str):
@@ -96,9 +90,9 @@ def check_out(page) -> ProviderPage:
 
 @BOTH
 def test_a_shopper_pays_on_the_providers_page_and_the_shop_ships_and_refunds_part(
-    kind, shopper, stack, lineup, base_url, gateway_url
+    kind, shopper_page, stack, lineup, base_url, gateway_url
 ):
-    page, user = shopper(kind)
+    page, user = shopper_page(kind)
     confirmation = check_out(page).pay_and_return("4242 4242 4242 4242")
     order_id = confirmation.order_id()
     expect(confirmation.status).to_have_text("Confirmed", timeout=SETTLE_MS)
@@ -128,8 +122,8 @@ def test_a_shopper_pays_on_the_providers_page_and_the_shop_ships_and_refunds_par
 
 
 @BOTH
-def test_a_declined_card_stays_on_the_providers_page_and_another_card_pays(kind, shopper):
-    page, _ = shopper(kind)
+def test_a_declined_card_stays_on_the_providers_page_and_another_card_pays(kind, shopper_page):
+    page, _ = shopper_page(kind)
     provider = check_out(page)
     provider.pay("4000 0000 0000 0002")
     expect(provider.refusal()).to_have_text("Your card was declined.")
@@ -140,8 +134,8 @@ def test_a_declined_card_stays_on_the_providers_page_and_another_card_pays(kind,
 
 
 @BOTH
-def test_3d_secure_fail_leaves_the_order_awaiting_payment_and_complete_confirms_it(kind, shopper):
-    page, _ = shopper(kind)
+def test_3d_secure_fail_leaves_the_order_awaiting_payment_and_complete_confirms_it(kind, shopper_page):
+    page, _ = shopper_page(kind)
     provider = check_out(page)
     provider.pay("4000 0027 6000 3184")
     back = provider.bank_says("Fail")
@@ -154,8 +148,8 @@ def test_3d_secure_fail_leaves_the_order_awaiting_payment_and_complete_confirms_
 
 
 @BOTH
-def test_a_confirmed_order_cancelled_by_the_shopper_is_never_charged(kind, shopper, stack, lineup):
-    page, user = shopper(kind)
+def test_a_confirmed_order_cancelled_by_the_shopper_is_never_charged(kind, shopper_page, stack, lineup):
+    page, user = shopper_page(kind)
     confirmation = check_out(page).pay_and_return("4242 4242 4242 4242")
     order_id = confirmation.order_id()
     expect(confirmation.status).to_have_text("Confirmed", timeout=SETTLE_MS)
@@ -170,8 +164,8 @@ def test_a_confirmed_order_cancelled_by_the_shopper_is_never_charged(kind, shopp
     assert mails_to(stack, user["email"], f"{order_id[:8]} is cancelled")[0]
 
 
-def test_a_shopper_who_leaves_the_providers_page_can_pay_later_from_the_order(shopper):
-    page, _ = shopper("page")
+def test_a_shopper_who_leaves_the_providers_page_can_pay_later_from_the_order(shopper_page):
+    page, _ = shopper_page("page")
     check_out(page)
     page.go_back()  # leaves without paying: the order holds the stock and waits
     page.goto("/orders")

@@ -23,18 +23,12 @@ from tests.browser.pages.checkout import CheckoutPage, OrderPage
 from tests.browser.pages.products import ProductPage, cart_count
 from tests.support.accounts_apps import bearer, new_user
 from tests.support.broker import read_all
-from tests.support.browser.catalog_data import create_lineup
 from tests.support.browser.mail import link_path, mails_to
 
 BOTH = pytest.mark.parametrize("kind", ["page", "page_nojs"], ids=["js", "nojs"])
 SETTLE_MS = 30_000  # the saga crosses three services and the broker; the page polls (or refreshes) meanwhile
 LINK = re.compile(r"https?://[^\s\"]+/orders/link/[A-Za-z0-9_.-]+")
 LINES_JS = "divs => divs.map(d => [d.querySelector('dt'), d.querySelector('dd')].map(e => e.textContent.trim()))"
-
-
-@pytest.fixture(scope="module")
-def lineup(gateway_url):
-    return create_lineup(gateway_url)
 
 
 def breakdown(region: Locator) -> dict[str, str]:

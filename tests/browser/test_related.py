@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 import requests
 from playwright.sync_api import expect
 
@@ -17,11 +16,6 @@ from tests.support.browser.order_data import ADDRESS
 from tests.support.browser.variants import EVERY_WAY, open_browser
 from tests.support.payflow import pay_order
 from tests.support.polling import wait_until
-
-
-@pytest.fixture(scope="module")
-def lineup(gateway_url):
-    return create_lineup(gateway_url)
 
 
 @EVERY_WAY
