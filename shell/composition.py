@@ -39,7 +39,7 @@ from .budget import remaining_budget
 from .caching import Answer, FragmentClient
 from .deps import deps
 from .session import with_session_cookies
-from .signed_out import signed_out_path
+from .signed_out import NOTHING, signed_out_path
 
 log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="compose")
@@ -239,6 +239,9 @@ def start_all(slots: list[Slot], page_url: str, query: bytes = b"") -> Pending:
 
     def start(slot: Slot) -> Future | Answer:
         """A slot's future, or the answer the cache has for it without asking (taken here once the others run)."""
+        if slot.signed_out and slot.path == NOTHING:  # empty for every browser without a session: nobody to ask
+            labelled(deps().served, slot.fragment, "signed-out").inc()
+            return _done(Fetched(slot, Markup("")))
         found = deps().fragments[slot.fragment].lookup(slot.path, headers, slot_query(slot) or None)
         if found is not None:
             return found  # no wait to overlap: a thread hand-off would cost more than the answer

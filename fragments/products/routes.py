@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, make_response, render_template, request
 
 from common.errors import NotFound
-from common.web.cacheable import cacheable, signed_out
+from common.web.cacheable import cacheable
 from common.web.htmx import HX_PUSH_URL, HX_TARGET
 
 from . import choice, client
@@ -156,13 +156,6 @@ def detail(product_id):
 def related(product_id):
     """The product page's "You may also like"."""
     return render_template("products/_related.html", products=client.with_stock(client.related(product_id)))
-
-
-@bp.get("/related-to-cart/signed-out")
-@signed_out
-def signed_out_cart_related():
-    """The cart's "You may also like" for a browser with no cart and no account: nothing to be related to."""
-    return render_template("products/_related.html", products=[])
 
 
 @bp.get("/related-to-cart")

@@ -127,7 +127,6 @@ def test_a_warm_cache_serves_the_main_slot_without_asking_the_fragment(redis_url
 GUEST_REGIONS = (
     ("auth", "/badge/signed-out"),
     ("cart", "/mini/signed-out"),
-    ("products", "/related-to-cart/signed-out"),
 )
 
 
