@@ -50,11 +50,16 @@ def shopper(gateway_url: str, shell_url: str, product: dict) -> dict:
 
 def test_two_shoppers_and_a_guest_browsing_at_once_each_see_only_their_own(gateway_url, shell_url):
     listed = requests.get(f"{gateway_url}/api/products", params={"per_page": 50}, timeout=10).json()["items"]
-    stock = requests.get(
-        f"{gateway_url}/api/inventory", params={"skus": ",".join(p["sku"] for p in listed)}, timeout=10
-    ).json()["items"]
-    plenty = {s["sku"] for s in stock if s["available"] >= 10}
-    catalog = [p for p in listed if p["sku"] in plenty]
+
+    def well_stocked() -> list[dict]:
+        stock = requests.get(
+            f"{gateway_url}/api/inventory", params={"skus": ",".join(p["sku"] for p in listed)}, timeout=10
+        ).json()["items"]
+        plenty = {s["sku"] for s in stock if s["available"] >= 10}
+        return [p for p in listed if p["sku"] in plenty]
+
+    # A fresh stack may still be seeding its stock: wait for two products each shopper can order from.
+    catalog = wait_until(lambda: len(found := well_stocked()) >= 2 and found, message="two well-stocked products")
     a, b = shopper(gateway_url, shell_url, catalog[0]), shopper(gateway_url, shell_url, catalog[1])
     guest = {"name": None, "order": None, "product": None, "browser": requests.Session()}
     everyone = (a, b, guest)
