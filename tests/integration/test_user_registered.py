@@ -6,36 +6,20 @@ from __future__ import annotations
 import pytest
 from kafka import KafkaProducer
 
-import services.auth
-import services.notifications
-import services.users
 from common.messaging.events import Event, make_event
 from common.mongo.database import get_database
-from common.platform import ServicePlatform, platform_of
-from common.service_app import running_workers
+from common.platform import platform_of
 from services.auth.deps import deps as auth_deps
 from services.notifications.deps import deps as notifications_deps
 from services.users.deps import deps as users_deps
 from tests.support.polling import wait_until
-from tests.support.registration import TOPIC, handled, published_message, register, welcomes
+from tests.support.registration import TOPIC, account_apps, handled, published_message, register, welcomes
 
 
 @pytest.fixture(scope="module")
 def apps(redis_url, kafka_bootstrap, smtp_sink, tmp_path_factory):
-    base = {"redis_url": redis_url, "kafka_bootstrap": kafka_bootstrap, "run_workers": True}
-    auth = services.auth.create_app({**base, "keys_dir": str(tmp_path_factory.mktemp("keys"))})
-    users = services.users.create_app(base)
-    notifications = services.notifications.create_app({**base, "smtp_url": smtp_sink.url})
-    consumers = [w for app in (users, notifications) for w in running_workers(app) if hasattr(w, "ready")]
-    assert all(w.ready.wait(60) for w in consumers), "a consumer never joined its group"
-    yield auth, users, notifications
-    workers = [w for app in (auth, users, notifications) for w in running_workers(app)]
-    for worker in workers:
-        worker.stop()
-    for worker in workers:
-        worker.join(10)  # before the broker goes away, so nothing reconnects in vain
-    for app in (auth, users, notifications):
-        platform_of(app, kind=ServicePlatform).publisher.close()
+    with account_apps(redis_url, kafka_bootstrap, smtp_sink, str(tmp_path_factory.mktemp("keys"))) as running:
+        yield running
 
 
 def test_registration_reaches_users_and_notifications_once_even_when_replayed(apps, kafka_bootstrap, smtp_sink):

@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 from kafka import KafkaConsumer
 
+import services.auth
+import services.notifications
+import services.users
 from common.messaging.events import Event
+from common.platform import ServicePlatform, platform_of
+from common.service_app import running_workers
 from devstack.smtp_sink import read_messages
 from services.notifications.deps import deps as notifications_deps
 from services.users.deps import deps as users_deps
 
 TOPIC = "user.registered"
+
+
+@contextlib.contextmanager
+def account_apps(redis_url: str, kafka_bootstrap: str, smtp_sink, keys_dir: str):
+    """auth, users and notifications on the real broker, their consumers joined: (auth, users, notifications)."""
+    base = {"redis_url": redis_url, "kafka_bootstrap": kafka_bootstrap, "run_workers": True}
+    auth = services.auth.create_app({**base, "keys_dir": keys_dir})
+    users = services.users.create_app(base)
+    notifications = services.notifications.create_app({**base, "smtp_url": smtp_sink.url})
+    consumers = [w for app in (users, notifications) for w in running_workers(app) if hasattr(w, "ready")]
+    assert all(w.ready.wait(60) for w in consumers), "a consumer never joined its group"
+    yield auth, users, notifications
+    workers = [w for app in (auth, users, notifications) for w in running_workers(app)]
+    for worker in workers:
+        worker.stop()
+    for worker in workers:
+        worker.join(10)  # before the broker goes away, so nothing reconnects in vain
+    for app in (auth, users, notifications):
+        platform_of(app, kind=ServicePlatform).publisher.close()
 
 
 def register(auth, name: str) -> dict:
