@@ -3,12 +3,15 @@ payment provider's page; then the return page with the live order status. No car
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, request
+import time
+
+from flask import Blueprint, g, make_response, redirect, render_template, request
 
 from common.api import address as address_fields
 from common.auth import order_links
 from common.errors import NotFound
 from common.ids import is_id, is_minted_id
+from common.platform import platform_of
 from common.web.htmx import HX_PUSH_URL, redirect_after_post, wants_fragment
 from fragments import promo
 from fragments.sign_in import require_sign_in, sign_in_url
@@ -259,6 +262,14 @@ def _to_provider(order_id: str, wait: float = 0.0):
     return redirect_after_post(page.value if page.ok and page.value else f"/checkout/pay?order={order_id}")
 
 
+def _ready_wait() -> float:
+    """How long "Place order" may wait for the provider's page: READY_WAIT, but never past 60 % of the shell's
+    fragment timeout counted from when this request arrived. The rest is the shell's margin: on a loaded machine the
+    shopper goes on to the waiting page (/checkout/pay) rather than "We couldn't confirm that this went through"."""
+    spent = time.perf_counter() - g.get("started", time.perf_counter())
+    return max(0.0, min(client.READY_WAIT, platform_of().settings.fragment_timeout * 0.6 - spent))
+
+
 @bp.post("/place")
 def place():
     """Place the order (its stock is reserved), then send the shopper to pay on the provider's page."""
@@ -266,7 +277,7 @@ def place():
     if not is_minted_id(key) or not draft.get("address") or not draft.get("delivery_option"):
         return redirect_after_post("/checkout")
     if draft.get("placed") and draft["placed"]["key"] == key:  # a second click: the same order, the same page
-        return _to_provider(draft["placed"]["order_id"], client.READY_WAIT)
+        return _to_provider(draft["placed"]["order_id"], _ready_wait())
     # The cart's promo code as the review priced it (the review drops one that no longer applies, and so does this).
     promo = (_priced(draft, client.cart()) or {}).get("promo_code")
     guest = _guest(draft)
@@ -276,7 +287,7 @@ def place():
         return _review_step(draft, placed.status, placed.message)
     order = placed.value
     deps().drafts.save({**draft, "placed": {"key": key, "order_id": order["id"], "link": order.get("link")}})
-    return _to_provider(order["id"], client.READY_WAIT)  # the cart stays until the order is confirmed
+    return _to_provider(order["id"], _ready_wait())  # the cart stays until the order is confirmed
 
 
 @bp.post("/pay")
