@@ -137,9 +137,10 @@ class QueryModel(BaseModel):
 
 
 def _split_csv(value):
-    """`a,b,c` as sent: a blank or padded item is refused by the item pattern, as the document says."""
+    """`a,b,c` as sent: a blank or padded item is refused by the item pattern, as the document says. An empty
+    value is a list of one blank item, as OpenAPI reads `?ids=`: no filter is said by leaving the parameter out."""
     if isinstance(value, str):
-        return tuple(value.split(",")) if value else ()
+        return tuple(value.split(","))
     return value
 
 
@@ -149,20 +150,16 @@ def _unique(items: tuple) -> tuple:
 
 @dataclass(frozen=True)
 class csv_list:  # noqa: N801 (read as a type: `ids: Annotated[tuple[str, ...], csv_list(PATTERN, 100)]`)
-    """A query-string list sent as `a,b,c` (repeats counted, then dropped), each item matching the pattern.
+    """A query-string list sent as `a,b,c` (repeats counted, then dropped), each item matching the pattern, at
+    least one: `?ids=` reads the same as a list of one blank item, so an empty list is said by leaving it out.
     Metadata rather than a type, so type checkers see the plain tuple of strings."""
 
     item_pattern: str
     max_items: int
-    min_items: int = 0
 
     def __get_pydantic_core_schema__(self, source, handler):
         item = Annotated[str, StringConstraints(pattern=self.item_pattern)]
-        count = (
-            Field(max_length=self.max_items, min_length=self.min_items)
-            if self.min_items
-            else Field(max_length=self.max_items)
-        )
+        count = Field(max_length=self.max_items, min_length=1)
         # The count bounds the tuple itself (maxItems/minItems in the schema); the split runs before it.
         return handler.generate_schema(
             Annotated[tuple[item, ...], count, BeforeValidator(_split_csv), AfterValidator(_unique)]

@@ -14,7 +14,7 @@ MAX_STOCK = 1_000_000  # units of one SKU: the most a count sets or an adjustmen
 
 
 class StockQuery(QueryModel):
-    skus: Annotated[tuple[str, ...], csv_list(SKU_SCHEMA, MAX_SKUS, min_items=1)]
+    skus: Annotated[tuple[str, ...], csv_list(SKU_SCHEMA, MAX_SKUS)]
 
 
 class StockCount(StrictModel):
