@@ -58,6 +58,11 @@ class Restarter:
             elif now >= track.due:
                 self._start(name, proc, track, now)
 
+    def seconds_to_due(self, cap: float) -> float:
+        """How long the caller may sleep before a restart falls due: `cap` when none is pending."""
+        pending = [t.due for t in self.tracks.values() if t.due is not None]
+        return max(0.0, min(pending) - self.clock()) if pending else cap
+
     def _check(self, name: str, proc: Supervised, track: _Track, now: float) -> None:
         if proc.alive():
             if track.crashes and now - track.started_at >= self.backoff.stable_after:

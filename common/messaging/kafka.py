@@ -216,6 +216,10 @@ class ConsumerLoop(threading.Thread):
     def _before_poll(self, consumer: KafkaConsumer) -> None:
         """Room for a subclass to adjust its consumer before each poll."""
 
+    def _poll_ms(self) -> int:
+        """How long the next poll may wait for records (it returns as soon as some arrive)."""
+        return self.POLL_MS
+
     def _handle(self, consumer: KafkaConsumer, batch: dict) -> None:
         raise NotImplementedError
 
@@ -238,7 +242,7 @@ class ConsumerLoop(threading.Thread):
         while not self.stopping.is_set():
             self._before_poll(consumer)
             self.guard.before_poll()
-            batch = consumer.poll(timeout_ms=self.POLL_MS)
+            batch = consumer.poll(timeout_ms=self._poll_ms())
             pause = self.guard.after_poll(bool(batch))
             if pause:
                 self.stopping.wait(pause)
@@ -298,14 +302,22 @@ class ConsumerRunner(ConsumerLoop):
     # while busy, and each empty fetch costs ~3 ms of CPU (3 % of a core at 100 ms, 0.25 % at 2000). A consumer
     # that saw nothing for IDLE_AFTER seconds fetches slowly; the first message wakes it back to fast fetches.
     BUSY_FETCH_WAIT_MS, IDLE_FETCH_WAIT_MS, IDLE_AFTER = 25, 2000, 10.0
-    # poll() returns as soon as records arrive, and an idle loop costs little beside the fetches; a short timeout
-    # keeps the spin guard's grain fine (a poll against a hung broker spins for all of it; 1 s was measured flaky).
-    POLL_MS = 200
+    # poll() returns as soon as records arrive, so its timeout sets only how often the loop turns while nothing
+    # comes: each turn costs ~0.5 ms of the consumer's thread (metadata, coordinator, positions), 5 turns a second
+    # made the idle consumers ~60 % of an idle service's CPU (py-spy, issue 26). A busy consumer turns every 200 ms;
+    # an idle one every second. While the spin guard has backed off (a hung broker), the loop keeps 200 ms turns:
+    # a poll against a hung broker spins for all of its timeout (1 s turns throughout were measured flaky there).
+    POLL_MS, IDLE_POLL_MS = 200, 1000
+
+    def _idle(self) -> bool:
+        return time.monotonic() - self.last_record > self.IDLE_AFTER
+
+    def _poll_ms(self) -> int:
+        return self.IDLE_POLL_MS if self._idle() and not self.guard.streak else self.POLL_MS
 
     def _before_poll(self, consumer: KafkaConsumer) -> None:
         self._rewind_recreated(consumer)
-        idle = time.monotonic() - self.last_record > self.IDLE_AFTER
-        set_fetch_wait(consumer, self.IDLE_FETCH_WAIT_MS if idle else self.BUSY_FETCH_WAIT_MS)
+        set_fetch_wait(consumer, self.IDLE_FETCH_WAIT_MS if self._idle() else self.BUSY_FETCH_WAIT_MS)
 
     def _handle(self, consumer: KafkaConsumer, batch: dict) -> None:
         if batch:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from kafka.errors import KafkaError
 
+from ..mongo.writes import off_write_answered, on_write_answered
 from .events import OUTBOX_FIELD, Event, off_outbox_write, on_outbox_write
 from .kafka import Publisher
 
@@ -24,14 +25,17 @@ class OutboxStuck(RuntimeError):
 class OutboxRelay(threading.Thread):
     """Publishes events stored in documents' outbox arrays, then removes them (at least once).
 
-    A write in this process announces its event ids (common.messaging.events.on_outbox_write) just before it lands,
-    and the relay looks at once: an event leaves within milliseconds. Until every announced id is found the relay looks
-    again after growing pauses (the write may still be under way, or it may never land: a conditional update that
-    matched nothing), then forgets it. The slow poll every `interval` seconds is only the safety net for events
-    nobody announced: written by a process that crashed before its relay sent them.
+    A write in this process announces its event ids (common.messaging.events.on_outbox_write) just before it is
+    sent, and the relay looks as soon as the server has answered a write (common.mongo.writes), or after
+    LANDING_WAIT if it hears of none: an event leaves within milliseconds, and a look rarely comes before its write
+    has landed. Until every announced id is found the relay looks again after growing pauses (the write may still be
+    under way, or it may never land: a conditional update that matched nothing), then forgets it. The slow poll
+    every `interval` seconds is only the safety net for events nobody announced: written by a process that crashed
+    before its relay sent them.
     """
 
     SETTLE = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)  # pauses before looking again for announced ids
+    LANDING_WAIT = 0.05  # the longest wait for an announced write's answer before looking anyway
     BATCH = 200  # documents per look; a look that fills it looks again at once
 
     def __init__(self, publisher: Publisher, collections, interval: float = 2.0):
@@ -39,9 +43,11 @@ class OutboxRelay(threading.Thread):
         self.publisher, self.collections, self.interval = publisher, list(collections), interval
         self.stopping = threading.Event()
         self.wake = threading.Event()
+        self.landed = threading.Event()
         self._expected: set[str] = set()
         self._lock = threading.Lock()
         on_outbox_write(self.expect)
+        on_write_answered(self.write_answered)
 
     def expect(self, event_ids) -> None:
         """Called by the writer: these events are about to be stored; publish them as soon as they are."""
@@ -49,10 +55,30 @@ class OutboxRelay(threading.Thread):
             self._expected.update(event_ids)
         self.wake.set()
 
+    def write_answered(self) -> None:
+        """Called by the database client in the writing thread: a write landed; look if events are announced. The
+        relay's own writes (removing what it sent) are not news."""
+        if threading.current_thread() is self:
+            return
+        with self._lock:
+            pending = bool(self._expected)
+        if pending:
+            self.landed.set()
+            self.wake.set()
+
+    def _await_landing(self) -> None:
+        with self._lock:
+            pending = bool(self._expected)
+        if pending:
+            self.landed.wait(self.LANDING_WAIT)
+        # What woke the relay so far is answered by the look that follows; news from here on wakes it again.
+        self.landed.clear()
+        self.wake.clear()
+
     def run(self) -> None:
         settle = 0
         while not self.stopping.is_set():
-            self.wake.clear()
+            self._await_landing()
             try:
                 sent, full = self.relay_once()
             except KafkaError as e:  # the broker is away: expected, and readiness reports the backlog
@@ -115,5 +141,6 @@ class OutboxRelay(threading.Thread):
 
     def stop(self) -> None:
         off_outbox_write(self.expect)
+        off_write_answered(self.write_answered)
         self.stopping.set()
         self.wake.set()

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pymongo
 
 from ..platform import ServicePlatform, platform_of
+from .writes import WRITES_ANSWERED
 
 
 def create_client(mongo_url: str):
-    return pymongo.MongoClient(mongo_url, tz_aware=True, serverSelectionTimeoutMS=3000)
+    return pymongo.MongoClient(
+        mongo_url, tz_aware=True, serverSelectionTimeoutMS=3000, event_listeners=[WRITES_ANSWERED]
+    )
 
 
 def get_database(app):

@@ -68,6 +68,7 @@ def test_crashes_in_a_row_wait_longer_each_time_until_the_process_stays_up(sleep
         restarter.tick()
         track = restarter.tracks["sleeper"]
         waits.append(track.due - clock.now)
+        assert restarter.seconds_to_due(cap=2.0) == track.due - clock.now  # the supervisor sleeps until then
         clock.now = track.due - 0.01
         restarter.tick()
         assert not sleeper.alive(), "restarted before its backoff was over"
@@ -75,6 +76,7 @@ def test_crashes_in_a_row_wait_longer_each_time_until_the_process_stays_up(sleep
         restarter.tick()
         assert sleeper.alive()
     assert waits == [0.5, 1.0, 2.0]
+    assert restarter.seconds_to_due(cap=2.0) == 2.0  # nothing pending: the supervisor sleeps its longest
     clock.now += 60  # up for a minute: the next crash starts the backoff again
     restarter.tick()
     os.kill(sleeper.pid, signal.SIGKILL)

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from common.messaging import kafka_guard
+from common.messaging.kafka import ConsumerRunner
 from common.messaging.kafka_guard import SpinGuard, broker_answers
 
 SILENT, ANSWERS = (lambda options: False), (lambda options: True)
@@ -74,3 +75,20 @@ def test_a_server_that_accepts_but_never_answers_is_not_a_broker_that_answers():
         assert broker_answers({"bootstrap_servers": f"127.0.0.1:{port}"}, timeout=0.3) is False
         assert time.monotonic() - started < 2
     assert broker_answers({"bootstrap_servers": f"127.0.0.1:{port}"}, timeout=0.3) is False  # nobody listens
+
+
+def test_an_idle_consumer_turns_once_a_second_but_every_200_ms_while_busy_or_backing_off():
+    class Publisher:
+        options: dict = {}
+
+    runner = ConsumerRunner("127.0.0.1:9", "g", {"t": lambda e: None}, None, Publisher())
+    runner.last_record = time.monotonic()
+    assert runner._poll_ms() == runner.POLL_MS == 200  # a record a moment ago: busy
+    runner.last_record = time.monotonic() - runner.IDLE_AFTER - 1
+    assert runner._poll_ms() == runner.IDLE_POLL_MS == 1000  # nothing for a while: idle
+    runner.guard.probe = SILENT
+    assert poll(runner.guard, busy=True) > 0  # the broker hung: a spinning poll, then a back-off
+    assert runner._poll_ms() == 200  # the guard's grain stays fine while it backs off
+    runner.guard.probe = ANSWERS
+    assert poll(runner.guard, busy=False) == 0
+    assert runner._poll_ms() == 1000

@@ -33,3 +33,31 @@ def test_a_written_event_leaves_within_milliseconds_although_the_poll_is_a_minut
         assert wait_until(lambda: orders.find_one({"_id": "o1"})["_outbox"] == [], 5)
     finally:
         relay.stop()
+
+
+class CountingRelay(OutboxRelay):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.looks = 0
+
+    def relay_once(self):
+        self.looks += 1
+        return super().relay_once()
+
+
+def test_an_announced_event_is_looked_for_once_its_write_has_landed_not_before():
+    orders = database_client()["t"][uuid.uuid4().hex]
+    orders.insert_one({"_id": "o1", "status": "PENDING"})
+    publisher = RecordingPublisher()
+    relay = CountingRelay(publisher, [orders], interval=60)
+    relay.LANDING_WAIT = 10.0  # it looks when the write is answered, not on this timer (even on a slow machine)
+    relay.start()
+    try:
+        assert wait_until(lambda: relay.looks == 1, 5)  # the first look at start
+        clause = push_outbox(make_event("order.placed", {"order_id": "o1"}, "test"))  # announced here
+        time.sleep(0.03)  # a write that takes 30 ms to reach the server: looks before it lands would find nothing
+        orders.update_one({"_id": "o1"}, {"$push": clause})
+        assert wait_until(lambda: len(publisher.sent) == 1, 5)
+        assert relay.looks == 2  # one look, after the server answered the write
+    finally:
+        relay.stop()
