@@ -32,13 +32,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import pymongo
 import requests
 
 from bench.load import Result
 from bench.procs import CpuMeter, by_app, ours, stack_processes, total
 from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
 from common.backoff import exponential
-from common.settings import SHELL_PORT
+from common.settings import INFRA_PORTS, SHELL_PORT
 from common.web.csrf import CSRF_COOKIE
 from devstack.accounts import admin_headers
 from fragments.checkout.client import READY_WAIT
@@ -235,12 +236,30 @@ def _loop(shop: Shop, shoppers: list[Shopper], product_id: str, seconds: float, 
     return done
 
 
-class Row:
-    """One concurrency's figures: as the shopper waits, to the timeline's stamp, the stack's CPU by process."""
+def database_operations(offset: int) -> dict[str, int]:
+    """The database server's operation counters so far (serverStatus `opcounters`: insert, query, update, delete,
+    getmore, command), summed over every service's database."""
+    url = f"mongodb://127.0.0.1:{INFRA_PORTS['mongo'] + offset}/"
+    client: pymongo.MongoClient = pymongo.MongoClient(url, serverSelectionTimeoutMS=3000)
+    with client:
+        return {k: int(v) for k, v in client.admin.command("serverStatus")["opcounters"].items()}
 
-    def __init__(self, concurrency: int, loop: Loop, bench_cpu: float, used: dict[str, float], oversold: int):
+
+class Row:
+    """One concurrency's figures: as the shopper waits, to the timeline's stamp, the stack's CPU by process, and the
+    database operations per order."""
+
+    def __init__(
+        self,
+        concurrency: int,
+        loop: Loop,
+        bench_cpu: float,
+        used: dict[str, float],
+        oversold: int,
+        operations: dict[str, int] | None = None,
+    ):
         self.concurrency, self.loop, self.bench_cpu, self.used = concurrency, loop, bench_cpu, used
-        self.oversold = oversold
+        self.oversold, self.operations = oversold, operations or {}
         n = len(loop.outcomes)
         self.seen = Result("seen", n, loop.errors, loop.seconds, [o.seen_ms for o in loop.outcomes])
         self.stamp = Result("stamp", n, loop.errors, loop.seconds, [o.stamp_ms for o in loop.outcomes])
@@ -263,6 +282,12 @@ class Row:
         ranked = sorted(by_app(self.used).items(), key=lambda kv: -kv[1])
         parts = [f"{name} {self.cpu_ms(v):.1f}" for name, v in ranked if abs(self.cpu_ms(v)) >= 0.05]
         return f"      CPU ms per order, every process: {', '.join(parts)}"
+
+    def per_operation(self) -> str:
+        n = max(self.seen.requests, 1)
+        ranked = sorted(self.operations.items(), key=lambda kv: -kv[1])
+        parts = [f"{name} {count / n:.1f}" for name, count in ranked]
+        return f"      database operations per order ({sum(self.operations.values()) / n:.1f}): {', '.join(parts)}"
 
     def verdicts(self, targets: Targets = TARGETS) -> list[str]:
         """Each of the issue's targets this row measures, with its figure, the old way's beside it, met or missed."""
@@ -327,12 +352,15 @@ def run(
     mine = shoppers[:concurrency]
     warm = _loop(shop, mine, product_id, warm_up, poll) if warm_up > 0 else Loop()
     meter, bench_cpu = CpuMeter(roots).start(), time.process_time()
+    offset = int(shop.shell.rsplit(":", 1)[1]) - SHELL_PORT
+    before = database_operations(offset)
     measured = _loop(shop, mine, product_id, duration, poll)
     used, bench_cpu = meter.stop(), time.process_time() - bench_cpu
+    operations = {k: v - before.get(k, 0) for k, v in database_operations(offset).items()}
     shelf = requests.get(f"{gateway}/api/inventory/{sku}", timeout=5).json()
     confirmed = len(warm.outcomes) + len(measured.outcomes)
     oversold = max(0, confirmed - (STOCK - shelf["available"]), -shelf["available"], -shelf["reserved"])
-    return Row(concurrency, measured, bench_cpu, used, oversold)
+    return Row(concurrency, measured, bench_cpu, used, oversold, operations)
 
 
 def main(
@@ -360,6 +388,7 @@ def main(
     for row in rows:
         print(row.line())
         print(row.per_process())
+        print(row.per_operation())
     print("targets (issue 26):")
     for row in rows:
         print("\n".join(row.verdicts()))

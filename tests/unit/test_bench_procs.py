@@ -102,6 +102,12 @@ def test_the_saga_rows_print_each_target_with_the_figure_the_shopper_waited_for_
     assert ">= 100 orders/s at 64 shoppers: 50.0, MISSED" in saturated and "p50" not in saturated
 
 
+def test_the_database_operations_are_counted_per_confirmed_order_most_first():
+    seen = [orders.Outcome(seen_ms=80.0, stamp_ms=40.0, calls=6) for _ in range(10)]
+    row = orders.Row(8, orders.Loop(seen, 0, 1.0), 0.01, {}, 0, {"query": 305, "update": 120, "insert": 0})
+    assert row.per_operation() == "      database operations per order (42.5): query 30.5, update 12.0, insert 0.0"
+
+
 def test_the_bench_reads_a_settled_order_from_the_status_region_as_the_page_renders_it():
     template = (orders.TEMPLATES / "checkout" / "_status.html").read_text()
     assert 'class="order-status order-status-{{ order.status | lower }}"' in template  # the settled answer
