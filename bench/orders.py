@@ -1,8 +1,8 @@
 """Orders end to end, as a shopper waits for them: placed (POST /api/orders through the gateway) to the moment the
 shopper's own look shows CONFIRMED. Between the two the shopper does what the storefront makes them do:
-- "Place order" waits for the stock to be held, asking payments for the provider's page after 20 ms, then twice as
-  long each time up to 0.5 s, for 0.8 s (fragments/checkout/client.py); past that the waiting page asks every
-  second (templates/checkout/_paying.html);
+- "Place order" waits for the stock to be held: it asks payments for the provider's page once, and payments answers
+  the moment the payment opens or after 0.8 s (`wait_ms`, fragments/checkout/client.py); past that the waiting page
+  asks every second (templates/checkout/_paying.html);
 - the browser loads the provider's hosted page and the card goes in there (the local stand-in, driven by its HTTP
   form as a browser posts it; the bench pays at once, so no time of the shopper's own is in the figure);
 - the provider sends the browser back to the shop's return page (through the shell: the checkout fragment asks
@@ -38,7 +38,6 @@ import requests
 from bench.load import Result
 from bench.procs import CpuMeter, by_app, ours, stack_processes, total
 from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
-from common.backoff import exponential
 from common.settings import INFRA_PORTS, SHELL_PORT
 from common.web.csrf import CSRF_COOKIE
 from devstack.accounts import admin_headers
@@ -157,15 +156,17 @@ def _provider_page(
     how many times it was asked for."""
     looks = 0
     while time.perf_counter() - started < GIVE_UP:
-        r = session.post(f"{gateway}/api/payments/checkouts", json={"order_id": order_id}, timeout=10)
+        # "Place order" asks once, the payments service waiting up to READY_WAIT for the stock to be held; the
+        # waiting page then asks every poll interval without waiting.
+        wait_ms = int(READY_WAIT * 1000) if looks == 0 else 0
+        body = {"order_id": order_id, "wait_ms": wait_ms}
+        r = session.post(f"{gateway}/api/payments/checkouts", json=body, timeout=10)
         if r.status_code == 201:
             return r.json()["url"], looks + 1
         if r.json().get("error") != "PAYMENT_NOT_READY":
             raise _Gave
         looks += 1
-        waited = time.perf_counter() - started
-        pause = exponential(looks, 0.02, 0.5)
-        time.sleep(pause if waited + pause <= READY_WAIT else poll)
+        time.sleep(poll)
     raise _Gave
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
 from common.auth import order_links
-from common.backoff import exponential
 from common.errors import NotFound
 from fragments.gateway_api import api_or_raise
 from fragments.result import Result, body_of
@@ -14,6 +11,7 @@ from fragments.result import Result, body_of
 # of milliseconds, and the shell gives a fragment's answer 1.5 s (FRAGMENT_TIMEOUT). Past this, the shopper waits on
 # /checkout/pay, which goes on to the provider's page as soon as the order may be paid.
 READY_WAIT = 0.8
+MAX_WAIT_MS = 1000  # the payments API's bound on `wait_ms`
 
 
 def _call(method: str, path: str, **kwargs):
@@ -116,21 +114,17 @@ PAY_MESSAGES = {
 
 
 def payment_page(order_id: str, wait: float = 0.0, link: str | None = None) -> Result[str]:
-    """The provider's hosted page for the order (the same one however often asked), waiting up to `wait` seconds
-    for its stock to be reserved; or why the order cannot be paid now. A guest names the order by its `link`."""
-    deadline, waits = time.monotonic() + wait, 0
-    while True:
-        resp = _call("POST", "/api/payments/checkouts", json={"order_id": order_id}, **_linked(link))
-        if resp.status_code == 201:
-            return Result(resp.json()["url"])
-        code = body_of(resp).get("error", "")
-        if code == "PAYMENT_NOT_READY" and order(order_id, link).get("status") not in ("PENDING", "AWAITING_PAYMENT"):
-            code = "ORDER_CLOSED"  # rejected (out of stock) or cancelled: there will be nothing to pay
-        waits += 1
-        pause = exponential(waits, 0.02, 0.5)
-        if code != "PAYMENT_NOT_READY" or time.monotonic() + pause > deadline:
-            return Result.failed(PAY_MESSAGES.get(code, PAY_MESSAGES["PAYMENTS_UNAVAILABLE"]), status=409)
-        time.sleep(pause)  # the saga is on its way: a few short waits, then the status page takes over
+    """The provider's hosted page for the order (the same one however often asked), the payments service waiting up
+    to `wait` seconds for its stock to be reserved (one call: it answers the moment the payment opens); or why the
+    order cannot be paid now. A guest names the order by its `link`."""
+    body = {"order_id": order_id, "wait_ms": min(int(wait * 1000), MAX_WAIT_MS)}
+    resp = _call("POST", "/api/payments/checkouts", json=body, **_linked(link))
+    if resp.status_code == 201:
+        return Result(resp.json()["url"])
+    code = body_of(resp).get("error", "")
+    if code == "PAYMENT_NOT_READY" and order(order_id, link).get("status") not in ("PENDING", "AWAITING_PAYMENT"):
+        code = "ORDER_CLOSED"  # rejected (out of stock) or cancelled: there will be nothing to pay
+    return Result.failed(PAY_MESSAGES.get(code, PAY_MESSAGES["PAYMENTS_UNAVAILABLE"]), status=409)
 
 
 def ask_provider(order_id: str, link: str | None = None) -> None:

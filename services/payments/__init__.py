@@ -16,7 +16,6 @@ def create_app(config: dict | None = None) -> Flask:
     app = create_service_app("payments", __name__, INDEXES, config)
     deps = install(app, build(app))
     app.register_blueprint(routes.bp)
-    start_workers(
-        app, outbox=[deps.charges.charges], handlers=consumers.handlers(deps.charges, deps.provider, deps.metrics)
-    )
+    handlers = consumers.handlers(deps.charges, deps.provider, deps.metrics, deps.openings)
+    start_workers(app, outbox=[deps.charges.charges], handlers=handlers)
     return app

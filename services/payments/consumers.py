@@ -6,13 +6,16 @@ from common.messaging.events import Event
 from common.messaging.messages import AccountDeleted, EmailVerified, OrderCancelled, OrderShipped, StockReserved
 
 from . import deletion, service
+from .openings import Openings
 
 
-def handlers(charges, provider, metrics=None) -> dict:
+def handlers(charges, provider, metrics=None, openings: Openings | None = None) -> dict:
     def stock_reserved(event: Event) -> None:
         reserved = StockReserved.parse(event)
         if "payment" in reserved.model_fields_set:  # a reservation made without a payment to take is not ours
             service.open_payment(charges, provider, reserved)
+            if openings is not None:
+                openings.opened()  # a checkout request waiting for it answers now
 
     def order_shipped(event: Event) -> None:
         service.capture(charges, provider, OrderShipped.parse(event), metrics)

@@ -11,6 +11,7 @@ from common.mongo.database import get_database
 from common.platform import platform_of
 
 from .metrics import PaymentMetrics
+from .openings import Openings
 from .repository import ChargeRepository
 from .service import Shop
 from .stripe_adapter import StripeProcessor
@@ -24,6 +25,7 @@ class Deps:
     deliveries: DeliveryRepository
     shop: Shop
     metrics: PaymentMetrics
+    openings: Openings
 
 
 def build(app: Flask) -> Deps:
@@ -38,6 +40,7 @@ def build(app: Flask) -> Deps:
         deliveries=DeliveryRepository(db["provider_events"]),
         shop=Shop(settings.shop_url.rstrip("/"), "Fragmart"),
         metrics=PaymentMetrics(platform.observability),
+        openings=Openings(),
     )
 
 

@@ -61,10 +61,12 @@ def _order_id(order_id: str) -> str:
 def create_checkout():
     """The provider's hosted page for one of the caller's orders (made once per order): send the shopper there.
     A guest names the order by its signed link (X-Order-Link). 409 PAYMENT_NOT_READY until the order's stock is
-    reserved; 409 ALREADY_PAID or ORDER_CLOSED after."""
+    reserved (`wait_ms` waits up to that long for it first); 409 ALREADY_PAID or ORDER_CLOSED after."""
     body = parse_body(CheckoutIn)
     d = deps()
-    checkout = service.start_checkout(d.charges, d.provider, d.shop, _payer(), body.order_id)
+    checkout = service.start_checkout_when_ready(
+        d.charges, d.provider, d.shop, _payer(), body.order_id, d.openings, body.wait_ms / 1000
+    )
     return jsonify(checkout), 201
 
 

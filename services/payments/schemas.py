@@ -11,8 +11,17 @@ from common.ids import ID_SCHEMA
 REFUND_KEY = r"^[A-Za-z0-9_-]{8,100}$"
 
 
+MAX_WAIT_MS = 1000
+
+
 class CheckoutIn(StrictModel):
     order_id: str = Field(pattern=ID_SCHEMA)
+    wait_ms: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_WAIT_MS,
+        description="how long to wait for the order's stock to be reserved before answering 409 PAYMENT_NOT_READY",
+    )
 
 
 class RefundIn(StrictModel):

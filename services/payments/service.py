@@ -25,6 +25,7 @@ from common.messaging.messages import (
 from common.observability import tracing
 
 from . import states
+from .openings import Openings
 from .ports import Charges, Processor, ProviderState, ProviderUnavailable
 
 log = logging.getLogger(__name__)
@@ -187,6 +188,29 @@ def start_checkout(charges: Charges, provider: Processor | None, shop: Shop, pay
         raise PaymentsUnavailable("The payment provider is unavailable. Please try again in a moment.") from None
     kept = charges.set_checkout(order_id, checkout.session_id, checkout.url) or doc
     return {"order_id": order_id, "url": kept.get("url") or checkout.url}
+
+
+def start_checkout_when_ready(
+    charges: Charges,
+    provider: Processor | None,
+    shop: Shop,
+    payer: Payer,
+    order_id: str,
+    openings: Openings,
+    wait: float,
+) -> dict:
+    """start_checkout, waiting up to `wait` seconds for the order's payment to open: woken by this process's
+    consumer when it opens one (payments/openings.py), looking again every LOOK_AGAIN in case another process did."""
+    deadline = time.monotonic() + wait
+    while True:
+        seen = openings.count()
+        try:
+            return start_checkout(charges, provider, shop, payer, order_id)
+        except Conflict as e:
+            left = deadline - time.monotonic()
+            if e.code != "PAYMENT_NOT_READY" or left <= 0:
+                raise
+        openings.wait(seen, left)
 
 
 def settle(charges: Charges, provider: Processor, order_id: str, session_id: str, metrics=None) -> dict | None:

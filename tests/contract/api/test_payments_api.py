@@ -3,6 +3,7 @@ refunds for admins only, up to the captured total; one's own payments only."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -101,8 +102,24 @@ def test_only_an_admin_refunds_and_only_a_captured_payment(app, client, issuer, 
         {"order_id": "a" * 32, "card_number": CARD["card_number"]},
         {},
         [],
+        {"order_id": "a" * 32, "wait_ms": -1},
+        {"order_id": "a" * 32, "wait_ms": 1001},
+        {"order_id": "a" * 32, "wait_ms": "800"},
+        {"order_id": "a" * 32, "wait_ms": {"$gt": 0}},
     ],
-    ids=["operator", "regex", "number", "long", "card smuggled", "empty", "list"],
+    ids=[
+        "operator",
+        "regex",
+        "number",
+        "long",
+        "card smuggled",
+        "empty",
+        "list",
+        "wait<0",
+        "wait>1s",
+        "wait str",
+        "wait op",
+    ],
 )
 def test_a_bad_checkout_body_is_a_4xx_json_error(client, issuer, user_id, payload):
     answer = client.post("/api/payments/checkouts", json=payload, headers=issuer.headers(user_id))
@@ -130,6 +147,28 @@ def test_a_bad_refund_is_a_4xx_json_error(app, client, issuer, user_id, payload,
     answer = client.post(f"/api/payments/{order_id}/refunds", json=payload, headers=headers)
     assert 400 <= answer.status_code < 500 and answer.json["error"]
     assert payments_deps(app).charges.get(order_id)["refunded"] == 0
+
+
+def test_a_checkout_asked_before_the_stock_is_held_answers_once_the_payment_opens(app, client, issuer, user_id):
+    order_id = uuid.uuid4().hex
+    assert checkout(client, issuer, user_id, order_id).json["error"] == "PAYMENT_NOT_READY"  # not held yet
+    d = payments_deps(app)
+    on = handlers(d.charges, d.provider, d.metrics, d.openings)
+    held = StockReserved(order_id=order_id, user_id=user_id, payment=PaymentRequest(amount=2500, currency="USD"))
+    later = threading.Timer(0.1, on[StockReserved.TOPIC], [make_event(StockReserved.TOPIC, held.model_dump(), "inv")])
+    later.start()  # the saga holds the stock while the request waits
+    try:
+        body = {"order_id": order_id, "wait_ms": 1000}
+        page = client.post("/api/payments/checkouts", json=body, headers=issuer.headers(user_id))
+    finally:
+        later.join()
+    assert page.status_code == 201 and page.json["url"].startswith("http")
+
+
+def test_a_checkout_that_waits_in_vain_is_still_not_ready(client, issuer, user_id):
+    body = {"order_id": uuid.uuid4().hex, "wait_ms": 150}
+    r = client.post("/api/payments/checkouts", json=body, headers=issuer.headers(user_id))
+    assert r.status_code == 409 and r.json["error"] == "PAYMENT_NOT_READY"
 
 
 def test_paying_needs_a_signed_in_customer_or_the_orders_link(client):
