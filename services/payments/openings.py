@@ -8,13 +8,24 @@ from __future__ import annotations
 import threading
 import time
 
-LOOK_AGAIN = 0.1
+LOOK_AGAIN = 0.25
+# A waiting request holds one of the worker's 8 threads (gunicorn.conf.py): at most half of them wait, so webhooks,
+# syncs and refunds always find a thread. Past that a request answers at once, and the shopper's waiting page asks.
+MAX_WAITERS = 4
 
 
 class Openings:
-    def __init__(self) -> None:
+    def __init__(self, max_waiters: int = MAX_WAITERS) -> None:
         self._changed = threading.Condition()
         self._count = 0
+        self._waiters = threading.BoundedSemaphore(max_waiters)
+
+    def waiter(self) -> bool:
+        """Take a place among the waiters (release it with `done`); False when every place is taken."""
+        return self._waiters.acquire(blocking=False)
+
+    def done(self) -> None:
+        self._waiters.release()
 
     def count(self) -> int:
         """How many payments this process has opened: read before looking, then wait for it to move."""
