@@ -45,6 +45,8 @@ class OutboxRelay(threading.Thread):
         self.wake = threading.Event()
         self.landed = threading.Event()
         self._expected: set[str] = set()
+        self._landed_in: set[str | None] = set()
+        self._names = {c.full_name for c in self.collections}
         self._lock = threading.Lock()
         on_outbox_write(self.expect)
         on_write_answered(self.write_answered)
@@ -55,18 +57,22 @@ class OutboxRelay(threading.Thread):
             self._expected.update(event_ids)
         self.wake.set()
 
-    def write_answered(self) -> None:
-        """Called by the database client in the writing thread: a write landed; look if events are announced. The
-        relay's own writes (removing what it sent) are not news."""
-        if threading.current_thread() is self:
+    def write_answered(self, namespace: str | None) -> None:
+        """Called by the database client in the writing thread: a write to `namespace` landed (None: a transaction
+        committed); look there if events are announced. The relay's own writes (removing what it sent) and writes
+        to collections without an outbox are not news."""
+        if threading.current_thread() is self or (namespace is not None and namespace not in self._names):
             return
         with self._lock:
-            pending = bool(self._expected)
-        if pending:
-            self.landed.set()
-            self.wake.set()
+            if not self._expected:
+                return
+            self._landed_in.add(namespace)
+        self.landed.set()
+        self.wake.set()
 
-    def _await_landing(self) -> None:
+    def _await_landing(self) -> list:
+        """The collections to look in: where announced writes landed, or every one (the safety-net poll, a write
+        not heard of within LANDING_WAIT, a transaction's commit, ids still missing after a look)."""
         with self._lock:
             pending = bool(self._expected)
         if pending:
@@ -74,13 +80,18 @@ class OutboxRelay(threading.Thread):
         # What woke the relay so far is answered by the look that follows; news from here on wakes it again.
         self.landed.clear()
         self.wake.clear()
+        with self._lock:
+            landed, self._landed_in = self._landed_in, set()
+        if not landed or None in landed:
+            return self.collections
+        return [c for c in self.collections if c.full_name in landed]
 
     def run(self) -> None:
         settle = 0
         while not self.stopping.is_set():
-            self._await_landing()
+            looking_in = self._await_landing()
             try:
-                sent, full = self.relay_once()
+                sent, full = self.relay_once(looking_in)
             except KafkaError as e:  # the broker is away: expected, and readiness reports the backlog
                 log.warning("outbox relay cannot publish; retrying", extra={"error": repr(e)[:300]})
                 self.stopping.wait(1.0)
@@ -104,10 +115,11 @@ class OutboxRelay(threading.Thread):
                 settle = 0
                 self.wake.wait(self.interval)
 
-    def relay_once(self) -> tuple[set[str], bool]:
-        """Publish what the outboxes hold (one batch, sent together); returns (event ids sent, batch was full)."""
+    def relay_once(self, collections=None) -> tuple[set[str], bool]:
+        """Publish what the outboxes hold (one batch, sent together); returns (event ids sent, batch was full).
+        Looks in `collections` (default: every outbox collection)."""
         docs, full = [], False
-        for coll in self.collections:
+        for coll in self.collections if collections is None else collections:
             found = list(coll.find(PENDING, {OUTBOX_FIELD: 1}).limit(self.BATCH))
             docs += [(coll, doc) for doc in found]
             full = full or len(found) >= self.BATCH

@@ -39,10 +39,12 @@ class CountingRelay(OutboxRelay):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.looks = 0
+        self.looked_in: list[list[str]] = []
 
-    def relay_once(self):
+    def relay_once(self, collections=None):
         self.looks += 1
-        return super().relay_once()
+        self.looked_in.append([c.name for c in (self.collections if collections is None else collections)])
+        return super().relay_once(collections)
 
 
 def test_an_announced_event_is_looked_for_once_its_write_has_landed_not_before():
@@ -59,5 +61,23 @@ def test_an_announced_event_is_looked_for_once_its_write_has_landed_not_before()
         orders.update_one({"_id": "o1"}, {"$push": clause})
         assert wait_until(lambda: len(publisher.sent) == 1, 5)
         assert relay.looks == 2  # one look, after the server answered the write
+    finally:
+        relay.stop()
+
+
+def test_a_look_after_a_write_is_only_in_the_collection_it_landed_in():
+    database = database_client()["t"]
+    orders, trail = database[uuid.uuid4().hex], database[uuid.uuid4().hex]
+    orders.insert_one({"_id": "o1", "status": "PENDING"})
+    publisher = RecordingPublisher()
+    relay = CountingRelay(publisher, [orders, trail], interval=60)
+    relay.LANDING_WAIT = 10.0
+    relay.start()
+    try:
+        assert wait_until(lambda: relay.looks == 1, 5)
+        assert relay.looked_in == [[orders.name, trail.name]]  # at start: every outbox collection
+        orders.update_one({"_id": "o1"}, {"$push": push_outbox(make_event("order.placed", {"order_id": "o1"}, "t"))})
+        assert wait_until(lambda: len(publisher.sent) == 1, 5)
+        assert relay.looked_in[1:] == [[orders.name]]  # the trail, where nothing was written, is not asked
     finally:
         relay.stop()
