@@ -101,6 +101,11 @@ class Shop:
     gateway: str
     shell: str
 
+    @property
+    def offset(self) -> int:
+        """The stack's port offset, read from the shell's port."""
+        return int(self.shell.rsplit(":", 1)[1]) - SHELL_PORT
+
 
 # A signed-in shopper: its API session (with the bearer token) and its browser, which holds the shop's cookies and
 # visits the provider's page, the shop's return page and its status region.
@@ -353,11 +358,10 @@ def run(
     mine = shoppers[:concurrency]
     warm = _loop(shop, mine, product_id, warm_up, poll) if warm_up > 0 else Loop()
     meter, bench_cpu = CpuMeter(roots).start(), time.process_time()
-    offset = int(shop.shell.rsplit(":", 1)[1]) - SHELL_PORT
-    before = database_operations(offset)
+    before = database_operations(shop.offset)
     measured = _loop(shop, mine, product_id, duration, poll)
     used, bench_cpu = meter.stop(), time.process_time() - bench_cpu
-    operations = {k: v - before.get(k, 0) for k, v in database_operations(offset).items()}
+    operations = {k: v - before.get(k, 0) for k, v in database_operations(shop.offset).items()}
     shelf = requests.get(f"{gateway}/api/inventory/{sku}", timeout=5).json()
     confirmed = len(warm.outcomes) + len(measured.outcomes)
     oversold = max(0, confirmed - (STOCK - shelf["available"]), -shelf["available"], -shelf["reserved"])
@@ -371,8 +375,8 @@ def main(
     sweep: list[int] | None = None,
     warm_up: float | None = None,
 ) -> None:
-    offset = int(urls["shell"].rsplit(":", 1)[1]) - SHELL_PORT
-    roots = stack_processes(offset)
+    shop = Shop(urls["gateway"], urls["shell"])
+    roots = stack_processes(shop.offset)
     poll, warm_up = page_poll_seconds(), WARM_UP if warm_up is None else warm_up
     print(
         f"load generator: this process (pid {os.getpid()}); the stack's processes: {len(roots)} found by port "
@@ -382,7 +386,7 @@ def main(
     shoppers: list[Shopper] = []
     rows = []
     for n in sweep or ROWS:
-        row = run(Shop(urls["gateway"], urls["shell"]), n, duration, warm_up, roots, shoppers, poll)
+        row = run(shop, n, duration, warm_up, roots, shoppers, poll)
         rows.append(row)
         print(f"  measured {n} shoppers: {row.seen.throughput:.1f} orders/s", flush=True)
     print(HEADER)

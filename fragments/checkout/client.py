@@ -11,7 +11,6 @@ from fragments.result import Result, body_of
 # of milliseconds, and the shell gives a fragment's answer 1.5 s (FRAGMENT_TIMEOUT). Past this, the shopper waits on
 # /checkout/pay, which goes on to the provider's page as soon as the order may be paid.
 READY_WAIT = 0.8
-MAX_WAIT_MS = 1000  # the payments API's bound on `wait_ms`
 
 
 def _call(method: str, path: str, **kwargs):
@@ -117,7 +116,7 @@ def payment_page(order_id: str, wait: float = 0.0, link: str | None = None) -> R
     """The provider's hosted page for the order (the same one however often asked), the payments service waiting up
     to `wait` seconds for its stock to be reserved (one call: it answers the moment the payment opens); or why the
     order cannot be paid now. A guest names the order by its `link`."""
-    body = {"order_id": order_id, "wait_ms": min(int(wait * 1000), MAX_WAIT_MS)}
+    body = {"order_id": order_id, "wait_ms": int(wait * 1000)}  # at most READY_WAIT (the API takes up to 1 s)
     resp = _call("POST", "/api/payments/checkouts", json=body, **_linked(link))
     if resp.status_code == 201:
         return Result(resp.json()["url"])

@@ -202,23 +202,22 @@ def start_checkout_when_ready(
     """start_checkout, waiting up to `wait` seconds for the order's payment to open: woken by this process's
     consumer when it opens one (payments/openings.py), looking again every LOOK_AGAIN in case another process did.
     When as many requests wait as the worker can spare, this one answers at once."""
-    deadline, seen = time.monotonic() + wait, openings.count()
-    try:
-        return start_checkout(charges, provider, shop, payer, order_id)
-    except Conflict as e:
-        if e.code != "PAYMENT_NOT_READY" or wait <= 0 or not openings.waiter():
-            raise
+    deadline, waiting = time.monotonic() + wait, False
     try:
         while True:
-            openings.wait(seen, deadline - time.monotonic())
             seen = openings.count()
             try:
                 return start_checkout(charges, provider, shop, payer, order_id)
             except Conflict as e:
                 if e.code != "PAYMENT_NOT_READY" or time.monotonic() >= deadline:
                     raise
+                waiting = waiting or openings.waiter()
+                if not waiting:
+                    raise
+            openings.wait(seen, deadline - time.monotonic())
     finally:
-        openings.done()
+        if waiting:
+            openings.done()
 
 
 def settle(charges: Charges, provider: Processor, order_id: str, session_id: str, metrics=None) -> dict | None:
