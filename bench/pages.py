@@ -2,7 +2,7 @@
 
 Rows: the anonymous home page, an anonymous product page, a unique-query search page, the home page
 signed in with a cart, `GET /api/products` through the gateway and on the service; then the composer's
-own overhead (bench/overhead.py). Targets are issue 9's.
+own overhead (bench/overhead.py). Targets are issue 26's (the gateway line's is issue 9's).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ WARM_UP_SECONDS = 2  # connections, first-use costs and any cache fill stay out 
 SEARCH_SCRIPT = "unique_search.lua"
 # Each wrk run of the search script starts at a block of price ceilings (dollars; the API takes up to $1,000,000)
 # no other run of this process used, so the warm-up never asks the measured run's queries.
+# Issue 26: a page for a browser without a session at half a bare hop or better, its p99 within 25 ms.
+PAGE_TARGET = Target(max_p99_ms=25, min_bare_ratio=0.5)
 _CEILINGS = itertools.count(random.randint(100, 300) * 1000, 100_000)
 
 
@@ -53,18 +55,22 @@ class Scenario:
 def scenarios(urls: dict, product_id: str, cookie: str) -> list[Scenario]:
     shell, gateway, products = urls["shell"], urls["gateway"], urls["products"]
     return [
-        Scenario("anonymous home  /", "home", f"{shell}/", target=Target(600, 50, 0.25)),
-        Scenario("anonymous product page", "product", f"{shell}/products/{product_id}", target=Target(400)),
+        Scenario("anonymous home  /", "home", f"{shell}/", target=PAGE_TARGET),
+        Scenario("anonymous product page", "product", f"{shell}/products/{product_id}", target=PAGE_TARGET),
         Scenario(
             "search, unique query each request",
             "search",
             shell,
             lua=SEARCH_SCRIPT,
             args=(wrk.THREADS, *WORDS),
-            target=Target(100),
+            target=Target(300),
         ),
         Scenario(
-            "signed-in home, 1 item in cart", "signed-in", f"{shell}/", headers={"Cookie": cookie}, target=Target(200)
+            "signed-in home, 1 item in cart",
+            "signed-in",
+            f"{shell}/",
+            headers={"Cookie": cookie},
+            target=Target(min_bare_ratio=0.4),
         ),
         Scenario("GET /api/products via gateway", "api", f"{gateway}/api/products"),
         Scenario("GET /api/products on the service", "api", f"{products}/api/products"),

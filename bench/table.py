@@ -9,7 +9,7 @@ from .wrk import WrkResult
 
 @dataclass(frozen=True)
 class Target:
-    """Issue 9's targets for one row; None means no target of that kind."""
+    """An issue's targets for one row; None means no target of that kind."""
 
     min_rps: float | None = None
     max_p99_ms: float | None = None

@@ -17,9 +17,9 @@ from common.web.csrf import ensure_csrf_cookie, set_csrf_cookie
 
 from . import download, https, live, routes, session, styleguide
 from .budget import start_page_clock
-from .caching import SessionCache, fragment_clients
+from .caching import PageCache, SessionCache, fragment_clients
 from .deps import Deps
-from .responses import error_page
+from .responses import error_page, kept_page
 
 YEAR = 365 * 24 * 3600
 
@@ -61,6 +61,12 @@ def create_app(config: dict | None = None) -> Flask:
             registry=obs.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
         ),
+        pages=PageCache(),
+        pages_served=obs.counter(
+            "page_served_total",
+            "Whole pages asked by browsers without a session: kept (served whole, nobody asked) or composed",
+            ("source",),
+        ),
     )
     install(app, deps)
     # Admin tokens (the style guide outside local mode, image uploads) are read from the session cookie and
@@ -71,6 +77,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(styleguide.bp)
     if settings.live_templates:
         live.watch_templates(app)
+    if settings.fragment_cache == "memory":  # a kept page is current only while its regions' entries can be read
+        app.before_request(kept_page)  # last: after the CSRF token, the session and the template check
 
     @app.get("/static/<path:filename>")
     def static(filename):

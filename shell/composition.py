@@ -91,6 +91,7 @@ class Fetched:
     headers: dict = field(default_factory=dict)
     cookies: list = field(default_factory=list)
     failed: bool = False
+    answer: Answer | None = None  # how the fragment's answer was served (None: a fallback, or nobody asked)
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def answered(slot: Slot, answer: Answer, headers: dict) -> Fetched:
     if CSRF_FIELD in html:  # a shared answer with a form: this browser's own token goes in here
         html = html.replace(CSRF_FIELD, f'name="csrf_token" value="{_csrf_token(headers)}"')
         kept["Cache-Control"] = PERSONAL
-    return Fetched(slot, Markup(fresh_keys(html)), resp.status_code, kept, cookies)
+    return Fetched(slot, Markup(fresh_keys(html)), resp.status_code, kept, cookies, answer=answer)
 
 
 def _csrf_token(headers: dict) -> str:

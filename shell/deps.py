@@ -9,7 +9,7 @@ from prometheus_client import Counter, Histogram
 
 from common.deps import deps_of
 
-from .caching import FragmentClient, SessionCache
+from .caching import FragmentClient, PageCache, SessionCache
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,8 @@ class Deps:
     fragments: dict[str, FragmentClient]  # one client per fragment app
     served: Counter  # fragment answers by rung of the ladder
     latency: Histogram  # time to a fragment's answer, cache included
+    pages: PageCache  # whole pages for browsers without a session
+    pages_served: Counter  # whole-page requests of such browsers: kept (served whole) or composed
 
 
 def deps(app: Flask | None = None) -> Deps:

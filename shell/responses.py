@@ -10,9 +10,14 @@ from flask import Response, redirect, render_template, request, stream_with_cont
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
+from common.web.csrf import csrf_token
 from common.web.htmx import wants_fragment
 
-from .composition import Fetched, Pending, Slot, collect, fetch, forwarded_headers, start_all
+from .caching import Page, Part
+from .caching.pages import depersonalised, page_key, personalised
+from .composition import Fetched, Pending, Slot, collect, fetch, forwarded_headers, labelled, start_all
+from .deps import deps
+from .signed_out import NOTHING, SIGNED_OUT
 from .titles import page_title, title_element
 
 log = logging.getLogger(__name__)
@@ -146,6 +151,51 @@ def _flushed_early(
     return _finish(resp, [main])
 
 
+def _request_page_key() -> tuple | None:
+    r = request
+    return page_key(r.method, r.scheme, r.path, r.query_string, r.headers, r.cookies)
+
+
+def kept_page() -> Response | None:
+    """before_request, after every hook that reads the browser (CSRF, session): the page kept for a browser without
+    a session (shell/caching/pages.py), made its own; None to compose it."""
+    key = _request_page_key()
+    if key is None:
+        return None
+    page = deps().pages.get(key)
+    if page is None:
+        return None
+    labelled(deps().pages_served, "kept").inc()
+    for fragment, rung in page.served:  # the regions were served from the fragment cache, as composing counts them
+        labelled(deps().served, fragment, rung).inc()
+    return Response(personalised(page, csrf_token()), mimetype="text/html")
+
+
+def _part(f: Fetched) -> Part | None:
+    """What keeps a region current in a kept page; None when it came from anything but a fresh shared entry."""
+    answer, client = f.answer, deps().fragments.get(f.slot.fragment)
+    if answer is None or answer.rung != "fresh" or answer.key is None or client is None or f.status != 200:
+        return None
+    while_connected = f.slot.signed_out and any(
+        r.path == f.slot.path and r.only_while_connected for r in SIGNED_OUT.values()
+    )
+    return Part(client, answer.key, answer.response, while_connected)
+
+
+def _keep(resp: Response, fetched: list[Fetched]) -> None:
+    """Keep a composed page for the next browser without a session when every region in it is a fresh shared
+    entry (or a region such browsers never ask for), and nothing in it set a cookie."""
+    key = _request_page_key()
+    if key is None or resp.status_code != 200 or any(f.cookies or f.failed for f in fetched):
+        return
+    nobody = [f for f in fetched if f.slot.signed_out and f.slot.path == NOTHING]
+    parts = [_part(f) for f in fetched if f not in nobody]
+    body = depersonalised(resp.get_data(as_text=True), csrf_token())
+    if body is not None and all(p is not None for p in parts):
+        served = tuple((f.slot.fragment, "signed-out" if f.slot.signed_out else "fresh") for f in fetched)
+        deps().pages.put(key, Page(body, tuple(p for p in parts if p is not None), served))
+
+
 def render_page(
     title: str, main: Slot, active: str | None = None, own_search: bool = False, below: tuple[Slot, ...] = ()
 ) -> BaseResponse:
@@ -155,6 +205,8 @@ def render_page(
     page_url = request.full_path.rstrip("?")
     if wants_fragment():
         return fragment_response(fetch(main, forwarded_headers(), query=request.query_string, page_url=page_url))
+    if _request_page_key() is not None:
+        labelled(deps().pages_served, "composed").inc()
     pending = start_all([main, *HEADER_SLOTS, *below], page_url, query=request.query_string)  # all at once
     main_f = collect(Pending({main: pending.futures[main]}, page_url, pending.query, pending.headers))["main"]
     redirected = _redirect(main_f)
@@ -163,7 +215,10 @@ def render_page(
     header = Pending({s: f for s, f in pending.futures.items() if s.name != "main"}, page_url, headers=pending.headers)
     if EARLY_FLUSH and not all(f.done() for f in header.futures.values()):
         return _flushed_early(title, main_f, header, active, own_search, below)
-    return _layout(title, main_f, collect(header), active, own_search, below)
+    regions = collect(header)
+    resp = _layout(title, main_f, regions, active, own_search, below)
+    _keep(resp, [main_f, *regions.values()])
+    return resp
 
 
 def shell_page(html: str, status: int = 200, title: str = "Fragmart") -> BaseResponse:

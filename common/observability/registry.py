@@ -37,6 +37,7 @@ class Observability:
         self.registry = CollectorRegistry()
         self.checks: dict[str, Callable[[], object]] = {}
         self._labelled: dict = {}
+        self._children: dict[tuple, tuple] = {}  # (method, endpoint, status) -> its two metric children
         self.requests = Counter(
             "http_requests_total", "HTTP requests", ["method", "endpoint", "status"], registry=self.registry
         )
@@ -87,11 +88,24 @@ class Observability:
         g.started = time.perf_counter()
         request_id_var.set(g.request_id)
 
+    def _children_for(self, method: str, endpoint: str, status: int) -> tuple:
+        """The request's counter and histogram children, looked up once per label set (labels() takes a lock and
+        builds a key each call); this holds no label set the metrics do not already keep."""
+        key = (method, endpoint, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self.requests.labels(method, endpoint, status),
+                self.latency.labels(endpoint),
+            )
+        return children
+
     def _after(self, resp: Response):
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-        self.requests.labels(request.method, endpoint, resp.status_code).inc()
-        self.latency.labels(endpoint).observe(elapsed)
+        counted, timed = self._children_for(request.method, endpoint, resp.status_code)
+        counted.inc()
+        timed.observe(elapsed)
         resp.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
         if request.path not in INTERNAL_PATHS:
             log.info(

@@ -36,8 +36,14 @@ def wants_fragment(req: Request | None = None) -> bool:
 HTMX_HEADERS = (HX_REQUEST, HX_BOOSTED, HX_HISTORY_RESTORE_REQUEST)
 
 
+VARY_HTMX = ", ".join(HTMX_HEADERS)
+
+
 def vary_on_htmx(response):
     """Responses whose shape depends on htmx headers must say so to caches."""
+    if "Vary" not in response.headers:  # most answers: one header written, not three parsed and rewritten
+        response.headers["Vary"] = VARY_HTMX
+        return response
     for header in HTMX_HEADERS:
         response.vary.add(header)
     return response

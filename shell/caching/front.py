@@ -28,6 +28,7 @@ class Answer:
 
     response: Any  # a requests Response, the library's CachedResponse, or a per-session Kept: each has
     rung: str  # .status_code, .headers, .text, .raw and .from_cache
+    key: str | None = None  # a fresh shared entry's cache key (a whole page kept from it is current while it is)
 
 
 def fresh_hit(cache: BaseCache, key: str | None):
@@ -85,7 +86,7 @@ class FragmentClient(HttpClient):
         if self.shared is not None:
             hit = fresh_hit(self.shared.cache, self.keys.get(origin))
             if hit is not None:
-                return Answer(hit, "fresh")
+                return Answer(hit, "fresh", self.keys.get(origin))
         key, store = self._personal_key(origin, headers), self.personal
         kept = store.get(key) if key is not None and store is not None else None
         return Answer(kept, "session") if kept is not None else None

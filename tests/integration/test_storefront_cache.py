@@ -151,3 +151,51 @@ def test_a_guests_mini_cart_comes_from_the_shell_while_the_cart_app_is_up_and_is
     stack.kill("fragments.cart")
     html = guest_home()
     assert 'id="fallback-minicart"' in html and 'id="featured"' in html
+
+
+def _pages_served(shell_url: str) -> dict[str, float]:
+    text = requests.get(f"{shell_url}/metrics", timeout=10).text
+    return {s: float(v) for s, v in re.findall(r'^page_served_total\{source="(\w+)"\} ([0-9.]+)$', text, re.M)}
+
+
+MINTED = re.compile(r"fm_csrf=([A-Za-z0-9_-]{43});")
+FORM_KEY = re.compile(r'name="form_key" value="([0-9a-f]{32})"')
+
+
+def _guest_visit(url: str) -> tuple[str, str]:
+    """A first visit (no cookies): the token the shell minted for it, and the page it got."""
+    r = requests.get(url, timeout=10)
+    assert r.status_code == 200, r.status_code
+    minted = MINTED.search(r.headers.get("Set-Cookie", ""))
+    assert minted is not None, r.headers
+    return minted[1], r.text
+
+
+def test_guests_are_served_a_kept_page_whole_each_with_their_own_token_and_form_keys(gateway_url, shell_url):
+    product = requests.get(f"{gateway_url}/api/products", params={"per_page": 1}, timeout=10).json()["items"][0]
+    url = f"{shell_url}/products/{product['id']}"
+
+    def kept_once_more() -> bool:  # the first visits ask for the regions; a page made only of fresh entries is kept
+        before = _pages_served(shell_url).get("kept", 0)
+        _guest_visit(url)
+        return _pages_served(shell_url).get("kept", 0) > before
+
+    wait_until(kept_once_more, timeout=10, interval=0.05, message="a guest's product page served whole")
+    (token_a, a), (token_b, b) = _guest_visit(url), _guest_visit(url)
+    assert token_a != token_b and product["name"] in a
+    for token, html, other in ((token_a, a, token_b), (token_b, b, token_a)):
+        assert f'"X-CSRF-Token": "{token}"' in html and f'name="csrf_token" value="{token}"' in html
+        assert other not in html
+    keys_a, keys_b = FORM_KEY.findall(a), FORM_KEY.findall(b)
+    assert keys_a and set(keys_a).isdisjoint(keys_b)  # every served form is its own submission
+    assert len(set(keys_a)) == len(keys_a)
+
+
+def test_a_browser_with_a_session_or_an_htmx_request_is_never_served_a_kept_page(shell_url):
+    wait_until(lambda: _guest_visit(f"{shell_url}/")[1] and _pages_served(shell_url).get("kept", 0) > 0, timeout=10)
+    signed_in = {"Cookie": f"{ACCESS_COOKIE}=not-a-token"}
+    for headers in (signed_in, HTMX, {"Cookie": "fm_csrf=<script>alert(1)</script>"}):
+        before = _pages_served(shell_url)
+        r = requests.get(f"{shell_url}/", headers=headers, timeout=10)
+        assert r.status_code == 200 and "<script>alert(1)</script>" not in r.text
+        assert _pages_served(shell_url).get("kept") == before.get("kept"), headers
