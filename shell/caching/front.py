@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gevent.monkey import get_original
 from requests_cache.backends.base import BaseCache
 from urllib3.util import parse_url
-from urllib3.util.connection import is_connection_dropped
 
 from common.breaker import CLOSED
 from common.errors import AppError
@@ -16,6 +16,22 @@ from common.http.client import HttpClient
 from .per_session import SessionCache, lifetime, sessions
 from .requests_cache_glue import KEYED, KEYED_ORDER, FragmentSession
 from .store import store_for
+
+# select.poll as the OS gives it, under gevent's worker too: a zero-timeout poll never blocks, so it need not be
+# cooperative, and gevent's own poll costs a watcher per call (6 % of a guest's page, which asks on every one).
+_poll = get_original("select", "poll")
+
+
+def _dropped(sock) -> bool:
+    """urllib3's is_connection_dropped without gevent's poll: an idle keep-alive socket that is readable was closed
+    by the app (or sent what nobody asked for), so it is not a connection to count on."""
+    poller = _poll()
+    poller.register(sock, 1)  # POLLIN
+    try:
+        return bool(poller.poll(0))
+    except OSError:
+        return True
+
 
 # Request origins remembered (path, query, keyed headers -> cache key); past this many the memo starts over.
 MAX_ORIGINS = 4096
@@ -161,7 +177,7 @@ class FragmentClient(HttpClient):
         if self.breaker.state != CLOSED:
             return False
         return any(
-            conn is not None and conn.sock is not None and not is_connection_dropped(conn)
+            conn is not None and conn.sock is not None and not _dropped(conn.sock)
             for pool in self._session_pools()
             if pool.pool is not None
             for conn in tuple(pool.pool.queue)
