@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bench import bare, overhead, pages, wrk
+from bench import bare, local, overhead, pages, stack, wrk
 from bench.table import Row, Target, gateway_line, line
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:3700/
@@ -152,3 +152,20 @@ def test_a_row_shows_its_share_of_a_bare_hop_and_whether_each_target_is_met():
 def test_the_gateway_target_compares_medians():
     assert gateway_line(_result(300, 54, 88), _result(600, 25, 48)).endswith("2.16x (target <= 1.3x): MISSED")
     assert gateway_line(_result(550, 30, 50), _result(600, 25, 48)).endswith("met")
+
+
+def test_the_local_row_compares_make_runs_settings_with_the_production_ones():
+    production = _result(800, 20, 40)
+    assert local.verdict(_result(500, 30, 60), production).endswith(
+        "0.62x the production settings (target >= 0.6x): met"
+    )
+    assert local.verdict(_result(350, 40, 90), production).endswith("(target >= 0.6x): MISSED")
+
+
+def test_a_stack_started_for_make_runs_settings_gets_none_of_the_production_ones():
+    caller = {"PATH": "/bin", "OTEL_TRACES_SAMPLER": "always_off", "LIVE_TEMPLATES": "0"}
+    production = stack.stack_env(700, environ=caller)
+    assert {k: production[k] for k in stack.PRODUCTION} == stack.PRODUCTION and production["PATH"] == "/bin"
+    local_env = stack.stack_env(800, settings={}, environ=caller)
+    assert not set(stack.PRODUCTION) & set(local_env) and local_env["FRAGMART_PORT_OFFSET"] == "800"
+    assert all(local_env[k] == v for k, v in stack.UNLIMITED.items())
