@@ -17,7 +17,7 @@ from devstack.stack import default_var_dir
 from devstack.supervised import Supervised, stop_all
 
 BENCH_OFFSET = 700
-LOCAL_OFFSET = 800  # a second stack with `make run`'s own settings (bench/local.py)
+LOCAL_OFFSET = 750  # a second stack with `make run`'s own settings (bench/local.py)
 OWN_OFFSETS = (BENCH_OFFSET, LOCAL_OFFSET)
 START_TIMEOUT = 180.0
 

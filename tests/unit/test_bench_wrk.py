@@ -166,6 +166,6 @@ def test_a_stack_started_for_make_runs_settings_gets_none_of_the_production_ones
     caller = {"PATH": "/bin", "OTEL_TRACES_SAMPLER": "always_off", "LIVE_TEMPLATES": "0"}
     production = stack.stack_env(700, environ=caller)
     assert {k: production[k] for k in stack.PRODUCTION} == stack.PRODUCTION and production["PATH"] == "/bin"
-    local_env = stack.stack_env(800, settings={}, environ=caller)
-    assert not set(stack.PRODUCTION) & set(local_env) and local_env["FRAGMART_PORT_OFFSET"] == "800"
+    local_env = stack.stack_env(750, settings={}, environ=caller)
+    assert not set(stack.PRODUCTION) & set(local_env) and local_env["FRAGMART_PORT_OFFSET"] == "750"
     assert all(local_env[k] == v for k, v in stack.UNLIMITED.items())
