@@ -20,6 +20,7 @@ from common.settings import SHELL_PORT
 from . import overhead, wrk
 from .bare import BareHop, bare_hop
 from .catalog import WORDS
+from .procs import CpuMeter, by_app, stack_processes, total
 from .shopper import signed_in_cookie
 from .table import Row, Target, gateway_line, table
 
@@ -85,7 +86,12 @@ def _capture(scenario: Scenario, bare: BareHop) -> str:
     return bare.store(scenario.key, r.content, r.headers.get("Content-Type", "text/html"))
 
 
-def _load(url: str, connections: int, duration: float, scenario: Scenario | None = None) -> wrk.WrkResult:
+def _load(
+    url: str, connections: int, duration: float, scenario: Scenario | None = None, roots: dict | None = None
+) -> tuple[wrk.WrkResult, dict[str, float]]:
+    """wrk's figures after a warm-up and, given the stack's `roots`, the CPU seconds each of its processes used
+    meanwhile (bench/procs.py), wrk's own and the bare hop's left out."""
+
     def extra() -> dict:
         return (
             {}
@@ -94,18 +100,32 @@ def _load(url: str, connections: int, duration: float, scenario: Scenario | None
         )
 
     wrk.run(url, connections, WARM_UP_SECONDS, **extra())
-    return wrk.run(url, connections, duration, **extra())
+    meter = CpuMeter(roots).start() if roots else None
+    result = wrk.run(url, connections, duration, **extra())
+    return result, (meter.stop() if meter is not None else {})
 
 
-def measure(scenario: Scenario, bare: BareHop, connections: int, duration: float, bare_results: dict) -> Row:
+def cpu_line(name: str, result: wrk.WrkResult, used: dict[str, float]) -> str:
+    """Where one request's CPU went, summed over every process of the stack (load-independent, unlike req/s)."""
+    if not result.requests or not used:
+        return f"{name}: no CPU figures"
+    per = {app: seconds * 1000 / result.requests for app, seconds in by_app(used).items()}
+    shown = ", ".join(f"{app} {ms:.1f}" for app, ms in sorted(per.items(), key=lambda kv: -kv[1]) if ms >= 0.05)
+    return f"{name}: {total(used) * 1000 / result.requests:.1f} ms of CPU per request, every process: {shown}"
+
+
+def measure(
+    scenario: Scenario, bare: BareHop, connections: int, duration: float, bare_results: dict, roots: dict | None = None
+) -> Row:
     bare_url = _capture(scenario, bare)
     # The stack's URL is the origin for a script that writes its own paths.
     url = scenario.url if scenario.lua is None else f"{scenario.url}/"
-    result = _load(url, connections, duration, scenario)
+    result, used = _load(url, connections, duration, scenario, roots)
     if scenario.key not in bare_results:  # the gateway and the service answer the same bytes: one bare run
-        bare_results[scenario.key] = _load(bare_url, connections, duration)
+        bare_results[scenario.key] = _load(bare_url, connections, duration)[0]
     row = Row(scenario.name, result, bare_results[scenario.key], scenario.target)
     print(f"  measured {scenario.name}: {result.rps:.1f} req/s", flush=True)
+    print(f"    {cpu_line('CPU', result, used)}", flush=True)
     return row
 
 
@@ -135,7 +155,10 @@ def main(urls: dict, connections: int, duration: float) -> None:
     )
     with bare_hop(offset) as bare:
         bare_results: dict = {}
-        rows = [measure(s, bare, connections, duration, bare_results) for s in scenarios(urls, product_id, cookie)]
+        roots = stack_processes(offset)
+        rows = [
+            measure(s, bare, connections, duration, bare_results, roots) for s in scenarios(urls, product_id, cookie)
+        ]
     print()
     print(table(rows))
     print(gateway_line(rows[-2].result, rows[-1].result))

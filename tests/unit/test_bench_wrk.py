@@ -169,3 +169,10 @@ def test_a_stack_started_for_make_runs_settings_gets_none_of_the_production_ones
     local_env = stack.stack_env(750, settings={}, environ=caller)
     assert not set(stack.PRODUCTION) & set(local_env) and local_env["FRAGMART_PORT_OFFSET"] == "750"
     assert all(local_env[k] == v for k, v in stack.UNLIMITED.items())
+
+
+def test_a_rows_cpu_is_shown_per_request_by_app_largest_first():
+    used = {"shell worker": 0.5, "shell": 0.01, "gateway worker": 1.0, "mongo": 0.25, "redis": 0.0001}
+    shown = pages.cpu_line("CPU", _result(100, 10, 20), used)  # 1,000 requests
+    assert shown == "CPU: 1.8 ms of CPU per request, every process: gateway 1.0, shell 0.5, mongo 0.2"
+    assert pages.cpu_line("CPU", _result(100, 10, 20), {}) == "CPU: no CPU figures"
