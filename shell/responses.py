@@ -6,7 +6,7 @@ import logging
 import secrets
 from typing import TypeVar
 
-from flask import Response, redirect, render_template, request, stream_with_context
+from flask import Response, g, redirect, render_template, request, stream_with_context
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -152,8 +152,11 @@ def _flushed_early(
 
 
 def _request_page_key() -> tuple | None:
-    r = request
-    return page_key(r.method, r.scheme, r.path, r.query_string, r.headers, r.cookies)
+    """This request's kept-page key (shell/caching/pages.py), worked out once per request."""
+    if "page_key" not in g:
+        r = request
+        g.page_key = page_key(r.method, r.scheme, r.path, r.query_string, r.headers, r.cookies)
+    return g.page_key
 
 
 def kept_page() -> Response | None:

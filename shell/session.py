@@ -5,6 +5,7 @@ the same pair."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
@@ -31,15 +32,20 @@ MARGIN_SECONDS = 15
 SKIPPED = ("/static/", *INTERNAL_PATHS)
 
 
-def needs_refresh(access_token: str | None, now: float | None = None) -> bool:
-    """Only a decision about when to refresh, so the signature is not checked here; the gateway checks it."""
-    if not access_token:
-        return True
+@functools.lru_cache(maxsize=4096)
+def _expiry(access_token: str) -> float | None:
+    """The token's `exp`, read once per token (a session sends the same one on every page until it is renewed)."""
     try:
         exp = jwt.decode(access_token, options={"verify_signature": False}).get("exp")
     except jwt.PyJWTError:
-        return True
-    return not isinstance(exp, int | float) or exp - MARGIN_SECONDS <= (now or time.time())
+        return None
+    return exp if isinstance(exp, int | float) and not isinstance(exp, bool) else None
+
+
+def needs_refresh(access_token: str | None, now: float | None = None) -> bool:
+    """Only a decision about when to refresh, so the signature is not checked here; the gateway checks it."""
+    exp = _expiry(access_token) if access_token else None
+    return exp is None or exp - MARGIN_SECONDS <= (now or time.time())
 
 
 def refresh_session() -> None:

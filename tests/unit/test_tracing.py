@@ -66,3 +66,25 @@ def test_redis_commands_are_traced_only_when_asked_for_since_they_cost_the_most(
         "flask",
         "pymongo",
     }
+
+
+def test_in_span_records_a_span_inside_a_recorded_trace_and_just_runs_inside_one_that_is_not(monkeypatch):
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
+    memory, provider = InMemorySpanExporter(), TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(memory))
+    monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("fragmart"))
+
+    @tracing.in_span(lambda slot: (f"fragment {slot}", {"fragmart.slot": slot}))
+    def served(slot):
+        return f"{slot} served", trace.get_current_span().is_recording()
+
+    with provider.get_tracer("test").start_as_current_span("GET /"):
+        assert served("main") == ("main served", True)
+    unsampled = SpanContext(0x1234, 0x5678, is_remote=False, trace_flags=TraceFlags(0))
+    with trace.use_span(NonRecordingSpan(unsampled)):
+        assert served("badge") == ("badge served", False)
+    assert served("mini") == ("mini served", False)  # no trace at all
+    assert [s.name for s in memory.get_finished_spans()] == ["fragment main", "GET /"]
