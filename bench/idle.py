@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from bench.procs import CpuMeter, ours, stack_processes, total, youngest_age
-from common.settings import SHELL_PORT
+from bench.stack import offset_of
 
 WINDOW = 60.0  # seconds measured (the issue's measurement)
 WARM_UP = 70.0  # seconds the stack has been up, and without this run's traffic, before the window
@@ -18,8 +18,7 @@ def main(
     urls: dict, connections: int, duration: float, warm_up: float | None = None, quiet_since: float | None = None
 ) -> None:
     """`quiet_since`: when this run's previous scenario stopped sending traffic (time.monotonic), if one did."""
-    offset = int(urls["shell"].rsplit(":", 1)[1]) - SHELL_PORT
-    roots = stack_processes(offset)
+    roots = stack_processes(offset_of(urls))
     warm_up = WARM_UP if warm_up is None else warm_up
     quiet = youngest_age(roots)
     if quiet_since is not None:

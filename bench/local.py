@@ -8,10 +8,8 @@ limits are lifted on both (one client sends all the load)."""
 
 from __future__ import annotations
 
-from common.settings import SHELL_PORT
-
 from . import wrk
-from .stack import LOCAL_OFFSET, settings_of, stack_for, urls
+from .stack import LOCAL_OFFSET, offset_of, settings_of, stack_for, urls
 
 TARGET = 0.6  # x the production settings' pages/s
 WARM_UP_SECONDS = 5  # the second stack's caches, connections and first-use costs stay out of the figure
@@ -33,8 +31,7 @@ def line(name: str, r: wrk.WrkResult) -> str:
 
 def main(urls_: dict, connections: int, duration: float) -> None:
     production = home(urls_["shell"], connections, duration)
-    offset = int(urls_["shell"].rsplit(":", 1)[1]) - SHELL_PORT
-    print(f"this run's stack ({settings_of(offset)}): measured", flush=True)
+    print(f"this run's stack ({settings_of(offset_of(urls_))}): measured", flush=True)
     print(f"starting a second stack with `make run`'s settings on port offset {LOCAL_OFFSET}", flush=True)
     with stack_for(LOCAL_OFFSET, settings={}) as local_offset:
         print(f"its settings: {settings_of(local_offset)}", flush=True)

@@ -37,8 +37,9 @@ import requests
 
 from bench.load import Result
 from bench.procs import CpuMeter, by_app, ours, stack_processes, total
+from bench.stack import offset_of
 from common.auth.session import ACCESS_COOKIE, REFRESH_COOKIE
-from common.settings import INFRA_PORTS, SHELL_PORT
+from common.settings import INFRA_PORTS
 from common.web.csrf import CSRF_COOKIE
 from devstack.accounts import admin_headers
 from fragments.checkout.client import READY_WAIT
@@ -104,7 +105,7 @@ class Shop:
     @property
     def offset(self) -> int:
         """The stack's port offset, read from the shell's port."""
-        return int(self.shell.rsplit(":", 1)[1]) - SHELL_PORT
+        return offset_of({"shell": self.shell})
 
 
 # A signed-in shopper: its API session (with the bearer token) and its browser, which holds the shop's cookies and

@@ -11,26 +11,24 @@ import itertools
 import random
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import requests
-
-from common.settings import SHELL_PORT
 
 from . import overhead, wrk
 from .bare import BareHop, bare_hop
 from .catalog import WORDS
 from .procs import CpuMeter, by_app, stack_processes, total
 from .shopper import signed_in_cookie
+from .stack import offset_of
 from .table import Row, Target, gateway_line, table
 
 WARM_UP_SECONDS = 2  # connections, first-use costs and any cache fill stay out of the figures
 SEARCH_SCRIPT = "unique_search.lua"
 # Each wrk run of the search script starts at a block of price ceilings (dollars; the API takes up to $1,000,000)
 # no other run of this process used, so the warm-up never asks the measured run's queries.
+_CEILINGS = itertools.count(random.randint(100, 300) * 1000, 100_000)
 # Issue 26: a page for a browser without a session at half a bare hop or better, its p99 within 25 ms.
 PAGE_TARGET = Target(max_p99_ms=25, min_bare_ratio=0.5)
-_CEILINGS = itertools.count(random.randint(100, 300) * 1000, 100_000)
 
 
 @dataclass(frozen=True)
@@ -144,7 +142,7 @@ def in_stock_product(urls: dict, wait: float = 30.0) -> str:
 
 
 def main(urls: dict, connections: int, duration: float) -> None:
-    offset = urlsplit(urls["shell"]).port - SHELL_PORT
+    offset = offset_of(urls)
     product_id = in_stock_product(urls)
     cookie = signed_in_cookie(urls["gateway"], urls["shell"], product_id)
     print(

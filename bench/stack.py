@@ -22,6 +22,11 @@ OWN_OFFSETS = (BENCH_OFFSET, LOCAL_OFFSET)
 START_TIMEOUT = 180.0
 
 
+def offset_of(urls_: dict) -> int:
+    """The port offset of the stack these URLs reach, read from the shell's port."""
+    return int(urls_["shell"].rsplit(":", 1)[1]) - SHELL_PORT
+
+
 def urls(offset: int) -> dict:
     base = "http://127.0.0.1:{}"
     found = {"shell": base.format(SHELL_PORT + offset), "gateway": base.format(GATEWAY_PORT + offset)}

@@ -25,20 +25,20 @@ class TreeWatch:
     def __init__(self, root: Path, use_inotify: bool = True):
         self.root = root
         self.inotify = None
-        try:
-            if not use_inotify:
-                raise ImportError("inotify not asked for")
-            from inotify_simple import INotify
-            from inotify_simple import flags as f
+        if use_inotify:
+            try:
+                from inotify_simple import INotify
+                from inotify_simple import flags as f
 
-            self.mask = f.MODIFY | f.ATTRIB | f.CLOSE_WRITE | f.CREATE | f.DELETE | f.MOVED_FROM | f.MOVED_TO
-            self.mask |= f.DELETE_SELF | f.MOVE_SELF
-            self.created_dir = f.ISDIR
-            self.inotify = INotify(nonblocking=True)
-            self._watch_tree()
-        except (ImportError, OSError) as e:  # not Linux, or out of inotify watches: stat every file instead
-            log.info("live templates: watching by stat", extra={"reason": repr(e)[:200]})
-            self.inotify = None
+                self.mask = f.MODIFY | f.ATTRIB | f.CLOSE_WRITE | f.CREATE | f.DELETE | f.MOVED_FROM | f.MOVED_TO
+                self.mask |= f.DELETE_SELF | f.MOVE_SELF
+                self.created_dir = f.ISDIR
+                self.inotify = INotify(nonblocking=True)
+                self._watch_tree()
+            except (ImportError, OSError) as e:  # not Linux, or out of inotify watches: stat every file instead
+                log.info("live templates: watching by stat", extra={"reason": repr(e)[:200]})
+                self.inotify = None
+        if self.inotify is None:
             self.version = tree_version(root)
 
     def _watch_tree(self) -> None:

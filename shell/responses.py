@@ -191,8 +191,7 @@ def _keep(resp: Response, fetched: list[Fetched]) -> None:
     key = _request_page_key()
     if key is None or resp.status_code != 200 or any(f.cookies or f.failed for f in fetched):
         return
-    nobody = [f for f in fetched if f.slot.signed_out and f.slot.path == NOTHING]
-    parts = [_part(f) for f in fetched if f not in nobody]
+    parts = [_part(f) for f in fetched if not (f.slot.signed_out and f.slot.path == NOTHING)]  # those asked
     body = depersonalised(resp.get_data(as_text=True), csrf_token())
     if body is not None and all(p is not None for p in parts):
         served = tuple((f.slot.fragment, "signed-out" if f.slot.signed_out else "fresh") for f in fetched)

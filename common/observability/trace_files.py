@@ -90,12 +90,9 @@ def _span(span) -> dict:
         parentSpanId=f"{parent.span_id:016x}" if parent else None,
         name=span.name,
         kind=_KINDS[span.kind],
+        startTimeUnixNano=str(span.start_time) if span.start_time else None,
+        endTimeUnixNano=str(span.end_time) if span.end_time else None,
     )
-    node.update({"startTimeUnixNano": str(span.start_time or 0), "endTimeUnixNano": str(span.end_time or 0)})
-    if not span.start_time:
-        del node["startTimeUnixNano"]
-    if not span.end_time:
-        del node["endTimeUnixNano"]
     events = [
         _with(
             {},

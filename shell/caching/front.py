@@ -100,9 +100,10 @@ class FragmentClient(HttpClient):
         if origin is None:
             return None
         if self.shared is not None:
-            hit = fresh_hit(self.shared.cache, self.keys.get(origin))
+            known = self.keys.get(origin)
+            hit = fresh_hit(self.shared.cache, known)
             if hit is not None:
-                return Answer(hit, "fresh", self.keys.get(origin))
+                return Answer(hit, "fresh", known)
         key, store = self._personal_key(origin, headers), self.personal
         kept = store.get(key) if key is not None and store is not None else None
         return Answer(kept, "session") if kept is not None else None

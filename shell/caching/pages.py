@@ -12,9 +12,8 @@ Each served copy is this browser's own: its CSRF token where the kept page had a
 
 from __future__ import annotations
 
+import contextlib
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from common.web.form_keys import FIELD, PLACED, fresh_keys
 from common.web.htmx import HTMX_HEADERS
 
 from .front import FragmentClient, fresh_hit
+from .store import LruStorage
 
 # The browser's CSRF token as kept pages carry it; only a token of this shape is ever put in or taken out (a cookie
 # a visitor wrote themselves takes the composed path, which escapes it).
@@ -59,7 +59,8 @@ def page_key(method: str, scheme: str, path: str, query: bytes, headers, cookies
     header) from a browser whose only cookie is its CSRF token, which has the shape kept pages carry."""
     if method not in ("GET", "HEAD") or any(h in headers for h in HTMX_HEADERS):
         return None
-    if any(name != CSRF_COOKIE for name in cookies) or not TOKEN.fullmatch(cookies.get(CSRF_COOKIE) or "x" * 32):
+    token = cookies.get(CSRF_COOKIE)
+    if any(name != CSRF_COOKIE for name in cookies) or (token and not TOKEN.fullmatch(token)):
         return None
     return scheme, path, query, headers.get("Accept-Language")
 
@@ -78,33 +79,22 @@ def depersonalised(html: str, token: str) -> str | None:
 
 
 class PageCache:
-    """Kept pages, the least recently used dropped past `maxsize`; a page found no longer current is dropped."""
+    """Kept pages in the fragment cache's own bounded store (store.py: the least recently used dropped past
+    `maxsize`); a page found no longer current is dropped."""
 
     def __init__(self, maxsize: int = 512):
-        self.maxsize = maxsize
-        self._pages: OrderedDict[tuple, Page] = OrderedDict()
-        self._lock = threading.Lock()
+        self._pages = LruStorage(maxsize)
 
     def get(self, key: tuple) -> Page | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-        if page is None:
-            return None
-        if all(part.current() for part in page.parts):
+        page = self._pages.peek(key)
+        if page is None or all(part.current() for part in page.parts):
             return page
-        with self._lock:
-            if self._pages.get(key) is page:
-                del self._pages[key]
+        with contextlib.suppress(KeyError):  # a newer page stored meanwhile goes too: the next request composes it
+            del self._pages[key]
         return None
 
     def put(self, key: tuple, page: Page) -> None:
-        with self._lock:
-            self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.maxsize:
-                self._pages.popitem(last=False)
+        self._pages[key] = page
 
     def __len__(self) -> int:
         return len(self._pages)
